@@ -1,0 +1,19 @@
+import { baseEnvSchema, parseEnv, portSchema, secretSchema } from '@velvet/config';
+import { z } from 'zod';
+
+export const portalEnvSchema = baseEnvSchema.extend({
+  PORTAL_API_PORT: portSchema.default(3000),
+  PORTAL_API_HOST: z.string().default('127.0.0.1'),
+  JWT_SECRET: secretSchema,
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),
+  /** Where the built web portal is, to be served by the API (optional in development). */
+  WEB_DIST_DIR: z.string().optional(),
+});
+
+export type PortalEnv = z.infer<typeof portalEnvSchema>;
+
+export const loadPortalEnv = (source?: Record<string, string | undefined>): PortalEnv =>
+  parseEnv(portalEnvSchema, source);

@@ -1,0 +1,15 @@
+import { InvalidEnvironmentError } from '@velvet/config';
+import { loadPortalEnv } from './env';
+import { createPortalApp } from './portal-app';
+
+async function main() {
+  const env = loadPortalEnv();
+  const app = await createPortalApp(env);
+  await app.listen(env.PORTAL_API_PORT, env.PORTAL_API_HOST);
+}
+
+main().catch((error: unknown) => {
+  // The environment error names each bad variable; print it plainly and stop.
+  console.error(error instanceof InvalidEnvironmentError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
+import { PageQuery } from '@velvet/common';
+import { MembersService, OrganizationsService } from '@velvet/organizations';
+import { organizationView, userView } from '../http/views';
+import { InviteMemberDto, UpdateMemberDto, UpdateOrganizationDto } from './organizations.dto';
+
+@ApiTags('organizations')
+@Controller('organizations')
+export class OrganizationsController {
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly members: MembersService,
+  ) {}
+
+  @RequireAbility(Action.Read, 'Organization')
+  @Get()
+  async list(@CurrentAbility() ability: AppAbility, @Query() page: PageQuery) {
+    const result = await this.organizations.list(ability, page.limit, page.offset);
+    return { ...result, items: result.items.map(organizationView) };
+  }
+
+  @RequireAbility(Action.Read, 'Organization')
+  @Get(':orgId')
+  async get(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string) {
+    return organizationView(await this.organizations.get(ability, orgId));
+  }
+
+  @RequireAbility(Action.Update, 'Organization')
+  @Patch(':orgId')
+  async update(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() dto: UpdateOrganizationDto,
+  ) {
+    return organizationView(await this.organizations.update(ability, orgId, dto));
+  }
+
+  @RequireAbility(Action.Read, 'User')
+  @Get(':orgId/members')
+  async listMembers(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string) {
+    return (await this.members.list(ability, orgId)).map(userView);
+  }
+
+  @RequireAbility(Action.Update, 'User')
+  @Patch(':orgId/members/:userId')
+  async updateMember(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('userId', ParseUUIDPipe) userId: string,
+    @Body() dto: UpdateMemberDto,
+  ) {
+    return userView(await this.members.update(ability, orgId, userId, dto));
+  }
+
+  /** The token is in this response only; the invitee redeems it at POST /auth/invitations/accept. */
+  @RequireAbility(Action.Create, 'Invitation')
+  @Post(':orgId/invitations')
+  async invite(
+    @CurrentAbility() ability: AppAbility,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() dto: InviteMemberDto,
+  ) {
+    const { invitation, token } = await this.members.invite(ability, principal, orgId, dto.email, dto.role);
+    return {
+      id: invitation.id,
+      email: invitation.email,
+      role: invitation.role,
+      expiresAt: invitation.expiresAt,
+      token,
+    };
+  }
+}

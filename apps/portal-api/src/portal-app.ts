@@ -1,0 +1,33 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { PortalApiModule } from './app.module';
+import type { PortalEnv } from './env';
+
+// Money is bigint micro-units; on the wire it is a decimal string, exact in every client.
+(BigInt.prototype as unknown as { toJSON: () => string }).toJSON = function (this: bigint) {
+  return this.toString();
+};
+
+/** The portal API, configured the same way for `main.ts` and for the tests. */
+export async function createPortalApp(env: PortalEnv): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(PortalApiModule.forRoot(env), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.useBodyParser('json', { limit: env.BODY_LIMIT });
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+  );
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Velvet Rope portal API').setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

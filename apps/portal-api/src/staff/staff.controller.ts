@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Action, RequireAbility, Role, STAFF_ROLES } from '@velvet/access';
+import { StaffService, UserStatus } from '@velvet/organizations';
+import { IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { userView } from '../http/views';
+
+export class CreateStaffDto {
+  @ApiProperty()
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty()
+  @IsString()
+  @Length(1, 200)
+  displayName: string;
+
+  @ApiProperty({ minLength: 12, description: 'Initial password, handed over out of band' })
+  @IsString()
+  @Length(12, 200)
+  password: string;
+
+  @ApiProperty({ enum: STAFF_ROLES })
+  @IsIn(STAFF_ROLES)
+  role: Role;
+}
+
+export class UpdateStaffDto {
+  @ApiPropertyOptional({ enum: STAFF_ROLES })
+  @IsOptional()
+  @IsIn(STAFF_ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ enum: UserStatus })
+  @IsOptional()
+  @IsEnum(UserStatus)
+  status?: UserStatus;
+}
+
+@ApiTags('staff')
+@Controller('staff')
+export class StaffController {
+  constructor(private readonly staff: StaffService) {}
+
+  @RequireAbility(Action.Manage, 'Staff')
+  @Get()
+  async list() {
+    return (await this.staff.list()).map(userView);
+  }
+
+  @RequireAbility(Action.Manage, 'Staff')
+  @Post()
+  async create(@Body() dto: CreateStaffDto) {
+    return userView(await this.staff.create(dto));
+  }
+
+  @RequireAbility(Action.Manage, 'Staff')
+  @Patch(':userId')
+  async update(@Param('userId', ParseUUIDPipe) userId: string, @Body() dto: UpdateStaffDto) {
+    return userView(await this.staff.update(userId, dto));
+  }
+}

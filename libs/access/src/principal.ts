@@ -1,0 +1,20 @@
+import type { Role } from './roles';
+
+/** Who is calling: a signed-in person, or a gateway API key acting for its organisation. */
+export type Principal = UserPrincipal | ApiKeyPrincipal;
+
+export interface UserPrincipal {
+  kind: 'user';
+  userId: string;
+  role: Role;
+  /** Null for provider staff. */
+  organizationId: string | null;
+}
+
+export interface ApiKeyPrincipal {
+  kind: 'api_key';
+  apiKeyId: string;
+  organizationId: string;
+  /** The user who created the key; audit records carry it. */
+  createdByUserId: string | null;
+}

@@ -1,0 +1,38 @@
+import type { MongoAbility, MongoQuery } from '@casl/ability';
+
+export enum Action {
+  Manage = 'manage',
+  Create = 'create',
+  Read = 'read',
+  Update = 'update',
+  Delete = 'delete',
+  /** Contract review: approve, reject, request changes. */
+  Review = 'review',
+  /** Call a model through the gateway. */
+  Invoke = 'invoke',
+  Export = 'export',
+  /** Restrict, suspend or restore an organisation's premium access. */
+  Suspend = 'suspend',
+}
+
+/** Every kind of object the portal guards. Strings, so the web portal can share the rules. */
+export type SubjectType =
+  | 'Organization'
+  | 'User'
+  | 'Staff'
+  | 'Invitation'
+  | 'ApiKey'
+  | 'Model'
+  | 'UnlockRule'
+  | 'Contract'
+  | 'Entitlement'
+  | 'Statement'
+  | 'Spend'
+  | 'AuditRecord'
+  | 'AlertCase'
+  | 'all';
+
+/** An object checked against conditions: tagged with its subject type by CASL's `subject()`. */
+export type SubjectObject = Record<string, unknown> & { __caslSubjectType__?: SubjectType };
+
+export type AppAbility = MongoAbility<[Action, SubjectType | SubjectObject], MongoQuery>;

@@ -1,0 +1,32 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganizationsModule, User } from '@velvet/organizations';
+import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
+import { AuthService } from './auth.service';
+import { RefreshToken } from './entities/refresh-token.entity';
+import { JwtStrategy } from './strategies/jwt.strategy';
+import { LocalStrategy } from './strategies/local.strategy';
+
+export const AUTH_ENTITIES = [RefreshToken];
+
+@Module({})
+export class AuthModule {
+  static forRoot(options: AuthOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [
+        PassportModule,
+        OrganizationsModule,
+        TypeOrmModule.forFeature([RefreshToken, User]),
+        JwtModule.register({
+          secret: options.jwtSecret,
+          signOptions: { expiresIn: options.accessTokenTtl, algorithm: 'HS256' },
+        }),
+      ],
+      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, LocalStrategy, JwtStrategy],
+      exports: [AuthService],
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { UserPrincipal } from '@velvet/access';
+import { DomainErrorKind, DomainException, hashPassword, randomToken, sha256Hex, verifyPassword } from '@velvet/common';
+import { User, UserStatus } from '@velvet/organizations';
+import { randomUUID } from 'node:crypto';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
+import { RefreshToken } from './entities/refresh-token.entity';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+const invalidCredentials = () =>
+  new DomainException(DomainErrorKind.Unauthenticated, 'invalid_credentials', 'Email or password is wrong');
+const invalidRefresh = () =>
+  new DomainException(DomainErrorKind.Unauthenticated, 'invalid_refresh_token', 'The refresh token is invalid or expired');
+
+export const principalOf = (user: User): UserPrincipal => ({
+  kind: 'user',
+  userId: user.id,
+  role: user.role,
+  organizationId: user.organizationId,
+});
+
+@Injectable()
+export class AuthService {
+  // A fixed hash to verify against when the email is unknown, so timing does not reveal accounts.
+  private decoyHash?: Promise<string>;
+
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+    private readonly jwt: JwtService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
+  ) {}
+
+  async validateCredentials(email: string, password: string): Promise<User> {
+    const user = await this.users.findOne({
+      where: { email: email.toLowerCase() },
+      select: ['id', 'email', 'role', 'organizationId', 'status', 'displayName', 'passwordHash'],
+    });
+    this.decoyHash ??= hashPassword(randomToken());
+    const ok = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
+    if (!user || !ok || user.status !== UserStatus.Active) throw invalidCredentials();
+    return user;
+  }
+
+  /** The current principal of an access token's subject, or null if the user is gone or disabled. */
+  async principalFor(userId: string): Promise<UserPrincipal | null> {
+    const user = await this.users.findOne({ where: { id: userId, status: UserStatus.Active } });
+    return user ? principalOf(user) : null;
+  }
+
+  issueTokens(user: User, familyId: string = randomUUID()): Promise<TokenPair> {
+    return this.dataSource.transaction((tx) => this.issueWith(tx.getRepository(RefreshToken), user, familyId));
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const outcome = await this.dataSource.transaction(async (tx) => {
+      const tokens = tx.getRepository(RefreshToken);
+      const current = await tokens.findOne({
+        where: { tokenHash: sha256Hex(refreshToken) },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!current || current.expiresAt <= new Date()) return null;
+      if (current.revokedAt) {
+        // Reuse of a rotated token: someone else holds the chain. End the whole family (and commit that).
+        await tokens.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        return null;
+      }
+      const user = await tx.getRepository(User).findOne({ where: { id: current.userId, status: UserStatus.Active } });
+      if (!user) return null;
+      current.revokedAt = new Date();
+      await tokens.save(current);
+      return this.issueWith(tokens, user, current.familyId);
+    });
+    if (!outcome) throw invalidRefresh();
+    return outcome;
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    const tokens = this.dataSource.getRepository(RefreshToken);
+    const current = await tokens.findOne({ where: { tokenHash: sha256Hex(refreshToken) } });
+    if (current) await tokens.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  private async issueWith(tokens: Repository<RefreshToken>, user: User, familyId: string): Promise<TokenPair> {
+    const refreshToken = randomToken();
+    await tokens.save(
+      tokens.create({
+        userId: user.id,
+        familyId,
+        tokenHash: sha256Hex(refreshToken),
+        expiresAt: new Date(Date.now() + this.options.refreshTokenTtl * 1000),
+      }),
+    );
+    const accessToken = await this.jwt.signAsync({ sub: user.id, role: user.role, org: user.organizationId });
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.options.accessTokenTtl };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './auth.options';
+export * from './auth.service';
+export * from './auth.module';
+export * from './entities/refresh-token.entity';

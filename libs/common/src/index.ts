@@ -1,0 +1,5 @@
+export * from './errors/domain.exception';
+export * from './money/money';
+export * from './logging/logger.options';
+export * from './http/pagination';
+export * from './crypto/secrets';

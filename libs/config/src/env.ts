@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Raised at boot when the environment does not match an app's schema; names every bad variable. */
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/**
+ * Parses `source` against `schema`. Messages name the variable and never echo its value,
+ * because some of them are secrets.
+ */
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  source: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
+  throw new InvalidEnvironmentError(problems);
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Variables every app shares: where the database and Redis are, and how to log. */
+export const baseEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/velvet'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/).default('velvet'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const portSchema = port;
+
+/** Secrets must be long enough to be real; their values never appear in error messages. */
+export const secretSchema = z.string().min(32, 'must be at least 32 characters');

@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum OrganizationStatus {
+  Active = 'active',
+  Disabled = 'disabled',
+}
+
+@Entity({ name: 'organizations' })
+export class Organization {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text', unique: true })
+  slug: string;
+
+  @Column({ type: 'text', default: OrganizationStatus.Active })
+  status: OrganizationStatus;
+
+  /** Set by provider staff once the customer's identity and billing are checked. */
+  @Column({ type: 'boolean', default: false })
+  verified: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Action, type AppAbility, assertCan, CUSTOMER_ROLES, type Role, Role as Roles, scopedWhere, type UserPrincipal } from '@velvet/access';
+import { hashPassword, NotFoundError, randomToken, sha256Hex } from '@velvet/common';
+import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
+import { Invitation } from './entities/invitation.entity';
+import { User, UserStatus } from './entities/user.entity';
+import { OrganizationsService, isUniqueViolation } from './organizations.service';
+import { OrganizationException } from './organizations.exception';
+
+const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export interface MemberChanges {
+  role?: Role;
+  status?: UserStatus;
+}
+
+@Injectable()
+export class MembersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Invitation) private readonly invitations: Repository<Invitation>,
+    private readonly organizations: OrganizationsService,
+  ) {}
+
+  async findActive(id: string): Promise<User> {
+    const user = await this.users.findOne({ where: { id, status: UserStatus.Active } });
+    if (!user) throw new NotFoundError('User');
+    return user;
+  }
+
+  async list(ability: AppAbility, organizationId: string): Promise<User[]> {
+    await this.organizations.get(ability, organizationId);
+    const where = scopedWhere<User>(ability, Action.Read, 'User', { organizationId });
+    if (!where) return [];
+    return this.users.find({ where, order: { createdAt: 'ASC' } });
+  }
+
+  /** Returns the invitation and its token, which is shown to the admin once and never stored. */
+  async invite(
+    ability: AppAbility,
+    principal: UserPrincipal,
+    organizationId: string,
+    email: string,
+    role: Role,
+  ): Promise<{ invitation: Invitation; token: string }> {
+    await this.organizations.get(ability, organizationId);
+    if (!CUSTOMER_ROLES.includes(role)) throw OrganizationException.roleNotAllowed(role);
+    assertCan(ability, Action.Create, 'Invitation', { organizationId });
+    const normalized = email.toLowerCase();
+    if (await this.users.exists({ where: { email: normalized } })) throw OrganizationException.emailTaken();
+    const token = randomToken();
+    const invitation = await this.invitations.save(
+      this.invitations.create({
+        organizationId,
+        email: normalized,
+        role,
+        tokenHash: sha256Hex(token),
+        invitedBy: principal.userId,
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      }),
+    );
+    return { invitation, token };
+  }
+
+  /** The invitee sets a password; the invitation is consumed in the same transaction. */
+  async acceptInvitation(token: string, displayName: string, password: string): Promise<User> {
+    const passwordHash = await hashPassword(password);
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        const invitation = await tx.findOne(Invitation, {
+          where: { tokenHash: sha256Hex(token), acceptedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!invitation) throw OrganizationException.invitationInvalid();
+        invitation.acceptedAt = new Date();
+        await tx.save(invitation);
+        return tx.save(
+          tx.create(User, {
+            email: invitation.email,
+            displayName,
+            passwordHash,
+            role: invitation.role,
+            organizationId: invitation.organizationId,
+          }),
+        );
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw OrganizationException.emailTaken();
+      throw error;
+    }
+  }
+
+  async update(ability: AppAbility, organizationId: string, userId: string, changes: MemberChanges): Promise<User> {
+    const where = scopedWhere<User>(ability, Action.Read, 'User', { organizationId, id: userId });
+    const member = where && (await this.users.findOne({ where }));
+    if (!member) throw new NotFoundError('Member');
+    assertCan(ability, Action.Update, 'User', member);
+    if (changes.role && !CUSTOMER_ROLES.includes(changes.role)) throw OrganizationException.roleNotAllowed(changes.role);
+    return this.dataSource.transaction(async (tx) => {
+      Object.assign(member, changes);
+      await tx.save(member);
+      // Lock the admins so two concurrent demotions cannot both pass the check.
+      const admins = await tx.find(User, {
+        where: { organizationId, role: Roles.OrgAdmin, status: UserStatus.Active },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (admins.length === 0) throw OrganizationException.lastAdmin();
+      return member;
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Invitation } from './entities/invitation.entity';
+import { Organization } from './entities/organization.entity';
+import { User } from './entities/user.entity';
+import { MembersService } from './members.service';
+import { OrganizationsService } from './organizations.service';
+import { StaffService } from './staff.service';
+
+export const ORGANIZATION_ENTITIES = [Organization, User, Invitation];
+
+@Module({
+  imports: [TypeOrmModule.forFeature(ORGANIZATION_ENTITIES)],
+  providers: [OrganizationsService, MembersService, StaffService],
+  exports: [OrganizationsService, MembersService, StaffService],
+})
+export class OrganizationsModule {}

@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { dropDatabase, ensureDatabase, migrate } from '@velvet/database';
+
+export const TEST_SERVER_URL = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+
+const MIGRATIONS_DIR = join(__dirname, '../../database/src/migrations');
+
+/** The template's name changes whenever a migration file does, so a stale schema is never cloned. */
+export function templateName(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS_DIR).sort()) hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
+  return `velvet_test_tpl_${hash.digest('hex').slice(0, 12)}`;
+}
+
+const urlFor = (name: string) => `${TEST_SERVER_URL}/${name}`;
+
+function refuseNonTest(name: string): void {
+  if (!name.includes('test')) throw new Error(`refusing to touch database ${name}: its name lacks "test"`);
+}
+
+/** Creates the migrated template once per schema version; safe when several runs race. */
+export async function ensureTemplate(): Promise<string> {
+  const name = templateName();
+  const admin = new Client({ connectionString: urlFor('postgres') });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock(742001)');
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) {
+      const building = `${name}_building`;
+      await dropDatabase(urlFor(building));
+      await ensureDatabase(urlFor(building));
+      await migrate(urlFor(building));
+      await admin.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+    }
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock(742001)').catch(() => undefined);
+    await admin.end();
+  }
+  return name;
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database for one suite, cloned from the template in well under a second. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = await ensureTemplate();
+  const name = `velvet_test_s_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  refuseNonTest(name);
+  const url = urlFor(name);
+  await ensureDatabase(url, template);
+  return { url, name, drop: () => dropDatabase(url) };
+}
+
+/** A Redis key prefix of its own, so suites sharing a Redis never see each other's queues. */
+export const testQueuePrefix = (): string => `test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

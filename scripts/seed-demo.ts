@@ -1,0 +1,26 @@
+/** Seeds the demo: staff, two organisations and their admins (and, as they land, catalog and contracts). */
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { baseEnvSchema, parseEnv } from '@velvet/config';
+import { dataSourceOptions } from '@velvet/database';
+import { OrganizationsModule } from '@velvet/organizations';
+import { seedIdentities } from './seed/seed-identities';
+
+async function main() {
+  const env = parseEnv(baseEnvSchema);
+  @Module({ imports: [TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL })), OrganizationsModule] })
+  class SeedModule {}
+  const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
+  try {
+    const organizations = await seedIdentities(app);
+    console.log(`demo seeded: ${organizations.map((o) => o.name).join(', ')}`);
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

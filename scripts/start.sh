@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Brings up the whole product on this machine with a seeded demo: services, schema, seed, apps.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-services.sh
+source scripts/dev-env.sh
+npm run --silent build
+node dist/scripts/setup-db.js
+node dist/scripts/seed-demo.js
+
+cat <<INFO
+
+  Velvet Rope is starting.
+    web portal + API  http://127.0.0.1:${PORTAL_API_PORT}/        (OpenAPI: /docs)
+    gateway           http://127.0.0.1:${GATEWAY_PORT}/v1          (OpenAI-compatible)
+
+  Demo logins (password: velvet-demo-password)
+    platform admin     admin@velvet.example
+    account managers   am1@velvet.example, am2@velvet.example
+    security reviewer  security@velvet.example
+    Acme Corp admin    alice@acme.example
+    Globex admin       bob@globex.example
+
+INFO
+
+exec npx concurrently --kill-others --names api,gateway,worker --prefix-colors blue,magenta,green \
+  "node dist/apps/portal-api/src/main.js" \
+  "node dist/apps/gateway/src/main.js" \
+  "node dist/apps/audit-worker/src/main.js"
