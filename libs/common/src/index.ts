@@ -3,3 +3,4 @@ export * from './money/money';
 export * from './logging/logger.options';
 export * from './http/pagination';
 export * from './crypto/secrets';
+export * from './activity/admin-activity-log';

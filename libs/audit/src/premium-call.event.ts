@@ -1,0 +1,38 @@
+/**
+ * What the gateway hands the audit pipeline for every premium-model call, before it releases
+ * the response. The audit library derives hashes and similarity fingerprints from the texts and
+ * keeps the texts themselves only where the organisation's contract says so.
+ */
+export interface PremiumCallEvent {
+  requestId: string;
+  organizationId: string;
+  apiKeyId: string;
+  /** The user who created the key, if known. */
+  userId: string | null;
+  modelId: string;
+  modelSlug: string;
+  tier: string;
+  occurredAt: Date;
+  clientIp: string | null;
+  userAgent: string | null;
+  /** Request parameters that matter for distillation. */
+  params: {
+    temperature?: number | null;
+    topP?: number | null;
+    n?: number | null;
+    maxTokens?: number | null;
+    logprobs?: boolean | null;
+    topLogprobs?: number | null;
+    toolsCount?: number;
+    stream?: boolean;
+  };
+  /** The prompt, flattened (role-tagged messages joined); used for hashes, fingerprints, optional retention. */
+  promptText: string;
+  completionText: string;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
+  status: 'succeeded' | 'failed';
+  /** How the call ended: `stop`, `length`, ... (outputs cut at max_tokens are a distillation signal). */
+  finishReason?: string | null;
+}
