@@ -1,0 +1,118 @@
+import { Role } from '@velvet/access';
+import { randomUUID } from 'node:crypto';
+
+/** One organisation's objects that the matrix points routes at. */
+export interface OrgFixture {
+  orgId: string;
+  adminUserId: string;
+  memberUserId: string;
+  apiKeyId: string;
+}
+
+export interface Fixture {
+  /** The organisation of the customer roles under test. */
+  own: OrgFixture;
+  other: OrgFixture;
+  staffUserId: string;
+}
+
+/** own: allowed on its own organisation's objects only; all: on any; none (default): refused. */
+export type Grant = 'own' | 'all' | 'none';
+
+export interface MatrixRow {
+  route: string;
+  /** Distinguishes several rows for one route (different bodies). */
+  name?: string;
+  path: (target: OrgFixture, fixture: Fixture) => string;
+  body?: (target: OrgFixture, fixture: Fixture) => object;
+  allow: Partial<Record<Role, Grant>>;
+}
+
+/** Routes anyone may call. Adding one here is a deliberate decision, reviewed like any other. */
+export const PUBLIC_ROUTES = [
+  'GET /health',
+  'POST /auth/signup',
+  'POST /auth/login',
+  'POST /auth/refresh',
+  'POST /auth/logout',
+  'POST /auth/invitations/accept',
+];
+
+const everyone: MatrixRow['allow'] = {
+  [Role.PlatformAdmin]: 'all',
+  [Role.AccountManager]: 'all',
+  [Role.SecurityReviewer]: 'all',
+  [Role.OrgAdmin]: 'all',
+  [Role.OrgMember]: 'all',
+};
+const staffRead = { [Role.PlatformAdmin]: 'all', [Role.AccountManager]: 'all', [Role.SecurityReviewer]: 'all' } as const;
+
+export const MATRIX: MatrixRow[] = [
+  { route: 'GET /auth/me', path: () => '/auth/me', allow: everyone },
+  { route: 'GET /organizations', path: () => '/organizations', allow: everyone },
+  {
+    route: 'GET /organizations/:orgId',
+    path: (t) => `/organizations/${t.orgId}`,
+    allow: { ...staffRead, [Role.OrgAdmin]: 'own', [Role.OrgMember]: 'own' },
+  },
+  {
+    route: 'PATCH /organizations/:orgId',
+    name: 'rename organisation',
+    path: (t) => `/organizations/${t.orgId}`,
+    body: () => ({ name: 'Renamed' }),
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'PATCH /organizations/:orgId',
+    name: 'verify organisation',
+    path: (t) => `/organizations/${t.orgId}`,
+    body: () => ({ verified: true }),
+    allow: { [Role.PlatformAdmin]: 'all', [Role.AccountManager]: 'all' },
+  },
+  {
+    route: 'GET /organizations/:orgId/members',
+    path: (t) => `/organizations/${t.orgId}/members`,
+    allow: { ...staffRead, [Role.OrgAdmin]: 'own', [Role.OrgMember]: 'own' },
+  },
+  {
+    route: 'PATCH /organizations/:orgId/members/:userId',
+    path: (t) => `/organizations/${t.orgId}/members/${t.memberUserId}`,
+    body: () => ({ role: Role.OrgMember }),
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'POST /organizations/:orgId/invitations',
+    path: (t) => `/organizations/${t.orgId}/invitations`,
+    body: () => ({ email: `invitee-${randomUUID()}@example.com`, role: Role.OrgMember }),
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'GET /organizations/:orgId/api-keys',
+    path: (t) => `/organizations/${t.orgId}/api-keys`,
+    allow: { [Role.SecurityReviewer]: 'all', [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'POST /organizations/:orgId/api-keys',
+    path: (t) => `/organizations/${t.orgId}/api-keys`,
+    body: () => ({ name: 'matrix key' }),
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'DELETE /organizations/:orgId/api-keys/:keyId',
+    path: (t) => `/organizations/${t.orgId}/api-keys/${t.apiKeyId}`,
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  { route: 'GET /staff', path: () => '/staff', allow: { [Role.PlatformAdmin]: 'all' } },
+  {
+    route: 'POST /staff',
+    path: () => '/staff',
+    body: () => ({ email: `staff-${randomUUID()}@velvet.test`, displayName: 'New', password: 'a-long-password-1', role: Role.AccountManager }),
+    allow: { [Role.PlatformAdmin]: 'all' },
+  },
+  {
+    route: 'PATCH /staff/:userId',
+    path: (_t, f) => `/staff/${f.staffUserId}`,
+    body: () => ({ role: Role.AccountManager }),
+    allow: { [Role.PlatformAdmin]: 'all' },
+  },
+];
