@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# Velvet Rope portal-api. Build from the repository root: docker build -f docker/portal-api.Dockerfile .
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+# The web portal is built into apps/web/dist and served by the API.
+RUN npm run build:web
+ENV WEB_DIST_DIR=/app/apps/web/dist
+RUN npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/package.json ./
+COPY --from=build /app/apps/web/dist ./apps/web/dist
+ENV WEB_DIST_DIR=/app/apps/web/dist
+USER node
+CMD ["node", "dist/apps/portal-api/src/main.js"]
