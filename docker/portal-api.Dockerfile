@@ -5,10 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
+# Builds the apps and the web portal (apps/web/dist), which the API serves.
 RUN npm run build
-# The web portal is built into apps/web/dist and served by the API.
-RUN npm run build:web
-ENV WEB_DIST_DIR=/app/apps/web/dist
 RUN npm prune --omit=dev
 
 FROM node:20-bookworm-slim
