@@ -1,8 +1,25 @@
 #!/usr/bin/env bash
 # Every test: unit specs, then integration and end-to-end suites against real PostgreSQL and Redis.
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-services.sh
-npm run --silent typecheck
-npx jest --selectProjects unit --ci
-npx jest --selectProjects e2e --ci --maxWorkers=2
+bash scripts/ensure-services.sh || exit 1
+npm run --silent typecheck || exit 1
+
+mkdir -p .velvet
+status=0
+npx jest --selectProjects unit --ci --json --outputFile=.velvet/jest-unit.json || status=1
+npx jest --selectProjects e2e --ci --maxWorkers=2 --json --outputFile=.velvet/jest-e2e.json || status=1
+
+# One plain closing line over both runs, for people and for CI.
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of [".velvet/jest-unit.json", ".velvet/jest-e2e.json"]) {
+    if (!fs.existsSync(f)) { failed++; continue; }
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+'
+exit $status

@@ -1,7 +1,6 @@
-import { subject } from '@casl/ability';
 import { defineAbilityFor } from './ability.factory';
 import { Role } from './roles';
-import { Action } from './subjects';
+import { Action, asSubject as subject } from './subjects';
 
 const user = (role: Role, organizationId: string | null = null) =>
   defineAbilityFor({ kind: 'user', userId: 'u', role, organizationId });

@@ -1,6 +1,5 @@
-import { subject } from '@casl/ability';
 import { DomainErrorKind, DomainException } from '@velvet/common';
-import type { Action, AppAbility, SubjectType } from './subjects';
+import { type Action, type AppAbility, asSubject, type SubjectType } from './subjects';
 
 /**
  * The resource-level check, after the object was loaded through a scoped query: may the
@@ -13,7 +12,7 @@ export function assertCan(
   object: object,
   field?: string,
 ): void {
-  if (!ability.can(action, subject(type, { ...object } as Record<string, unknown>), field)) {
+  if (!ability.can(action, asSubject(type, object), field)) {
     const what = field ? `${field} of this ${type}` : `this ${type}`;
     throw new DomainException(DomainErrorKind.Forbidden, 'forbidden', `You may not ${action} ${what}`);
   }

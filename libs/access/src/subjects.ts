@@ -1,4 +1,4 @@
-import type { MongoAbility, MongoQuery } from '@casl/ability';
+import { subject as tagSubject, type MongoAbility, type MongoQuery } from '@casl/ability';
 
 export enum Action {
   Manage = 'manage',
@@ -32,7 +32,11 @@ export type SubjectType =
   | 'AlertCase'
   | 'all';
 
-/** An object checked against conditions: tagged with its subject type by CASL's `subject()`. */
+/** An object checked against conditions: tagged with its subject type by `asSubject()`. */
 export type SubjectObject = Record<string, unknown> & { __caslSubjectType__?: SubjectType };
+
+/** Tags a copy of `object` as a `type` for CASL checks (`ability.can(Action.Read, asSubject('ApiKey', key))`). */
+export const asSubject = (type: SubjectType, object: object): SubjectObject =>
+  tagSubject(type, { ...object }) as unknown as SubjectObject;
 
 export type AppAbility = MongoAbility<[Action, SubjectType | SubjectObject], MongoQuery>;
