@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import { createPortalApp } from '../../apps/portal-api/src/portal-app';
 import { loadPortalEnv, type PortalEnv } from '../../apps/portal-api/src/env';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@velvet/testing';
@@ -13,7 +14,10 @@ export interface RunningPortal {
 }
 
 /** A real portal API on a random loopback port, over its own database and queue prefix. */
-export async function startPortal(overrides: Record<string, string> = {}): Promise<RunningPortal> {
+export async function startPortal(
+  overrides: Record<string, string> = {},
+  logDestination?: DestinationStream,
+): Promise<RunningPortal> {
   const database = await createTestDatabase();
   const env = loadPortalEnv({
     NODE_ENV: 'test',
@@ -25,7 +29,7 @@ export async function startPortal(overrides: Record<string, string> = {}): Promi
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
     ...overrides,
   });
-  const app = await createPortalApp(env);
+  const app = await createPortalApp(env, logDestination);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { PortalApiModule } from './app.module';
 import type { PortalEnv } from './env';
 
@@ -12,8 +13,8 @@ import type { PortalEnv } from './env';
 };
 
 /** The portal API, configured the same way for `main.ts` and for the tests. */
-export async function createPortalApp(env: PortalEnv): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(PortalApiModule.forRoot(env), {
+export async function createPortalApp(env: PortalEnv, logDestination?: DestinationStream): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(PortalApiModule.forRoot(env, logDestination), {
     bufferLogs: true,
     bodyParser: false,
   });
