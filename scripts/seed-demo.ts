@@ -5,6 +5,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { baseEnvSchema, parseEnv } from '@velvet/config';
 import { dataSourceOptions } from '@velvet/database';
 import { OrganizationsModule } from '@velvet/organizations';
+import { EntitlementEngine } from '@velvet/entitlements';
+import IORedis from 'ioredis';
+import { redisOptions } from '@velvet/queue';
+import { DataSource } from 'typeorm';
+import { seedCatalog } from './seed/seed-catalog';
+import { seedContracts } from './seed/seed-contracts';
 import { seedIdentities } from './seed/seed-identities';
 
 async function main() {
@@ -14,6 +20,16 @@ async function main() {
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
   try {
     const organizations = await seedIdentities(app);
+    // catalog, unlock rules, contracts and usage history; then materialise entitlements (no worker needed)
+    const db = app.get(DataSource);
+    await seedCatalog(db);
+    await seedContracts(db);
+    const redis = new IORedis({ ...redisOptions(env.REDIS_URL), keyPrefix: `${env.QUEUE_PREFIX}:` });
+    try {
+      await new EntitlementEngine(db, redis).evaluateAll('demo seed');
+    } finally {
+      await redis.quit();
+    }
     console.log(`demo seeded: ${organizations.map((o) => o.name).join(', ')}`);
   } finally {
     await app.close();

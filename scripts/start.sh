@@ -12,7 +12,8 @@ node dist/scripts/seed-demo.js
 cat <<INFO
 
   Velvet Rope is starting.
-    web portal + API  http://127.0.0.1:${PORTAL_API_PORT}/        (OpenAPI: /docs)
+    web portal        http://127.0.0.1:${PORTAL_API_PORT}/app/
+    portal API        http://127.0.0.1:${PORTAL_API_PORT}/            (OpenAPI: /docs)
     gateway           http://127.0.0.1:${GATEWAY_PORT}/v1          (OpenAI-compatible)
 
   Demo logins (password: velvet-demo-password)

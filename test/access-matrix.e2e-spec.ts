@@ -11,6 +11,7 @@ import { startPortal, type RunningPortal } from './support/portal';
 import { bearer, createStaff, signUp, DEMO_TEST_PASSWORD, login, type Session } from './support/http';
 import { databaseFingerprint } from './support/db-fingerprint';
 import { discoverRoutes } from './support/routes';
+import { prepareContractFixtures } from './support/access-matrix.contracts';
 import { MATRIX, PUBLIC_ROUTES, type Fixture, type OrgFixture } from './support/access-matrix.table';
 
 const ROLES = [Role.PlatformAdmin, Role.AccountManager, Role.SecurityReviewer, Role.OrgAdmin, Role.OrgMember] as const;
@@ -48,6 +49,7 @@ describe('access matrix', () => {
     sessions.set(Role.AccountManager, await createStaff(portal, Role.AccountManager, 'am@velvet.test'));
     sessions.set(Role.SecurityReviewer, await createStaff(portal, Role.SecurityReviewer, 'sr@velvet.test'));
     fixture = { own: a.org, other: b.org, staffUserId: sessions.get(Role.AccountManager)!.userId };
+    await prepareContractFixtures(portal, [a, b]);
   });
   afterAll(() => portal.close());
 

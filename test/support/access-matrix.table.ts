@@ -1,5 +1,6 @@
 import { Role } from '@velvet/access';
 import { randomUUID } from 'node:crypto';
+import { CONTRACT_MATRIX } from './access-matrix.contracts';
 
 /** One organisation's objects that the matrix points routes at. */
 export interface OrgFixture {
@@ -102,6 +103,11 @@ export const MATRIX: MatrixRow[] = [
     path: (t) => `/organizations/${t.orgId}/api-keys/${t.apiKeyId}`,
     allow: { [Role.OrgAdmin]: 'own' },
   },
+  {
+    route: 'GET /organizations/:orgId/spend',
+    path: (t) => `/organizations/${t.orgId}/spend`,
+    allow: { ...staffRead, [Role.OrgAdmin]: 'own', [Role.OrgMember]: 'own' },
+  },
   { route: 'GET /staff', path: () => '/staff', allow: { [Role.PlatformAdmin]: 'all' } },
   {
     route: 'POST /staff',
@@ -115,4 +121,6 @@ export const MATRIX: MatrixRow[] = [
     body: () => ({ role: Role.AccountManager }),
     allow: { [Role.PlatformAdmin]: 'all' },
   },
+  // catalog, unlock rules, contracts, statements, entitlements, suspensions (issue 3)
+  ...CONTRACT_MATRIX,
 ];

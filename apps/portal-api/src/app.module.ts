@@ -5,27 +5,41 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from '@velvet/access';
 import { ApiKeysModule } from '@velvet/api-keys';
+import { AuditLogModule, AuditModule } from '@velvet/audit';
 import { AuthModule } from '@velvet/auth';
+import { CatalogModule } from '@velvet/catalog';
 import { loggerOptions } from '@velvet/common';
+import { ContractsModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
+import { DetectionModule } from '@velvet/detection';
+import { EntitlementsModule } from '@velvet/entitlements';
 import { OrganizationsModule } from '@velvet/organizations';
 import { QueueModule } from '@velvet/queue';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
+import { CatalogController } from './catalog/catalog.controller';
+import { ContractsController } from './contracts/contracts.controller';
+import { EntitlementsController } from './entitlements/entitlements.controller';
+import { StatementsController } from './statements/statements.controller';
 import type { PortalEnv } from './env';
 import { HealthController } from './health/health.controller';
+import { DetectionController } from './detection/detection.controller';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { StaffController } from './staff/staff.controller';
+import { SpendModule } from './spend/spend.module';
+import { WebPortalModule } from './web/web-portal.module';
 
 @Module({})
 export class PortalApiModule {
-  static forRoot(env: PortalEnv): DynamicModule {
+  static forRoot(env: PortalEnv, logDestination?: DestinationStream): DynamicModule {
     return {
       module: PortalApiModule,
       imports: [
-        LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'portal-api')),
+        LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'portal-api', logDestination)),
         TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-portal-api' }) }),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: env.LOGIN_RATE_LIMIT_PER_MINUTE }]),
@@ -37,8 +51,18 @@ export class PortalApiModule {
         }),
         OrganizationsModule,
         ApiKeysModule,
+        // contracts & entitlements (issue 3); AuditModule provides the AdminActivityLog they record to
+        AuditModule.forRoot(),
+        AuditLogModule,
+        EntitlementsModule,
+        CatalogModule,
+        ContractsModule,
+        DetectionModule,
+        SpendModule,
+        WebPortalModule.forRoot(env.WEB_DIST_DIR),
       ],
-      controllers: [AuthController, OrganizationsController, ApiKeysController, StaffController, HealthController],
+      controllers: [AuthController, OrganizationsController, ApiKeysController, StaffController, HealthController, AuditController,
+        CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },

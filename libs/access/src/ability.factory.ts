@@ -30,6 +30,8 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
     case Role.AccountManager:
       can(Action.Read, ['Organization', 'User', 'Contract', 'Entitlement', 'Statement', 'Spend', 'Model', 'UnlockRule']);
       can(Action.Review, 'Contract');
+      // amend terms under review, or file a request on a customer's behalf (they then may not approve it)
+      can([Action.Create, Action.Update], 'Contract');
       can(Action.Update, 'Organization', ['verified']);
       break;
     case Role.SecurityReviewer:

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Action, type AppAbility, assertCan, scopedWhere, type UserPrincipal } from '@velvet/access';
-import { DomainErrorKind, DomainException, NotFoundError, sameHash } from '@velvet/common';
+import { AdminActivityLog, DomainErrorKind, DomainException, NotFoundError, sameHash } from '@velvet/common';
 import { IsNull, Repository } from 'typeorm';
 import { generateKeyMaterial, parseKey } from './api-key.token';
 import { ApiKey } from './entities/api-key.entity';
@@ -13,7 +13,11 @@ export interface NewApiKey {
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    /** Absent only in CLI scripts without the audit pipeline. */
+    @Optional() private readonly activity?: AdminActivityLog,
+  ) {}
 
   /** Creates a key; the returned `key` is the only time the secret exists outside the caller. */
   async create(
@@ -27,16 +31,28 @@ export class ApiKeysService {
       throw new DomainException(DomainErrorKind.Invalid, 'expiry_in_past', 'expiresAt must be in the future');
     }
     const material = generateKeyMaterial();
-    const apiKey = await this.keys.save(
-      this.keys.create({
+    // The audit entry is accepted before the key commits: no key exists that the log does not know.
+    const apiKey = await this.keys.manager.transaction(async (tx) => {
+      const saved = await tx.save(
+        this.keys.create({
+          organizationId,
+          name: input.name,
+          lookupId: material.lookupId,
+          secretHash: material.secretHash,
+          createdBy: principal.userId,
+          expiresAt: input.expiresAt ?? null,
+        }),
+      );
+      await this.activity?.record({
+        actorUserId: principal.userId,
         organizationId,
-        name: input.name,
-        lookupId: material.lookupId,
-        secretHash: material.secretHash,
-        createdBy: principal.userId,
-        expiresAt: input.expiresAt ?? null,
-      }),
-    );
+        action: 'api_key.created',
+        subjectType: 'ApiKey',
+        subjectId: saved.id,
+        details: { name: saved.name, expiresAt: saved.expiresAt?.toISOString() ?? null },
+      });
+      return saved;
+    });
     return { apiKey, key: material.key };
   }
 
@@ -47,14 +63,24 @@ export class ApiKeysService {
   }
 
   /** Revoking twice is fine: the second call changes nothing and returns the same key. */
-  async revoke(ability: AppAbility, organizationId: string, id: string): Promise<ApiKey> {
+  async revoke(ability: AppAbility, organizationId: string, id: string, actorUserId: string | null = null): Promise<ApiKey> {
     const where = scopedWhere<ApiKey>(ability, Action.Read, 'ApiKey', { organizationId, id });
     const apiKey = where && (await this.keys.findOne({ where }));
     if (!apiKey) throw new NotFoundError('API key');
     assertCan(ability, Action.Delete, 'ApiKey', apiKey);
     if (!apiKey.revokedAt) {
       apiKey.revokedAt = new Date();
-      await this.keys.update({ id: apiKey.id, revokedAt: IsNull() }, { revokedAt: apiKey.revokedAt });
+      await this.keys.manager.transaction(async (tx) => {
+        await tx.update(ApiKey, { id: apiKey.id, revokedAt: IsNull() }, { revokedAt: apiKey.revokedAt });
+        await this.activity?.record({
+          actorUserId,
+          organizationId,
+          action: 'api_key.revoked',
+          subjectType: 'ApiKey',
+          subjectId: apiKey.id,
+          details: { name: apiKey.name },
+        });
+      });
     }
     return apiKey;
   }

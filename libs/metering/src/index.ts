@@ -1,5 +1,14 @@
 export * from './entities/usage-record.entity';
+export * from './entities/rate-limit.entity';
+export * from './limits/limits.service';
+export * from './limits/limits.module';
+export * from './limits/quota.service';
+export * from './limits/quota.types';
+export * from './usage/usage-ingestor.service';
+export * from './metering.options';
+export * from './metering.module';
 
+import { RateLimit } from './entities/rate-limit.entity';
 import { UsageRecord } from './entities/usage-record.entity';
 
-export const METERING_ENTITIES = [UsageRecord];
+export const METERING_ENTITIES = [UsageRecord, RateLimit];

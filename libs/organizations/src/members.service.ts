@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Action, type AppAbility, assertCan, CUSTOMER_ROLES, type Role, Role as Roles, scopedWhere, type UserPrincipal } from '@velvet/access';
-import { hashPassword, NotFoundError, randomToken, sha256Hex } from '@velvet/common';
+import { AdminActivityLog, hashPassword, NotFoundError, randomToken, sha256Hex } from '@velvet/common';
 import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
 import { Invitation } from './entities/invitation.entity';
 import { User, UserStatus } from './entities/user.entity';
@@ -22,6 +22,8 @@ export class MembersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Invitation) private readonly invitations: Repository<Invitation>,
     private readonly organizations: OrganizationsService,
+    /** Absent only in CLI scripts without the audit pipeline. */
+    @Optional() private readonly activity?: AdminActivityLog,
   ) {}
 
   async findActive(id: string): Promise<User> {
@@ -92,12 +94,13 @@ export class MembersService {
     }
   }
 
-  async update(ability: AppAbility, organizationId: string, userId: string, changes: MemberChanges): Promise<User> {
+  async update(ability: AppAbility, organizationId: string, userId: string, changes: MemberChanges, actorUserId: string | null = null): Promise<User> {
     const where = scopedWhere<User>(ability, Action.Read, 'User', { organizationId, id: userId });
     const member = where && (await this.users.findOne({ where }));
     if (!member) throw new NotFoundError('Member');
     assertCan(ability, Action.Update, 'User', member);
     if (changes.role && !CUSTOMER_ROLES.includes(changes.role)) throw OrganizationException.roleNotAllowed(changes.role);
+    const before = { role: member.role, status: member.status };
     return this.dataSource.transaction(async (tx) => {
       Object.assign(member, changes);
       await tx.save(member);
@@ -107,6 +110,17 @@ export class MembersService {
         lock: { mode: 'pessimistic_write' },
       });
       if (admins.length === 0) throw OrganizationException.lastAdmin();
+      // Recorded inside the transaction: a change the audit log refused is rolled back.
+      if (before.role !== member.role || before.status !== member.status) {
+        await this.activity?.record({
+          actorUserId,
+          organizationId,
+          action: before.role !== member.role ? 'member.role_changed' : 'member.status_changed',
+          subjectType: 'User',
+          subjectId: member.id,
+          details: { from: before, to: { role: member.role, status: member.status } },
+        });
+      }
       return member;
     });
   }

@@ -3,6 +3,8 @@ export enum QueueName {
   Entitlements = 'entitlements',
   Contracts = 'contracts',
   Audit = 'audit',
+  /** Signed tree heads and text purges of the audit log (scheduled). */
+  AuditMaintenance = 'audit-maintenance',
   Detection = 'detection',
   Maintenance = 'maintenance',
 }

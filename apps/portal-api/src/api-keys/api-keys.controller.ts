@@ -47,9 +47,10 @@ export class ApiKeysController {
   @Delete(':keyId')
   async revoke(
     @CurrentAbility() ability: AppAbility,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('keyId', ParseUUIDPipe) keyId: string,
   ) {
-    return apiKeyView(await this.keys.revoke(ability, orgId, keyId));
+    return apiKeyView(await this.keys.revoke(ability, orgId, keyId, principal.userId));
   }
 }

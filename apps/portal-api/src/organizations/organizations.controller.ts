@@ -47,11 +47,12 @@ export class OrganizationsController {
   @Patch(':orgId/members/:userId')
   async updateMember(
     @CurrentAbility() ability: AppAbility,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Param('userId', ParseUUIDPipe) userId: string,
     @Body() dto: UpdateMemberDto,
   ) {
-    return userView(await this.members.update(ability, orgId, userId, dto));
+    return userView(await this.members.update(ability, orgId, userId, dto, principal.userId));
   }
 
   /** The token is in this response only; the invitee redeems it at POST /auth/invitations/accept. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Action, RequireAbility, Role, STAFF_ROLES } from '@velvet/access';
+import { Action, CurrentPrincipal, RequireAbility, Role, STAFF_ROLES, type UserPrincipal } from '@velvet/access';
 import { StaffService, UserStatus } from '@velvet/organizations';
 import { IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { userView } from '../http/views';
@@ -51,13 +51,13 @@ export class StaffController {
 
   @RequireAbility(Action.Manage, 'Staff')
   @Post()
-  async create(@Body() dto: CreateStaffDto) {
-    return userView(await this.staff.create(dto));
+  async create(@CurrentPrincipal() principal: UserPrincipal, @Body() dto: CreateStaffDto) {
+    return userView(await this.staff.create(dto, principal.userId));
   }
 
   @RequireAbility(Action.Manage, 'Staff')
   @Patch(':userId')
-  async update(@Param('userId', ParseUUIDPipe) userId: string, @Body() dto: UpdateStaffDto) {
-    return userView(await this.staff.update(userId, dto));
+  async update(@CurrentPrincipal() principal: UserPrincipal, @Param('userId', ParseUUIDPipe) userId: string, @Body() dto: UpdateStaffDto) {
+    return userView(await this.staff.update(userId, dto, principal.userId));
   }
 }

@@ -1,8 +1,16 @@
 import { Identity1764032400000 } from './1764032400000-identity';
 import { CatalogAndUsage1764032500000 } from './1764032500000-catalog-and-usage';
+import { ContractsAndEntitlements1764033000000 } from './1764033000000-contracts-and-entitlements';
+import { RateLimits1764034000000 } from './1764034000000-rate-limits';
+import { AuditLog1764035000000 } from './1764035000000-audit-log';
+import { Detection1764036000000 } from './1764036000000-detection';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
   Identity1764032400000,
   CatalogAndUsage1764032500000,
+  ContractsAndEntitlements1764033000000,
+  RateLimits1764034000000,
+  AuditLog1764035000000,
+  Detection1764036000000,
 ];

@@ -1,0 +1,53 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AuditRetentionService, TreeHeadStore } from '@velvet/audit';
+import { QueueName } from '@velvet/queue';
+import type { Job, Queue } from 'bullmq';
+import { AUDIT_WORKER_OPTIONS, type AuditWorkerOptions } from './audit-worker.options';
+
+export enum AuditMaintenanceJob {
+  PublishTreeHead = 'publish-tree-head',
+  PurgeTexts = 'purge-texts',
+}
+
+/** Scheduled: sign a tree head when the log grew; purge texts whose retention ended. */
+@Processor(QueueName.AuditMaintenance)
+export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuditMaintenanceProcessor.name);
+
+  constructor(
+    @InjectQueue(QueueName.AuditMaintenance) private readonly queue: Queue,
+    private readonly heads: TreeHeadStore,
+    private readonly retention: AuditRetentionService,
+    @Inject(AUDIT_WORKER_OPTIONS) private readonly options: AuditWorkerOptions,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Schedulers are idempotent by id: several workers share one schedule.
+    const opts = { removeOnComplete: true, removeOnFail: 100 };
+    await this.queue.upsertJobScheduler(AuditMaintenanceJob.PublishTreeHead, { every: this.options.treeHeadIntervalMs }, {
+      name: AuditMaintenanceJob.PublishTreeHead,
+      opts,
+    });
+    await this.queue.upsertJobScheduler(AuditMaintenanceJob.PurgeTexts, { every: this.options.textPurgeIntervalMs }, {
+      name: AuditMaintenanceJob.PurgeTexts,
+      opts,
+    });
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case AuditMaintenanceJob.PublishTreeHead:
+        return (await this.heads.publish())?.treeSize ?? null;
+      case AuditMaintenanceJob.PurgeTexts: {
+        const purged = await this.retention.purgeExpired();
+        if (purged) this.logger.log(`purged ${purged} expired audit texts`);
+        return purged;
+      }
+      default:
+        throw new Error(`unknown audit maintenance job ${job.name}`);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { costOfTokens } from '@velvet/common';
+import { QuotaService, type Denial } from '@velvet/metering';
+import type { FastifyRequest } from 'fastify';
+import { ModelAccess } from '../access/model-access';
+import { KeyAuthenticator } from '../auth/key-authenticator';
+import { ModelCatalog } from '../catalog/model-catalog';
+import { OpenAIError } from '../http/openai-error';
+import type { CallContext } from './call-context';
+import { estimateTokens, parseChatRequest, promptText, requestedMaxTokens } from './chat-request.schema';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Authenticates, validates, resolves the model, checks the entitlement and admits against limits. */
+@Injectable()
+export class CallAdmission {
+  constructor(
+    private readonly auth: KeyAuthenticator,
+    private readonly catalog: ModelCatalog,
+    private readonly access: ModelAccess,
+    private readonly quota: QuotaService,
+  ) {}
+
+  async admit(request: FastifyRequest): Promise<CallContext> {
+    const startedAt = performance.now();
+    const principal = await this.auth.authenticate(request.headers.authorization);
+    const req = parseChatRequest(request.body);
+    const entry = this.catalog.get(req.model);
+    if (!entry) throw OpenAIError.modelNotFound(req.model);
+    await this.access.assertInvokable(principal, entry);
+
+    const { model } = entry;
+    const requested = requestedMaxTokens(req);
+    if (requested !== null && requested > model.maxOutputTokens) {
+      const param = req.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
+      throw OpenAIError.badRequest(`\`${param}\` is too large: ${model.slug} produces at most ${model.maxOutputTokens} tokens.`, param, 'invalid_value');
+    }
+    const text = promptText(req);
+    const promptTokens = estimateTokens(text, req.messages.length);
+    if (promptTokens > model.contextWindow) {
+      throw OpenAIError.badRequest(`The prompt (~${promptTokens} tokens) exceeds ${model.slug}'s context window of ${model.contextWindow}.`, 'messages', 'context_length_exceeded');
+    }
+    const maxTokens = requested ?? model.maxOutputTokens;
+    const worstOutput = maxTokens * (req.n ?? 1);
+    const requestId = this.requestId(request, principal.organizationId);
+    const result = await this.quota
+      .admit({
+        organizationId: principal.organizationId,
+        apiKeyId: principal.apiKeyId,
+        requestId,
+        estimatedTokens: promptTokens + worstOutput,
+        estimatedCostMicros: costOfTokens(promptTokens, model.inputPriceMicrosPerMTok) + costOfTokens(worstOutput, model.outputPriceMicrosPerMTok),
+      })
+      .catch(() => {
+        // Limits cannot be enforced without Redis: refuse rather than serve unmetered.
+        throw OpenAIError.unavailable('The gateway cannot enforce limits right now; retry shortly.');
+      });
+    if (!result.admitted) throw limitError(result.denial);
+    return {
+      requestId,
+      completionId: `chatcmpl-${String(request.id).replace(/-/g, '')}`,
+      principal,
+      entry,
+      req,
+      promptText: text,
+      promptTokens,
+      maxTokens,
+      admission: result.admission,
+      occurredAt: new Date(),
+      startedAt,
+      clientIp: request.ip ?? null,
+      userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 256) : null,
+      log: request.log,
+    };
+  }
+
+  /**
+   * A client's Idempotency-Key (or X-Request-Id) makes a retried call land on the same usage
+   * record. Scoped by organisation, so two tenants choosing the same key never collide.
+   */
+  private requestId(request: FastifyRequest, organizationId: string): string {
+    const idem = request.headers['idempotency-key'];
+    if (idem !== undefined) {
+      if (typeof idem !== 'string' || !IDEMPOTENCY_KEY.test(idem)) {
+        throw OpenAIError.badRequest('Idempotency-Key must be 1-128 characters of [A-Za-z0-9._:-].', 'Idempotency-Key', 'invalid_idempotency_key');
+      }
+      return `${organizationId}:${idem}`;
+    }
+    const given = request.headers['x-request-id'];
+    if (typeof given === 'string' && IDEMPOTENCY_KEY.test(given)) return `${organizationId}:${given}`;
+    return typeof request.id === 'string' ? request.id : randomUUID();
+  }
+}
+
+function limitError(d: Denial): OpenAIError {
+  const who = d.scope === 'organization' ? 'organisation' : 'API key';
+  const headers = { 'retry-after': String(d.retryAfterSeconds) };
+  if (d.kind === 'spend') {
+    const message = d.exhausted
+      ? `The ${who}'s monthly spend cap (${d.limit} micro-units) is reached.`
+      : `The ${who}'s monthly spend cap (${d.limit} micro-units) is nearly reached: calls in flight hold the rest. Retry shortly, or lower max_tokens.`;
+    return new OpenAIError(429, 'insufficient_quota', 'spend_cap_reached', message, null, headers);
+  }
+  const unit = d.kind === 'requests' ? 'requests' : 'tokens';
+  return new OpenAIError(429, unit, 'rate_limit_exceeded', `Rate limit reached for the ${who}: ${d.limit} ${unit} per minute.`, null, headers);
+}

@@ -1,0 +1,33 @@
+import type { ApiKeyPrincipal } from '@velvet/access';
+import type { Admission } from '@velvet/metering';
+import type { FastifyBaseLogger } from 'fastify';
+import type { CatalogEntry } from '../catalog/model-catalog';
+import type { ChatRequest } from './chat-request.schema';
+
+/** Everything known about one admitted call, from admission to settlement. */
+export interface CallContext {
+  /** The metering and audit id: the organisation-scoped idempotency key, or the request id. */
+  requestId: string;
+  completionId: string;
+  principal: ApiKeyPrincipal;
+  entry: CatalogEntry;
+  req: ChatRequest;
+  promptText: string;
+  promptTokens: number;
+  maxTokens: number;
+  admission: Admission;
+  occurredAt: Date;
+  startedAt: number;
+  clientIp: string | null;
+  userAgent: string | null;
+  log: FastifyBaseLogger;
+}
+
+export interface CallOutcome {
+  succeeded: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  text: string;
+  finishReason: string | null;
+  streamed: boolean;
+}

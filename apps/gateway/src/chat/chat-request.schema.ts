@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { OpenAIError } from '../http/openai-error';
+
+const contentPart = z.looseObject({ type: z.string() });
+const message = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+  name: z.string().optional(),
+});
+
+/**
+ * The chat-completions body. Known parameters are type-checked (a wrong type is a 400 naming the
+ * parameter); unknown ones pass through to OpenAI-compatible upstreams untouched.
+ */
+export const chatRequestSchema = z.looseObject({
+  model: z.string().min(1).max(128),
+  messages: z.array(message).min(1).max(4096),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  max_tokens: z.int().min(1).nullish(),
+  max_completion_tokens: z.int().min(1).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  n: z.int().min(1).max(16).nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.int().min(0).max(20).nullish(),
+  seed: z.int().nullish(),
+  user: z.string().max(256).nullish(),
+  tools: z.array(z.looseObject({ type: z.string() })).nullish(),
+  tool_choice: z.union([z.string(), z.looseObject({})]).nullish(),
+  response_format: z.looseObject({ type: z.string() }).nullish(),
+});
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+export function parseChatRequest(body: unknown): ChatRequest {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw OpenAIError.badRequest('The request body must be a JSON object.');
+  }
+  const result = chatRequestSchema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const param = issue.path.map(String).join('.') || null;
+  throw OpenAIError.badRequest(`Invalid value for \`${param ?? 'body'}\`: ${issue.message}`, param, 'invalid_value');
+}
+
+/** Every message's text, role-tagged, for token estimates and the audit record. */
+export function promptText(req: ChatRequest): string {
+  let out = '';
+  for (const m of req.messages) {
+    let text = '';
+    if (typeof m.content === 'string') text = m.content;
+    else if (Array.isArray(m.content)) for (const p of m.content) if (typeof p.text === 'string') text += p.text;
+    out += `${m.role}: ${text}\n`;
+  }
+  return out;
+}
+
+/** ~4 characters per token plus a little per message: deterministic, and the simulator's count. */
+export const estimateTokens = (text: string, messages: number): number => Math.ceil(text.length / 4) + messages * 3;
+
+export const requestedMaxTokens = (req: ChatRequest): number | null => req.max_completion_tokens ?? req.max_tokens ?? null;

@@ -1,0 +1,83 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from '@velvet/api-keys';
+import { AuditModule, AuditProducer } from '@velvet/audit';
+import { Model, ModelTier } from '@velvet/catalog';
+import { dataSourceOptions } from '@velvet/database';
+import { EntitlementCache, EntitlementsModule, EntitlementsScheduler } from '@velvet/entitlements';
+import { MeteringModule, SPEND_LISTENER, type SpendListener } from '@velvet/metering';
+import { Organization } from '@velvet/organizations';
+import { QueueModule } from '@velvet/queue';
+import { ModelAccess } from './access/model-access';
+import { KeyAuthenticator } from './auth/key-authenticator';
+import { ModelCatalog } from './catalog/model-catalog';
+import { CallAdmission } from './chat/call-admission';
+import { CallRecorder } from './chat/call-recorder';
+import { ChatCompletionsService } from './chat/chat-completions.service';
+import type { GatewayEnv } from './env';
+import { GATEWAY_ENV, MODEL_ENTITLEMENTS, PREMIUM_AUDIT } from './gateway.tokens';
+import { ChatCompletionsController } from './http/chat-completions.controller';
+import { HealthController } from './http/health.controller';
+import { ModelsController } from './http/models.controller';
+import { OpenAIErrorFilter } from './http/openai-error.filter';
+import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry';
+
+const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
+
+/** Recorded spend makes the entitlement engine re-evaluate the organisation (deduplicated per org). */
+const spendListener = {
+  provide: SPEND_LISTENER,
+  inject: [EntitlementsScheduler],
+  useFactory: (scheduler: EntitlementsScheduler): SpendListener => ({
+    spendRecorded: (ids) => Promise.all(ids.map((id) => scheduler.requestEvaluation(id, 'usage_recorded'))).then(() => undefined),
+  }),
+};
+
+@Module({})
+export class GatewayModule {
+  static forRoot(env: GatewayEnv, secrets: Record<string, string | undefined>): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-gateway' })),
+        TypeOrmModule.forFeature([Organization, Model, ModelTier]),
+        QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
+        AuditModule.forRoot(),
+        EntitlementsModule,
+        ApiKeysModule,
+        MeteringModule.forRoot(
+          {
+            redisUrl: env.REDIS_URL,
+            prefix: env.QUEUE_PREFIX,
+            ingest: env.GATEWAY_INGEST_USAGE === 'true',
+            defaults: {
+              orgRequestsPerMinute: limitOrNull(env.GATEWAY_ORG_RPM),
+              orgTokensPerMinute: limitOrNull(env.GATEWAY_ORG_TPM),
+              orgSpendCapMicros: env.GATEWAY_ORG_SPEND_CAP_MICROS ? BigInt(env.GATEWAY_ORG_SPEND_CAP_MICROS) : null,
+              keyRequestsPerMinute: limitOrNull(env.GATEWAY_KEY_RPM),
+              keyTokensPerMinute: limitOrNull(env.GATEWAY_KEY_TPM),
+              keySpendCapMicros: env.GATEWAY_KEY_SPEND_CAP_MICROS ? BigInt(env.GATEWAY_KEY_SPEND_CAP_MICROS) : null,
+            },
+          },
+          { imports: [EntitlementsModule], providers: [spendListener] },
+        ),
+      ],
+      controllers: [ChatCompletionsController, ModelsController, HealthController],
+      providers: [
+        { provide: GATEWAY_ENV, useValue: env },
+        { provide: UPSTREAM_SECRETS, useValue: secrets },
+        { provide: MODEL_ENTITLEMENTS, useExisting: EntitlementCache },
+        { provide: PREMIUM_AUDIT, useExisting: AuditProducer },
+        { provide: APP_FILTER, useClass: OpenAIErrorFilter },
+        KeyAuthenticator,
+        ModelCatalog,
+        ModelAccess,
+        UpstreamRegistry,
+        CallAdmission,
+        CallRecorder,
+        ChatCompletionsService,
+      ],
+    };
+  }
+}

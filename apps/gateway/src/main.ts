@@ -1,0 +1,15 @@
+import { InvalidEnvironmentError } from '@velvet/config';
+import { loadGatewayEnv } from './env';
+import { createGatewayApp } from './gateway-app';
+
+async function main() {
+  const env = loadGatewayEnv();
+  const app = await createGatewayApp(env);
+  await app.listen(env.GATEWAY_PORT, env.GATEWAY_HOST);
+}
+
+main().catch((error: unknown) => {
+  // The environment error names each bad variable; print it plainly and stop.
+  console.error(error instanceof InvalidEnvironmentError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { Completion, StreamEvent, Upstream, UpstreamRequest } from './upstream.types';
+import { UpstreamError } from './upstream.types';
+
+export interface OpenAICompatibleConfig {
+  baseUrl: string;
+  upstreamModel: string;
+  apiKey?: string;
+  timeoutMs: number;
+}
+
+type Json = Record<string, unknown>;
+interface RawUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+}
+
+/** Client errors the upstream found in the request are the client's; everything else is ours (502). */
+const CLIENT_STATUSES = new Set([400, 413, 422]);
+
+/**
+ * Any OpenAI-compatible endpoint (vLLM, Ollama, OpenAI...). One undici Pool per origin keeps
+ * connections alive; streams are parsed line by line and re-emitted with the catalog's model name.
+ * The gateway always asks the upstream for stream usage, so streamed calls are metered exactly.
+ */
+export class OpenAICompatibleUpstream implements Upstream {
+  private readonly path: string;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly config: OpenAICompatibleConfig,
+  ) {
+    this.path = `${new URL(config.baseUrl).pathname.replace(/\/$/, '')}/chat/completions`;
+  }
+
+  async complete(call: UpstreamRequest): Promise<Completion> {
+    const res = await this.send(call, false);
+    const json = (await res.body.json().catch(() => {
+      throw new UpstreamError(502, 'upstream_bad_response', 'The upstream returned a malformed response.');
+    })) as Json;
+    json.model = call.model.slug;
+    const choices = (json.choices as { message?: { content?: string | null }; finish_reason?: string | null }[]) ?? [];
+    const text = choices.map((c) => c.message?.content ?? '').join('\n');
+    const usage = json.usage as RawUsage | undefined;
+    return {
+      body: json,
+      text,
+      finishReason: choices[0]?.finish_reason ?? null,
+      inputTokens: usage?.prompt_tokens ?? call.promptTokens,
+      outputTokens: usage?.completion_tokens ?? Math.ceil(text.length / 4),
+    };
+  }
+
+  async *stream(call: UpstreamRequest): AsyncIterable<StreamEvent> {
+    const res = await this.send(call, true);
+    let buffer = '';
+    let sawUsage = false;
+    let outputChars = 0;
+    try {
+      for await (const piece of res.body) {
+        buffer += piece.toString();
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (!line.startsWith('data:')) continue;
+          const data = line.slice(5).trim();
+          if (data === '[DONE]') break;
+          const chunk = JSON.parse(data) as Json;
+          if (chunk.error) throw new UpstreamError(502, 'upstream_error', 'The upstream failed mid-stream.');
+          chunk.model = call.model.slug;
+          const usage = chunk.usage as RawUsage | null | undefined;
+          const choices = (chunk.choices as { delta?: { content?: string | null }; finish_reason?: string | null }[]) ?? [];
+          if (usage && choices.length === 0) {
+            sawUsage = true;
+            yield { kind: 'usage', chunk, usage: { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 } };
+            continue;
+          }
+          const text = choices.map((c) => c.delta?.content ?? '').join('');
+          outputChars += text.length;
+          yield { kind: 'chunk', chunk, text, finishReason: choices.find((c) => c.finish_reason)?.finish_reason ?? null };
+        }
+      }
+    } catch (error) {
+      throw asUpstreamError(error);
+    }
+    if (!sawUsage) {
+      // An upstream that ignores stream_options: fall back to the same estimate as for prompts.
+      const usage = { inputTokens: call.promptTokens, outputTokens: Math.ceil(outputChars / 4) };
+      const chunk = { id: call.completionId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: call.model.slug, choices: [],
+        usage: { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens } };
+      yield { kind: 'usage', chunk, usage };
+    }
+  }
+
+  private async send(call: UpstreamRequest, stream: boolean): Promise<Dispatcher.ResponseData> {
+    const body: Json = { ...call.req, model: this.config.upstreamModel, stream };
+    if (stream) body.stream_options = { include_usage: true };
+    else delete body.stream_options;
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' };
+    if (this.config.apiKey) headers.authorization = `Bearer ${this.config.apiKey}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.pool.request({
+        path: this.path,
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal: call.signal,
+        // Idle limits: time to first byte, and between body chunks (a stream may run long but never stall).
+        headersTimeout: this.config.timeoutMs,
+        bodyTimeout: this.config.timeoutMs,
+      });
+    } catch (error) {
+      throw asUpstreamError(error);
+    }
+    if (res.statusCode >= 400) {
+      const text = await res.body.text().catch(() => '');
+      let message = `The upstream answered ${res.statusCode}.`;
+      try {
+        const m = (JSON.parse(text) as { error?: { message?: string } }).error?.message;
+        if (typeof m === 'string') message = m;
+      } catch {
+        /* not JSON: keep the generic message */
+      }
+      if (CLIENT_STATUSES.has(res.statusCode)) throw new UpstreamError(res.statusCode, 'upstream_rejected_request', message);
+      if (res.statusCode === 429) {
+        const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : '1';
+        throw new UpstreamError(429, 'upstream_rate_limited', 'The upstream is rate limiting; retry later.', retryAfter);
+      }
+      throw new UpstreamError(502, 'upstream_error', `The upstream failed (status ${res.statusCode}).`);
+    }
+    return res;
+  }
+}
+
+export function asUpstreamError(error: unknown): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const e = error as { code?: string; name?: string };
+  if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT' || e?.name === 'TimeoutError') {
+    return new UpstreamError(504, 'upstream_timeout', 'The upstream did not answer in time.');
+  }
+  if (e?.name === 'AbortError') return new UpstreamError(499, 'client_closed', 'The client closed the request.');
+  if (error instanceof SyntaxError) return new UpstreamError(502, 'upstream_bad_response', 'The upstream sent a malformed event.');
+  return new UpstreamError(502, 'upstream_unreachable', 'The upstream could not be reached.');
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Model } from '@velvet/catalog';
+import { Pool } from 'undici';
+import { GATEWAY_ENV } from '../gateway.tokens';
+import type { GatewayEnv } from '../env';
+import { OpenAICompatibleUpstream } from './openai-compatible.upstream';
+import { SimulatorUpstream } from './simulator.upstream';
+import type { Upstream } from './upstream.types';
+
+/** Secrets named by a model's `apiKeyEnv`, read once from the process environment by main/tests. */
+export const UPSTREAM_SECRETS = Symbol('UPSTREAM_SECRETS');
+
+/** Builds and caches the adapter for each model's upstream config; one connection pool per origin. */
+@Injectable()
+export class UpstreamRegistry implements OnApplicationShutdown {
+  private readonly simulator: SimulatorUpstream;
+  private readonly pools = new Map<string, Pool>();
+  private readonly adapters = new Map<string, { config: string; upstream: Upstream }>();
+
+  constructor(
+    @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
+    @Inject(UPSTREAM_SECRETS) private readonly secrets: Record<string, string | undefined>,
+  ) {
+    this.simulator = new SimulatorUpstream(env.SIMULATOR_TOKEN_DELAY_MS);
+  }
+
+  for(model: Model): Upstream {
+    const up = model.upstream;
+    if (up.kind !== 'openai_compatible') return this.simulator;
+    const config = JSON.stringify(up);
+    const cached = this.adapters.get(model.id);
+    if (cached && cached.config === config) return cached.upstream;
+    const origin = new URL(up.baseUrl).origin;
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000 });
+      this.pools.set(origin, pool);
+    }
+    const upstream = new OpenAICompatibleUpstream(pool, {
+      baseUrl: up.baseUrl,
+      upstreamModel: up.upstreamModel,
+      apiKey: up.apiKeyEnv ? this.secrets[up.apiKeyEnv] : undefined,
+      timeoutMs: up.timeoutMs ?? this.env.GATEWAY_UPSTREAM_TIMEOUT_MS,
+    });
+    this.adapters.set(model.id, { config, upstream });
+    return upstream;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close().catch(() => undefined)));
+  }
+}

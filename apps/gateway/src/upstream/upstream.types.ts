@@ -1,0 +1,48 @@
+import type { Model } from '@velvet/catalog';
+import type { ChatRequest } from '../chat/chat-request.schema';
+
+export interface UpstreamRequest {
+  model: Model;
+  req: ChatRequest;
+  /** The id the response carries (`chatcmpl-...`). */
+  completionId: string;
+  promptText: string;
+  promptTokens: number;
+  maxTokens: number;
+  signal: AbortSignal;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface Completion extends TokenUsage {
+  /** The OpenAI `chat.completion` object, already naming the catalog model. */
+  body: Record<string, unknown>;
+  text: string;
+  finishReason: string | null;
+}
+
+/** One streamed event: a `chat.completion.chunk`, or the final usage (sent only if the client asked). */
+export type StreamEvent =
+  | { kind: 'chunk'; chunk: Record<string, unknown>; text: string; finishReason: string | null }
+  | { kind: 'usage'; chunk: Record<string, unknown>; usage: TokenUsage };
+
+export interface Upstream {
+  complete(call: UpstreamRequest): Promise<Completion>;
+  stream(call: UpstreamRequest): AsyncIterable<StreamEvent>;
+}
+
+/** An upstream that failed or timed out; mapped to an OpenAI-style error and never charged. */
+export class UpstreamError extends Error {
+  constructor(
+    /** The status to answer with: the upstream's own for client errors, 502/504 otherwise. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfter?: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,92 @@
+import { Controller, Get, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
+import { AuditExportService, AuditProofService, AuditSearchService, TreeHeadStore } from '@velvet/audit';
+import { NotFoundError } from '@velvet/common';
+import type { Response } from 'express';
+import { AuditExportQuery, AuditSearchQuery, ConsistencyQuery, TreeHeadListQuery, TreeSizeQuery } from './audit.dto';
+import { auditRecordView } from './audit-record.view';
+
+const filtersOf = ({ limit: _l, offset: _o, ...filters }: AuditSearchQuery) => filters;
+
+@ApiTags('audit')
+@Controller('audit')
+export class AuditController {
+  constructor(
+    private readonly search: AuditSearchService,
+    private readonly exports: AuditExportService,
+    private readonly proofs: AuditProofService,
+    private readonly heads: TreeHeadStore,
+  ) {}
+
+  @RequireAbility(Action.Read, 'AuditRecord')
+  @Get('records')
+  async list(@CurrentAbility() ability: AppAbility, @Query() query: AuditSearchQuery) {
+    const page = await this.search.search(ability, filtersOf(query), query);
+    return { ...page, items: page.items.map(auditRecordView) };
+  }
+
+  @RequireAbility(Action.Read, 'AuditRecord')
+  @Get('records/:seq')
+  async get(@CurrentAbility() ability: AppAbility, @Param('seq', ParseIntPipe) seq: number) {
+    const record = await this.search.find(ability, seq);
+    if (!record) throw new NotFoundError('Audit record');
+    return auditRecordView(record);
+  }
+
+  /** Proof that the record is leaf `seq` of the tree (the latest signed head unless `treeSize`). */
+  @RequireAbility(Action.Read, 'AuditRecord')
+  @Get('records/:seq/inclusion-proof')
+  async inclusion(@CurrentAbility() ability: AppAbility, @Param('seq', ParseIntPipe) seq: number, @Query() query: TreeSizeQuery) {
+    const record = await this.search.find(ability, seq);
+    if (!record) throw new NotFoundError('Audit record');
+    const head = query.treeSize ? await this.heads.ofSize(query.treeSize) : await this.heads.latest();
+    const treeSize = query.treeSize ?? head?.treeSize ?? 0;
+    return { ...(await this.proofs.inclusion(seq, treeSize)), treeHead: head };
+  }
+
+  @RequireAbility(Action.Read, 'AuditRecord')
+  @Get('proofs/consistency')
+  async consistency(@Query() query: ConsistencyQuery) {
+    const second = query.second ?? (await this.heads.latest())?.treeSize ?? 0;
+    const [proof, firstHead, secondHead] = await Promise.all([
+      this.proofs.consistency(query.first, second),
+      this.heads.ofSize(query.first),
+      this.heads.ofSize(second),
+    ]);
+    return { ...proof, firstTreeHead: firstHead, secondTreeHead: secondHead };
+  }
+
+  @RequireAbility(Action.Read, 'AuditRecord')
+  @Get('tree-heads/latest')
+  async latestHead() {
+    const head = await this.heads.latest();
+    if (!head) throw new NotFoundError('Signed tree head');
+    return head;
+  }
+
+  @RequireAbility(Action.Read, 'AuditRecord')
+  @Get('tree-heads')
+  listHeads(@Query() query: TreeHeadListQuery) {
+    return this.heads.list(query.limit, query.beforeSize);
+  }
+
+  /** CSV or JSON lines, bound to the latest signed tree head, each record with its inclusion proof. */
+  @RequireAbility(Action.Export, 'AuditRecord')
+  @Get('export')
+  async export(@CurrentAbility() ability: AppAbility, @Query() query: AuditExportQuery, @Res() res: Response) {
+    const { format, sinceTreeSize, limit, offset: _offset, ...filters } = query;
+    const exported = await this.exports.build(ability, filters, { limit, sinceTreeSize });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    if (exported.treeHead) res.setHeader('X-Audit-Tree-Head', JSON.stringify(exported.treeHead));
+    if (format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.csv"`);
+      res.send(this.exports.csv(exported));
+    } else {
+      res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.jsonl"`);
+      res.send(this.exports.jsonLines(exported));
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Action, CurrentPrincipal, RequireAbility, type UserPrincipal } from '@velvet/access';
+import { type Model, ModelsService, type UpstreamConfig } from '@velvet/catalog';
+import { UnlockRulesService } from '@velvet/entitlements';
+import { CreateModelDto, ListModelsQuery, PutUnlockRuleDto, UpdateModelDto } from './catalog.dto';
+
+const micros = (v: string | undefined) => (v === undefined ? undefined : BigInt(v));
+
+export const modelView = (m: Model) => ({
+  id: m.id,
+  slug: m.slug,
+  displayName: m.displayName,
+  tier: m.tier,
+  inputPriceMicrosPerMTok: m.inputPriceMicrosPerMTok,
+  outputPriceMicrosPerMTok: m.outputPriceMicrosPerMTok,
+  currency: m.currency,
+  // where it is served from, without key material (the config only names an env variable anyway)
+  upstream: m.upstream.kind === 'simulator' ? m.upstream : { kind: m.upstream.kind, baseUrl: m.upstream.baseUrl, upstreamModel: m.upstream.upstreamModel },
+  contextWindow: m.contextWindow,
+  maxOutputTokens: m.maxOutputTokens,
+  status: m.status,
+  updatedAt: m.updatedAt,
+});
+
+@ApiTags('catalog')
+@Controller()
+export class CatalogController {
+  constructor(
+    private readonly models: ModelsService,
+    private readonly rules: UnlockRulesService,
+  ) {}
+
+  @RequireAbility(Action.Read, 'Model')
+  @Get('catalog/models')
+  async list(@Query() query: ListModelsQuery) {
+    return (await this.models.list(query.includeRetired ?? false)).map(modelView);
+  }
+
+  @RequireAbility(Action.Read, 'Model')
+  @Get('catalog/models/:modelId')
+  async get(@Param('modelId', ParseUUIDPipe) id: string) {
+    return modelView(await this.models.get(id));
+  }
+
+  @RequireAbility(Action.Read, 'Model')
+  @Get('catalog/tiers')
+  tiers() {
+    return this.models.listTiers();
+  }
+
+  @RequireAbility(Action.Create, 'Model')
+  @Post('catalog/models')
+  async create(@CurrentPrincipal() principal: UserPrincipal, @Body() dto: CreateModelDto) {
+    const { reason, ...fields } = dto;
+    const model = await this.models.create(
+      {
+        ...fields,
+        currency: fields.currency ?? 'USD',
+        inputPriceMicrosPerMTok: BigInt(fields.inputPriceMicrosPerMTok),
+        outputPriceMicrosPerMTok: BigInt(fields.outputPriceMicrosPerMTok),
+        upstream: fields.upstream as UpstreamConfig,
+      },
+      principal.userId,
+      reason ?? null,
+    );
+    return modelView(model);
+  }
+
+  @RequireAbility(Action.Update, 'Model')
+  @Patch('catalog/models/:modelId')
+  async update(@CurrentPrincipal() principal: UserPrincipal, @Param('modelId', ParseUUIDPipe) id: string, @Body() dto: UpdateModelDto) {
+    const { reason, inputPriceMicrosPerMTok, outputPriceMicrosPerMTok, upstream, ...rest } = dto;
+    const model = await this.models.update(
+      id,
+      {
+        ...rest,
+        inputPriceMicrosPerMTok: micros(inputPriceMicrosPerMTok),
+        outputPriceMicrosPerMTok: micros(outputPriceMicrosPerMTok),
+        upstream: upstream as UpstreamConfig | undefined,
+      },
+      principal.userId,
+      reason ?? null,
+    );
+    return modelView(model);
+  }
+
+  @RequireAbility(Action.Read, 'UnlockRule')
+  @Get('unlock-rules')
+  listRules() {
+    return this.rules.list();
+  }
+
+  @RequireAbility(Action.Read, 'UnlockRule')
+  @Get('unlock-rules/:tier')
+  getRule(@Param('tier') tier: string) {
+    return this.rules.get(tier);
+  }
+
+  @RequireAbility(Action.Update, 'UnlockRule')
+  @Put('unlock-rules/:tier')
+  putRule(@CurrentPrincipal() principal: UserPrincipal, @Param('tier') tier: string, @Body() dto: PutUnlockRuleDto) {
+    const { reason, expectedVersion, minQualifyingSpendMicros, dualApprovalAboveMicros, ...rest } = dto;
+    return this.rules.put(
+      tier,
+      { ...rest, minQualifyingSpendMicros: micros(minQualifyingSpendMicros), dualApprovalAboveMicros: micros(dualApprovalAboveMicros) },
+      principal.userId,
+      reason,
+      expectedVersion,
+    );
+  }
+
+  @RequireAbility(Action.Read, 'UnlockRule')
+  @Get('unlock-rules/:tier/changes')
+  ruleChanges(@Param('tier') tier: string) {
+    return this.rules.history(tier);
+  }
+}

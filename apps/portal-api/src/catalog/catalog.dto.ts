@@ -1,0 +1,167 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ModelStatus } from '@velvet/catalog';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateNested,
+} from 'class-validator';
+
+/** Money and prices travel as decimal strings of micro-units: exact in every client. */
+export const MICROS = /^\d{1,16}$/;
+const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export class UpstreamDto {
+  @ApiProperty({ enum: ['simulator', 'openai_compatible'] })
+  @IsIn(['simulator', 'openai_compatible'])
+  kind: 'simulator' | 'openai_compatible';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  baseUrl?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  upstreamModel?: string;
+
+  @ApiPropertyOptional({ description: 'Name of the env variable holding the key; never the key' })
+  @IsOptional()
+  @Matches(/^[A-Z][A-Z0-9_]{0,63}$/)
+  apiKeyEnv?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  timeoutMs?: number;
+}
+
+class ModelFieldsDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  displayName?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/)
+  tier?: string;
+
+  @ApiPropertyOptional({ description: 'micro-units per million input tokens, decimal string' })
+  @IsOptional()
+  @Matches(MICROS)
+  inputPriceMicrosPerMTok?: string;
+
+  @ApiPropertyOptional({ description: 'micro-units per million output tokens, decimal string' })
+  @IsOptional()
+  @Matches(MICROS)
+  outputPriceMicrosPerMTok?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/)
+  currency?: string;
+
+  @ApiPropertyOptional({ type: UpstreamDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => UpstreamDto)
+  upstream?: UpstreamDto;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  contextWindow?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  maxOutputTokens?: number;
+
+  @ApiPropertyOptional({ enum: ModelStatus })
+  @IsOptional()
+  @IsIn(Object.values(ModelStatus))
+  status?: ModelStatus;
+
+  @ApiPropertyOptional({ description: 'Why (kept in the admin activity log)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
+}
+
+export class CreateModelDto extends ModelFieldsDto {
+  @ApiProperty()
+  @Matches(SLUG)
+  slug: string;
+
+  @ApiProperty()
+  @IsString()
+  @Length(1, 200)
+  declare displayName: string;
+
+  @ApiProperty()
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/)
+  declare tier: string;
+
+  @ApiProperty()
+  @Matches(MICROS)
+  declare inputPriceMicrosPerMTok: string;
+
+  @ApiProperty()
+  @Matches(MICROS)
+  declare outputPriceMicrosPerMTok: string;
+
+  @ApiProperty({ type: UpstreamDto })
+  @ValidateNested()
+  @Type(() => UpstreamDto)
+  declare upstream: UpstreamDto;
+}
+
+export class UpdateModelDto extends ModelFieldsDto {}
+
+export class ListModelsQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  includeRetired?: boolean;
+}
+
+export class PutUnlockRuleDto {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() requiresContract?: boolean;
+
+  @ApiPropertyOptional({ description: 'micro-units, decimal string; 0 = no spend condition' })
+  @IsOptional()
+  @Matches(MICROS)
+  minQualifyingSpendMicros?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(3660) spendWindowDays?: number;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Z]{3}$/) currency?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() requiresVerified?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() requiresNotSuspended?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(3660) minAccountAgeDays?: number;
+
+  @ApiPropertyOptional({ description: 'contracts above this minimum per period need two approvers' })
+  @IsOptional()
+  @Matches(MICROS)
+  dualApprovalAboveMicros?: string;
+
+  @ApiProperty({ description: 'Why the rule changes (required, kept with the change)' })
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+
+  @ApiPropertyOptional({ description: 'The version you edited; a mismatch answers 409' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  expectedVersion?: number;
+}

@@ -1,0 +1,120 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
+import { type Contract, ContractReviewService, ContractsService } from '@velvet/contracts';
+import { ApproveContractDto, CreateContractDto, DecisionDto, ListContractsQuery, UpdateContractDto } from './contracts.dto';
+
+export const contractView = (c: Contract) => ({
+  id: c.id,
+  organizationId: c.organizationId,
+  tier: c.tier,
+  minSpendMicros: c.minSpendMicros,
+  periodMonths: c.periodMonths,
+  termStart: c.termStart,
+  termEnd: c.termEnd,
+  currency: c.currency,
+  status: c.status,
+  requiredApprovals: c.requiredApprovals,
+  requestedBy: c.requestedBy,
+  amendedBy: c.amendedBy,
+  notes: c.notes,
+  version: c.version,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+});
+
+@ApiTags('contracts')
+@Controller()
+export class ContractsController {
+  constructor(
+    private readonly contracts: ContractsService,
+    private readonly review: ContractReviewService,
+  ) {}
+
+  @RequireAbility(Action.Create, 'Contract')
+  @Post('organizations/:orgId/contracts')
+  async create(
+    @CurrentAbility() ability: AppAbility,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() dto: CreateContractDto,
+  ) {
+    const { notes, submit, minSpendMicros, ...terms } = dto;
+    const contract = await this.contracts.create(ability, principal, orgId, { ...terms, minSpendMicros: BigInt(minSpendMicros) }, notes ?? null, submit ?? false);
+    return contractView(contract);
+  }
+
+  @RequireAbility(Action.Read, 'Contract')
+  @Get('contracts')
+  async list(@CurrentAbility() ability: AppAbility, @Query() query: ListContractsQuery) {
+    const page = await this.contracts.list(ability, { organizationId: query.organizationId, status: query.status }, query.limit, query.offset);
+    return { ...page, items: page.items.map(contractView) };
+  }
+
+  @RequireAbility(Action.Read, 'Contract')
+  @Get('contracts/:contractId')
+  async get(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseUUIDPipe) id: string) {
+    const { contract, approvals } = await this.contracts.get(ability, id);
+    return { ...contractView(contract), approvals: approvals.map((a) => ({ approverId: a.approverId, reason: a.reason, approvedAt: a.approvedAt })) };
+  }
+
+  @RequireAbility(Action.Update, 'Contract')
+  @Patch('contracts/:contractId')
+  async update(
+    @CurrentAbility() ability: AppAbility,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('contractId', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateContractDto,
+  ) {
+    const { expectedVersion, minSpendMicros, ...rest } = dto;
+    const changes = { ...rest, minSpendMicros: minSpendMicros === undefined ? undefined : BigInt(minSpendMicros) };
+    return contractView(await this.contracts.update(ability, principal, id, changes, expectedVersion));
+  }
+
+  @RequireAbility(Action.Update, 'Contract')
+  @Post('contracts/:contractId/submit')
+  @HttpCode(200)
+  async submit(@CurrentAbility() ability: AppAbility, @CurrentPrincipal() principal: UserPrincipal, @Param('contractId', ParseUUIDPipe) id: string) {
+    return contractView(await this.contracts.submit(ability, principal, id));
+  }
+
+  @RequireAbility(Action.Review, 'Contract')
+  @Post('contracts/:contractId/approve')
+  @HttpCode(200)
+  async approve(
+    @CurrentAbility() ability: AppAbility,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('contractId', ParseUUIDPipe) id: string,
+    @Body() dto: ApproveContractDto,
+  ) {
+    const outcome = await this.review.approve(ability, principal, id, dto.reason ?? null);
+    return { ...contractView(outcome.contract), approvals: outcome.approvals };
+  }
+
+  @RequireAbility(Action.Review, 'Contract')
+  @Post('contracts/:contractId/reject')
+  @HttpCode(200)
+  async reject(@CurrentAbility() a: AppAbility, @CurrentPrincipal() p: UserPrincipal, @Param('contractId', ParseUUIDPipe) id: string, @Body() dto: DecisionDto) {
+    return contractView(await this.review.reject(a, p, id, dto.reason));
+  }
+
+  @RequireAbility(Action.Review, 'Contract')
+  @Post('contracts/:contractId/request-changes')
+  @HttpCode(200)
+  async requestChanges(@CurrentAbility() a: AppAbility, @CurrentPrincipal() p: UserPrincipal, @Param('contractId', ParseUUIDPipe) id: string, @Body() dto: DecisionDto) {
+    return contractView(await this.review.requestChanges(a, p, id, dto.reason));
+  }
+
+  @RequireAbility(Action.Review, 'Contract')
+  @Post('contracts/:contractId/terminate')
+  @HttpCode(200)
+  async terminate(@CurrentAbility() a: AppAbility, @CurrentPrincipal() p: UserPrincipal, @Param('contractId', ParseUUIDPipe) id: string, @Body() dto: DecisionDto) {
+    return contractView(await this.review.terminate(a, p, id, dto.reason));
+  }
+
+  @RequireAbility(Action.Read, 'Contract')
+  @Get('contracts/:contractId/transitions')
+  transitions(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseUUIDPipe) id: string) {
+    return this.contracts.transitions(ability, id);
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { subject } from '@casl/ability';
+import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
+import { NotFoundError } from '@velvet/common';
+import { ExplanationService, SuspensionsService } from '@velvet/entitlements';
+import { IsString, Length } from 'class-validator';
+
+export class SuspensionDto {
+  @ApiProperty({ description: 'Why (required; kept in the audit log)' })
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+}
+
+@ApiTags('entitlements')
+@Controller('organizations/:orgId')
+export class EntitlementsController {
+  constructor(
+    private readonly explanations: ExplanationService,
+    private readonly suspensions: SuspensionsService,
+  ) {}
+
+  /** Every active model: may the organisation call it, and for locked ones which conditions hold, with the numbers. */
+  @RequireAbility(Action.Read, 'Entitlement')
+  @Get('entitlements')
+  async explain(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string) {
+    if (!ability.can(Action.Read, subject('Entitlement', { organizationId: orgId } as Record<string, unknown>))) throw new NotFoundError('Organization');
+    return this.explanations.explain(orgId);
+  }
+
+  @RequireAbility(Action.Suspend, 'Organization')
+  @Get('suspensions')
+  list(@Param('orgId', ParseUUIDPipe) orgId: string) {
+    return this.suspensions.list(orgId);
+  }
+
+  @RequireAbility(Action.Suspend, 'Organization')
+  @Post('suspension')
+  @HttpCode(200)
+  async suspend(@CurrentPrincipal() principal: UserPrincipal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: SuspensionDto) {
+    const { suspension, created } = await this.suspensions.suspend(orgId, principal.userId, dto.reason);
+    return { ...suspension, created };
+  }
+
+  @RequireAbility(Action.Suspend, 'Organization')
+  @Post('suspension/restore')
+  @HttpCode(200)
+  restore(@CurrentPrincipal() principal: UserPrincipal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: SuspensionDto) {
+    return this.suspensions.restore(orgId, principal.userId, dto.reason);
+  }
+}

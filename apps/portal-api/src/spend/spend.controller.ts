@@ -1,0 +1,33 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { subject } from '@casl/ability';
+import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
+import { NotFoundError } from '@velvet/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { SpendHistoryService } from './spend-history.service';
+
+export class SpendQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 366, default: 90 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days = 90;
+}
+
+@ApiTags('spend')
+@Controller('organizations/:orgId/spend')
+export class SpendController {
+  constructor(private readonly spend: SpendHistoryService) {}
+
+  /** Daily spend over the last `days` UTC days (for the dashboard chart and the account manager's review). */
+  @RequireAbility(Action.Read, 'Spend')
+  @Get()
+  daily(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string, @Query() query: SpendQuery) {
+    // another tenant's spend is invisible, so it is "not found" rather than "forbidden"
+    if (!ability.can(Action.Read, subject('Spend', { organizationId: orgId } as Record<string, unknown>))) throw new NotFoundError('Organization');
+    return this.spend.daily(orgId, query.days);
+  }
+}

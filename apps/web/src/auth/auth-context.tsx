@@ -1,0 +1,67 @@
+import { createMongoAbility, type MongoAbility } from '@casl/ability';
+import { AbilityProvider, useAbility as useCaslAbility } from '@casl/react';
+export { Can } from '@casl/react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, getTokens, onTokens, setTokens } from '../api/client';
+import type { LoginResponse, Me } from '../api/types';
+
+/** The browser's copy of the API's CASL rules (from GET /auth/me), so the UI hides what the API would refuse. */
+export type AppAbility = MongoAbility;
+
+interface Session {
+  me: Me | undefined;
+  ability: AppAbility;
+  loading: boolean;
+  signedIn: boolean;
+  login(email: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [signedIn, setSignedIn] = useState(() => getTokens() !== null);
+  const client = useQueryClient();
+  useEffect(() => onTokens((t) => setSignedIn(t !== null)), []);
+
+  const meQuery = useQuery({ queryKey: ['me'], queryFn: () => api.get<Me>('/auth/me'), enabled: signedIn, staleTime: 60_000 });
+  const ability = useMemo(() => createMongoAbility(meQuery.data?.rules ?? []), [meQuery.data]);
+
+  const session: Session = {
+    me: signedIn ? meQuery.data : undefined,
+    ability,
+    signedIn,
+    loading: signedIn && meQuery.isPending,
+    async login(email, password) {
+      const res = await api.post<LoginResponse>('/auth/login', { email, password });
+      client.clear();
+      setTokens({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+    },
+    async logout() {
+      const t = getTokens();
+      if (t) await api.post('/auth/logout', { refreshToken: t.refreshToken }).catch(() => undefined);
+      setTokens(null);
+      client.clear();
+    },
+  };
+  return (
+    <SessionContext.Provider value={session}>
+      <AbilityProvider value={ability}>{children}</AbilityProvider>
+    </SessionContext.Provider>
+  );
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside AuthProvider');
+  return s;
+}
+
+export const useAbility = () => useCaslAbility<AppAbility>();
+
+/** The signed-in person's organisation id (customers only). */
+export function useOrgId(): string {
+  const { me } = useSession();
+  return me?.organization?.id ?? me?.user.organizationId ?? '';
+}

@@ -1,0 +1,114 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api/client';
+import { contractsApi, type Contract } from '../api/contracts';
+import { Can, useSession } from '../auth/auth-context';
+import { SpendChart } from '../org/spend-chart';
+import { ErrorBox, Notice, QueryView } from '../ui/feedback';
+import { formatDate, formatMicros } from '../ui/format';
+import { OrgName, useOrganization } from '../ui/org-name';
+import { StatusTag } from '../ui/status-tag';
+import { ContractHistory } from './contract-history';
+
+/** One contract under review: terms, four-eyes state, the account's spend, and the decisions. */
+export function ReviewPanel({ contract }: { contract: Contract }) {
+  const client = useQueryClient();
+  const { me } = useSession();
+  const [reason, setReason] = useState('');
+  const [result, setResult] = useState<string | null>(null);
+  const detail = useQuery({ queryKey: ['contract', contract.id], queryFn: () => contractsApi.get(contract.id) });
+  const spend = useQuery({ queryKey: ['spend', contract.organizationId], queryFn: () => contractsApi.spend(contract.organizationId, 90) });
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: ['review-queue'] });
+    void client.invalidateQueries({ queryKey: ['contract', contract.id] });
+    void client.invalidateQueries({ queryKey: ['contract-transitions', contract.id] });
+  };
+  const decide = useMutation({
+    mutationFn: async (what: 'approve' | 'reject' | 'changes') => {
+      if (what === 'approve') {
+        const r = await contractsApi.approve(contract.id, reason || undefined);
+        return r.status === 'submitted'
+          ? `Approval recorded (${r.approvals} of ${r.requiredApprovals}). Another account manager must approve.`
+          : `Approved (${r.approvals} of ${r.requiredApprovals}); the contract is now ${r.status}.`;
+      }
+      if (what === 'reject') return `Rejected: ${(await contractsApi.reject(contract.id, reason)).status}`;
+      return `Returned for changes: ${(await contractsApi.requestChanges(contract.id, reason)).status}`;
+    },
+    onSuccess: (msg) => {
+      setResult(msg);
+      setReason('');
+      refresh();
+    },
+  });
+  const c = detail.data ?? contract;
+  const org = useOrganization(c.organizationId);
+  const verify = useMutation({
+    mutationFn: () => api.patch(`/organizations/${c.organizationId}`, { verified: true }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['org', c.organizationId] }),
+  });
+  const approvals = c.approvals ?? [];
+  const iApproved = approvals.some((a) => a.approverId === me?.user.id);
+  const needsReason = !reason.trim();
+
+  return (
+    <section className="card" aria-label="Contract review">
+      <h2>
+        <OrgName id={c.organizationId} /> — {c.tier} <StatusTag status={c.status} />
+      </h2>
+      <p>
+        Minimum <strong>{formatMicros(c.minSpendMicros, c.currency)}</strong> every {c.periodMonths} month(s), {formatDate(c.termStart)} to{' '}
+        {formatDate(c.termEnd)}.
+      </p>
+      {org.data && (
+        <p>
+          Organisation {org.data.verified ? <span className="tag good">verified</span> : <span className="tag warn">not verified</span>}{' '}
+          {!org.data.verified && (
+            <Can I="update" a="Organization" field="verified">
+              <button type="button" className="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
+                Mark organisation verified
+              </button>
+            </Can>
+          )}
+        </p>
+      )}
+      {c.notes && <p className="muted">Customer notes: “{c.notes}”</p>}
+      <div className={c.requiredApprovals > 1 ? 'four-eyes' : ''} aria-label="Approvals">
+        {c.requiredApprovals > 1 ? (
+          <p>
+            <strong>Four-eyes:</strong> this amount needs <strong>{c.requiredApprovals} distinct approvers</strong>.{' '}
+            {approvals.length} of {c.requiredApprovals} recorded{iApproved ? ' (including yours — another manager must approve)' : ''}.
+          </p>
+        ) : (
+          <p>One approval needed.</p>
+        )}
+      </div>
+      <h3>Account spend, last 90 days</h3>
+      <QueryView query={spend}>{(points) => <SpendChart points={points} title="Account spend" />}</QueryView>
+      {result && <Notice>{result}</Notice>}
+      <ErrorBox error={decide.error ?? verify.error} />
+      {c.status === 'submitted' && (
+        <Can I="review" a="Contract">
+          <div className="stack">
+            <label>
+              Reason (required to reject or request changes)
+              <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />
+            </label>
+            <div className="row">
+              <button type="button" disabled={decide.isPending || iApproved} onClick={() => decide.mutate('approve')}>
+                Approve
+              </button>
+              <button type="button" className="secondary" disabled={decide.isPending || needsReason} onClick={() => decide.mutate('changes')}>
+                Request changes
+              </button>
+              <button type="button" className="danger" disabled={decide.isPending || needsReason} onClick={() => decide.mutate('reject')}>
+                Reject
+              </button>
+            </div>
+          </div>
+        </Can>
+      )}
+      <h3>History</h3>
+      <ContractHistory id={c.id} />
+    </section>
+  );
+}

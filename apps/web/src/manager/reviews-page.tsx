@@ -1,0 +1,93 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { contractsApi } from '../api/contracts';
+import { Empty, QueryView } from '../ui/feedback';
+import { formatDate, formatMicros } from '../ui/format';
+import { PageTitle } from '../ui/layout';
+import { Pager } from '../ui/pager';
+import { OrgName } from '../ui/org-name';
+import { ReviewPanel } from './review-panel';
+
+const FILTERS = [
+  { value: 'submitted', label: 'Awaiting review' },
+  { value: 'changes_requested', label: 'Returned for changes' },
+  { value: 'approved', label: 'Approved' },
+  { value: 'active', label: 'Active' },
+  { value: 'rejected', label: 'Rejected' },
+  { value: '', label: 'All' },
+];
+
+export function ReviewsPage() {
+  const [status, setStatus] = useState('submitted');
+  const [offset, setOffset] = useState(0);
+  const [selected, setSelected] = useState<string | null>(null);
+  const queue = useQuery({
+    queryKey: ['review-queue', status, offset],
+    queryFn: () => contractsApi.list({ status: status || undefined, limit: 20, offset }),
+  });
+  return (
+    <>
+      <PageTitle
+        actions={
+          <label>
+            Show
+            <select aria-label="Show contracts" value={status} onChange={(e) => (setStatus(e.target.value), setOffset(0), setSelected(null))}>
+              {FILTERS.map((f) => (
+                <option key={f.value} value={f.value}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        }
+      >
+        Contract queue
+      </PageTitle>
+      <QueryView query={queue}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <Empty>Nothing here. New contract requests appear in this queue.</Empty>
+          ) : (
+            <>
+              <table>
+                <caption className="sr-only">Contract requests</caption>
+                <thead>
+                  <tr>
+                    <th>Organisation</th>
+                    <th>Tier</th>
+                    <th className="num">Minimum / period</th>
+                    <th>Approvals</th>
+                    <th>Requested</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((c) => (
+                    <tr key={c.id} aria-selected={selected === c.id}>
+                      <td>
+                        <OrgName id={c.organizationId} />
+                      </td>
+                      <td>{c.tier}</td>
+                      <td className="num">
+                        {formatMicros(c.minSpendMicros, c.currency)} / {c.periodMonths} mo
+                      </td>
+                      <td>{c.requiredApprovals > 1 ? <span className="tag warn">four-eyes ({c.requiredApprovals})</span> : 'single'}</td>
+                      <td>{formatDate(c.createdAt)}</td>
+                      <td>
+                        <button type="button" onClick={() => setSelected(c.id)} aria-label={`Review ${c.tier} contract ${c.id.slice(0, 8)}`}>
+                          Review
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
+              {selected && page.items.find((c) => c.id === selected) && <ReviewPanel key={selected} contract={page.items.find((c) => c.id === selected)!} />}
+            </>
+          )
+        }
+      </QueryView>
+    </>
+  );
+}

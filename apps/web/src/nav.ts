@@ -1,0 +1,42 @@
+import type { AppAbility } from './auth/auth-context';
+
+export interface NavGroup {
+  title: string;
+  links: { to: string; label: string }[];
+}
+
+/** The menu is derived from the same CASL rules the API enforces: what you may not do, you do not see. */
+export function navFor(ability: AppAbility, isCustomer: boolean): NavGroup[] {
+  const groups: NavGroup[] = [];
+  const add = (title: string, links: ({ to: string; label: string } | false)[]) => {
+    const shown = links.filter((l): l is { to: string; label: string } => l !== false);
+    if (shown.length) groups.push({ title, links: shown });
+  };
+  if (isCustomer) {
+    add('Organisation', [
+      ability.can('read', 'Spend') && { to: '/', label: 'Dashboard' },
+      ability.can('create', 'Contract') && { to: '/contracts', label: 'Contracts' },
+      ability.can('read', 'ApiKey') && { to: '/keys', label: 'API keys' },
+      ability.can('read', 'User') && { to: '/members', label: 'Members' },
+      ability.can('read', 'AuditRecord') && { to: '/audit-records', label: 'Premium audit' },
+    ]);
+    return groups;
+  }
+  add('Accounts', [
+    ability.can('review', 'Contract') && { to: '/reviews', label: 'Contract queue' },
+    ability.can('review', 'Contract') && { to: '/accounts', label: 'Commitments' },
+  ]);
+  add('Security', [
+    ability.can('manage', 'AlertCase') && { to: '/alerts', label: 'Alert cases' },
+    ability.can('export', 'AuditRecord') && { to: '/audit-log', label: 'Audit log' },
+    ability.can('read', 'AuditRecord') && { to: '/integrity', label: 'Log integrity' },
+    ability.can('read', 'AuditRecord') && { to: '/provenance', label: 'Provenance' },
+    ability.can('suspend', 'Organization') && { to: '/access', label: 'Access control' },
+  ]);
+  add('Platform', [
+    ability.can('manage', 'Model') && { to: '/catalog', label: 'Model catalog' },
+    ability.can('manage', 'UnlockRule') && { to: '/unlock-rules', label: 'Unlock rules' },
+    ability.can('manage', 'Staff') && { to: '/staff', label: 'Staff accounts' },
+  ]);
+  return groups;
+}

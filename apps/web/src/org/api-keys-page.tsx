@@ -1,0 +1,117 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client';
+import type { ApiKey } from '../api/types';
+import { Can, useOrgId } from '../auth/auth-context';
+import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
+import { formatDateTime } from '../ui/format';
+import { PageTitle } from '../ui/layout';
+
+export function ApiKeysPage() {
+  const orgId = useOrgId();
+  const client = useQueryClient();
+  const keys = useQuery({ queryKey: ['api-keys', orgId], queryFn: () => api.get<ApiKey[]>(`/organizations/${orgId}/api-keys`) });
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<(ApiKey & { key: string }) | null>(null);
+  const create = useMutation({
+    mutationFn: () => api.post<ApiKey & { key: string }>(`/organizations/${orgId}/api-keys`, { name }),
+    onSuccess: (k) => {
+      setCreated(k);
+      setName('');
+      void client.invalidateQueries({ queryKey: ['api-keys', orgId] });
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api.del<ApiKey>(`/organizations/${orgId}/api-keys/${id}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys', orgId] }),
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    create.mutate();
+  }
+
+  return (
+    <>
+      <PageTitle>API keys</PageTitle>
+      <Can I="create" a="ApiKey">
+        <form onSubmit={submit} className="card row" aria-label="Create API key">
+          <label>
+            Key name
+            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="support-bot production" />
+          </label>
+          <button type="submit" disabled={create.isPending}>
+            Create key
+          </button>
+        </form>
+        <ErrorBox error={create.error} />
+      </Can>
+      {created && (
+        <Notice>
+          <p>
+            <strong>Copy this key now — it will not be shown again.</strong>
+          </p>
+          <code aria-label="New API key" className="secret">
+            {created.key}
+          </code>{' '}
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(created.key)}>
+            Copy
+          </button>{' '}
+          <button type="button" className="link" onClick={() => setCreated(null)}>
+            Done
+          </button>
+        </Notice>
+      )}
+      <ErrorBox error={revoke.error} />
+      <QueryView query={keys}>
+        {(list) =>
+          list.length === 0 ? (
+            <Empty>No API keys yet. Create one to call models through the gateway.</Empty>
+          ) : (
+            <table>
+              <caption className="sr-only">API keys</caption>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Prefix</th>
+                  <th>Created</th>
+                  <th>Last used</th>
+                  <th>Status</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((k) => (
+                  <tr key={k.id}>
+                    <td>{k.name}</td>
+                    <td>
+                      <code>{k.prefix}</code>
+                    </td>
+                    <td>{formatDateTime(k.createdAt)}</td>
+                    <td>{formatDateTime(k.lastUsedAt)}</td>
+                    <td>{k.revokedAt ? <span className="tag bad">revoked</span> : <span className="tag good">active</span>}</td>
+                    <td>
+                      {!k.revokedAt && (
+                        <Can I="delete" a="ApiKey">
+                          <button
+                            type="button"
+                            className="danger"
+                            aria-label={`Revoke ${k.name}`}
+                            disabled={revoke.isPending}
+                            onClick={() => window.confirm(`Revoke key "${k.name}"? Calls with it will fail at once.`) && revoke.mutate(k.id)}
+                          >
+                            Revoke
+                          </button>
+                        </Can>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </QueryView>
+    </>
+  );
+}

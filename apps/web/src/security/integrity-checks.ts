@@ -1,0 +1,55 @@
+import { auditApi } from '../api/audit';
+import { decodeBytes, fromHex, leafHash, toHex, utf8, verifyConsistency, verifyInclusion, verifyTreeHead, type SignedTreeHead } from './merkle';
+
+/** One line of a check's report: each step the browser itself verified, or why it failed. */
+export interface Step {
+  ok: boolean;
+  text: string;
+}
+
+export async function checkHead(head: SignedTreeHead, pinned?: string): Promise<Step[]> {
+  const sig = await verifyTreeHead(head, pinned);
+  return [
+    {
+      ok: sig.ok,
+      text: sig.ok
+        ? `Tree head signature valid (Ed25519 via ${sig.via}): ${head.treeSize} entries, root ${head.rootHash.slice(0, 16)}…`
+        : `Tree head signature INVALID${sig.reason ? `: ${sig.reason}` : ''}`,
+    },
+  ];
+}
+
+/** Proves the log only grew from `earlier` (a head this browser verified before) to `latest`. */
+export async function checkConsistency(earlier: SignedTreeHead, latest: SignedTreeHead): Promise<Step[]> {
+  const p = await auditApi.consistency(earlier.treeSize, latest.treeSize);
+  const ok = verifyConsistency(earlier.treeSize, latest.treeSize, fromHex(earlier.rootHash), fromHex(latest.rootHash), p.proof.map(decodeBytes));
+  return [
+    {
+      ok,
+      text: ok
+        ? `Consistency proof valid: the ${earlier.treeSize}-entry log you saw before is a prefix of the ${latest.treeSize}-entry log now (${p.proof.length} hashes)`
+        : `Consistency proof FAILED between sizes ${earlier.treeSize} and ${latest.treeSize}: the log was rewritten`,
+    },
+  ];
+}
+
+/** Recomputes the record's leaf hash and proves it is in the signed tree. */
+export async function checkInclusion(seq: number, pinned?: string): Promise<Step[]> {
+  const [record, proof] = await Promise.all([auditApi.record(seq), auditApi.inclusion(seq)]);
+  const steps: Step[] = [];
+  const computed = toHex(leafHash(utf8(record.leaf)));
+  steps.push({
+    ok: computed === record.leafHash.toLowerCase(),
+    text: computed === record.leafHash.toLowerCase() ? `Leaf hash recomputed from the record: ${computed.slice(0, 16)}…` : 'Leaf hash does NOT match the record',
+  });
+  if (!proof.treeHead) return [...steps, { ok: false, text: 'No signed tree head covers this record yet' }];
+  steps.push(...(await checkHead(proof.treeHead, pinned)));
+  const ok = verifyInclusion(seq, proof.treeHead.treeSize, fromHex(computed), proof.proof.map(decodeBytes), fromHex(proof.treeHead.rootHash));
+  steps.push({
+    ok,
+    text: ok
+      ? `Inclusion proof valid: record #${seq} is in the signed ${proof.treeHead.treeSize}-entry tree (${proof.proof.length} hashes)`
+      : `Inclusion proof FAILED for record #${seq}`,
+  });
+  return steps;
+}

@@ -1,0 +1,124 @@
+import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { auditApi } from '../api/audit';
+import { ErrorBox } from '../ui/feedback';
+import { formatDateTime } from '../ui/format';
+import { PageTitle } from '../ui/layout';
+import type { SignedTreeHead } from './merkle';
+import { checkConsistency, checkHead, checkInclusion, type Step } from './integrity-checks';
+
+const PIN_KEY = 'velvet.audit.pinnedKey';
+const SEEN_KEY = 'velvet.audit.lastHead';
+const read = <T,>(k: string): T | null => {
+  try {
+    return JSON.parse(localStorage.getItem(k) ?? 'null') as T | null;
+  } catch {
+    return null;
+  }
+};
+
+function Report({ steps }: { steps: Step[] }) {
+  return (
+    <ul className="checks" role="status" aria-label="Verification result">
+      {steps.map((s, i) => (
+        <li key={i} className={s.ok ? 'ok' : 'missing'}>
+          {s.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Checks the audit log in this browser: the tree head's Ed25519 signature, that the log only grew
+ * since the head this browser last verified (consistency proof), and that a record is in it (inclusion).
+ */
+export function IntegrityPage() {
+  const [params] = useSearchParams();
+  const [pinned, setPinned] = useState(() => localStorage.getItem(PIN_KEY) ?? '');
+  const [head, setHead] = useState<SignedTreeHead | null>(null);
+  const [headSteps, setHeadSteps] = useState<Step[]>([]);
+  const [seq, setSeq] = useState(params.get('seq') ?? '');
+  const [incSteps, setIncSteps] = useState<Step[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const seen = read<SignedTreeHead>(SEEN_KEY);
+
+  async function run<T>(fn: () => Promise<T>) {
+    setBusy(true);
+    setError(null);
+    try {
+      return await fn();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const verifyLatest = () =>
+    run(async () => {
+      const latest = await auditApi.latestHead();
+      setHead(latest);
+      const steps = await checkHead(latest, pinned || undefined);
+      if (steps.every((s) => s.ok) && seen && seen.treeSize <= latest.treeSize) steps.push(...(await checkConsistency(seen, latest)));
+      if (!seen) steps.push({ ok: true, text: 'First check from this browser: this head is remembered for the next consistency check' });
+      setHeadSteps(steps);
+      if (steps.every((s) => s.ok)) {
+        localStorage.setItem(SEEN_KEY, JSON.stringify(latest));
+        if (!pinned) {
+          localStorage.setItem(PIN_KEY, latest.publicKey);
+          setPinned(latest.publicKey);
+        }
+      }
+    });
+
+  function verifyRecord(e: FormEvent) {
+    e.preventDefault();
+    void run(async () => setIncSteps(await checkInclusion(Number(seq), pinned || undefined)));
+  }
+
+  return (
+    <>
+      <PageTitle>Log integrity</PageTitle>
+      <p className="muted">All checks below run in your browser (SHA-256 and Ed25519); the server only supplies hashes and proofs.</p>
+      <section className="card stack" aria-label="Signed tree head">
+        <h2>Signed tree head</h2>
+        <label>
+          Pinned log public key (base64; filled on first use)
+          <input value={pinned} onChange={(e) => (setPinned(e.target.value), localStorage.setItem(PIN_KEY, e.target.value))} />
+        </label>
+        {seen && (
+          <p className="muted">
+            Last verified here: {seen.treeSize} entries at {formatDateTime(new Date(seen.timestampMs).toISOString())}
+          </p>
+        )}
+        <div>
+          <button type="button" onClick={() => void verifyLatest()} disabled={busy}>
+            Verify latest tree head
+          </button>
+        </div>
+        {head && (
+          <p>
+            Size <strong>{head.treeSize}</strong>, signed {formatDateTime(new Date(head.timestampMs).toISOString())}, key id <code>{head.keyId.slice(0, 16)}…</code>
+          </p>
+        )}
+        {headSteps.length > 0 && <Report steps={headSteps} />}
+      </section>
+      <form className="card stack" onSubmit={verifyRecord} aria-label="Verify a record">
+        <h2>Verify a record is in the log</h2>
+        <div className="row">
+          <label>
+            Record number
+            <input type="number" min={0} value={seq} onChange={(e) => setSeq(e.target.value)} required />
+          </label>
+          <button type="submit" disabled={busy}>
+            Verify inclusion
+          </button>
+        </div>
+        {incSteps.length > 0 && <Report steps={incSteps} />}
+      </form>
+      <ErrorBox error={error} />
+    </>
+  );
+}

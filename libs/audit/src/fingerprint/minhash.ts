@@ -1,0 +1,108 @@
+/**
+ * MinHash fingerprints of texts, for near-duplicate search (provenance: which account received
+ * a leaked text) and prompt-diversity signals. Format `minhash-v1`, documented in docs/audit.md:
+ *   tokens   = NFKC, lower-cased runs of letters/digits
+ *   shingles = word 3-grams joined by one space (a text of 1-2 tokens is one shingle; none: no shingles)
+ *   base     = fmix32(fnv1a32(utf16 code units of the shingle))
+ *   h_i      = fmix32(base XOR SEEDS[i]) for i < 64; signature[i] = min over shingles (uint32)
+ *   bands    = 16 bands of 4 rows; band b = 52-bit hash of (b, rows) — stored as bigint, indexed.
+ * Small and dependency-free on purpose: the npm MinHash packages are unmaintained or untyped,
+ * and the format must stay stable because the signatures are stored.
+ */
+export const MINHASH_PERMUTATIONS = 64;
+export const LSH_BANDS = 16;
+export const LSH_ROWS = MINHASH_PERMUTATIONS / LSH_BANDS;
+const SHINGLE = 3;
+const EMPTY = 0xffffffff;
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function fnv1a32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Fixed seeds (splitmix32 from a constant), so signatures are comparable forever. */
+const SEEDS: number[] = (() => {
+  let state = 0x9e3779b9;
+  const seeds: number[] = [];
+  for (let i = 0; i < MINHASH_PERMUTATIONS; i++) {
+    state = (state + 0x9e3779b9) >>> 0;
+    seeds.push(fmix32(state));
+  }
+  return seeds;
+})();
+
+export function tokenize(text: string): string[] {
+  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+export function shingles(text: string): Set<string> {
+  const tokens = tokenize(text);
+  const out = new Set<string>();
+  if (tokens.length === 0) return out;
+  if (tokens.length < SHINGLE) {
+    out.add(tokens.join(' '));
+    return out;
+  }
+  for (let i = 0; i + SHINGLE <= tokens.length; i++) out.add(tokens.slice(i, i + SHINGLE).join(' '));
+  return out;
+}
+
+/** 64 uint32 minima; all 0xffffffff for a text without words. */
+export function minhashSignature(text: string): number[] {
+  const signature = new Array<number>(MINHASH_PERMUTATIONS).fill(EMPTY);
+  for (const shingle of shingles(text)) {
+    const base = fmix32(fnv1a32(shingle));
+    for (let i = 0; i < MINHASH_PERMUTATIONS; i++) {
+      const h = fmix32(base ^ SEEDS[i]);
+      if (h < signature[i]) signature[i] = h;
+    }
+  }
+  return signature;
+}
+
+export const isEmptySignature = (signature: readonly number[]): boolean => signature.every((v) => v === EMPTY);
+
+/** Estimated Jaccard similarity of the two texts' shingle sets. */
+export function estimateSimilarity(a: readonly number[], b: readonly number[]): number {
+  if (isEmptySignature(a) || isEmptySignature(b)) return 0;
+  let same = 0;
+  for (let i = 0; i < MINHASH_PERMUTATIONS; i++) if (a[i] === b[i]) same++;
+  return same / MINHASH_PERMUTATIONS;
+}
+
+/**
+ * LSH band keys: two texts share at least one key with probability 1-(1-s^4)^16 (s = Jaccard),
+ * about 0.5 at s=0.5 and 0.99 at s=0.8. Safe integers (< 2^52), stored as bigint[] with a GIN index.
+ */
+export function lshBands(signature: readonly number[]): number[] {
+  if (isEmptySignature(signature)) return [];
+  const bands: number[] = [];
+  for (let b = 0; b < LSH_BANDS; b++) {
+    let hi = fmix32(0x5bd1e995 ^ b);
+    let lo = fmix32(0x27d4eb2f ^ b);
+    for (let r = 0; r < LSH_ROWS; r++) {
+      const v = signature[b * LSH_ROWS + r];
+      hi = fmix32(Math.imul(hi ^ v, 0x01000193) >>> 0);
+      lo = fmix32((Math.imul(lo, 31) + v) >>> 0);
+    }
+    bands.push((hi & 0xfffff) * 0x100000000 + lo);
+  }
+  return bands;
+}
+
+/** uint32 -> int32, as PostgreSQL's int4[] stores them. */
+export const toInt32 = (signature: readonly number[]): number[] => signature.map((v) => v | 0);
+export const fromInt32 = (signature: readonly number[]): number[] => signature.map((v) => v >>> 0);

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { sha256Hex, type AdminAction } from '@velvet/common';
+import { lshBands, minhashSignature } from '../fingerprint/minhash';
+import type { PremiumCallEvent } from '../premium-call.event';
+import type { AdminActionEntry, AuditFlag, PremiumCallEntry } from './audit-entry';
+
+/** Flags reviewers search by: the request shapes that papers tie to distillation. */
+export function flagsOf(event: PremiumCallEvent): AuditFlag[] {
+  const flags: AuditFlag[] = [];
+  const p = event.params;
+  if (p.logprobs || (p.topLogprobs ?? 0) > 0) flags.push('logprobs');
+  if ((p.n ?? 1) > 1) flags.push('multi_sample');
+  if (event.finishReason === 'length') flags.push('max_length');
+  if ((p.toolsCount ?? 0) > 0) flags.push('tools');
+  if (event.status === 'failed') flags.push('failed');
+  return flags;
+}
+
+export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): PremiumCallEntry {
+  const promptMinhash = minhashSignature(event.promptText);
+  const completionMinhash = minhashSignature(event.completionText);
+  return {
+    kind: 'premium_call',
+    eventId: event.requestId,
+    organizationId: event.organizationId,
+    apiKeyId: event.apiKeyId,
+    userId: event.userId,
+    modelId: event.modelId,
+    modelSlug: event.modelSlug,
+    tier: event.tier,
+    occurredAt: event.occurredAt.toISOString(),
+    clientIp: event.clientIp,
+    userAgent: event.userAgent ? event.userAgent.slice(0, 512) : null,
+    params: event.params,
+    inputTokens: event.inputTokens,
+    outputTokens: event.outputTokens,
+    latencyMs: Math.round(event.latencyMs),
+    status: event.status,
+    finishReason: event.finishReason ?? null,
+    flags: flagsOf(event),
+    promptSha256: sha256Hex(event.promptText),
+    completionSha256: sha256Hex(event.completionText),
+    promptMinhash,
+    completionMinhash,
+    promptBands: lshBands(promptMinhash),
+    completionBands: lshBands(completionMinhash),
+    promptText: event.promptText,
+    completionText: event.completionText,
+    enqueuedAt: now.toISOString(),
+  };
+}
+
+export function adminActionEntry(action: AdminAction, now = new Date()): AdminActionEntry {
+  return {
+    kind: 'admin_action',
+    eventId: `admin:${randomUUID()}`,
+    organizationId: action.organizationId,
+    actorUserId: action.actorUserId,
+    action: action.action,
+    subjectType: action.subjectType,
+    subjectId: action.subjectId,
+    reason: action.reason ?? null,
+    details: action.details ?? null,
+    occurredAt: (action.occurredAt ?? now).toISOString(),
+    enqueuedAt: now.toISOString(),
+  };
+}

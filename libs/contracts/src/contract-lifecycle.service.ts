@@ -1,0 +1,56 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AdminActivityLog } from '@velvet/common';
+import { EntitlementsScheduler } from '@velvet/entitlements';
+import type { DataSource } from 'typeorm';
+import { utcToday } from './contract-terms';
+import { moveContract } from './contract-transitions';
+import { Contract, ContractStatus } from './entities/contract.entity';
+
+export interface LifecycleOutcome {
+  activated: string[];
+  expired: string[];
+}
+
+/** Moves contracts on their dates: approved -> active on term start, active (or approved) -> expired after term end. */
+@Injectable()
+export class ContractLifecycleService {
+  private readonly logger = new Logger(ContractLifecycleService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly activity: AdminActivityLog,
+    private readonly entitlements: EntitlementsScheduler,
+  ) {}
+
+  /** Idempotent and safe to run concurrently: rows are claimed with SKIP LOCKED and re-checked. */
+  async run(now = new Date()): Promise<LifecycleOutcome> {
+    const today = utcToday(now);
+    const outcome: LifecycleOutcome = { activated: [], expired: [] };
+    const organizations = new Set<string>();
+    await this.dataSource.transaction(async (em) => {
+      const due = await em
+        .createQueryBuilder(Contract, 'c')
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .where(`(c.status = 'approved' AND c.term_start <= :today) OR (c.status = 'active' AND c.term_end < :today)`, { today })
+        .orderBy('c.term_start')
+        .limit(500)
+        .getMany();
+      for (const contract of due) {
+        if (contract.termEnd < today) {
+          // an approved contract whose whole term passed unnoticed expires without ever being active
+          await moveContract(em, this.activity, contract, ContractStatus.Expired, null, `term ended ${contract.termEnd}`);
+          outcome.expired.push(contract.id);
+        } else {
+          await moveContract(em, this.activity, contract, ContractStatus.Active, null, `term started ${contract.termStart}`);
+          outcome.activated.push(contract.id);
+        }
+        organizations.add(contract.organizationId);
+      }
+    });
+    for (const organizationId of organizations) await this.entitlements.requestEvaluation(organizationId, 'contract lifecycle');
+    if (organizations.size) this.logger.log(outcome, 'contract lifecycle');
+    return outcome;
+  }
+}

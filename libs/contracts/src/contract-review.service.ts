@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { AppAbility, UserPrincipal } from '@velvet/access';
+import { AdminActivityLog } from '@velvet/common';
+import { EntitlementsScheduler } from '@velvet/entitlements';
+import type { DataSource } from 'typeorm';
+import { utcToday } from './contract-terms';
+import { moveContract } from './contract-transitions';
+import { ContractApproval } from './entities/contract-approval.entity';
+import { type Contract, ContractStatus } from './entities/contract.entity';
+import { ContractException } from './contracts.exception';
+import { ContractsService } from './contracts.service';
+
+export interface ApprovalOutcome {
+  contract: Contract;
+  approvals: number;
+  requiredApprovals: number;
+}
+
+/**
+ * Account managers' decisions. Every decision locks the contract row first, so of two
+ * concurrent decisions on one contract exactly one applies and the other sees its result.
+ */
+@Injectable()
+export class ContractReviewService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly activity: AdminActivityLog,
+    private readonly contracts: ContractsService,
+    private readonly entitlements: EntitlementsScheduler,
+  ) {}
+
+  async approve(ability: AppAbility, reviewer: UserPrincipal, id: string, reason: string | null, now = new Date()): Promise<ApprovalOutcome> {
+    const outcome = await this.dataSource.transaction(async (em) => {
+      const contract = await this.contracts.lockVisible(em, ability, id);
+      if (contract.status !== ContractStatus.Submitted) throw ContractException.invalidTransition(contract.status, 'approved');
+      if (reviewer.organizationId !== null && reviewer.organizationId === contract.organizationId) throw ContractException.ownOrganization();
+      if (reviewer.userId === contract.requestedBy || reviewer.userId === contract.amendedBy) throw ContractException.selfApproval();
+      const round = contract.reviewRound;
+      const inserted: unknown[] = await em.query(
+        `INSERT INTO contract_approvals (contract_id, round, approver_id, reason) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING contract_id`,
+        [id, round, reviewer.userId, reason],
+      );
+      if (inserted.length === 0) throw ContractException.alreadyApproved();
+      const approvals = await em.count(ContractApproval, { where: { contractId: id, round } });
+      if (approvals < contract.requiredApprovals) {
+        await this.activity.record({
+          actorUserId: reviewer.userId,
+          organizationId: contract.organizationId,
+          action: 'contract.approval_recorded',
+          subjectType: 'Contract',
+          subjectId: id,
+          reason,
+          details: { approvals, requiredApprovals: contract.requiredApprovals },
+        });
+        return { contract, approvals, requiredApprovals: contract.requiredApprovals };
+      }
+      let moved = await moveContract(em, this.activity, contract, ContractStatus.Approved, reviewer.userId, reason);
+      // approved on or after its start: active at once rather than at the next sweep
+      const today = utcToday(now);
+      if (moved.termStart <= today && moved.termEnd >= today) {
+        moved = await moveContract(em, this.activity, moved, ContractStatus.Active, null, 'term started');
+      }
+      return { contract: moved, approvals, requiredApprovals: contract.requiredApprovals };
+    });
+    await this.entitlements.requestEvaluation(outcome.contract.organizationId, 'contract approved');
+    return outcome;
+  }
+
+  reject(ability: AppAbility, reviewer: UserPrincipal, id: string, reason: string): Promise<Contract> {
+    return this.decide(ability, reviewer, id, ContractStatus.Rejected, reason);
+  }
+
+  requestChanges(ability: AppAbility, reviewer: UserPrincipal, id: string, reason: string): Promise<Contract> {
+    return this.decide(ability, reviewer, id, ContractStatus.ChangesRequested, reason);
+  }
+
+  terminate(ability: AppAbility, reviewer: UserPrincipal, id: string, reason: string): Promise<Contract> {
+    return this.decide(ability, reviewer, id, ContractStatus.Terminated, reason);
+  }
+
+  private async decide(ability: AppAbility, reviewer: UserPrincipal, id: string, to: ContractStatus, reason: string): Promise<Contract> {
+    const contract = await this.dataSource.transaction(async (em) => {
+      const c = await this.contracts.lockVisible(em, ability, id);
+      if (reviewer.organizationId !== null && reviewer.organizationId === c.organizationId) throw ContractException.ownOrganization();
+      return moveContract(em, this.activity, c, to, reviewer.userId, reason);
+    });
+    await this.entitlements.requestEvaluation(contract.organizationId, `contract ${to}`);
+    return contract;
+  }
+}

@@ -1,0 +1,36 @@
+import type { Micros } from '@velvet/common';
+import { ContractException } from './contracts.exception';
+
+export interface ContractTerms {
+  tier: string;
+  minSpendMicros: Micros;
+  periodMonths: number;
+  termStart: string;
+  termEnd: string;
+  currency: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar date in `YYYY-MM-DD` (rejects 2025-02-30, which Date would roll over). */
+export function isCalendarDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+/** Cross-field checks the DTO cannot express. Throws a 422-kind error naming the problem. */
+export function assertValidTerms(terms: ContractTerms): void {
+  for (const field of ['termStart', 'termEnd'] as const) {
+    if (!isCalendarDate(terms[field])) throw ContractException.invalidTerms(`${field} must be a calendar date YYYY-MM-DD`, { field });
+  }
+  if (terms.termEnd < terms.termStart) throw ContractException.invalidTerms('termEnd must not be before termStart', { field: 'termEnd' });
+  if (terms.minSpendMicros <= 0n) throw ContractException.invalidTerms('minSpendMicros must be positive', { field: 'minSpendMicros' });
+  if (terms.minSpendMicros > 10n ** 15n) throw ContractException.invalidTerms('minSpendMicros is implausibly large', { field: 'minSpendMicros' });
+  if (!Number.isInteger(terms.periodMonths) || terms.periodMonths < 1 || terms.periodMonths > 36) {
+    throw ContractException.invalidTerms('periodMonths must be 1 to 36', { field: 'periodMonths' });
+  }
+  if (!/^[A-Z]{3}$/.test(terms.currency)) throw ContractException.invalidTerms('currency must be an ISO 4217 code', { field: 'currency' });
+}
+
+export const utcToday = (now: Date): string => now.toISOString().slice(0, 10);

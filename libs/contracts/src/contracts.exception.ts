@@ -1,0 +1,40 @@
+import { DomainErrorKind, DomainException } from '@velvet/common';
+
+export enum ContractErrorCode {
+  InvalidTerms = 'contract_invalid_terms',
+  InvalidTransition = 'contract_invalid_transition',
+  SelfApproval = 'contract_self_approval',
+  OwnOrganization = 'contract_own_organization',
+  AlreadyApproved = 'contract_already_approved',
+  StaleVersion = 'contract_stale_version',
+}
+
+export class ContractException extends DomainException {
+  static invalidTerms(message: string, details?: Record<string, unknown>) {
+    return new ContractException(DomainErrorKind.Invalid, ContractErrorCode.InvalidTerms, message, details);
+  }
+  static invalidTransition(from: string, action: string) {
+    return new ContractException(
+      DomainErrorKind.Conflict,
+      ContractErrorCode.InvalidTransition,
+      `A ${from.replace('_', ' ')} contract cannot be ${action}`,
+      { status: from },
+    );
+  }
+  static selfApproval() {
+    return new ContractException(DomainErrorKind.Forbidden, ContractErrorCode.SelfApproval, 'Nobody may approve a contract they requested or amended');
+  }
+  static ownOrganization() {
+    return new ContractException(DomainErrorKind.Forbidden, ContractErrorCode.OwnOrganization, "Nobody may approve their own organisation's contract");
+  }
+  static alreadyApproved() {
+    return new ContractException(
+      DomainErrorKind.Conflict,
+      ContractErrorCode.AlreadyApproved,
+      'You already approved this contract; a second approval must come from a different account manager',
+    );
+  }
+  static staleVersion() {
+    return new ContractException(DomainErrorKind.Conflict, ContractErrorCode.StaleVersion, 'The contract was changed by someone else; reload and retry');
+  }
+}

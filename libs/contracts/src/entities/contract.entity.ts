@@ -1,0 +1,75 @@
+import { bigintTransformer, type Micros } from '@velvet/common';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+
+export enum ContractStatus {
+  Draft = 'draft',
+  Submitted = 'submitted',
+  ChangesRequested = 'changes_requested',
+  Approved = 'approved',
+  Rejected = 'rejected',
+  Active = 'active',
+  Expired = 'expired',
+  Terminated = 'terminated',
+}
+
+/**
+ * A commitment: the organisation spends at least `minSpendMicros` per period of `periodMonths`
+ * months from `termStart` to `termEnd` (inclusive UTC dates), and in return the tier is covered.
+ */
+@Entity({ name: 'contracts' })
+export class Contract {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId: string;
+
+  @Column({ type: 'text' })
+  tier: string;
+
+  @Column({ name: 'min_spend_micros', type: 'bigint', transformer: bigintTransformer })
+  minSpendMicros: Micros;
+
+  @Column({ name: 'period_months', type: 'integer' })
+  periodMonths: number;
+
+  /** `YYYY-MM-DD`, UTC. */
+  @Column({ name: 'term_start', type: 'date' })
+  termStart: string;
+
+  /** `YYYY-MM-DD`, UTC, inclusive: the contract lapses at the start of the next day. */
+  @Column({ name: 'term_end', type: 'date' })
+  termEnd: string;
+
+  @Column({ type: 'text' })
+  currency: string;
+
+  @Column({ type: 'text' })
+  status: ContractStatus;
+
+  /** Fixed at submission from the tier's rule: 2 when the minimum is above its dual-approval amount. */
+  @Column({ name: 'required_approvals', type: 'integer', default: 1 })
+  requiredApprovals: number;
+
+  @Column({ name: 'requested_by', type: 'uuid' })
+  requestedBy: string;
+
+  @Column({ name: 'amended_by', type: 'uuid', nullable: true })
+  amendedBy: string | null;
+
+  @Column({ name: 'review_round', type: 'integer', default: 0 })
+  reviewRound: number;
+
+  @Column({ type: 'text', nullable: true })
+  notes: string | null;
+
+  /** Optimistic lock: a stale writer fails instead of overwriting. */
+  @VersionColumn()
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

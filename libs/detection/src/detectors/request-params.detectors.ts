@@ -1,0 +1,78 @@
+import { PromptSignal } from '../features/prompt-signals';
+import { ramp, round3 } from '../features/minhash-similarity';
+import { type Detector, DetectorName, median, quiet } from './detector';
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/**
+ * Log-probability harvesting: many calls asking for deep `top_logprobs` over long outputs (soft
+ * labels for a student model). A classifier reading one token's confidence asks for logprobs too,
+ * but shallow and over one token, so depth and length scale the score.
+ */
+export const logprobsDetector: Detector = ({ window, thresholds }) => {
+  const calls = window.calls;
+  if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.Logprobs, 'Too few calls.', { calls: calls.length });
+  const withLogprobs = calls.filter((c) => c.logprobs || (c.topLogprobs ?? 0) > 0);
+  const share = withLogprobs.length / calls.length;
+  if (!withLogprobs.length) return quiet(DetectorName.Logprobs, 'No call asked for log probabilities.', { share: 0 });
+  const depth = median(withLogprobs.map((c) => c.topLogprobs ?? 0));
+  const length = median(withLogprobs.map((c) => c.outputTokens));
+  const score = ramp(share, 0.05, 0.4) * (0.25 + 0.45 * ramp(depth, 1, 10) + 0.3 * ramp(length, 5, 100));
+  return {
+    detector: DetectorName.Logprobs,
+    score: round3(score),
+    summary: `${pct(share)} of calls request logprobs (median top_logprobs ${depth}, median ${length} output tokens).`,
+    metrics: { calls: calls.length, share: round3(share), medianTopLogprobs: depth, medianOutputTokens: length },
+  };
+};
+
+/** Many samples per prompt (`n > 1`): a cheap way to harvest varied completions. */
+export const multiSampleDetector: Detector = ({ window, thresholds }) => {
+  const calls = window.calls;
+  if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.MultiSample, 'Too few calls.', { calls: calls.length });
+  const multi = calls.filter((c) => c.n > 1);
+  const share = multi.length / calls.length;
+  const meanN = multi.length ? multi.reduce((s, c) => s + c.n, 0) / multi.length : 1;
+  const score = ramp(share, 0.1, 0.6) * ramp(meanN, 1, 4);
+  return {
+    detector: DetectorName.MultiSample,
+    score: round3(score),
+    summary: multi.length ? `${pct(share)} of calls ask for n > 1 (mean n ${meanN.toFixed(1)}).` : 'No call asked for n > 1.',
+    metrics: { calls: calls.length, share: round3(share), meanN: round3(meanN) },
+  };
+};
+
+/**
+ * Outputs run to `max_tokens` (cut off with finish_reason `length`) and dwarf their prompts:
+ * a caller after as much generated text as it can get. Summarisation, with long inputs and
+ * short outputs, stays low however long its outputs.
+ */
+export const maxLengthOutputsDetector: Detector = ({ window, thresholds }) => {
+  const calls = window.calls;
+  if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.MaxLengthOutputs, 'Too few calls.', { calls: calls.length });
+  const cut = calls.filter(
+    (c) => c.finishReason === 'length' || (c.maxTokens !== null && c.maxTokens > 0 && c.outputTokens >= 0.95 * c.maxTokens),
+  );
+  const share = cut.length / calls.length;
+  const ratio = median(calls.map((c) => c.outputTokens / Math.max(c.inputTokens, 1)));
+  const score = Math.min(1, 0.6 * ramp(share, 0.2, 0.7) + 0.4 * ramp(ratio, 1, 4)) * ramp(median(calls.map((c) => c.outputTokens)), 50, 200);
+  return {
+    detector: DetectorName.MaxLengthOutputs,
+    score: round3(score),
+    summary: `${pct(share)} of outputs hit max_tokens; median output/prompt token ratio ${ratio.toFixed(1)}.`,
+    metrics: { calls: calls.length, lengthCutShare: round3(share), medianOutputToInputRatio: round3(ratio) },
+  };
+};
+
+/** Prompts that ask the model to spell out its reasoning: the raw material of reasoning distillation. */
+export const chainOfThoughtDetector: Detector = ({ window, thresholds }) => {
+  const calls = window.calls;
+  if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.ChainOfThought, 'Too few calls.', { calls: calls.length });
+  const share = calls.filter((c) => c.promptFlags.includes(PromptSignal.CotElicitation)).length / calls.length;
+  return {
+    detector: DetectorName.ChainOfThought,
+    score: round3(ramp(share, 0.2, 0.8)),
+    summary: `${pct(share)} of prompts elicit step-by-step reasoning.`,
+    metrics: { calls: calls.length, share: round3(share) },
+  };
+};

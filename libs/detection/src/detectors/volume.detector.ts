@@ -1,0 +1,35 @@
+import { ramp, round3 } from '../features/minhash-similarity';
+import { type Detector, DetectorName, quiet, windowHours } from './detector';
+
+/**
+ * Volume far above what the contract pays for, or far above the subject's own past. A launch-day
+ * spike of three times the usual stays quiet; eight times the commitment or ten times the history
+ * scores fully.
+ */
+export const volumeDetector: Detector = ({ window, context }) => {
+  const tokens = window.calls.reduce((sum, c) => sum + c.inputTokens + c.outputTokens * c.n, 0);
+  if (!tokens) return quiet(DetectorName.Volume, 'No traffic in the window.');
+  const perHour = tokens / windowHours(window);
+  const vsContract = context.contractBaselineTokensPerHour ? perHour / context.contractBaselineTokensPerHour : null;
+  const vsHistory = context.historyTokensPerHour ? perHour / context.historyTokensPerHour : null;
+  const contractScore = vsContract === null ? 0 : ramp(Math.log2(vsContract), 1, 3);
+  // Without history, a subject that appears from nowhere at volume is itself the anomaly.
+  const historyScore = vsHistory === null ? 0 : ramp(vsHistory, 3, 10);
+  const score = Math.max(contractScore, historyScore);
+  const parts = [
+    vsContract !== null ? `${vsContract.toFixed(1)}x the contract baseline` : 'no contract baseline',
+    vsHistory !== null ? `${vsHistory.toFixed(1)}x its own history` : 'no usable history',
+  ];
+  return {
+    detector: DetectorName.Volume,
+    score: round3(score),
+    summary: `${Math.round(perHour)} tokens/h: ${parts.join(', ')}.`,
+    metrics: {
+      tokensPerHour: Math.round(perHour),
+      contractBaselineTokensPerHour: context.contractBaselineTokensPerHour,
+      historyTokensPerHour: context.historyTokensPerHour,
+      ratioToContract: vsContract === null ? null : round3(vsContract),
+      ratioToHistory: vsHistory === null ? null : round3(vsHistory),
+    },
+  };
+};

@@ -1,0 +1,50 @@
+/**
+ * What detection knows about one premium call, taken from the audit log. No prompt or completion
+ * text: only parameters, sizes, timing and fingerprints, so detection works for every organisation,
+ * whether or not its contract lets us retain texts.
+ */
+export interface CallFeature {
+  requestId: string;
+  organizationId: string;
+  apiKeyId: string;
+  occurredAt: Date;
+  n: number;
+  maxTokens: number | null;
+  logprobs: boolean;
+  topLogprobs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  finishReason: string | null;
+  promptSha256: string;
+  /** MinHash signature over the prompt's word shingles (same length for every call). */
+  promptMinhash: readonly number[];
+  /** Flags derived from the prompt text at ingest (see `promptSignals`), e.g. `cot_elicitation`. */
+  promptFlags: readonly string[];
+}
+
+/** Calls of one subject (an organisation or one of its keys) in the window being scored. */
+export interface SubjectWindow {
+  subjectType: 'organization' | 'api_key';
+  subjectId: string;
+  organizationId: string;
+  apiKeyId: string | null;
+  windowStart: Date;
+  windowEnd: Date;
+  /** Sorted by occurredAt ascending. */
+  calls: readonly CallFeature[];
+}
+
+/** What detection knows about the subject beyond the window: the contract and its own past. */
+export interface SubjectContext {
+  /**
+   * Premium tokens per hour the contract's minimum commitment pays for (minimum spend over the
+   * period, at the tier's price); null without a contract or for a single key.
+   */
+  contractBaselineTokensPerHour: number | null;
+  /** The subject's average tokens per hour over its trailing history (excluding the window); null if too little. */
+  historyTokensPerHour: number | null;
+  /** Hours of history behind historyCallsPerHour. */
+  historyHours: number;
+  /** Distinct UTC hours of the day with traffic over the trailing 24 hours (around-the-clock use). */
+  activeHoursLast24h: number;
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { estimateSimilarity, fromInt32, lshBands, minhashSignature } from '@velvet/audit';
+import { DomainErrorKind, DomainException, sha256Hex } from '@velvet/common';
+import type { DataSource } from 'typeorm';
+
+export interface ProvenanceMatch {
+  seq: string;
+  requestId: string;
+  organizationId: string;
+  organizationName: string | null;
+  apiKeyId: string;
+  apiKeyName: string | null;
+  modelSlug: string | null;
+  occurredAt: Date;
+  /** Estimated Jaccard similarity of word 3-gram sets (MinHash), 1 for an exact copy. */
+  similarity: number;
+  exact: boolean;
+}
+
+export interface ProvenanceResult {
+  candidatesExamined: number;
+  matches: ProvenanceMatch[];
+}
+
+/** Bound on LSH candidates read per search; band collisions are rare for unrelated texts. */
+const MAX_CANDIDATES = 5000;
+
+/**
+ * Traces a suspect text (say, a rival model's output) to the premium completions it most
+ * resembles. Candidates come from the audit log's GIN index on completion LSH bands (texts sharing
+ * a band), never a scan; each is then ranked by its full MinHash similarity.
+ */
+@Injectable()
+export class ProvenanceService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async search(text: string, options: { limit: number; minSimilarity: number }): Promise<ProvenanceResult> {
+    const signature = minhashSignature(text);
+    const bands = lshBands(signature);
+    if (!bands.length) {
+      throw new DomainException(DomainErrorKind.Invalid, 'provenance_text_without_words', 'The text has no words to fingerprint');
+    }
+    const rows: {
+      seq: string;
+      event_id: string;
+      organization_id: string;
+      organization_name: string | null;
+      api_key_id: string;
+      api_key_name: string | null;
+      model_slug: string | null;
+      occurred_at: Date;
+      completion_minhash: number[];
+      exact: boolean;
+    }[] = await this.db.query(
+      `SELECT a.seq, a.event_id, a.organization_id, o.name AS organization_name, a.api_key_id, k.name AS api_key_name,
+              a.model_slug, a.occurred_at, a.completion_minhash, a.completion_sha256 = decode($2, 'hex') AS exact
+         FROM audit_log a
+         LEFT JOIN organizations o ON o.id = a.organization_id
+         LEFT JOIN api_keys k ON k.id = a.api_key_id
+        WHERE a.kind = 'premium_call' AND a.completion_bands && $1::bigint[]
+        LIMIT ${MAX_CANDIDATES}`,
+      [bands.map(String), sha256Hex(text)],
+    );
+    const matches = rows
+      .map((r) => ({
+        seq: String(r.seq),
+        requestId: r.event_id,
+        organizationId: r.organization_id,
+        organizationName: r.organization_name,
+        apiKeyId: r.api_key_id,
+        apiKeyName: r.api_key_name,
+        modelSlug: r.model_slug,
+        occurredAt: new Date(r.occurred_at),
+        exact: r.exact === true,
+        similarity: r.exact ? 1 : estimateSimilarity(signature, fromInt32(r.completion_minhash ?? [])),
+      }))
+      .filter((m) => m.similarity >= options.minSimilarity)
+      .sort((a, b) => b.similarity - a.similarity || b.occurredAt.getTime() - a.occurredAt.getTime())
+      .slice(0, options.limit);
+    return { candidatesExamined: rows.length, matches };
+  }
+}

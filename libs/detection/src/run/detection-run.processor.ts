@@ -1,0 +1,20 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { QueueName } from '@velvet/queue';
+import type { Job } from 'bullmq';
+import { DetectionRunService, type DetectionRunSummary } from './detection-run.service';
+import type { DetectionRunPayload } from './detection.jobs';
+
+/**
+ * Runs in the worker app. One run at a time: runs are cheap, and serialising them keeps case
+ * refreshes in window order.
+ */
+@Processor(QueueName.Detection, { concurrency: 1 })
+export class DetectionRunProcessor extends WorkerHost {
+  constructor(private readonly runs: DetectionRunService) {
+    super();
+  }
+
+  process(job: Job<DetectionRunPayload>): Promise<DetectionRunSummary> {
+    return this.runs.run(job.data.asOf ? new Date(job.data.asOf) : new Date());
+  }
+}

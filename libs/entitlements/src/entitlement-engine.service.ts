@@ -1,0 +1,89 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { REDIS } from '@velvet/queue';
+import type IORedis from 'ioredis';
+import type { DataSource, EntityManager } from 'typeorm';
+import { entitlementsChannel } from './entitlements.constants';
+import { type GatedTier, loadOrganizationFacts } from './entitlement-facts';
+import { evaluateTier, type TierEvaluation, type TierFacts } from './unlock-evaluation';
+
+export interface EvaluationOutcome {
+  organizationId: string;
+  unlockedTiers: string[];
+  changed: boolean;
+}
+
+/** A gated tier without a rule never unlocks: access to premium models must be granted, never defaulted. */
+function evaluate(tier: GatedTier, facts: TierFacts): TierEvaluation {
+  if (!tier.rule) {
+    return { tier: tier.name, unlocked: false, conditions: [{ key: 'contract', holds: false, message: 'no unlock rule configured for this tier' }] };
+  }
+  return evaluateTier(tier.rule, facts);
+}
+
+/**
+ * Computes which gated tiers an organisation has unlocked, materialises the result in
+ * `organization_entitlements`, and announces a change so every EntitlementCache drops its entry.
+ */
+@Injectable()
+export class EntitlementEngine {
+  private readonly logger = new Logger(EntitlementEngine.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: IORedis,
+  ) {}
+
+  /** Live evaluation of every gated tier, without writing anything (for explanations). */
+  async evaluateTiers(organizationId: string, now = new Date(), em: EntityManager = this.dataSource.manager): Promise<TierEvaluation[]> {
+    const facts = await loadOrganizationFacts(em, organizationId, now);
+    return facts.gatedTiers.map((tier) => evaluate(tier, facts.factsFor(tier)));
+  }
+
+  async evaluate(organizationId: string, reason: string, now = new Date()): Promise<EvaluationOutcome> {
+    const outcome = await this.dataSource.transaction(async (em) => {
+      // one evaluation per organisation at a time, so a slower, older one cannot overwrite a newer result
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('entitlements'), hashtext($1))`, [organizationId]);
+      const evaluations = await this.evaluateTiers(organizationId, now, em);
+      const unlocked = evaluations.filter((e) => e.unlocked).map((e) => e.tier).sort();
+      const current: { tier: string }[] = await em.query(
+        `SELECT tier FROM organization_entitlements WHERE organization_id = $1 ORDER BY tier`,
+        [organizationId],
+      );
+      const before = current.map((r) => r.tier);
+      const changed = before.join(',') !== unlocked.join(',');
+      if (changed) {
+        await em.query(`DELETE FROM organization_entitlements WHERE organization_id = $1 AND NOT (tier = ANY($2))`, [organizationId, unlocked]);
+        await em.query(
+          `INSERT INTO organization_entitlements (organization_id, tier, unlocked_at)
+           SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`,
+          [organizationId, unlocked, now],
+        );
+      }
+      await em.query(
+        `INSERT INTO entitlement_evaluations (organization_id, unlocked_tiers, reason, evaluated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (organization_id) DO UPDATE SET unlocked_tiers = EXCLUDED.unlocked_tiers, reason = EXCLUDED.reason, evaluated_at = now()`,
+        [organizationId, unlocked, reason.slice(0, 200)],
+      );
+      return { organizationId, unlockedTiers: unlocked, changed, before };
+    });
+    if (outcome.changed) {
+      this.logger.log({ organizationId, from: outcome.before, to: outcome.unlockedTiers, reason }, 'entitlements changed');
+      await this.announce(organizationId);
+    }
+    return { organizationId, unlockedTiers: outcome.unlockedTiers, changed: outcome.changed };
+  }
+
+  /** Every organisation, one at a time (after a rule or catalog change, and periodically as windows slide). */
+  async evaluateAll(reason: string): Promise<number> {
+    const orgs: { id: string }[] = await this.dataSource.query(`SELECT id FROM organizations ORDER BY id`);
+    let changed = 0;
+    for (const { id } of orgs) if ((await this.evaluate(id, reason)).changed) changed++;
+    return changed;
+  }
+
+  /** Tells every EntitlementCache (any process) to reload this organisation, or everyone for `*`. */
+  async announce(organizationId: string): Promise<void> {
+    await this.redis.publish(entitlementsChannel(this.redis.options.keyPrefix ?? ''), organizationId);
+  }
+}

@@ -1,0 +1,87 @@
+import { NotFoundError } from '@velvet/common';
+import type { EntityManager } from 'typeorm';
+import { UnlockRule } from './entities/unlock-rule.entity';
+import type { ContractStanding, RuleTerms, TierFacts } from './unlock-evaluation';
+
+export interface GatedTier {
+  name: string;
+  rank: number;
+  rule: RuleTerms | null;
+}
+
+export interface OrganizationFacts {
+  gatedTiers: GatedTier[];
+  factsFor(tier: GatedTier): TierFacts;
+}
+
+interface ContractRow {
+  id: string;
+  tier: string;
+  rank: number;
+  status: string;
+  term_start: string;
+  term_end: string;
+}
+
+const STANDING_ORDER = ['active', 'approved', 'submitted', 'changes_requested', 'draft'];
+
+/** The best standing among contracts whose tier covers `rank` (same or higher gated rank). */
+export function standingFor(contracts: ContractRow[], rank: number, today: string): ContractStanding {
+  const covering = contracts.filter((c) => c.rank >= rank && !(c.status === 'active' && c.term_end < today));
+  for (const state of STANDING_ORDER) {
+    const c = covering.find((x) => x.status === state);
+    if (!c) continue;
+    if (state === 'active') return { state: 'active', contractId: c.id, tier: c.tier, endsOn: c.term_end };
+    if (state === 'approved') return { state: 'approved', contractId: c.id, tier: c.tier, startsOn: c.term_start };
+    return { state: state as 'submitted', contractId: c.id, tier: c.tier };
+  }
+  return { state: 'none' };
+}
+
+/**
+ * Everything the rules look at for one organisation, read in the caller's transaction
+ * (the engine holds the organisation's advisory lock, so reads and the write agree).
+ */
+export async function loadOrganizationFacts(em: EntityManager, organizationId: string, now: Date): Promise<OrganizationFacts> {
+  const [org] = await em.query(`SELECT status, verified, created_at FROM organizations WHERE id = $1`, [organizationId]);
+  if (!org) throw new NotFoundError('Organization');
+  const [{ suspended }] = await em.query(
+    `SELECT EXISTS (SELECT 1 FROM organization_suspensions WHERE organization_id = $1 AND restored_at IS NULL) AS suspended`,
+    [organizationId],
+  );
+  const tiers: { name: string; rank: number }[] = await em.query(`SELECT name, rank FROM model_tiers WHERE gated ORDER BY rank`);
+  const rules = await em.find(UnlockRule);
+  const contracts: ContractRow[] = await em.query(
+    `SELECT c.id, c.tier, t.rank, c.status, c.term_start::text AS term_start, c.term_end::text AS term_end
+       FROM contracts c JOIN model_tiers t ON t.name = c.tier AND t.gated
+      WHERE c.organization_id = $1 AND c.status IN ('draft', 'submitted', 'changes_requested', 'approved', 'active')`,
+    [organizationId],
+  );
+  const spend = new Map<string, bigint>();
+  for (const rule of rules) {
+    const key = `${rule.currency}:${rule.spendWindowDays}`;
+    if (spend.has(key)) continue;
+    const [{ total }] = await em.query(
+      `SELECT COALESCE(SUM(u.cost_micros), 0)::text AS total
+         FROM usage_records u JOIN model_tiers t ON t.name = u.tier AND NOT t.gated
+        WHERE u.organization_id = $1 AND u.status = 'succeeded' AND u.currency = $2
+          AND u.occurred_at > $3::timestamptz - make_interval(days => $4) AND u.occurred_at <= $3::timestamptz`,
+      [organizationId, rule.currency, now.toISOString(), rule.spendWindowDays],
+    );
+    spend.set(key, BigInt(total));
+  }
+  const today = now.toISOString().slice(0, 10);
+  const ruleByTier = new Map(rules.map((r) => [r.tier, r]));
+  return {
+    gatedTiers: tiers.map((t) => ({ name: t.name, rank: t.rank, rule: ruleByTier.get(t.name) ?? null })),
+    factsFor: (tier) => ({
+      now,
+      organizationActive: org.status === 'active',
+      verified: org.verified,
+      organizationCreatedAt: new Date(org.created_at),
+      suspended,
+      qualifyingSpendMicros: tier.rule ? (spend.get(`${tier.rule.currency}:${tier.rule.spendWindowDays}`) ?? 0n) : 0n,
+      contract: standingFor(contracts, tier.rank, today),
+    }),
+  };
+}

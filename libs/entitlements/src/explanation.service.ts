@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { EntitlementEngine } from './entitlement-engine.service';
+import type { ConditionResult } from './unlock-evaluation';
+
+export interface ModelEntitlement {
+  modelId: string;
+  slug: string;
+  displayName: string;
+  tier: string;
+  gated: boolean;
+  /** What the rules say now. */
+  unlocked: boolean;
+  /** What the gateway enforces (the materialised result); equal to `unlocked` once evaluation caught up. */
+  enforced: boolean;
+  /** For gated models: each condition of the tier's rule, holding or not, with the numbers. */
+  conditions: ConditionResult[];
+}
+
+export interface EntitlementExplanation {
+  organizationId: string;
+  evaluatedAt: Date;
+  models: ModelEntitlement[];
+}
+
+/** Tells an organisation, per model, whether it may call it and, if not, what is missing. */
+@Injectable()
+export class ExplanationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly engine: EntitlementEngine,
+  ) {}
+
+  async explain(organizationId: string, now = new Date()): Promise<EntitlementExplanation> {
+    const tiers = new Map((await this.engine.evaluateTiers(organizationId, now)).map((t) => [t.tier, t]));
+    const rows: { id: string; slug: string; display_name: string; tier: string; gated: boolean; enforced: boolean; org_active: boolean }[] =
+      await this.dataSource.query(
+        `SELECT m.id, m.slug, m.display_name, m.tier, t.gated, o.status = 'active' AS org_active,
+                EXISTS (SELECT 1 FROM organization_entitlements e WHERE e.organization_id = o.id AND e.tier = m.tier) AS enforced
+           FROM models m JOIN model_tiers t ON t.name = m.tier JOIN organizations o ON o.id = $1
+          WHERE m.status = 'active' ORDER BY t.rank, m.slug`,
+        [organizationId],
+      );
+    return {
+      organizationId,
+      evaluatedAt: now,
+      models: rows.map((r) => {
+        const tier = tiers.get(r.tier);
+        const unlocked = r.gated ? (tier?.unlocked ?? false) : r.org_active;
+        return {
+          modelId: r.id,
+          slug: r.slug,
+          displayName: r.display_name,
+          tier: r.tier,
+          gated: r.gated,
+          unlocked,
+          enforced: r.org_active && (!r.gated || r.enforced),
+          conditions: r.gated ? (tier?.conditions ?? []) : [],
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AdminActivityLog, NotFoundError } from '@velvet/common';
+import { type DataSource, IsNull } from 'typeorm';
+import { OrganizationSuspension } from './entities/organization-suspension.entity';
+import { EntitlementEngine } from './entitlement-engine.service';
+import { EntitlementException } from './entitlements.exception';
+import { EntitlementsScheduler } from './entitlements.scheduler';
+
+export interface SuspensionResult {
+  suspension: OrganizationSuspension;
+  /** False when the organisation was already suspended (the call is idempotent). */
+  created: boolean;
+}
+
+/** Security suspends and restores an organisation's premium access; effective at once. */
+@Injectable()
+export class SuspensionsService {
+  private readonly logger = new Logger(SuspensionsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly activity: AdminActivityLog,
+    private readonly engine: EntitlementEngine,
+    private readonly scheduler: EntitlementsScheduler,
+  ) {}
+
+  async suspend(organizationId: string, actorUserId: string | null, reason: string): Promise<SuspensionResult> {
+    const result = await this.dataSource.transaction(async (em) => {
+      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [organizationId]);
+      if (!org) throw new NotFoundError('Organization');
+      const open = await em.findOne(OrganizationSuspension, { where: { organizationId, restoredAt: IsNull() } });
+      if (open) return { suspension: open, created: false };
+      const suspension = await em.save(
+        em.create(OrganizationSuspension, { organizationId, reason, suspendedBy: actorUserId, suspendedAt: new Date() }),
+      );
+      await this.activity.record({
+        actorUserId,
+        organizationId,
+        action: 'org.premium_suspended',
+        subjectType: 'Organization',
+        subjectId: organizationId,
+        reason,
+        details: { suspensionId: suspension.id },
+      });
+      return { suspension, created: true };
+    });
+    if (result.created) await this.reevaluate(organizationId, 'suspended');
+    return result;
+  }
+
+  async restore(organizationId: string, actorUserId: string | null, reason: string): Promise<OrganizationSuspension> {
+    const suspension = await this.dataSource.transaction(async (em) => {
+      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [organizationId]);
+      if (!org) throw new NotFoundError('Organization');
+      const open = await em.findOne(OrganizationSuspension, { where: { organizationId, restoredAt: IsNull() } });
+      if (!open) throw EntitlementException.notSuspended();
+      Object.assign(open, { restoredBy: actorUserId, restoreReason: reason, restoredAt: new Date() });
+      await em.save(open);
+      await this.activity.record({
+        actorUserId,
+        organizationId,
+        action: 'org.premium_restored',
+        subjectType: 'Organization',
+        subjectId: organizationId,
+        reason,
+        details: { suspensionId: open.id },
+      });
+      return open;
+    });
+    await this.reevaluate(organizationId, 'restored');
+    return suspension;
+  }
+
+  async isSuspended(organizationId: string): Promise<boolean> {
+    return this.dataSource.getRepository(OrganizationSuspension).exists({ where: { organizationId, restoredAt: IsNull() } });
+  }
+
+  list(organizationId: string): Promise<OrganizationSuspension[]> {
+    return this.dataSource.getRepository(OrganizationSuspension).find({ where: { organizationId }, order: { suspendedAt: 'DESC' } });
+  }
+
+  /** Inline, so a suspension bites at once; the queue is the fallback if that fails. */
+  private async reevaluate(organizationId: string, reason: string): Promise<void> {
+    try {
+      await this.engine.evaluate(organizationId, reason);
+    } catch (error) {
+      this.logger.warn({ organizationId, err: error }, 'inline evaluation failed; queued instead');
+      await this.scheduler.requestEvaluation(organizationId, reason);
+    }
+  }
+}

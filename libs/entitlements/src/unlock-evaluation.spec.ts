@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { standingFor } from './entitlement-facts';
+import { evaluateTier, type ContractStanding, type RuleTerms, type TierFacts } from './unlock-evaluation';
+
+const micros = fc.bigInt({ min: 0n, max: 10n ** 13n });
+const rule: fc.Arbitrary<RuleTerms> = fc.record({
+  tier: fc.constant('premium'),
+  requiresContract: fc.boolean(),
+  minQualifyingSpendMicros: micros,
+  spendWindowDays: fc.integer({ min: 1, max: 365 }),
+  currency: fc.constant('USD'),
+  requiresVerified: fc.boolean(),
+  requiresNotSuspended: fc.boolean(),
+  minAccountAgeDays: fc.integer({ min: 0, max: 400 }),
+});
+const standing: fc.Arbitrary<ContractStanding> = fc.oneof(
+  fc.constant({ state: 'none' } as const),
+  fc.constant({ state: 'active', contractId: 'c', tier: 'premium', endsOn: '2027-01-01' } as const),
+  fc.constant({ state: 'approved', contractId: 'c', tier: 'premium', startsOn: '2027-01-01' } as const),
+  fc.constantFrom('submitted', 'changes_requested', 'draft').map((state) => ({ state, contractId: 'c', tier: 'premium' }) as ContractStanding),
+);
+const NOW = new Date('2026-11-25T12:00:00Z');
+const facts: fc.Arbitrary<TierFacts> = fc.record({
+  now: fc.constant(NOW),
+  organizationActive: fc.boolean(),
+  verified: fc.boolean(),
+  organizationCreatedAt: fc.integer({ min: 0, max: 500 }).map((d) => new Date(NOW.getTime() - d * 86_400_000)),
+  suspended: fc.boolean(),
+  qualifyingSpendMicros: micros,
+  contract: standing,
+});
+
+/** The rule, restated independently of the implementation. */
+function oracle(r: RuleTerms, f: TierFacts): boolean {
+  const ageDays = Math.floor((f.now.getTime() - f.organizationCreatedAt.getTime()) / 86_400_000);
+  return (
+    f.organizationActive &&
+    (!r.requiresContract || f.contract.state === 'active') &&
+    f.qualifyingSpendMicros >= r.minQualifyingSpendMicros &&
+    (!r.requiresVerified || f.verified) &&
+    (!r.requiresNotSuspended || !f.suspended) &&
+    ageDays >= r.minAccountAgeDays
+  );
+}
+
+describe('evaluateTier', () => {
+  it('unlocks exactly when every condition the rule switches on holds', () => {
+    fc.assert(fc.property(rule, facts, (r, f) => evaluateTier(r, f).unlocked === oracle(r, f)), { numRuns: 2000 });
+  });
+
+  it('is unlocked iff every reported condition holds', () => {
+    fc.assert(fc.property(rule, facts, (r, f) => {
+      const e = evaluateTier(r, f);
+      return e.unlocked === e.conditions.every((c) => c.holds);
+    }));
+  });
+
+  it('never locks because of more spend', () => {
+    fc.assert(fc.property(rule, facts, micros, (r, f, extra) => {
+      const more = { ...f, qualifyingSpendMicros: f.qualifyingSpendMicros + extra };
+      return !evaluateTier(r, f).unlocked || evaluateTier(r, more).unlocked;
+    }));
+  });
+
+  it('never locks because a condition is switched off', () => {
+    fc.assert(fc.property(rule, facts, fc.constantFrom('requiresContract', 'requiresVerified', 'requiresNotSuspended'), (r, f, key) => {
+      const looser = { ...r, [key]: false };
+      return !evaluateTier(r, f).unlocked || evaluateTier(looser, f).unlocked;
+    }));
+  });
+
+  it('reports the spend gap exactly, and the threshold itself is enough', () => {
+    fc.assert(fc.property(fc.bigInt({ min: 1n, max: 10n ** 13n }), micros, (threshold, spent) => {
+      const r = { tier: 'premium', requiresContract: false, minQualifyingSpendMicros: threshold, spendWindowDays: 90, currency: 'USD', requiresVerified: false, requiresNotSuspended: false, minAccountAgeDays: 0 };
+      const f = { now: NOW, organizationActive: true, verified: true, organizationCreatedAt: NOW, suspended: false, qualifyingSpendMicros: spent, contract: { state: 'none' } as const };
+      const c = evaluateTier(r, f).conditions.find((x) => x.key === 'qualifying_spend')!;
+      const remaining = c.details!.remainingMicros as bigint;
+      return c.holds === spent >= threshold && (c.holds ? remaining === 0n : spent + remaining === threshold);
+    }));
+  });
+
+  it('explains with the numbers', () => {
+    const r = { tier: 'premium', requiresContract: true, minQualifyingSpendMicros: 50_000_000_000n, spendWindowDays: 90, currency: 'USD', requiresVerified: true, requiresNotSuspended: true, minAccountAgeDays: 0 };
+    const e = evaluateTier(r, {
+      now: NOW, organizationActive: true, verified: true, organizationCreatedAt: NOW, suspended: false,
+      qualifyingSpendMicros: 41_200_000_000n, contract: { state: 'submitted', contractId: 'c', tier: 'premium' },
+    });
+    expect(e.unlocked).toBe(false);
+    expect(e.conditions.map((c) => [c.key, c.holds, c.message])).toEqual([
+      ['organization_active', true, 'organisation active'],
+      ['contract', false, 'contract pending approval'],
+      ['qualifying_spend', false, 'spent 41,200.00 of 50,000.00 USD in the last 90 days'],
+      ['verified', true, 'organisation verified'],
+      ['not_suspended', true, 'not suspended'],
+    ]);
+  });
+});
+
+describe('standingFor', () => {
+  const row = (status: string, rank: number, term_end = '2027-01-01') => ({ id: status, tier: `t${rank}`, rank, status, term_start: '2026-01-01', term_end });
+  it('prefers an active covering contract, ignores lower tiers and lapsed ones', () => {
+    expect(standingFor([row('submitted', 20), row('active', 30)], 20, '2026-06-01').state).toBe('active');
+    expect(standingFor([row('active', 10)], 20, '2026-06-01').state).toBe('none');
+    expect(standingFor([row('active', 20, '2026-05-31')], 20, '2026-06-01').state).toBe('none');
+    expect(standingFor([row('active', 20, '2026-06-01')], 20, '2026-06-01').state).toBe('active');
+    expect(standingFor([row('changes_requested', 20), row('approved', 20)], 20, '2026-06-01').state).toBe('approved');
+  });
+});

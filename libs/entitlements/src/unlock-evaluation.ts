@@ -1,0 +1,121 @@
+import { formatMicros, type Micros } from '@velvet/common';
+
+/** The parts of an unlock rule the evaluation needs (a plain object, so it is testable alone). */
+export interface RuleTerms {
+  tier: string;
+  requiresContract: boolean;
+  minQualifyingSpendMicros: Micros;
+  spendWindowDays: number;
+  currency: string;
+  requiresVerified: boolean;
+  requiresNotSuspended: boolean;
+  minAccountAgeDays: number;
+}
+
+/** Where the organisation stands with contracts covering one tier, best standing first. */
+export type ContractStanding =
+  | { state: 'active'; contractId: string; tier: string; endsOn: string }
+  | { state: 'approved'; contractId: string; tier: string; startsOn: string }
+  | { state: 'submitted' | 'changes_requested' | 'draft'; contractId: string; tier: string }
+  | { state: 'none' };
+
+export interface TierFacts {
+  now: Date;
+  organizationActive: boolean;
+  verified: boolean;
+  organizationCreatedAt: Date;
+  suspended: boolean;
+  /** Succeeded spend on non-gated tiers, in the rule's currency, over the rule's trailing window. */
+  qualifyingSpendMicros: Micros;
+  contract: ContractStanding;
+}
+
+export type ConditionKey = 'organization_active' | 'contract' | 'qualifying_spend' | 'verified' | 'not_suspended' | 'account_age';
+
+export interface ConditionResult {
+  key: ConditionKey;
+  holds: boolean;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface TierEvaluation {
+  tier: string;
+  unlocked: boolean;
+  conditions: ConditionResult[];
+}
+
+const DAY_MS = 86_400_000;
+const amount = (micros: Micros): string => formatMicros(micros, '').trim();
+
+function contractCondition(standing: ContractStanding): ConditionResult {
+  switch (standing.state) {
+    case 'active':
+      return { key: 'contract', holds: true, message: `active ${standing.tier} contract until ${standing.endsOn}`, details: { ...standing } };
+    case 'approved':
+      return { key: 'contract', holds: false, message: `contract approved, starts on ${standing.startsOn}`, details: { ...standing } };
+    case 'submitted':
+      return { key: 'contract', holds: false, message: 'contract pending approval', details: { ...standing } };
+    case 'changes_requested':
+      return { key: 'contract', holds: false, message: 'contract returned for changes', details: { ...standing } };
+    case 'draft':
+      return { key: 'contract', holds: false, message: 'contract drafted, not yet submitted', details: { ...standing } };
+    case 'none':
+      return { key: 'contract', holds: false, message: 'no contract covering this tier', details: { state: 'none' } };
+  }
+}
+
+/**
+ * Decides one tier for one organisation. Pure: unlocked exactly when every condition the
+ * rule switches on holds (and the organisation itself is active).
+ */
+export function evaluateTier(rule: RuleTerms, facts: TierFacts): TierEvaluation {
+  const conditions: ConditionResult[] = [
+    {
+      key: 'organization_active',
+      holds: facts.organizationActive,
+      message: facts.organizationActive ? 'organisation active' : 'organisation disabled',
+    },
+  ];
+  if (rule.requiresContract) conditions.push(contractCondition(facts.contract));
+  if (rule.minQualifyingSpendMicros > 0n) {
+    const spent = facts.qualifyingSpendMicros;
+    const min = rule.minQualifyingSpendMicros;
+    conditions.push({
+      key: 'qualifying_spend',
+      holds: spent >= min,
+      message: `spent ${amount(spent)} of ${formatMicros(min, rule.currency)} in the last ${rule.spendWindowDays} days`,
+      details: {
+        spentMicros: spent,
+        thresholdMicros: min,
+        remainingMicros: spent >= min ? 0n : min - spent,
+        currency: rule.currency,
+        windowDays: rule.spendWindowDays,
+      },
+    });
+  }
+  if (rule.requiresVerified) {
+    conditions.push({
+      key: 'verified',
+      holds: facts.verified,
+      message: facts.verified ? 'organisation verified' : 'organisation not yet verified',
+    });
+  }
+  if (rule.requiresNotSuspended) {
+    conditions.push({
+      key: 'not_suspended',
+      holds: !facts.suspended,
+      message: facts.suspended ? 'premium access suspended by security' : 'not suspended',
+    });
+  }
+  if (rule.minAccountAgeDays > 0) {
+    const ageDays = Math.floor((facts.now.getTime() - facts.organizationCreatedAt.getTime()) / DAY_MS);
+    conditions.push({
+      key: 'account_age',
+      holds: ageDays >= rule.minAccountAgeDays,
+      message: `account is ${ageDays} of ${rule.minAccountAgeDays} days old`,
+      details: { ageDays, minDays: rule.minAccountAgeDays },
+    });
+  }
+  return { tier: rule.tier, unlocked: conditions.every((c) => c.holds), conditions };
+}

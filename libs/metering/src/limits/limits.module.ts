@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RateLimit } from '../entities/rate-limit.entity';
+import { LimitsService } from './limits.service';
+
+/** Limit overrides only (no Redis): what the portal and the detection engine import. */
+@Module({
+  imports: [TypeOrmModule.forFeature([RateLimit])],
+  providers: [LimitsService],
+  exports: [LimitsService],
+})
+export class LimitsModule {}

@@ -1,0 +1,125 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DomainErrorKind, DomainException, type Micros } from '@velvet/common';
+import { Repository } from 'typeorm';
+import { RateLimit } from '../entities/rate-limit.entity';
+
+export interface LimitOverrideInput {
+  organizationId: string;
+  /** Absent: the override applies to the whole organisation. */
+  apiKeyId?: string | null;
+  /** Undefined keeps the current value; null goes back to the gateway default. */
+  requestsPerMinute?: number | null;
+  tokensPerMinute?: number | null;
+  spendCapMicros?: Micros | null;
+  reason: string;
+  actorUserId: string | null;
+}
+
+export interface ClearOverrideInput {
+  organizationId: string;
+  apiKeyId?: string | null;
+  reason?: string;
+  actorUserId?: string | null;
+}
+
+/** The override rows the gateway reads on its hot path, from an in-process snapshot. */
+export interface OverrideSnapshot {
+  organization?: RateLimit;
+  apiKey?: RateLimit;
+}
+
+const REFRESH_MS = 1000;
+
+/**
+ * Limit overrides per organisation or key. Writes go to PostgreSQL; gateways keep a snapshot of
+ * all rows (overrides are few) refreshed every second, so a throttle set by the detection engine
+ * takes effect within about a second without a query per call.
+ */
+@Injectable()
+export class LimitsService implements OnModuleDestroy {
+  private byOrg = new Map<string, RateLimit>();
+  private byKey = new Map<string, RateLimit>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(@InjectRepository(RateLimit) private readonly rows: Repository<RateLimit>) {}
+
+  async setOverride(input: LimitOverrideInput): Promise<RateLimit> {
+    this.validate(input);
+    const apiKeyId = input.apiKeyId ?? null;
+    const existing = await this.find(input.organizationId, apiKeyId);
+    const row = existing ?? this.rows.create({ organizationId: input.organizationId, apiKeyId });
+    if (input.requestsPerMinute !== undefined) row.requestsPerMinute = input.requestsPerMinute;
+    if (input.tokensPerMinute !== undefined) row.tokensPerMinute = input.tokensPerMinute;
+    if (input.spendCapMicros !== undefined) row.spendCapMicros = input.spendCapMicros;
+    row.reason = input.reason;
+    row.actorUserId = input.actorUserId;
+    const saved = await this.rows.save(row);
+    await this.refreshIfWatching();
+    return saved;
+  }
+
+  /** Clearing an override that does not exist is not an error (retries are harmless). */
+  async clearOverride(input: ClearOverrideInput): Promise<void> {
+    const apiKeyId = input.apiKeyId ?? null;
+    const existing = await this.find(input.organizationId, apiKeyId);
+    if (existing) await this.rows.delete({ id: existing.id });
+    await this.refreshIfWatching();
+  }
+
+  listOverrides(organizationId: string): Promise<RateLimit[]> {
+    return this.rows.find({ where: { organizationId }, order: { createdAt: 'ASC' } });
+  }
+
+  /** For the gateway: starts the periodic snapshot refresh (other processes never pay for it). */
+  async watch(): Promise<void> {
+    await this.refresh();
+    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS).unref();
+  }
+
+  snapshot(organizationId: string, apiKeyId: string): OverrideSnapshot {
+    const apiKey = this.byKey.get(apiKeyId);
+    // A key override only counts for the organisation that owns the key.
+    return {
+      organization: this.byOrg.get(organizationId),
+      apiKey: apiKey && apiKey.organizationId === organizationId ? apiKey : undefined,
+    };
+  }
+
+  async refresh(): Promise<void> {
+    const all = await this.rows.find();
+    const byOrg = new Map<string, RateLimit>();
+    const byKey = new Map<string, RateLimit>();
+    for (const row of all) (row.apiKeyId ? byKey.set(row.apiKeyId, row) : byOrg.set(row.organizationId, row));
+    this.byOrg = byOrg;
+    this.byKey = byKey;
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async refreshIfWatching(): Promise<void> {
+    if (this.timer) await this.refresh();
+  }
+
+  private find(organizationId: string, apiKeyId: string | null): Promise<RateLimit | null> {
+    return apiKeyId
+      ? this.rows.findOne({ where: { organizationId, apiKeyId } })
+      : this.rows.createQueryBuilder('r').where('r.organization_id = :organizationId AND r.api_key_id IS NULL', { organizationId }).getOne();
+  }
+
+  private validate(input: LimitOverrideInput): void {
+    const bad = (field: string) => {
+      throw new DomainException(DomainErrorKind.Invalid, 'invalid_limit', `${field} must be a non-negative integer or null`);
+    };
+    for (const field of ['requestsPerMinute', 'tokensPerMinute'] as const) {
+      const v = input[field];
+      if (v !== undefined && v !== null && (!Number.isSafeInteger(v) || v < 0 || v > 2_147_483_647)) bad(field);
+    }
+    if (input.spendCapMicros !== undefined && input.spendCapMicros !== null && input.spendCapMicros < 0n) bad('spendCapMicros');
+    if (!input.reason?.trim() || input.reason.length > 500) {
+      throw new DomainException(DomainErrorKind.Invalid, 'invalid_limit', 'a reason (1-500 characters) is required');
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { redisOptions } from '@velvet/queue';
+import IORedis from 'ioredis';
+import { RateLimit } from './entities/rate-limit.entity';
+import { UsageRecord } from './entities/usage-record.entity';
+import { LimitsService } from './limits/limits.service';
+import { QuotaService } from './limits/quota.service';
+import { METERING_OPTIONS, METERING_REDIS, type MeteringOptions } from './metering.options';
+import { UsageIngestor } from './usage/usage-ingestor.service';
+
+/**
+ * The gateway's metering: admission and settlement against limits in Redis, and the usage-stream
+ * consumer. Its Redis client fails fast (the gateway answers 503 rather than waiting on a dead Redis)
+ * and pipelines commands issued in the same tick.
+ */
+@Module({})
+export class MeteringModule implements OnApplicationShutdown {
+  constructor(@Inject(METERING_REDIS) private readonly redis: IORedis) {}
+
+  /** `extra` wires optional collaborators such as a `SPEND_LISTENER` provider and the modules it needs. */
+  static forRoot(options: MeteringOptions, extra: Pick<DynamicModule, 'imports' | 'providers'> = {}): DynamicModule {
+    return {
+      module: MeteringModule,
+      imports: [TypeOrmModule.forFeature([RateLimit, UsageRecord]), ...(extra.imports ?? [])],
+      providers: [
+        { provide: METERING_OPTIONS, useValue: options },
+        {
+          provide: METERING_REDIS,
+          useFactory: () =>
+            new IORedis({ ...redisOptions(options.redisUrl), maxRetriesPerRequest: 1, commandTimeout: 2000, enableAutoPipelining: true }),
+        },
+        LimitsService,
+        QuotaService,
+        UsageIngestor,
+        ...(extra.providers ?? []),
+      ],
+      exports: [LimitsService, QuotaService, UsageIngestor, METERING_REDIS],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,19 @@
+import type { QuotaDefaults } from './limits/quota.types';
+
+export const METERING_OPTIONS = Symbol('METERING_OPTIONS');
+export const METERING_REDIS = Symbol('METERING_REDIS');
+/** Optional: told which organisations just had spend recorded (the entitlement engine re-evaluates them). */
+export const SPEND_LISTENER = Symbol('SPEND_LISTENER');
+
+export interface SpendListener {
+  spendRecorded(organizationIds: readonly string[]): Promise<void> | void;
+}
+
+export interface MeteringOptions {
+  redisUrl: string;
+  /** The deployment's Redis key prefix (same as the queues'). */
+  prefix: string;
+  defaults: QuotaDefaults;
+  /** Runs the usage-stream consumer in this process (the gateway does; tests may not). */
+  ingest?: boolean;
+}

@@ -1,0 +1,181 @@
+/**
+ * `npm run bench:gateway`: the gateway's overhead, measured against the same upstream called
+ * directly, a 20-line node:http proxy (calibration) and Portkey's open-source gateway, all on
+ * loopback, in one run. Fixed rates (open loop) and fixed concurrency (closed loop), each run
+ * twice, interleaved. See docs/performance.md for how to read the figures.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import IORedis from 'ioredis';
+import type { LoadResult, LoadSpec } from './bench/load-generator';
+import { cpuSeconds, freePort, LOAD_CORE, pidOf, rssMb, startPinned, stop } from './bench/processes';
+import { seedBench } from './bench/seed-bench';
+
+const ROOT = join(__dirname, '..', '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const WARMUP_MS = 2000;
+const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const REPS = Number(process.env.BENCH_REPS ?? 2);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PG_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  pid: number;
+}
+
+interface Row extends LoadResult {
+  target: string;
+  load: string;
+  cpuMsPerReq: number;
+  redisCpuMsPerReq: number;
+  rssMb: number;
+}
+
+function runLoad(spec: LoadSpec, pids: number[]): Promise<{ result: LoadResult; cpu: number[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', LOAD_CORE, process.execPath, join(__dirname, 'bench', 'load-generator.js'), JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const before: number[] = [];
+    const after: number[] = [];
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d: Buffer) => {
+      const s = d.toString();
+      if (s.includes('measure-start')) pids.forEach((p, i) => (before[i] = cpuSeconds(p)));
+      if (s.includes('measure-end')) pids.forEach((p, i) => (after[i] = cpuSeconds(p)));
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator failed (${code})`));
+      resolve({ result: JSON.parse(out) as LoadResult, cpu: pids.map((_, i) => after[i] - before[i]) });
+    });
+  });
+}
+
+async function measure(t: Target, load: Omit<LoadSpec, 'url' | 'headers' | 'body' | 'warmupMs' | 'durationMs'>, redisPid: number): Promise<Row> {
+  const spec: LoadSpec = { ...load, url: t.url, headers: t.headers, body: t.body, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 };
+  const { result, cpu } = await runLoad(spec, [t.pid, redisPid]);
+  const requests = Math.max(1, result.ok + result.errors);
+  return {
+    ...result,
+    target: t.name,
+    load: load.mode === 'rate' ? `${load.rate}/s` : `c=${load.concurrency}`,
+    cpuMsPerReq: (cpu[0] * 1000) / requests,
+    redisCpuMsPerReq: (cpu[1] * 1000) / requests,
+    rssMb: rssMb(t.pid),
+  };
+}
+
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+
+function print(rows: Row[]): void {
+  console.log('\ntarget      load     ok/s     err   p50 ms  p90 ms  p99 ms  cpu ms/req  redis ms/req  rss MB');
+  for (const r of rows) {
+    console.log(
+      `${r.target.padEnd(11)} ${r.load.padEnd(8)} ${f(r.throughput, 0).padStart(6)} ${String(r.errors).padStart(6)}  ${f(r.p50).padStart(6)}  ${f(r.p90).padStart(6)}  ${f(r.p99).padStart(6)}  ${f(r.cpuMsPerReq, 3).padStart(10)}  ${f(r.redisCpuMsPerReq, 3).padStart(12)}  ${f(r.rssMb, 0).padStart(6)}`,
+    );
+  }
+}
+
+function summarise(rows: Row[]): string[] {
+  const lines: string[] = [];
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  for (const rate of RATES) {
+    const of = (t: string) => rows.filter((r) => r.target === t && r.load === `${rate}/s`);
+    const direct = of('direct');
+    for (const t of ['gateway', 'portkey', 'calibration']) {
+      const rs = of(t);
+      if (!rs.length || !direct.length) continue;
+      lines.push(
+        `${rate}/s ${t}: added p50 ${f(mean(rs.map((r) => r.p50)) - mean(direct.map((r) => r.p50)))} ms, added p99 ${f(mean(rs.map((r) => r.p99)) - mean(direct.map((r) => r.p99)))} ms, cpu ${f(mean(rs.map((r) => r.cpuMsPerReq)), 3)} ms/req`,
+      );
+    }
+  }
+  for (const t of ['direct', 'calibration', 'gateway', 'portkey']) {
+    const rs = rows.filter((r) => r.target === t && r.load.startsWith('c='));
+    if (rs.length) lines.push(`max throughput (c=${CONCURRENCY}) ${t}: ${rs.map((r) => f(r.throughput, 0)).join(' / ')} req/s`);
+  }
+  return lines;
+}
+
+async function main() {
+  const children: ChildProcess[] = [];
+  const prefix = `bench-${Date.now().toString(36)}`;
+  const redis = new IORedis(REDIS_URL);
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
+  const upPort = await freePort();
+  const seed = await seedBench(PG_SERVER, upPort);
+  try {
+    children.push(await startPinned('upstream', [join(__dirname, 'bench', 'minimal-upstream.js'), String(upPort)]));
+    const calPort = await freePort();
+    children.push(await startPinned('calibration', [join(__dirname, 'bench', 'calibration-proxy.js'), String(calPort), String(upPort)]));
+    const gwPort = await freePort();
+    const gwLog = join('/tmp', `${prefix}-gateway.log`);
+    children.push(
+      await startPinned('gateway', [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js')], {
+        readyPort: gwPort,
+        logFile: openSync(gwLog, 'w'),
+        env: {
+          NODE_ENV: 'production', DATABASE_URL: seed.databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'info',
+          GATEWAY_PORT: String(gwPort), GATEWAY_ORG_RPM: '100000000', GATEWAY_KEY_RPM: '100000000', GATEWAY_ORG_TPM: '100000000000',
+        },
+      }),
+    );
+    const pkPort = await freePort();
+    const portkey = join(ROOT, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
+    children.push(await startPinned('portkey', ['--import', join(ROOT, 'scripts', 'bench', 'loopback-preload.mjs'), portkey, `--port=${pkPort}`, '--headless'], { readyPort: pkPort }));
+
+    const message = { role: 'user', content: 'Summarise in one sentence why a velvet rope makes access feel earned.' };
+    const body = (model: string) => JSON.stringify({ model, messages: [message], max_tokens: 64 });
+    const json = { 'content-type': 'application/json' };
+    const [up, cal, gw, pk] = children.map(pidOf);
+    const targets: Target[] = [
+      { name: 'direct', pid: up, url: `http://127.0.0.1:${upPort}/v1/chat/completions`, headers: json, body: body('bench-upstream') },
+      { name: 'calibration', pid: cal, url: `http://127.0.0.1:${calPort}/v1/chat/completions`, headers: json, body: body('bench-upstream') },
+      { name: 'gateway', pid: gw, url: `http://127.0.0.1:${gwPort}/v1/chat/completions`, headers: { ...json, authorization: `Bearer ${seed.key}` }, body: body(seed.model) },
+      {
+        name: 'portkey', pid: pk, url: `http://127.0.0.1:${pkPort}/v1/chat/completions`, body: body('bench-upstream'),
+        headers: { ...json, authorization: 'Bearer sk-bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `http://127.0.0.1:${upPort}/v1` },
+      },
+    ];
+    // A first call through each target proves the path works before anything is timed.
+    for (const t of targets) {
+      const res = await fetch(t.url, { method: 'POST', headers: t.headers, body: t.body });
+      if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
+    }
+    console.log(`gateway bench: ${SECONDS}s per run after ${WARMUP_MS / 1000}s warm-up, ${REPS} reps interleaved; load on core ${LOAD_CORE}, servers on the other`);
+    const rows: Row[] = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const rate of RATES) for (const t of targets) rows.push(await measure(t, { mode: 'rate', rate }, redisPid));
+      for (const t of targets) rows.push(await measure(t, { mode: 'concurrency', concurrency: CONCURRENCY }, redisPid));
+      print(rows.slice(-targets.length * (RATES.length + 1)));
+    }
+    const summary = summarise(rows);
+    console.log(`\n${summary.join('\n')}`);
+    const out = join('/tmp', `${prefix}-results.json`);
+    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, rows, summary }, null, 2));
+    console.log(`\nraw results: ${out}; gateway log: ${gwLog}`);
+  } finally {
+    for (const c of children.reverse()) await stop(c);
+    await seed.drop().catch(() => undefined);
+    // The run's queues, counters and usage stream: nothing of it should outlive the run.
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+/** The benchmark's upstream: a fixed OpenAI chat completion, as cheap as node:http allows. */
+import { createServer } from 'node:http';
+
+const body = JSON.stringify({
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 1,
+  model: 'bench-upstream',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'A velvet rope makes access feel earned.' }, logprobs: null, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 24, completion_tokens: 9, total_tokens: 33 },
+});
+
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(Number(process.argv[2]), '127.0.0.1', () => process.stdout.write('ready\n'));

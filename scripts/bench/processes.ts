@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+/** Cores: the load generator gets one, everything it measures shares the other. */
+export const LOAD_CORE = '0';
+export const SERVER_CORE = '1';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `node args...` pinned to a core; resolves once `ready` appears on stdout, or the port answers. */
+export async function startPinned(
+  name: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; readyPort?: number; logFile?: number | 'ignore' } = {},
+): Promise<ChildProcess> {
+  const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...args], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', options.logFile ?? 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  await new Promise<void>((resolve, reject) => {
+    const fail = () => reject(new Error(`${name} exited early: ${stderr}`));
+    child.once('exit', fail);
+    const done = () => {
+      child.off('exit', fail);
+      resolve();
+    };
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && done());
+    if (options.readyPort) void waitForPort(options.readyPort).then(done, reject);
+  });
+  return child;
+}
+
+async function waitForPort(port: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`port ${port} never answered`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** The child's real pid: `taskset` execs node, so it is the same process. */
+export const pidOf = (child: ChildProcess): number => child.pid!;
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+export async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}

@@ -1,0 +1,226 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Role } from '@velvet/access';
+import {
+  AuditException,
+  AuditProducer,
+  AuditRetentionService,
+  leafHash,
+  type PremiumCallEvent,
+  verifyConsistency,
+  verifyInclusion,
+  verifyTreeHead,
+} from '@velvet/audit';
+import { AdminActivityLog } from '@velvet/common';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import { verifyExport } from '../libs/audit/src/verify/export-verifier';
+import { startAuditWorker, waitFor } from './support/audit-worker';
+import { bearer, createStaff, signUp, type Session } from './support/http';
+import { startPortal, type RunningPortal } from './support/portal';
+
+export function premiumCall(organizationId: string, apiKeyId: string, overrides: Partial<PremiumCallEvent> = {}): PremiumCallEvent {
+  return {
+    requestId: `req-${randomUUID()}`,
+    organizationId,
+    apiKeyId,
+    userId: null,
+    modelId: randomUUID(),
+    modelSlug: 'aurum-1',
+    tier: 'premium',
+    occurredAt: new Date(),
+    clientIp: '203.0.113.7',
+    userAgent: 'openai-python/1.0',
+    params: { temperature: 0.7, n: 1, maxTokens: 256 },
+    promptText: 'user: explain the quarterly revenue report in two sentences',
+    completionText: 'Revenue grew in every region. Enterprise contracts drove most of the growth.',
+    inputTokens: 12,
+    outputTokens: 18,
+    latencyMs: 420,
+    status: 'succeeded',
+    finishReason: 'stop',
+    ...overrides,
+  };
+}
+
+describe('audit log (e2e)', () => {
+  let portal: RunningPortal;
+  let worker: INestApplicationContext;
+  let db: Client;
+  let producer: AuditProducer;
+  let acme: Session;
+  let globex: Session;
+  let reviewer: Session;
+  const keyA = randomUUID();
+  const keyB = randomUUID();
+
+  const count = async () => Number((await db.query('SELECT count(*) FROM audit_log')).rows[0].count);
+
+  beforeAll(async () => {
+    portal = await startPortal();
+    worker = await startAuditWorker(portal.env.DATABASE_URL, portal.env.QUEUE_PREFIX);
+    db = new Client({ connectionString: portal.env.DATABASE_URL });
+    await db.connect();
+    producer = portal.app.get(AuditProducer);
+    acme = await signUp(portal, 'Acme Audit', `a-${randomUUID()}@acme.example`);
+    globex = await signUp(portal, 'Globex Audit', `g-${randomUUID()}@globex.example`);
+    reviewer = await createStaff(portal, Role.SecurityReviewer, `sec-${randomUUID()}@velvet.example`);
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await worker?.close();
+    await portal?.close();
+  });
+
+  it('writes every premium call once, even when the same job is enqueued again', async () => {
+    const calls = [
+      ...Array.from({ length: 30 }, () => premiumCall(acme.organizationId!, keyA)),
+      ...Array.from({ length: 20 }, () => premiumCall(globex.organizationId!, keyB, { params: { logprobs: true, topLogprobs: 5, n: 4 } })),
+    ];
+    await Promise.all(calls.map((c) => producer.recordPremiumCall(c)));
+    await producer.recordPremiumCall(calls[0]); // a retried call: BullMQ or the database dedupes it
+    await waitFor('50 records', async () => (await count()) === 50);
+    await new Promise((r) => setTimeout(r, 500));
+    await producer.recordPremiumCall(calls[1]); // redelivered after completion
+    await new Promise((r) => setTimeout(r, 800));
+    expect(await count()).toBe(50);
+    const seqs = (await db.query('SELECT seq FROM audit_log ORDER BY seq')).rows.map((r) => Number(r.seq));
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    const row = (await db.query(`SELECT * FROM audit_log WHERE event_id = $1`, [calls[30].requestId])).rows[0];
+    expect(row.flags.sort()).toEqual(['logprobs', 'multi_sample']);
+    expect(row.completion_bands).toHaveLength(16);
+    expect(row.prompt_sha256.toString('hex')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses updates, deletes and truncation in the database itself', async () => {
+    await expect(db.query(`UPDATE audit_log SET status = 'failed' WHERE seq = 0`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM audit_log WHERE seq = 0`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM audit_tree_node`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`UPDATE audit_tree_head SET tree_size = 1`)).rejects.toThrow(/append-only/);
+    expect(await count()).toBe(50);
+  });
+
+  it('publishes signed tree heads and serves inclusion and consistency proofs', async () => {
+    const head = await waitFor('a tree head of 50', async () => {
+      const res = await request(portal.url).get('/audit/tree-heads/latest').set(bearer(reviewer));
+      return res.status === 200 && res.body.treeSize === 50 ? res.body : null;
+    });
+    expect(verifyTreeHead(head)).toBe(true);
+    const record = (await request(portal.url).get('/audit/records/7').set(bearer(reviewer)).expect(200)).body;
+    const proof = (await request(portal.url).get('/audit/records/7/inclusion-proof').set(bearer(reviewer)).expect(200)).body;
+    expect(proof.rootHash).toBe(head.rootHash);
+    const buf = (h: string) => Buffer.from(h, 'hex');
+    expect(leafHash(record.leaf).toString('hex')).toBe(record.leafHash);
+    expect(verifyInclusion(7, 50, buf(record.leafHash), proof.proof.map(buf), buf(head.rootHash))).toBe(true);
+
+    await producer.recordAdminAction({ actorUserId: reviewer.userId, organizationId: acme.organizationId, action: 'org.premium_suspended', subjectType: 'Organization', subjectId: acme.organizationId!, reason: 'test' });
+    await waitFor('a tree head of 51', async () => (await request(portal.url).get('/audit/tree-heads/latest').set(bearer(reviewer))).body.treeSize === 51);
+    const c = (await request(portal.url).get('/audit/proofs/consistency?first=50').set(bearer(reviewer)).expect(200)).body;
+    expect(c.firstTreeHead.rootHash).toBe(head.rootHash);
+    expect(verifyConsistency(50, 51, buf(c.firstRootHash), buf(c.secondRootHash), c.proof.map(buf))).toBe(true);
+    expect(c.secondRootHash).toBe(c.secondTreeHead.rootHash);
+
+    await request(portal.url).get('/audit/proofs/consistency?first=60&second=51').set(bearer(reviewer)).expect(422);
+    await request(portal.url).get('/audit/proofs/consistency?first=-1').set(bearer(reviewer)).expect(400);
+    await request(portal.url).get('/audit/records/99999').set(bearer(reviewer)).expect(404);
+  });
+
+  it('lets reviewers search everything, org admins only their own, and members nothing', async () => {
+    const all = await request(portal.url).get('/audit/records?kind=premium_call&limit=100').set(bearer(reviewer)).expect(200);
+    expect(all.body.total).toBe(50);
+    const flagged = await request(portal.url).get('/audit/records?flags=logprobs,multi_sample').set(bearer(reviewer)).expect(200);
+    expect(flagged.body.total).toBe(20);
+    const byKey = await request(portal.url).get(`/audit/records?apiKeyId=${keyA}&modelSlug=aurum-1`).set(bearer(reviewer)).expect(200);
+    expect(byKey.body.total).toBe(30);
+    const future = await request(portal.url).get(`/audit/records?from=${new Date(Date.now() + 3600_000).toISOString()}`).set(bearer(reviewer)).expect(200);
+    expect(future.body.total).toBe(0);
+
+    const own = await request(portal.url).get('/audit/records?kind=premium_call').set(bearer(acme)).expect(200);
+    expect(own.body.total).toBe(30);
+    expect(own.body.items.every((r: { organizationId: string }) => r.organizationId === acme.organizationId)).toBe(true);
+    await request(portal.url).get(`/audit/records?organizationId=${globex.organizationId}`).set(bearer(acme)).expect(404);
+    await request(portal.url).get(`/audit/export?organizationId=${globex.organizationId}`).set(bearer(acme)).expect(404);
+    const globexSeq = (await db.query(`SELECT seq FROM audit_log WHERE organization_id = $1 LIMIT 1`, [globex.organizationId])).rows[0].seq;
+    await request(portal.url).get(`/audit/records/${globexSeq}`).set(bearer(acme)).expect(404);
+    await request(portal.url).get(`/audit/records/${globexSeq}/inclusion-proof`).set(bearer(acme)).expect(404);
+
+    await request(portal.url).get('/audit/records?flags=nonsense').set(bearer(reviewer)).expect(400);
+    await request(portal.url).get('/audit/records?organizationId=not-a-uuid').set(bearer(reviewer)).expect(400);
+    await request(portal.url).get('/audit/records').expect(401);
+    const am = await createStaff(portal, Role.AccountManager, `am-${randomUUID()}@velvet.example`);
+    await request(portal.url).get('/audit/records').set(bearer(am)).expect(403);
+    await request(portal.url).get('/audit/export').set(bearer(am)).expect(403);
+  });
+
+  it('exports JSON lines that verify offline, and detects altered, deleted and reordered records', async () => {
+    const res = await request(portal.url).get('/audit/export?format=jsonl&sinceTreeSize=50').set(bearer(reviewer)).expect(200);
+    const text = res.text;
+    const ok = verifyExport(text);
+    expect(ok.problems).toEqual([]);
+    expect(ok).toMatchObject({ ok: true, complete: true, records: 51, treeSize: 51 });
+
+    const lines = text.trim().split('\n');
+    const altered = [...lines];
+    altered[5] = altered[5].replace('"inputTokens\\":12', '"inputTokens\\":13');
+    expect(altered[5]).not.toBe(lines[5]);
+    expect(verifyExport(altered.join('\n')).ok).toBe(false);
+
+    const deleted = lines.filter((_, i) => i !== 7).map((l) => (l.startsWith('{"type":"end"') ? l.replace('51', '50') : l));
+    expect(verifyExport(deleted.join('\n')).ok).toBe(false);
+
+    const reordered = [...lines];
+    [reordered[3], reordered[4]] = [reordered[4], reordered[3]];
+    expect(verifyExport(reordered.join('\n')).ok).toBe(false);
+
+    // An org admin's export holds only their records, each with a proof against the same head.
+    const own = verifyExport((await request(portal.url).get('/audit/export').set(bearer(acme)).expect(200)).text);
+    expect(own).toMatchObject({ ok: true, complete: false, records: 31 });
+
+    const csv = await request(portal.url).get(`/audit/export?format=csv&organizationId=${globex.organizationId}`).set(bearer(reviewer)).expect(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.text.trim().split('\r\n')).toHaveLength(21);
+  });
+
+  it('keeps texts only under a retention policy and purges them without touching the log', async () => {
+    await portal.app.get(AuditRetentionService).setPolicy(acme.organizationId!, 30);
+    const kept = premiumCall(acme.organizationId!, keyA, { completionText: 'a retained completion' });
+    const dropped = premiumCall(globex.organizationId!, keyB);
+    await producer.recordPremiumCall(kept);
+    await producer.recordPremiumCall(dropped);
+    await waitFor('two more records', async () => (await count()) === 53);
+    const texts = (await db.query('SELECT event_id, completion_text, expires_at FROM audit_text')).rows;
+    expect(texts.map((t) => t.event_id)).toEqual([kept.requestId]);
+    expect(texts[0].completion_text).toBe('a retained completion');
+    const purged = await portal.app.get(AuditRetentionService).purgeExpired(new Date(Date.now() + 31 * 86400_000));
+    expect(purged).toBe(1);
+    expect(await count()).toBe(53);
+  });
+
+  it('records admin actions through the AdminActivityLog binding', async () => {
+    await portal.app.get(AdminActivityLog).record({ actorUserId: reviewer.userId, organizationId: globex.organizationId, action: 'api_key.revoked', subjectType: 'ApiKey', subjectId: keyB, details: { name: 'x' } });
+    const row = await waitFor('the admin action', async () => (await db.query(`SELECT * FROM audit_log WHERE action = 'api_key.revoked' AND subject_id = $1`, [keyB])).rows[0]);
+    expect(row).toMatchObject({ kind: 'admin_action', actor_user_id: reviewer.userId, organization_id: globex.organizationId });
+
+    // Key creation and revocation through the portal land in the same log, with who did it.
+    const key = (await request(portal.url).post(`/organizations/${acme.organizationId}/api-keys`).set(bearer(acme)).send({ name: 'audited' }).expect(201)).body;
+    await request(portal.url).delete(`/organizations/${acme.organizationId}/api-keys/${key.id}`).set(bearer(acme)).expect(200);
+    const actions = await waitFor('key actions', async () => {
+      const rows = (await db.query(`SELECT action, actor_user_id FROM audit_log WHERE subject_id = $1 ORDER BY seq`, [key.id])).rows;
+      return rows.length === 2 ? rows : null;
+    });
+    expect(actions).toEqual([
+      { action: 'api_key.created', actor_user_id: acme.userId },
+      { action: 'api_key.revoked', actor_user_id: acme.userId },
+    ]);
+    const search = await request(portal.url).get('/audit/records?kind=admin_action').set(bearer(acme)).expect(200);
+    expect(search.body.items.map((r: { action: string }) => r.action)).toEqual(expect.arrayContaining(['api_key.created', 'api_key.revoked']));
+  });
+
+  it('fails closed when Redis cannot accept the job', async () => {
+    const broken = new AuditProducer({ connection: { host: '127.0.0.1', port: 1, maxRetriesPerRequest: null }, prefix: 'test-broken' }, { enqueueTimeoutMs: 500 });
+    await expect(broken.recordPremiumCall(premiumCall(acme.organizationId!, keyA))).rejects.toBeInstanceOf(AuditException);
+    await broken.onApplicationShutdown();
+  });
+});

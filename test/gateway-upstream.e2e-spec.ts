@@ -1,0 +1,77 @@
+import OpenAI from 'openai';
+type APIError = InstanceType<typeof OpenAI.APIError>;
+import { startFakeUpstream, type FakeUpstream } from './support/fake-upstream';
+import { client, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
+
+describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
+  let gw: RunningGateway;
+  let upstream: FakeUpstream;
+  let org: SeededOrg;
+  const messages = [{ role: 'user' as const, content: 'hello upstream' }];
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    gw = await startGateway({}, { FAKE_UPSTREAM_KEY: 'sk-upstream-secret' });
+    await seedTiers(gw);
+    const model = (slug: string, upstreamModel: string) =>
+      seedModel(gw, { slug, upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel, apiKeyEnv: 'FAKE_UPSTREAM_KEY', timeoutMs: 300 } });
+    await Promise.all([model('ext-echo', 'echo'), model('ext-slow', 'slow'), model('ext-broken', 'broken'), model('ext-picky', 'picky')]);
+    await refreshCatalog(gw);
+    org = await seedOrg(gw);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await upstream?.close();
+  });
+
+  it('forwards a call with the upstream model name and key, and meters the upstream usage', async () => {
+    const res = await client(gw, org.key).chat.completions.create({ model: 'ext-echo', messages, temperature: 0.3 }, { headers: { 'Idempotency-Key': 'ext-1' } });
+    expect(res.model).toBe('ext-echo');
+    expect(res.choices[0].message.content).toBe('alpha beta gamma');
+    const sent = upstream.requests.at(-1)!;
+    expect(sent.body).toMatchObject({ model: 'echo', temperature: 0.3, stream: false, messages });
+    expect(sent.headers.authorization).toBe('Bearer sk-upstream-secret');
+    const [row] = await waitForUsage(gw, 'request_id = $1', [`${org.organizationId}:ext-1`], 1);
+    // 11 and 3 tokens at 1 and 2 USD per million tokens: 11 + 6 micros.
+    expect(row).toMatchObject({ input_tokens: 11, output_tokens: 3, cost_micros: '17', status: 'succeeded' });
+  });
+
+  it('passes a stream through, always asking the upstream for usage, and forwards usage only when asked', async () => {
+    const collect = async (includeUsage: boolean) => {
+      const stream = await client(gw, org.key).chat.completions.create(
+        { model: 'ext-echo', messages, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) },
+        { headers: { 'Idempotency-Key': `ext-stream-${includeUsage}` } },
+      );
+      const chunks: OpenAI.ChatCompletionChunk[] = [];
+      for await (const c of stream) chunks.push(c);
+      expect(upstream.requests.at(-1)!.body).toMatchObject({ model: 'echo', stream: true, stream_options: { include_usage: true } });
+      return chunks;
+    };
+    const withUsage = await collect(true);
+    expect(withUsage.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('alpha beta gamma');
+    expect(withUsage.every((c) => c.model === 'ext-echo')).toBe(true);
+    expect(withUsage.at(-1)!.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 3 });
+    const without = await collect(false);
+    expect(without.some((c) => c.usage)).toBe(false);
+    const rows = await waitForUsage(gw, 'request_id LIKE $1', [`${org.organizationId}:ext-stream-%`], 2);
+    expect(rows.map((r) => [r.streamed, r.output_tokens, r.cost_micros])).toEqual([[true, 3, '17'], [true, 3, '17']]);
+  });
+
+  it('maps upstream failures to OpenAI errors and charges nothing for them', async () => {
+    const call = (model: string, idem: string) =>
+      client(gw, org.key).chat.completions.create({ model, messages }, { headers: { 'Idempotency-Key': idem } }).catch((e: unknown) => e);
+    const slow = (await call('ext-slow', 'f-slow')) as APIError;
+    expect(slow).toBeInstanceOf(OpenAI.APIError);
+    expect([slow.status, slow.code]).toEqual([504, 'upstream_timeout']);
+    const broken = (await call('ext-broken', 'f-broken')) as APIError;
+    expect([broken.status, broken.code]).toEqual([502, 'upstream_error']);
+    const picky = await call('ext-picky', 'f-picky');
+    expect(picky).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((picky as APIError).message).toContain('logit_bias is not supported');
+    const streamed = await client(gw, org.key).chat.completions.create({ model: 'ext-broken', messages, stream: true }, { headers: { 'Idempotency-Key': 'f-stream' } }).catch((e: unknown) => e);
+    expect((streamed as APIError).status).toBe(502);
+    const rows = await waitForUsage(gw, 'request_id LIKE $1', [`${org.organizationId}:f-%`], 4);
+    expect(rows).toHaveLength(4);
+    expect(rows.every((r) => r.status === 'failed' && r.cost_micros === '0')).toBe(true);
+  });
+});

@@ -1,0 +1,123 @@
+import type { AddressInfo } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { generateKeyMaterial } from '@velvet/api-keys';
+import { type UpstreamConfig } from '@velvet/catalog';
+import { EntitlementCache } from '@velvet/entitlements';
+import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@velvet/testing';
+import OpenAI from 'openai';
+import type { DataSource } from 'typeorm';
+import { loadGatewayEnv, type GatewayEnv } from '../../apps/gateway/src/env';
+import { ModelCatalog } from '../../apps/gateway/src/catalog/model-catalog';
+import { createGatewayApp } from '../../apps/gateway/src/gateway-app';
+
+export interface RunningGateway {
+  app: NestFastifyApplication;
+  url: string;
+  env: GatewayEnv;
+  database: TestDatabase;
+  db: DataSource;
+  close(): Promise<void>;
+}
+
+/** A real gateway on a random loopback port, over its own database and Redis prefix. */
+export async function startGateway(overrides: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<RunningGateway> {
+  const database = await createTestDatabase();
+  const env = loadGatewayEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    QUEUE_PREFIX: testQueuePrefix(),
+    LOG_LEVEL: 'silent',
+    GATEWAY_PORT: '0',
+    GATEWAY_CACHE_TTL_MS: '200',
+    ...overrides,
+  });
+  const app = await createGatewayApp(env, secrets);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    app,
+    env,
+    database,
+    db: app.get<DataSource>(getDataSourceToken()),
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface SeededOrg {
+  organizationId: string;
+  apiKeyId: string;
+  key: string;
+}
+
+let counter = 0;
+
+/** An active organisation and a live key for it, written straight to the database. */
+export async function seedOrg(gw: RunningGateway, name = 'Acme'): Promise<SeededOrg> {
+  counter++;
+  const [org] = await gw.db.query(`INSERT INTO organizations (name, slug) VALUES ($1, $2) RETURNING id`, [name, `org-${Date.now()}-${counter}`]);
+  const apiKeyId = await addKey(gw, org.id);
+  return { organizationId: org.id, ...apiKeyId };
+}
+
+export async function addKey(gw: RunningGateway, organizationId: string): Promise<{ apiKeyId: string; key: string }> {
+  const m = generateKeyMaterial();
+  const [row] = await gw.db.query(
+    `INSERT INTO api_keys (organization_id, name, lookup_id, secret_hash) VALUES ($1, 'test', $2, $3) RETURNING id`,
+    [organizationId, m.lookupId, m.secretHash],
+  );
+  return { apiKeyId: row.id, key: m.key };
+}
+
+/** Standard (open) and premium (gated) tiers, once per database. */
+export async function seedTiers(gw: RunningGateway): Promise<void> {
+  await gw.db.query(
+    `INSERT INTO model_tiers (name, display_name, rank, gated) VALUES ('standard', 'Standard', 1, false), ('premium', 'Premium', 2, true)
+     ON CONFLICT DO NOTHING`,
+  );
+}
+
+export interface ModelSeed {
+  slug: string;
+  tier?: string;
+  inputPrice?: bigint;
+  outputPrice?: bigint;
+  upstream?: UpstreamConfig;
+  maxOutputTokens?: number;
+}
+
+export async function seedModel(gw: RunningGateway, m: ModelSeed): Promise<string> {
+  const [row] = await gw.db.query(
+    `INSERT INTO models (slug, display_name, tier, input_price_micros_per_mtok, output_price_micros_per_mtok, upstream, max_output_tokens)
+     VALUES ($1, $1, $2, $3, $4, $5, $6) RETURNING id`,
+    [m.slug, m.tier ?? 'standard', String(m.inputPrice ?? 1_000_000n), String(m.outputPrice ?? 2_000_000n), JSON.stringify(m.upstream ?? { kind: 'simulator' }), m.maxOutputTokens ?? 4096],
+  );
+  return row.id;
+}
+
+/** Makes the catalog cache see new models now rather than within its TTL. */
+export async function refreshCatalog(gw: RunningGateway): Promise<void> {
+  await gw.app.get(ModelCatalog).refresh();
+}
+
+/** Unlocks a gated tier for an organisation as the entitlement engine would, and drops the cached decision. */
+export async function grantTier(gw: RunningGateway, organizationId: string, tier: string): Promise<void> {
+  await gw.db.query(`INSERT INTO organization_entitlements (organization_id, tier, unlocked_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`, [organizationId, tier]);
+  gw.app.get(EntitlementCache).invalidate(organizationId);
+}
+
+export const client = (gw: RunningGateway, key: string) => new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0, timeout: 10_000 });
+
+/** Usage rows are written asynchronously (stream -> batch insert): wait until `count` rows match. */
+export async function waitForUsage(gw: RunningGateway, where: string, params: unknown[], count: number, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await gw.db.query(`SELECT * FROM usage_records WHERE ${where} ORDER BY id`, params);
+    if (rows.length >= count || Date.now() > deadline) return rows as Record<string, unknown>[];
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

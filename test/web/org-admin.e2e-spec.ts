@@ -1,0 +1,107 @@
+import { Role } from '@velvet/access';
+import { ApiKeysService } from '@velvet/api-keys';
+import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
+import { openPersona, screenshot, signIn, type Persona } from './support/browser';
+import { startWebStack, type WebStack } from './support/stack';
+
+jest.setTimeout(120_000);
+
+describe('web portal: organisation admin and platform admin basics', () => {
+  let stack: WebStack;
+  let admin: Persona;
+
+  beforeAll(async () => {
+    stack = await startWebStack();
+    admin = await openPersona();
+  });
+  afterAll(async () => {
+    await admin?.close();
+    await stack?.close();
+  });
+
+  it('serves the portal under /app, redirects / there, and keeps API routes and API 404s as JSON', async () => {
+    const root = await fetch(`${stack.url}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/app/');
+    const deep = await fetch(`${stack.url}/app/keys`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('<div id="root">');
+    const me = await fetch(`${stack.url}/auth/me`);
+    expect(me.status).toBe(401);
+    const missing = await fetch(`${stack.url}/no-such-route`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('signs up, shows a bad login clearly, creates a key shown once, revokes it, invites and promotes a member', async () => {
+    const { page } = admin;
+    await page.goto(`${stack.url}/app/`);
+    await page.getByLabel('Email').fill('nobody@acme.example');
+    await page.getByLabel('Password').fill('wrong-password-123');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('401');
+
+    await page.getByRole('button', { name: /Sign up your organisation/ }).click();
+    await page.getByLabel('Organisation name').fill('Acme Web');
+    await page.getByLabel('Your name').fill('Alice Admin');
+    await page.getByLabel('Email').fill('alice@acme-web.example');
+    await page.getByLabel('Password').fill(DEMO_TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByText('No API keys yet').waitFor();
+    await page.getByLabel('Key name').fill('support-bot');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByLabel('New API key').textContent())!.trim();
+    expect(key).toMatch(/^vr_[a-z0-9]{12}_/);
+    // The key the UI showed is a real, working key.
+    expect(await stack.portal.app.get(ApiKeysService).authenticate(key)).toBeTruthy();
+    await screenshot(page, 'org-api-keys');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByLabel('New API key').count()).toBe(0);
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Revoke support-bot' }).click();
+    await page.getByText('revoked', { exact: true }).waitFor();
+    expect(await stack.portal.app.get(ApiKeysService).authenticate(key)).toBeNull();
+
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByLabel('Email to invite').fill('bob@acme-web.example');
+    await page.getByLabel('Role', { exact: true }).selectOption('org_member');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    const token = (await page.getByLabel('Invitation token').textContent())!.trim();
+    const accepted = await fetch(`${stack.url}/auth/invitations/accept`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token, displayName: 'Bob', password: DEMO_TEST_PASSWORD }),
+    });
+    expect(accepted.status).toBe(201);
+    await page.reload();
+    await page.getByLabel('Role of bob@acme-web.example').selectOption('org_admin');
+    await page.waitForResponse((r) => r.url().includes('/members') && r.request().method() === 'GET');
+    await page.reload();
+    expect(await page.getByLabel('Role of bob@acme-web.example').inputValue()).toBe('org_admin');
+    await screenshot(page, 'org-members');
+  });
+
+  it('hides staff pages from customers and shows staff accounts to a platform admin', async () => {
+    expect(await admin.page.getByRole('link', { name: 'Staff accounts' }).count()).toBe(0);
+    await createStaff(stack.portal, Role.PlatformAdmin, 'root@velvet-web.example');
+    const pa = await openPersona();
+    try {
+      await signIn(pa.page, stack.url, 'root@velvet-web.example', DEMO_TEST_PASSWORD);
+      expect(await pa.page.getByRole('link', { name: 'API keys' }).count()).toBe(0);
+      await pa.page.getByRole('link', { name: 'Staff accounts' }).click();
+      await pa.page.getByLabel('Name').fill('Ann Manager');
+      await pa.page.getByLabel('Email').fill('ann@velvet-web.example');
+      await pa.page.getByLabel('Initial password').fill(DEMO_TEST_PASSWORD);
+      await pa.page.getByLabel('Role', { exact: true }).selectOption('account_manager');
+      await pa.page.getByRole('button', { name: 'Create staff account' }).click();
+      await pa.page.getByRole('cell', { name: 'ann@velvet-web.example' }).waitFor();
+      await screenshot(pa.page, 'platform-staff');
+    } finally {
+      await pa.close();
+    }
+  });
+});
