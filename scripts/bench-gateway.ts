@@ -144,6 +144,8 @@ async function main() {
         headers: { ...json, authorization: 'Bearer sk-bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `http://127.0.0.1:${upPort}/v1` },
       },
     ];
+    const only = process.env.BENCH_TARGETS?.split(',');
+    if (only) targets.splice(0, targets.length, ...targets.filter((t) => only.includes(t.name)));
     // A first call through each target proves the path works before anything is timed.
     for (const t of targets) {
       const res = await fetch(t.url, { method: 'POST', headers: t.headers, body: t.body });

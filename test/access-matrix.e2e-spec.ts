@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import request from 'supertest';
 import { startPortal, type RunningPortal } from './support/portal';
 import { bearer, createStaff, signUp, DEMO_TEST_PASSWORD, login, type Session } from './support/http';
+import { prepareAuditFixtures } from './support/audit-fixtures';
 import { databaseFingerprint } from './support/db-fingerprint';
 import { discoverRoutes } from './support/routes';
 import { prepareContractFixtures } from './support/access-matrix.contracts';
@@ -50,6 +51,7 @@ describe('access matrix', () => {
     sessions.set(Role.SecurityReviewer, await createStaff(portal, Role.SecurityReviewer, 'sr@velvet.test'));
     fixture = { own: a.org, other: b.org, staffUserId: sessions.get(Role.AccountManager)!.userId };
     await prepareContractFixtures(portal, [a, b]);
+    await prepareAuditFixtures(portal, [a.org, b.org]);
   });
   afterAll(() => portal.close());
 

@@ -1,8 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { ContractLifecycleService } from '@velvet/contracts';
 import { EntitlementCache, EntitlementsScheduler } from '@velvet/entitlements';
+import { QueueName, redisOptions } from '@velvet/queue';
+import { Queue } from 'bullmq';
 import request from 'supertest';
-import { addDaysUtc, isoDay, newOrganization, recordSpend, setUpContracts, type ContractsFixture } from './support/contracts-fixture';
+import {
+  addDaysUtc,
+  isoDay,
+  newOrganization,
+  recordSpend,
+  setUpContracts,
+  type ContractsFixture,
+} from './support/contracts-fixture';
 import { startContractsWorker, waitFor } from './support/contracts-worker';
 import { bearer } from './support/http';
 import { startPortal, type RunningPortal } from './support/portal';
@@ -37,35 +46,70 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     const created = await request(portal.url)
       .post(`/organizations/${orgId}/contracts`)
       .set(bearer(admin))
-      .send({ tier: 'premium', minSpendMicros: '50000000000', periodMonths: 3, termStart, termEnd, currency: 'USD', submit: true })
+      .send({
+        tier: 'premium',
+        minSpendMicros: '50000000000',
+        periodMonths: 3,
+        termStart,
+        termEnd,
+        currency: 'USD',
+        submit: true,
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ status: 'submitted', requiredApprovals: 1, minSpendMicros: '50000000000' });
+    expect(created.body).toMatchObject({
+      status: 'submitted',
+      requiredApprovals: 1,
+      minSpendMicros: '50000000000',
+    });
     const id = created.body.id as string;
 
-    let explanation = await request(portal.url).get(`/organizations/${orgId}/entitlements`).set(bearer(admin)).expect(200);
+    let explanation = await request(portal.url)
+      .get(`/organizations/${orgId}/entitlements`)
+      .set(bearer(admin))
+      .expect(200);
     const locked = explanation.body.models.find((m: { slug: string }) => m.slug === 'velvet-pro-1');
     expect(locked).toMatchObject({ unlocked: false, enforced: false });
-    expect(locked.conditions.find((c: { key: string }) => c.key === 'contract')).toMatchObject({ holds: false, message: 'contract pending approval' });
-    expect(locked.conditions.find((c: { key: string }) => c.key === 'qualifying_spend')).toMatchObject({
+    expect(locked.conditions.find((c: { key: string }) => c.key === 'contract')).toMatchObject({
+      holds: false,
+      message: 'contract pending approval',
+    });
+    expect(
+      locked.conditions.find((c: { key: string }) => c.key === 'qualifying_spend'),
+    ).toMatchObject({
       holds: false,
       message: 'spent 0.00 of 10,000.00 USD in the last 90 days',
     });
 
     // 2. approve: starts tomorrow, so approved, not active yet
-    const approved = await request(portal.url).post(`/contracts/${id}/approve`).set(bearer(fx.am1)).send({ reason: 'good account' }).expect(200);
+    const approved = await request(portal.url)
+      .post(`/contracts/${id}/approve`)
+      .set(bearer(fx.am1))
+      .send({ reason: 'good account' })
+      .expect(200);
     expect(approved.body.status).toBe('approved');
 
     // 3. activation by the scheduled job on the start date
     const lifecycle = worker.get(ContractLifecycleService);
     expect((await lifecycle.run(today)).activated).toEqual([]);
     expect((await lifecycle.run(addDaysUtc(today, 1))).activated).toEqual([id]);
-    await request(portal.url).get(`/contracts/${id}`).set(bearer(admin)).expect(200).expect((r) => expect(r.body.status).toBe('active'));
+    await request(portal.url)
+      .get(`/contracts/${id}`)
+      .set(bearer(admin))
+      .expect(200)
+      .expect((r) => expect(r.body.status).toBe('active'));
 
     // contract holds, spend does not yet: still locked
-    explanation = await request(portal.url).get(`/organizations/${orgId}/entitlements`).set(bearer(admin)).expect(200);
-    const stillLocked = explanation.body.models.find((m: { slug: string }) => m.slug === 'velvet-pro-1');
+    explanation = await request(portal.url)
+      .get(`/organizations/${orgId}/entitlements`)
+      .set(bearer(admin))
+      .expect(200);
+    const stillLocked = explanation.body.models.find(
+      (m: { slug: string }) => m.slug === 'velvet-pro-1',
+    );
     expect(stillLocked.unlocked).toBe(false);
-    expect(stillLocked.conditions.find((c: { key: string }) => c.key === 'contract').holds).toBe(true);
+    expect(stillLocked.conditions.find((c: { key: string }) => c.key === 'contract').holds).toBe(
+      true,
+    );
 
     // 4. spend crosses the threshold (9,999.99 then the last cent); premium spend does not qualify
     await recordSpend(fx.db, orgId, pro, 5_000_000_000n, new Date(), 'premium');
@@ -77,7 +121,10 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     await portal.app.get(EntitlementsScheduler).requestEvaluation(orgId, 'spend');
 
     // 5. unlock, seen by the portal's cache (another Nest context than the worker's engine) within a second
-    const elapsed = await waitFor(async () => (await cache.invokableModelIds(orgId)).has(pro), 3000);
+    const elapsed = await waitFor(
+      async () => (await cache.invokableModelIds(orgId)).has(pro),
+      3000,
+    );
     expect(elapsed).toBeLessThan(1000);
     expect((await cache.invokableModelIds(orgId)).has(fx.models['velvet-opus-1'])).toBe(false);
 
@@ -87,10 +134,44 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     await waitFor(async () => !(await cache.invokableModelIds(orgId)).has(pro), 3000);
 
     // every transition on record, readable by the requester
-    const trail = await request(portal.url).get(`/contracts/${id}/transitions`).set(bearer(admin)).expect(200);
-    expect(trail.body.map((t: { toStatus: string }) => t.toStatus)).toEqual(['draft', 'submitted', 'approved', 'active', 'expired']);
-    expect(trail.body[2]).toMatchObject({ fromStatus: 'submitted', actorUserId: fx.am1.userId, reason: 'good account' });
+    const trail = await request(portal.url)
+      .get(`/contracts/${id}/transitions`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(trail.body.map((t: { toStatus: string }) => t.toStatus)).toEqual([
+      'draft',
+      'submitted',
+      'approved',
+      'active',
+      'expired',
+    ]);
+    expect(trail.body[2]).toMatchObject({
+      fromStatus: 'submitted',
+      actorUserId: fx.am1.userId,
+      reason: 'good account',
+    });
     expect(trail.body[3].actorUserId).toBeNull();
+
+    // and every transition went to the audit log's queue as an admin action, with who and why
+    const audit = new Queue(QueueName.Audit, {
+      prefix: portal.env.QUEUE_PREFIX,
+      connection: redisOptions(portal.env.REDIS_URL),
+    });
+    try {
+      const entries = (await audit.getJobs(['waiting', 'delayed', 'completed', 'active'], 0, 1000))
+        .map((j) => j.data)
+        .filter((d) => d.subjectId === id);
+      expect(entries.map((d) => d.action).sort()).toEqual(
+        ['contract.active', 'contract.approved', 'contract.draft', 'contract.expired', 'contract.submitted'].sort(),
+      );
+      expect(entries.find((d) => d.action === 'contract.approved')).toMatchObject({
+        actorUserId: fx.am1.userId,
+        reason: 'good account',
+        organizationId: orgId,
+      });
+    } finally {
+      await audit.close();
+    }
   });
 
   it('activates at once when approved on or after the start date, and a suspension denies within a second', async () => {
@@ -103,31 +184,84 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     const c = await request(portal.url)
       .post(`/organizations/${orgId}/contracts`)
       .set(bearer(admin))
-      .send({ tier: 'flagship', minSpendMicros: '20000000000', periodMonths: 1, termStart: today, termEnd: isoDay(addDaysUtc(new Date(), 90)), currency: 'USD', submit: true })
+      .send({
+        tier: 'flagship',
+        minSpendMicros: '20000000000',
+        periodMonths: 1,
+        termStart: today,
+        termEnd: isoDay(addDaysUtc(new Date(), 90)),
+        currency: 'USD',
+        submit: true,
+      })
       .expect(201);
-    const approved = await request(portal.url).post(`/contracts/${c.body.id}/approve`).set(bearer(fx.am2)).send({}).expect(200);
+    const approved = await request(portal.url)
+      .post(`/contracts/${c.body.id}/approve`)
+      .set(bearer(fx.am2))
+      .send({})
+      .expect(200);
     expect(approved.body.status).toBe('active');
     // a flagship contract covers premium too; flagship itself needs more spend and account age
     await waitFor(async () => (await cache.invokableModelIds(orgId)).has(pro), 3000);
     expect((await cache.invokableModelIds(orgId)).has(fx.models['velvet-opus-1'])).toBe(false);
 
     const t0 = Date.now();
-    await request(portal.url).post(`/organizations/${orgId}/suspension`).set(bearer(fx.security)).send({ reason: 'distillation alert 42' }).expect(200);
+    await request(portal.url)
+      .post(`/organizations/${orgId}/suspension`)
+      .set(bearer(fx.security))
+      .send({ reason: 'distillation alert 42' })
+      .expect(200);
     await waitFor(async () => !(await cache.invokableModelIds(orgId)).has(pro), 2000);
     expect(Date.now() - t0).toBeLessThan(1000);
-    const why = await request(portal.url).get(`/organizations/${orgId}/entitlements`).set(bearer(admin)).expect(200);
+    const why = await request(portal.url)
+      .get(`/organizations/${orgId}/entitlements`)
+      .set(bearer(admin))
+      .expect(200);
     const pm = why.body.models.find((m: { slug: string }) => m.slug === 'velvet-pro-1');
-    expect(pm.conditions.find((x: { key: string }) => x.key === 'not_suspended')).toMatchObject({ holds: false });
+    expect(pm.conditions.find((x: { key: string }) => x.key === 'not_suspended')).toMatchObject({
+      holds: false,
+    });
     // standard models stay available while suspended
     expect((await cache.invokableModelIds(orgId)).has(fx.models['velvet-lite-1'])).toBe(true);
 
     // idempotent suspend; restore brings it back; restoring twice is a conflict
-    const again = await request(portal.url).post(`/organizations/${orgId}/suspension`).set(bearer(fx.security)).send({ reason: 'again' }).expect(200);
+    const again = await request(portal.url)
+      .post(`/organizations/${orgId}/suspension`)
+      .set(bearer(fx.security))
+      .send({ reason: 'again' })
+      .expect(200);
     expect(again.body.created).toBe(false);
-    await request(portal.url).post(`/organizations/${orgId}/suspension/restore`).set(bearer(fx.security)).send({ reason: 'cleared' }).expect(200);
+    await request(portal.url)
+      .post(`/organizations/${orgId}/suspension/restore`)
+      .set(bearer(fx.security))
+      .send({ reason: 'cleared' })
+      .expect(200);
     await waitFor(async () => (await cache.invokableModelIds(orgId)).has(pro), 2000);
-    await request(portal.url).post(`/organizations/${orgId}/suspension/restore`).set(bearer(fx.security)).send({ reason: 'x' }).expect(409);
+    await request(portal.url)
+      .post(`/organizations/${orgId}/suspension/restore`)
+      .set(bearer(fx.security))
+      .send({ reason: 'x' })
+      .expect(409);
+    // terminating the contract relocks at once (on the next evaluation), and is on the record
+    await request(portal.url)
+      .post(`/contracts/${c.body.id}/terminate`)
+      .set(bearer(fx.am1))
+      .send({ reason: 'breach of terms' })
+      .expect(200);
+    await waitFor(async () => !(await cache.invokableModelIds(orgId)).has(pro), 3000);
+    const statements = await request(portal.url)
+      .get(`/contracts/${c.body.id}/statements`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(statements.body.periods).toHaveLength(1);
+    expect(statements.body.periods[0]).toMatchObject({
+      start: today,
+      end: isoDay(addDaysUtc(new Date(), 1)),
+    });
     // customers cannot suspend or read suspensions
-    await request(portal.url).post(`/organizations/${orgId}/suspension`).set(bearer(admin)).send({ reason: 'x' }).expect(403);
+    await request(portal.url)
+      .post(`/organizations/${orgId}/suspension`)
+      .set(bearer(admin))
+      .send({ reason: 'x' })
+      .expect(403);
   });
 });

@@ -2,7 +2,14 @@ import { commitmentPeriods } from '@velvet/contracts';
 import { EntitlementCache } from '@velvet/entitlements';
 import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
-import { addDaysUtc, isoDay, newOrganization, recordSpend, setUpContracts, type ContractsFixture } from './support/contracts-fixture';
+import {
+  addDaysUtc,
+  isoDay,
+  newOrganization,
+  recordSpend,
+  setUpContracts,
+  type ContractsFixture,
+} from './support/contracts-fixture';
 import { startContractsWorker, waitFor } from './support/contracts-worker';
 import { bearer } from './support/http';
 import { startPortal, type RunningPortal } from './support/portal';
@@ -31,31 +38,87 @@ describe('unlock rules, catalog administration and statements', () => {
     const put = await request(portal.url)
       .put('/unlock-rules/premium')
       .set(bearer(fx.platformAdmin))
-      .send({ requiresContract: false, minQualifyingSpendMicros: '1000000000', reason: 'pilot programme', expectedVersion: 1 })
+      .send({
+        requiresContract: false,
+        minQualifyingSpendMicros: '1000000000',
+        reason: 'pilot programme',
+        expectedVersion: 1,
+      })
       .expect(200);
-    expect(put.body).toMatchObject({ version: 2, requiresContract: false, minQualifyingSpendMicros: '1000000000' });
+    expect(put.body).toMatchObject({
+      version: 2,
+      requiresContract: false,
+      minQualifyingSpendMicros: '1000000000',
+    });
     await waitFor(async () => (await cache.invokableModelIds(orgId)).has(pro), 3000);
 
     // a stale edit is refused and changes nothing
-    await request(portal.url).put('/unlock-rules/premium').set(bearer(fx.platformAdmin)).send({ requiresContract: true, reason: 'x', expectedVersion: 1 }).expect(409);
+    await request(portal.url)
+      .put('/unlock-rules/premium')
+      .set(bearer(fx.platformAdmin))
+      .send({ requiresContract: true, reason: 'x', expectedVersion: 1 })
+      .expect(409);
     // back to requiring a contract: relocked
-    await request(portal.url).put('/unlock-rules/premium').set(bearer(fx.platformAdmin)).send({ requiresContract: true, reason: 'pilot over' }).expect(200);
+    await request(portal.url)
+      .put('/unlock-rules/premium')
+      .set(bearer(fx.platformAdmin))
+      .send({ requiresContract: true, reason: 'pilot over' })
+      .expect(200);
     await waitFor(async () => !(await cache.invokableModelIds(orgId)).has(pro), 3000);
 
-    const changes = await request(portal.url).get('/unlock-rules/premium/changes').set(bearer(fx.am1)).expect(200);
-    expect(changes.body.map((c: { reason: string }) => c.reason)).toEqual(['pilot over', 'pilot programme', 'initial rule (seed)']);
-    expect(changes.body[1]).toMatchObject({ actorUserId: fx.platformAdmin.userId, before: { requiresContract: true }, after: { requiresContract: false } });
+    const changes = await request(portal.url)
+      .get('/unlock-rules/premium/changes')
+      .set(bearer(fx.am1))
+      .expect(200);
+    expect(changes.body.map((c: { reason: string }) => c.reason)).toEqual([
+      'pilot over',
+      'pilot programme',
+      'initial rule (seed)',
+    ]);
+    expect(changes.body[1]).toMatchObject({
+      actorUserId: fx.platformAdmin.userId,
+      before: { requiresContract: true },
+      after: { requiresContract: false },
+    });
 
     // only the platform admin edits; bad input is 4xx and changes nothing
-    await request(portal.url).put('/unlock-rules/premium').set(bearer(fx.am1)).send({ requiresContract: false, reason: 'x' }).expect(403);
-    await request(portal.url).put('/unlock-rules/premium').set(bearer(admin)).send({ requiresContract: false, reason: 'x' }).expect(403);
-    for (const body of [{ reason: '' }, { minQualifyingSpendMicros: '-1', reason: 'x' }, { spendWindowDays: 0, reason: 'x' }, { currency: 'us', reason: 'x' }, { reason: 'x', bogus: 1 }]) {
-      const res = await request(portal.url).put('/unlock-rules/premium').set(bearer(fx.platformAdmin)).send(body);
+    await request(portal.url)
+      .put('/unlock-rules/premium')
+      .set(bearer(fx.am1))
+      .send({ requiresContract: false, reason: 'x' })
+      .expect(403);
+    await request(portal.url)
+      .put('/unlock-rules/premium')
+      .set(bearer(admin))
+      .send({ requiresContract: false, reason: 'x' })
+      .expect(403);
+    for (const body of [
+      { reason: '' },
+      { minQualifyingSpendMicros: '-1', reason: 'x' },
+      { spendWindowDays: 0, reason: 'x' },
+      { currency: 'us', reason: 'x' },
+      { reason: 'x', bogus: 1 },
+    ]) {
+      const res = await request(portal.url)
+        .put('/unlock-rules/premium')
+        .set(bearer(fx.platformAdmin))
+        .send(body);
       expect(res.status).toBe(400);
     }
-    await request(portal.url).put('/unlock-rules/standard').set(bearer(fx.platformAdmin)).send({ reason: 'x' }).expect(422);
-    await request(portal.url).put('/unlock-rules/nope').set(bearer(fx.platformAdmin)).send({ reason: 'x' }).expect(404);
-    const rule = await request(portal.url).get('/unlock-rules/premium').set(bearer(fx.platformAdmin)).expect(200);
+    await request(portal.url)
+      .put('/unlock-rules/standard')
+      .set(bearer(fx.platformAdmin))
+      .send({ reason: 'x' })
+      .expect(422);
+    await request(portal.url)
+      .put('/unlock-rules/nope')
+      .set(bearer(fx.platformAdmin))
+      .send({ reason: 'x' })
+      .expect(404);
+    const rule = await request(portal.url)
+      .get('/unlock-rules/premium')
+      .set(bearer(fx.platformAdmin))
+      .expect(200);
     expect(rule.body).toMatchObject({ version: 3, requiresContract: true });
   });
 
@@ -65,25 +128,118 @@ describe('unlock rules, catalog administration and statements', () => {
     const created = await request(portal.url)
       .post('/catalog/models')
       .set(bearer(fx.platformAdmin))
-      .send({ slug: 'velvet-mini-2', displayName: 'Velvet Mini 2', tier: 'standard', inputPriceMicrosPerMTok: '100000', outputPriceMicrosPerMTok: '400000', upstream: { kind: 'simulator' }, reason: 'launch' })
+      .send({
+        slug: 'velvet-mini-2',
+        displayName: 'Velvet Mini 2',
+        tier: 'standard',
+        inputPriceMicrosPerMTok: '100000',
+        outputPriceMicrosPerMTok: '400000',
+        upstream: { kind: 'simulator' },
+        reason: 'launch',
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ inputPriceMicrosPerMTok: '100000', currency: 'USD', status: 'active' });
-    await waitFor(async () => (await cache.invokableModelIds(admin.organizationId!)).has(created.body.id), 2000);
-    const dup = { slug: 'velvet-mini-2', displayName: 'x', tier: 'standard', inputPriceMicrosPerMTok: '1', outputPriceMicrosPerMTok: '1', upstream: { kind: 'simulator' } };
-    await request(portal.url).post('/catalog/models').set(bearer(fx.platformAdmin)).send(dup).expect(409);
-    await request(portal.url).post('/catalog/models').set(bearer(fx.platformAdmin)).send({ ...dup, slug: 'x-1', tier: 'gold' }).expect(422);
-    await request(portal.url).post('/catalog/models').set(bearer(fx.platformAdmin)).send({ ...dup, slug: 'x-2', inputPriceMicrosPerMTok: '1.5' }).expect(400);
-    await request(portal.url).post('/catalog/models').set(bearer(fx.platformAdmin)).send({ ...dup, slug: 'x-3', upstream: { kind: 'openai_compatible', baseUrl: 'ftp://x' } }).expect(400);
-    await request(portal.url).post('/catalog/models').set(bearer(fx.platformAdmin)).send({ ...dup, slug: 'x-5', id: 'mine' }).expect(400);
-    await request(portal.url).post('/catalog/models').set(bearer(fx.am1)).send({ ...dup, slug: 'x-4' }).expect(403);
-    const [{ n }] = await fx.db.query(`SELECT count(*)::int AS n FROM models WHERE slug LIKE 'x-%'`);
+    expect(created.body).toMatchObject({
+      inputPriceMicrosPerMTok: '100000',
+      currency: 'USD',
+      status: 'active',
+    });
+    await waitFor(
+      async () => (await cache.invokableModelIds(admin.organizationId!)).has(created.body.id),
+      2000,
+    );
+    const dup = {
+      slug: 'velvet-mini-2',
+      displayName: 'x',
+      tier: 'standard',
+      inputPriceMicrosPerMTok: '1',
+      outputPriceMicrosPerMTok: '1',
+      upstream: { kind: 'simulator' },
+    };
+    await request(portal.url)
+      .post('/catalog/models')
+      .set(bearer(fx.platformAdmin))
+      .send(dup)
+      .expect(409);
+    await request(portal.url)
+      .post('/catalog/models')
+      .set(bearer(fx.platformAdmin))
+      .send({ ...dup, slug: 'x-1', tier: 'gold' })
+      .expect(422);
+    await request(portal.url)
+      .post('/catalog/models')
+      .set(bearer(fx.platformAdmin))
+      .send({ ...dup, slug: 'x-2', inputPriceMicrosPerMTok: '1.5' })
+      .expect(400);
+    await request(portal.url)
+      .post('/catalog/models')
+      .set(bearer(fx.platformAdmin))
+      .send({ ...dup, slug: 'x-3', upstream: { kind: 'openai_compatible', baseUrl: 'ftp://x' } })
+      .expect(400);
+    await request(portal.url)
+      .post('/catalog/models')
+      .set(bearer(fx.platformAdmin))
+      .send({ ...dup, slug: 'x-5', id: 'mine' })
+      .expect(400);
+    await request(portal.url)
+      .post('/catalog/models')
+      .set(bearer(fx.am1))
+      .send({ ...dup, slug: 'x-4' })
+      .expect(403);
+    const [{ n }] = await fx.db.query(
+      `SELECT count(*)::int AS n FROM models WHERE slug LIKE 'x-%'`,
+    );
     expect(n).toBe(0);
     await request(portal.url)
       .patch(`/catalog/models/${created.body.id}`)
       .set(bearer(fx.platformAdmin))
       .send({ status: 'retired', outputPriceMicrosPerMTok: '500000', reason: 'superseded' })
       .expect(200);
-    await waitFor(async () => !(await cache.invokableModelIds(admin.organizationId!)).has(created.body.id), 2000);
+    await waitFor(
+      async () => !(await cache.invokableModelIds(admin.organizationId!)).has(created.body.id),
+      2000,
+    );
+    // a new gated tier is locked for everyone until it has a rule, and says so
+    await request(portal.url)
+      .post('/catalog/tiers')
+      .set(bearer(fx.platformAdmin))
+      .send({
+        name: 'enterprise',
+        displayName: 'Enterprise',
+        rank: 40,
+        gated: true,
+        reason: 'new offer',
+      })
+      .expect(201);
+    await request(portal.url)
+      .post('/catalog/tiers')
+      .set(bearer(fx.platformAdmin))
+      .send({ name: 'enterprise2', displayName: 'E', rank: 40, gated: true })
+      .expect(409);
+    await request(portal.url)
+      .post('/catalog/tiers')
+      .set(bearer(fx.platformAdmin))
+      .send({ name: 'Bad Name', displayName: 'E', rank: 41, gated: true })
+      .expect(400);
+    const ent = await request(portal.url)
+      .post('/catalog/models')
+      .set(bearer(fx.platformAdmin))
+      .send({ ...dup, slug: 'velvet-ent-1', tier: 'enterprise' })
+      .expect(201);
+    const why = await request(portal.url)
+      .get(`/organizations/${admin.organizationId}/entitlements`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(why.body.models.find((m: { slug: string }) => m.slug === 'velvet-ent-1')).toMatchObject({
+      unlocked: false,
+      conditions: [{ holds: false, message: 'no unlock rule configured for this tier' }],
+    });
+    expect((await cache.invokableModelIds(admin.organizationId!)).has(ent.body.id)).toBe(false);
+    await request(portal.url)
+      .patch(`/catalog/models/${ent.body.id}`)
+      .set(bearer(fx.platformAdmin))
+      .send({ status: 'retired' })
+      .expect(200);
+
     const list = await request(portal.url).get('/catalog/models').set(bearer(admin)).expect(200);
     expect(list.body.map((m: { slug: string }) => m.slug)).not.toContain('velvet-mini-2');
     expect(list.body).toHaveLength(6);
@@ -99,27 +255,73 @@ describe('unlock rules, catalog administration and statements', () => {
     const c = await request(portal.url)
       .post(`/organizations/${orgId}/contracts`)
       .set(bearer(admin))
-      .send({ tier: 'premium', minSpendMicros: '50000000000', periodMonths: 1, termStart, termEnd, currency: 'USD', submit: true })
+      .send({
+        tier: 'premium',
+        minSpendMicros: '50000000000',
+        periodMonths: 1,
+        termStart,
+        termEnd,
+        currency: 'USD',
+        submit: true,
+      })
       .expect(201);
-    await request(portal.url).post(`/contracts/${c.body.id}/approve`).set(bearer(fx.am1)).send({}).expect(200).expect((r) => expect(r.body.status).toBe('active'));
+    await request(portal.url)
+      .post(`/contracts/${c.body.id}/approve`)
+      .set(bearer(fx.am1))
+      .send({})
+      .expect(200)
+      .expect((r) => expect(r.body.status).toBe('active'));
     const periods = commitmentPeriods(termStart, termEnd, 1);
     const boundary = new Date(`${periods[1].start}T00:00:00Z`);
     const lite = fx.models['velvet-lite-1'];
     await recordSpend(fx.db, orgId, lite, 41_200_123_457n, new Date(boundary.getTime() - 1)); // last millisecond of period 0
-    await recordSpend(fx.db, orgId, fx.models['velvet-pro-1'], 60_000_000_001n, boundary, 'premium'); // first of period 1
+    await recordSpend(
+      fx.db,
+      orgId,
+      fx.models['velvet-pro-1'],
+      60_000_000_001n,
+      boundary,
+      'premium',
+    ); // first of period 1
     await recordSpend(fx.db, orgId, lite, 999_999n, new Date(`${termStart}T00:00:00Z`));
-    await recordSpend(fx.db, orgId, lite, 5n, new Date(new Date(`${termStart}T00:00:00Z`).getTime() - 1)); // before the term
+    await recordSpend(
+      fx.db,
+      orgId,
+      lite,
+      5n,
+      new Date(new Date(`${termStart}T00:00:00Z`).getTime() - 1),
+    ); // before the term
 
-    const res = await request(portal.url).get(`/contracts/${c.body.id}/statements`).set(bearer(admin)).expect(200);
+    const res = await request(portal.url)
+      .get(`/contracts/${c.body.id}/statements`)
+      .set(bearer(admin))
+      .expect(200);
     const [p0, p1, p2] = res.body.periods;
-    expect(p0).toMatchObject({ start: termStart, end: periods[1].start, state: 'closed', minimumMicros: '50000000000', spentMicros: '41201123456', shortfallMicros: '8798876544' });
-    expect(p1).toMatchObject({ start: periods[1].start, spentMicros: '60000000001', shortfallMicros: '0' });
+    expect(p0).toMatchObject({
+      start: termStart,
+      end: periods[1].start,
+      state: 'closed',
+      minimumMicros: '50000000000',
+      spentMicros: '41201123456',
+      shortfallMicros: '8798876544',
+    });
+    expect(p1).toMatchObject({
+      start: periods[1].start,
+      spentMicros: '60000000001',
+      shortfallMicros: '0',
+    });
     expect(p2).toMatchObject({ spentMicros: '0', shortfallMicros: '50000000000' });
     expect(res.body.periods.at(-1).state).toBe('open');
     expect(p0.summary).toBe('spent 41,201.12 USD of 50,000.00 USD minimum; shortfall 8,798.88 USD');
     // members and other tenants do not see statements
     const other = await newOrganization(portal, fx, 'Massive Dynamic');
-    await request(portal.url).get(`/contracts/${c.body.id}/statements`).set(bearer(other)).expect(404);
-    await request(portal.url).get(`/contracts/${c.body.id}/statements`).set(bearer(fx.am2)).expect(200);
+    await request(portal.url)
+      .get(`/contracts/${c.body.id}/statements`)
+      .set(bearer(other))
+      .expect(404);
+    await request(portal.url)
+      .get(`/contracts/${c.body.id}/statements`)
+      .set(bearer(fx.am2))
+      .expect(200);
   });
 });

@@ -13,8 +13,15 @@ async function userId(db: DataSource, email: string): Promise<string> {
 }
 
 /** A key that only carries the demo's history: its secret hash matches nothing, so it cannot be used. */
-async function historyKey(db: DataSource, organizationId: string, createdBy: string): Promise<string> {
-  const [existing] = await db.query(`SELECT id FROM api_keys WHERE organization_id = $1 AND name = 'Usage history (seed)'`, [organizationId]);
+async function historyKey(
+  db: DataSource,
+  organizationId: string,
+  createdBy: string,
+): Promise<string> {
+  const [existing] = await db.query(
+    `SELECT id FROM api_keys WHERE organization_id = $1 AND name = 'Usage history (seed)'`,
+    [organizationId],
+  );
   if (existing) return existing.id;
   const [key] = await db.query(
     `INSERT INTO api_keys (organization_id, name, lookup_id, secret_hash, created_by, revoked_at)
@@ -28,7 +35,14 @@ async function historyKey(db: DataSource, organizationId: string, createdBy: str
  * Daily standard-model usage over the last `days` days, summing to about `targetMicros`, priced
  * from the catalog (costs are exact from the token counts). Idempotent by request id.
  */
-async function seedUsage(db: DataSource, orgSlug: string, organizationId: string, keyId: string, targetMicros: bigint, days: number) {
+async function seedUsage(
+  db: DataSource,
+  orgSlug: string,
+  organizationId: string,
+  keyId: string,
+  targetMicros: bigint,
+  days: number,
+) {
   const [model] = await db.query(
     `SELECT id, tier, input_price_micros_per_mtok::text AS inp, output_price_micros_per_mtok::text AS outp FROM models WHERE slug = 'velvet-standard-2'`,
   );
@@ -45,7 +59,17 @@ async function seedUsage(db: DataSource, orgSlug: string, organizationId: string
       `INSERT INTO usage_records (request_id, organization_id, api_key_id, model_id, tier, input_tokens, output_tokens, cost_micros,
                                   currency, latency_ms, status, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'USD', 850, 'succeeded', $9) ON CONFLICT (request_id) DO NOTHING`,
-      [`seed-${orgSlug}-day-${i}`, organizationId, keyId, model.id, model.tier, input, output, cost.toString(), occurredAt],
+      [
+        `seed-${orgSlug}-day-${i}`,
+        organizationId,
+        keyId,
+        model.id,
+        model.tier,
+        input,
+        output,
+        cost.toString(),
+        occurredAt,
+      ],
     );
   }
 }
@@ -53,7 +77,14 @@ async function seedUsage(db: DataSource, orgSlug: string, organizationId: string
 /** A contract as if it went through the portal, with its whole trail. */
 async function seedContract(
   db: DataSource,
-  c: { organizationId: string; tier: string; minSpendMicros: bigint; termStart: string; termEnd: string; requestedBy: string },
+  c: {
+    organizationId: string;
+    tier: string;
+    minSpendMicros: bigint;
+    termStart: string;
+    termEnd: string;
+    requestedBy: string;
+  },
   trail: { to: string; actor: string | null; reason: string | null }[],
   approver: string | null,
 ) {
@@ -62,7 +93,15 @@ async function seedContract(
     `INSERT INTO contracts (organization_id, tier, min_spend_micros, period_months, term_start, term_end, currency, status,
                             required_approvals, requested_by, review_round)
      VALUES ($1, $2, $3, 3, $4, $5, 'USD', $6, 1, $7, 1) RETURNING id`,
-    [c.organizationId, c.tier, c.minSpendMicros.toString(), c.termStart, c.termEnd, status, c.requestedBy],
+    [
+      c.organizationId,
+      c.tier,
+      c.minSpendMicros.toString(),
+      c.termStart,
+      c.termEnd,
+      status,
+      c.requestedBy,
+    ],
   );
   let from: string | null = null;
   for (const step of trail) {
@@ -72,7 +111,11 @@ async function seedContract(
     );
     from = step.to;
   }
-  if (approver) await db.query(`INSERT INTO contract_approvals (contract_id, round, approver_id) VALUES ($1, 1, $2)`, [contract.id, approver]);
+  if (approver)
+    await db.query(
+      `INSERT INTO contract_approvals (contract_id, round, approver_id) VALUES ($1, 1, $2)`,
+      [contract.id, approver],
+    );
 }
 
 /**
@@ -87,22 +130,41 @@ export async function seedContracts(db: DataSource): Promise<void> {
     `SELECT id, slug, name FROM organizations WHERE name IN ('Acme Corp', 'Globex')`,
   );
   for (const org of orgs) {
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM contracts WHERE organization_id = $1`, [org.id]);
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM contracts WHERE organization_id = $1`,
+      [org.id],
+    );
     if (n > 0) continue;
-    const [admin] = await db.query(`SELECT id FROM users WHERE organization_id = $1 AND role = 'org_admin' ORDER BY created_at LIMIT 1`, [org.id]);
+    const [admin] = await db.query(
+      `SELECT id FROM users WHERE organization_id = $1 AND role = 'org_admin' ORDER BY created_at LIMIT 1`,
+      [org.id],
+    );
     const key = await historyKey(db, org.id, admin.id);
     const start = new Date(Date.now() - 45 * DAY);
     const termStart = day(start);
-    const termEnd = day(new Date(Date.UTC(start.getUTCFullYear() + 1, start.getUTCMonth(), start.getUTCDate() - 1)));
+    const termEnd = day(
+      new Date(Date.UTC(start.getUTCFullYear() + 1, start.getUTCMonth(), start.getUTCDate() - 1)),
+    );
     if (org.name === 'Acme Corp') {
       await seedUsage(db, org.slug, org.id, key, 12_500_000_000n, 60);
       await seedContract(
         db,
-        { organizationId: org.id, tier: 'premium', minSpendMicros: 50_000_000_000n, termStart, termEnd, requestedBy: admin.id },
+        {
+          organizationId: org.id,
+          tier: 'premium',
+          minSpendMicros: 50_000_000_000n,
+          termStart,
+          termEnd,
+          requestedBy: admin.id,
+        },
         [
           { to: 'draft', actor: admin.id, reason: null },
           { to: 'submitted', actor: admin.id, reason: null },
-          { to: 'approved', actor: am1, reason: 'Steady standard-tier usage; premium for the support assistant' },
+          {
+            to: 'approved',
+            actor: am1,
+            reason: 'Steady standard-tier usage; premium for the support assistant',
+          },
           { to: 'active', actor: null, reason: `term started ${termStart}` },
         ],
         am1,
@@ -111,7 +173,14 @@ export async function seedContracts(db: DataSource): Promise<void> {
       await seedUsage(db, org.slug, org.id, key, 4_100_000_000n, 30);
       await seedContract(
         db,
-        { organizationId: org.id, tier: 'premium', minSpendMicros: 30_000_000_000n, termStart: day(new Date()), termEnd: day(new Date(Date.now() + 364 * DAY)), requestedBy: admin.id },
+        {
+          organizationId: org.id,
+          tier: 'premium',
+          minSpendMicros: 30_000_000_000n,
+          termStart: day(new Date()),
+          termEnd: day(new Date(Date.now() + 364 * DAY)),
+          requestedBy: admin.id,
+        },
         [
           { to: 'draft', actor: admin.id, reason: null },
           { to: 'submitted', actor: admin.id, reason: null },

@@ -20,28 +20,57 @@ interface Pools {
 }
 const pools = new Map<string, Pools>();
 let modelId = '00000000-0000-4000-8000-000000000000';
+let tierRank = 0;
 const MISSING = '00000000-0000-4000-8000-000000000001';
-const take = (t: OrgFixture, pool: 'drafts' | 'submitted' | 'active') => pools.get(t.orgId)?.[pool].shift() ?? MISSING;
+const take = (t: OrgFixture, pool: 'drafts' | 'submitted' | 'active') =>
+  pools.get(t.orgId)?.[pool].shift() ?? MISSING;
 const draftOf = (t: OrgFixture) => pools.get(t.orgId)?.draftId ?? MISSING;
 
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-const terms = (start = 10) => ({ tier: 'premium', minSpendMicros: '50000000000', periodMonths: 3, termStart: day(start), termEnd: day(start + 365), currency: 'USD' });
+const day = (offset: number) =>
+  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const terms = (start = 10) => ({
+  tier: 'premium',
+  minSpendMicros: '50000000000',
+  periodMonths: 3,
+  termStart: day(start),
+  termEnd: day(start + 365),
+  currency: 'USD',
+});
 /** Each transition row is called at most 11 times per organisation (anonymous + 5 roles x 2 sides). */
 const POOL = 12;
 
-export async function prepareContractFixtures(portal: RunningPortal, orgs: { org: OrgFixture; admin: Session }[]): Promise<void> {
+export async function prepareContractFixtures(
+  portal: RunningPortal,
+  orgs: { org: OrgFixture; admin: Session }[],
+): Promise<void> {
   await seedCatalog(portal.app.get(DataSource));
-  [{ id: modelId }] = await portal.app.get(DataSource).query(`SELECT id FROM models WHERE slug = 'velvet-lite-1'`);
-  const reviewer = await createStaff(portal, Role.AccountManager, `matrix-reviewer-${randomUUID().slice(0, 8)}@velvet.test`);
+  [{ id: modelId }] = await portal.app
+    .get(DataSource)
+    .query(`SELECT id FROM models WHERE slug = 'velvet-lite-1'`);
+  const reviewer = await createStaff(
+    portal,
+    Role.AccountManager,
+    `matrix-reviewer-${randomUUID().slice(0, 8)}@velvet.test`,
+  );
   for (const { org, admin } of orgs) {
     const make = async (submit: boolean, start = 10) =>
-      (await request(portal.url).post(`/organizations/${org.orgId}/contracts`).set(bearer(admin)).send({ ...terms(start), submit }).expect(201)).body.id as string;
+      (
+        await request(portal.url)
+          .post(`/organizations/${org.orgId}/contracts`)
+          .set(bearer(admin))
+          .send({ ...terms(start), submit })
+          .expect(201)
+      ).body.id as string;
     const p: Pools = { draftId: await make(false), drafts: [], submitted: [], active: [] };
     for (let i = 0; i < POOL; i++) p.drafts.push(await make(false));
     for (let i = 0; i < POOL * 3; i++) p.submitted.push(await make(true));
     for (let i = 0; i < POOL; i++) {
       const id = await make(true, 0);
-      await request(portal.url).post(`/contracts/${id}/approve`).set(bearer(reviewer)).send({}).expect(200);
+      await request(portal.url)
+        .post(`/contracts/${id}/approve`)
+        .set(bearer(reviewer))
+        .send({})
+        .expect(200);
       p.active.push(id);
     }
     pools.set(org.orgId, p);
@@ -50,50 +79,146 @@ export async function prepareContractFixtures(portal: RunningPortal, orgs: { org
 
 const all = 'all' as const;
 const own = 'own' as const;
-const everyone = { [Role.PlatformAdmin]: all, [Role.AccountManager]: all, [Role.SecurityReviewer]: all, [Role.OrgAdmin]: all, [Role.OrgMember]: all };
-const staff = { [Role.PlatformAdmin]: all, [Role.AccountManager]: all, [Role.SecurityReviewer]: all };
+const everyone = {
+  [Role.PlatformAdmin]: all,
+  [Role.AccountManager]: all,
+  [Role.SecurityReviewer]: all,
+  [Role.OrgAdmin]: all,
+  [Role.OrgMember]: all,
+};
+const staff = {
+  [Role.PlatformAdmin]: all,
+  [Role.AccountManager]: all,
+  [Role.SecurityReviewer]: all,
+};
 const reviewers = { [Role.AccountManager]: all };
 const requesters = { [Role.OrgAdmin]: own, [Role.AccountManager]: all };
 
 export const CONTRACT_MATRIX: MatrixRow[] = [
   { route: 'GET /catalog/models', path: () => '/catalog/models', allow: everyone },
-  { route: 'GET /catalog/models/:modelId', path: () => `/catalog/models/${modelId}`, allow: everyone },
+  {
+    route: 'GET /catalog/models/:modelId',
+    path: () => `/catalog/models/${modelId}`,
+    allow: everyone,
+  },
   { route: 'GET /catalog/tiers', path: () => '/catalog/tiers', allow: everyone },
+  {
+    route: 'POST /catalog/tiers',
+    path: () => '/catalog/tiers',
+    body: () => ({
+      name: `t${randomUUID().slice(0, 8)}`,
+      displayName: 'T',
+      rank: 1000 + ++tierRank,
+      gated: true,
+    }),
+    allow: { [Role.PlatformAdmin]: all },
+  },
   {
     route: 'POST /catalog/models',
     path: () => '/catalog/models',
-    body: () => ({ slug: `m-${randomUUID().slice(0, 8)}`, displayName: 'M', tier: 'standard', inputPriceMicrosPerMTok: '1', outputPriceMicrosPerMTok: '1', upstream: { kind: 'simulator' } }),
+    body: () => ({
+      slug: `m-${randomUUID().slice(0, 8)}`,
+      displayName: 'M',
+      tier: 'standard',
+      inputPriceMicrosPerMTok: '1',
+      outputPriceMicrosPerMTok: '1',
+      upstream: { kind: 'simulator' },
+    }),
     allow: { [Role.PlatformAdmin]: all },
   },
-  { route: 'PATCH /catalog/models/:modelId', path: () => `/catalog/models/${modelId}`, body: () => ({ displayName: 'Velvet Lite 1', reason: 'matrix' }), allow: { [Role.PlatformAdmin]: all } },
+  {
+    route: 'PATCH /catalog/models/:modelId',
+    path: () => `/catalog/models/${modelId}`,
+    body: () => ({ displayName: 'Velvet Lite 1', reason: 'matrix' }),
+    allow: { [Role.PlatformAdmin]: all },
+  },
   { route: 'GET /unlock-rules', path: () => '/unlock-rules', allow: staff },
   { route: 'GET /unlock-rules/:tier', path: () => '/unlock-rules/premium', allow: staff },
-  { route: 'PUT /unlock-rules/:tier', path: () => '/unlock-rules/premium', body: () => ({ reason: 'matrix' }), allow: { [Role.PlatformAdmin]: all } },
-  { route: 'GET /unlock-rules/:tier/changes', path: () => '/unlock-rules/premium/changes', allow: staff },
-  { route: 'POST /organizations/:orgId/contracts', path: (t) => `/organizations/${t.orgId}/contracts`, body: () => terms(), allow: requesters },
+  {
+    route: 'PUT /unlock-rules/:tier',
+    path: () => '/unlock-rules/premium',
+    body: () => ({ reason: 'matrix' }),
+    allow: { [Role.PlatformAdmin]: all },
+  },
+  {
+    route: 'GET /unlock-rules/:tier/changes',
+    path: () => '/unlock-rules/premium/changes',
+    allow: staff,
+  },
+  {
+    route: 'POST /organizations/:orgId/contracts',
+    path: (t) => `/organizations/${t.orgId}/contracts`,
+    body: () => terms(),
+    allow: requesters,
+  },
   { route: 'GET /contracts', path: () => '/contracts', allow: { ...staff, [Role.OrgAdmin]: all } },
-  { route: 'GET /contracts/:contractId', path: (t) => `/contracts/${draftOf(t)}`, allow: { ...staff, [Role.OrgAdmin]: own } },
-  { route: 'PATCH /contracts/:contractId', path: (t) => `/contracts/${draftOf(t)}`, body: () => ({ notes: 'matrix' }), allow: requesters },
-  { route: 'POST /contracts/:contractId/submit', path: (t) => `/contracts/${take(t, 'drafts')}/submit`, allow: requesters },
-  { route: 'POST /contracts/:contractId/approve', path: (t) => `/contracts/${take(t, 'submitted')}/approve`, body: () => ({}), allow: reviewers },
-  { route: 'POST /contracts/:contractId/reject', path: (t) => `/contracts/${take(t, 'submitted')}/reject`, body: () => ({ reason: 'matrix' }), allow: reviewers },
+  {
+    route: 'GET /contracts/:contractId',
+    path: (t) => `/contracts/${draftOf(t)}`,
+    allow: { ...staff, [Role.OrgAdmin]: own },
+  },
+  {
+    route: 'PATCH /contracts/:contractId',
+    path: (t) => `/contracts/${draftOf(t)}`,
+    body: () => ({ notes: 'matrix' }),
+    allow: requesters,
+  },
+  {
+    route: 'POST /contracts/:contractId/submit',
+    path: (t) => `/contracts/${take(t, 'drafts')}/submit`,
+    allow: requesters,
+  },
+  {
+    route: 'POST /contracts/:contractId/approve',
+    path: (t) => `/contracts/${take(t, 'submitted')}/approve`,
+    body: () => ({}),
+    allow: reviewers,
+  },
+  {
+    route: 'POST /contracts/:contractId/reject',
+    path: (t) => `/contracts/${take(t, 'submitted')}/reject`,
+    body: () => ({ reason: 'matrix' }),
+    allow: reviewers,
+  },
   {
     route: 'POST /contracts/:contractId/request-changes',
     path: (t) => `/contracts/${take(t, 'submitted')}/request-changes`,
     body: () => ({ reason: 'matrix' }),
     allow: reviewers,
   },
-  { route: 'POST /contracts/:contractId/terminate', path: (t) => `/contracts/${take(t, 'active')}/terminate`, body: () => ({ reason: 'matrix' }), allow: reviewers },
-  { route: 'GET /contracts/:contractId/transitions', path: (t) => `/contracts/${draftOf(t)}/transitions`, allow: { ...staff, [Role.OrgAdmin]: own } },
+  {
+    route: 'POST /contracts/:contractId/terminate',
+    path: (t) => `/contracts/${take(t, 'active')}/terminate`,
+    body: () => ({ reason: 'matrix' }),
+    allow: reviewers,
+  },
+  {
+    route: 'GET /contracts/:contractId/transitions',
+    path: (t) => `/contracts/${draftOf(t)}/transitions`,
+    allow: { ...staff, [Role.OrgAdmin]: own },
+  },
   {
     route: 'GET /contracts/:contractId/statements',
     path: (t) => `/contracts/${draftOf(t)}/statements`,
     allow: { [Role.PlatformAdmin]: all, [Role.AccountManager]: all, [Role.OrgAdmin]: own },
   },
-  { route: 'GET /organizations/:orgId/entitlements', path: (t) => `/organizations/${t.orgId}/entitlements`, allow: { ...staff, [Role.OrgAdmin]: own, [Role.OrgMember]: own } },
-  { route: 'GET /organizations/:orgId/suspensions', path: (t) => `/organizations/${t.orgId}/suspensions`, allow: { [Role.SecurityReviewer]: all } },
+  {
+    route: 'GET /organizations/:orgId/entitlements',
+    path: (t) => `/organizations/${t.orgId}/entitlements`,
+    allow: { ...staff, [Role.OrgAdmin]: own, [Role.OrgMember]: own },
+  },
+  {
+    route: 'GET /organizations/:orgId/suspensions',
+    path: (t) => `/organizations/${t.orgId}/suspensions`,
+    allow: { [Role.SecurityReviewer]: all },
+  },
   // suspend precedes restore in the table, so the reviewer's restore always finds an open suspension
-  { route: 'POST /organizations/:orgId/suspension', path: (t) => `/organizations/${t.orgId}/suspension`, body: () => ({ reason: 'matrix' }), allow: { [Role.SecurityReviewer]: all } },
+  {
+    route: 'POST /organizations/:orgId/suspension',
+    path: (t) => `/organizations/${t.orgId}/suspension`,
+    body: () => ({ reason: 'matrix' }),
+    allow: { [Role.SecurityReviewer]: all },
+  },
   {
     route: 'POST /organizations/:orgId/suspension/restore',
     path: (t) => `/organizations/${t.orgId}/suspension/restore`,

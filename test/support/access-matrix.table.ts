@@ -8,6 +8,8 @@ export interface OrgFixture {
   adminUserId: string;
   memberUserId: string;
   apiKeyId: string;
+  /** Sequence number of an audit record of this organisation (written directly by the suite). */
+  auditSeq?: number;
 }
 
 export interface Fixture {
@@ -47,6 +49,9 @@ const everyone: MatrixRow['allow'] = {
   [Role.OrgMember]: 'all',
 };
 const staffRead = { [Role.PlatformAdmin]: 'all', [Role.AccountManager]: 'all', [Role.SecurityReviewer]: 'all' } as const;
+
+const auditOwn = { [Role.SecurityReviewer]: 'all', [Role.OrgAdmin]: 'own' } as const;
+const auditAll = { [Role.SecurityReviewer]: 'all', [Role.OrgAdmin]: 'all' } as const;
 
 export const MATRIX: MatrixRow[] = [
   { route: 'GET /auth/me', path: () => '/auth/me', allow: everyone },
@@ -123,4 +128,12 @@ export const MATRIX: MatrixRow[] = [
   },
   // catalog, unlock rules, contracts, statements, entitlements, suspensions (issue 3)
   ...CONTRACT_MATRIX,
+  // Audit log (issue 5): reviewers everything, org admins their own records; proofs and heads are hashes only.
+  { route: 'GET /audit/records', path: (t) => `/audit/records?organizationId=${t.orgId}`, allow: auditOwn },
+  { route: 'GET /audit/records/:seq', path: (t) => `/audit/records/${t.auditSeq}`, allow: auditOwn },
+  { route: 'GET /audit/records/:seq/inclusion-proof', path: (t) => `/audit/records/${t.auditSeq}/inclusion-proof`, allow: auditOwn },
+  { route: 'GET /audit/export', path: (t) => `/audit/export?organizationId=${t.orgId}`, allow: auditOwn },
+  { route: 'GET /audit/proofs/consistency', path: () => '/audit/proofs/consistency?first=1', allow: auditAll },
+  { route: 'GET /audit/tree-heads/latest', path: () => '/audit/tree-heads/latest', allow: auditAll },
+  { route: 'GET /audit/tree-heads', path: () => '/audit/tree-heads', allow: auditAll },
 ];

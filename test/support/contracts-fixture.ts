@@ -16,7 +16,10 @@ export interface ContractsFixture {
 }
 
 /** Catalog and rules as in the demo, plus one of each kind of provider staff. */
-export async function setUpContracts(portal: RunningPortal, tag: string): Promise<ContractsFixture> {
+export async function setUpContracts(
+  portal: RunningPortal,
+  tag: string,
+): Promise<ContractsFixture> {
   const db = portal.app.get(DataSource);
   await seedCatalog(db);
   const rows: { id: string; slug: string }[] = await db.query(`SELECT id, slug FROM models`);
@@ -31,10 +34,23 @@ export async function setUpContracts(portal: RunningPortal, tag: string): Promis
 }
 
 /** A customer organisation, verified by an account manager unless told otherwise. */
-export async function newOrganization(portal: RunningPortal, fx: ContractsFixture, name: string, verified = true): Promise<Session> {
-  const admin = await signUp(portal, name, `admin@${name.toLowerCase().replace(/\W+/g, '')}-${randomUUID().slice(0, 6)}.example`);
+export async function newOrganization(
+  portal: RunningPortal,
+  fx: ContractsFixture,
+  name: string,
+  verified = true,
+): Promise<Session> {
+  const admin = await signUp(
+    portal,
+    name,
+    `admin@${name.toLowerCase().replace(/\W+/g, '')}-${randomUUID().slice(0, 6)}.example`,
+  );
   if (verified) {
-    await request(portal.url).patch(`/organizations/${admin.organizationId}`).set(bearer(fx.am1)).send({ verified: true }).expect(200);
+    await request(portal.url)
+      .patch(`/organizations/${admin.organizationId}`)
+      .set(bearer(fx.am1))
+      .send({ verified: true })
+      .expect(200);
   }
   return admin;
 }
@@ -48,7 +64,10 @@ export async function recordSpend(
   occurredAt = new Date(),
   tier = 'standard',
 ): Promise<void> {
-  let [key] = await db.query(`SELECT id FROM api_keys WHERE organization_id = $1 AND name = 'test-spend'`, [organizationId]);
+  let [key] = await db.query(
+    `SELECT id FROM api_keys WHERE organization_id = $1 AND name = 'test-spend'`,
+    [organizationId],
+  );
   if (!key) {
     [key] = await db.query(
       `INSERT INTO api_keys (organization_id, name, lookup_id, secret_hash) VALUES ($1, 'test-spend', $2, 'x') RETURNING id`,

@@ -15,7 +15,13 @@ import type { PortalEnv } from '../../apps/portal-api/src/env';
 export async function startContractsWorker(env: PortalEnv): Promise<INestApplicationContext> {
   @Module({
     imports: [
-      TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-test-worker', poolSize: 4 })),
+      TypeOrmModule.forRoot(
+        dataSourceOptions({
+          url: env.DATABASE_URL,
+          applicationName: 'velvet-test-worker',
+          poolSize: 4,
+        }),
+      ),
       QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
       AuditModule.forRoot(),
       EntitlementsWorkerModule,
@@ -23,17 +29,25 @@ export async function startContractsWorker(env: PortalEnv): Promise<INestApplica
     ],
   })
   class TestWorkerModule {}
-  const app = await NestFactory.createApplicationContext(TestWorkerModule, { logger: ['error'], abortOnError: false });
+  const app = await NestFactory.createApplicationContext(TestWorkerModule, {
+    logger: ['error'],
+    abortOnError: false,
+  });
   await app.init();
   return app;
 }
 
 /** Polls `probe` until it returns true; resolves with the elapsed milliseconds or throws after `timeoutMs`. */
-export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 5000, everyMs = 10): Promise<number> {
+export async function waitFor(
+  probe: () => Promise<boolean>,
+  timeoutMs = 5000,
+  everyMs = 10,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await probe()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

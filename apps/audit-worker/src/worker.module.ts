@@ -5,6 +5,7 @@ import { AuditModule, AuditWriterModule, TreeHeadSigner } from '@velvet/audit';
 import { loggerOptions } from '@velvet/common';
 import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
+import { DetectionWorkerModule } from '@velvet/detection';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
 import { QueueModule, QueueName } from '@velvet/queue';
 import { LoggerModule } from 'nestjs-pino';
@@ -19,7 +20,8 @@ import type { WorkerEnv } from './env';
  */
 const QUEUES: QueueName[] = [QueueName.Audit, QueueName.AuditMaintenance];
 // contracts (activation/expiry job scheduler) and entitlements (evaluation processor + periodic sweep)
-const DOMAIN_MODULES: Array<Type | DynamicModule> = [EntitlementsWorkerModule, ContractsWorkerModule];
+// detection: periodic + on-demand runs over the audit log (issue 6)
+const DOMAIN_MODULES: Array<Type | DynamicModule> = [EntitlementsWorkerModule, ContractsWorkerModule, DetectionWorkerModule];
 const PROCESSORS: Provider[] = [AuditLogProcessor, AuditMaintenanceProcessor];
 
 @Module({})

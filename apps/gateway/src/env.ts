@@ -23,6 +23,8 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /** Simulated time per streamed token (0 = as fast as possible). */
   SIMULATOR_TOKEN_DELAY_MS: z.coerce.number().min(0).max(1000).default(0),
+  /** Honour the x-velvet-simulated-time header (detection evaluation only; never in production). */
+  GATEWAY_ALLOW_SIMULATED_TIME: z.enum(['true', 'false']).default('false'),
   /** Consume the usage stream into PostgreSQL in this process. */
   GATEWAY_INGEST_USAGE: z.enum(['true', 'false']).default('true'),
 });

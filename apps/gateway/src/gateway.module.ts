@@ -22,16 +22,15 @@ import { HealthController } from './http/health.controller';
 import { ModelsController } from './http/models.controller';
 import { OpenAIErrorFilter } from './http/openai-error.filter';
 import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry';
+import { EvaluationThrottle } from './access/evaluation-throttle';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
 
-/** Recorded spend makes the entitlement engine re-evaluate the organisation (deduplicated per org). */
+/** Recorded spend makes the entitlement engine re-evaluate the organisation (throttled per org). */
 const spendListener = {
   provide: SPEND_LISTENER,
   inject: [EntitlementsScheduler],
-  useFactory: (scheduler: EntitlementsScheduler): SpendListener => ({
-    spendRecorded: (ids) => Promise.all(ids.map((id) => scheduler.requestEvaluation(id, 'usage_recorded'))).then(() => undefined),
-  }),
+  useFactory: (scheduler: EntitlementsScheduler): SpendListener => new EvaluationThrottle(scheduler),
 };
 
 @Module({})

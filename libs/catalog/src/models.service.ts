@@ -22,7 +22,15 @@ export interface ModelInput {
 
 export type ModelChanges = Partial<Omit<ModelInput, 'slug'>>;
 
-const isUniqueViolation = (e: unknown) => (e as { driverError?: { code?: string } })?.driverError?.code === '23505';
+export interface TierInput {
+  name: string;
+  displayName: string;
+  rank: number;
+  gated: boolean;
+}
+
+const isUniqueViolation = (e: unknown) =>
+  (e as { driverError?: { code?: string } })?.driverError?.code === '23505';
 
 /** Validates the upstream shape beyond the DTO: a base URL that is http(s), never a key in the config. */
 export function assertUpstream(upstream: UpstreamConfig): void {
@@ -33,7 +41,8 @@ export function assertUpstream(upstream: UpstreamConfig): void {
   } catch {
     throw CatalogException.invalidUpstream('upstream.baseUrl must be an http(s) URL');
   }
-  if (!upstream.upstreamModel) throw CatalogException.invalidUpstream('upstream.upstreamModel is required');
+  if (!upstream.upstreamModel)
+    throw CatalogException.invalidUpstream('upstream.upstreamModel is required');
 }
 
 /** The catalog: platform admins add models, change prices, tiers and status; every change is logged. */
@@ -59,18 +68,53 @@ export class ModelsService {
   }
 
   findActiveBySlug(slug: string): Promise<Model | null> {
-    return this.dataSource.getRepository(Model).findOne({ where: { slug, status: ModelStatus.Active } });
+    return this.dataSource
+      .getRepository(Model)
+      .findOne({ where: { slug, status: ModelStatus.Active } });
   }
 
   listTiers(): Promise<ModelTier[]> {
     return this.dataSource.getRepository(ModelTier).find({ order: { rank: 'ASC' } });
   }
 
-  async create(input: ModelInput, actorUserId: string | null, reason: string | null): Promise<Model> {
+  /** A new tier. A gated tier stays locked for everyone until the platform admin gives it an unlock rule. */
+  async createTier(
+    input: TierInput,
+    actorUserId: string | null,
+    reason: string | null,
+  ): Promise<ModelTier> {
+    try {
+      const tier = await this.dataSource.transaction(async (em) => {
+        const saved = await em.save(em.create(ModelTier, input));
+        await this.activity.record({
+          actorUserId,
+          organizationId: null,
+          action: 'model_tier.created',
+          subjectType: 'Model',
+          subjectId: saved.name,
+          reason,
+          details: { ...input },
+        });
+        return saved;
+      });
+      await this.entitlements.announce(ALL_ORGANIZATIONS);
+      return tier;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw CatalogException.tierTaken();
+      throw error;
+    }
+  }
+
+  async create(
+    input: ModelInput,
+    actorUserId: string | null,
+    reason: string | null,
+  ): Promise<Model> {
     assertUpstream(input.upstream);
     try {
       const model = await this.dataSource.transaction(async (em) => {
-        if (!(await em.exists(ModelTier, { where: { name: input.tier } }))) throw CatalogException.unknownTier(input.tier);
+        if (!(await em.exists(ModelTier, { where: { name: input.tier } })))
+          throw CatalogException.unknownTier(input.tier);
         const saved = await em.save(em.create(Model, input));
         await this.activity.record({
           actorUserId,
@@ -91,14 +135,24 @@ export class ModelsService {
     }
   }
 
-  async update(id: string, changes: ModelChanges, actorUserId: string | null, reason: string | null): Promise<Model> {
+  async update(
+    id: string,
+    changes: ModelChanges,
+    actorUserId: string | null,
+    reason: string | null,
+  ): Promise<Model> {
     if (changes.upstream) assertUpstream(changes.upstream);
     const model = await this.dataSource.transaction(async (em) => {
-      const existing = await em.findOne(Model, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const existing = await em.findOne(Model, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!existing) throw new NotFoundError('Model');
-      if (changes.tier && !(await em.exists(ModelTier, { where: { name: changes.tier } }))) throw CatalogException.unknownTier(changes.tier);
+      if (changes.tier && !(await em.exists(ModelTier, { where: { name: changes.tier } })))
+        throw CatalogException.unknownTier(changes.tier);
       const before = { tier: existing.tier, status: existing.status, ...prices(existing) };
-      for (const [k, v] of Object.entries(changes)) if (v !== undefined) (existing as unknown as Record<string, unknown>)[k] = v;
+      for (const [k, v] of Object.entries(changes))
+        if (v !== undefined) (existing as unknown as Record<string, unknown>)[k] = v;
       const saved = await em.save(existing);
       await this.activity.record({
         actorUserId,

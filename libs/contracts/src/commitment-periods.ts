@@ -21,7 +21,11 @@ const toDay = (date: Date): string => date.toISOString().slice(0, 10);
  * from the start (never from the previous boundary), so Jan 31 + 1 month is Feb 28 (29 in leap
  * years) and the next boundary is Mar 31 again, not Mar 28. The last period ends with the term.
  */
-export function commitmentPeriods(termStart: string, termEnd: string, periodMonths: number): CommitmentPeriod[] {
+export function commitmentPeriods(
+  termStart: string,
+  termEnd: string,
+  periodMonths: number,
+): CommitmentPeriod[] {
   const start = toDate(termStart);
   const endExclusive = addDays(toDate(termEnd), 1);
   const periods: CommitmentPeriod[] = [];
@@ -42,7 +46,10 @@ export function commitmentPeriods(termStart: string, termEnd: string, periodMont
 }
 
 /** A period cut short by the term's end owes the minimum pro rata by days, rounded down (in the customer's favour). */
-export function periodMinimum(minSpendMicros: Micros, period: Pick<CommitmentPeriod, 'days' | 'fullDays'>): Micros {
+export function periodMinimum(
+  minSpendMicros: Micros,
+  period: Pick<CommitmentPeriod, 'days' | 'fullDays'>,
+): Micros {
   if (period.days >= period.fullDays) return minSpendMicros;
   return (minSpendMicros * BigInt(period.days)) / BigInt(period.fullDays);
 }

@@ -29,7 +29,11 @@ export class ContractLifecycleSchedule implements OnModuleInit {
     await this.queue.upsertJobScheduler(
       'contract-lifecycle',
       { every: CONTRACT_LIFECYCLE_EVERY_MS },
-      { name: CONTRACT_LIFECYCLE_JOB, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } } },
+      {
+        name: CONTRACT_LIFECYCLE_JOB,
+        data: {},
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+      },
     );
   }
 }

@@ -7,6 +7,8 @@ import { utcToday } from './contract-terms';
 import { moveContract } from './contract-transitions';
 import { Contract, ContractStatus } from './entities/contract.entity';
 
+const BATCH = 200;
+
 export interface LifecycleOutcome {
   activated: string[];
   expired: string[];
@@ -28,28 +30,50 @@ export class ContractLifecycleService {
     const today = utcToday(now);
     const outcome: LifecycleOutcome = { activated: [], expired: [] };
     const organizations = new Set<string>();
-    await this.dataSource.transaction(async (em) => {
-      const due = await em
-        .createQueryBuilder(Contract, 'c')
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .where(`(c.status = 'approved' AND c.term_start <= :today) OR (c.status = 'active' AND c.term_end < :today)`, { today })
-        .orderBy('c.term_start')
-        .limit(500)
-        .getMany();
-      for (const contract of due) {
-        if (contract.termEnd < today) {
-          // an approved contract whose whole term passed unnoticed expires without ever being active
-          await moveContract(em, this.activity, contract, ContractStatus.Expired, null, `term ended ${contract.termEnd}`);
-          outcome.expired.push(contract.id);
-        } else {
-          await moveContract(em, this.activity, contract, ContractStatus.Active, null, `term started ${contract.termStart}`);
-          outcome.activated.push(contract.id);
+    // batches, each its own short transaction, until nothing is due
+    for (let claimed = BATCH; claimed === BATCH;) {
+      claimed = await this.dataSource.transaction(async (em) => {
+        const due = await em
+          .createQueryBuilder(Contract, 'c')
+          .setLock('pessimistic_write')
+          .setOnLocked('skip_locked')
+          .where(
+            `(c.status = 'approved' AND c.term_start <= :today) OR (c.status = 'active' AND c.term_end < :today)`,
+            { today },
+          )
+          .orderBy('c.term_start')
+          .limit(BATCH)
+          .getMany();
+        for (const contract of due) {
+          if (contract.termEnd < today) {
+            // an approved contract whose whole term passed unnoticed expires without ever being active
+            await moveContract(
+              em,
+              this.activity,
+              contract,
+              ContractStatus.Expired,
+              null,
+              `term ended ${contract.termEnd}`,
+            );
+            outcome.expired.push(contract.id);
+          } else {
+            await moveContract(
+              em,
+              this.activity,
+              contract,
+              ContractStatus.Active,
+              null,
+              `term started ${contract.termStart}`,
+            );
+            outcome.activated.push(contract.id);
+          }
+          organizations.add(contract.organizationId);
         }
-        organizations.add(contract.organizationId);
-      }
-    });
-    for (const organizationId of organizations) await this.entitlements.requestEvaluation(organizationId, 'contract lifecycle');
+        return due.length;
+      });
+    }
+    for (const organizationId of organizations)
+      await this.entitlements.requestEvaluation(organizationId, 'contract lifecycle');
     if (organizations.size) this.logger.log(outcome, 'contract lifecycle');
     return outcome;
   }

@@ -30,12 +30,21 @@ export class ContractReviewService {
     private readonly entitlements: EntitlementsScheduler,
   ) {}
 
-  async approve(ability: AppAbility, reviewer: UserPrincipal, id: string, reason: string | null, now = new Date()): Promise<ApprovalOutcome> {
+  async approve(
+    ability: AppAbility,
+    reviewer: UserPrincipal,
+    id: string,
+    reason: string | null,
+    now = new Date(),
+  ): Promise<ApprovalOutcome> {
     const outcome = await this.dataSource.transaction(async (em) => {
       const contract = await this.contracts.lockVisible(em, ability, id);
-      if (contract.status !== ContractStatus.Submitted) throw ContractException.invalidTransition(contract.status, 'approved');
-      if (reviewer.organizationId !== null && reviewer.organizationId === contract.organizationId) throw ContractException.ownOrganization();
-      if (reviewer.userId === contract.requestedBy || reviewer.userId === contract.amendedBy) throw ContractException.selfApproval();
+      if (contract.status !== ContractStatus.Submitted)
+        throw ContractException.invalidTransition(contract.status, 'approved');
+      if (reviewer.organizationId !== null && reviewer.organizationId === contract.organizationId)
+        throw ContractException.ownOrganization();
+      if (reviewer.userId === contract.requestedBy || reviewer.userId === contract.amendedBy)
+        throw ContractException.selfApproval();
       const round = contract.reviewRound;
       const inserted: unknown[] = await em.query(
         `INSERT INTO contract_approvals (contract_id, round, approver_id, reason) VALUES ($1, $2, $3, $4)
@@ -56,11 +65,25 @@ export class ContractReviewService {
         });
         return { contract, approvals, requiredApprovals: contract.requiredApprovals };
       }
-      let moved = await moveContract(em, this.activity, contract, ContractStatus.Approved, reviewer.userId, reason);
+      let moved = await moveContract(
+        em,
+        this.activity,
+        contract,
+        ContractStatus.Approved,
+        reviewer.userId,
+        reason,
+      );
       // approved on or after its start: active at once rather than at the next sweep
       const today = utcToday(now);
       if (moved.termStart <= today && moved.termEnd >= today) {
-        moved = await moveContract(em, this.activity, moved, ContractStatus.Active, null, 'term started');
+        moved = await moveContract(
+          em,
+          this.activity,
+          moved,
+          ContractStatus.Active,
+          null,
+          'term started',
+        );
       }
       return { contract: moved, approvals, requiredApprovals: contract.requiredApprovals };
     });
@@ -68,22 +91,44 @@ export class ContractReviewService {
     return outcome;
   }
 
-  reject(ability: AppAbility, reviewer: UserPrincipal, id: string, reason: string): Promise<Contract> {
+  reject(
+    ability: AppAbility,
+    reviewer: UserPrincipal,
+    id: string,
+    reason: string,
+  ): Promise<Contract> {
     return this.decide(ability, reviewer, id, ContractStatus.Rejected, reason);
   }
 
-  requestChanges(ability: AppAbility, reviewer: UserPrincipal, id: string, reason: string): Promise<Contract> {
+  requestChanges(
+    ability: AppAbility,
+    reviewer: UserPrincipal,
+    id: string,
+    reason: string,
+  ): Promise<Contract> {
     return this.decide(ability, reviewer, id, ContractStatus.ChangesRequested, reason);
   }
 
-  terminate(ability: AppAbility, reviewer: UserPrincipal, id: string, reason: string): Promise<Contract> {
+  terminate(
+    ability: AppAbility,
+    reviewer: UserPrincipal,
+    id: string,
+    reason: string,
+  ): Promise<Contract> {
     return this.decide(ability, reviewer, id, ContractStatus.Terminated, reason);
   }
 
-  private async decide(ability: AppAbility, reviewer: UserPrincipal, id: string, to: ContractStatus, reason: string): Promise<Contract> {
+  private async decide(
+    ability: AppAbility,
+    reviewer: UserPrincipal,
+    id: string,
+    to: ContractStatus,
+    reason: string,
+  ): Promise<Contract> {
     const contract = await this.dataSource.transaction(async (em) => {
       const c = await this.contracts.lockVisible(em, ability, id);
-      if (reviewer.organizationId !== null && reviewer.organizationId === c.organizationId) throw ContractException.ownOrganization();
+      if (reviewer.organizationId !== null && reviewer.organizationId === c.organizationId)
+        throw ContractException.ownOrganization();
       return moveContract(em, this.activity, c, to, reviewer.userId, reason);
     });
     await this.entitlements.requestEvaluation(contract.organizationId, `contract ${to}`);

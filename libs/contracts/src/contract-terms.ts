@@ -22,15 +22,30 @@ export function isCalendarDate(value: string): boolean {
 /** Cross-field checks the DTO cannot express. Throws a 422-kind error naming the problem. */
 export function assertValidTerms(terms: ContractTerms): void {
   for (const field of ['termStart', 'termEnd'] as const) {
-    if (!isCalendarDate(terms[field])) throw ContractException.invalidTerms(`${field} must be a calendar date YYYY-MM-DD`, { field });
+    if (!isCalendarDate(terms[field]))
+      throw ContractException.invalidTerms(`${field} must be a calendar date YYYY-MM-DD`, {
+        field,
+      });
   }
-  if (terms.termEnd < terms.termStart) throw ContractException.invalidTerms('termEnd must not be before termStart', { field: 'termEnd' });
-  if (terms.minSpendMicros <= 0n) throw ContractException.invalidTerms('minSpendMicros must be positive', { field: 'minSpendMicros' });
-  if (terms.minSpendMicros > 10n ** 15n) throw ContractException.invalidTerms('minSpendMicros is implausibly large', { field: 'minSpendMicros' });
+  if (terms.termEnd < terms.termStart)
+    throw ContractException.invalidTerms('termEnd must not be before termStart', {
+      field: 'termEnd',
+    });
+  if (terms.minSpendMicros <= 0n)
+    throw ContractException.invalidTerms('minSpendMicros must be positive', {
+      field: 'minSpendMicros',
+    });
+  if (terms.minSpendMicros > 10n ** 15n)
+    throw ContractException.invalidTerms('minSpendMicros is implausibly large', {
+      field: 'minSpendMicros',
+    });
   if (!Number.isInteger(terms.periodMonths) || terms.periodMonths < 1 || terms.periodMonths > 36) {
     throw ContractException.invalidTerms('periodMonths must be 1 to 36', { field: 'periodMonths' });
   }
-  if (!/^[A-Z]{3}$/.test(terms.currency)) throw ContractException.invalidTerms('currency must be an ISO 4217 code', { field: 'currency' });
+  if (!/^[A-Z]{3}$/.test(terms.currency))
+    throw ContractException.invalidTerms('currency must be an ISO 4217 code', {
+      field: 'currency',
+    });
 }
 
 export const utcToday = (now: Date): string => now.toISOString().slice(0, 10);

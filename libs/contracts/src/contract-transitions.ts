@@ -7,9 +7,18 @@ import { ContractException } from './contracts.exception';
 /** Which status may follow which. Anything else is refused (409). */
 export const ALLOWED_TRANSITIONS: Record<ContractStatus, ContractStatus[]> = {
   [ContractStatus.Draft]: [ContractStatus.Submitted],
-  [ContractStatus.Submitted]: [ContractStatus.Approved, ContractStatus.Rejected, ContractStatus.ChangesRequested, ContractStatus.Submitted],
+  [ContractStatus.Submitted]: [
+    ContractStatus.Approved,
+    ContractStatus.Rejected,
+    ContractStatus.ChangesRequested,
+    ContractStatus.Submitted,
+  ],
   [ContractStatus.ChangesRequested]: [ContractStatus.Submitted],
-  [ContractStatus.Approved]: [ContractStatus.Active, ContractStatus.Expired, ContractStatus.Terminated],
+  [ContractStatus.Approved]: [
+    ContractStatus.Active,
+    ContractStatus.Expired,
+    ContractStatus.Terminated,
+  ],
   [ContractStatus.Active]: [ContractStatus.Expired, ContractStatus.Terminated],
   [ContractStatus.Rejected]: [],
   [ContractStatus.Expired]: [],
@@ -28,7 +37,8 @@ const VERB: Record<ContractStatus, string> = {
 };
 
 export function assertTransition(contract: Contract, to: ContractStatus): void {
-  if (!ALLOWED_TRANSITIONS[contract.status].includes(to)) throw ContractException.invalidTransition(contract.status, VERB[to]);
+  if (!ALLOWED_TRANSITIONS[contract.status].includes(to))
+    throw ContractException.invalidTransition(contract.status, VERB[to]);
 }
 
 /**
@@ -63,7 +73,13 @@ export async function moveContract(
     subjectType: 'Contract',
     subjectId: contract.id,
     reason,
-    details: { from, to, tier: contract.tier, minSpendMicros: contract.minSpendMicros.toString(), currency: contract.currency },
+    details: {
+      from,
+      to,
+      tier: contract.tier,
+      minSpendMicros: contract.minSpendMicros.toString(),
+      currency: contract.currency,
+    },
   });
   return saved;
 }

@@ -7,11 +7,17 @@ export enum ContractErrorCode {
   OwnOrganization = 'contract_own_organization',
   AlreadyApproved = 'contract_already_approved',
   StaleVersion = 'contract_stale_version',
+  RequestKeyReused = 'idempotency_key_reused',
 }
 
 export class ContractException extends DomainException {
   static invalidTerms(message: string, details?: Record<string, unknown>) {
-    return new ContractException(DomainErrorKind.Invalid, ContractErrorCode.InvalidTerms, message, details);
+    return new ContractException(
+      DomainErrorKind.Invalid,
+      ContractErrorCode.InvalidTerms,
+      message,
+      details,
+    );
   }
   static invalidTransition(from: string, action: string) {
     return new ContractException(
@@ -22,10 +28,18 @@ export class ContractException extends DomainException {
     );
   }
   static selfApproval() {
-    return new ContractException(DomainErrorKind.Forbidden, ContractErrorCode.SelfApproval, 'Nobody may approve a contract they requested or amended');
+    return new ContractException(
+      DomainErrorKind.Forbidden,
+      ContractErrorCode.SelfApproval,
+      'Nobody may approve a contract they requested or amended',
+    );
   }
   static ownOrganization() {
-    return new ContractException(DomainErrorKind.Forbidden, ContractErrorCode.OwnOrganization, "Nobody may approve their own organisation's contract");
+    return new ContractException(
+      DomainErrorKind.Forbidden,
+      ContractErrorCode.OwnOrganization,
+      "Nobody may approve their own organisation's contract",
+    );
   }
   static alreadyApproved() {
     return new ContractException(
@@ -34,7 +48,18 @@ export class ContractException extends DomainException {
       'You already approved this contract; a second approval must come from a different account manager',
     );
   }
+  static requestKeyReused() {
+    return new ContractException(
+      DomainErrorKind.Conflict,
+      ContractErrorCode.RequestKeyReused,
+      'This Idempotency-Key was already used for a contract request with different terms',
+    );
+  }
   static staleVersion() {
-    return new ContractException(DomainErrorKind.Conflict, ContractErrorCode.StaleVersion, 'The contract was changed by someone else; reload and retry');
+    return new ContractException(
+      DomainErrorKind.Conflict,
+      ContractErrorCode.StaleVersion,
+      'The contract was changed by someone else; reload and retry',
+    );
   }
 }

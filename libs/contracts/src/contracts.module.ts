@@ -3,7 +3,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EntitlementsModule } from '@velvet/entitlements';
 import { QueueName } from '@velvet/queue';
-import { ContractLifecycleProcessor, ContractLifecycleSchedule } from './contract-lifecycle.processor';
+import {
+  ContractLifecycleProcessor,
+  ContractLifecycleSchedule,
+} from './contract-lifecycle.processor';
 import { ContractLifecycleService } from './contract-lifecycle.service';
 import { ContractReviewService } from './contract-review.service';
 import { CONTRACT_ENTITIES } from './contracts.entities';
@@ -12,7 +15,11 @@ import { StatementsService } from './statements.service';
 
 /** Contracts for the API: requests, review, statements. Needs an `AdminActivityLog` provider. */
 @Module({
-  imports: [TypeOrmModule.forFeature(CONTRACT_ENTITIES), EntitlementsModule, BullModule.registerQueue({ name: QueueName.Contracts })],
+  imports: [
+    TypeOrmModule.forFeature(CONTRACT_ENTITIES),
+    EntitlementsModule,
+    BullModule.registerQueue({ name: QueueName.Contracts }),
+  ],
   providers: [ContractsService, ContractReviewService, ContractLifecycleService, StatementsService],
   exports: [ContractsService, ContractReviewService, ContractLifecycleService, StatementsService],
 })

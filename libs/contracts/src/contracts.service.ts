@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Action, type AppAbility, assertCan, scopedWhere, type UserPrincipal } from '@velvet/access';
+import {
+  Action,
+  type AppAbility,
+  assertCan,
+  scopedWhere,
+  type UserPrincipal,
+} from '@velvet/access';
 import { AdminActivityLog, NotFoundError, type Page } from '@velvet/common';
 import { EntitlementsScheduler } from '@velvet/entitlements';
 import type { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
@@ -16,7 +22,11 @@ export interface ContractFilter {
   status?: ContractStatus;
 }
 
-const EDITABLE: ContractStatus[] = [ContractStatus.Draft, ContractStatus.ChangesRequested, ContractStatus.Submitted];
+const EDITABLE: ContractStatus[] = [
+  ContractStatus.Draft,
+  ContractStatus.ChangesRequested,
+  ContractStatus.Submitted,
+];
 
 /** Requesting, editing and reading contracts. Review decisions live in ContractReviewService. */
 @Injectable()
@@ -28,15 +38,41 @@ export class ContractsService {
   ) {}
 
   /** A new draft (or, with `submit`, a submitted request) for `organizationId`. */
-  async create(ability: AppAbility, principal: UserPrincipal, organizationId: string, terms: ContractTerms, notes: string | null, submit: boolean) {
+  async create(
+    ability: AppAbility,
+    principal: UserPrincipal,
+    organizationId: string,
+    terms: ContractTerms,
+    notes: string | null,
+    submit: boolean,
+    requestKey: string | null = null,
+  ) {
     assertCan(ability, Action.Create, 'Contract', { organizationId });
     assertValidTerms(terms);
     const contract = await this.dataSource.transaction(async (em) => {
       await this.assertGatedTier(em, terms.tier);
       const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1`, [organizationId]);
       if (!org) throw new NotFoundError('Organization');
+      if (requestKey) {
+        // a retry waits for the first attempt, then gets its contract
+        await em.query(`SELECT pg_advisory_xact_lock(hashtext('contract-request'), hashtext($1))`, [
+          `${organizationId}:${requestKey}`,
+        ]);
+        const first = await em.findOne(Contract, { where: { organizationId, requestKey } });
+        if (first) {
+          if (!sameTerms(first, terms)) throw ContractException.requestKeyReused();
+          return first;
+        }
+      }
       const draft = await em.save(
-        em.create(Contract, { ...terms, organizationId, notes, status: ContractStatus.Draft, requestedBy: principal.userId }),
+        em.create(Contract, {
+          ...terms,
+          organizationId,
+          notes,
+          status: ContractStatus.Draft,
+          requestedBy: principal.userId,
+          requestKey,
+        }),
       );
       await em.insert(ContractTransition, {
         contractId: draft.id,
@@ -46,6 +82,18 @@ export class ContractsService {
         actorUserId: principal.userId,
         reason: null,
       });
+      await this.activity.record({
+        actorUserId: principal.userId,
+        organizationId,
+        action: 'contract.draft',
+        subjectType: 'Contract',
+        subjectId: draft.id,
+        details: {
+          tier: terms.tier,
+          minSpendMicros: terms.minSpendMicros.toString(),
+          currency: terms.currency,
+        },
+      });
       return submit ? this.submitLocked(em, draft, principal.userId) : draft;
     });
     await this.entitlements.requestEvaluation(organizationId, 'contract requested');
@@ -53,24 +101,41 @@ export class ContractsService {
   }
 
   /** Changes terms: the requester's side while draft or returned, an account manager's amendment while under review. */
-  async update(ability: AppAbility, principal: UserPrincipal, id: string, changes: Partial<ContractTerms> & { notes?: string | null }, expectedVersion?: number) {
+  async update(
+    ability: AppAbility,
+    principal: UserPrincipal,
+    id: string,
+    changes: Partial<ContractTerms> & { notes?: string | null },
+    expectedVersion?: number,
+  ) {
     return this.dataSource.transaction(async (em) => {
       const contract = await this.lockVisible(em, ability, id);
       assertCan(ability, Action.Update, 'Contract', contract);
-      if (expectedVersion !== undefined && expectedVersion !== contract.version) throw ContractException.staleVersion();
-      if (!EDITABLE.includes(contract.status)) throw ContractException.invalidTransition(contract.status, 'changed');
+      if (expectedVersion !== undefined && expectedVersion !== contract.version)
+        throw ContractException.staleVersion();
+      if (!EDITABLE.includes(contract.status))
+        throw ContractException.invalidTransition(contract.status, 'changed');
       const amending = contract.status === ContractStatus.Submitted;
-      if (amending && principal.organizationId !== null) throw ContractException.invalidTransition(contract.status, 'changed by the customer');
+      if (amending && principal.organizationId !== null)
+        throw ContractException.invalidTransition(contract.status, 'changed by the customer');
       const terms: ContractTerms = { ...pickTerms(contract), ...definedOnly(changes) };
       assertValidTerms(terms);
       if (terms.tier !== contract.tier) await this.assertGatedTier(em, terms.tier);
       Object.assign(contract, terms, changes.notes !== undefined ? { notes: changes.notes } : {});
+      // staff who shaped the terms may not approve them (like the requester)
+      if (principal.organizationId === null) contract.amendedBy = principal.userId;
       if (!amending) return em.save(contract);
-      // an amendment under review voids earlier approvals and bars its author from approving
-      contract.amendedBy = principal.userId;
+      // an amendment under review voids earlier approvals
       contract.reviewRound += 1;
       contract.requiredApprovals = await this.requiredApprovals(em, contract);
-      return moveContract(em, this.activity, contract, ContractStatus.Submitted, principal.userId, 'amended under review');
+      return moveContract(
+        em,
+        this.activity,
+        contract,
+        ContractStatus.Submitted,
+        principal.userId,
+        'amended under review',
+      );
     });
   }
 
@@ -87,8 +152,18 @@ export class ContractsService {
     return contract;
   }
 
-  async list(ability: AppAbility, filter: ContractFilter, limit: number, offset: number): Promise<Page<Contract>> {
-    const where = scopedWhere<Contract>(ability, Action.Read, 'Contract', definedOnly(filter) as FindOptionsWhere<Contract>);
+  async list(
+    ability: AppAbility,
+    filter: ContractFilter,
+    limit: number,
+    offset: number,
+  ): Promise<Page<Contract>> {
+    const where = scopedWhere<Contract>(
+      ability,
+      Action.Read,
+      'Contract',
+      definedOnly(filter) as FindOptionsWhere<Contract>,
+    );
     if (!where) return { items: [], total: 0, limit, offset };
     const [items, total] = await this.dataSource
       .getRepository(Contract)
@@ -96,17 +171,23 @@ export class ContractsService {
     return { items, total, limit, offset };
   }
 
-  async get(ability: AppAbility, id: string): Promise<{ contract: Contract; approvals: ContractApproval[] }> {
+  async get(
+    ability: AppAbility,
+    id: string,
+  ): Promise<{ contract: Contract; approvals: ContractApproval[] }> {
     const contract = await this.findVisible(this.dataSource.manager, ability, id);
-    const approvals = await this.dataSource
-      .getRepository(ContractApproval)
-      .find({ where: { contractId: id, round: contract.reviewRound }, order: { approvedAt: 'ASC' } });
+    const approvals = await this.dataSource.getRepository(ContractApproval).find({
+      where: { contractId: id, round: contract.reviewRound },
+      order: { approvedAt: 'ASC' },
+    });
     return { contract, approvals };
   }
 
   async transitions(ability: AppAbility, id: string): Promise<ContractTransition[]> {
     await this.findVisible(this.dataSource.manager, ability, id);
-    return this.dataSource.getRepository(ContractTransition).find({ where: { contractId: id }, order: { id: 'ASC' } });
+    return this.dataSource
+      .getRepository(ContractTransition)
+      .find({ where: { contractId: id }, order: { id: 'ASC' } });
   }
 
   async findVisible(em: EntityManager, ability: AppAbility, id: string): Promise<Contract> {
@@ -122,7 +203,11 @@ export class ContractsService {
     return em.findOneOrFail(Contract, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  private async submitLocked(em: EntityManager, contract: Contract, actorUserId: string): Promise<Contract> {
+  private async submitLocked(
+    em: EntityManager,
+    contract: Contract,
+    actorUserId: string,
+  ): Promise<Contract> {
     contract.reviewRound += 1;
     contract.requiredApprovals = await this.requiredApprovals(em, contract);
     return moveContract(em, this.activity, contract, ContractStatus.Submitted, actorUserId, null);
@@ -130,15 +215,27 @@ export class ContractsService {
 
   /** Four-eyes above the tier rule's amount (no rule: always four-eyes, the safe side). */
   private async requiredApprovals(em: EntityManager, contract: Contract): Promise<number> {
-    const [rule] = await em.query(`SELECT dual_approval_above_micros::text AS above FROM unlock_rules WHERE tier = $1`, [contract.tier]);
+    const [rule] = await em.query(
+      `SELECT dual_approval_above_micros::text AS above FROM unlock_rules WHERE tier = $1`,
+      [contract.tier],
+    );
     return !rule || contract.minSpendMicros > BigInt(rule.above) ? 2 : 1;
   }
 
   private async assertGatedTier(em: EntityManager, tier: string): Promise<void> {
     const [t] = await em.query(`SELECT gated FROM model_tiers WHERE name = $1`, [tier]);
-    if (!t || !t.gated) throw ContractException.invalidTerms(`tier ${tier} is not a gated tier`, { field: 'tier' });
+    if (!t || !t.gated)
+      throw ContractException.invalidTerms(`tier ${tier} is not a gated tier`, { field: 'tier' });
   }
 }
+
+const sameTerms = (c: Contract, t: ContractTerms): boolean =>
+  c.tier === t.tier &&
+  c.minSpendMicros === t.minSpendMicros &&
+  c.periodMonths === t.periodMonths &&
+  c.termStart === t.termStart &&
+  c.termEnd === t.termEnd &&
+  c.currency === t.currency;
 
 const pickTerms = (c: Contract): ContractTerms => ({
   tier: c.tier,

@@ -20,7 +20,11 @@ export interface PeriodStatement {
   summary: string;
 }
 
-const STATEMENT_STATUSES = [ContractStatus.Active, ContractStatus.Expired, ContractStatus.Terminated];
+const STATEMENT_STATUSES = [
+  ContractStatus.Active,
+  ContractStatus.Expired,
+  ContractStatus.Terminated,
+];
 
 /** Spend against the minimum, per commitment period, exact to the micro-unit. */
 @Injectable()
@@ -30,7 +34,11 @@ export class StatementsService {
     private readonly contracts: ContractsService,
   ) {}
 
-  async forContract(ability: AppAbility, contractId: string, now = new Date()): Promise<PeriodStatement[]> {
+  async forContract(
+    ability: AppAbility,
+    contractId: string,
+    now = new Date(),
+  ): Promise<PeriodStatement[]> {
     const contract = await this.contracts.findVisible(this.dataSource.manager, ability, contractId);
     if (!STATEMENT_STATUSES.includes(contract.status)) return [];
     // a terminated contract's last period ends on its termination day
@@ -44,7 +52,9 @@ export class StatementsService {
       if (t && t.day < termEnd) termEnd = t.day;
     }
     const today = now.toISOString().slice(0, 10);
-    const periods = commitmentPeriods(contract.termStart, termEnd, contract.periodMonths).filter((p) => p.start <= today);
+    const periods = commitmentPeriods(contract.termStart, termEnd, contract.periodMonths).filter(
+      (p) => p.start <= today,
+    );
     const statements: PeriodStatement[] = [];
     for (const period of periods) {
       const [{ spent }] = await this.dataSource.query(

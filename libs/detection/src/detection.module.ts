@@ -33,7 +33,7 @@ export class DetectionModule {}
 
 /** For the worker app only: consumes the Detection queue and schedules the periodic sweep. */
 @Module({
-  imports: [DetectionModule],
+  imports: [DetectionModule, BullModule.registerQueue({ name: QueueName.Detection })],
   providers: [DetectionRunProcessor, DetectionSweep],
 })
 export class DetectionWorkerModule {}

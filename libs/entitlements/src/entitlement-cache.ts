@@ -1,9 +1,19 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { ALL_ORGANIZATIONS, ENTITLEMENT_CACHE_TTL_MS, entitlementsChannel } from './entitlements.constants';
+import {
+  ALL_ORGANIZATIONS,
+  ENTITLEMENT_CACHE_TTL_MS,
+  entitlementsChannel,
+} from './entitlements.constants';
 
 interface Entry {
   ids: ReadonlySet<string>;
@@ -39,7 +49,9 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
     // A subscribed connection can do nothing else: it gets its own.
     const subscriber = this.redis.duplicate({ keyPrefix: undefined, lazyConnect: true });
     this.subscriber = subscriber;
-    subscriber.on('message', (_channel: string, organizationId: string) => this.invalidate(organizationId));
+    subscriber.on('message', (_channel: string, organizationId: string) =>
+      this.invalidate(organizationId),
+    );
     // Messages sent while disconnected are lost: forget everything, and refuse to cache until resubscribed.
     subscriber.on('close', () => {
       this.subscribed = false;
@@ -50,7 +62,9 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
       this.invalidate(ALL_ORGANIZATIONS);
       this.subscribed = true;
     });
-    subscriber.on('error', (error: Error) => this.logger.warn(`entitlement subscriber: ${error.message}`));
+    subscriber.on('error', (error: Error) =>
+      this.logger.warn(`entitlement subscriber: ${error.message}`),
+    );
     await subscriber.connect();
     await subscriber.subscribe(this.channel);
     this.subscribed = true;

@@ -16,7 +16,13 @@ export interface EvaluationOutcome {
 /** A gated tier without a rule never unlocks: access to premium models must be granted, never defaulted. */
 function evaluate(tier: GatedTier, facts: TierFacts): TierEvaluation {
   if (!tier.rule) {
-    return { tier: tier.name, unlocked: false, conditions: [{ key: 'contract', holds: false, message: 'no unlock rule configured for this tier' }] };
+    return {
+      tier: tier.name,
+      unlocked: false,
+      conditions: [
+        { key: 'contract', holds: false, message: 'no unlock rule configured for this tier' },
+      ],
+    };
   }
   return evaluateTier(tier.rule, facts);
 }
@@ -35,17 +41,30 @@ export class EntitlementEngine {
   ) {}
 
   /** Live evaluation of every gated tier, without writing anything (for explanations). */
-  async evaluateTiers(organizationId: string, now = new Date(), em: EntityManager = this.dataSource.manager): Promise<TierEvaluation[]> {
+  async evaluateTiers(
+    organizationId: string,
+    now = new Date(),
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<TierEvaluation[]> {
     const facts = await loadOrganizationFacts(em, organizationId, now);
     return facts.gatedTiers.map((tier) => evaluate(tier, facts.factsFor(tier)));
   }
 
-  async evaluate(organizationId: string, reason: string, now = new Date()): Promise<EvaluationOutcome> {
+  async evaluate(
+    organizationId: string,
+    reason: string,
+    now = new Date(),
+  ): Promise<EvaluationOutcome> {
     const outcome = await this.dataSource.transaction(async (em) => {
       // one evaluation per organisation at a time, so a slower, older one cannot overwrite a newer result
-      await em.query(`SELECT pg_advisory_xact_lock(hashtext('entitlements'), hashtext($1))`, [organizationId]);
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('entitlements'), hashtext($1))`, [
+        organizationId,
+      ]);
       const evaluations = await this.evaluateTiers(organizationId, now, em);
-      const unlocked = evaluations.filter((e) => e.unlocked).map((e) => e.tier).sort();
+      const unlocked = evaluations
+        .filter((e) => e.unlocked)
+        .map((e) => e.tier)
+        .sort();
       const current: { tier: string }[] = await em.query(
         `SELECT tier FROM organization_entitlements WHERE organization_id = $1 ORDER BY tier`,
         [organizationId],
@@ -53,7 +72,10 @@ export class EntitlementEngine {
       const before = current.map((r) => r.tier);
       const changed = before.join(',') !== unlocked.join(',');
       if (changed) {
-        await em.query(`DELETE FROM organization_entitlements WHERE organization_id = $1 AND NOT (tier = ANY($2))`, [organizationId, unlocked]);
+        await em.query(
+          `DELETE FROM organization_entitlements WHERE organization_id = $1 AND NOT (tier = ANY($2))`,
+          [organizationId, unlocked],
+        );
         await em.query(
           `INSERT INTO organization_entitlements (organization_id, tier, unlocked_at)
            SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`,
@@ -68,7 +90,10 @@ export class EntitlementEngine {
       return { organizationId, unlockedTiers: unlocked, changed, before };
     });
     if (outcome.changed) {
-      this.logger.log({ organizationId, from: outcome.before, to: outcome.unlockedTiers, reason }, 'entitlements changed');
+      this.logger.log(
+        { organizationId, from: outcome.before, to: outcome.unlockedTiers, reason },
+        'entitlements changed',
+      );
       await this.announce(organizationId);
     }
     return { organizationId, unlockedTiers: outcome.unlockedTiers, changed: outcome.changed };
@@ -76,7 +101,9 @@ export class EntitlementEngine {
 
   /** Every organisation, one at a time (after a rule or catalog change, and periodically as windows slide). */
   async evaluateAll(reason: string): Promise<number> {
-    const orgs: { id: string }[] = await this.dataSource.query(`SELECT id FROM organizations ORDER BY id`);
+    const orgs: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM organizations ORDER BY id`,
+    );
     let changed = 0;
     for (const { id } of orgs) if ((await this.evaluate(id, reason)).changed) changed++;
     return changed;
@@ -84,6 +111,9 @@ export class EntitlementEngine {
 
   /** Tells every EntitlementCache (any process) to reload this organisation, or everyone for `*`. */
   async announce(organizationId: string): Promise<void> {
-    await this.redis.publish(entitlementsChannel(this.redis.options.keyPrefix ?? ''), organizationId);
+    await this.redis.publish(
+      entitlementsChannel(this.redis.options.keyPrefix ?? ''),
+      organizationId,
+    );
   }
 }

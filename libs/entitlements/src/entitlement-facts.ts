@@ -26,13 +26,21 @@ interface ContractRow {
 const STANDING_ORDER = ['active', 'approved', 'submitted', 'changes_requested', 'draft'];
 
 /** The best standing among contracts whose tier covers `rank` (same or higher gated rank). */
-export function standingFor(contracts: ContractRow[], rank: number, today: string): ContractStanding {
-  const covering = contracts.filter((c) => c.rank >= rank && !(c.status === 'active' && c.term_end < today));
+export function standingFor(
+  contracts: ContractRow[],
+  rank: number,
+  today: string,
+): ContractStanding {
+  const covering = contracts.filter(
+    (c) => c.rank >= rank && !(c.status === 'active' && c.term_end < today),
+  );
   for (const state of STANDING_ORDER) {
     const c = covering.find((x) => x.status === state);
     if (!c) continue;
-    if (state === 'active') return { state: 'active', contractId: c.id, tier: c.tier, endsOn: c.term_end };
-    if (state === 'approved') return { state: 'approved', contractId: c.id, tier: c.tier, startsOn: c.term_start };
+    if (state === 'active')
+      return { state: 'active', contractId: c.id, tier: c.tier, endsOn: c.term_end };
+    if (state === 'approved')
+      return { state: 'approved', contractId: c.id, tier: c.tier, startsOn: c.term_start };
     return { state: state as 'submitted', contractId: c.id, tier: c.tier };
   }
   return { state: 'none' };
@@ -42,14 +50,23 @@ export function standingFor(contracts: ContractRow[], rank: number, today: strin
  * Everything the rules look at for one organisation, read in the caller's transaction
  * (the engine holds the organisation's advisory lock, so reads and the write agree).
  */
-export async function loadOrganizationFacts(em: EntityManager, organizationId: string, now: Date): Promise<OrganizationFacts> {
-  const [org] = await em.query(`SELECT status, verified, created_at FROM organizations WHERE id = $1`, [organizationId]);
+export async function loadOrganizationFacts(
+  em: EntityManager,
+  organizationId: string,
+  now: Date,
+): Promise<OrganizationFacts> {
+  const [org] = await em.query(
+    `SELECT status, verified, created_at FROM organizations WHERE id = $1`,
+    [organizationId],
+  );
   if (!org) throw new NotFoundError('Organization');
   const [{ suspended }] = await em.query(
     `SELECT EXISTS (SELECT 1 FROM organization_suspensions WHERE organization_id = $1 AND restored_at IS NULL) AS suspended`,
     [organizationId],
   );
-  const tiers: { name: string; rank: number }[] = await em.query(`SELECT name, rank FROM model_tiers WHERE gated ORDER BY rank`);
+  const tiers: { name: string; rank: number }[] = await em.query(
+    `SELECT name, rank FROM model_tiers WHERE gated ORDER BY rank`,
+  );
   const rules = await em.find(UnlockRule);
   const contracts: ContractRow[] = await em.query(
     `SELECT c.id, c.tier, t.rank, c.status, c.term_start::text AS term_start, c.term_end::text AS term_end
@@ -73,14 +90,20 @@ export async function loadOrganizationFacts(em: EntityManager, organizationId: s
   const today = now.toISOString().slice(0, 10);
   const ruleByTier = new Map(rules.map((r) => [r.tier, r]));
   return {
-    gatedTiers: tiers.map((t) => ({ name: t.name, rank: t.rank, rule: ruleByTier.get(t.name) ?? null })),
+    gatedTiers: tiers.map((t) => ({
+      name: t.name,
+      rank: t.rank,
+      rule: ruleByTier.get(t.name) ?? null,
+    })),
     factsFor: (tier) => ({
       now,
       organizationActive: org.status === 'active',
       verified: org.verified,
       organizationCreatedAt: new Date(org.created_at),
       suspended,
-      qualifyingSpendMicros: tier.rule ? (spend.get(`${tier.rule.currency}:${tier.rule.spendWindowDays}`) ?? 0n) : 0n,
+      qualifyingSpendMicros: tier.rule
+        ? (spend.get(`${tier.rule.currency}:${tier.rule.spendWindowDays}`) ?? 0n)
+        : 0n,
       contract: standingFor(contracts, tier.rank, today),
     }),
   };

@@ -16,7 +16,8 @@ export const ALL_ORGANIZATIONS = '*';
 export const EVALUATION_DELAY_MS = 150;
 
 /** Channel on which evaluations announce changed results. Pub/sub channels are not key-prefixed. */
-export const entitlementsChannel = (keyPrefix: string): string => `${keyPrefix}entitlements:changed`;
+export const entitlementsChannel = (keyPrefix: string): string =>
+  `${keyPrefix}entitlements:changed`;
 
 /** Safety net if a pub/sub message is lost without a reconnect: cached entries expire anyway. */
 export const ENTITLEMENT_CACHE_TTL_MS = 30_000;

@@ -9,15 +9,31 @@ export enum EntitlementErrorCode {
 
 export class EntitlementException extends DomainException {
   static notSuspended() {
-    return new EntitlementException(DomainErrorKind.Conflict, EntitlementErrorCode.NotSuspended, 'The organisation is not suspended');
+    return new EntitlementException(
+      DomainErrorKind.Conflict,
+      EntitlementErrorCode.NotSuspended,
+      'The organisation is not suspended',
+    );
   }
   static tierNotGated(tier: string) {
-    return new EntitlementException(DomainErrorKind.Invalid, EntitlementErrorCode.TierNotGated, `Tier ${tier} is not gated; it needs no unlock rule`);
+    return new EntitlementException(
+      DomainErrorKind.Invalid,
+      EntitlementErrorCode.TierNotGated,
+      `Tier ${tier} is not gated; it needs no unlock rule`,
+    );
   }
   static unknownTier(tier: string) {
-    return new EntitlementException(DomainErrorKind.NotFound, EntitlementErrorCode.UnknownTier, `Tier ${tier} not found`);
+    return new EntitlementException(
+      DomainErrorKind.NotFound,
+      EntitlementErrorCode.UnknownTier,
+      `Tier ${tier} not found`,
+    );
   }
   static versionConflict() {
-    return new EntitlementException(DomainErrorKind.Conflict, EntitlementErrorCode.RuleVersionConflict, 'The rule was changed by someone else; reload and retry');
+    return new EntitlementException(
+      DomainErrorKind.Conflict,
+      EntitlementErrorCode.RuleVersionConflict,
+      'The rule was changed by someone else; reload and retry',
+    );
   }
 }

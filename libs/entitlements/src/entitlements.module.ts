@@ -2,7 +2,10 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueueName } from '@velvet/queue';
-import { EntitlementEvaluation, OrganizationEntitlement } from './entities/organization-entitlement.entity';
+import {
+  EntitlementEvaluation,
+  OrganizationEntitlement,
+} from './entities/organization-entitlement.entity';
 import { OrganizationSuspension } from './entities/organization-suspension.entity';
 import { UnlockRuleChange } from './entities/unlock-rule-change.entity';
 import { UnlockRule } from './entities/unlock-rule.entity';
@@ -15,16 +18,39 @@ import { ExplanationService } from './explanation.service';
 import { SuspensionsService } from './suspensions.service';
 import { UnlockRulesService } from './unlock-rules.service';
 
-export const ENTITLEMENT_ENTITIES = [UnlockRule, UnlockRuleChange, OrganizationSuspension, OrganizationEntitlement, EntitlementEvaluation];
+export const ENTITLEMENT_ENTITIES = [
+  UnlockRule,
+  UnlockRuleChange,
+  OrganizationSuspension,
+  OrganizationEntitlement,
+  EntitlementEvaluation,
+];
 
 /**
  * Entitlements for any app: the cache (gateway), the scheduler (gateway, contracts), the engine,
  * suspensions, rules and explanations. Needs `QueueModule.forRoot` and an `AdminActivityLog` provider.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(ENTITLEMENT_ENTITIES), BullModule.registerQueue({ name: QueueName.Entitlements })],
-  providers: [EntitlementCache, EntitlementEngine, EntitlementsScheduler, SuspensionsService, UnlockRulesService, ExplanationService],
-  exports: [EntitlementCache, EntitlementEngine, EntitlementsScheduler, SuspensionsService, UnlockRulesService, ExplanationService],
+  imports: [
+    TypeOrmModule.forFeature(ENTITLEMENT_ENTITIES),
+    BullModule.registerQueue({ name: QueueName.Entitlements }),
+  ],
+  providers: [
+    EntitlementCache,
+    EntitlementEngine,
+    EntitlementsScheduler,
+    SuspensionsService,
+    UnlockRulesService,
+    ExplanationService,
+  ],
+  exports: [
+    EntitlementCache,
+    EntitlementEngine,
+    EntitlementsScheduler,
+    SuspensionsService,
+    UnlockRulesService,
+    ExplanationService,
+  ],
 })
 export class EntitlementsModule {}
 

@@ -2,12 +2,18 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { QueueName } from '@velvet/queue';
 import type { Queue } from 'bullmq';
-import { EVALUATE_ENTITLEMENTS_JOB, EVALUATION_DELAY_MS, type EvaluateEntitlementsPayload } from './entitlements.constants';
+import {
+  EVALUATE_ENTITLEMENTS_JOB,
+  EVALUATION_DELAY_MS,
+  type EvaluateEntitlementsPayload,
+} from './entitlements.constants';
 
 /** Asks the worker to re-evaluate an organisation's entitlements soon; cheap enough to call per request. */
 @Injectable()
 export class EntitlementsScheduler {
-  constructor(@InjectQueue(QueueName.Entitlements) private readonly queue: Queue<EvaluateEntitlementsPayload>) {}
+  constructor(
+    @InjectQueue(QueueName.Entitlements) private readonly queue: Queue<EvaluateEntitlementsPayload>,
+  ) {}
 
   /**
    * Deduplicated per organisation: while a job waits, further requests are absorbed (it will read

@@ -33,15 +33,24 @@ export class ExplanationService {
   ) {}
 
   async explain(organizationId: string, now = new Date()): Promise<EntitlementExplanation> {
-    const tiers = new Map((await this.engine.evaluateTiers(organizationId, now)).map((t) => [t.tier, t]));
-    const rows: { id: string; slug: string; display_name: string; tier: string; gated: boolean; enforced: boolean; org_active: boolean }[] =
-      await this.dataSource.query(
-        `SELECT m.id, m.slug, m.display_name, m.tier, t.gated, o.status = 'active' AS org_active,
+    const tiers = new Map(
+      (await this.engine.evaluateTiers(organizationId, now)).map((t) => [t.tier, t]),
+    );
+    const rows: {
+      id: string;
+      slug: string;
+      display_name: string;
+      tier: string;
+      gated: boolean;
+      enforced: boolean;
+      org_active: boolean;
+    }[] = await this.dataSource.query(
+      `SELECT m.id, m.slug, m.display_name, m.tier, t.gated, o.status = 'active' AS org_active,
                 EXISTS (SELECT 1 FROM organization_entitlements e WHERE e.organization_id = o.id AND e.tier = m.tier) AS enforced
            FROM models m JOIN model_tiers t ON t.name = m.tier JOIN organizations o ON o.id = $1
           WHERE m.status = 'active' ORDER BY t.rank, m.slug`,
-        [organizationId],
-      );
+      [organizationId],
+    );
     return {
       organizationId,
       evaluatedAt: now,

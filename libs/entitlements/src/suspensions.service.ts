@@ -25,14 +25,27 @@ export class SuspensionsService {
     private readonly scheduler: EntitlementsScheduler,
   ) {}
 
-  async suspend(organizationId: string, actorUserId: string | null, reason: string): Promise<SuspensionResult> {
+  async suspend(
+    organizationId: string,
+    actorUserId: string | null,
+    reason: string,
+  ): Promise<SuspensionResult> {
     const result = await this.dataSource.transaction(async (em) => {
-      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [organizationId]);
+      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [
+        organizationId,
+      ]);
       if (!org) throw new NotFoundError('Organization');
-      const open = await em.findOne(OrganizationSuspension, { where: { organizationId, restoredAt: IsNull() } });
+      const open = await em.findOne(OrganizationSuspension, {
+        where: { organizationId, restoredAt: IsNull() },
+      });
       if (open) return { suspension: open, created: false };
       const suspension = await em.save(
-        em.create(OrganizationSuspension, { organizationId, reason, suspendedBy: actorUserId, suspendedAt: new Date() }),
+        em.create(OrganizationSuspension, {
+          organizationId,
+          reason,
+          suspendedBy: actorUserId,
+          suspendedAt: new Date(),
+        }),
       );
       await this.activity.record({
         actorUserId,
@@ -49,13 +62,25 @@ export class SuspensionsService {
     return result;
   }
 
-  async restore(organizationId: string, actorUserId: string | null, reason: string): Promise<OrganizationSuspension> {
+  async restore(
+    organizationId: string,
+    actorUserId: string | null,
+    reason: string,
+  ): Promise<OrganizationSuspension> {
     const suspension = await this.dataSource.transaction(async (em) => {
-      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [organizationId]);
+      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [
+        organizationId,
+      ]);
       if (!org) throw new NotFoundError('Organization');
-      const open = await em.findOne(OrganizationSuspension, { where: { organizationId, restoredAt: IsNull() } });
+      const open = await em.findOne(OrganizationSuspension, {
+        where: { organizationId, restoredAt: IsNull() },
+      });
       if (!open) throw EntitlementException.notSuspended();
-      Object.assign(open, { restoredBy: actorUserId, restoreReason: reason, restoredAt: new Date() });
+      Object.assign(open, {
+        restoredBy: actorUserId,
+        restoreReason: reason,
+        restoredAt: new Date(),
+      });
       await em.save(open);
       await this.activity.record({
         actorUserId,
@@ -73,11 +98,15 @@ export class SuspensionsService {
   }
 
   async isSuspended(organizationId: string): Promise<boolean> {
-    return this.dataSource.getRepository(OrganizationSuspension).exists({ where: { organizationId, restoredAt: IsNull() } });
+    return this.dataSource
+      .getRepository(OrganizationSuspension)
+      .exists({ where: { organizationId, restoredAt: IsNull() } });
   }
 
   list(organizationId: string): Promise<OrganizationSuspension[]> {
-    return this.dataSource.getRepository(OrganizationSuspension).find({ where: { organizationId }, order: { suspendedAt: 'DESC' } });
+    return this.dataSource
+      .getRepository(OrganizationSuspension)
+      .find({ where: { organizationId }, order: { suspendedAt: 'DESC' } });
   }
 
   /** Inline, so a suspension bites at once; the queue is the fallback if that fails. */

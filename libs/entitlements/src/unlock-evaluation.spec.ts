@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { standingFor } from './entitlement-facts';
-import { evaluateTier, type ContractStanding, type RuleTerms, type TierFacts } from './unlock-evaluation';
+import {
+  evaluateTier,
+  type ContractStanding,
+  type RuleTerms,
+  type TierFacts,
+} from './unlock-evaluation';
 
 const micros = fc.bigInt({ min: 0n, max: 10n ** 13n });
 const rule: fc.Arbitrary<RuleTerms> = fc.record({
@@ -16,15 +21,24 @@ const rule: fc.Arbitrary<RuleTerms> = fc.record({
 const standing: fc.Arbitrary<ContractStanding> = fc.oneof(
   fc.constant({ state: 'none' } as const),
   fc.constant({ state: 'active', contractId: 'c', tier: 'premium', endsOn: '2027-01-01' } as const),
-  fc.constant({ state: 'approved', contractId: 'c', tier: 'premium', startsOn: '2027-01-01' } as const),
-  fc.constantFrom('submitted', 'changes_requested', 'draft').map((state) => ({ state, contractId: 'c', tier: 'premium' }) as ContractStanding),
+  fc.constant({
+    state: 'approved',
+    contractId: 'c',
+    tier: 'premium',
+    startsOn: '2027-01-01',
+  } as const),
+  fc
+    .constantFrom('submitted', 'changes_requested', 'draft')
+    .map((state) => ({ state, contractId: 'c', tier: 'premium' }) as ContractStanding),
 );
 const NOW = new Date('2026-11-25T12:00:00Z');
 const facts: fc.Arbitrary<TierFacts> = fc.record({
   now: fc.constant(NOW),
   organizationActive: fc.boolean(),
   verified: fc.boolean(),
-  organizationCreatedAt: fc.integer({ min: 0, max: 500 }).map((d) => new Date(NOW.getTime() - d * 86_400_000)),
+  organizationCreatedAt: fc
+    .integer({ min: 0, max: 500 })
+    .map((d) => new Date(NOW.getTime() - d * 86_400_000)),
   suspended: fc.boolean(),
   qualifyingSpendMicros: micros,
   contract: standing,
@@ -45,45 +59,95 @@ function oracle(r: RuleTerms, f: TierFacts): boolean {
 
 describe('evaluateTier', () => {
   it('unlocks exactly when every condition the rule switches on holds', () => {
-    fc.assert(fc.property(rule, facts, (r, f) => evaluateTier(r, f).unlocked === oracle(r, f)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(rule, facts, (r, f) => evaluateTier(r, f).unlocked === oracle(r, f)),
+      { numRuns: 2000 },
+    );
   });
 
   it('is unlocked iff every reported condition holds', () => {
-    fc.assert(fc.property(rule, facts, (r, f) => {
-      const e = evaluateTier(r, f);
-      return e.unlocked === e.conditions.every((c) => c.holds);
-    }));
+    fc.assert(
+      fc.property(rule, facts, (r, f) => {
+        const e = evaluateTier(r, f);
+        return e.unlocked === e.conditions.every((c) => c.holds);
+      }),
+    );
   });
 
   it('never locks because of more spend', () => {
-    fc.assert(fc.property(rule, facts, micros, (r, f, extra) => {
-      const more = { ...f, qualifyingSpendMicros: f.qualifyingSpendMicros + extra };
-      return !evaluateTier(r, f).unlocked || evaluateTier(r, more).unlocked;
-    }));
+    fc.assert(
+      fc.property(rule, facts, micros, (r, f, extra) => {
+        const more = { ...f, qualifyingSpendMicros: f.qualifyingSpendMicros + extra };
+        return !evaluateTier(r, f).unlocked || evaluateTier(r, more).unlocked;
+      }),
+    );
   });
 
   it('never locks because a condition is switched off', () => {
-    fc.assert(fc.property(rule, facts, fc.constantFrom('requiresContract', 'requiresVerified', 'requiresNotSuspended'), (r, f, key) => {
-      const looser = { ...r, [key]: false };
-      return !evaluateTier(r, f).unlocked || evaluateTier(looser, f).unlocked;
-    }));
+    fc.assert(
+      fc.property(
+        rule,
+        facts,
+        fc.constantFrom('requiresContract', 'requiresVerified', 'requiresNotSuspended'),
+        (r, f, key) => {
+          const looser = { ...r, [key]: false };
+          return !evaluateTier(r, f).unlocked || evaluateTier(looser, f).unlocked;
+        },
+      ),
+    );
   });
 
   it('reports the spend gap exactly, and the threshold itself is enough', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 1n, max: 10n ** 13n }), micros, (threshold, spent) => {
-      const r = { tier: 'premium', requiresContract: false, minQualifyingSpendMicros: threshold, spendWindowDays: 90, currency: 'USD', requiresVerified: false, requiresNotSuspended: false, minAccountAgeDays: 0 };
-      const f = { now: NOW, organizationActive: true, verified: true, organizationCreatedAt: NOW, suspended: false, qualifyingSpendMicros: spent, contract: { state: 'none' } as const };
-      const c = evaluateTier(r, f).conditions.find((x) => x.key === 'qualifying_spend')!;
-      const remaining = c.details!.remainingMicros as bigint;
-      return c.holds === spent >= threshold && (c.holds ? remaining === 0n : spent + remaining === threshold);
-    }));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 10n ** 13n }), micros, (threshold, spent) => {
+        const r = {
+          tier: 'premium',
+          requiresContract: false,
+          minQualifyingSpendMicros: threshold,
+          spendWindowDays: 90,
+          currency: 'USD',
+          requiresVerified: false,
+          requiresNotSuspended: false,
+          minAccountAgeDays: 0,
+        };
+        const f = {
+          now: NOW,
+          organizationActive: true,
+          verified: true,
+          organizationCreatedAt: NOW,
+          suspended: false,
+          qualifyingSpendMicros: spent,
+          contract: { state: 'none' } as const,
+        };
+        const c = evaluateTier(r, f).conditions.find((x) => x.key === 'qualifying_spend')!;
+        const remaining = c.details!.remainingMicros as bigint;
+        return (
+          c.holds === spent >= threshold &&
+          (c.holds ? remaining === 0n : spent + remaining === threshold)
+        );
+      }),
+    );
   });
 
   it('explains with the numbers', () => {
-    const r = { tier: 'premium', requiresContract: true, minQualifyingSpendMicros: 50_000_000_000n, spendWindowDays: 90, currency: 'USD', requiresVerified: true, requiresNotSuspended: true, minAccountAgeDays: 0 };
+    const r = {
+      tier: 'premium',
+      requiresContract: true,
+      minQualifyingSpendMicros: 50_000_000_000n,
+      spendWindowDays: 90,
+      currency: 'USD',
+      requiresVerified: true,
+      requiresNotSuspended: true,
+      minAccountAgeDays: 0,
+    };
     const e = evaluateTier(r, {
-      now: NOW, organizationActive: true, verified: true, organizationCreatedAt: NOW, suspended: false,
-      qualifyingSpendMicros: 41_200_000_000n, contract: { state: 'submitted', contractId: 'c', tier: 'premium' },
+      now: NOW,
+      organizationActive: true,
+      verified: true,
+      organizationCreatedAt: NOW,
+      suspended: false,
+      qualifyingSpendMicros: 41_200_000_000n,
+      contract: { state: 'submitted', contractId: 'c', tier: 'premium' },
     });
     expect(e.unlocked).toBe(false);
     expect(e.conditions.map((c) => [c.key, c.holds, c.message])).toEqual([
@@ -97,12 +161,23 @@ describe('evaluateTier', () => {
 });
 
 describe('standingFor', () => {
-  const row = (status: string, rank: number, term_end = '2027-01-01') => ({ id: status, tier: `t${rank}`, rank, status, term_start: '2026-01-01', term_end });
+  const row = (status: string, rank: number, term_end = '2027-01-01') => ({
+    id: status,
+    tier: `t${rank}`,
+    rank,
+    status,
+    term_start: '2026-01-01',
+    term_end,
+  });
   it('prefers an active covering contract, ignores lower tiers and lapsed ones', () => {
-    expect(standingFor([row('submitted', 20), row('active', 30)], 20, '2026-06-01').state).toBe('active');
+    expect(standingFor([row('submitted', 20), row('active', 30)], 20, '2026-06-01').state).toBe(
+      'active',
+    );
     expect(standingFor([row('active', 10)], 20, '2026-06-01').state).toBe('none');
     expect(standingFor([row('active', 20, '2026-05-31')], 20, '2026-06-01').state).toBe('none');
     expect(standingFor([row('active', 20, '2026-06-01')], 20, '2026-06-01').state).toBe('active');
-    expect(standingFor([row('changes_requested', 20), row('approved', 20)], 20, '2026-06-01').state).toBe('approved');
+    expect(
+      standingFor([row('changes_requested', 20), row('approved', 20)], 20, '2026-06-01').state,
+    ).toBe('approved');
   });
 });

@@ -30,7 +30,13 @@ export interface TierFacts {
   contract: ContractStanding;
 }
 
-export type ConditionKey = 'organization_active' | 'contract' | 'qualifying_spend' | 'verified' | 'not_suspended' | 'account_age';
+export type ConditionKey =
+  | 'organization_active'
+  | 'contract'
+  | 'qualifying_spend'
+  | 'verified'
+  | 'not_suspended'
+  | 'account_age';
 
 export interface ConditionResult {
   key: ConditionKey;
@@ -51,17 +57,47 @@ const amount = (micros: Micros): string => formatMicros(micros, '').trim();
 function contractCondition(standing: ContractStanding): ConditionResult {
   switch (standing.state) {
     case 'active':
-      return { key: 'contract', holds: true, message: `active ${standing.tier} contract until ${standing.endsOn}`, details: { ...standing } };
+      return {
+        key: 'contract',
+        holds: true,
+        message: `active ${standing.tier} contract until ${standing.endsOn}`,
+        details: { ...standing },
+      };
     case 'approved':
-      return { key: 'contract', holds: false, message: `contract approved, starts on ${standing.startsOn}`, details: { ...standing } };
+      return {
+        key: 'contract',
+        holds: false,
+        message: `contract approved, starts on ${standing.startsOn}`,
+        details: { ...standing },
+      };
     case 'submitted':
-      return { key: 'contract', holds: false, message: 'contract pending approval', details: { ...standing } };
+      return {
+        key: 'contract',
+        holds: false,
+        message: 'contract pending approval',
+        details: { ...standing },
+      };
     case 'changes_requested':
-      return { key: 'contract', holds: false, message: 'contract returned for changes', details: { ...standing } };
+      return {
+        key: 'contract',
+        holds: false,
+        message: 'contract returned for changes',
+        details: { ...standing },
+      };
     case 'draft':
-      return { key: 'contract', holds: false, message: 'contract drafted, not yet submitted', details: { ...standing } };
+      return {
+        key: 'contract',
+        holds: false,
+        message: 'contract drafted, not yet submitted',
+        details: { ...standing },
+      };
     case 'none':
-      return { key: 'contract', holds: false, message: 'no contract covering this tier', details: { state: 'none' } };
+      return {
+        key: 'contract',
+        holds: false,
+        message: 'no contract covering this tier',
+        details: { state: 'none' },
+      };
   }
 }
 
@@ -109,7 +145,9 @@ export function evaluateTier(rule: RuleTerms, facts: TierFacts): TierEvaluation 
     });
   }
   if (rule.minAccountAgeDays > 0) {
-    const ageDays = Math.floor((facts.now.getTime() - facts.organizationCreatedAt.getTime()) / DAY_MS);
+    const ageDays = Math.floor(
+      (facts.now.getTime() - facts.organizationCreatedAt.getTime()) / DAY_MS,
+    );
     conditions.push({
       key: 'account_age',
       holds: ageDays >= rule.minAccountAgeDays,

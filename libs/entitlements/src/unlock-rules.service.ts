@@ -63,16 +63,27 @@ export class UnlockRulesService {
   }
 
   /** Creates or changes the rule of a gated tier. `expectedVersion` guards against lost updates. */
-  async put(tier: string, terms: UnlockRuleTerms, actorUserId: string | null, reason: string, expectedVersion?: number): Promise<UnlockRule> {
+  async put(
+    tier: string,
+    terms: UnlockRuleTerms,
+    actorUserId: string | null,
+    reason: string,
+    expectedVersion?: number,
+  ): Promise<UnlockRule> {
     const rule = await this.dataSource.transaction(async (em) => {
       const [t] = await em.query(`SELECT gated FROM model_tiers WHERE name = $1 FOR SHARE`, [tier]);
       if (!t) throw EntitlementException.unknownTier(tier);
       if (!t.gated) throw EntitlementException.tierNotGated(tier);
-      const existing = await em.findOne(UnlockRule, { where: { tier }, lock: { mode: 'pessimistic_write' } });
-      if (expectedVersion !== undefined && (existing?.version ?? 0) !== expectedVersion) throw EntitlementException.versionConflict();
+      const existing = await em.findOne(UnlockRule, {
+        where: { tier },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (expectedVersion !== undefined && (existing?.version ?? 0) !== expectedVersion)
+        throw EntitlementException.versionConflict();
       const before = existing ? snapshot(existing) : null;
       const next = existing ?? em.create(UnlockRule, { tier, ...DEFAULTS, version: 0 });
-      for (const [k, v] of Object.entries(terms)) if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
+      for (const [k, v] of Object.entries(terms))
+        if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
       next.version += 1;
       next.updatedBy = actorUserId;
       const saved = await em.save(next);
@@ -94,6 +105,8 @@ export class UnlockRulesService {
   }
 
   history(tier: string): Promise<UnlockRuleChange[]> {
-    return this.dataSource.getRepository(UnlockRuleChange).find({ where: { tier }, order: { changedAt: 'DESC' } });
+    return this.dataSource
+      .getRepository(UnlockRuleChange)
+      .find({ where: { tier }, order: { changedAt: 'DESC' } });
   }
 }

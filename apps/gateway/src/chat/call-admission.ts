@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { costOfTokens } from '@velvet/common';
 import { QuotaService, type Denial } from '@velvet/metering';
 import type { FastifyRequest } from 'fastify';
 import { ModelAccess } from '../access/model-access';
 import { KeyAuthenticator } from '../auth/key-authenticator';
 import { ModelCatalog } from '../catalog/model-catalog';
+import type { GatewayEnv } from '../env';
+import { GATEWAY_ENV } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
 import type { CallContext } from './call-context';
 import { estimateTokens, parseChatRequest, promptText, requestedMaxTokens } from './chat-request.schema';
+import { simulatedTime } from './simulated-time';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -20,6 +23,7 @@ export class CallAdmission {
     private readonly catalog: ModelCatalog,
     private readonly access: ModelAccess,
     private readonly quota: QuotaService,
+    @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
   ) {}
 
   async admit(request: FastifyRequest): Promise<CallContext> {
@@ -67,7 +71,8 @@ export class CallAdmission {
       promptTokens,
       maxTokens,
       admission: result.admission,
-      occurredAt: new Date(),
+      // the detection evaluation's simulated time (test-only flag, see simulated-time.ts)
+      occurredAt: simulatedTime(request, this.env) ?? new Date(),
       startedAt,
       clientIp: request.ip ?? null,
       userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 256) : null,

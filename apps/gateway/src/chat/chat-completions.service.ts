@@ -34,7 +34,8 @@ export class ChatCompletionsService {
 
   async complete(ctx: CallContext, reply: FastifyReply): Promise<void> {
     const abort = new AbortController();
-    reply.raw.once('close', () => abort.abort());
+    // Only a client that leaves early cancels the upstream call (aborting builds a costly DOMException).
+    reply.raw.once('close', () => reply.raw.writableFinished || abort.abort());
     let completion;
     try {
       completion = await this.upstreams.for(ctx.entry.model).complete(this.call(ctx, abort.signal));

@@ -1,9 +1,25 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentPrincipal, RequireAbility, type UserPrincipal } from '@velvet/access';
 import { type Model, ModelsService, type UpstreamConfig } from '@velvet/catalog';
 import { UnlockRulesService } from '@velvet/entitlements';
-import { CreateModelDto, ListModelsQuery, PutUnlockRuleDto, UpdateModelDto } from './catalog.dto';
+import {
+  CreateModelDto,
+  CreateTierDto,
+  ListModelsQuery,
+  PutUnlockRuleDto,
+  UpdateModelDto,
+} from './catalog.dto';
 
 const micros = (v: string | undefined) => (v === undefined ? undefined : BigInt(v));
 
@@ -16,7 +32,14 @@ export const modelView = (m: Model) => ({
   outputPriceMicrosPerMTok: m.outputPriceMicrosPerMTok,
   currency: m.currency,
   // where it is served from, without key material (the config only names an env variable anyway)
-  upstream: m.upstream.kind === 'simulator' ? m.upstream : { kind: m.upstream.kind, baseUrl: m.upstream.baseUrl, upstreamModel: m.upstream.upstreamModel },
+  upstream:
+    m.upstream.kind === 'simulator'
+      ? m.upstream
+      : {
+          kind: m.upstream.kind,
+          baseUrl: m.upstream.baseUrl,
+          upstreamModel: m.upstream.upstreamModel,
+        },
   contextWindow: m.contextWindow,
   maxOutputTokens: m.maxOutputTokens,
   status: m.status,
@@ -50,6 +73,13 @@ export class CatalogController {
   }
 
   @RequireAbility(Action.Create, 'Model')
+  @Post('catalog/tiers')
+  createTier(@CurrentPrincipal() principal: UserPrincipal, @Body() dto: CreateTierDto) {
+    const { reason, ...tier } = dto;
+    return this.models.createTier(tier, principal.userId, reason ?? null);
+  }
+
+  @RequireAbility(Action.Create, 'Model')
   @Post('catalog/models')
   async create(@CurrentPrincipal() principal: UserPrincipal, @Body() dto: CreateModelDto) {
     const { reason, ...fields } = dto;
@@ -69,7 +99,11 @@ export class CatalogController {
 
   @RequireAbility(Action.Update, 'Model')
   @Patch('catalog/models/:modelId')
-  async update(@CurrentPrincipal() principal: UserPrincipal, @Param('modelId', ParseUUIDPipe) id: string, @Body() dto: UpdateModelDto) {
+  async update(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('modelId', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateModelDto,
+  ) {
     const { reason, inputPriceMicrosPerMTok, outputPriceMicrosPerMTok, upstream, ...rest } = dto;
     const model = await this.models.update(
       id,
@@ -99,11 +133,20 @@ export class CatalogController {
 
   @RequireAbility(Action.Update, 'UnlockRule')
   @Put('unlock-rules/:tier')
-  putRule(@CurrentPrincipal() principal: UserPrincipal, @Param('tier') tier: string, @Body() dto: PutUnlockRuleDto) {
-    const { reason, expectedVersion, minQualifyingSpendMicros, dualApprovalAboveMicros, ...rest } = dto;
+  putRule(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('tier') tier: string,
+    @Body() dto: PutUnlockRuleDto,
+  ) {
+    const { reason, expectedVersion, minQualifyingSpendMicros, dualApprovalAboveMicros, ...rest } =
+      dto;
     return this.rules.put(
       tier,
-      { ...rest, minQualifyingSpendMicros: micros(minQualifyingSpendMicros), dualApprovalAboveMicros: micros(dualApprovalAboveMicros) },
+      {
+        ...rest,
+        minQualifyingSpendMicros: micros(minQualifyingSpendMicros),
+        dualApprovalAboveMicros: micros(dualApprovalAboveMicros),
+      },
       principal.userId,
       reason,
       expectedVersion,

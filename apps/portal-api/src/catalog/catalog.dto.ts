@@ -2,7 +2,17 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ModelStatus } from '@velvet/catalog';
 import { Transform, Type } from 'class-transformer';
 import {
-  IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateNested,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 
 /** Money and prices travel as decimal strings of micro-units: exact in every client. */
@@ -149,7 +159,9 @@ export class PutUnlockRuleDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() requiresNotSuspended?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(3660) minAccountAgeDays?: number;
 
-  @ApiPropertyOptional({ description: 'contracts above this minimum per period need two approvers' })
+  @ApiPropertyOptional({
+    description: 'contracts above this minimum per period need two approvers',
+  })
   @IsOptional()
   @Matches(MICROS)
   dualApprovalAboveMicros?: string;
@@ -164,4 +176,33 @@ export class PutUnlockRuleDto {
   @IsInt()
   @Min(0)
   expectedVersion?: number;
+}
+
+export class CreateTierDto {
+  @ApiProperty({ example: 'enterprise' })
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/)
+  name: string;
+
+  @ApiProperty()
+  @IsString()
+  @Length(1, 100)
+  displayName: string;
+
+  @ApiProperty({
+    description: 'Ordering; a contract for a tier covers gated tiers of equal or lower rank',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  rank: number;
+
+  @ApiProperty({ description: 'Gated tiers are reached only through their unlock rule' })
+  @IsBoolean()
+  gated: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
 }

@@ -1,8 +1,36 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
+import {
+  Action,
+  CurrentAbility,
+  CurrentPrincipal,
+  RequireAbility,
+  type AppAbility,
+  type UserPrincipal,
+} from '@velvet/access';
 import { type Contract, ContractReviewService, ContractsService } from '@velvet/contracts';
-import { ApproveContractDto, CreateContractDto, DecisionDto, ListContractsQuery, UpdateContractDto } from './contracts.dto';
+import {
+  ApproveContractDto,
+  CreateContractDto,
+  DecisionDto,
+  ListContractsQuery,
+  UpdateContractDto,
+} from './contracts.dto';
+
+/** A retry of a contract request sends the same key and gets the same contract back. */
+const REQUEST_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const contractView = (c: Contract) => ({
   id: c.id,
@@ -38,16 +66,33 @@ export class ContractsController {
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Body() dto: CreateContractDto,
+    @Headers('idempotency-key') requestKey?: string,
   ) {
+    if (requestKey !== undefined && !REQUEST_KEY.test(requestKey)) {
+      throw new BadRequestException('Idempotency-Key must be 1 to 200 visible ASCII characters');
+    }
     const { notes, submit, minSpendMicros, ...terms } = dto;
-    const contract = await this.contracts.create(ability, principal, orgId, { ...terms, minSpendMicros: BigInt(minSpendMicros) }, notes ?? null, submit ?? false);
+    const contract = await this.contracts.create(
+      ability,
+      principal,
+      orgId,
+      { ...terms, minSpendMicros: BigInt(minSpendMicros) },
+      notes ?? null,
+      submit ?? false,
+      requestKey ?? null,
+    );
     return contractView(contract);
   }
 
   @RequireAbility(Action.Read, 'Contract')
   @Get('contracts')
   async list(@CurrentAbility() ability: AppAbility, @Query() query: ListContractsQuery) {
-    const page = await this.contracts.list(ability, { organizationId: query.organizationId, status: query.status }, query.limit, query.offset);
+    const page = await this.contracts.list(
+      ability,
+      { organizationId: query.organizationId, status: query.status },
+      query.limit,
+      query.offset,
+    );
     return { ...page, items: page.items.map(contractView) };
   }
 
@@ -55,7 +100,14 @@ export class ContractsController {
   @Get('contracts/:contractId')
   async get(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseUUIDPipe) id: string) {
     const { contract, approvals } = await this.contracts.get(ability, id);
-    return { ...contractView(contract), approvals: approvals.map((a) => ({ approverId: a.approverId, reason: a.reason, approvedAt: a.approvedAt })) };
+    return {
+      ...contractView(contract),
+      approvals: approvals.map((a) => ({
+        approverId: a.approverId,
+        reason: a.reason,
+        approvedAt: a.approvedAt,
+      })),
+    };
   }
 
   @RequireAbility(Action.Update, 'Contract')
@@ -67,14 +119,23 @@ export class ContractsController {
     @Body() dto: UpdateContractDto,
   ) {
     const { expectedVersion, minSpendMicros, ...rest } = dto;
-    const changes = { ...rest, minSpendMicros: minSpendMicros === undefined ? undefined : BigInt(minSpendMicros) };
-    return contractView(await this.contracts.update(ability, principal, id, changes, expectedVersion));
+    const changes = {
+      ...rest,
+      minSpendMicros: minSpendMicros === undefined ? undefined : BigInt(minSpendMicros),
+    };
+    return contractView(
+      await this.contracts.update(ability, principal, id, changes, expectedVersion),
+    );
   }
 
   @RequireAbility(Action.Update, 'Contract')
   @Post('contracts/:contractId/submit')
   @HttpCode(200)
-  async submit(@CurrentAbility() ability: AppAbility, @CurrentPrincipal() principal: UserPrincipal, @Param('contractId', ParseUUIDPipe) id: string) {
+  async submit(
+    @CurrentAbility() ability: AppAbility,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('contractId', ParseUUIDPipe) id: string,
+  ) {
     return contractView(await this.contracts.submit(ability, principal, id));
   }
 
@@ -94,27 +155,45 @@ export class ContractsController {
   @RequireAbility(Action.Review, 'Contract')
   @Post('contracts/:contractId/reject')
   @HttpCode(200)
-  async reject(@CurrentAbility() a: AppAbility, @CurrentPrincipal() p: UserPrincipal, @Param('contractId', ParseUUIDPipe) id: string, @Body() dto: DecisionDto) {
+  async reject(
+    @CurrentAbility() a: AppAbility,
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('contractId', ParseUUIDPipe) id: string,
+    @Body() dto: DecisionDto,
+  ) {
     return contractView(await this.review.reject(a, p, id, dto.reason));
   }
 
   @RequireAbility(Action.Review, 'Contract')
   @Post('contracts/:contractId/request-changes')
   @HttpCode(200)
-  async requestChanges(@CurrentAbility() a: AppAbility, @CurrentPrincipal() p: UserPrincipal, @Param('contractId', ParseUUIDPipe) id: string, @Body() dto: DecisionDto) {
+  async requestChanges(
+    @CurrentAbility() a: AppAbility,
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('contractId', ParseUUIDPipe) id: string,
+    @Body() dto: DecisionDto,
+  ) {
     return contractView(await this.review.requestChanges(a, p, id, dto.reason));
   }
 
   @RequireAbility(Action.Review, 'Contract')
   @Post('contracts/:contractId/terminate')
   @HttpCode(200)
-  async terminate(@CurrentAbility() a: AppAbility, @CurrentPrincipal() p: UserPrincipal, @Param('contractId', ParseUUIDPipe) id: string, @Body() dto: DecisionDto) {
+  async terminate(
+    @CurrentAbility() a: AppAbility,
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('contractId', ParseUUIDPipe) id: string,
+    @Body() dto: DecisionDto,
+  ) {
     return contractView(await this.review.terminate(a, p, id, dto.reason));
   }
 
   @RequireAbility(Action.Read, 'Contract')
   @Get('contracts/:contractId/transitions')
-  transitions(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseUUIDPipe) id: string) {
+  transitions(
+    @CurrentAbility() ability: AppAbility,
+    @Param('contractId', ParseUUIDPipe) id: string,
+  ) {
     return this.contracts.transitions(ability, id);
   }
 }

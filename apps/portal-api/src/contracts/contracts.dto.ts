@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ContractStatus } from '@velvet/contracts';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { PageQuery } from '@velvet/common';
 import { MICROS } from '../catalog/catalog.dto';
 
@@ -12,7 +23,10 @@ export class CreateContractDto {
   @Matches(TIER)
   tier: string;
 
-  @ApiProperty({ description: 'Minimum spend per commitment period, micro-units as a decimal string', example: '50000000000' })
+  @ApiProperty({
+    description: 'Minimum spend per commitment period, micro-units as a decimal string',
+    example: '50000000000',
+  })
   @Matches(MICROS)
   minSpendMicros: string;
 
@@ -79,5 +93,8 @@ export class DecisionDto {
 
 export class ListContractsQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() organizationId?: string;
-  @ApiPropertyOptional({ enum: ContractStatus }) @IsOptional() @IsIn(Object.values(ContractStatus)) status?: ContractStatus;
+  @ApiPropertyOptional({ enum: ContractStatus })
+  @IsOptional()
+  @IsIn(Object.values(ContractStatus))
+  status?: ContractStatus;
 }

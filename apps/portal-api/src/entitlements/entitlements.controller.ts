@@ -1,7 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { subject } from '@casl/ability';
-import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
+import {
+  Action,
+  CurrentAbility,
+  CurrentPrincipal,
+  RequireAbility,
+  type AppAbility,
+  type UserPrincipal,
+} from '@velvet/access';
 import { NotFoundError } from '@velvet/common';
 import { ExplanationService, SuspensionsService } from '@velvet/entitlements';
 import { IsString, Length } from 'class-validator';
@@ -24,8 +31,17 @@ export class EntitlementsController {
   /** Every active model: may the organisation call it, and for locked ones which conditions hold, with the numbers. */
   @RequireAbility(Action.Read, 'Entitlement')
   @Get('entitlements')
-  async explain(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string) {
-    if (!ability.can(Action.Read, subject('Entitlement', { organizationId: orgId } as Record<string, unknown>))) throw new NotFoundError('Organization');
+  async explain(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+  ) {
+    if (
+      !ability.can(
+        Action.Read,
+        subject('Entitlement', { organizationId: orgId } as Record<string, unknown>),
+      )
+    )
+      throw new NotFoundError('Organization');
     return this.explanations.explain(orgId);
   }
 
@@ -38,15 +54,27 @@ export class EntitlementsController {
   @RequireAbility(Action.Suspend, 'Organization')
   @Post('suspension')
   @HttpCode(200)
-  async suspend(@CurrentPrincipal() principal: UserPrincipal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: SuspensionDto) {
-    const { suspension, created } = await this.suspensions.suspend(orgId, principal.userId, dto.reason);
+  async suspend(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() dto: SuspensionDto,
+  ) {
+    const { suspension, created } = await this.suspensions.suspend(
+      orgId,
+      principal.userId,
+      dto.reason,
+    );
     return { ...suspension, created };
   }
 
   @RequireAbility(Action.Suspend, 'Organization')
   @Post('suspension/restore')
   @HttpCode(200)
-  restore(@CurrentPrincipal() principal: UserPrincipal, @Param('orgId', ParseUUIDPipe) orgId: string, @Body() dto: SuspensionDto) {
+  restore(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Body() dto: SuspensionDto,
+  ) {
     return this.suspensions.restore(orgId, principal.userId, dto.reason);
   }
 }

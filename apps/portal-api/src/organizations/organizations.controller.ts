@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from 
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
 import { PageQuery } from '@velvet/common';
+import { EntitlementsScheduler } from '@velvet/entitlements';
 import { MembersService, OrganizationsService } from '@velvet/organizations';
 import { organizationView, userView } from '../http/views';
 import { InviteMemberDto, UpdateMemberDto, UpdateOrganizationDto } from './organizations.dto';
@@ -12,6 +13,7 @@ export class OrganizationsController {
   constructor(
     private readonly organizations: OrganizationsService,
     private readonly members: MembersService,
+    private readonly entitlements: EntitlementsScheduler,
   ) {}
 
   @RequireAbility(Action.Read, 'Organization')
@@ -34,7 +36,10 @@ export class OrganizationsController {
     @Param('orgId', ParseUUIDPipe) orgId: string,
     @Body() dto: UpdateOrganizationDto,
   ) {
-    return organizationView(await this.organizations.update(ability, orgId, dto));
+    const organization = await this.organizations.update(ability, orgId, dto);
+    // verification and status are unlock-rule conditions
+    if (dto.verified !== undefined || dto.status !== undefined) await this.entitlements.requestEvaluation(orgId, 'organisation updated');
+    return organizationView(organization);
   }
 
   @RequireAbility(Action.Read, 'User')

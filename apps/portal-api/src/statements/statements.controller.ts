@@ -11,7 +11,10 @@ export class StatementsController {
   /** Per commitment period: spend against the minimum and the shortfall owed, in micro-units. */
   @RequireAbility(Action.Read, 'Statement')
   @Get('contracts/:contractId/statements')
-  async forContract(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseUUIDPipe) id: string) {
+  async forContract(
+    @CurrentAbility() ability: AppAbility,
+    @Param('contractId', ParseUUIDPipe) id: string,
+  ) {
     return { contractId: id, periods: await this.statements.forContract(ability, id) };
   }
 }

@@ -1,5 +1,12 @@
 import { bigintTransformer, type Micros } from '@velvet/common';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 
 export enum ContractStatus {
   Draft = 'draft',
@@ -59,6 +66,10 @@ export class Contract {
 
   @Column({ name: 'review_round', type: 'integer', default: 0 })
   reviewRound: number;
+
+  /** The requester's Idempotency-Key, unique per organisation: a retried request is answered with this contract. */
+  @Column({ name: 'request_key', type: 'text', nullable: true, select: true })
+  requestKey: string | null;
 
   @Column({ type: 'text', nullable: true })
   notes: string | null;

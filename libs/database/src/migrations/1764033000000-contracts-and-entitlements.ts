@@ -31,7 +31,9 @@ export class ContractsAndEntitlements1764033000000 implements MigrationInterface
         after jsonb NOT NULL,
         changed_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX unlock_rule_changes_tier_idx ON unlock_rule_changes (tier, changed_at)`);
+    await q.query(
+      `CREATE INDEX unlock_rule_changes_tier_idx ON unlock_rule_changes (tier, changed_at)`,
+    );
     await q.query(`
       CREATE TABLE contracts (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -79,7 +81,9 @@ export class ContractsAndEntitlements1764033000000 implements MigrationInterface
         reason text,
         occurred_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX contract_transitions_contract_idx ON contract_transitions (contract_id, id)`);
+    await q.query(
+      `CREATE INDEX contract_transitions_contract_idx ON contract_transitions (contract_id, id)`,
+    );
     await q.query(`
       CREATE TABLE organization_suspensions (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -1,6 +1,7 @@
 import { Identity1764032400000 } from './1764032400000-identity';
 import { CatalogAndUsage1764032500000 } from './1764032500000-catalog-and-usage';
 import { ContractsAndEntitlements1764033000000 } from './1764033000000-contracts-and-entitlements';
+import { ContractRequestKeys1764033000001 } from './1764033000001-contract-request-keys';
 import { RateLimits1764034000000 } from './1764034000000-rate-limits';
 import { AuditLog1764035000000 } from './1764035000000-audit-log';
 import { Detection1764036000000 } from './1764036000000-detection';
@@ -10,6 +11,7 @@ export const MIGRATIONS = [
   Identity1764032400000,
   CatalogAndUsage1764032500000,
   ContractsAndEntitlements1764033000000,
+  ContractRequestKeys1764033000001,
   RateLimits1764034000000,
   AuditLog1764035000000,
   Detection1764036000000,

@@ -33,9 +33,11 @@ describe('promptSignals', () => {
 describe('volume', () => {
   const calls = range(40).map(() => call({ inputTokens: 500, outputTokens: 500 })); // 40k tokens in 20 min = 120k/h
   it('scores traffic far above the contract baseline', () => {
-    const r = volumeDetector(input(calls, context({ contractBaselineTokensPerHour: 10_000 })));
+    const r = volumeDetector(input(calls, context({ contractBaselineTokensPerHour: 6_000 })));
     expect(r.score).toBe(1);
-    expect(r.metrics.ratioToContract).toBeCloseTo(12, 0);
+    expect(r.metrics.ratioToContract).toBeCloseTo(20, 0);
+    // An office-hours customer at three times its hourly average commitment is not "far above" it.
+    expect(volumeDetector(input(calls, context({ contractBaselineTokensPerHour: 40_000 }))).score).toBe(0);
   });
   it('stays quiet for a spike of three times its own history', () => {
     expect(volumeDetector(input(calls, context({ historyTokensPerHour: 40_000 }))).score).toBe(0);
@@ -102,12 +104,15 @@ describe('machine cadence', () => {
 });
 
 describe('key spread', () => {
-  it('even sharding over many keys scores; one busy key among idle ones does not', () => {
-    const even = range(12).flatMap((k) => range(5).map(() => call({ apiKeyId: `k${k}` })));
+  it('even sharding over many steadily calling keys scores; bursts and one busy key do not', () => {
+    const even = range(12).flatMap((k) => range(5).map((i) => call({ apiKeyId: `k${k}`, at: START + i * 4 * 60_000 + k * 1000 })));
     const r = keySpreadDetector(input(even));
     expect(r.score).toBeGreaterThan(0.9);
     expect(r.implicatedKeyIds).toHaveLength(12);
     const team = range(12).flatMap((k) => range(k < 2 ? 25 : 1 + (k % 3)).map(() => call({ apiKeyId: `k${k}` })));
     expect(keySpreadDetector(input(team)).score).toBe(0);
+    // Twelve developers each in one short session: many keys, evenly used, but bursts, not streams.
+    const sessions = range(12).flatMap((k) => range(5).map((i) => call({ apiKeyId: `k${k}`, at: START + k * 90_000 + i * 20_000 })));
+    expect(keySpreadDetector(input(sessions)).score).toBe(0);
   });
 });

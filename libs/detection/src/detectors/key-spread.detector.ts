@@ -1,28 +1,41 @@
 import { ramp, round3 } from '../features/minhash-similarity';
 import { coefficientOfVariation, type Detector, DetectorName, quiet } from './detector';
 
+/** Sub-windows a key must be active in to count as a sustained stream rather than a burst. */
+const SLOTS = 4;
+const SUSTAINED_SLOTS = 3;
+
 /**
- * One organisation's traffic split evenly over many keys, each staying small: the shape of a
- * job sharded to stay under per-key limits. A team of developers also uses many keys, but their
- * use is uneven (a few heavy users, many light ones), so evenness is what scores.
+ * One organisation's traffic sharded evenly over many keys that each call steadily through the
+ * window: a job split to stay under per-key limits. A team of developers also uses many keys, but
+ * in bursts (a session, then nothing) and unevenly, so only keys active across most of the window
+ * count, and evenness among them is what scores.
  */
 export const keySpreadDetector: Detector = ({ window, thresholds }) => {
   if (window.subjectType !== 'organization') return quiet(DetectorName.KeySpread, 'Applies to organisations only.');
-  const counts = new Map<string, number>();
-  for (const c of window.calls) counts.set(c.apiKeyId, (counts.get(c.apiKeyId) ?? 0) + 1);
-  const keys = counts.size;
-  if (keys < 3 || window.calls.length < thresholds.minCallsForShape) {
-    return quiet(DetectorName.KeySpread, `${keys} active key(s).`, { activeKeys: keys });
+  const start = window.windowStart.getTime();
+  const slotMs = Math.max(1, (window.windowEnd.getTime() - start) / SLOTS);
+  const perKey = new Map<string, { calls: number; slots: Set<number> }>();
+  for (const c of window.calls) {
+    const k = perKey.get(c.apiKeyId) ?? { calls: 0, slots: new Set<number>() };
+    k.calls++;
+    k.slots.add(Math.min(SLOTS - 1, Math.floor((c.occurredAt.getTime() - start) / slotMs)));
+    perKey.set(c.apiKeyId, k);
   }
-  const values = [...counts.values()];
-  const unevenness = coefficientOfVariation(values);
-  const largestShare = Math.max(...values) / window.calls.length;
-  const score = ramp(keys, 4, 10) * ramp(0.8 - unevenness, 0, 0.5) * ramp(0.5 - largestShare, 0, 0.3);
+  const activeKeys = perKey.size;
+  const sustained = [...perKey].filter(([, k]) => k.slots.size >= SUSTAINED_SLOTS);
+  if (sustained.length < 3 || window.calls.length < thresholds.minCallsForShape) {
+    return quiet(DetectorName.KeySpread, `${activeKeys} active key(s), ${sustained.length} calling steadily.`, { activeKeys, sustainedKeys: sustained.length });
+  }
+  const counts = sustained.map(([, k]) => k.calls);
+  const unevenness = coefficientOfVariation(counts);
+  const sustainedShare = counts.reduce((a, b) => a + b, 0) / window.calls.length;
+  const score = ramp(sustained.length, 4, 10) * ramp(0.8 - unevenness, 0, 0.5) * ramp(sustainedShare, 0.4, 0.8);
   return {
     detector: DetectorName.KeySpread,
     score: round3(score),
-    summary: `${keys} keys share the traffic evenly (coefficient of variation ${unevenness.toFixed(2)}, largest key ${Math.round(largestShare * 100)}%).`,
-    metrics: { activeKeys: keys, callCountCv: round3(unevenness), largestKeyShare: round3(largestShare) },
-    implicatedKeyIds: score > 0 ? [...counts.keys()].sort() : [],
+    summary: `${sustained.length} of ${activeKeys} keys call steadily through the window and share ${Math.round(sustainedShare * 100)}% of the traffic evenly (coefficient of variation ${unevenness.toFixed(2)}).`,
+    metrics: { activeKeys, sustainedKeys: sustained.length, callCountCv: round3(unevenness), sustainedShare: round3(sustainedShare) },
+    implicatedKeyIds: score > 0 ? sustained.map(([id]) => id).sort() : [],
   };
 };

@@ -2,9 +2,10 @@ import { ramp, round3 } from '../features/minhash-similarity';
 import { type Detector, DetectorName, quiet, windowHours } from './detector';
 
 /**
- * Volume far above what the contract pays for, or far above the subject's own past. A launch-day
- * spike of three times the usual stays quiet; eight times the commitment or ten times the history
- * scores fully.
+ * Volume far above what the contract pays for, or far above the subject's own past. The contract
+ * is an hourly average, and office-hours or nightly-batch customers run several times above it by
+ * design, so the score starts at four times the commitment and is full at sixteen; against its own
+ * history, a launch-day spike of three times the usual stays quiet and ten times scores fully.
  */
 export const volumeDetector: Detector = ({ window, context }) => {
   const tokens = window.calls.reduce((sum, c) => sum + c.inputTokens + c.outputTokens * c.n, 0);
@@ -12,7 +13,7 @@ export const volumeDetector: Detector = ({ window, context }) => {
   const perHour = tokens / windowHours(window);
   const vsContract = context.contractBaselineTokensPerHour ? perHour / context.contractBaselineTokensPerHour : null;
   const vsHistory = context.historyTokensPerHour ? perHour / context.historyTokensPerHour : null;
-  const contractScore = vsContract === null ? 0 : ramp(Math.log2(vsContract), 1, 3);
+  const contractScore = vsContract === null ? 0 : ramp(Math.log2(vsContract), 2, 4);
   // Without history, a subject that appears from nowhere at volume is itself the anomaly.
   const historyScore = vsHistory === null ? 0 : ramp(vsHistory, 3, 10);
   const score = Math.max(contractScore, historyScore);

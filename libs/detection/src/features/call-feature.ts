@@ -38,7 +38,7 @@ export interface SubjectWindow {
 export interface SubjectContext {
   /**
    * Premium tokens per hour the contract's minimum commitment pays for (minimum spend over the
-   * period, at the tier's price); null without a contract or for a single key.
+   * period, at the tier's price); for a key, its organisation's; null without a contract.
    */
   contractBaselineTokensPerHour: number | null;
   /** The subject's average tokens per hour over its trailing history (excluding the window); null if too little. */

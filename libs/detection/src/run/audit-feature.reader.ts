@@ -111,7 +111,8 @@ export class AuditFeatureReader {
       const historyHours = Math.max(0, (windowStart.getTime() - Math.max(new Date(h.first_seen).getTime(), since.getTime())) / HOUR);
       const enough = historyHours >= MIN_HISTORY_HOURS;
       const context: SubjectContext = {
-        contractBaselineTokensPerHour: h.api_key_id ? null : (baseline.get(h.organization_id) ?? null),
+        // A key is held to its organisation's whole commitment: one key alone far above it is anomalous.
+        contractBaselineTokensPerHour: baseline.get(h.organization_id) ?? null,
         historyTokensPerHour: enough ? Math.max(Number(h.tokens_before ?? 0), 1) / historyHours : null,
         historyHours: Math.round(historyHours * 10) / 10,
         activeHoursLast24h: h.active_hours,

@@ -44,5 +44,20 @@ export function assessOrganization(input: OrganizationWindowInput): RiskAssessme
       { thresholds, suppressions: input.suppressions, organizationKeySpread: keySpread?.suppressedBy ? undefined : keySpread },
     ),
   );
-  return [org, ...keys];
+  return [org, ...keys.map((k) => shardOf(org, k, keySpread?.suppressedBy ? undefined : keySpread))];
+}
+
+/**
+ * A key the organisation's traffic was evenly sharded over carries the organisation's risk: each
+ * shard is deliberately too small to judge alone, and the evidence is the pattern across them.
+ */
+function shardOf(org: RiskAssessment, key: RiskAssessment, spread: RiskAssessment['detectors'][number] | undefined): RiskAssessment {
+  if (!spread?.implicatedKeyIds?.includes(key.subjectId) || org.score <= key.score) return key;
+  return {
+    ...key,
+    score: org.score,
+    level: org.level,
+    alert: org.alert,
+    drivers: [...new Set([DetectorName.KeySpread, ...org.drivers])],
+  };
 }

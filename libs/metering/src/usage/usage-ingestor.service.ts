@@ -11,6 +11,11 @@ const GROUP = 'usage-ingest';
 const BATCH = 500;
 /** Entries a dead consumer left unacknowledged are taken over after this long. */
 const CLAIM_IDLE_MS = 30_000;
+/**
+ * At most one batch per this interval: each batch costs a few round trips (read, insert, ack), so
+ * under load they are amortised over many records; usage reaches PostgreSQL within ~this delay.
+ */
+const MIN_BATCH_INTERVAL_MS = 50;
 
 type Entries = [id: string, fields: string[]][];
 
@@ -56,8 +61,12 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
 
   private async run(): Promise<void> {
     let lastClaim = 0;
+    let lastRead = 0;
     while (this.running && this.reader) {
       try {
+        const wait = lastRead + MIN_BATCH_INTERVAL_MS - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        lastRead = Date.now();
         if (Date.now() - lastClaim > CLAIM_IDLE_MS / 3) {
           lastClaim = Date.now();
           await this.claimAbandoned();

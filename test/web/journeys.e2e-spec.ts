@@ -1,0 +1,206 @@
+import { Role } from '@velvet/access';
+import { DataSource } from 'typeorm';
+import { seedCatalog } from '../../scripts/seed/seed-catalog';
+import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
+import { openPersona, screenshot, signIn, type Persona } from './support/browser';
+import { auditCount, distill, gatewayClient, poll, spendOnStandard } from './support/journey';
+import { startFullStack, type WebStack } from './support/stack';
+
+jest.setTimeout(240_000);
+
+/**
+ * The three personas' main journeys on the real stack (portal API + web, gateway, worker), in a
+ * browser: contract request and four-eyes approval, unlock by spend, premium call with a key made in
+ * the UI, a distillation run caught and suspended, premium locked again.
+ */
+describe('web portal journeys (chromium, real stack)', () => {
+  let stack: WebStack;
+  let db: DataSource;
+  let org: Persona;
+  let key = '';
+  let orgId = '';
+  const email = { pa: 'pa@velvet-journey.example', am1: 'am1@velvet-journey.example', am2: 'am2@velvet-journey.example', sec: 'sec@velvet-journey.example' };
+  const staff = async (who: keyof typeof email, run: (p: Persona) => Promise<void>) => {
+    const p = await openPersona();
+    try {
+      await signIn(p.page, stack.url, email[who], DEMO_TEST_PASSWORD);
+      await run(p);
+    } finally {
+      await p.close();
+    }
+  };
+
+  beforeAll(async () => {
+    stack = await startFullStack();
+    db = stack.portal.app.get(DataSource);
+    await seedCatalog(db);
+    await createStaff(stack.portal, Role.PlatformAdmin, email.pa);
+    await createStaff(stack.portal, Role.AccountManager, email.am1);
+    await createStaff(stack.portal, Role.AccountManager, email.am2);
+    await createStaff(stack.portal, Role.SecurityReviewer, email.sec);
+    org = await openPersona();
+  });
+  afterAll(async () => {
+    await org?.close();
+    await stack?.close();
+  });
+
+  it('org admin signs up, sees what premium is missing, and requests a contract above the four-eyes amount', async () => {
+    const { page } = org;
+    await page.goto(`${stack.url}/app/`);
+    await page.getByRole('button', { name: /Sign up your organisation/ }).click();
+    await page.getByLabel('Organisation name').fill('Acme Journeys');
+    await page.getByLabel('Your name').fill('Alice Admin');
+    await page.getByLabel('Email').fill('alice@acme-journeys.example');
+    await page.getByLabel('Password').fill(DEMO_TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+    const why = page.getByRole('region', { name: 'Why velvet-pro-1 is locked' });
+    await why.waitFor();
+    expect(await why.textContent()).toMatch(/no contract covering this tier[\s\S]*spent \$?0\.00 of \$10,000\.00[\s\S]*not yet verified/);
+    expect(await page.getByRole('progressbar', { name: 'Qualifying spend for velvet-pro-1' }).getAttribute('aria-valuenow')).toBe('0');
+    orgId = (await db.query(`SELECT id FROM organizations WHERE name = 'Acme Journeys'`))[0].id;
+    await screenshot(page, 'org-dashboard-locked');
+
+    await page.getByRole('link', { name: 'Contracts' }).click();
+    await page.getByLabel('Premium tier').selectOption('premium');
+    await page.getByLabel('Minimum spend per period (USD)').fill('150,000');
+    await page.getByLabel('Period (months)').fill('3');
+    await page.getByLabel('Notes for the account manager').fill('Premium for our research assistant.');
+    await page.getByRole('button', { name: 'Submit contract request' }).click();
+    await page.getByRole('cell', { name: 'submitted' }).waitFor();
+    expect(await page.getByRole('cell', { name: '$150,000.00 / 3 mo' }).count()).toBe(1);
+    await screenshot(page, 'org-contracts');
+  });
+
+  it('platform admin sets the premium unlock rule (spend threshold lowered so real calls can cross it)', async () => {
+    await staff('pa', async ({ page }) => {
+      await page.getByRole('link', { name: 'Model catalog' }).click();
+      await page.getByRole('cell', { name: /Velvet Pro 1/ }).waitFor();
+      await screenshot(page, 'platform-catalog');
+      await page.getByRole('link', { name: 'Unlock rules' }).click();
+      const form = page.getByRole('form', { name: 'Unlock rule for premium' });
+      await form.getByLabel('Qualifying spend (USD, 0 = none)').fill('0.05');
+      await form.getByLabel('Reason for the change').fill('Journey test: a threshold real calls can cross');
+      await form.getByRole('button', { name: 'Save rule' }).click();
+      await page.getByRole('heading', { name: /premium \(version [1-9]/ }).waitFor();
+      await screenshot(page, 'platform-unlock-rules');
+    });
+  });
+
+  it('two account managers approve it (four-eyes), one also verifies the organisation', async () => {
+    await staff('am1', async ({ page }) => {
+      await page.getByText('four-eyes (2)').waitFor();
+      await page.getByRole('button', { name: /^Review premium contract/ }).click();
+      const panel = page.getByRole('region', { name: 'Contract review' });
+      await panel.getByText('Four-eyes:').waitFor();
+      expect(await panel.textContent()).toContain('0 of 2 recorded');
+      await panel.getByRole('button', { name: 'Mark organisation verified' }).click();
+      await panel.getByText('verified', { exact: true }).waitFor();
+      await panel.getByRole('button', { name: 'Approve' }).click();
+      await panel.getByText(/Approval recorded \(1 of 2\)/).waitFor();
+      expect(await panel.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
+      await screenshot(page, 'manager-review-four-eyes');
+    });
+    await staff('am2', async ({ page }) => {
+      await page.getByRole('button', { name: /^Review premium contract/ }).click();
+      const panel = page.getByRole('region', { name: 'Contract review' });
+      await panel.getByText('1 of 2 recorded').waitFor();
+      await panel.getByLabel(/^Reason/).fill('Strong standard-tier history');
+      await panel.getByRole('button', { name: 'Approve' }).click();
+      await panel.getByText(/Approved \(2 of 2\); the contract is now active/).waitFor();
+      await page.getByRole('link', { name: 'Commitments' }).click();
+      await page.getByRole('cell', { name: 'Acme Journeys' }).waitFor();
+      await page.getByText(/shortfall so far/).waitFor();
+      await screenshot(page, 'manager-commitments');
+    });
+  });
+
+  it('spend crosses the threshold; the org admin sees premium unlocked and calls it with a key made in the UI', async () => {
+    const { page } = org;
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Key name').fill('research-assistant');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    key = (await page.getByLabel('New API key').textContent())!.trim();
+    const ai = gatewayClient(stack.gatewayUrl!, key);
+    await expect(ai.chat.completions.create({ model: 'velvet-pro-1', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 403 });
+
+    await spendOnStandard(ai, 3);
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    const unlocked = page.getByLabel('velvet-pro-1 unlocked');
+    await poll('premium unlocked in the dashboard', async () => {
+      await page.reload();
+      await page.getByRole('region', { name: 'Entitlements' }).or(page.getByText('Entitlements')).first().waitFor();
+      return (await unlocked.count()) > 0;
+    });
+    const answer = await poll('the gateway to serve premium', () =>
+      ai.chat.completions.create({ model: 'velvet-pro-1', messages: [{ role: 'user', content: 'Draft a short welcome note for new research staff.' }], max_tokens: 64 }),
+    );
+    expect(answer.choices[0].message.content).toBeTruthy();
+    await page.getByRole('figure', { name: 'Spend over time' }).waitFor();
+    await screenshot(page, 'org-dashboard-unlocked');
+
+    await poll('the audit record', async () => (await auditCount(db, orgId)) >= 1);
+    await page.getByRole('link', { name: 'Premium audit' }).click();
+    await page.getByRole('cell', { name: /velvet-pro-1/ }).first().waitFor();
+    await screenshot(page, 'org-premium-audit');
+    (globalThis as { provenanceText?: string }).provenanceText = answer.choices[0].message.content!;
+  });
+
+  it('a security reviewer sees the alert from a distillation run, verifies the log in the browser, traces a text, and suspends', async () => {
+    await distill(gatewayClient(stack.gatewayUrl!, key), 'velvet-pro-1', 30);
+    await poll('the campaign in the audit log', async () => (await auditCount(db, orgId)) >= 31, 30_000);
+    await staff('sec', async ({ page }) => {
+      await page.getByRole('button', { name: 'Run detection now' }).click();
+      await page.getByText(/case\(s\) opened/).waitFor({ timeout: 60_000 });
+      await page.getByRole('link', { name: 'Acme Journeys' }).click();
+      await page.getByRole('region', { name: 'Evidence' }).getByText('logprobs').first().waitFor();
+      await page.getByRole('figure', { name: 'Risk timeline' }).waitFor();
+      await screenshot(page, 'security-alert-case');
+
+      await page.getByRole('link', { name: 'Log integrity' }).click();
+      await page.getByRole('button', { name: 'Verify latest tree head' }).click();
+      await page.getByText(/Tree head signature valid \(Ed25519 via/).waitFor();
+      const seq = (await db.query(`SELECT min(seq)::int AS s FROM audit_log WHERE organization_id = $1`, [orgId]))[0].s;
+      await page.getByLabel('Record number').fill(String(seq));
+      await page.getByRole('button', { name: 'Verify inclusion' }).click();
+      await page.getByText(/Inclusion proof valid: record #\d+ is in the signed/).waitFor();
+      await screenshot(page, 'security-integrity');
+
+      await page.getByRole('link', { name: 'Provenance' }).click();
+      await page.getByLabel('Suspect text').fill((globalThis as { provenanceText?: string }).provenanceText!);
+      await page.getByRole('button', { name: 'Trace' }).click();
+      await page.getByRole('cell', { name: 'Acme Journeys' }).first().waitFor();
+      await screenshot(page, 'security-provenance');
+
+      await page.getByRole('link', { name: 'Audit log' }).click();
+      await page.getByRole('cell', { name: /velvet-pro-1/ }).first().waitFor();
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export CSV' }).click();
+      expect((await download).suggestedFilename()).toMatch(/^audit-.*\.csv$/);
+      await screenshot(page, 'security-audit-log');
+
+      await page.getByRole('link', { name: 'Alert cases' }).click();
+      await page.getByRole('link', { name: 'Acme Journeys' }).click();
+      await page.getByLabel(/^Reason/).fill('Distillation pattern: logprobs, multi-sample, templated reasoning prompts');
+      await page.getByRole('button', { name: 'Suspend premium access' }).click();
+      await page.getByText('premium suspended').waitFor();
+    });
+  });
+
+  it('the org admin sees premium locked again, and the gateway refuses it', async () => {
+    const { page } = org;
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.reload();
+    const why = page.getByRole('region', { name: 'Why velvet-pro-1 is locked' });
+    await why.waitFor();
+    expect(await why.textContent()).toContain('premium access suspended by security');
+    await screenshot(page, 'org-dashboard-suspended');
+    const ai = gatewayClient(stack.gatewayUrl!, key);
+    await poll('the gateway to refuse premium', () =>
+      ai.chat.completions.create({ model: 'velvet-pro-1', messages: [{ role: 'user', content: 'hi' }] }).then(
+        () => false,
+        (e: { status?: number }) => e.status === 403,
+      ),
+    );
+  });
+});
