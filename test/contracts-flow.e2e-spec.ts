@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { ContractLifecycleService } from '@velvet/contracts';
 import { EntitlementCache, EntitlementsScheduler } from '@velvet/entitlements';
 import { QueueName, redisOptions } from '@velvet/queue';
-import { Queue } from 'bullmq';
+import { type ConnectionOptions, Queue } from 'bullmq';
 import request from 'supertest';
 import {
   addDaysUtc,
@@ -155,14 +155,20 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     // and every transition went to the audit log's queue as an admin action, with who and why
     const audit = new Queue(QueueName.Audit, {
       prefix: portal.env.QUEUE_PREFIX,
-      connection: redisOptions(portal.env.REDIS_URL),
+      connection: redisOptions(portal.env.REDIS_URL) as ConnectionOptions,
     });
     try {
       const entries = (await audit.getJobs(['waiting', 'delayed', 'completed', 'active'], 0, 1000))
         .map((j) => j.data)
         .filter((d) => d.subjectId === id);
       expect(entries.map((d) => d.action).sort()).toEqual(
-        ['contract.active', 'contract.approved', 'contract.draft', 'contract.expired', 'contract.submitted'].sort(),
+        [
+          'contract.active',
+          'contract.approved',
+          'contract.draft',
+          'contract.expired',
+          'contract.submitted',
+        ].sort(),
       );
       expect(entries.find((d) => d.action === 'contract.approved')).toMatchObject({
         actorUserId: fx.am1.userId,

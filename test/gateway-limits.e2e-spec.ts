@@ -8,6 +8,11 @@ import { addKey, client, grantTier, refreshCatalog, type RunningGateway, seedMod
 
 const messages = [{ role: 'user' as const, content: 'a prompt of a fixed length' }];
 const settle = () => new Promise((r) => setTimeout(r, 300));
+/** Per-minute windows are fixed: start a window-sensitive test well inside one. */
+async function awayFromMinuteBoundary(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 55_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 100));
+}
 
 /** Fires `n` calls at once; returns how many got through and the errors of the others. */
 async function burst(c: OpenAI, n: number, body: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) {
@@ -35,6 +40,7 @@ describe('gateway: limits and premium audit', () => {
   it('lets exactly the remaining requests of a nearly exhausted per-minute limit through a concurrent burst', async () => {
     const org = await seedOrg(gw);
     await limits.setOverride({ organizationId: org.organizationId, requestsPerMinute: 10, reason: 'test', actorUserId: null });
+    await awayFromMinuteBoundary();
     const c = client(gw, org.key);
     for (let i = 0; i < 7; i++) await c.chat.completions.create({ model: 'velvet-lite', messages });
     const { ok, errors } = await burst(c, 20);

@@ -11,11 +11,12 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
 
   beforeAll(async () => {
     upstream = await startFakeUpstream();
-    gw = await startGateway({}, { FAKE_UPSTREAM_KEY: 'sk-upstream-secret' });
+    gw = await startGateway({}, { UPSTREAM_FAKE_KEY: 'sk-upstream-secret', DATABASE_URL: 'postgres://not-for-upstreams' });
     await seedTiers(gw);
     const model = (slug: string, upstreamModel: string) =>
-      seedModel(gw, { slug, upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel, apiKeyEnv: 'FAKE_UPSTREAM_KEY', timeoutMs: 300 } });
-    await Promise.all([model('ext-echo', 'echo'), model('ext-slow', 'slow'), model('ext-broken', 'broken'), model('ext-picky', 'picky')]);
+      seedModel(gw, { slug, upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel, apiKeyEnv: 'UPSTREAM_FAKE_KEY', timeoutMs: 300 } });
+    await Promise.all([model('ext-echo', 'echo'), model('ext-slow', 'slow'), model('ext-broken', 'broken'), model('ext-picky', 'picky'), model('ext-dribble', 'dribble')]);
+    await seedModel(gw, { slug: 'ext-leaky', upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel: 'echo', apiKeyEnv: 'DATABASE_URL' } });
     await refreshCatalog(gw);
     org = await seedOrg(gw);
   });
@@ -31,6 +32,9 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     const sent = upstream.requests.at(-1)!;
     expect(sent.body).toMatchObject({ model: 'echo', temperature: 0.3, stream: false, messages });
     expect(sent.headers.authorization).toBe('Bearer sk-upstream-secret');
+    // Only UPSTREAM_* variables can be named as an upstream key: nothing else leaves the gateway.
+    await client(gw, org.key).chat.completions.create({ model: 'ext-leaky', messages });
+    expect(upstream.requests.at(-1)!.headers.authorization).toBeUndefined();
     const [row] = await waitForUsage(gw, 'request_id = $1', [`${org.organizationId}:ext-1`], 1);
     // 11 and 3 tokens at 1 and 2 USD per million tokens: 11 + 6 micros.
     expect(row).toMatchObject({ input_tokens: 11, output_tokens: 3, cost_micros: '17', status: 'succeeded' });
@@ -73,5 +77,24 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     const rows = await waitForUsage(gw, 'request_id LIKE $1', [`${org.organizationId}:f-%`], 4);
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.status === 'failed' && r.cost_micros === '0')).toBe(true);
+  });
+
+  it('cancels the upstream stream when the client leaves, and charges nothing', async () => {
+    const controller = new AbortController();
+    const stream = await client(gw, org.key).chat.completions.create(
+      { model: 'ext-dribble', messages, stream: true },
+      { headers: { 'Idempotency-Key': 'gone-1' }, signal: controller.signal },
+    );
+    const seen = await (async () => {
+      let n = 0;
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta?.content && ++n === 2) controller.abort();
+      }
+      return n;
+    })().catch(() => 2);
+    expect(seen).toBe(2);
+    const [row] = await waitForUsage(gw, 'request_id = $1', [`${org.organizationId}:gone-1`], 1);
+    expect(row).toMatchObject({ status: 'failed', cost_micros: '0', streamed: true });
+    expect(upstream.aborted).toContain('dribble');
   });
 });

@@ -105,6 +105,15 @@ describe('gateway: OpenAI-compatible chat on the simulator', () => {
       expect(json.error).toEqual(expect.objectContaining({ type: 'invalid_request_error', message: expect.any(String) }));
       expect(Object.keys(json.error).sort()).toEqual(['code', 'message', 'param', 'type']);
     }
+    const cases: [Response, number][] = [
+      [await post('model=x', 'text/plain'), 400],
+      [await post('<model/>', 'application/xml'), 415],
+      [await post(JSON.stringify({ model: 'velvet-lite', messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] })), 413],
+    ];
+    for (const [res, status] of cases) {
+      expect(res.status).toBe(status);
+      expect(((await res.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+    }
     const unknownRoute = await fetch(`${gw.url}/v1/nope`, { headers: { authorization: `Bearer ${acme.key}` } });
     expect(unknownRoute.status).toBe(404);
     expect(((await unknownRoute.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');

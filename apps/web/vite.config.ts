@@ -9,10 +9,20 @@ export default defineConfig({
   server: {
     // `npm run dev:web` talks to a portal API on :3000 without CORS.
     proxy: Object.fromEntries(
-      ['/auth', '/organizations', '/staff', '/catalog', '/contracts', '/entitlements', '/statements', '/audit', '/alerts', '/detection', '/provenance', '/health'].map((p) => [
-        p,
-        'http://127.0.0.1:3000',
-      ]),
+      [
+        '/auth',
+        '/organizations',
+        '/staff',
+        '/catalog',
+        '/contracts',
+        '/entitlements',
+        '/statements',
+        '/audit',
+        '/alerts',
+        '/detection',
+        '/provenance',
+        '/health',
+      ].map((p) => [p, 'http://127.0.0.1:3000']),
     ),
   },
 });

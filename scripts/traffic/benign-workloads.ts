@@ -60,8 +60,9 @@ export const rag: Gen = (org, seed, from, to, opts = {}) => {
 const CODE = ['function', 'return', 'const', 'await', 'if', 'else', 'for', 'map', 'filter', 'async', 'import', 'export', 'class', 'interface', 'throw', 'try', 'catch'];
 
 /**
- * A coding assistant for a team: one key per developer, very uneven use, a system prompt that asks
- * for step-by-step reasoning (chain-of-thought, benign), sometimes two candidates (n = 2).
+ * A coding assistant for a team: one key per developer, very uneven use, sessions that iterate on
+ * one piece of code (consecutive prompts are edits of each other), a system prompt that asks for
+ * step-by-step reasoning (chain-of-thought, benign), sometimes two candidates (n = 2).
  */
 export const codingAssistant: Gen = (org, seed, from, to, opts = {}) => {
   const rng = new Rng(seed);
@@ -69,22 +70,28 @@ export const codingAssistant: Gen = (org, seed, from, to, opts = {}) => {
   const calls: TrafficCall[] = [];
   for (let d = 0; d < devs; d++) {
     // Heavy-tailed: a few developers use it all day, most a handful of times.
-    const sessions = Math.max(0.3, Math.exp(rng.normal(0.6, 1.0)));
-    for (const at of officeHoursArrivals(rng, from, to, { sessionsPerHour: sessions, callsPerSession: 4, utcOffsetHours: opts.utcOffset ?? 1 })) {
-      const snippet = Array.from({ length: rng.int(30, 120) }, () => rng.pick(CODE) + (rng.chance(0.3) ? `_${rng.int(1, 99)}` : '')).join(' ');
-      calls.push({
-        at, org, key: d,
-        body: {
-          messages: [
-            { role: 'system', content: 'You are a senior engineer. Think step by step about the code before proposing a change.' },
-            { role: 'user', content: `Fix the bug in this code:\n${snippet}` },
-          ],
-          max_tokens: 400, n: rng.chance(0.25) ? 2 : 1, temperature: 0.4,
-        },
-      });
+    const sessionsPerHour = Math.max(0.3, Math.exp(rng.normal(0.2, 1.0)));
+    for (const sessionStart of officeHoursArrivals(rng, from, to, { sessionsPerHour, callsPerSession: 1, utcOffsetHours: opts.utcOffset ?? 1 })) {
+      const code = Array.from({ length: rng.int(40, 160) }, () => rng.pick(CODE) + (rng.chance(0.3) ? `_${rng.int(1, 99)}` : ''));
+      let at = sessionStart;
+      for (let i = 0, n = 1 + Math.floor(rng.exp(4)); i < n && at < to; i++) {
+        // Each call edits a few tokens of the file the developer is working on.
+        for (let e = 0; e < 3; e++) code[rng.int(0, code.length - 1)] = rng.pick(CODE);
+        calls.push({
+          at: Math.floor(at), org, key: d,
+          body: {
+            messages: [
+              { role: 'system', content: 'You are a senior engineer. Think step by step about the code before proposing a change.' },
+              { role: 'user', content: `${rng.pick(['Fix the bug in this code', 'Refactor this code', 'Add tests for this code', 'Explain this error in this code'])}:\n${code.join(' ')}` },
+            ],
+            max_tokens: 400, n: rng.chance(0.25) ? 2 : 1, temperature: 0.4,
+          },
+        });
+        at += 20_000 + rng.exp(90_000);
+      }
     }
   }
-  return calls;
+  return calls.sort((a, b) => a.at - b.at);
 };
 
 /** A nightly batch job summarising distinct long documents: machine-regular, diverse, long inputs. */

@@ -8,8 +8,8 @@ export function naturalLength(prompt: string): number {
   const within = (lo: number, hi: number) => lo + (h % (hi - lo + 1));
   if (/label only/i.test(prompt)) return 1;
   if (/^Summarise/im.test(prompt)) return within(120, 260);
-  if (/encyclopedia|essay|textbook|tutorial|lesson plan|dialogue|exam question|critique|Compare|Explain to|problem about/i.test(prompt)) return within(700, 1600);
-  if (/Fix the bug/i.test(prompt)) return within(150, 450);
+  if (/encyclopedia|essay|textbook|tutorial|lesson plan|dialogue|exam question|critique|Compare three|Explain to a|problem about/i.test(prompt)) return within(700, 1600);
+  if (/(Fix the bug in|Refactor|Add tests for|Explain this error in) this code/i.test(prompt)) return within(150, 450);
   if (/^Context:/im.test(prompt)) return within(120, 400);
   if (/support assistant/i.test(prompt)) return within(40, 140);
   return within(60, 300);

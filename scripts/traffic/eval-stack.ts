@@ -81,6 +81,7 @@ export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
       // Simulated time runs ~300x faster than real time; real-time rate limits would only measure that.
       GATEWAY_ORG_RPM: '10000000', GATEWAY_KEY_RPM: '10000000', GATEWAY_ORG_TPM: '100000000000',
     }),
+    {},
   );
   await gateway.listen(0, '127.0.0.1');
   const worker: INestApplicationContext = await createWorkerApp(loadWorkerEnv({ ...common, AUDIT_TREE_HEAD_INTERVAL_MS: '5000' }));

@@ -203,6 +203,11 @@ export const CONTRACT_MATRIX: MatrixRow[] = [
     allow: { [Role.PlatformAdmin]: all, [Role.AccountManager]: all, [Role.OrgAdmin]: own },
   },
   {
+    route: 'GET /organizations/:orgId/statements',
+    path: (t) => `/organizations/${t.orgId}/statements`,
+    allow: { [Role.PlatformAdmin]: all, [Role.AccountManager]: all, [Role.OrgAdmin]: own },
+  },
+  {
     route: 'GET /organizations/:orgId/entitlements',
     path: (t) => `/organizations/${t.orgId}/entitlements`,
     allow: { ...staff, [Role.OrgAdmin]: own, [Role.OrgMember]: own },

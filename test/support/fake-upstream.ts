@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface FakeUpstream {
   baseUrl: string;
   requests: { headers: IncomingMessage['headers']; body: Record<string, unknown> }[];
+  /** Streams the gateway closed before their end. */
+  aborted: string[];
   close(): Promise<void>;
 }
 
@@ -11,10 +13,12 @@ const WORDS = ['alpha', ' beta', ' gamma'];
 
 /**
  * A tiny OpenAI-compatible server on loopback. The upstream model name picks a behaviour:
- * `echo` answers, `slow` never answers in time, `broken` fails with 500, `picky` rejects with 400.
+ * `echo` answers, `slow` never answers in time, `broken` fails with 500, `picky` rejects with 400,
+ * `dribble` streams for two seconds.
  */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const requests: FakeUpstream['requests'] = [];
+  const aborted: string[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -28,6 +32,20 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"logit_bias is not supported","type":"invalid_request_error"}}');
       }
       const base = { id: 'up-1', created: 1, model };
+      if (model === 'dribble') {
+        // A long stream, one chunk every 50 ms; notes whether the gateway hung up before the end.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        let i = 0;
+        const timer = setInterval(() => {
+          if (i++ === 40) return void (clearInterval(timer), res.end('data: [DONE]\n\n'));
+          res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'x ' }, finish_reason: null }] })}\n\n`);
+        }, 50);
+        res.on('close', () => {
+          clearInterval(timer);
+          if (i <= 40) aborted.push(model);
+        });
+        return;
+      }
       const usage = { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 };
       if (!body.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -49,6 +67,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    aborted,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

@@ -19,7 +19,12 @@ describe('web portal journeys (chromium, real stack)', () => {
   let org: Persona;
   let key = '';
   let orgId = '';
-  const email = { pa: 'pa@velvet-journey.example', am1: 'am1@velvet-journey.example', am2: 'am2@velvet-journey.example', sec: 'sec@velvet-journey.example' };
+  const email = {
+    pa: 'pa@velvet-journey.example',
+    am1: 'am1@velvet-journey.example',
+    am2: 'am2@velvet-journey.example',
+    sec: 'sec@velvet-journey.example',
+  };
   const staff = async (who: keyof typeof email, run: (p: Persona) => Promise<void>) => {
     const p = await openPersona();
     try {
@@ -56,8 +61,14 @@ describe('web portal journeys (chromium, real stack)', () => {
     await page.getByRole('button', { name: 'Create organisation' }).click();
     const why = page.getByRole('region', { name: 'Why velvet-pro-1 is locked' });
     await why.waitFor();
-    expect(await why.textContent()).toMatch(/no contract covering this tier[\s\S]*spent \$?0\.00 of \$10,000\.00[\s\S]*not yet verified/);
-    expect(await page.getByRole('progressbar', { name: 'Qualifying spend for velvet-pro-1' }).getAttribute('aria-valuenow')).toBe('0');
+    expect(await why.textContent()).toMatch(
+      /no contract covering this tier[\s\S]*spent 0\.00 of 10,000\.00 USD[\s\S]*\$10,000\.00 to go[\s\S]*not yet verified/,
+    );
+    expect(
+      await page
+        .getByRole('progressbar', { name: 'Qualifying spend for velvet-pro-1' })
+        .getAttribute('aria-valuenow'),
+    ).toBe('0');
     orgId = (await db.query(`SELECT id FROM organizations WHERE name = 'Acme Journeys'`))[0].id;
     await screenshot(page, 'org-dashboard-locked');
 
@@ -65,7 +76,9 @@ describe('web portal journeys (chromium, real stack)', () => {
     await page.getByLabel('Premium tier').selectOption('premium');
     await page.getByLabel('Minimum spend per period (USD)').fill('150,000');
     await page.getByLabel('Period (months)').fill('3');
-    await page.getByLabel('Notes for the account manager').fill('Premium for our research assistant.');
+    await page
+      .getByLabel('Notes for the account manager')
+      .fill('Premium for our research assistant.');
     await page.getByRole('button', { name: 'Submit contract request' }).click();
     await page.getByRole('cell', { name: 'submitted' }).waitFor();
     expect(await page.getByRole('cell', { name: '$150,000.00 / 3 mo' }).count()).toBe(1);
@@ -80,7 +93,9 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page.getByRole('link', { name: 'Unlock rules' }).click();
       const form = page.getByRole('form', { name: 'Unlock rule for premium' });
       await form.getByLabel('Qualifying spend (USD, 0 = none)').fill('0.05');
-      await form.getByLabel('Reason for the change').fill('Journey test: a threshold real calls can cross');
+      await form
+        .getByLabel('Reason for the change')
+        .fill('Journey test: a threshold real calls can cross');
       await form.getByRole('button', { name: 'Save rule' }).click();
       await page.getByRole('heading', { name: /premium \(version [1-9]/ }).waitFor();
       await screenshot(page, 'platform-unlock-rules');
@@ -122,18 +137,31 @@ describe('web portal journeys (chromium, real stack)', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     key = (await page.getByLabel('New API key').textContent())!.trim();
     const ai = gatewayClient(stack.gatewayUrl!, key);
-    await expect(ai.chat.completions.create({ model: 'velvet-pro-1', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      ai.chat.completions.create({
+        model: 'velvet-pro-1',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    ).rejects.toMatchObject({ status: 403 });
 
     await spendOnStandard(ai, 3);
     await page.getByRole('link', { name: 'Dashboard' }).click();
     const unlocked = page.getByLabel('velvet-pro-1 unlocked');
     await poll('premium unlocked in the dashboard', async () => {
       await page.reload();
-      await page.getByRole('region', { name: 'Entitlements' }).or(page.getByText('Entitlements')).first().waitFor();
+      await page
+        .getByRole('region', { name: 'Entitlements' })
+        .or(page.getByText('Entitlements'))
+        .first()
+        .waitFor();
       return (await unlocked.count()) > 0;
     });
     const answer = await poll('the gateway to serve premium', () =>
-      ai.chat.completions.create({ model: 'velvet-pro-1', messages: [{ role: 'user', content: 'Draft a short welcome note for new research staff.' }], max_tokens: 64 }),
+      ai.chat.completions.create({
+        model: 'velvet-pro-1',
+        messages: [{ role: 'user', content: 'Draft a short welcome note for new research staff.' }],
+        max_tokens: 64,
+      }),
     );
     expect(answer.choices[0].message.content).toBeTruthy();
     await page.getByRole('figure', { name: 'Spend over time' }).waitFor();
@@ -141,14 +169,21 @@ describe('web portal journeys (chromium, real stack)', () => {
 
     await poll('the audit record', async () => (await auditCount(db, orgId)) >= 1);
     await page.getByRole('link', { name: 'Premium audit' }).click();
-    await page.getByRole('cell', { name: /velvet-pro-1/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /velvet-pro-1/ })
+      .first()
+      .waitFor();
     await screenshot(page, 'org-premium-audit');
     (globalThis as { provenanceText?: string }).provenanceText = answer.choices[0].message.content!;
   });
 
   it('a security reviewer sees the alert from a distillation run, verifies the log in the browser, traces a text, and suspends', async () => {
     await distill(gatewayClient(stack.gatewayUrl!, key), 'velvet-pro-1', 30);
-    await poll('the campaign in the audit log', async () => (await auditCount(db, orgId)) >= 31, 30_000);
+    await poll(
+      'the campaign in the audit log',
+      async () => (await auditCount(db, orgId)) >= 31,
+      30_000,
+    );
     await staff('sec', async ({ page }) => {
       await page.getByRole('button', { name: 'Run detection now' }).click();
       await page.getByText(/case\(s\) opened/).waitFor({ timeout: 60_000 });
@@ -160,20 +195,29 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page.getByRole('link', { name: 'Log integrity' }).click();
       await page.getByRole('button', { name: 'Verify latest tree head' }).click();
       await page.getByText(/Tree head signature valid \(Ed25519 via/).waitFor();
-      const seq = (await db.query(`SELECT min(seq)::int AS s FROM audit_log WHERE organization_id = $1`, [orgId]))[0].s;
+      const seq = (
+        await db.query(`SELECT min(seq)::int AS s FROM audit_log WHERE organization_id = $1`, [
+          orgId,
+        ])
+      )[0].s;
       await page.getByLabel('Record number').fill(String(seq));
       await page.getByRole('button', { name: 'Verify inclusion' }).click();
       await page.getByText(/Inclusion proof valid: record #\d+ is in the signed/).waitFor();
       await screenshot(page, 'security-integrity');
 
       await page.getByRole('link', { name: 'Provenance' }).click();
-      await page.getByLabel('Suspect text').fill((globalThis as { provenanceText?: string }).provenanceText!);
+      await page
+        .getByLabel('Suspect text')
+        .fill((globalThis as { provenanceText?: string }).provenanceText!);
       await page.getByRole('button', { name: 'Trace' }).click();
       await page.getByRole('cell', { name: 'Acme Journeys' }).first().waitFor();
       await screenshot(page, 'security-provenance');
 
       await page.getByRole('link', { name: 'Audit log' }).click();
-      await page.getByRole('cell', { name: /velvet-pro-1/ }).first().waitFor();
+      await page
+        .getByRole('cell', { name: /velvet-pro-1/ })
+        .first()
+        .waitFor();
       const download = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Export CSV' }).click();
       expect((await download).suggestedFilename()).toMatch(/^audit-.*\.csv$/);
@@ -181,7 +225,9 @@ describe('web portal journeys (chromium, real stack)', () => {
 
       await page.getByRole('link', { name: 'Alert cases' }).click();
       await page.getByRole('link', { name: 'Acme Journeys' }).click();
-      await page.getByLabel(/^Reason/).fill('Distillation pattern: logprobs, multi-sample, templated reasoning prompts');
+      await page
+        .getByLabel(/^Reason/)
+        .fill('Distillation pattern: logprobs, multi-sample, templated reasoning prompts');
       await page.getByRole('button', { name: 'Suspend premium access' }).click();
       await page.getByText('premium suspended').waitFor();
     });
@@ -197,10 +243,12 @@ describe('web portal journeys (chromium, real stack)', () => {
     await screenshot(page, 'org-dashboard-suspended');
     const ai = gatewayClient(stack.gatewayUrl!, key);
     await poll('the gateway to refuse premium', () =>
-      ai.chat.completions.create({ model: 'velvet-pro-1', messages: [{ role: 'user', content: 'hi' }] }).then(
-        () => false,
-        (e: { status?: number }) => e.status === 403,
-      ),
+      ai.chat.completions
+        .create({ model: 'velvet-pro-1', messages: [{ role: 'user', content: 'hi' }] })
+        .then(
+          () => false,
+          (e: { status?: number }) => e.status === 403,
+        ),
     );
   });
 });

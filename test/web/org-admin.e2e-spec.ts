@@ -79,7 +79,9 @@ describe('web portal: organisation admin and platform admin basics', () => {
     expect(accepted.status).toBe(201);
     await page.reload();
     await page.getByLabel('Role of bob@acme-web.example').selectOption('org_admin');
-    await page.waitForResponse((r) => r.url().includes('/members') && r.request().method() === 'GET');
+    await page.waitForResponse(
+      (r) => r.url().includes('/members') && r.request().method() === 'GET',
+    );
     await page.reload();
     expect(await page.getByLabel('Role of bob@acme-web.example').inputValue()).toBe('org_admin');
     await screenshot(page, 'org-members');

@@ -32,3 +32,18 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 
 export const loadGatewayEnv = (source?: Record<string, string | undefined>): GatewayEnv => parseEnv(gatewayEnvSchema, source);
+
+/**
+ * Upstream API keys, named by a model's `apiKeyEnv`. Only variables named `UPSTREAM_*` are
+ * readable that way, so a catalog entry can never make the gateway send, say, DATABASE_URL to
+ * an endpoint of its choosing.
+ */
+export const UPSTREAM_SECRET_PREFIX = 'UPSTREAM_';
+const upstreamSecretsSchema = z
+  .looseObject({})
+  .transform((vars) =>
+    Object.fromEntries(Object.entries(vars).filter(([k, v]) => k.startsWith(UPSTREAM_SECRET_PREFIX) && typeof v === 'string')) as Record<string, string>,
+  );
+
+export const loadUpstreamSecrets = (source?: Record<string, string | undefined>): Record<string, string> =>
+  parseEnv(upstreamSecretsSchema, source);

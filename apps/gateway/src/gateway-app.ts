@@ -22,7 +22,7 @@ function requestIdOf(req: IncomingMessage): string {
  */
 export async function createGatewayApp(
   env: GatewayEnv,
-  secrets: Record<string, string | undefined> = process.env,
+  secrets: Record<string, string | undefined>,
 ): Promise<NestFastifyApplication> {
   const logger = pino({
     level: env.LOG_LEVEL,
@@ -42,6 +42,10 @@ export async function createGatewayApp(
     logger: new PinoNestLogger(logger),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     if (request.url !== '/health') request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
     done();

@@ -1,10 +1,10 @@
 import { InvalidEnvironmentError } from '@velvet/config';
-import { loadGatewayEnv } from './env';
+import { loadGatewayEnv, loadUpstreamSecrets } from './env';
 import { createGatewayApp } from './gateway-app';
 
 async function main() {
   const env = loadGatewayEnv();
-  const app = await createGatewayApp(env);
+  const app = await createGatewayApp(env, loadUpstreamSecrets());
   await app.listen(env.GATEWAY_PORT, env.GATEWAY_HOST);
 }
 

@@ -31,7 +31,11 @@ export function App() {
   return (
     <Layout>
       <Routes>
-        {isCustomer ? <Route path="/" element={<DashboardPage />} /> : <Route path="/" element={<Navigate to={home} replace />} />}
+        {isCustomer ? (
+          <Route path="/" element={<DashboardPage />} />
+        ) : (
+          <Route path="/" element={<Navigate to={home} replace />} />
+        )}
         <Route path="/contracts" element={<ContractsPage />} />
         <Route path="/keys" element={<ApiKeysPage />} />
         <Route path="/members" element={<MembersPage />} />

@@ -10,7 +10,10 @@ import './styles.css';
 const queryClient = new QueryClient({
   defaultOptions: {
     // A 4xx will not change by asking again; only retry network trouble and 5xx, once.
-    queries: { retry: (count, error) => count < 1 && !(error instanceof ApiError && error.status < 500), refetchOnWindowFocus: false },
+    queries: {
+      retry: (count, error) => count < 1 && !(error instanceof ApiError && error.status < 500),
+      refetchOnWindowFocus: false,
+    },
   },
 });
 

@@ -7,6 +7,7 @@ export * from './producer/audit-entry';
 export * from './producer/audit-entry.factory';
 export * from './producer/audit-queue';
 export * from './fingerprint/minhash';
+export * from './fingerprint/prompt-signals';
 export * from './merkle/merkle';
 export * from './merkle/compact-range';
 export * from './merkle/canonical-json';

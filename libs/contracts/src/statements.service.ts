@@ -34,6 +34,23 @@ export class StatementsService {
     private readonly contracts: ContractsService,
   ) {}
 
+  /** Every contract of the organisation that has statements (active, expired, terminated), newest first. */
+  async forOrganization(ability: AppAbility, organizationId: string, now = new Date()) {
+    const { items } = await this.contracts.list(ability, { organizationId }, 200, 0);
+    const result = [];
+    for (const c of items.filter((x) => STATEMENT_STATUSES.includes(x.status))) {
+      const periods = await this.forContract(ability, c.id, now);
+      result.push({
+        contractId: c.id,
+        tier: c.tier,
+        status: c.status,
+        currency: c.currency,
+        periods,
+      });
+    }
+    return result;
+  }
+
   async forContract(
     ability: AppAbility,
     contractId: string,

@@ -1,5 +1,4 @@
 export * from './features/call-feature';
-export * from './features/prompt-signals';
 export * from './features/minhash-similarity';
 export * from './detectors/detector';
 export * from './detection.config';

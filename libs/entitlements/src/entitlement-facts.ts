@@ -21,6 +21,8 @@ interface ContractRow {
   status: string;
   term_start: string;
   term_end: string;
+  approvals?: number;
+  required_approvals?: number;
 }
 
 const STANDING_ORDER = ['active', 'approved', 'submitted', 'changes_requested', 'draft'];
@@ -41,9 +43,18 @@ export function standingFor(
       return { state: 'active', contractId: c.id, tier: c.tier, endsOn: c.term_end };
     if (state === 'approved')
       return { state: 'approved', contractId: c.id, tier: c.tier, startsOn: c.term_start };
-    return { state: state as 'submitted', contractId: c.id, tier: c.tier };
+    return {
+      state: state as 'submitted',
+      contractId: c.id,
+      tier: c.tier,
+      approvals: c.approvals,
+      requiredApprovals: c.required_approvals,
+    };
   }
-  return { state: 'none' };
+  const lower = contracts.find(
+    (c) => c.status === 'active' && c.rank < rank && c.term_end >= today,
+  );
+  return lower ? { state: 'none', activeLowerTier: lower.tier } : { state: 'none' };
 }
 
 /**
@@ -69,7 +80,9 @@ export async function loadOrganizationFacts(
   );
   const rules = await em.find(UnlockRule);
   const contracts: ContractRow[] = await em.query(
-    `SELECT c.id, c.tier, t.rank, c.status, c.term_start::text AS term_start, c.term_end::text AS term_end
+    `SELECT c.id, c.tier, t.rank, c.status, c.term_start::text AS term_start, c.term_end::text AS term_end,
+            c.required_approvals,
+            (SELECT count(*)::int FROM contract_approvals a WHERE a.contract_id = c.id AND a.round = c.review_round) AS approvals
        FROM contracts c JOIN model_tiers t ON t.name = c.tier AND t.gated
       WHERE c.organization_id = $1 AND c.status IN ('draft', 'submitted', 'changes_requested', 'approved', 'active')`,
     [organizationId],

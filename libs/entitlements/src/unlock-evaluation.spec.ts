@@ -179,5 +179,15 @@ describe('standingFor', () => {
     expect(
       standingFor([row('changes_requested', 20), row('approved', 20)], 20, '2026-06-01').state,
     ).toBe('approved');
+    expect(standingFor([row('active', 20)], 30, '2026-06-01')).toEqual({
+      state: 'none',
+      activeLowerTier: 't20',
+    });
+    const pending = { ...row('submitted', 20), approvals: 1, required_approvals: 2 };
+    expect(standingFor([pending], 20, '2026-06-01')).toMatchObject({
+      state: 'submitted',
+      approvals: 1,
+      requiredApprovals: 2,
+    });
   });
 });

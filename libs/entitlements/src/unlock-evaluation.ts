@@ -16,8 +16,16 @@ export interface RuleTerms {
 export type ContractStanding =
   | { state: 'active'; contractId: string; tier: string; endsOn: string }
   | { state: 'approved'; contractId: string; tier: string; startsOn: string }
-  | { state: 'submitted' | 'changes_requested' | 'draft'; contractId: string; tier: string }
-  | { state: 'none' };
+  | {
+      state: 'submitted' | 'changes_requested' | 'draft';
+      contractId: string;
+      tier: string;
+      /** Approvals so far in the current review round, and how many it needs (four-eyes: 2). */
+      approvals?: number;
+      requiredApprovals?: number;
+    }
+  /** `activeLowerTier`: an active contract exists, but for a lower tier only. */
+  | { state: 'none'; activeLowerTier?: string };
 
 export interface TierFacts {
   now: Date;
@@ -74,7 +82,10 @@ function contractCondition(standing: ContractStanding): ConditionResult {
       return {
         key: 'contract',
         holds: false,
-        message: 'contract pending approval',
+        message:
+          standing.approvals && standing.requiredApprovals
+            ? `contract pending approval (${standing.approvals} of ${standing.requiredApprovals} approvals)`
+            : 'contract pending approval',
         details: { ...standing },
       };
     case 'changes_requested':
@@ -95,8 +106,10 @@ function contractCondition(standing: ContractStanding): ConditionResult {
       return {
         key: 'contract',
         holds: false,
-        message: 'no contract covering this tier',
-        details: { state: 'none' },
+        message: standing.activeLowerTier
+          ? `no contract covering this tier (the active ${standing.activeLowerTier} contract covers lower tiers only)`
+          : 'no contract covering this tier',
+        details: { ...standing },
       };
   }
 }

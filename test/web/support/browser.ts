@@ -44,7 +44,12 @@ export async function openPersona(): Promise<Persona> {
 }
 
 /** Signs in through the login form, as a person would. */
-export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<void> {
   await page.goto(`${baseUrl}/app/`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
@@ -55,5 +60,8 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 /** A full-page PNG under docs/screenshots/, kept in the repository to show each main page. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: join(__dirname, '../../../docs/screenshots', `${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: join(__dirname, '../../../docs/screenshots', `${name}.png`),
+    fullPage: true,
+  });
 }

@@ -36,15 +36,22 @@ export async function startWebStack(overrides: Record<string, string> = {}): Pro
 }
 
 /** Detection runs are processed by the worker once it registers them; until then, by a BullMQ worker here. */
-async function detectionRunner(portal: RunningPortal, worker: INestApplicationContext): Promise<Worker | null> {
+async function detectionRunner(
+  portal: RunningPortal,
+  worker: INestApplicationContext,
+): Promise<Worker | null> {
   try {
     worker.get(DetectionRunProcessor, { strict: false });
     return null;
   } catch {
-    return new Worker(QueueName.Detection, (job) => new DetectionRunProcessor(portal.app.get(DetectionRunService)).process(job), {
-      connection: redisOptions(portal.env.REDIS_URL) as ConnectionOptions,
-      prefix: portal.env.QUEUE_PREFIX,
-    });
+    return new Worker(
+      QueueName.Detection,
+      (job) => new DetectionRunProcessor(portal.app.get(DetectionRunService)).process(job),
+      {
+        connection: redisOptions(portal.env.REDIS_URL) as ConnectionOptions,
+        prefix: portal.env.QUEUE_PREFIX,
+      },
+    );
   }
 }
 
@@ -52,13 +59,26 @@ async function detectionRunner(portal: RunningPortal, worker: INestApplicationCo
 export async function startFullStack(): Promise<WebStack> {
   const web = await startWebStack();
   const { portal } = web;
-  const shared = { NODE_ENV: 'test', DATABASE_URL: portal.env.DATABASE_URL, REDIS_URL: portal.env.REDIS_URL, QUEUE_PREFIX: portal.env.QUEUE_PREFIX, LOG_LEVEL: 'silent' };
+  const shared = {
+    NODE_ENV: 'test',
+    DATABASE_URL: portal.env.DATABASE_URL,
+    REDIS_URL: portal.env.REDIS_URL,
+    QUEUE_PREFIX: portal.env.QUEUE_PREFIX,
+    LOG_LEVEL: 'silent',
+  };
   const gateway: NestFastifyApplication = await createGatewayApp(
-    loadGatewayEnv({ ...shared, GATEWAY_PORT: '0', GATEWAY_CACHE_TTL_MS: '200', PORTAL_PUBLIC_URL: portal.url }),
+    loadGatewayEnv({
+      ...shared,
+      GATEWAY_PORT: '0',
+      GATEWAY_CACHE_TTL_MS: '200',
+      PORTAL_PUBLIC_URL: portal.url,
+    }),
     {},
   );
   await gateway.listen(0, '127.0.0.1');
-  const worker = await createWorkerApp(loadWorkerEnv({ ...shared, AUDIT_TREE_HEAD_INTERVAL_MS: '300' }));
+  const worker = await createWorkerApp(
+    loadWorkerEnv({ ...shared, AUDIT_TREE_HEAD_INTERVAL_MS: '300' }),
+  );
   await worker.init();
   const detection = await detectionRunner(portal, worker);
   const { port } = gateway.getHttpServer().address() as AddressInfo;

@@ -9,9 +9,22 @@ import { join } from 'node:path';
  */
 export function buildWeb(): string {
   const outDir = mkdtempSync(join(tmpdir(), 'velvet-web-dist-'));
-  execFileSync('npx', ['vite', 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'error', '--outDir', outDir], {
-    cwd: join(__dirname, '../../..'),
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'npx',
+    [
+      'vite',
+      'build',
+      '--config',
+      'apps/web/vite.config.ts',
+      '--logLevel',
+      'error',
+      '--outDir',
+      outDir,
+    ],
+    {
+      cwd: join(__dirname, '../../..'),
+      stdio: 'inherit',
+    },
+  );
   return outDir;
 }

@@ -46,7 +46,7 @@ export class ChatCompletionsService {
     const outcome: CallOutcome = { succeeded: true, streamed: false, ...completion };
     await this.recorder.auditIfGated(ctx, outcome);
     this.recorder.meter(ctx, outcome);
-    await reply.header('x-request-id', String(reply.request.id)).send(completion.body);
+    await reply.send(completion.body);
   }
 
   async stream(ctx: CallContext, reply: FastifyReply): Promise<void> {

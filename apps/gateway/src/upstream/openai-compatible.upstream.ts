@@ -96,6 +96,8 @@ export class OpenAICompatibleUpstream implements Upstream {
 
   private async send(call: UpstreamRequest, stream: boolean): Promise<Dispatcher.ResponseData> {
     const body: Json = { ...call.req, model: this.config.upstreamModel, stream };
+    // The spend hold assumed at most maxTokens per choice: make the upstream keep to it.
+    if (call.req.max_tokens == null && call.req.max_completion_tokens == null) body.max_tokens = call.maxTokens;
     if (stream) body.stream_options = { include_usage: true };
     else delete body.stream_options;
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' };

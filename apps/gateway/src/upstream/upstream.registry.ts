@@ -2,12 +2,12 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Model } from '@velvet/catalog';
 import { Pool } from 'undici';
 import { GATEWAY_ENV } from '../gateway.tokens';
-import type { GatewayEnv } from '../env';
+import { type GatewayEnv, UPSTREAM_SECRET_PREFIX } from '../env';
 import { OpenAICompatibleUpstream } from './openai-compatible.upstream';
 import { SimulatorUpstream } from './simulator.upstream';
 import type { Upstream } from './upstream.types';
 
-/** Secrets named by a model's `apiKeyEnv`, read once from the process environment by main/tests. */
+/** Secrets named by a model's `apiKeyEnv` (only `UPSTREAM_*` variables), read once at boot. */
 export const UPSTREAM_SECRETS = Symbol('UPSTREAM_SECRETS');
 
 /** Builds and caches the adapter for each model's upstream config; one connection pool per origin. */
@@ -39,7 +39,7 @@ export class UpstreamRegistry implements OnApplicationShutdown {
     const upstream = new OpenAICompatibleUpstream(pool, {
       baseUrl: up.baseUrl,
       upstreamModel: up.upstreamModel,
-      apiKey: up.apiKeyEnv ? this.secrets[up.apiKeyEnv] : undefined,
+      apiKey: up.apiKeyEnv?.startsWith(UPSTREAM_SECRET_PREFIX) ? this.secrets[up.apiKeyEnv] : undefined,
       timeoutMs: up.timeoutMs ?? this.env.GATEWAY_UPSTREAM_TIMEOUT_MS,
     });
     this.adapters.set(model.id, { config, upstream });

@@ -25,9 +25,19 @@ export class SpendController {
   /** Daily spend over the last `days` UTC days (for the dashboard chart and the account manager's review). */
   @RequireAbility(Action.Read, 'Spend')
   @Get()
-  daily(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string, @Query() query: SpendQuery) {
+  daily(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Query() query: SpendQuery,
+  ) {
     // another tenant's spend is invisible, so it is "not found" rather than "forbidden"
-    if (!ability.can(Action.Read, subject('Spend', { organizationId: orgId } as Record<string, unknown>))) throw new NotFoundError('Organization');
+    if (
+      !ability.can(
+        Action.Read,
+        subject('Spend', { organizationId: orgId } as Record<string, unknown>),
+      )
+    )
+      throw new NotFoundError('Organization');
     return this.spend.daily(orgId, query.days);
   }
 }

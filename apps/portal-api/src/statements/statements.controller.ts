@@ -2,6 +2,8 @@ import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
 import { StatementsService } from '@velvet/contracts';
+import { NotFoundError } from '@velvet/common';
+import { subject } from '@casl/ability';
 
 @ApiTags('statements')
 @Controller()
@@ -16,5 +18,23 @@ export class StatementsController {
     @Param('contractId', ParseUUIDPipe) id: string,
   ) {
     return { contractId: id, periods: await this.statements.forContract(ability, id) };
+  }
+
+  /** An account's commitments at a glance: every contract with statements, each period's spend and shortfall. */
+  @RequireAbility(Action.Read, 'Statement')
+  @Get('organizations/:orgId/statements')
+  async forOrganization(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+  ) {
+    if (
+      !ability.can(
+        Action.Read,
+        subject('Statement', { organizationId: orgId } as Record<string, unknown>),
+      )
+    ) {
+      throw new NotFoundError('Organization');
+    }
+    return this.statements.forOrganization(ability, orgId);
   }
 }

@@ -65,14 +65,20 @@ export interface ConsistencyProof {
 export const AUDIT_FLAGS = ['logprobs', 'multi_sample', 'max_length', 'tools', 'failed'];
 
 export const auditApi = {
-  records: (filters: AuditFilters, limit: number, offset: number) => api.get<Page<AuditRecord>>('/audit/records', { ...filters, limit, offset }),
+  records: (filters: AuditFilters, limit: number, offset: number) =>
+    api.get<Page<AuditRecord>>('/audit/records', { ...filters, limit, offset }),
   record: (seq: number) => api.get<AuditRecord>(`/audit/records/${seq}`),
-  inclusion: (seq: number, treeSize?: number) => api.get<InclusionProof>(`/audit/records/${seq}/inclusion-proof`, { treeSize }),
-  consistency: (first: number, second?: number) => api.get<ConsistencyProof>('/audit/proofs/consistency', { first, second }),
+  inclusion: (seq: number, treeSize?: number) =>
+    api.get<InclusionProof>(`/audit/records/${seq}/inclusion-proof`, { treeSize }),
+  consistency: (first: number, second?: number) =>
+    api.get<ConsistencyProof>('/audit/proofs/consistency', { first, second }),
   latestHead: () => api.get<SignedTreeHead>('/audit/tree-heads/latest'),
   heads: (limit = 20) => api.get<SignedTreeHead[]>('/audit/tree-heads', { limit }),
   /** Downloads through the authenticated client, then hands the file to the browser. */
-  async export(filters: AuditFilters, format: 'csv' | 'jsonl'): Promise<{ filename: string; blob: Blob; treeHead: string | null }> {
+  async export(
+    filters: AuditFilters,
+    format: 'csv' | 'jsonl',
+  ): Promise<{ filename: string; blob: Blob; treeHead: string | null }> {
     const res = await raw('GET', withQuery('/audit/export', { ...filters, format }));
     const disposition = res.headers.get('Content-Disposition') ?? '';
     const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `audit.${format}`;

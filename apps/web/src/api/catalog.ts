@@ -36,7 +36,9 @@ export interface UnlockRule {
 export const catalogApi = {
   tiers: () => api.get<ModelTier[]>('/catalog/tiers'),
   models: () => api.get<CatalogModel[]>('/catalog/models'),
-  updateModel: (id: string, body: Partial<CatalogModel>) => api.patch<CatalogModel>(`/catalog/models/${id}`, body),
+  updateModel: (id: string, body: Partial<CatalogModel>) =>
+    api.patch<CatalogModel>(`/catalog/models/${id}`, body),
   rules: () => api.get<UnlockRule[]>('/unlock-rules'),
-  putRule: (tier: string, body: Partial<UnlockRule> & { reason: string }) => api.put<UnlockRule>(`/unlock-rules/${tier}`, body),
+  putRule: (tier: string, body: Partial<UnlockRule> & { reason: string }) =>
+    api.put<UnlockRule>(`/unlock-rules/${tier}`, body),
 };

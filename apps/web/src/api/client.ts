@@ -48,7 +48,9 @@ async function toError(res: Response): Promise<ApiError> {
   } catch {
     /* not JSON: fall back to the status text */
   }
-  const message = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? body.error ?? res.statusText);
+  const message = Array.isArray(body.message)
+    ? body.message.join('; ')
+    : String(body.message ?? body.error ?? res.statusText);
   return new ApiError(res.status, message || `HTTP ${res.status}`, body.code);
 }
 
@@ -81,17 +83,28 @@ type Query = Record<string, string | number | boolean | undefined | null>;
 export function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
 }
 
-export async function raw(method: string, path: string, body?: unknown, retry = true): Promise<Response> {
+export async function raw(
+  method: string,
+  path: string,
+  body?: unknown,
+  retry = true,
+): Promise<Response> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (tokens) headers.Authorization = `Bearer ${tokens.accessToken}`;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 401 && retry && tokens && (await refresh())) return raw(method, path, body, false);
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 401 && retry && tokens && (await refresh()))
+    return raw(method, path, body, false);
   if (!res.ok) throw await toError(res);
   return res;
 }

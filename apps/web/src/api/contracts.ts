@@ -2,7 +2,15 @@ import { api } from './client';
 import type { Page } from './types';
 
 /** Contracts, entitlements, spend and statements (apps/portal-api/src/{contracts,entitlements,statements}). */
-export type ContractStatus = 'draft' | 'submitted' | 'changes_requested' | 'approved' | 'rejected' | 'active' | 'expired' | 'terminated';
+export type ContractStatus =
+  | 'draft'
+  | 'submitted'
+  | 'changes_requested'
+  | 'approved'
+  | 'rejected'
+  | 'active'
+  | 'expired'
+  | 'terminated';
 
 export interface Contract {
   id: string;
@@ -34,7 +42,13 @@ export interface ContractTransition {
 }
 
 export interface ConditionResult {
-  key: 'organization_active' | 'contract' | 'qualifying_spend' | 'verified' | 'not_suspended' | 'account_age';
+  key:
+    | 'organization_active'
+    | 'contract'
+    | 'qualifying_spend'
+    | 'verified'
+    | 'not_suspended'
+    | 'account_age';
   holds: boolean;
   message: string;
   details?: Record<string, unknown>;
@@ -75,17 +89,27 @@ export interface ContractInput {
 }
 
 export const contractsApi = {
-  listForOrg: (orgId: string, offset = 0) => api.get<Page<Contract>>('/contracts', { organizationId: orgId, limit: 20, offset }),
-  create: (orgId: string, input: ContractInput) => api.post<Contract>(`/organizations/${orgId}/contracts`, input),
-  update: (id: string, input: Partial<ContractInput> & { version?: number }) => api.patch<Contract>(`/contracts/${id}`, input),
+  listForOrg: (orgId: string, offset = 0) =>
+    api.get<Page<Contract>>('/contracts', { organizationId: orgId, limit: 20, offset }),
+  create: (orgId: string, input: ContractInput) =>
+    api.post<Contract>(`/organizations/${orgId}/contracts`, input),
+  update: (id: string, input: Partial<ContractInput> & { version?: number }) =>
+    api.patch<Contract>(`/contracts/${id}`, input),
   submit: (id: string) => api.post<Contract>(`/contracts/${id}/submit`),
-  list: (query: { status?: string; organizationId?: string; limit?: number; offset?: number }) => api.get<Page<Contract>>('/contracts', query),
+  list: (query: { status?: string; organizationId?: string; limit?: number; offset?: number }) =>
+    api.get<Page<Contract>>('/contracts', query),
   get: (id: string) => api.get<Contract>(`/contracts/${id}`),
   transitions: (id: string) => api.get<ContractTransition[]>(`/contracts/${id}/transitions`),
   approve: (id: string, reason?: string) =>
-    api.post<Omit<Contract, 'approvals'> & { approvals: number }>(`/contracts/${id}/approve`, reason ? { reason } : {}),
+    api.post<Omit<Contract, 'approvals'> & { approvals: number }>(
+      `/contracts/${id}/approve`,
+      reason ? { reason } : {},
+    ),
   reject: (id: string, reason: string) => api.post<Contract>(`/contracts/${id}/reject`, { reason }),
-  requestChanges: (id: string, reason: string) => api.post<Contract>(`/contracts/${id}/request-changes`, { reason }),
-  entitlements: (orgId: string) => api.get<EntitlementExplanation>(`/organizations/${orgId}/entitlements`),
-  spend: (orgId: string, days = 90) => api.get<SpendPoint[]>(`/organizations/${orgId}/spend`, { days }),
+  requestChanges: (id: string, reason: string) =>
+    api.post<Contract>(`/contracts/${id}/request-changes`, { reason }),
+  entitlements: (orgId: string) =>
+    api.get<EntitlementExplanation>(`/organizations/${orgId}/entitlements`),
+  spend: (orgId: string, days = 90) =>
+    api.get<SpendPoint[]>(`/organizations/${orgId}/spend`, { days }),
 };

@@ -23,7 +23,14 @@ export interface AlertCase {
   organizationScore: number;
   drivers: string[];
   evidence: DetectorEvidence[];
-  flaggedKeys: { apiKeyId: string; score: number; level: string; drivers: string[]; firstDetectedAt: string; lastDetectedAt: string }[];
+  flaggedKeys: {
+    apiKeyId: string;
+    score: number;
+    level: string;
+    drivers: string[];
+    firstDetectedAt: string;
+    lastDetectedAt: string;
+  }[];
   firstDetectedAt: string;
   lastDetectedAt: string;
   resolutionReason: string | null;
@@ -74,16 +81,29 @@ export interface Suspension {
 }
 
 export const securityApi = {
-  cases: (q: { status?: string; organizationId?: string; limit: number; offset: number }) => api.get<Page<AlertCase>>('/security/alert-cases', q),
-  case: (id: string) => api.get<{ case: AlertCase; events: CaseEvent[] }>(`/security/alert-cases/${id}`),
-  act: (id: string, action: 'acknowledge' | 'escalate' | 'dismiss' | 'resolve' | 'suspend' | 'restore', reason: string) =>
-    api.post<unknown>(`/security/alert-cases/${id}/${action}`, { reason }),
-  throttle: (id: string, body: { apiKeyId?: string; requestsPerMinute: number; reason: string }) => api.post<unknown>(`/security/alert-cases/${id}/throttle`, body),
-  riskScores: (organizationId: string, limit = 200) => api.get<RiskScore[]>('/security/risk-scores', { organizationId, limit }),
+  cases: (q: { status?: string; organizationId?: string; limit: number; offset: number }) =>
+    api.get<Page<AlertCase>>('/security/alert-cases', q),
+  case: (id: string) =>
+    api.get<{ case: AlertCase; events: CaseEvent[] }>(`/security/alert-cases/${id}`),
+  act: (
+    id: string,
+    action: 'acknowledge' | 'escalate' | 'dismiss' | 'resolve' | 'suspend' | 'restore',
+    reason: string,
+  ) => api.post<unknown>(`/security/alert-cases/${id}/${action}`, { reason }),
+  throttle: (id: string, body: { apiKeyId?: string; requestsPerMinute: number; reason: string }) =>
+    api.post<unknown>(`/security/alert-cases/${id}/throttle`, body),
+  riskScores: (organizationId: string, limit = 200) =>
+    api.get<RiskScore[]>('/security/risk-scores', { organizationId, limit }),
   provenance: (text: string, minSimilarity = 0.3) =>
-    api.post<{ candidatesExamined: number; matches: ProvenanceMatch[] }>('/security/provenance', { text, minSimilarity, limit: 20 }),
+    api.post<{ candidatesExamined: number; matches: ProvenanceMatch[] }>('/security/provenance', {
+      text,
+      minSimilarity,
+      limit: 20,
+    }),
   runDetection: () => api.post<{ jobId: string }>('/security/detection/runs', {}),
   suspensions: (orgId: string) => api.get<Suspension[]>(`/organizations/${orgId}/suspensions`),
-  suspend: (orgId: string, reason: string) => api.post<Suspension>(`/organizations/${orgId}/suspension`, { reason }),
-  restore: (orgId: string, reason: string) => api.post<Suspension>(`/organizations/${orgId}/suspension/restore`, { reason }),
+  suspend: (orgId: string, reason: string) =>
+    api.post<Suspension>(`/organizations/${orgId}/suspension`, { reason }),
+  restore: (orgId: string, reason: string) =>
+    api.post<Suspension>(`/organizations/${orgId}/suspension/restore`, { reason }),
 };

@@ -14,8 +14,12 @@ export interface PeriodStatement {
 }
 
 export const statementsApi = {
-  forContract: (contractId: string) => api.get<{ contractId: string; periods: PeriodStatement[] }>(`/contracts/${contractId}/statements`),
+  forContract: (contractId: string) =>
+    api.get<{ contractId: string; periods: PeriodStatement[] }>(
+      `/contracts/${contractId}/statements`,
+    ),
 };
 
 /** The running period, or else the latest one. */
-export const currentPeriod = (periods: PeriodStatement[]) => periods.find((p) => p.state === 'open') ?? periods[periods.length - 1];
+export const currentPeriod = (periods: PeriodStatement[]) =>
+  periods.find((p) => p.state === 'open') ?? periods[periods.length - 1];

@@ -1,6 +1,7 @@
 import type { RawRuleOf, MongoAbility } from '@casl/ability';
 
-export type Role = 'org_admin' | 'org_member' | 'account_manager' | 'security_reviewer' | 'platform_admin';
+export type Role =
+  'org_admin' | 'org_member' | 'account_manager' | 'security_reviewer' | 'platform_admin';
 
 export interface User {
   id: string;

@@ -25,7 +25,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   useEffect(() => onTokens((t) => setSignedIn(t !== null)), []);
 
-  const meQuery = useQuery({ queryKey: ['me'], queryFn: () => api.get<Me>('/auth/me'), enabled: signedIn, staleTime: 60_000 });
+  const meQuery = useQuery({
+    queryKey: ['me'],
+    queryFn: () => api.get<Me>('/auth/me'),
+    enabled: signedIn,
+    staleTime: 60_000,
+  });
   const ability = useMemo(() => createMongoAbility(meQuery.data?.rules ?? []), [meQuery.data]);
 
   const session: Session = {
@@ -40,7 +45,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     },
     async logout() {
       const t = getTokens();
-      if (t) await api.post('/auth/logout', { refreshToken: t.refreshToken }).catch(() => undefined);
+      if (t)
+        await api.post('/auth/logout', { refreshToken: t.refreshToken }).catch(() => undefined);
       setTokens(null);
       client.clear();
     },

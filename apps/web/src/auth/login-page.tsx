@@ -8,10 +8,16 @@ import { useSession } from './auth-context';
 export function LoginPage() {
   const { login } = useSession();
   const [mode, setMode] = useState<'login' | 'signup'>('login');
-  const [form, setForm] = useState({ email: '', password: '', organizationName: '', displayName: '' });
+  const [form, setForm] = useState({
+    email: '',
+    password: '',
+    organizationName: '',
+    displayName: '',
+  });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [k]: e.target.value });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -31,7 +37,11 @@ export function LoginPage() {
     <main className="login">
       <h1>Velvet Rope</h1>
       <p className="muted">Premium model access, by contract.</p>
-      <form onSubmit={submit} className="card stack" aria-label={mode === 'login' ? 'Sign in' : 'Sign up'}>
+      <form
+        onSubmit={submit}
+        className="card stack"
+        aria-label={mode === 'login' ? 'Sign in' : 'Sign up'}
+      >
         {mode === 'signup' && (
           <>
             <label>
@@ -46,7 +56,13 @@ export function LoginPage() {
         )}
         <label>
           Email
-          <input type="email" autoComplete="username" value={form.email} onChange={set('email')} required />
+          <input
+            type="email"
+            autoComplete="username"
+            value={form.email}
+            onChange={set('email')}
+            required
+          />
         </label>
         <label>
           Password
@@ -63,7 +79,11 @@ export function LoginPage() {
         <button type="submit" disabled={busy}>
           {busy ? 'Please wait…' : mode === 'login' ? 'Sign in' : 'Create organisation'}
         </button>
-        <button type="button" className="link" onClick={() => setMode(mode === 'login' ? 'signup' : 'login')}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => setMode(mode === 'login' ? 'signup' : 'login')}
+        >
           {mode === 'login' ? 'New here? Sign up your organisation' : 'Have an account? Sign in'}
         </button>
       </form>

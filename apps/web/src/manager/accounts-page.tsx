@@ -11,7 +11,10 @@ import { Pager } from '../ui/pager';
 /** Every active commitment: this period's spend against its minimum, and the shortfall so far. */
 export function AccountsPage() {
   const [offset, setOffset] = useState(0);
-  const active = useQuery({ queryKey: ['active-contracts', offset], queryFn: () => contractsApi.list({ status: 'active', limit: 20, offset }) });
+  const active = useQuery({
+    queryKey: ['active-contracts', offset],
+    queryFn: () => contractsApi.list({ status: 'active', limit: 20, offset }),
+  });
   return (
     <>
       <PageTitle>Commitments</PageTitle>
@@ -46,13 +49,21 @@ export function AccountsPage() {
                         {formatDate(c.termStart)} – {formatDate(c.termEnd)}
                       </td>
                       <td>
-                        <PeriodProgress contract={c} label={`Spend against commitment ${c.id.slice(0, 8)}`} />
+                        <PeriodProgress
+                          contract={c}
+                          label={`Spend against commitment ${c.id.slice(0, 8)}`}
+                        />
                       </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
-              <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
+              <Pager
+                total={page.total}
+                limit={page.limit}
+                offset={page.offset}
+                onChange={setOffset}
+              />
             </>
           )
         }

@@ -5,7 +5,10 @@ import { formatDateTime } from '../ui/format';
 
 /** Every transition of a contract: from, to, who, when, why. */
 export function ContractHistory({ id }: { id: string }) {
-  const transitions = useQuery({ queryKey: ['contract-transitions', id], queryFn: () => contractsApi.transitions(id) });
+  const transitions = useQuery({
+    queryKey: ['contract-transitions', id],
+    queryFn: () => contractsApi.transitions(id),
+  });
   return (
     <QueryView query={transitions}>
       {(list) =>
@@ -15,7 +18,8 @@ export function ContractHistory({ id }: { id: string }) {
           <ol aria-label="Contract history" className="muted">
             {list.map((t) => (
               <li key={t.id}>
-                {formatDateTime(t.occurredAt)}: {t.fromStatus ?? '—'} → <strong>{t.toStatus}</strong>
+                {formatDateTime(t.occurredAt)}: {t.fromStatus ?? '—'} →{' '}
+                <strong>{t.toStatus}</strong>
                 {t.actorUserId ? '' : ' (system)'}
                 {t.reason && <> — “{t.reason}”</>}
               </li>

@@ -16,8 +16,14 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
   const { me } = useSession();
   const [reason, setReason] = useState('');
   const [result, setResult] = useState<string | null>(null);
-  const detail = useQuery({ queryKey: ['contract', contract.id], queryFn: () => contractsApi.get(contract.id) });
-  const spend = useQuery({ queryKey: ['spend', contract.organizationId], queryFn: () => contractsApi.spend(contract.organizationId, 90) });
+  const detail = useQuery({
+    queryKey: ['contract', contract.id],
+    queryFn: () => contractsApi.get(contract.id),
+  });
+  const spend = useQuery({
+    queryKey: ['spend', contract.organizationId],
+    queryFn: () => contractsApi.spend(contract.organizationId, 90),
+  });
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['review-queue'] });
     void client.invalidateQueries({ queryKey: ['contract', contract.id] });
@@ -31,7 +37,8 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
           ? `Approval recorded (${r.approvals} of ${r.requiredApprovals}). Another account manager must approve.`
           : `Approved (${r.approvals} of ${r.requiredApprovals}); the contract is now ${r.status}.`;
       }
-      if (what === 'reject') return `Rejected: ${(await contractsApi.reject(contract.id, reason)).status}`;
+      if (what === 'reject')
+        return `Rejected: ${(await contractsApi.reject(contract.id, reason)).status}`;
       return `Returned for changes: ${(await contractsApi.requestChanges(contract.id, reason)).status}`;
     },
     onSuccess: (msg) => {
@@ -56,15 +63,25 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
         <OrgName id={c.organizationId} /> — {c.tier} <StatusTag status={c.status} />
       </h2>
       <p>
-        Minimum <strong>{formatMicros(c.minSpendMicros, c.currency)}</strong> every {c.periodMonths} month(s), {formatDate(c.termStart)} to{' '}
-        {formatDate(c.termEnd)}.
+        Minimum <strong>{formatMicros(c.minSpendMicros, c.currency)}</strong> every {c.periodMonths}{' '}
+        month(s), {formatDate(c.termStart)} to {formatDate(c.termEnd)}.
       </p>
       {org.data && (
         <p>
-          Organisation {org.data.verified ? <span className="tag good">verified</span> : <span className="tag warn">not verified</span>}{' '}
+          Organisation{' '}
+          {org.data.verified ? (
+            <span className="tag good">verified</span>
+          ) : (
+            <span className="tag warn">not verified</span>
+          )}{' '}
           {!org.data.verified && (
             <Can I="update" a="Organization" field="verified">
-              <button type="button" className="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => verify.mutate()}
+                disabled={verify.isPending}
+              >
                 Mark organisation verified
               </button>
             </Can>
@@ -75,15 +92,19 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
       <div className={c.requiredApprovals > 1 ? 'four-eyes' : ''} aria-label="Approvals">
         {c.requiredApprovals > 1 ? (
           <p>
-            <strong>Four-eyes:</strong> this amount needs <strong>{c.requiredApprovals} distinct approvers</strong>.{' '}
-            {approvals.length} of {c.requiredApprovals} recorded{iApproved ? ' (including yours — another manager must approve)' : ''}.
+            <strong>Four-eyes:</strong> this amount needs{' '}
+            <strong>{c.requiredApprovals} distinct approvers</strong>. {approvals.length} of{' '}
+            {c.requiredApprovals} recorded
+            {iApproved ? ' (including yours — another manager must approve)' : ''}.
           </p>
         ) : (
           <p>One approval needed.</p>
         )}
       </div>
       <h3>Account spend, last 90 days</h3>
-      <QueryView query={spend}>{(points) => <SpendChart points={points} title="Account spend" />}</QueryView>
+      <QueryView query={spend}>
+        {(points) => <SpendChart points={points} title="Account spend" />}
+      </QueryView>
       {result && <Notice>{result}</Notice>}
       <ErrorBox error={decide.error ?? verify.error} />
       {c.status === 'submitted' && (
@@ -91,16 +112,35 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
           <div className="stack">
             <label>
               Reason (required to reject or request changes)
-              <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />
+              <textarea
+                rows={2}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                maxLength={2000}
+              />
             </label>
             <div className="row">
-              <button type="button" disabled={decide.isPending || iApproved} onClick={() => decide.mutate('approve')}>
+              <button
+                type="button"
+                disabled={decide.isPending || iApproved}
+                onClick={() => decide.mutate('approve')}
+              >
                 Approve
               </button>
-              <button type="button" className="secondary" disabled={decide.isPending || needsReason} onClick={() => decide.mutate('changes')}>
+              <button
+                type="button"
+                className="secondary"
+                disabled={decide.isPending || needsReason}
+                onClick={() => decide.mutate('changes')}
+              >
                 Request changes
               </button>
-              <button type="button" className="danger" disabled={decide.isPending || needsReason} onClick={() => decide.mutate('reject')}>
+              <button
+                type="button"
+                className="danger"
+                disabled={decide.isPending || needsReason}
+                onClick={() => decide.mutate('reject')}
+              >
                 Reject
               </button>
             </div>

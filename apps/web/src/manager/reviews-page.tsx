@@ -31,7 +31,11 @@ export function ReviewsPage() {
         actions={
           <label>
             Show
-            <select aria-label="Show contracts" value={status} onChange={(e) => (setStatus(e.target.value), setOffset(0), setSelected(null))}>
+            <select
+              aria-label="Show contracts"
+              value={status}
+              onChange={(e) => (setStatus(e.target.value), setOffset(0), setSelected(null))}
+            >
               {FILTERS.map((f) => (
                 <option key={f.value} value={f.value}>
                   {f.label}
@@ -71,10 +75,20 @@ export function ReviewsPage() {
                       <td className="num">
                         {formatMicros(c.minSpendMicros, c.currency)} / {c.periodMonths} mo
                       </td>
-                      <td>{c.requiredApprovals > 1 ? <span className="tag warn">four-eyes ({c.requiredApprovals})</span> : 'single'}</td>
+                      <td>
+                        {c.requiredApprovals > 1 ? (
+                          <span className="tag warn">four-eyes ({c.requiredApprovals})</span>
+                        ) : (
+                          'single'
+                        )}
+                      </td>
                       <td>{formatDate(c.createdAt)}</td>
                       <td>
-                        <button type="button" onClick={() => setSelected(c.id)} aria-label={`Review ${c.tier} contract ${c.id.slice(0, 8)}`}>
+                        <button
+                          type="button"
+                          onClick={() => setSelected(c.id)}
+                          aria-label={`Review ${c.tier} contract ${c.id.slice(0, 8)}`}
+                        >
                           Review
                         </button>
                       </td>
@@ -82,8 +96,15 @@ export function ReviewsPage() {
                   ))}
                 </tbody>
               </table>
-              <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
-              {selected && page.items.find((c) => c.id === selected) && <ReviewPanel key={selected} contract={page.items.find((c) => c.id === selected)!} />}
+              <Pager
+                total={page.total}
+                limit={page.limit}
+                offset={page.offset}
+                onChange={setOffset}
+              />
+              {selected && page.items.find((c) => c.id === selected) && (
+                <ReviewPanel key={selected} contract={page.items.find((c) => c.id === selected)!} />
+              )}
             </>
           )
         }

@@ -10,11 +10,15 @@ import { PageTitle } from '../ui/layout';
 export function ApiKeysPage() {
   const orgId = useOrgId();
   const client = useQueryClient();
-  const keys = useQuery({ queryKey: ['api-keys', orgId], queryFn: () => api.get<ApiKey[]>(`/organizations/${orgId}/api-keys`) });
+  const keys = useQuery({
+    queryKey: ['api-keys', orgId],
+    queryFn: () => api.get<ApiKey[]>(`/organizations/${orgId}/api-keys`),
+  });
   const [name, setName] = useState('');
   const [created, setCreated] = useState<(ApiKey & { key: string }) | null>(null);
   const create = useMutation({
-    mutationFn: () => api.post<ApiKey & { key: string }>(`/organizations/${orgId}/api-keys`, { name }),
+    mutationFn: () =>
+      api.post<ApiKey & { key: string }>(`/organizations/${orgId}/api-keys`, { name }),
     onSuccess: (k) => {
       setCreated(k);
       setName('');
@@ -38,7 +42,13 @@ export function ApiKeysPage() {
         <form onSubmit={submit} className="card row" aria-label="Create API key">
           <label>
             Key name
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="support-bot production" />
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              maxLength={100}
+              placeholder="support-bot production"
+            />
           </label>
           <button type="submit" disabled={create.isPending}>
             Create key
@@ -89,7 +99,13 @@ export function ApiKeysPage() {
                     </td>
                     <td>{formatDateTime(k.createdAt)}</td>
                     <td>{formatDateTime(k.lastUsedAt)}</td>
-                    <td>{k.revokedAt ? <span className="tag bad">revoked</span> : <span className="tag good">active</span>}</td>
+                    <td>
+                      {k.revokedAt ? (
+                        <span className="tag bad">revoked</span>
+                      ) : (
+                        <span className="tag good">active</span>
+                      )}
+                    </td>
                     <td>
                       {!k.revokedAt && (
                         <Can I="delete" a="ApiKey">
@@ -98,7 +114,11 @@ export function ApiKeysPage() {
                             className="danger"
                             aria-label={`Revoke ${k.name}`}
                             disabled={revoke.isPending}
-                            onClick={() => window.confirm(`Revoke key "${k.name}"? Calls with it will fail at once.`) && revoke.mutate(k.id)}
+                            onClick={() =>
+                              window.confirm(
+                                `Revoke key "${k.name}"? Calls with it will fail at once.`,
+                              ) && revoke.mutate(k.id)
+                            }
                           >
                             Revoke
                           </button>

@@ -8,7 +8,10 @@ export function AuditRecordsPage() {
   return (
     <>
       <PageTitle>Premium audit records</PageTitle>
-      <p className="muted">Every premium call your keys made, as written to the tamper-evident audit log. Prompts and completions appear only as hashes.</p>
+      <p className="muted">
+        Every premium call your keys made, as written to the tamper-evident audit log. Prompts and
+        completions appear only as hashes.
+      </p>
       <AuditSearch fixed={{ organizationId: orgId, kind: 'premium_call' }} showOrg={false} />
     </>
   );

@@ -6,8 +6,17 @@ import { formatDate, formatMicros } from '../ui/format';
 import { MoneyProgress } from '../ui/progress';
 
 /** This period's spend towards the contract's minimum, and the shortfall so far. */
-export function PeriodProgress({ contract, label = 'Spend this commitment period' }: { contract: Contract; label?: string }) {
-  const statements = useQuery({ queryKey: ['statements', contract.id], queryFn: () => statementsApi.forContract(contract.id) });
+export function PeriodProgress({
+  contract,
+  label = 'Spend this commitment period',
+}: {
+  contract: Contract;
+  label?: string;
+}) {
+  const statements = useQuery({
+    queryKey: ['statements', contract.id],
+    queryFn: () => statementsApi.forContract(contract.id),
+  });
   return (
     <QueryView query={statements}>
       {({ periods }) => {
@@ -17,7 +26,8 @@ export function PeriodProgress({ contract, label = 'Spend this commitment period
           <>
             <MoneyProgress label={label} value={p.spentMicros} target={p.minimumMicros} />
             <p className="muted">
-              Period {formatDate(p.start)} – {formatDate(p.end)} ({p.state}); shortfall {p.state === 'open' ? 'so far ' : ''}
+              Period {formatDate(p.start)} – {formatDate(p.end)} ({p.state}); shortfall{' '}
+              {p.state === 'open' ? 'so far ' : ''}
               <strong>{formatMicros(p.shortfallMicros, p.currency)}</strong>.
             </p>
           </>
@@ -29,14 +39,19 @@ export function PeriodProgress({ contract, label = 'Spend this commitment period
 
 /** The active commitment and how far this period's spend has come towards its minimum. */
 export function CommitmentCard({ orgId }: { orgId: string }) {
-  const contracts = useQuery({ queryKey: ['contracts', orgId, 0], queryFn: () => contractsApi.listForOrg(orgId, 0) });
+  const contracts = useQuery({
+    queryKey: ['contracts', orgId, 0],
+    queryFn: () => contractsApi.listForOrg(orgId, 0),
+  });
   return (
     <section className="card" aria-labelledby="commit-h">
       <h2 id="commit-h">Commitment</h2>
       <QueryView query={contracts}>
         {(page) => {
           const active = page.items.find((c) => c.status === 'active');
-          const pending = page.items.find((c) => ['submitted', 'approved', 'changes_requested'].includes(c.status));
+          const pending = page.items.find((c) =>
+            ['submitted', 'approved', 'changes_requested'].includes(c.status),
+          );
           if (!active)
             return (
               <Empty>
@@ -44,7 +59,8 @@ export function CommitmentCard({ orgId }: { orgId: string }) {
                 {pending && (
                   <>
                     {' '}
-                    Your {pending.tier} request is <strong>{pending.status.replace('_', ' ')}</strong>.
+                    Your {pending.tier} request is{' '}
+                    <strong>{pending.status.replace('_', ' ')}</strong>.
                   </>
                 )}
               </Empty>
@@ -52,7 +68,8 @@ export function CommitmentCard({ orgId }: { orgId: string }) {
           return (
             <>
               <p>
-                <strong>{active.tier}</strong> tier · minimum {formatMicros(active.minSpendMicros, active.currency)} every {active.periodMonths}{' '}
+                <strong>{active.tier}</strong> tier · minimum{' '}
+                {formatMicros(active.minSpendMicros, active.currency)} every {active.periodMonths}{' '}
                 month(s) · {formatDate(active.termStart)} to {formatDate(active.termEnd)}
               </p>
               <PeriodProgress contract={active} />

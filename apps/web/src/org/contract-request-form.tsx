@@ -13,7 +13,17 @@ const inAYear = () => {
 };
 
 /** Request a contract (or amend one returned for changes): tier, minimum spend per period, term. */
-export function ContractRequestForm({ orgId, tiers, amend, onDone }: { orgId: string; tiers: string[]; amend?: Contract; onDone?(): void }) {
+export function ContractRequestForm({
+  orgId,
+  tiers,
+  amend,
+  onDone,
+}: {
+  orgId: string;
+  tiers: string[];
+  amend?: Contract;
+  onDone?(): void;
+}) {
   const client = useQueryClient();
   const [form, setForm] = useState({
     tier: amend?.tier ?? tiers[0] ?? 'premium',
@@ -24,13 +34,30 @@ export function ContractRequestForm({ orgId, tiers, amend, onDone }: { orgId: st
     notes: amend?.notes ?? '',
   });
   const [invalid, setInvalid] = useState<string | null>(null);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [k]: e.target.value });
   const save = useMutation({
     mutationFn: async () => {
       const minSpendMicros = dollarsToMicros(form.minSpend)!;
-      const terms = { tier: form.tier, minSpendMicros, periodMonths: Number(form.periodMonths), termStart: form.termStart, termEnd: form.termEnd, currency: 'USD' };
-      if (!amend) return contractsApi.create(orgId, { ...terms, notes: form.notes || undefined, submit: true });
-      await contractsApi.update(amend.id, { ...terms, notes: form.notes || undefined, version: amend.version });
+      const terms = {
+        tier: form.tier,
+        minSpendMicros,
+        periodMonths: Number(form.periodMonths),
+        termStart: form.termStart,
+        termEnd: form.termEnd,
+        currency: 'USD',
+      };
+      if (!amend)
+        return contractsApi.create(orgId, {
+          ...terms,
+          notes: form.notes || undefined,
+          submit: true,
+        });
+      await contractsApi.update(amend.id, {
+        ...terms,
+        notes: form.notes || undefined,
+        version: amend.version,
+      });
       return contractsApi.submit(amend.id);
     },
     onSuccess: () => {
@@ -43,14 +70,19 @@ export function ContractRequestForm({ orgId, tiers, amend, onDone }: { orgId: st
   function submit(e: FormEvent) {
     e.preventDefault();
     const micros = dollarsToMicros(form.minSpend);
-    if (!micros || micros === '0') return setInvalid('Enter the minimum spend as an amount in USD, e.g. 50000 or 50000.00');
+    if (!micros || micros === '0')
+      return setInvalid('Enter the minimum spend as an amount in USD, e.g. 50000 or 50000.00');
     setInvalid(null);
     save.mutate();
   }
 
   const micros = dollarsToMicros(form.minSpend);
   return (
-    <form onSubmit={submit} className="card stack" aria-label={amend ? 'Amend contract request' : 'Request a contract'}>
+    <form
+      onSubmit={submit}
+      className="card stack"
+      aria-label={amend ? 'Amend contract request' : 'Request a contract'}
+    >
       <div className="row">
         <label>
           Premium tier
@@ -66,7 +98,14 @@ export function ContractRequestForm({ orgId, tiers, amend, onDone }: { orgId: st
         </label>
         <label>
           Period (months)
-          <input type="number" min={1} max={36} value={form.periodMonths} onChange={set('periodMonths')} required />
+          <input
+            type="number"
+            min={1}
+            max={36}
+            value={form.periodMonths}
+            onChange={set('periodMonths')}
+            required
+          />
         </label>
         <label>
           Term start
@@ -81,7 +120,11 @@ export function ContractRequestForm({ orgId, tiers, amend, onDone }: { orgId: st
         Notes for the account manager
         <textarea rows={2} value={form.notes} onChange={set('notes')} maxLength={2000} />
       </label>
-      {micros && <p className="muted">You commit to at least {formatMicros(micros)} every {form.periodMonths} month(s).</p>}
+      {micros && (
+        <p className="muted">
+          You commit to at least {formatMicros(micros)} every {form.periodMonths} month(s).
+        </p>
+      )}
       <ErrorBox error={invalid ?? save.error} />
       <div>
         <button type="submit" disabled={save.isPending}>

@@ -16,7 +16,10 @@ export function ContractsPage() {
   const [offset, setOffset] = useState(0);
   const [amending, setAmending] = useState<Contract | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const contracts = useQuery({ queryKey: ['contracts', orgId, offset], queryFn: () => contractsApi.listForOrg(orgId, offset) });
+  const contracts = useQuery({
+    queryKey: ['contracts', orgId, offset],
+    queryFn: () => contractsApi.listForOrg(orgId, offset),
+  });
   const tiers = useQuery({ queryKey: ['tiers'], queryFn: catalogApi.tiers });
   const gated = (tiers.data ?? []).filter((t) => t.gated).map((t) => t.name);
   return (
@@ -24,7 +27,13 @@ export function ContractsPage() {
       <PageTitle>Contracts</PageTitle>
       <Can I="create" a="Contract">
         {amending ? (
-          <ContractRequestForm key={amending.id} orgId={orgId} tiers={gated} amend={amending} onDone={() => setAmending(null)} />
+          <ContractRequestForm
+            key={amending.id}
+            orgId={orgId}
+            tiers={gated}
+            amend={amending}
+            onDone={() => setAmending(null)}
+          />
         ) : (
           tiers.isSuccess && <ContractRequestForm orgId={orgId} tiers={gated} />
         )}
@@ -60,7 +69,11 @@ export function ContractsPage() {
                         <StatusTag status={c.status} />
                       </td>
                       <td>
-                        <button type="button" className="link" onClick={() => setOpen(open === c.id ? null : c.id)}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => setOpen(open === c.id ? null : c.id)}
+                        >
                           History
                         </button>
                         {c.status === 'changes_requested' && (
@@ -74,7 +87,12 @@ export function ContractsPage() {
                   ))}
                 </tbody>
               </table>
-              <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
+              <Pager
+                total={page.total}
+                limit={page.limit}
+                offset={page.offset}
+                onChange={setOffset}
+              />
             </>
           )
         }

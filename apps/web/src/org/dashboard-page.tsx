@@ -10,8 +10,15 @@ import { SpendChart } from './spend-chart';
 
 export function DashboardPage() {
   const orgId = useOrgId();
-  const entitlements = useQuery({ queryKey: ['entitlements', orgId], queryFn: () => contractsApi.entitlements(orgId), refetchInterval: 10_000 });
-  const spend = useQuery({ queryKey: ['spend', orgId], queryFn: () => contractsApi.spend(orgId, 90) });
+  const entitlements = useQuery({
+    queryKey: ['entitlements', orgId],
+    queryFn: () => contractsApi.entitlements(orgId),
+    refetchInterval: 10_000,
+  });
+  const spend = useQuery({
+    queryKey: ['spend', orgId],
+    queryFn: () => contractsApi.spend(orgId, 90),
+  });
   return (
     <>
       <PageTitle

@@ -77,9 +77,7 @@ export function EntitlementsCard({ models }: { models: ModelEntitlement[] }) {
         .filter((m) => !m.unlocked)
         .map((m) => (
           <section key={m.modelId} className="card" aria-label={`Why ${m.slug} is locked`}>
-            <h2>
-              {m.displayName} is locked — what is missing
-            </h2>
+            <h2>{m.displayName} is locked — what is missing</h2>
             <Conditions model={m} />
           </section>
         ))}

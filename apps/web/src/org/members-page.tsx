@@ -20,7 +20,10 @@ export function MembersPage() {
   const { me } = useSession();
   const ability = useAbility();
   const client = useQueryClient();
-  const members = useQuery({ queryKey: ['members', orgId], queryFn: () => api.get<User[]>(`/organizations/${orgId}/members`) });
+  const members = useQuery({
+    queryKey: ['members', orgId],
+    queryFn: () => api.get<User[]>(`/organizations/${orgId}/members`),
+  });
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('org_member');
   const [invited, setInvited] = useState<Invitation | null>(null);
@@ -32,7 +35,8 @@ export function MembersPage() {
     },
   });
   const update = useMutation({
-    mutationFn: ({ id, ...body }: { id: string; role?: Role; status?: string }) => api.patch<User>(`/organizations/${orgId}/members/${id}`, body),
+    mutationFn: ({ id, ...body }: { id: string; role?: Role; status?: string }) =>
+      api.patch<User>(`/organizations/${orgId}/members/${id}`, body),
     onSuccess: () => client.invalidateQueries({ queryKey: ['members', orgId] }),
   });
 
@@ -53,7 +57,11 @@ export function MembersPage() {
           </label>
           <label>
             Role
-            <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <select
+              aria-label="Role"
+              value={role}
+              onChange={(e) => setRole(e.target.value as Role)}
+            >
               <option value="org_member">Member</option>
               <option value="org_admin">Admin</option>
             </select>
@@ -66,8 +74,9 @@ export function MembersPage() {
       </Can>
       {invited && (
         <Notice>
-          Invitation for <strong>{invited.email}</strong> ({invited.role.replace('_', ' ')}), valid until {formatDate(invited.expiresAt)}. Share this
-          one-time token with them: <code aria-label="Invitation token">{invited.token}</code>
+          Invitation for <strong>{invited.email}</strong> ({invited.role.replace('_', ' ')}), valid
+          until {formatDate(invited.expiresAt)}. Share this one-time token with them:{' '}
+          <code aria-label="Invitation token">{invited.token}</code>
         </Notice>
       )}
       <ErrorBox error={update.error} />
@@ -100,7 +109,9 @@ export function MembersPage() {
                             aria-label={`Role of ${u.email}`}
                             value={u.role}
                             disabled={update.isPending}
-                            onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
+                            onChange={(e) =>
+                              update.mutate({ id: u.id, role: e.target.value as Role })
+                            }
                           >
                             <option value="org_member">Member</option>
                             <option value="org_admin">Admin</option>
@@ -115,7 +126,12 @@ export function MembersPage() {
                           <button
                             type="button"
                             className="link"
-                            onClick={() => update.mutate({ id: u.id, status: u.status === 'active' ? 'disabled' : 'active' })}
+                            onClick={() =>
+                              update.mutate({
+                                id: u.id,
+                                status: u.status === 'active' ? 'disabled' : 'active',
+                              })
+                            }
                           >
                             {u.status === 'active' ? 'Disable' : 'Enable'}
                           </button>

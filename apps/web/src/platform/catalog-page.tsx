@@ -15,7 +15,11 @@ export function CatalogPage() {
           <p className="muted">
             Tiers:{' '}
             {list.map((t) => (
-              <span key={t.name} className={`tag ${t.gated ? 'warn' : ''}`} style={{ marginRight: 4 }}>
+              <span
+                key={t.name}
+                className={`tag ${t.gated ? 'warn' : ''}`}
+                style={{ marginRight: 4 }}
+              >
                 {t.name}
                 {t.gated ? ' (gated)' : ''}
               </span>
@@ -42,7 +46,10 @@ export function CatalogPage() {
               </thead>
               <tbody>
                 {list.map((m) => (
-                  <ModelRow key={`${m.id}-${m.inputPriceMicrosPerMTok}-${m.outputPriceMicrosPerMTok}-${m.status}`} model={m} />
+                  <ModelRow
+                    key={`${m.id}-${m.inputPriceMicrosPerMTok}-${m.outputPriceMicrosPerMTok}-${m.status}`}
+                    model={m}
+                  />
                 ))}
               </tbody>
             </table>

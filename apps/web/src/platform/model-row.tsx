@@ -29,7 +29,8 @@ export function ModelRow({ model }: { model: CatalogModel }) {
     },
   });
   function submit() {
-    if (!dollarsToMicros(input) || !dollarsToMicros(output)) return setInvalid('Prices must be amounts in USD, e.g. 15 or 2.50');
+    if (!dollarsToMicros(input) || !dollarsToMicros(output))
+      return setInvalid('Prices must be amounts in USD, e.g. 15 or 2.50');
     setInvalid(null);
     save.mutate();
   }
@@ -44,7 +45,12 @@ export function ModelRow({ model }: { model: CatalogModel }) {
         <td className="num">{formatMicros(model.outputPriceMicrosPerMTok, model.currency)}</td>
         <td>{model.status}</td>
         <td>
-          <button type="button" className="link" aria-label={`Edit ${model.slug}`} onClick={() => setEdit(true)}>
+          <button
+            type="button"
+            className="link"
+            aria-label={`Edit ${model.slug}`}
+            onClick={() => setEdit(true)}
+          >
             Edit
           </button>
         </td>
@@ -58,19 +64,38 @@ export function ModelRow({ model }: { model: CatalogModel }) {
       </td>
       <td>{model.tier}</td>
       <td className="num">
-        <input aria-label={`Input price of ${model.slug} (USD per million tokens)`} value={input} onChange={(e) => setInput(e.target.value)} size={8} />
+        <input
+          aria-label={`Input price of ${model.slug} (USD per million tokens)`}
+          value={input}
+          onChange={(e) => setInput(e.target.value)}
+          size={8}
+        />
       </td>
       <td className="num">
-        <input aria-label={`Output price of ${model.slug} (USD per million tokens)`} value={output} onChange={(e) => setOutput(e.target.value)} size={8} />
+        <input
+          aria-label={`Output price of ${model.slug} (USD per million tokens)`}
+          value={output}
+          onChange={(e) => setOutput(e.target.value)}
+          size={8}
+        />
       </td>
       <td>
-        <select aria-label={`Status of ${model.slug}`} value={status} onChange={(e) => setStatus(e.target.value)}>
+        <select
+          aria-label={`Status of ${model.slug}`}
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+        >
           <option value="active">active</option>
           <option value="retired">retired</option>
         </select>
       </td>
       <td>
-        <input aria-label={`Reason for changing ${model.slug}`} placeholder="reason" value={reason} onChange={(e) => setReason(e.target.value)} />{' '}
+        <input
+          aria-label={`Reason for changing ${model.slug}`}
+          placeholder="reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />{' '}
         <button type="button" onClick={submit} disabled={save.isPending}>
           Save
         </button>{' '}

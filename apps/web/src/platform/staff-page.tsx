@@ -17,7 +17,12 @@ export function StaffPage() {
   const client = useQueryClient();
   const { me } = useSession();
   const staff = useQuery({ queryKey: ['staff'], queryFn: () => api.get<User[]>('/staff') });
-  const [form, setForm] = useState({ email: '', displayName: '', password: '', role: 'account_manager' as Role });
+  const [form, setForm] = useState({
+    email: '',
+    displayName: '',
+    password: '',
+    role: 'account_manager' as Role,
+  });
   const create = useMutation({
     mutationFn: () => api.post<User>('/staff', form),
     onSuccess: () => {
@@ -26,10 +31,12 @@ export function StaffPage() {
     },
   });
   const update = useMutation({
-    mutationFn: ({ id, ...body }: { id: string; role?: Role; status?: string }) => api.patch<User>(`/staff/${id}`, body),
+    mutationFn: ({ id, ...body }: { id: string; role?: Role; status?: string }) =>
+      api.patch<User>(`/staff/${id}`, body),
     onSuccess: () => client.invalidateQueries({ queryKey: ['staff'] }),
   });
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [k]: e.target.value });
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -50,7 +57,14 @@ export function StaffPage() {
         </label>
         <label>
           Initial password
-          <input type="password" value={form.password} onChange={set('password')} minLength={12} required autoComplete="new-password" />
+          <input
+            type="password"
+            value={form.password}
+            onChange={set('password')}
+            minLength={12}
+            required
+            autoComplete="new-password"
+          />
         </label>
         <label>
           Role
@@ -106,7 +120,16 @@ export function StaffPage() {
                     <td>
                       {u.status}{' '}
                       {u.id !== me?.user.id && (
-                        <button type="button" className="link" onClick={() => update.mutate({ id: u.id, status: u.status === 'active' ? 'disabled' : 'active' })}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() =>
+                            update.mutate({
+                              id: u.id,
+                              status: u.status === 'active' ? 'disabled' : 'active',
+                            })
+                          }
+                        >
                           {u.status === 'active' ? 'Disable' : 'Enable'}
                         </button>
                       )}

@@ -35,7 +35,9 @@ export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
       } as Partial<UnlockRule> & { reason: string }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['unlock-rules'] }),
   });
-  const text = (k: 'minSpend' | 'spendWindowDays' | 'minAccountAgeDays' | 'dualAbove' | 'reason') => ({
+  const text = (
+    k: 'minSpend' | 'spendWindowDays' | 'minAccountAgeDays' | 'dualAbove' | 'reason',
+  ) => ({
     value: f[k],
     onChange: (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value }),
   });
@@ -45,7 +47,8 @@ export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
   });
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (!dollarsToMicros(f.minSpend) || !dollarsToMicros(f.dualAbove)) return setInvalid('Amounts must be in USD, e.g. 1000 or 1000.50');
+    if (!dollarsToMicros(f.minSpend) || !dollarsToMicros(f.dualAbove))
+      return setInvalid('Amounts must be in USD, e.g. 1000 or 1000.50');
     setInvalid(null);
     save.mutate();
   }
@@ -62,7 +65,8 @@ export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
           <input type="checkbox" {...check('requiresVerified')} /> Requires a verified organisation
         </label>
         <label className="inline">
-          <input type="checkbox" {...check('requiresNotSuspended')} /> Requires not suspended by security
+          <input type="checkbox" {...check('requiresNotSuspended')} /> Requires not suspended by
+          security
         </label>
       </div>
       <div className="row">

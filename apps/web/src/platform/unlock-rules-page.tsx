@@ -9,10 +9,16 @@ export function UnlockRulesPage() {
   return (
     <>
       <PageTitle>Unlock rules</PageTitle>
-      <p className="muted">A premium tier unlocks for an organisation only when every condition of its rule holds.</p>
+      <p className="muted">
+        A premium tier unlocks for an organisation only when every condition of its rule holds.
+      </p>
       <QueryView query={rules}>
         {(list) =>
-          list.length === 0 ? <Empty>No gated tiers have rules.</Empty> : list.map((r) => <UnlockRuleForm key={`${r.tier}-${r.version}`} rule={r} />)
+          list.length === 0 ? (
+            <Empty>No gated tiers have rules.</Empty>
+          ) : (
+            list.map((r) => <UnlockRuleForm key={`${r.tier}-${r.version}`} rule={r} />)
+          )
         }
       </QueryView>
     </>

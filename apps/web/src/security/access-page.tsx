@@ -13,7 +13,10 @@ function OrgAccessRow({ org }: { org: Organization }) {
   const client = useQueryClient();
   const [reason, setReason] = useState('');
   const act = useMutation({
-    mutationFn: (what: 'suspend' | 'restore') => (what === 'suspend' ? securityApi.suspend(org.id, reason) : securityApi.restore(org.id, reason)),
+    mutationFn: (what: 'suspend' | 'restore') =>
+      what === 'suspend'
+        ? securityApi.suspend(org.id, reason)
+        : securityApi.restore(org.id, reason),
     onSuccess: () => {
       setReason('');
       void client.invalidateQueries({ queryKey: ['suspensions', org.id] });
@@ -29,11 +32,28 @@ function OrgAccessRow({ org }: { org: Organization }) {
       </td>
       <td>
         <div className="row">
-          <input aria-label={`Reason for ${org.name}`} placeholder="reason (required)" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button type="button" className="danger" disabled={!reason.trim() || act.isPending} onClick={() => act.mutate('suspend')} aria-label={`Suspend ${org.name}`}>
+          <input
+            aria-label={`Reason for ${org.name}`}
+            placeholder="reason (required)"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <button
+            type="button"
+            className="danger"
+            disabled={!reason.trim() || act.isPending}
+            onClick={() => act.mutate('suspend')}
+            aria-label={`Suspend ${org.name}`}
+          >
             Suspend
           </button>
-          <button type="button" className="secondary" disabled={!reason.trim() || act.isPending} onClick={() => act.mutate('restore')} aria-label={`Restore ${org.name}`}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={!reason.trim() || act.isPending}
+            onClick={() => act.mutate('restore')}
+            aria-label={`Restore ${org.name}`}
+          >
             Restore
           </button>
         </div>
@@ -46,7 +66,10 @@ function OrgAccessRow({ org }: { org: Organization }) {
 
 export function AccessPage() {
   const [offset, setOffset] = useState(0);
-  const orgs = useQuery({ queryKey: ['organizations', offset], queryFn: () => api.get<Page<Organization>>('/organizations', { limit: 20, offset }) });
+  const orgs = useQuery({
+    queryKey: ['organizations', offset],
+    queryFn: () => api.get<Page<Organization>>('/organizations', { limit: 20, offset }),
+  });
   return (
     <>
       <PageTitle>Access control</PageTitle>
@@ -71,7 +94,12 @@ export function AccessPage() {
                   ))}
                 </tbody>
               </table>
-              <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
+              <Pager
+                total={page.total}
+                limit={page.limit}
+                offset={page.offset}
+                onChange={setOffset}
+              />
             </>
           )
         }

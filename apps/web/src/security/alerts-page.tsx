@@ -27,7 +27,11 @@ function CaseList() {
         actions={
           <span className="row">
             <RunDetection />
-            <select aria-label="Case status" value={status} onChange={(e) => (setStatus(e.target.value), setOffset(0))}>
+            <select
+              aria-label="Case status"
+              value={status}
+              onChange={(e) => (setStatus(e.target.value), setOffset(0))}
+            >
               <option value="">All statuses</option>
               {STATUSES.map((s) => (
                 <option key={s}>{s}</option>
@@ -41,7 +45,10 @@ function CaseList() {
       <QueryView query={cases}>
         {(page) =>
           page.items.length === 0 ? (
-            <Empty>No alert cases. Detectors open one when an organisation's traffic looks like distillation.</Empty>
+            <Empty>
+              No alert cases. Detectors open one when an organisation's traffic looks like
+              distillation.
+            </Empty>
           ) : (
             <>
               <table>
@@ -65,7 +72,11 @@ function CaseList() {
                         </Link>
                       </td>
                       <td>
-                        <span className={`tag ${c.level === 'critical' || c.level === 'high' ? 'bad' : 'warn'}`}>{c.level}</span>
+                        <span
+                          className={`tag ${c.level === 'critical' || c.level === 'high' ? 'bad' : 'warn'}`}
+                        >
+                          {c.level}
+                        </span>
                       </td>
                       <td className="num">{c.riskScore.toFixed(2)}</td>
                       <td>{c.drivers.join(', ').replace(/_/g, ' ')}</td>
@@ -77,7 +88,12 @@ function CaseList() {
                   ))}
                 </tbody>
               </table>
-              <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
+              <Pager
+                total={page.total}
+                limit={page.limit}
+                offset={page.offset}
+                onChange={setOffset}
+              />
             </>
           )
         }

@@ -20,17 +20,27 @@ function download(blob: Blob, filename: string) {
 }
 
 /** Search the audit log (scoped by the API to what the caller may read), page through it, export it. */
-export function AuditSearch({ fixed = {}, showOrg = true }: { fixed?: AuditFilters; showOrg?: boolean }) {
+export function AuditSearch({
+  fixed = {},
+  showOrg = true,
+}: {
+  fixed?: AuditFilters;
+  showOrg?: boolean;
+}) {
   const [draft, setDraft] = useState<AuditFilters>({});
   const [filters, setFilters] = useState<AuditFilters>({});
   const [offset, setOffset] = useState(0);
   const applied = { ...filters, ...fixed };
-  const records = useQuery({ queryKey: ['audit-records', applied, offset], queryFn: () => auditApi.records(applied, LIMIT, offset) });
+  const records = useQuery({
+    queryKey: ['audit-records', applied, offset],
+    queryFn: () => auditApi.records(applied, LIMIT, offset),
+  });
   const exporter = useMutation({
     mutationFn: (format: 'csv' | 'jsonl') => auditApi.export(applied, format),
     onSuccess: ({ blob, filename }) => download(blob, filename),
   });
-  const set = (k: keyof AuditFilters) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value || undefined });
+  const set = (k: keyof AuditFilters) => (e: { target: { value: string } }) =>
+    setDraft({ ...draft, [k]: e.target.value || undefined });
   function submit(e: FormEvent) {
     e.preventDefault();
     const toIso = (d?: string) => (d ? new Date(`${d}T00:00:00Z`).toISOString() : undefined);
@@ -43,12 +53,22 @@ export function AuditSearch({ fixed = {}, showOrg = true }: { fixed?: AuditFilte
         {showOrg && (
           <label>
             Organisation id
-            <input value={draft.organizationId ?? ''} onChange={set('organizationId')} placeholder="uuid" size={20} />
+            <input
+              value={draft.organizationId ?? ''}
+              onChange={set('organizationId')}
+              placeholder="uuid"
+              size={20}
+            />
           </label>
         )}
         <label>
           Kind
-          <select aria-label="Kind" value={draft.kind ?? ''} onChange={set('kind')} disabled={Boolean(fixed.kind)}>
+          <select
+            aria-label="Kind"
+            value={draft.kind ?? ''}
+            onChange={set('kind')}
+            disabled={Boolean(fixed.kind)}
+          >
             <option value="">any</option>
             <option value="premium_call">premium call</option>
             <option value="admin_action">admin action</option>
@@ -77,10 +97,20 @@ export function AuditSearch({ fixed = {}, showOrg = true }: { fixed?: AuditFilte
         </label>
         <button type="submit">Search</button>
         <Can I="export" a="AuditRecord">
-          <button type="button" className="secondary" onClick={() => exporter.mutate('csv')} disabled={exporter.isPending}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => exporter.mutate('csv')}
+            disabled={exporter.isPending}
+          >
             Export CSV
           </button>
-          <button type="button" className="secondary" onClick={() => exporter.mutate('jsonl')} disabled={exporter.isPending}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => exporter.mutate('jsonl')}
+            disabled={exporter.isPending}
+          >
             Export JSON lines
           </button>
         </Can>
@@ -110,11 +140,16 @@ export function AuditSearch({ fixed = {}, showOrg = true }: { fixed?: AuditFilte
                     <tr key={r.seq}>
                       <td className="num">{r.seq}</td>
                       <td>{formatDateTime(r.occurredAt)}</td>
-                      {showOrg && <td>{r.organizationId ? <OrgName id={r.organizationId} /> : '—'}</td>}
+                      {showOrg && (
+                        <td>{r.organizationId ? <OrgName id={r.organizationId} /> : '—'}</td>
+                      )}
                       <td>
                         {r.kind === 'premium_call' ? (
                           <>
-                            {r.modelSlug} <span className={`tag ${r.status === 'succeeded' ? 'good' : 'bad'}`}>{r.status}</span>
+                            {r.modelSlug}{' '}
+                            <span className={`tag ${r.status === 'succeeded' ? 'good' : 'bad'}`}>
+                              {r.status}
+                            </span>
                           </>
                         ) : (
                           <>
@@ -122,7 +157,11 @@ export function AuditSearch({ fixed = {}, showOrg = true }: { fixed?: AuditFilte
                           </>
                         )}
                       </td>
-                      <td className="num">{r.kind === 'premium_call' ? `${r.inputTokens ?? 0} / ${r.outputTokens ?? 0}` : ''}</td>
+                      <td className="num">
+                        {r.kind === 'premium_call'
+                          ? `${r.inputTokens ?? 0} / ${r.outputTokens ?? 0}`
+                          : ''}
+                      </td>
                       <td>{(r.flags ?? []).join(', ')}</td>
                       <td>
                         <Link to={`/integrity?seq=${r.seq}`} aria-label={`Verify record ${r.seq}`}>
@@ -133,7 +172,12 @@ export function AuditSearch({ fixed = {}, showOrg = true }: { fixed?: AuditFilte
                   ))}
                 </tbody>
               </table>
-              <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
+              <Pager
+                total={page.total}
+                limit={page.limit}
+                offset={page.offset}
+                onChange={setOffset}
+              />
             </>
           )
         }

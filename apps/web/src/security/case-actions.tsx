@@ -6,7 +6,13 @@ import { ErrorBox, Notice } from '../ui/feedback';
 type Act = 'acknowledge' | 'escalate' | 'dismiss' | 'resolve' | 'suspend' | 'restore' | 'throttle';
 
 /** What a reviewer can do to a case; every action needs a reason, which goes to the audit log. */
-export function CaseActions({ alert, keyNames }: { alert: AlertCase; keyNames: Record<string, string> }) {
+export function CaseActions({
+  alert,
+  keyNames,
+}: {
+  alert: AlertCase;
+  keyNames: Record<string, string>;
+}) {
   const client = useQueryClient();
   const [reason, setReason] = useState('');
   const [rpm, setRpm] = useState('10');
@@ -14,7 +20,12 @@ export function CaseActions({ alert, keyNames }: { alert: AlertCase; keyNames: R
   const [done, setDone] = useState<string | null>(null);
   const act = useMutation({
     mutationFn: async (what: Act) => {
-      if (what === 'throttle') await securityApi.throttle(alert.id, { apiKeyId: keyId || undefined, requestsPerMinute: Number(rpm), reason });
+      if (what === 'throttle')
+        await securityApi.throttle(alert.id, {
+          apiKeyId: keyId || undefined,
+          requestsPerMinute: Number(rpm),
+          reason,
+        });
       else await securityApi.act(alert.id, what, reason);
       return what;
     },
@@ -29,7 +40,12 @@ export function CaseActions({ alert, keyNames }: { alert: AlertCase; keyNames: R
   const live = ['open', 'acknowledged', 'escalated'].includes(alert.status);
   const noReason = !reason.trim();
   const button = (what: Act, label: string, cls = 'secondary', disabled = false) => (
-    <button type="button" className={cls} disabled={act.isPending || noReason || disabled} onClick={() => act.mutate(what)}>
+    <button
+      type="button"
+      className={cls}
+      disabled={act.isPending || noReason || disabled}
+      onClick={() => act.mutate(what)}
+    >
       {label}
     </button>
   );
@@ -38,18 +54,32 @@ export function CaseActions({ alert, keyNames }: { alert: AlertCase; keyNames: R
       <h2>Actions</h2>
       <label>
         Reason (at least 10 characters; recorded in the audit log)
-        <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />
+        <textarea
+          rows={2}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={2000}
+        />
       </label>
       <div className="row">
         {button('acknowledge', 'Acknowledge', 'secondary', alert.status !== 'open')}
-        {button('escalate', 'Escalate', 'secondary', !['open', 'acknowledged'].includes(alert.status))}
+        {button(
+          'escalate',
+          'Escalate',
+          'secondary',
+          !['open', 'acknowledged'].includes(alert.status),
+        )}
         {button('dismiss', 'Dismiss', 'secondary', !live)}
         {button('resolve', 'Resolve', 'secondary', !live)}
       </div>
       <div className="row">
         <label>
           Throttle
-          <select aria-label="Throttle scope" value={keyId} onChange={(e) => setKeyId(e.target.value)}>
+          <select
+            aria-label="Throttle scope"
+            value={keyId}
+            onChange={(e) => setKeyId(e.target.value)}
+          >
             <option value="">whole organisation</option>
             {alert.flaggedKeys.map((k) => (
               <option key={k.apiKeyId} value={k.apiKeyId}>
@@ -60,7 +90,13 @@ export function CaseActions({ alert, keyNames }: { alert: AlertCase; keyNames: R
         </label>
         <label>
           Requests per minute
-          <input type="number" min={1} max={100000} value={rpm} onChange={(e) => setRpm(e.target.value)} />
+          <input
+            type="number"
+            min={1}
+            max={100000}
+            value={rpm}
+            onChange={(e) => setRpm(e.target.value)}
+          />
         </label>
         {button('throttle', 'Throttle')}
       </div>

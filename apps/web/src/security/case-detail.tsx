@@ -14,10 +14,21 @@ import { SuspensionState } from './suspension-state';
 
 export function CaseDetail() {
   const { caseId = '' } = useParams();
-  const detail = useQuery({ queryKey: ['alert-case', caseId], queryFn: () => securityApi.case(caseId) });
+  const detail = useQuery({
+    queryKey: ['alert-case', caseId],
+    queryFn: () => securityApi.case(caseId),
+  });
   const orgId = detail.data?.case.organizationId;
-  const scores = useQuery({ queryKey: ['risk-scores', orgId], queryFn: () => securityApi.riskScores(orgId!), enabled: Boolean(orgId) });
-  const keys = useQuery({ queryKey: ['api-keys', orgId], queryFn: () => api.get<ApiKey[]>(`/organizations/${orgId}/api-keys`), enabled: Boolean(orgId) });
+  const scores = useQuery({
+    queryKey: ['risk-scores', orgId],
+    queryFn: () => securityApi.riskScores(orgId!),
+    enabled: Boolean(orgId),
+  });
+  const keys = useQuery({
+    queryKey: ['api-keys', orgId],
+    queryFn: () => api.get<ApiKey[]>(`/organizations/${orgId}/api-keys`),
+    enabled: Boolean(orgId),
+  });
   const keyNames = Object.fromEntries((keys.data ?? []).map((k) => [k.id, k.name]));
   return (
     <QueryView query={detail}>
@@ -30,16 +41,24 @@ export function CaseDetail() {
             <section className="card" aria-label="Risk summary">
               <h2>Risk</h2>
               <p className="stat">
-                {c.riskScore.toFixed(2)} <span className={`tag ${c.level === 'critical' || c.level === 'high' ? 'bad' : 'warn'}`}>{c.level}</span>
+                {c.riskScore.toFixed(2)}{' '}
+                <span
+                  className={`tag ${c.level === 'critical' || c.level === 'high' ? 'bad' : 'warn'}`}
+                >
+                  {c.level}
+                </span>
               </p>
               <p className="muted">
-                Peak {c.peakScore.toFixed(2)} · first detected {formatDateTime(c.firstDetectedAt)} · last {formatDateTime(c.lastDetectedAt)}
+                Peak {c.peakScore.toFixed(2)} · first detected {formatDateTime(c.firstDetectedAt)} ·
+                last {formatDateTime(c.lastDetectedAt)}
               </p>
               <SuspensionState orgId={c.organizationId} />
             </section>
             <section className="card" aria-label="Risk over time">
               <h2>Risk timeline</h2>
-              <QueryView query={scores}>{(list) => <RiskTimeline scores={list} keyNames={keyNames} />}</QueryView>
+              <QueryView query={scores}>
+                {(list) => <RiskTimeline scores={list} keyNames={keyNames} />}
+              </QueryView>
             </section>
           </div>
           <section className="card" aria-label="Evidence">
@@ -54,17 +73,21 @@ export function CaseDetail() {
                 </tr>
               </thead>
               <tbody>
-                {[...c.evidence].sort((a, b) => b.score - a.score).map((d) => (
-                  <tr key={d.detector}>
-                    <td>{d.detector.replace(/_/g, ' ')}</td>
-                    <td className="num">{d.score.toFixed(2)}</td>
-                    <td className="num">{d.weight?.toFixed(2) ?? '—'}</td>
-                    <td>
-                      {d.summary}
-                      {d.suppressedBy && <span className="tag">suppressed: {d.suppressedBy}</span>}
-                    </td>
-                  </tr>
-                ))}
+                {[...c.evidence]
+                  .sort((a, b) => b.score - a.score)
+                  .map((d) => (
+                    <tr key={d.detector}>
+                      <td>{d.detector.replace(/_/g, ' ')}</td>
+                      <td className="num">{d.score.toFixed(2)}</td>
+                      <td className="num">{d.weight?.toFixed(2) ?? '—'}</td>
+                      <td>
+                        {d.summary}
+                        {d.suppressedBy && (
+                          <span className="tag">suppressed: {d.suppressedBy}</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
               </tbody>
             </table>
             {c.flaggedKeys.length > 0 && (
@@ -73,7 +96,8 @@ export function CaseDetail() {
                 <ul>
                   {c.flaggedKeys.map((k) => (
                     <li key={k.apiKeyId}>
-                      {keyNames[k.apiKeyId] ?? k.apiKeyId.slice(0, 8)}: {k.score.toFixed(2)} ({k.level}) — {k.drivers.join(', ').replace(/_/g, ' ')}
+                      {keyNames[k.apiKeyId] ?? k.apiKeyId.slice(0, 8)}: {k.score.toFixed(2)} (
+                      {k.level}) — {k.drivers.join(', ').replace(/_/g, ' ')}
                     </li>
                   ))}
                 </ul>

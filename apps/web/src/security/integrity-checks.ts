@@ -1,5 +1,15 @@
 import { auditApi } from '../api/audit';
-import { decodeBytes, fromHex, leafHash, toHex, utf8, verifyConsistency, verifyInclusion, verifyTreeHead, type SignedTreeHead } from './merkle';
+import {
+  decodeBytes,
+  fromHex,
+  leafHash,
+  toHex,
+  utf8,
+  verifyConsistency,
+  verifyInclusion,
+  verifyTreeHead,
+  type SignedTreeHead,
+} from './merkle';
 
 /** One line of a check's report: each step the browser itself verified, or why it failed. */
 export interface Step {
@@ -20,9 +30,18 @@ export async function checkHead(head: SignedTreeHead, pinned?: string): Promise<
 }
 
 /** Proves the log only grew from `earlier` (a head this browser verified before) to `latest`. */
-export async function checkConsistency(earlier: SignedTreeHead, latest: SignedTreeHead): Promise<Step[]> {
+export async function checkConsistency(
+  earlier: SignedTreeHead,
+  latest: SignedTreeHead,
+): Promise<Step[]> {
   const p = await auditApi.consistency(earlier.treeSize, latest.treeSize);
-  const ok = verifyConsistency(earlier.treeSize, latest.treeSize, fromHex(earlier.rootHash), fromHex(latest.rootHash), p.proof.map(decodeBytes));
+  const ok = verifyConsistency(
+    earlier.treeSize,
+    latest.treeSize,
+    fromHex(earlier.rootHash),
+    fromHex(latest.rootHash),
+    p.proof.map(decodeBytes),
+  );
   return [
     {
       ok,
@@ -40,11 +59,21 @@ export async function checkInclusion(seq: number, pinned?: string): Promise<Step
   const computed = toHex(leafHash(utf8(record.leaf)));
   steps.push({
     ok: computed === record.leafHash.toLowerCase(),
-    text: computed === record.leafHash.toLowerCase() ? `Leaf hash recomputed from the record: ${computed.slice(0, 16)}…` : 'Leaf hash does NOT match the record',
+    text:
+      computed === record.leafHash.toLowerCase()
+        ? `Leaf hash recomputed from the record: ${computed.slice(0, 16)}…`
+        : 'Leaf hash does NOT match the record',
   });
-  if (!proof.treeHead) return [...steps, { ok: false, text: 'No signed tree head covers this record yet' }];
+  if (!proof.treeHead)
+    return [...steps, { ok: false, text: 'No signed tree head covers this record yet' }];
   steps.push(...(await checkHead(proof.treeHead, pinned)));
-  const ok = verifyInclusion(seq, proof.treeHead.treeSize, fromHex(computed), proof.proof.map(decodeBytes), fromHex(proof.treeHead.rootHash));
+  const ok = verifyInclusion(
+    seq,
+    proof.treeHead.treeSize,
+    fromHex(computed),
+    proof.proof.map(decodeBytes),
+    fromHex(proof.treeHead.rootHash),
+  );
   steps.push({
     ok,
     text: ok

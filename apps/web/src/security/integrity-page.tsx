@@ -61,8 +61,13 @@ export function IntegrityPage() {
       const latest = await auditApi.latestHead();
       setHead(latest);
       const steps = await checkHead(latest, pinned || undefined);
-      if (steps.every((s) => s.ok) && seen && seen.treeSize <= latest.treeSize) steps.push(...(await checkConsistency(seen, latest)));
-      if (!seen) steps.push({ ok: true, text: 'First check from this browser: this head is remembered for the next consistency check' });
+      if (steps.every((s) => s.ok) && seen && seen.treeSize <= latest.treeSize)
+        steps.push(...(await checkConsistency(seen, latest)));
+      if (!seen)
+        steps.push({
+          ok: true,
+          text: 'First check from this browser: this head is remembered for the next consistency check',
+        });
       setHeadSteps(steps);
       if (steps.every((s) => s.ok)) {
         localStorage.setItem(SEEN_KEY, JSON.stringify(latest));
@@ -81,16 +86,26 @@ export function IntegrityPage() {
   return (
     <>
       <PageTitle>Log integrity</PageTitle>
-      <p className="muted">All checks below run in your browser (SHA-256 and Ed25519); the server only supplies hashes and proofs.</p>
+      <p className="muted">
+        All checks below run in your browser (SHA-256 and Ed25519); the server only supplies hashes
+        and proofs.
+      </p>
       <section className="card stack" aria-label="Signed tree head">
         <h2>Signed tree head</h2>
         <label>
           Pinned log public key (base64; filled on first use)
-          <input value={pinned} onChange={(e) => (setPinned(e.target.value), localStorage.setItem(PIN_KEY, e.target.value))} />
+          <input
+            value={pinned}
+            onChange={(e) => (
+              setPinned(e.target.value),
+              localStorage.setItem(PIN_KEY, e.target.value)
+            )}
+          />
         </label>
         {seen && (
           <p className="muted">
-            Last verified here: {seen.treeSize} entries at {formatDateTime(new Date(seen.timestampMs).toISOString())}
+            Last verified here: {seen.treeSize} entries at{' '}
+            {formatDateTime(new Date(seen.timestampMs).toISOString())}
           </p>
         )}
         <div>
@@ -100,7 +115,9 @@ export function IntegrityPage() {
         </div>
         {head && (
           <p>
-            Size <strong>{head.treeSize}</strong>, signed {formatDateTime(new Date(head.timestampMs).toISOString())}, key id <code>{head.keyId.slice(0, 16)}…</code>
+            Size <strong>{head.treeSize}</strong>, signed{' '}
+            {formatDateTime(new Date(head.timestampMs).toISOString())}, key id{' '}
+            <code>{head.keyId.slice(0, 16)}…</code>
           </p>
         )}
         {headSteps.length > 0 && <Report steps={headSteps} />}
@@ -110,7 +127,13 @@ export function IntegrityPage() {
         <div className="row">
           <label>
             Record number
-            <input type="number" min={0} value={seq} onChange={(e) => setSeq(e.target.value)} required />
+            <input
+              type="number"
+              min={0}
+              value={seq}
+              onChange={(e) => setSeq(e.target.value)}
+              required
+            />
           </label>
           <button type="submit" disabled={busy}>
             Verify inclusion

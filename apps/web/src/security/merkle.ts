@@ -25,12 +25,16 @@ export const fromHex = (hex: string): Uint8Array => {
   if (!/^([0-9a-f]{2})*$/.test(clean)) throw new Error('not hex');
   return Uint8Array.from(clean.match(/../g) ?? [], (b) => parseInt(b, 16));
 };
-export const fromBase64 = (b64: string): Uint8Array => Uint8Array.from(atob(b64.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+export const fromBase64 = (b64: string): Uint8Array =>
+  Uint8Array.from(atob(b64.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 /** Hashes and keys may arrive as hex or base64; 32 bytes is 64 hex characters. */
-export const decodeBytes = (s: string): Uint8Array => (/^[0-9a-fA-F]+$/.test(s) && s.length % 2 === 0 ? fromHex(s) : fromBase64(s));
-export const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+export const decodeBytes = (s: string): Uint8Array =>
+  /^[0-9a-fA-F]+$/.test(s) && s.length % 2 === 0 ? fromHex(s) : fromBase64(s);
+export const toHex = (b: Uint8Array) =>
+  Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
-const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const equal = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 const isHash = (h: Uint8Array) => h.length === 32;
 const half = (n: number) => Math.floor(n / 2);
 const odd = (n: number) => n % 2 === 1;
@@ -40,8 +44,15 @@ const isPowerOfTwo = (n: number) => {
   return n > 0 && k === n;
 };
 
-export function verifyInclusion(index: number, size: number, leaf: Hash, proof: readonly Hash[], root: Hash): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
+export function verifyInclusion(
+  index: number,
+  size: number,
+  leaf: Hash,
+  proof: readonly Hash[],
+  root: Hash,
+): boolean {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size)
+    return false;
   if (![leaf, root, ...proof].every(isHash)) return false;
   let fn = index;
   let sn = size - 1;
@@ -63,8 +74,15 @@ export function verifyInclusion(index: number, size: number, leaf: Hash, proof: 
   return sn === 0 && equal(r, root);
 }
 
-export function verifyConsistency(first: number, second: number, firstRoot: Hash, secondRoot: Hash, proof: readonly Hash[]): boolean {
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second) return false;
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Hash,
+  secondRoot: Hash,
+  proof: readonly Hash[],
+): boolean {
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second)
+    return false;
   if (![firstRoot, secondRoot, ...proof].every(isHash)) return false;
   if (first === second) return proof.length === 0 && equal(firstRoot, secondRoot);
   if (first === 0) return proof.length === 0 && equal(firstRoot, EMPTY_ROOT);
@@ -100,10 +118,28 @@ export function verifyConsistency(first: number, second: number, firstRoot: Hash
  * Ed25519 signature check: WebCrypto where the browser has it, else @noble/curves (audited, pure JS).
  * Returns which implementation answered, for the page to show.
  */
-export async function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<{ ok: boolean; via: string }> {
+export async function verifyEd25519(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<{ ok: boolean; via: string }> {
   try {
-    const key = await crypto.subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
-    return { ok: await crypto.subtle.verify({ name: 'Ed25519' }, key, signature as BufferSource, message as BufferSource), via: 'WebCrypto' };
+    const key = await crypto.subtle.importKey(
+      'raw',
+      publicKey as BufferSource,
+      { name: 'Ed25519' },
+      false,
+      ['verify'],
+    );
+    return {
+      ok: await crypto.subtle.verify(
+        { name: 'Ed25519' },
+        key,
+        signature as BufferSource,
+        message as BufferSource,
+      ),
+      via: 'WebCrypto',
+    };
   } catch {
     try {
       return { ok: ed25519.verify(signature, message, publicKey), via: '@noble/curves' };
@@ -124,7 +160,11 @@ export interface SignedTreeHead {
 }
 
 /** RFC 6962 §3.5 TreeHeadSignature bytes: v1=0, tree_hash=1, uint64 timestamp ms, uint64 size, root. */
-export function treeHeadSignedData(treeSize: number, timestampMs: number, root: Uint8Array): Uint8Array {
+export function treeHeadSignedData(
+  treeSize: number,
+  timestampMs: number,
+  root: Uint8Array,
+): Uint8Array {
   const data = new Uint8Array(50);
   const view = new DataView(data.buffer);
   data[0] = 0;
@@ -135,12 +175,21 @@ export function treeHeadSignedData(treeSize: number, timestampMs: number, root: 
   return data;
 }
 
-export async function verifyTreeHead(head: SignedTreeHead, pinnedPublicKey?: string): Promise<{ ok: boolean; via: string; reason?: string }> {
-  if (pinnedPublicKey && pinnedPublicKey.trim() !== head.publicKey) return { ok: false, via: '-', reason: 'signed by a different key than the pinned one' };
+export async function verifyTreeHead(
+  head: SignedTreeHead,
+  pinnedPublicKey?: string,
+): Promise<{ ok: boolean; via: string; reason?: string }> {
+  if (pinnedPublicKey && pinnedPublicKey.trim() !== head.publicKey)
+    return { ok: false, via: '-', reason: 'signed by a different key than the pinned one' };
   const root = fromHex(head.rootHash);
   const key = fromBase64(head.publicKey);
-  if (root.length !== 32 || key.length !== 32) return { ok: false, via: '-', reason: 'malformed root or key' };
-  return verifyEd25519(key, treeHeadSignedData(head.treeSize, head.timestampMs, root), fromBase64(head.signature));
+  if (root.length !== 32 || key.length !== 32)
+    return { ok: false, via: '-', reason: 'malformed root or key' };
+  return verifyEd25519(
+    key,
+    treeHeadSignedData(head.treeSize, head.timestampMs, root),
+    fromBase64(head.signature),
+  );
 }
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);

@@ -20,12 +20,25 @@ export function ProvenancePage() {
       <form className="card stack" onSubmit={submit} aria-label="Trace a text">
         <label>
           Suspect text
-          <textarea rows={6} value={text} onChange={(e) => setText(e.target.value)} required maxLength={100000} />
+          <textarea
+            rows={6}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            required
+            maxLength={100000}
+          />
         </label>
         <div className="row">
           <label>
             Minimum similarity (0–1)
-            <input type="number" step="0.05" min={0} max={1} value={min} onChange={(e) => setMin(e.target.value)} />
+            <input
+              type="number"
+              step="0.05"
+              min={0}
+              max={1}
+              value={min}
+              onChange={(e) => setMin(e.target.value)}
+            />
           </label>
           <button type="submit" disabled={search.isPending}>
             {search.isPending ? 'Searching…' : 'Trace'}
@@ -35,11 +48,15 @@ export function ProvenancePage() {
       <ErrorBox error={search.error} />
       {search.data &&
         (search.data.matches.length === 0 ? (
-          <Empty>No premium completion resembles this text ({search.data.candidatesExamined} candidates examined).</Empty>
+          <Empty>
+            No premium completion resembles this text ({search.data.candidatesExamined} candidates
+            examined).
+          </Empty>
         ) : (
           <table>
             <caption>
-              {search.data.matches.length} match(es), {search.data.candidatesExamined} candidates examined
+              {search.data.matches.length} match(es), {search.data.candidatesExamined} candidates
+              examined
             </caption>
             <thead>
               <tr>
@@ -55,7 +72,8 @@ export function ProvenancePage() {
               {search.data.matches.map((m) => (
                 <tr key={m.seq}>
                   <td className="num">
-                    {(m.similarity * 100).toFixed(0)}% {m.exact && <span className="tag bad">exact</span>}
+                    {(m.similarity * 100).toFixed(0)}%{' '}
+                    {m.exact && <span className="tag bad">exact</span>}
                   </td>
                   <td>{m.organizationName ?? m.organizationId}</td>
                   <td>{m.apiKeyName ?? m.apiKeyId}</td>

@@ -18,7 +18,8 @@ export function RunDetection() {
       for (let i = 0; i < 120; i++) {
         const s = await api.get<RunStatus>(`/security/detection/runs/${encodeURIComponent(jobId)}`);
         if (s.state === 'completed') return s;
-        if (s.state === 'failed') throw new Error(`Detection run failed: ${s.failedReason ?? 'unknown reason'}`);
+        if (s.state === 'failed')
+          throw new Error(`Detection run failed: ${s.failedReason ?? 'unknown reason'}`);
         await new Promise((r) => setTimeout(r, 500));
       }
       throw new Error('Detection run still queued; results will appear when it completes');
@@ -27,13 +28,19 @@ export function RunDetection() {
   });
   return (
     <span className="row">
-      <button type="button" className="secondary" onClick={() => run.mutate()} disabled={run.isPending}>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => run.mutate()}
+        disabled={run.isPending}
+      >
         {run.isPending ? 'Running detection…' : 'Run detection now'}
       </button>
       {run.data && (
         <span role="status">
-          Scored {run.data.result?.organizations ?? 0} organisation(s): {run.data.result?.casesOpened ?? 0} case(s) opened,{' '}
-          {run.data.result?.casesRefreshed ?? 0} refreshed.
+          Scored {run.data.result?.organizations ?? 0} organisation(s):{' '}
+          {run.data.result?.casesOpened ?? 0} case(s) opened, {run.data.result?.casesRefreshed ?? 0}{' '}
+          refreshed.
         </span>
       )}
       <ErrorBox error={run.error} />

@@ -26,7 +26,13 @@ export const Loading = ({ what = 'Loading' }: { what?: string }) => (
 export const Empty = ({ children }: { children: ReactNode }) => <p className="empty">{children}</p>;
 
 /** Renders a query's loading and error states, then its data. */
-export function QueryView<T>({ query, children }: { query: UseQueryResult<T>; children: (data: T) => ReactNode }) {
+export function QueryView<T>({
+  query,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  children: (data: T) => ReactNode;
+}) {
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorBox error={query.error} />;
   return <>{children(query.data)}</>;

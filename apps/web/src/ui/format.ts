@@ -1,5 +1,8 @@
 /** Money arrives as decimal strings of micro-units; format exactly with BigInt, never floats. */
-export function formatMicros(micros: string | number | bigint | null | undefined, currency = 'USD'): string {
+export function formatMicros(
+  micros: string | number | bigint | null | undefined,
+  currency = 'USD',
+): string {
   if (micros === null || micros === undefined || micros === '') return '—';
   const v = BigInt(micros);
   const negative = v < 0n;
@@ -28,6 +31,7 @@ export function percent(part: string | bigint, whole: string | bigint): number {
   return Math.min(100, p);
 }
 
-export const formatDate = (iso: string | null | undefined) => (iso ? new Date(iso).toISOString().slice(0, 10) : '—');
+export const formatDate = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toISOString().slice(0, 10) : '—';
 export const formatDateTime = (iso: string | null | undefined) =>
   iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—';

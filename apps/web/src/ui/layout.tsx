@@ -27,8 +27,12 @@ export function Layout({ children }: { children: ReactNode }) {
       <div className="content">
         <header className="topbar">
           <span>
-            {me?.organization ? <strong>{me.organization.name}</strong> : <strong>Provider staff</strong>} · {me?.user.displayName} (
-            {me?.user.role.replace('_', ' ')})
+            {me?.organization ? (
+              <strong>{me.organization.name}</strong>
+            ) : (
+              <strong>Provider staff</strong>
+            )}{' '}
+            · {me?.user.displayName} ({me?.user.role.replace('_', ' ')})
           </span>
           <button type="button" className="link" onClick={() => void logout()}>
             Sign out

@@ -12,7 +12,11 @@ export function Pager({ total, limit, offset, onChange }: Props) {
   const to = Math.min(offset + limit, total);
   return (
     <nav aria-label="Pagination" className="pager">
-      <button type="button" onClick={() => onChange(Math.max(0, offset - limit))} disabled={offset === 0}>
+      <button
+        type="button"
+        onClick={() => onChange(Math.max(0, offset - limit))}
+        disabled={offset === 0}
+      >
         Previous
       </button>
       <span>

@@ -1,7 +1,15 @@
 import { formatMicros, percent } from './format';
 
 /** Spend towards a target, as a labelled progressbar with the exact numbers beside it. */
-export function MoneyProgress({ label, value, target }: { label: string; value: string; target: string }) {
+export function MoneyProgress({
+  label,
+  value,
+  target,
+}: {
+  label: string;
+  value: string;
+  target: string;
+}) {
   const pct = percent(value, target);
   return (
     <div className="progress-row">
@@ -11,7 +19,14 @@ export function MoneyProgress({ label, value, target }: { label: string; value: 
           {formatMicros(value)} of {formatMicros(target)} ({pct.toFixed(1)}%)
         </span>
       </div>
-      <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} className="bar">
+      <div
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(pct)}
+        className="bar"
+      >
         <div className="bar-fill" style={{ width: `${pct}%` }} />
       </div>
     </div>

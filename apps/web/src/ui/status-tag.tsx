@@ -10,4 +10,6 @@ const TONE: Record<string, string> = {
   suspended: 'bad',
 };
 
-export const StatusTag = ({ status }: { status: string }) => <span className={`tag ${TONE[status] ?? ''}`}>{status.replace(/_/g, ' ')}</span>;
+export const StatusTag = ({ status }: { status: string }) => (
+  <span className={`tag ${TONE[status] ?? ''}`}>{status.replace(/_/g, ' ')}</span>
+);

@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLDS } from '../detection.config';
-import { promptSignals } from '../features/prompt-signals';
+import { promptSignals } from '@velvet/audit';
 import { call, context, diversePrompt, orgWindow, rng, START, supportPrompt } from '../testing/call-fixtures';
 import { machineCadenceDetector } from './cadence.detector';
 import type { DetectorInput } from './detector';

@@ -30,9 +30,14 @@ export const promptDiversityDetector: Detector = (input) => {
   };
 };
 
+/** Distinct prompts a cluster needs in one window to count as an enumerated template family. */
+const MIN_FAMILY = 15;
+
 /**
  * A template enumerated over one slot: large clusters of near-identical prompts in which every
  * member is different (each slot value used once), unlike a support bot's repeated questions.
+ * A developer iterating on one file also sends near-identical prompts, but a handful per session,
+ * not dozens in twenty minutes.
  */
 export const templatedPromptsDetector: Detector = (input) => {
   const { window, thresholds } = input;
@@ -40,7 +45,7 @@ export const templatedPromptsDetector: Detector = (input) => {
   if (calls < thresholds.minCallsForShape) {
     return quiet(DetectorName.TemplatedPrompts, `Too few calls (${calls}) to look for templates.`, { calls });
   }
-  const families = clustersOf(input).filter((c) => c.distinctHashes.size >= 5 && c.distinctHashes.size / c.size >= 0.9);
+  const families = clustersOf(input).filter((c) => c.distinctHashes.size >= MIN_FAMILY && c.distinctHashes.size / c.size >= 0.9);
   const enumerated = families.reduce((sum, c) => sum + c.nonIdentical, 0);
   const share = enumerated / calls;
   const meanSimilarity = enumerated ? families.reduce((sum, c) => sum + c.similaritySum, 0) / enumerated : 0;

@@ -1,4 +1,4 @@
-import { PromptSignal } from '../features/prompt-signals';
+import { PromptSignal } from '@velvet/audit';
 import { ramp, round3 } from '../features/minhash-similarity';
 import { type Detector, DetectorName, median, quiet } from './detector';
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { fromInt32 } from '@velvet/audit';
 import type { DataSource } from 'typeorm';
 import type { CallFeature, SubjectContext } from '../features/call-feature';
-import { PromptSignal, promptSignals } from '../features/prompt-signals';
+import { PromptSignal, promptSignals } from '@velvet/audit';
 
 const HOUR = 3_600_000;
 /** Less history than this and "its own past" is not a baseline worth comparing against. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CallFeature, SubjectContext, SubjectWindow } from '../features/call-feature';
-import { promptSignals } from '../features/prompt-signals';
+import { promptSignals } from '@velvet/audit';
 import { minhashSignature } from '@velvet/audit';
 
 /** The audit pipeline's real fingerprint, so fixtures see the similarities production sees. */

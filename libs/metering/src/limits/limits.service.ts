@@ -90,7 +90,10 @@ export class LimitsService implements OnModuleDestroy {
     const all = await this.rows.find();
     const byOrg = new Map<string, RateLimit>();
     const byKey = new Map<string, RateLimit>();
-    for (const row of all) (row.apiKeyId ? byKey.set(row.apiKeyId, row) : byOrg.set(row.organizationId, row));
+    for (const row of all) {
+      if (row.apiKeyId) byKey.set(row.apiKeyId, row);
+      else byOrg.set(row.organizationId, row);
+    }
     this.byOrg = byOrg;
     this.byKey = byKey;
   }

@@ -1,6 +1,7 @@
 /**
  * Flags a prompt carries that matter for distillation, computed where the text is still at hand
- * (at audit ingest), so detection never needs the text itself. Pure and cheap: regexes only.
+ * (here, when the audit entry is built), so detection never needs the text itself, whether or not
+ * the organisation's contract lets us retain it. Pure and cheap: regexes only. (Owned by detection.)
  */
 export const PromptSignal = {
   CotElicitation: 'cot_elicitation',

@@ -1,0 +1,91 @@
+import { EventEmitter } from 'node:events';
+import type IORedis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { EntitlementCache } from './entitlement-cache';
+
+/** Stand-ins for the two I/O edges, so the cache's own bookkeeping can be driven step by step. */
+class FakeSubscriber extends EventEmitter {
+  async connect() {
+    this.emit('ready');
+  }
+  async subscribe() {}
+  async quit() {}
+}
+
+function setUp() {
+  const subscriber = new FakeSubscriber();
+  const redis = { options: { keyPrefix: 'p:' }, duplicate: () => subscriber } as unknown as IORedis;
+  const pending: Array<(rows: { id: string }[]) => void> = [];
+  let queries = 0;
+  const dataSource = {
+    query: () => {
+      queries++;
+      return new Promise((resolve) => pending.push(resolve));
+    },
+  } as unknown as DataSource;
+  const cache = new EntitlementCache(dataSource, redis);
+  return { cache, subscriber, pending, queries: () => queries };
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('EntitlementCache bookkeeping', () => {
+  it('serves from memory until a change is announced for that organisation', async () => {
+    const { cache, subscriber, pending, queries } = setUp();
+    await cache.onModuleInit();
+    const first = cache.invokableModelIds('org-1');
+    await flush();
+    pending.shift()!([{ id: 'm1' }]);
+    expect([...(await first)]).toEqual(['m1']);
+    expect([...(await cache.invokableModelIds('org-1'))]).toEqual(['m1']);
+    expect(queries()).toBe(1);
+    subscriber.emit('message', cache.channel, 'org-2');
+    await cache.invokableModelIds('org-1');
+    expect(queries()).toBe(1);
+    subscriber.emit('message', cache.channel, 'org-1');
+    const again = cache.invokableModelIds('org-1');
+    await flush();
+    pending.shift()!([]);
+    expect((await again).size).toBe(0);
+    expect(queries()).toBe(2);
+  });
+
+  it('does not keep a load that raced with an announcement', async () => {
+    const { cache, subscriber, pending, queries } = setUp();
+    await cache.onModuleInit();
+    const racing = cache.invokableModelIds('org-1');
+    await flush();
+    subscriber.emit('message', cache.channel, 'org-1'); // change lands while the old answer is in flight
+    pending.shift()!([{ id: 'stale' }]);
+    await racing;
+    const next = cache.invokableModelIds('org-1');
+    await flush();
+    expect(queries()).toBe(2);
+    pending.shift()!([{ id: 'fresh' }]);
+    expect([...(await next)]).toEqual(['fresh']);
+  });
+
+  it('caches nothing while disconnected from pub/sub, and forgets everything on reconnect', async () => {
+    const { cache, subscriber, pending, queries } = setUp();
+    await cache.onModuleInit();
+    const warm = cache.invokableModelIds('org-1');
+    await flush();
+    pending.shift()!([{ id: 'm1' }]);
+    await warm;
+    subscriber.emit('close');
+    for (let i = 0; i < 2; i++) {
+      const p = cache.invokableModelIds('org-1');
+      await flush();
+      pending.shift()!([{ id: 'm1' }]);
+      await p;
+    }
+    expect(queries()).toBe(3);
+    subscriber.emit('ready');
+    const p = cache.invokableModelIds('org-1');
+    await flush();
+    pending.shift()!([{ id: 'm1' }]);
+    await p;
+    await cache.invokableModelIds('org-1');
+    expect(queries()).toBe(4);
+  });
+});
