@@ -3,7 +3,7 @@
  * workloads and distillation campaigns, scripts/traffic) through the real gateway into the real
  * audit pipeline and detection jobs, in simulated time, and prints precision, recall and
  * false-positive rate per organisation and per key, and the time to detect each campaign.
- * Env: EVAL_SEED (default 2), EVAL_HOURS (default 24), EVAL_TICK_MINUTES (default 5).
+ * Env: EVAL_SEED (default 2), EVAL_HOURS (default 48), EVAL_TICK_MINUTES (default 5).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startEvalStack } from './traffic/eval-stack';
@@ -12,10 +12,10 @@ import { awaitAudit, type CaseView, liveCases, allCases, runDetection, sendCalls
 import { buildScenario } from './traffic/scenario';
 
 const SEED = Number(process.env.EVAL_SEED ?? 2);
-const HOURS = Number(process.env.EVAL_HOURS ?? 24);
+const HOURS = Number(process.env.EVAL_HOURS ?? 48);
 const TICK = Number(process.env.EVAL_TICK_MINUTES ?? 5) * 60_000;
-/** The simulated reviewer acts on critical cases only. */
-const SUSPEND_AT = 'critical';
+/** The simulated reviewer suspends premium access once a case has kept alerting for this long (simulated). */
+const SUSPEND_AFTER_MS = 15 * 60_000;
 
 async function main() {
   const t0 = performance.now();
@@ -47,7 +47,8 @@ async function main() {
           const idx = org.keyIds.indexOf(k.apiKeyId);
           if (!o.flaggedKeys.has(idx)) o.flaggedKeys.set(idx, tickEnd);
         }
-        if (c.level === SUSPEND_AT && !o.suspended) {
+        const persisted = Date.parse(c.lastDetectedAt) - Date.parse(c.firstDetectedAt) >= SUSPEND_AFTER_MS;
+        if (persisted && !o.suspended) {
           o.suspended = true;
           enforcementMs.push(await suspendAndProbe(stack, c as CaseView, org.keys[org.scenario.campaignKeys[0] ?? 0]));
         }
@@ -62,7 +63,7 @@ async function main() {
       `Seed ${SEED}, ${HOURS} simulated hours, detection every ${TICK / 60_000} simulated minutes over a 20-minute window; ` +
         `${scenario.calls.length} calls replayed, ${tally.served} served and audited, refused: ${refused}, transport errors: ${tally.errors}; wall time ${wall.toFixed(0)} s.`,
       enforcementMs.length
-        ? `Suspensions by the simulated reviewer (critical cases): ${enforcementMs.length}; suspend -> gateway refuses premium: ${enforcementMs.map((m) => `${m.toFixed(0)} ms`).join(', ')}.`
+        ? `Suspensions by the simulated reviewer (a case still alerting ${SUSPEND_AFTER_MS / 60_000} simulated minutes after it opened): ${enforcementMs.length}; suspend -> gateway refuses that organisation's premium calls after: ${enforcementMs.map((m) => `${m.toFixed(0)} ms`).join(', ')}.`
         : 'No suspensions.',
     ];
     const table = report([...outcomes.values()], extra);

@@ -80,6 +80,7 @@ export interface CaseView {
   drivers: string[];
   flaggedKeys: { apiKeyId: string; firstDetectedAt: string; drivers: string[] }[];
   firstDetectedAt: string;
+  lastDetectedAt: string;
 }
 
 export async function liveCases(stack: EvalStack): Promise<CaseView[]> {
@@ -96,7 +97,7 @@ export async function allCases(stack: EvalStack): Promise<CaseView[]> {
 }
 
 /**
- * The simulated reviewer: suspends an organisation whose case reached `critical`, then measures
+ * The simulated reviewer: suspends an organisation whose alert persisted (see eval-detection.ts), then measures
  * how long the gateway keeps serving that organisation's premium calls (a probe every 20 ms).
  */
 export async function suspendAndProbe(stack: EvalStack, c: CaseView, probeKey: string): Promise<number> {

@@ -11,7 +11,7 @@ interface Spec {
   name: string;
   workload: Workload;
   keys: number;
-  /** Campaign window in hours of the simulated day; null for benign organisations. */
+  /** Campaign window in simulated hours from the start (day 1 is warm-up, campaigns run on day 2); none for benign organisations. */
   campaign?: { from: number; to: number; keys: number[] };
   /** Benign traffic of the organisation (a mixed organisation has both). */
   benign?: (org: string, seed: number, from: number, to: number) => TrafficCall[];
@@ -21,7 +21,7 @@ interface Spec {
 
 const SPECS: Spec[] = [
   { name: 'northwind-support', workload: 'support_bot', keys: 2, benign: (o, s, f, t) => supportBot(o, s, f, t, { keys: 2 }), baseline: 1.2 },
-  { name: 'globex-support', workload: 'support_bot', keys: 3, benign: (o, s, f, t) => supportBot(o, s, f, t, { keys: 3, utcOffset: 1, spikeAt: SIM_DAY + 12 * HOUR }), baseline: 1.0 },
+  { name: 'globex-support', workload: 'support_bot', keys: 3, benign: (o, s, f, t) => supportBot(o, s, f, t, { keys: 3, utcOffset: 1, spikeAt: SIM_DAY + 36 * HOUR }), baseline: 1.0 },
   { name: 'kyoto-support', workload: 'support_bot', keys: 2, benign: (o, s, f, t) => supportBot(o, s, f, t, { keys: 2, utcOffset: 9 }), baseline: 1.5 },
   { name: 'initech-rag', workload: 'rag', keys: 3, benign: (o, s, f, t) => rag(o, s, f, t, { keys: 3 }), baseline: 1.1 },
   { name: 'umbrella-rag', workload: 'rag', keys: 2, benign: (o, s, f, t) => rag(o, s, f, t, { keys: 2, utcOffset: 2 }), baseline: 0.9 },
@@ -30,12 +30,12 @@ const SPECS: Spec[] = [
   { name: 'stark-batch', workload: 'batch_summarisation', keys: 1, benign: batchSummarisation, baseline: 1.0 },
   { name: 'wayne-batch', workload: 'batch_summarisation', keys: 1, benign: batchSummarisation, baseline: 1.3 },
   { name: 'acme-triage', workload: 'triage_classifier', keys: 1, benign: triageClassifier, baseline: 1.1 },
-  { name: 'cyberdyne-instruct', workload: 'self_instruct', keys: 1, campaign: { from: 10.5, to: 13.5, keys: [0] }, baseline: { tokensPerHour: 40_000 } },
-  { name: 'weyland-instruct', workload: 'self_instruct', keys: 2, campaign: { from: 19, to: 22, keys: [1] }, benign: (o, s, f, t) => supportBot(o, s, f, t, { keys: 1 }), baseline: 1.2 },
-  { name: 'tyrell-logprobs', workload: 'logprob_harvest', keys: 1, campaign: { from: 2, to: 5, keys: [0] }, baseline: { tokensPerHour: 60_000 } },
-  { name: 'oscorp-lowslow', workload: 'low_and_slow', keys: 16, campaign: { from: 0, to: 24, keys: Array.from({ length: 16 }, (_, i) => i) }, baseline: { tokensPerHour: 150_000 } },
-  { name: 'massive-templates', workload: 'template_enumeration', keys: 1, campaign: { from: 15, to: 17.5, keys: [0] }, baseline: { tokensPerHour: 50_000 } },
-  { name: 'vandelay-mixed', workload: 'template_enumeration', keys: 4, campaign: { from: 21, to: 23, keys: [3] }, benign: (o, s, f, t) => supportBot(o, s, f, t, { keys: 3 }), baseline: 1.2 },
+  { name: 'cyberdyne-instruct', workload: 'self_instruct', keys: 1, campaign: { from: 34.5, to: 37.5, keys: [0] }, baseline: { tokensPerHour: 40_000 } },
+  { name: 'weyland-instruct', workload: 'self_instruct', keys: 2, campaign: { from: 43, to: 46, keys: [1] }, benign: (o, s, f, t) => supportBot(o, s, f, t, { keys: 1 }), baseline: 1.2 },
+  { name: 'tyrell-logprobs', workload: 'logprob_harvest', keys: 1, campaign: { from: 26, to: 29, keys: [0] }, baseline: { tokensPerHour: 60_000 } },
+  { name: 'oscorp-lowslow', workload: 'low_and_slow', keys: 16, campaign: { from: 24, to: 48, keys: Array.from({ length: 16 }, (_, i) => i) }, baseline: { tokensPerHour: 150_000 } },
+  { name: 'massive-templates', workload: 'template_enumeration', keys: 1, campaign: { from: 39, to: 41.5, keys: [0] }, baseline: { tokensPerHour: 50_000 } },
+  { name: 'vandelay-mixed', workload: 'template_enumeration', keys: 4, campaign: { from: 45, to: 47, keys: [3] }, benign: (o, s, f, t) => supportBot(o, s, f, t, { keys: 3 }), baseline: 1.2 },
 ];
 
 const CAMPAIGNS: Partial<Record<Workload, typeof selfInstruct>> = {
@@ -50,8 +50,11 @@ const tokensOf = (c: TrafficCall) => {
   return promptTokens(prompt) + Math.min(naturalLength(prompt), c.body.max_tokens) * (c.body.n ?? 1);
 };
 
-/** The labelled population: who does what, when, and the calls it makes over one simulated day. */
-export function buildScenario(seed: number, hours = 24): Scenario {
+/**
+ * The labelled population: who does what, when, and the calls it makes. Two simulated days: the
+ * first gives every organisation a day of its own history; the campaigns run on the second.
+ */
+export function buildScenario(seed: number, hours = 48): Scenario {
   const start = SIM_DAY;
   const end = SIM_DAY + hours * HOUR;
   const orgs: OrgScenario[] = [];

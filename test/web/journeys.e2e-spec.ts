@@ -1,4 +1,5 @@
 import { Role } from '@velvet/access';
+import { tmpdir } from 'node:os';
 import { DataSource } from 'typeorm';
 import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
@@ -30,6 +31,12 @@ describe('web portal journeys (chromium, real stack)', () => {
     try {
       await signIn(p.page, stack.url, email[who], DEMO_TEST_PASSWORD);
       await run(p);
+    } catch (error) {
+      // what the person saw when it failed, for whoever debugs it
+      await p.page
+        .screenshot({ path: `${tmpdir()}/velvet-web-failed-${who}.png`, fullPage: true })
+        .catch(() => undefined);
+      throw error;
     } finally {
       await p.close();
     }
@@ -88,7 +95,25 @@ describe('web portal journeys (chromium, real stack)', () => {
   it('platform admin sets the premium unlock rule (spend threshold lowered so real calls can cross it)', async () => {
     await staff('pa', async ({ page }) => {
       await page.getByRole('link', { name: 'Model catalog' }).click();
-      await page.getByRole('cell', { name: /Velvet Pro 1/ }).waitFor();
+      await page
+        .getByRole('cell', { name: /Velvet Pro 1/ })
+        .first()
+        .waitFor();
+      await page.getByRole('button', { name: 'Edit velvet-pro-long-1' }).click();
+      await page
+        .getByLabel('Output price of velvet-pro-long-1 (USD per million tokens)')
+        .fill('24');
+      await page.getByLabel('Reason for changing velvet-pro-long-1').fill('Q3 price list');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('cell', { name: '$24.00' }).waitFor();
+      const add = page.getByRole('form', { name: 'Add a model' });
+      await add.getByLabel('Slug').fill('velvet-pro-2');
+      await add.getByLabel('Display name').fill('Velvet Pro 2');
+      await add.getByLabel('Tier').selectOption('premium');
+      await add.getByLabel('Input USD / 1M tokens').fill('4');
+      await add.getByLabel('Output USD / 1M tokens').fill('18');
+      await add.getByRole('button', { name: 'Add model' }).click();
+      await page.getByRole('cell', { name: /Velvet Pro 2/ }).waitFor();
       await screenshot(page, 'platform-catalog');
       await page.getByRole('link', { name: 'Unlock rules' }).click();
       const form = page.getByRole('form', { name: 'Unlock rule for premium' });
@@ -222,6 +247,11 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page.getByRole('button', { name: 'Export CSV' }).click();
       expect((await download).suggestedFilename()).toMatch(/^audit-.*\.csv$/);
       await screenshot(page, 'security-audit-log');
+      await page
+        .getByRole('navigation', { name: 'Pagination' })
+        .getByRole('button', { name: 'Next' })
+        .click();
+      await page.getByText(/^26–\d+ of \d+$/).waitFor();
 
       await page.getByRole('link', { name: 'Alert cases' }).click();
       await page.getByRole('link', { name: 'Acme Journeys' }).click();
@@ -230,6 +260,37 @@ describe('web portal journeys (chromium, real stack)', () => {
         .fill('Distillation pattern: logprobs, multi-sample, templated reasoning prompts');
       await page.getByRole('button', { name: 'Suspend premium access' }).click();
       await page.getByText('premium suspended').waitFor();
+
+      // the log grew (the suspension is an audited admin action): this browser proves it only grew ...
+      const size = async () =>
+        (await db.query(`SELECT max(tree_size)::int AS n FROM audit_tree_head`))[0].n as number;
+      const before = await size();
+      await poll('a newer signed tree head', async () => (await size()) > before);
+      await page.getByRole('link', { name: 'Log integrity' }).click();
+      await page.getByRole('button', { name: 'Verify latest tree head' }).click();
+      await page
+        .getByText(/Consistency proof valid: the \d+-entry log you saw before is a prefix/)
+        .waitFor();
+      // ... and notices when the server's answers do not add up
+      await page.route('**/audit/tree-heads/latest', async (route) => {
+        const head = await (await route.fetch()).json();
+        await route.fulfill({ json: { ...head, treeSize: head.treeSize + 1 } });
+      });
+      await page.getByRole('button', { name: 'Verify latest tree head' }).click();
+      await page.getByText('Tree head signature INVALID').waitFor();
+      await page.unroute('**/audit/tree-heads/latest');
+      await page.route('**/audit/records/*/inclusion-proof*', async (route) => {
+        const proof = await (await route.fetch()).json();
+        await route.fulfill({
+          json: {
+            ...proof,
+            proof: proof.proof.map((h: string) => h.replace(/^./, (c) => (c === '0' ? '1' : '0'))),
+          },
+        });
+      });
+      await page.getByLabel('Record number').fill(String(seq));
+      await page.getByRole('button', { name: 'Verify inclusion' }).click();
+      await page.getByText(/Inclusion proof FAILED/).waitFor();
     });
   });
 

@@ -32,32 +32,21 @@ export async function spendOnStandard(ai: OpenAI, calls: number): Promise<void> 
   }
 }
 
-const TOPICS = [
-  'volcanoes',
-  'tax law',
-  'jazz',
-  'orbital mechanics',
-  'immunology',
-  'game theory',
-  'compilers',
-  'poetry',
-];
-
-/** A distillation campaign: templated, diverse tasks, asking for reasoning, log probabilities, several samples, max-length outputs. */
+/**
+ * A distillation campaign: one template enumerating concepts, asking for reasoning, with deep log
+ * probabilities and several samples per prompt (what a harvesting script sends).
+ */
 export async function distill(ai: OpenAI, model: string, calls: number): Promise<void> {
+  const template = (slot: string) =>
+    `You are generating training data. Write a complete, rigorous textbook explanation of the following concept, with worked examples and a summary. Think step by step before answering. Concept: ${slot}`;
   for (let i = 0; i < calls; i++) {
     await ai.chat.completions.create({
       model,
-      messages: [
-        {
-          role: 'user',
-          content: `Task ${i}: explain ${TOPICS[i % 8]} to learner ${i * 7} with example ${i * 13}. Think step by step.`,
-        },
-      ],
-      max_tokens: 8,
-      n: 2,
+      messages: [{ role: 'user', content: template(`concept number ${i * 7 + 3}`) }],
+      max_tokens: 48,
+      n: 4,
       logprobs: true,
-      top_logprobs: 5,
+      top_logprobs: 20,
     });
   }
 }

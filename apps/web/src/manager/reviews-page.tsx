@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { contractsApi } from '../api/contracts';
+import { contractsApi, type Contract } from '../api/contracts';
 import { Empty, QueryView } from '../ui/feedback';
 import { formatDate, formatMicros } from '../ui/format';
 import { PageTitle } from '../ui/layout';
@@ -20,7 +20,8 @@ const FILTERS = [
 export function ReviewsPage() {
   const [status, setStatus] = useState('submitted');
   const [offset, setOffset] = useState(0);
-  const [selected, setSelected] = useState<string | null>(null);
+  // the contract under review stays open after a decision moves it out of the filtered list
+  const [selected, setSelected] = useState<Contract | null>(null);
   const queue = useQuery({
     queryKey: ['review-queue', status, offset],
     queryFn: () => contractsApi.list({ status: status || undefined, limit: 20, offset }),
@@ -67,7 +68,7 @@ export function ReviewsPage() {
                 </thead>
                 <tbody>
                   {page.items.map((c) => (
-                    <tr key={c.id} aria-selected={selected === c.id}>
+                    <tr key={c.id} aria-selected={selected?.id === c.id}>
                       <td>
                         <OrgName id={c.organizationId} />
                       </td>
@@ -86,7 +87,7 @@ export function ReviewsPage() {
                       <td>
                         <button
                           type="button"
-                          onClick={() => setSelected(c.id)}
+                          onClick={() => setSelected(c)}
                           aria-label={`Review ${c.tier} contract ${c.id.slice(0, 8)}`}
                         >
                           Review
@@ -102,13 +103,11 @@ export function ReviewsPage() {
                 offset={page.offset}
                 onChange={setOffset}
               />
-              {selected && page.items.find((c) => c.id === selected) && (
-                <ReviewPanel key={selected} contract={page.items.find((c) => c.id === selected)!} />
-              )}
             </>
           )
         }
       </QueryView>
+      {selected && <ReviewPanel key={selected.id} contract={selected} />}
     </>
   );
 }

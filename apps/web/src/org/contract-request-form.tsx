@@ -56,7 +56,7 @@ export function ContractRequestForm({
       await contractsApi.update(amend.id, {
         ...terms,
         notes: form.notes || undefined,
-        version: amend.version,
+        expectedVersion: amend.version,
       });
       return contractsApi.submit(amend.id);
     },

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { catalogApi } from '../api/catalog';
 import { Empty, QueryView } from '../ui/feedback';
 import { PageTitle } from '../ui/layout';
+import { AddModelForm } from './add-model-form';
 import { ModelRow } from './model-row';
 
 export function CatalogPage() {
@@ -27,6 +28,7 @@ export function CatalogPage() {
           </p>
         )}
       </QueryView>
+      {tiers.data && <AddModelForm tiers={tiers.data} />}
       <QueryView query={models}>
         {(list) =>
           list.length === 0 ? (

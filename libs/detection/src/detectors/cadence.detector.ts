@@ -21,7 +21,8 @@ export const machineCadenceDetector: Detector = ({ window, context, thresholds }
     list.push(c);
     byKey.set(c.apiKeyId, list);
   }
-  const streams = [...byKey.values()].filter((s) => s.length >= thresholds.minCallsForRates + 1);
+  // Fewer gaps than this and the coefficient of variation is too noisy to call anything regular.
+  const streams = [...byKey.values()].filter((s) => s.length >= Math.max(10, thresholds.minCallsForRates + 1));
   if (!streams.length) return quiet(DetectorName.MachineCadence, 'No key made enough calls to judge cadence.');
   // Weight each stream by its size so one busy script is not drowned by many idle keys.
   const cvs = streams.flatMap((s) => Array(Math.min(s.length, 50)).fill(coefficientOfVariation(gaps(s))) as number[]);

@@ -98,7 +98,7 @@ describe('machine cadence', () => {
     expect(machineCadenceDetector(input(bursty)).score).toBeLessThan(0.2);
   });
   it('judges each key separately: many regular keys merged still look like a script', () => {
-    const keys = range(10).flatMap((k) => range(8).map((i) => call({ apiKeyId: `k${k}`, at: START + k * 7_000 + i * 120_000 })));
+    const keys = range(10).flatMap((k) => range(12).map((i) => call({ apiKeyId: `k${k}`, at: START + k * 7_000 + i * 100_000 })));
     expect(machineCadenceDetector(input(keys)).score).toBeGreaterThan(0.6);
   });
 });

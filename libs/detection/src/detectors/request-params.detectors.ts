@@ -43,19 +43,21 @@ export const multiSampleDetector: Detector = ({ window, thresholds }) => {
 };
 
 /**
- * Outputs run to `max_tokens` (cut off with finish_reason `length`) and dwarf their prompts:
- * a caller after as much generated text as it can get. Summarisation, with long inputs and
- * short outputs, stays low however long its outputs.
+ * Outputs run to `max_tokens` (cut off with finish_reason `length`), or dwarf their prompts by an
+ * order of magnitude: a caller after as much generated text as it can get. Summarisation (long
+ * inputs, short outputs) and code assistance (outputs a few times the prompt) stay low.
  */
 export const maxLengthOutputsDetector: Detector = ({ window, thresholds }) => {
   const calls = window.calls;
   if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.MaxLengthOutputs, 'Too few calls.', { calls: calls.length });
+  // Token counts cover all n choices; max_tokens bounds each one.
+  const perChoice = (c: (typeof calls)[number]) => c.outputTokens / Math.max(c.n, 1);
   const cut = calls.filter(
-    (c) => c.finishReason === 'length' || (c.maxTokens !== null && c.maxTokens > 0 && c.outputTokens >= 0.95 * c.maxTokens),
+    (c) => c.finishReason === 'length' || (c.maxTokens !== null && c.maxTokens > 0 && perChoice(c) >= 0.95 * c.maxTokens),
   );
   const share = cut.length / calls.length;
-  const ratio = median(calls.map((c) => c.outputTokens / Math.max(c.inputTokens, 1)));
-  const score = Math.min(1, 0.6 * ramp(share, 0.2, 0.7) + 0.4 * ramp(ratio, 1, 4)) * ramp(median(calls.map((c) => c.outputTokens)), 50, 200);
+  const ratio = median(calls.map((c) => perChoice(c) / Math.max(c.inputTokens, 1)));
+  const score = Math.max(ramp(share, 0.2, 0.7), ramp(ratio, 3, 10)) * ramp(median(calls.map(perChoice)), 50, 200);
   return {
     detector: DetectorName.MaxLengthOutputs,
     score: round3(score),

@@ -5,7 +5,8 @@ import { type Detector, DetectorName, quiet, windowHours } from './detector';
  * Volume far above what the contract pays for, or far above the subject's own past. The contract
  * is an hourly average, and office-hours or nightly-batch customers run several times above it by
  * design, so the score starts at four times the commitment and is full at sixteen; against its own
- * history, a launch-day spike of three times the usual stays quiet and ten times scores fully.
+ * history (its busiest hour of the past week), a launch-day spike of three times that stays quiet
+ * and ten times scores fully.
  */
 export const volumeDetector: Detector = ({ window, context }) => {
   const tokens = window.calls.reduce((sum, c) => sum + c.inputTokens + c.outputTokens * c.n, 0);
@@ -19,7 +20,7 @@ export const volumeDetector: Detector = ({ window, context }) => {
   const score = Math.max(contractScore, historyScore);
   const parts = [
     vsContract !== null ? `${vsContract.toFixed(1)}x the contract baseline` : 'no contract baseline',
-    vsHistory !== null ? `${vsHistory.toFixed(1)}x its own history` : 'no usable history',
+    vsHistory !== null ? `${vsHistory.toFixed(1)}x its busiest hour of the past week` : 'no usable history',
   ];
   return {
     detector: DetectorName.Volume,

@@ -41,7 +41,7 @@ export interface SubjectContext {
    * period, at the tier's price); for a key, its organisation's; null without a contract.
    */
   contractBaselineTokensPerHour: number | null;
-  /** The subject's average tokens per hour over its trailing history (excluding the window); null if too little. */
+  /** Tokens in the subject's busiest hour of its trailing week before the window; null with under 20 hours of history. */
   historyTokensPerHour: number | null;
   /** Hours of history behind historyCallsPerHour. */
   historyHours: number;

@@ -6,8 +6,12 @@ import type { CallFeature, SubjectContext } from '../features/call-feature';
 import { PromptSignal, promptSignals } from '@velvet/audit';
 
 const HOUR = 3_600_000;
-/** Less history than this and "its own past" is not a baseline worth comparing against. */
-const MIN_HISTORY_HOURS = 2;
+/**
+ * Less history than this and "its own past" is no baseline: an average over part of a day is
+ * biased by the time of day (a morning compared with the night before looks like a surge).
+ */
+const MIN_HISTORY_HOURS = 20;
+const HISTORY_DAYS = 7;
 /** Hours a contract's minimum spend is spread over, per month of its period. */
 const HOURS_PER_MONTH = 730;
 
@@ -69,30 +73,35 @@ export class AuditFeatureReader {
   }
 
   /**
-   * The contract baseline, the trailing 24 hours of history before the window, and the hours of
-   * the day with traffic, for every organisation and key listed, in two grouped queries.
+   * The contract baseline, the busiest hour of the trailing week before the window (the subject's
+   * own normal peak: a nightly batch or an office-hours team is judged against its own busy hours,
+   * not its daily average), and the hours of the day with traffic, for every organisation and key.
    */
   async contexts(
     organizationIds: string[],
     windowStart: Date,
     asOf: Date,
   ): Promise<{ organizations: Map<string, SubjectContext>; keys: Map<string, SubjectContext> }> {
-    const since = new Date(asOf.getTime() - 24 * HOUR);
+    const dayAgo = new Date(asOf.getTime() - 24 * HOUR);
+    const weekAgo = new Date(asOf.getTime() - HISTORY_DAYS * 24 * HOUR);
     const history: {
       organization_id: string;
       api_key_id: string | null;
-      tokens_before: string | null;
       first_seen: Date;
+      peak_hour_tokens: string | null;
       active_hours: number;
     }[] = await this.db.query(
-      `SELECT organization_id, api_key_id,
-              sum(input_tokens + output_tokens * coalesce((params->>'n')::int, 1)) FILTER (WHERE occurred_at <= $2) AS tokens_before,
-              min(occurred_at) AS first_seen,
-              count(DISTINCT date_trunc('hour', occurred_at))::int AS active_hours
-         FROM audit_log
-        WHERE kind = 'premium_call' AND organization_id = ANY($1::uuid[]) AND occurred_at > $3 AND occurred_at <= $4
-        GROUP BY GROUPING SETS ((organization_id), (organization_id, api_key_id))`,
-      [organizationIds, windowStart, since, asOf],
+      `WITH hourly AS (
+         SELECT organization_id, api_key_id, date_trunc('hour', occurred_at) AS hour,
+                sum(input_tokens + output_tokens) AS tokens, min(occurred_at) AS first_seen
+           FROM audit_log
+          WHERE kind = 'premium_call' AND organization_id = ANY($1::uuid[]) AND occurred_at > $3 AND occurred_at <= $4
+          GROUP BY GROUPING SETS ((organization_id, hour), (organization_id, api_key_id, hour)))
+       SELECT organization_id, api_key_id, min(first_seen) AS first_seen,
+              max(tokens) FILTER (WHERE hour + interval '1 hour' <= $2) AS peak_hour_tokens,
+              count(*) FILTER (WHERE hour >= date_trunc('hour', $5::timestamptz))::int AS active_hours
+         FROM hourly GROUP BY organization_id, api_key_id`,
+      [organizationIds, windowStart, weekAgo, asOf, dayAgo],
     );
     const baselines: { organization_id: string; tokens_per_hour: number | null }[] = await this.db.query(
       `SELECT c.organization_id,
@@ -108,12 +117,12 @@ export class AuditFeatureReader {
     const organizations = new Map<string, SubjectContext>();
     const keys = new Map<string, SubjectContext>();
     for (const h of history) {
-      const historyHours = Math.max(0, (windowStart.getTime() - Math.max(new Date(h.first_seen).getTime(), since.getTime())) / HOUR);
+      const historyHours = Math.max(0, (windowStart.getTime() - Math.max(new Date(h.first_seen).getTime(), weekAgo.getTime())) / HOUR);
       const enough = historyHours >= MIN_HISTORY_HOURS;
       const context: SubjectContext = {
         // A key is held to its organisation's whole commitment: one key alone far above it is anomalous.
         contractBaselineTokensPerHour: baseline.get(h.organization_id) ?? null,
-        historyTokensPerHour: enough ? Math.max(Number(h.tokens_before ?? 0), 1) / historyHours : null,
+        historyTokensPerHour: enough ? Math.max(Number(h.peak_hour_tokens ?? 0), 1) : null,
         historyHours: Math.round(historyHours * 10) / 10,
         activeHoursLast24h: h.active_hours,
       };
