@@ -13,7 +13,7 @@ import { cpuSeconds, freePort, LOAD_CORE, pidOf, rssMb, startPinned, stop } from
 import { seedBench } from './bench/seed-bench';
 
 const ROOT = join(__dirname, '..', '..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_MS = 2000;
 const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -153,13 +153,14 @@ async function main() {
     }
     console.log(`gateway bench: ${SECONDS}s per run after ${WARMUP_MS / 1000}s warm-up, ${REPS} reps interleaved; load on core ${LOAD_CORE}, servers on the other`);
     const rows: Row[] = [];
+    const started = Date.now();
     for (let rep = 0; rep < REPS; rep++) {
       for (const rate of RATES) for (const t of targets) rows.push(await measure(t, { mode: 'rate', rate }, redisPid));
       for (const t of targets) rows.push(await measure(t, { mode: 'concurrency', concurrency: CONCURRENCY }, redisPid));
       print(rows.slice(-targets.length * (RATES.length + 1)));
     }
     const summary = summarise(rows);
-    console.log(`\n${summary.join('\n')}`);
+    console.log(`\n${summary.join('\n')}\n(measured in ${Math.round((Date.now() - started) / 1000)} s)`);
     const out = join('/tmp', `${prefix}-results.json`);
     writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, rows, summary }, null, 2));
     console.log(`\nraw results: ${out}; gateway log: ${gwLog}`);

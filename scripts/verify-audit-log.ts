@@ -9,7 +9,7 @@ function main(argv: string[]): number {
   const args = argv.slice(2);
   const keyAt = args.indexOf('--public-key');
   const publicKey = keyAt >= 0 ? args[keyAt + 1] : undefined;
-  const file = args.find((a, i) => !a.startsWith('--') && i !== keyAt + 1);
+  const file = args.find((a, i) => !a.startsWith('--') && (keyAt < 0 || i !== keyAt + 1));
   if (!file) {
     console.error('usage: npm run audit:verify -- <export.jsonl> [--public-key <base64 Ed25519 key>]');
     return 2;

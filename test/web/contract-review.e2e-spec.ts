@@ -88,28 +88,23 @@ describe('web portal: contract review round trip, bad input, sessions, what each
 
   it('renews an expired access token with the refresh token, and signs out when both are bad', async () => {
     const { page } = org;
+    // the page's own localStorage (strings evaluated in the browser: this file is typed for Node)
     const stored = async () =>
-      JSON.parse((await page.evaluate(() => localStorage.getItem('velvet.tokens'))) ?? 'null');
+      JSON.parse(
+        (await page.evaluate<string | null>(`localStorage.getItem('velvet.tokens')`)) ?? 'null',
+      );
+    const store = (tokens: object) =>
+      page.evaluate(
+        `localStorage.setItem('velvet.tokens', ${JSON.stringify(JSON.stringify(tokens))})`,
+      );
     const before = await stored();
-    await page.evaluate(
-      (t) =>
-        localStorage.setItem(
-          'velvet.tokens',
-          JSON.stringify({ ...t, accessToken: 'expired.or.forged' }),
-        ),
-      before,
-    );
+    await store({ ...before, accessToken: 'expired.or.forged' });
     await page.reload();
     await page.getByRole('heading', { name: 'Contracts' }).waitFor();
     const after = await stored();
     expect(after.accessToken).not.toBe('expired.or.forged');
     expect(after.refreshToken).not.toBe(before.refreshToken); // refresh tokens rotate
-    await page.evaluate(() =>
-      localStorage.setItem(
-        'velvet.tokens',
-        JSON.stringify({ accessToken: 'x', refreshToken: 'not-a-real-refresh-token' }),
-      ),
-    );
+    await store({ accessToken: 'x', refreshToken: 'not-a-real-refresh-token' });
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });

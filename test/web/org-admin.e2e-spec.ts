@@ -70,13 +70,18 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByLabel('Email to invite').fill('bob@acme-web.example');
     await page.getByLabel('Role', { exact: true }).selectOption('org_member');
     await page.getByRole('button', { name: 'Send invitation' }).click();
-    const token = (await page.getByLabel('Invitation token').textContent())!.trim();
-    const accepted = await fetch(`${stack.url}/auth/invitations/accept`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ token, displayName: 'Bob', password: DEMO_TEST_PASSWORD }),
-    });
-    expect(accepted.status).toBe(201);
+    const link = (await page.getByLabel('Invitation link').textContent())!.trim();
+    expect(link).toMatch(/\/app\/accept\?token=/);
+    const bob = await openPersona();
+    try {
+      await bob.page.goto(link);
+      await bob.page.getByLabel('Your name').fill('Bob');
+      await bob.page.getByLabel('Choose a password').fill(DEMO_TEST_PASSWORD);
+      await bob.page.getByRole('button', { name: 'Join organisation' }).click();
+      await bob.page.getByText('Acme Web', { exact: true }).waitFor();
+    } finally {
+      await bob.close();
+    }
     await page.reload();
     await page.getByLabel('Role of bob@acme-web.example').selectOption('org_admin');
     await page.waitForResponse(

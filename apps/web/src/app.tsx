@@ -1,4 +1,5 @@
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { AcceptInvitationPage } from './auth/accept-invitation-page';
 import { LoginPage } from './auth/login-page';
 import { useAbility, useSession } from './auth/auth-context';
 import { ErrorBox, Loading } from './ui/feedback';
@@ -23,7 +24,8 @@ import { StaffPage } from './platform/staff-page';
 export function App() {
   const { signedIn, loading, me } = useSession();
   const ability = useAbility();
-  if (!signedIn) return <LoginPage />;
+  const { pathname } = useLocation();
+  if (!signedIn) return pathname === '/accept' ? <AcceptInvitationPage /> : <LoginPage />;
   if (loading) return <Loading what="Signing in" />;
   if (!me) return <ErrorBox error="Could not load your profile. Sign in again." />;
   const isCustomer = Boolean(me.organization);

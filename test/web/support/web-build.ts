@@ -15,7 +15,7 @@ export function buildWeb(): string {
       'vite',
       'build',
       '--config',
-      'apps/web/vite.config.ts',
+      'apps/web/vite.config.mts',
       '--logLevel',
       'error',
       '--outDir',

@@ -24,7 +24,12 @@ export function PeriodProgress({
         if (!p) return <p className="muted">The first commitment period has not started.</p>;
         return (
           <>
-            <MoneyProgress label={label} value={p.spentMicros} target={p.minimumMicros} />
+            <MoneyProgress
+              label={label}
+              caption="Spend this commitment period"
+              value={p.spentMicros}
+              target={p.minimumMicros}
+            />
             <p className="muted">
               Period {formatDate(p.start)} – {formatDate(p.end)} ({p.state}); shortfall{' '}
               {p.state === 'open' ? 'so far ' : ''}

@@ -75,8 +75,10 @@ export function MembersPage() {
       {invited && (
         <Notice>
           Invitation for <strong>{invited.email}</strong> ({invited.role.replace('_', ' ')}), valid
-          until {formatDate(invited.expiresAt)}. Share this one-time token with them:{' '}
-          <code aria-label="Invitation token">{invited.token}</code>
+          until {formatDate(invited.expiresAt)}. Send them this one-time link (shown once):{' '}
+          <code aria-label="Invitation link" className="secret">
+            {`${window.location.origin}/app/accept?token=${encodeURIComponent(invited.token)}`}
+          </code>
         </Notice>
       )}
       <ErrorBox error={update.error} />

@@ -16,7 +16,8 @@ describe('web money formatting (exact, BigInt)', () => {
     expect(dollarsToMicros('150,000')).toBe('150000000000');
     expect(dollarsToMicros('$0.05')).toBe('50000');
     expect(dollarsToMicros('2.123456')).toBe('2123456');
-    for (const bad of ['', 'lots', '1.1234567', '-5', '1e6', '1.2.3']) expect(dollarsToMicros(bad)).toBeNull();
+    for (const bad of ['', 'lots', '1.1234567', '-5', '1e6', '1.2.3'])
+      expect(dollarsToMicros(bad)).toBeNull();
   });
 
   it('computes progress towards a target, capped at 100', () => {

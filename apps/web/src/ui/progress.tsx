@@ -5,16 +5,20 @@ export function MoneyProgress({
   label,
   value,
   target,
+  caption = label,
 }: {
+  /** The progressbar's accessible name. */
   label: string;
   value: string;
   target: string;
+  /** The visible text, when shorter than the accessible name. */
+  caption?: string;
 }) {
   const pct = percent(value, target);
   return (
     <div className="progress-row">
       <div className="progress-label">
-        <span>{label}</span>
+        <span>{caption}</span>
         <span>
           {formatMicros(value)} of {formatMicros(target)} ({pct.toFixed(1)}%)
         </span>

@@ -25,7 +25,12 @@ export const machineCadenceDetector: Detector = ({ window, context, thresholds }
   const streams = [...byKey.values()].filter((s) => s.length >= Math.max(10, thresholds.minCallsForRates + 1));
   if (!streams.length) return quiet(DetectorName.MachineCadence, 'No key made enough calls to judge cadence.');
   // Weight each stream by its size so one busy script is not drowned by many idle keys.
-  const cvs = streams.flatMap((s) => Array(Math.min(s.length, 50)).fill(coefficientOfVariation(gaps(s))) as number[]);
+  // Each stream's CV at the upper end of its sampling error (about CV / sqrt(2(n-1))): a short
+  // stream must be clearly regular to count as regular.
+  const cvs = streams.flatMap((s) => {
+    const cv = coefficientOfVariation(gaps(s)) * (1 + 1.645 / Math.sqrt(2 * (s.length - 2)));
+    return Array(Math.min(s.length, 50)).fill(cv) as number[];
+  });
   const cv = median(cvs);
   const regularity = ramp(0.8 - cv, 0, 0.6);
   const aroundTheClock = ramp(context.activeHoursLast24h, 12, 20);

@@ -82,8 +82,11 @@ describe('request parameters', () => {
     expect(maxLengthOutputsDetector(input(summaries)).score).toBe(0);
   });
   it('chain-of-thought share', () => {
-    const cot = range(10).map((i) => call({ prompt: `Solve problem ${i}. Think step by step.` }));
+    const cot = range(40).map((i) => call({ prompt: `Solve problem ${i}. Think step by step.` }));
     expect(chainOfThoughtDetector(input(cot)).score).toBe(1);
+    // Three of five is a weak pattern: the share is scored at its confidence bound.
+    const few = range(5).map((i) => call({ prompt: i < 3 ? `Solve problem ${i}. Think step by step.` : `Problem ${i}` }));
+    expect(chainOfThoughtDetector(input(few)).score).toBeLessThan(0.3);
     expect(chainOfThoughtDetector(input(range(10).map((i) => call({ prompt: supportPrompt(i) })))).score).toBe(0);
   });
 });

@@ -1,10 +1,13 @@
 import { PromptSignal } from '@velvet/audit';
-import { ramp, round3 } from '../features/minhash-similarity';
+import { confidentShare, ramp, round3 } from '../features/minhash-similarity';
 import { type Detector, DetectorName, median, quiet } from './detector';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /**
+ * Shares below are scored at the lower bound of their confidence interval (`confidentShare`), so a
+ * handful of calls cannot look like a pattern by chance.
+ *
  * Log-probability harvesting: many calls asking for deep `top_logprobs` over long outputs (soft
  * labels for a student model). A classifier reading one token's confidence asks for logprobs too,
  * but shallow and over one token, so depth and length scale the score.
@@ -17,7 +20,7 @@ export const logprobsDetector: Detector = ({ window, thresholds }) => {
   if (!withLogprobs.length) return quiet(DetectorName.Logprobs, 'No call asked for log probabilities.', { share: 0 });
   const depth = median(withLogprobs.map((c) => c.topLogprobs ?? 0));
   const length = median(withLogprobs.map((c) => c.outputTokens));
-  const score = ramp(share, 0.05, 0.4) * (0.25 + 0.45 * ramp(depth, 1, 10) + 0.3 * ramp(length, 5, 100));
+  const score = ramp(confidentShare(withLogprobs.length, calls.length), 0.05, 0.4) * (0.25 + 0.45 * ramp(depth, 1, 10) + 0.3 * ramp(length, 5, 100));
   return {
     detector: DetectorName.Logprobs,
     score: round3(score),
@@ -33,7 +36,7 @@ export const multiSampleDetector: Detector = ({ window, thresholds }) => {
   const multi = calls.filter((c) => c.n > 1);
   const share = multi.length / calls.length;
   const meanN = multi.length ? multi.reduce((s, c) => s + c.n, 0) / multi.length : 1;
-  const score = ramp(share, 0.1, 0.6) * ramp(meanN, 1, 4);
+  const score = ramp(confidentShare(multi.length, calls.length), 0.1, 0.6) * ramp(meanN, 1, 4);
   return {
     detector: DetectorName.MultiSample,
     score: round3(score),
@@ -57,7 +60,7 @@ export const maxLengthOutputsDetector: Detector = ({ window, thresholds }) => {
   );
   const share = cut.length / calls.length;
   const ratio = median(calls.map((c) => perChoice(c) / Math.max(c.inputTokens, 1)));
-  const score = Math.max(ramp(share, 0.2, 0.7), ramp(ratio, 3, 10)) * ramp(median(calls.map(perChoice)), 50, 200);
+  const score = Math.max(ramp(confidentShare(cut.length, calls.length), 0.2, 0.7), ramp(ratio, 3, 10)) * ramp(median(calls.map(perChoice)), 50, 200);
   return {
     detector: DetectorName.MaxLengthOutputs,
     score: round3(score),
@@ -70,10 +73,11 @@ export const maxLengthOutputsDetector: Detector = ({ window, thresholds }) => {
 export const chainOfThoughtDetector: Detector = ({ window, thresholds }) => {
   const calls = window.calls;
   if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.ChainOfThought, 'Too few calls.', { calls: calls.length });
-  const share = calls.filter((c) => c.promptFlags.includes(PromptSignal.CotElicitation)).length / calls.length;
+  const hits = calls.filter((c) => c.promptFlags.includes(PromptSignal.CotElicitation)).length;
+  const share = hits / calls.length;
   return {
     detector: DetectorName.ChainOfThought,
-    score: round3(ramp(share, 0.2, 0.8)),
+    score: round3(ramp(confidentShare(hits, calls.length), 0.2, 0.8)),
     summary: `${pct(share)} of prompts elicit step-by-step reasoning.`,
     metrics: { calls: calls.length, share: round3(share) },
   };

@@ -59,3 +59,16 @@ export function ramp(value: number, low: number, high: number): number {
 }
 
 export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * Lower bound of the Wilson score interval (one-sided 95%) for a share of `hits` in `n`: the
+ * share we are confident of. Ten calls of which half hit a limit say less than a thousand.
+ */
+export function confidentShare(hits: number, n: number, z = 1.645): number {
+  if (n <= 0) return 0;
+  const p = hits / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.max(0, (centre - margin) / (1 + z2 / n));
+}

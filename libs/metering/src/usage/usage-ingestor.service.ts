@@ -94,7 +94,28 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
   /** Inserts one batch; public so tests can drive it deterministically. */
   async ingest(entries: Entries): Promise<void> {
     if (!entries.length) return;
-    const rows = entries.map(([, fields]) => decodeUsage(fields[1]));
+    const rows = [];
+    for (const [id, fields] of entries) {
+      try {
+        rows.push(decodeUsage(fields[1]));
+      } catch {
+        // Never written by this code: acknowledged below with the batch, so it cannot block the stream.
+        this.logger.error(`usage stream entry ${id} is not a usage record; dropped`);
+      }
+    }
+    await this.insert(rows);
+    const ids = entries.map(([id]) => id);
+    await this.reader!.multi().xack(this.streamKey, GROUP, ...ids).xdel(this.streamKey, ...ids).exec();
+    const charged = [...new Set(rows.filter((u) => u.costMicros > 0n).map((u) => u.organizationId))];
+    if (charged.length && this.listener) {
+      await Promise.resolve(this.listener.spendRecorded(charged)).catch((e: Error) =>
+        this.logger.warn(`spend listener failed: ${e.message}`),
+      );
+    }
+  }
+
+  private async insert(rows: ReturnType<typeof decodeUsage>[]): Promise<void> {
+    if (!rows.length) return;
     const values: unknown[] = [];
     const tuples = rows.map((u) => {
       const base = values.length;
@@ -108,13 +129,5 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
        VALUES ${tuples.join(',')} ON CONFLICT (request_id) DO NOTHING`,
       values,
     );
-    const ids = entries.map(([id]) => id);
-    await this.reader!.multi().xack(this.streamKey, GROUP, ...ids).xdel(this.streamKey, ...ids).exec();
-    const charged = [...new Set(rows.filter((u) => u.costMicros > 0n).map((u) => u.organizationId))];
-    if (charged.length && this.listener) {
-      await Promise.resolve(this.listener.spendRecorded(charged)).catch((e: Error) =>
-        this.logger.warn(`spend listener failed: ${e.message}`),
-      );
-    }
   }
 }

@@ -2,7 +2,7 @@ import { defineConfig } from 'vite';
 
 // Vite 8 transforms TSX with oxc itself; the React plugin is not needed (it also conflicts with Vite 8).
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   base: '/app/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1200 },
