@@ -31,8 +31,13 @@ async function freePort(): Promise<number> {
 }
 
 function node(script: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
 }
+
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
 async function main() {
   const prefix = `faults-${Date.now().toString(36)}`;
@@ -45,6 +50,14 @@ async function main() {
   const scratch: Scratch = { url: seed.databaseUrl, prefix, db, drop: seed.drop };
   const [org] = (await db.query(`SELECT id FROM organizations LIMIT 1`)).rows;
   const [key] = (await db.query(`SELECT id FROM api_keys LIMIT 1`)).rows;
+  // The worker also runs the entitlement engine, which re-evaluates the seeded unlock: give the
+  // premium tier a rule this organisation meets (verified, not suspended; no contract or spend needed).
+  await db.query(
+    `INSERT INTO unlock_rules (tier, requires_contract, min_qualifying_spend_micros) VALUES ('premium', false, 0)
+     ON CONFLICT (tier) DO UPDATE SET requires_contract = false, min_qualifying_spend_micros = 0`,
+  );
+  // The restarts below drop every PostgreSQL connection: hold none while they happen.
+  await db.end();
   const gateway = DIRECT
     ? null
     : node('dist/apps/gateway/src/main.js', [], {
@@ -52,12 +65,18 @@ async function main() {
         GATEWAY_ORG_RPM: '100000000', GATEWAY_KEY_RPM: '100000000', GATEWAY_ORG_TPM: '100000000000',
       });
   const producer = DIRECT ? producerFor(scratch) : null;
-  let worker = startWorker(scratch, { LOG_LEVEL: 'error', AUDIT_TREE_HEAD_INTERVAL_MS: '500' });
+  const spawnWorker = () => {
+    const w = startWorker(scratch, { LOG_LEVEL: 'error', AUDIT_TREE_HEAD_INTERVAL_MS: '500' });
+    children.push(w);
+    return w;
+  };
+  let worker = spawnWorker();
   log(`driving premium calls ${DIRECT ? 'through AuditProducer directly' : `through the gateway on :${gatewayPort}`}, concurrency ${CONCURRENCY}`);
   await sleep(4000);
 
   const succeeded = new Set<string>();
   const outcomes: Record<string, number> = {};
+  const samples: Record<string, string> = {};
   let running = true;
   let n = 0;
   const oneCall = async (): Promise<void> => {
@@ -77,7 +96,8 @@ async function main() {
         body: JSON.stringify({ model: seed.model, messages: [{ role: 'user', content: `fault test call ${i}: summarise the report` }], max_tokens: 64 }),
         signal: AbortSignal.timeout(15_000),
       });
-      await res.arrayBuffer();
+      const body = await res.text();
+      if (res.status !== 200 && !samples[res.status]) samples[res.status] = body.slice(0, 300);
       outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
       if (res.status === 200) succeeded.add(`${org.id}:${id}`);
     } catch (error) {
@@ -93,11 +113,12 @@ async function main() {
   const t0 = Date.now();
   const faults: Record<string, number> = {};
   try {
+    if (process.env.FAULTS_DRY === '1') throw new Error('dry run: no faults');
     await sleep(4000);
     log('SIGKILL the audit worker');
     worker.kill('SIGKILL');
     await sleep(3000);
-    worker = startWorker(scratch, { LOG_LEVEL: 'error', AUDIT_TREE_HEAD_INTERVAL_MS: '500' });
+    worker = spawnWorker();
     await sleep(5000);
     log('restart Redis');
     faults.redisDowntimeMs = await restartRedis();
@@ -107,8 +128,11 @@ async function main() {
     await sleep(6000);
     log('SIGKILL the audit worker again, restart at once');
     worker.kill('SIGKILL');
-    worker = startWorker(scratch, { LOG_LEVEL: 'error', AUDIT_TREE_HEAD_INTERVAL_MS: '500' });
+    worker = spawnWorker();
     await sleep(5000);
+  } catch (error) {
+    log((error as Error).message);
+    await sleep(3000);
   } finally {
     running = false;
     await Promise.all(lanes);
@@ -116,8 +140,8 @@ async function main() {
   const trafficS = (Date.now() - t0) / 1000;
   log(`traffic stopped after ${trafficS.toFixed(1)} s: ${JSON.stringify(outcomes)}; waiting for the log to catch up`);
 
-  await db.end().catch(() => undefined);
   const check = new Client({ connectionString: seed.databaseUrl });
+  check.on('error', () => undefined);
   await check.connect();
   const drainStart = Date.now();
   let last = -1;
@@ -132,7 +156,7 @@ async function main() {
   }
   const result = await reconcile(check, succeeded);
   await check.end();
-  console.log(JSON.stringify({ mode: DIRECT ? 'direct' : 'gateway', trafficS, outcomes, faults, catchUpS: (Date.now() - drainStart) / 1000, ...result }, null, 2));
+  console.log(JSON.stringify({ mode: DIRECT ? 'direct' : 'gateway', trafficS, outcomes, samples, faults, catchUpS: (Date.now() - drainStart) / 1000, ...result }, null, 2));
 
   await producer?.onApplicationShutdown();
   await Promise.all([stopProcess(worker), gateway && stopProcess(gateway), stopProcess(upstream)]);

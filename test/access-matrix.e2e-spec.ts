@@ -13,6 +13,7 @@ import { prepareAuditFixtures } from './support/audit-fixtures';
 import { databaseFingerprint } from './support/db-fingerprint';
 import { discoverRoutes } from './support/routes';
 import { prepareContractFixtures } from './support/access-matrix.contracts';
+import { prepareDetectionFixtures } from './support/access-matrix.detection';
 import { MATRIX, PUBLIC_ROUTES, type Fixture, type OrgFixture } from './support/access-matrix.table';
 
 const ROLES = [Role.PlatformAdmin, Role.AccountManager, Role.SecurityReviewer, Role.OrgAdmin, Role.OrgMember] as const;
@@ -52,6 +53,7 @@ describe('access matrix', () => {
     fixture = { own: a.org, other: b.org, staffUserId: sessions.get(Role.AccountManager)!.userId };
     await prepareContractFixtures(portal, [a, b]);
     await prepareAuditFixtures(portal, [a.org, b.org]);
+    await prepareDetectionFixtures(portal, [a.org, b.org]);
   });
   afterAll(() => portal.close());
 

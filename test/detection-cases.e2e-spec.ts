@@ -59,9 +59,6 @@ describe('detection: cases, actions, provenance (real PostgreSQL + Redis)', () =
     badKey = await mk(bad);
     goodKey = await mk(good);
     writer = new AuditLogWriter(portal.app.get(DataSource));
-    // Harvest Labs' contract retains texts; the chain-of-thought flag is then derived from the kept prompt
-    // for records the audit pipeline did not flag itself.
-    await portal.app.get(DataSource).query(`INSERT INTO audit_retention_policy (organization_id, retention_days) VALUES ($1, 30)`, [bad.organizationId]);
     auditQueue = new Queue(QueueName.Audit, { connection: connection(), prefix: portal.env.QUEUE_PREFIX });
     await writer.append([...campaign(bad.organizationId!, badKey, 0, 60), ...support(good.organizationId!, goodKey, 40)].map((e) => premiumCallEntry(e)));
   });

@@ -65,5 +65,5 @@ export async function reconcile(db: Client, succeeded: Set<string>): Promise<Rec
     treeHeadsVerify,
     headsConsistent,
   };
-  return { ...result, ok: missing === 0 && duplicates === 0 && leavesMatchHashes && rootMatchesState && treeHeadsVerify && headsConsistent };
+  return { ...result, ok: succeeded.size > 0 && missing === 0 && duplicates === 0 && leavesMatchHashes && rootMatchesState && treeHeadsVerify && headsConsistent };
 }

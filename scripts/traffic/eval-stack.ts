@@ -40,14 +40,14 @@ export interface EvalStack {
   close(): Promise<void>;
 }
 
-async function post(url: string, body: unknown, token?: string): Promise<any> {
+async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`POST ${url} -> ${res.status} ${await res.text()}`);
-  return res.json();
+  return (await res.json()) as T;
 }
 
 /**
@@ -98,12 +98,12 @@ export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
   );
   await db.query(`INSERT INTO unlock_rules (tier, requires_contract, min_qualifying_spend_micros, requires_verified) VALUES ('premium', true, 0, true) ON CONFLICT DO NOTHING`);
   await portal.get(StaffService).create({ email: 'reviewer@eval.test', displayName: 'Eval reviewer', password: PASSWORD, role: Role.SecurityReviewer });
-  const reviewerToken = (await post(`${portalUrl}/auth/login`, { email: 'reviewer@eval.test', password: PASSWORD })).accessToken;
+  const reviewerToken = (await post<{ accessToken: string }>(`${portalUrl}/auth/login`, { email: 'reviewer@eval.test', password: PASSWORD })).accessToken;
 
   const out = new Map<string, EvalOrg>();
   for (const o of orgs) {
-    const signup = await post(`${portalUrl}/auth/signup`, { organizationName: o.name, email: `admin@${o.name}.test`, password: PASSWORD, displayName: `${o.name} admin` });
-    const id = signup.organization.id as string;
+    const signup = await post<{ accessToken: string; user: { id: string }; organization: { id: string } }>(`${portalUrl}/auth/signup`, { organizationName: o.name, email: `admin@${o.name}.test`, password: PASSWORD, displayName: `${o.name} admin` });
+    const id = signup.organization.id;
     // Contract minimum per quarter = the baseline's tokens over the quarter at the model's blended price.
     const minSpend = BigInt(Math.round(o.baselineTokensPerHour * 730 * 3)) * ((PRICE_IN + PRICE_OUT) / 2n) / 1_000_000n;
     await db.query(`UPDATE organizations SET verified = true WHERE id = $1`, [id]);
@@ -116,7 +116,7 @@ export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
     const keyIds: string[] = [];
     const keys: string[] = [];
     for (let k = 0; k < o.keys; k++) {
-      const key = await post(`${portalUrl}/organizations/${id}/api-keys`, { name: `key-${k}` }, signup.accessToken);
+      const key = await post<{ id: string; key: string }>(`${portalUrl}/organizations/${id}/api-keys`, { name: `key-${k}` }, signup.accessToken);
       keyIds.push(key.id);
       keys.push(key.key);
     }

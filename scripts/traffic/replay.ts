@@ -49,21 +49,21 @@ export async function awaitAudit(stack: EvalStack, served: number, timeoutMs = 1
   }
 }
 
-async function api(stack: EvalStack, method: string, path: string, body?: unknown): Promise<any> {
+async function api<T>(stack: EvalStack, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${stack.portalUrl}${path}`, {
     method,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.reviewerToken}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${await res.text()}`);
-  return res.json();
+  return (await res.json()) as T;
 }
 
 /** Asks the portal for a detection run over the window ending at `asOf` and waits for the worker to finish it. */
 export async function runDetection(stack: EvalStack, asOf: number): Promise<unknown> {
-  const { jobId } = await api(stack, 'POST', '/security/detection/runs', { asOf: new Date(asOf).toISOString() });
+  const { jobId } = await api<{ jobId: string }>(stack, 'POST', '/security/detection/runs', { asOf: new Date(asOf).toISOString() });
   for (let i = 0; ; i++) {
-    const status = await api(stack, 'GET', `/security/detection/runs/${jobId}`);
+    const status = await api<{ state: string; result: unknown; failedReason: string | null }>(stack, 'GET', `/security/detection/runs/${jobId}`);
     if (status.state === 'completed') return status.result;
     if (status.state === 'failed') throw new Error(`detection run failed: ${status.failedReason}`);
     if (i > 2400) throw new Error('detection run did not finish in 60 s');
@@ -86,14 +86,14 @@ export interface CaseView {
 export async function liveCases(stack: EvalStack): Promise<CaseView[]> {
   const out: CaseView[] = [];
   for (const status of ['open', 'acknowledged', 'escalated']) {
-    const page = await api(stack, 'GET', `/security/alert-cases?status=${status}&limit=200`);
+    const page = await api<{ items: CaseView[] }>(stack, 'GET', `/security/alert-cases?status=${status}&limit=200`);
     out.push(...page.items);
   }
   return out;
 }
 
 export async function allCases(stack: EvalStack): Promise<CaseView[]> {
-  return (await api(stack, 'GET', '/security/alert-cases?limit=200')).items;
+  return (await api<{ items: CaseView[] }>(stack, 'GET', '/security/alert-cases?limit=200')).items;
 }
 
 /**
@@ -101,7 +101,7 @@ export async function allCases(stack: EvalStack): Promise<CaseView[]> {
  * how long the gateway keeps serving that organisation's premium calls (a probe every 20 ms).
  */
 export async function suspendAndProbe(stack: EvalStack, c: CaseView, probeKey: string): Promise<number> {
-  await api(stack, 'POST', `/security/alert-cases/${c.id}/suspend`, { reason: `eval reviewer: critical risk ${c.riskScore}` });
+  await api<unknown>(stack, 'POST', `/security/alert-cases/${c.id}/suspend`, { reason: `eval reviewer: critical risk ${c.riskScore}` });
   const started = performance.now();
   for (;;) {
     const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, {

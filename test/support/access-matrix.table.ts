@@ -1,6 +1,7 @@
 import { Role } from '@velvet/access';
 import { randomUUID } from 'node:crypto';
 import { CONTRACT_MATRIX } from './access-matrix.contracts';
+import { DETECTION_MATRIX } from './access-matrix.detection';
 
 /** One organisation's objects that the matrix points routes at. */
 export interface OrgFixture {
@@ -128,6 +129,8 @@ export const MATRIX: MatrixRow[] = [
   },
   // catalog, unlock rules, contracts, statements, entitlements, suspensions (issue 3)
   ...CONTRACT_MATRIX,
+  // security review: alert cases, risk scores, provenance, detection runs (issue 6)
+  ...DETECTION_MATRIX,
   // Audit log (issue 5): reviewers everything, org admins their own records; proofs and heads are hashes only.
   { route: 'GET /audit/records', path: (t) => `/audit/records?organizationId=${t.orgId}`, allow: auditOwn },
   { route: 'GET /audit/records/:seq', path: (t) => `/audit/records/${t.auditSeq}`, allow: auditOwn },

@@ -4,6 +4,7 @@ import { coefficientOfVariation, type Detector, DetectorName, quiet } from './de
 /** Sub-windows a key must be active in to count as a sustained stream rather than a burst. */
 const SLOTS = 4;
 const SUSTAINED_SLOTS = 3;
+const MIN_SPAN_MS = 10 * 60_000;
 
 /**
  * One organisation's traffic sharded evenly over many keys that each call steadily through the
@@ -13,8 +14,13 @@ const SUSTAINED_SLOTS = 3;
  */
 export const keySpreadDetector: Detector = ({ window, thresholds }) => {
   if (window.subjectType !== 'organization') return quiet(DetectorName.KeySpread, 'Applies to organisations only.');
-  const start = window.windowStart.getTime();
-  const slotMs = Math.max(1, (window.windowEnd.getTime() - start) / SLOTS);
+  // Steadiness is judged over the part of the window since the organisation's first call in it, so a
+  // campaign that began ten minutes ago is not excused for having been silent before it began.
+  const first = window.calls.length ? window.calls[0].occurredAt.getTime() : window.windowStart.getTime();
+  const start = Math.max(window.windowStart.getTime(), first);
+  const span = window.windowEnd.getTime() - start;
+  if (span < MIN_SPAN_MS) return quiet(DetectorName.KeySpread, 'The organisation has been active too briefly to judge key spread.');
+  const slotMs = Math.max(1, span / SLOTS);
   const perKey = new Map<string, { calls: number; slots: Set<number> }>();
   for (const c of window.calls) {
     const k = perKey.get(c.apiKeyId) ?? { calls: 0, slots: new Set<number>() };

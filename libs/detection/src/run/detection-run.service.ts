@@ -28,18 +28,13 @@ export interface DetectionRunSummary {
 @Injectable()
 export class DetectionRunService {
   private readonly logger = new Logger(DetectionRunService.name);
-  private thresholds: DetectionThresholds = DEFAULT_THRESHOLDS;
+  private readonly thresholds: DetectionThresholds = DEFAULT_THRESHOLDS;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly features: AuditFeatureReader,
     private readonly cases: AlertCaseWriter,
   ) {}
-
-  /** For the evaluation harness and tests: run with other thresholds. */
-  useThresholds(thresholds: DetectionThresholds): void {
-    this.thresholds = thresholds;
-  }
 
   async run(asOf: Date): Promise<DetectionRunSummary> {
     const t = this.thresholds;
