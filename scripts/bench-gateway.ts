@@ -58,7 +58,9 @@ function runLoad(spec: LoadSpec, pids: number[]): Promise<{ result: LoadResult; 
   });
 }
 
-async function measure(t: Target, load: Omit<LoadSpec, 'url' | 'headers' | 'body' | 'warmupMs' | 'durationMs'>, redisPid: number): Promise<Row> {
+async function measure(t: Target, load: Omit<LoadSpec, 'url' | 'headers' | 'body' | 'warmupMs' | 'durationMs'>, redis: IORedis): Promise<Row> {
+  // Looked up per run: other suites sharing this Redis may restart it.
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
   const spec: LoadSpec = { ...load, url: t.url, headers: t.headers, body: t.body, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 };
   const { result, cpu } = await runLoad(spec, [t.pid, redisPid]);
   const requests = Math.max(1, result.ok + result.errors);
@@ -106,9 +108,10 @@ function summarise(rows: Row[]): string[] {
 
 async function main() {
   const children: ChildProcess[] = [];
+  // If this process dies anyway, its servers must not outlive it.
+  process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
   const prefix = `bench-${Date.now().toString(36)}`;
   const redis = new IORedis(REDIS_URL);
-  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
   const upPort = await freePort();
   const seed = await seedBench(PG_SERVER, upPort);
   try {
@@ -155,8 +158,8 @@ async function main() {
     const rows: Row[] = [];
     const started = Date.now();
     for (let rep = 0; rep < REPS; rep++) {
-      for (const rate of RATES) for (const t of targets) rows.push(await measure(t, { mode: 'rate', rate }, redisPid));
-      for (const t of targets) rows.push(await measure(t, { mode: 'concurrency', concurrency: CONCURRENCY }, redisPid));
+      for (const rate of RATES) for (const t of targets) rows.push(await measure(t, { mode: 'rate', rate }, redis));
+      for (const t of targets) rows.push(await measure(t, { mode: 'concurrency', concurrency: CONCURRENCY }, redis));
       print(rows.slice(-targets.length * (RATES.length + 1)));
     }
     const summary = summarise(rows);

@@ -194,14 +194,15 @@ describe('audit log (e2e)', () => {
 
   it('keeps texts only under a retention policy and purges them without touching the log', async () => {
     await portal.app.get(AuditRetentionService).setPolicy(acme.organizationId!, 30);
-    const kept = premiumCall(acme.organizationId!, keyA, { completionText: 'a retained completion' });
+    // A NUL (which PostgreSQL text cannot hold) must not poison the batch.
+    const kept = premiumCall(acme.organizationId!, keyA, { completionText: 'a retained\u0000 completion', userAgent: 'ua\u0000x' });
     const dropped = premiumCall(globex.organizationId!, keyB);
     await producer.recordPremiumCall(kept);
     await producer.recordPremiumCall(dropped);
     await waitFor('two more records', async () => (await count()) === 52);
     const texts = (await db.query('SELECT event_id, completion_text, expires_at FROM audit_text')).rows;
     expect(texts.map((t) => t.event_id)).toEqual([kept.requestId]);
-    expect(texts[0].completion_text).toBe('a retained completion');
+    expect(texts[0].completion_text).toBe('a retained\uFFFD completion');
     const purged = await portal.app.get(AuditRetentionService).purgeExpired(new Date(Date.now() + 31 * 86400_000));
     expect(purged).toBe(1);
     expect(await count()).toBe(52);
@@ -225,6 +226,25 @@ describe('audit log (e2e)', () => {
     ]);
     const search = await request(portal.url).get('/audit/records?kind=admin_action').set(bearer(acme)).expect(200);
     expect(search.body.items.map((r: { action: string }) => r.action)).toEqual(expect.arrayContaining(['api_key.created', 'api_key.revoked']));
+  });
+
+  it('catches a superuser who bypasses the triggers and rewrites a record', async () => {
+    await waitFor('a tree head covering the log', async () => (await latestHead(0)).treeSize === (await size()));
+    await db.query(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`);
+    const seq = Number((await db.query(`SELECT min(seq) AS s FROM audit_log WHERE kind = 'premium_call'`)).rows[0].s);
+    // A consistent forgery of the row: new leaf and its correct RFC 6962 leaf hash.
+    const forged = await db.query(
+      `UPDATE audit_log SET leaf = replace(leaf, '"inputTokens":12', '"inputTokens":1'),
+         leaf_hash = sha256('\\x00'::bytea || convert_to(replace(leaf, '"inputTokens":12', '"inputTokens":1'), 'UTF8'))
+       WHERE seq = $1 AND leaf LIKE '%"inputTokens":12%'`,
+      [seq],
+    );
+    expect(forged.rowCount).toBe(1);
+    await db.query(`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change`);
+    const result = verifyExport((await request(portal.url).get('/audit/export').set(bearer(reviewer)).expect(200)).text);
+    expect(result.ok).toBe(false);
+    expect(result.problems).toContain(`record seq ${seq}: inclusion proof does not verify against the tree head`);
+    expect(result.problems.join('\n')).not.toMatch(/leaf does not match/);
   });
 
   it('fails closed when Redis cannot accept the job', async () => {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { sleep } from './audit-harness';
 
-const redisCli = (...args: string[]) => execFileSync('redis-cli', args, { encoding: 'utf8' }).trim();
+const redisCli = (...args: string[]) => execFileSync('redis-cli', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 
 function redisConfig(name: string): string {
   return redisCli('config', 'get', name).split('\n')[1] ?? '';

@@ -5,6 +5,7 @@ import { Role } from '@velvet/access';
 import { StaffService } from '@velvet/organizations';
 import { EntitlementEngine } from '@velvet/entitlements';
 import { dropDatabase, ensureDatabase, migrate } from '@velvet/database';
+import IORedis from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -130,7 +131,17 @@ export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
       await worker.close();
       await portal.close();
       await upstream.close();
-      if (!process.env.EVAL_KEEP_DB) await database.drop();
+      if (!process.env.EVAL_KEEP_DB) {
+        await database.drop();
+        // The run's queues and streams live under its own prefix; leave nothing behind in a shared Redis.
+        const redis = new IORedis(common.REDIS_URL);
+        for (let cursor = '0'; ; ) {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${common.QUEUE_PREFIX}:*`, 'COUNT', 1000);
+          if (keys.length) await redis.unlink(...keys);
+          if ((cursor = next) === '0') break;
+        }
+        await redis.quit();
+      }
     },
   };
 }

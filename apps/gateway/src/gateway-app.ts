@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LogController } from 'fastify';
 import pino from 'pino';
 import type { GatewayEnv } from './env';
+import { PHASES, type PhasedRequest } from './chat/call-context';
 import { GatewayModule } from './gateway.module';
 import { PinoNestLogger } from './http/pino-nest.logger';
 
@@ -47,7 +48,10 @@ export async function createGatewayApp(
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (request.url !== '/health') request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    if (request.url !== '/health') {
+      const phases = (request as PhasedRequest)[PHASES];
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime, phases }, 'request');
+    }
     done();
   });
   app.enableShutdownHooks();

@@ -9,7 +9,7 @@ import { ModelCatalog } from '../catalog/model-catalog';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
-import type { CallContext } from './call-context';
+import { type CallContext, PHASES, type PhasedRequest } from './call-context';
 import { estimateTokens, parseChatRequest, promptText, requestedMaxTokens } from './chat-request.schema';
 import { simulatedTime } from './simulated-time';
 
@@ -61,7 +61,10 @@ export class CallAdmission {
         throw OpenAIError.unavailable('The gateway cannot enforce limits right now; retry shortly.');
       });
     if (!result.admitted) throw limitError(result.denial);
+    const phases = { admit: round(performance.now() - startedAt) };
+    (request as PhasedRequest)[PHASES] = phases;
     return {
+      phases,
       requestId,
       completionId: `chatcmpl-${String(request.id).replace(/-/g, '')}`,
       principal,
@@ -97,6 +100,8 @@ export class CallAdmission {
     return typeof request.id === 'string' ? request.id : randomUUID();
   }
 }
+
+export const round = (ms: number) => Math.round(ms * 100) / 100;
 
 function limitError(d: Denial): OpenAIError {
   const who = d.scope === 'organization' ? 'organisation' : 'API key';

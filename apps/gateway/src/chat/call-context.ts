@@ -18,6 +18,8 @@ export interface CallContext {
   admission: Admission;
   occurredAt: Date;
   startedAt: number;
+  /** Milliseconds spent in each step, for the request's log line: admission, upstream, audit. */
+  phases: { admit: number; upstream?: number; audit?: number };
   clientIp: string | null;
   userAgent: string | null;
   log: FastifyBaseLogger;
@@ -31,3 +33,7 @@ export interface CallOutcome {
   finishReason: string | null;
   streamed: boolean;
 }
+
+/** The request carries its phase timings to the log line written when the response completes. */
+export const PHASES = Symbol('phases');
+export type PhasedRequest = { [PHASES]?: CallContext['phases'] };

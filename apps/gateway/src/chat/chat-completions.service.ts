@@ -6,6 +6,7 @@ import { asUpstreamError } from '../upstream/openai-compatible.upstream';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
 import type { StreamEvent, UpstreamError, UpstreamRequest } from '../upstream/upstream.types';
 import type { CallContext, CallOutcome } from './call-context';
+import { round } from './call-admission';
 import { CallRecorder } from './call-recorder';
 
 const failed = (streamed: boolean): CallOutcome => ({ succeeded: false, inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed });
@@ -37,6 +38,7 @@ export class ChatCompletionsService {
     // Only a client that leaves early cancels the upstream call (aborting builds a costly DOMException).
     reply.raw.once('close', () => reply.raw.writableFinished || abort.abort());
     let completion;
+    const t0 = performance.now();
     try {
       completion = await this.upstreams.for(ctx.entry.model).complete(this.call(ctx, abort.signal));
     } catch (error) {
@@ -44,7 +46,10 @@ export class ChatCompletionsService {
       throw upstreamToOpenAI(asUpstreamError(error));
     }
     const outcome: CallOutcome = { succeeded: true, streamed: false, ...completion };
+    const t1 = performance.now();
+    ctx.phases.upstream = round(t1 - t0);
     await this.recorder.auditIfGated(ctx, outcome);
+    if (ctx.entry.gated) ctx.phases.audit = round(performance.now() - t1);
     this.recorder.meter(ctx, outcome);
     await reply.send(completion.body);
   }

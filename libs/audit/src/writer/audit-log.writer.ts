@@ -131,4 +131,4 @@ function rowOf(entry: AuditEntry, seq: number, leaf: string, hash: Buffer): Reco
 }
 
 /** PostgreSQL text cannot hold NUL; the hashes were taken over the original text. */
-const pgText = (text: string): string => text.replace(/\u0000/g, '\uFFFD');
+const pgText = (text: string): string => text.replaceAll('\u0000', '\uFFFD');

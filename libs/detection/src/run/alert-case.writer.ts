@@ -72,19 +72,20 @@ export class AlertCaseWriter {
         }),
       );
       await this.event(m, created.id, 'opened', null, null, { riskScore: risk, drivers });
+      // Inside the transaction: a case the audit log did not accept is not opened (the job retries).
+      await this.activity.record({
+        actorUserId: null,
+        organizationId: org.organizationId,
+        action: 'alert_case.opened',
+        subjectType: 'AlertCase',
+        subjectId: created.id,
+        reason: `Detection: ${drivers.join(', ')}`,
+        details: { riskScore: risk, level: created.level, flaggedKeys: created.flaggedKeys.map((k) => k.apiKeyId) },
+        occurredAt: detectedAt,
+      });
       return created;
     });
     if (!opened) return 'refreshed';
-    await this.activity.record({
-      actorUserId: null,
-      organizationId: org.organizationId,
-      action: 'alert_case.opened',
-      subjectType: 'AlertCase',
-      subjectId: opened.id,
-      reason: `Detection: ${opened.drivers.join(', ')}`,
-      details: { riskScore: opened.riskScore, level: opened.level, flaggedKeys: opened.flaggedKeys.map((k) => k.apiKeyId) },
-      occurredAt: detectedAt,
-    });
     return 'opened';
   }
 
