@@ -6,29 +6,26 @@ import { type ConnectionOptions, Queue } from 'bullmq';
 import request from 'supertest';
 import {
   addDaysUtc,
+  fileContract,
   isoDay,
   newOrganization,
   recordSpend,
-  setUpContracts,
   type ContractsFixture,
 } from './support/contracts-fixture';
-import { startContractsWorker, waitFor } from './support/contracts-worker';
+import { startContractsSuite, type ContractsSuite } from './support/contracts-suite';
+import { waitFor } from './support/contracts-worker';
 import { bearer } from './support/http';
-import { startPortal, type RunningPortal } from './support/portal';
+import type { RunningPortal } from './support/portal';
 
 describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relock', () => {
   let portal: RunningPortal;
   let worker: INestApplicationContext;
   let fx: ContractsFixture;
+  let suite: ContractsSuite | undefined;
   beforeAll(async () => {
-    portal = await startPortal();
-    worker = await startContractsWorker(portal.env);
-    fx = await setUpContracts(portal, 'flow');
+    ({ portal, worker, fx } = suite = await startContractsSuite('flow', { worker: true }));
   });
-  afterAll(async () => {
-    await worker?.close();
-    await portal?.close();
-  });
+  afterAll(() => suite?.close());
 
   it('unlocks the premium model only when contract and spend both hold, and relocks when the contract lapses', async () => {
     const admin = await newOrganization(portal, fx, 'Umbrella');
@@ -43,25 +40,13 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     const today = new Date();
     const termStart = isoDay(addDaysUtc(today, 1));
     const termEnd = isoDay(addDaysUtc(today, 365));
-    const created = await request(portal.url)
-      .post(`/organizations/${orgId}/contracts`)
-      .set(bearer(admin))
-      .send({
-        tier: 'premium',
-        minSpendMicros: '50000000000',
-        periodMonths: 3,
-        termStart,
-        termEnd,
-        currency: 'USD',
-        submit: true,
-      })
-      .expect(201);
-    expect(created.body).toMatchObject({
+    const created = await fileContract(portal, admin, { termStart, termEnd });
+    expect(created).toMatchObject({
       status: 'submitted',
       requiredApprovals: 1,
       minSpendMicros: '50000000000',
     });
-    const id = created.body.id as string;
+    const id = created.id as string;
 
     let explanation = await request(portal.url)
       .get(`/organizations/${orgId}/entitlements`)
@@ -187,21 +172,15 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     const pro = fx.models['velvet-pro-1'];
     await recordSpend(fx.db, orgId, fx.models['velvet-standard-2'], 12_000_000_000n);
     const today = isoDay(new Date());
-    const c = await request(portal.url)
-      .post(`/organizations/${orgId}/contracts`)
-      .set(bearer(admin))
-      .send({
-        tier: 'flagship',
-        minSpendMicros: '20000000000',
-        periodMonths: 1,
-        termStart: today,
-        termEnd: isoDay(addDaysUtc(new Date(), 90)),
-        currency: 'USD',
-        submit: true,
-      })
-      .expect(201);
+    const c = await fileContract(portal, admin, {
+      tier: 'flagship',
+      minSpendMicros: '20000000000',
+      periodMonths: 1,
+      termStart: today,
+      termEnd: isoDay(addDaysUtc(new Date(), 90)),
+    });
     const approved = await request(portal.url)
-      .post(`/contracts/${c.body.id}/approve`)
+      .post(`/contracts/${c.id}/approve`)
       .set(bearer(fx.am2))
       .send({})
       .expect(200);
@@ -249,13 +228,13 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
       .expect(409);
     // terminating the contract relocks at once (on the next evaluation), and is on the record
     await request(portal.url)
-      .post(`/contracts/${c.body.id}/terminate`)
+      .post(`/contracts/${c.id}/terminate`)
       .set(bearer(fx.am1))
       .send({ reason: 'breach of terms' })
       .expect(200);
     await waitFor(async () => !(await cache.invokableModelIds(orgId)).has(pro), 3000);
     const statements = await request(portal.url)
-      .get(`/contracts/${c.body.id}/statements`)
+      .get(`/contracts/${c.id}/statements`)
       .set(bearer(admin))
       .expect(200);
     expect(statements.body.periods).toHaveLength(1);

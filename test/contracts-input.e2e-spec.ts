@@ -1,47 +1,27 @@
 import request from 'supertest';
 import {
   addDaysUtc,
+  contractTerms,
+  fileContract,
   isoDay,
   newOrganization,
-  setUpContracts,
   type ContractsFixture,
 } from './support/contracts-fixture';
+import { startContractsSuite, type ContractsSuite } from './support/contracts-suite';
 import { bearer, type Session } from './support/http';
-import { startPortal, type RunningPortal } from './support/portal';
-
-const terms = (overrides: Record<string, unknown> = {}) => ({
-  tier: 'premium',
-  minSpendMicros: '50000000000',
-  periodMonths: 3,
-  termStart: isoDay(addDaysUtc(new Date(), 10)),
-  termEnd: isoDay(addDaysUtc(new Date(), 375)),
-  currency: 'USD',
-  ...overrides,
-});
+import type { RunningPortal } from './support/portal';
 
 describe('contract requests: idempotent retries, bad input, tenant isolation', () => {
   let portal: RunningPortal;
   let fx: ContractsFixture;
   let admin: Session;
+  let suite: ContractsSuite | undefined;
   beforeAll(async () => {
-    portal = await startPortal();
-    fx = await setUpContracts(portal, 'input');
+    ({ portal, fx } = suite = await startContractsSuite('input'));
     admin = await newOrganization(portal, fx, 'Initech Two');
   });
-  afterAll(() => portal?.close());
+  afterAll(() => suite?.close());
 
-  const submit = async (
-    overrides: Record<string, unknown> = {},
-    by: Session = admin,
-    orgId = admin.organizationId,
-  ) =>
-    (
-      await request(portal.url)
-        .post(`/organizations/${orgId}/contracts`)
-        .set(bearer(by))
-        .send({ ...terms(overrides), submit: true })
-        .expect(201)
-    ).body;
   const countRows = async (table: string) =>
     Number((await fx.db.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
 
@@ -53,7 +33,11 @@ describe('contract requests: idempotent retries, bad input, tenant isolation', (
         .set(bearer(admin))
         .set('Idempotency-Key', key)
         .send(body);
-    const results = await Promise.all([send(terms()), send(terms()), send(terms())]);
+    const results = await Promise.all([
+      send(contractTerms()),
+      send(contractTerms()),
+      send(contractTerms()),
+    ]);
     expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     const [{ n }] = await fx.db.query(
@@ -61,13 +45,13 @@ describe('contract requests: idempotent retries, bad input, tenant isolation', (
       [key],
     );
     expect(n).toBe(1);
-    const reused = await send(terms({ periodMonths: 6 })).expect(409);
+    const reused = await send(contractTerms({ periodMonths: 6 })).expect(409);
     expect(reused.body.code).toBe('idempotency_key_reused');
     await request(portal.url)
       .post(`/organizations/${admin.organizationId}/contracts`)
       .set(bearer(admin))
       .set('Idempotency-Key', 'x'.repeat(201))
-      .send(terms())
+      .send(contractTerms())
       .expect(400);
   });
 
@@ -95,7 +79,7 @@ describe('contract requests: idempotent retries, bad input, tenant isolation', (
       const res = await request(portal.url)
         .post(`/organizations/${orgId}/contracts`)
         .set(bearer(admin))
-        .send(terms(overrides));
+        .send(contractTerms(overrides));
       expect([400, 422]).toContain(res.status);
     }
     await request(portal.url)
@@ -120,7 +104,7 @@ describe('contract requests: idempotent retries, bad input, tenant isolation', (
 
   it('keeps organisations apart: no reading, listing or requesting for another tenant', async () => {
     const other = await newOrganization(portal, fx, 'Cyberdyne');
-    const theirs = await submit({}, other, other.organizationId);
+    const theirs = await fileContract(portal, other);
     await request(portal.url).get(`/contracts/${theirs.id}`).set(bearer(admin)).expect(404);
     await request(portal.url)
       .get(`/contracts/${theirs.id}/transitions`)
@@ -138,7 +122,7 @@ describe('contract requests: idempotent retries, bad input, tenant isolation', (
     await request(portal.url)
       .post(`/organizations/${other.organizationId}/contracts`)
       .set(bearer(admin))
-      .send(terms())
+      .send(contractTerms())
       .expect(403);
     await request(portal.url)
       .get(`/organizations/${other.organizationId}/entitlements`)

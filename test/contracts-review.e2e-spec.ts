@@ -2,50 +2,28 @@ import { Role } from '@velvet/access';
 import request from 'supertest';
 import {
   addDaysUtc,
+  fileContract,
   isoDay,
   newOrganization,
-  setUpContracts,
   type ContractsFixture,
 } from './support/contracts-fixture';
+import { startContractsSuite, type ContractsSuite } from './support/contracts-suite';
 import { bearer, createStaff, type Session } from './support/http';
-import { startPortal, type RunningPortal } from './support/portal';
-
-const terms = (overrides: Record<string, unknown> = {}) => ({
-  tier: 'premium',
-  minSpendMicros: '50000000000',
-  periodMonths: 3,
-  termStart: isoDay(addDaysUtc(new Date(), 10)),
-  termEnd: isoDay(addDaysUtc(new Date(), 375)),
-  currency: 'USD',
-  ...overrides,
-});
+import type { RunningPortal } from './support/portal';
 
 describe('contract review: four-eyes, self-approval, concurrency, transitions', () => {
   let portal: RunningPortal;
   let fx: ContractsFixture;
   let admin: Session;
+  let suite: ContractsSuite | undefined;
   beforeAll(async () => {
-    portal = await startPortal();
-    fx = await setUpContracts(portal, 'review');
+    ({ portal, fx } = suite = await startContractsSuite('review'));
     admin = await newOrganization(portal, fx, 'Initrode');
   });
-  afterAll(() => portal?.close());
-
-  const submit = async (
-    overrides: Record<string, unknown> = {},
-    by: Session = admin,
-    orgId = admin.organizationId,
-  ) =>
-    (
-      await request(portal.url)
-        .post(`/organizations/${orgId}/contracts`)
-        .set(bearer(by))
-        .send({ ...terms(overrides), submit: true })
-        .expect(201)
-    ).body;
+  afterAll(() => suite?.close());
 
   it('needs two distinct account managers above the rule amount', async () => {
-    const big = await submit({ minSpendMicros: '150000000000' });
+    const big = await fileContract(portal, admin, { minSpendMicros: '150000000000' });
     expect(big.requiredApprovals).toBe(2);
     const first = await request(portal.url)
       .post(`/contracts/${big.id}/approve`)
@@ -74,13 +52,18 @@ describe('contract review: four-eyes, self-approval, concurrency, transitions', 
       .expect(200);
     expect(second.body).toMatchObject({ status: 'approved', approvals: 2 });
     // exactly at the amount: one approval is enough
-    const atLimit = await submit({ minSpendMicros: '100000000000' });
+    const atLimit = await fileContract(portal, admin, { minSpendMicros: '100000000000' });
     expect(atLimit.requiredApprovals).toBe(1);
   });
 
   it('refuses self-approval by the requester or the amender, and refuses customers outright', async () => {
     // an account manager files on the customer's behalf: they may not approve it themselves
-    const onBehalf = await submit({}, fx.am1);
+    const onBehalf = await fileContract(
+      portal,
+      fx.am1,
+      {},
+      { organizationId: admin.organizationId },
+    );
     const self = await request(portal.url)
       .post(`/contracts/${onBehalf.id}/approve`)
       .set(bearer(fx.am1))
@@ -88,7 +71,7 @@ describe('contract review: four-eyes, self-approval, concurrency, transitions', 
       .expect(403);
     expect(self.body.code).toBe('contract_self_approval');
     // an amendment under review bars its author and voids earlier approvals
-    const big = await submit({ minSpendMicros: '150000000000' });
+    const big = await fileContract(portal, admin, { minSpendMicros: '150000000000' });
     await request(portal.url)
       .post(`/contracts/${big.id}/approve`)
       .set(bearer(fx.am1))
@@ -119,7 +102,7 @@ describe('contract review: four-eyes, self-approval, concurrency, transitions', 
       .expect(200)
       .expect((r) => expect(r.body.status).toBe('approved'));
     // customers have no review right at all
-    const own = await submit();
+    const own = await fileContract(portal, admin);
     await request(portal.url)
       .post(`/contracts/${own.id}/approve`)
       .set(bearer(admin))
@@ -128,7 +111,7 @@ describe('contract review: four-eyes, self-approval, concurrency, transitions', 
   });
 
   it('lets exactly one of many concurrent approvals win', async () => {
-    const c = await submit();
+    const c = await fileContract(portal, admin);
     const reviewers = [
       fx.am1,
       fx.am2,
@@ -157,7 +140,7 @@ describe('contract review: four-eyes, self-approval, concurrency, transitions', 
   });
 
   it('rejects, requests changes, resubmits and refuses impossible transitions', async () => {
-    const c = await submit();
+    const c = await fileContract(portal, admin);
     await request(portal.url)
       .post(`/contracts/${c.id}/request-changes`)
       .set(bearer(fx.am1))

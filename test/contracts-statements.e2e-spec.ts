@@ -2,25 +2,24 @@ import { commitmentPeriods } from '@velvet/contracts';
 import request from 'supertest';
 import {
   addDaysUtc,
+  fileContract,
   isoDay,
   newOrganization,
   recordSpend,
-  setUpContracts,
   type ContractsFixture,
 } from './support/contracts-fixture';
+import { startContractsSuite, type ContractsSuite } from './support/contracts-suite';
 import { bearer } from './support/http';
-import { startPortal, type RunningPortal } from './support/portal';
+import type { RunningPortal } from './support/portal';
 
 describe('commitment statements', () => {
   let portal: RunningPortal;
   let fx: ContractsFixture;
+  let suite: ContractsSuite | undefined;
   beforeAll(async () => {
-    portal = await startPortal();
-    fx = await setUpContracts(portal, 'statements');
+    ({ portal, fx } = suite = await startContractsSuite('statements'));
   });
-  afterAll(async () => {
-    await portal?.close();
-  });
+  afterAll(() => suite?.close());
 
   it('states each commitment period: spend against the minimum and the shortfall, exact to the micro', async () => {
     const admin = await newOrganization(portal, fx, 'Oscorp');
@@ -29,21 +28,9 @@ describe('commitment statements', () => {
     // the last day of a month four months back: month-end periods
     const termStart = isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, 0)));
     const termEnd = isoDay(addDaysUtc(now, 200));
-    const c = await request(portal.url)
-      .post(`/organizations/${orgId}/contracts`)
-      .set(bearer(admin))
-      .send({
-        tier: 'premium',
-        minSpendMicros: '50000000000',
-        periodMonths: 1,
-        termStart,
-        termEnd,
-        currency: 'USD',
-        submit: true,
-      })
-      .expect(201);
+    const c = await fileContract(portal, admin, { periodMonths: 1, termStart, termEnd });
     await request(portal.url)
-      .post(`/contracts/${c.body.id}/approve`)
+      .post(`/contracts/${c.id}/approve`)
       .set(bearer(fx.am1))
       .send({})
       .expect(200)
@@ -70,7 +57,7 @@ describe('commitment statements', () => {
     ); // before the term
 
     const res = await request(portal.url)
-      .get(`/contracts/${c.body.id}/statements`)
+      .get(`/contracts/${c.id}/statements`)
       .set(bearer(admin))
       .expect(200);
     const [p0, p1, p2] = res.body.periods;
@@ -96,20 +83,14 @@ describe('commitment statements', () => {
       .expect(200);
     expect(overview.body).toHaveLength(1);
     expect(overview.body[0]).toMatchObject({
-      contractId: c.body.id,
+      contractId: c.id,
       tier: 'premium',
       status: 'active',
     });
     expect(overview.body[0].periods[0].shortfallMicros).toBe('8798876544');
     // members and other tenants do not see statements
     const other = await newOrganization(portal, fx, 'Massive Dynamic');
-    await request(portal.url)
-      .get(`/contracts/${c.body.id}/statements`)
-      .set(bearer(other))
-      .expect(404);
-    await request(portal.url)
-      .get(`/contracts/${c.body.id}/statements`)
-      .set(bearer(fx.am2))
-      .expect(200);
+    await request(portal.url).get(`/contracts/${c.id}/statements`).set(bearer(other)).expect(404);
+    await request(portal.url).get(`/contracts/${c.id}/statements`).set(bearer(fx.am2)).expect(200);
   });
 });

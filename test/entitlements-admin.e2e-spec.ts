@@ -1,29 +1,20 @@
 import { EntitlementCache } from '@velvet/entitlements';
-import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
-import {
-  newOrganization,
-  recordSpend,
-  setUpContracts,
-  type ContractsFixture,
-} from './support/contracts-fixture';
-import { startContractsWorker, waitFor } from './support/contracts-worker';
+import { newOrganization, recordSpend, type ContractsFixture } from './support/contracts-fixture';
+import { startContractsSuite, type ContractsSuite } from './support/contracts-suite';
+import { waitFor } from './support/contracts-worker';
 import { bearer } from './support/http';
-import { startPortal, type RunningPortal } from './support/portal';
+import type { RunningPortal } from './support/portal';
 
 describe('unlock rules and catalog administration', () => {
   let portal: RunningPortal;
-  let worker: INestApplicationContext;
   let fx: ContractsFixture;
+  let suite: ContractsSuite | undefined;
   beforeAll(async () => {
-    portal = await startPortal();
-    worker = await startContractsWorker(portal.env);
-    fx = await setUpContracts(portal, 'admin');
+    // the worker runs the re-evaluation jobs that a rule change schedules
+    ({ portal, fx } = suite = await startContractsSuite('admin', { worker: true }));
   });
-  afterAll(async () => {
-    await worker?.close();
-    await portal?.close();
-  });
+  afterAll(() => suite?.close());
 
   it('lets the platform admin change a rule, records who and why, and re-evaluates everyone', async () => {
     const admin = await newOrganization(portal, fx, 'Wonka');

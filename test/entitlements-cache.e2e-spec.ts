@@ -9,24 +9,19 @@ import {
 import { QueueName } from '@velvet/queue';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
-import {
-  newOrganization,
-  recordSpend,
-  setUpContracts,
-  type ContractsFixture,
-} from './support/contracts-fixture';
+import { newOrganization, recordSpend, type ContractsFixture } from './support/contracts-fixture';
+import { startContractsSuite, type ContractsSuite } from './support/contracts-suite';
 import { startContractsWorker, waitFor } from './support/contracts-worker';
 import { bearer } from './support/http';
-import { startPortal, type RunningPortal } from './support/portal';
+import type { RunningPortal } from './support/portal';
 
 describe('entitlement cache and evaluation jobs', () => {
   let portal: RunningPortal;
   let worker: INestApplicationContext;
   let fx: ContractsFixture;
+  let suite: ContractsSuite | undefined;
   beforeAll(async () => {
-    portal = await startPortal();
-    worker = await startContractsWorker(portal.env);
-    fx = await setUpContracts(portal, 'cache');
+    ({ portal, worker, fx } = suite = await startContractsSuite('cache', { worker: true }));
     // no contract needed for premium here: the rule is spend-only
     await request(portal.url)
       .put('/unlock-rules/premium')
@@ -34,10 +29,7 @@ describe('entitlement cache and evaluation jobs', () => {
       .send({ requiresContract: false, reason: 'cache tests' })
       .expect(200);
   });
-  afterAll(async () => {
-    await worker?.close();
-    await portal?.close();
-  });
+  afterAll(() => suite?.close());
 
   it('coalesces a burst of evaluation requests into very few jobs', async () => {
     const admin = await newOrganization(portal, fx, 'Burst');

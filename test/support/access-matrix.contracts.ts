@@ -4,6 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import type { MatrixRow, OrgFixture } from './access-matrix.table';
+import { contractTerms, fileContract } from './contracts-fixture';
 import { bearer, createStaff, type Session } from './http';
 import type { RunningPortal } from './portal';
 
@@ -26,16 +27,6 @@ const take = (t: OrgFixture, pool: 'drafts' | 'submitted' | 'active') =>
   pools.get(t.orgId)?.[pool].shift() ?? MISSING;
 const draftOf = (t: OrgFixture) => pools.get(t.orgId)?.draftId ?? MISSING;
 
-const day = (offset: number) =>
-  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-const terms = (start = 10) => ({
-  tier: 'premium',
-  minSpendMicros: '50000000000',
-  periodMonths: 3,
-  termStart: day(start),
-  termEnd: day(start + 365),
-  currency: 'USD',
-});
 /** Each transition row is called at most 11 times per organisation (anonymous + 5 roles x 2 sides). */
 const POOL = 12;
 
@@ -53,14 +44,9 @@ export async function prepareContractFixtures(
     `matrix-reviewer-${randomUUID().slice(0, 8)}@velvet.test`,
   );
   for (const { org, admin } of orgs) {
-    const make = async (submit: boolean, start = 10) =>
-      (
-        await request(portal.url)
-          .post(`/organizations/${org.orgId}/contracts`)
-          .set(bearer(admin))
-          .send({ ...terms(start), submit })
-          .expect(201)
-      ).body.id as string;
+    const make = async (submit: boolean, startInDays = 10) =>
+      (await fileContract(portal, admin, {}, { organizationId: org.orgId, submit, startInDays }))
+        .id as string;
     const p: Pools = { draftId: await make(false), drafts: [], submitted: [], active: [] };
     for (let i = 0; i < POOL; i++) p.drafts.push(await make(false));
     for (let i = 0; i < POOL * 3; i++) p.submitted.push(await make(true));
@@ -148,7 +134,7 @@ export const CONTRACT_MATRIX: MatrixRow[] = [
   {
     route: 'POST /organizations/:orgId/contracts',
     path: (t) => `/organizations/${t.orgId}/contracts`,
-    body: () => terms(),
+    body: () => contractTerms(),
     allow: requesters,
   },
   { route: 'GET /contracts', path: () => '/contracts', allow: { ...staff, [Role.OrgAdmin]: all } },

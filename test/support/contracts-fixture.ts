@@ -84,3 +84,33 @@ export async function recordSpend(
 
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 export const addDaysUtc = (d: Date, days: number) => new Date(d.getTime() + days * 86_400_000);
+
+/** Premium terms (50,000 USD a quarter for a year, starting in `startInDays`), with overrides. */
+export const contractTerms = (overrides: Record<string, unknown> = {}, startInDays = 10) => ({
+  tier: 'premium',
+  minSpendMicros: '50000000000',
+  periodMonths: 3,
+  termStart: isoDay(addDaysUtc(new Date(), startInDays)),
+  termEnd: isoDay(addDaysUtc(new Date(), startInDays + 365)),
+  currency: 'USD',
+  ...overrides,
+});
+
+/**
+ * Files a contract request as `by` (for `by`'s own organisation unless `organizationId` is given;
+ * submitted unless `submit: false`), expects 201 and returns the contract.
+ */
+export async function fileContract(
+  portal: RunningPortal,
+  by: Session,
+  overrides: Record<string, unknown> = {},
+  opts: { organizationId?: string | null; submit?: boolean; startInDays?: number } = {},
+) {
+  const orgId = opts.organizationId ?? by.organizationId;
+  const res = await request(portal.url)
+    .post(`/organizations/${orgId}/contracts`)
+    .set(bearer(by))
+    .send({ ...contractTerms(overrides, opts.startInDays), submit: opts.submit ?? true })
+    .expect(201);
+  return res.body;
+}

@@ -27,6 +27,8 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_ALLOW_SIMULATED_TIME: z.enum(['true', 'false']).default('false'),
   /** Consume the usage stream into PostgreSQL in this process. */
   GATEWAY_INGEST_USAGE: z.enum(['true', 'false']).default('true'),
+  /** Usage a crashed gateway read but never stored is taken over by another after this long. */
+  GATEWAY_USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

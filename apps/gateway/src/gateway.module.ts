@@ -50,6 +50,7 @@ export class GatewayModule {
             redisUrl: env.REDIS_URL,
             prefix: env.QUEUE_PREFIX,
             ingest: env.GATEWAY_INGEST_USAGE === 'true',
+            claimIdleMs: env.GATEWAY_USAGE_CLAIM_IDLE_MS,
             defaults: {
               orgRequestsPerMinute: limitOrNull(env.GATEWAY_ORG_RPM),
               orgTokensPerMinute: limitOrNull(env.GATEWAY_ORG_TPM),

@@ -16,4 +16,6 @@ export interface MeteringOptions {
   defaults: QuotaDefaults;
   /** Runs the usage-stream consumer in this process (the gateway does; tests may not). */
   ingest?: boolean;
+  /** Usage entries a consumer read but never acknowledged (it died) are taken over after this long. */
+  claimIdleMs?: number;
 }

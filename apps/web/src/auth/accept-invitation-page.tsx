@@ -1,41 +1,33 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, setTokens } from '../api/client';
 import type { LoginResponse } from '../api/types';
 import { ErrorBox } from '../ui/feedback';
+import { useBusyAction } from '../ui/use-busy-action';
+import { useFormFields } from '../ui/use-form-fields';
+import { AuthScreen } from './auth-screen';
 
 /** Where an invitation link lands: the invitee picks a name and password and is signed in. */
 export function AcceptInvitationPage() {
   const [params] = useSearchParams();
-  const [form, setForm] = useState({
+  const { values: form, field: set } = useFormFields({
     token: params.get('token') ?? '',
     displayName: '',
     password: '',
   });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [k]: e.target.value });
+  const { busy, error, run } = useBusyAction();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const res = await api.post<LoginResponse>('/auth/invitations/accept', form);
       window.history.replaceState(null, '', '/app/');
       setTokens({ accessToken: res.accessToken, refreshToken: res.refreshToken });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <main className="login">
-      <h1>Velvet Rope</h1>
-      <p className="muted">You were invited to join an organisation.</p>
+    <AuthScreen lead="You were invited to join an organisation.">
       <form onSubmit={submit} className="card stack" aria-label="Accept invitation">
         <label>
           Invitation token
@@ -61,6 +53,6 @@ export function AcceptInvitationPage() {
           Join organisation
         </button>
       </form>
-    </main>
+    </AuthScreen>
   );
 }

@@ -2,41 +2,33 @@ import { useState, type FormEvent } from 'react';
 import { api, setTokens } from '../api/client';
 import type { LoginResponse } from '../api/types';
 import { ErrorBox } from '../ui/feedback';
+import { useBusyAction } from '../ui/use-busy-action';
+import { useFormFields } from '../ui/use-form-fields';
+import { AuthScreen } from './auth-screen';
 import { useSession } from './auth-context';
 
 /** Sign in, or sign up a new organisation (its first admin). */
 export function LoginPage() {
   const { login } = useSession();
   const [mode, setMode] = useState<'login' | 'signup'>('login');
-  const [form, setForm] = useState({
+  const { values: form, field: set } = useFormFields({
     email: '',
     password: '',
     organizationName: '',
     displayName: '',
   });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [k]: e.target.value });
+  const { busy, error, run } = useBusyAction();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       if (mode === 'login') await login(form.email, form.password);
       else setTokens(await api.post<LoginResponse>('/auth/signup', form));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <main className="login">
-      <h1>Velvet Rope</h1>
-      <p className="muted">Premium model access, by contract.</p>
+    <AuthScreen lead="Premium model access, by contract.">
       <form
         onSubmit={submit}
         className="card stack"
@@ -87,6 +79,6 @@ export function LoginPage() {
           {mode === 'login' ? 'New here? Sign up your organisation' : 'Have an account? Sign in'}
         </button>
       </form>
-    </main>
+    </AuthScreen>
   );
 }

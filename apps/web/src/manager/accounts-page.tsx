@@ -2,11 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { contractsApi } from '../api/contracts';
 import { PeriodProgress } from '../org/commitment-card';
-import { Empty, QueryView } from '../ui/feedback';
 import { formatDate, formatMicros } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { OrgName } from '../ui/org-name';
-import { Pager } from '../ui/pager';
+import { PagedTable } from '../ui/paged-table';
 
 /** Every active commitment: this period's spend against its minimum, and the shortfall so far. */
 export function AccountsPage() {
@@ -18,56 +17,38 @@ export function AccountsPage() {
   return (
     <>
       <PageTitle>Commitments</PageTitle>
-      <QueryView query={active}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No active contracts.</Empty>
-          ) : (
-            <>
-              <table>
-                <caption className="sr-only">Accounts against their commitments</caption>
-                <thead>
-                  <tr>
-                    <th>Organisation</th>
-                    <th>Tier</th>
-                    <th className="num">Minimum / period</th>
-                    <th>Term</th>
-                    <th style={{ width: '40%' }}>This period</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((c) => (
-                    <tr key={c.id}>
-                      <td>
-                        <OrgName id={c.organizationId} />
-                      </td>
-                      <td>{c.tier}</td>
-                      <td className="num">
-                        {formatMicros(c.minSpendMicros, c.currency)} / {c.periodMonths} mo
-                      </td>
-                      <td>
-                        {formatDate(c.termStart)} – {formatDate(c.termEnd)}
-                      </td>
-                      <td>
-                        <PeriodProgress
-                          contract={c}
-                          label={`Spend against commitment ${c.id.slice(0, 8)}`}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager
-                total={page.total}
-                limit={page.limit}
-                offset={page.offset}
-                onChange={setOffset}
-              />
-            </>
-          )
+      <PagedTable
+        query={active}
+        caption="Accounts against their commitments"
+        empty="No active contracts."
+        onPage={setOffset}
+        head={
+          <>
+            <th>Organisation</th>
+            <th>Tier</th>
+            <th className="num">Minimum / period</th>
+            <th>Term</th>
+            <th style={{ width: '40%' }}>This period</th>
+          </>
         }
-      </QueryView>
+        row={(c) => (
+          <tr key={c.id}>
+            <td>
+              <OrgName id={c.organizationId} />
+            </td>
+            <td>{c.tier}</td>
+            <td className="num">
+              {formatMicros(c.minSpendMicros, c.currency)} / {c.periodMonths} mo
+            </td>
+            <td>
+              {formatDate(c.termStart)} – {formatDate(c.termEnd)}
+            </td>
+            <td>
+              <PeriodProgress contract={c} label={`Spend against commitment ${c.id.slice(0, 8)}`} />
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

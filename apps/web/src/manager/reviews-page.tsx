@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { contractsApi, type Contract } from '../api/contracts';
-import { Empty, QueryView } from '../ui/feedback';
 import { formatDate, formatMicros } from '../ui/format';
 import { PageTitle } from '../ui/layout';
-import { Pager } from '../ui/pager';
+import { PagedTable } from '../ui/paged-table';
 import { OrgName } from '../ui/org-name';
 import { ReviewPanel } from './review-panel';
 
@@ -48,65 +47,50 @@ export function ReviewsPage() {
       >
         Contract queue
       </PageTitle>
-      <QueryView query={queue}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>Nothing here. New contract requests appear in this queue.</Empty>
-          ) : (
-            <>
-              <table>
-                <caption className="sr-only">Contract requests</caption>
-                <thead>
-                  <tr>
-                    <th>Organisation</th>
-                    <th>Tier</th>
-                    <th className="num">Minimum / period</th>
-                    <th>Approvals</th>
-                    <th>Requested</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((c) => (
-                    <tr key={c.id} aria-selected={selected?.id === c.id}>
-                      <td>
-                        <OrgName id={c.organizationId} />
-                      </td>
-                      <td>{c.tier}</td>
-                      <td className="num">
-                        {formatMicros(c.minSpendMicros, c.currency)} / {c.periodMonths} mo
-                      </td>
-                      <td>
-                        {c.requiredApprovals > 1 ? (
-                          <span className="tag warn">four-eyes ({c.requiredApprovals})</span>
-                        ) : (
-                          'single'
-                        )}
-                      </td>
-                      <td>{formatDate(c.createdAt)}</td>
-                      <td>
-                        <button
-                          type="button"
-                          onClick={() => setSelected(c)}
-                          aria-label={`Review ${c.tier} contract ${c.id.slice(0, 8)}`}
-                        >
-                          Review
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager
-                total={page.total}
-                limit={page.limit}
-                offset={page.offset}
-                onChange={setOffset}
-              />
-            </>
-          )
+      <PagedTable
+        query={queue}
+        caption="Contract requests"
+        empty="Nothing here. New contract requests appear in this queue."
+        onPage={setOffset}
+        head={
+          <>
+            <th>Organisation</th>
+            <th>Tier</th>
+            <th className="num">Minimum / period</th>
+            <th>Approvals</th>
+            <th>Requested</th>
+            <th />
+          </>
         }
-      </QueryView>
+        row={(c) => (
+          <tr key={c.id} aria-selected={selected?.id === c.id}>
+            <td>
+              <OrgName id={c.organizationId} />
+            </td>
+            <td>{c.tier}</td>
+            <td className="num">
+              {formatMicros(c.minSpendMicros, c.currency)} / {c.periodMonths} mo
+            </td>
+            <td>
+              {c.requiredApprovals > 1 ? (
+                <span className="tag warn">four-eyes ({c.requiredApprovals})</span>
+              ) : (
+                'single'
+              )}
+            </td>
+            <td>{formatDate(c.createdAt)}</td>
+            <td>
+              <button
+                type="button"
+                onClick={() => setSelected(c)}
+                aria-label={`Review ${c.tier} contract ${c.id.slice(0, 8)}`}
+              >
+                Review
+              </button>
+            </td>
+          </tr>
+        )}
+      />
       {selected && <ReviewPanel key={selected.id} contract={selected} />}
     </>
   );

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { contractsApi, type Contract } from '../api/contracts';
 import { ErrorBox } from '../ui/feedback';
 import { dollarsToMicros, formatMicros } from '../ui/format';
+import { useFormFields } from '../ui/use-form-fields';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const inAYear = () => {
@@ -25,7 +26,7 @@ export function ContractRequestForm({
   onDone?(): void;
 }) {
   const client = useQueryClient();
-  const [form, setForm] = useState({
+  const { values: form, field: set } = useFormFields({
     tier: amend?.tier ?? tiers[0] ?? 'premium',
     minSpend: amend ? (BigInt(amend.minSpendMicros) / 1_000_000n).toString() : '50000',
     periodMonths: String(amend?.periodMonths ?? 3),
@@ -34,8 +35,6 @@ export function ContractRequestForm({
     notes: amend?.notes ?? '',
   });
   const [invalid, setInvalid] = useState<string | null>(null);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [k]: e.target.value });
   const save = useMutation({
     mutationFn: async () => {
       const minSpendMicros = dollarsToMicros(form.minSpend)!;

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Role, User } from '../api/types';
@@ -6,6 +6,7 @@ import { Can, useAbility, useOrgId, useSession } from '../auth/auth-context';
 import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { formatDate } from '../ui/format';
 import { PageTitle } from '../ui/layout';
+import { UsersTable, type RoleOption } from '../ui/users-table';
 
 interface Invitation {
   id: string;
@@ -15,11 +16,15 @@ interface Invitation {
   token: string;
 }
 
+const ORG_ROLES: RoleOption[] = [
+  { value: 'org_member', label: 'Member' },
+  { value: 'org_admin', label: 'Admin' },
+];
+
 export function MembersPage() {
   const orgId = useOrgId();
   const { me } = useSession();
   const ability = useAbility();
-  const client = useQueryClient();
   const members = useQuery({
     queryKey: ['members', orgId],
     queryFn: () => api.get<User[]>(`/organizations/${orgId}/members`),
@@ -34,12 +39,6 @@ export function MembersPage() {
       setEmail('');
     },
   });
-  const update = useMutation({
-    mutationFn: ({ id, ...body }: { id: string; role?: Role; status?: string }) =>
-      api.patch<User>(`/organizations/${orgId}/members/${id}`, body),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['members', orgId] }),
-  });
-
   function submit(e: FormEvent) {
     e.preventDefault();
     invite.mutate();
@@ -62,8 +61,11 @@ export function MembersPage() {
               value={role}
               onChange={(e) => setRole(e.target.value as Role)}
             >
-              <option value="org_member">Member</option>
-              <option value="org_admin">Admin</option>
+              {ORG_ROLES.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}
+                </option>
+              ))}
             </select>
           </label>
           <button type="submit" disabled={invite.isPending}>
@@ -81,70 +83,21 @@ export function MembersPage() {
           </code>
         </Notice>
       )}
-      <ErrorBox error={update.error} />
       <QueryView query={members}>
         {(list) =>
           list.length === 0 ? (
             <Empty>No members.</Empty>
           ) : (
-            <table>
-              <caption className="sr-only">Members</caption>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Email</th>
-                  <th>Role</th>
-                  <th>Status</th>
-                  <th>Joined</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((u) => {
-                  const self = u.id === me?.user.id;
-                  return (
-                    <tr key={u.id}>
-                      <td>{u.displayName}</td>
-                      <td>{u.email}</td>
-                      <td>
-                        {canEdit && !self ? (
-                          <select
-                            aria-label={`Role of ${u.email}`}
-                            value={u.role}
-                            disabled={update.isPending}
-                            onChange={(e) =>
-                              update.mutate({ id: u.id, role: e.target.value as Role })
-                            }
-                          >
-                            <option value="org_member">Member</option>
-                            <option value="org_admin">Admin</option>
-                          </select>
-                        ) : (
-                          u.role.replace('_', ' ')
-                        )}
-                      </td>
-                      <td>
-                        {u.status}{' '}
-                        {canEdit && !self && (
-                          <button
-                            type="button"
-                            className="link"
-                            onClick={() =>
-                              update.mutate({
-                                id: u.id,
-                                status: u.status === 'active' ? 'disabled' : 'active',
-                              })
-                            }
-                          >
-                            {u.status === 'active' ? 'Disable' : 'Enable'}
-                          </button>
-                        )}
-                      </td>
-                      <td>{formatDate(u.createdAt)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <UsersTable
+              users={list}
+              caption="Members"
+              createdHeader="Joined"
+              roles={ORG_ROLES}
+              userPath={(id) => `/organizations/${orgId}/members/${id}`}
+              queryKey={['members', orgId]}
+              editable={(u) => canEdit && u.id !== me?.user.id}
+              lockedRoleAs="text"
+            />
           )
         }
       </QueryView>

@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import type { ModelTier } from '../api/catalog';
 import { ErrorBox } from '../ui/feedback';
 import { dollarsToMicros } from '../ui/format';
+import { useFormFields } from '../ui/use-form-fields';
 
 /** Adds a model served by the built-in simulator; other upstreams are configured through the API. */
 export function AddModelForm({ tiers }: { tiers: ModelTier[] }) {
@@ -16,10 +17,8 @@ export function AddModelForm({ tiers }: { tiers: ModelTier[] }) {
     output: '',
     reason: '',
   };
-  const [f, setF] = useState(empty);
+  const { values: f, field: set, reset } = useFormFields(empty);
   const [invalid, setInvalid] = useState<string | null>(null);
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
-    setF({ ...f, [k]: e.target.value });
   const create = useMutation({
     mutationFn: () =>
       api.post('/catalog/models', {
@@ -32,7 +31,7 @@ export function AddModelForm({ tiers }: { tiers: ModelTier[] }) {
         ...(f.reason ? { reason: f.reason } : {}),
       }),
     onSuccess: () => {
-      setF(empty);
+      reset();
       void client.invalidateQueries({ queryKey: ['catalog-models'] });
     },
   });

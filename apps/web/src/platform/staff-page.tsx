@@ -1,13 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Role, User } from '../api/types';
 import { useSession } from '../auth/auth-context';
 import { Empty, ErrorBox, QueryView } from '../ui/feedback';
-import { formatDate } from '../ui/format';
 import { PageTitle } from '../ui/layout';
+import { useFormFields } from '../ui/use-form-fields';
+import { UsersTable, type RoleOption } from '../ui/users-table';
 
-const STAFF_ROLES: { value: Role; label: string }[] = [
+const STAFF_ROLES: RoleOption[] = [
   { value: 'account_manager', label: 'Account manager' },
   { value: 'security_reviewer', label: 'Security reviewer' },
   { value: 'platform_admin', label: 'Platform admin' },
@@ -17,27 +18,18 @@ export function StaffPage() {
   const client = useQueryClient();
   const { me } = useSession();
   const staff = useQuery({ queryKey: ['staff'], queryFn: () => api.get<User[]>('/staff') });
-  const [form, setForm] = useState({
-    email: '',
-    displayName: '',
-    password: '',
-    role: 'account_manager' as Role,
-  });
+  const {
+    values: form,
+    field: set,
+    reset,
+  } = useFormFields({ email: '', displayName: '', password: '', role: 'account_manager' as Role });
   const create = useMutation({
     mutationFn: () => api.post<User>('/staff', form),
     onSuccess: () => {
-      setForm({ email: '', displayName: '', password: '', role: 'account_manager' });
+      reset();
       void client.invalidateQueries({ queryKey: ['staff'] });
     },
   });
-  const update = useMutation({
-    mutationFn: ({ id, ...body }: { id: string; role?: Role; status?: string }) =>
-      api.patch<User>(`/staff/${id}`, body),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['staff'] }),
-  });
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [k]: e.target.value });
-
   function submit(e: FormEvent) {
     e.preventDefault();
     create.mutate();
@@ -81,64 +73,21 @@ export function StaffPage() {
         </button>
       </form>
       <ErrorBox error={create.error} />
-      <ErrorBox error={update.error} />
       <QueryView query={staff}>
         {(list) =>
           list.length === 0 ? (
             <Empty>No staff accounts.</Empty>
           ) : (
-            <table>
-              <caption className="sr-only">Staff accounts</caption>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Email</th>
-                  <th>Role</th>
-                  <th>Status</th>
-                  <th>Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((u) => (
-                  <tr key={u.id}>
-                    <td>{u.displayName}</td>
-                    <td>{u.email}</td>
-                    <td>
-                      <select
-                        aria-label={`Role of ${u.email}`}
-                        value={u.role}
-                        disabled={u.id === me?.user.id || update.isPending}
-                        onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
-                      >
-                        {STAFF_ROLES.map((r) => (
-                          <option key={r.value} value={r.value}>
-                            {r.label}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      {u.status}{' '}
-                      {u.id !== me?.user.id && (
-                        <button
-                          type="button"
-                          className="link"
-                          onClick={() =>
-                            update.mutate({
-                              id: u.id,
-                              status: u.status === 'active' ? 'disabled' : 'active',
-                            })
-                          }
-                        >
-                          {u.status === 'active' ? 'Disable' : 'Enable'}
-                        </button>
-                      )}
-                    </td>
-                    <td>{formatDate(u.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <UsersTable
+              users={list}
+              caption="Staff accounts"
+              createdHeader="Created"
+              roles={STAFF_ROLES}
+              userPath={(id) => `/staff/${id}`}
+              queryKey={['staff']}
+              editable={(u) => u.id !== me?.user.id}
+              lockedRoleAs="select"
+            />
           )
         }
       </QueryView>

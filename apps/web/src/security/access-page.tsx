@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import { securityApi } from '../api/security';
 import type { Organization, Page } from '../api/types';
-import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
+import { ErrorBox, Notice } from '../ui/feedback';
 import { PageTitle } from '../ui/layout';
-import { Pager } from '../ui/pager';
+import { PagedTable } from '../ui/paged-table';
 import { SuspensionState } from './suspension-state';
 
 /** Suspend or restore an organisation's premium access directly (outside a case), with a reason. */
@@ -73,37 +73,20 @@ export function AccessPage() {
   return (
     <>
       <PageTitle>Access control</PageTitle>
-      <QueryView query={orgs}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No organisations.</Empty>
-          ) : (
-            <>
-              <table>
-                <caption className="sr-only">Organisations and their premium access</caption>
-                <thead>
-                  <tr>
-                    <th>Organisation</th>
-                    <th>Premium access</th>
-                    <th>Action</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((o) => (
-                    <OrgAccessRow key={o.id} org={o} />
-                  ))}
-                </tbody>
-              </table>
-              <Pager
-                total={page.total}
-                limit={page.limit}
-                offset={page.offset}
-                onChange={setOffset}
-              />
-            </>
-          )
+      <PagedTable
+        query={orgs}
+        caption="Organisations and their premium access"
+        empty="No organisations."
+        onPage={setOffset}
+        head={
+          <>
+            <th>Organisation</th>
+            <th>Premium access</th>
+            <th>Action</th>
+          </>
         }
-      </QueryView>
+        row={(o) => <OrgAccessRow key={o.id} org={o} />}
+      />
     </>
   );
 }

@@ -2,11 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Route, Routes } from 'react-router-dom';
 import { securityApi } from '../api/security';
-import { Empty, QueryView } from '../ui/feedback';
 import { formatDateTime } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { OrgName } from '../ui/org-name';
-import { Pager } from '../ui/pager';
+import { PagedTable } from '../ui/paged-table';
 import { StatusTag } from '../ui/status-tag';
 import { CaseDetail } from './case-detail';
 import { RunDetection } from './run-detection';
@@ -42,62 +41,44 @@ function CaseList() {
       >
         Alert cases
       </PageTitle>
-      <QueryView query={cases}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>
-              No alert cases. Detectors open one when an organisation's traffic looks like
-              distillation.
-            </Empty>
-          ) : (
-            <>
-              <table>
-                <caption className="sr-only">Alert cases</caption>
-                <thead>
-                  <tr>
-                    <th>Organisation</th>
-                    <th>Level</th>
-                    <th className="num">Risk</th>
-                    <th>Drivers</th>
-                    <th>Status</th>
-                    <th>Last detected</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((c) => (
-                    <tr key={c.id}>
-                      <td>
-                        <Link to={`/alerts/${c.id}`}>
-                          <OrgName id={c.organizationId} />
-                        </Link>
-                      </td>
-                      <td>
-                        <span
-                          className={`tag ${c.level === 'critical' || c.level === 'high' ? 'bad' : 'warn'}`}
-                        >
-                          {c.level}
-                        </span>
-                      </td>
-                      <td className="num">{c.riskScore.toFixed(2)}</td>
-                      <td>{c.drivers.join(', ').replace(/_/g, ' ')}</td>
-                      <td>
-                        <StatusTag status={c.status} />
-                      </td>
-                      <td>{formatDateTime(c.lastDetectedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager
-                total={page.total}
-                limit={page.limit}
-                offset={page.offset}
-                onChange={setOffset}
-              />
-            </>
-          )
+      <PagedTable
+        query={cases}
+        caption="Alert cases"
+        empty="No alert cases. Detectors open one when an organisation's traffic looks like distillation."
+        onPage={setOffset}
+        head={
+          <>
+            <th>Organisation</th>
+            <th>Level</th>
+            <th className="num">Risk</th>
+            <th>Drivers</th>
+            <th>Status</th>
+            <th>Last detected</th>
+          </>
         }
-      </QueryView>
+        row={(c) => (
+          <tr key={c.id}>
+            <td>
+              <Link to={`/alerts/${c.id}`}>
+                <OrgName id={c.organizationId} />
+              </Link>
+            </td>
+            <td>
+              <span
+                className={`tag ${c.level === 'critical' || c.level === 'high' ? 'bad' : 'warn'}`}
+              >
+                {c.level}
+              </span>
+            </td>
+            <td className="num">{c.riskScore.toFixed(2)}</td>
+            <td>{c.drivers.join(', ').replace(/_/g, ' ')}</td>
+            <td>
+              <StatusTag status={c.status} />
+            </td>
+            <td>{formatDateTime(c.lastDetectedAt)}</td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -3,10 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { AUDIT_FLAGS, auditApi, type AuditFilters } from '../api/audit';
 import { Can } from '../auth/auth-context';
-import { Empty, ErrorBox, QueryView } from '../ui/feedback';
+import { ErrorBox } from '../ui/feedback';
 import { formatDateTime } from '../ui/format';
 import { OrgName } from '../ui/org-name';
-import { Pager } from '../ui/pager';
+import { PagedTable } from '../ui/paged-table';
 
 const LIMIT = 25;
 
@@ -116,72 +116,53 @@ export function AuditSearch({
         </Can>
       </form>
       <ErrorBox error={exporter.error} />
-      <QueryView query={records}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No audit records match.</Empty>
-          ) : (
-            <>
-              <table>
-                <caption className="sr-only">Audit records</caption>
-                <thead>
-                  <tr>
-                    <th className="num">#</th>
-                    <th>When (UTC)</th>
-                    {showOrg && <th>Organisation</th>}
-                    <th>What</th>
-                    <th className="num">Tokens in/out</th>
-                    <th>Flags</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((r) => (
-                    <tr key={r.seq}>
-                      <td className="num">{r.seq}</td>
-                      <td>{formatDateTime(r.occurredAt)}</td>
-                      {showOrg && (
-                        <td>{r.organizationId ? <OrgName id={r.organizationId} /> : '—'}</td>
-                      )}
-                      <td>
-                        {r.kind === 'premium_call' ? (
-                          <>
-                            {r.modelSlug}{' '}
-                            <span className={`tag ${r.status === 'succeeded' ? 'good' : 'bad'}`}>
-                              {r.status}
-                            </span>
-                          </>
-                        ) : (
-                          <>
-                            {r.action} {r.reason && <span className="muted">“{r.reason}”</span>}
-                          </>
-                        )}
-                      </td>
-                      <td className="num">
-                        {r.kind === 'premium_call'
-                          ? `${r.inputTokens ?? 0} / ${r.outputTokens ?? 0}`
-                          : ''}
-                      </td>
-                      <td>{(r.flags ?? []).join(', ')}</td>
-                      <td>
-                        <Link to={`/integrity?seq=${r.seq}`} aria-label={`Verify record ${r.seq}`}>
-                          Verify
-                        </Link>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager
-                total={page.total}
-                limit={page.limit}
-                offset={page.offset}
-                onChange={setOffset}
-              />
-            </>
-          )
+      <PagedTable
+        query={records}
+        caption="Audit records"
+        empty="No audit records match."
+        onPage={setOffset}
+        head={
+          <>
+            <th className="num">#</th>
+            <th>When (UTC)</th>
+            {showOrg && <th>Organisation</th>}
+            <th>What</th>
+            <th className="num">Tokens in/out</th>
+            <th>Flags</th>
+            <th />
+          </>
         }
-      </QueryView>
+        row={(r) => (
+          <tr key={r.seq}>
+            <td className="num">{r.seq}</td>
+            <td>{formatDateTime(r.occurredAt)}</td>
+            {showOrg && <td>{r.organizationId ? <OrgName id={r.organizationId} /> : '—'}</td>}
+            <td>
+              {r.kind === 'premium_call' ? (
+                <>
+                  {r.modelSlug}{' '}
+                  <span className={`tag ${r.status === 'succeeded' ? 'good' : 'bad'}`}>
+                    {r.status}
+                  </span>
+                </>
+              ) : (
+                <>
+                  {r.action} {r.reason && <span className="muted">“{r.reason}”</span>}
+                </>
+              )}
+            </td>
+            <td className="num">
+              {r.kind === 'premium_call' ? `${r.inputTokens ?? 0} / ${r.outputTokens ?? 0}` : ''}
+            </td>
+            <td>{(r.flags ?? []).join(', ')}</td>
+            <td>
+              <Link to={`/integrity?seq=${r.seq}`} aria-label={`Verify record ${r.seq}`}>
+                Verify
+              </Link>
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { auditApi } from '../api/audit';
 import { ErrorBox } from '../ui/feedback';
 import { formatDateTime } from '../ui/format';
 import { PageTitle } from '../ui/layout';
+import { useBusyAction } from '../ui/use-busy-action';
 import type { SignedTreeHead } from './merkle';
 import { checkConsistency, checkHead, checkInclusion, type Step } from './integrity-checks';
 
@@ -40,21 +41,8 @@ export function IntegrityPage() {
   const [headSteps, setHeadSteps] = useState<Step[]>([]);
   const [seq, setSeq] = useState(params.get('seq') ?? '');
   const [incSteps, setIncSteps] = useState<Step[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useBusyAction();
   const seen = read<SignedTreeHead>(SEEN_KEY);
-
-  async function run<T>(fn: () => Promise<T>) {
-    setBusy(true);
-    setError(null);
-    try {
-      return await fn();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const verifyLatest = () =>
     run(async () => {

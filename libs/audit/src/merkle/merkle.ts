@@ -1,20 +1,29 @@
 import { createHash } from 'node:crypto';
+import { merkleVerifier } from './merkle-verifier';
 
 /**
  * RFC 6962 / RFC 9162 Merkle tree hashing and proofs. Pure and free of Nest or database code,
  * so the offline verifier uses exactly this file. Indices are JS numbers (exact below 2^53);
- * bit operations are done arithmetically because JS bitwise operators are 32-bit.
+ * bit operations are done arithmetically because JS bitwise operators are 32-bit. The hashing and
+ * proof verification live in ./merkle-verifier (shared with the web portal); this file binds them to
+ * node:crypto and Buffers and adds the proof construction the server needs.
  */
 export type Hash = Buffer;
 export type Range = readonly [start: number, end: number];
 
-export const EMPTY_ROOT: Hash = createHash('sha256').digest();
+const sha256 = (...parts: Uint8Array[]): Hash => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+const rfc = merkleVerifier(sha256);
+
+export const EMPTY_ROOT: Hash = rfc.emptyRoot;
 
 export const leafHash = (leaf: Buffer | string): Hash =>
-  createHash('sha256').update(Buffer.from([0x00])).update(leaf).digest();
+  rfc.leafHash(typeof leaf === 'string' ? Buffer.from(leaf) : leaf);
 
-export const nodeHash = (left: Hash, right: Hash): Hash =>
-  createHash('sha256').update(Buffer.from([0x01])).update(left).update(right).digest();
+export const nodeHash: (left: Hash, right: Hash) => Hash = rfc.nodeHash;
 
 /** The split point k of RFC 6962: the largest power of two smaller than n (n >= 2). */
 export function splitPoint(n: number): number {
@@ -24,8 +33,6 @@ export function splitPoint(n: number): number {
 }
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && splitPoint(n * 2) === n;
-const half = (n: number): number => Math.floor(n / 2);
-const odd = (n: number): boolean => n % 2 === 1;
 
 /** MTH over leaf hashes, recursively, exactly as the RFC defines it (for tests and small trees). */
 export function rootOf(leafHashes: readonly Hash[]): Hash {
@@ -83,66 +90,14 @@ export function rangeHash(start: number, end: number, node: (level: number, inde
   return nodeHash(rangeHash(start, start + k, node), rangeHash(start + k, end, node));
 }
 
-/** RFC 9162 2.1.3.2. */
+/** RFC 9162 2.1.3.2; only Buffers of 32 bytes are hashes. */
 export function verifyInclusion(index: number, size: number, leaf: Hash, proof: readonly Hash[], root: Hash): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
-  if (![leaf, root, ...proof].every(isHash)) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && r.equals(root);
+  return [leaf, root, ...proof].every(isBuffer) && rfc.verifyInclusion(index, size, leaf, proof, root);
 }
 
 /** RFC 9162 2.1.4.2, with the degenerate cases (empty first tree, equal sizes) made explicit. */
 export function verifyConsistency(first: number, second: number, firstRoot: Hash, secondRoot: Hash, proof: readonly Hash[]): boolean {
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second) return false;
-  if (![firstRoot, secondRoot, ...proof].every(isHash)) return false;
-  if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
-  if (first === 0) return proof.length === 0 && firstRoot.equals(EMPTY_ROOT);
-  if (proof.length === 0) return false;
-  const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof];
-  let fn = first - 1;
-  let sn = second - 1;
-  while (odd(fn)) {
-    fn = half(fn);
-    sn = half(sn);
-  }
-  let fr = path[0];
-  let sr = path[0];
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+  return [firstRoot, secondRoot, ...proof].every(isBuffer) && rfc.verifyConsistency(first, second, firstRoot, secondRoot, proof);
 }
 
-const isHash = (h: unknown): h is Hash => Buffer.isBuffer(h) && h.length === 32;
+const isBuffer = (h: unknown): h is Buffer => Buffer.isBuffer(h);

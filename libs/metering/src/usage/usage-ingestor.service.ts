@@ -9,7 +9,7 @@ import { decodeUsage } from './usage.codec';
 
 const GROUP = 'usage-ingest';
 const BATCH = 500;
-/** Entries a dead consumer left unacknowledged are taken over after this long. */
+/** Entries a dead consumer left unacknowledged are taken over after this long (default). */
 const CLAIM_IDLE_MS = 30_000;
 /**
  * At most one batch per this interval: each batch costs a few round trips (read, insert, ack), so
@@ -37,6 +37,10 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
     @InjectDataSource() private readonly db: DataSource,
     @Optional() @Inject(SPEND_LISTENER) private readonly listener?: SpendListener,
   ) {}
+
+  private get claimIdleMs(): number {
+    return this.options.claimIdleMs ?? CLAIM_IDLE_MS;
+  }
 
   get streamKey(): string {
     return `${this.options.prefix}:gw:usage`;
@@ -67,7 +71,7 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
         const wait = lastRead + MIN_BATCH_INTERVAL_MS - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         lastRead = Date.now();
-        if (Date.now() - lastClaim > CLAIM_IDLE_MS / 3) {
+        if (Date.now() - lastClaim > this.claimIdleMs / 3) {
           lastClaim = Date.now();
           await this.claimAbandoned();
         }
@@ -84,7 +88,7 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async claimAbandoned(): Promise<void> {
-    const [, entries] = (await this.reader!.xautoclaim(this.streamKey, GROUP, this.consumer, CLAIM_IDLE_MS, '0-0', 'COUNT', BATCH)) as [
+    const [, entries] = (await this.reader!.xautoclaim(this.streamKey, GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', BATCH)) as [
       string,
       Entries,
     ];

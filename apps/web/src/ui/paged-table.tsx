@@ -1,0 +1,42 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import type { Page } from '../api/types';
+import { Empty, QueryView } from './feedback';
+import { Pager } from './pager';
+
+interface Props<T> {
+  query: UseQueryResult<Page<T>>;
+  /** Screen-reader caption, which is also the table's accessible name. */
+  caption: string;
+  /** Shown instead of the table when the page is empty. */
+  empty: ReactNode;
+  /** The header cells (`<th>`s). */
+  head: ReactNode;
+  /** One `<tr>` (with its key) per item. */
+  row(item: T): ReactNode;
+  onPage(offset: number): void;
+}
+
+/** An offset-paginated list: loading / error / empty states, the table, and the Pager below it. */
+export function PagedTable<T>({ query, caption, empty, head, row, onPage }: Props<T>) {
+  return (
+    <QueryView query={query}>
+      {(page) =>
+        page.items.length === 0 ? (
+          <Empty>{empty}</Empty>
+        ) : (
+          <>
+            <table>
+              <caption className="sr-only">{caption}</caption>
+              <thead>
+                <tr>{head}</tr>
+              </thead>
+              <tbody>{page.items.map(row)}</tbody>
+            </table>
+            <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={onPage} />
+          </>
+        )
+      }
+    </QueryView>
+  );
+}
