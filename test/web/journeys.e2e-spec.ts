@@ -138,7 +138,8 @@ describe('web portal journeys (chromium, real stack)', () => {
       await panel.getByText('verified', { exact: true }).waitFor();
       await panel.getByRole('button', { name: 'Approve' }).click();
       await panel.getByText(/Approval recorded \(1 of 2\)/).waitFor();
-      expect(await panel.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
+      // the same manager cannot approve twice: the button turns disabled once the refetch lands
+      await panel.getByRole('button', { name: 'Approve', exact: true, disabled: true }).waitFor({ timeout: 10_000 });
       await screenshot(page, 'manager-review-four-eyes');
     });
     await staff('am2', async ({ page }) => {
