@@ -23,7 +23,7 @@ async function main() {
   const stack = await startEvalStack(scenario.orgs);
   const byId = new Map([...stack.orgs.values()].map((o) => [o.id, o]));
   const outcomes = new Map<string, OrgOutcome>(
-    [...stack.orgs.values()].map((o) => [o.id, { scenario: o.scenario, flagged: false, firstDetectedAt: null, peakScore: 0, drivers: [], suspended: false, flaggedKeys: new Map(), calls: 0 }]),
+    [...stack.orgs.values()].map((o) => [o.id, { scenario: o.scenario, flagged: false, firstDetectedAt: null, peakScore: 0, maxWindowRisk: 0, drivers: [], suspended: false, flaggedKeys: new Map(), calls: 0 }]),
   );
   for (const c of scenario.calls) outcomes.get(stack.orgs.get(c.org)!.id)!.calls++;
   const tally: SendTally = { served: 0, refused: new Map(), errors: 0 };
@@ -56,6 +56,13 @@ async function main() {
       if (((tickEnd - scenario.start) / TICK) % 24 === 0) {
         process.stderr.write(`  simulated ${new Date(tickEnd).toISOString().slice(11, 16)} UTC: ${tally.served} served, ${(await allCases(stack)).length} cases\n`);
       }
+    }
+    const maxima: { organization_id: string; max: number }[] = await stack.db.query(
+      `SELECT organization_id, max(score) AS max FROM detection_risk_scores WHERE subject_type = 'organization' GROUP BY organization_id`,
+    );
+    for (const m of maxima) {
+      const o = outcomes.get(m.organization_id);
+      if (o) o.maxWindowRisk = Number(m.max);
     }
     const refused = [...tally.refused].map(([s, n]) => `${n}×${s}`).join(', ') || 'none';
     const wall = (performance.now() - t0) / 1000;

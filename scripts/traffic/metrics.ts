@@ -28,6 +28,8 @@ export interface OrgOutcome {
   /** Simulated ms of the first detection run that opened or refreshed a case for it. */
   firstDetectedAt: number | null;
   peakScore: number;
+  /** Highest organisation-level risk of any window, alerting or not: the margin to the threshold. */
+  maxWindowRisk: number;
   drivers: string[];
   suspended: boolean;
   /** Keys: index -> first detection time (ms), for keys ever flagged. */
@@ -51,7 +53,7 @@ export function report(outcomes: OrgOutcome[], extra: string[]): string {
     `| organisation | ${outcomes.length} | ${orgC.tp} | ${orgC.fp} | ${orgC.fn} | ${orgC.tn} | ${fmt(precision(orgC))} | ${fmt(recall(orgC))} | ${fmt(falsePositiveRate(orgC))} |`,
     `| API key | ${keyItems.length} | ${keyC.tp} | ${keyC.fp} | ${keyC.fn} | ${keyC.tn} | ${fmt(precision(keyC))} | ${fmt(recall(keyC))} | ${fmt(falsePositiveRate(keyC))} |`,
     '',
-    '| organisation | workload | label | calls | flagged | time to detect (org) | keys flagged / campaign keys | peak risk | drivers | suspended |',
+    '| organisation | workload | label | calls | flagged | time to detect (org) | keys flagged / campaign keys | highest window risk | drivers | suspended |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const o of outcomes) {
@@ -61,7 +63,7 @@ export function report(outcomes: OrgOutcome[], extra: string[]): string {
     const keyTimes = s.campaignKeys.map((k) => o.flaggedKeys.get(k)).filter((t): t is number => t !== undefined);
     const keysCol = s.campaignStart !== null ? `${keyTimes.length} / ${s.campaignKeys.length}` : `${o.flaggedKeys.size} / 0`;
     lines.push(
-      `| ${s.name} | ${s.workload} | ${label} | ${o.calls} | ${o.flagged ? 'yes' : 'no'} | ${ttd} | ${keysCol} | ${fmt(o.peakScore)} | ${o.drivers.join(', ') || '—'} | ${o.suspended ? 'yes' : 'no'} |`,
+      `| ${s.name} | ${s.workload} | ${label} | ${o.calls} | ${o.flagged ? 'yes' : 'no'} | ${ttd} | ${keysCol} | ${fmt(Math.max(o.peakScore, o.maxWindowRisk))} | ${o.drivers.join(', ') || '—'} | ${o.suspended ? 'yes' : 'no'} |`,
     );
   }
   return [...lines, '', ...extra].join('\n');

@@ -77,13 +77,11 @@ export interface SpendPoint {
   premiumCostMicros?: string;
 }
 
-export interface ContractInput {
-  tier: string;
-  minSpendMicros: string;
-  periodMonths: number;
-  termStart: string;
-  termEnd: string;
-  currency: string;
+/** The terms a customer requests or amends (a subset of Contract), optionally submitted at once. */
+export interface ContractInput extends Pick<
+  Contract,
+  'tier' | 'minSpendMicros' | 'periodMonths' | 'termStart' | 'termEnd' | 'currency'
+> {
   notes?: string;
   submit?: boolean;
 }

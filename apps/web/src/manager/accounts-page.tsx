@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { contractsApi } from '../api/contracts';
 import { PeriodProgress } from '../org/commitment-card';
-import { formatDate, formatMicros } from '../ui/format';
+import { formatCommitment, formatTerm } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { OrgName } from '../ui/org-name';
 import { PagedTable } from '../ui/paged-table';
@@ -37,12 +37,8 @@ export function AccountsPage() {
               <OrgName id={c.organizationId} />
             </td>
             <td>{c.tier}</td>
-            <td className="num">
-              {formatMicros(c.minSpendMicros, c.currency)} / {c.periodMonths} mo
-            </td>
-            <td>
-              {formatDate(c.termStart)} – {formatDate(c.termEnd)}
-            </td>
+            <td className="num">{formatCommitment(c)}</td>
+            <td>{formatTerm(c)}</td>
             <td>
               <PeriodProgress contract={c} label={`Spend against commitment ${c.id.slice(0, 8)}`} />
             </td>

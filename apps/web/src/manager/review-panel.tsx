@@ -9,6 +9,7 @@ import { formatDate, formatMicros } from '../ui/format';
 import { OrgName, useOrganization } from '../ui/org-name';
 import { StatusTag } from '../ui/status-tag';
 import { ContractHistory } from './contract-history';
+import { ReasonField } from '../ui/reason-field';
 
 /** One contract under review: terms, four-eyes state, the account's spend, and the decisions. */
 export function ReviewPanel({ contract }: { contract: Contract }) {
@@ -24,11 +25,12 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
     queryKey: ['spend', contract.organizationId],
     queryFn: () => contractsApi.spend(contract.organizationId, 90),
   });
-  const refresh = () => {
-    void client.invalidateQueries({ queryKey: ['review-queue'] });
-    void client.invalidateQueries({ queryKey: ['contract', contract.id] });
-    void client.invalidateQueries({ queryKey: ['contract-transitions', contract.id] });
-  };
+  const refresh = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: ['review-queue'] }),
+      client.invalidateQueries({ queryKey: ['contract', contract.id] }),
+      client.invalidateQueries({ queryKey: ['contract-transitions', contract.id] }),
+    ]);
   const decide = useMutation({
     mutationFn: async (what: 'approve' | 'reject' | 'changes') => {
       if (what === 'approve') {
@@ -41,10 +43,11 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
         return `Rejected: ${(await contractsApi.reject(contract.id, reason)).status}`;
       return `Returned for changes: ${(await contractsApi.requestChanges(contract.id, reason)).status}`;
     },
-    onSuccess: (msg) => {
-      setResult(msg);
+    // the notice appears once the refetched contract shows the decision (e.g. Approve disabled)
+    onSuccess: async (msg) => {
       setReason('');
-      refresh();
+      await refresh();
+      setResult(msg);
     },
   });
   const c = detail.data ?? contract;
@@ -110,15 +113,11 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
       {c.status === 'submitted' && (
         <Can I="review" a="Contract">
           <div className="stack">
-            <label>
-              Reason (required to reject or request changes)
-              <textarea
-                rows={2}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                maxLength={2000}
-              />
-            </label>
+            <ReasonField
+              label="Reason (required to reject or request changes)"
+              value={reason}
+              onChange={setReason}
+            />
             <div className="row">
               <button
                 type="button"

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { contractsApi, type Contract } from '../api/contracts';
-import { formatDate, formatMicros } from '../ui/format';
+import { formatDate, formatCommitment } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { PagedTable } from '../ui/paged-table';
 import { OrgName } from '../ui/org-name';
@@ -68,9 +68,7 @@ export function ReviewsPage() {
               <OrgName id={c.organizationId} />
             </td>
             <td>{c.tier}</td>
-            <td className="num">
-              {formatMicros(c.minSpendMicros, c.currency)} / {c.periodMonths} mo
-            </td>
+            <td className="num">{formatCommitment(c)}</td>
             <td>
               {c.requiredApprovals > 1 ? (
                 <span className="tag warn">four-eyes ({c.requiredApprovals})</span>

@@ -4,7 +4,7 @@ import { catalogApi } from '../api/catalog';
 import { contractsApi, type Contract } from '../api/contracts';
 import { Can, useOrgId } from '../auth/auth-context';
 import { ContractHistory } from '../manager/contract-history';
-import { formatDate, formatMicros } from '../ui/format';
+import { formatCommitment, formatTerm } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { PagedTable } from '../ui/paged-table';
 import { StatusTag } from '../ui/status-tag';
@@ -54,12 +54,8 @@ export function ContractsPage() {
         row={(c) => (
           <tr key={c.id}>
             <td>{c.tier}</td>
-            <td className="num">
-              {formatMicros(c.minSpendMicros, c.currency)} / {c.periodMonths} mo
-            </td>
-            <td>
-              {formatDate(c.termStart)} – {formatDate(c.termEnd)}
-            </td>
+            <td className="num">{formatCommitment(c)}</td>
+            <td>{formatTerm(c)}</td>
             <td>
               <StatusTag status={c.status} />
             </td>

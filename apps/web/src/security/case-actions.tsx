@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { securityApi, type AlertCase } from '../api/security';
 import { ErrorBox, Notice } from '../ui/feedback';
+import { ReasonField } from '../ui/reason-field';
 
 type Act = 'acknowledge' | 'escalate' | 'dismiss' | 'resolve' | 'suspend' | 'restore' | 'throttle';
 
@@ -52,15 +53,11 @@ export function CaseActions({
   return (
     <section className="card stack" aria-label="Case actions">
       <h2>Actions</h2>
-      <label>
-        Reason (at least 10 characters; recorded in the audit log)
-        <textarea
-          rows={2}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          maxLength={2000}
-        />
-      </label>
+      <ReasonField
+        label="Reason (at least 10 characters; recorded in the audit log)"
+        value={reason}
+        onChange={setReason}
+      />
       <div className="row">
         {button('acknowledge', 'Acknowledge', 'secondary', alert.status !== 'open')}
         {button(

@@ -1,24 +1,18 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { merkleVerifier } from '../../../../libs/audit/src/merkle/merkle-verifier';
 
 /**
- * RFC 6962 / RFC 9162 proof verification, run in the browser so a reviewer need not trust the
- * server's word: the same algorithm as libs/audit/src/merkle/merkle.ts, over Uint8Arrays.
+ * Proof verification in the browser so a reviewer need not trust the server's word. The RFC 6962 /
+ * RFC 9162 algorithms are libs/audit's own (merkle-verifier.ts, free of Node imports), run here
+ * with @noble/hashes SHA-256 over Uint8Arrays.
  */
-export type Hash = Uint8Array;
-
-export const EMPTY_ROOT: Hash = sha256(new Uint8Array());
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-export const leafHash = (leaf: Uint8Array): Hash => sha256(concat(Uint8Array.of(0), leaf));
-export const nodeHash = (l: Hash, r: Hash): Hash => sha256(concat(Uint8Array.of(1), l, r));
+const rfc = merkleVerifier((...parts: Uint8Array[]) => {
+  const h = sha256.create();
+  for (const p of parts) h.update(p);
+  return h.digest();
+});
+export const { leafHash, verifyInclusion, verifyConsistency } = rfc;
 
 export const fromHex = (hex: string): Uint8Array => {
   const clean = hex.trim().toLowerCase();
@@ -32,87 +26,6 @@ export const decodeBytes = (s: string): Uint8Array =>
   /^[0-9a-fA-F]+$/.test(s) && s.length % 2 === 0 ? fromHex(s) : fromBase64(s);
 export const toHex = (b: Uint8Array) =>
   Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-
-const equal = (a: Uint8Array, b: Uint8Array) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
-const isHash = (h: Uint8Array) => h.length === 32;
-const half = (n: number) => Math.floor(n / 2);
-const odd = (n: number) => n % 2 === 1;
-const isPowerOfTwo = (n: number) => {
-  let k = 1;
-  while (k < n) k *= 2;
-  return n > 0 && k === n;
-};
-
-export function verifyInclusion(
-  index: number,
-  size: number,
-  leaf: Hash,
-  proof: readonly Hash[],
-  root: Hash,
-): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size)
-    return false;
-  if (![leaf, root, ...proof].every(isHash)) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      while (!odd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && equal(r, root);
-}
-
-export function verifyConsistency(
-  first: number,
-  second: number,
-  firstRoot: Hash,
-  secondRoot: Hash,
-  proof: readonly Hash[],
-): boolean {
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 0 || first > second)
-    return false;
-  if (![firstRoot, secondRoot, ...proof].every(isHash)) return false;
-  if (first === second) return proof.length === 0 && equal(firstRoot, secondRoot);
-  if (first === 0) return proof.length === 0 && equal(firstRoot, EMPTY_ROOT);
-  if (proof.length === 0) return false;
-  const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof];
-  let fn = first - 1;
-  let sn = second - 1;
-  while (odd(fn)) {
-    fn = half(fn);
-    sn = half(sn);
-  }
-  let fr = path[0];
-  let sr = path[0];
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      while (!odd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && equal(fr, firstRoot) && equal(sr, secondRoot);
-}
 
 /**
  * Ed25519 signature check: WebCrypto where the browser has it, else @noble/curves (audited, pure JS).

@@ -1,4 +1,4 @@
-import { dollarsToMicros, formatMicros, percent } from './format';
+import { dollarsToMicros, formatCommitment, formatMicros, formatTerm, percent } from './format';
 
 describe('web money formatting (exact, BigInt)', () => {
   it('formats micro-units as dollars and cents, rounding half up, with thousands separators', () => {
@@ -24,5 +24,13 @@ describe('web money formatting (exact, BigInt)', () => {
     expect(percent('50', '200')).toBe(25);
     expect(percent('300', '200')).toBe(100);
     expect(percent('1', '0')).toBe(100);
+  });
+
+  it("formats a contract's commitment and term as the contract tables show them", () => {
+    const c = { minSpendMicros: '150000000000', currency: 'USD', periodMonths: 3 };
+    expect(formatCommitment(c)).toBe('$150,000.00 / 3 mo');
+    expect(formatTerm({ termStart: '2026-01-01', termEnd: '2026-12-31T00:00:00Z' })).toBe(
+      '2026-01-01 – 2026-12-31',
+    );
   });
 });

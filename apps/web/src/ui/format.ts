@@ -35,3 +35,13 @@ export const formatDate = (iso: string | null | undefined) =>
   iso ? new Date(iso).toISOString().slice(0, 10) : '—';
 export const formatDateTime = (iso: string | null | undefined) =>
   iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '—';
+
+/** A contract's minimum spend per period as the contract tables show it: "$50,000.00 / 3 mo". */
+export const formatCommitment = (c: {
+  minSpendMicros: string;
+  currency: string;
+  periodMonths: number;
+}) => `${formatMicros(c.minSpendMicros, c.currency)} / ${c.periodMonths} mo`;
+/** A contract's term: "2026-01-01 – 2026-12-31". */
+export const formatTerm = (c: { termStart: string; termEnd: string }) =>
+  `${formatDate(c.termStart)} – ${formatDate(c.termEnd)}`;
