@@ -259,13 +259,14 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page
         .getByLabel(/^Reason/)
         .fill('Distillation pattern: logprobs, multi-sample, templated reasoning prompts');
-      await page.getByRole('button', { name: 'Suspend premium access' }).click();
-      await page.getByText('premium suspended').waitFor();
-
-      // the log grew (the suspension is an audited admin action): this browser proves it only grew ...
+      // the size of the newest signed head before the suspension (an audited admin action) ...
       const size = async () =>
         (await db.query(`SELECT max(tree_size)::int AS n FROM audit_tree_head`))[0].n as number;
       const before = await size();
+      await page.getByRole('button', { name: 'Suspend premium access' }).click();
+      await page.getByText('premium suspended').waitFor();
+
+      // ... the log grew past it: this browser proves it only grew ...
       await poll('a newer signed tree head', async () => (await size()) > before);
       await page.getByRole('link', { name: 'Log integrity' }).click();
       await page.getByRole('button', { name: 'Verify latest tree head' }).click();
