@@ -22,3 +22,4 @@ export * from './writer/audit-log.writer';
 export * from './writer/audit-leaf';
 export * from './writer/batcher';
 export * from './writer/resilient-append';
+export * from './audit-flags';

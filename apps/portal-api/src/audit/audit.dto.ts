@@ -1,9 +1,9 @@
+import { AUDIT_FLAGS } from '@velvet/audit';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '@velvet/common';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 
-const FLAGS = ['logprobs', 'multi_sample', 'max_length', 'tools', 'failed'];
 
 export class AuditSearchQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() organizationId?: string;
@@ -13,11 +13,11 @@ export class AuditSearchQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['succeeded', 'failed'] }) @IsOptional() @IsIn(['succeeded', 'failed']) status?: string;
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'inclusive' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'exclusive' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
-  @ApiPropertyOptional({ description: `comma-separated, all must be present: ${FLAGS.join(', ')}` })
+  @ApiPropertyOptional({ description: `comma-separated, all must be present: ${AUDIT_FLAGS.join(', ')}` })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value))
-  @ArrayMaxSize(FLAGS.length)
-  @IsIn(FLAGS, { each: true })
+  @ArrayMaxSize(AUDIT_FLAGS.length)
+  @IsIn(AUDIT_FLAGS, { each: true })
   flags?: string[];
 }
 

@@ -62,7 +62,7 @@ export interface ConsistencyProof {
   secondTreeHead: SignedTreeHead | null;
 }
 
-export const AUDIT_FLAGS = ['logprobs', 'multi_sample', 'max_length', 'tools', 'failed'];
+export { AUDIT_FLAGS } from '../../../../libs/audit/src/audit-flags';
 
 export const auditApi = {
   records: (filters: AuditFilters, limit: number, offset: number) =>

@@ -4,7 +4,9 @@ import type { PremiumCallEvent } from '../premium-call.event';
 /** The one job of the audit queue: an entry for the log, already hashed and fingerprinted. */
 export const AUDIT_JOB_NAME = 'append';
 
-export type AuditFlag = 'logprobs' | 'multi_sample' | 'max_length' | 'tools' | 'failed' | 'cot_elicitation';
+import type { AuditFlag } from '../audit-flags';
+
+export type { AuditFlag };
 
 export interface PremiumCallEntry {
   kind: 'premium_call';
