@@ -4,6 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-services.sh || exit 1
 npm run --silent typecheck || exit 1
+npm run --silent lint || exit 1
 npm run --silent typecheck:web || exit 1
 bash scripts/ensure-chromium.sh || exit 1
 
