@@ -19,7 +19,7 @@ import {
   EntitlementsWorkerModule,
   SuspensionsService,
 } from '@velvet/entitlements';
-import { QueueModule } from '@velvet/queue';
+import { deleteKeysWithPrefix, QueueModule } from '@velvet/queue';
 import { DataSource } from 'typeorm';
 import { generateKeyMaterial } from '@velvet/api-keys';
 import {
@@ -233,6 +233,7 @@ async function main(): Promise<void> {
     await gateway?.stop();
     await worker?.close();
     await dropDatabase(url).catch(() => undefined);
+    await deleteKeysWithPrefix(REDIS_URL, prefix);
   }
 }
 

@@ -11,6 +11,7 @@ import IORedis from 'ioredis';
 import type { LoadResult, LoadSpec } from './bench/load-generator';
 import { cpuSeconds, freePort, LOAD_CORE, pidOf, rssMb, startPinned, stop } from './bench/processes';
 import { seedBench } from './bench/seed-bench';
+import { deleteKeysWithPrefix } from '@velvet/queue';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -171,12 +172,7 @@ async function main() {
     for (const c of children.reverse()) await stop(c);
     await seed.drop().catch(() => undefined);
     // The run's queues, counters and usage stream: nothing of it should outlive the run.
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(REDIS_URL, prefix);
     await redis.quit();
   }
 }

@@ -15,6 +15,7 @@ import { seedBench } from './bench/seed-bench';
 import { PG_SERVER, producerFor, REDIS_URL, ROOT, sleep, startWorker, stopProcess, syntheticCall, type Scratch } from './audit/audit-harness';
 import { restartPostgres, restartRedis } from './audit/fault-actions';
 import { reconcile } from './audit/reconcile';
+import { deleteKeysWithPrefix } from '@velvet/queue';
 
 const CONCURRENCY = Number(process.env.FAULTS_CONCURRENCY ?? 16);
 const DIRECT = process.argv.includes('--direct') || !existsSync(join(ROOT, 'dist/apps/gateway/src/main.js'));
@@ -161,6 +162,7 @@ async function main() {
   await producer?.onApplicationShutdown();
   await Promise.all([stopProcess(worker), gateway && stopProcess(gateway), stopProcess(upstream)]);
   await seed.drop();
+  await deleteKeysWithPrefix(REDIS_URL, prefix);
   if (!result.ok) {
     console.error('FAULT TEST FAILED');
     process.exit(1);

@@ -6,7 +6,7 @@ import { AuditProducer, type PremiumCallEvent } from '@velvet/audit';
 import { dropDatabase, ensureDatabase, migrate } from '@velvet/database';
 import type { ConnectionOptions } from 'bullmq';
 import { Client } from 'pg';
-import { redisOptions } from '@velvet/queue';
+import { deleteKeysWithPrefix, redisOptions } from '@velvet/queue';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const PG_SERVER = process.env.AUDIT_BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
@@ -34,6 +34,7 @@ export async function scratch(kind: string): Promise<Scratch> {
     async drop() {
       await db.end().catch(() => undefined);
       await dropDatabase(url);
+      await deleteKeysWithPrefix(REDIS_URL, `${kind}-${tag}`);
     },
   };
 }

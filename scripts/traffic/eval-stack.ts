@@ -5,7 +5,6 @@ import { Role } from '@velvet/access';
 import { StaffService } from '@velvet/organizations';
 import { EntitlementEngine } from '@velvet/entitlements';
 import { dropDatabase, ensureDatabase, migrate } from '@velvet/database';
-import IORedis from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -17,6 +16,7 @@ import { createPortalApp } from '../../apps/portal-api/src/portal-app';
 import { loadPortalEnv } from '../../apps/portal-api/src/env';
 import { startFakeUpstream } from './fake-upstream';
 import type { OrgScenario } from './traffic.types';
+import { deleteKeysWithPrefix } from '@velvet/queue';
 
 export const EVAL_MODEL = 'eval-premium';
 const PASSWORD = 'eval-password-not-secret-1';
@@ -134,13 +134,7 @@ export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
       if (!process.env.EVAL_KEEP_DB) {
         await database.drop();
         // The run's queues and streams live under its own prefix; leave nothing behind in a shared Redis.
-        const redis = new IORedis(common.REDIS_URL);
-        for (let cursor = '0'; ; ) {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${common.QUEUE_PREFIX}:*`, 'COUNT', 1000);
-          if (keys.length) await redis.unlink(...keys);
-          if ((cursor = next) === '0') break;
-        }
-        await redis.quit();
+        await deleteKeysWithPrefix(common.REDIS_URL, common.QUEUE_PREFIX);
       }
     },
   };

@@ -1,3 +1,4 @@
 export * from './queue.names';
 export * from './redis.connection';
 export * from './queue.module';
+export * from './prefix-cleanup';
