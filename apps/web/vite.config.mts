@@ -5,24 +5,21 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/app/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1200 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      onwarn(warning, warn) {
+        // react-router and react-query mark modules "use client" for server components; a SPA has none.
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
+  },
   server: {
-    // `npm run dev:web` talks to a portal API on :3000 without CORS.
-    proxy: Object.fromEntries(
-      [
-        '/auth',
-        '/organizations',
-        '/staff',
-        '/catalog',
-        '/contracts',
-        '/entitlements',
-        '/statements',
-        '/audit',
-        '/alerts',
-        '/detection',
-        '/provenance',
-        '/health',
-      ].map((p) => [p, 'http://127.0.0.1:3000']),
-    ),
+    // `npm run dev:web` talks to a portal API on :3000 without CORS: everything but the portal itself is the API.
+    proxy: { '^/(?!app(/|$)).*': 'http://127.0.0.1:3000' },
   },
 });
