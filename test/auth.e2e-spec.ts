@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startPortal, type RunningPortal } from './support/portal';
-import { bearer, DEMO_TEST_PASSWORD, login, signUp } from './support/http';
+import { Role } from '@velvet/access';
+import { bearer, createStaff, DEMO_TEST_PASSWORD, login, signUp } from './support/http';
 
 describe('sign-up, login, refresh and the caller’s profile', () => {
   let portal: RunningPortal;
@@ -48,6 +49,16 @@ describe('sign-up, login, refresh and the caller’s profile', () => {
     await request(portal.url).post('/auth/refresh').send({ refreshToken: first }).expect(401);
     // the replay ended the family: the newer token is dead too
     await request(portal.url).post('/auth/refresh').send({ refreshToken: second.body.refreshToken }).expect(401);
+  });
+
+  it('locks out the members of a disabled organisation at once, tokens and all', async () => {
+    const admin = await signUp(portal, 'Cyberdyne', 'miles@cyberdyne.example');
+    const platform = await createStaff(portal, Role.PlatformAdmin, 'pa-auth@velvet.test');
+    await request(portal.url).patch(`/organizations/${admin.organizationId}`).set(bearer(platform)).send({ status: 'disabled' }).expect(200);
+    await request(portal.url).get('/auth/me').set(bearer(admin)).expect(401);
+    await request(portal.url).post('/auth/login').send({ email: 'miles@cyberdyne.example', password: DEMO_TEST_PASSWORD }).expect(401);
+    await request(portal.url).patch(`/organizations/${admin.organizationId}`).set(bearer(platform)).send({ status: 'active' }).expect(200);
+    await login(portal, 'miles@cyberdyne.example');
   });
 
   it('refuses requests without a valid access token', async () => {

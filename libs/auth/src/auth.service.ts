@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { UserPrincipal } from '@velvet/access';
 import { DomainErrorKind, DomainException, hashPassword, randomToken, sha256Hex, verifyPassword } from '@velvet/common';
-import { User, UserStatus } from '@velvet/organizations';
+import { Organization, OrganizationStatus, User, UserStatus } from '@velvet/organizations';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
@@ -41,20 +41,29 @@ export class AuthService {
   ) {}
 
   async validateCredentials(email: string, password: string): Promise<User> {
-    const user = await this.users.findOne({
-      where: { email: email.toLowerCase() },
-      select: ['id', 'email', 'role', 'organizationId', 'status', 'displayName', 'passwordHash'],
-    });
+    const user = await this.activeUsers(this.users)
+      .addSelect('u.passwordHash')
+      .andWhere('u.email = :email', { email: email.toLowerCase() })
+      .getOne();
     this.decoyHash ??= hashPassword(randomToken());
     const ok = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
-    if (!user || !ok || user.status !== UserStatus.Active) throw invalidCredentials();
+    if (!user || !ok) throw invalidCredentials();
     return user;
   }
 
-  /** The current principal of an access token's subject, or null if the user is gone or disabled. */
+  /** The current principal of an access token's subject, or null if the user or their organisation is disabled. */
   async principalFor(userId: string): Promise<UserPrincipal | null> {
-    const user = await this.users.findOne({ where: { id: userId, status: UserStatus.Active } });
+    const user = await this.activeUsers(this.users).andWhere('u.id = :userId', { userId }).getOne();
     return user ? principalOf(user) : null;
+  }
+
+  /** Users who may act: active themselves, and staff or members of an active organisation. */
+  private activeUsers(users: Repository<User>) {
+    return users
+      .createQueryBuilder('u')
+      .leftJoin(Organization, 'o', 'o.id = u.organizationId')
+      .where('u.status = :active', { active: UserStatus.Active })
+      .andWhere('(u.organizationId IS NULL OR o.status = :orgActive)', { orgActive: OrganizationStatus.Active });
   }
 
   issueTokens(user: User, familyId: string = randomUUID()): Promise<TokenPair> {
@@ -74,7 +83,7 @@ export class AuthService {
         await tokens.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
         return null;
       }
-      const user = await tx.getRepository(User).findOne({ where: { id: current.userId, status: UserStatus.Active } });
+      const user = await this.activeUsers(tx.getRepository(User)).andWhere('u.id = :userId', { userId: current.userId }).getOne();
       if (!user) return null;
       current.revokedAt = new Date();
       await tokens.save(current);
