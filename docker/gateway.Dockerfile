@@ -16,4 +16,6 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
 
 USER node
-CMD ["node", "dist/apps/gateway/src/main.js"]
+# GC work stays on the request thread in small steps instead of concurrent threads that, on a
+# small or pinned CPU allowance, preempt it for tens of milliseconds (docs/performance.md).
+CMD ["node", "--single-threaded-gc", "dist/apps/gateway/src/main.js"]

@@ -21,6 +21,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const REPS = Number(process.env.BENCH_REPS ?? 2);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PG_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+/** The gateway runs as in production (scripts/start.sh, docker/gateway.Dockerfile): GC on its own thread only. */
+const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '--single-threaded-gc').split(' ').filter(Boolean);
 
 interface Target {
   name: string;
@@ -122,7 +124,7 @@ async function main() {
     const gwPort = await freePort();
     const gwLog = join('/tmp', `${prefix}-gateway.log`);
     children.push(
-      await startPinned('gateway', [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js')], {
+      await startPinned('gateway', [...GATEWAY_NODE_ARGS, join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js')], {
         readyPort: gwPort,
         logFile: openSync(gwLog, 'w'),
         env: {
@@ -155,7 +157,7 @@ async function main() {
       const res = await fetch(t.url, { method: 'POST', headers: t.headers, body: t.body });
       if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
     }
-    console.log(`gateway bench: ${SECONDS}s per run after ${WARMUP_MS / 1000}s warm-up, ${REPS} reps interleaved; load on core ${LOAD_CORE}, servers on the other`);
+    console.log(`gateway bench: ${SECONDS}s per run after ${WARMUP_MS / 1000}s warm-up, ${REPS} reps interleaved; load on core ${LOAD_CORE}, servers on the other; gateway node ${GATEWAY_NODE_ARGS.join(' ')}`);
     const rows: Row[] = [];
     const started = Date.now();
     for (let rep = 0; rep < REPS; rep++) {

@@ -25,7 +25,8 @@ cat <<INFO
 
 INFO
 
+# The gateway keeps GC on its request thread (docs/performance.md, "Garbage collection").
 exec npx concurrently --kill-others --names api,gateway,worker --prefix-colors blue,magenta,green \
   "node dist/apps/portal-api/src/main.js" \
-  "node dist/apps/gateway/src/main.js" \
+  "node --single-threaded-gc dist/apps/gateway/src/main.js" \
   "node dist/apps/audit-worker/src/main.js"

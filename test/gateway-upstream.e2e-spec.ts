@@ -1,3 +1,4 @@
+import { LimitsService } from '@velvet/metering';
 import OpenAI from 'openai';
 type APIError = InstanceType<typeof OpenAI.APIError>;
 import { startFakeUpstream, type FakeUpstream } from './support/fake-upstream';
@@ -59,6 +60,29 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     expect(without.some((c) => c.usage)).toBe(false);
     const rows = await waitForUsage(gw, 'request_id LIKE $1', [`${org.organizationId}:ext-stream-%`], 2);
     expect(rows.map((r) => [r.streamed, r.output_tokens, r.cost_micros])).toEqual([[true, 3, '17'], [true, 3, '17']]);
+  });
+
+  it('never serves a call the limits refuse, and stops calling the upstream for a throttled key', async () => {
+    // The upstream call may start while admission is in flight; a refusal discards it. Once a
+    // key was refused, its calls wait for admission, so throttling costs no upstream capacity.
+    const throttled = await seedOrg(gw, 'Throttled');
+    await gw.app.get(LimitsService).setOverride({ organizationId: throttled.organizationId, apiKeyId: throttled.apiKeyId, requestsPerMinute: 0, reason: 'test', actorUserId: null });
+    const before = upstream.requests.length;
+    const refused = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        client(gw, throttled.key).chat.completions.create({ model: 'ext-echo', messages }, { headers: { 'Idempotency-Key': `thr-${i}` } }).catch((e: unknown) => e),
+      ),
+    );
+    expect(refused.every((e) => e instanceof OpenAI.RateLimitError)).toBe(true);
+    const reachedWhileRacing = upstream.requests.length - before;
+    expect(reachedWhileRacing).toBeLessThanOrEqual(5);
+    for (let i = 0; i < 5; i++) {
+      await expect(client(gw, throttled.key).chat.completions.create({ model: 'ext-echo', messages })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    }
+    expect(upstream.requests.length - before).toBe(reachedWhileRacing);
+    // Nothing was charged for the refused calls.
+    const [{ n }] = (await gw.db.query('SELECT count(*)::int AS n FROM usage_records WHERE organization_id = $1', [throttled.organizationId])) as { n: number }[];
+    expect(n).toBe(0);
   });
 
   it('maps upstream failures to OpenAI errors and charges nothing for them', async () => {

@@ -9,15 +9,21 @@ import { ModelCatalog } from '../catalog/model-catalog';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
-import { type CallContext, PHASES, type PhasedRequest } from './call-context';
+import { type CallContext, PHASES, type PhasedRequest, type PreparedCall } from './call-context';
 import { estimateTokens, parseChatRequest, promptText, requestedMaxTokens } from './chat-request.schema';
+import { RecentDenials } from './recent-denials';
 import { simulatedTime } from './simulated-time';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Authenticates, validates, resolves the model, checks the entitlement and admits against limits. */
+/**
+ * Authenticates, validates, resolves the model and checks the entitlement (all in process), then
+ * admits the call against the limits (one Redis round trip).
+ */
 @Injectable()
 export class CallAdmission {
+  private readonly denials = new RecentDenials();
+
   constructor(
     private readonly auth: KeyAuthenticator,
     private readonly catalog: ModelCatalog,
@@ -26,7 +32,8 @@ export class CallAdmission {
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
   ) {}
 
-  async admit(request: FastifyRequest): Promise<CallContext> {
+  /** Everything before the limits: refusals here cost no Redis round trip and no upstream call. */
+  async prepare(request: FastifyRequest): Promise<PreparedCall> {
     const startedAt = performance.now();
     const principal = await this.auth.authenticate(request.headers.authorization);
     const req = parseChatRequest(request.body);
@@ -48,20 +55,7 @@ export class CallAdmission {
     const maxTokens = requested ?? model.maxOutputTokens;
     const worstOutput = maxTokens * (req.n ?? 1);
     const requestId = this.requestId(request, principal.organizationId);
-    const result = await this.quota
-      .admit({
-        organizationId: principal.organizationId,
-        apiKeyId: principal.apiKeyId,
-        requestId,
-        estimatedTokens: promptTokens + worstOutput,
-        estimatedCostMicros: costOfTokens(promptTokens, model.inputPriceMicrosPerMTok) + costOfTokens(worstOutput, model.outputPriceMicrosPerMTok),
-      })
-      .catch(() => {
-        // Limits cannot be enforced without Redis: refuse rather than serve unmetered.
-        throw OpenAIError.unavailable('The gateway cannot enforce limits right now; retry shortly.');
-      });
-    if (!result.admitted) throw limitError(result.denial);
-    const phases = { admit: round(performance.now() - startedAt) };
+    const phases = {};
     (request as PhasedRequest)[PHASES] = phases;
     return {
       phases,
@@ -73,7 +67,13 @@ export class CallAdmission {
       promptText: text,
       promptTokens,
       maxTokens,
-      admission: result.admission,
+      estimate: {
+        organizationId: principal.organizationId,
+        apiKeyId: principal.apiKeyId,
+        requestId,
+        estimatedTokens: promptTokens + worstOutput,
+        estimatedCostMicros: costOfTokens(promptTokens, model.inputPriceMicrosPerMTok) + costOfTokens(worstOutput, model.outputPriceMicrosPerMTok),
+      },
       // the detection evaluation's simulated time (test-only flag, see simulated-time.ts)
       occurredAt: simulatedTime(request, this.env) ?? new Date(),
       startedAt,
@@ -81,6 +81,33 @@ export class CallAdmission {
       userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 256) : null,
       log: request.log,
     };
+  }
+
+  /** Admits the call against the organisation's and the key's limits, or throws the 429 (503 without Redis). */
+  async admit(call: PreparedCall): Promise<CallContext> {
+    const ids = [call.principal.organizationId, call.principal.apiKeyId];
+    const result = await this.quota.admit(call.estimate).catch(() => {
+      this.denials.note(ids, 1);
+      // Limits cannot be enforced without Redis: refuse rather than serve unmetered.
+      throw OpenAIError.unavailable('The gateway cannot enforce limits right now; retry shortly.');
+    });
+    if (!result.admitted) {
+      this.denials.note([result.denial.scope === 'organization' ? ids[0] : ids[1]], result.denial.retryAfterSeconds);
+      throw limitError(result.denial);
+    }
+    this.denials.clear(ids);
+    call.phases.admit = round(performance.now() - call.startedAt);
+    return { ...call, admission: result.admission };
+  }
+
+  /**
+   * Whether the upstream call may start while admission is in flight, which takes the limits'
+   * Redis round trip off the latency path. Nothing is sent to the client or charged before the
+   * call is admitted; a refused call's upstream result is discarded. Organisations and keys that
+   * were refused recently wait for admission first, so throttling does not cost upstream capacity.
+   */
+  mayOverlapUpstream(call: PreparedCall): boolean {
+    return !this.denials.has([call.principal.organizationId, call.principal.apiKeyId]);
   }
 
   /**

@@ -5,8 +5,8 @@ import { OpenAIError } from '../http/openai-error';
 import { asUpstreamError } from '../upstream/openai-compatible.upstream';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
 import type { StreamEvent, UpstreamError, UpstreamRequest } from '../upstream/upstream.types';
-import type { CallContext, CallOutcome } from './call-context';
-import { round } from './call-admission';
+import type { CallContext, CallOutcome, PreparedCall } from './call-context';
+import { CallAdmission, round } from './call-admission';
 import { CallRecorder } from './call-recorder';
 
 const failed = (streamed: boolean): CallOutcome => ({ succeeded: false, inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed });
@@ -17,30 +17,48 @@ function upstreamToOpenAI(e: UpstreamError): OpenAIError {
 }
 
 /**
- * Runs an admitted call against its upstream. Premium (gated) responses are released only after
- * their audit record is accepted; streams hold back the finishing chunk, the usage chunk and
- * `[DONE]` until then, and end with an error event instead if the audit record is refused.
+ * Admits a prepared call and runs it against its upstream; the upstream call may start while
+ * admission is in flight (`CallAdmission.mayOverlapUpstream`), but nothing reaches the client
+ * before the call is admitted. Premium (gated) responses are released only after their audit
+ * record is accepted; streams hold back the finishing chunk, the usage chunk and `[DONE]` until
+ * then, and end with an error event instead if the audit record is refused.
  */
 @Injectable()
 export class ChatCompletionsService {
   constructor(
+    private readonly admission: CallAdmission,
     private readonly upstreams: UpstreamRegistry,
     private readonly recorder: CallRecorder,
   ) {}
 
-  private call(ctx: CallContext, signal: AbortSignal): UpstreamRequest {
-    const { entry, req, completionId, promptText, promptTokens, maxTokens } = ctx;
+  private call(call: PreparedCall, signal: AbortSignal): UpstreamRequest {
+    const { entry, req, completionId, promptText, promptTokens, maxTokens } = call;
     return { model: entry.model, req, completionId, promptText, promptTokens, maxTokens, signal };
   }
 
-  async complete(ctx: CallContext, reply: FastifyReply): Promise<void> {
+  /** A refused call cancels its early upstream call, whose result is then discarded. */
+  private async admit(call: PreparedCall, abort: AbortController, early: Promise<unknown> | null): Promise<CallContext> {
+    early?.catch(() => undefined);
+    try {
+      return await this.admission.admit(call);
+    } catch (error) {
+      abort.abort();
+      throw error;
+    }
+  }
+
+  async complete(call: PreparedCall, reply: FastifyReply): Promise<void> {
     const abort = new AbortController();
     // Only a client that leaves early cancels the upstream call (aborting builds a costly DOMException).
     reply.raw.once('close', () => reply.raw.writableFinished || abort.abort());
+    const upstream = this.upstreams.for(call.entry.model);
+    let t0 = performance.now();
+    const early = this.admission.mayOverlapUpstream(call) ? upstream.complete(this.call(call, abort.signal)) : null;
+    const ctx = await this.admit(call, abort, early);
     let completion;
-    const t0 = performance.now();
     try {
-      completion = await this.upstreams.for(ctx.entry.model).complete(this.call(ctx, abort.signal));
+      if (!early) t0 = performance.now();
+      completion = await (early ?? upstream.complete(this.call(ctx, abort.signal)));
     } catch (error) {
       this.recorder.meter(ctx, failed(false));
       throw upstreamToOpenAI(asUpstreamError(error));
@@ -54,15 +72,17 @@ export class ChatCompletionsService {
     await reply.send(completion.body);
   }
 
-  async stream(ctx: CallContext, reply: FastifyReply): Promise<void> {
+  async stream(call: PreparedCall, reply: FastifyReply): Promise<void> {
     const abort = new AbortController();
     const raw = reply.raw;
     let finished = false;
     raw.once('close', () => finished || abort.abort());
-    const events = this.upstreams.for(ctx.entry.model).stream(this.call(ctx, abort.signal))[Symbol.asyncIterator]();
+    const events = this.upstreams.for(call.entry.model).stream(this.call(call, abort.signal))[Symbol.asyncIterator]();
+    const early = this.admission.mayOverlapUpstream(call) ? events.next() : null;
+    const ctx = await this.admit(call, abort, early);
     let next: IteratorResult<StreamEvent>;
     try {
-      next = await events.next();
+      next = await (early ?? events.next());
     } catch (error) {
       // Nothing sent yet: answer with a proper HTTP error.
       this.recorder.meter(ctx, failed(true));

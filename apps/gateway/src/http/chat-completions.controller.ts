@@ -13,7 +13,7 @@ export class ChatCompletionsController {
   @Post('completions')
   @HttpCode(200)
   async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const ctx = await this.admission.admit(request);
-    await (ctx.req.stream ? this.chat.stream(ctx, reply) : this.chat.complete(ctx, reply));
+    const call = await this.admission.prepare(request);
+    await (call.req.stream ? this.chat.stream(call, reply) : this.chat.complete(call, reply));
   }
 }
