@@ -1,8 +1,10 @@
 import { LimitsService } from '@velvet/metering';
+import { REDIS } from '@velvet/queue';
+import type IORedis from 'ioredis';
 import OpenAI from 'openai';
 type APIError = InstanceType<typeof OpenAI.APIError>;
 import { startFakeUpstream, type FakeUpstream } from './support/fake-upstream';
-import { client, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
+import { client, grantTier, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
 
 describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
   let gw: RunningGateway;
@@ -17,6 +19,7 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     const model = (slug: string, upstreamModel: string) =>
       seedModel(gw, { slug, upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel, apiKeyEnv: 'UPSTREAM_FAKE_KEY', timeoutMs: 300 } });
     await Promise.all([model('ext-echo', 'echo'), model('ext-slow', 'slow'), model('ext-broken', 'broken'), model('ext-picky', 'picky'), model('ext-dribble', 'dribble')]);
+    await seedModel(gw, { slug: 'ext-dribble-premium', tier: 'premium', upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel: 'dribble', timeoutMs: 300 } });
     await seedModel(gw, { slug: 'ext-leaky', upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel: 'echo', apiKeyEnv: 'DATABASE_URL' } });
     await refreshCatalog(gw);
     org = await seedOrg(gw);
@@ -74,6 +77,8 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
       ),
     );
     expect(refused.every((e) => e instanceof OpenAI.RateLimitError)).toBe(true);
+    // Early upstream requests that were aborted may still be landing at the upstream.
+    await new Promise((r) => setTimeout(r, 300));
     const reachedWhileRacing = upstream.requests.length - before;
     expect(reachedWhileRacing).toBeLessThanOrEqual(5);
     for (let i = 0; i < 5; i++) {
@@ -103,12 +108,10 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     expect(rows.every((r) => r.status === 'failed' && r.cost_micros === '0')).toBe(true);
   });
 
-  it('cancels the upstream stream when the client leaves, and charges nothing', async () => {
+  /** Reads two content chunks of a slow stream, then leaves. */
+  async function leaveMidStream(model: string, idem: string, key = org.key): Promise<void> {
     const controller = new AbortController();
-    const stream = await client(gw, org.key).chat.completions.create(
-      { model: 'ext-dribble', messages, stream: true },
-      { headers: { 'Idempotency-Key': 'gone-1' }, signal: controller.signal },
-    );
+    const stream = await client(gw, key).chat.completions.create({ model, messages, stream: true }, { headers: { 'Idempotency-Key': idem }, signal: controller.signal });
     const seen = await (async () => {
       let n = 0;
       for await (const chunk of stream) {
@@ -117,8 +120,33 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
       return n;
     })().catch(() => 2);
     expect(seen).toBe(2);
+  }
+
+  it('cancels the upstream stream when the client leaves, and charges what the client was sent', async () => {
+    await leaveMidStream('ext-dribble', 'gone-1');
     const [row] = await waitForUsage(gw, 'request_id = $1', [`${org.organizationId}:gone-1`], 1);
-    expect(row).toMatchObject({ status: 'failed', cost_micros: '0', streamed: true });
+    // No upstream usage arrived: the prompt and the text so far are estimated (~4 characters a token).
+    expect(row).toMatchObject({ status: 'cancelled', streamed: true });
+    expect(row.input_tokens).toBeGreaterThan(0);
+    expect(row.output_tokens).toBeGreaterThan(0);
+    // 1 and 2 USD per million tokens: 1 and 2 micro-units a token.
+    expect(row.cost_micros).toBe(String(Number(row.input_tokens) + 2 * Number(row.output_tokens)));
     expect(upstream.aborted).toContain('dribble');
+  });
+
+  it('audits a premium stream the client left as cancelled, with the text it was sent', async () => {
+    const premium = await seedOrg(gw, 'Premium');
+    await grantTier(gw, premium.organizationId, 'premium');
+    await leaveMidStream('ext-dribble-premium', 'gone-premium', premium.key);
+    const redis = gw.app.get<IORedis>(REDIS);
+    const jobKey = `audit:a-${premium.organizationId}_gone-premium`;
+    const deadline = Date.now() + 5000;
+    while (!(await redis.exists(jobKey)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const entry = JSON.parse((await redis.hget(jobKey, 'data'))!) as { status: string; completionText: string; flags: string[] };
+    expect(entry.status).toBe('cancelled');
+    expect(entry.completionText.length).toBeGreaterThan(0);
+    expect(entry.flags).not.toContain('failed');
+    const [row] = await waitForUsage(gw, 'request_id = $1', [`${premium.organizationId}:gone-premium`], 1);
+    expect(row.status).toBe('cancelled');
   });
 });

@@ -32,7 +32,8 @@ export interface PremiumCallEvent {
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;
-  status: 'succeeded' | 'failed';
+  /** `cancelled`: the client left mid-stream, after part of the completion was sent (and charged). */
+  status: 'succeeded' | 'failed' | 'cancelled';
   /** How the call ended: `stop`, `length`, ... (outputs cut at max_tokens are a distillation signal). */
   finishReason?: string | null;
 }

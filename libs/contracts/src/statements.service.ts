@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { commitmentPeriods, periodMinimum, shortfall } from './commitment-periods';
 import { ContractStatus } from './entities/contract.entity';
 import { ContractsService } from './contracts.service';
+import { BILLED_USAGE_STATUSES } from '@velvet/metering';
 
 export interface PeriodStatement {
   index: number;
@@ -76,9 +77,9 @@ export class StatementsService {
     for (const period of periods) {
       const [{ spent }] = await this.dataSource.query(
         `SELECT COALESCE(SUM(cost_micros), 0)::text AS spent FROM usage_records
-          WHERE organization_id = $1 AND currency = $2 AND status = 'succeeded'
+          WHERE organization_id = $1 AND currency = $2 AND status = ANY($5)
             AND occurred_at >= ($3::date::timestamp AT TIME ZONE 'UTC') AND occurred_at < ($4::date::timestamp AT TIME ZONE 'UTC')`,
-        [contract.organizationId, contract.currency, period.start, period.end],
+        [contract.organizationId, contract.currency, period.start, period.end, BILLED_USAGE_STATUSES],
       );
       const minimumMicros = periodMinimum(contract.minSpendMicros, period);
       const spentMicros = BigInt(spent);

@@ -2,6 +2,7 @@ import { NotFoundError } from '@velvet/common';
 import type { EntityManager } from 'typeorm';
 import { UnlockRule } from './entities/unlock-rule.entity';
 import type { ContractStanding, RuleTerms, TierFacts } from './unlock-evaluation';
+import { BILLED_USAGE_STATUSES } from '@velvet/metering';
 
 export interface GatedTier {
   name: string;
@@ -94,9 +95,9 @@ export async function loadOrganizationFacts(
     const [{ total }] = await em.query(
       `SELECT COALESCE(SUM(u.cost_micros), 0)::text AS total
          FROM usage_records u JOIN model_tiers t ON t.name = u.tier AND NOT t.gated
-        WHERE u.organization_id = $1 AND u.status = 'succeeded' AND u.currency = $2
+        WHERE u.organization_id = $1 AND u.status = ANY($5) AND u.currency = $2
           AND u.occurred_at > $3::timestamptz - make_interval(days => $4) AND u.occurred_at <= $3::timestamptz`,
-      [organizationId, rule.currency, now.toISOString(), rule.spendWindowDays],
+      [organizationId, rule.currency, now.toISOString(), rule.spendWindowDays, BILLED_USAGE_STATUSES],
     );
     spend.set(key, BigInt(total));
   }

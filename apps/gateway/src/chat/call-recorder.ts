@@ -5,6 +5,7 @@ import { QuotaService, UsageStatus } from '@velvet/metering';
 import { PREMIUM_AUDIT, type PremiumAudit } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
 import type { CallContext, CallOutcome } from './call-context';
+import { estimateTokens } from './chat-request.schema';
 
 const SETTLE_ATTEMPTS = 5;
 
@@ -31,20 +32,31 @@ export class CallRecorder {
     }
   }
 
-  /** Best effort for calls the client abandoned mid-stream: text already left, so it is still audited. */
-  auditAbandoned(ctx: CallContext, outcome: CallOutcome): void {
+  /** Best effort for streams cut short (client left, or upstream failed): text already left, so it is still audited. */
+  auditAbandoned(ctx: CallContext, outcome: CallOutcome, status: 'failed' | 'cancelled'): void {
     if (!ctx.entry.gated) return;
-    this.audit.recordPremiumCall(this.event(ctx, outcome)).catch((error) =>
+    this.audit.recordPremiumCall(this.event(ctx, outcome, status)).catch((error) =>
       ctx.log.error({ err: error, meteringId: ctx.requestId }, 'audit of an abandoned premium stream failed'),
     );
   }
 
+  /**
+   * A client that leaves mid-stream pays for what it was sent: the prompt and the text so far
+   * (estimated like the prompt when the upstream's usage had not arrived), so cutting a stream
+   * short just before its end is no way to get completions for free.
+   */
+  meterCancelled(ctx: CallContext, outcome: CallOutcome): void {
+    const inputTokens = outcome.inputTokens || ctx.promptTokens;
+    const outputTokens = outcome.outputTokens || estimateTokens(outcome.text, 0);
+    this.meter(ctx, { ...outcome, inputTokens, outputTokens }, UsageStatus.Cancelled);
+  }
+
   /** Off the response path; retried, and idempotent on the request id (a retry is counted once). */
-  meter(ctx: CallContext, outcome: CallOutcome): void {
+  meter(ctx: CallContext, outcome: CallOutcome, status = outcome.succeeded ? UsageStatus.Succeeded : UsageStatus.Failed): void {
     const { model } = ctx.entry;
-    const cost = outcome.succeeded
-      ? costOfTokens(outcome.inputTokens, model.inputPriceMicrosPerMTok) + costOfTokens(outcome.outputTokens, model.outputPriceMicrosPerMTok)
-      : 0n;
+    const cost = status === UsageStatus.Failed
+      ? 0n
+      : costOfTokens(outcome.inputTokens, model.inputPriceMicrosPerMTok) + costOfTokens(outcome.outputTokens, model.outputPriceMicrosPerMTok);
     const usage = {
       requestId: ctx.requestId,
       organizationId: ctx.principal.organizationId,
@@ -56,7 +68,7 @@ export class CallRecorder {
       costMicros: cost,
       currency: model.currency,
       latencyMs: Math.max(0, Math.round(performance.now() - ctx.startedAt)),
-      status: outcome.succeeded ? UsageStatus.Succeeded : UsageStatus.Failed,
+      status,
       streamed: outcome.streamed,
       occurredAt: ctx.occurredAt,
     };
@@ -77,7 +89,7 @@ export class CallRecorder {
     attempt(0);
   }
 
-  private event(ctx: CallContext, outcome: CallOutcome): PremiumCallEvent {
+  private event(ctx: CallContext, outcome: CallOutcome, status: PremiumCallEvent['status'] = outcome.succeeded ? 'succeeded' : 'failed'): PremiumCallEvent {
     const r = ctx.req;
     return {
       requestId: ctx.requestId,
@@ -105,7 +117,7 @@ export class CallRecorder {
       inputTokens: outcome.inputTokens,
       outputTokens: outcome.outputTokens,
       latencyMs: Math.max(0, Math.round(performance.now() - ctx.startedAt)),
-      status: outcome.succeeded ? 'succeeded' : 'failed',
+      status,
       finishReason: outcome.finishReason,
     };
   }

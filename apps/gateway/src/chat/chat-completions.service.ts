@@ -123,15 +123,15 @@ export class ChatCompletionsService {
     } catch (error) {
       const e = asUpstreamError(error);
       if (abort.signal.aborted || e.status === 499) {
-        // The client left: nothing is charged; a premium stream's delivered text is still audited.
+        // The client left: it pays for what it was sent, and a premium stream's text is audited.
         finished = true;
         ctx.log.info({ meteringId: ctx.requestId }, 'client closed the stream');
-        this.recorder.auditAbandoned(ctx, { ...outcome, succeeded: false });
-        this.recorder.meter(ctx, { ...outcome, succeeded: false });
+        this.recorder.auditAbandoned(ctx, outcome, 'cancelled');
+        this.recorder.meterCancelled(ctx, outcome);
         raw.destroy();
         return;
       }
-      this.recorder.auditAbandoned(ctx, { ...outcome, succeeded: false });
+      this.recorder.auditAbandoned(ctx, outcome, 'failed');
       this.recorder.meter(ctx, { ...outcome, succeeded: false });
       return this.endWithError(raw, upstreamToOpenAI(e), () => (finished = true));
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { BILLED_USAGE_STATUSES } from '@velvet/metering';
 
 export interface DailySpend {
   /** UTC day, `YYYY-MM-DD`. */
@@ -23,10 +24,10 @@ export class SpendHistoryService {
               SUM(u.cost_micros)::text AS "costMicros",
               COALESCE(SUM(u.cost_micros) FILTER (WHERE t.gated), 0)::text AS "premiumCostMicros"
          FROM usage_records u LEFT JOIN model_tiers t ON t.name = u.tier
-        WHERE u.organization_id = $1 AND u.status = 'succeeded'
+        WHERE u.organization_id = $1 AND u.status = ANY($3)
           AND u.occurred_at >= ($2::date::timestamp AT TIME ZONE 'UTC')
         GROUP BY 1 ORDER BY 1`,
-      [organizationId, since],
+      [organizationId, since, BILLED_USAGE_STATUSES],
     );
   }
 }

@@ -25,7 +25,7 @@ export interface PremiumCallEntry {
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;
-  status: 'succeeded' | 'failed';
+  status: PremiumCallEvent['status'];
   finishReason: string | null;
   flags: AuditFlag[];
   promptSha256: string;

@@ -5,6 +5,7 @@ import { ContractRequestKeys1764033000001 } from './1764033000001-contract-reque
 import { RateLimits1764034000000 } from './1764034000000-rate-limits';
 import { AuditLog1764035000000 } from './1764035000000-audit-log';
 import { Detection1764036000000 } from './1764036000000-detection';
+import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   RateLimits1764034000000,
   AuditLog1764035000000,
   Detection1764036000000,
+  UsageCancelled1764038000000,
 ];

@@ -4,7 +4,12 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 export enum UsageStatus {
   Succeeded = 'succeeded',
   Failed = 'failed',
+  /** The client left mid-stream: charged for the prompt and the text it was sent. */
+  Cancelled = 'cancelled',
 }
+
+/** Statuses whose cost counts as spend (statements, unlock thresholds, spend history). */
+export const BILLED_USAGE_STATUSES = [UsageStatus.Succeeded, UsageStatus.Cancelled] as const;
 
 /**
  * One metered gateway call. `requestId` is unique: a retried call (same idempotency key)
