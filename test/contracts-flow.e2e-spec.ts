@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { AuditRetentionService } from '@velvet/audit';
 import { ContractLifecycleService } from '@velvet/contracts';
 import { EntitlementCache, EntitlementsScheduler } from '@velvet/entitlements';
 import { QueueName, redisOptions } from '@velvet/queue';
@@ -40,12 +41,14 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     const today = new Date();
     const termStart = isoDay(addDaysUtc(today, 1));
     const termEnd = isoDay(addDaysUtc(today, 365));
-    const created = await fileContract(portal, admin, { termStart, termEnd });
+    const created = await fileContract(portal, admin, { termStart, termEnd, textRetentionDays: 30 });
     expect(created).toMatchObject({
       status: 'submitted',
       requiredApprovals: 1,
       minSpendMicros: '50000000000',
+      textRetentionDays: 30,
     });
+    const retention = portal.app.get(AuditRetentionService);
     const id = created.id as string;
 
     let explanation = await request(portal.url)
@@ -77,6 +80,8 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     const lifecycle = worker.get(ContractLifecycleService);
     expect((await lifecycle.run(today)).activated).toEqual([]);
     expect((await lifecycle.run(addDaysUtc(today, 1))).activated).toEqual([id]);
+    // the contract's text-retention term now governs what the audit pipeline keeps
+    expect(await retention.policy(orgId)).toBe(30);
     await request(portal.url)
       .get(`/contracts/${id}`)
       .set(bearer(admin))
@@ -116,6 +121,7 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     // 6. lapse: the day after term end the job expires it, and the model relocks
     const expired = await lifecycle.run(addDaysUtc(new Date(`${termEnd}T00:00:00Z`), 1));
     expect(expired.expired).toEqual([id]);
+    expect(await retention.policy(orgId)).toBeNull();
     await waitFor(async () => !(await cache.invokableModelIds(orgId)).has(pro), 3000);
 
     // every transition on record, readable by the requester
@@ -178,6 +184,7 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
       periodMonths: 1,
       termStart: today,
       termEnd: isoDay(addDaysUtc(new Date(), 90)),
+      textRetentionDays: 7,
     });
     const approved = await request(portal.url)
       .post(`/contracts/${c.id}/approve`)
@@ -185,6 +192,8 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
       .send({})
       .expect(200);
     expect(approved.body.status).toBe('active');
+    const retention = portal.app.get(AuditRetentionService);
+    expect(await retention.policy(orgId)).toBe(7);
     // a flagship contract covers premium too; flagship itself needs more spend and account age
     await waitFor(async () => (await cache.invokableModelIds(orgId)).has(pro), 3000);
     expect((await cache.invokableModelIds(orgId)).has(fx.models['velvet-opus-1'])).toBe(false);
@@ -232,6 +241,7 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
       .set(bearer(fx.am1))
       .send({ reason: 'breach of terms' })
       .expect(200);
+    expect(await retention.policy(orgId)).toBeNull();
     await waitFor(async () => !(await cache.invokableModelIds(orgId)).has(pro), 3000);
     const statements = await request(portal.url)
       .get(`/contracts/${c.id}/statements`)

@@ -52,6 +52,7 @@ describe('web portal: contract review round trip, bad input, sessions, what each
   it('an account manager requests changes with a reason, the customer amends and resubmits, the manager rejects', async () => {
     await org.page.getByLabel('Term start').fill(new Date().toISOString().slice(0, 10));
     await org.page.getByLabel('Term end').fill('2031-12-31');
+    await org.page.getByLabel(/^Keep prompt and completion texts/).fill('30');
     await org.page.getByRole('button', { name: 'Submit contract request' }).click();
     await org.page.getByRole('cell', { name: 'submitted' }).waitFor();
 
@@ -59,6 +60,7 @@ describe('web portal: contract review round trip, bad input, sessions, what each
     await am.page.getByRole('button', { name: /^Review premium contract/ }).click();
     const panel = am.page.getByRole('region', { name: 'Contract review' });
     await panel.getByText('One approval needed.').waitFor();
+    await panel.getByText(/Texts kept 30 days/).waitFor();
     expect(await panel.getByRole('button', { name: 'Reject' }).isDisabled()).toBe(true);
     await panel.getByLabel(/^Reason/).fill('Please commit for a full year per period');
     await panel.getByRole('button', { name: 'Request changes' }).click();

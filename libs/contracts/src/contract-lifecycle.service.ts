@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AdminActivityLog } from '@velvet/common';
 import { EntitlementsScheduler } from '@velvet/entitlements';
 import type { DataSource } from 'typeorm';
+import { ContractRetentionService } from './contract-retention.service';
 import { utcToday } from './contract-terms';
 import { moveContract } from './contract-transitions';
 import { Contract, ContractStatus } from './entities/contract.entity';
@@ -23,6 +24,7 @@ export class ContractLifecycleService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly activity: AdminActivityLog,
     private readonly entitlements: EntitlementsScheduler,
+    private readonly retention: ContractRetentionService,
   ) {}
 
   /** Idempotent and safe to run concurrently: rows are claimed with SKIP LOCKED and re-checked. */
@@ -72,8 +74,10 @@ export class ContractLifecycleService {
         return due.length;
       });
     }
-    for (const organizationId of organizations)
+    for (const organizationId of organizations) {
+      await this.retention.sync(organizationId);
       await this.entitlements.requestEvaluation(organizationId, 'contract lifecycle');
+    }
     if (organizations.size) this.logger.log(outcome, 'contract lifecycle');
     return outcome;
   }

@@ -4,6 +4,7 @@ import type { AppAbility, UserPrincipal } from '@velvet/access';
 import { AdminActivityLog } from '@velvet/common';
 import { EntitlementsScheduler } from '@velvet/entitlements';
 import type { DataSource } from 'typeorm';
+import { ContractRetentionService } from './contract-retention.service';
 import { utcToday } from './contract-terms';
 import { moveContract } from './contract-transitions';
 import { ContractApproval } from './entities/contract-approval.entity';
@@ -28,6 +29,7 @@ export class ContractReviewService {
     private readonly activity: AdminActivityLog,
     private readonly contracts: ContractsService,
     private readonly entitlements: EntitlementsScheduler,
+    private readonly retention: ContractRetentionService,
   ) {}
 
   async approve(
@@ -87,6 +89,7 @@ export class ContractReviewService {
       }
       return { contract: moved, approvals, requiredApprovals: contract.requiredApprovals };
     });
+    if (outcome.contract.status === ContractStatus.Active) await this.retention.sync(outcome.contract.organizationId);
     await this.entitlements.requestEvaluation(outcome.contract.organizationId, 'contract approved');
     return outcome;
   }
@@ -131,6 +134,7 @@ export class ContractReviewService {
         throw ContractException.ownOrganization();
       return moveContract(em, this.activity, c, to, reviewer.userId, reason);
     });
+    if (to === ContractStatus.Terminated) await this.retention.sync(contract.organizationId);
     await this.entitlements.requestEvaluation(contract.organizationId, `contract ${to}`);
     return contract;
   }

@@ -8,6 +8,8 @@ export interface ContractTerms {
   termStart: string;
   termEnd: string;
   currency: string;
+  /** Days the organisation's prompt and completion texts may be kept while the contract is active; none when null. */
+  textRetentionDays?: number | null;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -42,6 +44,11 @@ export function assertValidTerms(terms: ContractTerms): void {
   if (!Number.isInteger(terms.periodMonths) || terms.periodMonths < 1 || terms.periodMonths > 36) {
     throw ContractException.invalidTerms('periodMonths must be 1 to 36', { field: 'periodMonths' });
   }
+  const days = terms.textRetentionDays ?? null;
+  if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650))
+    throw ContractException.invalidTerms('textRetentionDays must be 1 to 3650', {
+      field: 'textRetentionDays',
+    });
   if (!/^[A-Z]{3}$/.test(terms.currency))
     throw ContractException.invalidTerms('currency must be an ISO 4217 code', {
       field: 'currency',

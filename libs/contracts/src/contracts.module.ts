@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditRetentionService } from '@velvet/audit';
 import { EntitlementsModule } from '@velvet/entitlements';
 import { QueueName } from '@velvet/queue';
 import {
@@ -8,6 +9,7 @@ import {
   ContractLifecycleSchedule,
 } from './contract-lifecycle.processor';
 import { ContractLifecycleService } from './contract-lifecycle.service';
+import { ContractRetentionService } from './contract-retention.service';
 import { ContractReviewService } from './contract-review.service';
 import { CONTRACT_ENTITIES } from './contracts.entities';
 import { ContractsService } from './contracts.service';
@@ -20,7 +22,14 @@ import { StatementsService } from './statements.service';
     EntitlementsModule,
     BullModule.registerQueue({ name: QueueName.Contracts }),
   ],
-  providers: [ContractsService, ContractReviewService, ContractLifecycleService, StatementsService],
+  providers: [
+    ContractsService,
+    ContractReviewService,
+    ContractLifecycleService,
+    StatementsService,
+    ContractRetentionService,
+    AuditRetentionService,
+  ],
   exports: [ContractsService, ContractReviewService, ContractLifecycleService, StatementsService],
 })
 export class ContractsModule {}

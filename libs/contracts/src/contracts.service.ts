@@ -235,7 +235,8 @@ const sameTerms = (c: Contract, t: ContractTerms): boolean =>
   c.periodMonths === t.periodMonths &&
   c.termStart === t.termStart &&
   c.termEnd === t.termEnd &&
-  c.currency === t.currency;
+  c.currency === t.currency &&
+  c.textRetentionDays === (t.textRetentionDays ?? null);
 
 const pickTerms = (c: Contract): ContractTerms => ({
   tier: c.tier,
@@ -244,6 +245,7 @@ const pickTerms = (c: Contract): ContractTerms => ({
   termStart: c.termStart,
   termEnd: c.termEnd,
   currency: c.currency,
+  textRetentionDays: c.textRetentionDays,
 });
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -9,6 +9,7 @@ export * from './commitment-periods';
 export * from './contracts.service';
 export * from './contract-review.service';
 export * from './contract-lifecycle.service';
+export * from './contract-retention.service';
 export * from './contract-lifecycle.processor';
 export * from './statements.service';
 export * from './contracts.module';

@@ -41,6 +41,7 @@ export const contractView = (c: Contract) => ({
   termStart: c.termStart,
   termEnd: c.termEnd,
   currency: c.currency,
+  textRetentionDays: c.textRetentionDays,
   status: c.status,
   requiredApprovals: c.requiredApprovals,
   requestedBy: c.requestedBy,

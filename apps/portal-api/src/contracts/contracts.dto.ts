@@ -48,6 +48,18 @@ export class CreateContractDto {
   @Matches(/^[A-Z]{3}$/)
   currency: string;
 
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3650,
+    nullable: true,
+    description: 'Days the provider may keep prompt and completion texts while the contract is active; none when absent',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  textRetentionDays?: number | null;
+
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -67,6 +79,7 @@ export class UpdateContractDto {
   @ApiPropertyOptional() @IsOptional() @Matches(DAY) termStart?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(DAY) termEnd?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Z]{3}$/) currency?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'null keeps no texts' }) @IsOptional() @IsInt() @Min(1) @Max(3650) textRetentionDays?: number | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 4000) notes?: string;
 
   @ApiPropertyOptional({ description: 'The version you edited; a mismatch answers 409' })

@@ -22,6 +22,8 @@ export interface Contract {
   termStart: string;
   termEnd: string;
   currency: string;
+  /** Days the provider may keep prompt and completion texts while the contract is active; none when null. */
+  textRetentionDays: number | null;
   status: ContractStatus;
   requiredApprovals: number;
   requestedBy: string;
@@ -80,7 +82,7 @@ export interface SpendPoint {
 /** The terms a customer requests or amends (a subset of Contract), optionally submitted at once. */
 export interface ContractInput extends Pick<
   Contract,
-  'tier' | 'minSpendMicros' | 'periodMonths' | 'termStart' | 'termEnd' | 'currency'
+  'tier' | 'minSpendMicros' | 'periodMonths' | 'termStart' | 'termEnd' | 'currency' | 'textRetentionDays'
 > {
   notes?: string;
   submit?: boolean;

@@ -5,7 +5,7 @@ import { contractsApi, type Contract } from '../api/contracts';
 import { Can, useSession } from '../auth/auth-context';
 import { SpendChart } from '../org/spend-chart';
 import { ErrorBox, Notice, QueryView } from '../ui/feedback';
-import { formatDate, formatMicros } from '../ui/format';
+import { formatDate, formatMicros, formatTextRetention } from '../ui/format';
 import { OrgName, useOrganization } from '../ui/org-name';
 import { StatusTag } from '../ui/status-tag';
 import { ContractHistory } from './contract-history';
@@ -67,7 +67,8 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
       </h2>
       <p>
         Minimum <strong>{formatMicros(c.minSpendMicros, c.currency)}</strong> every {c.periodMonths}{' '}
-        month(s), {formatDate(c.termStart)} to {formatDate(c.termEnd)}.
+        month(s), {formatDate(c.termStart)} to {formatDate(c.termEnd)}.{' '}
+        {formatTextRetention(c.textRetentionDays)}
       </p>
       {org.data && (
         <p>

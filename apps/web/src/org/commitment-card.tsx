@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { contractsApi, type Contract } from '../api/contracts';
 import { currentPeriod, statementsApi } from '../api/statements';
 import { Empty, QueryView } from '../ui/feedback';
-import { formatDate, formatMicros } from '../ui/format';
+import { formatDate, formatMicros, formatTextRetention } from '../ui/format';
 import { MoneyProgress } from '../ui/progress';
 
 /** This period's spend towards the contract's minimum, and the shortfall so far. */
@@ -75,7 +75,8 @@ export function CommitmentCard({ orgId }: { orgId: string }) {
               <p>
                 <strong>{active.tier}</strong> tier · minimum{' '}
                 {formatMicros(active.minSpendMicros, active.currency)} every {active.periodMonths}{' '}
-                month(s) · {formatDate(active.termStart)} to {formatDate(active.termEnd)}
+                month(s) · {formatDate(active.termStart)} to {formatDate(active.termEnd)} ·{' '}
+                {formatTextRetention(active.textRetentionDays)}
               </p>
               <PeriodProgress contract={active} />
             </>

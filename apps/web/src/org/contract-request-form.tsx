@@ -32,6 +32,7 @@ export function ContractRequestForm({
     periodMonths: String(amend?.periodMonths ?? 3),
     termStart: amend?.termStart ?? today(),
     termEnd: amend?.termEnd ?? inAYear(),
+    retentionDays: amend?.textRetentionDays ? String(amend.textRetentionDays) : '',
     notes: amend?.notes ?? '',
   });
   const [invalid, setInvalid] = useState<string | null>(null);
@@ -45,6 +46,7 @@ export function ContractRequestForm({
         termStart: form.termStart,
         termEnd: form.termEnd,
         currency: 'USD',
+        textRetentionDays: form.retentionDays ? Number(form.retentionDays) : null,
       };
       if (!amend)
         return contractsApi.create(orgId, {
@@ -113,6 +115,16 @@ export function ContractRequestForm({
         <label>
           Term end
           <input type="date" value={form.termEnd} onChange={set('termEnd')} required />
+        </label>
+        <label>
+          Keep prompt and completion texts (days; empty: keep none)
+          <input
+            type="number"
+            min={1}
+            max={3650}
+            value={form.retentionDays}
+            onChange={set('retentionDays')}
+          />
         </label>
       </div>
       <label>

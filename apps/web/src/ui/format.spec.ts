@@ -1,4 +1,4 @@
-import { dollarsToMicros, formatCommitment, formatMicros, formatTerm, percent } from './format';
+import { dollarsToMicros, formatCommitment, formatMicros, formatTerm, formatTextRetention, percent } from './format';
 
 describe('web money formatting (exact, BigInt)', () => {
   it('formats micro-units as dollars and cents, rounding half up, with thousands separators', () => {
@@ -32,5 +32,11 @@ describe('web money formatting (exact, BigInt)', () => {
     expect(formatTerm({ termStart: '2026-01-01', termEnd: '2026-12-31T00:00:00Z' })).toBe(
       '2026-01-01 – 2026-12-31',
     );
+  });
+
+  it("states a contract's text-retention term", () => {
+    expect(formatTextRetention(30)).toBe('Texts kept 30 days');
+    expect(formatTextRetention(1)).toBe('Texts kept 1 day');
+    expect(formatTextRetention(null)).toBe('Texts not kept (hashes only)');
   });
 });

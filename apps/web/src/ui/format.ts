@@ -45,3 +45,6 @@ export const formatCommitment = (c: {
 /** A contract's term: "2026-01-01 – 2026-12-31". */
 export const formatTerm = (c: { termStart: string; termEnd: string }) =>
   `${formatDate(c.termStart)} – ${formatDate(c.termEnd)}`;
+/** What a contract lets the provider keep of the organisation's prompts and completions. */
+export const formatTextRetention = (days: number | null | undefined) =>
+  days ? `Texts kept ${days} day${days === 1 ? '' : 's'}` : 'Texts not kept (hashes only)';

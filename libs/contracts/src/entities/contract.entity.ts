@@ -51,6 +51,10 @@ export class Contract {
   @Column({ type: 'text' })
   currency: string;
 
+  /** Days the organisation's prompt and completion texts may be kept while this contract is active; none when null. */
+  @Column({ name: 'text_retention_days', type: 'integer', nullable: true })
+  textRetentionDays: number | null;
+
   @Column({ type: 'text' })
   status: ContractStatus;
 

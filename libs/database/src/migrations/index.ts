@@ -6,6 +6,7 @@ import { RateLimits1764034000000 } from './1764034000000-rate-limits';
 import { AuditLog1764035000000 } from './1764035000000-audit-log';
 import { Detection1764036000000 } from './1764036000000-detection';
 import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
+import { ContractTextRetention1764039000000 } from './1764039000000-contract-text-retention';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AuditLog1764035000000,
   Detection1764036000000,
   UsageCancelled1764038000000,
+  ContractTextRetention1764039000000,
 ];
