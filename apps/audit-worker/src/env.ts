@@ -7,7 +7,8 @@ export const workerEnvSchema = baseEnvSchema
   .extend({
     /** Ed25519 private key (PKCS#8 PEM or base64 DER) signing tree heads. Required in production. */
     AUDIT_SIGNING_KEY: z.string().min(40, 'must be a PKCS#8 Ed25519 key (PEM or base64 DER)').optional(),
-    AUDIT_WORKER_CONCURRENCY: int(1, 10000, 2000),
+    /** Jobs in flight per worker process; run two processes so one fills a batch while the other's is written. */
+    AUDIT_WORKER_CONCURRENCY: int(1, 10000, 1000),
     AUDIT_BATCH_SIZE: int(1, 5000, 1000),
     AUDIT_BATCH_WAIT_MS: int(0, 1000, 10),
     /** How long a batch waits out a PostgreSQL outage before its jobs fail (and BullMQ retries them). */

@@ -20,6 +20,7 @@ export * from './search/audit-export.service';
 export * from './retention/audit-retention.service';
 export * from './writer/audit-log.writer';
 export * from './writer/audit-leaf';
+export * from './writer/prepared-entry';
 export * from './writer/batcher';
 export * from './writer/resilient-append';
 export * from './audit-flags';

@@ -1,4 +1,3 @@
-import type { AuditEntry } from '../producer/audit-entry';
 import type { AppendOutcome } from './audit-log.writer';
 
 /** Connection loss, shutdown, overload, serialization: worth waiting for; anything else is the data's fault. */
@@ -21,9 +20,9 @@ export interface ResilientOptions {
  * Writes a batch, riding out a PostgreSQL restart by retrying with capped backoff. A batch
  * refused for its data is split so one bad entry fails only its own job.
  */
-export async function appendResiliently(
-  append: (entries: AuditEntry[]) => Promise<AppendOutcome[]>,
-  entries: AuditEntry[],
+export async function appendResiliently<T>(
+  append: (entries: T[]) => Promise<AppendOutcome[]>,
+  entries: T[],
   options: ResilientOptions,
 ): Promise<Array<AppendOutcome | Error>> {
   const started = Date.now();

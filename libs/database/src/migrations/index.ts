@@ -5,6 +5,7 @@ import { ContractRequestKeys1764033000001 } from './1764033000001-contract-reque
 import { RateLimits1764034000000 } from './1764034000000-rate-limits';
 import { AuditLog1764035000000 } from './1764035000000-audit-log';
 import { Detection1764036000000 } from './1764036000000-detection';
+import { AuditLogInlineRows1764037000000 } from './1764037000000-audit-log-inline-rows';
 import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
 import { ContractTextRetention1764039000000 } from './1764039000000-contract-text-retention';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   RateLimits1764034000000,
   AuditLog1764035000000,
   Detection1764036000000,
+  AuditLogInlineRows1764037000000,
   UsageCancelled1764038000000,
   ContractTextRetention1764039000000,
 ];
