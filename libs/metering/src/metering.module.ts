@@ -27,8 +27,9 @@ export class MeteringModule implements OnApplicationShutdown {
         { provide: METERING_OPTIONS, useValue: options },
         {
           provide: METERING_REDIS,
-          useFactory: () =>
-            new IORedis({ ...redisOptions(options.redisUrl), maxRetriesPerRequest: 1, commandTimeout: 2000, enableAutoPipelining: true }),
+          // No auto-pipelining: each ioredis Pipeline defines an accessor, which makes V8's young GC
+          // keep the pipeline and its commands alive (docs/performance.md, "Garbage collection").
+          useFactory: () => new IORedis({ ...redisOptions(options.redisUrl), maxRetriesPerRequest: 1, commandTimeout: 2000 }),
         },
         LimitsService,
         QuotaService,

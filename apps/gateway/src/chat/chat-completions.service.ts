@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { OpenAIError } from '../http/openai-error';
 import { asUpstreamError } from '../upstream/openai-compatible.upstream';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
-import type { StreamEvent, UpstreamError, UpstreamRequest } from '../upstream/upstream.types';
+import { Cancellation, type StreamEvent, type UpstreamError, type UpstreamRequest } from '../upstream/upstream.types';
 import type { CallContext, CallOutcome, PreparedCall } from './call-context';
 import { CallAdmission, round } from './call-admission';
 import { CallRecorder } from './call-recorder';
@@ -31,34 +31,34 @@ export class ChatCompletionsService {
     private readonly recorder: CallRecorder,
   ) {}
 
-  private call(call: PreparedCall, signal: AbortSignal): UpstreamRequest {
+  private call(call: PreparedCall, cancellation: Cancellation): UpstreamRequest {
     const { entry, req, completionId, promptText, promptTokens, maxTokens } = call;
-    return { model: entry.model, req, completionId, promptText, promptTokens, maxTokens, signal };
+    return { model: entry.model, req, completionId, promptText, promptTokens, maxTokens, cancellation };
   }
 
   /** A refused call cancels its early upstream call, whose result is then discarded. */
-  private async admit(call: PreparedCall, abort: AbortController, early: Promise<unknown> | null): Promise<CallContext> {
+  private async admit(call: PreparedCall, cancellation: Cancellation, early: Promise<unknown> | null): Promise<CallContext> {
     early?.catch(() => undefined);
     try {
       return await this.admission.admit(call);
     } catch (error) {
-      abort.abort();
+      cancellation.cancel();
       throw error;
     }
   }
 
   async complete(call: PreparedCall, reply: FastifyReply): Promise<void> {
-    const abort = new AbortController();
-    // Only a client that leaves early cancels the upstream call (aborting builds a costly DOMException).
-    reply.raw.once('close', () => reply.raw.writableFinished || abort.abort());
+    const cancellation = new Cancellation();
+    // Only a client that leaves early cancels the upstream call.
+    reply.raw.once('close', () => reply.raw.writableFinished || cancellation.cancel());
     const upstream = this.upstreams.for(call.entry.model);
     let t0 = performance.now();
-    const early = this.admission.mayOverlapUpstream(call) ? upstream.complete(this.call(call, abort.signal)) : null;
-    const ctx = await this.admit(call, abort, early);
+    const early = this.admission.mayOverlapUpstream(call) ? upstream.complete(this.call(call, cancellation)) : null;
+    const ctx = await this.admit(call, cancellation, early);
     let completion;
     try {
       if (!early) t0 = performance.now();
-      completion = await (early ?? upstream.complete(this.call(ctx, abort.signal)));
+      completion = await (early ?? upstream.complete(this.call(ctx, cancellation)));
     } catch (error) {
       this.recorder.meter(ctx, failed(false));
       throw upstreamToOpenAI(asUpstreamError(error));
@@ -73,13 +73,13 @@ export class ChatCompletionsService {
   }
 
   async stream(call: PreparedCall, reply: FastifyReply): Promise<void> {
-    const abort = new AbortController();
+    const cancellation = new Cancellation();
     const raw = reply.raw;
     let finished = false;
-    raw.once('close', () => finished || abort.abort());
-    const events = this.upstreams.for(call.entry.model).stream(this.call(call, abort.signal))[Symbol.asyncIterator]();
+    raw.once('close', () => finished || cancellation.cancel());
+    const events = this.upstreams.for(call.entry.model).stream(this.call(call, cancellation))[Symbol.asyncIterator]();
     const early = this.admission.mayOverlapUpstream(call) ? events.next() : null;
-    const ctx = await this.admit(call, abort, early);
+    const ctx = await this.admit(call, cancellation, early);
     let next: IteratorResult<StreamEvent>;
     try {
       next = await (early ?? events.next());
@@ -99,11 +99,11 @@ export class ChatCompletionsService {
     const held: string[] = [];
     const outcome: CallOutcome = { succeeded: true, streamed: true, inputTokens: 0, outputTokens: 0, text: '', finishReason: null };
     const write = async (line: string) => {
-      if (!raw.write(line)) await once(raw, 'drain', { signal: abort.signal });
+      if (!raw.write(line)) await once(raw, 'drain', { signal: cancellation.toAbortSignal() });
     };
     try {
       while (!next.done) {
-        if (abort.signal.aborted) throw asUpstreamError(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+        if (cancellation.aborted) throw asUpstreamError(Object.assign(new Error('aborted'), { name: 'AbortError' }));
         const event = next.value;
         if (event.kind === 'usage') {
           outcome.inputTokens = event.usage.inputTokens;
@@ -122,7 +122,7 @@ export class ChatCompletionsService {
       }
     } catch (error) {
       const e = asUpstreamError(error);
-      if (abort.signal.aborted || e.status === 499) {
+      if (cancellation.aborted || e.status === 499) {
         // The client left: it pays for what it was sent, and a premium stream's text is audited.
         finished = true;
         ctx.log.info({ meteringId: ctx.requestId }, 'client closed the stream');

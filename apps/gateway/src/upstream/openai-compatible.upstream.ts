@@ -109,7 +109,7 @@ export class OpenAICompatibleUpstream implements Upstream {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
-        signal: call.signal,
+        signal: call.cancellation,
         // Idle limits: time to first byte, and between body chunks (a stream may run long but never stall).
         headersTimeout: this.config.timeoutMs,
         bodyTimeout: this.config.timeoutMs,
@@ -143,7 +143,7 @@ export function asUpstreamError(error: unknown): UpstreamError {
   if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT' || e?.name === 'TimeoutError') {
     return new UpstreamError(504, 'upstream_timeout', 'The upstream did not answer in time.');
   }
-  if (e?.name === 'AbortError') return new UpstreamError(499, 'client_closed', 'The client closed the request.');
+  if (e?.name === 'AbortError' || e?.code === 'UND_ERR_ABORTED') return new UpstreamError(499, 'client_closed', 'The client closed the request.');
   if (error instanceof SyntaxError) return new UpstreamError(502, 'upstream_bad_response', 'The upstream sent a malformed event.');
   return new UpstreamError(502, 'upstream_unreachable', 'The upstream could not be reached.');
 }

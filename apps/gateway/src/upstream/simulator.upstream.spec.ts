@@ -1,7 +1,7 @@
 import type { Model } from '@velvet/catalog';
 import type { ChatRequest } from '../chat/chat-request.schema';
 import { SimulatorUpstream } from './simulator.upstream';
-import type { StreamEvent, UpstreamRequest } from './upstream.types';
+import { Cancellation, type StreamEvent, type UpstreamRequest } from './upstream.types';
 
 const call = (prompt: string, maxTokens = 4096, extra: Partial<ChatRequest> = {}): UpstreamRequest => ({
   model: { slug: 'sim' } as Model,
@@ -10,7 +10,7 @@ const call = (prompt: string, maxTokens = 4096, extra: Partial<ChatRequest> = {}
   promptText: `user: ${prompt}\n`,
   promptTokens: 7,
   maxTokens,
-  signal: new AbortController().signal,
+  cancellation: new Cancellation(),
 });
 
 async function collect(events: AsyncIterable<StreamEvent>) {

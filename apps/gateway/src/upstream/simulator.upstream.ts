@@ -72,11 +72,13 @@ export class SimulatorUpstream implements Upstream {
     const base = { id: call.completionId, object: 'chat.completion.chunk', created, model: call.model.slug };
     const choices = this.choices(call);
     let outputTokens = 0;
+    // Only a paced stream (the demo's) waits, so only it needs a signal for the timers.
+    const signal = this.tokenDelayMs > 0 ? call.cancellation.toAbortSignal() : undefined;
     for (let index = 0; index < choices.length; index++) {
       const { words, finishReason } = choices[index];
       yield { kind: 'chunk', text: '', finishReason: null, chunk: { ...base, choices: [{ index, delta: { role: 'assistant', content: '' }, finish_reason: null }] } };
       for (let w = 0; w < words.length; w++) {
-        if (this.tokenDelayMs > 0) await sleep(this.tokenDelayMs, undefined, { signal: call.signal });
+        if (signal) await sleep(this.tokenDelayMs, undefined, { signal });
         const text = w === 0 ? words[w] : ` ${words[w]}`;
         outputTokens++;
         yield { kind: 'chunk', text, finishReason: null, chunk: { ...base, choices: [{ index, delta: { content: text }, finish_reason: null }] } };
@@ -87,3 +89,4 @@ export class SimulatorUpstream implements Upstream {
     yield { kind: 'usage', usage: { inputTokens: call.promptTokens, outputTokens }, chunk: { ...base, choices: [], usage } };
   }
 }
+

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Model } from '@velvet/catalog';
 import type { ChatRequest } from '../chat/chat-request.schema';
 
@@ -9,7 +10,34 @@ export interface UpstreamRequest {
   promptText: string;
   promptTokens: number;
   maxTokens: number;
-  signal: AbortSignal;
+  cancellation: Cancellation;
+}
+
+/**
+ * Cancels an upstream call: the client left, or admission refused the call. An EventEmitter with
+ * an 'abort' event, which undici accepts as a request signal, rather than an AbortController:
+ * Node 20 builds every AbortSignal in a way that makes V8's young-generation GC keep it and all
+ * it reaches, and the gateway made one per call (docs/performance.md, "Garbage collection").
+ */
+export class Cancellation extends EventEmitter {
+  aborted = false;
+  private controller?: AbortController;
+
+  cancel(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit('abort');
+  }
+
+  /** For the APIs that need an AbortSignal (timers, `events.once`): made only when one is asked for. */
+  toAbortSignal(): AbortSignal {
+    if (!this.controller) {
+      const controller = (this.controller = new AbortController());
+      if (this.aborted) controller.abort();
+      else this.once('abort', () => controller.abort());
+    }
+    return this.controller.signal;
+  }
 }
 
 export interface TokenUsage {

@@ -17,8 +17,8 @@ const DONE_TTL_S = 48 * 3600;
 /** A hold outlives the longest call (upstream timeout); a crashed gateway's holds then lapse. */
 const HOLD_TTL_MS = 15 * 60_000;
 /**
- * Settlements wait at most this long to ride along with the next admission: both go to Redis in
- * one pipelined write (ioredis auto-pipelining), which saves a network round trip per call.
+ * Settlements wait at most this long to ride along with the next admission: sent back to back in
+ * the same tick, Redis answers them together, which saves a round trip (and a wake-up) per call.
  */
 const SETTLE_DELAY_MS = 5;
 
