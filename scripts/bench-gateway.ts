@@ -7,15 +7,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ConnectionOptions, Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import type { LoadResult, LoadSpec } from './bench/load-generator';
 import { cpuSeconds, freePort, LOAD_CORE, pidOf, rssMb, startPinned, stop } from './bench/processes';
 import { seedBench } from './bench/seed-bench';
-import { deleteKeysWithPrefix } from '@velvet/queue';
+import { deleteKeysWithPrefix, QueueName, redisOptions } from '@velvet/queue';
 
 const ROOT = join(__dirname, '..', '..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_MS = 2000;
+/** Once per target before anything is measured: JIT tiers and heap sizes settle in the first seconds of a process. */
+const PROCESS_WARMUP_S = Number(process.env.BENCH_PROCESS_WARMUP_SECONDS ?? 10);
 const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const REPS = Number(process.env.BENCH_REPS ?? 2);
@@ -157,12 +160,24 @@ async function main() {
       const res = await fetch(t.url, { method: 'POST', headers: t.headers, body: t.body });
       if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
     }
-    console.log(`gateway bench: ${SECONDS}s per run after ${WARMUP_MS / 1000}s warm-up, ${REPS} reps interleaved; load on core ${LOAD_CORE}, servers on the other; gateway node ${GATEWAY_NODE_ARGS.join(' ')}`);
+    console.log(`gateway bench: ${PROCESS_WARMUP_S}s warm-up per process, then ${SECONDS}s per run after ${WARMUP_MS / 1000}s warm-up, ${REPS} reps interleaved; load on core ${LOAD_CORE}, servers on the other; gateway node ${GATEWAY_NODE_ARGS.join(' ')}`);
     const rows: Row[] = [];
     const started = Date.now();
+    // No audit worker runs here, so the gateway's audit jobs would pile up in Redis (in production
+    // the worker removes each on completion) and make its append-only-file rewrites ever longer
+    // forks. Between runs, the bench removes them as the worker would have.
+    const auditQueue = new Queue(QueueName.Audit, { prefix, connection: redisOptions(REDIS_URL) as ConnectionOptions });
+    const run = async (t: Target, load: Parameters<typeof measure>[1]) => {
+      rows.push(await measure(t, load, redis));
+      if (t.name === 'gateway') await auditQueue.drain();
+    };
+    for (const t of targets) {
+      await runLoad({ mode: 'rate', rate: RATES[Math.floor(RATES.length / 2)], url: t.url, headers: t.headers, body: t.body, warmupMs: 0, durationMs: PROCESS_WARMUP_S * 1000 }, []);
+      if (t.name === 'gateway') await auditQueue.drain();
+    }
     for (let rep = 0; rep < REPS; rep++) {
-      for (const rate of RATES) for (const t of targets) rows.push(await measure(t, { mode: 'rate', rate }, redis));
-      for (const t of targets) rows.push(await measure(t, { mode: 'concurrency', concurrency: CONCURRENCY }, redis));
+      for (const rate of RATES) for (const t of targets) await run(t, { mode: 'rate', rate });
+      for (const t of targets) await run(t, { mode: 'concurrency', concurrency: CONCURRENCY });
       print(rows.slice(-targets.length * (RATES.length + 1)));
     }
     const summary = summarise(rows);
@@ -170,6 +185,7 @@ async function main() {
     const out = join('/tmp', `${prefix}-results.json`);
     writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, rows, summary }, null, 2));
     console.log(`\nraw results: ${out}; gateway log: ${gwLog}`);
+    await auditQueue.close();
   } finally {
     for (const c of children.reverse()) await stop(c);
     await seed.drop().catch(() => undefined);
