@@ -26,9 +26,10 @@ cat <<INFO
 INFO
 
 # The gateway keeps GC on its request thread (docs/performance.md, "Garbage collection"). Two
-# worker processes: one fills an audit batch while the other's is written (docs/audit.md).
+# worker processes, one filling an audit batch while the other's is written, each with a young
+# generation big enough for the jobs it holds (docs/audit.md).
 exec npx concurrently --kill-others --names api,gateway,worker1,worker2 --prefix-colors blue,magenta,green,green \
   "node dist/apps/portal-api/src/main.js" \
   "node --single-threaded-gc dist/apps/gateway/src/main.js" \
-  "node dist/apps/audit-worker/src/main.js" \
-  "node dist/apps/audit-worker/src/main.js"
+  "node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js" \
+  "node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js"
