@@ -1,51 +1,26 @@
-import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { generateKeyMaterial } from '@velvet/api-keys';
 import { type UpstreamConfig } from '@velvet/catalog';
 import { EntitlementCache } from '@velvet/entitlements';
-import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@velvet/testing';
 import OpenAI from 'openai';
 import type { DataSource } from 'typeorm';
 import { loadGatewayEnv, type GatewayEnv } from '../../apps/gateway/src/env';
 import { ModelCatalog } from '../../apps/gateway/src/catalog/model-catalog';
 import { createGatewayApp } from '../../apps/gateway/src/gateway-app';
+import { type RunningTestApp, startTestApp } from './test-app';
 
-export interface RunningGateway {
-  app: NestFastifyApplication;
-  url: string;
-  env: GatewayEnv;
-  database: TestDatabase;
+export interface RunningGateway extends RunningTestApp<NestFastifyApplication, GatewayEnv> {
   db: DataSource;
-  close(): Promise<void>;
 }
 
 /** A real gateway on a random loopback port, over its own database and Redis prefix. */
 export async function startGateway(overrides: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<RunningGateway> {
-  const database = await createTestDatabase();
-  const env = loadGatewayEnv({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    QUEUE_PREFIX: testQueuePrefix(),
-    LOG_LEVEL: 'silent',
-    GATEWAY_PORT: '0',
-    GATEWAY_CACHE_TTL_MS: '200',
-    ...overrides,
-  });
-  const app = await createGatewayApp(env, secrets);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  return {
-    app,
-    env,
-    database,
-    db: app.get<DataSource>(getDataSourceToken()),
-    url: `http://127.0.0.1:${port}`,
-    async close() {
-      await app.close();
-      await database.drop();
-    },
-  };
+  const running = await startTestApp(
+    (base) => loadGatewayEnv({ ...base, GATEWAY_PORT: '0', GATEWAY_CACHE_TTL_MS: '200', ...overrides }),
+    (env) => createGatewayApp(env, secrets),
+  );
+  return { ...running, db: running.app.get<DataSource>(getDataSourceToken()) };
 }
 
 export interface SeededOrg {
