@@ -2,27 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { EntitlementEngine } from './entitlement-engine.service';
-import type { ConditionResult } from './unlock-evaluation';
+import type { EntitlementExplanation } from './explanation.view';
 
-export interface ModelEntitlement {
-  modelId: string;
-  slug: string;
-  displayName: string;
-  tier: string;
-  gated: boolean;
-  /** What the rules say now. */
-  unlocked: boolean;
-  /** What the gateway enforces (the materialised result); equal to `unlocked` once evaluation caught up. */
-  enforced: boolean;
-  /** For gated models: each condition of the tier's rule, holding or not, with the numbers. */
-  conditions: ConditionResult[];
-}
-
-export interface EntitlementExplanation {
-  organizationId: string;
-  evaluatedAt: Date;
-  models: ModelEntitlement[];
-}
+export type { EntitlementExplanation, ModelEntitlement } from './explanation.view';
 
 /** Tells an organisation, per model, whether it may call it and, if not, what is missing. */
 @Injectable()

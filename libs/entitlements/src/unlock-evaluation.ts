@@ -1,4 +1,5 @@
 import { formatMicros, type Micros } from '@velvet/common';
+import type { ConditionResult } from './explanation.view';
 
 /** The parts of an unlock rule the evaluation needs (a plain object, so it is testable alone). */
 export interface RuleTerms {
@@ -38,20 +39,7 @@ export interface TierFacts {
   contract: ContractStanding;
 }
 
-export type ConditionKey =
-  | 'organization_active'
-  | 'contract'
-  | 'qualifying_spend'
-  | 'verified'
-  | 'not_suspended'
-  | 'account_age';
-
-export interface ConditionResult {
-  key: ConditionKey;
-  holds: boolean;
-  message: string;
-  details?: Record<string, unknown>;
-}
+export type { ConditionKey, ConditionResult } from './explanation.view';
 
 export interface TierEvaluation {
   tier: string;

@@ -1,5 +1,6 @@
 import { api } from './client';
 import type { Page } from './types';
+import type { EntitlementExplanation as Explanation } from '../../../../libs/entitlements/src/explanation.view';
 
 /** Contracts, entitlements, spend and statements (apps/portal-api/src/{contracts,entitlements,statements}). */
 export type ContractStatus =
@@ -43,35 +44,12 @@ export interface ContractTransition {
   occurredAt: string;
 }
 
-export interface ConditionResult {
-  key:
-    | 'organization_active'
-    | 'contract'
-    | 'qualifying_spend'
-    | 'verified'
-    | 'not_suspended'
-    | 'account_age';
-  holds: boolean;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-export interface ModelEntitlement {
-  modelId: string;
-  slug: string;
-  displayName: string;
-  tier: string;
-  gated: boolean;
-  unlocked: boolean;
-  enforced: boolean;
-  conditions: ConditionResult[];
-}
-
-export interface EntitlementExplanation {
-  organizationId: string;
-  evaluatedAt: string;
-  models: ModelEntitlement[];
-}
+export type {
+  ConditionResult,
+  ModelEntitlement,
+} from '../../../../libs/entitlements/src/explanation.view';
+/** The explanation as JSON carries it: dates as ISO strings. */
+export type EntitlementExplanation = Explanation<string>;
 
 export interface SpendPoint {
   day: string;
@@ -82,7 +60,13 @@ export interface SpendPoint {
 /** The terms a customer requests or amends (a subset of Contract), optionally submitted at once. */
 export interface ContractInput extends Pick<
   Contract,
-  'tier' | 'minSpendMicros' | 'periodMonths' | 'termStart' | 'termEnd' | 'currency' | 'textRetentionDays'
+  | 'tier'
+  | 'minSpendMicros'
+  | 'periodMonths'
+  | 'termStart'
+  | 'termEnd'
+  | 'currency'
+  | 'textRetentionDays'
 > {
   notes?: string;
   submit?: boolean;

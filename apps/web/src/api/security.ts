@@ -1,5 +1,9 @@
 import { api } from './client';
 import type { Page } from './types';
+import type {
+  ProvenanceMatch as SharedProvenanceMatch,
+  ProvenanceResult,
+} from '../../../../libs/detection/src/provenance/provenance.view';
 
 /** Alert cases, risk scores, provenance, suspensions (apps/portal-api/src/detection, entitlements). */
 export type CaseStatus = 'open' | 'acknowledged' | 'escalated' | 'dismissed' | 'resolved';
@@ -58,18 +62,8 @@ export interface RiskScore {
   drivers: string[];
 }
 
-export interface ProvenanceMatch {
-  seq: string;
-  requestId: string;
-  organizationId: string;
-  organizationName: string | null;
-  apiKeyId: string;
-  apiKeyName: string | null;
-  modelSlug: string | null;
-  occurredAt: string;
-  similarity: number;
-  exact: boolean;
-}
+/** A provenance match as JSON carries it: dates as ISO strings. */
+export type ProvenanceMatch = SharedProvenanceMatch<string>;
 
 export interface Suspension {
   id: string;
@@ -95,7 +89,7 @@ export const securityApi = {
   riskScores: (organizationId: string, limit = 200) =>
     api.get<RiskScore[]>('/security/risk-scores', { organizationId, limit }),
   provenance: (text: string, minSimilarity = 0.3) =>
-    api.post<{ candidatesExamined: number; matches: ProvenanceMatch[] }>('/security/provenance', {
+    api.post<ProvenanceResult<string>>('/security/provenance', {
       text,
       minSimilarity,
       limit: 20,

@@ -3,25 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { estimateSimilarity, fromInt32, lshBands, minhashSignature } from '@velvet/audit';
 import { DomainErrorKind, DomainException, sha256Hex } from '@velvet/common';
 import type { DataSource } from 'typeorm';
+import type { ProvenanceResult } from './provenance.view';
 
-export interface ProvenanceMatch {
-  seq: string;
-  requestId: string;
-  organizationId: string;
-  organizationName: string | null;
-  apiKeyId: string;
-  apiKeyName: string | null;
-  modelSlug: string | null;
-  occurredAt: Date;
-  /** Estimated Jaccard similarity of word 3-gram sets (MinHash), 1 for an exact copy. */
-  similarity: number;
-  exact: boolean;
-}
-
-export interface ProvenanceResult {
-  candidatesExamined: number;
-  matches: ProvenanceMatch[];
-}
+export type { ProvenanceMatch, ProvenanceResult } from './provenance.view';
 
 /** Bound on LSH candidates read per search; band collisions are rare for unrelated texts. */
 const MAX_CANDIDATES = 5000;
