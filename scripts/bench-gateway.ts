@@ -167,13 +167,16 @@ async function main() {
     // the worker removes each on completion) and make its append-only-file rewrites ever longer
     // forks. Between runs, the bench removes them as the worker would have.
     const auditQueue = new Queue(QueueName.Audit, { prefix, connection: redisOptions(REDIS_URL) as ConnectionOptions });
+    const drainAudit = async (t: Target) => {
+      if (t.name === 'gateway') await auditQueue.drain();
+    };
     const run = async (t: Target, load: Parameters<typeof measure>[1]) => {
       rows.push(await measure(t, load, redis));
-      if (t.name === 'gateway') await auditQueue.drain();
+      await drainAudit(t);
     };
     for (const t of targets) {
       await runLoad({ mode: 'rate', rate: RATES[Math.floor(RATES.length / 2)], url: t.url, headers: t.headers, body: t.body, warmupMs: 0, durationMs: PROCESS_WARMUP_S * 1000 }, []);
-      if (t.name === 'gateway') await auditQueue.drain();
+      await drainAudit(t);
     }
     for (let rep = 0; rep < REPS; rep++) {
       for (const rate of RATES) for (const t of targets) await run(t, { mode: 'rate', rate });

@@ -60,6 +60,9 @@ export function promptText(req: ChatRequest): string {
 }
 
 /** ~4 characters per token plus a little per message: deterministic, and the simulator's count. */
-export const estimateTokens = (text: string, messages: number): number => Math.ceil(text.length / 4) + messages * 3;
+/** ~4 characters a token: the estimate wherever no upstream count is at hand. */
+export const tokensOfChars = (chars: number): number => Math.ceil(chars / 4);
+
+export const estimateTokens = (text: string, messages: number): number => tokensOfChars(text.length) + messages * 3;
 
 export const requestedMaxTokens = (req: ChatRequest): number | null => req.max_completion_tokens ?? req.max_tokens ?? null;

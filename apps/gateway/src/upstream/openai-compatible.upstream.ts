@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { tokensOfChars } from '../chat/chat-request.schema';
 import type { Completion, StreamEvent, Upstream, UpstreamRequest } from './upstream.types';
 import { UpstreamError } from './upstream.types';
 
@@ -48,7 +49,7 @@ export class OpenAICompatibleUpstream implements Upstream {
       text,
       finishReason: choices[0]?.finish_reason ?? null,
       inputTokens: usage?.prompt_tokens ?? call.promptTokens,
-      outputTokens: usage?.completion_tokens ?? Math.ceil(text.length / 4),
+      outputTokens: usage?.completion_tokens ?? tokensOfChars(text.length),
     };
   }
 
@@ -87,7 +88,7 @@ export class OpenAICompatibleUpstream implements Upstream {
     }
     if (!sawUsage) {
       // An upstream that ignores stream_options: fall back to the same estimate as for prompts.
-      const usage = { inputTokens: call.promptTokens, outputTokens: Math.ceil(outputChars / 4) };
+      const usage = { inputTokens: call.promptTokens, outputTokens: tokensOfChars(outputChars) };
       const chunk = { id: call.completionId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: call.model.slug, choices: [],
         usage: { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens } };
       yield { kind: 'usage', chunk, usage };
