@@ -27,7 +27,7 @@ import { StatementsController } from './statements/statements.controller';
 import type { PortalEnv } from './env';
 import { HealthController } from './health/health.controller';
 import { DetectionController } from './detection/detection.controller';
-import { DomainExceptionFilter } from './http/domain-exception.filter';
+import { PortalExceptionFilter } from './http/portal-exception.filter';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { StaffController } from './staff/staff.controller';
 import { SpendModule } from './spend/spend.module';
@@ -65,7 +65,7 @@ export class PortalApiModule {
         CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: APP_FILTER, useClass: DomainExceptionFilter },
+        { provide: APP_FILTER, useClass: PortalExceptionFilter },
       ],
     };
   }

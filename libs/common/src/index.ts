@@ -4,3 +4,4 @@ export * from './logging/logger.options';
 export * from './http/pagination';
 export * from './crypto/secrets';
 export * from './activity/admin-activity-log';
+export * from './logging/redact';
