@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { startPortal, type RunningPortal } from './support/portal';
 import { Role } from '@velvet/access';
@@ -64,6 +65,21 @@ describe('sign-up, login, refresh and the caller’s profile', () => {
   it('refuses requests without a valid access token', async () => {
     await request(portal.url).get('/auth/me').expect(401);
     await request(portal.url).get('/auth/me').set('Authorization', 'Bearer not.a.jwt').expect(401);
+  });
+
+  it('refuses tokens signed with our secret that never expire or whose subject is no user id', async () => {
+    const admin = await signUp(portal, 'Forgery', 'eve@forgery.example');
+    const sign = (payload: object) => {
+      const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
+      return `${unsigned}.${createHmac('sha256', portal.env.JWT_SECRET).update(unsigned).digest('base64url')}`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const me = (token: string) => request(portal.url).get('/auth/me').set('Authorization', `Bearer ${token}`);
+    await me(sign({ sub: admin.userId, iat: now })).expect(401);
+    await me(sign({ sub: 'not-a-uuid', iat: now, exp: now + 600 })).expect(401);
+    await me(sign({ sub: { $ne: null }, iat: now, exp: now + 600 })).expect(401);
+    await me(sign({ sub: admin.userId, iat: now - 7200, exp: now - 3600 })).expect(401);
   });
 });
 

@@ -31,3 +31,17 @@ export async function createStaff(portal: RunningPortal, role: Role, email: stri
   await portal.app.get(StaffService).create({ email, displayName: role, password: DEMO_TEST_PASSWORD, role });
   return login(portal, email);
 }
+
+/** Invites `email` to the admin's organisation as a member, accepts, and logs the member in. */
+export async function addMember(portal: RunningPortal, admin: Session, email: string): Promise<Session> {
+  const invite = await request(portal.url)
+    .post(`/organizations/${admin.organizationId}/invitations`)
+    .set(bearer(admin))
+    .send({ email, role: Role.OrgMember })
+    .expect(201);
+  await request(portal.url)
+    .post('/auth/invitations/accept')
+    .send({ token: invite.body.token, displayName: 'Member', password: DEMO_TEST_PASSWORD })
+    .expect(201);
+  return login(portal, email);
+}

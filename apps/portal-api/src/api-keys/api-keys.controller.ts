@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ParseIdPipe } from '@velvet/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
 import { ApiKeysService } from '@velvet/api-keys';
@@ -26,7 +27,7 @@ export class ApiKeysController {
 
   @RequireAbility(Action.Read, 'ApiKey')
   @Get()
-  async list(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string) {
+  async list(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
     return (await this.keys.list(ability, orgId)).map(apiKeyView);
   }
 
@@ -36,7 +37,7 @@ export class ApiKeysController {
   async create(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: CreateApiKeyDto,
   ) {
     const { apiKey, key } = await this.keys.create(ability, principal, orgId, dto);
@@ -48,8 +49,8 @@ export class ApiKeysController {
   async revoke(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
-    @Param('keyId', ParseUUIDPipe) keyId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Param('keyId', ParseIdPipe) keyId: string,
   ) {
     return apiKeyView(await this.keys.revoke(ability, orgId, keyId, principal.userId));
   }
