@@ -192,5 +192,6 @@ function namesField(message: string, target: string, op: Operation): boolean {
   if (target === 'body') return /body|content-type|json|nested|large|should not be empty|must be/i.test(message);
   if (message.includes(target)) return true;
   const fields = [...Object.keys(op.body?.properties ?? {}), ...op.parameters.map((p) => p.name)];
-  return fields.some((f) => message.includes(f));
+  // or a field the document does not declare, named the way validation names fields
+  return fields.some((f) => message.includes(f)) || /"[\w.[\]]+ (must|should|is) /.test(message);
 }
