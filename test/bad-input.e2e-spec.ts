@@ -4,6 +4,7 @@ import { startPortal, type RunningPortal } from './support/portal';
 import { Role } from '@velvet/access';
 import { bearer, createStaff, signUp, type Session } from './support/http';
 import { databaseFingerprint } from './support/db-fingerprint';
+import { tokenMailedTo } from './support/mail';
 
 /** Bad input gets a clear 4xx in Nest's JSON shape and changes nothing. */
 describe('bad input on the portal API', () => {
@@ -96,7 +97,9 @@ describe('members and invitations', () => {
       .set(bearer(admin))
       .send({ email: 'Pepper@Stark.example', role: 'org_member' })
       .expect(201);
-    const accept = { token: invite.body.token, displayName: 'Pepper', password: 'a-very-long-password' };
+    // the token goes to the invitee's mailbox, never to the inviter
+    expect(invite.body.token).toBeUndefined();
+    const accept = { token: await tokenMailedTo(portal.app.get(DataSource), 'pepper@stark.example'), displayName: 'Pepper', password: 'a-very-long-password' };
     const accepted = await request(portal.url).post('/auth/invitations/accept').send(accept).expect(201);
     expect(accepted.body.user).toMatchObject({ email: 'pepper@stark.example', role: 'org_member', organizationId: admin.organizationId });
     const again = await request(portal.url).post('/auth/invitations/accept').send(accept).expect(422);

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import { bearer, createStaff, DEMO_TEST_PASSWORD, signUp } from '../support/http';
+import { tokenMailedTo } from '../support/mail';
 import { openPersona, screenshot, signIn, type Persona } from './support/browser';
 import { startWebStack, type WebStack } from './support/stack';
 
@@ -121,14 +122,18 @@ describe('web portal: contract review round trip, bad input, sessions, what each
       userId: admin.body.user.id,
       organizationId: admin.body.user.organizationId,
     };
-    const invite = await request(stack.url)
+    await request(stack.url)
       .post(`/organizations/${session.organizationId}/invitations`)
       .set(bearer(session))
       .send({ email: 'member@globex-review.example', role: Role.OrgMember })
       .expect(201);
     await request(stack.url)
       .post('/auth/invitations/accept')
-      .send({ token: invite.body.token, displayName: 'Mo Member', password: DEMO_TEST_PASSWORD })
+      .send({
+        token: await tokenMailedTo(stack.portal.app.get(DataSource), 'member@globex-review.example'),
+        displayName: 'Mo Member',
+        password: DEMO_TEST_PASSWORD,
+      })
       .expect(201);
     const member = await openPersona();
     try {

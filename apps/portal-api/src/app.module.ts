@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from '@velvet/access';
 import { ApiKeysModule } from '@velvet/api-keys';
@@ -42,12 +41,17 @@ export class PortalApiModule {
         LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'portal-api', logDestination)),
         TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-portal-api' }) }),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
-        ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: env.LOGIN_RATE_LIMIT_PER_MINUTE }]),
         TerminusModule,
         AuthModule.forRoot({
           jwtSecret: env.JWT_SECRET,
           accessTokenTtl: env.ACCESS_TOKEN_TTL_SECONDS,
           refreshTokenTtl: env.REFRESH_TOKEN_TTL_SECONDS,
+          limits: {
+            signupPerAddressPerHour: env.SIGNUP_RATE_LIMIT_PER_ADDRESS_PER_HOUR,
+            signupGlobalPerHour: env.SIGNUP_RATE_LIMIT_GLOBAL_PER_HOUR,
+            loginPerAddressPerMinute: env.LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+            loginPerAccountPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
+          },
         }),
         OrganizationsModule,
         ApiKeysModule,

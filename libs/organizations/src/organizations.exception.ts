@@ -6,6 +6,8 @@ export enum OrganizationErrorCode {
   LastAdmin = 'last_admin',
   RoleNotAllowed = 'role_not_allowed',
   FieldNotAllowed = 'field_not_allowed',
+  VerificationInvalid = 'verification_invalid',
+  EmailUnverified = 'email_unverified',
 }
 
 export class OrganizationException extends DomainException {
@@ -20,6 +22,16 @@ export class OrganizationException extends DomainException {
   }
   static roleNotAllowed(role: string) {
     return new OrganizationException(DomainErrorKind.Invalid, OrganizationErrorCode.RoleNotAllowed, `Role ${role} cannot be given here`);
+  }
+  static verificationInvalid() {
+    return new OrganizationException(DomainErrorKind.Invalid, OrganizationErrorCode.VerificationInvalid, 'The confirmation link is unknown, used or expired');
+  }
+  static emailUnverified() {
+    return new OrganizationException(
+      DomainErrorKind.Forbidden,
+      OrganizationErrorCode.EmailUnverified,
+      'Confirm your sign-up e-mail address (follow the link we mailed you) before creating API keys',
+    );
   }
   static fieldNotAllowed(field: string) {
     return new OrganizationException(DomainErrorKind.Forbidden, OrganizationErrorCode.FieldNotAllowed, `You may not change ${field}`);

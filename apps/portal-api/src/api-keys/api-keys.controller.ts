@@ -3,6 +3,7 @@ import { ParseIdPipe } from '@velvet/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
 import { ApiKeysService } from '@velvet/api-keys';
+import { EmailVerificationService } from '@velvet/organizations';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, Length } from 'class-validator';
 import { apiKeyView } from '../http/views';
@@ -23,7 +24,10 @@ export class CreateApiKeyDto {
 @ApiTags('api-keys')
 @Controller('organizations/:orgId/api-keys')
 export class ApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly verification: EmailVerificationService,
+  ) {}
 
   @RequireAbility(Action.Read, 'ApiKey')
   @Get()
@@ -31,7 +35,7 @@ export class ApiKeysController {
     return (await this.keys.list(ability, orgId)).map(apiKeyView);
   }
 
-  /** The full key appears in this response once; it cannot be read again. */
+  /** The full key appears in this response once; it cannot be read again. Needs a confirmed sign-up address. */
   @RequireAbility(Action.Create, 'ApiKey')
   @Post()
   async create(
@@ -40,6 +44,8 @@ export class ApiKeysController {
     @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: CreateApiKeyDto,
   ) {
+    // others' organisations are refused by the service as before, without learning this
+    if (principal.organizationId === orgId) await this.verification.assertVerified(orgId);
     const { apiKey, key } = await this.keys.create(ability, principal, orgId, dto);
     return { ...apiKeyView(apiKey), key };
   }

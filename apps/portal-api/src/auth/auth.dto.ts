@@ -58,3 +58,10 @@ export class AcceptInvitationDto {
   @Length(12, 200)
   password: string;
 }
+
+export class VerifyEmailDto {
+  @ApiProperty()
+  @IsString()
+  @Length(16, 200)
+  token: string;
+}

@@ -18,6 +18,8 @@ export class PortalExceptionFilter extends BaseExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof DomainException) {
       const body = domainErrorBody(exception);
+      const retryAfter = exception.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
       res.status(body.statusCode).json(body);
       return;
     }

@@ -60,7 +60,7 @@ export class OrganizationsController {
     return userView(await this.members.update(ability, orgId, userId, dto, principal.userId));
   }
 
-  /** The token is in this response only; the invitee redeems it at POST /auth/invitations/accept. */
+  /** The token is mailed to the invitee only, who redeems it at POST /auth/invitations/accept. */
   @RequireAbility(Action.Create, 'Invitation')
   @Post(':orgId/invitations')
   async invite(
@@ -69,13 +69,13 @@ export class OrganizationsController {
     @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: InviteMemberDto,
   ) {
-    const { invitation, token } = await this.members.invite(ability, principal, orgId, dto.email, dto.role);
+    const invitation = await this.members.invite(ability, principal, orgId, dto.email, dto.role);
     return {
       id: invitation.id,
       email: invitation.email,
       role: invitation.role,
       expiresAt: invitation.expiresAt,
-      token,
+      delivery: 'email',
     };
   }
 }
