@@ -38,7 +38,8 @@ describe('portal API logs', () => {
     expect(signupLog).toMatchObject({ app: 'portal-api', req: { method: 'POST', url: '/auth/signup' }, res: { statusCode: 201 } });
     expect(entries.some((e) => e.req?.url === '/auth/me' && typeof e.req.id === 'string')).toBe(true);
     const all = lines.join('\n');
-    for (const secret of [DEMO_TEST_PASSWORD, signup.body.accessToken, signup.body.refreshToken]) expect(all).not.toContain(secret);
+    const refresh = String(signup.headers['set-cookie']).match(/vr_refresh=([^;]+)/)![1];
+    for (const secret of [DEMO_TEST_PASSWORD, signup.body.accessToken, refresh]) expect(all).not.toContain(secret);
   });
 
   /**

@@ -18,7 +18,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
-import { AuthController } from './auth/auth.controller';
+import { AuthController, COOKIE_POLICY } from './auth/auth.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { ContractsController } from './contracts/contracts.controller';
 import { EntitlementsController } from './entitlements/entitlements.controller';
@@ -70,6 +70,10 @@ export class PortalApiModule {
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: PortalExceptionFilter },
+        {
+          provide: COOKIE_POLICY,
+          useValue: { secure: env.NODE_ENV === 'production', maxAgeSeconds: env.REFRESH_TOKEN_TTL_SECONDS },
+        },
       ],
     };
   }

@@ -8,6 +8,7 @@ import { AuthService } from './auth.service';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { AbuseLimits } from './limits/abuse-limits';
 import { RateLimiter } from './limits/rate-limiter';
+import { SessionRevocations } from './session-revocations';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 
@@ -34,6 +35,7 @@ export class AuthModule {
         JwtStrategy,
         RateLimiter,
         AbuseLimits,
+        SessionRevocations,
       ],
       exports: [AuthService, AbuseLimits, RateLimiter],
     };

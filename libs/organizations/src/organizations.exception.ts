@@ -4,6 +4,7 @@ export enum OrganizationErrorCode {
   EmailTaken = 'email_taken',
   InvitationInvalid = 'invitation_invalid',
   LastAdmin = 'last_admin',
+  LastPlatformAdmin = 'last_platform_admin',
   RoleNotAllowed = 'role_not_allowed',
   FieldNotAllowed = 'field_not_allowed',
   VerificationInvalid = 'verification_invalid',
@@ -19,6 +20,13 @@ export class OrganizationException extends DomainException {
   }
   static lastAdmin() {
     return new OrganizationException(DomainErrorKind.Conflict, OrganizationErrorCode.LastAdmin, 'An organisation must keep at least one active admin');
+  }
+  static lastPlatformAdmin() {
+    return new OrganizationException(
+      DomainErrorKind.Conflict,
+      OrganizationErrorCode.LastPlatformAdmin,
+      'The platform must keep at least one active platform admin',
+    );
   }
   static roleNotAllowed(role: string) {
     return new OrganizationException(DomainErrorKind.Invalid, OrganizationErrorCode.RoleNotAllowed, `Role ${role} cannot be given here`);
