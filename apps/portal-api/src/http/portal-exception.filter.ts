@@ -23,6 +23,11 @@ export class PortalExceptionFilter extends BaseExceptionFilter {
       res.status(body.statusCode).json(body);
       return;
     }
+    // Express cannot decode a path segment (invalid UTF-8, e.g. an encoded lone surrogate)
+    if (exception instanceof URIError || (exception as Error | null)?.message?.startsWith('Failed to decode param')) {
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: ['a path parameter is not valid UTF-8'] });
+      return;
+    }
     const fault = clientFaultOf(exception);
     if (fault) {
       this.logger.warn({ err: safeError(exception) }, 'refused a value the database rejected');
