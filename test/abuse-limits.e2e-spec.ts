@@ -25,11 +25,14 @@ describe('abuse limits: sign-up and login', () => {
   afterAll(() => portal.close());
 
   it('limits sign-ups per client address, then for everyone, with a clear 429', async () => {
-    const signup = (n: string, addr: string) => request(portal.url).post('/auth/signup').set(from(addr)).send(signupBody(n));
+    const signup = (n: string, addr: string) =>
+      request(portal.url).post('/auth/signup').set(from(addr)).send(signupBody(n));
     await signup('a1', '203.0.113.1').expect(201);
     await signup('a2', '203.0.113.1').expect(201);
     const perAddress = await signup('a3', '203.0.113.1').expect(429);
-    expect(perAddress.body.message).toMatch(/Too many sign-ups from your network address; try again in \d+ s/);
+    expect(perAddress.body.message).toMatch(
+      /Too many sign-ups from your network address; try again in \d+ s/,
+    );
     expect(Number(perAddress.headers['retry-after'])).toBeGreaterThan(0);
     // other addresses go on until the global allowance (5) is spent
     await signup('b1', '203.0.113.2').expect(201);
@@ -37,7 +40,9 @@ describe('abuse limits: sign-up and login', () => {
     await signup('d1', '203.0.113.4').expect(201);
     const global = await signup('e1', '203.0.113.5').expect(429);
     expect(global.body.message).toMatch(/Sign-ups are paused/);
-    const [{ n }] = await portal.app.get(DataSource).query(`SELECT count(*)::int AS n FROM organizations WHERE name LIKE 'Spam %'`);
+    const [{ n }] = await portal.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM organizations WHERE name LIKE 'Spam %'`);
     expect(n).toBe(5);
   });
 
@@ -80,7 +85,10 @@ describe('e-mail verification and invitations that reveal nothing', () => {
     await request(portal.url).post('/auth/verify-email').send({ token }).expect(200);
     const reused = await request(portal.url).post('/auth/verify-email').send({ token }).expect(422);
     expect(reused.body.code).toBe('verification_invalid');
-    await request(portal.url).post('/auth/verify-email').send({ token: 'x'.repeat(43) }).expect(422);
+    await request(portal.url)
+      .post('/auth/verify-email')
+      .send({ token: 'x'.repeat(43) })
+      .expect(422);
     await request(portal.url)
       .post(`/organizations/${admin.organizationId}/api-keys`)
       .set(bearer(admin))
@@ -104,12 +112,20 @@ describe('e-mail verification and invitations that reveal nothing', () => {
     // only the address's owner, who holds the mailed token, learns that it has an account
     const accepted = await request(portal.url)
       .post('/auth/invitations/accept')
-      .send({ token: await tokenMailedTo(db, 'taken@elsewhere.example'), displayName: 'T', password: DEMO_TEST_PASSWORD })
+      .send({
+        token: await tokenMailedTo(db, 'taken@elsewhere.example'),
+        displayName: 'T',
+        password: DEMO_TEST_PASSWORD,
+      })
       .expect(409);
     expect(accepted.body.code).toBe('email_taken');
     await request(portal.url)
       .post('/auth/invitations/accept')
-      .send({ token: await tokenMailedTo(db, 'nobody@fresh.example'), displayName: 'N', password: DEMO_TEST_PASSWORD })
+      .send({
+        token: await tokenMailedTo(db, 'nobody@fresh.example'),
+        displayName: 'N',
+        password: DEMO_TEST_PASSWORD,
+      })
       .expect(201);
   });
 });

@@ -73,7 +73,8 @@ describe('hostile input on every operation of the OpenAPI document', () => {
     sessions.set(Role.AccountManager, fx.am1);
     sessions.set(Role.SecurityReviewer, fx.security);
     sessions.set(Role.PlatformAdmin, fx.platformAdmin);
-    const doc = (await request(portal.url).get('/docs/openapi.json').expect(200)).body as OpenApiDocument;
+    const doc = (await request(portal.url).get('/docs/openapi.json').expect(200))
+      .body as OpenApiDocument;
     operations = operationsOf(doc);
   });
   afterAll(() => suite?.close());
@@ -117,25 +118,31 @@ describe('hostile input on every operation of the OpenAPI document', () => {
     const props = Object.entries(op.body?.properties ?? {});
     if (props.length) {
       kinds.push(
-        fc
-          .constantFrom(...props)
-          .chain(([name, schema]) =>
-            hostileJsonValue(schema).map(({ value, what }) => ({
-              target: name,
-              what,
-              url: pathWith(op),
-              contentType: 'application/json',
-              body: toJson({ ...plausibleBody(op), [name]: value }),
-            })),
-          ),
+        fc.constantFrom(...props).chain(([name, schema]) =>
+          hostileJsonValue(schema).map(({ value, what }) => ({
+            target: name,
+            what,
+            url: pathWith(op),
+            contentType: 'application/json',
+            body: toJson({ ...plausibleBody(op), [name]: value }),
+          })),
+        ),
       );
     }
     if (op.method !== 'get') {
       const whole: [string, string, string][] = [
         ['wrong content type', 'text/plain', toJson(plausibleBody(op))],
         ['form instead of JSON', 'application/x-www-form-urlencoded', 'name=x&email=a%40b.example'],
-        ['deep nesting', 'application/json', '{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}'],
-        ['oversize body', 'application/json', toJson({ ...plausibleBody(op), padding: 'x'.repeat(300_000) })],
+        [
+          'deep nesting',
+          'application/json',
+          '{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}',
+        ],
+        [
+          'oversize body',
+          'application/json',
+          toJson({ ...plausibleBody(op), padding: 'x'.repeat(300_000) }),
+        ],
         ['JSON null body', 'application/json', 'null'],
       ];
       kinds.push(
@@ -172,12 +179,14 @@ describe('hostile input on every operation of the OpenAPI document', () => {
           sent += 1;
           const where = `${op.method.toUpperCase()} ${op.path} as ${role}, ${h.what} in ${h.target}`;
           const message = JSON.stringify(res.body?.message ?? '');
-          if (res.status < 400 || res.status >= 500) failures.push(`${where}: ${res.status} ${message}`);
+          if (res.status < 400 || res.status >= 500)
+            failures.push(`${where}: ${res.status} ${message}`);
           else if ((res.status === 400 || res.status === 422) && !namesField(message, h.target, op))
             failures.push(`${where}: ${res.status} names no field: ${message}`);
         }
       }
-      if ((await databaseFingerprint(db)) !== before) failures.push(`${op.method.toUpperCase()} ${op.path}: database changed`);
+      if ((await databaseFingerprint(db)) !== before)
+        failures.push(`${op.method.toUpperCase()} ${op.path}: database changed`);
     }
     expect(sent).toBeGreaterThan(operations.length * 3);
     expect(failures).toEqual([]);
@@ -189,10 +198,15 @@ describe('hostile input on every operation of the OpenAPI document', () => {
  * were refused first) another of the operation's fields; path ids may be named by their format.
  */
 function namesField(message: string, target: string, op: Operation): boolean {
-  if (target === 'body') return /body|content-type|json|nested|large|should not be empty|must be/i.test(message);
+  if (target === 'body')
+    return /body|content-type|json|nested|large|should not be empty|must be/i.test(message);
   if (message.includes(target)) return true;
   // Express refuses an undecodable path segment before any route parameter has a name
-  if (op.parameters.some((p) => p.name === target && p.in === 'path') && /path parameter/.test(message)) return true;
+  if (
+    op.parameters.some((p) => p.name === target && p.in === 'path') &&
+    /path parameter/.test(message)
+  )
+    return true;
   const fields = [...Object.keys(op.body?.properties ?? {}), ...op.parameters.map((p) => p.name)];
   // or a field the document does not declare, named the way validation names fields
   return fields.some((f) => message.includes(f)) || /"[\w.[\]]+ (must|should|is) /.test(message);

@@ -24,7 +24,13 @@ export interface Operation {
   body?: Schema;
 }
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }
+    >
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
@@ -56,14 +62,17 @@ export function resolve(doc: OpenApiDocument, schema: Schema): Schema {
 
 /** A raw JSON token the serializer puts in place of its placeholder (1e400 is no JS number). */
 const RAW = (json: string) => `\u0001RAW:${json}\u0001`;
-export const toJson = (body: unknown) => JSON.stringify(body).replace(/"\\u0001RAW:(.*?)\\u0001"/g, '$1');
+export const toJson = (body: unknown) =>
+  JSON.stringify(body).replace(/"\\u0001RAW:(.*?)\\u0001"/g, '$1');
 
 const deep = (levels: number) => RAW('['.repeat(levels) + ']'.repeat(levels));
 
 const isNumeric = (s?: Schema) => s?.type === 'integer' || s?.type === 'number';
 
 /** A value no field of the given schema accepts, in JSON (for bodies). */
-export function hostileJsonValue(schema: Schema | undefined): fc.Arbitrary<{ value: unknown; what: string }> {
+export function hostileJsonValue(
+  schema: Schema | undefined,
+): fc.Arbitrary<{ value: unknown; what: string }> {
   const options: [string, unknown][] = [
     ['NUL', 'a\u0000b'],
     ['lone surrogate', 'a\ud800b'],
@@ -81,7 +90,9 @@ export function hostileJsonValue(schema: Schema | undefined): fc.Arbitrary<{ val
 }
 
 /** A value no parameter of the given schema accepts, URL-encoded (for paths and query strings). */
-export function hostileUrlValue(schema: Schema | undefined): fc.Arbitrary<{ value: string; what: string }> {
+export function hostileUrlValue(
+  schema: Schema | undefined,
+): fc.Arbitrary<{ value: string; what: string }> {
   const options: [string, string][] = [
     ['NUL', 'a%00b'],
     // a lone surrogate as UTF-8 would encode it (CESU-8): no valid UTF-8, so no valid parameter
@@ -90,7 +101,11 @@ export function hostileUrlValue(schema: Schema | undefined): fc.Arbitrary<{ valu
     ['year 0', '0000-01-01'],
   ];
   if (isNumeric(schema))
-    options.push(['number 2^63', '9223372036854775808'], ['number -2^63-1', '-9223372036854775809'], ['number 1e400', '1e400']);
+    options.push(
+      ['number 2^63', '9223372036854775808'],
+      ['number -2^63-1', '-9223372036854775809'],
+      ['number 1e400', '1e400'],
+    );
   return fc.constantFrom(...options).map(([what, value]) => ({ what, value }));
 }
 

@@ -133,7 +133,10 @@ describe('web portal: contract review round trip, bad input, sessions, what each
     await request(stack.url)
       .post('/auth/invitations/accept')
       .send({
-        token: await tokenMailedTo(stack.portal.app.get(DataSource), 'member@globex-review.example'),
+        token: await tokenMailedTo(
+          stack.portal.app.get(DataSource),
+          'member@globex-review.example',
+        ),
         displayName: 'Mo Member',
         password: DEMO_TEST_PASSWORD,
       })

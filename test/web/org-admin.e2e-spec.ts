@@ -73,7 +73,9 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByText(/Confirm your sign-up address first/).waitFor();
     const db = stack.portal.app.get(DataSource);
-    await page.goto(`${stack.url}/app/verify-email?token=${await tokenMailedTo(db, 'alice@acme-web.example')}`);
+    await page.goto(
+      `${stack.url}/app/verify-email?token=${await tokenMailedTo(db, 'alice@acme-web.example')}`,
+    );
     await page.getByRole('button', { name: 'Confirm my address' }).click();
     await page.getByRole('link', { name: 'Go to API keys' }).click();
     await page.getByText('No API keys yet').waitFor();
@@ -100,7 +102,9 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByText(/sent to that address/).waitFor();
     const bob = await openPersona();
     try {
-      await bob.page.goto(`${stack.url}/app/accept?token=${await tokenMailedTo(db, 'bob@acme-web.example')}`);
+      await bob.page.goto(
+        `${stack.url}/app/accept?token=${await tokenMailedTo(db, 'bob@acme-web.example')}`,
+      );
       await bob.page.getByLabel('Your name').fill('Bob');
       await bob.page.getByLabel('Choose a password').fill(DEMO_TEST_PASSWORD);
       await bob.page.getByRole('button', { name: 'Join organisation' }).click();

@@ -19,7 +19,11 @@ export class EmailVerificationService {
   ) {}
 
   /** Mails a fresh link to `email` (inside the caller's transaction). */
-  async start(em: EntityManager, user: { id: string; email: string }, organizationId: string): Promise<void> {
+  async start(
+    em: EntityManager,
+    user: { id: string; email: string },
+    organizationId: string,
+  ): Promise<void> {
     const token = randomToken();
     await em.query(
       `INSERT INTO email_verifications (token_hash, user_id, organization_id, expires_at) VALUES ($1, $2, $3, $4)`,
@@ -66,7 +70,10 @@ export class EmailVerificationService {
   }
 
   async assertVerified(organizationId: string): Promise<void> {
-    const [row] = await this.dataSource.query(`SELECT email_verified_at FROM organizations WHERE id = $1`, [organizationId]);
+    const [row] = await this.dataSource.query(
+      `SELECT email_verified_at FROM organizations WHERE id = $1`,
+      [organizationId],
+    );
     if (row && !row.email_verified_at) throw OrganizationException.emailUnverified();
   }
 }

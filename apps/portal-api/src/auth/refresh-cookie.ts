@@ -22,7 +22,12 @@ export function withRefreshCookie(res: Response, policy: CookiePolicy, pair: Tok
 }
 
 export function clearRefreshCookie(res: Response, policy: CookiePolicy): void {
-  res.clearCookie(REFRESH_COOKIE, { httpOnly: true, sameSite: 'strict', secure: policy.secure, path: '/auth' });
+  res.clearCookie(REFRESH_COOKIE, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: policy.secure,
+    path: '/auth',
+  });
 }
 
 /** The cookie, or (for clients without a cookie jar) a token in the body. */

@@ -18,7 +18,11 @@ export function clientFaultOf(err: unknown): { status: number; message: string }
   const what = where ? ` (${where})` : '';
   const code = pg.code ?? '';
   if (code === '23505') return { status: HttpStatus.CONFLICT, message: `Already exists${what}` };
-  if (code === '23503') return { status: HttpStatus.CONFLICT, message: `Refers to something that does not exist or is still in use${what}` };
+  if (code === '23503')
+    return {
+      status: HttpStatus.CONFLICT,
+      message: `Refers to something that does not exist or is still in use${what}`,
+    };
   // class 22: data exceptions (bad text encoding, out-of-range numbers and dates, bad syntax for a type)
   if (code.startsWith('22') || code === '23502' || code === '23514' || code === '54001')
     return { status: HttpStatus.BAD_REQUEST, message: `A value is invalid or out of range${what}` };

@@ -24,8 +24,17 @@ export class PortalExceptionFilter extends BaseExceptionFilter {
       return;
     }
     // Express cannot decode a path segment (invalid UTF-8, e.g. an encoded lone surrogate)
-    if (exception instanceof URIError || (exception as Error | null)?.message?.startsWith('Failed to decode param')) {
-      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: ['a path parameter is not valid UTF-8'] });
+    if (
+      exception instanceof URIError ||
+      (exception as Error | null)?.message?.startsWith('Failed to decode param')
+    ) {
+      res
+        .status(400)
+        .json({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: ['a path parameter is not valid UTF-8'],
+        });
       return;
     }
     const fault = clientFaultOf(exception);

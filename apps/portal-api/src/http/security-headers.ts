@@ -25,11 +25,18 @@ const STRICT = {
  */
 export function applySecurityHeaders(app: NestExpressApplication): void {
   app.disable('x-powered-by');
-  const strict = helmet({ contentSecurityPolicy: { useDefaults: false, directives: STRICT }, frameguard: { action: 'deny' } });
+  const strict = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: STRICT },
+    frameguard: { action: 'deny' },
+  });
   const docs = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: { ...STRICT, styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'", "'unsafe-inline'"] },
+      directives: {
+        ...STRICT,
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+      },
     },
     frameguard: { action: 'deny' },
   });

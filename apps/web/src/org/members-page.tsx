@@ -76,7 +76,8 @@ export function MembersPage() {
       {invited && (
         <Notice>
           Invitation for <strong>{invited.email}</strong> ({invited.role.replace('_', ' ')}), valid
-          until {formatDate(invited.expiresAt)}, sent to that address. The link in the mail works once.
+          until {formatDate(invited.expiresAt)}, sent to that address. The link in the mail works
+          once.
         </Notice>
       )}
       <QueryView query={members}>

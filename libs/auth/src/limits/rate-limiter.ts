@@ -19,9 +19,14 @@ export interface Limit {
 
 export class RateLimitedException extends DomainException {
   constructor(message: string, retryAfterSeconds: number) {
-    super(DomainErrorKind.RateLimited, 'rate_limited', `${message}; try again in ${retryAfterSeconds} s`, {
-      retryAfterSeconds,
-    });
+    super(
+      DomainErrorKind.RateLimited,
+      'rate_limited',
+      `${message}; try again in ${retryAfterSeconds} s`,
+      {
+        retryAfterSeconds,
+      },
+    );
   }
 }
 
@@ -36,8 +41,14 @@ export class RateLimiter {
 
   async consume(...limits: Limit[]): Promise<void> {
     for (const limit of limits) {
-      const [count, ttl] = (await this.redis.eval(HIT, 1, `limit:${limit.key}`, limit.windowMs)) as [number, number];
-      if (count > limit.max) throw new RateLimitedException(limit.message, Math.max(1, Math.ceil(ttl / 1000)));
+      const [count, ttl] = (await this.redis.eval(
+        HIT,
+        1,
+        `limit:${limit.key}`,
+        limit.windowMs,
+      )) as [number, number];
+      if (count > limit.max)
+        throw new RateLimitedException(limit.message, Math.max(1, Math.ceil(ttl / 1000)));
     }
   }
 }

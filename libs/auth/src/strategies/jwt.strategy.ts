@@ -24,9 +24,12 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   async validate(payload: { sub?: unknown; sid?: unknown; exp?: unknown }): Promise<UserPrincipal> {
     // a token that never expires, or whose subject or session is no id, was not made by us: refuse it
     if (typeof payload.exp !== 'number') throw new UnauthorizedException('Token without expiry');
-    if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new UnauthorizedException('Malformed token subject');
-    if (typeof payload.sid !== 'string' || !UUID.test(payload.sid)) throw new UnauthorizedException('Token without session');
-    if (await this.sessions.isRevoked(payload.sid)) throw new UnauthorizedException('Session ended (signed out)');
+    if (typeof payload.sub !== 'string' || !UUID.test(payload.sub))
+      throw new UnauthorizedException('Malformed token subject');
+    if (typeof payload.sid !== 'string' || !UUID.test(payload.sid))
+      throw new UnauthorizedException('Token without session');
+    if (await this.sessions.isRevoked(payload.sid))
+      throw new UnauthorizedException('Session ended (signed out)');
     const principal = await this.auth.principalFor(payload.sub);
     if (!principal) throw new UnauthorizedException('Account disabled or removed');
     return principal;

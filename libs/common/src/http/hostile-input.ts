@@ -10,7 +10,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 export function textProblem(text: string): string | null {
   if (text.includes('\u0000')) return 'must not contain a NUL character';
-  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode (it holds an unpaired UTF-16 surrogate)';
+  if (LONE_SURROGATE.test(text))
+    return 'must be valid Unicode (it holds an unpaired UTF-16 surrogate)';
   return null;
 }
 
@@ -30,10 +31,14 @@ export function findHostileInput(value: unknown, root: string): string | null {
       const problem = textProblem(v);
       if (problem) return `${name} ${problem}`;
     } else if (v && typeof v === 'object') {
-      if (depth >= MAX_JSON_DEPTH) return `${name} is nested more than ${MAX_JSON_DEPTH} levels deep`;
-      const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+      if (depth >= MAX_JSON_DEPTH)
+        return `${name} is nested more than ${MAX_JSON_DEPTH} levels deep`;
+      const entries: [string | number, unknown][] = Array.isArray(v)
+        ? v.map((x, i) => [i, x])
+        : Object.entries(v);
       for (const [key, child] of entries) {
-        if (typeof key === 'string' && textProblem(key)) return `${name}: a field name ${textProblem(key)}`;
+        if (typeof key === 'string' && textProblem(key))
+          return `${name}: a field name ${textProblem(key)}`;
         stack.push([child, join(path, key), depth + 1]);
       }
     }
@@ -41,7 +46,8 @@ export function findHostileInput(value: unknown, root: string): string | null {
   return null;
 }
 
-const ISO_DATE = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE =
+  /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Dates PostgreSQL and every client can hold, and that mean something for contracts and logs. */
 export const EARLIEST_YEAR = 1;
@@ -70,7 +76,8 @@ export function findOutOfRange(value: unknown, root: string): string | null {
     const [v, path, depth] = stack.pop()!;
     const name = path || root;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER) return `${name} is out of range`;
+      if (!Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER)
+        return `${name} is out of range`;
     } else if (typeof v === 'string') {
       const problem = isoDateProblem(v);
       if (problem) return `${name} ${problem}`;
@@ -82,7 +89,9 @@ export function findOutOfRange(value: unknown, root: string): string | null {
     } else if (typeof v === 'bigint') {
       if (v > 2n ** 63n - 1n || v < -(2n ** 63n)) return `${name} is out of range`;
     } else if (v && typeof v === 'object' && depth < MAX_JSON_DEPTH) {
-      const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+      const entries: [string | number, unknown][] = Array.isArray(v)
+        ? v.map((x, i) => [i, x])
+        : Object.entries(v);
       for (const [key, child] of entries) stack.push([child, join(path, key), depth + 1]);
     }
   }

@@ -30,7 +30,8 @@ export class HostileInputPipe implements PipeTransform {
       const proto = metadata.metatype.prototype as object;
       for (const [key, v] of Object.entries(value)) {
         if (v !== null) continue;
-        const declared = Reflect.getMetadata(SWAGGER_PROPERTY, proto, key) as { nullable?: boolean } | undefined;
+        const declared = Reflect.getMetadata(SWAGGER_PROPERTY, proto, key) as
+          { nullable?: boolean } | undefined;
         if (declared && !declared.nullable) throw badInput(`${key} must not be null`);
       }
     }
@@ -53,7 +54,9 @@ export class ParseSafeIntPipe implements PipeTransform<string, number> {
   transform(value: string, metadata: ArgumentMetadata): number {
     const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(n))
-      throw badInput(`${where(metadata)} must be an integer between 0 and ${Number.MAX_SAFE_INTEGER}`);
+      throw badInput(
+        `${where(metadata)} must be an integer between 0 and ${Number.MAX_SAFE_INTEGER}`,
+      );
     return n;
   }
 }

@@ -22,7 +22,12 @@ describe('log redaction', () => {
       name: 'QueryFailedError',
       query: 'INSERT INTO users ...',
       parameters: ['bob@globex.example', '$argon2id$v=19$x'],
-      driverError: { code: '23505', constraint: 'users_email_key', table: 'users', detail: 'Key (email)=(bob@globex.example)' },
+      driverError: {
+        code: '23505',
+        constraint: 'users_email_key',
+        table: 'users',
+        detail: 'Key (email)=(bob@globex.example)',
+      },
     });
     expect(safeError(err)).toEqual({
       type: 'QueryFailedError',

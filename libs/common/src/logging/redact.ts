@@ -64,7 +64,8 @@ export function safeError(err: unknown): Record<string, unknown> {
 }
 
 /** A request's path without its query string (searches carry e-mail addresses and free text). */
-export const pathOnly = (url: string | undefined): string => scrubSecrets((url ?? '').split('?')[0]);
+export const pathOnly = (url: string | undefined): string =>
+  scrubSecrets((url ?? '').split('?')[0]);
 
 /**
  * pino's `logMethod` hook. Given an error and no message, pino would use the raw error message

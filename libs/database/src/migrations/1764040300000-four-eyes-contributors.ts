@@ -8,7 +8,9 @@ export class FourEyesContributors1764040300000 implements MigrationInterface {
   name = 'FourEyesContributors1764040300000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE contracts ADD COLUMN review_contributors uuid[] NOT NULL DEFAULT '{}'`);
+    await q.query(
+      `ALTER TABLE contracts ADD COLUMN review_contributors uuid[] NOT NULL DEFAULT '{}'`,
+    );
     // what is known of existing rows: the requester, the last amender and every actor of a submission
     await q.query(`
       UPDATE contracts c SET review_contributors = ARRAY(
