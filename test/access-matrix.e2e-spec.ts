@@ -8,7 +8,7 @@ import { Role } from '@velvet/access';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
 import { startPortal, type RunningPortal } from './support/portal';
-import { bearer, createStaff, signUp, DEMO_TEST_PASSWORD, login, type Session } from './support/http';
+import { addMember, bearer, createStaff, signUp, type Session } from './support/http';
 import { prepareAuditFixtures } from './support/audit-fixtures';
 import { databaseFingerprint } from './support/db-fingerprint';
 import { discoverRoutes } from './support/routes';
@@ -22,16 +22,7 @@ async function orgFixture(portal: RunningPortal, name: string): Promise<{ org: O
   const slug = name.toLowerCase();
   const admin = await signUp(portal, name, `admin@${slug}.example`);
   const orgId = admin.organizationId!;
-  const invite = await request(portal.url)
-    .post(`/organizations/${orgId}/invitations`)
-    .set(bearer(admin))
-    .send({ email: `member@${slug}.example`, role: Role.OrgMember })
-    .expect(201);
-  await request(portal.url)
-    .post('/auth/invitations/accept')
-    .send({ token: invite.body.token, displayName: 'Member', password: DEMO_TEST_PASSWORD })
-    .expect(201);
-  const member = await login(portal, `member@${slug}.example`);
+  const member = await addMember(portal, admin, `member@${slug}.example`);
   const key = await request(portal.url).post(`/organizations/${orgId}/api-keys`).set(bearer(admin)).send({ name: 'k' }).expect(201);
   return { org: { orgId, adminUserId: admin.userId, memberUserId: member.userId, apiKeyId: key.body.id }, admin, member };
 }

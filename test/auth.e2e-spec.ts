@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { startPortal, type RunningPortal } from './support/portal';
 import { Role } from '@velvet/access';
@@ -38,17 +39,56 @@ describe('sign-up, login, refresh and the caller’s profile', () => {
     await request(portal.url).post('/auth/login').set('content-type', 'application/json').send('{"email":').expect(400);
   });
 
-  it('rotates refresh tokens and revokes the family when an old one is replayed', async () => {
+  /** The refresh cookie a response set (httpOnly, SameSite=Strict, /auth only), as `vr_refresh=…`. */
+  const refreshCookie = (res: request.Response): string => {
+    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('vr_refresh='));
+    expect(cookie).toMatch(/; Path=\/auth; .*HttpOnly; SameSite=Strict/);
+    return cookie!.split(';')[0];
+  };
+
+  it('keeps the refresh token in an httpOnly cookie, rotates it, and revokes the family when an old one is replayed', async () => {
     const res = await request(portal.url)
       .post('/auth/signup')
       .send({ organizationName: 'Vandelay', email: 'art@vandelay.example', password: DEMO_TEST_PASSWORD, displayName: 'Art' })
       .expect(201);
-    const first = res.body.refreshToken as string;
-    const second = await request(portal.url).post('/auth/refresh').send({ refreshToken: first }).expect(200);
-    expect(second.body.refreshToken).not.toBe(first);
-    await request(portal.url).post('/auth/refresh').send({ refreshToken: first }).expect(401);
-    // the replay ended the family: the newer token is dead too
-    await request(portal.url).post('/auth/refresh').send({ refreshToken: second.body.refreshToken }).expect(401);
+    expect(res.body.refreshToken).toBeUndefined();
+    const first = refreshCookie(res);
+    const second = await request(portal.url).post('/auth/refresh').set('Cookie', first).expect(200);
+    expect(second.body.accessToken).toEqual(expect.any(String));
+    expect(refreshCookie(second)).not.toBe(first);
+    await request(portal.url).post('/auth/refresh').set('Cookie', first).expect(401);
+    // the replay ended the family: the newer token is dead too, and so are its access tokens
+    await request(portal.url).post('/auth/refresh').set('Cookie', refreshCookie(second)).expect(401);
+    await request(portal.url).get('/auth/me').set('Authorization', `Bearer ${second.body.accessToken}`).expect(401);
+    await request(portal.url).post('/auth/refresh').expect(401);
+  });
+
+  it('ends the session at logout: its access token is refused at once, other sessions go on', async () => {
+    await signUp(portal, 'Logout Inc', 'leave@logout.example');
+    const session = await request(portal.url).post('/auth/login').send({ email: 'leave@logout.example', password: DEMO_TEST_PASSWORD }).expect(200);
+    const other = await login(portal, 'leave@logout.example');
+    const access = { Authorization: `Bearer ${session.body.accessToken}` };
+    await request(portal.url).get('/auth/me').set(access).expect(200);
+    const out = await request(portal.url).post('/auth/logout').set(access).set('Cookie', refreshCookie(session)).expect(204);
+    expect(String(out.headers['set-cookie'])).toMatch(/vr_refresh=;/);
+    const refused = await request(portal.url).get('/auth/me').set(access).expect(401);
+    expect(refused.body.message).toMatch(/Session ended/);
+    await request(portal.url).post('/auth/refresh').set('Cookie', refreshCookie(session)).expect(401);
+    await request(portal.url).get('/auth/me').set(bearer(other)).expect(200);
+  });
+
+  it('keeps at least one active platform admin', async () => {
+    const only = await createStaff(portal, Role.PlatformAdmin, 'only-pa@velvet.test');
+    const others: { id: string; role: string }[] = (await request(portal.url).get('/staff').set(bearer(only)).expect(200)).body;
+    // demote every other platform admin first (earlier tests may have made some)
+    for (const o of others.filter((x) => x.role === 'platform_admin' && x.id !== only.userId))
+      await request(portal.url).patch(`/staff/${o.id}`).set(bearer(only)).send({ role: 'account_manager' }).expect(200);
+    const demote = await request(portal.url).patch(`/staff/${only.userId}`).set(bearer(only)).send({ role: 'account_manager' }).expect(409);
+    expect(demote.body.code).toBe('last_platform_admin');
+    await request(portal.url).patch(`/staff/${only.userId}`).set(bearer(only)).send({ status: 'disabled' }).expect(409);
+    // with a second platform admin, either may step down
+    const second = await createStaff(portal, Role.PlatformAdmin, 'second-pa@velvet.test');
+    await request(portal.url).patch(`/staff/${only.userId}`).set(bearer(second)).send({ role: 'account_manager' }).expect(200);
   });
 
   it('locks out the members of a disabled organisation at once, tokens and all', async () => {
@@ -64,6 +104,21 @@ describe('sign-up, login, refresh and the caller’s profile', () => {
   it('refuses requests without a valid access token', async () => {
     await request(portal.url).get('/auth/me').expect(401);
     await request(portal.url).get('/auth/me').set('Authorization', 'Bearer not.a.jwt').expect(401);
+  });
+
+  it('refuses tokens signed with our secret that never expire or whose subject is no user id', async () => {
+    const admin = await signUp(portal, 'Forgery', 'eve@forgery.example');
+    const sign = (payload: object) => {
+      const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
+      return `${unsigned}.${createHmac('sha256', portal.env.JWT_SECRET).update(unsigned).digest('base64url')}`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const me = (token: string) => request(portal.url).get('/auth/me').set('Authorization', `Bearer ${token}`);
+    await me(sign({ sub: admin.userId, iat: now })).expect(401);
+    await me(sign({ sub: 'not-a-uuid', iat: now, exp: now + 600 })).expect(401);
+    await me(sign({ sub: { $ne: null }, iat: now, exp: now + 600 })).expect(401);
+    await me(sign({ sub: admin.userId, iat: now - 7200, exp: now - 3600 })).expect(401);
   });
 });
 

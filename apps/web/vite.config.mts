@@ -8,7 +8,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // no source maps in the build: the portal serves dist publicly (and refuses *.map anyway)
+    sourcemap: false,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       onwarn(warning, warn) {

@@ -73,7 +73,9 @@ export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
     LOG_LEVEL: process.env.EVAL_LOG_LEVEL ?? 'error',
   };
   const portal: NestExpressApplication = await createPortalApp(
-    loadPortalEnv({ ...common, JWT_SECRET: randomBytes(24).toString('hex'), PORTAL_API_PORT: '0', LOGIN_RATE_LIMIT_PER_MINUTE: '10000' }),
+    loadPortalEnv({ ...common, JWT_SECRET: randomBytes(24).toString('hex'), PORTAL_API_PORT: '0', LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+      // every simulated organisation signs up from this one loopback address
+      LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000', SIGNUP_RATE_LIMIT_PER_ADDRESS_PER_HOUR: '100000', SIGNUP_RATE_LIMIT_GLOBAL_PER_HOUR: '100000' }),
   );
   await portal.listen(0, '127.0.0.1');
   const gateway: NestFastifyApplication = await createGatewayApp(
@@ -107,7 +109,8 @@ export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
     const id = signup.organization.id;
     // Contract minimum per quarter = the baseline's tokens over the quarter at the model's blended price.
     const minSpend = BigInt(Math.round(o.baselineTokensPerHour * 730 * 3)) * ((PRICE_IN + PRICE_OUT) / 2n) / 1_000_000n;
-    await db.query(`UPDATE organizations SET verified = true WHERE id = $1`, [id]);
+    // verified by staff, and the sign-up address confirmed (no mailbox to follow the link from)
+    await db.query(`UPDATE organizations SET verified = true, email_verified_at = now() WHERE id = $1`, [id]);
     await db.query(
       `INSERT INTO contracts (organization_id, tier, min_spend_micros, period_months, term_start, term_end, currency, status, requested_by, review_round)
        VALUES ($1, 'premium', $2, 3, current_date - 30, current_date + 365, 'USD', 'active', $3, 1)`,

@@ -40,6 +40,7 @@ export const PUBLIC_ROUTES = [
   'POST /auth/refresh',
   'POST /auth/logout',
   'POST /auth/invitations/accept',
+  'POST /auth/verify-email',
 ];
 
 const everyone: MatrixRow['allow'] = {
@@ -56,6 +57,7 @@ const auditAll = { [Role.SecurityReviewer]: 'all', [Role.OrgAdmin]: 'all' } as c
 
 export const MATRIX: MatrixRow[] = [
   { route: 'GET /auth/me', path: () => '/auth/me', allow: everyone },
+  { route: 'POST /auth/verify-email/resend', path: () => '/auth/verify-email/resend', allow: everyone },
   { route: 'GET /organizations', path: () => '/organizations', allow: everyone },
   {
     route: 'GET /organizations/:orgId',

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import { bearer, createStaff, DEMO_TEST_PASSWORD, signUp } from '../support/http';
+import { tokenMailedTo } from '../support/mail';
 import { openPersona, screenshot, signIn, type Persona } from './support/browser';
 import { startWebStack, type WebStack } from './support/stack';
 
@@ -88,27 +89,30 @@ describe('web portal: contract review round trip, bad input, sessions, what each
     await screenshot(org.page, 'org-contract-rejected');
   });
 
-  it('renews an expired access token with the refresh token, and signs out when both are bad', async () => {
-    const { page } = org;
-    // the page's own localStorage (strings evaluated in the browser: this file is typed for Node)
-    const stored = async () =>
-      JSON.parse(
-        (await page.evaluate<string | null>(`localStorage.getItem('velvet.tokens')`)) ?? 'null',
-      );
-    const store = (tokens: object) =>
-      page.evaluate(
-        `localStorage.setItem('velvet.tokens', ${JSON.stringify(JSON.stringify(tokens))})`,
-      );
-    const before = await stored();
-    await store({ ...before, accessToken: 'expired.or.forged' });
+  it('keeps no token where a script can read it, restores the session from the httpOnly cookie, and ends it at sign-out', async () => {
+    const { page, context } = org;
+    // nothing in storage; the refresh token is a cookie scripts cannot see
+    expect(await page.evaluate<number>('localStorage.length + sessionStorage.length')).toBe(0);
+    const [cookie] = (await context.cookies()).filter((c) => c.name === 'vr_refresh');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/auth' });
+    expect(await page.evaluate<string>('document.cookie')).not.toContain('vr_refresh');
+    // a reload loses the in-memory access token; the cookie brings the session back
     await page.reload();
     await page.getByRole('heading', { name: 'Contracts' }).waitFor();
-    const after = await stored();
-    expect(after.accessToken).not.toBe('expired.or.forged');
-    expect(after.refreshToken).not.toBe(before.refreshToken); // refresh tokens rotate
-    await store({ accessToken: 'x', refreshToken: 'not-a-real-refresh-token' });
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    // the access token the page holds, seen on the wire, dies with the sign-out at once
+    const seen = page.waitForRequest((r) => r.url().endsWith('/auth/me'));
+    await page.reload();
+    const bearer = (await seen).headers().authorization;
+    expect(bearer).toMatch(/^Bearer /);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const after = await fetch(`${stack.url}/auth/me`, { headers: { Authorization: bearer } });
+    expect(after.status).toBe(401);
+    expect((await context.cookies()).filter((c) => c.name === 'vr_refresh')).toEqual([]);
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await signIn(page, stack.url, 'admin@globex-review.example', DEMO_TEST_PASSWORD);
   });
 
   it('hides what the API would refuse: a member sees no keys, contracts or member admin; staff see no customer pages', async () => {
@@ -121,14 +125,21 @@ describe('web portal: contract review round trip, bad input, sessions, what each
       userId: admin.body.user.id,
       organizationId: admin.body.user.organizationId,
     };
-    const invite = await request(stack.url)
+    await request(stack.url)
       .post(`/organizations/${session.organizationId}/invitations`)
       .set(bearer(session))
       .send({ email: 'member@globex-review.example', role: Role.OrgMember })
       .expect(201);
     await request(stack.url)
       .post('/auth/invitations/accept')
-      .send({ token: invite.body.token, displayName: 'Mo Member', password: DEMO_TEST_PASSWORD })
+      .send({
+        token: await tokenMailedTo(
+          stack.portal.app.get(DataSource),
+          'member@globex-review.example',
+        ),
+        displayName: 'Mo Member',
+        password: DEMO_TEST_PASSWORD,
+      })
       .expect(201);
     const member = await openPersona();
     try {

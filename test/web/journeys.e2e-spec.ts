@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { DataSource } from 'typeorm';
 import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
+import { tokenMailedTo } from '../support/mail';
 import { openPersona, screenshot, signIn, type Persona } from './support/browser';
 import { auditCount, distill, gatewayClient, poll, spendOnStandard } from './support/journey';
 import { startFullStack, type WebStack } from './support/stack';
@@ -158,7 +159,11 @@ describe('web portal journeys (chromium, real stack)', () => {
 
   it('spend crosses the threshold; the org admin sees premium unlocked and calls it with a key made in the UI', async () => {
     const { page } = org;
-    await page.getByRole('link', { name: 'API keys' }).click();
+    // the sign-up address is confirmed through the mailed link before any key
+    const token = await tokenMailedTo(stack.portal.app.get(DataSource), 'alice@acme-journeys.example');
+    await page.goto(`${stack.url}/app/verify-email?token=${token}`);
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
+    await page.getByRole('link', { name: 'Go to API keys' }).click();
     await page.getByLabel('Key name').fill('research-assistant');
     await page.getByRole('button', { name: 'Create key' }).click();
     key = (await page.getByLabel('New API key').textContent())!.trim();

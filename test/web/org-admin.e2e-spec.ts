@@ -1,6 +1,8 @@
 import { Role } from '@velvet/access';
 import { ApiKeysService } from '@velvet/api-keys';
+import { DataSource } from 'typeorm';
 import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
+import { tokenMailedTo } from '../support/mail';
 import { openPersona, screenshot, signIn, type Persona } from './support/browser';
 import { startWebStack, type WebStack } from './support/stack';
 
@@ -33,6 +35,24 @@ describe('web portal: organisation admin and platform admin basics', () => {
     expect(missing.headers.get('content-type')).toContain('application/json');
   });
 
+  it('sends strict security headers, and neither builds nor serves source maps', async () => {
+    const page = await fetch(`${stack.url}/app/`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-powered-by')).toBeNull();
+    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(await page.text())![1];
+    const js = await fetch(`${stack.url}${script}`);
+    expect(await js.text()).not.toContain('sourceMappingURL');
+    expect((await fetch(`${stack.url}${script}.map`)).status).toBe(404);
+    const api = await fetch(`${stack.url}/health`);
+    expect(api.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(api.headers.get('x-powered-by')).toBeNull();
+  });
+
   it('signs up, shows a bad login clearly, creates a key shown once, revokes it, invites and promotes a member', async () => {
     const { page } = admin;
     await page.goto(`${stack.url}/app/`);
@@ -49,7 +69,15 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByRole('button', { name: 'Create organisation' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
 
+    // no key before the address is confirmed, through the link mailed to it
     await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByText(/Confirm your sign-up address first/).waitFor();
+    const db = stack.portal.app.get(DataSource);
+    await page.goto(
+      `${stack.url}/app/verify-email?token=${await tokenMailedTo(db, 'alice@acme-web.example')}`,
+    );
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
+    await page.getByRole('link', { name: 'Go to API keys' }).click();
     await page.getByText('No API keys yet').waitFor();
     await page.getByLabel('Key name').fill('support-bot');
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -70,11 +98,13 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByLabel('Email to invite').fill('bob@acme-web.example');
     await page.getByLabel('Role', { exact: true }).selectOption('org_member');
     await page.getByRole('button', { name: 'Send invitation' }).click();
-    const link = (await page.getByLabel('Invitation link').textContent())!.trim();
-    expect(link).toMatch(/\/app\/accept\?token=/);
+    // the link goes to Bob's mailbox only, not to the inviter's screen
+    await page.getByText(/sent to that address/).waitFor();
     const bob = await openPersona();
     try {
-      await bob.page.goto(link);
+      await bob.page.goto(
+        `${stack.url}/app/accept?token=${await tokenMailedTo(db, 'bob@acme-web.example')}`,
+      );
       await bob.page.getByLabel('Your name').fill('Bob');
       await bob.page.getByLabel('Choose a password').fill(DEMO_TEST_PASSWORD);
       await bob.page.getByRole('button', { name: 'Join organisation' }).click();

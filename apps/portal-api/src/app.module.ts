@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from '@velvet/access';
 import { ApiKeysModule } from '@velvet/api-keys';
@@ -19,7 +18,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
-import { AuthController } from './auth/auth.controller';
+import { AuthController, COOKIE_POLICY } from './auth/auth.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { ContractsController } from './contracts/contracts.controller';
 import { EntitlementsController } from './entitlements/entitlements.controller';
@@ -27,7 +26,7 @@ import { StatementsController } from './statements/statements.controller';
 import type { PortalEnv } from './env';
 import { HealthController } from './health/health.controller';
 import { DetectionController } from './detection/detection.controller';
-import { DomainExceptionFilter } from './http/domain-exception.filter';
+import { PortalExceptionFilter } from './http/portal-exception.filter';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { StaffController } from './staff/staff.controller';
 import { SpendModule } from './spend/spend.module';
@@ -42,12 +41,17 @@ export class PortalApiModule {
         LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'portal-api', logDestination)),
         TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-portal-api' }) }),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
-        ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: env.LOGIN_RATE_LIMIT_PER_MINUTE }]),
         TerminusModule,
         AuthModule.forRoot({
           jwtSecret: env.JWT_SECRET,
           accessTokenTtl: env.ACCESS_TOKEN_TTL_SECONDS,
           refreshTokenTtl: env.REFRESH_TOKEN_TTL_SECONDS,
+          limits: {
+            signupPerAddressPerHour: env.SIGNUP_RATE_LIMIT_PER_ADDRESS_PER_HOUR,
+            signupGlobalPerHour: env.SIGNUP_RATE_LIMIT_GLOBAL_PER_HOUR,
+            loginPerAddressPerMinute: env.LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+            loginPerAccountPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
+          },
         }),
         OrganizationsModule,
         ApiKeysModule,
@@ -65,7 +69,11 @@ export class PortalApiModule {
         CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: APP_FILTER, useClass: DomainExceptionFilter },
+        { provide: APP_FILTER, useClass: PortalExceptionFilter },
+        {
+          provide: COOKIE_POLICY,
+          useValue: { secure: env.NODE_ENV === 'production', maxAgeSeconds: env.REFRESH_TOKEN_TTL_SECONDS },
+        },
       ],
     };
   }

@@ -1,11 +1,14 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import cookieParser from 'cookie-parser';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { PortalApiModule } from './app.module';
+import { applySecurityHeaders } from './http/security-headers';
 import type { PortalEnv } from './env';
+import { HostileInputPipe, RangePipe, refuseHostileRequests, requireJsonBodies } from '@velvet/common';
 
 // Money is bigint micro-units; on the wire it is a decimal string, exact in every client.
 (BigInt.prototype as unknown as { toJSON: () => string }).toJSON = function (this: bigint) {
@@ -20,9 +23,16 @@ export async function createPortalApp(env: PortalEnv, logDestination?: Destinati
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
+  applySecurityHeaders(app);
+  // bodies are JSON or nothing; hostile text and nesting are refused before guards read the body
+  app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
+  app.use(cookieParser());
+  app.use(refuseHostileRequests);
   app.useGlobalPipes(
+    new HostileInputPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+    new RangePipe(),
   );
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

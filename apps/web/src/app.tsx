@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AcceptInvitationPage } from './auth/accept-invitation-page';
 import { LoginPage } from './auth/login-page';
+import { VerifyEmailPage } from './auth/verify-email-page';
 import { useAbility, useSession } from './auth/auth-context';
 import { ErrorBox, Loading } from './ui/feedback';
 import { Layout } from './ui/layout';
@@ -22,9 +23,12 @@ import { UnlockRulesPage } from './platform/unlock-rules-page';
 import { StaffPage } from './platform/staff-page';
 
 export function App() {
-  const { signedIn, loading, me } = useSession();
+  const { signedIn, loading, me, restoring } = useSession();
   const ability = useAbility();
   const { pathname } = useLocation();
+  // the confirmation link works signed in or not (it may open in another browser)
+  if (pathname === '/verify-email') return <VerifyEmailPage />;
+  if (!signedIn && restoring) return <Loading what="Restoring your session" />;
   if (!signedIn) return pathname === '/accept' ? <AcceptInvitationPage /> : <LoginPage />;
   if (loading) return <Loading what="Signing in" />;
   if (!me) return <ErrorBox error="Could not load your profile. Sign in again." />;

@@ -6,6 +6,9 @@ import { OrganizationsModule, User } from '@velvet/organizations';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { AuthService } from './auth.service';
 import { RefreshToken } from './entities/refresh-token.entity';
+import { AbuseLimits } from './limits/abuse-limits';
+import { RateLimiter } from './limits/rate-limiter';
+import { SessionRevocations } from './session-revocations';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 
@@ -25,8 +28,16 @@ export class AuthModule {
           signOptions: { expiresIn: options.accessTokenTtl, algorithm: 'HS256' },
         }),
       ],
-      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, LocalStrategy, JwtStrategy],
-      exports: [AuthService],
+      providers: [
+        { provide: AUTH_OPTIONS, useValue: options },
+        AuthService,
+        LocalStrategy,
+        JwtStrategy,
+        RateLimiter,
+        AbuseLimits,
+        SessionRevocations,
+      ],
+      exports: [AuthService, AbuseLimits, RateLimiter],
     };
   }
 }

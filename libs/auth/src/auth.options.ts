@@ -5,4 +5,10 @@ export interface AuthOptions {
   /** Seconds an access token lives; short, because refresh tokens renew it. */
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  limits: {
+    signupPerAddressPerHour: number;
+    signupGlobalPerHour: number;
+    loginPerAddressPerMinute: number;
+    loginPerAccountPerMinute: number;
+  };
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { RefreshToken } from './entities/refresh-token.entity';
+import { SessionRevocations } from './session-revocations';
 
 export interface TokenPair {
   accessToken: string;
@@ -15,6 +16,8 @@ export interface TokenPair {
   tokenType: 'Bearer';
   expiresIn: number;
 }
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalidCredentials = () =>
   new DomainException(DomainErrorKind.Unauthenticated, 'invalid_credentials', 'Email or password is wrong');
@@ -38,6 +41,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly sessions: SessionRevocations,
   ) {}
 
   async validateCredentials(email: string, password: string): Promise<User> {
@@ -71,6 +75,7 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
+    let replayed: string | null = null;
     const outcome = await this.dataSource.transaction(async (tx) => {
       const tokens = tx.getRepository(RefreshToken);
       const current = await tokens.findOne({
@@ -81,6 +86,7 @@ export class AuthService {
       if (current.revokedAt) {
         // Reuse of a rotated token: someone else holds the chain. End the whole family (and commit that).
         await tokens.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        replayed = current.familyId;
         return null;
       }
       const user = await this.activeUsers(tx.getRepository(User)).andWhere('u.id = :userId', { userId: current.userId }).getOne();
@@ -89,14 +95,31 @@ export class AuthService {
       await tokens.save(current);
       return this.issueWith(tokens, user, current.familyId);
     });
+    // the access tokens of a stolen chain die with it
+    if (replayed) await this.sessions.revoke(replayed);
     if (!outcome) throw invalidRefresh();
     return outcome;
   }
 
-  async logout(refreshToken: string): Promise<void> {
+  /**
+   * Ends the session of the refresh token and/or of the access token given: its refresh tokens
+   * are revoked and its access tokens refused from now on (not when they expire).
+   */
+  async logout(refreshToken: string | undefined, accessToken: string | undefined): Promise<void> {
+    const sessionIds = new Set<string>();
     const tokens = this.dataSource.getRepository(RefreshToken);
-    const current = await tokens.findOne({ where: { tokenHash: sha256Hex(refreshToken) } });
-    if (current) await tokens.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    if (refreshToken) {
+      const current = await tokens.findOne({ where: { tokenHash: sha256Hex(refreshToken) } });
+      if (current) sessionIds.add(current.familyId);
+    }
+    if (accessToken) {
+      const payload = await this.jwt.verifyAsync<{ sid?: unknown }>(accessToken).catch(() => null);
+      if (typeof payload?.sid === 'string' && UUID.test(payload.sid)) sessionIds.add(payload.sid);
+    }
+    for (const sid of sessionIds) {
+      await tokens.update({ familyId: sid, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.sessions.revoke(sid);
+    }
   }
 
   private async issueWith(tokens: Repository<RefreshToken>, user: User, familyId: string): Promise<TokenPair> {
@@ -109,7 +132,8 @@ export class AuthService {
         expiresAt: new Date(Date.now() + this.options.refreshTokenTtl * 1000),
       }),
     );
-    const accessToken = await this.jwt.signAsync({ sub: user.id, role: user.role, org: user.organizationId });
+    // `sid`: the session (refresh token family) this token belongs to, so logout can end it at once
+    const accessToken = await this.jwt.signAsync({ sub: user.id, sid: familyId, role: user.role, org: user.organizationId });
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.options.accessTokenTtl };
   }
 }

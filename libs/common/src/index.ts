@@ -4,3 +4,7 @@ export * from './logging/logger.options';
 export * from './http/pagination';
 export * from './crypto/secrets';
 export * from './activity/admin-activity-log';
+export * from './logging/redact';
+export * from './http/hostile-input';
+export * from './http/input-safety';
+export * from './http/parse-id.pipe';

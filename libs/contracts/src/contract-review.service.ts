@@ -11,6 +11,7 @@ import { ContractApproval } from './entities/contract-approval.entity';
 import { type Contract, ContractStatus } from './entities/contract.entity';
 import { ContractException } from './contracts.exception';
 import { ContractsService } from './contracts.service';
+import { countingApprovals, isContributor } from './four-eyes';
 
 export interface ApprovalOutcome {
   contract: Contract;
@@ -45,8 +46,7 @@ export class ContractReviewService {
         throw ContractException.invalidTransition(contract.status, 'approved');
       if (reviewer.organizationId !== null && reviewer.organizationId === contract.organizationId)
         throw ContractException.ownOrganization();
-      if (reviewer.userId === contract.requestedBy || reviewer.userId === contract.amendedBy)
-        throw ContractException.selfApproval();
+      if (isContributor(contract, reviewer.userId)) throw ContractException.selfApproval();
       const round = contract.reviewRound;
       const inserted: unknown[] = await em.query(
         `INSERT INTO contract_approvals (contract_id, round, approver_id, reason) VALUES ($1, $2, $3, $4)
@@ -54,7 +54,11 @@ export class ContractReviewService {
         [id, round, reviewer.userId, reason],
       );
       if (inserted.length === 0) throw ContractException.alreadyApproved();
-      const approvals = await em.count(ContractApproval, { where: { contractId: id, round } });
+      const rows = await em.find(ContractApproval, { where: { contractId: id, round } });
+      const approvals = countingApprovals(
+        contract,
+        rows.map((r) => r.approverId),
+      );
       if (approvals < contract.requiredApprovals) {
         await this.activity.record({
           actorUserId: reviewer.userId,

@@ -31,7 +31,7 @@ export class ContractException extends DomainException {
     return new ContractException(
       DomainErrorKind.Forbidden,
       ContractErrorCode.SelfApproval,
-      'Nobody may approve a contract they requested or amended',
+      'Nobody may approve a contract they requested, amended or submitted during its review',
     );
   }
   static ownOrganization() {

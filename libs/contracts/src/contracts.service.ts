@@ -16,6 +16,7 @@ import { ContractApproval } from './entities/contract-approval.entity';
 import { ContractTransition } from './entities/contract-transition.entity';
 import { Contract, ContractStatus } from './entities/contract.entity';
 import { ContractException } from './contracts.exception';
+import { noteContributor, requiredApprovalsAfterChange } from './four-eyes';
 
 export interface ContractFilter {
   organizationId?: string;
@@ -71,6 +72,7 @@ export class ContractsService {
           notes,
           status: ContractStatus.Draft,
           requestedBy: principal.userId,
+          reviewContributors: [principal.userId],
           requestKey,
         }),
       );
@@ -124,10 +126,14 @@ export class ContractsService {
       Object.assign(contract, terms, changes.notes !== undefined ? { notes: changes.notes } : {});
       // staff who shaped the terms may not approve them (like the requester)
       if (principal.organizationId === null) contract.amendedBy = principal.userId;
+      noteContributor(contract, principal.userId);
       if (!amending) return em.save(contract);
-      // an amendment under review voids earlier approvals
+      // an amendment under review voids earlier approvals and never lowers the bar
       contract.reviewRound += 1;
-      contract.requiredApprovals = await this.requiredApprovals(em, contract);
+      contract.requiredApprovals = requiredApprovalsAfterChange(
+        contract,
+        await this.requiredApprovals(em, contract),
+      );
       return moveContract(
         em,
         this.activity,
@@ -209,7 +215,11 @@ export class ContractsService {
     actorUserId: string,
   ): Promise<Contract> {
     contract.reviewRound += 1;
-    contract.requiredApprovals = await this.requiredApprovals(em, contract);
+    noteContributor(contract, actorUserId);
+    contract.requiredApprovals = requiredApprovalsAfterChange(
+      contract,
+      await this.requiredApprovals(em, contract),
+    );
     return moveContract(em, this.activity, contract, ContractStatus.Submitted, actorUserId, null);
   }
 

@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { SafeTypeOrmLogger } from './safe-typeorm-logger';
 
 export interface DatabaseOptions {
   url: string;
@@ -18,7 +19,10 @@ export function dataSourceOptions({ url, poolSize = 10, applicationName = 'velve
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: false,
+    // failed and slow queries, without their parameters (see SafeTypeOrmLogger)
+    logging: ['error', 'warn'],
+    logger: new SafeTypeOrmLogger(),
+    maxQueryExecutionTime: 2000,
     extra: { max: poolSize, application_name: applicationName },
   };
 }

@@ -6,3 +6,5 @@ export * from './organizations.service';
 export * from './members.service';
 export * from './staff.service';
 export * from './organizations.module';
+export * from './mail/mailer';
+export * from './email-verification.service';

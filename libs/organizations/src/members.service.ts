@@ -5,6 +5,7 @@ import { AdminActivityLog, hashPassword, NotFoundError, randomToken, sha256Hex }
 import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
 import { Invitation } from './entities/invitation.entity';
 import { User, UserStatus } from './entities/user.entity';
+import { Mailer } from './mail/mailer';
 import { OrganizationsService, isUniqueViolation } from './organizations.service';
 import { OrganizationException } from './organizations.exception';
 
@@ -20,8 +21,8 @@ export class MembersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(Invitation) private readonly invitations: Repository<Invitation>,
     private readonly organizations: OrganizationsService,
+    private readonly mailer: Mailer,
     /** Absent only in CLI scripts without the audit pipeline. */
     @Optional() private readonly activity?: AdminActivityLog,
   ) {}
@@ -39,31 +40,45 @@ export class MembersService {
     return this.users.find({ where, order: { createdAt: 'ASC' } });
   }
 
-  /** Returns the invitation and its token, which is shown to the admin once and never stored. */
+  /**
+   * Mails the invitee a one-time link; the token is never stored nor shown to the inviter. Any
+   * address is invited alike, whether or not it has an account somewhere (telling would let any
+   * admin enumerate every customer's users); a taken address is refused at acceptance, to the
+   * address's owner only.
+   */
   async invite(
     ability: AppAbility,
     principal: UserPrincipal,
     organizationId: string,
     email: string,
     role: Role,
-  ): Promise<{ invitation: Invitation; token: string }> {
-    await this.organizations.get(ability, organizationId);
+  ): Promise<Invitation> {
+    const organization = await this.organizations.get(ability, organizationId);
     if (!CUSTOMER_ROLES.includes(role)) throw OrganizationException.roleNotAllowed(role);
     assertCan(ability, Action.Create, 'Invitation', { organizationId });
     const normalized = email.toLowerCase();
-    if (await this.users.exists({ where: { email: normalized } })) throw OrganizationException.emailTaken();
     const token = randomToken();
-    const invitation = await this.invitations.save(
-      this.invitations.create({
-        organizationId,
-        email: normalized,
-        role,
-        tokenHash: sha256Hex(token),
-        invitedBy: principal.userId,
-        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
-      }),
-    );
-    return { invitation, token };
+    return this.dataSource.transaction(async (tx) => {
+      const invitation = await tx.save(
+        tx.create(Invitation, {
+          organizationId,
+          email: normalized,
+          role,
+          tokenHash: sha256Hex(token),
+          invitedBy: principal.userId,
+          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+        }),
+      );
+      await this.mailer.send(
+        {
+          to: normalized,
+          subject: `You are invited to ${organization.name} on Velvet Rope`,
+          body: `Accept the invitation (valid for 7 days): /app/accept?token=${token}\n`,
+        },
+        tx,
+      );
+      return invitation;
+    });
   }
 
   /** The invitee sets a password; the invitation is consumed in the same transaction. */

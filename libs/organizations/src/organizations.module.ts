@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Invitation } from './entities/invitation.entity';
 import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
+import { EmailVerificationService } from './email-verification.service';
+import { Mailer } from './mail/mailer';
 import { MembersService } from './members.service';
 import { OrganizationsService } from './organizations.service';
 import { StaffService } from './staff.service';
@@ -11,7 +13,7 @@ export const ORGANIZATION_ENTITIES = [Organization, User, Invitation];
 
 @Module({
   imports: [TypeOrmModule.forFeature(ORGANIZATION_ENTITIES)],
-  providers: [OrganizationsService, MembersService, StaffService],
-  exports: [OrganizationsService, MembersService, StaffService],
+  providers: [OrganizationsService, MembersService, StaffService, Mailer, EmailVerificationService],
+  exports: [OrganizationsService, MembersService, StaffService, Mailer, EmailVerificationService],
 })
 export class OrganizationsModule {}

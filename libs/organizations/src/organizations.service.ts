@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Action, type AppAbility, assertCan, Role, scopedWhere } from '@velvet/access';
 import { hashPassword, NotFoundError, type Page } from '@velvet/common';
 import { DataSource, Repository } from 'typeorm';
+import { EmailVerificationService } from './email-verification.service';
 import { Organization, OrganizationStatus } from './entities/organization.entity';
 import { User } from './entities/user.entity';
 import { OrganizationException } from './organizations.exception';
@@ -38,9 +39,10 @@ export class OrganizationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+    private readonly verification: EmailVerificationService,
   ) {}
 
-  /** Sign-up: the organisation and its first admin, together or not at all. */
+  /** Sign-up: the organisation, its first admin and the mail confirming the address, together or not at all. */
   async signUp(input: SignUpInput): Promise<{ organization: Organization; admin: User }> {
     const passwordHash = await hashPassword(input.adminPassword);
     try {
@@ -58,6 +60,7 @@ export class OrganizationsService {
             organizationId: organization.id,
           }),
         );
+        await this.verification.start(tx, admin, organization.id);
         return { organization, admin };
       });
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { isStaffRole, type Role } from '@velvet/access';
+import { isStaffRole, Role } from '@velvet/access';
 import { AdminActivityLog, hashPassword, NotFoundError } from '@velvet/common';
 import { IsNull, Repository } from 'typeorm';
 import { User, UserStatus } from './entities/user.entity';
@@ -58,6 +58,15 @@ export class StaffService {
     const before = { role: staff.role, status: staff.status };
     Object.assign(staff, changes);
     return this.users.manager.transaction(async (tx) => {
+      // Lock the active platform admins before changing anyone, so two concurrent demotions
+      // queue up (rather than deadlock) and the second sees the first.
+      const admins = await tx.find(User, {
+        where: { organizationId: IsNull(), role: Role.PlatformAdmin, status: UserStatus.Active },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const stillAdmin = staff.role === Role.PlatformAdmin && staff.status === UserStatus.Active;
+      if (admins.filter((a) => a.id !== staff.id).length === 0 && !stillAdmin)
+        throw OrganizationException.lastPlatformAdmin();
       const saved = await tx.save(staff);
       if (before.role !== saved.role || before.status !== saved.status) {
         await this.activity?.record({

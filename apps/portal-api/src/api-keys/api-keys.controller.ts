@@ -1,7 +1,9 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ParseIdPipe } from '@velvet/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
 import { ApiKeysService } from '@velvet/api-keys';
+import { EmailVerificationService } from '@velvet/organizations';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, Length } from 'class-validator';
 import { apiKeyView } from '../http/views';
@@ -22,23 +24,28 @@ export class CreateApiKeyDto {
 @ApiTags('api-keys')
 @Controller('organizations/:orgId/api-keys')
 export class ApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly verification: EmailVerificationService,
+  ) {}
 
   @RequireAbility(Action.Read, 'ApiKey')
   @Get()
-  async list(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string) {
+  async list(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
     return (await this.keys.list(ability, orgId)).map(apiKeyView);
   }
 
-  /** The full key appears in this response once; it cannot be read again. */
+  /** The full key appears in this response once; it cannot be read again. Needs a confirmed sign-up address. */
   @RequireAbility(Action.Create, 'ApiKey')
   @Post()
   async create(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: CreateApiKeyDto,
   ) {
+    // others' organisations are refused by the service as before, without learning this
+    if (principal.organizationId === orgId) await this.verification.assertVerified(orgId);
     const { apiKey, key } = await this.keys.create(ability, principal, orgId, dto);
     return { ...apiKeyView(apiKey), key };
   }
@@ -48,8 +55,8 @@ export class ApiKeysController {
   async revoke(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
-    @Param('keyId', ParseUUIDPipe) keyId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Param('keyId', ParseIdPipe) keyId: string,
   ) {
     return apiKeyView(await this.keys.revoke(ability, orgId, keyId, principal.userId));
   }

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
 import { AuditExportService, AuditProofService, AuditSearchService, TreeHeadStore } from '@velvet/audit';
-import { NotFoundError } from '@velvet/common';
+import { NotFoundError, ParseSafeIntPipe } from '@velvet/common';
 import type { Response } from 'express';
 import { AuditExportQuery, AuditSearchQuery, ConsistencyQuery, TreeHeadListQuery, TreeSizeQuery } from './audit.dto';
 import { auditRecordView } from './audit-record.view';
@@ -28,7 +28,7 @@ export class AuditController {
 
   @RequireAbility(Action.Read, 'AuditRecord')
   @Get('records/:seq')
-  async get(@CurrentAbility() ability: AppAbility, @Param('seq', ParseIntPipe) seq: number) {
+  async get(@CurrentAbility() ability: AppAbility, @Param('seq', ParseSafeIntPipe) seq: number) {
     const record = await this.search.find(ability, seq);
     if (!record) throw new NotFoundError('Audit record');
     return auditRecordView(record);
@@ -37,7 +37,7 @@ export class AuditController {
   /** Proof that the record is leaf `seq` of the tree (the latest signed head unless `treeSize`). */
   @RequireAbility(Action.Read, 'AuditRecord')
   @Get('records/:seq/inclusion-proof')
-  async inclusion(@CurrentAbility() ability: AppAbility, @Param('seq', ParseIntPipe) seq: number, @Query() query: TreeSizeQuery) {
+  async inclusion(@CurrentAbility() ability: AppAbility, @Param('seq', ParseSafeIntPipe) seq: number, @Query() query: TreeSizeQuery) {
     const record = await this.search.find(ability, seq);
     if (!record) throw new NotFoundError('Audit record');
     const head = query.treeSize ? await this.heads.ofSize(query.treeSize) : await this.heads.latest();

@@ -1,12 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentAbility, CurrentPrincipal, Public, type AppAbility, type UserPrincipal } from '@velvet/access';
 import { AuthService } from '@velvet/auth';
-import { OrganizationsService, MembersService, type User } from '@velvet/organizations';
+import type { Request, Response } from 'express';
+import { EmailVerificationService, OrganizationsService, MembersService, type User } from '@velvet/organizations';
 import { organizationView, userView } from '../http/views';
-import { AcceptInvitationDto, LoginDto, RefreshDto, SignUpDto } from './auth.dto';
+import { LoginLimitGuard, SignupLimitGuard } from './abuse-limit.guards';
+import { AcceptInvitationDto, LoginDto, RefreshDto, SignUpDto, VerifyEmailDto } from './auth.dto';
 import { LocalLoginGuard } from './local-login.guard';
-import { LoginThrottlerGuard } from './login-throttler.guard';
+import { bearerOf, clearRefreshCookie, type CookiePolicy, refreshTokenOf, withRefreshCookie } from './refresh-cookie';
+
+export const COOKIE_POLICY = Symbol('COOKIE_POLICY');
 
 @ApiTags('auth')
 @Controller('auth')
@@ -15,47 +19,74 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly organizations: OrganizationsService,
     private readonly members: MembersService,
+    private readonly verification: EmailVerificationService,
+    @Inject(COOKIE_POLICY) private readonly cookies: CookiePolicy,
   ) {}
 
+  /** The organisation and its admin; a link to confirm the address is mailed (API keys wait for it). */
   @Public()
   @Post('signup')
-  async signUp(@Body() dto: SignUpDto) {
+  @UseGuards(SignupLimitGuard)
+  async signUp(@Body() dto: SignUpDto, @Res({ passthrough: true }) res: Response) {
     const { organization, admin } = await this.organizations.signUp({
       organizationName: dto.organizationName,
       adminEmail: dto.email,
       adminPassword: dto.password,
       adminName: dto.displayName,
     });
-    return { organization: organizationView(organization), user: userView(admin), ...(await this.auth.issueTokens(admin)) };
+    const tokens = withRefreshCookie(res, this.cookies, await this.auth.issueTokens(admin));
+    return { organization: organizationView(organization), user: userView(admin), ...tokens };
   }
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  @UseGuards(LoginThrottlerGuard, LocalLoginGuard)
-  async login(@Body() _dto: LoginDto, @Req() req: { user: User }) {
-    return { user: userView(req.user), ...(await this.auth.issueTokens(req.user)) };
+  @UseGuards(LoginLimitGuard, LocalLoginGuard)
+  async login(@Body() _dto: LoginDto, @Req() req: { user: User }, @Res({ passthrough: true }) res: Response) {
+    return { user: userView(req.user), ...withRefreshCookie(res, this.cookies, await this.auth.issueTokens(req.user)) };
   }
 
+  /** A new access token (and a rotated refresh cookie) from the refresh cookie. */
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  refresh(@Body() dto: RefreshDto) {
-    return this.auth.refresh(dto.refreshToken);
+  async refresh(@Body() dto: RefreshDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const token = refreshTokenOf(req, dto.refreshToken);
+    if (!token) throw new UnauthorizedException('No refresh token (sign in again)');
+    return withRefreshCookie(res, this.cookies, await this.auth.refresh(token));
   }
 
+  /** Ends the session of the refresh cookie and of the bearer token at once. */
   @Public()
   @Post('logout')
   @HttpCode(204)
-  async logout(@Body() dto: RefreshDto) {
-    await this.auth.logout(dto.refreshToken);
+  async logout(@Body() dto: RefreshDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    await this.auth.logout(refreshTokenOf(req, dto.refreshToken), bearerOf(req));
+    clearRefreshCookie(res, this.cookies);
   }
 
   @Public()
   @Post('invitations/accept')
-  async acceptInvitation(@Body() dto: AcceptInvitationDto) {
+  async acceptInvitation(@Body() dto: AcceptInvitationDto, @Res({ passthrough: true }) res: Response) {
     const user = await this.members.acceptInvitation(dto.token, dto.displayName, dto.password);
-    return { user: userView(user), ...(await this.auth.issueTokens(user)) };
+    return { user: userView(user), ...withRefreshCookie(res, this.cookies, await this.auth.issueTokens(user)) };
+  }
+
+  @Public()
+  @Post('verify-email')
+  @HttpCode(200)
+  async verifyEmail(@Body() dto: VerifyEmailDto) {
+    const { organizationId } = await this.verification.confirm(dto.token);
+    return { organizationId, emailVerified: true };
+  }
+
+  /** Mails a new confirmation link to the caller if their organisation is not confirmed yet. */
+  @Authenticated()
+  @Post('verify-email/resend')
+  @HttpCode(202)
+  async resendVerification(@CurrentPrincipal() principal: UserPrincipal) {
+    if (principal.organizationId) await this.verification.resend(principal.userId, principal.organizationId);
+    return { sent: true };
   }
 
   /** The caller, and the CASL rules the web portal uses to hide what the API would refuse. */

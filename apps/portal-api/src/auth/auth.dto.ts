@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
 export class SignUpDto {
   @ApiProperty({ example: 'Acme Corp' })
@@ -35,11 +35,13 @@ export class LoginDto {
   password: string;
 }
 
+/** Browsers send the refresh token as the httpOnly cookie; other clients may send it here. */
 export class RefreshDto {
-  @ApiProperty()
+  @ApiPropertyOptional()
+  @IsOptional()
   @IsString()
   @Length(16, 200)
-  refreshToken: string;
+  refreshToken?: string;
 }
 
 export class AcceptInvitationDto {
@@ -57,4 +59,11 @@ export class AcceptInvitationDto {
   @IsString()
   @Length(12, 200)
   password: string;
+}
+
+export class VerifyEmailDto {
+  @ApiProperty()
+  @IsString()
+  @Length(16, 200)
+  token: string;
 }

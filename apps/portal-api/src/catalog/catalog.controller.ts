@@ -1,14 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ParseIdPipe } from '@velvet/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentPrincipal, RequireAbility, type UserPrincipal } from '@velvet/access';
 import { type Model, ModelsService, type UpstreamConfig } from '@velvet/catalog';
@@ -62,7 +53,7 @@ export class CatalogController {
 
   @RequireAbility(Action.Read, 'Model')
   @Get('catalog/models/:modelId')
-  async get(@Param('modelId', ParseUUIDPipe) id: string) {
+  async get(@Param('modelId', ParseIdPipe) id: string) {
     return modelView(await this.models.get(id));
   }
 
@@ -101,7 +92,7 @@ export class CatalogController {
   @Patch('catalog/models/:modelId')
   async update(
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('modelId', ParseUUIDPipe) id: string,
+    @Param('modelId', ParseIdPipe) id: string,
     @Body() dto: UpdateModelDto,
   ) {
     const { reason, inputPriceMicrosPerMTok, outputPriceMicrosPerMTok, upstream, ...rest } = dto;

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentPrincipal, RequireAbility, type UserPrincipal } from '@velvet/access';
-import { NotFoundError } from '@velvet/common';
+import { NotFoundError, ParseIdPipe } from '@velvet/common';
 import { AlertCasesService, DetectionScheduler, ProvenanceService, RiskScoresReader } from '@velvet/detection';
 import { DetectionRunDto, ListCasesQuery, OptionalReasonDto, ProvenanceDto, ReasonDto, RiskScoresQuery, ThrottleDto } from './detection.dto';
 
@@ -23,49 +23,49 @@ export class DetectionController {
   }
 
   @Get('alert-cases/:id')
-  get(@Param('id', ParseUUIDPipe) id: string) {
+  get(@Param('id', ParseIdPipe) id: string) {
     return this.cases.get(id);
   }
 
   @Post('alert-cases/:id/acknowledge')
   @HttpCode(200)
-  acknowledge(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: OptionalReasonDto) {
+  acknowledge(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: OptionalReasonDto) {
     return this.cases.acknowledge(id, p.userId, dto.reason ?? null);
   }
 
   @Post('alert-cases/:id/escalate')
   @HttpCode(200)
-  escalate(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
+  escalate(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
     return this.cases.escalate(id, p.userId, dto.reason);
   }
 
   @Post('alert-cases/:id/dismiss')
   @HttpCode(200)
-  dismiss(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
+  dismiss(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
     return this.cases.dismiss(id, p.userId, dto.reason);
   }
 
   @Post('alert-cases/:id/resolve')
   @HttpCode(200)
-  resolve(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
+  resolve(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
     return this.cases.resolve(id, p.userId, dto.reason);
   }
 
   @Post('alert-cases/:id/throttle')
   @HttpCode(200)
-  throttle(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ThrottleDto) {
+  throttle(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ThrottleDto) {
     return this.cases.throttle(id, p.userId, dto);
   }
 
   @Post('alert-cases/:id/suspend')
   @HttpCode(200)
-  suspend(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
+  suspend(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
     return this.cases.suspend(id, p.userId, dto.reason);
   }
 
   @Post('alert-cases/:id/restore')
   @HttpCode(200)
-  restore(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
+  restore(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
     return this.cases.restore(id, p.userId, dto.reason);
   }
 

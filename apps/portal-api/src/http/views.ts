@@ -18,6 +18,7 @@ export const organizationView = (o: Organization) => ({
   slug: o.slug,
   status: o.status,
   verified: o.verified,
+  emailVerified: o.emailVerifiedAt !== null,
   createdAt: o.createdAt,
 });
 

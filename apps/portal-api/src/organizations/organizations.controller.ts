@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
-import { PageQuery } from '@velvet/common';
+import { PageQuery, ParseIdPipe } from '@velvet/common';
 import { EntitlementsScheduler } from '@velvet/entitlements';
 import { MembersService, OrganizationsService } from '@velvet/organizations';
 import { organizationView, userView } from '../http/views';
@@ -25,7 +25,7 @@ export class OrganizationsController {
 
   @RequireAbility(Action.Read, 'Organization')
   @Get(':orgId')
-  async get(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string) {
+  async get(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
     return organizationView(await this.organizations.get(ability, orgId));
   }
 
@@ -33,7 +33,7 @@ export class OrganizationsController {
   @Patch(':orgId')
   async update(
     @CurrentAbility() ability: AppAbility,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: UpdateOrganizationDto,
   ) {
     const organization = await this.organizations.update(ability, orgId, dto);
@@ -44,7 +44,7 @@ export class OrganizationsController {
 
   @RequireAbility(Action.Read, 'User')
   @Get(':orgId/members')
-  async listMembers(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseUUIDPipe) orgId: string) {
+  async listMembers(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
     return (await this.members.list(ability, orgId)).map(userView);
   }
 
@@ -53,29 +53,29 @@ export class OrganizationsController {
   async updateMember(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
-    @Param('userId', ParseUUIDPipe) userId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Param('userId', ParseIdPipe) userId: string,
     @Body() dto: UpdateMemberDto,
   ) {
     return userView(await this.members.update(ability, orgId, userId, dto, principal.userId));
   }
 
-  /** The token is in this response only; the invitee redeems it at POST /auth/invitations/accept. */
+  /** The token is mailed to the invitee only, who redeems it at POST /auth/invitations/accept. */
   @RequireAbility(Action.Create, 'Invitation')
   @Post(':orgId/invitations')
   async invite(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: InviteMemberDto,
   ) {
-    const { invitation, token } = await this.members.invite(ability, principal, orgId, dto.email, dto.role);
+    const invitation = await this.members.invite(ability, principal, orgId, dto.email, dto.role);
     return {
       id: invitation.id,
       email: invitation.email,
       role: invitation.role,
       expiresAt: invitation.expiresAt,
-      token,
+      delivery: 'email',
     };
   }
 }

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { subject } from '@casl/ability';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
-import { NotFoundError } from '@velvet/common';
+import { NotFoundError, ParseIdPipe } from '@velvet/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { SpendHistoryService } from './spend-history.service';
@@ -27,7 +27,7 @@ export class SpendController {
   @Get()
   daily(
     @CurrentAbility() ability: AppAbility,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
     @Query() query: SpendQuery,
   ) {
     // another tenant's spend is invisible, so it is "not found" rather than "forbidden"

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ParseIdPipe } from '@velvet/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Action, CurrentPrincipal, RequireAbility, Role, STAFF_ROLES, type UserPrincipal } from '@velvet/access';
 import { StaffService, UserStatus } from '@velvet/organizations';
@@ -57,7 +58,7 @@ export class StaffController {
 
   @RequireAbility(Action.Manage, 'Staff')
   @Patch(':userId')
-  async update(@CurrentPrincipal() principal: UserPrincipal, @Param('userId', ParseUUIDPipe) userId: string, @Body() dto: UpdateStaffDto) {
+  async update(@CurrentPrincipal() principal: UserPrincipal, @Param('userId', ParseIdPipe) userId: string, @Body() dto: UpdateStaffDto) {
     return userView(await this.staff.update(userId, dto, principal.userId));
   }
 }

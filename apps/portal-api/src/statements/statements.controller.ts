@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
 import { StatementsService } from '@velvet/contracts';
-import { NotFoundError } from '@velvet/common';
+import { NotFoundError, ParseIdPipe } from '@velvet/common';
 import { subject } from '@casl/ability';
 
 @ApiTags('statements')
@@ -15,7 +15,7 @@ export class StatementsController {
   @Get('contracts/:contractId/statements')
   async forContract(
     @CurrentAbility() ability: AppAbility,
-    @Param('contractId', ParseUUIDPipe) id: string,
+    @Param('contractId', ParseIdPipe) id: string,
   ) {
     return { contractId: id, periods: await this.statements.forContract(ability, id) };
   }
@@ -25,7 +25,7 @@ export class StatementsController {
   @Get('organizations/:orgId/statements')
   async forOrganization(
     @CurrentAbility() ability: AppAbility,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
   ) {
     if (
       !ability.can(

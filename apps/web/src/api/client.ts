@@ -1,9 +1,9 @@
-/** A small typed client for the portal API: bearer tokens, one shared refresh on 401, clear errors. */
-export interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-}
-
+/**
+ * A small typed client for the portal API: clear errors, and one shared refresh on 401.
+ * The access token lives in this module's memory only (never in storage a script could read
+ * later); the refresh token is an httpOnly, SameSite=Strict cookie the browser sends to /auth
+ * by itself, so no script can read it at all. A reload restores the session from the cookie.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -14,29 +14,17 @@ export class ApiError extends Error {
   }
 }
 
-const STORAGE_KEY = 'velvet.tokens';
-let tokens: Tokens | null = readStored();
+let accessToken: string | null = null;
 let refreshing: Promise<boolean> | null = null;
-const listeners = new Set<(t: Tokens | null) => void>();
+const listeners = new Set<(signedIn: boolean) => void>();
 
-function readStored(): Tokens | null {
-  try {
-    const raw = localStorage.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as Tokens) : null;
-  } catch {
-    return null;
-  }
+export function setAccessToken(next: string | null): void {
+  accessToken = next;
+  listeners.forEach((l) => l(next !== null));
 }
 
-export function setTokens(next: Tokens | null): void {
-  tokens = next;
-  if (next) localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-  else localStorage.removeItem(STORAGE_KEY);
-  listeners.forEach((l) => l(next));
-}
-
-export const getTokens = () => tokens;
-export function onTokens(listener: (t: Tokens | null) => void): () => void {
+export const isSignedIn = () => accessToken !== null;
+export function onSessionChange(listener: (signedIn: boolean) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
@@ -54,23 +42,20 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, message || `HTTP ${res.status}`, body.code);
 }
 
-async function refresh(): Promise<boolean> {
-  const current = tokens;
-  if (!current) return false;
+/** A new access token from the refresh cookie; false (and signed out) when there is none. */
+export function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {
     try {
-      const res = await fetch('/auth/refresh', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ refreshToken: current.refreshToken }),
-      });
+      const res = await fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin' });
       if (!res.ok) {
-        setTokens(null);
+        setAccessToken(null);
         return false;
       }
-      const body = (await res.json()) as Tokens;
-      setTokens({ accessToken: body.accessToken, refreshToken: body.refreshToken });
+      setAccessToken(((await res.json()) as { accessToken: string }).accessToken);
       return true;
+    } catch {
+      setAccessToken(null);
+      return false;
     } finally {
       refreshing = null;
     }
@@ -97,13 +82,14 @@ export async function raw(
 ): Promise<Response> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (tokens) headers.Authorization = `Bearer ${tokens.accessToken}`;
+  if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
   const res = await fetch(path, {
     method,
     headers,
+    credentials: 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (res.status === 401 && retry && tokens && (await refresh()))
+  if (res.status === 401 && retry && accessToken && (await refreshSession()))
     return raw(method, path, body, false);
   if (!res.ok) throw await toError(res);
   return res;

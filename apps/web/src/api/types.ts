@@ -19,6 +19,8 @@ export interface Organization {
   slug: string;
   status: string;
   verified: boolean;
+  /** The sign-up address was confirmed (API keys wait for it). */
+  emailVerified: boolean;
   createdAt: string;
 }
 
@@ -30,8 +32,8 @@ export interface Me {
 
 export interface LoginResponse {
   user: User;
+  /** Kept in memory only; the refresh token is an httpOnly cookie. */
   accessToken: string;
-  refreshToken: string;
 }
 
 export interface Page<T> {

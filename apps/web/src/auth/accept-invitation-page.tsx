@@ -1,6 +1,6 @@
 import { type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, setTokens } from '../api/client';
+import { api, setAccessToken } from '../api/client';
 import type { LoginResponse } from '../api/types';
 import { ErrorBox } from '../ui/feedback';
 import { useBusyAction } from '../ui/use-busy-action';
@@ -22,7 +22,7 @@ export function AcceptInvitationPage() {
     void run(async () => {
       const res = await api.post<LoginResponse>('/auth/invitations/accept', form);
       window.history.replaceState(null, '', '/app/');
-      setTokens({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+      setAccessToken(res.accessToken);
     });
   }
 

@@ -3,7 +3,7 @@ import { AbilityProvider, useAbility as useCaslAbility } from '@casl/react';
 export { Can } from '@casl/react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, getTokens, onTokens, setTokens } from '../api/client';
+import { api, isSignedIn, onSessionChange, refreshSession, setAccessToken } from '../api/client';
 import type { LoginResponse, Me } from '../api/types';
 
 /** The browser's copy of the API's CASL rules (from GET /auth/me), so the UI hides what the API would refuse. */
@@ -13,6 +13,8 @@ interface Session {
   me: Me | undefined;
   ability: AppAbility;
   loading: boolean;
+  /** True while a reload restores the session from the refresh cookie. */
+  restoring: boolean;
   signedIn: boolean;
   login(email: string, password: string): Promise<void>;
   logout(): Promise<void>;
@@ -21,9 +23,14 @@ interface Session {
 const SessionContext = createContext<Session | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [signedIn, setSignedIn] = useState(() => getTokens() !== null);
+  const [signedIn, setSignedIn] = useState(isSignedIn);
+  const [restoring, setRestoring] = useState(() => !isSignedIn());
   const client = useQueryClient();
-  useEffect(() => onTokens((t) => setSignedIn(t !== null)), []);
+  useEffect(() => onSessionChange(setSignedIn), []);
+  useEffect(() => {
+    // the access token died with the last page; the cookie may still hold a session
+    if (!isSignedIn()) void refreshSession().finally(() => setRestoring(false));
+  }, []);
 
   const meQuery = useQuery({
     queryKey: ['me'],
@@ -37,17 +44,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     me: signedIn ? meQuery.data : undefined,
     ability,
     signedIn,
+    restoring,
     loading: signedIn && meQuery.isPending,
     async login(email, password) {
       const res = await api.post<LoginResponse>('/auth/login', { email, password });
       client.clear();
-      setTokens({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+      setAccessToken(res.accessToken);
     },
     async logout() {
-      const t = getTokens();
-      if (t)
-        await api.post('/auth/logout', { refreshToken: t.refreshToken }).catch(() => undefined);
-      setTokens(null);
+      // ends the session server-side at once (its access tokens too) and clears the cookie
+      await api.post('/auth/logout').catch(() => undefined);
+      setAccessToken(null);
       client.clear();
     },
   };

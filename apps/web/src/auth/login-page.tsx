@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, setTokens } from '../api/client';
+import { api, setAccessToken } from '../api/client';
 import type { LoginResponse } from '../api/types';
 import { ErrorBox } from '../ui/feedback';
 import { useBusyAction } from '../ui/use-busy-action';
@@ -23,7 +23,7 @@ export function LoginPage() {
     e.preventDefault();
     void run(async () => {
       if (mode === 'login') await login(form.email, form.password);
-      else setTokens(await api.post<LoginResponse>('/auth/signup', form));
+      else setAccessToken((await api.post<LoginResponse>('/auth/signup', form)).accessToken);
     });
   }
 

@@ -2,13 +2,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { ApiKey } from '../api/types';
-import { Can, useOrgId } from '../auth/auth-context';
+import { Can, useOrgId, useSession } from '../auth/auth-context';
 import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { formatDateTime } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 
 export function ApiKeysPage() {
   const orgId = useOrgId();
+  const { me } = useSession();
+  const unconfirmed = me?.organization?.emailVerified === false;
+  const resend = useMutation({ mutationFn: () => api.post('/auth/verify-email/resend') });
   const client = useQueryClient();
   const keys = useQuery({
     queryKey: ['api-keys', orgId],
@@ -38,6 +41,14 @@ export function ApiKeysPage() {
   return (
     <>
       <PageTitle>API keys</PageTitle>
+      {unconfirmed && (
+        <Notice>
+          Confirm your sign-up address first: follow the link we mailed you.{' '}
+          <button type="button" onClick={() => resend.mutate()} disabled={resend.isPending}>
+            {resend.isSuccess ? 'Sent again' : 'Send the link again'}
+          </button>
+        </Notice>
+      )}
       <Can I="create" a="ApiKey">
         <form onSubmit={submit} className="card row" aria-label="Create API key">
           <label>

@@ -13,7 +13,6 @@ interface Invitation {
   email: string;
   role: Role;
   expiresAt: string;
-  token: string;
 }
 
 const ORG_ROLES: RoleOption[] = [
@@ -77,10 +76,8 @@ export function MembersPage() {
       {invited && (
         <Notice>
           Invitation for <strong>{invited.email}</strong> ({invited.role.replace('_', ' ')}), valid
-          until {formatDate(invited.expiresAt)}. Send them this one-time link (shown once):{' '}
-          <code aria-label="Invitation link" className="secret">
-            {`${window.location.origin}/app/accept?token=${encodeURIComponent(invited.token)}`}
-          </code>
+          until {formatDate(invited.expiresAt)}, sent to that address. The link in the mail works
+          once.
         </Notice>
       )}
       <QueryView query={members}>

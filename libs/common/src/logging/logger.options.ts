@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
+import { pathOnly, safeError, safeMessageHook, scrubSecrets } from './redact';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -15,8 +16,10 @@ export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
 }
 
 /**
- * Structured logs with a request id on every line. Bodies are never logged (they hold
- * prompts, completions and passwords) and credentials are redacted from headers.
+ * Structured logs with a request id on every line. Bodies, query strings and SQL parameters are
+ * never logged (they hold prompts, completions, passwords and e-mail addresses); credentials are
+ * redacted from headers; errors go through `safeError`; and every line is scrubbed of anything
+ * shaped like a secret before it is written.
  */
 export function loggerOptions(level: string, app: string, destination?: DestinationStream): Params {
   const options: Options = {
@@ -37,10 +40,12 @@ export function loggerOptions(level: string, app: string, destination?: Destinat
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: pathOnly(req.url),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: safeError,
     },
+    hooks: { logMethod: safeMessageHook, streamWrite: scrubSecrets },
     autoLogging: { ignore: (req) => req.url === '/health' },
   };
   return { pinoHttp: destination ? [options, destination] : options };

@@ -58,7 +58,7 @@ export class Contract {
   @Column({ type: 'text' })
   status: ContractStatus;
 
-  /** Fixed at submission from the tier's rule: 2 when the minimum is above its dual-approval amount. */
+  /** From the tier's rule: 2 when the minimum is above its dual-approval amount; never lowered once submitted. */
   @Column({ name: 'required_approvals', type: 'integer', default: 1 })
   requiredApprovals: number;
 
@@ -67,6 +67,10 @@ export class Contract {
 
   @Column({ name: 'amended_by', type: 'uuid', nullable: true })
   amendedBy: string | null;
+
+  /** Everyone who requested, edited or submitted any version: none of them may approve it (four-eyes). */
+  @Column({ name: 'review_contributors', type: 'uuid', array: true, default: () => "'{}'" })
+  reviewContributors: string[];
 
   @Column({ name: 'review_round', type: 'integer', default: 0 })
   reviewRound: number;

@@ -8,6 +8,8 @@ import { Detection1764036000000 } from './1764036000000-detection';
 import { AuditLogInlineRows1764037000000 } from './1764037000000-audit-log-inline-rows';
 import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
 import { ContractTextRetention1764039000000 } from './1764039000000-contract-text-retention';
+import { FourEyesContributors1764040300000 } from './1764040300000-four-eyes-contributors';
+import { EmailVerificationAndOutbox1764040300001 } from './1764040300001-email-verification-and-outbox';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   AuditLogInlineRows1764037000000,
   UsageCancelled1764038000000,
   ContractTextRetention1764039000000,
+  FourEyesContributors1764040300000,
+  EmailVerificationAndOutbox1764040300001,
 ];

@@ -23,6 +23,10 @@ export class Organization {
   @Column({ type: 'boolean', default: false })
   verified: boolean;
 
+  /** When the sign-up address was confirmed; API keys wait for it. */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
