@@ -1,4 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
 import type { Rng } from './random';
 
 /** A schema the simulator cannot honour: the call is refused with a 400 naming the keyword. */
@@ -21,7 +22,11 @@ const FORMATS: Record<string, string> = {
   ipv4: '192.0.2.1',
 };
 
-const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+const options = { strict: false, allErrors: false, validateFormats: false };
+const ajv = new Ajv(options);
+const ajv2020 = new Ajv2020(options);
+/** Draft 2020-12 (what zod and the SDKs emit) or draft-07 by default; `$schema` picks, and is not fetched. */
+const validatorFor = (schema: Record<string, unknown>) => (/2020-12|2019-09/.test(String(schema.$schema ?? '')) ? ajv2020 : ajv);
 const compiled = new Map<string, ValidateFunction>();
 
 /**
@@ -38,7 +43,8 @@ export function instanceOf(schema: unknown, rng: Rng): unknown {
   let validate = compiled.get(key);
   if (!validate) {
     try {
-      validate = ajv.compile(schema as object);
+      const { $schema, ...rest } = schema as Record<string, unknown>;
+      validate = validatorFor({ $schema }).compile(rest);
     } catch (error) {
       throw new UnsupportedSchema(`the schema is invalid: ${(error as Error).message}`);
     }

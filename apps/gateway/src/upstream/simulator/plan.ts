@@ -73,7 +73,10 @@ export function planChoices(call: UpstreamRequest, ask: SimulatorAsk): PlannedCh
     const h = fnv1a(fingerprint, seed + i);
     const rng = new Rng(h);
     if (wantsTool(call, ask)) {
-      const tool = typeof ask.toolChoice === 'object' ? ask.tools.find((t) => t.name === (ask.toolChoice as { name: string }).name)! : rng.pick(ask.tools);
+      // Always drawn, so a named tool_choice leaves the rest of the answer as `required` would.
+      const drawn = rng.pick(ask.tools);
+      const named = typeof ask.toolChoice === 'object' ? ask.toolChoice.name : null;
+      const tool = named ? ask.tools.find((t) => t.name === named)! : drawn;
       const args = tokenPieces(jsonOf(tool.parameters ?? { type: 'object', properties: {} }, rng), encoding, call.maxTokens);
       const id = `call_${h.toString(36)}${i.toString(36)}${rng.int(0, 1e9).toString(36)}`;
       const outputTokens = countPieceTokens(tokenPieces(tool.name, encoding).pieces) + args.tokens;
