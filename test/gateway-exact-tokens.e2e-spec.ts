@@ -52,7 +52,7 @@ describe('gateway: exact token counts and an unchanged request body', () => {
     // A stream only gains the usage request (so it can be metered exactly); the client's stream options stay.
     upstream.pieces = ['one', ' two'];
     const stream = await client(gw, org.key).chat.completions.create({ model, messages, stream: true, stream_options: { include_obfuscation: false } as never, reasoning_effort: 'high' } as never);
-    const done = (async () => { for await (const _ of stream as AsyncIterable<unknown>) void _; })();
+    const done = (async () => { for await (const _ of stream as unknown as AsyncIterable<unknown>) void _; })();
     for (let i = 0; i <= upstream.pieces.length; i++) upstream.step();
     await done;
     expect(upstream.requests.at(-1)!.body).toEqual({ model: 'stepped', messages, stream: true, stream_options: { include_obfuscation: false, include_usage: true }, reasoning_effort: 'high' });
