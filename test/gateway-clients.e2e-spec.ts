@@ -1,7 +1,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ChatOpenAI } from '@langchain/openai';
 import { countTextTokens } from '@velvet/catalog';
-import { generateObject, generateText, Output, streamText, tool } from 'ai';
+import { generateObject, generateText, Output, stepCountIs, streamText, tool } from 'ai';
 import Ajv from 'ajv';
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
@@ -116,6 +116,30 @@ describe('gateway: OpenAI SDK, Vercel AI SDK and LangChain against the simulator
       expect(Recipe.parse(object)).toEqual(object);
       const { output } = await generateText({ model: provider()(model), output: Output.object({ schema: Recipe }), prompt: 'Another recipe' });
       expect(Recipe.parse(output)).toEqual(output);
+    });
+
+    it('runs an agent loop: a tool call, the tool result, then a text answer', async () => {
+      const result = await generateText({
+        model: provider()(model),
+        prompt: 'Weather in Madrid, then summarise it',
+        tools: { get_weather: tool({ description: 'Weather forecast for a city', inputSchema: WeatherInput, execute: async ({ city }) => ({ city, celsius: 21 }) }) },
+        stopWhen: stepCountIs(4),
+      });
+      expect(result.steps.map((s) => s.finishReason)).toEqual(['tool-calls', 'stop']);
+      expect(result.text.length).toBeGreaterThan(0);
+    });
+
+    it('streamText assembles a streamed tool call', async () => {
+      const result = streamText({
+        model: provider()(model),
+        prompt: 'What is the weather in Porto?',
+        tools: { get_weather: tool({ description: 'Weather forecast for a city', inputSchema: WeatherInput }) },
+        toolChoice: 'required',
+      });
+      const calls = await result.toolCalls;
+      expect(await result.finishReason).toBe('tool-calls');
+      expect(calls).toHaveLength(1);
+      expect(WeatherInput.parse(calls[0].input)).toEqual(calls[0].input);
     });
 
     it('streamText streams the same text as generateText', async () => {
