@@ -8,7 +8,7 @@ import { KeyAuthenticator } from './key-authenticator';
 /** The database as the authenticator sees it: one key row, a revocation flag, and loads the test can hold. */
 function setUp() {
   const material = generateKeyMaterial();
-  const state = { revoked: false, orgStatus: OrganizationStatus.Active, loads: 0, hold: null as Promise<void> | null };
+  const state = { revoked: false, orgStatus: OrganizationStatus.Active, loads: 0, polls: 0, hold: null as Promise<void> | null };
   const keys = {
     authenticate: async () => {
       state.loads++;
@@ -18,7 +18,14 @@ function setUp() {
     },
     touch: async () => undefined,
   } as unknown as ApiKeysService;
-  const organizations = { findOne: async () => ({ id: 'org-1', status: state.orgStatus }) } as unknown as Repository<Organization>;
+  const organizations = {
+    findOne: async () => ({ id: 'org-1', status: state.orgStatus }),
+    // The revocation poll: which of the given live keys are no longer valid.
+    query: async (_sql: string, [ids]: [string[]]) => {
+      state.polls++;
+      return ids.filter(() => state.revoked || state.orgStatus !== OrganizationStatus.Active).map((id) => ({ id }));
+    },
+  } as unknown as Repository<Organization>;
   const auth = new KeyAuthenticator(keys, organizations, { GATEWAY_CACHE_TTL_MS: 1000 } as GatewayEnv, {} as IORedis);
   return { auth, state, header: `Bearer ${material.key}` };
 }
@@ -62,15 +69,33 @@ describe('KeyAuthenticator', () => {
     await expect(auth.authenticate(header)).rejects.toMatchObject({ status: 401 });
   });
 
-  it('refreshes a busy key ahead of the bound, in the background', async () => {
+  it('keeps a busy key fresh with one poll for all live keys, which drops revoked ones', async () => {
     jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'setImmediate'] });
     const { auth, state, header } = setUp();
     await auth.authenticate(header);
-    state.revoked = true;
-    jest.setSystemTime(1_000_000 + 300);
-    await expect(auth.authenticate(header)).resolves.toMatchObject({ apiKeyId: 'key-1' }); // not kept waiting
+    for (let t = 250; t <= 2000; t += 250) {
+      jest.setSystemTime(1_000_000 + t);
+      await auth.poll(); // checked as of now
+      await expect(auth.authenticate(header)).resolves.toMatchObject({ apiKeyId: 'key-1' });
+    }
+    expect(state.loads).toBe(1);
+    state.revoked = true; // behind the cache's back: no message
+    await auth.poll();
+    await expect(auth.authenticate(header)).rejects.toMatchObject({ status: 401 });
     expect(state.loads).toBe(2);
-    await new Promise((r) => setImmediate(r));
+  });
+
+  it('falls back to synchronous reloads when the poll fails', async () => {
+    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'setImmediate'] });
+    const { auth, state, header } = setUp();
+    await auth.authenticate(header);
+    (auth as unknown as { organizations: { query: () => Promise<never> } }).organizations.query = async () => {
+      throw new Error('database down');
+    };
+    jest.setSystemTime(1_000_000 + 400);
+    await auth.poll();
+    jest.setSystemTime(1_000_000 + 500);
+    state.revoked = true;
     await expect(auth.authenticate(header)).rejects.toMatchObject({ status: 401 });
   });
 

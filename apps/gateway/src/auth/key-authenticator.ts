@@ -13,22 +13,28 @@ import { OpenAIError } from '../http/openai-error';
 interface Entry {
   /** When the load that produced it started: its age bounds how stale it can be. */
   at: number;
+  /** When the last query that found this live key still valid started (its load, or a poll). */
+  verifiedAt: number;
   principal: ApiKeyPrincipal | null;
   organizationId: string | null;
   organizationActive: boolean;
 }
 
-/** Hard bound on a cached key's age: older entries are revalidated before the call goes on. */
+/** Hard bound on how old a cached verdict may be: older ones are revalidated before the call goes on. */
 export const KEY_MAX_STALENESS_MS = 500;
+/** A live key's entry is reloaded after this long whatever the polls say (they only look for revocations). */
+const LIVE_ENTRY_MAX_AGE_MS = 60_000;
 const MAX_ENTRIES = 50_000;
 
 /**
  * API-key authentication without a query per call. Results (good and bad keys alike) are cached
- * by the key's SHA-256, and never served once older than the staleness bound (500 ms, or the
- * cache TTL if lower): an older entry is reloaded synchronously, and a busy key is refreshed
- * ahead in the background from half that age, so it never waits. On top of that bound,
- * revocations and organisation status changes arrive over Redis pub/sub and drop entries at
- * once, in every gateway process; a lost message only falls back to the bound.
+ * by the key's SHA-256, and a verdict is never served once older than the staleness bound (500 ms,
+ * or the cache TTL if lower); past it, the key is reloaded synchronously before the call goes on.
+ * Live keys stay fresh without a query each: every half-bound one query checks all the live keys
+ * this process holds for revocation, expiry and a disabled organisation, and a verdict counts as
+ * checked as of that poll. On top of that, revocations and organisation status changes arrive
+ * over Redis pub/sub and drop entries at once, in every gateway process; a lost message only
+ * falls back to the poll, and a failing poll to synchronous reloads (or a 503: fail closed).
  */
 @Injectable()
 export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
@@ -40,6 +46,8 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
   private epoch = 0;
   private subscriber: IORedis | null = null;
   private readonly maxStaleness: number;
+  private polling = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly keys: ApiKeysService,
@@ -61,9 +69,11 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     subscriber.on('error', (error: Error) => this.logger.warn(`api-key subscriber: ${error.message}`));
     await subscriber.connect();
     await subscriber.subscribe(apiKeysChannel(this.redis.options.keyPrefix ?? ''));
+    this.timer = setInterval(() => void this.poll(), this.maxStaleness / 2).unref();
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
     await this.subscriber?.quit().catch(() => undefined);
     this.subscriber = null;
   }
@@ -74,14 +84,48 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     if (!token || !parsed) throw OpenAIError.invalidKey();
     const now = Date.now();
     let entry = this.cache.get(parsed.secretHash);
-    if (!entry || now - entry.at >= this.maxStaleness) entry = await this.load(token, parsed.secretHash);
-    else if (now - entry.at >= this.maxStaleness / 2) void this.load(token, parsed.secretHash).catch(() => undefined);
+    if (!entry || !this.fresh(entry, now)) entry = await this.load(token, parsed.secretHash);
     if (!entry.principal) throw OpenAIError.invalidKey();
     if (!entry.organizationActive) {
       throw new OpenAIError(403, 'invalid_request_error', 'organization_disabled', 'This organisation is disabled; contact your account manager.');
     }
     this.touch(entry.principal.apiKeyId, now);
     return entry.principal;
+  }
+
+  /** A verdict may be served while it, or the last poll that checked it, is younger than the bound. */
+  private fresh(entry: Entry, now: number): boolean {
+    return now - entry.verifiedAt < this.maxStaleness && now - entry.at < LIVE_ENTRY_MAX_AGE_MS;
+  }
+
+  /**
+   * One query for every live key held here: drops those revoked, expired or whose organisation is
+   * no longer active, and marks the others checked as of the poll's start. Skipped while the
+   * previous one runs; after a failure entries age, and fall back to synchronous reloads.
+   */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    const startedAt = Date.now();
+    try {
+      const live = [...this.cache.values()].filter((e) => e.principal && e.organizationActive);
+      if (!live.length) return;
+      const ids = new Set(live.map((e) => e.principal!.apiKeyId));
+      const gone: { id: string }[] = await this.organizations.query(
+        `SELECT k.id::text AS id
+           FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+          WHERE k.id = ANY($1::uuid[])
+            AND (k.revoked_at IS NOT NULL OR k.expires_at <= now() OR o.status <> 'active')`,
+        [[...ids]],
+      );
+      const revoked = new Set(gone.map((g) => g.id));
+      for (const id of revoked) this.invalidate(`key:${id}`);
+      for (const e of live) if (!revoked.has(e.principal!.apiKeyId)) e.verifiedAt = Math.max(e.verifiedAt, startedAt);
+    } catch (error) {
+      this.logger.warn(`api-key revocation poll failed: ${(error as Error).message}`);
+    } finally {
+      this.polling = false;
+    }
   }
 
   /** A pub/sub message: `key:<id>` or `org:<id>`. Anything else drops everything (fail safe). */
@@ -128,7 +172,7 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     let key, org;
     try {
       key = await this.keys.authenticate(token);
-      if (!key) return { at, principal: null, organizationId: null, organizationActive: false };
+      if (!key) return { at, verifiedAt: at, principal: null, organizationId: null, organizationActive: false };
       org = await this.organizations.findOne({ where: { id: key.organizationId }, select: ['id', 'status'] });
     } catch {
       // Fail closed: past the staleness bound a key that cannot be checked is not served.
@@ -136,6 +180,7 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     }
     return {
       at,
+      verifiedAt: at,
       organizationId: key.organizationId,
       organizationActive: org?.status === OrganizationStatus.Active,
       principal: { kind: 'api_key', apiKeyId: key.id, organizationId: key.organizationId, createdByUserId: key.createdBy },
