@@ -108,7 +108,11 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     this.polling = true;
     const startedAt = Date.now();
     try {
-      const live = [...this.cache.values()].filter((e) => e.principal && e.organizationActive);
+      const live: Entry[] = [];
+      for (const [hash, e] of this.cache) {
+        if (startedAt - e.at >= LIVE_ENTRY_MAX_AGE_MS) this.cache.delete(hash); // reloaded on its next call anyway
+        else if (e.principal && e.organizationActive) live.push(e);
+      }
       if (!live.length) return;
       const ids = new Set(live.map((e) => e.principal!.apiKeyId));
       const gone: { id: string }[] = await this.organizations.query(
