@@ -87,7 +87,7 @@ describe('gateway: revoked keys and disabled organisations are refused at once, 
     for (const g of gateways) await call(g.url, key);
     // Revoked behind the gateways' back: no pub/sub message at all.
     await portal.app.get<DataSource>(getDataSourceToken()).query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [id]);
-    // Entries are never served past 500 ms from the query that loaded them, whatever the load.
+    // A verdict is never served 500 ms after the last query that checked it (a load or the poll), whatever the load.
     await sleep(600);
     const outcomes = await burst(key);
     expect(outcomes.every((o) => o instanceof OpenAI.AuthenticationError)).toBe(true);
