@@ -116,6 +116,10 @@ describe('gateway: OpenAI SDK, Vercel AI SDK and LangChain against the simulator
       expect(Recipe.parse(object)).toEqual(object);
       const { output } = await generateText({ model: provider()(model), output: Output.object({ schema: Recipe }), prompt: 'Another recipe' });
       expect(Recipe.parse(output)).toEqual(output);
+      // The provider's default (no structured outputs): JSON mode, answered with a JSON object.
+      const jsonMode = createOpenAICompatible({ name: 'velvet', baseURL: `${gw.url}/v1`, apiKey: org.key });
+      const loose = await generateObject({ model: jsonMode(model), schema: z.object({}).passthrough(), prompt: 'Any JSON object' });
+      expect(typeof loose.object).toBe('object');
     });
 
     it('runs an agent loop: a tool call, the tool result, then a text answer', async () => {
