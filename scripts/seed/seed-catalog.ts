@@ -19,6 +19,7 @@ export const DEMO_MODELS = [
     output: usd(0.6),
     contextWindow: 128_000,
     maxOutputTokens: 4_096,
+    tokenizer: 'cl100k_base',
   },
   {
     slug: 'velvet-standard-2',
@@ -28,6 +29,7 @@ export const DEMO_MODELS = [
     output: usd(1.5),
     contextWindow: 128_000,
     maxOutputTokens: 8_192,
+    tokenizer: 'o200k_base',
   },
   {
     slug: 'velvet-code-1',
@@ -37,6 +39,7 @@ export const DEMO_MODELS = [
     output: usd(3.2),
     contextWindow: 200_000,
     maxOutputTokens: 8_192,
+    tokenizer: 'o200k_base',
   },
   {
     slug: 'velvet-pro-1',
@@ -46,6 +49,7 @@ export const DEMO_MODELS = [
     output: usd(15),
     contextWindow: 200_000,
     maxOutputTokens: 16_384,
+    tokenizer: 'o200k_base',
   },
   {
     slug: 'velvet-pro-long-1',
@@ -55,6 +59,7 @@ export const DEMO_MODELS = [
     output: usd(22.5),
     contextWindow: 1_000_000,
     maxOutputTokens: 16_384,
+    tokenizer: 'o200k_base',
   },
   {
     slug: 'velvet-opus-1',
@@ -64,6 +69,7 @@ export const DEMO_MODELS = [
     output: usd(75),
     contextWindow: 200_000,
     maxOutputTokens: 32_768,
+    tokenizer: 'o200k_base',
   },
 ] as const;
 
@@ -100,9 +106,9 @@ export async function seedCatalog(
     for (const m of DEMO_MODELS) {
       await em.query(
         `INSERT INTO models (slug, display_name, tier, input_price_micros_per_mtok, output_price_micros_per_mtok, currency,
-                             upstream, context_window, max_output_tokens)
-         VALUES ($1, $2, $3, $4, $5, 'USD', '{"kind":"simulator"}', $6, $7) ON CONFLICT (slug) DO NOTHING`,
-        [m.slug, m.displayName, m.tier, m.input, m.output, m.contextWindow, m.maxOutputTokens],
+                             upstream, context_window, max_output_tokens, tokenizer)
+         VALUES ($1, $2, $3, $4, $5, 'USD', '{"kind":"simulator"}', $6, $7, $8) ON CONFLICT (slug) DO NOTHING`,
+        [m.slug, m.displayName, m.tier, m.input, m.output, m.contextWindow, m.maxOutputTokens, m.tokenizer],
       );
     }
     for (const r of DEMO_RULES) {

@@ -5,6 +5,7 @@ import { AdminActivityLog, DomainErrorKind, DomainException, NotFoundError, same
 import { IsNull, Repository } from 'typeorm';
 import { generateKeyMaterial, parseKey } from './api-key.token';
 import { ApiKey } from './entities/api-key.entity';
+import { KeyInvalidations } from './key-invalidation';
 
 export interface NewApiKey {
   name: string;
@@ -17,6 +18,7 @@ export class ApiKeysService {
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     /** Absent only in CLI scripts without the audit pipeline. */
     @Optional() private readonly activity?: AdminActivityLog,
+    @Optional() private readonly invalidations?: KeyInvalidations,
   ) {}
 
   /** Creates a key; the returned `key` is the only time the secret exists outside the caller. */
@@ -82,6 +84,8 @@ export class ApiKeysService {
         });
       });
     }
+    // Announced after the commit (and again on a repeated revoke): gateways drop the key at once.
+    await this.invalidations?.key(apiKey.id);
     return apiKey;
   }
 

@@ -8,3 +8,4 @@ import { Model } from './entities/model.entity';
 import { ModelTier } from './entities/model-tier.entity';
 
 export const CATALOG_ENTITIES = [ModelTier, Model];
+export * from './tokens';

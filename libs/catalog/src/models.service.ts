@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { CatalogException } from './catalog.exception';
 import { Model, ModelStatus, type UpstreamConfig } from './entities/model.entity';
 import { ModelTier } from './entities/model-tier.entity';
+import type { TokenizerEncoding } from './tokens/encodings';
 
 export interface ModelInput {
   slug: string;
@@ -17,6 +18,7 @@ export interface ModelInput {
   upstream: UpstreamConfig;
   contextWindow?: number;
   maxOutputTokens?: number;
+  tokenizer?: TokenizerEncoding;
   status?: ModelStatus;
 }
 

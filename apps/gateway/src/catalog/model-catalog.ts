@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Model, ModelStatus, ModelTier } from '@velvet/catalog';
+import { encoderFor, Model, ModelStatus, ModelTier } from '@velvet/catalog';
 import { Repository } from 'typeorm';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
@@ -50,7 +50,10 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
     const gated = new Map(tiers.map((t) => [t.name, t.gated]));
     const next = new Map<string, CatalogEntry>();
     // Unknown tier: treat as gated, so a misconfigured model fails closed.
-    for (const model of models) next.set(model.slug, { model, gated: gated.get(model.tier) ?? true });
+    for (const model of models) {
+      next.set(model.slug, { model, gated: gated.get(model.tier) ?? true });
+      encoderFor(model.tokenizer); // built once per encoding (about a second), here rather than on a call
+    }
     const signature = (m: Map<string, CatalogEntry>) =>
       JSON.stringify([...m.values()].map((e) => [e.model.id, e.model.updatedAt, e.gated]));
     if (signature(next) !== signature(this.bySlug)) this.version++;

@@ -10,7 +10,7 @@ import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
 import { type CallContext, PHASES, type PhasedRequest, type PreparedCall } from './call-context';
-import { estimateTokens, parseChatRequest, promptText, requestedMaxTokens } from './chat-request.schema';
+import { parseChatRequest, promptText, promptTokensOf, requestedMaxTokens } from './chat-request.schema';
 import { RecentDenials } from './recent-denials';
 import { simulatedTime } from './simulated-time';
 
@@ -48,7 +48,7 @@ export class CallAdmission {
       throw OpenAIError.badRequest(`\`${param}\` is too large: ${model.slug} produces at most ${model.maxOutputTokens} tokens.`, param, 'invalid_value');
     }
     const text = promptText(req);
-    const promptTokens = estimateTokens(text, req.messages.length);
+    const promptTokens = promptTokensOf(req, model);
     if (promptTokens > model.contextWindow) {
       throw OpenAIError.badRequest(`The prompt (~${promptTokens} tokens) exceeds ${model.slug}'s context window of ${model.contextWindow}.`, 'messages', 'context_length_exceeded');
     }

@@ -5,7 +5,7 @@ import { QuotaService, UsageStatus } from '@velvet/metering';
 import { PREMIUM_AUDIT, type PremiumAudit } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
 import type { CallContext, CallOutcome } from './call-context';
-import { tokensOfChars } from './chat-request.schema';
+import { completionTokensOf } from './chat-request.schema';
 
 const SETTLE_ATTEMPTS = 5;
 
@@ -47,7 +47,7 @@ export class CallRecorder {
    */
   meterCancelled(ctx: CallContext, outcome: CallOutcome): void {
     const inputTokens = outcome.inputTokens || ctx.promptTokens;
-    const outputTokens = outcome.outputTokens || tokensOfChars(outcome.text.length);
+    const outputTokens = outcome.outputTokens || completionTokensOf(outcome.text, ctx.entry.model);
     this.meter(ctx, { ...outcome, inputTokens, outputTokens }, UsageStatus.Cancelled);
   }
 

@@ -1,5 +1,5 @@
 import { OpenAIError } from '../http/openai-error';
-import { estimateTokens, parseChatRequest, promptText } from './chat-request.schema';
+import { parseChatRequest, promptText, promptTokensOf } from './chat-request.schema';
 
 const valid = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 
@@ -29,10 +29,16 @@ describe('parseChatRequest', () => {
   });
 });
 
-describe('prompt text and token estimate', () => {
+describe('prompt text and prompt tokens', () => {
   it('joins role-tagged message texts, including content parts', () => {
     const req = parseChatRequest({ model: 'm', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }] });
     expect(promptText(req)).toBe('system: be brief\nuser: ab\n');
-    expect(estimateTokens('x'.repeat(8), 2)).toBe(2 + 6);
+  });
+
+  it('counts prompt tokens the way OpenAI does for chat messages', () => {
+    // OpenAI reports 19 prompt tokens for this request on gpt-4o / gpt-3.5 (the API reference's example).
+    const req = parseChatRequest({ model: 'm', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: 'Hello!' }] });
+    expect(promptTokensOf(req, { tokenizer: 'o200k_base' })).toBe(19);
+    expect(promptTokensOf(req, { tokenizer: 'cl100k_base' })).toBe(19);
   });
 });

@@ -1,3 +1,4 @@
+import { countChatPromptTokens, countTextTokens, type Model } from '@velvet/catalog';
 import { z } from 'zod';
 import { OpenAIError } from '../http/openai-error';
 
@@ -59,10 +60,11 @@ export function promptText(req: ChatRequest): string {
   return out;
 }
 
-/** ~4 characters per token plus a little per message: deterministic, and the simulator's count. */
-/** ~4 characters a token: the estimate wherever no upstream count is at hand. */
-export const tokensOfChars = (chars: number): number => Math.ceil(chars / 4);
+/** Prompt tokens as OpenAI counts chat messages (and tool definitions), with the model's tokenizer. */
+export const promptTokensOf = (req: ChatRequest, model: Pick<Model, 'tokenizer'>): number =>
+  countChatPromptTokens(req.messages, req.tools, model.tokenizer);
 
-export const estimateTokens = (text: string, messages: number): number => tokensOfChars(text.length) + messages * 3;
+/** Tokens of text actually delivered, with the model's tokenizer: wherever the upstream reports no usage. */
+export const completionTokensOf = (text: string, model: Pick<Model, 'tokenizer'>): number => countTextTokens(text, model.tokenizer);
 
 export const requestedMaxTokens = (req: ChatRequest): number | null => req.max_completion_tokens ?? req.max_tokens ?? null;

@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
-import { tokensOfChars } from '../chat/chat-request.schema';
+import { completionTokensOf } from '../chat/chat-request.schema';
 import type { Completion, StreamEvent, Upstream, UpstreamRequest } from './upstream.types';
 import { UpstreamError } from './upstream.types';
 
@@ -12,6 +12,10 @@ export interface OpenAICompatibleConfig {
 }
 
 type Json = Record<string, unknown>;
+interface RawMessage {
+  content?: string | null;
+  tool_calls?: { function?: { name?: string; arguments?: string } }[];
+}
 interface RawUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
@@ -41,15 +45,16 @@ export class OpenAICompatibleUpstream implements Upstream {
       throw new UpstreamError(502, 'upstream_bad_response', 'The upstream returned a malformed response.');
     })) as Json;
     json.model = call.model.slug;
-    const choices = (json.choices as { message?: { content?: string | null }; finish_reason?: string | null }[]) ?? [];
-    const text = choices.map((c) => c.message?.content ?? '').join('\n');
+    const choices = (json.choices as { message?: RawMessage; finish_reason?: string | null }[]) ?? [];
+    const texts = choices.map((c) => deliveredText(c.message));
     const usage = json.usage as RawUsage | undefined;
     return {
       body: json,
-      text,
+      text: texts.join('\n'),
       finishReason: choices[0]?.finish_reason ?? null,
       inputTokens: usage?.prompt_tokens ?? call.promptTokens,
-      outputTokens: usage?.completion_tokens ?? tokensOfChars(text.length),
+      // Counted only when the upstream reports nothing: per choice, what the client receives.
+      outputTokens: usage?.completion_tokens ?? texts.reduce((sum, t) => sum + completionTokensOf(t, call.model), 0),
     };
   }
 
@@ -57,7 +62,7 @@ export class OpenAICompatibleUpstream implements Upstream {
     const res = await this.send(call, true);
     let buffer = '';
     let sawUsage = false;
-    let outputChars = 0;
+    const delivered: string[] = [];
     try {
       for await (const piece of res.body) {
         buffer += piece.toString();
@@ -72,14 +77,18 @@ export class OpenAICompatibleUpstream implements Upstream {
           if (chunk.error) throw new UpstreamError(502, 'upstream_error', 'The upstream failed mid-stream.');
           chunk.model = call.model.slug;
           const usage = chunk.usage as RawUsage | null | undefined;
-          const choices = (chunk.choices as { delta?: { content?: string | null }; finish_reason?: string | null }[]) ?? [];
+          const choices = (chunk.choices as { index?: number; delta?: RawMessage; finish_reason?: string | null }[]) ?? [];
           if (usage && choices.length === 0) {
             sawUsage = true;
             yield { kind: 'usage', chunk, usage: { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 } };
             continue;
           }
-          const text = choices.map((c) => c.delta?.content ?? '').join('');
-          outputChars += text.length;
+          let text = '';
+          for (const c of choices) {
+            const piece = deliveredText(c.delta);
+            delivered[c.index ?? 0] = (delivered[c.index ?? 0] ?? '') + piece;
+            text += piece;
+          }
           yield { kind: 'chunk', chunk, text, finishReason: choices.find((c) => c.finish_reason)?.finish_reason ?? null };
         }
       }
@@ -87,8 +96,9 @@ export class OpenAICompatibleUpstream implements Upstream {
       throw asUpstreamError(error);
     }
     if (!sawUsage) {
-      // An upstream that ignores stream_options: fall back to the same estimate as for prompts.
-      const usage = { inputTokens: call.promptTokens, outputTokens: tokensOfChars(outputChars) };
+      // An upstream that ignores stream_options: the tokens of the text it sent, per choice.
+      const outputTokens = delivered.reduce((sum, t) => sum + completionTokensOf(t ?? '', call.model), 0);
+      const usage = { inputTokens: call.promptTokens, outputTokens };
       const chunk = { id: call.completionId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: call.model.slug, choices: [],
         usage: { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens } };
       yield { kind: 'usage', chunk, usage };
@@ -96,11 +106,10 @@ export class OpenAICompatibleUpstream implements Upstream {
   }
 
   private async send(call: UpstreamRequest, stream: boolean): Promise<Dispatcher.ResponseData> {
-    const body: Json = { ...call.req, model: this.config.upstreamModel, stream };
-    // The spend hold assumed at most maxTokens per choice: make the upstream keep to it.
-    if (call.req.max_tokens == null && call.req.max_completion_tokens == null) body.max_tokens = call.maxTokens;
-    if (stream) body.stream_options = { include_usage: true };
-    else delete body.stream_options;
+    // The client's body as sent, but for the model name: no injected limits (the spend hold uses
+    // the catalog's max output instead). A stream also asks for usage, so it is metered exactly.
+    const body: Json = { ...call.req, model: this.config.upstreamModel };
+    if (stream) body.stream_options = { ...call.req.stream_options, include_usage: true };
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' };
     if (this.config.apiKey) headers.authorization = `Bearer ${this.config.apiKey}`;
     let res: Dispatcher.ResponseData;
@@ -136,6 +145,13 @@ export class OpenAICompatibleUpstream implements Upstream {
     }
     return res;
   }
+}
+
+/** The text a client receives in a message or delta: its content and any tool-call names and arguments. */
+export function deliveredText(m: RawMessage | undefined): string {
+  let text = m?.content ?? '';
+  for (const call of m?.tool_calls ?? []) text += (call.function?.name ?? '') + (call.function?.arguments ?? '');
+  return text;
 }
 
 export function asUpstreamError(error: unknown): UpstreamError {

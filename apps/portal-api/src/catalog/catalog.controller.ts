@@ -33,6 +33,7 @@ export const modelView = (m: Model) => ({
         },
   contextWindow: m.contextWindow,
   maxOutputTokens: m.maxOutputTokens,
+  tokenizer: m.tokenizer,
   status: m.status,
   updatedAt: m.updatedAt,
 });

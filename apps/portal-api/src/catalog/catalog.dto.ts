@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ModelStatus } from '@velvet/catalog';
+import { ModelStatus, TOKENIZER_ENCODINGS, type TokenizerEncoding } from '@velvet/catalog';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -94,6 +94,11 @@ class ModelFieldsDto {
   @Min(1)
   @Max(1_000_000)
   maxOutputTokens?: number;
+
+  @ApiPropertyOptional({ enum: TOKENIZER_ENCODINGS, description: 'tiktoken encoding that counts tokens the upstream does not report' })
+  @IsOptional()
+  @IsIn(TOKENIZER_ENCODINGS)
+  tokenizer?: TokenizerEncoding;
 
   @ApiPropertyOptional({ enum: ModelStatus })
   @IsOptional()

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
 import { PageQuery, ParseIdPipe } from '@velvet/common';
+import { KeyInvalidations } from '@velvet/api-keys';
 import { EntitlementsScheduler } from '@velvet/entitlements';
 import { MembersService, OrganizationsService } from '@velvet/organizations';
 import { organizationView, userView } from '../http/views';
@@ -14,6 +15,7 @@ export class OrganizationsController {
     private readonly organizations: OrganizationsService,
     private readonly members: MembersService,
     private readonly entitlements: EntitlementsScheduler,
+    private readonly keyInvalidations: KeyInvalidations,
   ) {}
 
   @RequireAbility(Action.Read, 'Organization')
@@ -39,6 +41,8 @@ export class OrganizationsController {
     const organization = await this.organizations.update(ability, orgId, dto);
     // verification and status are unlock-rule conditions
     if (dto.verified !== undefined || dto.status !== undefined) await this.entitlements.requestEvaluation(orgId, 'organisation updated');
+    // A disabled organisation's keys stop working in every gateway at once.
+    if (dto.status !== undefined) await this.keyInvalidations.organization(orgId);
     return organizationView(organization);
   }
 

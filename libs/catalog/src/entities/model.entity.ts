@@ -1,4 +1,5 @@
 import { bigintTransformer, type Micros } from '@velvet/common';
+import { DEFAULT_TOKENIZER, type TokenizerEncoding } from '../tokens/encodings';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export enum ModelStatus {
@@ -53,6 +54,10 @@ export class Model {
 
   @Column({ name: 'max_output_tokens', type: 'integer', default: 4096 })
   maxOutputTokens: number;
+
+  /** The tiktoken encoding that counts this model's tokens wherever the upstream reports none. */
+  @Column({ type: 'text', default: DEFAULT_TOKENIZER })
+  tokenizer: TokenizerEncoding;
 
   @Column({ type: 'text', default: ModelStatus.Active })
   status: ModelStatus;

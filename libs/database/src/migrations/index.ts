@@ -10,6 +10,7 @@ import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
 import { ContractTextRetention1764039000000 } from './1764039000000-contract-text-retention';
 import { FourEyesContributors1764040300000 } from './1764040300000-four-eyes-contributors';
 import { EmailVerificationAndOutbox1764040300001 } from './1764040300001-email-verification-and-outbox';
+import { ModelTokenizer1764040200000 } from './1764040200000-model-tokenizer';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ContractTextRetention1764039000000,
   FourEyesContributors1764040300000,
   EmailVerificationAndOutbox1764040300001,
+  ModelTokenizer1764040200000,
 ];

@@ -1,0 +1,2 @@
+export * from './encodings';
+export * from './chat-tokens';
