@@ -5,6 +5,7 @@ import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import { bearer, createStaff, DEMO_TEST_PASSWORD, signUp } from '../support/http';
 import { tokenMailedTo } from '../support/mail';
 import { openPersona, screenshot, signIn, type Persona } from './support/browser';
+import { checkPageState } from './support/page-checks';
 import { startWebStack, type WebStack } from './support/stack';
 
 jest.setTimeout(180_000);
@@ -62,6 +63,7 @@ describe('web portal: contract review round trip, bad input, sessions, what each
     const panel = am.page.getByRole('region', { name: 'Contract review' });
     await panel.getByText('One approval needed.').waitFor();
     await panel.getByText(/Texts kept 30 days/).waitFor();
+    await checkPageState(am.page, 'review panel, one approval needed');
     expect(await panel.getByRole('button', { name: 'Reject' }).isDisabled()).toBe(true);
     await panel.getByLabel(/^Reason/).fill('Please commit for a full year per period');
     await panel.getByRole('button', { name: 'Request changes' }).click();
@@ -72,6 +74,7 @@ describe('web portal: contract review round trip, bad input, sessions, what each
     await org.page.getByRole('cell', { name: 'changes requested' }).waitFor();
     await org.page.getByRole('button', { name: 'History' }).click();
     await org.page.getByText('“Please commit for a full year per period”').waitFor();
+    await checkPageState(org.page, 'contract returned for changes');
     await org.page.getByRole('button', { name: 'Amend' }).click();
     const amend = org.page.getByRole('form', { name: 'Amend contract request' });
     await amend.getByLabel('Period (months)').fill('12');
@@ -86,6 +89,7 @@ describe('web portal: contract review round trip, bad input, sessions, what each
     await panel.getByText(/Rejected/).waitFor();
     await org.page.reload();
     await org.page.getByRole('cell', { name: 'rejected' }).waitFor();
+    await checkPageState(org.page, 'contract rejected');
     await screenshot(org.page, 'org-contract-rejected');
   });
 
@@ -148,6 +152,7 @@ describe('web portal: contract review round trip, bad input, sessions, what each
       expect(await nav.getByRole('link').allTextContents()).toEqual(['Dashboard', 'Members']);
       await nav.getByRole('link', { name: 'Members' }).click();
       await member.page.getByRole('cell', { name: 'member@globex-review.example' }).waitFor();
+      await checkPageState(member.page, 'member sees the members list');
       expect(await member.page.getByRole('form', { name: 'Invite member' }).count()).toBe(0);
       expect(await member.page.getByRole('combobox').count()).toBe(0);
     } finally {

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
 import { tokenMailedTo } from '../support/mail';
-import { openPersona, screenshot, signIn, type Persona } from './support/browser';
+import { openPersona, phoneScreenshot, screenshot, signIn, type Persona } from './support/browser';
+import { checkPageState } from './support/page-checks';
 import { auditCount, distill, gatewayClient, poll, spendOnStandard } from './support/journey';
 import { startFullStack, type WebStack } from './support/stack';
 
@@ -78,7 +79,9 @@ describe('web portal journeys (chromium, real stack)', () => {
         .getAttribute('aria-valuenow'),
     ).toBe('0');
     orgId = (await db.query(`SELECT id FROM organizations WHERE name = 'Acme Journeys'`))[0].id;
+    await checkPageState(page, 'org dashboard, premium locked');
     await screenshot(page, 'org-dashboard-locked');
+    await phoneScreenshot(page, 'org-dashboard-locked');
 
     await page.getByRole('link', { name: 'Contracts' }).click();
     await page.getByLabel('Premium tier').selectOption('premium');
@@ -90,6 +93,7 @@ describe('web portal journeys (chromium, real stack)', () => {
     await page.getByRole('button', { name: 'Submit contract request' }).click();
     await page.getByRole('cell', { name: 'submitted' }).waitFor();
     expect(await page.getByRole('cell', { name: '$150,000.00 / 3 mo' }).count()).toBe(1);
+    await checkPageState(page, 'org contracts, request submitted');
     await screenshot(page, 'org-contracts');
   });
 
@@ -107,6 +111,7 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page.getByLabel('Reason for changing velvet-pro-long-1').fill('Q3 price list');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('cell', { name: '$24.00' }).waitFor();
+      await checkPageState(page, 'catalog after a price change');
       const add = page.getByRole('form', { name: 'Add a model' });
       await add.getByLabel('Slug').fill('velvet-pro-2');
       await add.getByLabel('Display name').fill('Velvet Pro 2');
@@ -115,7 +120,9 @@ describe('web portal journeys (chromium, real stack)', () => {
       await add.getByLabel('Output USD / 1M tokens').fill('18');
       await add.getByRole('button', { name: 'Add model' }).click();
       await page.getByRole('cell', { name: /Velvet Pro 2/ }).waitFor();
+      await checkPageState(page, 'catalog with a new model');
       await screenshot(page, 'platform-catalog');
+      await phoneScreenshot(page, 'platform-catalog');
       await page.getByRole('link', { name: 'Unlock rules' }).click();
       const form = page.getByRole('form', { name: 'Unlock rule for premium' });
       await form.getByLabel('Qualifying spend (USD, 0 = none)').fill('0.05');
@@ -124,6 +131,7 @@ describe('web portal journeys (chromium, real stack)', () => {
         .fill('Journey test: a threshold real calls can cross');
       await form.getByRole('button', { name: 'Save rule' }).click();
       await page.getByRole('heading', { name: /premium \(version [1-9]/ }).waitFor();
+      await checkPageState(page, 'unlock rules after a change');
       await screenshot(page, 'platform-unlock-rules');
     });
   });
@@ -134,13 +142,17 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page.getByRole('button', { name: /^Review premium contract/ }).click();
       const panel = page.getByRole('region', { name: 'Contract review' });
       await panel.getByText('Four-eyes:').waitFor();
+      await checkPageState(page, 'contract review panel');
       expect(await panel.textContent()).toContain('0 of 2 recorded');
       await panel.getByRole('button', { name: 'Mark organisation verified' }).click();
       await panel.getByText('verified', { exact: true }).waitFor();
       await panel.getByRole('button', { name: 'Approve' }).click();
       await panel.getByText(/Approval recorded \(1 of 2\)/).waitFor();
       // the same manager cannot approve twice: the button turns disabled once the refetch lands
-      await panel.getByRole('button', { name: 'Approve', exact: true, disabled: true }).waitFor({ timeout: 10_000 });
+      await panel
+        .getByRole('button', { name: 'Approve', exact: true, disabled: true })
+        .waitFor({ timeout: 10_000 });
+      await checkPageState(page, 'contract review, one approval recorded');
       await screenshot(page, 'manager-review-four-eyes');
     });
     await staff('am2', async ({ page }) => {
@@ -153,6 +165,7 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page.getByRole('link', { name: 'Commitments' }).click();
       await page.getByRole('cell', { name: 'Acme Journeys' }).waitFor();
       await page.getByText(/shortfall so far/).waitFor();
+      await checkPageState(page, 'commitments');
       await screenshot(page, 'manager-commitments');
     });
   });
@@ -160,7 +173,10 @@ describe('web portal journeys (chromium, real stack)', () => {
   it('spend crosses the threshold; the org admin sees premium unlocked and calls it with a key made in the UI', async () => {
     const { page } = org;
     // the sign-up address is confirmed through the mailed link before any key
-    const token = await tokenMailedTo(stack.portal.app.get(DataSource), 'alice@acme-journeys.example');
+    const token = await tokenMailedTo(
+      stack.portal.app.get(DataSource),
+      'alice@acme-journeys.example',
+    );
     await page.goto(`${stack.url}/app/verify-email?token=${token}`);
     await page.getByRole('button', { name: 'Confirm my address' }).click();
     await page.getByRole('link', { name: 'Go to API keys' }).click();
@@ -196,7 +212,9 @@ describe('web portal journeys (chromium, real stack)', () => {
     );
     expect(answer.choices[0].message.content).toBeTruthy();
     await page.getByRole('figure', { name: 'Spend over time' }).waitFor();
+    await checkPageState(page, 'org dashboard, premium unlocked');
     await screenshot(page, 'org-dashboard-unlocked');
+    await phoneScreenshot(page, 'org-dashboard-unlocked');
 
     await poll('the audit record', async () => (await auditCount(db, orgId)) >= 1);
     await page.getByRole('link', { name: 'Premium audit' }).click();
@@ -204,6 +222,7 @@ describe('web portal journeys (chromium, real stack)', () => {
       .getByRole('cell', { name: /velvet-pro-1/ })
       .first()
       .waitFor();
+    await checkPageState(page, 'org premium audit records');
     await screenshot(page, 'org-premium-audit');
     (globalThis as { provenanceText?: string }).provenanceText = answer.choices[0].message.content!;
   });
@@ -221,7 +240,24 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page.getByRole('link', { name: 'Acme Journeys' }).click();
       await page.getByRole('region', { name: 'Evidence' }).getByText('logprobs').first().waitFor();
       await page.getByRole('figure', { name: 'Risk timeline' }).waitFor();
+      await checkPageState(page, 'alert case');
       await screenshot(page, 'security-alert-case');
+      await phoneScreenshot(page, 'security-alert-case');
+      // the pivot from the case to the organisation's calls: the log opens filtered by it
+      await page.getByRole('link', { name: /organisation’s calls in the audit log/ }).click();
+      await page
+        .getByRole('cell', { name: /velvet-pro-1/ })
+        .first()
+        .waitFor();
+      expect(await page.getByLabel('Organisation').locator('option:checked').textContent()).toBe(
+        'Acme Journeys',
+      );
+      await page.goBack();
+      // the organisation's name links to its page: state, access controls, cases
+      await page.getByRole('main').getByRole('link', { name: 'Acme Journeys' }).click();
+      await page.getByRole('region', { name: 'Alert cases of this organisation' }).waitFor();
+      await checkPageState(page, 'organisation page');
+      await page.goBack();
 
       await page.getByRole('link', { name: 'Log integrity' }).click();
       await page.getByRole('button', { name: 'Verify latest tree head' }).click();
@@ -234,6 +270,7 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page.getByLabel('Record number').fill(String(seq));
       await page.getByRole('button', { name: 'Verify inclusion' }).click();
       await page.getByText(/Inclusion proof valid: record #\d+ is in the signed/).waitFor();
+      await checkPageState(page, 'log integrity verified');
       await screenshot(page, 'security-integrity');
 
       await page.getByRole('link', { name: 'Provenance' }).click();
@@ -242,6 +279,7 @@ describe('web portal journeys (chromium, real stack)', () => {
         .fill((globalThis as { provenanceText?: string }).provenanceText!);
       await page.getByRole('button', { name: 'Trace' }).click();
       await page.getByRole('cell', { name: 'Acme Journeys' }).first().waitFor();
+      await checkPageState(page, 'provenance traced');
       await screenshot(page, 'security-provenance');
 
       await page.getByRole('link', { name: 'Audit log' }).click();
@@ -252,7 +290,9 @@ describe('web portal journeys (chromium, real stack)', () => {
       const download = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Export CSV' }).click();
       expect((await download).suggestedFilename()).toMatch(/^audit-.*\.csv$/);
+      await checkPageState(page, 'audit log');
       await screenshot(page, 'security-audit-log');
+      await phoneScreenshot(page, 'security-audit-log');
       await page
         .getByRole('navigation', { name: 'Pagination' })
         .getByRole('button', { name: 'Next' })
@@ -268,8 +308,17 @@ describe('web portal journeys (chromium, real stack)', () => {
       const size = async () =>
         (await db.query(`SELECT max(tree_size)::int AS n FROM audit_tree_head`))[0].n as number;
       const before = await size();
+      // state-aware: only Suspend is offered while premium is on
+      expect(await page.getByRole('button', { name: 'Restore premium access' }).count()).toBe(0);
       await page.getByRole('button', { name: 'Suspend premium access' }).click();
-      await page.getByText('premium suspended').waitFor();
+      const confirm = page.getByRole('dialog', { name: 'Suspend premium access?' });
+      expect(await confirm.textContent()).toContain('Distillation pattern: logprobs');
+      await checkPageState(page, 'suspend confirmation dialog');
+      await confirm.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByText('premium suspended').first().waitFor();
+      await page.getByRole('button', { name: 'Restore premium access' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Suspend premium access' }).count()).toBe(0);
+      await checkPageState(page, 'alert case after suspension');
 
       // ... the log grew past it: this browser proves it only grew ...
       await poll('a newer signed tree head', async () => (await size()) > before);
@@ -285,6 +334,7 @@ describe('web portal journeys (chromium, real stack)', () => {
       });
       await page.getByRole('button', { name: 'Verify latest tree head' }).click();
       await page.getByText('Tree head signature INVALID').waitFor();
+      await checkPageState(page, 'log integrity, forged head');
       await page.unroute('**/audit/tree-heads/latest');
       await page.route('**/audit/records/*/inclusion-proof*', async (route) => {
         const proof = await (await route.fetch()).json();
@@ -308,6 +358,7 @@ describe('web portal journeys (chromium, real stack)', () => {
     const why = page.getByRole('region', { name: 'Why velvet-pro-1 is locked' });
     await why.waitFor();
     expect(await why.textContent()).toContain('premium access suspended by security');
+    await checkPageState(page, 'org dashboard, premium suspended');
     await screenshot(page, 'org-dashboard-suspended');
     const ai = gatewayClient(stack.gatewayUrl!, key);
     await poll('the gateway to refuse premium', () =>

@@ -3,7 +3,8 @@ import { ApiKeysService } from '@velvet/api-keys';
 import { DataSource } from 'typeorm';
 import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
 import { tokenMailedTo } from '../support/mail';
-import { openPersona, screenshot, signIn, type Persona } from './support/browser';
+import { openPersona, phoneScreenshot, screenshot, signIn, type Persona } from './support/browser';
+import { checkPageState } from './support/page-checks';
 import { startWebStack, type WebStack } from './support/stack';
 
 jest.setTimeout(120_000);
@@ -53,6 +54,29 @@ describe('web portal: organisation admin and platform admin basics', () => {
     expect(api.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('serves hashed assets compressed and cached for good, index.html revalidated, code split per page', async () => {
+    const index = await fetch(`${stack.url}/app/`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const entry = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const br = await fetch(`${stack.url}${entry}`, { headers: { 'accept-encoding': 'br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const gz = await fetch(`${stack.url}${entry}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    const plain = await fetch(`${stack.url}${entry}`, {
+      headers: { 'accept-encoding': 'identity' },
+    });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    // the entry no longer carries every page: each page is a chunk of its own, loaded on demand
+    const source = await plain.text();
+    expect(source.length).toBeLessThan(450_000);
+    expect(source).toMatch(/assets\/dashboard-page-[\w-]+\.js/);
+    // a deep link falls back to index.html, which is never cached
+    const deep = await fetch(`${stack.url}/app/keys`);
+    expect(deep.headers.get('cache-control')).toBe('no-cache');
+  });
+
   it('signs up, shows a bad login clearly, creates a key shown once, revokes it, invites and promotes a member', async () => {
     const { page } = admin;
     await page.goto(`${stack.url}/app/`);
@@ -60,6 +84,7 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByLabel('Password').fill('wrong-password-123');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('401');
+    await checkPageState(page, 'sign-in with a bad password');
 
     await page.getByRole('button', { name: /Sign up your organisation/ }).click();
     await page.getByLabel('Organisation name').fill('Acme Web');
@@ -68,14 +93,19 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByLabel('Password').fill(DEMO_TEST_PASSWORD);
     await page.getByRole('button', { name: 'Create organisation' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(await page.title()).toBe('Dashboard · Velvet Rope');
+    await checkPageState(page, 'new organisation dashboard');
 
     // no key before the address is confirmed, through the link mailed to it
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByText(/Confirm your sign-up address first/).waitFor();
+    expect(await page.title()).toBe('API keys · Velvet Rope');
+    await checkPageState(page, 'API keys before the address is confirmed');
     const db = stack.portal.app.get(DataSource);
     await page.goto(
       `${stack.url}/app/verify-email?token=${await tokenMailedTo(db, 'alice@acme-web.example')}`,
     );
+    await checkPageState(page, 'confirm e-mail');
     await page.getByRole('button', { name: 'Confirm my address' }).click();
     await page.getByRole('link', { name: 'Go to API keys' }).click();
     await page.getByText('No API keys yet').waitFor();
@@ -85,6 +115,7 @@ describe('web portal: organisation admin and platform admin basics', () => {
     expect(key).toMatch(/^vr_[a-z0-9]{12}_/);
     // The key the UI showed is a real, working key.
     expect(await stack.portal.app.get(ApiKeysService).authenticate(key)).toBeTruthy();
+    await checkPageState(page, 'API key shown once');
     await screenshot(page, 'org-api-keys');
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByLabel('New API key').count()).toBe(0);
@@ -100,6 +131,7 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByRole('button', { name: 'Send invitation' }).click();
     // the link goes to Bob's mailbox only, not to the inviter's screen
     await page.getByText(/sent to that address/).waitFor();
+    await checkPageState(page, 'members after an invitation');
     const bob = await openPersona();
     try {
       await bob.page.goto(
@@ -107,8 +139,14 @@ describe('web portal: organisation admin and platform admin basics', () => {
       );
       await bob.page.getByLabel('Your name').fill('Bob');
       await bob.page.getByLabel('Choose a password').fill(DEMO_TEST_PASSWORD);
+      await checkPageState(bob.page, 'accept invitation');
       await bob.page.getByRole('button', { name: 'Join organisation' }).click();
       await bob.page.getByText('Acme Web', { exact: true }).waitFor();
+      // the new member lands on a page of theirs, with a welcome, not "Page not found"
+      await bob.page.getByText(/Welcome to Acme Web/).waitFor();
+      expect(await bob.page.getByText('Page not found').count()).toBe(0);
+      expect(await bob.page.getByText(/HTTP 403/).count()).toBe(0);
+      await checkPageState(bob.page, 'new member landing');
     } finally {
       await bob.close();
     }
@@ -119,7 +157,9 @@ describe('web portal: organisation admin and platform admin basics', () => {
     );
     await page.reload();
     expect(await page.getByLabel('Role of bob@acme-web.example').inputValue()).toBe('org_admin');
+    await checkPageState(page, 'members');
     await screenshot(page, 'org-members');
+    await phoneScreenshot(page, 'org-members');
   });
 
   it('hides staff pages from customers and shows staff accounts to a platform admin', async () => {
@@ -136,6 +176,7 @@ describe('web portal: organisation admin and platform admin basics', () => {
       await pa.page.getByLabel('Role', { exact: true }).selectOption('account_manager');
       await pa.page.getByRole('button', { name: 'Create staff account' }).click();
       await pa.page.getByRole('cell', { name: 'ann@velvet-web.example' }).waitFor();
+      await checkPageState(pa.page, 'staff accounts');
       await screenshot(pa.page, 'platform-staff');
     } finally {
       await pa.close();

@@ -40,3 +40,11 @@ export function navFor(ability: AppAbility, isCustomer: boolean): NavGroup[] {
   ]);
   return groups;
 }
+
+/** The page's title: the menu entry whose path is the longest prefix of the current one. */
+export function titleFor(groups: NavGroup[], pathname: string): string | undefined {
+  const matches = groups
+    .flatMap((g) => g.links)
+    .filter((l) => pathname === l.to || (l.to !== '/' && pathname.startsWith(`${l.to}/`)));
+  return matches.sort((a, b) => b.to.length - a.to.length)[0]?.label;
+}

@@ -65,3 +65,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     fullPage: true,
   });
 }
+
+/** The same page at phone size, for the docs (the menu collapsed behind its button). */
+export async function phoneScreenshot(page: Page, name: string): Promise<void> {
+  const original = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await screenshot(page, `${name}-phone`);
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
+}

@@ -20,10 +20,15 @@ const listeners = new Set<(signedIn: boolean) => void>();
 
 export function setAccessToken(next: string | null): void {
   accessToken = next;
+  if (next) expired = false;
   listeners.forEach((l) => l(next !== null));
 }
 
 export const isSignedIn = () => accessToken !== null;
+
+/** True once a live session could not be refreshed: the sign-in page says so instead of nothing. */
+let expired = false;
+export const sessionExpired = () => expired;
 export function onSessionChange(listener: (signedIn: boolean) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
@@ -48,6 +53,7 @@ export function refreshSession(): Promise<boolean> {
     try {
       const res = await fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin' });
       if (!res.ok) {
+        expired = accessToken !== null;
         setAccessToken(null);
         return false;
       }
@@ -83,12 +89,18 @@ export async function raw(
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    // fetch rejects only when no answer came back at all: say so, not "sign in again"
+    throw new ApiError(0, 'The portal API could not be reached', 'unreachable');
+  }
   if (res.status === 401 && retry && accessToken && (await refreshSession()))
     return raw(method, path, body, false);
   if (!res.ok) throw await toError(res);

@@ -1,5 +1,5 @@
 import { type FormEvent } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, setAccessToken } from '../api/client';
 import type { LoginResponse } from '../api/types';
 import { ErrorBox } from '../ui/feedback';
@@ -16,18 +16,20 @@ export function AcceptInvitationPage() {
     password: '',
   });
   const { busy, error, run } = useBusyAction();
+  const navigate = useNavigate();
 
   function submit(e: FormEvent) {
     e.preventDefault();
     void run(async () => {
       const res = await api.post<LoginResponse>('/auth/invitations/accept', form);
-      window.history.replaceState(null, '', '/app/');
+      // through the router (not history.replaceState), so the new member lands on their home page
+      navigate('/', { replace: true, state: { joined: true } });
       setAccessToken(res.accessToken);
     });
   }
 
   return (
-    <AuthScreen lead="You were invited to join an organisation.">
+    <AuthScreen title="Accept invitation" lead="You were invited to join an organisation.">
       <form onSubmit={submit} className="card stack" aria-label="Accept invitation">
         <label>
           Invitation token

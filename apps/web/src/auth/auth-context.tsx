@@ -16,6 +16,9 @@ interface Session {
   /** True while a reload restores the session from the refresh cookie. */
   restoring: boolean;
   signedIn: boolean;
+  /** Why the profile could not be loaded (unreachable API, expired session, server error). */
+  meError: unknown;
+  retryMe(): void;
   login(email: string, password: string): Promise<void>;
   logout(): Promise<void>;
 }
@@ -46,6 +49,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     signedIn,
     restoring,
     loading: signedIn && meQuery.isPending,
+    meError: meQuery.error,
+    retryMe: () => void meQuery.refetch(),
     async login(email, password) {
       const res = await api.post<LoginResponse>('/auth/login', { email, password });
       client.clear();

@@ -1,7 +1,18 @@
 import type { ReactNode } from 'react';
+import { usePageTitle } from '../ui/layout';
 
 /** The signed-out frame around the sign-in and accept-invitation forms. */
-export function AuthScreen({ lead, children }: { lead: string; children: ReactNode }) {
+export function AuthScreen({
+  lead,
+  title,
+  children,
+}: {
+  lead: string;
+  /** The browser tab's title, distinct per screen. */
+  title: string;
+  children: ReactNode;
+}) {
+  usePageTitle(title);
   return (
     <main className="login">
       <h1>Velvet Rope</h1>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { api, setAccessToken } from '../api/client';
+import { api, sessionExpired, setAccessToken } from '../api/client';
 import type { LoginResponse } from '../api/types';
-import { ErrorBox } from '../ui/feedback';
+import { ErrorBox, Notice } from '../ui/feedback';
 import { useBusyAction } from '../ui/use-busy-action';
 import { useFormFields } from '../ui/use-form-fields';
 import { AuthScreen } from './auth-screen';
@@ -28,12 +28,13 @@ export function LoginPage() {
   }
 
   return (
-    <AuthScreen lead="Premium model access, by contract.">
+    <AuthScreen title="Sign in" lead="Premium model access, by contract.">
       <form
         onSubmit={submit}
         className="card stack"
         aria-label={mode === 'login' ? 'Sign in' : 'Sign up'}
       >
+        {sessionExpired() && <Notice>Your session expired. Sign in again to continue.</Notice>}
         {mode === 'signup' && (
           <>
             <label>

@@ -25,7 +25,7 @@ export function VerifyEmailPage() {
   }
 
   return (
-    <AuthScreen lead="Confirm your e-mail address.">
+    <AuthScreen title="Confirm e-mail" lead="Confirm your e-mail address.">
       {done ? (
         <Notice>
           Address confirmed. <a href="/app/keys">Go to API keys</a>

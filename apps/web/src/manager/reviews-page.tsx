@@ -59,7 +59,9 @@ export function ReviewsPage() {
             <th className="num">Minimum / period</th>
             <th>Approvals</th>
             <th>Requested</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </>
         }
         row={(c) => (

@@ -89,57 +89,61 @@ export function ApiKeysPage() {
           list.length === 0 ? (
             <Empty>No API keys yet. Create one to call models through the gateway.</Empty>
           ) : (
-            <table>
-              <caption className="sr-only">API keys</caption>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Prefix</th>
-                  <th>Created</th>
-                  <th>Last used</th>
-                  <th>Status</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((k) => (
-                  <tr key={k.id}>
-                    <td>{k.name}</td>
-                    <td>
-                      <code>{k.prefix}</code>
-                    </td>
-                    <td>{formatDateTime(k.createdAt)}</td>
-                    <td>{formatDateTime(k.lastUsedAt)}</td>
-                    <td>
-                      {k.revokedAt ? (
-                        <span className="tag bad">revoked</span>
-                      ) : (
-                        <span className="tag good">active</span>
-                      )}
-                    </td>
-                    <td>
-                      {!k.revokedAt && (
-                        <Can I="delete" a="ApiKey">
-                          <button
-                            type="button"
-                            className="danger"
-                            aria-label={`Revoke ${k.name}`}
-                            disabled={revoke.isPending}
-                            onClick={() =>
-                              window.confirm(
-                                `Revoke key "${k.name}"? Calls with it will fail at once.`,
-                              ) && revoke.mutate(k.id)
-                            }
-                          >
-                            Revoke
-                          </button>
-                        </Can>
-                      )}
-                    </td>
+            <div className="table-scroll">
+              <table>
+                <caption className="sr-only">API keys</caption>
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Prefix</th>
+                    <th>Created</th>
+                    <th>Last used</th>
+                    <th>Status</th>
+                    <th>
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {list.map((k) => (
+                    <tr key={k.id}>
+                      <td>{k.name}</td>
+                      <td>
+                        <code>{k.prefix}</code>
+                      </td>
+                      <td>{formatDateTime(k.createdAt)}</td>
+                      <td>{formatDateTime(k.lastUsedAt)}</td>
+                      <td>
+                        {k.revokedAt ? (
+                          <span className="tag bad">revoked</span>
+                        ) : (
+                          <span className="tag good">active</span>
+                        )}
+                      </td>
+                      <td>
+                        {!k.revokedAt && (
+                          <Can I="delete" a="ApiKey">
+                            <button
+                              type="button"
+                              className="danger"
+                              aria-label={`Revoke ${k.name}`}
+                              disabled={revoke.isPending}
+                              onClick={() =>
+                                window.confirm(
+                                  `Revoke key "${k.name}"? Calls with it will fail at once.`,
+                                ) && revoke.mutate(k.id)
+                              }
+                            >
+                              Revoke
+                            </button>
+                          </Can>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )
         }
       </QueryView>

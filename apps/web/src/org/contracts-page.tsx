@@ -48,7 +48,9 @@ export function ContractsPage() {
             <th className="num">Minimum / period</th>
             <th>Term</th>
             <th>Status</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </>
         }
         row={(c) => (

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { catalogApi } from '../api/catalog';
+import { catalogApi, type CatalogModel } from '../api/catalog';
 import { Empty, QueryView } from '../ui/feedback';
 import { PageTitle } from '../ui/layout';
+import { useSortable } from '../ui/sortable';
 import { AddModelForm } from './add-model-form';
 import { ModelRow } from './model-row';
 
@@ -31,33 +32,46 @@ export function CatalogPage() {
       {tiers.data && <AddModelForm tiers={tiers.data} />}
       <QueryView query={models}>
         {(list) =>
-          list.length === 0 ? (
-            <Empty>The catalog is empty.</Empty>
-          ) : (
-            <table>
-              <caption className="sr-only">Models and prices</caption>
-              <thead>
-                <tr>
-                  <th>Model</th>
-                  <th>Tier</th>
-                  <th className="num">Input / 1M tokens</th>
-                  <th className="num">Output / 1M tokens</th>
-                  <th>Status</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((m) => (
-                  <ModelRow
-                    key={`${m.id}-${m.inputPriceMicrosPerMTok}-${m.outputPriceMicrosPerMTok}-${m.status}`}
-                    model={m}
-                  />
-                ))}
-              </tbody>
-            </table>
-          )
+          list.length === 0 ? <Empty>The catalog is empty.</Empty> : <ModelTable list={list} />
         }
       </QueryView>
     </>
+  );
+}
+
+function ModelTable({ list }: { list: CatalogModel[] }) {
+  const { sorted, header } = useSortable(list, {
+    model: (m) => m.slug,
+    tier: (m) => m.tier,
+    input: (m) => BigInt(m.inputPriceMicrosPerMTok),
+    output: (m) => BigInt(m.outputPriceMicrosPerMTok),
+    status: (m) => m.status,
+  });
+  return (
+    <div className="table-scroll">
+      <table>
+        <caption className="sr-only">Models and prices</caption>
+        <thead>
+          <tr>
+            {header('model', 'Model')}
+            {header('tier', 'Tier')}
+            {header('input', 'Input / 1M tokens', 'num')}
+            {header('output', 'Output / 1M tokens', 'num')}
+            {header('status', 'Status')}
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((m) => (
+            <ModelRow
+              key={`${m.id}-${m.inputPriceMicrosPerMTok}-${m.outputPriceMicrosPerMTok}-${m.status}`}
+              model={m}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

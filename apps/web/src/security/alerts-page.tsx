@@ -60,7 +60,7 @@ function CaseList() {
           <tr key={c.id}>
             <td>
               <Link to={`/alerts/${c.id}`}>
-                <OrgName id={c.organizationId} />
+                <OrgName id={c.organizationId} plain />
               </Link>
             </td>
             <td>

@@ -1,11 +1,11 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { AUDIT_FLAGS, auditApi, type AuditFilters } from '../api/audit';
 import { Can } from '../auth/auth-context';
 import { ErrorBox } from '../ui/feedback';
 import { formatDateTime } from '../ui/format';
-import { OrgName } from '../ui/org-name';
+import { OrgName, OrgPicker } from '../ui/org-name';
 import { PagedTable } from '../ui/paged-table';
 
 const LIMIT = 25;
@@ -27,8 +27,11 @@ export function AuditSearch({
   fixed?: AuditFilters;
   showOrg?: boolean;
 }) {
-  const [draft, setDraft] = useState<AuditFilters>({});
-  const [filters, setFilters] = useState<AuditFilters>({});
+  // ?org=<id> opens the log on one organisation's calls (the pivot from an alert case or org page)
+  const [params] = useSearchParams();
+  const initial: AuditFilters = showOrg ? { organizationId: params.get('org') ?? undefined } : {};
+  const [draft, setDraft] = useState<AuditFilters>(initial);
+  const [filters, setFilters] = useState<AuditFilters>(initial);
   const [offset, setOffset] = useState(0);
   const applied = { ...filters, ...fixed };
   const records = useQuery({
@@ -51,15 +54,10 @@ export function AuditSearch({
     <>
       <form className="card row" onSubmit={submit} aria-label="Search the audit log">
         {showOrg && (
-          <label>
-            Organisation id
-            <input
-              value={draft.organizationId ?? ''}
-              onChange={set('organizationId')}
-              placeholder="uuid"
-              size={20}
-            />
-          </label>
+          <OrgPicker
+            value={draft.organizationId}
+            onChange={(organizationId) => setDraft({ ...draft, organizationId })}
+          />
         )}
         <label>
           Kind
@@ -129,7 +127,9 @@ export function AuditSearch({
             <th>What</th>
             <th className="num">Tokens in/out</th>
             <th>Flags</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </>
         }
         row={(r) => (

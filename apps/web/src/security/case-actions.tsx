@@ -1,6 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { securityApi, type AlertCase } from '../api/security';
+import { ConfirmButton } from '../ui/confirm-button';
 import { ErrorBox, Notice } from '../ui/feedback';
 import { ReasonField } from '../ui/reason-field';
 
@@ -38,6 +39,30 @@ export function CaseActions({
       void client.invalidateQueries({ queryKey: ['suspensions', alert.organizationId] });
     },
   });
+  // Suspend is offered only while premium is on, Restore only while it is suspended
+  const suspensions = useQuery({
+    queryKey: ['suspensions', alert.organizationId],
+    queryFn: () => securityApi.suspensions(alert.organizationId),
+  });
+  const suspended = (suspensions.data ?? []).some((s) => !s.restoredAt);
+  const confirm = (what: Act, label: string, title: string, effect: string, cls = 'danger') => (
+    <ConfirmButton
+      className={cls}
+      disabled={act.isPending || noReason}
+      title={title}
+      details={
+        <>
+          <p>{effect}</p>
+          <p>
+            Reason recorded in the audit log: <q>{reason.trim()}</q>
+          </p>
+        </>
+      }
+      onConfirm={() => act.mutate(what)}
+    >
+      {label}
+    </ConfirmButton>
+  );
   const live = ['open', 'acknowledged', 'escalated'].includes(alert.status);
   const noReason = !reason.trim();
   const button = (what: Act, label: string, cls = 'secondary', disabled = false) => (
@@ -95,12 +120,32 @@ export function CaseActions({
             onChange={(e) => setRpm(e.target.value)}
           />
         </label>
-        {button('throttle', 'Throttle')}
+        {confirm(
+          'throttle',
+          'Throttle',
+          'Throttle this traffic?',
+          `${keyId ? `Key ${keyNames[keyId] ?? keyId.slice(0, 8)}` : 'The whole organisation'} will be held to ${rpm} requests per minute at the gateway.`,
+          'secondary',
+        )}
       </div>
-      <div className="row">
-        {button('suspend', 'Suspend premium access', 'danger')}
-        {button('restore', 'Restore premium access')}
-      </div>
+      {suspensions.isSuccess && (
+        <div className="row">
+          {suspended
+            ? confirm(
+                'restore',
+                'Restore premium access',
+                'Restore premium access?',
+                'The organisation’s premium models unlock again as soon as the gateways hear of it.',
+                'secondary',
+              )
+            : confirm(
+                'suspend',
+                'Suspend premium access',
+                'Suspend premium access?',
+                'Every premium call of this organisation is refused until someone restores it.',
+              )}
+        </div>
+      )}
       {done && <Notice>{done}</Notice>}
       <ErrorBox error={act.error} />
     </section>

@@ -34,7 +34,16 @@ export function CaseDetail() {
     <QueryView query={detail}>
       {({ case: c, events }) => (
         <>
-          <PageTitle actions={<Link to="/alerts">All cases</Link>}>
+          <PageTitle
+            actions={
+              <span className="row">
+                <Link to={`/audit-log?org=${c.organizationId}`}>
+                  This organisation’s calls in the audit log
+                </Link>
+                <Link to="/alerts">All cases</Link>
+              </span>
+            }
+          >
             Case: <OrgName id={c.organizationId} /> <StatusTag status={c.status} />
           </PageTitle>
           <div className="grid">
@@ -63,33 +72,35 @@ export function CaseDetail() {
           </div>
           <section className="card" aria-label="Evidence">
             <h2>Evidence</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th>Detector</th>
-                  <th className="num">Score</th>
-                  <th className="num">Weight</th>
-                  <th>Finding</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...c.evidence]
-                  .sort((a, b) => b.score - a.score)
-                  .map((d) => (
-                    <tr key={d.detector}>
-                      <td>{d.detector.replace(/_/g, ' ')}</td>
-                      <td className="num">{d.score.toFixed(2)}</td>
-                      <td className="num">{d.weight?.toFixed(2) ?? '—'}</td>
-                      <td>
-                        {d.summary}
-                        {d.suppressedBy && (
-                          <span className="tag">suppressed: {d.suppressedBy}</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+            <div className="table-scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Detector</th>
+                    <th className="num">Score</th>
+                    <th className="num">Weight</th>
+                    <th>Finding</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...c.evidence]
+                    .sort((a, b) => b.score - a.score)
+                    .map((d) => (
+                      <tr key={d.detector}>
+                        <td>{d.detector.replace(/_/g, ' ')}</td>
+                        <td className="num">{d.score.toFixed(2)}</td>
+                        <td className="num">{d.weight?.toFixed(2) ?? '—'}</td>
+                        <td>
+                          {d.summary}
+                          {d.suppressedBy && (
+                            <span className="tag">suppressed: {d.suppressedBy}</span>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </div>
             {c.flaggedKeys.length > 0 && (
               <>
                 <h3>Flagged keys</h3>

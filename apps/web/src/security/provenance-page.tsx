@@ -53,37 +53,39 @@ export function ProvenancePage() {
             examined).
           </Empty>
         ) : (
-          <table>
-            <caption>
-              {search.data.matches.length} match(es), {search.data.candidatesExamined} candidates
-              examined
-            </caption>
-            <thead>
-              <tr>
-                <th className="num">Similarity</th>
-                <th>Organisation</th>
-                <th>API key</th>
-                <th>Model</th>
-                <th>When (UTC)</th>
-                <th className="num">Audit #</th>
-              </tr>
-            </thead>
-            <tbody>
-              {search.data.matches.map((m) => (
-                <tr key={m.seq}>
-                  <td className="num">
-                    {(m.similarity * 100).toFixed(0)}%{' '}
-                    {m.exact && <span className="tag bad">exact</span>}
-                  </td>
-                  <td>{m.organizationName ?? m.organizationId}</td>
-                  <td>{m.apiKeyName ?? m.apiKeyId}</td>
-                  <td>{m.modelSlug}</td>
-                  <td>{formatDateTime(m.occurredAt)}</td>
-                  <td className="num">{m.seq}</td>
+          <div className="table-scroll">
+            <table>
+              <caption>
+                {search.data.matches.length} match(es), {search.data.candidatesExamined} candidates
+                examined
+              </caption>
+              <thead>
+                <tr>
+                  <th className="num">Similarity</th>
+                  <th>Organisation</th>
+                  <th>API key</th>
+                  <th>Model</th>
+                  <th>When (UTC)</th>
+                  <th className="num">Audit #</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {search.data.matches.map((m) => (
+                  <tr key={m.seq}>
+                    <td className="num">
+                      {(m.similarity * 100).toFixed(0)}%{' '}
+                      {m.exact && <span className="tag bad">exact</span>}
+                    </td>
+                    <td>{m.organizationName ?? m.organizationId}</td>
+                    <td>{m.apiKeyName ?? m.apiKeyId}</td>
+                    <td>{m.modelSlug}</td>
+                    <td>{formatDateTime(m.occurredAt)}</td>
+                    <td className="num">{m.seq}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ))}
     </>
   );

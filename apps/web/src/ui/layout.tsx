@@ -1,17 +1,38 @@
-import type { ReactNode } from 'react';
-import { NavLink } from 'react-router-dom';
+import { useEffect, useState, type ReactNode } from 'react';
+import { NavLink, useLocation } from 'react-router-dom';
 import { useAbility, useSession } from '../auth/auth-context';
-import { navFor } from '../nav';
+import { navFor, titleFor } from '../nav';
+import { Notice } from './feedback';
 
 export function Layout({ children }: { children: ReactNode }) {
   const { me, logout } = useSession();
   const ability = useAbility();
+  const { pathname, state } = useLocation();
+  const joined = (state as { joined?: boolean } | null)?.joined;
   const links = navFor(ability, Boolean(me?.organization));
+  // under ~900 px the menu is a drawer behind a button; it closes whenever the page changes
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [pathname]);
+  usePageTitle(titleFor(links, pathname));
   return (
-    <div className="shell">
+    <div className={menuOpen ? 'shell menu-open' : 'shell'}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <aside className="sidebar">
-        <div className="brand">Velvet Rope</div>
-        <nav aria-label="Main">
+        <div className="brand-row">
+          <div className="brand">Velvet Rope</div>
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            {menuOpen ? 'Close menu' : 'Menu'}
+          </button>
+        </div>
+        <nav id="main-nav" aria-label="Main">
           {links.map((group) => (
             <div key={group.title} className="nav-group">
               <div className="nav-title">{group.title}</div>
@@ -38,10 +59,24 @@ export function Layout({ children }: { children: ReactNode }) {
             Sign out
           </button>
         </header>
-        <main>{children}</main>
+        <main id="main" tabIndex={-1}>
+          {joined && me?.organization && (
+            <Notice>
+              Welcome to {me.organization.name}. The menu shows what your role can open.
+            </Notice>
+          )}
+          {children}
+        </main>
       </div>
     </div>
   );
+}
+
+/** Each page names itself in the tab and in the history list. */
+export function usePageTitle(title: string | undefined): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Velvet Rope` : 'Velvet Rope';
+  }, [title]);
 }
 
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {

@@ -26,13 +26,15 @@ export function PagedTable<T>({ query, caption, empty, head, row, onPage }: Prop
           <Empty>{empty}</Empty>
         ) : (
           <>
-            <table>
-              <caption className="sr-only">{caption}</caption>
-              <thead>
-                <tr>{head}</tr>
-              </thead>
-              <tbody>{page.items.map(row)}</tbody>
-            </table>
+            <div className="table-scroll">
+              <table>
+                <caption className="sr-only">{caption}</caption>
+                <thead>
+                  <tr>{head}</tr>
+                </thead>
+                <tbody>{page.items.map(row)}</tbody>
+              </table>
+            </div>
             <Pager total={page.total} limit={page.limit} offset={page.offset} onChange={onPage} />
           </>
         )

@@ -50,52 +50,54 @@ export function UsersTable(props: Props) {
   return (
     <>
       <ErrorBox error={update.error} />
-      <table>
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Email</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th>{createdHeader}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => {
-            const canEdit = editable(u);
-            return (
-              <tr key={u.id}>
-                <td>{u.displayName}</td>
-                <td>{u.email}</td>
-                <td>
-                  {canEdit || lockedRoleAs === 'select'
-                    ? roleSelect(u, !canEdit || update.isPending)
-                    : u.role.replace('_', ' ')}
-                </td>
-                <td>
-                  {u.status}{' '}
-                  {canEdit && (
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() =>
-                        update.mutate({
-                          id: u.id,
-                          status: u.status === 'active' ? 'disabled' : 'active',
-                        })
-                      }
-                    >
-                      {u.status === 'active' ? 'Disable' : 'Enable'}
-                    </button>
-                  )}
-                </td>
-                <td>{formatDate(u.createdAt)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table>
+          <caption className="sr-only">{caption}</caption>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Status</th>
+              <th>{createdHeader}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => {
+              const canEdit = editable(u);
+              return (
+                <tr key={u.id}>
+                  <td>{u.displayName}</td>
+                  <td>{u.email}</td>
+                  <td>
+                    {canEdit || lockedRoleAs === 'select'
+                      ? roleSelect(u, !canEdit || update.isPending)
+                      : u.role.replace('_', ' ')}
+                  </td>
+                  <td>
+                    {u.status}{' '}
+                    {canEdit && (
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() =>
+                          update.mutate({
+                            id: u.id,
+                            status: u.status === 'active' ? 'disabled' : 'active',
+                          })
+                        }
+                      >
+                        {u.status === 'active' ? 'Disable' : 'Enable'}
+                      </button>
+                    )}
+                  </td>
+                  <td>{formatDate(u.createdAt)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }

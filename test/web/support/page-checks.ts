@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+
+/** The three sizes every signed-in page is checked at: a phone, a tablet, a desktop. */
+export const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'tablet', width: 768, height: 1024 },
+  { name: 'desktop', width: 1920, height: 1080 },
+] as const;
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * axe-core on the page as it is now, every impact level. Injected through the devtools protocol
+ * (page.evaluate), which the page's strict CSP does not govern, so the portal's CSP stays untouched.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // the page's own globals, typed here (the test project has no DOM library)
+  const violations = await page.evaluate(async (source) => {
+    const w = globalThis as unknown as {
+      axe?: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> };
+      document: unknown;
+    };
+    if (!w.axe) new Function(source)();
+    const result = await w.axe!.run(w.document, { resultTypes: ['violations'] });
+    return result.violations;
+  }, AXE_SOURCE);
+  return violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(', ')}`,
+  );
+}
+
+/** The document's scroll width: wider than the viewport means the page scrolls sideways. */
+const scrollWidth = (page: Page) => page.evaluate<number>('document.scrollingElement.scrollWidth');
+
+/**
+ * One page state checked as people on any device meet it: no sideways page scroll at a phone,
+ * tablet and desktop size, and no axe-core violation at any of them (the layout changes, so do
+ * the rules that apply). The viewport is put back afterwards.
+ */
+export async function checkPageState(page: Page, state: string): Promise<void> {
+  const original = page.viewportSize();
+  const problems: string[] = [];
+  try {
+    await page.waitForLoadState('networkidle');
+    for (const v of VIEWPORTS) {
+      await page.setViewportSize({ width: v.width, height: v.height });
+      // one frame for layout and resize observers (charts) to settle; not a timing assertion
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
+      const width = await scrollWidth(page);
+      if (width > v.width) problems.push(`${v.name}: page is ${width}px wide, scrolls sideways`);
+      for (const violation of await axeViolations(page)) problems.push(`${v.name}: ${violation}`);
+    }
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
+  if (problems.length) throw new Error(`"${state}" (${page.url()}):\n  ${problems.join('\n  ')}`);
+}
