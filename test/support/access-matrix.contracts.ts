@@ -211,6 +211,17 @@ export const CONTRACT_MATRIX: MatrixRow[] = [
     allow: { [Role.SecurityReviewer]: all },
   },
   {
+    route: 'GET /organizations/:orgId/throttles',
+    path: (t) => `/organizations/${t.orgId}/throttles`,
+    allow: { [Role.SecurityReviewer]: all },
+  },
+  {
+    route: 'POST /organizations/:orgId/throttles/lift',
+    path: (t) => `/organizations/${t.orgId}/throttles/lift`,
+    body: () => ({ reason: 'matrix: lift the organisation throttle' }),
+    allow: { [Role.SecurityReviewer]: all },
+  },
+  {
     route: 'POST /organizations/:orgId/suspension/restore',
     path: (t) => `/organizations/${t.orgId}/suspension/restore`,
     body: () => ({ reason: 'matrix' }),

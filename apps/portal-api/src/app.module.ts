@@ -26,6 +26,7 @@ import { StatementsController } from './statements/statements.controller';
 import type { PortalEnv } from './env';
 import { HealthController } from './health/health.controller';
 import { DetectionController } from './detection/detection.controller';
+import { ThrottlesController } from './detection/throttles.controller';
 import { PortalExceptionFilter } from './http/portal-exception.filter';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { StaffController } from './staff/staff.controller';
@@ -66,7 +67,7 @@ export class PortalApiModule {
         WebPortalModule.forRoot(env.WEB_DIST_DIR),
       ],
       controllers: [AuthController, OrganizationsController, ApiKeysController, StaffController, HealthController, AuditController,
-        CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController],
+        CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController, ThrottlesController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: PortalExceptionFilter },

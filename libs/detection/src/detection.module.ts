@@ -5,6 +5,7 @@ import { EntitlementsModule } from '@velvet/entitlements';
 import { LimitsModule } from '@velvet/metering';
 import { QueueName } from '@velvet/queue';
 import { AlertCasesService } from './cases/alert-cases.service';
+import { ThrottlesService } from './cases/throttles.service';
 import { DETECTION_ENTITIES } from './entities';
 import { ProvenanceService } from './provenance/provenance.service';
 import { AlertCaseWriter } from './run/alert-case.writer';
@@ -26,8 +27,8 @@ import { RiskScoresReader } from './run/risk-scores.reader';
     EntitlementsModule,
     LimitsModule,
   ],
-  providers: [AlertCasesService, ProvenanceService, DetectionScheduler, DetectionRunService, AuditFeatureReader, AlertCaseWriter, RiskScoresReader],
-  exports: [AlertCasesService, ProvenanceService, DetectionScheduler, DetectionRunService, RiskScoresReader],
+  providers: [AlertCasesService, ThrottlesService, ProvenanceService, DetectionScheduler, DetectionRunService, AuditFeatureReader, AlertCaseWriter, RiskScoresReader],
+  exports: [AlertCasesService, ThrottlesService, ProvenanceService, DetectionScheduler, DetectionRunService, RiskScoresReader],
 })
 export class DetectionModule {}
 

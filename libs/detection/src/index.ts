@@ -15,3 +15,4 @@ export * from './run/detection-run.processor';
 export * from './run/detection.scheduler';
 export * from './detection.module';
 export * from './run/risk-scores.reader';
+export * from './cases/throttles.service';

@@ -44,6 +44,16 @@ export async function axeViolations(page: Page): Promise<string[]> {
 /** The document's scroll width: wider than the viewport means the page scrolls sideways. */
 const scrollWidth = (page: Page) => page.evaluate<number>('document.scrollingElement.scrollWidth');
 
+/** The innermost elements reaching past the viewport's right edge, to say what overflows. */
+const WIDEST = `(width) => [...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > width &&
+    ![...e.children].some((c) => c.getBoundingClientRect().right > width))
+  .slice(0, 3)
+  .map((e) => e.tagName.toLowerCase() + '.' + String(e.className).replace(/ /g, '.') +
+    ' ' + Math.round(e.getBoundingClientRect().right) + 'px')
+  .join(', ')`;
+const widest = (page: Page, width: number) => page.evaluate<string>(`(${WIDEST})(${width})`);
+
 /**
  * One page state checked as people on any device meet it: no sideways page scroll at a phone,
  * tablet and desktop size, and no axe-core violation at any of them (the layout changes, so do
@@ -59,7 +69,10 @@ export async function checkPageState(page: Page, state: string): Promise<void> {
       // one frame for layout and resize observers (charts) to settle; not a timing assertion
       await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
       const width = await scrollWidth(page);
-      if (width > v.width) problems.push(`${v.name}: page is ${width}px wide, scrolls sideways`);
+      if (width > v.width)
+        problems.push(
+          `${v.name}: page is ${width}px wide, scrolls sideways (widest: ${await widest(page, v.width)})`,
+        );
       for (const violation of await axeViolations(page)) problems.push(`${v.name}: ${violation}`);
     }
   } finally {

@@ -24,6 +24,8 @@ export function buildWeb(): string {
     {
       cwd: join(__dirname, '../../..'),
       stdio: 'inherit',
+      // jest sets NODE_ENV=test, which would build React's development bundle; test what ships
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
   return outDir;

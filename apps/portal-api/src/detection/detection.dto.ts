@@ -87,3 +87,10 @@ export class RiskScoresQuery {
   @Max(500)
   limit = 100;
 }
+
+export class LiftThrottleDto extends ReasonDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The key whose throttle is lifted; absent: the organisation-wide one' })
+  @IsOptional()
+  @IsUUID()
+  apiKeyId?: string;
+}

@@ -101,3 +101,21 @@ export const securityApi = {
   restore: (orgId: string, reason: string) =>
     api.post<Suspension>(`/organizations/${orgId}/suspension/restore`, { reason }),
 };
+
+/** A gateway limit override on the whole organisation (apiKeyId null) or one key. */
+export interface Throttle {
+  apiKeyId: string | null;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+  reason: string;
+  createdAt: string;
+}
+
+export const throttlesApi = {
+  list: (orgId: string) => api.get<Throttle[]>(`/organizations/${orgId}/throttles`),
+  lift: (orgId: string, apiKeyId: string | null, reason: string) =>
+    api.post<{ lifted: boolean }>(`/organizations/${orgId}/throttles/lift`, {
+      apiKeyId: apiKeyId ?? undefined,
+      reason,
+    }),
+};

@@ -37,6 +37,7 @@ export function CaseActions({
       void client.invalidateQueries({ queryKey: ['alert-case', alert.id] });
       void client.invalidateQueries({ queryKey: ['alert-cases'] });
       void client.invalidateQueries({ queryKey: ['suspensions', alert.organizationId] });
+      void client.invalidateQueries({ queryKey: ['throttles', alert.organizationId] });
     },
   });
   // Suspend is offered only while premium is on, Restore only while it is suspended

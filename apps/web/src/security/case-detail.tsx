@@ -11,6 +11,7 @@ import { StatusTag } from '../ui/status-tag';
 import { CaseActions } from './case-actions';
 import { RiskTimeline } from './risk-timeline';
 import { SuspensionState } from './suspension-state';
+import { ThrottleState } from './throttle-state';
 
 export function CaseDetail() {
   const { caseId = '' } = useParams();
@@ -62,6 +63,7 @@ export function CaseDetail() {
                 last {formatDateTime(c.lastDetectedAt)}
               </p>
               <SuspensionState orgId={c.organizationId} />
+              <ThrottleState orgId={c.organizationId} keyNames={keyNames} />
             </section>
             <section className="card" aria-label="Risk over time">
               <h2>Risk timeline</h2>

@@ -9,6 +9,7 @@ import { useOrganization } from '../ui/org-name';
 import { StatusTag } from '../ui/status-tag';
 import { OrgAccessControls } from './org-access-controls';
 import { SuspensionState } from './suspension-state';
+import { ThrottleState } from './throttle-state';
 
 /** One organisation as staff see it: its state, its premium access, and links to its calls and cases. */
 export function OrganizationPage() {
@@ -36,6 +37,7 @@ export function OrganizationPage() {
               <span className="muted">since {formatDateTime(o.createdAt)}</span>
             </p>
             <SuspensionState orgId={o.id} />
+            <ThrottleState orgId={o.id} />
             <Can I="suspend" a="Organization">
               <OrgAccessControls org={o} />
             </Can>
