@@ -24,7 +24,16 @@ async function orgFixture(portal: RunningPortal, name: string): Promise<{ org: O
   const orgId = admin.organizationId!;
   const member = await addMember(portal, admin, `member@${slug}.example`);
   const key = await request(portal.url).post(`/organizations/${orgId}/api-keys`).set(bearer(admin)).send({ name: 'k' }).expect(201);
-  return { org: { orgId, adminUserId: admin.userId, memberUserId: member.userId, apiKeyId: key.body.id }, admin, member };
+  const invitation = await request(portal.url)
+    .post(`/organizations/${orgId}/invitations`)
+    .set(bearer(admin))
+    .send({ email: `pending@${slug}.example`, role: Role.OrgMember })
+    .expect(201);
+  return {
+    org: { orgId, adminUserId: admin.userId, memberUserId: member.userId, apiKeyId: key.body.id, invitationId: invitation.body.id },
+    admin,
+    member,
+  };
 }
 
 describe('access matrix', () => {

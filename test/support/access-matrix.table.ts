@@ -9,6 +9,8 @@ export interface OrgFixture {
   adminUserId: string;
   memberUserId: string;
   apiKeyId: string;
+  /** A pending invitation (resent, then revoked, by the matrix). */
+  invitationId: string;
   /** Sequence number of an audit record of this organisation (written directly by the suite). */
   auditSeq?: number;
 }
@@ -93,6 +95,22 @@ export const MATRIX: MatrixRow[] = [
     route: 'POST /organizations/:orgId/invitations',
     path: (t) => `/organizations/${t.orgId}/invitations`,
     body: () => ({ email: `invitee-${randomUUID()}@example.com`, role: Role.OrgMember }),
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'GET /organizations/:orgId/invitations',
+    path: (t) => `/organizations/${t.orgId}/invitations`,
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  // resend precedes revoke, so the admin's resend finds the invitation still pending
+  {
+    route: 'POST /organizations/:orgId/invitations/:id/resend',
+    path: (t) => `/organizations/${t.orgId}/invitations/${t.invitationId}/resend`,
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'DELETE /organizations/:orgId/invitations/:id',
+    path: (t) => `/organizations/${t.orgId}/invitations/${t.invitationId}`,
     allow: { [Role.OrgAdmin]: 'own' },
   },
   {

@@ -29,6 +29,7 @@ import { DetectionController } from './detection/detection.controller';
 import { ThrottlesController } from './detection/throttles.controller';
 import { PortalExceptionFilter } from './http/portal-exception.filter';
 import { OrganizationsController } from './organizations/organizations.controller';
+import { InvitationsController } from './organizations/invitations.controller';
 import { StaffController } from './staff/staff.controller';
 import { SpendModule } from './spend/spend.module';
 import { WebPortalModule } from './web/web-portal.module';
@@ -66,7 +67,7 @@ export class PortalApiModule {
         SpendModule,
         WebPortalModule.forRoot(env.WEB_DIST_DIR),
       ],
-      controllers: [AuthController, OrganizationsController, ApiKeysController, StaffController, HealthController, AuditController,
+      controllers: [AuthController, OrganizationsController, InvitationsController, ApiKeysController, StaffController, HealthController, AuditController,
         CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController, ThrottlesController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

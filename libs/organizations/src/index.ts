@@ -8,3 +8,4 @@ export * from './staff.service';
 export * from './organizations.module';
 export * from './mail/mailer';
 export * from './email-verification.service';
+export * from './invitations.service';

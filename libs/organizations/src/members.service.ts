@@ -1,15 +1,13 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Action, type AppAbility, assertCan, CUSTOMER_ROLES, type Role, Role as Roles, scopedWhere, type UserPrincipal } from '@velvet/access';
-import { AdminActivityLog, hashPassword, NotFoundError, randomToken, sha256Hex } from '@velvet/common';
+import { AdminActivityLog, hashPassword, NotFoundError, sha256Hex } from '@velvet/common';
 import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
 import { Invitation } from './entities/invitation.entity';
 import { User, UserStatus } from './entities/user.entity';
-import { Mailer } from './mail/mailer';
+import { InvitationsService } from './invitations.service';
 import { OrganizationsService, isUniqueViolation } from './organizations.service';
 import { OrganizationException } from './organizations.exception';
-
-const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export interface MemberChanges {
   role?: Role;
@@ -22,7 +20,7 @@ export class MembersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly organizations: OrganizationsService,
-    private readonly mailer: Mailer,
+    private readonly invitations: InvitationsService,
     /** Absent only in CLI scripts without the audit pipeline. */
     @Optional() private readonly activity?: AdminActivityLog,
   ) {}
@@ -57,27 +55,14 @@ export class MembersService {
     if (!CUSTOMER_ROLES.includes(role)) throw OrganizationException.roleNotAllowed(role);
     assertCan(ability, Action.Create, 'Invitation', { organizationId });
     const normalized = email.toLowerCase();
-    const token = randomToken();
     return this.dataSource.transaction(async (tx) => {
-      const invitation = await tx.save(
-        tx.create(Invitation, {
-          organizationId,
-          email: normalized,
-          role,
-          tokenHash: sha256Hex(token),
-          invitedBy: principal.userId,
-          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
-        }),
-      );
-      await this.mailer.send(
-        {
-          to: normalized,
-          subject: `You are invited to ${organization.name} on Velvet Rope`,
-          body: `Accept the invitation (valid for 7 days): /app/accept?token=${token}\n`,
-        },
-        tx,
-      );
-      return invitation;
+      // inviting an address again resends its pending invitation (one link per address, the old one dies)
+      const invitation =
+        (await this.invitations.findPendingFor(tx, organizationId, normalized)) ??
+        tx.create(Invitation, { organizationId, email: normalized, role, invitedBy: principal.userId });
+      invitation.role = role;
+      invitation.invitedBy = principal.userId;
+      return this.invitations.issue(tx, invitation, organization.name);
     });
   }
 

@@ -5,6 +5,7 @@ import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
 import { EmailVerificationService } from './email-verification.service';
 import { Mailer } from './mail/mailer';
+import { InvitationsService } from './invitations.service';
 import { MembersService } from './members.service';
 import { OrganizationsService } from './organizations.service';
 import { StaffService } from './staff.service';
@@ -13,7 +14,7 @@ export const ORGANIZATION_ENTITIES = [Organization, User, Invitation];
 
 @Module({
   imports: [TypeOrmModule.forFeature(ORGANIZATION_ENTITIES)],
-  providers: [OrganizationsService, MembersService, StaffService, Mailer, EmailVerificationService],
-  exports: [OrganizationsService, MembersService, StaffService, Mailer, EmailVerificationService],
+  providers: [OrganizationsService, MembersService, InvitationsService, StaffService, Mailer, EmailVerificationService],
+  exports: [OrganizationsService, MembersService, InvitationsService, StaffService, Mailer, EmailVerificationService],
 })
 export class OrganizationsModule {}

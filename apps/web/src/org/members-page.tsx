@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Role, User } from '../api/types';
@@ -7,13 +7,7 @@ import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { formatDate } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { UsersTable, type RoleOption } from '../ui/users-table';
-
-interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  expiresAt: string;
-}
+import { PendingInvitations, type Invitation } from './pending-invitations';
 
 const ORG_ROLES: RoleOption[] = [
   { value: 'org_member', label: 'Member' },
@@ -24,6 +18,7 @@ export function MembersPage() {
   const orgId = useOrgId();
   const { me } = useSession();
   const ability = useAbility();
+  const client = useQueryClient();
   const members = useQuery({
     queryKey: ['members', orgId],
     queryFn: () => api.get<User[]>(`/organizations/${orgId}/members`),
@@ -36,6 +31,7 @@ export function MembersPage() {
     onSuccess: (inv) => {
       setInvited(inv);
       setEmail('');
+      void client.invalidateQueries({ queryKey: ['invitations', orgId] });
     },
   });
   function submit(e: FormEvent) {
@@ -80,6 +76,9 @@ export function MembersPage() {
           once.
         </Notice>
       )}
+      <Can I="read" a="Invitation">
+        <PendingInvitations orgId={orgId} />
+      </Can>
       <QueryView query={members}>
         {(list) =>
           list.length === 0 ? (

@@ -49,7 +49,10 @@ export class ThrottlesService {
       subjectType: apiKeyId ? 'ApiKey' : 'Organization',
       subjectId: apiKeyId ?? organizationId,
       reason,
-      details: { requestsPerMinute: existing.requestsPerMinute, tokensPerMinute: existing.tokensPerMinute },
+      details: {
+        requestsPerMinute: existing.requestsPerMinute,
+        tokensPerMinute: existing.tokensPerMinute,
+      },
     });
     return { lifted: true };
   }
