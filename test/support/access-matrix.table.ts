@@ -134,6 +134,11 @@ export const MATRIX: MatrixRow[] = [
     path: (t) => `/organizations/${t.orgId}/spend`,
     allow: { ...staffRead, [Role.OrgAdmin]: 'own', [Role.OrgMember]: 'own' },
   },
+  {
+    route: 'GET /organizations/:orgId/spend/breakdown',
+    path: (t) => `/organizations/${t.orgId}/spend/breakdown`,
+    allow: { ...staffRead, [Role.OrgAdmin]: 'own', [Role.OrgMember]: 'own' },
+  },
   { route: 'GET /staff', path: () => '/staff', allow: { [Role.PlatformAdmin]: 'all' } },
   {
     route: 'POST /staff',

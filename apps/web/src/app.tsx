@@ -13,6 +13,7 @@ const page = <K extends string>(load: () => Promise<Record<K, () => ReactNode>>,
   lazy(async () => ({ default: (await load())[name] }));
 
 const DashboardPage = page(() => import('./org/dashboard-page'), 'DashboardPage');
+const SpendPage = page(() => import('./org/spend-page'), 'SpendPage');
 const ContractsPage = page(() => import('./org/contracts-page'), 'ContractsPage');
 const ApiKeysPage = page(() => import('./org/api-keys-page'), 'ApiKeysPage');
 const MembersPage = page(() => import('./org/members-page'), 'MembersPage');
@@ -57,6 +58,7 @@ export function App() {
             <Route path="/" element={<Navigate to={home} replace state={state} />} />
           )}
           <Route path="/accept" element={<Navigate to="/" replace />} />
+          <Route path="/spend" element={<SpendPage />} />
           <Route path="/contracts" element={<ContractsPage />} />
           <Route path="/keys" element={<ApiKeysPage />} />
           <Route path="/members" element={<MembersPage />} />

@@ -30,4 +30,34 @@ export class SpendHistoryService {
       [organizationId, since, BILLED_USAGE_STATUSES],
     );
   }
+
+  /** Spend per model and API key over the same window as `daily`, largest first (the spend page's breakdown). */
+  async breakdown(organizationId: string, days: number, now = new Date()): Promise<SpendBreakdownRow[]> {
+    const since = new Date(now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    return this.db.query(
+      `SELECT m.slug AS "modelSlug", u.tier AS "tier", u.api_key_id AS "apiKeyId", k.name AS "apiKeyName",
+              count(*)::int AS "calls",
+              SUM(u.input_tokens)::text AS "inputTokens", SUM(u.output_tokens)::text AS "outputTokens",
+              SUM(u.cost_micros)::text AS "costMicros"
+         FROM usage_records u
+         LEFT JOIN models m ON m.id = u.model_id
+         LEFT JOIN api_keys k ON k.id = u.api_key_id
+        WHERE u.organization_id = $1 AND u.status = ANY($3)
+          AND u.occurred_at >= ($2::date::timestamp AT TIME ZONE 'UTC')
+        GROUP BY 1, 2, 3, 4 ORDER BY SUM(u.cost_micros) DESC, 1, 4`,
+      [organizationId, since, BILLED_USAGE_STATUSES],
+    );
+  }
+}
+
+/** One model × key line of the breakdown; amounts are decimal strings of micro-units. */
+export interface SpendBreakdownRow {
+  modelSlug: string | null;
+  tier: string;
+  apiKeyId: string;
+  apiKeyName: string | null;
+  calls: number;
+  inputTokens: string;
+  outputTokens: string;
+  costMicros: string;
 }

@@ -30,14 +30,25 @@ export class SpendController {
     @Param('orgId', ParseIdPipe) orgId: string,
     @Query() query: SpendQuery,
   ) {
-    // another tenant's spend is invisible, so it is "not found" rather than "forbidden"
-    if (
-      !ability.can(
-        Action.Read,
-        subject('Spend', { organizationId: orgId } as Record<string, unknown>),
-      )
-    )
-      throw new NotFoundError('Organization');
+    assertReadable(ability, orgId);
     return this.spend.daily(orgId, query.days);
   }
+
+  /** Spend per model and API key over the last `days` UTC days (the spend page's breakdown). */
+  @RequireAbility(Action.Read, 'Spend')
+  @Get('breakdown')
+  breakdown(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Query() query: SpendQuery,
+  ) {
+    assertReadable(ability, orgId);
+    return this.spend.breakdown(orgId, query.days);
+  }
+}
+
+/** Another tenant's spend is invisible, so it is "not found" rather than "forbidden". */
+function assertReadable(ability: AppAbility, orgId: string): void {
+  if (!ability.can(Action.Read, subject('Spend', { organizationId: orgId } as Record<string, unknown>)))
+    throw new NotFoundError('Organization');
 }

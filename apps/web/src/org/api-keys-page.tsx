@@ -89,7 +89,7 @@ export function ApiKeysPage() {
           list.length === 0 ? (
             <Empty>No API keys yet. Create one to call models through the gateway.</Empty>
           ) : (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0}>
               <table>
                 <caption className="sr-only">API keys</caption>
                 <thead>

@@ -31,7 +31,11 @@ export function SpendChart({
   return (
     <figure role="figure" aria-label={title} style={{ margin: 0, height: 240 }}>
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={data} margin={{ top: 8, right: 12, left: 8, bottom: 0 }}>
+        <AreaChart
+          data={data}
+          accessibilityLayer={false}
+          margin={{ top: 8, right: 12, left: 8, bottom: 0 }}
+        >
           <CartesianGrid strokeDasharray="3 3" stroke="#eee" />
           <XAxis dataKey="day" fontSize={11} />
           <YAxis fontSize={11} tickFormatter={(v: number) => `$${v.toLocaleString('en-US')}`} />

@@ -48,7 +48,7 @@ function ModelTable({ list }: { list: CatalogModel[] }) {
     status: (m) => m.status,
   });
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table>
         <caption className="sr-only">Models and prices</caption>
         <thead>

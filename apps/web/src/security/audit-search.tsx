@@ -3,21 +3,13 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { AUDIT_FLAGS, auditApi, type AuditFilters } from '../api/audit';
 import { Can } from '../auth/auth-context';
+import { downloadBlob } from '../ui/download';
 import { ErrorBox } from '../ui/feedback';
 import { formatDateTime } from '../ui/format';
 import { OrgName, OrgPicker } from '../ui/org-name';
 import { PagedTable } from '../ui/paged-table';
 
 const LIMIT = 25;
-
-function download(blob: Blob, filename: string) {
-  const url = URL.createObjectURL(blob);
-  const a = Object.assign(document.createElement('a'), { href: url, download: filename });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** Search the audit log (scoped by the API to what the caller may read), page through it, export it. */
 export function AuditSearch({
@@ -40,7 +32,7 @@ export function AuditSearch({
   });
   const exporter = useMutation({
     mutationFn: (format: 'csv' | 'jsonl') => auditApi.export(applied, format),
-    onSuccess: ({ blob, filename }) => download(blob, filename),
+    onSuccess: ({ blob, filename }) => downloadBlob(blob, filename),
   });
   const set = (k: keyof AuditFilters) => (e: { target: { value: string } }) =>
     setDraft({ ...draft, [k]: e.target.value || undefined });

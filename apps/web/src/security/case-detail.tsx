@@ -74,7 +74,7 @@ export function CaseDetail() {
           </div>
           <section className="card" aria-label="Evidence">
             <h2>Evidence</h2>
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0}>
               <table>
                 <thead>
                   <tr>

@@ -53,7 +53,7 @@ export function ProvenancePage() {
             examined).
           </Empty>
         ) : (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0}>
             <table>
               <caption>
                 {search.data.matches.length} match(es), {search.data.candidatesExamined} candidates

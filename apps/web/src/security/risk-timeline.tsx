@@ -38,7 +38,11 @@ export function RiskTimeline({
   return (
     <figure role="figure" aria-label="Risk timeline" style={{ margin: 0, height: 240 }}>
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
+        <LineChart
+          data={data}
+          accessibilityLayer={false}
+          margin={{ top: 8, right: 12, left: 0, bottom: 0 }}
+        >
           <CartesianGrid strokeDasharray="3 3" stroke="#eee" />
           <XAxis dataKey="t" fontSize={11} />
           <YAxis domain={[0, 1]} fontSize={11} />

@@ -26,7 +26,7 @@ export function PagedTable<T>({ query, caption, empty, head, row, onPage }: Prop
           <Empty>{empty}</Empty>
         ) : (
           <>
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0}>
               <table>
                 <caption className="sr-only">{caption}</caption>
                 <thead>

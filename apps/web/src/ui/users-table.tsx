@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import type { Role, User } from '../api/types';
 import { ErrorBox } from './feedback';
 import { formatDate } from './format';
+import { useSortable } from './sortable';
 
 export interface RoleOption {
   value: Role;
@@ -28,6 +29,13 @@ interface Props {
 export function UsersTable(props: Props) {
   const { users, caption, createdHeader, roles, editable, lockedRoleAs } = props;
   const client = useQueryClient();
+  const { sorted, header } = useSortable(users, {
+    name: (u) => u.displayName.toLowerCase(),
+    email: (u) => u.email,
+    role: (u) => u.role,
+    status: (u) => u.status,
+    created: (u) => u.createdAt,
+  });
   const update = useMutation({
     mutationFn: ({ id, ...body }: { id: string; role?: Role; status?: string }) =>
       api.patch<User>(props.userPath(id), body),
@@ -50,20 +58,20 @@ export function UsersTable(props: Props) {
   return (
     <>
       <ErrorBox error={update.error} />
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0}>
         <table>
           <caption className="sr-only">{caption}</caption>
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Status</th>
-              <th>{createdHeader}</th>
+              {header('name', 'Name')}
+              {header('email', 'Email')}
+              {header('role', 'Role')}
+              {header('status', 'Status')}
+              {header('created', createdHeader)}
             </tr>
           </thead>
           <tbody>
-            {users.map((u) => {
+            {sorted.map((u) => {
               const canEdit = editable(u);
               return (
                 <tr key={u.id}>
