@@ -16,12 +16,12 @@ export interface EvaluationOutcome {
 /** A gated tier without a rule never unlocks: access to premium models must be granted, never defaulted. */
 function evaluate(tier: GatedTier, facts: TierFacts): TierEvaluation {
   if (!tier.rule) {
+    const message = 'no unlock rule configured for this tier';
     return {
       tier: tier.name,
       unlocked: false,
-      conditions: [
-        { key: 'contract', holds: false, message: 'no unlock rule configured for this tier' },
-      ],
+      conditions: [{ key: 'contract', holds: false, message }],
+      refusal: { code: 'no_unlock_rule', message },
     };
   }
   return evaluateTier(tier.rule, facts);

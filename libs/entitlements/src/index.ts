@@ -15,3 +15,5 @@ export * from './unlock-rules.service';
 export * from './explanation.service';
 export * from './invokable-ability';
 export * from './entitlements.module';
+export * from './exact-amount';
+export * from './refusal';

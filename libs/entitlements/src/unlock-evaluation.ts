@@ -1,5 +1,7 @@
-import { formatMicros, type Micros } from '@velvet/common';
-import type { ConditionResult } from './explanation.view';
+import type { Micros } from '@velvet/common';
+import { formatMicrosExact } from './exact-amount';
+import type { ConditionResult, Refusal } from './explanation.view';
+import { refusalOf } from './refusal';
 
 /** The parts of an unlock rule the evaluation needs (a plain object, so it is testable alone). */
 export interface RuleTerms {
@@ -25,8 +27,15 @@ export type ContractStanding =
       approvals?: number;
       requiredApprovals?: number;
     }
-  /** `activeLowerTier`: an active contract exists, but for a lower tier only. */
-  | { state: 'none'; activeLowerTier?: string };
+  /**
+   * `activeLowerTier`: an active contract exists, but for a lower tier only. `ended`: the latest
+   * covering contract that ended (expired, terminated, or past its term before the sweep saw it).
+   */
+  | {
+      state: 'none';
+      activeLowerTier?: string;
+      ended?: { contractId: string; tier: string; status: 'expired' | 'terminated'; on: string };
+    };
 
 export interface TierFacts {
   now: Date;
@@ -39,16 +48,17 @@ export interface TierFacts {
   contract: ContractStanding;
 }
 
-export type { ConditionKey, ConditionResult } from './explanation.view';
+export type { ConditionKey, ConditionResult, Refusal, RefusalCode } from './explanation.view';
 
 export interface TierEvaluation {
   tier: string;
   unlocked: boolean;
   conditions: ConditionResult[];
+  /** While locked: the one reason to tell first (see `refusalOf`). */
+  refusal: Refusal | null;
 }
 
 const DAY_MS = 86_400_000;
-const amount = (micros: Micros): string => formatMicros(micros, '').trim();
 
 function contractCondition(standing: ContractStanding): ConditionResult {
   switch (standing.state) {
@@ -70,9 +80,10 @@ function contractCondition(standing: ContractStanding): ConditionResult {
       return {
         key: 'contract',
         holds: false,
+        // 0 approvals is a count too: "0 of 2 approvals" tells the customer a second reviewer is needed
         message:
-          standing.approvals && standing.requiredApprovals
-            ? `contract pending approval (${standing.approvals} of ${standing.requiredApprovals} approvals)`
+          standing.requiredApprovals !== undefined && standing.requiredApprovals !== null
+            ? `contract pending approval (${standing.approvals ?? 0} of ${standing.requiredApprovals} approvals)`
             : 'contract pending approval',
         details: { ...standing },
       };
@@ -94,9 +105,11 @@ function contractCondition(standing: ContractStanding): ConditionResult {
       return {
         key: 'contract',
         holds: false,
-        message: standing.activeLowerTier
-          ? `no contract covering this tier (the active ${standing.activeLowerTier} contract covers lower tiers only)`
-          : 'no contract covering this tier',
+        message: standing.ended
+          ? `the ${standing.ended.tier} contract ${standing.ended.status === 'terminated' ? 'was terminated' : 'ended'} on ${standing.ended.on}`
+          : standing.activeLowerTier
+            ? `no contract covering this tier (the active ${standing.activeLowerTier} contract covers lower tiers only)`
+            : 'no contract covering this tier',
         details: { ...standing },
       };
   }
@@ -118,10 +131,14 @@ export function evaluateTier(rule: RuleTerms, facts: TierFacts): TierEvaluation 
   if (rule.minQualifyingSpendMicros > 0n) {
     const spent = facts.qualifyingSpendMicros;
     const min = rule.minQualifyingSpendMicros;
+    // exact amounts: a locked state must never read as met ("1.00 of 1.00" while 8 micros short)
+    const short = min - spent;
     conditions.push({
       key: 'qualifying_spend',
       holds: spent >= min,
-      message: `spent ${amount(spent)} of ${formatMicros(min, rule.currency)} in the last ${rule.spendWindowDays} days`,
+      message:
+        `spent ${formatMicrosExact(spent, '')} of ${formatMicrosExact(min, rule.currency)} in the last ${rule.spendWindowDays} days` +
+        (short > 0n ? `; ${formatMicrosExact(short, rule.currency)} to go` : ''),
       details: {
         spentMicros: spent,
         thresholdMicros: min,
@@ -156,5 +173,11 @@ export function evaluateTier(rule: RuleTerms, facts: TierFacts): TierEvaluation 
       details: { ageDays, minDays: rule.minAccountAgeDays },
     });
   }
-  return { tier: rule.tier, unlocked: conditions.every((c) => c.holds), conditions };
+  const unlocked = conditions.every((c) => c.holds);
+  return {
+    tier: rule.tier,
+    unlocked,
+    conditions,
+    refusal: unlocked ? null : refusalOf(conditions),
+  };
 }
