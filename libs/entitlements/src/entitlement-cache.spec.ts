@@ -15,7 +15,7 @@ class FakeSubscriber extends EventEmitter {
 function setUp() {
   const subscriber = new FakeSubscriber();
   const redis = { options: { keyPrefix: 'p:' }, duplicate: () => subscriber } as unknown as IORedis;
-  const pending: Array<(rows: { id: string }[]) => void> = [];
+  const pending: Array<(rows: { id: string; lapses_at?: string }[]) => void> = [];
   let queries = 0;
   const dataSource = {
     query: () => {
@@ -87,5 +87,24 @@ describe('EntitlementCache bookkeeping', () => {
     await p;
     await cache.invokableModelIds('org-1');
     expect(queries()).toBe(4);
+  });
+
+  it('reloads by itself when an entitlement in the entry lapses (a contract term ends), before the TTL', async () => {
+    const { cache, pending, queries } = setUp();
+    await cache.onModuleInit();
+    const first = cache.invokableModelIds('org-1');
+    await flush();
+    const t0 = Date.now();
+    pending.shift()!([{ id: 'm1', lapses_at: String(t0 + 5_000) }, { id: 's1' }]);
+    expect((await first).size).toBe(2);
+    await cache.invokableModelIds('org-1');
+    expect(queries()).toBe(1);
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(t0 + 5_001);
+    const after = cache.invokableModelIds('org-1');
+    await flush();
+    expect(queries()).toBe(2);
+    pending.shift()!([{ id: 's1' }]);
+    expect([...(await after)]).toEqual(['s1']);
+    clock.mockRestore();
   });
 });

@@ -17,7 +17,8 @@ import {
 
 interface Entry {
   ids: ReadonlySet<string>;
-  loadedAt: number;
+  /** The TTL, or earlier when an entitlement in it lapses (a contract's term end). */
+  expiresAt: number;
 }
 
 /**
@@ -78,11 +79,12 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
   /** The model ids this organisation may call now: active non-gated models, plus active models of unlocked tiers. */
   async invokableModelIds(organizationId: string): Promise<ReadonlySet<string>> {
     const cached = this.entries.get(organizationId);
-    if (cached && Date.now() - cached.loadedAt < ENTITLEMENT_CACHE_TTL_MS) return cached.ids;
+    if (cached && Date.now() < cached.expiresAt) return cached.ids;
     const generation = this.generationOf(organizationId);
-    const ids = await this.load(organizationId);
+    const { ids, lapsesAt } = await this.load(organizationId);
     if (this.subscribed && this.generationOf(organizationId) === generation) {
-      this.entries.set(organizationId, { ids, loadedAt: Date.now() });
+      const expiresAt = Math.min(Date.now() + ENTITLEMENT_CACHE_TTL_MS, lapsesAt ?? Infinity);
+      this.entries.set(organizationId, { ids, expiresAt });
     }
     return ids;
   }
@@ -102,17 +104,27 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
     return `${this.globalGeneration}:${this.generations.get(organizationId) ?? 0}`;
   }
 
-  private async load(organizationId: string): Promise<ReadonlySet<string>> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT m.id
+  /**
+   * An entitlement past its `valid_until` (its contract's term ended) is not served, even before the
+   * lifecycle sweep expires the contract: expiry bites at the end of the term, to the millisecond.
+   */
+  private async load(
+    organizationId: string,
+  ): Promise<{ ids: ReadonlySet<string>; lapsesAt: number | null }> {
+    const rows: { id: string; lapses_at: string | null }[] = await this.dataSource.query(
+      `SELECT m.id, (extract(epoch FROM e.valid_until) * 1000)::bigint::text AS lapses_at
          FROM models m
          JOIN model_tiers t ON t.name = m.tier
          JOIN organizations o ON o.id = $1 AND o.status = 'active'
+         LEFT JOIN organization_entitlements e ON t.gated AND e.organization_id = o.id AND e.tier = m.tier
         WHERE m.status = 'active'
-          AND (NOT t.gated OR EXISTS (
-                SELECT 1 FROM organization_entitlements e WHERE e.organization_id = o.id AND e.tier = m.tier))`,
+          AND (NOT t.gated OR (e.tier IS NOT NULL AND (e.valid_until IS NULL OR e.valid_until > now())))`,
       [organizationId],
     );
-    return new Set(rows.map((r) => r.id));
+    const lapses = rows.filter((r) => r.lapses_at != null).map((r) => Number(r.lapses_at));
+    return {
+      ids: new Set(rows.map((r) => r.id)),
+      lapsesAt: lapses.length ? Math.min(...lapses) : null,
+    };
   }
 }

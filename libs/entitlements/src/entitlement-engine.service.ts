@@ -5,7 +5,12 @@ import type IORedis from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
 import { entitlementsChannel } from './entitlements.constants';
 import { type GatedTier, loadOrganizationFacts } from './entitlement-facts';
-import { evaluateTier, type TierEvaluation, type TierFacts } from './unlock-evaluation';
+import {
+  evaluateTier,
+  type RuleTerms,
+  type TierEvaluation,
+  type TierFacts,
+} from './unlock-evaluation';
 
 export interface EvaluationOutcome {
   organizationId: string;
@@ -45,8 +50,9 @@ export class EntitlementEngine {
     organizationId: string,
     now = new Date(),
     em: EntityManager = this.dataSource.manager,
+    overrides: ReadonlyMap<string, RuleTerms> = new Map(),
   ): Promise<TierEvaluation[]> {
-    const facts = await loadOrganizationFacts(em, organizationId, now);
+    const facts = await loadOrganizationFacts(em, organizationId, now, overrides);
     return facts.gatedTiers.map((tier) => evaluate(tier, facts.factsFor(tier)));
   }
 
@@ -61,25 +67,31 @@ export class EntitlementEngine {
         organizationId,
       ]);
       const evaluations = await this.evaluateTiers(organizationId, now, em);
-      const unlocked = evaluations
+      const granted = evaluations
         .filter((e) => e.unlocked)
-        .map((e) => e.tier)
-        .sort();
-      const current: { tier: string }[] = await em.query(
-        `SELECT tier FROM organization_entitlements WHERE organization_id = $1 ORDER BY tier`,
+        .map((e) => ({ tier: e.tier, validUntil: e.validUntil?.toISOString() ?? null }))
+        .sort((a, b) => (a.tier < b.tier ? -1 : a.tier > b.tier ? 1 : 0));
+      const unlocked = granted.map((g) => g.tier);
+      const current: { tier: string; valid_until: string | null }[] = await em.query(
+        `SELECT tier, to_char(valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS valid_until
+           FROM organization_entitlements WHERE organization_id = $1 ORDER BY tier COLLATE "C"`,
         [organizationId],
       );
       const before = current.map((r) => r.tier);
-      const changed = before.join(',') !== unlocked.join(',');
+      // a new term end (a replacement, an amendment) is a change too: the gateway must learn the new lapse time
+      const changed =
+        JSON.stringify(current.map((r) => [r.tier, r.valid_until])) !==
+        JSON.stringify(granted.map((g) => [g.tier, g.validUntil]));
       if (changed) {
         await em.query(
           `DELETE FROM organization_entitlements WHERE organization_id = $1 AND NOT (tier = ANY($2))`,
           [organizationId, unlocked],
         );
         await em.query(
-          `INSERT INTO organization_entitlements (organization_id, tier, unlocked_at)
-           SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`,
-          [organizationId, unlocked, now],
+          `INSERT INTO organization_entitlements (organization_id, tier, unlocked_at, valid_until)
+           SELECT $1, g.tier, $3, g.valid_until FROM unnest($2::text[], $4::timestamptz[]) AS g(tier, valid_until)
+           ON CONFLICT (organization_id, tier) DO UPDATE SET valid_until = EXCLUDED.valid_until`,
+          [organizationId, unlocked, now, granted.map((g) => g.validUntil)],
         );
       }
       await em.query(

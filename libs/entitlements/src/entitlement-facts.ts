@@ -87,6 +87,8 @@ export async function loadOrganizationFacts(
   em: EntityManager,
   organizationId: string,
   now: Date,
+  /** Proposed rules to evaluate instead of the ones in force (a rule change's preview). */
+  overrides: ReadonlyMap<string, RuleTerms> = new Map(),
 ): Promise<OrganizationFacts> {
   const [org] = await em.query(
     `SELECT status, verified, created_at FROM organizations WHERE id = $1`,
@@ -100,7 +102,17 @@ export async function loadOrganizationFacts(
   const tiers: { name: string; rank: number }[] = await em.query(
     `SELECT name, rank FROM model_tiers WHERE gated ORDER BY rank`,
   );
-  const rules = await em.find(UnlockRule);
+  const inForce: RuleTerms[] = await em.find(UnlockRule);
+  const rules = inForce.filter((r) => !overrides.has(r.tier)).concat([...overrides.values()]);
+  const today = now.toISOString().slice(0, 10);
+  // organisations kept on an earlier rule until their contract's term ends (a change with grandfathering)
+  const kept: { tier: string; until: string }[] = await em.query(
+    `SELECT g.tier, max(g.until)::text AS until FROM unlock_rule_grandfathering g
+       JOIN contracts c ON c.id = g.contract_id AND c.status = 'active'
+      WHERE g.organization_id = $1 AND g.until >= $2::date GROUP BY g.tier`,
+    [organizationId, today],
+  );
+  const keptUntil = new Map(kept.map((k) => [k.tier, k.until]));
   const contracts: ContractRow[] = await em.query(
     `SELECT c.id, c.tier, t.rank, c.status, c.term_start::text AS term_start, c.term_end::text AS term_end,
             c.required_approvals,
@@ -132,7 +144,6 @@ export async function loadOrganizationFacts(
     );
     spend.set(key, BigInt(total));
   }
-  const today = now.toISOString().slice(0, 10);
   const ruleByTier = new Map(rules.map((r) => [r.tier, r]));
   return {
     gatedTiers: tiers.map((t) => ({
@@ -150,6 +161,7 @@ export async function loadOrganizationFacts(
         ? (spend.get(`${tier.rule.currency}:${tier.rule.spendWindowDays}`) ?? 0n)
         : 0n,
       contract: standingFor(contracts, tier.rank, today),
+      grandfatheredUntil: keptUntil.get(tier.name) ?? null,
     }),
   };
 }

@@ -8,7 +8,9 @@ export type ConditionKey =
   | 'qualifying_spend'
   | 'verified'
   | 'not_suspended'
-  | 'account_age';
+  | 'account_age'
+  /** Not a requirement: says that failing thresholds are waived until a date (a rule change's grandfathering). */
+  | 'grandfathered';
 
 export interface ConditionResult {
   key: ConditionKey;

@@ -17,3 +17,5 @@ export * from './invokable-ability';
 export * from './entitlements.module';
 export * from './exact-amount';
 export * from './refusal';
+export * from './immediate-evaluation';
+export * from './unlock-rule-impact';

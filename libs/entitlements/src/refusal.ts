@@ -27,6 +27,7 @@ function codeOf(c: ConditionResult): RefusalCode {
     case 'qualifying_spend':
       return 'spend_short';
     case 'account_age':
+    case 'grandfathered':
       return 'account_too_new';
   }
 }

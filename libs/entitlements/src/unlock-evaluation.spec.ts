@@ -232,6 +232,23 @@ describe('evaluateTier', () => {
     expect(ended.message).toBe('the premium contract was terminated on 2026-11-20');
   });
 
+  it('lapses at the end of the contract term, and grandfathering waives only tightened thresholds', () => {
+    expect(evaluateTier(open, fine).validUntil).toEqual(new Date('2027-01-02T00:00:00Z'));
+    const kept = {
+      ...fine,
+      qualifyingSpendMicros: 0n,
+      verified: false,
+      grandfatheredUntil: '2026-12-31',
+    };
+    const e = evaluateTier(open, kept);
+    expect(e.unlocked).toBe(true);
+    expect(e.validUntil).toEqual(new Date('2027-01-01T00:00:00Z'));
+    expect(e.conditions.at(-1)).toMatchObject({ key: 'grandfathered', holds: true });
+    expect(evaluateTier(open, { ...kept, suspended: true }).unlocked).toBe(false);
+    expect(evaluateTier(open, { ...kept, organizationActive: false }).unlocked).toBe(false);
+    expect(evaluateTier(open, { ...kept, contract: { state: 'none' } }).unlocked).toBe(false);
+  });
+
   it('property: a refusal exists exactly when the tier is locked, and names a failing condition', () => {
     fc.assert(
       fc.property(rule, facts, (r, f) => {

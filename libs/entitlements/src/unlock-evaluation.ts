@@ -46,7 +46,15 @@ export interface TierFacts {
   /** Succeeded spend on non-gated tiers, in the rule's currency, over the rule's trailing window. */
   qualifyingSpendMicros: Micros;
   contract: ContractStanding;
+  /** Kept on the rule before a grandfathering change until this day (inclusive), if at all. */
+  grandfatheredUntil?: string | null;
 }
+
+/**
+ * What grandfathering waives: the thresholds a rule change tightens. Never the organisation's
+ * standing (disabled, suspended) nor its contract: those end grandfathering too.
+ */
+const WAIVABLE = new Set(['qualifying_spend', 'account_age', 'verified']);
 
 export type { ConditionKey, ConditionResult, Refusal, RefusalCode } from './explanation.view';
 
@@ -56,7 +64,12 @@ export interface TierEvaluation {
   conditions: ConditionResult[];
   /** While locked: the one reason to tell first (see `refusalOf`). */
   refusal: Refusal | null;
+  /** While unlocked through a contract: the moment its term ends (access lapses then, sweep or not). */
+  validUntil?: Date | null;
 }
+
+/** The first moment after an inclusive `YYYY-MM-DD` UTC last day. */
+export const endOfDay = (day: string): Date => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS);
 
 const DAY_MS = 86_400_000;
 
@@ -173,11 +186,27 @@ export function evaluateTier(rule: RuleTerms, facts: TierFacts): TierEvaluation 
       details: { ageDays, minDays: rule.minAccountAgeDays },
     });
   }
-  const unlocked = conditions.every((c) => c.holds);
+  let unlocked = conditions.every((c) => c.holds);
+  let validUntil =
+    unlocked && rule.requiresContract && facts.contract.state === 'active'
+      ? endOfDay(facts.contract.endsOn)
+      : null;
+  const kept = facts.grandfatheredUntil;
+  if (!unlocked && kept && conditions.every((c) => c.holds || WAIVABLE.has(c.key))) {
+    conditions.push({
+      key: 'grandfathered',
+      holds: true,
+      message: `kept on the previous unlock rule until ${kept} (the end of the contract's term)`,
+      details: { until: kept },
+    });
+    unlocked = true;
+    validUntil = endOfDay(kept);
+  }
   return {
     tier: rule.tier,
     unlocked,
     conditions,
     refusal: unlocked ? null : refusalOf(conditions),
+    validUntil,
   };
 }

@@ -47,6 +47,8 @@ export const contractView = (c: Contract) => ({
   requestedBy: c.requestedBy,
   amendedBy: c.amendedBy,
   notes: c.notes,
+  replacesContractId: c.replacesContractId,
+  relation: c.relation,
   version: c.version,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
@@ -72,7 +74,7 @@ export class ContractsController {
     if (requestKey !== undefined && !REQUEST_KEY.test(requestKey)) {
       throw new BadRequestException('Idempotency-Key must be 1 to 200 visible ASCII characters');
     }
-    const { notes, submit, minSpendMicros, ...terms } = dto;
+    const { notes, submit, minSpendMicros, replacesContractId, relation, ...terms } = dto;
     const contract = await this.contracts.create(
       ability,
       principal,
@@ -81,8 +83,10 @@ export class ContractsController {
       notes ?? null,
       submit ?? false,
       requestKey ?? null,
+      replacesContractId && relation ? { replacesContractId, relation } : null,
     );
-    return contractView(contract);
+    // the requester sees at once which of its contracts this one overlaps
+    return { ...contractView(contract), overlapping: await this.contracts.overlapping(contract) };
   }
 
   @RequireAbility(Action.Read, 'Contract')
@@ -100,9 +104,10 @@ export class ContractsController {
   @RequireAbility(Action.Read, 'Contract')
   @Get('contracts/:contractId')
   async get(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseUUIDPipe) id: string) {
-    const { contract, approvals } = await this.contracts.get(ability, id);
+    const { contract, approvals, overlapping } = await this.contracts.get(ability, id);
     return {
       ...contractView(contract),
+      overlapping,
       approvals: approvals.map((a) => ({
         approverId: a.approverId,
         reason: a.reason,
