@@ -15,7 +15,7 @@ import {
 } from './support/contracts-fixture';
 import { startContractsSuite, type ContractsSuite } from './support/contracts-suite';
 import { waitFor } from './support/contracts-worker';
-import { bearer, type Session } from './support/http';
+import { bearer, DEMO_TEST_PASSWORD, type Session } from './support/http';
 import type { RunningPortal } from './support/portal';
 
 /**
@@ -316,6 +316,12 @@ describe('contracts and entitlements at the edges', () => {
     for (let i = 0; i < 5; i++) codes.add((await call(key, 'velvet-lite-1')).code);
     codes.delete('ok');
     expect([...codes]).toEqual(['organization_disabled']);
+    // its admin is told so after the password checked out; a wrong password still reads as one
+    const [{ email }] = await fx.db.query(`SELECT email FROM users WHERE id = $1`, [admin.userId]);
+    const login = (password: string) =>
+      request(portal.url).post('/auth/login').send({ email, password });
+    expect((await login(DEMO_TEST_PASSWORD).expect(403)).body.code).toBe('organization_disabled');
+    expect((await login('not-the-password').expect(401)).body.code).toBe('invalid_credentials');
     // its members are signed out; the account manager's view of the organisation says the same
     const staffView = await request(portal.url)
       .get(`/organizations/${orgId}/entitlements`)
