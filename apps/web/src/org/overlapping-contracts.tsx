@@ -45,28 +45,15 @@ export function OverlappingContracts({
           ? 'an approved or active contract already covers part of this term; approval will be refused unless this request amends or replaces it.'
           : 'pending requests overlap these dates; only one can be approved unless one replaces the other.'}
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th>Term</th>
-            <th className="num">Minimum / period</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((o) => (
-            <tr key={o.id}>
-              <td>{formatTerm(o)}</td>
-              <td className="num">{formatMicros(o.minSpendMicros, o.currency)}</td>
-              <td>
-                <StatusTag status={o.status} />
-              </td>
-              <td>{o.replaced ? 'replaced by this one' : o.blocking ? 'blocks approval' : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul>
+        {items.map((o) => (
+          <li key={o.id}>
+            {formatTerm(o)} · {formatMicros(o.minSpendMicros, o.currency)} per period ·{' '}
+            <StatusTag status={o.status} />
+            {o.replaced ? ' — replaced by this one' : o.blocking ? ' — blocks approval' : ''}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
