@@ -272,6 +272,12 @@ describe('contracts and entitlements at the edges', () => {
       .send({ verified: true })
       .expect(200);
     await waitFor(async () => (await call(key, pro)).code === 'ok', 10_000, 50);
+    // the entitlement lapses by itself at the end of the term, sweep or not
+    const [granted] = await fx.db.query(
+      `SELECT valid_until FROM organization_entitlements WHERE organization_id = $1 AND tier = 'premium'`,
+      [orgId],
+    );
+    expect(new Date(granted.valid_until).toISOString()).toBe(`${inDays(365)}T00:00:00.000Z`);
 
     await request(portal.url)
       .post(`/organizations/${orgId}/suspension`)

@@ -121,6 +121,8 @@ export class UnlockRulesService {
   ): Promise<RuleChangeResult> {
     const now = new Date();
     const effectiveAt = schedule.effectiveAt ?? now;
+    if (Number.isNaN(effectiveAt.getTime()))
+      throw EntitlementException.invalidSchedule('effectiveAt must be a date and time');
     if (effectiveAt.getTime() < now.getTime() - PAST_TOLERANCE_MS)
       throw EntitlementException.invalidSchedule('effectiveAt must not be in the past');
     if (effectiveAt.getTime() > now.getTime() + MAX_LEAD_MS)

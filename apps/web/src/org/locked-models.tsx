@@ -1,6 +1,5 @@
 import type { ModelEntitlement } from '../api/contracts';
 import { Empty } from '../ui/feedback';
-import { formatMicrosExact } from '../ui/format';
 import { MoneyProgress } from '../ui/progress';
 
 const str = (v: unknown) => (v === undefined || v === null ? '0' : String(v));
@@ -15,7 +14,6 @@ function Conditions({ model }: { model: ModelEntitlement }) {
           {c.message}
           {c.key === 'qualifying_spend' && c.details && (
             <>
-              {!c.holds && <> — {formatMicrosExact(str(c.details.remainingMicros))} to go</>}
               <MoneyProgress
                 label={`Qualifying spend for ${model.slug}`}
                 value={str(c.details.spentMicros)}
