@@ -69,7 +69,14 @@ export class ModelAccess {
     let reason: { code: string; message: string } | null = null;
     try {
       const explanation = await this.explainer.explain(principal.organizationId);
-      reason = explanation.models.find((m) => m.modelId === entry.model.id)?.refusal ?? null;
+      const model = explanation.models.find((m) => m.modelId === entry.model.id);
+      // served by the rules already, refused by this process's cache for a moment longer
+      reason = model
+        ? (model.refusal ?? {
+            code: 'entitlement_pending',
+            message: 'access was just granted; retry in a second',
+          })
+        : null;
     } catch {
       // the refusal stands; only its reason is unknown
     }
