@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateKeyMaterial } from '@velvet/api-keys';
+import { EntitlementsScheduler } from '@velvet/entitlements';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import request from 'supertest';
@@ -230,8 +231,12 @@ describe('contracts and entitlements at the edges', () => {
       termEnd: inDays(364),
       minSpendMicros: '150000000000',
     });
-    expect((await call(key, pro)).message).toContain(
-      'contract pending approval (0 of 2 approvals)',
+    // the 403 carries the reason of the latest evaluation (the request queued one)
+    await waitFor(
+      async () =>
+        (await call(key, pro)).message.includes('contract pending approval (0 of 2 approvals)'),
+      10_000,
+      20,
     );
     await approve(big.id);
     await request(portal.url)
@@ -241,6 +246,8 @@ describe('contracts and entitlements at the edges', () => {
       .expect(200);
     // 8 micro-units short of the 10,000 USD threshold: never reads as met
     await recordSpend(fx.db, orgId, fx.models['velvet-lite-1'], 9_999_999_992n);
+    await portal.app.get(EntitlementsScheduler).requestEvaluation(orgId, 'usage_recorded'); // as the gateway does
+    await waitFor(async () => (await call(key, pro)).message.includes('9,999.999992'), 10_000, 20);
     r = await call(key, pro);
     expect(r).toMatchObject({ code: 'spend_short' });
     expect(r.message).toContain(
@@ -284,6 +291,7 @@ describe('contracts and entitlements at the edges', () => {
       .set(bearer(fx.security))
       .send({ reason: 'edges' })
       .expect(200);
+    await waitFor(async () => (await call(key, pro)).code !== 'ok', 5_000, 5);
     expect((await call(key, pro)).code).toBe('organization_suspended');
     await request(portal.url)
       .post(`/organizations/${orgId}/suspension/restore`)

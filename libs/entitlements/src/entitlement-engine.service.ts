@@ -7,6 +7,7 @@ import { entitlementsChannel } from './entitlements.constants';
 import { type GatedTier, loadOrganizationFacts } from './entitlement-facts';
 import {
   evaluateTier,
+  type Refusal,
   type RuleTerms,
   type TierEvaluation,
   type TierFacts,
@@ -31,6 +32,14 @@ function evaluate(tier: GatedTier, facts: TierFacts): TierEvaluation {
   }
   return evaluateTier(tier.rule, facts);
 }
+
+/** The refusals per tier in a stable order (codes and messages), to tell whether the reasons changed. */
+const reasonsOf = (refusals: Record<string, Refusal> | null | undefined): string =>
+  JSON.stringify(
+    Object.entries(refusals ?? {})
+      .map(([tier, r]) => [tier, r.code, r.message])
+      .sort(),
+  );
 
 /**
  * Computes which gated tiers an organisation has unlocked, materialises the result in
@@ -94,19 +103,29 @@ export class EntitlementEngine {
           [organizationId, unlocked, now, granted.map((g) => g.validUntil)],
         );
       }
-      await em.query(
-        `INSERT INTO entitlement_evaluations (organization_id, unlocked_tiers, reason, evaluated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (organization_id) DO UPDATE SET unlocked_tiers = EXCLUDED.unlocked_tiers, reason = EXCLUDED.reason, evaluated_at = now()`,
-        [organizationId, unlocked, reason.slice(0, 200)],
+      const refusals: Record<string, Refusal> = {};
+      for (const e of evaluations) if (e.refusal) refusals[e.tier] = e.refusal;
+      const [previous] = await em.query(
+        `SELECT refusals FROM entitlement_evaluations WHERE organization_id = $1`,
+        [organizationId],
       );
-      return { organizationId, unlockedTiers: unlocked, changed, before };
+      await em.query(
+        `INSERT INTO entitlement_evaluations (organization_id, unlocked_tiers, reason, evaluated_at, refusals) VALUES ($1, $2, $3, now(), $4)
+         ON CONFLICT (organization_id) DO UPDATE SET unlocked_tiers = EXCLUDED.unlocked_tiers, reason = EXCLUDED.reason,
+           evaluated_at = now(), refusals = EXCLUDED.refusals`,
+        [organizationId, unlocked, reason.slice(0, 200), JSON.stringify(refusals)],
+      );
+      // a new reason (suspended while already short of spend), or a new amount short, must reach the
+      // gateway's 403 too; spend evaluations are throttled per organisation, so this stays a few a second
+      const reasonsChanged = reasonsOf(previous?.refusals) !== reasonsOf(refusals);
+      return { organizationId, unlockedTiers: unlocked, changed, reasonsChanged, before };
     });
+    if (outcome.changed || outcome.reasonsChanged) await this.announce(organizationId);
     if (outcome.changed) {
       this.logger.log(
         { organizationId, from: outcome.before, to: outcome.unlockedTiers, reason },
         'entitlements changed',
       );
-      await this.announce(organizationId);
     }
     return { organizationId, unlockedTiers: outcome.unlockedTiers, changed: outcome.changed };
   }

@@ -61,25 +61,17 @@ export class ModelAccess {
 
   /**
    * The 403 names the true reason (organisation disabled, suspended, contract ended, spend short by X,
-   * verification missing) as its code and message, read live, and links to the full explanation twice:
-   * on the gateway with the key the developer holds, and on the portal for the organisation's admins.
+   * verification missing) as its code and message: the reason the entitlement cache loaded together
+   * with the answer (each evaluation stores it and announces when it changes), else computed live. It
+   * links to the full explanation twice: on the gateway with the key the developer holds, and on the
+   * portal for the organisation's admins.
    */
   private async refusal(principal: ApiKeyPrincipal, entry: CatalogEntry): Promise<OpenAIError> {
     const { slug, tier } = entry.model;
-    let reason: { code: string; message: string } | null = null;
-    try {
-      const explanation = await this.explainer.explain(principal.organizationId);
-      const model = explanation.models.find((m) => m.modelId === entry.model.id);
-      // served by the rules already, refused by this process's cache for a moment longer
-      reason = model
-        ? (model.refusal ?? {
-            code: 'entitlement_pending',
-            message: 'access was just granted; retry in a second',
-          })
-        : null;
-    } catch {
-      // the refusal stands; only its reason is unknown
-    }
+    // the reason the entitlement cache loaded with the answer it just gave: no extra query
+    let reason =
+      this.entitlements.refusalFor?.(principal.organizationId, tier, entry.gated) ?? null;
+    if (!reason) reason = await this.liveReason(principal, entry);
     const portal = `${this.env.PORTAL_PUBLIC_URL}/app/`;
     const links =
       `Full explanation: GET ${GATEWAY_EXPLANATION_PATH} on this gateway with this API key, ` +
@@ -91,5 +83,25 @@ export class ModelAccess {
         ? `This organisation is disabled; contact your account manager. ${links}`
         : `The model \`${slug}\` (${tier} tier) is locked for your organisation: ${why} ${links}`;
     return new OpenAIError(403, 'invalid_request_error', code, message, 'model');
+  }
+
+  /** When the cache has no reason (e.g. a term lapsed since the last evaluation): evaluate now. */
+  private async liveReason(
+    principal: ApiKeyPrincipal,
+    entry: CatalogEntry,
+  ): Promise<{ code: string; message: string } | null> {
+    try {
+      const explanation = await this.explainer.explain(principal.organizationId);
+      const model = explanation.models.find((m) => m.modelId === entry.model.id);
+      // served by the rules already, refused by this process's cache for a moment longer
+      return model
+        ? (model.refusal ?? {
+            code: 'entitlement_pending',
+            message: 'access was just granted; retry in a second',
+          })
+        : null;
+    } catch {
+      return null; // the refusal stands; only its reason is unknown
+    }
   }
 }

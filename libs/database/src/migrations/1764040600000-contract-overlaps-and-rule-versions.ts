@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Issue 21 / 14.2: one binding contract per organisation, tier and day (an exclusion constraint, so
  * two concurrent approvals cannot both win); a contract may replace or amend an earlier one;
  * entitlements carry the moment they lapse (a contract's term end) so the gateway enforces expiry
- * on time; unlock-rule changes are versioned, may take effect later, and may grandfather organisations.
+ * on time, and evaluations keep each locked tier's refusal reason for the gateway's 403; unlock-rule changes are versioned, may take effect later, and may grandfather organisations.
  */
 export class ContractOverlapsAndRuleVersions1764040600000 implements MigrationInterface {
   name = 'ContractOverlapsAndRuleVersions1764040600000';
@@ -20,6 +20,8 @@ export class ContractOverlapsAndRuleVersions1764040600000 implements MigrationIn
           organization_id WITH =, tier WITH =, daterange(term_start, term_end, '[]') WITH &&
         ) WHERE (status IN ('approved', 'active'))`);
     await q.query(`ALTER TABLE organization_entitlements ADD COLUMN valid_until timestamptz`);
+    // why each locked tier is refused, as of the last evaluation: the gateway's 403 reads it with the entitlements
+    await q.query(`ALTER TABLE entitlement_evaluations ADD COLUMN refusals jsonb`);
     await q.query(`
       ALTER TABLE unlock_rule_changes
         ADD COLUMN version integer,
@@ -53,6 +55,7 @@ export class ContractOverlapsAndRuleVersions1764040600000 implements MigrationIn
     await q.query(`
       ALTER TABLE unlock_rule_changes
         DROP COLUMN version, DROP COLUMN effective_at, DROP COLUMN applied_at, DROP COLUMN grandfather, DROP COLUMN impact`);
+    await q.query(`ALTER TABLE entitlement_evaluations DROP COLUMN refusals`);
     await q.query(`ALTER TABLE organization_entitlements DROP COLUMN valid_until`);
     await q.query(`
       ALTER TABLE contracts DROP CONSTRAINT contracts_no_overlap, DROP CONSTRAINT contracts_relation_pair,

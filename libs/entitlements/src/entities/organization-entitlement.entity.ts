@@ -31,4 +31,8 @@ export class EntitlementEvaluation {
 
   @Column({ name: 'evaluated_at', type: 'timestamptz' })
   evaluatedAt: Date;
+
+  /** Per locked gated tier: the refusal the gateway answers with (code and message). */
+  @Column({ type: 'jsonb', nullable: true })
+  refusals: Record<string, { code: string; message: string }> | null;
 }
