@@ -4,13 +4,12 @@ import { client, grantTier, refreshCatalog, type RunningGateway, seedModel, seed
 describe('gateway: OpenAI-compatible chat on the simulator', () => {
   let gw: RunningGateway;
   let acme: SeededOrg;
-  let premiumId: string;
 
   beforeAll(async () => {
     gw = await startGateway();
     await seedTiers(gw);
     await seedModel(gw, { slug: 'velvet-lite', inputPrice: 1_000_000n, outputPrice: 2_000_000n, maxOutputTokens: 64 });
-    premiumId = await seedModel(gw, { slug: 'velvet-opus', tier: 'premium', inputPrice: 15_000_000n, outputPrice: 75_000_000n });
+    await seedModel(gw, { slug: 'velvet-opus', tier: 'premium', inputPrice: 15_000_000n, outputPrice: 75_000_000n });
     await refreshCatalog(gw);
     acme = await seedOrg(gw);
   });
@@ -71,9 +70,10 @@ describe('gateway: OpenAI-compatible chat on the simulator', () => {
     expect(before.data.map((m) => m.id)).toEqual(['velvet-lite']);
     const locked = await client(gw, org.key).chat.completions.create({ model: 'velvet-opus', messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);
     expect(locked).toBeInstanceOf(OpenAI.PermissionDeniedError);
-    expect(locked.code).toBe('model_locked');
-    expect(locked.message).toContain(`/organizations/${org.organizationId}/entitlements`);
-    expect(locked.message).toContain(premiumId);
+    // this suite seeds no unlock rule for premium: that is the true reason, and the 403 says so
+    expect(locked.code).toBe('no_unlock_rule');
+    expect(locked.message).toContain('no unlock rule configured for this tier');
+    expect(locked.message).toContain('GET /v1/organization/entitlements');
     await grantTier(gw, org.organizationId, 'premium');
     const after = await client(gw, org.key).models.list();
     expect(after.data.map((m) => m.id)).toEqual(['velvet-lite', 'velvet-opus']);

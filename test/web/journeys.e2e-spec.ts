@@ -70,7 +70,7 @@ describe('web portal journeys (chromium, real stack)', () => {
     const why = page.getByRole('region', { name: 'Why velvet-pro-1 is locked' });
     await why.waitFor();
     expect(await why.textContent()).toMatch(
-      /no contract covering this tier[\s\S]*spent 0\.00 of 10,000\.00 USD[\s\S]*\$10,000\.00 to go[\s\S]*not yet verified/,
+      /no contract covering this tier[\s\S]*spent 0\.00 of 10,000\.00 USD in the last 90 days; 10,000\.00 USD to go[\s\S]*not yet verified/,
     );
     expect(
       await page

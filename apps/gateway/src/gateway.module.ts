@@ -23,6 +23,8 @@ import { ModelsController } from './http/models.controller';
 import { OpenAIErrorFilter } from './http/openai-error.filter';
 import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry';
 import { EvaluationThrottle } from './access/evaluation-throttle';
+import { RefusalExplainer } from './access/refusal-explainer';
+import { OrganizationEntitlementsController } from './http/organization-entitlements.controller';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
 
@@ -63,7 +65,7 @@ export class GatewayModule {
           { imports: [EntitlementsModule], providers: [spendListener] },
         ),
       ],
-      controllers: [ChatCompletionsController, ModelsController, HealthController],
+      controllers: [ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: UPSTREAM_SECRETS, useValue: secrets },
@@ -73,6 +75,7 @@ export class GatewayModule {
         KeyAuthenticator,
         ModelCatalog,
         ModelAccess,
+        RefusalExplainer,
         UpstreamRegistry,
         CallAdmission,
         CallRecorder,

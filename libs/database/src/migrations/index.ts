@@ -11,6 +11,7 @@ import { ContractTextRetention1764039000000 } from './1764039000000-contract-tex
 import { FourEyesContributors1764040300000 } from './1764040300000-four-eyes-contributors';
 import { EmailVerificationAndOutbox1764040300001 } from './1764040300001-email-verification-and-outbox';
 import { ModelTokenizer1764040200000 } from './1764040200000-model-tokenizer';
+import { ContractOverlapsAndRuleVersions1764040600000 } from './1764040600000-contract-overlaps-and-rule-versions';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   FourEyesContributors1764040300000,
   EmailVerificationAndOutbox1764040300001,
   ModelTokenizer1764040200000,
+  ContractOverlapsAndRuleVersions1764040600000,
 ];
