@@ -10,6 +10,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
+import { ParseIdPipe } from '@velvet/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   Action,
@@ -66,7 +67,7 @@ export class ContractsController {
   async create(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId') orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: CreateContractDto,
     @Headers('idempotency-key') requestKey?: string,
   ) {
@@ -102,7 +103,7 @@ export class ContractsController {
 
   @RequireAbility(Action.Read, 'Contract')
   @Get('contracts/:contractId')
-  async get(@CurrentAbility() ability: AppAbility, @Param('contractId') id: string) {
+  async get(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseIdPipe) id: string) {
     const { contract, approvals, overlapping } = await this.contracts.get(ability, id);
     return {
       ...contractView(contract),
@@ -120,7 +121,7 @@ export class ContractsController {
   async update(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('contractId') id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: UpdateContractDto,
   ) {
     const { expectedVersion, minSpendMicros, ...rest } = dto;
@@ -139,7 +140,7 @@ export class ContractsController {
   async submit(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('contractId') id: string,
+    @Param('contractId', ParseIdPipe) id: string,
   ) {
     return contractView(await this.contracts.submit(ability, principal, id));
   }
@@ -150,7 +151,7 @@ export class ContractsController {
   async approve(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('contractId') id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: ApproveContractDto,
   ) {
     const outcome = await this.review.approve(ability, principal, id, dto.reason ?? null);
@@ -163,7 +164,7 @@ export class ContractsController {
   async reject(
     @CurrentAbility() a: AppAbility,
     @CurrentPrincipal() p: UserPrincipal,
-    @Param('contractId') id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: DecisionDto,
   ) {
     return contractView(await this.review.reject(a, p, id, dto.reason));
@@ -175,7 +176,7 @@ export class ContractsController {
   async requestChanges(
     @CurrentAbility() a: AppAbility,
     @CurrentPrincipal() p: UserPrincipal,
-    @Param('contractId') id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: DecisionDto,
   ) {
     return contractView(await this.review.requestChanges(a, p, id, dto.reason));
@@ -187,7 +188,7 @@ export class ContractsController {
   async terminate(
     @CurrentAbility() a: AppAbility,
     @CurrentPrincipal() p: UserPrincipal,
-    @Param('contractId') id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: DecisionDto,
   ) {
     return contractView(await this.review.terminate(a, p, id, dto.reason));
@@ -197,7 +198,7 @@ export class ContractsController {
   @Get('contracts/:contractId/transitions')
   transitions(
     @CurrentAbility() ability: AppAbility,
-    @Param('contractId') id: string,
+    @Param('contractId', ParseIdPipe) id: string,
   ) {
     return this.contracts.transitions(ability, id);
   }
