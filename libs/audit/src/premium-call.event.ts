@@ -33,7 +33,7 @@ export interface PremiumCallEvent {
   outputTokens: number;
   latencyMs: number;
   /** `cancelled`: the client left mid-stream, after part of the completion was sent (and charged). */
-  status: 'succeeded' | 'failed' | 'cancelled';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
   /** How the call ended: `stop`, `length`, ... (outputs cut at max_tokens are a distillation signal). */
   finishReason?: string | null;
 }

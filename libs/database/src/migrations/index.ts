@@ -7,6 +7,7 @@ import { AuditLog1764035000000 } from './1764035000000-audit-log';
 import { Detection1764036000000 } from './1764036000000-detection';
 import { AuditLogInlineRows1764037000000 } from './1764037000000-audit-log-inline-rows';
 import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
+import { UsageInterrupted1764040100000 } from './1764040100000-usage-interrupted';
 import { ContractTextRetention1764039000000 } from './1764039000000-contract-text-retention';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AuditLogInlineRows1764037000000,
   UsageCancelled1764038000000,
   ContractTextRetention1764039000000,
+  UsageInterrupted1764040100000,
 ];
