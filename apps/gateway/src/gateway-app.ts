@@ -48,6 +48,8 @@ export async function createGatewayApp(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', clientRequestIdOf(request.raw) ?? request.id);
+    // The call's own id (usage record, audit record), whatever the client sent as X-Request-Id.
+    reply.header('x-velvet-call-id', request.id);
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -122,7 +122,8 @@ export class CallAdmission {
           { 'x-should-retry': 'false' });
       case 'denied': {
         const d = result.denial;
-        if (!d.hard) this.denials.note([d.scope === 'organization' ? ids[0] : ids[1]], d.retryAfterMs / 1000);
+        // A hard stop lasts at least a minute (until an operator or the month changes it).
+        this.denials.note([d.scope === 'organization' ? ids[0] : ids[1]], d.hard ? 60 : d.retryAfterMs / 1000);
         throw limitError(d);
       }
     }

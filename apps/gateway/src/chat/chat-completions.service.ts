@@ -106,10 +106,10 @@ export class ChatCompletionsService {
     }
     reply.hijack();
     raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
-      'x-request-id': String(reply.getHeader('x-request-id') ?? reply.request.id),
       ...rateLimitHeaders(ctx.limits),
     });
     const includeUsage = ctx.req.stream_options?.include_usage === true;
