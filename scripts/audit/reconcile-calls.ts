@@ -1,0 +1,75 @@
+/** The fault test's verdict per call: what each client received against the usage and audit records. */
+import { createHash } from 'node:crypto';
+import type { Client } from 'pg';
+
+export interface ClientCall {
+  callId: string | null;
+  stream: boolean;
+  status: number | 'error';
+  /** Completion text the client received. */
+  text: string;
+  /** The whole response arrived (a plain 200, or a stream up to [DONE]). */
+  complete: boolean;
+}
+
+export interface CallReconciliation {
+  calls: number;
+  complete: number;
+  partial: number;
+  withoutText: number;
+  /** Text delivered but no usage record, or one that charges nothing. */
+  unbilled: string[];
+  /** Text delivered but no audit record. */
+  unaudited: string[];
+  /** A complete response whose records do not say `succeeded`, or whose audited text is not what the client received. */
+  completeMismatch: string[];
+  /** Records saying `succeeded` for a call whose client did not receive the whole response. */
+  succeededUndelivered: string[];
+  interruptedBilled: number;
+  usageStatuses: Record<string, number>;
+  auditStatuses: Record<string, number>;
+  ok: boolean;
+}
+
+const BILLED = new Set(['succeeded', 'cancelled', 'interrupted']);
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function reconcileCalls(db: Client, calls: ClientCall[]): Promise<CallReconciliation> {
+  const ids = calls.map((c) => c.callId).filter((id): id is string => !!id);
+  const usage = new Map<string, { status: string; cost: bigint; output: number }>();
+  for (const r of (await db.query(`SELECT request_id, status, cost_micros, output_tokens FROM usage_records WHERE request_id = ANY($1)`, [ids])).rows) {
+    usage.set(r.request_id, { status: r.status, cost: BigInt(r.cost_micros), output: r.output_tokens });
+  }
+  const audit = new Map<string, { status: string; completionSha: string }>();
+  for (const r of (await db.query(`SELECT event_id, status, encode(completion_sha256, 'hex') AS sha FROM audit_log WHERE event_id = ANY($1)`, [ids])).rows) {
+    audit.set(r.event_id, { status: r.status, completionSha: r.sha });
+  }
+  const out: CallReconciliation = {
+    calls: calls.length, complete: 0, partial: 0, withoutText: 0, unbilled: [], unaudited: [], completeMismatch: [], succeededUndelivered: [],
+    interruptedBilled: 0, usageStatuses: {}, auditStatuses: {}, ok: false,
+  };
+  for (const u of usage.values()) out.usageStatuses[u.status] = (out.usageStatuses[u.status] ?? 0) + 1;
+  for (const a of audit.values()) out.auditStatuses[a.status] = (out.auditStatuses[a.status] ?? 0) + 1;
+  for (const c of calls) {
+    const u = c.callId ? usage.get(c.callId) : undefined;
+    const a = c.callId ? audit.get(c.callId) : undefined;
+    const label = `${c.callId ?? '(no id)'} ${c.stream ? 'stream' : 'plain'} ${c.status}`;
+    if (!c.text && !c.complete) {
+      out.withoutText++;
+      if (u?.status === 'succeeded' || a?.status === 'succeeded') out.succeededUndelivered.push(label);
+      continue;
+    }
+    if (!u || !BILLED.has(u.status) || u.cost <= 0n || u.output <= 0) out.unbilled.push(label);
+    if (!a) out.unaudited.push(label);
+    if (c.complete) {
+      out.complete++;
+      if (u?.status !== 'succeeded' || a?.status !== 'succeeded' || a.completionSha !== sha256(c.text)) out.completeMismatch.push(label);
+    } else {
+      out.partial++;
+      if (u?.status === 'succeeded' || a?.status === 'succeeded') out.succeededUndelivered.push(label);
+      if (u?.status === 'interrupted' && u.cost > 0n) out.interruptedBilled++;
+    }
+  }
+  out.ok = out.complete > 0 && !out.unbilled.length && !out.unaudited.length && !out.completeMismatch.length && !out.succeededUndelivered.length;
+  return out;
+}
