@@ -166,7 +166,7 @@ function limitError(d: Denial): OpenAIError {
   const stop = { 'x-should-retry': 'false' };
   switch (d.kind) {
     case 'spend':
-      return new OpenAIError(429, 'insufficient_quota', 'insufficient_quota', `The ${who}'s monthly spend cap (${d.limit} micro-units) is reached; calls resume next month or when the cap is raised.`, null, stop);
+      return new OpenAIError(429, 'insufficient_quota', 'insufficient_quota', `The ${who}'s monthly spend cap (${d.limit} micro-units) is reached, or what is left of it cannot cover this call's worst-case cost (lower max_tokens); calls resume next month or when the cap is raised.`, null, stop);
     case 'spend_held':
       return new OpenAIError(429, 'requests', 'spend_cap_held', `The ${who}'s monthly spend cap (${d.limit} micro-units) is nearly reached: calls in flight hold the rest. Retry shortly, or lower max_tokens.`, null, wait);
     case 'too_large':

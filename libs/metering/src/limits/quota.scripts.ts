@@ -70,7 +70,9 @@ for i = 0, scopes - 1 do
       redis.call('DECRBY', KEYS[k + 5], amount)
     end
     local spent = tonumber(redis.call('GET', KEYS[k + 3]) or '0')
-    if spent >= cap then return {'deny', i, 'spend', 0} end
+    -- Spent, or too little left for this call's worst case even with nothing in flight: a hard stop.
+    if spent >= cap or spent + estCost > cap then return {'deny', i, 'spend', 0} end
+    -- Calls in flight hold the rest: transient, their holds are released within their calls.
     if spent + tonumber(redis.call('GET', KEYS[k + 5]) or '0') + estCost > cap then return {'deny', i, 'spend_held', 1000} end
   end
   for j, limit in ipairs({rpm, tpm}) do

@@ -173,7 +173,9 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     const run = async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          onDone?.(await this.finish(admission, f));
+          // (not `onDone?.(await …)`: an absent callback would skip evaluating the finish itself)
+          const result = await this.finish(admission, f);
+          onDone?.(result);
           return;
         } catch (error) {
           if (attempt === 0 || attempt % 20 === 0) {
