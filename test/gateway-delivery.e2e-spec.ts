@@ -77,8 +77,9 @@ describe('gateway: streams fail closed and bill what was delivered', () => {
     // The next write-ahead finds the call is no longer its own: nothing more is sent.
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(quota.owner).not.toBe('a-dead-gateway');
+    // The reaper runs every second on its own; a sweep here only hastens it.
     await new Promise((r) => setTimeout(r, 2100));
-    expect(await gw.app.get(CallReaper).sweep()).toBeGreaterThanOrEqual(1);
+    await gw.app.get(CallReaper).sweep();
     const [row] = await waitForUsage(gw, 'request_id = $1', [callId], 1);
     expect(row.status).toBe('interrupted');
     const entry = (await auditEntries(gw)).find((e) => e.eventId === callId)!;
