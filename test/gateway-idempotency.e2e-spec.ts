@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import OpenAI from 'openai';
 import { startAuditWorker, waitFor } from './support/audit-worker';
 import { startFakeUpstream, type FakeUpstream } from './support/fake-upstream';
-import { callIdOf, grantTier, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
+import { callIdOf, countingFetch, grantTier, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
 
 type APIError = InstanceType<typeof OpenAI.APIError>;
 
@@ -17,13 +17,8 @@ describe('gateway: idempotency (Stripe / OpenAI semantics), adversarially', () =
   let upstream: FakeUpstream;
   let worker: INestApplicationContext;
   let org: SeededOrg;
-  /** Every HTTP attempt an SDK makes, retries included. */
-  let attempts = 0;
-  const counting: typeof fetch = (input, init) => {
-    attempts++;
-    return fetch(input, init);
-  };
-  const sdk = (key: string, maxRetries = 0) => new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries, timeout: 15_000, fetch: counting });
+  const counting = countingFetch();
+  const sdk = (key: string, maxRetries = 0) => new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries, timeout: 15_000, fetch: counting.fetch });
   const served = (model: string) => upstream.requests.filter((r) => r.body.model === model).length;
   const prompt = (content: string) => [{ role: 'user' as const, content }];
 
@@ -74,14 +69,14 @@ describe('gateway: idempotency (Stripe / OpenAI semantics), adversarially', () =
     const before = served('echo');
     const first = await sdk(org.key).chat.completions.create({ model: 'prem-echo', messages: prompt('prompt 0') }, { headers: { 'Idempotency-Key': 'reuse-1' } });
     expect(first.choices[0].message.content).toBe('alpha beta gamma');
-    attempts = 0;
+    counting.reset();
     for (let i = 1; i < 5; i++) {
       // Default SDK retries: x-should-retry false makes it give up at once.
       const e = (await sdk(org.key, 2).chat.completions.create({ model: 'prem-echo', messages: prompt(`prompt ${i}`) }, { headers: { 'Idempotency-Key': 'reuse-1' } }).catch((err: unknown) => err)) as APIError;
       expect(e).toBeInstanceOf(OpenAI.ConflictError);
       expect([e.status, e.code, e.type]).toEqual([409, 'idempotency_key_reused', 'invalid_request_error']);
     }
-    expect(attempts).toBe(4);
+    expect(counting.attempts()).toBe(4);
     expect(served('echo') - before).toBe(1);
   });
 

@@ -1,6 +1,6 @@
 import { LimitsService } from '@velvet/metering';
 import OpenAI from 'openai';
-import { refreshCatalog, type RunningGateway, seedModel, seedOrg, seedTiers, startGateway } from './support/gateway';
+import { countingFetch, refreshCatalog, type RunningGateway, seedModel, seedOrg, seedTiers, startGateway } from './support/gateway';
 
 type APIError = InstanceType<typeof OpenAI.APIError>;
 const messages = [{ role: 'user' as const, content: 'a prompt of a fixed length' }];
@@ -13,17 +13,13 @@ const messages = [{ role: 'user' as const, content: 'a prompt of a fixed length'
 describe('gateway: refusals and the SDKs default retries', () => {
   let gw: RunningGateway;
   let limits: LimitsService;
-  let attempts = 0;
-  const counting: typeof fetch = (input, init) => {
-    attempts++;
-    return fetch(input, init);
-  };
+  const counting = countingFetch();
   /** Default maxRetries (2) and timeout: only the fetch is wrapped, to count attempts. */
-  const sdk = (key: string) => new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, fetch: counting });
+  const sdk = (key: string) => new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, fetch: counting.fetch });
   const attempt = async (key: string, body: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) => {
-    attempts = 0;
+    counting.reset();
     const result = await sdk(key).chat.completions.create({ model: 'velvet-lite', messages, ...body }).then((r) => r, (e: APIError) => e);
-    return { result, attempts };
+    return { result, attempts: counting.attempts() };
   };
 
   beforeAll(async () => {

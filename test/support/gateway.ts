@@ -109,3 +109,16 @@ export async function auditEntries(gw: RunningGateway): Promise<PremiumCallEntry
   const rows = await redis.xrange(gw.app.get(QuotaService).auditStreamKey(), '-', '+');
   return rows.map(([, fields]) => JSON.parse(fields[1]) as PremiumCallEntry);
 }
+
+/** A fetch for the SDK that counts every HTTP attempt it makes, retries included. */
+export function countingFetch(): { fetch: typeof fetch; attempts: () => number; reset: () => void } {
+  let n = 0;
+  return {
+    fetch: (input, init) => {
+      n++;
+      return fetch(input, init);
+    },
+    attempts: () => n,
+    reset: () => void (n = 0),
+  };
+}
