@@ -97,7 +97,8 @@ export class CallAdmission {
   async begin(call: PreparedCall): Promise<CallContext | Replay> {
     const ids = [call.principal.organizationId, call.principal.apiKeyId];
     const result = await this.quota
-      .begin({ ...call.estimate, idempotency: call.idempotency, record: this.recorder.startedRecord(call) }, call.occurredAt)
+      // Limits run on real time, never the detection evaluation's simulated time.
+      .begin({ ...call.estimate, idempotency: call.idempotency, record: this.recorder.startedRecord(call) })
       .catch((error: Error) => {
         this.denials.note(ids, 1);
         call.log.error({ err: error, meteringId: call.requestId }, 'call not begun: Redis refused it');
