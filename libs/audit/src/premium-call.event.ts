@@ -29,6 +29,8 @@ export interface PremiumCallEvent {
   /** The prompt, flattened (role-tagged messages joined); used for hashes, fingerprints, optional retention. */
   promptText: string;
   completionText: string;
+  /** SHA-256 (hex) of `promptText` when the caller already computed it (the gateway's started record does). */
+  promptSha256?: string;
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;

@@ -24,7 +24,7 @@ export interface StartedCall {
   userAgent: string | null;
   params: PremiumCallEvent['params'];
   promptText: string;
-  /** The request fingerprint the started record carries. */
+  /** The request fingerprint the started record carries (premium calls; '' for others, which are not audited). */
   promptSha256: string;
   promptTokens: number;
   streamed: boolean;
@@ -73,7 +73,7 @@ export class CallRecorder {
         stream: r.stream ?? false,
       },
       promptText: call.entry.gated ? call.promptText : '',
-      promptSha256: sha256Hex(call.promptText),
+      promptSha256: call.entry.gated ? sha256Hex(call.promptText) : '',
       promptTokens: call.promptTokens,
       streamed: r.stream === true,
     };
@@ -159,6 +159,7 @@ function eventOf(s: StartedCall, requestId: string, o: CallOutcome, status: Prem
     userAgent: s.userAgent,
     params: s.params,
     promptText: s.promptText,
+    promptSha256: s.promptSha256,
     completionText: o.text,
     inputTokens: o.inputTokens,
     outputTokens: o.outputTokens,
