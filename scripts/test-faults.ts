@@ -82,13 +82,14 @@ async function oneCall(url: string, key: string, model: string, i: number, strea
         if (line === '[DONE]') call.complete = true;
         else {
           const chunk = JSON.parse(line) as { error?: unknown; choices?: { delta?: { content?: string } }[] };
-          if (chunk.error) return call;
+          if (chunk.error) return Object.assign(call, { ended: 'error_event' as const });
           call.text += chunk.choices?.[0]?.delta?.content ?? '';
         }
       }
     }
   } catch {
     // connection refused or cut (gateway killed, timeout): what arrived so far is what the client has
+    if (call.status === 200) call.ended = 'cut';
   }
   return call;
 }

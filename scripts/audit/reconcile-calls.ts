@@ -10,6 +10,8 @@ export interface ClientCall {
   text: string;
   /** The whole response arrived (a plain 200, or a stream up to [DONE]). */
   complete: boolean;
+  /** How an incomplete stream ended: an error event from the gateway, or the connection cut. */
+  ended?: 'error_event' | 'cut';
 }
 
 export interface CallReconciliation {
@@ -26,6 +28,9 @@ export interface CallReconciliation {
   /** Records saying `succeeded` for a call whose client did not receive the whole response. */
   succeededUndelivered: string[];
   interruptedBilled: number;
+  /** Partial streams the gateway ended with an error event (Redis refused the next write-ahead) / that lost their connection (gateway killed). */
+  partialByErrorEvent: number;
+  partialByCut: number;
   usageStatuses: Record<string, number>;
   auditStatuses: Record<string, number>;
   ok: boolean;
@@ -46,7 +51,7 @@ export async function reconcileCalls(db: Client, calls: ClientCall[]): Promise<C
   }
   const out: CallReconciliation = {
     calls: calls.length, complete: 0, partial: 0, withoutText: 0, unbilled: [], unaudited: [], completeMismatch: [], succeededUndelivered: [],
-    interruptedBilled: 0, usageStatuses: {}, auditStatuses: {}, ok: false,
+    interruptedBilled: 0, partialByErrorEvent: 0, partialByCut: 0, usageStatuses: {}, auditStatuses: {}, ok: false,
   };
   for (const u of usage.values()) out.usageStatuses[u.status] = (out.usageStatuses[u.status] ?? 0) + 1;
   for (const a of audit.values()) out.auditStatuses[a.status] = (out.auditStatuses[a.status] ?? 0) + 1;
@@ -68,6 +73,8 @@ export async function reconcileCalls(db: Client, calls: ClientCall[]): Promise<C
       out.partial++;
       if (u?.status === 'succeeded' || a?.status === 'succeeded') out.succeededUndelivered.push(label);
       if (u?.status === 'interrupted' && u.cost > 0n) out.interruptedBilled++;
+      if (c.ended === 'error_event') out.partialByErrorEvent++;
+      if (c.ended === 'cut') out.partialByCut++;
     }
   }
   out.ok = out.complete > 0 && !out.unbilled.length && !out.unaudited.length && !out.completeMismatch.length && !out.succeededUndelivered.length;
