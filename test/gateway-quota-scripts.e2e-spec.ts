@@ -60,11 +60,11 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
     expect((await quota.begin(call({ key: other, bodyHash: 'h1' }))).kind).toBe('admitted');
   });
 
-  it('finishes a call once: a second finish finds it gone, and the usage record is appended once', async () => {
+  it('finishes a call once: a retried finish (its reply lost) learns it was applied, and the usage record is appended once', async () => {
     const { admission } = await admitted(call());
     const before = await redis.xlen(quota.streamKey());
     expect(await quota.finish(admission, finishOf(admission))).toBe('finished');
-    expect(await quota.finish(admission, finishOf(admission))).toBe('gone');
+    expect(await quota.finish(admission, finishOf(admission))).toBe('already');
     expect((await redis.xlen(quota.streamKey())) - before).toBe(1);
   });
 
@@ -79,6 +79,8 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
     expect(orphan).toMatchObject({ owner: 'dead-owner', delivered: 'some text' });
     expect(orphan.admission).toEqual(admission);
     expect(await quota.finish(admission, finishOf(admission), 'dead-owner', 'reap')).toBe('finished');
+    // The owner, back too late, learns its call was finished by a reaper, not by itself.
+    expect(await quota.finish(admission, finishOf(admission))).toBe('gone');
     expect((await quota.orphans(0)).some((o) => o.requestId === admission.requestId)).toBe(false);
   });
 

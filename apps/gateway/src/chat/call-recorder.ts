@@ -83,16 +83,29 @@ export class CallRecorder {
     return JSON.stringify(this.started(call));
   }
 
-  /** Finishes a call in one atomic Redis step; rejects when Redis refuses it. */
-  async finish(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus, stored?: string): Promise<void> {
-    const result = await this.quota.finish(ctx.admission, this.finishOf(ctx, outcome, status, stored));
+  /**
+   * Finishes a call in one atomic Redis step, retried briefly while the client waits; true when
+   * the records now say `status` (false: a reaper finished the call first). Rejects when Redis
+   * stayed away.
+   */
+  async finish(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus, stored?: string): Promise<boolean> {
+    const result = await this.quota.finishWithin(ctx.admission, this.finishOf(ctx, outcome, status, stored));
     if (result === 'gone') ctx.log.warn({ meteringId: ctx.requestId }, 'call already finished by a reaper');
+    return result === 'finished' || result === 'already';
+  }
+
+  /** Finishes a call whose client already has its answer: one attempt, then retried in the background. */
+  finishQuietly(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus): void {
+    const f = this.finishOf(ctx, outcome, status);
+    this.quota.finish(ctx.admission, f).catch(() => this.quota.finishLater(ctx.admission, f));
   }
 
   /** A finish Redis refused: retried until accepted (never dropped); a reaper takes over if this process dies. */
   finishLater(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus): void {
     ctx.log.warn({ meteringId: ctx.requestId, status }, 'call finish refused by Redis: retrying in the background');
-    this.quota.finishLater(ctx.admission, this.finishOf(ctx, outcome, status));
+    this.quota.finishLater(ctx.admission, this.finishOf(ctx, outcome, status), (result) => {
+      if (result === 'already') ctx.log.error({ meteringId: ctx.requestId }, 'call recorded as delivered although its client was refused');
+    });
   }
 
   /** Write-ahead of streamed text; false when the call was reaped meanwhile (this process looked dead). */

@@ -69,20 +69,23 @@ export class ChatCompletionsService {
       if (!early) t0 = performance.now();
       completion = await (early ?? upstream.complete(this.call(ctx, cancellation)));
     } catch (error) {
-      this.finishQuietly(ctx, nothing(false), 'failed');
+      this.recorder.finishQuietly(ctx, nothing(false), 'failed');
       throw upstreamToOpenAI(asUpstreamError(error));
     }
     const outcome: CallOutcome = { streamed: false, ...completion };
     const t1 = performance.now();
     ctx.phases.upstream = round(t1 - t0);
     const body = JSON.stringify(completion.body);
+    let recorded: boolean;
     try {
-      await this.recorder.finish(ctx, outcome, 'succeeded', ctx.idempotency ? JSON.stringify({ type: 'json', body }) : undefined);
+      recorded = await this.recorder.finish(ctx, outcome, 'succeeded', ctx.idempotency ? JSON.stringify({ type: 'json', body }) : undefined);
     } catch {
       // Not recorded, so not served: the call is finished as failed (no charge) once Redis takes it.
       this.recorder.finishLater(ctx, nothing(false), 'failed');
       throw notRecorded();
     }
+    // (not recorded: a reaper finished the call as undelivered meanwhile, so it is not served)
+    if (!recorded) throw notRecorded();
     ctx.phases.finish = round(performance.now() - t1);
     await reply.headers(rateLimitHeaders(ctx.limits)).type('application/json; charset=utf-8').send(body);
   }
@@ -101,7 +104,7 @@ export class ChatCompletionsService {
       next = await (early ?? events.next());
     } catch (error) {
       // Nothing sent yet: answer with a proper HTTP error.
-      this.finishQuietly(ctx, nothing(true), 'failed');
+      this.recorder.finishQuietly(ctx, nothing(true), 'failed');
       throw upstreamToOpenAI(asUpstreamError(error));
     }
     reply.hijack();
@@ -127,7 +130,7 @@ export class ChatCompletionsService {
     const outcome = (): CallOutcome => ({ ...upstreamUsage, text: out.delivered, streamed: true });
     const end = (status: DeliveryStatus, error?: OpenAIError) => {
       finished = true;
-      this.recorder.finish(ctx, outcome(), status).catch(() => this.recorder.finishLater(ctx, outcome(), status));
+      this.recorder.finishQuietly(ctx, outcome(), status);
       if (error) raw.end(`data: ${JSON.stringify(error.body())}\n\n`);
       else raw.destroy();
     };
@@ -169,20 +172,23 @@ export class ChatCompletionsService {
     }
     const tail = `${held.join('')}data: [DONE]\n\n`;
     const full = { ...outcome(), text: out.delivered + heldText };
+    let recorded: boolean;
     try {
       const stored = sent ? JSON.stringify({ type: 'sse', body: sent.join('') + tail }) : undefined;
-      await this.recorder.finish(ctx, full, 'succeeded', stored);
+      recorded = await this.recorder.finish(ctx, full, 'succeeded', stored);
     } catch {
       // What was delivered is in the started record; the finish is retried, and says what the client got.
       return end('interrupted', notRecorded());
+    }
+    if (!recorded) {
+      // A reaper finished it from its record as interrupted: the end is not sent.
+      finished = true;
+      return void raw.end(`data: ${JSON.stringify(notRecorded().body())}\n\n`);
     }
     finished = true;
     raw.end(tail);
   }
 
-  private finishQuietly(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus): void {
-    this.recorder.finish(ctx, outcome, status).catch(() => this.recorder.finishLater(ctx, outcome, status));
-  }
 }
 
 /** The stored response of an earlier call with the same Idempotency-Key and body: no upstream call, no charge. */

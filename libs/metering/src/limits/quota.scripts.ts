@@ -130,10 +130,14 @@ return 1
  * ARGV: owner, mode ('own'|'reap'), request_id, done_ttl_s, month_ttl_s, hold_member, hold_amount,
  *   token_delta, cost, usage, audit ('' = none), idem ('' | 'store' | 'release'), idem_response,
  *   idem_ttl_s, then per scope: ms per token (0 = no token limit).
- * Returns 1 when finished, 0 when the call was already finished (or reaped), -1 when its owner lives.
+ * Returns 1 when finished, 2 when this owner had already finished it (an earlier attempt whose reply
+ * was lost), 0 when it was finished otherwise (reaped), -1 when its owner lives (mode 'reap').
  */
 export const FINISH_LUA = `#!lua
-if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then
+  if ARGV[2] == 'own' and redis.call('GET', KEYS[4]) == 'own:' .. ARGV[1] then return 2 end
+  return 0
+end
 if ARGV[2] == 'reap' and redis.call('EXISTS', KEYS[8]) == 1 then return -1 end
 local scopes = (#KEYS - 8) / 4
 local delta = tonumber(ARGV[8])
@@ -148,7 +152,7 @@ for i = 0, scopes - 1 do
     if tat then redis.call('SET', KEYS[k + 1], tostring(tat + delta * perToken), 'KEEPTTL') end
   end
 end
-if redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[4]) then
+if redis.call('SET', KEYS[4], ARGV[2] .. ':' .. ARGV[1], 'NX', 'EX', ARGV[4]) then
   if tonumber(ARGV[9]) > 0 then
     for i = 0, scopes - 1 do
       local k = 8 + i * 4

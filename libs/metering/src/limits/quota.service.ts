@@ -20,6 +20,8 @@ const HOLD_TTL_MS = 15 * 60_000;
 /** A gateway process is alive while its heartbeat key exists; refreshed every second. */
 const HEARTBEAT_TTL_MS = 5000;
 const HEARTBEAT_EVERY_MS = 1000;
+/** How long a client waits for its call's finish while Redis is briefly away (a restart takes well under a second). */
+const FINISH_WAIT_MS = 3000;
 /** Finishes Redis refused are retried with this backoff, without limit: a usage record is never dropped. */
 const RETRY_MS = [100, 250, 500, 1000, 2000];
 
@@ -29,7 +31,8 @@ type Redis = IORedis & {
   vrFinish(...args: (string | number)[]): Promise<number>;
 };
 
-export type FinishResult = 'finished' | 'gone' | 'alive';
+/** `already`: this process had finished it (a retry after a lost reply); `gone`: finished by a reaper. */
+export type FinishResult = 'finished' | 'already' | 'gone' | 'alive';
 
 const monthOf = (d: Date) => `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 const HARD: ReadonlySet<LimitKind> = new Set(['spend', 'too_large', 'blocked']);
@@ -162,7 +165,24 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     argv.push(idem === null ? '' : idem === 'release' ? 'release' : 'store', idem !== null && idem !== 'release' ? idem.store : '', IDEMPOTENCY_TTL_S);
     argv.push(...admission.msPerToken);
     const n = await this.redis.vrFinish(keys.length, ...keys, ...argv);
-    return n === 1 ? 'finished' : n === 0 ? 'gone' : 'alive';
+    return n === 1 ? 'finished' : n === 2 ? 'already' : n === 0 ? 'gone' : 'alive';
+  }
+
+  /**
+   * Finishes a call while its client waits: a refused or unanswered finish is retried for up to
+   * `withinMs` (a Redis restart, or a reply lost with the connection), so the answer says whether
+   * the call was recorded — never "maybe". Rejects only when Redis stayed away that long.
+   */
+  async finishWithin(admission: Admission, f: CallFinish, withinMs = FINISH_WAIT_MS): Promise<FinishResult> {
+    const deadline = Date.now() + withinMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.finish(admission, f);
+      } catch (error) {
+        if (Date.now() + RETRY_MS[0] > deadline) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(RETRY_MS[Math.min(attempt, 2)], Math.max(0, deadline - Date.now()))));
+      }
+    }
   }
 
   /**
@@ -211,7 +231,8 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
         void this.redis.zrem(this.indexKey(), requestId).catch(() => undefined);
         return;
       }
-      if (!dead.has(owner)) return;
+      // A live process never reaps itself, even if its heartbeat lapsed while Redis was away.
+      if (!dead.has(owner) || owner === this.owner) return;
       const stored = JSON.parse(raw) as StoredRecord;
       const admission: Admission = { ...stored.a, estimatedCostMicros: BigInt(stored.a.estimatedCostMicros) as Micros };
       out.push({ requestId, owner, record: stored.c, delivered: (res[i * 2 + 1] as string | null) ?? '', admission });
