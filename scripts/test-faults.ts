@@ -42,12 +42,49 @@ async function waitHttp(url: string, timeoutMs = 30_000): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-const kill = async (child: ChildProcess): Promise<void> => {
-  if (child.exitCode !== null || child.signalCode !== null) throw new Error('process to kill is not running');
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-};
+/**
+ * A process as a supervisor runs it: one that exits unasked (a crash) is restarted a second later
+ * and counted; `kill` SIGKILLs the running instance (waiting for a restart in progress).
+ */
+class Supervised {
+  crashes = 0;
+  kills = 0;
+  private child: ChildProcess;
+  private stopped = false;
+
+  constructor(private readonly name: string, private readonly launch: () => ChildProcess) {
+    this.child = this.spawn();
+  }
+
+  private spawn(): ChildProcess {
+    const child = this.launch();
+    child.once('exit', (code, signal) => {
+      if (this.stopped || (child as ChildProcess & { killedByTest?: boolean }).killedByTest) return;
+      this.crashes++;
+      log(`${this.name} exited by itself (${signal ?? code}); restarting it`);
+      setTimeout(() => this.stopped || (this.child = this.spawn()), 1000);
+    });
+    return child;
+  }
+
+  async kill(restartAfterMs: number): Promise<void> {
+    for (let i = 0; i < 100 && (this.child.exitCode !== null || this.child.signalCode !== null); i++) await sleep(100);
+    const child = this.child as ChildProcess & { killedByTest?: boolean };
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.name} is not running, cannot kill it`);
+    child.killedByTest = true;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    this.kills++;
+    if (restartAfterMs) await sleep(restartAfterMs);
+    this.child = this.spawn();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await stopProcess(this.child);
+  }
+}
 
 /** One call, as a client sees it: its id, status, the text it received, whether the whole response arrived. */
 async function oneCall(url: string, key: string, model: string, i: number, stream: boolean): Promise<ClientCall> {
@@ -121,8 +158,8 @@ async function main() {
     }, ['--single-threaded-gc']);
   const startWorker = () =>
     node('dist/apps/audit-worker/src/main.js', [], { ...common, AUDIT_TREE_HEAD_INTERVAL_MS: '500', AUDIT_INTAKE_CLAIM_IDLE_MS: '2000' }, ['--max-semi-space-size=64']);
-  let gateway = startGateway();
-  let worker = startWorker();
+  const gateway = new Supervised('gateway', startGateway);
+  const worker = new Supervised('audit worker', startWorker);
   await waitHttp(`http://127.0.0.1:${gatewayPort}/health`);
 
   const url = `http://127.0.0.1:${gatewayPort}/v1/chat/completions`;
@@ -139,16 +176,13 @@ async function main() {
   });
   log(`driving premium calls (half streamed) through the gateway on :${gatewayPort}, ${CONCURRENCY} lanes`);
 
-  const faults = { workerKills: 0, redisDowntimeMs: 0, oomRefusedWrites: 0, gatewayKills: 0, postgresDowntimeMs: 0 };
+  const faults = { redisDowntimeMs: 0, oomRefusedWrites: 0, postgresDowntimeMs: 0 };
   let injectionError: string | null = null;
   const t0 = Date.now();
   try {
     await sleep(3000);
     log('SIGKILL the audit worker');
-    await kill(worker);
-    faults.workerKills++;
-    await sleep(2000);
-    worker = startWorker();
+    await worker.kill(2000);
     await sleep(3000);
     log('restart Redis');
     faults.redisDowntimeMs = await redis.restart();
@@ -157,19 +191,14 @@ async function main() {
     faults.oomRefusedWrites = await redis.starve(3000);
     await sleep(3000);
     log('SIGKILL the gateway (mid-stream), restart it');
-    await kill(gateway);
-    faults.gatewayKills++;
-    await sleep(500);
-    gateway = startGateway();
+    await gateway.kill(500);
     await waitHttp(`http://127.0.0.1:${gatewayPort}/health`);
     await sleep(3000);
     log('restart PostgreSQL');
     faults.postgresDowntimeMs = await pg.restart();
     await sleep(3000);
     log('SIGKILL the audit worker again, restart at once');
-    await kill(worker);
-    faults.workerKills++;
-    worker = startWorker();
+    await worker.kill(0);
     await sleep(3000);
   } catch (error) {
     injectionError = (error as Error).message;
@@ -213,12 +242,13 @@ async function main() {
   const tree = await reconcile(check, withText);
   await check.end();
 
-  const faultsHappened = faults.workerKills === 2 && faults.redisDowntimeMs > 0 && faults.oomRefusedWrites > 0 && faults.gatewayKills === 1 && faults.postgresDowntimeMs > 0;
+  const kills = { workerKills: worker.kills, gatewayKills: gateway.kills, workerCrashes: worker.crashes, gatewayCrashes: gateway.crashes };
+  const faultsHappened = worker.kills === 2 && faults.redisDowntimeMs > 0 && faults.oomRefusedWrites > 0 && gateway.kills === 1 && faults.postgresDowntimeMs > 0;
   const verdict = {
     mode: 'gateway',
     trafficS,
     outcomes,
-    faults,
+    faults: { ...faults, ...kills },
     faultsHappened,
     injectionError,
     openCallsLeft: openCalls,
@@ -230,7 +260,7 @@ async function main() {
   console.log(JSON.stringify(verdict, null, 2));
   const ok = faultsHappened && !injectionError && openCalls === 0 && perCall.ok && perCall.partial > 0 && tree.ok;
 
-  await Promise.all([stopProcess(worker), stopProcess(gateway)]);
+  await Promise.all([worker.stop(), gateway.stop()]);
   for (const c of children) c.kill('SIGKILL');
   await seed.drop().catch(() => undefined);
   await Promise.all([redis.stop(), pg.stop()]);
