@@ -219,11 +219,9 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     for (const id of ids) pipe.hmget(this.callKey(id), 'o', 's').get(this.outKey(id));
     const res = ((await pipe.exec()) ?? []).map(([, v]) => v);
     const owners = [...new Set(ids.map((_, i) => (res[i * 2] as (string | null)[])[0]).filter((o): o is string => !!o))];
-    const alive = owners.length ? await this.redis.exists(...owners.map((o) => this.aliveKey(o))) : 0;
-    // (exists counts; the per-owner check below is exact, this only skips the common all-alive case)
-    if (alive === owners.length) return [];
-    const dead = new Set<string>();
-    for (const o of owners) if (!(await this.redis.exists(this.aliveKey(o)))) dead.add(o);
+    const beats = owners.length ? await Promise.all(owners.map((o) => this.redis.exists(this.aliveKey(o)))) : [];
+    const dead = new Set(owners.filter((_, i) => beats[i] === 0));
+    if (!dead.size) return [];
     const out: (OrphanCall & { admission: Admission })[] = [];
     ids.forEach((requestId, i) => {
       const [owner, raw] = res[i * 2] as (string | null)[];
