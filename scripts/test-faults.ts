@@ -131,10 +131,15 @@ async function oneCall(url: string, key: string, model: string, i: number, strea
   return call;
 }
 
+/** The private servers, stopped and removed on every way out (a failure included). */
+const servers: { stop(): Promise<void> }[] = [];
+
 async function main() {
   const t00 = Date.now();
   const redis = await PrivateRedis.start();
+  servers.push(redis);
   const pg = await PrivatePostgres.start();
+  servers.push(pg);
   log(`private Redis on :${redis.port}, private PostgreSQL on :${pg.port}`);
   const prefix = `faults-${Date.now().toString(36)}`;
   const [upstreamPort, gatewayPort] = [await freePort(), await freePort()];
@@ -267,7 +272,7 @@ async function main() {
   await Promise.all([worker.stop(), gateway.stop()]);
   for (const c of children) c.kill('SIGKILL');
   await seed.drop().catch(() => undefined);
-  await Promise.all([redis.stop(), pg.stop()]);
+  await Promise.all(servers.splice(0).map((x) => x.stop()));
   if (!ok) {
     console.error('FAULT TEST FAILED');
     process.exit(1);
@@ -277,8 +282,10 @@ async function main() {
 
 main().then(
   () => process.exit(0),
-  (error: unknown) => {
+  async (error: unknown) => {
     console.error(error);
+    for (const c of children) c.kill('SIGKILL');
+    await Promise.all(servers.splice(0).map((x) => x.stop().catch(() => undefined)));
     process.exit(1);
   },
 );
