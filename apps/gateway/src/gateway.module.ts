@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '@velvet/api-keys';
-import { AuditModule, AuditProducer } from '@velvet/audit';
+import { AuditModule } from '@velvet/audit';
 import { Model, ModelTier } from '@velvet/catalog';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementCache, EntitlementsModule, EntitlementsScheduler } from '@velvet/entitlements';
@@ -13,10 +13,11 @@ import { ModelAccess } from './access/model-access';
 import { KeyAuthenticator } from './auth/key-authenticator';
 import { ModelCatalog } from './catalog/model-catalog';
 import { CallAdmission } from './chat/call-admission';
+import { CallReaper } from './chat/call-reaper';
 import { CallRecorder } from './chat/call-recorder';
 import { ChatCompletionsService } from './chat/chat-completions.service';
 import type { GatewayEnv } from './env';
-import { GATEWAY_ENV, MODEL_ENTITLEMENTS, PREMIUM_AUDIT } from './gateway.tokens';
+import { GATEWAY_ENV, MODEL_ENTITLEMENTS } from './gateway.tokens';
 import { ChatCompletionsController } from './http/chat-completions.controller';
 import { HealthController } from './http/health.controller';
 import { ModelsController } from './http/models.controller';
@@ -70,7 +71,6 @@ export class GatewayModule {
         { provide: GATEWAY_ENV, useValue: env },
         { provide: UPSTREAM_SECRETS, useValue: secrets },
         { provide: MODEL_ENTITLEMENTS, useExisting: EntitlementCache },
-        { provide: PREMIUM_AUDIT, useExisting: AuditProducer },
         { provide: APP_FILTER, useClass: OpenAIErrorFilter },
         KeyAuthenticator,
         ModelCatalog,
@@ -79,6 +79,7 @@ export class GatewayModule {
         UpstreamRegistry,
         CallAdmission,
         CallRecorder,
+        CallReaper,
         ChatCompletionsService,
       ],
     };

@@ -1,5 +1,3 @@
-import type { PremiumCallEvent } from '@velvet/audit';
-
 export const GATEWAY_ENV = Symbol('GATEWAY_ENV');
 
 /** Which models an organisation may call now (the entitlement engine's cache). */
@@ -8,10 +6,4 @@ export interface ModelEntitlements {
   invokableModelIds(organizationId: string): Promise<ReadonlySet<string>>;
   /** Why a refused call was refused, from the same load (null: unknown, compute it). */
   refusalFor?(organizationId: string, tier: string, gated: boolean): { code: string; message: string } | null;
-}
-
-/** Durable acceptance of a premium call's audit record; rejects when it cannot be accepted. */
-export const PREMIUM_AUDIT = Symbol('PREMIUM_AUDIT');
-export interface PremiumAudit {
-  recordPremiumCall(event: PremiumCallEvent): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { AuditLog1764035000000 } from './1764035000000-audit-log';
 import { Detection1764036000000 } from './1764036000000-detection';
 import { AuditLogInlineRows1764037000000 } from './1764037000000-audit-log-inline-rows';
 import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
+import { UsageInterrupted1764040100000 } from './1764040100000-usage-interrupted';
 import { ContractTextRetention1764039000000 } from './1764039000000-contract-text-retention';
 import { FourEyesContributors1764040300000 } from './1764040300000-four-eyes-contributors';
 import { EmailVerificationAndOutbox1764040300001 } from './1764040300001-email-verification-and-outbox';
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   EmailVerificationAndOutbox1764040300001,
   ModelTokenizer1764040200000,
   ContractOverlapsAndRuleVersions1764040600000,
+  UsageInterrupted1764040100000,
 ];
