@@ -28,6 +28,8 @@ import {
   type RunningGateway,
 } from './bench/entitlement-gateway-probe';
 import { seedCatalog } from './seed/seed-catalog';
+import { ContractsModule } from '@velvet/contracts';
+import { measureContractEnds } from './bench/contract-end-propagation';
 
 const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -106,6 +108,9 @@ const stats = (xs: number[]) => {
   };
 };
 
+const ratio = (xs: number[], baseline: number[]) =>
+  +(stats(xs).p50 / stats(baseline).p50).toFixed(2);
+
 async function main(): Promise<void> {
   const name = `velvet_bench_ent_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const url = `${SERVER}/${name}`;
@@ -116,7 +121,14 @@ async function main(): Promise<void> {
   let child: ChildProcess | undefined;
   let gateway: RunningGateway | undefined;
   try {
-    @Module({ imports: [...base(url, prefix), MemoryActivityLogModule, EntitlementsWorkerModule] })
+    @Module({
+      imports: [
+        ...base(url, prefix),
+        MemoryActivityLogModule,
+        EntitlementsWorkerModule,
+        ContractsModule,
+      ],
+    })
     class BenchWorkerModule {}
     worker = await NestFactory.createApplicationContext(BenchWorkerModule, { logger: ['error'] });
     await worker.init();
@@ -205,6 +217,17 @@ async function main(): Promise<void> {
       gwSuspend.push((await callUntil(gateway.url, material.key, 'velvet-pro-1', false)) - t1);
       await suspensions.restore(org.id, null, 'bench');
     }
+    // the bench's own contract ends first (one binding contract per tier and day)
+    await db.query(`UPDATE contracts SET status = 'terminated' WHERE organization_id = $1`, [
+      org.id,
+    ]);
+    const ends = await measureContractEnds(
+      worker,
+      gateway.url,
+      material.key,
+      org.id,
+      GATEWAY_ITERATIONS,
+    );
     const result = {
       iterations: ITERATIONS,
       thresholdCrossingToCacheMs: stats(unlock),
@@ -212,6 +235,11 @@ async function main(): Promise<void> {
       gatewayIterations: GATEWAY_ITERATIONS,
       thresholdCrossingToGatewayAllowsMs: stats(gwUnlock),
       suspensionToGatewayDeniesMs: stats(gwSuspend),
+      terminationToGatewayDeniesMs: stats(ends.terminationToGatewayDeniesMs),
+      expiryToGatewayDeniesMs: stats(ends.expiryToGatewayDeniesMs),
+      /** Issue 21.3's baseline is the suspension: a contract end should be as fast (ratio ~1, p50 < 50 ms). */
+      terminationVsSuspensionP50: ratio(ends.terminationToGatewayDeniesMs, gwSuspend),
+      expiryVsSuspensionP50: ratio(ends.expiryToGatewayDeniesMs, gwSuspend),
       notes: `evaluation job delay 150 ms (dedup window) included in threshold crossing; cache probe polls every ${POLL_MS} ms; gateway probe calls back to back`,
     };
     console.log(JSON.stringify(result, null, 2));
@@ -220,6 +248,8 @@ async function main(): Promise<void> {
       result.suspensionToCacheMs,
       result.thresholdCrossingToGatewayAllowsMs,
       result.suspensionToGatewayDeniesMs,
+      result.terminationToGatewayDeniesMs,
+      result.expiryToGatewayDeniesMs,
     ];
     const ok = all.every((r) => r.max < 1000);
     console.log(

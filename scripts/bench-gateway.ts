@@ -7,12 +7,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ConnectionOptions, Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import type { LoadResult, LoadSpec } from './bench/load-generator';
 import { cpuSeconds, freePort, LOAD_CORE, pidOf, rssMb, startPinned, stop } from './bench/processes';
 import { seedBench } from './bench/seed-bench';
-import { deleteKeysWithPrefix, QueueName, redisOptions } from '@velvet/queue';
+import { deleteKeysWithPrefix, gatewayAuditStream } from '@velvet/queue';
 
 const ROOT = join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -163,12 +162,11 @@ async function main() {
     console.log(`gateway bench: ${PROCESS_WARMUP_S}s warm-up per process, then ${SECONDS}s per run after ${WARMUP_MS / 1000}s warm-up, ${REPS} reps interleaved; load on core ${LOAD_CORE}, servers on the other; gateway node ${GATEWAY_NODE_ARGS.join(' ')}`);
     const rows: Row[] = [];
     const started = Date.now();
-    // No audit worker runs here, so the gateway's audit jobs would pile up in Redis (in production
-    // the worker removes each on completion) and make its append-only-file rewrites ever longer
-    // forks. Between runs, the bench removes them as the worker would have.
-    const auditQueue = new Queue(QueueName.Audit, { prefix, connection: redisOptions(REDIS_URL) as ConnectionOptions });
+    // No audit worker runs here, so the gateway's audit entries would pile up in its audit stream
+    // (in production the worker's AuditIntake moves them into the audit queue) and make Redis's
+    // append-only-file rewrites ever longer forks. Between runs, the bench removes them.
     const drainAudit = async (t: Target) => {
-      if (t.name === 'gateway') await auditQueue.drain();
+      if (t.name === 'gateway') await redis.del(gatewayAuditStream(prefix));
     };
     const run = async (t: Target, load: Parameters<typeof measure>[1]) => {
       rows.push(await measure(t, load, redis));
@@ -188,7 +186,6 @@ async function main() {
     const out = join('/tmp', `${prefix}-results.json`);
     writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, rows, summary }, null, 2));
     console.log(`\nraw results: ${out}; gateway log: ${gwLog}`);
-    await auditQueue.close();
   } finally {
     for (const c of children.reverse()) await stop(c);
     await seed.drop().catch(() => undefined);

@@ -59,13 +59,13 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     expect(locked).toMatchObject({ unlocked: false, enforced: false });
     expect(locked.conditions.find((c: { key: string }) => c.key === 'contract')).toMatchObject({
       holds: false,
-      message: 'contract pending approval',
+      message: 'contract pending approval (0 of 1 approvals)',
     });
     expect(
       locked.conditions.find((c: { key: string }) => c.key === 'qualifying_spend'),
     ).toMatchObject({
       holds: false,
-      message: 'spent 0.00 of 10,000.00 USD in the last 90 days',
+      message: 'spent 0.00 of 10,000.00 USD in the last 90 days; 10,000.00 USD to go',
     });
 
     // 2. approve: starts tomorrow, so approved, not active yet

@@ -57,6 +57,8 @@ describe('contract review: four-eyes, self-approval, concurrency, transitions', 
   });
 
   it('refuses self-approval by the requester or the amender, and refuses customers outright', async () => {
+    // one binding contract per tier and day: each approval story gets its own organisation
+    const admin = await newOrganization(portal, fx, 'Initrode Self');
     // an account manager files on the customer's behalf: they may not approve it themselves
     const onBehalf = await fileContract(
       portal,
@@ -111,6 +113,8 @@ describe('contract review: four-eyes, self-approval, concurrency, transitions', 
   });
 
   it('lets exactly one of many concurrent approvals win', async () => {
+    // one binding contract per tier and day: each approval story gets its own organisation
+    const admin = await newOrganization(portal, fx, 'Initrode Concurrency');
     const c = await fileContract(portal, admin);
     const reviewers = [
       fx.am1,
@@ -140,6 +144,8 @@ describe('contract review: four-eyes, self-approval, concurrency, transitions', 
   });
 
   it('rejects, requests changes, resubmits and refuses impossible transitions', async () => {
+    // one binding contract per tier and day: each approval story gets its own organisation
+    const admin = await newOrganization(portal, fx, 'Initrode Transitions');
     const c = await fileContract(portal, admin);
     await request(portal.url)
       .post(`/contracts/${c.id}/request-changes`)

@@ -51,7 +51,9 @@ describe('four-eyes cannot be walked around', () => {
   });
 
   it('keeps the bar and the bar on contributors across a return for changes', async () => {
-    const c = await fileContract(portal, bob, { minSpendMicros: '500000000000' });
+    // another organisation: Globex's first contract is approved, and a second one would overlap it
+    const initech = await newOrganization(portal, fx, 'Initech');
+    const c = await fileContract(portal, initech, { minSpendMicros: '500000000000' });
     await request(portal.url)
       .post(`/contracts/${c.id}/request-changes`)
       .set(bearer(am3))
@@ -61,7 +63,7 @@ describe('four-eyes cannot be walked around', () => {
     await amend(fx.am1, c.id, { minSpendMicros: '1000000' });
     const resubmitted = await request(portal.url)
       .post(`/contracts/${c.id}/submit`)
-      .set(bearer(bob))
+      .set(bearer(initech))
       .expect(200);
     expect(resubmitted.body.requiredApprovals).toBe(2);
     expect((await approve(fx.am1, c.id)).status).toBe(403);

@@ -1,10 +1,8 @@
 import { LimitsService } from '@velvet/metering';
-import { REDIS } from '@velvet/queue';
-import type IORedis from 'ioredis';
 import OpenAI from 'openai';
 type APIError = InstanceType<typeof OpenAI.APIError>;
 import { startFakeUpstream, type FakeUpstream } from './support/fake-upstream';
-import { client, grantTier, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
+import { auditEntries, callIdOf, client, grantTier, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
 
 describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
   let gw: RunningGateway;
@@ -30,7 +28,7 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
   });
 
   it('forwards a call with the upstream model name and key, and meters the upstream usage', async () => {
-    const res = await client(gw, org.key).chat.completions.create({ model: 'ext-echo', messages, temperature: 0.3 }, { headers: { 'Idempotency-Key': 'ext-1' } });
+    const { data: res, response } = await client(gw, org.key).chat.completions.create({ model: 'ext-echo', messages, temperature: 0.3 }).withResponse();
     expect(res.model).toBe('ext-echo');
     expect(res.choices[0].message.content).toBe('alpha beta gamma');
     const sent = upstream.requests.at(-1)!;
@@ -40,17 +38,18 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     // Only UPSTREAM_* variables can be named as an upstream key: nothing else leaves the gateway.
     await client(gw, org.key).chat.completions.create({ model: 'ext-leaky', messages });
     expect(upstream.requests.at(-1)!.headers.authorization).toBeUndefined();
-    const [row] = await waitForUsage(gw, 'request_id = $1', [`${org.organizationId}:ext-1`], 1);
+    const [row] = await waitForUsage(gw, 'request_id = $1', [callIdOf(response)], 1);
     // 11 and 3 tokens at 1 and 2 USD per million tokens: 11 + 6 micros.
     expect(row).toMatchObject({ input_tokens: 11, output_tokens: 3, cost_micros: '17', status: 'succeeded' });
   });
 
   it('passes a stream through, always asking the upstream for usage, and forwards usage only when asked', async () => {
+    const ids: string[] = [];
     const collect = async (includeUsage: boolean) => {
-      const stream = await client(gw, org.key).chat.completions.create(
+      const { data: stream, response } = await client(gw, org.key).chat.completions.create(
         { model: 'ext-echo', messages, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) },
-        { headers: { 'Idempotency-Key': `ext-stream-${includeUsage}` } },
-      );
+      ).withResponse();
+      ids.push(callIdOf(response));
       const chunks: OpenAI.ChatCompletionChunk[] = [];
       for await (const c of stream) chunks.push(c);
       expect(upstream.requests.at(-1)!.body).toMatchObject({ model: 'echo', stream: true, stream_options: { include_usage: true } });
@@ -62,7 +61,7 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     expect(withUsage.at(-1)!.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 3 });
     const without = await collect(false);
     expect(without.some((c) => c.usage)).toBe(false);
-    const rows = await waitForUsage(gw, 'request_id LIKE $1', [`${org.organizationId}:ext-stream-%`], 2);
+    const rows = await waitForUsage(gw, 'request_id = ANY($1)', [ids], 2);
     expect(rows.map((r) => [r.streamed, r.output_tokens, r.cost_micros])).toEqual([[true, 3, '17'], [true, 3, '17']]);
   });
 
@@ -93,7 +92,7 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
 
   it('maps upstream failures to OpenAI errors and charges nothing for them', async () => {
     const call = (model: string, idem: string) =>
-      client(gw, org.key).chat.completions.create({ model, messages }, { headers: { 'Idempotency-Key': idem } }).catch((e: unknown) => e);
+      client(gw, org.key).chat.completions.create({ model, messages }, { headers: { 'X-Request-Id': idem } }).catch((e: unknown) => e);
     const slow = (await call('ext-slow', 'f-slow')) as APIError;
     expect(slow).toBeInstanceOf(OpenAI.APIError);
     expect([slow.status, slow.code]).toEqual([504, 'upstream_timeout']);
@@ -102,17 +101,20 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     const picky = await call('ext-picky', 'f-picky');
     expect(picky).toBeInstanceOf(OpenAI.BadRequestError);
     expect((picky as APIError).message).toContain('logit_bias is not supported');
-    const streamed = await client(gw, org.key).chat.completions.create({ model: 'ext-broken', messages, stream: true }, { headers: { 'Idempotency-Key': 'f-stream' } }).catch((e: unknown) => e);
+    const streamed = await client(gw, org.key).chat.completions.create({ model: 'ext-broken', messages, stream: true }, { headers: { 'X-Request-Id': 'f-stream' } }).catch((e: unknown) => e);
     expect((streamed as APIError).status).toBe(502);
-    const rows = await waitForUsage(gw, 'request_id LIKE $1', [`${org.organizationId}:f-%`], 4);
+    // X-Request-Id is echoed, never the call's id.
+    expect((streamed as APIError).headers?.get('x-request-id')).toBe('f-stream');
+    const ids = [slow, broken, picky, streamed].map((e) => (e as APIError).headers?.get('x-velvet-call-id'));
+    const rows = await waitForUsage(gw, 'request_id = ANY($1)', [ids], 4);
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.status === 'failed' && r.cost_micros === '0')).toBe(true);
   });
 
   /** Reads two content chunks of a slow stream, then leaves. */
-  async function leaveMidStream(model: string, idem: string, key = org.key): Promise<void> {
+  async function leaveMidStream(model: string, key = org.key): Promise<string> {
     const controller = new AbortController();
-    const stream = await client(gw, key).chat.completions.create({ model, messages, stream: true }, { headers: { 'Idempotency-Key': idem }, signal: controller.signal });
+    const { data: stream, response } = await client(gw, key).chat.completions.create({ model, messages, stream: true }, { signal: controller.signal }).withResponse();
     const seen = await (async () => {
       let n = 0;
       for await (const chunk of stream) {
@@ -121,11 +123,12 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
       return n;
     })().catch(() => 2);
     expect(seen).toBe(2);
+    return callIdOf(response);
   }
 
   it('cancels the upstream stream when the client leaves, and charges what the client was sent', async () => {
-    await leaveMidStream('ext-dribble', 'gone-1');
-    const [row] = await waitForUsage(gw, 'request_id = $1', [`${org.organizationId}:gone-1`], 1);
+    const id = await leaveMidStream('ext-dribble');
+    const [row] = await waitForUsage(gw, 'request_id = $1', [id], 1);
     // No upstream usage arrived: the prompt and the text so far are counted with the model's tokenizer
     // (test/gateway-exact-tokens.e2e-spec.ts checks the exact figures).
     expect(row).toMatchObject({ status: 'cancelled', streamed: true });
@@ -139,16 +142,17 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
   it('audits a premium stream the client left as cancelled, with the text it was sent', async () => {
     const premium = await seedOrg(gw, 'Premium');
     await grantTier(gw, premium.organizationId, 'premium');
-    await leaveMidStream('ext-dribble-premium', 'gone-premium', premium.key);
-    const redis = gw.app.get<IORedis>(REDIS);
-    const jobKey = `audit:a-${premium.organizationId}_gone-premium`;
+    const id = await leaveMidStream('ext-dribble-premium', premium.key);
     const deadline = Date.now() + 5000;
-    while (!(await redis.exists(jobKey)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const entry = JSON.parse((await redis.hget(jobKey, 'data'))!) as { status: string; completionText: string; flags: string[] };
-    expect(entry.status).toBe('cancelled');
-    expect(entry.completionText.length).toBeGreaterThan(0);
-    expect(entry.flags).not.toContain('failed');
-    const [row] = await waitForUsage(gw, 'request_id = $1', [`${premium.organizationId}:gone-premium`], 1);
+    let entry = (await auditEntries(gw)).find((e) => e.eventId === id);
+    while (!entry && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      entry = (await auditEntries(gw)).find((e) => e.eventId === id);
+    }
+    expect(entry!.status).toBe('cancelled');
+    expect(entry!.completionText.length).toBeGreaterThan(0);
+    expect(entry!.flags).not.toContain('failed');
+    const [row] = await waitForUsage(gw, 'request_id = $1', [id], 1);
     expect(row.status).toBe('cancelled');
   });
 });

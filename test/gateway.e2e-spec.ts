@@ -4,13 +4,12 @@ import { client, grantTier, refreshCatalog, type RunningGateway, seedModel, seed
 describe('gateway: OpenAI-compatible chat on the simulator', () => {
   let gw: RunningGateway;
   let acme: SeededOrg;
-  let premiumId: string;
 
   beforeAll(async () => {
     gw = await startGateway();
     await seedTiers(gw);
     await seedModel(gw, { slug: 'velvet-lite', inputPrice: 1_000_000n, outputPrice: 2_000_000n, maxOutputTokens: 64 });
-    premiumId = await seedModel(gw, { slug: 'velvet-opus', tier: 'premium', inputPrice: 15_000_000n, outputPrice: 75_000_000n });
+    await seedModel(gw, { slug: 'velvet-opus', tier: 'premium', inputPrice: 15_000_000n, outputPrice: 75_000_000n });
     await refreshCatalog(gw);
     acme = await seedOrg(gw);
   });
@@ -51,18 +50,25 @@ describe('gateway: OpenAI-compatible chat on the simulator', () => {
     expect(text).toBe(plain.choices[0].message.content);
     expect(finish).toBe(plain.choices[0].finish_reason);
     expect(usage).toEqual(plain.usage);
-    const [row] = await waitForUsage(gw, 'request_id = $1', [`${acme.organizationId}:stream-1`], 1);
+    const [row] = await waitForUsage(gw, 'organization_id = $1 AND streamed', [acme.organizationId], 1);
     expect(row).toMatchObject({ streamed: true, status: 'succeeded', output_tokens: usage!.completion_tokens });
   });
 
-  it('counts a retried call once (same Idempotency-Key)', async () => {
+  it('replays a retried call (same Idempotency-Key and body) instead of serving and charging it again', async () => {
+    const org = await seedOrg(gw, 'Retrier');
     const body = { model: 'velvet-lite', messages: [{ role: 'user' as const, content: 'idempotent' }] };
-    const opts = { headers: { 'Idempotency-Key': 'retry-42' } };
-    await client(gw, acme.key).chat.completions.create(body, opts);
-    await client(gw, acme.key).chat.completions.create(body, opts);
-    await client(gw, acme.key).chat.completions.create(body, { headers: { 'Idempotency-Key': 'retry-43' } });
-    const rows = await waitForUsage(gw, `request_id LIKE $1`, [`${acme.organizationId}:retry-4%`], 3, 1500);
-    expect(rows.map((r) => r.request_id).sort()).toEqual([`${acme.organizationId}:retry-42`, `${acme.organizationId}:retry-43`]);
+    const first = await client(gw, org.key).chat.completions.create(body, { headers: { 'Idempotency-Key': 'retry-42' } }).withResponse();
+    const again = await client(gw, org.key).chat.completions.create(body, { headers: { 'Idempotency-Key': 'retry-42' } }).withResponse();
+    await client(gw, org.key).chat.completions.create(body, { headers: { 'Idempotency-Key': 'retry-43' } });
+    expect(again.data).toEqual(first.data);
+    expect(first.response.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+    const rows = await waitForUsage(gw, 'organization_id = $1', [org.organizationId], 2);
+    await new Promise((r) => setTimeout(r, 300));
+    const all = await waitForUsage(gw, 'organization_id = $1', [org.organizationId], 3, 300);
+    expect(all).toHaveLength(2);
+    // The gateway's own ids: the client's key is never the metering id.
+    expect(rows.map((r) => r.request_id)).not.toContain(`${org.organizationId}:retry-42`);
   });
 
   it('lists only the models the key may call, and unlocks a premium model when the tier is granted', async () => {
@@ -71,9 +77,10 @@ describe('gateway: OpenAI-compatible chat on the simulator', () => {
     expect(before.data.map((m) => m.id)).toEqual(['velvet-lite']);
     const locked = await client(gw, org.key).chat.completions.create({ model: 'velvet-opus', messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);
     expect(locked).toBeInstanceOf(OpenAI.PermissionDeniedError);
-    expect(locked.code).toBe('model_locked');
-    expect(locked.message).toContain(`/organizations/${org.organizationId}/entitlements`);
-    expect(locked.message).toContain(premiumId);
+    // this suite seeds no unlock rule for premium: that is the true reason, and the 403 says so
+    expect(locked.code).toBe('no_unlock_rule');
+    expect(locked.message).toContain('no unlock rule configured for this tier');
+    expect(locked.message).toContain('GET /v1/organization/entitlements');
     await grantTier(gw, org.organizationId, 'premium');
     const after = await client(gw, org.key).models.list();
     expect(after.data.map((m) => m.id)).toEqual(['velvet-lite', 'velvet-opus']);

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import type { MatrixRow, OrgFixture } from './access-matrix.table';
-import { contractTerms, fileContract } from './contracts-fixture';
+import { addDaysUtc, contractTerms, fileContract, isoDay } from './contracts-fixture';
 import { bearer, createStaff, type Session } from './http';
 import type { RunningPortal } from './portal';
 
@@ -44,14 +44,23 @@ export async function prepareContractFixtures(
     `matrix-reviewer-${randomUUID().slice(0, 8)}@velvet.test`,
   );
   for (const { org, admin } of orgs) {
-    const make = async (submit: boolean, startInDays = 10) =>
-      (await fileContract(portal, admin, {}, { organizationId: org.orgId, submit, startInDays }))
-        .id as string;
+    // one binding contract per organisation, tier and day: every contract that may be approved
+    // gets a two-day term of its own (approved ones stay terminable), so no approval overlaps
+    let slot = 0;
+    const make = async (submit: boolean, startInDays = 10 + 2 * slot++) =>
+      (
+        await fileContract(
+          portal,
+          admin,
+          { termEnd: isoDay(addDaysUtc(new Date(), startInDays + 1)) },
+          { organizationId: org.orgId, submit, startInDays },
+        )
+      ).id as string;
     const p: Pools = { draftId: await make(false), drafts: [], submitted: [], active: [] };
     for (let i = 0; i < POOL; i++) p.drafts.push(await make(false));
     for (let i = 0; i < POOL * 3; i++) p.submitted.push(await make(true));
     for (let i = 0; i < POOL; i++) {
-      const id = await make(true, 0);
+      const id = await make(true);
       await request(portal.url)
         .post(`/contracts/${id}/approve`)
         .set(bearer(reviewer))
@@ -124,6 +133,12 @@ export const CONTRACT_MATRIX: MatrixRow[] = [
     route: 'PUT /unlock-rules/:tier',
     path: () => '/unlock-rules/premium',
     body: () => ({ reason: 'matrix' }),
+    allow: { [Role.PlatformAdmin]: all },
+  },
+  {
+    route: 'POST /unlock-rules/:tier/preview',
+    path: () => '/unlock-rules/premium/preview',
+    body: () => ({ minQualifyingSpendMicros: '1' }),
     allow: { [Role.PlatformAdmin]: all },
   },
   {

@@ -3,6 +3,9 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { generateKeyMaterial } from '@velvet/api-keys';
 import { type UpstreamConfig } from '@velvet/catalog';
 import { EntitlementCache } from '@velvet/entitlements';
+import type { PremiumCallEntry } from '@velvet/audit';
+import { METERING_REDIS, QuotaService } from '@velvet/metering';
+import type IORedis from 'ioredis';
 import OpenAI from 'openai';
 import type { DataSource } from 'typeorm';
 import { loadGatewayEnv, type GatewayEnv } from '../../apps/gateway/src/env';
@@ -95,4 +98,27 @@ export async function waitForUsage(gw: RunningGateway, where: string, params: un
     if (rows.length >= count || Date.now() > deadline) return rows as Record<string, unknown>[];
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The gateway's own id of a call (its usage record's request_id and audit event id). */
+export const callIdOf = (response: Response): string => response.headers.get('x-velvet-call-id') ?? '';
+
+/** Premium-call audit entries the gateway recorded (its audit stream; no worker runs in these suites). */
+export async function auditEntries(gw: RunningGateway): Promise<PremiumCallEntry[]> {
+  const redis = gw.app.get<IORedis>(METERING_REDIS);
+  const rows = await redis.xrange(gw.app.get(QuotaService).auditStreamKey(), '-', '+');
+  return rows.map(([, fields]) => JSON.parse(fields[1]) as PremiumCallEntry);
+}
+
+/** A fetch for the SDK that counts every HTTP attempt it makes, retries included. */
+export function countingFetch(): { fetch: typeof fetch; attempts: () => number; reset: () => void } {
+  let n = 0;
+  return {
+    fetch: (input, init) => {
+      n++;
+      return fetch(input, init);
+    },
+    attempts: () => n,
+    reset: () => void (n = 0),
+  };
 }

@@ -71,7 +71,7 @@ describe('web portal journeys (chromium, real stack)', () => {
     const why = page.getByRole('region', { name: 'Why velvet-pro-1 is locked' });
     await why.waitFor();
     expect(await why.textContent()).toMatch(
-      /no contract covering this tier[\s\S]*spent 0\.00 of 10,000\.00 USD[\s\S]*\$10,000\.00 to go[\s\S]*not yet verified/,
+      /no contract covering this tier[\s\S]*spent 0\.00 of 10,000\.00 USD in the last 90 days; 10,000\.00 USD to go[\s\S]*not yet verified/,
     );
     expect(
       await page
@@ -216,6 +216,27 @@ describe('web portal journeys (chromium, real stack)', () => {
     await screenshot(page, 'org-dashboard-unlocked');
     await phoneScreenshot(page, 'org-dashboard-unlocked');
 
+    // the spend page: totals, every day, a breakdown by model and key, CSV, statements
+    await page.getByRole('link', { name: 'Spend', exact: true }).click();
+    const byModel = page.getByRole('region', { name: 'Spend by model and key' });
+    await byModel
+      .getByRole('cell', { name: /velvet-code-1/ })
+      .first()
+      .waitFor();
+    await byModel.getByRole('cell', { name: 'research-assistant' }).first().waitFor();
+    expect(await page.getByRole('region', { name: 'Totals' }).textContent()).toMatch(
+      /Total, last 30 days\$\d/,
+    );
+    const statements = page.getByRole('region', { name: 'Statements' });
+    await statements.getByRole('heading', { name: 'Statements' }).waitFor();
+    expect(await statements.getByRole('alert').count()).toBe(0);
+    const spendCsv = page.waitForEvent('download');
+    await byModel.getByRole('button', { name: 'Export breakdown CSV' }).click();
+    expect((await spendCsv).suggestedFilename()).toBe('spend-by-model-and-key-30d.csv');
+    await checkPageState(page, 'spend page');
+    await screenshot(page, 'org-spend');
+    await phoneScreenshot(page, 'org-spend');
+
     await poll('the audit record', async () => (await auditCount(db, orgId)) >= 1);
     await page.getByRole('link', { name: 'Premium audit' }).click();
     await page
@@ -301,6 +322,25 @@ describe('web portal journeys (chromium, real stack)', () => {
 
       await page.getByRole('link', { name: 'Alert cases' }).click();
       await page.getByRole('link', { name: 'Acme Journeys' }).click();
+      // a throttle, confirmed, is visible on the case and can be lifted (with a reason)
+      await page.getByLabel(/^Reason \(at least/).fill('Slow the campaign down while we look');
+      await page.getByRole('button', { name: 'Throttle', exact: true }).click();
+      await page
+        .getByRole('dialog', { name: 'Throttle this traffic?' })
+        .getByRole('button', { name: 'Confirm' })
+        .click();
+      const throttles = page.getByRole('group', { name: 'Current throttles' });
+      await throttles.getByText(/whole organisation: 10 requests\/min/).waitFor();
+      await checkPageState(page, 'alert case, organisation throttled');
+      await page
+        .getByLabel('Reason for lifting (at least 10 characters)')
+        .fill('Replaced by a suspension of premium access');
+      await page.getByRole('button', { name: 'Lift throttle on whole organisation' }).click();
+      await page
+        .getByRole('dialog', { name: /Lift the throttle/ })
+        .getByRole('button', { name: 'Confirm' })
+        .click();
+      await page.getByText('not throttled').waitFor();
       await page
         .getByLabel(/^Reason/)
         .fill('Distillation pattern: logprobs, multi-sample, templated reasoning prompts');

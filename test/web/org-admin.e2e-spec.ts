@@ -1,5 +1,6 @@
 import { Role } from '@velvet/access';
 import { ApiKeysService } from '@velvet/api-keys';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
 import { tokenMailedTo } from '../support/mail';
@@ -131,7 +132,33 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByRole('button', { name: 'Send invitation' }).click();
     // the link goes to Bob's mailbox only, not to the inviter's screen
     await page.getByText(/sent to that address/).waitFor();
+    const pending = page.getByRole('region', { name: 'Pending invitations' });
+    await pending.getByText('bob@acme-web.example').waitFor();
     await checkPageState(page, 'members after an invitation');
+    // re-inviting resends (one link per address); resend kills the old link; revoke removes it
+    const firstLink = await tokenMailedTo(db, 'bob@acme-web.example');
+    await page.getByRole('button', { name: 'Resend invitation to bob@acme-web.example' }).click();
+    await page.getByText(/A new link was mailed/).waitFor();
+    expect(await tokenMailedTo(db, 'bob@acme-web.example')).not.toBe(firstLink);
+    await page.getByLabel('Email to invite').fill('carol@acme-web.example');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await pending.getByText('carol@acme-web.example').waitFor();
+    await page.getByLabel('Email to invite').fill('carol@acme-web.example');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText(/Invitation for carol@acme-web.example/).waitFor();
+    expect(await pending.getByText('carol@acme-web.example').count()).toBe(1);
+    await page.getByRole('button', { name: 'Revoke invitation to carol@acme-web.example' }).click();
+    await page.getByText(/Invitation revoked/).waitFor();
+    expect(await pending.getByText('carol@acme-web.example').count()).toBe(0);
+    const carol = await request(stack.url)
+      .post('/auth/invitations/accept')
+      .send({
+        token: await tokenMailedTo(db, 'carol@acme-web.example'),
+        displayName: 'Carol',
+        password: DEMO_TEST_PASSWORD,
+      });
+    expect(carol.status).toBeGreaterThanOrEqual(400);
+    expect(carol.status).toBeLessThan(500);
     const bob = await openPersona();
     try {
       await bob.page.goto(
@@ -146,6 +173,7 @@ describe('web portal: organisation admin and platform admin basics', () => {
       await bob.page.getByText(/Welcome to Acme Web/).waitFor();
       expect(await bob.page.getByText('Page not found').count()).toBe(0);
       expect(await bob.page.getByText(/HTTP 403/).count()).toBe(0);
+      expect(await bob.page.getByRole('alert').count()).toBe(0);
       await checkPageState(bob.page, 'new member landing');
     } finally {
       await bob.close();
@@ -157,6 +185,12 @@ describe('web portal: organisation admin and platform admin basics', () => {
     );
     await page.reload();
     expect(await page.getByLabel('Role of bob@acme-web.example').inputValue()).toBe('org_admin');
+    // sortable columns: by email, descending puts bob above alice
+    await page.getByRole('button', { name: /^Email/ }).click();
+    await page.getByRole('button', { name: /^Email/ }).click();
+    await page.locator('th[aria-sort="descending"]').waitFor();
+    const emails = await page.getByRole('cell', { name: /@acme-web\.example$/ }).allTextContents();
+    expect(emails).toEqual(['bob@acme-web.example', 'alice@acme-web.example']);
     await checkPageState(page, 'members');
     await screenshot(page, 'org-members');
     await phoneScreenshot(page, 'org-members');

@@ -13,6 +13,8 @@ export const workerEnvSchema = baseEnvSchema
     AUDIT_BATCH_WAIT_MS: int(0, 1000, 10),
     /** How long a batch waits out a PostgreSQL outage before its jobs fail (and BullMQ retries them). */
     AUDIT_DB_OUTAGE_WAIT_MS: int(1000, 600_000, 60_000),
+    /** Gateway audit entries a killed worker had read but not queued are taken over after this long. */
+    AUDIT_INTAKE_CLAIM_IDLE_MS: int(500, 600_000, 10_000),
     AUDIT_TREE_HEAD_INTERVAL_MS: int(200, 3_600_000, 10_000),
     AUDIT_TEXT_PURGE_INTERVAL_MS: int(1000, 86_400_000, 3_600_000),
   })

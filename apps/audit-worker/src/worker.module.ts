@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Logger, Module, type Provider, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule, AuditWriterModule, TreeHeadSigner } from '@velvet/audit';
+import { AUDIT_INTAKE_OPTIONS, AuditIntake, AuditModule, AuditWriterModule, TreeHeadSigner } from '@velvet/audit';
 import { loggerOptions } from '@velvet/common';
 import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
@@ -22,7 +22,8 @@ const QUEUES: QueueName[] = [QueueName.Audit, QueueName.AuditMaintenance];
 // contracts (activation/expiry job scheduler) and entitlements (evaluation processor + periodic sweep)
 // detection: periodic + on-demand runs over the audit log (issue 6)
 const DOMAIN_MODULES: Array<Type | DynamicModule> = [EntitlementsWorkerModule, ContractsWorkerModule, DetectionWorkerModule];
-const PROCESSORS: Provider[] = [AuditLogProcessor, AuditMaintenanceProcessor];
+// AuditIntake moves the gateway's premium-call entries from their Redis stream into the audit queue.
+const PROCESSORS: Provider[] = [AuditLogProcessor, AuditMaintenanceProcessor, AuditIntake];
 
 @Module({})
 export class WorkerModule {
@@ -50,6 +51,7 @@ export class WorkerModule {
             textPurgeIntervalMs: env.AUDIT_TEXT_PURGE_INTERVAL_MS,
           },
         },
+        { provide: AUDIT_INTAKE_OPTIONS, useValue: { claimIdleMs: env.AUDIT_INTAKE_CLAIM_IDLE_MS } },
         ...PROCESSORS,
       ],
     };

@@ -12,10 +12,10 @@ import { useLeanAsyncResourceBind } from './runtime/lean-async-bind';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Keeps a plain client-supplied X-Request-Id, otherwise makes one; it is on every log line of the request. */
-function requestIdOf(req: IncomingMessage): string {
+/** A client's plain X-Request-Id: echoed and logged, never used to identify (or de-duplicate) a call. */
+function clientRequestIdOf(req: IncomingMessage): string | undefined {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : undefined;
 }
 
 /**
@@ -36,7 +36,8 @@ export async function createGatewayApp(
     loggerInstance: logger,
     // Fastify's two lines per request are replaced by one, written in the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-    genReqId: requestIdOf,
+    // The gateway's own id, unique per request: the call's metering id, audit event id and job id.
+    genReqId: () => randomUUID(),
     bodyLimit: env.GATEWAY_BODY_LIMIT_BYTES,
     trustProxy: 'loopback',
     keepAliveTimeout: 65_000,
@@ -46,13 +47,16 @@ export async function createGatewayApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
+    reply.header('x-request-id', clientRequestIdOf(request.raw) ?? request.id);
+    // The call's own id (usage record, audit record), whatever the client sent as X-Request-Id.
+    reply.header('x-velvet-call-id', request.id);
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     if (request.url !== '/health') {
       const phases = (request as PhasedRequest)[PHASES];
-      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime, phases }, 'request');
+      const clientRequestId = clientRequestIdOf(request.raw);
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime, phases, clientRequestId }, 'request');
     }
     done();
   });

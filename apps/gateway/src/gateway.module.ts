@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '@velvet/api-keys';
-import { AuditModule, AuditProducer } from '@velvet/audit';
+import { AuditModule } from '@velvet/audit';
 import { Model, ModelTier } from '@velvet/catalog';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementCache, EntitlementsModule, EntitlementsScheduler } from '@velvet/entitlements';
@@ -13,16 +13,19 @@ import { ModelAccess } from './access/model-access';
 import { KeyAuthenticator } from './auth/key-authenticator';
 import { ModelCatalog } from './catalog/model-catalog';
 import { CallAdmission } from './chat/call-admission';
+import { CallReaper } from './chat/call-reaper';
 import { CallRecorder } from './chat/call-recorder';
 import { ChatCompletionsService } from './chat/chat-completions.service';
 import type { GatewayEnv } from './env';
-import { GATEWAY_ENV, MODEL_ENTITLEMENTS, PREMIUM_AUDIT } from './gateway.tokens';
+import { GATEWAY_ENV, MODEL_ENTITLEMENTS } from './gateway.tokens';
 import { ChatCompletionsController } from './http/chat-completions.controller';
 import { HealthController } from './http/health.controller';
 import { ModelsController } from './http/models.controller';
 import { OpenAIErrorFilter } from './http/openai-error.filter';
 import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry';
 import { EvaluationThrottle } from './access/evaluation-throttle';
+import { RefusalExplainer } from './access/refusal-explainer';
+import { OrganizationEntitlementsController } from './http/organization-entitlements.controller';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
 
@@ -63,19 +66,20 @@ export class GatewayModule {
           { imports: [EntitlementsModule], providers: [spendListener] },
         ),
       ],
-      controllers: [ChatCompletionsController, ModelsController, HealthController],
+      controllers: [ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: UPSTREAM_SECRETS, useValue: secrets },
         { provide: MODEL_ENTITLEMENTS, useExisting: EntitlementCache },
-        { provide: PREMIUM_AUDIT, useExisting: AuditProducer },
         { provide: APP_FILTER, useClass: OpenAIErrorFilter },
         KeyAuthenticator,
         ModelCatalog,
         ModelAccess,
+        RefusalExplainer,
         UpstreamRegistry,
         CallAdmission,
         CallRecorder,
+        CallReaper,
         ChatCompletionsService,
       ],
     };

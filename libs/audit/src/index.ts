@@ -24,3 +24,4 @@ export * from './writer/prepared-entry';
 export * from './writer/batcher';
 export * from './writer/resilient-append';
 export * from './audit-flags';
+export * from './producer/audit-intake';

@@ -29,11 +29,18 @@ export interface PremiumCallEvent {
   /** The prompt, flattened (role-tagged messages joined); used for hashes, fingerprints, optional retention. */
   promptText: string;
   completionText: string;
+  /** SHA-256 (hex) of `promptText` when the caller already computed it (the gateway's started record does). */
+  promptSha256?: string;
   inputTokens: number;
   outputTokens: number;
   latencyMs: number;
-  /** `cancelled`: the client left mid-stream, after part of the completion was sent (and charged). */
-  status: 'succeeded' | 'failed' | 'cancelled';
+  /**
+   * What the client received: `succeeded` the whole response; `cancelled` the client left mid-stream
+   * after part of the completion was sent (and charged); `interrupted` delivery was cut by the gateway's
+   * side (upstream failure, Redis refusing the next record, the gateway killed) after text was sent
+   * (charged for it). `failed` calls delivered nothing and leave no audit record.
+   */
+  status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
   /** How the call ended: `stop`, `length`, ... (outputs cut at max_tokens are a distillation signal). */
   finishReason?: string | null;
 }

@@ -21,6 +21,12 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 const invalidCredentials = () =>
   new DomainException(DomainErrorKind.Unauthenticated, 'invalid_credentials', 'Email or password is wrong');
+const organizationDisabled = () =>
+  new DomainException(
+    DomainErrorKind.Forbidden,
+    'organization_disabled',
+    'Your organisation is disabled; contact your account manager',
+  );
 const invalidRefresh = () =>
   new DomainException(DomainErrorKind.Unauthenticated, 'invalid_refresh_token', 'The refresh token is invalid or expired');
 
@@ -45,13 +51,18 @@ export class AuthService {
   ) {}
 
   async validateCredentials(email: string, password: string): Promise<User> {
-    const user = await this.activeUsers(this.users)
+    // issue 21 (contracts helper): active users of ANY organisation, so a disabled organisation's
+    // member learns why after the password checked out (and a guesser learns nothing new)
+    const user = await this.users
+      .createQueryBuilder('u')
       .addSelect('u.passwordHash')
+      .where('u.status = :active', { active: UserStatus.Active })
       .andWhere('u.email = :email', { email: email.toLowerCase() })
       .getOne();
     this.decoyHash ??= hashPassword(randomToken());
     const ok = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
     if (!user || !ok) throw invalidCredentials();
+    if (!(await this.principalFor(user.id))) throw organizationDisabled();
     return user;
   }
 

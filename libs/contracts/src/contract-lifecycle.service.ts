@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AdminActivityLog } from '@velvet/common';
-import { EntitlementsScheduler } from '@velvet/entitlements';
+import { EntitlementsScheduler, ImmediateEvaluation } from '@velvet/entitlements';
 import type { DataSource } from 'typeorm';
 import { ContractRetentionService } from './contract-retention.service';
 import { utcToday } from './contract-terms';
@@ -25,6 +25,7 @@ export class ContractLifecycleService {
     private readonly activity: AdminActivityLog,
     private readonly entitlements: EntitlementsScheduler,
     private readonly retention: ContractRetentionService,
+    private readonly immediate: ImmediateEvaluation,
   ) {}
 
   /** Idempotent and safe to run concurrently: rows are claimed with SKIP LOCKED and re-checked. */
@@ -32,6 +33,7 @@ export class ContractLifecycleService {
     const today = utcToday(now);
     const outcome: LifecycleOutcome = { activated: [], expired: [] };
     const organizations = new Set<string>();
+    const expiredOrganizations: string[] = [];
     // batches, each its own short transaction, until nothing is due
     for (let claimed = BATCH; claimed === BATCH;) {
       claimed = await this.dataSource.transaction(async (em) => {
@@ -58,6 +60,7 @@ export class ContractLifecycleService {
               `term ended ${contract.termEnd}`,
             );
             outcome.expired.push(contract.id);
+            expiredOrganizations.push(contract.organizationId);
           } else {
             await moveContract(
               em,
@@ -74,9 +77,13 @@ export class ContractLifecycleService {
         return due.length;
       });
     }
+    const expiredIn = new Set(expiredOrganizations);
     for (const organizationId of organizations) {
+      // an expiry removes access: pushed at once like a suspension; an activation may take the queue
+      if (expiredIn.has(organizationId))
+        await this.immediate.apply(organizationId, 'contract expired');
+      else await this.entitlements.requestEvaluation(organizationId, 'contract lifecycle');
       await this.retention.sync(organizationId);
-      await this.entitlements.requestEvaluation(organizationId, 'contract lifecycle');
     }
     if (organizations.size) this.logger.log(outcome, 'contract lifecycle');
     return outcome;

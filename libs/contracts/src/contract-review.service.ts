@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AppAbility, UserPrincipal } from '@velvet/access';
 import { AdminActivityLog } from '@velvet/common';
-import { EntitlementsScheduler } from '@velvet/entitlements';
+import { EntitlementsScheduler, ImmediateEvaluation } from '@velvet/entitlements';
 import type { DataSource } from 'typeorm';
+import { ContractOverlaps } from './contract-overlaps';
 import { ContractRetentionService } from './contract-retention.service';
-import { utcToday } from './contract-terms';
+import { assertTermNotOver, utcToday } from './contract-terms';
 import { moveContract } from './contract-transitions';
 import { ContractApproval } from './entities/contract-approval.entity';
 import { type Contract, ContractStatus } from './entities/contract.entity';
@@ -31,6 +32,8 @@ export class ContractReviewService {
     private readonly contracts: ContractsService,
     private readonly entitlements: EntitlementsScheduler,
     private readonly retention: ContractRetentionService,
+    private readonly immediate: ImmediateEvaluation,
+    private readonly overlaps: ContractOverlaps,
   ) {}
 
   async approve(
@@ -44,6 +47,8 @@ export class ContractReviewService {
       const contract = await this.contracts.lockVisible(em, ability, id);
       if (contract.status !== ContractStatus.Submitted)
         throw ContractException.invalidTransition(contract.status, 'approved');
+      // a request can wait in the queue until its term is over: never approve a past term
+      assertTermNotOver(contract, now);
       if (reviewer.organizationId !== null && reviewer.organizationId === contract.organizationId)
         throw ContractException.ownOrganization();
       if (isContributor(contract, reviewer.userId)) throw ContractException.selfApproval();
@@ -71,6 +76,8 @@ export class ContractReviewService {
         });
         return { contract, approvals, requiredApprovals: contract.requiredApprovals };
       }
+      // issue 14.2: no second binding contract for the same tier and days; ends the one it replaces
+      await this.overlaps.settleBeforeApproval(em, contract, reviewer.userId, now);
       let moved = await moveContract(
         em,
         this.activity,
@@ -138,8 +145,11 @@ export class ContractReviewService {
         throw ContractException.ownOrganization();
       return moveContract(em, this.activity, c, to, reviewer.userId, reason);
     });
-    if (to === ContractStatus.Terminated) await this.retention.sync(contract.organizationId);
-    await this.entitlements.requestEvaluation(contract.organizationId, `contract ${to}`);
+    if (to === ContractStatus.Terminated) {
+      // removes access: through the same immediate push path as a suspension, before answering
+      await this.immediate.apply(contract.organizationId, 'contract terminated');
+      await this.retention.sync(contract.organizationId);
+    } else await this.entitlements.requestEvaluation(contract.organizationId, `contract ${to}`);
     return contract;
   }
 }

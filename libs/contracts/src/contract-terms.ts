@@ -56,3 +56,48 @@ export function assertValidTerms(terms: ContractTerms): void {
 }
 
 export const utcToday = (now: Date): string => now.toISOString().slice(0, 10);
+
+/** How far a term may start before today (a contract signed after the date it runs from). */
+export const MAX_BACKDATE_DAYS = 180;
+/** How far ahead a term may start. */
+export const MAX_LEAD_DAYS = 365;
+/** Longest term accepted. */
+export const MAX_TERM_YEARS = 10;
+
+const shiftDays = (day: string, days: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Checks that depend on today (UTC): no term that already ended, a start within
+ * [today - 180 days, today + 365 days], at most 10 years long. Applied on request, on every
+ * change, and again on approval (a request can sit in the queue until its term is over).
+ */
+export function assertTermsCurrent(
+  terms: Pick<ContractTerms, 'termStart' | 'termEnd'>,
+  now: Date,
+): void {
+  assertTermNotOver(terms, now);
+  const today = utcToday(now);
+  const earliest = shiftDays(today, -MAX_BACKDATE_DAYS);
+  const latest = shiftDays(today, MAX_LEAD_DAYS);
+  if (terms.termStart < earliest || terms.termStart > latest)
+    throw ContractException.invalidTerms(
+      `termStart must be between ${earliest} and ${latest} (at most ${MAX_BACKDATE_DAYS} days back, ${MAX_LEAD_DAYS} days ahead)`,
+      { field: 'termStart' },
+    );
+  const longest = `${Number(terms.termStart.slice(0, 4)) + MAX_TERM_YEARS}${terms.termStart.slice(4)}`;
+  if (terms.termEnd > longest)
+    throw ContractException.invalidTerms(`a term may last at most ${MAX_TERM_YEARS} years`, {
+      field: 'termEnd',
+    });
+}
+
+/** No contract is made, changed or approved for a term that already ended. */
+export function assertTermNotOver(terms: Pick<ContractTerms, 'termEnd'>, now: Date): void {
+  const today = utcToday(now);
+  if (terms.termEnd < today)
+    throw ContractException.invalidTerms(
+      `termEnd ${terms.termEnd} is in the past (today is ${today} UTC)`,
+      { field: 'termEnd' },
+    );
+}

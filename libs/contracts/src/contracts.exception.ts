@@ -8,6 +8,7 @@ export enum ContractErrorCode {
   AlreadyApproved = 'contract_already_approved',
   StaleVersion = 'contract_stale_version',
   RequestKeyReused = 'idempotency_key_reused',
+  Overlap = 'contract_overlap',
 }
 
 export class ContractException extends DomainException {
@@ -53,6 +54,16 @@ export class ContractException extends DomainException {
       DomainErrorKind.Conflict,
       ContractErrorCode.RequestKeyReused,
       'This Idempotency-Key was already used for a contract request with different terms',
+    );
+  }
+  static overlap(blocking: { id: string; status: string; termStart: string; termEnd: string }[]) {
+    const [first] = blocking;
+    return new ContractException(
+      DomainErrorKind.Conflict,
+      ContractErrorCode.Overlap,
+      `An ${first.status} contract for this tier (${first.id}, ${first.termStart} to ${first.termEnd}) already covers ` +
+        'part of this term; file this one as its amendment or replacement (replacesContractId), or end that one first',
+      { blocking: blocking.map((b) => b.id) },
     );
   }
   static staleVersion() {

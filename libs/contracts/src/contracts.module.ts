@@ -9,6 +9,7 @@ import {
   ContractLifecycleSchedule,
 } from './contract-lifecycle.processor';
 import { ContractLifecycleService } from './contract-lifecycle.service';
+import { ContractOverlaps } from './contract-overlaps';
 import { ContractRetentionService } from './contract-retention.service';
 import { ContractReviewService } from './contract-review.service';
 import { CONTRACT_ENTITIES } from './contracts.entities';
@@ -29,6 +30,7 @@ import { StatementsService } from './statements.service';
     StatementsService,
     ContractRetentionService,
     AuditRetentionService,
+    ContractOverlaps,
   ],
   exports: [ContractsService, ContractReviewService, ContractLifecycleService, StatementsService],
 })

@@ -10,13 +10,20 @@ import {
 import { AdminActivityLog, NotFoundError, type Page } from '@velvet/common';
 import { EntitlementsScheduler } from '@velvet/entitlements';
 import type { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
-import { assertValidTerms, type ContractTerms } from './contract-terms';
+import { assertTermsCurrent, assertValidTerms, type ContractTerms } from './contract-terms';
 import { moveContract } from './contract-transitions';
 import { ContractApproval } from './entities/contract-approval.entity';
 import { ContractTransition } from './entities/contract-transition.entity';
-import { Contract, ContractStatus } from './entities/contract.entity';
+import { ContractOverlaps, type OverlapView } from './contract-overlaps';
+import { Contract, type ContractRelation, ContractStatus } from './entities/contract.entity';
 import { ContractException } from './contracts.exception';
 import { noteContributor, requiredApprovalsAfterChange } from './four-eyes';
+
+/** A request that amends or replaces an earlier binding contract (ended when this one is approved). */
+export interface ContractLink {
+  replacesContractId: string;
+  relation: ContractRelation;
+}
 
 export interface ContractFilter {
   organizationId?: string;
@@ -36,6 +43,7 @@ export class ContractsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly activity: AdminActivityLog,
     private readonly entitlements: EntitlementsScheduler,
+    private readonly overlaps: ContractOverlaps,
   ) {}
 
   /** A new draft (or, with `submit`, a submitted request) for `organizationId`. */
@@ -47,13 +55,16 @@ export class ContractsService {
     notes: string | null,
     submit: boolean,
     requestKey: string | null = null,
+    link: ContractLink | null = null,
   ) {
     assertCan(ability, Action.Create, 'Contract', { organizationId });
     assertValidTerms(terms);
+    assertTermsCurrent(terms, new Date());
     const contract = await this.dataSource.transaction(async (em) => {
       await this.assertGatedTier(em, terms.tier);
       const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1`, [organizationId]);
       if (!org) throw new NotFoundError('Organization');
+      if (link) await this.overlaps.assertReplaceable(em, organizationId, link.replacesContractId);
       if (requestKey) {
         // a retry waits for the first attempt, then gets its contract
         await em.query(`SELECT pg_advisory_xact_lock(hashtext('contract-request'), hashtext($1))`, [
@@ -74,6 +85,8 @@ export class ContractsService {
           requestedBy: principal.userId,
           reviewContributors: [principal.userId],
           requestKey,
+          replacesContractId: link?.replacesContractId ?? null,
+          relation: link?.relation ?? null,
         }),
       );
       await em.insert(ContractTransition, {
@@ -122,6 +135,7 @@ export class ContractsService {
         throw ContractException.invalidTransition(contract.status, 'changed by the customer');
       const terms: ContractTerms = { ...pickTerms(contract), ...definedOnly(changes) };
       assertValidTerms(terms);
+      assertTermsCurrent(terms, new Date());
       if (terms.tier !== contract.tier) await this.assertGatedTier(em, terms.tier);
       Object.assign(contract, terms, changes.notes !== undefined ? { notes: changes.notes } : {});
       // staff who shaped the terms may not approve them (like the requester)
@@ -152,6 +166,7 @@ export class ContractsService {
       if (c.status !== ContractStatus.Draft && c.status !== ContractStatus.ChangesRequested) {
         throw ContractException.invalidTransition(c.status, 'submitted');
       }
+      assertTermsCurrent(c, new Date());
       return this.submitLocked(em, c, principal.userId);
     });
     await this.entitlements.requestEvaluation(contract.organizationId, 'contract submitted');
@@ -180,13 +195,20 @@ export class ContractsService {
   async get(
     ability: AppAbility,
     id: string,
-  ): Promise<{ contract: Contract; approvals: ContractApproval[] }> {
+  ): Promise<{ contract: Contract; approvals: ContractApproval[]; overlapping: OverlapView[] }> {
     const contract = await this.findVisible(this.dataSource.manager, ability, id);
     const approvals = await this.dataSource.getRepository(ContractApproval).find({
       where: { contractId: id, round: contract.reviewRound },
       order: { approvedAt: 'ASC' },
     });
-    return { contract, approvals };
+    // the same organisation's contracts, so visible to whoever sees this one
+    const overlapping = await this.overlaps.overlapping(this.dataSource.manager, contract);
+    return { contract, approvals, overlapping };
+  }
+
+  /** Other open contracts of the organisation for the same tier whose terms overlap `contract`'s. */
+  overlapping(contract: Contract): Promise<OverlapView[]> {
+    return this.overlaps.overlapping(this.dataSource.manager, contract);
   }
 
   async transitions(ability: AppAbility, id: string): Promise<ContractTransition[]> {

@@ -7,6 +7,8 @@ export * from './contract-terms';
 export * from './contract-transitions';
 export * from './commitment-periods';
 export * from './contracts.service';
+export * from './contract-overlaps';
+export * from './spend-allocation';
 export * from './contract-review.service';
 export * from './contract-lifecycle.service';
 export * from './contract-retention.service';

@@ -15,12 +15,15 @@ class FakeSubscriber extends EventEmitter {
 function setUp() {
   const subscriber = new FakeSubscriber();
   const redis = { options: { keyPrefix: 'p:' }, duplicate: () => subscriber } as unknown as IORedis;
-  const pending: Array<(rows: { id: string }[]) => void> = [];
+  const pending: Array<(rows: { id: string; lapses_at?: string }[]) => void> = [];
   let queries = 0;
   const dataSource = {
+    // the cache's one query answers one row: status, reasons, and the callable models
     query: () => {
       queries++;
-      return new Promise((resolve) => pending.push(resolve));
+      return new Promise((resolve) =>
+        pending.push((models) => resolve([{ org_status: 'active', refusals: null, models }])),
+      );
     },
   } as unknown as DataSource;
   const cache = new EntitlementCache(dataSource, redis);
@@ -87,5 +90,49 @@ describe('EntitlementCache bookkeeping', () => {
     await p;
     await cache.invokableModelIds('org-1');
     expect(queries()).toBe(4);
+  });
+
+  it('reloads by itself when an entitlement in the entry lapses (a contract term ends), before the TTL', async () => {
+    const { cache, pending, queries } = setUp();
+    await cache.onModuleInit();
+    const first = cache.invokableModelIds('org-1');
+    await flush();
+    const t0 = Date.now();
+    pending.shift()!([{ id: 'm1', lapses_at: String(t0 + 5_000) }, { id: 's1' }]);
+    expect((await first).size).toBe(2);
+    await cache.invokableModelIds('org-1');
+    expect(queries()).toBe(1);
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(t0 + 5_001);
+    const after = cache.invokableModelIds('org-1');
+    await flush();
+    expect(queries()).toBe(2);
+    pending.shift()!([{ id: 's1' }]);
+    expect([...(await after)]).toEqual(['s1']);
+    clock.mockRestore();
+  });
+
+  it('explains a refusal from the load that gave it: organisation disabled first, then the tier reason', async () => {
+    const subscriber = new FakeSubscriber();
+    const redis = {
+      options: { keyPrefix: 'p:' },
+      duplicate: () => subscriber,
+    } as unknown as IORedis;
+    let row: Record<string, unknown> = {
+      org_status: 'active',
+      refusals: { premium: { code: 'spend_short', message: 'spent 1.00 of 2.00 USD' } },
+      models: [{ id: 's1' }],
+    };
+    const dataSource = { query: async () => [row] } as unknown as DataSource;
+    const cache = new EntitlementCache(dataSource, redis);
+    expect(cache.refusalFor('org-1', 'premium', true)).toBeNull(); // nothing loaded yet
+    await cache.onModuleInit();
+    await cache.invokableModelIds('org-1');
+    expect(cache.refusalFor('org-1', 'premium', true)?.code).toBe('spend_short');
+    expect(cache.refusalFor('org-1', 'flagship', true)).toBeNull();
+    expect(cache.refusalFor('org-1', 'standard', false)).toBeNull();
+    row = { org_status: 'disabled', refusals: null, models: [] };
+    subscriber.emit('message', cache.channel, 'org-1');
+    expect((await cache.invokableModelIds('org-1')).size).toBe(0);
+    expect(cache.refusalFor('org-1', 'standard', false)?.code).toBe('organization_disabled');
   });
 });

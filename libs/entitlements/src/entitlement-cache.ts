@@ -9,15 +9,25 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { DataSource } from 'typeorm';
+import type { Refusal } from './explanation.view';
 import {
   ALL_ORGANIZATIONS,
   ENTITLEMENT_CACHE_TTL_MS,
   entitlementsChannel,
 } from './entitlements.constants';
 
+/** What the last load said about why calls are refused: the organisation's status and each locked tier's reason. */
+interface Standing {
+  organizationActive: boolean;
+  refusals: Record<string, Refusal>;
+}
+
+const MAX_STANDINGS = 50_000;
+
 interface Entry {
   ids: ReadonlySet<string>;
-  loadedAt: number;
+  /** The TTL, or earlier when an entitlement in it lapses (a contract's term end). */
+  expiresAt: number;
 }
 
 /**
@@ -30,6 +40,8 @@ interface Entry {
 export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EntitlementCache.name);
   private readonly entries = new Map<string, Entry>();
+  /** From the latest load of each organisation (cached or not), so a refusal explains the very answer it gives. */
+  private readonly standings = new Map<string, Standing>();
   /** Bumped on every invalidation, so a load that raced with one is not cached. */
   private readonly generations = new Map<string, number>();
   private globalGeneration = 0;
@@ -78,13 +90,29 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
   /** The model ids this organisation may call now: active non-gated models, plus active models of unlocked tiers. */
   async invokableModelIds(organizationId: string): Promise<ReadonlySet<string>> {
     const cached = this.entries.get(organizationId);
-    if (cached && Date.now() - cached.loadedAt < ENTITLEMENT_CACHE_TTL_MS) return cached.ids;
+    if (cached && Date.now() < cached.expiresAt) return cached.ids;
     const generation = this.generationOf(organizationId);
-    const ids = await this.load(organizationId);
+    const { ids, lapsesAt, standing } = await this.load(organizationId);
+    if (this.standings.size >= MAX_STANDINGS) this.standings.clear();
+    this.standings.set(organizationId, standing);
     if (this.subscribed && this.generationOf(organizationId) === generation) {
-      this.entries.set(organizationId, { ids, loadedAt: Date.now() });
+      const expiresAt = Math.min(Date.now() + ENTITLEMENT_CACHE_TTL_MS, lapsesAt ?? Infinity);
+      this.entries.set(organizationId, { ids, expiresAt });
     }
     return ids;
+  }
+
+  /**
+   * Why this organisation's call to a model of `tier` is refused, as of the load that refused it:
+   * the organisation disabled, or the tier's reason from the last evaluation. Null when unknown
+   * (for example the tier lapsed at its term end after that evaluation): ask the engine then.
+   */
+  refusalFor(organizationId: string, tier: string, gated: boolean): Refusal | null {
+    const standing = this.standings.get(organizationId);
+    if (!standing) return null;
+    if (!standing.organizationActive)
+      return { code: 'organization_disabled', message: 'organisation disabled' };
+    return gated ? (standing.refusals[tier] ?? null) : null;
   }
 
   /** Drops one organisation's entry, or all of them for `*`. */
@@ -102,17 +130,43 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
     return `${this.globalGeneration}:${this.generations.get(organizationId) ?? 0}`;
   }
 
-  private async load(organizationId: string): Promise<ReadonlySet<string>> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT m.id
-         FROM models m
-         JOIN model_tiers t ON t.name = m.tier
-         JOIN organizations o ON o.id = $1 AND o.status = 'active'
-        WHERE m.status = 'active'
-          AND (NOT t.gated OR EXISTS (
-                SELECT 1 FROM organization_entitlements e WHERE e.organization_id = o.id AND e.tier = m.tier))`,
+  /**
+   * An entitlement past its `valid_until` (its contract's term ended) is not served, even before the
+   * lifecycle sweep expires the contract: expiry bites at the end of the term, to the millisecond.
+   */
+  private async load(
+    organizationId: string,
+  ): Promise<{ ids: ReadonlySet<string>; lapsesAt: number | null; standing: Standing }> {
+    // one round trip: the callable models, the organisation's status and the last evaluation's reasons
+    const [row]: {
+      org_status: string | null;
+      refusals: Record<string, Refusal> | null;
+      models: { id: string; lapses_at: string | null }[];
+    }[] = await this.dataSource.query(
+      `SELECT o.status AS org_status, ev.refusals,
+              COALESCE((
+                SELECT json_agg(json_build_object('id', m.id,
+                         'lapses_at', (extract(epoch FROM e.valid_until) * 1000)::bigint::text))
+                  FROM models m
+                  JOIN model_tiers t ON t.name = m.tier
+                  LEFT JOIN organization_entitlements e ON t.gated AND e.organization_id = k.id AND e.tier = m.tier
+                 WHERE o.status = 'active' AND m.status = 'active'
+                   AND (NOT t.gated OR (e.tier IS NOT NULL AND (e.valid_until IS NULL OR e.valid_until > now())))
+              ), '[]'::json) AS models
+         FROM (SELECT $1::uuid AS id) k
+         LEFT JOIN organizations o ON o.id = k.id
+         LEFT JOIN entitlement_evaluations ev ON ev.organization_id = k.id`,
       [organizationId],
     );
-    return new Set(rows.map((r) => r.id));
+    const models = row?.models ?? [];
+    const lapses = models.filter((r) => r.lapses_at != null).map((r) => Number(r.lapses_at));
+    return {
+      ids: new Set(models.map((r) => r.id)),
+      lapsesAt: lapses.length ? Math.min(...lapses) : null,
+      standing: {
+        organizationActive: row?.org_status === 'active',
+        refusals: row?.refusals ?? {},
+      },
+    };
   }
 }

@@ -5,7 +5,13 @@ import type IORedis from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
 import { entitlementsChannel } from './entitlements.constants';
 import { type GatedTier, loadOrganizationFacts } from './entitlement-facts';
-import { evaluateTier, type TierEvaluation, type TierFacts } from './unlock-evaluation';
+import {
+  evaluateTier,
+  type Refusal,
+  type RuleTerms,
+  type TierEvaluation,
+  type TierFacts,
+} from './unlock-evaluation';
 
 export interface EvaluationOutcome {
   organizationId: string;
@@ -16,16 +22,24 @@ export interface EvaluationOutcome {
 /** A gated tier without a rule never unlocks: access to premium models must be granted, never defaulted. */
 function evaluate(tier: GatedTier, facts: TierFacts): TierEvaluation {
   if (!tier.rule) {
+    const message = 'no unlock rule configured for this tier';
     return {
       tier: tier.name,
       unlocked: false,
-      conditions: [
-        { key: 'contract', holds: false, message: 'no unlock rule configured for this tier' },
-      ],
+      conditions: [{ key: 'contract', holds: false, message }],
+      refusal: { code: 'no_unlock_rule', message },
     };
   }
   return evaluateTier(tier.rule, facts);
 }
+
+/** The refusals per tier in a stable order (codes and messages), to tell whether the reasons changed. */
+const reasonsOf = (refusals: Record<string, Refusal> | null | undefined): string =>
+  JSON.stringify(
+    Object.entries(refusals ?? {})
+      .map(([tier, r]) => [tier, r.code, r.message])
+      .sort(),
+  );
 
 /**
  * Computes which gated tiers an organisation has unlocked, materialises the result in
@@ -45,8 +59,9 @@ export class EntitlementEngine {
     organizationId: string,
     now = new Date(),
     em: EntityManager = this.dataSource.manager,
+    overrides: ReadonlyMap<string, RuleTerms> = new Map(),
   ): Promise<TierEvaluation[]> {
-    const facts = await loadOrganizationFacts(em, organizationId, now);
+    const facts = await loadOrganizationFacts(em, organizationId, now, overrides);
     return facts.gatedTiers.map((tier) => evaluate(tier, facts.factsFor(tier)));
   }
 
@@ -61,40 +76,56 @@ export class EntitlementEngine {
         organizationId,
       ]);
       const evaluations = await this.evaluateTiers(organizationId, now, em);
-      const unlocked = evaluations
+      const granted = evaluations
         .filter((e) => e.unlocked)
-        .map((e) => e.tier)
-        .sort();
-      const current: { tier: string }[] = await em.query(
-        `SELECT tier FROM organization_entitlements WHERE organization_id = $1 ORDER BY tier`,
+        .map((e) => ({ tier: e.tier, validUntil: e.validUntil?.toISOString() ?? null }))
+        .sort((a, b) => (a.tier < b.tier ? -1 : a.tier > b.tier ? 1 : 0));
+      const unlocked = granted.map((g) => g.tier);
+      const current: { tier: string; valid_until: string | null }[] = await em.query(
+        `SELECT tier, to_char(valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS valid_until
+           FROM organization_entitlements WHERE organization_id = $1 ORDER BY tier COLLATE "C"`,
         [organizationId],
       );
       const before = current.map((r) => r.tier);
-      const changed = before.join(',') !== unlocked.join(',');
+      // a new term end (a replacement, an amendment) is a change too: the gateway must learn the new lapse time
+      const changed =
+        JSON.stringify(current.map((r) => [r.tier, r.valid_until])) !==
+        JSON.stringify(granted.map((g) => [g.tier, g.validUntil]));
       if (changed) {
         await em.query(
           `DELETE FROM organization_entitlements WHERE organization_id = $1 AND NOT (tier = ANY($2))`,
           [organizationId, unlocked],
         );
         await em.query(
-          `INSERT INTO organization_entitlements (organization_id, tier, unlocked_at)
-           SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`,
-          [organizationId, unlocked, now],
+          `INSERT INTO organization_entitlements (organization_id, tier, unlocked_at, valid_until)
+           SELECT $1, g.tier, $3, g.valid_until FROM unnest($2::text[], $4::timestamptz[]) AS g(tier, valid_until)
+           ON CONFLICT (organization_id, tier) DO UPDATE SET valid_until = EXCLUDED.valid_until`,
+          [organizationId, unlocked, now, granted.map((g) => g.validUntil)],
         );
       }
-      await em.query(
-        `INSERT INTO entitlement_evaluations (organization_id, unlocked_tiers, reason, evaluated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (organization_id) DO UPDATE SET unlocked_tiers = EXCLUDED.unlocked_tiers, reason = EXCLUDED.reason, evaluated_at = now()`,
-        [organizationId, unlocked, reason.slice(0, 200)],
+      const refusals: Record<string, Refusal> = {};
+      for (const e of evaluations) if (e.refusal) refusals[e.tier] = e.refusal;
+      const [previous] = await em.query(
+        `SELECT refusals FROM entitlement_evaluations WHERE organization_id = $1`,
+        [organizationId],
       );
-      return { organizationId, unlockedTiers: unlocked, changed, before };
+      await em.query(
+        `INSERT INTO entitlement_evaluations (organization_id, unlocked_tiers, reason, evaluated_at, refusals) VALUES ($1, $2, $3, now(), $4)
+         ON CONFLICT (organization_id) DO UPDATE SET unlocked_tiers = EXCLUDED.unlocked_tiers, reason = EXCLUDED.reason,
+           evaluated_at = now(), refusals = EXCLUDED.refusals`,
+        [organizationId, unlocked, reason.slice(0, 200), JSON.stringify(refusals)],
+      );
+      // a new reason (suspended while already short of spend), or a new amount short, must reach the
+      // gateway's 403 too; spend evaluations are throttled per organisation, so this stays a few a second
+      const reasonsChanged = reasonsOf(previous?.refusals) !== reasonsOf(refusals);
+      return { organizationId, unlockedTiers: unlocked, changed, reasonsChanged, before };
     });
+    if (outcome.changed || outcome.reasonsChanged) await this.announce(organizationId);
     if (outcome.changed) {
       this.logger.log(
         { organizationId, from: outcome.before, to: outcome.unlockedTiers, reason },
         'entitlements changed',
       );
-      await this.announce(organizationId);
     }
     return { organizationId, unlockedTiers: outcome.unlockedTiers, changed: outcome.changed };
   }

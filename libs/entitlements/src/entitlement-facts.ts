@@ -24,6 +24,8 @@ interface ContractRow {
   term_end: string;
   approvals?: number;
   required_approvals?: number;
+  /** For expired and terminated contracts: the day access ended. */
+  ended_on?: string | null;
 }
 
 const STANDING_ORDER = ['active', 'approved', 'submitted', 'changes_requested', 'draft'];
@@ -34,9 +36,10 @@ export function standingFor(
   rank: number,
   today: string,
 ): ContractStanding {
-  const covering = contracts.filter(
-    (c) => c.rank >= rank && !(c.status === 'active' && c.term_end < today),
-  );
+  // a term that is over ended the contract, even before the lifecycle sweep marks it expired
+  const lapsed = (c: ContractRow) =>
+    (c.status === 'active' || c.status === 'approved') && c.term_end < today;
+  const covering = contracts.filter((c) => c.rank >= rank && !lapsed(c));
   for (const state of STANDING_ORDER) {
     const c = covering.find((x) => x.status === state);
     if (!c) continue;
@@ -55,7 +58,25 @@ export function standingFor(
   const lower = contracts.find(
     (c) => c.status === 'active' && c.rank < rank && c.term_end >= today,
   );
-  return lower ? { state: 'none', activeLowerTier: lower.tier } : { state: 'none' };
+  const ended = contracts
+    .filter(
+      (c) => c.rank >= rank && (c.status === 'expired' || c.status === 'terminated' || lapsed(c)),
+    )
+    .map((c) => ({
+      contractId: c.id,
+      tier: c.tier,
+      status: c.status === 'terminated' ? ('terminated' as const) : ('expired' as const),
+      on:
+        c.status === 'terminated' || c.status === 'expired'
+          ? (c.ended_on ?? c.term_end)
+          : c.term_end,
+    }))
+    .sort((a, b) => (a.on < b.on ? 1 : a.on > b.on ? -1 : 0))[0];
+  return {
+    state: 'none',
+    ...(lower ? { activeLowerTier: lower.tier } : {}),
+    ...(ended ? { ended } : {}),
+  };
 }
 
 /**
@@ -66,6 +87,8 @@ export async function loadOrganizationFacts(
   em: EntityManager,
   organizationId: string,
   now: Date,
+  /** Proposed rules to evaluate instead of the ones in force (a rule change's preview). */
+  overrides: ReadonlyMap<string, RuleTerms> = new Map(),
 ): Promise<OrganizationFacts> {
   const [org] = await em.query(
     `SELECT status, verified, created_at FROM organizations WHERE id = $1`,
@@ -79,13 +102,27 @@ export async function loadOrganizationFacts(
   const tiers: { name: string; rank: number }[] = await em.query(
     `SELECT name, rank FROM model_tiers WHERE gated ORDER BY rank`,
   );
-  const rules = await em.find(UnlockRule);
+  const inForce: RuleTerms[] = await em.find(UnlockRule);
+  const rules = inForce.filter((r) => !overrides.has(r.tier)).concat([...overrides.values()]);
+  const today = now.toISOString().slice(0, 10);
+  // organisations kept on an earlier rule until their contract's term ends (a change with grandfathering)
+  const kept: { tier: string; until: string }[] = await em.query(
+    `SELECT g.tier, max(g.until)::text AS until FROM unlock_rule_grandfathering g
+       JOIN contracts c ON c.id = g.contract_id AND c.status = 'active'
+      WHERE g.organization_id = $1 AND g.until >= $2::date GROUP BY g.tier`,
+    [organizationId, today],
+  );
+  const keptUntil = new Map(kept.map((k) => [k.tier, k.until]));
   const contracts: ContractRow[] = await em.query(
     `SELECT c.id, c.tier, t.rank, c.status, c.term_start::text AS term_start, c.term_end::text AS term_end,
             c.required_approvals,
-            (SELECT count(*)::int FROM contract_approvals a WHERE a.contract_id = c.id AND a.round = c.review_round) AS approvals
+            (SELECT count(*)::int FROM contract_approvals a WHERE a.contract_id = c.id AND a.round = c.review_round) AS approvals,
+            CASE c.status
+              WHEN 'terminated' THEN (SELECT (max(x.occurred_at) AT TIME ZONE 'UTC')::date::text FROM contract_transitions x
+                                       WHERE x.contract_id = c.id AND x.to_status = 'terminated')
+              WHEN 'expired' THEN c.term_end::text END AS ended_on
        FROM contracts c JOIN model_tiers t ON t.name = c.tier AND t.gated
-      WHERE c.organization_id = $1 AND c.status IN ('draft', 'submitted', 'changes_requested', 'approved', 'active')`,
+      WHERE c.organization_id = $1 AND c.status IN ('draft', 'submitted', 'changes_requested', 'approved', 'active', 'expired', 'terminated')`,
     [organizationId],
   );
   const spend = new Map<string, bigint>();
@@ -97,11 +134,16 @@ export async function loadOrganizationFacts(
          FROM usage_records u JOIN model_tiers t ON t.name = u.tier AND NOT t.gated
         WHERE u.organization_id = $1 AND u.status = ANY($5) AND u.currency = $2
           AND u.occurred_at > $3::timestamptz - make_interval(days => $4) AND u.occurred_at <= $3::timestamptz`,
-      [organizationId, rule.currency, now.toISOString(), rule.spendWindowDays, BILLED_USAGE_STATUSES],
+      [
+        organizationId,
+        rule.currency,
+        now.toISOString(),
+        rule.spendWindowDays,
+        BILLED_USAGE_STATUSES,
+      ],
     );
     spend.set(key, BigInt(total));
   }
-  const today = now.toISOString().slice(0, 10);
   const ruleByTier = new Map(rules.map((r) => [r.tier, r]));
   return {
     gatedTiers: tiers.map((t) => ({
@@ -119,6 +161,7 @@ export async function loadOrganizationFacts(
         ? (spend.get(`${tier.rule.currency}:${tier.rule.spendWindowDays}`) ?? 0n)
         : 0n,
       contract: standingFor(contracts, tier.rank, today),
+      grandfatheredUntil: keptUntil.get(tier.name) ?? null,
     }),
   };
 }

@@ -6,6 +6,9 @@ export interface EvaluateEntitlementsPayload {
   reason: string;
 }
 
+/** Job of the Entitlements queue: apply unlock-rule changes whose effective time has come. */
+export const APPLY_RULE_CHANGES_JOB = 'apply-rule-changes';
+
 /** Everyone: used after a catalog or rule change, which can affect every organisation. */
 export const ALL_ORGANIZATIONS = '*';
 

@@ -5,6 +5,8 @@ export enum EntitlementErrorCode {
   TierNotGated = 'tier_not_gated',
   UnknownTier = 'unknown_tier',
   RuleVersionConflict = 'rule_version_conflict',
+  RuleChangeScheduled = 'rule_change_scheduled',
+  InvalidSchedule = 'rule_change_invalid_schedule',
 }
 
 export class EntitlementException extends DomainException {
@@ -34,6 +36,21 @@ export class EntitlementException extends DomainException {
       DomainErrorKind.Conflict,
       EntitlementErrorCode.RuleVersionConflict,
       'The rule was changed by someone else; reload and retry',
+    );
+  }
+  static changeScheduled(effectiveAt: Date) {
+    return new EntitlementException(
+      DomainErrorKind.Conflict,
+      EntitlementErrorCode.RuleChangeScheduled,
+      `A change of this rule is already scheduled for ${effectiveAt.toISOString()}; it must take effect first`,
+    );
+  }
+  static invalidSchedule(message: string) {
+    return new EntitlementException(
+      DomainErrorKind.Invalid,
+      EntitlementErrorCode.InvalidSchedule,
+      message,
+      { field: 'effectiveAt' },
     );
   }
 }

@@ -7,7 +7,7 @@ import {
   OrganizationEntitlement,
 } from './entities/organization-entitlement.entity';
 import { OrganizationSuspension } from './entities/organization-suspension.entity';
-import { UnlockRuleChange } from './entities/unlock-rule-change.entity';
+import { UnlockRuleChange, UnlockRuleGrandfathering } from './entities/unlock-rule-change.entity';
 import { UnlockRule } from './entities/unlock-rule.entity';
 import { EntitlementCache } from './entitlement-cache';
 import { EntitlementEngine } from './entitlement-engine.service';
@@ -15,12 +15,15 @@ import { EntitlementsScheduler } from './entitlements.scheduler';
 import { EntitlementsSweep } from './entitlements-sweep';
 import { EvaluateEntitlementsProcessor } from './evaluate-entitlements.processor';
 import { ExplanationService } from './explanation.service';
+import { ImmediateEvaluation } from './immediate-evaluation';
+import { UnlockRuleImpact } from './unlock-rule-impact';
 import { SuspensionsService } from './suspensions.service';
 import { UnlockRulesService } from './unlock-rules.service';
 
 export const ENTITLEMENT_ENTITIES = [
   UnlockRule,
   UnlockRuleChange,
+  UnlockRuleGrandfathering,
   OrganizationSuspension,
   OrganizationEntitlement,
   EntitlementEvaluation,
@@ -42,6 +45,8 @@ export const ENTITLEMENT_ENTITIES = [
     SuspensionsService,
     UnlockRulesService,
     ExplanationService,
+    ImmediateEvaluation,
+    UnlockRuleImpact,
   ],
   exports: [
     EntitlementCache,
@@ -50,6 +55,7 @@ export const ENTITLEMENT_ENTITIES = [
     SuspensionsService,
     UnlockRulesService,
     ExplanationService,
+    ImmediateEvaluation,
   ],
 })
 export class EntitlementsModule {}

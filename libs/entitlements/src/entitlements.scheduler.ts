@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { QueueName } from '@velvet/queue';
 import type { Queue } from 'bullmq';
 import {
+  ALL_ORGANIZATIONS,
+  APPLY_RULE_CHANGES_JOB,
   EVALUATE_ENTITLEMENTS_JOB,
   EVALUATION_DELAY_MS,
   type EvaluateEntitlementsPayload,
@@ -29,6 +31,22 @@ export class EntitlementsScheduler {
         deduplication: { id: `org:${organizationId}`, keepLastIfActive: true },
         attempts: 5,
         backoff: { type: 'exponential', delay: 200 },
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 5000 },
+      },
+    );
+  }
+
+  /** Applies a scheduled unlock-rule change at its effective time (the periodic sweep is the fallback). */
+  async scheduleRuleChange(changeId: string, effectiveAt: Date): Promise<void> {
+    await this.queue.add(
+      APPLY_RULE_CHANGES_JOB,
+      { organizationId: ALL_ORGANIZATIONS, reason: `unlock rule change ${changeId}` },
+      {
+        jobId: `rule-change-${changeId}`,
+        delay: Math.max(0, effectiveAt.getTime() - Date.now()),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
         removeOnComplete: { count: 1000 },
         removeOnFail: { count: 5000 },
       },

@@ -2,9 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { EntitlementEngine } from './entitlement-engine.service';
-import type { EntitlementExplanation } from './explanation.view';
+import type { ConditionResult, EntitlementExplanation, Refusal } from './explanation.view';
 
-export type { EntitlementExplanation, ModelEntitlement } from './explanation.view';
+export type { EntitlementExplanation, ModelEntitlement, Refusal } from './explanation.view';
+
+const DISABLED: ConditionResult = {
+  key: 'organization_active',
+  holds: false,
+  message: 'organisation disabled',
+};
+
+/** Why the gateway refuses now: the organisation first, then the tier's rule, else the rule holds and is being applied. */
+function refusalFor(orgActive: boolean, unlocked: boolean, tierRefusal: Refusal | null): Refusal {
+  if (!orgActive) return { code: 'organization_disabled', message: DISABLED.message };
+  if (!unlocked && tierRefusal) return tierRefusal;
+  return {
+    code: 'entitlement_pending',
+    message: 'every condition holds; access is being granted, retry in a second',
+  };
+}
 
 /** Tells an organisation, per model, whether it may call it and, if not, what is missing. */
 @Injectable()
@@ -39,6 +55,8 @@ export class ExplanationService {
       models: rows.map((r) => {
         const tier = tiers.get(r.tier);
         const unlocked = r.gated ? (tier?.unlocked ?? false) : r.org_active;
+        const enforced = r.org_active && (!r.gated || r.enforced);
+        const conditions = r.gated ? (tier?.conditions ?? []) : r.org_active ? [] : [DISABLED];
         return {
           modelId: r.id,
           slug: r.slug,
@@ -46,8 +64,9 @@ export class ExplanationService {
           tier: r.tier,
           gated: r.gated,
           unlocked,
-          enforced: r.org_active && (!r.gated || r.enforced),
-          conditions: r.gated ? (tier?.conditions ?? []) : [],
+          enforced,
+          conditions,
+          refusal: enforced ? null : refusalFor(r.org_active, unlocked, tier?.refusal ?? null),
         };
       }),
     };

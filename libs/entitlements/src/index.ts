@@ -15,3 +15,7 @@ export * from './unlock-rules.service';
 export * from './explanation.service';
 export * from './invokable-ability';
 export * from './entitlements.module';
+export * from './exact-amount';
+export * from './refusal';
+export * from './immediate-evaluation';
+export * from './unlock-rule-impact';

@@ -1,11 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AdminActivityLog, NotFoundError } from '@velvet/common';
 import { type DataSource, IsNull } from 'typeorm';
 import { OrganizationSuspension } from './entities/organization-suspension.entity';
-import { EntitlementEngine } from './entitlement-engine.service';
 import { EntitlementException } from './entitlements.exception';
-import { EntitlementsScheduler } from './entitlements.scheduler';
+import { ImmediateEvaluation } from './immediate-evaluation';
 
 export interface SuspensionResult {
   suspension: OrganizationSuspension;
@@ -16,13 +15,10 @@ export interface SuspensionResult {
 /** Security suspends and restores an organisation's premium access; effective at once. */
 @Injectable()
 export class SuspensionsService {
-  private readonly logger = new Logger(SuspensionsService.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly activity: AdminActivityLog,
-    private readonly engine: EntitlementEngine,
-    private readonly scheduler: EntitlementsScheduler,
+    private readonly immediate: ImmediateEvaluation,
   ) {}
 
   async suspend(
@@ -110,12 +106,7 @@ export class SuspensionsService {
   }
 
   /** Inline, so a suspension bites at once; the queue is the fallback if that fails. */
-  private async reevaluate(organizationId: string, reason: string): Promise<void> {
-    try {
-      await this.engine.evaluate(organizationId, reason);
-    } catch (error) {
-      this.logger.warn({ organizationId, err: error }, 'inline evaluation failed; queued instead');
-      await this.scheduler.requestEvaluation(organizationId, reason);
-    }
+  private reevaluate(organizationId: string, reason: string): Promise<void> {
+    return this.immediate.apply(organizationId, reason);
   }
 }

@@ -153,10 +153,113 @@ describe('evaluateTier', () => {
     expect(e.conditions.map((c) => [c.key, c.holds, c.message])).toEqual([
       ['organization_active', true, 'organisation active'],
       ['contract', false, 'contract pending approval'],
-      ['qualifying_spend', false, 'spent 41,200.00 of 50,000.00 USD in the last 90 days'],
+      [
+        'qualifying_spend',
+        false,
+        'spent 41,200.00 of 50,000.00 USD in the last 90 days; 8,800.00 USD to go',
+      ],
       ['verified', true, 'organisation verified'],
       ['not_suspended', true, 'not suspended'],
     ]);
+    expect(e.refusal).toEqual({ code: 'contract_pending', message: 'contract pending approval' });
+  });
+
+  const open: RuleTerms = {
+    tier: 'premium',
+    requiresContract: true,
+    minQualifyingSpendMicros: 1_000_000n,
+    spendWindowDays: 90,
+    currency: 'USD',
+    requiresVerified: true,
+    requiresNotSuspended: true,
+    minAccountAgeDays: 0,
+  };
+  const fine: TierFacts = {
+    now: NOW,
+    organizationActive: true,
+    verified: true,
+    organizationCreatedAt: NOW,
+    suspended: false,
+    qualifyingSpendMicros: 1_000_000n,
+    contract: { state: 'active', contractId: 'c', tier: 'premium', endsOn: '2027-01-01' },
+  };
+
+  it('never reads as met while locked: 8 micro-units short shows the exact amounts (issue 21)', () => {
+    const e = evaluateTier(open, { ...fine, qualifyingSpendMicros: 999_992n });
+    expect(e.unlocked).toBe(false);
+    expect(e.refusal).toEqual({
+      code: 'spend_short',
+      message: 'spent 0.999992 of 1.00 USD in the last 90 days; 0.000008 USD to go',
+    });
+  });
+
+  it('counts zero approvals as a count: "0 of 2 approvals"', () => {
+    const e = evaluateTier(open, {
+      ...fine,
+      contract: {
+        state: 'submitted',
+        contractId: 'c',
+        tier: 'premium',
+        approvals: 0,
+        requiredApprovals: 2,
+      },
+    });
+    expect(e.refusal?.message).toBe('contract pending approval (0 of 2 approvals)');
+  });
+
+  it('names the most fundamental reason first', () => {
+    const cases: [Partial<TierFacts>, string][] = [
+      [{ organizationActive: false, suspended: true, verified: false }, 'organization_disabled'],
+      [{ suspended: true, verified: false, qualifyingSpendMicros: 0n }, 'organization_suspended'],
+      [
+        {
+          contract: {
+            state: 'none',
+            ended: { contractId: 'c', tier: 'premium', status: 'terminated', on: '2026-11-20' },
+          },
+          verified: false,
+        },
+        'contract_ended',
+      ],
+      [{ contract: { state: 'none' } }, 'contract_missing'],
+      [{ verified: false, qualifyingSpendMicros: 0n }, 'verification_missing'],
+      [{ qualifyingSpendMicros: 0n }, 'spend_short'],
+    ];
+    for (const [f, code] of cases)
+      expect(evaluateTier(open, { ...fine, ...f }).refusal?.code).toBe(code);
+    expect(evaluateTier(open, fine).refusal).toBeNull();
+    const ended = evaluateTier(open, { ...fine, ...cases[2][0] }).refusal!;
+    expect(ended.message).toBe('the premium contract was terminated on 2026-11-20');
+  });
+
+  it('lapses at the end of the contract term, and grandfathering waives only tightened thresholds', () => {
+    expect(evaluateTier(open, fine).validUntil).toEqual(new Date('2027-01-02T00:00:00Z'));
+    const kept = {
+      ...fine,
+      qualifyingSpendMicros: 0n,
+      verified: false,
+      grandfatheredUntil: '2026-12-31',
+    };
+    const e = evaluateTier(open, kept);
+    expect(e.unlocked).toBe(true);
+    expect(e.validUntil).toEqual(new Date('2027-01-01T00:00:00Z'));
+    expect(e.conditions.at(-1)).toMatchObject({ key: 'grandfathered', holds: true });
+    expect(evaluateTier(open, { ...kept, suspended: true }).unlocked).toBe(false);
+    expect(evaluateTier(open, { ...kept, organizationActive: false }).unlocked).toBe(false);
+    expect(evaluateTier(open, { ...kept, contract: { state: 'none' } }).unlocked).toBe(false);
+  });
+
+  it('property: a refusal exists exactly when the tier is locked, and names a failing condition', () => {
+    fc.assert(
+      fc.property(rule, facts, (r, f) => {
+        const e = evaluateTier(r, f);
+        if (e.unlocked) return e.refusal === null;
+        return (
+          e.refusal !== null &&
+          e.conditions.some((c) => !c.holds && c.message === e.refusal!.message)
+        );
+      }),
+    );
   });
 });
 
@@ -174,6 +277,13 @@ describe('standingFor', () => {
       'active',
     );
     expect(standingFor([row('active', 10)], 20, '2026-06-01').state).toBe('none');
+    expect(standingFor([row('approved', 20, '2026-05-31')], 20, '2026-06-01')).toMatchObject({
+      state: 'none',
+      ended: { status: 'expired', on: '2026-05-31' },
+    });
+    expect(
+      standingFor([{ ...row('terminated', 20), ended_on: '2026-03-02' }], 20, '2026-06-01'),
+    ).toMatchObject({ state: 'none', ended: { status: 'terminated', on: '2026-03-02' } });
     expect(standingFor([row('active', 20, '2026-05-31')], 20, '2026-06-01').state).toBe('none');
     expect(standingFor([row('active', 20, '2026-06-01')], 20, '2026-06-01').state).toBe('active');
     expect(

@@ -1,5 +1,7 @@
-import { formatMicros, type Micros } from '@velvet/common';
-import type { ConditionResult } from './explanation.view';
+import type { Micros } from '@velvet/common';
+import { formatMicrosExact } from './exact-amount';
+import type { ConditionResult, Refusal } from './explanation.view';
+import { refusalOf } from './refusal';
 
 /** The parts of an unlock rule the evaluation needs (a plain object, so it is testable alone). */
 export interface RuleTerms {
@@ -25,8 +27,15 @@ export type ContractStanding =
       approvals?: number;
       requiredApprovals?: number;
     }
-  /** `activeLowerTier`: an active contract exists, but for a lower tier only. */
-  | { state: 'none'; activeLowerTier?: string };
+  /**
+   * `activeLowerTier`: an active contract exists, but for a lower tier only. `ended`: the latest
+   * covering contract that ended (expired, terminated, or past its term before the sweep saw it).
+   */
+  | {
+      state: 'none';
+      activeLowerTier?: string;
+      ended?: { contractId: string; tier: string; status: 'expired' | 'terminated'; on: string };
+    };
 
 export interface TierFacts {
   now: Date;
@@ -37,18 +46,32 @@ export interface TierFacts {
   /** Succeeded spend on non-gated tiers, in the rule's currency, over the rule's trailing window. */
   qualifyingSpendMicros: Micros;
   contract: ContractStanding;
+  /** Kept on the rule before a grandfathering change until this day (inclusive), if at all. */
+  grandfatheredUntil?: string | null;
 }
 
-export type { ConditionKey, ConditionResult } from './explanation.view';
+/**
+ * What grandfathering waives: the thresholds a rule change tightens. Never the organisation's
+ * standing (disabled, suspended) nor its contract: those end grandfathering too.
+ */
+const WAIVABLE = new Set(['qualifying_spend', 'account_age', 'verified']);
+
+export type { ConditionKey, ConditionResult, Refusal, RefusalCode } from './explanation.view';
 
 export interface TierEvaluation {
   tier: string;
   unlocked: boolean;
   conditions: ConditionResult[];
+  /** While locked: the one reason to tell first (see `refusalOf`). */
+  refusal: Refusal | null;
+  /** While unlocked through a contract: the moment its term ends (access lapses then, sweep or not). */
+  validUntil?: Date | null;
 }
 
+/** The first moment after an inclusive `YYYY-MM-DD` UTC last day. */
+export const endOfDay = (day: string): Date => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS);
+
 const DAY_MS = 86_400_000;
-const amount = (micros: Micros): string => formatMicros(micros, '').trim();
 
 function contractCondition(standing: ContractStanding): ConditionResult {
   switch (standing.state) {
@@ -70,9 +93,10 @@ function contractCondition(standing: ContractStanding): ConditionResult {
       return {
         key: 'contract',
         holds: false,
+        // 0 approvals is a count too: "0 of 2 approvals" tells the customer a second reviewer is needed
         message:
-          standing.approvals && standing.requiredApprovals
-            ? `contract pending approval (${standing.approvals} of ${standing.requiredApprovals} approvals)`
+          standing.requiredApprovals !== undefined && standing.requiredApprovals !== null
+            ? `contract pending approval (${standing.approvals ?? 0} of ${standing.requiredApprovals} approvals)`
             : 'contract pending approval',
         details: { ...standing },
       };
@@ -94,9 +118,11 @@ function contractCondition(standing: ContractStanding): ConditionResult {
       return {
         key: 'contract',
         holds: false,
-        message: standing.activeLowerTier
-          ? `no contract covering this tier (the active ${standing.activeLowerTier} contract covers lower tiers only)`
-          : 'no contract covering this tier',
+        message: standing.ended
+          ? `the ${standing.ended.tier} contract ${standing.ended.status === 'terminated' ? 'was terminated' : 'ended'} on ${standing.ended.on}`
+          : standing.activeLowerTier
+            ? `no contract covering this tier (the active ${standing.activeLowerTier} contract covers lower tiers only)`
+            : 'no contract covering this tier',
         details: { ...standing },
       };
   }
@@ -118,10 +144,14 @@ export function evaluateTier(rule: RuleTerms, facts: TierFacts): TierEvaluation 
   if (rule.minQualifyingSpendMicros > 0n) {
     const spent = facts.qualifyingSpendMicros;
     const min = rule.minQualifyingSpendMicros;
+    // exact amounts: a locked state must never read as met ("1.00 of 1.00" while 8 micros short)
+    const short = min - spent;
     conditions.push({
       key: 'qualifying_spend',
       holds: spent >= min,
-      message: `spent ${amount(spent)} of ${formatMicros(min, rule.currency)} in the last ${rule.spendWindowDays} days`,
+      message:
+        `spent ${formatMicrosExact(spent, '')} of ${formatMicrosExact(min, rule.currency)} in the last ${rule.spendWindowDays} days` +
+        (short > 0n ? `; ${formatMicrosExact(short, rule.currency)} to go` : ''),
       details: {
         spentMicros: spent,
         thresholdMicros: min,
@@ -156,5 +186,27 @@ export function evaluateTier(rule: RuleTerms, facts: TierFacts): TierEvaluation 
       details: { ageDays, minDays: rule.minAccountAgeDays },
     });
   }
-  return { tier: rule.tier, unlocked: conditions.every((c) => c.holds), conditions };
+  let unlocked = conditions.every((c) => c.holds);
+  let validUntil =
+    unlocked && rule.requiresContract && facts.contract.state === 'active'
+      ? endOfDay(facts.contract.endsOn)
+      : null;
+  const kept = facts.grandfatheredUntil;
+  if (!unlocked && kept && conditions.every((c) => c.holds || WAIVABLE.has(c.key))) {
+    conditions.push({
+      key: 'grandfathered',
+      holds: true,
+      message: `kept on the previous unlock rule until ${kept} (the end of the contract's term)`,
+      details: { until: kept },
+    });
+    unlocked = true;
+    validUntil = endOfDay(kept);
+  }
+  return {
+    tier: rule.tier,
+    unlocked,
+    conditions,
+    refusal: unlocked ? null : refusalOf(conditions),
+    validUntil,
+  };
 }

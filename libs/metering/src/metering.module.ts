@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { redisOptions } from '@velvet/queue';
 import IORedis from 'ioredis';
@@ -29,7 +29,16 @@ export class MeteringModule implements OnApplicationShutdown {
           provide: METERING_REDIS,
           // No auto-pipelining: each ioredis Pipeline defines an accessor, which makes V8's young GC
           // keep the pipeline and its commands alive (docs/performance.md, "Garbage collection").
-          useFactory: () => new IORedis({ ...redisOptions(options.redisUrl), maxRetriesPerRequest: 1, commandTimeout: 2000 }),
+          useFactory: () => {
+            const redis = new IORedis({ ...redisOptions(options.redisUrl), maxRetriesPerRequest: 1, commandTimeout: 2000 });
+            // Each refused command fails its call (503 or a retried finish); the connection's own errors only need a log line.
+            let last = 0;
+            redis.on('error', (error: Error) => {
+              if (Date.now() - last > 5000) new Logger('MeteringModule').warn(`metering Redis connection: ${error.message}`);
+              last = Date.now();
+            });
+            return redis;
+          },
         },
         LimitsService,
         QuotaService,

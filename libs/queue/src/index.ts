@@ -2,3 +2,4 @@ export * from './queue.names';
 export * from './redis.connection';
 export * from './queue.module';
 export * from './prefix-cleanup';
+export * from './stream-consumer';

@@ -5,6 +5,10 @@ import type { CatalogEntry } from '../catalog/model-catalog';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV, MODEL_ENTITLEMENTS, type ModelEntitlements } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
+import { RefusalExplainer } from './refusal-explainer';
+
+/** Where a developer holding only an API key reads the full explanation (see OrganizationEntitlementsController). */
+export const GATEWAY_EXPLANATION_PATH = '/v1/organization/entitlements';
 
 /**
  * May this key call this model? The entitlement engine says which models the organisation may
@@ -19,6 +23,7 @@ export class ModelAccess {
   constructor(
     @Inject(MODEL_ENTITLEMENTS) private readonly entitlements: ModelEntitlements,
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
+    private readonly explainer: RefusalExplainer,
   ) {}
 
   async ability(principal: ApiKeyPrincipal): Promise<AppAbility> {
@@ -26,7 +31,9 @@ export class ModelAccess {
     try {
       ids = await this.entitlements.invokableModelIds(principal.organizationId);
     } catch {
-      throw OpenAIError.unavailable('The gateway cannot check entitlements right now; retry shortly.');
+      throw OpenAIError.unavailable(
+        'The gateway cannot check entitlements right now; retry shortly.',
+      );
     }
     let ability = this.abilities.get(ids);
     if (!ability) {
@@ -37,20 +44,64 @@ export class ModelAccess {
   }
 
   static canInvoke(ability: AppAbility, entry: CatalogEntry): boolean {
-    return ability.can(Action.Invoke, subject('Model', { id: entry.model.id, slug: entry.model.slug, tier: entry.model.tier } as Record<string, unknown>));
+    return ability.can(
+      Action.Invoke,
+      subject('Model', {
+        id: entry.model.id,
+        slug: entry.model.slug,
+        tier: entry.model.tier,
+      } as Record<string, unknown>),
+    );
   }
 
   async assertInvokable(principal: ApiKeyPrincipal, entry: CatalogEntry): Promise<void> {
     if (ModelAccess.canInvoke(await this.ability(principal), entry)) return;
-    const url = `${this.env.PORTAL_PUBLIC_URL}/organizations/${principal.organizationId}/entitlements`;
-    throw new OpenAIError(
-      403,
-      'invalid_request_error',
-      'model_locked',
-      `The model \`${entry.model.slug}\` (${entry.model.tier} tier) is locked for your organisation: its unlock rule ` +
-        `(contract, qualifying spend, verification, security standing) is not met. ` +
-        `See which conditions hold and what is missing: GET ${url} (portal API, signed in as an organisation member; entry for model id ${entry.model.id}).`,
-      'model',
-    );
+    throw await this.refusal(principal, entry);
+  }
+
+  /**
+   * The 403 names the true reason (organisation disabled, suspended, contract ended, spend short by X,
+   * verification missing) as its code and message: the reason the entitlement cache loaded together
+   * with the answer (each evaluation stores it and announces when it changes), else computed live. It
+   * links to the full explanation twice: on the gateway with the key the developer holds, and on the
+   * portal for the organisation's admins.
+   */
+  private async refusal(principal: ApiKeyPrincipal, entry: CatalogEntry): Promise<OpenAIError> {
+    const { slug, tier } = entry.model;
+    // the reason the entitlement cache loaded with the answer it just gave: no extra query
+    let reason =
+      this.entitlements.refusalFor?.(principal.organizationId, tier, entry.gated) ?? null;
+    if (!reason) reason = await this.liveReason(principal, entry);
+    const portal = `${this.env.PORTAL_PUBLIC_URL}/app/`;
+    const links =
+      `Full explanation: GET ${GATEWAY_EXPLANATION_PATH} on this gateway with this API key, ` +
+      `or the dashboard at ${portal} (organisation members).`;
+    const code = reason?.code ?? 'model_locked';
+    const why = reason ? `${reason.message}.` : 'its unlock rule is not met.';
+    const message =
+      code === 'organization_disabled'
+        ? `This organisation is disabled; contact your account manager. ${links}`
+        : `The model \`${slug}\` (${tier} tier) is locked for your organisation: ${why} ${links}`;
+    return new OpenAIError(403, 'invalid_request_error', code, message, 'model');
+  }
+
+  /** When the cache has no reason (e.g. a term lapsed since the last evaluation): evaluate now. */
+  private async liveReason(
+    principal: ApiKeyPrincipal,
+    entry: CatalogEntry,
+  ): Promise<{ code: string; message: string } | null> {
+    try {
+      const explanation = await this.explainer.explain(principal.organizationId);
+      const model = explanation.models.find((m) => m.modelId === entry.model.id);
+      // served by the rules already, refused by this process's cache for a moment longer
+      return model
+        ? (model.refusal ?? {
+            code: 'entitlement_pending',
+            message: 'access was just granted; retry in a second',
+          })
+        : null;
+    } catch {
+      return null; // the refusal stands; only its reason is unknown
+    }
   }
 }

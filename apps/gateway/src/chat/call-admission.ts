@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { costOfTokens } from '@velvet/common';
-import { QuotaService, type Denial } from '@velvet/metering';
+import { canonicalJson } from '@velvet/audit';
+import { costOfTokens, sha256Hex } from '@velvet/common';
+import { QuotaService, type Denial, type IdempotencyClaim, type RateLimitState } from '@velvet/metering';
 import type { FastifyRequest } from 'fastify';
 import { ModelAccess } from '../access/model-access';
 import { KeyAuthenticator } from '../auth/key-authenticator';
@@ -9,7 +10,8 @@ import { ModelCatalog } from '../catalog/model-catalog';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
-import { type CallContext, PHASES, type PhasedRequest, type PreparedCall } from './call-context';
+import { type CallContext, PHASES, type PhasedRequest, type PreparedCall, type Replay } from './call-context';
+import { CallRecorder } from './call-recorder';
 import { parseChatRequest, promptText, promptTokensOf, requestedMaxTokens } from './chat-request.schema';
 import { RecentDenials } from './recent-denials';
 import { simulatedTime } from './simulated-time';
@@ -18,7 +20,8 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Authenticates, validates, resolves the model and checks the entitlement (all in process), then
- * admits the call against the limits (one Redis round trip).
+ * begins the call in one Redis round trip: the Idempotency-Key claim (or a stored response to
+ * replay), the limits, and the call's started record (its audit record's first half).
  */
 @Injectable()
 export class CallAdmission {
@@ -29,6 +32,7 @@ export class CallAdmission {
     private readonly catalog: ModelCatalog,
     private readonly access: ModelAccess,
     private readonly quota: QuotaService,
+    private readonly recorder: CallRecorder,
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
   ) {}
 
@@ -54,13 +58,15 @@ export class CallAdmission {
     }
     const maxTokens = requested ?? model.maxOutputTokens;
     const worstOutput = maxTokens * (req.n ?? 1);
-    const requestId = this.requestId(request, principal.organizationId);
+    const idempotency = this.idempotency(request, principal.organizationId);
+    const requestId = typeof request.id === 'string' ? request.id : randomUUID();
     const phases = {};
     (request as PhasedRequest)[PHASES] = phases;
     return {
       phases,
       requestId,
-      completionId: `chatcmpl-${String(request.id).replace(/-/g, '')}`,
+      completionId: `chatcmpl-${requestId.replace(/-/g, '')}`,
+      idempotency,
       principal,
       entry,
       req,
@@ -83,62 +89,114 @@ export class CallAdmission {
     };
   }
 
-  /** Admits the call against the organisation's and the key's limits, or throws the 429 (503 without Redis). */
-  async admit(call: PreparedCall): Promise<CallContext> {
+  /**
+   * Begins the call: admitted (with its started record durably accepted), a replay of the stored
+   * response, or a thrown 409/429/503. Without Redis nothing is served (limits and the audit
+   * record cannot be kept).
+   */
+  async begin(call: PreparedCall): Promise<CallContext | Replay> {
     const ids = [call.principal.organizationId, call.principal.apiKeyId];
-    const result = await this.quota.admit(call.estimate).catch(() => {
-      this.denials.note(ids, 1);
-      // Limits cannot be enforced without Redis: refuse rather than serve unmetered.
-      throw OpenAIError.unavailable('The gateway cannot enforce limits right now; retry shortly.');
-    });
-    if (!result.admitted) {
-      this.denials.note([result.denial.scope === 'organization' ? ids[0] : ids[1]], result.denial.retryAfterSeconds);
-      throw limitError(result.denial);
+    const result = await this.quota
+      // Limits run on real time, never the detection evaluation's simulated time.
+      .begin({ ...call.estimate, idempotency: call.idempotency, record: this.recorder.startedRecord(call) })
+      .catch((error: Error) => {
+        this.denials.note(ids, 1);
+        call.log.error({ err: error, meteringId: call.requestId }, 'call not begun: Redis refused it');
+        throw call.entry.gated
+          ? OpenAIError.unavailable('The call could not be recorded in the audit log, so it was not served; retry shortly.', 'audit_unavailable')
+          : OpenAIError.unavailable('The gateway cannot enforce limits right now; retry shortly.');
+      });
+    switch (result.kind) {
+      case 'admitted':
+        this.denials.clear(ids);
+        call.phases.admit = round(performance.now() - call.startedAt);
+        return { ...call, admission: result.admission, limits: result.limits };
+      case 'replay':
+        return { replay: JSON.parse(result.stored) as Replay['replay'] };
+      case 'in_use':
+        throw new OpenAIError(409, 'invalid_request_error', 'idempotency_key_in_use',
+          'A request with this Idempotency-Key is still being processed; retry shortly to receive its response.', 'Idempotency-Key',
+          { 'retry-after': '1', 'x-should-retry': 'true' });
+      case 'reused':
+        throw new OpenAIError(409, 'invalid_request_error', 'idempotency_key_reused',
+          'This Idempotency-Key was already used with a different request body. Use a new key for a new request.', 'Idempotency-Key',
+          { 'x-should-retry': 'false' });
+      case 'denied': {
+        const d = result.denial;
+        // A hard stop lasts at least a minute (until an operator or the month changes it).
+        this.denials.note([d.scope === 'organization' ? ids[0] : ids[1]], d.hard ? 60 : d.retryAfterMs / 1000);
+        throw limitError(d);
+      }
     }
-    this.denials.clear(ids);
-    call.phases.admit = round(performance.now() - call.startedAt);
-    return { ...call, admission: result.admission };
   }
 
   /**
    * Whether the upstream call may start while admission is in flight, which takes the limits'
    * Redis round trip off the latency path. Nothing is sent to the client or charged before the
    * call is admitted; a refused call's upstream result is discarded. Organisations and keys that
-   * were refused recently wait for admission first, so throttling does not cost upstream capacity.
+   * were refused recently wait for admission first, so throttling does not cost upstream capacity;
+   * so do calls with an Idempotency-Key, whose duplicates must not reach the upstream at all.
    */
   mayOverlapUpstream(call: PreparedCall): boolean {
-    return !this.denials.has([call.principal.organizationId, call.principal.apiKeyId]);
+    return !call.idempotency && !this.denials.has([call.principal.organizationId, call.principal.apiKeyId]);
   }
 
   /**
-   * A client's Idempotency-Key (or X-Request-Id) makes a retried call land on the same usage
-   * record. Scoped by organisation, so two tenants choosing the same key never collide.
+   * A client's Idempotency-Key, scoped to its organisation, with a hash of the body (canonical
+   * JSON, so key order does not matter). X-Request-Id is never used here: it is only echoed and logged.
    */
-  private requestId(request: FastifyRequest, organizationId: string): string {
+  private idempotency(request: FastifyRequest, organizationId: string): IdempotencyClaim | null {
     const idem = request.headers['idempotency-key'];
-    if (idem !== undefined) {
-      if (typeof idem !== 'string' || !IDEMPOTENCY_KEY.test(idem)) {
-        throw OpenAIError.badRequest('Idempotency-Key must be 1-128 characters of [A-Za-z0-9._:-].', 'Idempotency-Key', 'invalid_idempotency_key');
-      }
-      return `${organizationId}:${idem}`;
+    if (idem === undefined) return null;
+    if (typeof idem !== 'string' || !IDEMPOTENCY_KEY.test(idem)) {
+      throw OpenAIError.badRequest('Idempotency-Key must be 1-128 characters of [A-Za-z0-9._:-].', 'Idempotency-Key', 'invalid_idempotency_key');
     }
-    const given = request.headers['x-request-id'];
-    if (typeof given === 'string' && IDEMPOTENCY_KEY.test(given)) return `${organizationId}:${given}`;
-    return typeof request.id === 'string' ? request.id : randomUUID();
+    return { key: `${organizationId}:${idem}`, bodyHash: sha256Hex(canonicalJson(request.body)) };
   }
 }
 
 export const round = (ms: number) => Math.round(ms * 100) / 100;
 
+/**
+ * Hard stops (a spent cap, a call larger than the limit, a limit of zero) say `x-should-retry:
+ * false`, so SDKs give up at once instead of sleeping; transient refusals carry the exact wait.
+ */
 function limitError(d: Denial): OpenAIError {
   const who = d.scope === 'organization' ? 'organisation' : 'API key';
-  const headers = { 'retry-after': String(d.retryAfterSeconds) };
-  if (d.kind === 'spend') {
-    const message = d.exhausted
-      ? `The ${who}'s monthly spend cap (${d.limit} micro-units) is reached.`
-      : `The ${who}'s monthly spend cap (${d.limit} micro-units) is nearly reached: calls in flight hold the rest. Retry shortly, or lower max_tokens.`;
-    return new OpenAIError(429, 'insufficient_quota', 'spend_cap_reached', message, null, headers);
+  const wait = { 'retry-after': String(Math.max(1, Math.ceil(d.retryAfterMs / 1000))), 'retry-after-ms': String(d.retryAfterMs), 'x-should-retry': 'true' };
+  const stop = { 'x-should-retry': 'false' };
+  switch (d.kind) {
+    case 'spend':
+      return new OpenAIError(429, 'insufficient_quota', 'insufficient_quota', `The ${who}'s monthly spend cap (${d.limit} micro-units) is reached, or what is left of it cannot cover this call's worst-case cost (lower max_tokens); calls resume next month or when the cap is raised.`, null, stop);
+    case 'spend_held':
+      return new OpenAIError(429, 'requests', 'spend_cap_held', `The ${who}'s monthly spend cap (${d.limit} micro-units) is nearly reached: calls in flight hold the rest. Retry shortly, or lower max_tokens.`, null, wait);
+    case 'too_large':
+      return new OpenAIError(429, 'tokens', 'request_too_large', `This request needs more tokens than the ${who}'s limit of ${d.limit} tokens per minute allows; lower max_tokens or the prompt.`, null, stop);
+    case 'blocked':
+      return new OpenAIError(429, 'requests', 'rate_limit_blocked', `The ${who}'s rate limit is set to zero; calls are blocked until it is raised.`, null, stop);
+    default: {
+      const unit = d.kind === 'requests' ? 'requests' : 'tokens';
+      return new OpenAIError(429, unit, 'rate_limit_exceeded', `Rate limit reached for the ${who}: ${d.limit} ${unit} per minute.`, null, wait);
+    }
   }
-  const unit = d.kind === 'requests' ? 'requests' : 'tokens';
-  return new OpenAIError(429, unit, 'rate_limit_exceeded', `Rate limit reached for the ${who}: ${d.limit} ${unit} per minute.`, null, headers);
+}
+
+/** OpenAI's x-ratelimit-* headers (reset as "1s", "6m0s", "20ms"). */
+export function rateLimitHeaders(s: RateLimitState): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const [name, v] of [['requests', s.requests], ['tokens', s.tokens]] as const) {
+    if (!v) continue;
+    h[`x-ratelimit-limit-${name}`] = String(v.limit);
+    h[`x-ratelimit-remaining-${name}`] = String(Math.max(0, v.remaining));
+    h[`x-ratelimit-reset-${name}`] = duration(v.resetMs);
+  }
+  return h;
+}
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
+  const s = Math.round(ms / 10) / 100;
+  const m = Math.floor(s / 60);
+  const rest = Math.round((s - m * 60) * 100) / 100;
+  return m ? `${m}m${rest}s` : `${rest}s`;
 }

@@ -1,107 +1,69 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { PremiumCallEvent } from '@velvet/audit';
-import { costOfTokens } from '@velvet/common';
-import { QuotaService, UsageStatus } from '@velvet/metering';
-import { PREMIUM_AUDIT, type PremiumAudit } from '../gateway.tokens';
-import { OpenAIError } from '../http/openai-error';
-import type { CallContext, CallOutcome } from './call-context';
+import { Injectable } from '@nestjs/common';
+import { type PremiumCallEvent, premiumCallEntry } from '@velvet/audit';
+import { costOfTokens, sha256Hex } from '@velvet/common';
+import { type Admission, type CallFinish, type OrphanCall, QuotaService, UsageStatus } from '@velvet/metering';
+import type { CallContext, CallOutcome, PreparedCall } from './call-context';
 import { completionTokensOf } from './chat-request.schema';
+import { DEFAULT_TOKENIZER, type TokenizerEncoding } from '@velvet/catalog';
 
-const SETTLE_ATTEMPTS = 5;
+/** What the client received: `succeeded` only when the whole response was delivered. */
+export type DeliveryStatus = 'succeeded' | 'cancelled' | 'interrupted' | 'failed';
 
-/** Audits premium calls before their response is released, and meters every call. */
+/**
+ * A begun call's started record: everything needed to bill and audit it if its gateway dies
+ * before finishing it (the prompt text only for premium calls, which need it for the audit entry).
+ */
+export interface StartedCall {
+  organizationId: string;
+  apiKeyId: string;
+  userId: string | null;
+  model: { id: string; slug: string; tier: string; currency: string; inputPrice: string; outputPrice: string; tokenizer?: TokenizerEncoding };
+  gated: boolean;
+  occurredAt: number;
+  startedAt: number;
+  clientIp: string | null;
+  userAgent: string | null;
+  params: PremiumCallEvent['params'];
+  promptText: string;
+  /** The request fingerprint the started record carries (premium calls; '' for others, which are not audited). */
+  promptSha256: string;
+  promptTokens: number;
+  streamed: boolean;
+}
+
+const USAGE_STATUS: Record<DeliveryStatus, UsageStatus> = {
+  succeeded: UsageStatus.Succeeded,
+  cancelled: UsageStatus.Cancelled,
+  interrupted: UsageStatus.Interrupted,
+  failed: UsageStatus.Failed,
+};
+
+/** Output tokens of text that reached the client, where the upstream gave no count. */
+export const deliveredTokens = (text: string, model: StartedCall['model']): number =>
+  completionTokensOf(text, { tokenizer: model.tokenizer ?? DEFAULT_TOKENIZER });
+
+/**
+ * Builds a call's started record and its finish (usage record, audit entry, idempotency
+ * response), and hands them to the metering scripts: a call is billed and audited in the same
+ * atomic step, and whatever the client received is what the records say.
+ */
 @Injectable()
 export class CallRecorder {
-  constructor(
-    private readonly quota: QuotaService,
-    @Inject(PREMIUM_AUDIT) private readonly audit: PremiumAudit,
-  ) {}
+  constructor(private readonly quota: QuotaService) {}
 
-  /**
-   * Fail closed: for a gated model, resolves only once the audit record is durably accepted and
-   * otherwise throws a 503 (and the call is metered as failed, at no charge).
-   */
-  async auditIfGated(ctx: CallContext, outcome: CallOutcome): Promise<void> {
-    if (!ctx.entry.gated) return;
-    try {
-      await this.audit.recordPremiumCall(this.event(ctx, outcome));
-    } catch (error) {
-      ctx.log.error({ err: error, meteringId: ctx.requestId }, 'premium call refused: audit record not accepted');
-      this.meter(ctx, { ...outcome, succeeded: false });
-      throw OpenAIError.unavailable('The call could not be recorded in the audit log, so it was not served; retry shortly.', 'audit_unavailable');
-    }
-  }
-
-  /** Best effort for streams cut short (client left, or upstream failed): text already left, so it is still audited. */
-  auditAbandoned(ctx: CallContext, outcome: CallOutcome, status: 'failed' | 'cancelled'): void {
-    if (!ctx.entry.gated) return;
-    this.audit.recordPremiumCall(this.event(ctx, outcome, status)).catch((error) =>
-      ctx.log.error({ err: error, meteringId: ctx.requestId }, 'audit of an abandoned premium stream failed'),
-    );
-  }
-
-  /**
-   * A client that leaves mid-stream pays for what it was sent: the prompt and the text so far
-   * (estimated like the prompt when the upstream's usage had not arrived), so cutting a stream
-   * short just before its end is no way to get completions for free.
-   */
-  meterCancelled(ctx: CallContext, outcome: CallOutcome): void {
-    const inputTokens = outcome.inputTokens || ctx.promptTokens;
-    const outputTokens = outcome.outputTokens || completionTokensOf(outcome.text, ctx.entry.model);
-    this.meter(ctx, { ...outcome, inputTokens, outputTokens }, UsageStatus.Cancelled);
-  }
-
-  /** Off the response path; retried, and idempotent on the request id (a retry is counted once). */
-  meter(ctx: CallContext, outcome: CallOutcome, status = outcome.succeeded ? UsageStatus.Succeeded : UsageStatus.Failed): void {
-    const { model } = ctx.entry;
-    const cost = status === UsageStatus.Failed
-      ? 0n
-      : costOfTokens(outcome.inputTokens, model.inputPriceMicrosPerMTok) + costOfTokens(outcome.outputTokens, model.outputPriceMicrosPerMTok);
-    const usage = {
-      requestId: ctx.requestId,
-      organizationId: ctx.principal.organizationId,
-      apiKeyId: ctx.principal.apiKeyId,
-      modelId: model.id,
-      tier: model.tier,
-      inputTokens: outcome.inputTokens,
-      outputTokens: outcome.outputTokens,
-      costMicros: cost,
-      currency: model.currency,
-      latencyMs: Math.max(0, Math.round(performance.now() - ctx.startedAt)),
-      status,
-      streamed: outcome.streamed,
-      occurredAt: ctx.occurredAt,
-    };
-    const attempt = (n: number): void => {
-      this.quota.settle(ctx.admission, usage).then(
-        (counted) => {
-          if (!counted) ctx.log.info({ meteringId: ctx.requestId }, 'retried call: usage already counted');
-        },
-        (error: Error) => {
-          if (n + 1 >= SETTLE_ATTEMPTS) {
-            ctx.log.error({ err: error, meteringId: ctx.requestId, costMicros: cost.toString() }, 'usage could not be recorded');
-            return;
-          }
-          setTimeout(() => attempt(n + 1), 50 * 2 ** n).unref();
-        },
-      );
-    };
-    attempt(0);
-  }
-
-  private event(ctx: CallContext, outcome: CallOutcome, status: PremiumCallEvent['status'] = outcome.succeeded ? 'succeeded' : 'failed'): PremiumCallEvent {
-    const r = ctx.req;
+  started(call: PreparedCall): StartedCall {
+    const r = call.req;
+    const m = call.entry.model;
     return {
-      requestId: ctx.requestId,
-      organizationId: ctx.principal.organizationId,
-      apiKeyId: ctx.principal.apiKeyId,
-      userId: ctx.principal.createdByUserId,
-      modelId: ctx.entry.model.id,
-      modelSlug: ctx.entry.model.slug,
-      tier: ctx.entry.model.tier,
-      occurredAt: ctx.occurredAt,
-      clientIp: ctx.clientIp,
-      userAgent: ctx.userAgent,
+      organizationId: call.principal.organizationId,
+      apiKeyId: call.principal.apiKeyId,
+      userId: call.principal.createdByUserId,
+      model: { id: m.id, slug: m.slug, tier: m.tier, currency: m.currency, inputPrice: String(m.inputPriceMicrosPerMTok), outputPrice: String(m.outputPriceMicrosPerMTok), tokenizer: m.tokenizer },
+      gated: call.entry.gated,
+      occurredAt: call.occurredAt.getTime(),
+      startedAt: Date.now() - (performance.now() - call.startedAt),
+      clientIp: call.clientIp,
+      userAgent: call.userAgent,
       params: {
         temperature: r.temperature ?? null,
         topP: r.top_p ?? null,
@@ -112,13 +74,112 @@ export class CallRecorder {
         toolsCount: r.tools?.length ?? 0,
         stream: r.stream ?? false,
       },
-      promptText: ctx.promptText,
-      completionText: outcome.text,
-      inputTokens: outcome.inputTokens,
-      outputTokens: outcome.outputTokens,
-      latencyMs: Math.max(0, Math.round(performance.now() - ctx.startedAt)),
-      status,
-      finishReason: outcome.finishReason,
+      promptText: call.entry.gated ? call.promptText : '',
+      promptSha256: call.entry.gated ? sha256Hex(call.promptText) : '',
+      promptTokens: call.promptTokens,
+      streamed: r.stream === true,
     };
   }
+
+  startedRecord(call: PreparedCall): string {
+    return JSON.stringify(this.started(call));
+  }
+
+  /**
+   * Finishes a call in one atomic Redis step, retried briefly while the client waits; true when
+   * the records now say `status` (false: a reaper finished the call first). Rejects when Redis
+   * stayed away.
+   */
+  async finish(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus, stored?: string): Promise<boolean> {
+    const result = await this.quota.finishWithin(ctx.admission, this.finishOf(ctx, outcome, status, stored));
+    if (result === 'gone') ctx.log.warn({ meteringId: ctx.requestId }, 'call already finished by a reaper');
+    return result === 'finished' || result === 'already';
+  }
+
+  /** Finishes a call whose client already has its answer: one attempt, then retried in the background. */
+  finishQuietly(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus): void {
+    const f = this.finishOf(ctx, outcome, status);
+    this.quota.finish(ctx.admission, f).catch(() => this.quota.finishLater(ctx.admission, f));
+  }
+
+  /** A finish Redis refused: retried until accepted (never dropped); a reaper takes over if this process dies. */
+  finishLater(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus): void {
+    ctx.log.warn({ meteringId: ctx.requestId, status }, 'call finish refused by Redis: retrying in the background');
+    this.quota.finishLater(ctx.admission, this.finishOf(ctx, outcome, status), (result) => {
+      if (result === 'already') ctx.log.error({ meteringId: ctx.requestId }, 'call recorded as delivered although its client was refused');
+    });
+  }
+
+  /** Write-ahead of streamed text; false when the call was reaped meanwhile (this process looked dead). */
+  checkpoint(ctx: CallContext, text: string): Promise<boolean> {
+    return this.quota.checkpoint(ctx.admission, text);
+  }
+
+  private finishOf(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus, stored?: string): CallFinish {
+    const idempotency = !ctx.idempotency ? null : status === 'succeeded' && stored !== undefined ? { store: stored } : 'release';
+    return finishFrom(this.started(ctx), ctx.requestId, outcome, status, idempotency);
+  }
+
+  /**
+   * A call whose gateway died: billed and audited from its started record and the text it had
+   * delivered (every streamed byte is written ahead into the record before it is sent).
+   */
+  orphanFinish(orphan: OrphanCall & { admission: Admission }): CallFinish {
+    const started = JSON.parse(orphan.record) as StartedCall;
+    const text = orphan.delivered;
+    const outcome: CallOutcome = { inputTokens: 0, outputTokens: 0, text, finishReason: null, streamed: started.streamed };
+    return finishFrom(started, orphan.requestId, outcome, text ? 'interrupted' : 'failed', orphan.admission.idempotencyKey ? 'release' : null);
+  }
+}
+
+function finishFrom(s: StartedCall, requestId: string, outcome: CallOutcome, status: DeliveryStatus, idempotency: CallFinish['idempotency']): CallFinish {
+  if (status === 'interrupted' && !outcome.text) status = 'failed';
+  const partial = status === 'cancelled' || status === 'interrupted';
+  const inputTokens = partial ? outcome.inputTokens || s.promptTokens : outcome.inputTokens;
+  const outputTokens = partial ? outcome.outputTokens || deliveredTokens(outcome.text, s.model) : outcome.outputTokens;
+  const cost = status === 'failed' ? 0n : costOfTokens(inputTokens, BigInt(s.model.inputPrice)) + costOfTokens(outputTokens, BigInt(s.model.outputPrice));
+  const latencyMs = Math.max(0, Math.round(Date.now() - s.startedAt));
+  const usage = {
+    requestId,
+    organizationId: s.organizationId,
+    apiKeyId: s.apiKeyId,
+    modelId: s.model.id,
+    tier: s.model.tier,
+    inputTokens,
+    outputTokens,
+    costMicros: cost,
+    currency: s.model.currency,
+    latencyMs,
+    status: USAGE_STATUS[status],
+    streamed: outcome.streamed,
+    occurredAt: new Date(s.occurredAt),
+  };
+  // Audited: every premium call whose client received something (nothing left with a failed one).
+  const audited = s.gated && status !== 'failed';
+  const audit = audited ? JSON.stringify(premiumCallEntry(eventOf(s, requestId, { ...outcome, inputTokens, outputTokens }, status, latencyMs))) : null;
+  return { usage, audit, idempotency };
+}
+
+function eventOf(s: StartedCall, requestId: string, o: CallOutcome, status: PremiumCallEvent['status'], latencyMs: number): PremiumCallEvent {
+  return {
+    requestId,
+    organizationId: s.organizationId,
+    apiKeyId: s.apiKeyId,
+    userId: s.userId,
+    modelId: s.model.id,
+    modelSlug: s.model.slug,
+    tier: s.model.tier,
+    occurredAt: new Date(s.occurredAt),
+    clientIp: s.clientIp,
+    userAgent: s.userAgent,
+    params: s.params,
+    promptText: s.promptText,
+    promptSha256: s.promptSha256,
+    completionText: o.text,
+    inputTokens: o.inputTokens,
+    outputTokens: o.outputTokens,
+    latencyMs,
+    status,
+    finishReason: o.finishReason,
+  };
 }

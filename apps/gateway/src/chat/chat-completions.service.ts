@@ -5,23 +5,29 @@ import { OpenAIError } from '../http/openai-error';
 import { asUpstreamError } from '../upstream/openai-compatible.upstream';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
 import { Cancellation, type StreamEvent, type UpstreamError, type UpstreamRequest } from '../upstream/upstream.types';
-import type { CallContext, CallOutcome, PreparedCall } from './call-context';
-import { CallAdmission, round } from './call-admission';
-import { CallRecorder } from './call-recorder';
+import type { CallContext, CallOutcome, PreparedCall, Replay } from './call-context';
+import { CallAdmission, rateLimitHeaders, round } from './call-admission';
+import { CallRecorder, type DeliveryStatus } from './call-recorder';
+import { WriteAhead } from './write-ahead';
 
-const failed = (streamed: boolean): CallOutcome => ({ succeeded: false, inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed });
+const nothing = (streamed: boolean): CallOutcome => ({ inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed });
 
 function upstreamToOpenAI(e: UpstreamError): OpenAIError {
   const type = e.status < 500 ? 'invalid_request_error' : 'api_error';
   return new OpenAIError(e.status, type, e.code, e.message, null, e.retryAfter ? { 'retry-after': e.retryAfter } : {});
 }
 
+const notRecorded = () =>
+  OpenAIError.unavailable('The call could not be recorded (usage and audit log), so it was not served; retry shortly.', 'audit_unavailable');
+
 /**
- * Admits a prepared call and runs it against its upstream; the upstream call may start while
- * admission is in flight (`CallAdmission.mayOverlapUpstream`), but nothing reaches the client
- * before the call is admitted. Premium (gated) responses are released only after their audit
- * record is accepted; streams hold back the finishing chunk, the usage chunk and `[DONE]` until
- * then, and end with an error event instead if the audit record is refused.
+ * Begins a prepared call (one Redis round trip: idempotency claim, limits, started record) and runs
+ * it against its upstream; the upstream call may start while the begin is in flight
+ * (`CallAdmission.mayOverlapUpstream`), but nothing reaches the client before the call is begun.
+ * A response completes only after its finish (usage record, settlement, audit entry, stored
+ * idempotent response: one atomic Redis step) is accepted. Streams write each batch of text
+ * ahead into the call's started record before sending it, so text that left the gateway is always
+ * in a record, whatever happens next.
  */
 @Injectable()
 export class ChatCompletionsService {
@@ -36,11 +42,13 @@ export class ChatCompletionsService {
     return { model: entry.model, req, completionId, promptText, promptTokens, maxTokens, cancellation };
   }
 
-  /** A refused call cancels its early upstream call, whose result is then discarded. */
-  private async admit(call: PreparedCall, cancellation: Cancellation, early: Promise<unknown> | null): Promise<CallContext> {
+  /** A refused (or replayed) call cancels its early upstream call, whose result is then discarded. */
+  private async begin(call: PreparedCall, cancellation: Cancellation, early: Promise<unknown> | null): Promise<CallContext | Replay> {
     early?.catch(() => undefined);
     try {
-      return await this.admission.admit(call);
+      const begun = await this.admission.begin(call);
+      if ('replay' in begun) cancellation.cancel();
+      return begun;
     } catch (error) {
       cancellation.cancel();
       throw error;
@@ -54,22 +62,32 @@ export class ChatCompletionsService {
     const upstream = this.upstreams.for(call.entry.model);
     let t0 = performance.now();
     const early = this.admission.mayOverlapUpstream(call) ? upstream.complete(this.call(call, cancellation)) : null;
-    const ctx = await this.admit(call, cancellation, early);
+    const ctx = await this.begin(call, cancellation, early);
+    if ('replay' in ctx) return replay(reply, ctx);
     let completion;
     try {
       if (!early) t0 = performance.now();
       completion = await (early ?? upstream.complete(this.call(ctx, cancellation)));
     } catch (error) {
-      this.recorder.meter(ctx, failed(false));
+      this.recorder.finishQuietly(ctx, nothing(false), 'failed');
       throw upstreamToOpenAI(asUpstreamError(error));
     }
-    const outcome: CallOutcome = { succeeded: true, streamed: false, ...completion };
+    const outcome: CallOutcome = { streamed: false, ...completion };
     const t1 = performance.now();
     ctx.phases.upstream = round(t1 - t0);
-    await this.recorder.auditIfGated(ctx, outcome);
-    if (ctx.entry.gated) ctx.phases.audit = round(performance.now() - t1);
-    this.recorder.meter(ctx, outcome);
-    await reply.send(completion.body);
+    const body = JSON.stringify(completion.body);
+    let recorded: boolean;
+    try {
+      recorded = await this.recorder.finish(ctx, outcome, 'succeeded', ctx.idempotency ? JSON.stringify({ type: 'json', body }) : undefined);
+    } catch {
+      // Not recorded, so not served: the call is finished as failed (no charge) once Redis takes it.
+      this.recorder.finishLater(ctx, nothing(false), 'failed');
+      throw notRecorded();
+    }
+    // (not recorded: a reaper finished the call as undelivered meanwhile, so it is not served)
+    if (!recorded) throw notRecorded();
+    ctx.phases.finish = round(performance.now() - t1);
+    await reply.headers(rateLimitHeaders(ctx.limits)).type('application/json; charset=utf-8').send(body);
   }
 
   async stream(call: PreparedCall, reply: FastifyReply): Promise<void> {
@@ -79,75 +97,103 @@ export class ChatCompletionsService {
     raw.once('close', () => finished || cancellation.cancel());
     const events = this.upstreams.for(call.entry.model).stream(this.call(call, cancellation))[Symbol.asyncIterator]();
     const early = this.admission.mayOverlapUpstream(call) ? events.next() : null;
-    const ctx = await this.admit(call, cancellation, early);
+    const ctx = await this.begin(call, cancellation, early);
+    if ('replay' in ctx) return replay(reply, ctx);
     let next: IteratorResult<StreamEvent>;
     try {
       next = await (early ?? events.next());
     } catch (error) {
       // Nothing sent yet: answer with a proper HTTP error.
-      this.recorder.meter(ctx, failed(true));
+      this.recorder.finishQuietly(ctx, nothing(true), 'failed');
       throw upstreamToOpenAI(asUpstreamError(error));
     }
     reply.hijack();
     raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
-      'x-request-id': String(reply.request.id),
+      ...rateLimitHeaders(ctx.limits),
     });
     const includeUsage = ctx.req.stream_options?.include_usage === true;
     const held: string[] = [];
-    const outcome: CallOutcome = { succeeded: true, streamed: true, inputTokens: 0, outputTokens: 0, text: '', finishReason: null };
-    const write = async (line: string) => {
-      if (!raw.write(line)) await once(raw, 'drain', { signal: cancellation.toAbortSignal() });
+    let heldText = '';
+    const sent: string[] | null = ctx.idempotency ? [] : null;
+    const upstreamUsage = { inputTokens: 0, outputTokens: 0, finishReason: null as string | null };
+    const out = new WriteAhead(
+      (text) => this.recorder.checkpoint(ctx, text),
+      async (chunk) => {
+        sent?.push(chunk);
+        if (!raw.write(chunk)) await once(raw, 'drain', { signal: cancellation.toAbortSignal() });
+      },
+    );
+    const outcome = (): CallOutcome => ({ ...upstreamUsage, text: out.delivered, streamed: true });
+    const end = (status: DeliveryStatus, error?: OpenAIError) => {
+      finished = true;
+      this.recorder.finishQuietly(ctx, outcome(), status);
+      if (error) raw.end(`data: ${JSON.stringify(error.body())}\n\n`);
+      else raw.destroy();
     };
     try {
       while (!next.done) {
         if (cancellation.aborted) throw asUpstreamError(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+        out.check();
         const event = next.value;
+        const line = `data: ${JSON.stringify(event.chunk)}\n\n`;
         if (event.kind === 'usage') {
-          outcome.inputTokens = event.usage.inputTokens;
-          outcome.outputTokens = event.usage.outputTokens;
-          if (includeUsage) held.push(`data: ${JSON.stringify(event.chunk)}\n\n`);
+          upstreamUsage.inputTokens = event.usage.inputTokens;
+          upstreamUsage.outputTokens = event.usage.outputTokens;
+          if (includeUsage) held.push(line);
+        } else if (event.finishReason) {
+          // The finishing chunk waits for the finish: a client sees the end only of a recorded call.
+          upstreamUsage.finishReason ??= event.finishReason;
+          heldText += event.text;
+          held.push(line);
         } else {
-          outcome.text += event.text;
-          const line = `data: ${JSON.stringify(event.chunk)}\n\n`;
-          if (event.finishReason) {
-            outcome.finishReason ??= event.finishReason;
-            if (ctx.entry.gated) held.push(line);
-            else await write(line);
-          } else await write(line);
+          out.push(line, event.text);
         }
         next = await events.next();
       }
+      await out.settled();
     } catch (error) {
+      await out.settled().catch(() => undefined);
       const e = asUpstreamError(error);
       if (cancellation.aborted || e.status === 499) {
         // The client left: it pays for what it was sent, and a premium stream's text is audited.
-        finished = true;
         ctx.log.info({ meteringId: ctx.requestId }, 'client closed the stream');
-        this.recorder.auditAbandoned(ctx, outcome, 'cancelled');
-        this.recorder.meterCancelled(ctx, outcome);
-        raw.destroy();
-        return;
+        return end('cancelled');
       }
-      this.recorder.auditAbandoned(ctx, outcome, 'failed');
-      this.recorder.meter(ctx, { ...outcome, succeeded: false });
-      return this.endWithError(raw, upstreamToOpenAI(e), () => (finished = true));
+      if (out.failure) {
+        // Redis refused the write-ahead (or the call was reaped): nothing more may leave.
+        ctx.log.error({ err: out.failure, meteringId: ctx.requestId }, 'stream stopped: its text could not be recorded');
+        return end('interrupted', notRecorded());
+      }
+      return end('interrupted', upstreamToOpenAI(e));
     }
+    const tail = `${held.join('')}data: [DONE]\n\n`;
+    const full = { ...outcome(), text: out.delivered + heldText };
+    let recorded: boolean;
     try {
-      await this.recorder.auditIfGated(ctx, outcome);
-    } catch (error) {
-      return this.endWithError(raw, error as OpenAIError, () => (finished = true));
+      const stored = sent ? JSON.stringify({ type: 'sse', body: sent.join('') + tail }) : undefined;
+      recorded = await this.recorder.finish(ctx, full, 'succeeded', stored);
+    } catch {
+      // What was delivered is in the started record; the finish is retried, and says what the client got.
+      return end('interrupted', notRecorded());
     }
-    this.recorder.meter(ctx, outcome);
+    if (!recorded) {
+      // A reaper finished it from its record as interrupted: the end is not sent.
+      finished = true;
+      return void raw.end(`data: ${JSON.stringify(notRecorded().body())}\n\n`);
+    }
     finished = true;
-    raw.end(`${held.join('')}data: [DONE]\n\n`);
+    raw.end(tail);
   }
 
-  /** Mid-stream errors travel as an SSE event with an `error` object; the SDKs raise it. */
-  private endWithError(raw: FastifyReply['raw'], error: OpenAIError, done: () => void): void {
-    done();
-    raw.end(`data: ${JSON.stringify(error.body())}\n\n`);
-  }
+}
+
+/** The stored response of an earlier call with the same Idempotency-Key and body: no upstream call, no charge. */
+async function replay(reply: FastifyReply, { replay: r }: Replay): Promise<void> {
+  void reply.header('idempotent-replayed', 'true');
+  if (r.type === 'json') return void (await reply.type('application/json; charset=utf-8').send(r.body));
+  await reply.headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }).send(r.body);
 }

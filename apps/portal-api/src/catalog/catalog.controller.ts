@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ParseIdPipe } from '@velvet/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentPrincipal, RequireAbility, type UserPrincipal } from '@velvet/access';
@@ -9,10 +9,21 @@ import {
   CreateTierDto,
   ListModelsQuery,
   PutUnlockRuleDto,
+  UnlockRuleTermsDto,
   UpdateModelDto,
 } from './catalog.dto';
 
 const micros = (v: string | undefined) => (v === undefined ? undefined : BigInt(v));
+
+const ruleTerms = ({
+  minQualifyingSpendMicros,
+  dualApprovalAboveMicros,
+  ...rest
+}: Omit<UnlockRuleTermsDto, 'effectiveAt' | 'grandfatherActiveContracts'>) => ({
+  ...rest,
+  minQualifyingSpendMicros: micros(minQualifyingSpendMicros),
+  dualApprovalAboveMicros: micros(dualApprovalAboveMicros),
+});
 
 export const modelView = (m: Model) => ({
   id: m.id,
@@ -123,26 +134,36 @@ export class CatalogController {
     return this.rules.get(tier);
   }
 
+  /** A new version of the rule, now or at `effectiveAt`, optionally grandfathering organisations with active contracts. */
   @RequireAbility(Action.Update, 'UnlockRule')
   @Put('unlock-rules/:tier')
-  putRule(
+  async putRule(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('tier') tier: string,
     @Body() dto: PutUnlockRuleDto,
   ) {
-    const { reason, expectedVersion, minQualifyingSpendMicros, dualApprovalAboveMicros, ...rest } =
-      dto;
-    return this.rules.put(
+    const { reason, expectedVersion, effectiveAt, grandfatherActiveContracts, ...rest } = dto;
+    const { rule, change } = await this.rules.put(
       tier,
-      {
-        ...rest,
-        minQualifyingSpendMicros: micros(minQualifyingSpendMicros),
-        dualApprovalAboveMicros: micros(dualApprovalAboveMicros),
-      },
+      ruleTerms(rest),
       principal.userId,
       reason,
       expectedVersion,
+      {
+        effectiveAt: effectiveAt === undefined ? undefined : new Date(effectiveAt),
+        grandfather: grandfatherActiveContracts ?? false,
+      },
     );
+    return { ...rule, change };
+  }
+
+  /** Who would gain, lose, or be grandfathered if these terms applied now; changes nothing. */
+  @RequireAbility(Action.Update, 'UnlockRule')
+  @Post('unlock-rules/:tier/preview')
+  @HttpCode(200)
+  previewRule(@Param('tier') tier: string, @Body() dto: UnlockRuleTermsDto) {
+    const { effectiveAt: _at, grandfatherActiveContracts, ...rest } = dto;
+    return this.rules.preview(tier, ruleTerms(rest), grandfatherActiveContracts ?? false);
   }
 
   @RequireAbility(Action.Read, 'UnlockRule')

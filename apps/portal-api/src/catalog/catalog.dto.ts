@@ -3,6 +3,7 @@ import { ModelStatus, TOKENIZER_ENCODINGS, type TokenizerEncoding } from '@velve
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsISO8601,
   IsIn,
   IsInt,
   IsOptional,
@@ -150,7 +151,7 @@ export class ListModelsQuery {
   includeRetired?: boolean;
 }
 
-export class PutUnlockRuleDto {
+export class UnlockRuleTermsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() requiresContract?: boolean;
 
   @ApiPropertyOptional({ description: 'micro-units, decimal string; 0 = no spend condition' })
@@ -171,6 +172,26 @@ export class PutUnlockRuleDto {
   @Matches(MICROS)
   dualApprovalAboveMicros?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'When the change takes effect (ISO 8601, UTC); now when absent, at most a year ahead, never in the past',
+    example: '2026-12-01T00:00:00Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  effectiveAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Organisations that would lose access but hold an active contract keep it until that contract\'s term ends',
+  })
+  @IsOptional()
+  @IsBoolean()
+  grandfatherActiveContracts?: boolean;
+}
+
+/** A rule change; `POST /unlock-rules/:tier/preview` takes the same fields and says who gains or loses access. */
+export class PutUnlockRuleDto extends UnlockRuleTermsDto {
   @ApiProperty({ description: 'Why the rule changes (required, kept with the change)' })
   @IsString()
   @Length(1, 2000)

@@ -6,11 +6,11 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
 } from '@nestjs/common';
+import { ParseIdPipe } from '@velvet/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   Action,
@@ -47,6 +47,8 @@ export const contractView = (c: Contract) => ({
   requestedBy: c.requestedBy,
   amendedBy: c.amendedBy,
   notes: c.notes,
+  replacesContractId: c.replacesContractId,
+  relation: c.relation,
   version: c.version,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
@@ -65,14 +67,14 @@ export class ContractsController {
   async create(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: CreateContractDto,
     @Headers('idempotency-key') requestKey?: string,
   ) {
     if (requestKey !== undefined && !REQUEST_KEY.test(requestKey)) {
       throw new BadRequestException('Idempotency-Key must be 1 to 200 visible ASCII characters');
     }
-    const { notes, submit, minSpendMicros, ...terms } = dto;
+    const { notes, submit, minSpendMicros, replacesContractId, relation, ...terms } = dto;
     const contract = await this.contracts.create(
       ability,
       principal,
@@ -81,8 +83,10 @@ export class ContractsController {
       notes ?? null,
       submit ?? false,
       requestKey ?? null,
+      replacesContractId && relation ? { replacesContractId, relation } : null,
     );
-    return contractView(contract);
+    // the requester sees at once which of its contracts this one overlaps
+    return { ...contractView(contract), overlapping: await this.contracts.overlapping(contract) };
   }
 
   @RequireAbility(Action.Read, 'Contract')
@@ -99,10 +103,11 @@ export class ContractsController {
 
   @RequireAbility(Action.Read, 'Contract')
   @Get('contracts/:contractId')
-  async get(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseUUIDPipe) id: string) {
-    const { contract, approvals } = await this.contracts.get(ability, id);
+  async get(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseIdPipe) id: string) {
+    const { contract, approvals, overlapping } = await this.contracts.get(ability, id);
     return {
       ...contractView(contract),
+      overlapping,
       approvals: approvals.map((a) => ({
         approverId: a.approverId,
         reason: a.reason,
@@ -116,7 +121,7 @@ export class ContractsController {
   async update(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('contractId', ParseUUIDPipe) id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: UpdateContractDto,
   ) {
     const { expectedVersion, minSpendMicros, ...rest } = dto;
@@ -135,7 +140,7 @@ export class ContractsController {
   async submit(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('contractId', ParseUUIDPipe) id: string,
+    @Param('contractId', ParseIdPipe) id: string,
   ) {
     return contractView(await this.contracts.submit(ability, principal, id));
   }
@@ -146,7 +151,7 @@ export class ContractsController {
   async approve(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('contractId', ParseUUIDPipe) id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: ApproveContractDto,
   ) {
     const outcome = await this.review.approve(ability, principal, id, dto.reason ?? null);
@@ -159,7 +164,7 @@ export class ContractsController {
   async reject(
     @CurrentAbility() a: AppAbility,
     @CurrentPrincipal() p: UserPrincipal,
-    @Param('contractId', ParseUUIDPipe) id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: DecisionDto,
   ) {
     return contractView(await this.review.reject(a, p, id, dto.reason));
@@ -171,7 +176,7 @@ export class ContractsController {
   async requestChanges(
     @CurrentAbility() a: AppAbility,
     @CurrentPrincipal() p: UserPrincipal,
-    @Param('contractId', ParseUUIDPipe) id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: DecisionDto,
   ) {
     return contractView(await this.review.requestChanges(a, p, id, dto.reason));
@@ -183,7 +188,7 @@ export class ContractsController {
   async terminate(
     @CurrentAbility() a: AppAbility,
     @CurrentPrincipal() p: UserPrincipal,
-    @Param('contractId', ParseUUIDPipe) id: string,
+    @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: DecisionDto,
   ) {
     return contractView(await this.review.terminate(a, p, id, dto.reason));
@@ -193,7 +198,7 @@ export class ContractsController {
   @Get('contracts/:contractId/transitions')
   transitions(
     @CurrentAbility() ability: AppAbility,
-    @Param('contractId', ParseUUIDPipe) id: string,
+    @Param('contractId', ParseIdPipe) id: string,
   ) {
     return this.contracts.transitions(ability, id);
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ContractStatus } from '@velvet/contracts';
+import { ContractRelation, ContractStatus } from '@velvet/contracts';
 import {
   IsBoolean,
   IsIn,
@@ -11,6 +11,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '@velvet/common';
 import { MICROS } from '../catalog/catalog.dto';
@@ -52,7 +53,8 @@ export class CreateContractDto {
     minimum: 1,
     maximum: 3650,
     nullable: true,
-    description: 'Days the provider may keep prompt and completion texts while the contract is active; none when absent',
+    description:
+      'Days the provider may keep prompt and completion texts while the contract is active; none when absent',
   })
   @IsOptional()
   @IsInt()
@@ -70,6 +72,23 @@ export class CreateContractDto {
   @IsOptional()
   @IsBoolean()
   submit?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'An approved or active contract of the organisation this request amends or replaces; approving this one ends it. Requires `relation`.',
+  })
+  @ValidateIf(
+    (o: CreateContractDto) => o.relation !== undefined || o.replacesContractId !== undefined,
+  )
+  @IsUUID()
+  replacesContractId?: string;
+
+  @ApiPropertyOptional({ enum: ContractRelation, description: 'Requires `replacesContractId`' })
+  @ValidateIf(
+    (o: CreateContractDto) => o.relation !== undefined || o.replacesContractId !== undefined,
+  )
+  @IsIn(Object.values(ContractRelation))
+  relation?: ContractRelation;
 }
 
 export class UpdateContractDto {
@@ -79,7 +98,12 @@ export class UpdateContractDto {
   @ApiPropertyOptional() @IsOptional() @Matches(DAY) termStart?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(DAY) termEnd?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Z]{3}$/) currency?: string;
-  @ApiPropertyOptional({ nullable: true, description: 'null keeps no texts' }) @IsOptional() @IsInt() @Min(1) @Max(3650) textRetentionDays?: number | null;
+  @ApiPropertyOptional({ nullable: true, description: 'null keeps no texts' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  textRetentionDays?: number | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 4000) notes?: string;
 
   @ApiPropertyOptional({ description: 'The version you edited; a mismatch answers 409' })

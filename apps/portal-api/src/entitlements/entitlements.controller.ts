@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { subject } from '@casl/ability';
 import {
@@ -9,7 +9,7 @@ import {
   type AppAbility,
   type UserPrincipal,
 } from '@velvet/access';
-import { NotFoundError } from '@velvet/common';
+import { NotFoundError, ParseIdPipe } from '@velvet/common';
 import { ExplanationService, SuspensionsService } from '@velvet/entitlements';
 import { IsString, Length } from 'class-validator';
 
@@ -33,7 +33,7 @@ export class EntitlementsController {
   @Get('entitlements')
   async explain(
     @CurrentAbility() ability: AppAbility,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
   ) {
     if (
       !ability.can(
@@ -47,7 +47,7 @@ export class EntitlementsController {
 
   @RequireAbility(Action.Suspend, 'Organization')
   @Get('suspensions')
-  list(@Param('orgId', ParseUUIDPipe) orgId: string) {
+  list(@Param('orgId', ParseIdPipe) orgId: string) {
     return this.suspensions.list(orgId);
   }
 
@@ -56,7 +56,7 @@ export class EntitlementsController {
   @HttpCode(200)
   async suspend(
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: SuspensionDto,
   ) {
     const { suspension, created } = await this.suspensions.suspend(
@@ -72,7 +72,7 @@ export class EntitlementsController {
   @HttpCode(200)
   restore(
     @CurrentPrincipal() principal: UserPrincipal,
-    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: SuspensionDto,
   ) {
     return this.suspensions.restore(orgId, principal.userId, dto.reason);

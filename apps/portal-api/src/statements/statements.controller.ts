@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
-import { StatementsService } from '@velvet/contracts';
+import { STATEMENT_NOTES, StatementsService } from '@velvet/contracts';
 import { NotFoundError, ParseIdPipe } from '@velvet/common';
 import { subject } from '@casl/ability';
 
@@ -17,7 +17,8 @@ export class StatementsController {
     @CurrentAbility() ability: AppAbility,
     @Param('contractId', ParseIdPipe) id: string,
   ) {
-    return { contractId: id, periods: await this.statements.forContract(ability, id) };
+    const periods = await this.statements.forContract(ability, id);
+    return { contractId: id, periods, notes: STATEMENT_NOTES };
   }
 
   /** An account's commitments at a glance: every contract with statements, each period's spend and shortfall. */

@@ -33,12 +33,49 @@ export interface UnlockRule {
   updatedAt?: string;
 }
 
+/** One organisation a rule change would let in, lock out, or keep until its contract's term ends. */
+export interface ImpactedOrganization {
+  organizationId: string;
+  name: string;
+  contractId?: string;
+  until?: string;
+}
+
+export interface RuleChangeImpact {
+  tier: string;
+  evaluatedAt: string;
+  gain: ImpactedOrganization[];
+  lose: ImpactedOrganization[];
+  grandfathered: ImpactedOrganization[];
+}
+
+/** A version of a rule: when it takes effect, whether it grandfathers, and its preview as saved. */
+export interface UnlockRuleChange {
+  id: string;
+  version: number | null;
+  reason: string;
+  changedAt: string;
+  effectiveAt: string;
+  appliedAt: string | null;
+  grandfather: boolean;
+  impact: RuleChangeImpact | null;
+}
+
+/** What the rule form sends: the terms, plus when and whether to grandfather. */
+export type RuleInput = Partial<Omit<UnlockRule, 'tier' | 'version' | 'updatedAt'>> & {
+  effectiveAt?: string;
+  grandfatherActiveContracts?: boolean;
+};
+
 export const catalogApi = {
   tiers: () => api.get<ModelTier[]>('/catalog/tiers'),
   models: () => api.get<CatalogModel[]>('/catalog/models'),
   updateModel: (id: string, body: Partial<CatalogModel>) =>
     api.patch<CatalogModel>(`/catalog/models/${id}`, body),
   rules: () => api.get<UnlockRule[]>('/unlock-rules'),
-  putRule: (tier: string, body: Partial<UnlockRule> & { reason: string }) =>
-    api.put<UnlockRule>(`/unlock-rules/${tier}`, body),
+  putRule: (tier: string, body: RuleInput & { reason: string; expectedVersion?: number }) =>
+    api.put<UnlockRule & { change: UnlockRuleChange }>(`/unlock-rules/${tier}`, body),
+  previewRule: (tier: string, body: RuleInput) =>
+    api.post<RuleChangeImpact>(`/unlock-rules/${tier}/preview`, body),
+  ruleChanges: (tier: string) => api.get<UnlockRuleChange[]>(`/unlock-rules/${tier}/changes`),
 };

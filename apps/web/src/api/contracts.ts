@@ -33,6 +33,25 @@ export interface Contract {
   createdAt: string;
   /** On GET /contracts/:id: the approvals of the current review round. */
   approvals?: { approverId: string; reason: string | null; approvedAt: string }[];
+  /** The earlier contract this one amends or replaces (ended when this one is approved). */
+  replacesContractId?: string | null;
+  relation?: 'amendment' | 'replacement' | null;
+  /** On GET /contracts/:id and on creation: the organisation's other open contracts for the tier whose terms overlap. */
+  overlapping?: OverlappingContract[];
+}
+
+/** One binding contract per organisation, tier and day: what else covers these dates (issue 14.2). */
+export interface OverlappingContract {
+  id: string;
+  status: ContractStatus;
+  tier: string;
+  termStart: string;
+  termEnd: string;
+  minSpendMicros: string;
+  currency: string;
+  /** Approved or active, and not the one being replaced: approval will be refused. */
+  blocking: boolean;
+  replaced: boolean;
 }
 
 export interface ContractTransition {
@@ -70,6 +89,8 @@ export interface ContractInput extends Pick<
 > {
   notes?: string;
   submit?: boolean;
+  replacesContractId?: string;
+  relation?: 'amendment' | 'replacement';
 }
 
 export const contractsApi = {

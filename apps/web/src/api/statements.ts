@@ -15,7 +15,7 @@ export interface PeriodStatement {
 
 export const statementsApi = {
   forContract: (contractId: string) =>
-    api.get<{ contractId: string; periods: PeriodStatement[] }>(
+    api.get<{ contractId: string; periods: PeriodStatement[]; notes: string[] }>(
       `/contracts/${contractId}/statements`,
     ),
 };

@@ -10,6 +10,7 @@ import { OrgName, useOrganization } from '../ui/org-name';
 import { StatusTag } from '../ui/status-tag';
 import { ContractHistory } from './contract-history';
 import { ReasonField } from '../ui/reason-field';
+import { OverlappingContracts } from '../org/overlapping-contracts';
 
 /** One contract under review: terms, four-eyes state, the account's spend, and the decisions. */
 export function ReviewPanel({ contract }: { contract: Contract }) {
@@ -93,6 +94,18 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
         </p>
       )}
       {c.notes && <p className="muted">Customer notes: “{c.notes}”</p>}
+      {c.replacesContractId && (
+        <p>
+          This request is an <strong>{c.relation}</strong> of contract{' '}
+          <code>{c.replacesContractId.slice(0, 8)}</code>; approving it ends that one.
+        </p>
+      )}
+      {detail.data?.overlapping && (
+        <OverlappingContracts
+          items={detail.data.overlapping}
+          title="This organisation's existing and pending contracts for the tier"
+        />
+      )}
       <div className={c.requiredApprovals > 1 ? 'four-eyes' : ''} aria-label="Approvals">
         {c.requiredApprovals > 1 ? (
           <p>

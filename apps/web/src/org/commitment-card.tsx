@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { contractsApi, type Contract } from '../api/contracts';
 import { currentPeriod, statementsApi } from '../api/statements';
 import { Empty, QueryView } from '../ui/feedback';
-import { formatDate, formatMicros, formatTextRetention } from '../ui/format';
+import { formatDate, formatMicros, formatMicrosExact, formatTextRetention } from '../ui/format';
 import { MoneyProgress } from '../ui/progress';
 
 /** This period's spend towards the contract's minimum, and the shortfall so far. */
@@ -19,7 +19,7 @@ export function PeriodProgress({
   });
   return (
     <QueryView query={statements}>
-      {({ periods }) => {
+      {({ periods, notes }) => {
         const p = currentPeriod(periods);
         if (!p) return <p className="muted">The first commitment period has not started.</p>;
         return (
@@ -33,8 +33,16 @@ export function PeriodProgress({
             <p className="muted">
               Period {formatDate(p.start)} – {formatDate(p.end)} ({p.state}); shortfall{' '}
               {p.state === 'open' ? 'so far ' : ''}
-              <strong>{formatMicros(p.shortfallMicros, p.currency)}</strong>.
+              <strong>{formatMicrosExact(p.shortfallMicros, p.currency)}</strong>.
             </p>
+            <details className="muted">
+              <summary>How spend and rounding are counted</summary>
+              <ul>
+                {notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            </details>
           </>
         );
       }}

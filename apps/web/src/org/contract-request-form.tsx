@@ -1,9 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { contractsApi, type Contract } from '../api/contracts';
 import { ErrorBox } from '../ui/feedback';
 import { dollarsToMicros, formatMicros } from '../ui/format';
 import { useFormFields } from '../ui/use-form-fields';
+import { OverlappingContracts, overlapsOf } from './overlapping-contracts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const inAYear = () => {
@@ -34,7 +35,20 @@ export function ContractRequestForm({
     termEnd: amend?.termEnd ?? inAYear(),
     retentionDays: amend?.textRetentionDays ? String(amend.textRetentionDays) : '',
     notes: amend?.notes ?? '',
+    /** `amendment:<id>` or `replacement:<id>`; empty for a new contract. */
+    link: '',
   });
+  // the organisation's existing and pending contracts, to show what the requested term overlaps
+  const existing = useQuery({
+    queryKey: ['contracts', orgId, 'open'],
+    queryFn: () => contractsApi.list({ organizationId: orgId, limit: 100 }),
+  });
+  const [relation, replacesId] = form.link ? form.link.split(':') : [];
+  const others = (existing.data?.items ?? []).filter((c) => c.id !== amend?.id);
+  const overlaps = overlapsOf(others, form.tier, form.termStart, form.termEnd, replacesId);
+  const replaceable = others.filter(
+    (c) => c.tier === form.tier && (c.status === 'active' || c.status === 'approved'),
+  );
   const [invalid, setInvalid] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: async () => {
@@ -53,6 +67,9 @@ export function ContractRequestForm({
           ...terms,
           notes: form.notes || undefined,
           submit: true,
+          ...(replacesId
+            ? { replacesContractId: replacesId, relation: relation as 'amendment' | 'replacement' }
+            : {}),
         });
       await contractsApi.update(amend.id, {
         ...terms,
@@ -127,6 +144,25 @@ export function ContractRequestForm({
           />
         </label>
       </div>
+      {!amend && replaceable.length > 0 && (
+        <label>
+          This request
+          <select
+            aria-label="Relation to an existing contract"
+            value={form.link}
+            onChange={set('link')}
+          >
+            <option value="">is a new contract</option>
+            {replaceable.map((c) => (
+              <optgroup key={c.id} label={`${c.tier} ${c.status}, ${c.termStart} – ${c.termEnd}`}>
+                <option value={`amendment:${c.id}`}>amends it (ends it when approved)</option>
+                <option value={`replacement:${c.id}`}>replaces it (ends it when approved)</option>
+              </optgroup>
+            ))}
+          </select>
+        </label>
+      )}
+      <OverlappingContracts items={overlaps} title="Your existing and pending contracts" />
       <label>
         Notes for the account manager
         <textarea rows={2} value={form.notes} onChange={set('notes')} maxLength={2000} />

@@ -1,6 +1,5 @@
 import type { ModelEntitlement } from '../api/contracts';
 import { Empty } from '../ui/feedback';
-import { formatMicros } from '../ui/format';
 import { MoneyProgress } from '../ui/progress';
 
 const str = (v: unknown) => (v === undefined || v === null ? '0' : String(v));
@@ -11,10 +10,10 @@ function Conditions({ model }: { model: ModelEntitlement }) {
     <ul className="checks" aria-label={`Unlock conditions for ${model.slug}`}>
       {model.conditions.map((c) => (
         <li key={c.key} className={c.holds ? 'ok' : 'missing'}>
+          {c.key === 'grandfathered' && <strong>Grandfathered: </strong>}
           {c.message}
           {c.key === 'qualifying_spend' && c.details && (
             <>
-              {!c.holds && <> — {formatMicros(str(c.details.remainingMicros))} to go</>}
               <MoneyProgress
                 label={`Qualifying spend for ${model.slug}`}
                 value={str(c.details.spentMicros)}
@@ -28,6 +27,9 @@ function Conditions({ model }: { model: ModelEntitlement }) {
   );
 }
 
+/** The same explanation for developers, with the API key they hold (no portal sign-in needed). */
+const GATEWAY_HINT = 'GET /v1/organization/entitlements';
+
 export function EntitlementsCard({ models }: { models: ModelEntitlement[] }) {
   const premium = models.filter((m) => m.gated);
   const standard = models.filter((m) => !m.gated);
@@ -35,9 +37,14 @@ export function EntitlementsCard({ models }: { models: ModelEntitlement[] }) {
     <>
       <section className="card" aria-labelledby="models-h">
         <h2 id="models-h">Entitlements</h2>
+        <p className="muted">
+          Developers read this same explanation on the gateway with their API key:{' '}
+          <code>{GATEWAY_HINT}</code>. A refused call names the reason as its error code.
+        </p>
         {models.length === 0 ? (
           <Empty>No models in the catalog.</Empty>
         ) : (
+          <div className="table-scroll" tabIndex={0}>
           <table>
             <caption className="sr-only">Models and whether you may call them</caption>
             <thead>
@@ -62,15 +69,19 @@ export function EntitlementsCard({ models }: { models: ModelEntitlement[] }) {
                     ) : m.unlocked ? (
                       <span className="tag warn">unlocking…</span>
                     ) : (
-                      <span className="tag bad" aria-label={`${m.slug} locked`}>
-                        locked
-                      </span>
+                      <>
+                        <span className="tag bad" aria-label={`${m.slug} locked`}>
+                          locked
+                        </span>{' '}
+                        {m.refusal && <span className="muted">{m.refusal.message}</span>}
+                      </>
                     )}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </section>
       {premium
@@ -78,6 +89,11 @@ export function EntitlementsCard({ models }: { models: ModelEntitlement[] }) {
         .map((m) => (
           <section key={m.modelId} className="card" aria-label={`Why ${m.slug} is locked`}>
             <h2>{m.displayName} is locked — what is missing</h2>
+            {m.refusal && (
+              <p className="refusal">
+                Calls are refused now with <code>{m.refusal.code}</code>: {m.refusal.message}.
+              </p>
+            )}
             <Conditions model={m} />
           </section>
         ))}

@@ -1,12 +1,17 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { catalogApi, type UnlockRule } from '../api/catalog';
-import { ErrorBox } from '../ui/feedback';
-import { dollarsToMicros, formatMicros } from '../ui/format';
+import { useMemo, useState, type FormEvent } from 'react';
+import { catalogApi, type RuleInput, type UnlockRule } from '../api/catalog';
+import { ErrorBox, Notice } from '../ui/feedback';
+import { dollarsToMicros, formatDateTime, formatMicros } from '../ui/format';
+import { UnlockRuleImpact } from './unlock-rule-impact';
 
 const dollars = (micros: string) => formatMicros(micros).replace(/^\$/, '').replace(/,/g, '');
 
-/** A tier's unlock rule, edited as data; every save needs a reason and is versioned (409 if stale). */
+/**
+ * A tier's unlock rule, edited as data; every save needs a reason and is a new version (409 if
+ * stale), effective now or at a chosen time, optionally grandfathering organisations with active
+ * contracts. The impact (who gains or loses access) is shown before saving.
+ */
 export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
   const client = useQueryClient();
   const [f, setF] = useState({
@@ -18,37 +23,64 @@ export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
     minAccountAgeDays: String(rule.minAccountAgeDays),
     dualAbove: dollars(rule.dualApprovalAboveMicros),
     reason: '',
+    /** `datetime-local`, read as UTC; empty: at once. */
+    effectiveAt: '',
+    grandfather: false,
   });
   const [invalid, setInvalid] = useState<string | null>(null);
+  const [scheduled, setScheduled] = useState<string | null>(null);
+  const terms = useMemo((): RuleInput | null => {
+    const minQualifyingSpendMicros = dollarsToMicros(f.minSpend);
+    const dualApprovalAboveMicros = dollarsToMicros(f.dualAbove);
+    if (!minQualifyingSpendMicros || !dualApprovalAboveMicros) return null;
+    return {
+      requiresContract: f.requiresContract,
+      minQualifyingSpendMicros,
+      spendWindowDays: Number(f.spendWindowDays),
+      requiresVerified: f.requiresVerified,
+      requiresNotSuspended: f.requiresNotSuspended,
+      minAccountAgeDays: Number(f.minAccountAgeDays),
+      dualApprovalAboveMicros,
+      grandfatherActiveContracts: f.grandfather,
+    };
+  }, [f]);
+  const changed =
+    terms !== null &&
+    (terms.minQualifyingSpendMicros !== rule.minQualifyingSpendMicros ||
+      terms.spendWindowDays !== rule.spendWindowDays ||
+      terms.minAccountAgeDays !== rule.minAccountAgeDays ||
+      terms.requiresContract !== rule.requiresContract ||
+      terms.requiresVerified !== rule.requiresVerified ||
+      terms.requiresNotSuspended !== rule.requiresNotSuspended);
   const save = useMutation({
     mutationFn: () =>
       catalogApi.putRule(rule.tier, {
-        requiresContract: f.requiresContract,
-        minQualifyingSpendMicros: dollarsToMicros(f.minSpend)!,
-        spendWindowDays: Number(f.spendWindowDays),
-        requiresVerified: f.requiresVerified,
-        requiresNotSuspended: f.requiresNotSuspended,
-        minAccountAgeDays: Number(f.minAccountAgeDays),
-        dualApprovalAboveMicros: dollarsToMicros(f.dualAbove)!,
+        ...terms!,
+        ...(f.effectiveAt ? { effectiveAt: new Date(`${f.effectiveAt}:00Z`).toISOString() } : {}),
         reason: f.reason,
         expectedVersion: rule.version,
-      } as Partial<UnlockRule> & { reason: string }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['unlock-rules'] }),
+      }),
+    onSuccess: (saved) => {
+      setScheduled(saved.change.appliedAt ? null : saved.change.effectiveAt);
+      return client.invalidateQueries({ queryKey: ['unlock-rules'] });
+    },
   });
   const text = (
-    k: 'minSpend' | 'spendWindowDays' | 'minAccountAgeDays' | 'dualAbove' | 'reason',
+    k:
+      'minSpend' | 'spendWindowDays' | 'minAccountAgeDays' | 'dualAbove' | 'reason' | 'effectiveAt',
   ) => ({
     value: f[k],
     onChange: (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value }),
   });
-  const check = (k: 'requiresContract' | 'requiresVerified' | 'requiresNotSuspended') => ({
+  const check = (
+    k: 'requiresContract' | 'requiresVerified' | 'requiresNotSuspended' | 'grandfather',
+  ) => ({
     checked: f[k],
     onChange: (e: { target: { checked: boolean } }) => setF({ ...f, [k]: e.target.checked }),
   });
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (!dollarsToMicros(f.minSpend) || !dollarsToMicros(f.dualAbove))
-      return setInvalid('Amounts must be in USD, e.g. 1000 or 1000.50');
+    if (!terms) return setInvalid('Amounts must be in USD, e.g. 1000 or 1000.50');
     setInvalid(null);
     save.mutate();
   }
@@ -87,10 +119,22 @@ export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
           <input inputMode="decimal" {...text('dualAbove')} />
         </label>
       </div>
+      <div className="row">
+        <label>
+          Takes effect (UTC; empty: at once)
+          <input type="datetime-local" {...text('effectiveAt')} />
+        </label>
+        <label className="inline">
+          <input type="checkbox" {...check('grandfather')} /> Organisations with an active contract
+          keep access until their term ends
+        </label>
+      </div>
+      <UnlockRuleImpact tier={rule.tier} input={changed ? terms : null} />
       <label>
         Reason for the change
         <input required maxLength={2000} {...text('reason')} />
       </label>
+      {scheduled && <Notice>Saved; takes effect {formatDateTime(scheduled)}.</Notice>}
       <ErrorBox error={invalid ?? save.error} />
       <div>
         <button type="submit" disabled={save.isPending}>

@@ -1,11 +1,4 @@
-import {
-  dollarsToMicros,
-  formatCommitment,
-  formatMicros,
-  formatTerm,
-  formatTextRetention,
-  percent,
-} from './format';
+import { dollarsToMicros, formatCommitment, formatMicros, formatMicrosExact, formatTerm, formatTextRetention, percent } from './format';
 
 describe('web money formatting (exact, BigInt)', () => {
   it('formats micro-units as dollars and cents, rounding half up, with thousands separators', () => {
@@ -17,6 +10,13 @@ describe('web money formatting (exact, BigInt)', () => {
     expect(formatMicros('9007199254740993000000')).toBe('$9,007,199,254,740,993.00'); // beyond 2^53: no float loss
     expect(formatMicros(null)).toBe('—');
     expect(formatMicros('1000000', 'EUR')).toBe('EUR 1.00');
+  });
+
+  it('formats decisive amounts exactly: a locked threshold never reads as met', () => {
+    expect(formatMicrosExact('9999999992')).toBe('$9,999.999992');
+    expect(formatMicrosExact('10000000000')).toBe('$10,000.00');
+    expect(formatMicrosExact('8')).toBe('$0.000008');
+    expect(formatMicrosExact('-1500000', 'EUR')).toBe('-EUR 1.50');
   });
 
   it('parses what people type into micro-units, refusing anything else', () => {

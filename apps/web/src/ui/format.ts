@@ -1,3 +1,4 @@
+import { formatMicrosExact as exactAmount } from '../../../../libs/entitlements/src/exact-amount';
 /** Money arrives as decimal strings of micro-units; format exactly with BigInt, never floats. */
 export function formatMicros(
   micros: string | number | bigint | null | undefined,
@@ -19,6 +20,21 @@ export function dollarsToMicros(input: string): string | null {
   const m = input.replace(/[,\s$]/g, '').match(/^(\d+)(?:\.(\d{1,6}))?$/);
   if (!m) return null;
   return (BigInt(m[1]) * 1_000_000n + BigInt((m[2] ?? '').padEnd(6, '0'))).toString();
+}
+
+/**
+ * Exact, for amounts that decide something (spend towards a threshold, a shortfall): cents when the
+ * amount is whole cents, else every micro-unit, so $9,999.999992 never shows as $10,000.00.
+ */
+export function formatMicrosExact(
+  micros: string | number | bigint | null | undefined,
+  currency = 'USD',
+): string {
+  if (micros === null || micros === undefined || micros === '') return '—';
+  const text = exactAmount(BigInt(micros), '');
+  const negative = text.startsWith('-');
+  const symbol = currency === 'USD' ? '$' : `${currency} `;
+  return `${negative ? '-' : ''}${symbol}${negative ? text.slice(1) : text}`;
 }
 
 /** A micros value as a plain number of dollars, for charts only (display values use formatMicros). */

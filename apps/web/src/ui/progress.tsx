@@ -1,6 +1,9 @@
-import { formatMicros, percent } from './format';
+import { formatMicrosExact, percent } from './format';
 
-/** Spend towards a target, as a labelled progressbar with the exact numbers beside it. */
+/**
+ * Spend towards a target, as a labelled progressbar with the exact numbers beside it: never rounded
+ * up, so a target not yet reached never reads as reached (99.99% shows as 99.9%, not 100.0%).
+ */
 export function MoneyProgress({
   label,
   value,
@@ -15,12 +18,13 @@ export function MoneyProgress({
   caption?: string;
 }) {
   const pct = percent(value, target);
+  const shown = Math.floor(pct * 10) / 10;
   return (
     <div className="progress-row">
       <div className="progress-label">
         <span>{caption}</span>
         <span>
-          {formatMicros(value)} of {formatMicros(target)} ({pct.toFixed(1)}%)
+          {formatMicrosExact(value)} of {formatMicrosExact(target)} ({shown.toFixed(1)}%)
         </span>
       </div>
       <div

@@ -41,7 +41,7 @@ export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): Pre
     status: event.status,
     finishReason: event.finishReason ?? null,
     flags: flagsOf(event),
-    promptSha256: sha256Hex(event.promptText),
+    promptSha256: event.promptSha256 ?? sha256Hex(event.promptText),
     completionSha256: sha256Hex(event.completionText),
     promptMinhash,
     completionMinhash,

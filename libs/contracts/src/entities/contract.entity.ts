@@ -19,6 +19,11 @@ export enum ContractStatus {
   Terminated = 'terminated',
 }
 
+export enum ContractRelation {
+  Amendment = 'amendment',
+  Replacement = 'replacement',
+}
+
 /**
  * A commitment: the organisation spends at least `minSpendMicros` per period of `periodMonths`
  * months from `termStart` to `termEnd` (inclusive UTC dates), and in return the tier is covered.
@@ -81,6 +86,16 @@ export class Contract {
 
   @Column({ type: 'text', nullable: true })
   notes: string | null;
+
+  /**
+   * The earlier contract this one amends or replaces. Approving it ends that one (at once, or the day
+   * before this term starts), so only one contract per tier is ever binding on a given day.
+   */
+  @Column({ name: 'replaces_contract_id', type: 'uuid', nullable: true })
+  replacesContractId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  relation: ContractRelation | null;
 
   /** Optimistic lock: a stale writer fails instead of overwriting. */
   @VersionColumn()

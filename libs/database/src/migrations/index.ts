@@ -7,10 +7,12 @@ import { AuditLog1764035000000 } from './1764035000000-audit-log';
 import { Detection1764036000000 } from './1764036000000-detection';
 import { AuditLogInlineRows1764037000000 } from './1764037000000-audit-log-inline-rows';
 import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
+import { UsageInterrupted1764040100000 } from './1764040100000-usage-interrupted';
 import { ContractTextRetention1764039000000 } from './1764039000000-contract-text-retention';
 import { FourEyesContributors1764040300000 } from './1764040300000-four-eyes-contributors';
 import { EmailVerificationAndOutbox1764040300001 } from './1764040300001-email-verification-and-outbox';
 import { ModelTokenizer1764040200000 } from './1764040200000-model-tokenizer';
+import { ContractOverlapsAndRuleVersions1764040600000 } from './1764040600000-contract-overlaps-and-rule-versions';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -27,4 +29,6 @@ export const MIGRATIONS = [
   FourEyesContributors1764040300000,
   EmailVerificationAndOutbox1764040300001,
   ModelTokenizer1764040200000,
+  ContractOverlapsAndRuleVersions1764040600000,
+  UsageInterrupted1764040100000,
 ];

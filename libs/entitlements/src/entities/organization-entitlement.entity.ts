@@ -11,6 +11,10 @@ export class OrganizationEntitlement {
 
   @Column({ name: 'unlocked_at', type: 'timestamptz' })
   unlockedAt: Date;
+
+  /** When this entitlement lapses by itself (the end of the covering contract's term); never when null. */
+  @Column({ name: 'valid_until', type: 'timestamptz', nullable: true })
+  validUntil: Date | null;
 }
 
 /** The last evaluation of an organisation: when, why, and what it unlocked. */
@@ -27,4 +31,8 @@ export class EntitlementEvaluation {
 
   @Column({ name: 'evaluated_at', type: 'timestamptz' })
   evaluatedAt: Date;
+
+  /** Per locked gated tier: the refusal the gateway answers with (code and message). */
+  @Column({ type: 'jsonb', nullable: true })
+  refusals: Record<string, { code: string; message: string }> | null;
 }

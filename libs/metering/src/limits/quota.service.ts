@@ -1,44 +1,63 @@
-import { randomBytes } from 'node:crypto';
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { gatewayAuditStream } from '@velvet/queue';
 import type { Micros } from '@velvet/common';
 import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
-import type { UsageRecord } from '../entities/usage-record.entity';
 import { METERING_OPTIONS, METERING_REDIS, type MeteringOptions } from '../metering.options';
 import { encodeUsage } from '../usage/usage.codec';
 import { LimitsService, type OverrideSnapshot } from './limits.service';
-import { ADMIT_LUA, SETTLE_LUA } from './quota.scripts';
-import type { Admission, AdmissionRequest, AdmissionResult, LimitKind } from './quota.types';
+import { BEGIN_LUA, CHECKPOINT_LUA, FINISH_LUA, WINDOW_MS } from './quota.scripts';
+import type { Admission, BeginResult, CallBegin, CallFinish, Denial, LimitKind, OrphanCall, RateLimitState } from './quota.types';
 
-const WINDOW_TTL_S = 120;
 const MONTH_TTL_S = 40 * 24 * 3600;
 const DONE_TTL_S = 48 * 3600;
-/** A hold outlives the longest call (upstream timeout); a crashed gateway's holds then lapse. */
+/** Stripe's and OpenAI's window: an Idempotency-Key and its response are kept for 24 hours. */
+export const IDEMPOTENCY_TTL_S = 24 * 3600;
+/** A hold outlives the longest call (upstream timeout); a hold nobody finished or reaped then lapses. */
 const HOLD_TTL_MS = 15 * 60_000;
-/**
- * Settlements wait at most this long to ride along with the next admission: sent back to back in
- * the same tick, Redis answers them together, which saves a round trip (and a wake-up) per call.
- */
-const SETTLE_DELAY_MS = 5;
+/** A gateway process is alive while its heartbeat key exists; refreshed every second. */
+const HEARTBEAT_TTL_MS = 5000;
+const HEARTBEAT_EVERY_MS = 1000;
+/** How long a client waits for its call's finish while Redis is briefly away (a restart takes well under a second). */
+const FINISH_WAIT_MS = 3000;
+/** Finishes Redis refused are retried with this backoff, without limit: a usage record is never dropped. */
+const RETRY_MS = [100, 250, 500, 1000, 2000];
 
 type Redis = IORedis & {
-  vrAdmit(...args: (string | number)[]): Promise<[number, string]>;
-  vrSettle(...args: (string | number)[]): Promise<number>;
+  vrBegin(...args: (string | number)[]): Promise<(string | number)[]>;
+  vrCheckpoint(...args: (string | number)[]): Promise<number>;
+  vrFinish(...args: (string | number)[]): Promise<number>;
 };
 
-export type SettledUsage = Omit<UsageRecord, 'id'>;
+/** `already`: this process had finished it (a retry after a lost reply); `gone`: finished by a reaper. */
+export type FinishResult = 'finished' | 'already' | 'gone' | 'alive';
 
 const monthOf = (d: Date) => `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+const HARD: ReadonlySet<LimitKind> = new Set(['spend', 'too_large', 'blocked']);
 
-/** Per-organisation and per-key requests/min, tokens/min and monthly spend caps, enforced in Redis. */
+interface StoredRecord {
+  a: Omit<Admission, 'estimatedCostMicros'> & { estimatedCostMicros: string };
+  c: string;
+}
+
+/**
+ * Per-organisation and per-key requests/min and tokens/min (GCRA) and monthly spend caps, the
+ * idempotency records and the started-call records, all in Redis. A call is begun in one round
+ * trip (idempotency claim + limits + started record) and finished in one (settlement + usage
+ * record + audit record + idempotency response), each atomic (quota.scripts.ts).
+ */
 @Injectable()
-export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
+export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger(QuotaService.name);
   private readonly redis: Redis;
   private readonly seeded = new Set<string>();
-  private pending: (() => Promise<void>)[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
-  private readonly inflight = new Set<Promise<void>>();
+  /** This process, as the owner of the calls it begins. */
+  readonly owner: string = randomUUID();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly retrying = new Set<Promise<void>>();
+  private stopping = false;
 
   constructor(
     @Inject(METERING_REDIS) redis: IORedis,
@@ -46,22 +65,35 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly limits: LimitsService,
     @InjectDataSource() private readonly db: DataSource,
   ) {
-    redis.defineCommand('vrAdmit', { lua: ADMIT_LUA });
-    redis.defineCommand('vrSettle', { lua: SETTLE_LUA });
+    redis.defineCommand('vrBegin', { lua: BEGIN_LUA });
+    redis.defineCommand('vrCheckpoint', { lua: CHECKPOINT_LUA });
+    redis.defineCommand('vrFinish', { lua: FINISH_LUA });
     this.redis = redis as Redis;
   }
 
   async onModuleInit(): Promise<void> {
     await this.limits.watch();
+    await this.beat().catch(() => undefined);
+    this.heartbeat = setInterval(() => void this.beat().catch(() => undefined), HEARTBEAT_EVERY_MS).unref();
   }
 
+  onModuleDestroy(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+
+  /** Waits (bounded) for finishes still being retried; whatever is left is finished by a reaper from its started record. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.flushSettlements();
-    await Promise.allSettled([...this.inflight]);
+    this.stopping = true;
+    await Promise.race([Promise.allSettled([...this.retrying]), new Promise((r) => setTimeout(r, 3000).unref())]);
   }
 
-  async admit(req: AdmissionRequest, now = new Date()): Promise<AdmissionResult> {
-    const minute = Math.floor(now.getTime() / 60_000);
+  /** SET, or under maxmemory (SET refused) at least PEXPIRE: a live gateway must not look dead. */
+  private async beat(): Promise<void> {
+    const key = this.aliveKey(this.owner);
+    await this.redis.set(key, '1', 'PX', HEARTBEAT_TTL_MS).catch(() => this.redis.pexpire(key, HEARTBEAT_TTL_MS));
+  }
+
+  async begin(req: CallBegin, now = new Date()): Promise<BeginResult> {
     const month = monthOf(now);
     const o = this.limits.snapshot(req.organizationId, req.apiKeyId);
     const scopes = this.scopes(req.organizationId, req.apiKeyId);
@@ -69,60 +101,170 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
     const heldSpend = limits[0].cap !== null || limits[1].cap !== null;
     if (heldSpend) await Promise.all(scopes.map((s, i) => (limits[i].cap === null ? undefined : this.seedSpend(s, i, req, month, now))));
     const holdMember = heldSpend ? `${req.requestId}:${randomBytes(4).toString('hex')}:${req.estimatedCostMicros}` : '';
-    const keys = scopes.flatMap((s) => [`${s}:r:${minute}`, `${s}:t:${minute}`, `${s}:sp:${month}`, `${s}:hz`, `${s}:hs`]);
-    const argv: (string | number)[] = [now.getTime(), WINDOW_TTL_S, MONTH_TTL_S, holdMember, req.estimatedTokens];
-    argv.push(req.estimatedCostMicros.toString(), now.getTime() + HOLD_TTL_MS);
-    for (const l of limits) argv.push(l.rpm ?? -1, l.tpm ?? -1, l.cap === null ? -1 : l.cap.toString());
-    this.flushSettlements();
-    const [index, what] = await this.redis.vrAdmit(keys.length, ...keys, ...argv);
-    if (index < 0) {
-      return { admitted: true, admission: { ...req, minute, month, holdMember, heldSpend } };
-    }
-    const kind: LimitKind = what === 'requests' ? 'requests' : what === 'tokens' ? 'tokens' : 'spend';
-    const l = limits[index];
-    const untilNextMinute = Math.max(1, Math.ceil(((minute + 1) * 60_000 - now.getTime()) / 1000));
-    const untilNextMonth = Math.ceil((Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) - now.getTime()) / 1000);
-    return {
-      admitted: false,
-      denial: {
-        scope: index === 0 ? 'organization' : 'api_key',
-        kind,
-        limit: String(kind === 'requests' ? l.rpm : kind === 'tokens' ? l.tpm : l.cap),
-        exhausted: what !== 'spend_held',
-        retryAfterSeconds: kind === 'spend' ? (what === 'spend' ? untilNextMonth : 1) : untilNextMinute,
-      },
+    const admission: Admission = {
+      organizationId: req.organizationId,
+      apiKeyId: req.apiKeyId,
+      requestId: req.requestId,
+      month,
+      holdMember,
+      estimatedTokens: req.estimatedTokens,
+      estimatedCostMicros: req.estimatedCostMicros,
+      heldSpend,
+      msPerToken: [perToken(limits[0].tpm), perToken(limits[1].tpm)],
+      idempotencyKey: req.idempotency ? this.idemKey(req.idempotency.key) : null,
     };
-  }
-
-  /** Records the call's real usage; resolves true when counted, false for an already-counted request id. */
-  async settle(admission: Admission, usage: SettledUsage): Promise<boolean> {
-    const scopes = this.scopes(admission.organizationId, admission.apiKeyId);
-    const keys = [`${this.options.prefix}:gw:done:${usage.requestId}`, this.streamKey()];
-    for (const s of scopes) keys.push(`${s}:t:${admission.minute}`, `${s}:sp:${admission.month}`, `${s}:hz`, `${s}:hs`);
-    const tokenDelta = usage.inputTokens + usage.outputTokens - admission.estimatedTokens;
-    const argv = [DONE_TTL_S, MONTH_TTL_S, admission.heldSpend ? admission.holdMember : '', admission.estimatedCostMicros.toString()];
-    argv.push(tokenDelta, usage.costMicros.toString(), encodeUsage(usage));
-    return new Promise<boolean>((resolve, reject) => {
-      this.pending.push(() => this.redis.vrSettle(keys.length, ...keys, ...argv).then((n) => resolve(n === 1), reject));
-      this.flushTimer ??= setTimeout(() => this.flushSettlements(), SETTLE_DELAY_MS);
-    });
-  }
-
-  private flushSettlements(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    if (!this.pending.length) return;
-    const batch = this.pending;
-    this.pending = [];
-    for (const send of batch) {
-      const p = send().catch(() => undefined);
-      this.inflight.add(p);
-      void p.finally(() => this.inflight.delete(p));
+    const stored: StoredRecord = { a: { ...admission, estimatedCostMicros: admission.estimatedCostMicros.toString() }, c: req.record };
+    const keys = [admission.idempotencyKey ?? this.idemKey('-'), this.callKey(req.requestId), this.outKey(req.requestId), this.indexKey()];
+    for (const s of scopes) keys.push(`${s}:rq`, `${s}:tk`, `${s}:sp:${month}`, `${s}:hz`, `${s}:hs`);
+    const argv: (string | number)[] = [now.getTime(), MONTH_TTL_S, holdMember, req.estimatedTokens, req.estimatedCostMicros.toString()];
+    argv.push(now.getTime() + HOLD_TTL_MS, req.idempotency ? 1 : 0, req.idempotency?.bodyHash ?? '', IDEMPOTENCY_TTL_S);
+    argv.push(req.requestId, this.owner, JSON.stringify(stored));
+    for (const l of limits) argv.push(l.rpm ?? -1, l.tpm ?? -1, l.cap === null ? -1 : l.cap.toString());
+    const res = await this.redis.vrBegin(keys.length, ...keys, ...argv);
+    switch (res[0]) {
+      case 'ok':
+        return { kind: 'admitted', admission, limits: rateLimitState(limits, res.slice(1).map(Number)) };
+      case 'replay':
+        return { kind: 'replay', stored: String(res[1]) };
+      case 'in_use':
+        return { kind: 'in_use' };
+      case 'reused':
+        return { kind: 'reused' };
     }
+    const index = Number(res[1]);
+    const kind = String(res[2]) as LimitKind;
+    const l = limits[index];
+    const denial: Denial = {
+      scope: index === 0 ? 'organization' : 'api_key',
+      kind,
+      limit: String(kind === 'requests' || (kind === 'blocked' && l.rpm === 0) ? l.rpm : kind === 'tokens' || kind === 'too_large' || kind === 'blocked' ? l.tpm : l.cap),
+      retryAfterMs: Number(res[3]),
+      hard: HARD.has(kind),
+    };
+    return { kind: 'denied', denial };
+  }
+
+  /** Write-ahead of streamed text: true once it is durably part of the call's record (false: the call was reaped). */
+  async checkpoint(admission: Admission, text: string): Promise<boolean> {
+    const n = await this.redis.vrCheckpoint(2, this.callKey(admission.requestId), this.outKey(admission.requestId), this.owner, text);
+    return n === 1;
+  }
+
+  /** One atomic step; rejects when Redis refuses it (down, at maxmemory, timed out). */
+  async finish(admission: Admission, f: CallFinish, owner = this.owner, mode: 'own' | 'reap' = 'own'): Promise<FinishResult> {
+    const id = admission.requestId;
+    const p = this.options.prefix;
+    const keys = [this.callKey(id), this.outKey(id), this.indexKey(), `${p}:gw:done:${id}`, this.streamKey(), this.auditStreamKey()];
+    keys.push(admission.idempotencyKey ?? this.idemKey('-'), this.aliveKey(owner));
+    for (const s of this.scopes(admission.organizationId, admission.apiKeyId)) keys.push(`${s}:tk`, `${s}:sp:${admission.month}`, `${s}:hz`, `${s}:hs`);
+    const u = f.usage;
+    const tokenDelta = u.inputTokens + u.outputTokens - admission.estimatedTokens;
+    const argv: (string | number)[] = [owner, mode, id, DONE_TTL_S, MONTH_TTL_S, admission.heldSpend ? admission.holdMember : ''];
+    argv.push(admission.estimatedCostMicros.toString(), tokenDelta, u.costMicros.toString(), encodeUsage(u), f.audit ?? '');
+    const idem = f.idempotency;
+    argv.push(idem === null ? '' : idem === 'release' ? 'release' : 'store', idem !== null && idem !== 'release' ? idem.store : '', IDEMPOTENCY_TTL_S);
+    argv.push(...admission.msPerToken);
+    const n = await this.redis.vrFinish(keys.length, ...keys, ...argv);
+    return n === 1 ? 'finished' : n === 2 ? 'already' : n === 0 ? 'gone' : 'alive';
+  }
+
+  /**
+   * Finishes a call while its client waits: a refused or unanswered finish is retried for up to
+   * `withinMs` (a Redis restart, or a reply lost with the connection), so the answer says whether
+   * the call was recorded — never "maybe". Rejects only when Redis stayed away that long.
+   */
+  async finishWithin(admission: Admission, f: CallFinish, withinMs = FINISH_WAIT_MS): Promise<FinishResult> {
+    const deadline = Date.now() + withinMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.finish(admission, f);
+      } catch (error) {
+        if (Date.now() + RETRY_MS[0] > deadline) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(RETRY_MS[Math.min(attempt, 2)], Math.max(0, deadline - Date.now()))));
+      }
+    }
+  }
+
+  /**
+   * For a finish Redis refused: retried in the background until Redis takes it (never dropped).
+   * If this process dies first, a reaper finishes the call from its started record.
+   */
+  finishLater(admission: Admission, f: CallFinish, onDone?: (r: FinishResult) => void): void {
+    const run = async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          // (not `onDone?.(await …)`: an absent callback would skip evaluating the finish itself)
+          const result = await this.finish(admission, f);
+          onDone?.(result);
+          return;
+        } catch (error) {
+          if (attempt === 0 || attempt % 20 === 0) {
+            this.logger.warn(`finish of ${admission.requestId} refused, retrying: ${(error as Error).message}`);
+          }
+          if (this.stopping && attempt > 3) return;
+          await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
+        }
+      }
+    };
+    const p = run();
+    this.retrying.add(p);
+    void p.finally(() => this.retrying.delete(p));
+  }
+
+  /** Started calls older than `minAgeMs` whose owner's heartbeat is gone. */
+  async orphans(minAgeMs: number, limit = 200): Promise<(OrphanCall & { admission: Admission })[]> {
+    const ids = await this.redis.zrangebyscore(this.indexKey(), '-inf', Date.now() - minAgeMs, 'LIMIT', 0, limit);
+    if (!ids.length) return [];
+    const pipe = this.redis.multi();
+    for (const id of ids) pipe.hmget(this.callKey(id), 'o', 's').get(this.outKey(id));
+    const res = ((await pipe.exec()) ?? []).map(([, v]) => v);
+    const owners = [...new Set(ids.map((_, i) => (res[i * 2] as (string | null)[])[0]).filter((o): o is string => !!o))];
+    const beats = owners.length ? await Promise.all(owners.map((o) => this.redis.exists(this.aliveKey(o)))) : [];
+    const dead = new Set(owners.filter((_, i) => beats[i] === 0));
+    if (!dead.size) return [];
+    const out: (OrphanCall & { admission: Admission })[] = [];
+    ids.forEach((requestId, i) => {
+      const [owner, raw] = res[i * 2] as (string | null)[];
+      if (!owner || !raw) {
+        void this.redis.zrem(this.indexKey(), requestId).catch(() => undefined);
+        return;
+      }
+      // A live process never reaps itself, even if its heartbeat lapsed while Redis was away.
+      if (!dead.has(owner) || owner === this.owner) return;
+      const stored = JSON.parse(raw) as StoredRecord;
+      const admission: Admission = { ...stored.a, estimatedCostMicros: BigInt(stored.a.estimatedCostMicros) as Micros };
+      out.push({ requestId, owner, record: stored.c, delivered: (res[i * 2 + 1] as string | null) ?? '', admission });
+    });
+    return out;
   }
 
   streamKey(): string {
     return `${this.options.prefix}:gw:usage`;
+  }
+
+  /** Premium-call audit entries, moved into the audit queue by the audit worker (AuditIntake). */
+  auditStreamKey(): string {
+    return gatewayAuditStream(this.options.prefix);
+  }
+
+  private idemKey(scopedKey: string): string {
+    return `${this.options.prefix}:gw:idem:${scopedKey}`;
+  }
+
+  private callKey(requestId: string): string {
+    return `${this.options.prefix}:gw:call:${requestId}`;
+  }
+
+  private outKey(requestId: string): string {
+    return `${this.options.prefix}:gw:call:${requestId}:out`;
+  }
+
+  private indexKey(): string {
+    return `${this.options.prefix}:gw:calls`;
+  }
+
+  private aliveKey(owner: string): string {
+    return `${this.options.prefix}:gw:alive:${owner}`;
   }
 
   private scopes(organizationId: string, apiKeyId: string): [string, string] {
@@ -150,7 +292,7 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
    * The month's spend counter starts from the database the first time this process sees a capped
    * scope in a month, so a Redis restart cannot reset a cap. SET NX: never overwrites live counts.
    */
-  private async seedSpend(scope: string, index: number, req: AdmissionRequest, month: string, now: Date): Promise<void> {
+  private async seedSpend(scope: string, index: number, req: CallBegin, month: string, now: Date): Promise<void> {
     const key = `${scope}:sp:${month}`;
     if (this.seeded.has(key)) return;
     const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
@@ -164,4 +306,21 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown {
     await this.redis.set(key, s, 'EX', MONTH_TTL_S, 'NX');
     this.seeded.add(key);
   }
+}
+
+const perToken = (tpm: number | null): number => (tpm && tpm > 0 ? WINDOW_MS / tpm : 0);
+
+/** The tightest scope's figures for each limit (the one a client runs into first). */
+function rateLimitState(limits: { rpm: number | null; tpm: number | null }[], figures: number[]): RateLimitState {
+  const pick = (which: 'rpm' | 'tpm', offset: number) => {
+    let best: RateLimitState['requests'] = null;
+    limits.forEach((l, i) => {
+      const limit = l[which];
+      const remaining = figures[i * 4 + offset];
+      if (limit === null || limit <= 0 || remaining < 0) return;
+      if (!best || remaining < best.remaining) best = { limit, remaining, resetMs: figures[i * 4 + offset + 1] };
+    });
+    return best;
+  };
+  return { requests: pick('rpm', 0), tokens: pick('tpm', 2) };
 }

@@ -1,36 +1,24 @@
-import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import IORedis from 'ioredis';
+import { redisOptions, type StreamEntries, StreamConsumer } from '@velvet/queue';
 import { DataSource } from 'typeorm';
-import { redisOptions } from '@velvet/queue';
 import { METERING_OPTIONS, type MeteringOptions, SPEND_LISTENER, type SpendListener } from '../metering.options';
 import { decodeUsage } from './usage.codec';
 
 const GROUP = 'usage-ingest';
-const BATCH = 500;
 /** Entries a dead consumer left unacknowledged are taken over after this long (default). */
 const CLAIM_IDLE_MS = 30_000;
-/**
- * At most one batch per this interval: each batch costs a few round trips (read, insert, ack), so
- * under load they are amortised over many records; usage reaches PostgreSQL within ~this delay.
- */
-const MIN_BATCH_INTERVAL_MS = 50;
-
-type Entries = [id: string, fields: string[]][];
 
 /**
- * Moves usage records from the Redis stream (written atomically with the spend counters at
- * settlement) into `usage_records`, in batches, idempotently (`ON CONFLICT (request_id) DO NOTHING`),
- * acknowledging entries only after the insert commits: a crash re-delivers, never loses or doubles.
+ * Moves usage records from the Redis stream (written atomically with the spend counters when a
+ * call finishes) into `usage_records`, in batches (≤ 500, ≤ 1 per 50 ms), idempotently
+ * (`ON CONFLICT (request_id) DO NOTHING`), acknowledging entries only after the insert commits:
+ * a crash re-delivers, never loses or doubles.
  */
 @Injectable()
 export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(UsageIngestor.name);
-  private reader: IORedis | null = null;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private readonly consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private consumer: StreamConsumer | null = null;
 
   constructor(
     @Inject(METERING_OPTIONS) private readonly options: MeteringOptions,
@@ -38,78 +26,41 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
     @Optional() @Inject(SPEND_LISTENER) private readonly listener?: SpendListener,
   ) {}
 
-  private get claimIdleMs(): number {
-    return this.options.claimIdleMs ?? CLAIM_IDLE_MS;
-  }
-
   get streamKey(): string {
     return `${this.options.prefix}:gw:usage`;
   }
 
   async onModuleInit(): Promise<void> {
     if (!this.options.ingest) return;
-    this.reader = new IORedis({ ...redisOptions(this.options.redisUrl), maxRetriesPerRequest: null });
-    await this.reader.xgroup('CREATE', this.streamKey, GROUP, '0', 'MKSTREAM').catch((e: Error) => {
-      if (!e.message.includes('BUSYGROUP')) throw e;
+    this.consumer = new StreamConsumer({
+      connection: redisOptions(this.options.redisUrl),
+      stream: this.streamKey,
+      group: GROUP,
+      claimIdleMs: this.options.claimIdleMs ?? CLAIM_IDLE_MS,
+      handle: (entries) => this.ingest(entries),
+      onError: (message) => this.logger.error(message),
     });
-    this.running = true;
-    this.loop = this.run();
+    await this.consumer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.reader?.disconnect();
-    await this.loop?.catch(() => undefined);
-    this.reader = null;
+    await this.consumer?.stop();
+    this.consumer = null;
   }
 
-  private async run(): Promise<void> {
-    let lastClaim = 0;
-    let lastRead = 0;
-    while (this.running && this.reader) {
-      try {
-        const wait = lastRead + MIN_BATCH_INTERVAL_MS - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        lastRead = Date.now();
-        if (Date.now() - lastClaim > this.claimIdleMs / 3) {
-          lastClaim = Date.now();
-          await this.claimAbandoned();
-        }
-        const res = (await this.reader.xreadgroup(
-          'GROUP', GROUP, this.consumer, 'COUNT', BATCH, 'BLOCK', 1000, 'STREAMS', this.streamKey, '>',
-        )) as [string, Entries][] | null;
-        if (res) await this.ingest(res[0][1]);
-      } catch (error) {
-        if (!this.running) return;
-        this.logger.error(`usage ingestion failed, retrying: ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  }
-
-  private async claimAbandoned(): Promise<void> {
-    const [, entries] = (await this.reader!.xautoclaim(this.streamKey, GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', BATCH)) as [
-      string,
-      Entries,
-    ];
-    if (entries.length) await this.ingest(entries.filter((e) => e[1]));
-  }
-
-  /** Inserts one batch; public so tests can drive it deterministically. */
-  async ingest(entries: Entries): Promise<void> {
+  /** Inserts one batch (the consumer acknowledges it afterwards); public so tests can drive it. */
+  async ingest(entries: StreamEntries): Promise<void> {
     if (!entries.length) return;
     const rows = [];
     for (const [id, fields] of entries) {
       try {
         rows.push(decodeUsage(fields[1]));
       } catch {
-        // Never written by this code: acknowledged below with the batch, so it cannot block the stream.
+        // Never written by this code: acknowledged with the batch, so it cannot block the stream.
         this.logger.error(`usage stream entry ${id} is not a usage record; dropped`);
       }
     }
     await this.insert(rows);
-    const ids = entries.map(([id]) => id);
-    await this.reader!.multi().xack(this.streamKey, GROUP, ...ids).xdel(this.streamKey, ...ids).exec();
     const charged = [...new Set(rows.filter((u) => u.costMicros > 0n).map((u) => u.organizationId))];
     if (charged.length && this.listener) {
       await Promise.resolve(this.listener.spendRecorded(charged)).catch((e: Error) =>

@@ -1,0 +1,63 @@
+import { WriteAhead } from './write-ahead';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('WriteAhead', () => {
+  it('sends a batch only after its text was recorded, and batches what arrives meanwhile', async () => {
+    const events: string[] = [];
+    const pending: (() => void)[] = [];
+    const w = new WriteAhead(
+      (text) => new Promise((resolve) => pending.push(() => (events.push(`recorded ${text}`), resolve(true)))),
+      async (chunk) => void events.push(`sent ${chunk}`),
+    );
+    w.push('<a>', 'a');
+    w.push('<b>', 'b');
+    w.push('<c>', 'c');
+    await tick();
+    expect(events).toEqual([]);
+    pending.shift()!();
+    await tick();
+    pending.shift()!();
+    await w.settled();
+    expect(events).toEqual(['recorded a', 'sent <a>', 'recorded bc', 'sent <b><c>']);
+    expect(w.delivered).toBe('abc');
+  });
+
+  it('sends nothing more once a write-ahead is refused, and reports the failure', async () => {
+    const sent: string[] = [];
+    let calls = 0;
+    const w = new WriteAhead(
+      async () => {
+        calls++;
+        if (calls === 2) throw new Error('OOM');
+        return true;
+      },
+      async (chunk) => void sent.push(chunk),
+    );
+    w.push('<a>', 'a');
+    await tick();
+    w.push('<b>', 'b');
+    w.push('<c>', 'c');
+    await expect(w.settled()).rejects.toThrow('OOM');
+    expect(() => w.check()).toThrow('OOM');
+    expect(sent).toEqual(['<a>']);
+    expect(w.delivered).toBe('a');
+  });
+
+  it('stops when the call was reaped (the record is no longer its own)', async () => {
+    const w = new WriteAhead(async () => false, async () => undefined);
+    w.push('<a>', 'a');
+    await expect(w.settled()).rejects.toThrow('reaper');
+    expect(w.delivered).toBe('');
+  });
+
+  it('sends chunks without text (role, tool deltas) without a round trip', async () => {
+    const record = jest.fn(async () => true);
+    const sent: string[] = [];
+    const w = new WriteAhead(record, async (c) => void sent.push(c));
+    w.push('<role>', '');
+    await w.settled();
+    expect(record).not.toHaveBeenCalled();
+    expect(sent).toEqual(['<role>']);
+  });
+});
