@@ -149,7 +149,11 @@ describe('web portal: contract review round trip, bad input, sessions, what each
     try {
       await signIn(member.page, stack.url, 'member@globex-review.example', DEMO_TEST_PASSWORD);
       const nav = member.page.getByRole('navigation', { name: 'Main' });
-      expect(await nav.getByRole('link').allTextContents()).toEqual(['Dashboard', 'Members']);
+      expect(await nav.getByRole('link').allTextContents()).toEqual([
+        'Dashboard',
+        'Spend',
+        'Members',
+      ]);
       await nav.getByRole('link', { name: 'Members' }).click();
       await member.page.getByRole('cell', { name: 'member@globex-review.example' }).waitFor();
       await checkPageState(member.page, 'member sees the members list');

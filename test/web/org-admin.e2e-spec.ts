@@ -129,7 +129,7 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByRole('link', { name: 'Members' }).click();
     await page.getByLabel('Email to invite').fill('bob@acme-web.example');
     await page.getByLabel('Role', { exact: true }).selectOption('org_member');
-    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('button', { name: 'Send invitation', exact: true }).click();
     // the link goes to Bob's mailbox only, not to the inviter's screen
     await page.getByText(/sent to that address/).waitFor();
     const pending = page.getByRole('region', { name: 'Pending invitations' });
@@ -141,10 +141,10 @@ describe('web portal: organisation admin and platform admin basics', () => {
     await page.getByText(/A new link was mailed/).waitFor();
     expect(await tokenMailedTo(db, 'bob@acme-web.example')).not.toBe(firstLink);
     await page.getByLabel('Email to invite').fill('carol@acme-web.example');
-    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('button', { name: 'Send invitation', exact: true }).click();
     await pending.getByText('carol@acme-web.example').waitFor();
     await page.getByLabel('Email to invite').fill('carol@acme-web.example');
-    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('button', { name: 'Send invitation', exact: true }).click();
     await page.getByText(/Invitation for carol@acme-web.example/).waitFor();
     expect(await pending.getByText('carol@acme-web.example').count()).toBe(1);
     await page.getByRole('button', { name: 'Revoke invitation to carol@acme-web.example' }).click();

@@ -9,6 +9,7 @@ import { downloadText, toCsv } from '../ui/download';
 import { formatDate, formatMicros } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { useSortable } from '../ui/sortable';
+import { fillDays } from './spend-days';
 import { SpendChart } from './spend-chart';
 
 interface BreakdownRow {
@@ -24,17 +25,6 @@ interface BreakdownRow {
 
 const RANGES = [7, 30, 90, 366] as const;
 const sum = (values: string[]) => values.reduce((a, v) => a + BigInt(v), 0n).toString();
-
-/** Every UTC day of the range, with zero where nothing was spent (a chart of data days only misleads). */
-export function fillDays(points: SpendPoint[], days: number, today = new Date()): SpendPoint[] {
-  const byDay = new Map(points.map((p) => [p.day.slice(0, 10), p]));
-  const out: SpendPoint[] = [];
-  for (let i = days - 1; i >= 0; i--) {
-    const day = new Date(today.getTime() - i * 86_400_000).toISOString().slice(0, 10);
-    out.push(byDay.get(day) ?? { day, costMicros: '0', premiumCostMicros: '0' });
-  }
-  return out;
-}
 
 /** Spend over a chosen range: totals, a daily table and chart, breakdown by model and key, CSV, statements. */
 export function SpendPage() {
