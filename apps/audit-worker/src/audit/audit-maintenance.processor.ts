@@ -1,6 +1,6 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AuditRetentionService, TreeHeadStore } from '@velvet/audit';
+import { AuditRetentionService, TreeHeadPublisher } from '@velvet/audit';
 import { QueueName } from '@velvet/queue';
 import type { Job, Queue } from 'bullmq';
 import { AUDIT_WORKER_OPTIONS, type AuditWorkerOptions } from './audit-worker.options';
@@ -17,7 +17,7 @@ export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicati
 
   constructor(
     @InjectQueue(QueueName.AuditMaintenance) private readonly queue: Queue,
-    private readonly heads: TreeHeadStore,
+    private readonly heads: TreeHeadPublisher,
     private readonly retention: AuditRetentionService,
     @Inject(AUDIT_WORKER_OPTIONS) private readonly options: AuditWorkerOptions,
   ) {

@@ -8,6 +8,8 @@ import { Detection1764036000000 } from './1764036000000-detection';
 import { AuditLogInlineRows1764037000000 } from './1764037000000-audit-log-inline-rows';
 import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
 import { ContractTextRetention1764039000000 } from './1764039000000-contract-text-retention';
+import { AuditIntegrity1764040400000 } from './1764040400000-audit-integrity';
+import { AppRoleGrants1764040400001 } from './1764040400001-app-role-grants';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -21,4 +23,7 @@ export const MIGRATIONS = [
   AuditLogInlineRows1764037000000,
   UsageCancelled1764038000000,
   ContractTextRetention1764039000000,
+  AuditIntegrity1764040400000,
+  // grants on every table so far; tables of later migrations get the default privileges it sets
+  AppRoleGrants1764040400001,
 ];
