@@ -38,13 +38,17 @@ export interface AuditStack {
   close(): Promise<void>;
 }
 
-export async function startAuditStack(workerOverrides: Record<string, string> = {}): Promise<AuditStack> {
+/** `workerOverrides` may depend on the log's verifier key (e.g. a witness that must know it). */
+export async function startAuditStack(
+  workerOverrides: Record<string, string> | ((vkey: string) => Promise<Record<string, string>>) = {},
+): Promise<AuditStack> {
   const dir = mkdtempSync(join(tmpdir(), 'velvet-audit-'));
   const keyFile = join(dir, 'audit-signing-key');
   writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), { mode: 0o600 });
   const vkey = new TreeHeadSigner(LocalKeySigner.fromFile(keyFile), TEST_LOG_ORIGIN).vkey;
   const portal = await startPortal();
-  const workerEnv = { AUDIT_SIGNING_KEY_FILE: keyFile, AUDIT_LOG_ORIGIN: TEST_LOG_ORIGIN, AUDIT_TREE_HEAD_INTERVAL_MS: '3600000', ...workerOverrides };
+  const extra = typeof workerOverrides === 'function' ? await workerOverrides(vkey) : workerOverrides;
+  const workerEnv = { AUDIT_SIGNING_KEY_FILE: keyFile, AUDIT_LOG_ORIGIN: TEST_LOG_ORIGIN, AUDIT_TREE_HEAD_INTERVAL_MS: '3600000', ...extra };
   let worker = await startAuditWorker(portal.env.DATABASE_URL, portal.env.QUEUE_PREFIX, workerEnv);
   const db = new Client({ connectionString: portal.env.DATABASE_URL });
   const admin = new Client({ connectionString: portal.database.adminUrl });
