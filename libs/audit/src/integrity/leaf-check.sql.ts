@@ -68,10 +68,6 @@ export const AUDIT_LEAF_CHECK_BODY = `
           AND decode(j->>'promptSha256', 'hex') IS NOT DISTINCT FROM p_prompt_sha256
           AND decode(j->>'completionSha256', 'hex') IS NOT DISTINCT FROM p_completion_sha256
           AND num_nonnulls(p_actor_user_id, p_action, p_subject_type, p_subject_id, p_reason, p_details) = 0
-          AND j->>'fingerprintSha256' = encode(sha256(convert_to(
-                '{"completionBands":[' || array_to_string(p_completion_bands, ',') ||
-                '],"completionMinhash":[' || array_to_string(p_completion_minhash, ',') ||
-                '],"promptBands":[' || array_to_string(p_prompt_bands, ',') ||
-                '],"promptMinhash":[' || array_to_string(p_prompt_minhash, ',') ||
-                '],"scheme":"minhash-v1"}', 'UTF8')), 'hex'), false);
+          AND j->>'fingerprintSha256' = encode(sha256(array_send(p_prompt_minhash) || array_send(p_completion_minhash)
+                || array_send(p_prompt_bands) || array_send(p_completion_bands)), 'hex'), false);
       END`;
