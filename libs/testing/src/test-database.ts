@@ -7,11 +7,14 @@ import { APP_ROLE, dropDatabase, ensureDatabase, ensureRoles, migrate, OWNER_ROL
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 
 const MIGRATIONS_DIR = join(__dirname, '../../database/src/migrations');
+/** SQL a migration takes from a lib (the audit log's leaf CHECK, which the signer compares with the installed one). */
+const MIGRATION_SOURCES = [join(__dirname, '../../audit/src/integrity/leaf-check.sql.ts')];
 
 /** The template's name changes whenever a migration file does, so a stale schema is never cloned. */
 export function templateName(): string {
   const hash = createHash('sha256');
   for (const file of readdirSync(MIGRATIONS_DIR).sort()) hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
+  for (const file of MIGRATION_SOURCES) hash.update(readFileSync(file));
   return `velvet_test_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 

@@ -3,6 +3,8 @@
  * 1764040400000-audit-integrity, which installs it as CHECK audit_log_matches_leaf). Kept here so
  * IntegrityGuard can compare what is installed with what should be: a superuser who replaces the
  * function or drops the constraint to rewrite columns is caught before the next head is signed.
+ * Changing the body needs a new migration that replaces the function (the test template's name
+ * hashes this file with the migrations, so tests pick the change up).
  */
 export const AUDIT_LEAF_CONSTRAINT = 'audit_log_matches_leaf';
 export const AUDIT_LEAF_FUNCTION = 'audit_row_matches_leaf';
