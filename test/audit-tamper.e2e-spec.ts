@@ -1,7 +1,8 @@
-import { AUDIT_CHECKED_COLUMNS, AuditIntegrityError } from '@velvet/audit';
+import { AUDIT_CHECKED_COLUMNS, AuditIntegrityError, AuditRowSweep, schemaProblems } from '@velvet/audit';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { verifyExport } from '../libs/audit/src/verify/export-verifier';
 import { startAuditStack, exportAs, type AuditStack } from './support/audit-stack';
 import { asInsider, rewriteHistory } from './support/audit-tamper';
@@ -64,6 +65,29 @@ describe('audit log tamper cases (e2e, as the PostgreSQL superuser)', () => {
       await expect(s.publish()).rejects.toThrow(/audit_log_matches_leaf is not validated/);
       expect(await latestHeadSize(s)).toBe(signedBefore);
       expect(await alarm(s)).toMatchObject({ reason: expect.stringMatching(/not validated/), databaseSize: await s.size() });
+    });
+  });
+
+  describe('the check function swapped out for a moment', () => {
+    let s: AuditStack;
+    beforeAll(async () => {
+      s = await startAuditStack();
+      await s.calls(10);
+      await s.publish();
+    });
+    afterAll(() => s?.close());
+
+    it('leaves the schema looking intact, but the row sweep finds the doctored row and raises the alarm', async () => {
+      const seq = await logprobsSeq(s);
+      const [{ def }] = (await s.admin.query(`SELECT pg_get_functiondef('audit_row_matches_leaf'::regproc) AS def`)).rows;
+      await asInsider(s.admin, ['audit_log'], async (db) => {
+        await db.query(def.replace(/AS \$function\$[\s\S]*\$function\$/, 'AS $function$ BEGIN RETURN true; END $function$'));
+        await db.query(`UPDATE audit_log SET flags = '{}' WHERE seq = $1`, [seq]);
+        await db.query(def); // the original, back in place
+      });
+      expect(await schemaProblems(s.worker.get(DataSource))).toEqual([]);
+      expect(await s.worker.get(AuditRowSweep).sweep()).toEqual([seq]);
+      expect(await alarm(s)).toMatchObject({ reason: `rows whose columns disagree with their leaf: seq ${seq}` });
     });
   });
 

@@ -20,6 +20,8 @@ export const workerEnvSchema = baseEnvSchema
     AUDIT_DB_OUTAGE_WAIT_MS: int(1000, 600_000, 60_000),
     AUDIT_TREE_HEAD_INTERVAL_MS: int(200, 3_600_000, 10_000),
     AUDIT_TEXT_PURGE_INTERVAL_MS: int(1000, 86_400_000, 3_600_000),
+    /** How often every row is re-checked against its leaf (AuditRowSweep). */
+    AUDIT_ROW_SWEEP_INTERVAL_MS: int(1000, 7 * 86_400_000, 3_600_000),
   })
   .refine((env) => env.NODE_ENV !== 'production' || !!env.AUDIT_SIGNING_KEY_FILE, {
     path: ['AUDIT_SIGNING_KEY_FILE'],

@@ -49,6 +49,7 @@ export class WorkerModule {
             dbOutageWaitMs: env.AUDIT_DB_OUTAGE_WAIT_MS,
             treeHeadIntervalMs: env.AUDIT_TREE_HEAD_INTERVAL_MS,
             textPurgeIntervalMs: env.AUDIT_TEXT_PURGE_INTERVAL_MS,
+            rowSweepIntervalMs: env.AUDIT_ROW_SWEEP_INTERVAL_MS,
           },
         },
         ...PROCESSORS,

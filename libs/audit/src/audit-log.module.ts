@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import { AuditRecord } from './entities/audit-record.entity';
+import { AuditRowSweep } from './integrity/row-sweep.service';
 import { AuditProofService } from './proofs/audit-proof.service';
 import { AuditRetentionService } from './retention/audit-retention.service';
 import { AuditExportService } from './search/audit-export.service';
@@ -48,6 +49,7 @@ export class AuditWriterModule {
       TreeHeadStore,
       AuditProofService,
       TreeHeadPublisher,
+      AuditRowSweep,
       WitnessClient,
       keeper,
       { provide: AUDIT_SIGNER, useValue: options.signer },
@@ -57,7 +59,7 @@ export class AuditWriterModule {
       module: AuditWriterModule,
       imports: [TypeOrmModule.forFeature(AUDIT_ENTITIES)],
       providers,
-      exports: [AuditLogWriter, AuditRetentionService, TreeHeadStore, AuditProofService, TreeHeadPublisher],
+      exports: [AuditLogWriter, AuditRetentionService, TreeHeadStore, AuditProofService, TreeHeadPublisher, AuditRowSweep],
     };
   }
 }

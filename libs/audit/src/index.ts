@@ -36,3 +36,4 @@ export * from './witness/policy';
 export * from './witness/witness.client';
 export * from './tiles/audit-tiles.service';
 export * from './tiles/tile-path';
+export * from './integrity/row-sweep.service';
