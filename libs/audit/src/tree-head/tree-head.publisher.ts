@@ -54,12 +54,13 @@ export class TreeHeadPublisher {
       if (problems.length) await this.refuse(problems, trusted, size);
       const signed = await this.signer.sign(size, Date.now(), root);
       await this.heads.insert(tx, signed);
+      // Saved while the publish lock is held, so another worker process never starts from an older head.
+      const latest = { treeSize: signed.treeSize, rootHash: signed.rootHash, checkpoint: signed.checkpoint! };
+      this.remembered = latest;
+      await this.keeper.save(latest);
       return signed;
     });
     if (!head) return null;
-    const trusted = { treeSize: head.treeSize, rootHash: head.rootHash, checkpoint: head.checkpoint! };
-    this.remembered = trusted;
-    await this.keeper.save(trusted);
     this.logger.log(`published tree head ${head.treeSize}`);
     await this.witnesses?.cosign(head);
     return head;
