@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { verifyExport } from '../libs/audit/src/verify/export-verifier';
+import { verifyExport, type VerifyOptions } from '../libs/audit/src/verify/export-verifier';
 import { parsePolicy } from '../libs/audit/src/witness/policy';
 
 function main(argv: string[]): number {
@@ -22,11 +22,20 @@ function main(argv: string[]): number {
     return 2;
   }
   const opts = program.opts<{ publicKey?: string; trustedCheckpoint?: string; policy?: string }>();
-  const result = verifyExport(readFileSync(program.args[0], 'utf8'), {
-    publicKey: opts.publicKey,
-    trustedCheckpoint: opts.trustedCheckpoint ? readFileSync(opts.trustedCheckpoint, 'utf8') : undefined,
-    policy: opts.policy ? parsePolicy(readFileSync(opts.policy, 'utf8')) : undefined,
-  });
+  let text: string;
+  let options: VerifyOptions;
+  try {
+    text = readFileSync(program.args[0], 'utf8');
+    options = {
+      publicKey: opts.publicKey,
+      trustedCheckpoint: opts.trustedCheckpoint ? readFileSync(opts.trustedCheckpoint, 'utf8') : undefined,
+      policy: opts.policy ? parsePolicy(readFileSync(opts.policy, 'utf8')) : undefined,
+    };
+  } catch (error) {
+    console.error(`audit:verify: ${(error as Error).message}`);
+    return 2;
+  }
+  const result = verifyExport(text, options);
   for (const w of result.warnings) console.warn(`warning: ${w}`);
   for (const p of result.problems) console.error(`FAIL: ${p}`);
   console.log(
