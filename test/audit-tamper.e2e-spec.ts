@@ -4,7 +4,7 @@ import type IORedis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { verifyExport } from '../libs/audit/src/verify/export-verifier';
-import { startAuditStack, exportAs, type AuditStack } from './support/audit-stack';
+import { exportAs, useAuditStack, type AuditStack } from './support/audit-stack';
 import { asInsider, rewriteHistory } from './support/audit-tamper';
 import { bearer } from './support/http';
 
@@ -20,12 +20,7 @@ describe('audit log tamper cases (e2e, as the PostgreSQL superuser)', () => {
 
   describe('a column rewritten, the leaf untouched', () => {
     let s: AuditStack;
-    beforeAll(async () => {
-      s = await startAuditStack();
-      await s.calls(10);
-      await s.publish();
-    });
-    afterAll(() => s?.close());
+    useAuditStack(10, (stack) => (s = stack));
 
     it('is refused by the database itself, with the triggers disabled and in replica mode', async () => {
       const seq = await logprobsSeq(s);
@@ -70,12 +65,7 @@ describe('audit log tamper cases (e2e, as the PostgreSQL superuser)', () => {
 
   describe('the check function swapped out for a moment', () => {
     let s: AuditStack;
-    beforeAll(async () => {
-      s = await startAuditStack();
-      await s.calls(10);
-      await s.publish();
-    });
-    afterAll(() => s?.close());
+    useAuditStack(10, (stack) => (s = stack));
 
     it('leaves the schema looking intact, but the row sweep finds the doctored row and raises the alarm', async () => {
       const seq = await logprobsSeq(s);
@@ -93,12 +83,7 @@ describe('audit log tamper cases (e2e, as the PostgreSQL superuser)', () => {
 
   describe('a deleted row', () => {
     let s: AuditStack;
-    beforeAll(async () => {
-      s = await startAuditStack();
-      await s.calls(12);
-      await s.publish();
-    });
-    afterAll(() => s?.close());
+    useAuditStack(12, (stack) => (s = stack));
 
     it('is reported as a gap by the verifier: an unfiltered export is complete by construction', async () => {
       const before = verifyExport(await exportAs(s));
@@ -117,14 +102,11 @@ describe('audit log tamper cases (e2e, as the PostgreSQL superuser)', () => {
     let s: AuditStack;
     let trusted: string;
     let trustedSize: number;
+    useAuditStack(30, (stack) => (s = stack));
     beforeAll(async () => {
-      s = await startAuditStack();
-      await s.calls(30);
-      await s.publish();
       trusted = await s.checkpoint();
       trustedSize = Number(trusted.split('\n')[1]);
     });
-    afterAll(() => s?.close());
 
     it('the signer refuses to sign the next head, logs and raises the alarm', async () => {
       const seq = await logprobsSeq(s);

@@ -104,3 +104,15 @@ export async function startAuditStack(
 
 export const exportAs = async (stack: AuditStack, query = '') =>
   (await request(stack.portal.url).get(`/audit/export?format=jsonl${query}`).set(bearer(stack.reviewer)).expect(200)).text;
+
+/** Jest hooks for the enclosing describe: a fresh stack with `calls` records and a signed head, closed after. */
+export function useAuditStack(calls: number, set: (stack: AuditStack) => void): void {
+  let stack: AuditStack | undefined;
+  beforeAll(async () => {
+    stack = await startAuditStack();
+    await stack.calls(calls);
+    await stack.publish();
+    set(stack);
+  });
+  afterAll(() => stack?.close());
+}
