@@ -15,6 +15,7 @@ cat <<INFO
     web portal        http://127.0.0.1:${PORTAL_API_PORT}/app/
     portal API        http://127.0.0.1:${PORTAL_API_PORT}/            (OpenAPI: /docs)
     gateway           http://127.0.0.1:${GATEWAY_PORT}/v1          (OpenAI-compatible)
+    audit log         http://127.0.0.1:${PORTAL_API_PORT}/audit-log/checkpoint   (C2SP checkpoint and tiles, public)
 
   Demo logins (password: velvet-demo-password)
     platform admin     admin@velvet.example
@@ -27,9 +28,10 @@ INFO
 
 # The gateway keeps GC on its request thread (docs/performance.md, "Garbage collection"). Two
 # worker processes, one filling an audit batch while the other's is written, each with a young
-# generation big enough for the jobs it holds (docs/audit.md).
+# generation big enough for the jobs it holds (docs/audit.md). Only the workers get the path of the
+# audit signing key (mode 0600); the portal and the gateway never see it.
 exec npx concurrently --kill-others --names api,gateway,worker1,worker2 --prefix-colors blue,magenta,green,green \
   "node dist/apps/portal-api/src/main.js" \
   "node --single-threaded-gc dist/apps/gateway/src/main.js" \
-  "node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js" \
-  "node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js"
+  "AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js" \
+  "AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js"

@@ -7,6 +7,8 @@ npm run --silent typecheck || exit 1
 npm run --silent lint || exit 1
 npm run --silent typecheck:web || exit 1
 bash scripts/ensure-chromium.sh || exit 1
+# Go's sumdb/note and sumdb/tlog check the audit log's checkpoint and tiles (test/audit-tlog.e2e-spec.ts).
+bash scripts/ensure-go-verifier.sh || exit 1
 
 mkdir -p .velvet
 status=0

@@ -4,8 +4,7 @@ import {
   AuditException,
   AuditProducer,
   AuditRetentionService,
-  leafHash,
-  type PremiumCallEvent,
+  auditLeafHash,
   verifyConsistency,
   verifyInclusion,
   verifyTreeHead,
@@ -18,35 +17,14 @@ import { verifyExport } from '../libs/audit/src/verify/export-verifier';
 import { startAuditWorker, waitFor } from './support/audit-worker';
 import { bearer, createStaff, signUp, type Session } from './support/http';
 import { startPortal, type RunningPortal } from './support/portal';
-
-export function premiumCall(organizationId: string, apiKeyId: string, overrides: Partial<PremiumCallEvent> = {}): PremiumCallEvent {
-  return {
-    requestId: `req-${randomUUID()}`,
-    organizationId,
-    apiKeyId,
-    userId: null,
-    modelId: randomUUID(),
-    modelSlug: 'aurum-1',
-    tier: 'premium',
-    occurredAt: new Date(),
-    clientIp: '203.0.113.7',
-    userAgent: 'openai-python/1.0',
-    params: { temperature: 0.7, n: 1, maxTokens: 256 },
-    promptText: 'user: explain the quarterly revenue report in two sentences',
-    completionText: 'Revenue grew in every region. Enterprise contracts drove most of the growth.',
-    inputTokens: 12,
-    outputTokens: 18,
-    latencyMs: 420,
-    status: 'succeeded',
-    finishReason: 'stop',
-    ...overrides,
-  };
-}
+import { premiumCall } from './support/audit-fixtures';
 
 describe('audit log (e2e)', () => {
   let portal: RunningPortal;
   let worker: INestApplicationContext;
   let db: Client;
+  /** As the server's superuser: the insider the tamper tests play. */
+  let admin: Client;
   let producer: AuditProducer;
   let acme: Session;
   let globex: Session;
@@ -68,6 +46,8 @@ describe('audit log (e2e)', () => {
     worker = await startAuditWorker(portal.env.DATABASE_URL, portal.env.QUEUE_PREFIX);
     db = new Client({ connectionString: portal.env.DATABASE_URL });
     await db.connect();
+    admin = new Client({ connectionString: portal.database.adminUrl });
+    await admin.connect();
     producer = portal.app.get(AuditProducer);
     acme = await signUp(portal, 'Acme Audit', `a-${randomUUID()}@acme.example`);
     globex = await signUp(portal, 'Globex Audit', `g-${randomUUID()}@globex.example`);
@@ -78,6 +58,7 @@ describe('audit log (e2e)', () => {
 
   afterAll(async () => {
     await db?.end();
+    await admin?.end();
     await worker?.close();
     await portal?.close();
   });
@@ -103,11 +84,18 @@ describe('audit log (e2e)', () => {
   });
 
   it('refuses updates, deletes and truncation in the database itself', async () => {
-    await expect(db.query(`UPDATE audit_log SET status = 'failed' WHERE seq = 0`)).rejects.toThrow(/append-only/);
-    await expect(db.query(`DELETE FROM audit_log WHERE seq = 0`)).rejects.toThrow(/append-only/);
-    await expect(db.query(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
-    await expect(db.query(`DELETE FROM audit_tree_node`)).rejects.toThrow(/append-only/);
-    await expect(db.query(`UPDATE audit_tree_head SET tree_size = 1`)).rejects.toThrow(/append-only/);
+    // The apps' role has no such privilege, and owns nothing it could ALTER.
+    await expect(db.query(`UPDATE audit_log SET status = 'failed' WHERE seq = 0`)).rejects.toThrow(/permission denied/);
+    await expect(db.query(`DELETE FROM audit_log WHERE seq = 0`)).rejects.toThrow(/permission denied/);
+    await expect(db.query(`TRUNCATE audit_log`)).rejects.toThrow(/permission denied/);
+    await expect(db.query(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`)).rejects.toThrow(/must be owner/);
+    await expect(db.query(`UPDATE audit_tree_head SET tree_size = 1`)).rejects.toThrow(/permission denied/);
+    // Even a superuser meets the triggers first.
+    await expect(admin.query(`UPDATE audit_log SET status = 'failed' WHERE seq = 0`)).rejects.toThrow(/append-only/);
+    await expect(admin.query(`DELETE FROM audit_log WHERE seq = 0`)).rejects.toThrow(/append-only/);
+    await expect(admin.query(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
+    await expect(admin.query(`DELETE FROM audit_tree_node`)).rejects.toThrow(/append-only/);
+    await expect(admin.query(`UPDATE audit_tree_head SET tree_size = 1`)).rejects.toThrow(/append-only/);
     expect(await count()).toBe(50);
   });
 
@@ -120,7 +108,8 @@ describe('audit log (e2e)', () => {
     const proof = (await request(portal.url).get('/audit/records/7/inclusion-proof').set(bearer(reviewer)).expect(200)).body;
     expect(proof.rootHash).toBe(head.rootHash);
     const buf = (h: string) => Buffer.from(h, 'hex');
-    expect(leafHash(record.leaf).toString('hex')).toBe(record.leafHash);
+    expect(auditLeafHash(record.leaf).toString('hex')).toBe(record.leafHash);
+    expect(record.integrity).toEqual({ leafHashValid: true, mismatches: [] });
     expect(verifyInclusion(7, n, buf(record.leafHash), proof.proof.map(buf), buf(head.rootHash))).toBe(true);
 
     await producer.recordAdminAction({ actorUserId: reviewer.userId, organizationId: acme.organizationId, action: 'org.premium_suspended', subjectType: 'Organization', subjectId: acme.organizationId!, reason: 'test' });
@@ -230,17 +219,17 @@ describe('audit log (e2e)', () => {
 
   it('catches a superuser who bypasses the triggers and rewrites a record', async () => {
     await waitFor('a tree head covering the log', async () => (await latestHead(0)).treeSize === (await size()));
-    await db.query(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`);
+    await admin.query(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`);
     const seq = Number((await db.query(`SELECT min(seq) AS s FROM audit_log WHERE kind = 'premium_call'`)).rows[0].s);
-    // A consistent forgery of the row: new leaf and its correct RFC 6962 leaf hash.
-    const forged = await db.query(
-      `UPDATE audit_log SET leaf = replace(leaf, '"inputTokens":12', '"inputTokens":1'),
-         leaf_hash = sha256('\\x00'::bytea || convert_to(replace(leaf, '"inputTokens":12', '"inputTokens":1'), 'UTF8'))
+    // A consistent forgery of the row: new leaf, its correct v2 leaf hash, and the column to match (the CHECK).
+    const forged = await admin.query(
+      `UPDATE audit_log SET leaf = replace(leaf, '"inputTokens":12', '"inputTokens":1'), input_tokens = 1,
+         leaf_hash = sha256('\\x00'::bytea || sha256(convert_to(replace(leaf, '"inputTokens":12', '"inputTokens":1'), 'UTF8')))
        WHERE seq = $1 AND leaf LIKE '%"inputTokens":12%'`,
       [seq],
     );
     expect(forged.rowCount).toBe(1);
-    await db.query(`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change`);
+    await admin.query(`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change`);
     const result = verifyExport((await request(portal.url).get('/audit/export').set(bearer(reviewer)).expect(200)).text);
     expect(result.ok).toBe(false);
     expect(result.problems).toContain(`record seq ${seq}: inclusion proof does not verify against the tree head`);

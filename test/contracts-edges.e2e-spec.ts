@@ -72,7 +72,8 @@ describe('contracts and entitlements at the edges', () => {
       return { code: 'ok', message: '' };
     } catch (e) {
       const err = e as { status?: number; code?: string; message: string };
-      expect(err.status).toBe(403);
+      // an ended contract is a hard stop (429 insufficient_quota, not retried); every other refusal a 403
+      expect(err.status).toBe(err.code === 'contract_ended' ? 429 : 403);
       return { code: err.code ?? '', message: err.message };
     }
   };

@@ -1,9 +1,11 @@
 /** Shared by the audit benchmark and the fault test: a scratch database, a worker process, synthetic calls. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditProducer, type PremiumCallEvent } from '@velvet/audit';
-import { dropDatabase, ensureDatabase, migrate } from '@velvet/database';
+import { APP_ROLE, dropDatabase, ensureDatabase, ensureRoles, migrate, OWNER_ROLE, urlAs } from '@velvet/database';
 import type { ConnectionOptions } from 'bullmq';
 import { Client } from 'pg';
 import { deleteKeysWithPrefix, redisOptions } from '@velvet/queue';
@@ -19,12 +21,17 @@ export interface Scratch {
   drop(): Promise<void>;
 }
 
-/** A migrated database and a queue prefix of our own, so nothing else on the machine is touched. */
+/**
+ * A migrated database and a queue prefix of our own, so nothing else on the machine is touched.
+ * As deployed: migrated by the owner role, `url` connects as the app role (the workers' role).
+ */
 export async function scratch(kind: string): Promise<Scratch> {
   const tag = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const url = `${PG_SERVER}/velvet_${kind}_test_${tag}`;
-  await ensureDatabase(url);
-  await migrate(url);
+  const adminUrl = `${PG_SERVER}/velvet_${kind}_test_${tag}`;
+  await ensureRoles(`${PG_SERVER}/postgres`);
+  await ensureDatabase(adminUrl, undefined, OWNER_ROLE);
+  await migrate(urlAs(adminUrl, OWNER_ROLE));
+  const url = urlAs(adminUrl, APP_ROLE);
   const db = new Client({ connectionString: url });
   await db.connect();
   return {
@@ -33,7 +40,7 @@ export async function scratch(kind: string): Promise<Scratch> {
     db,
     async drop() {
       await db.end().catch(() => undefined);
-      await dropDatabase(url);
+      await dropDatabase(adminUrl);
       await deleteKeysWithPrefix(REDIS_URL, `${kind}-${tag}`);
     },
   };
@@ -46,10 +53,32 @@ export async function scratch(kind: string): Promise<Scratch> {
  */
 const WORKER_NODE_FLAGS = ['--max-semi-space-size=64'];
 
+/** One signing key file (mode 0600) per queue prefix: a restarted worker signs with the same key, as deployed. */
+const keyFiles = new Map<string, string>();
+function keyFileFor(prefix: string): string {
+  let file = keyFiles.get(prefix);
+  if (!file) {
+    file = join(mkdtempSync(join(tmpdir(), 'velvet-bench-key-')), 'audit-signing-key');
+    writeFileSync(file, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), { mode: 0o600 });
+    keyFiles.set(prefix, file);
+  }
+  return file;
+}
+
 export function startWorker(s: Scratch, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [...WORKER_NODE_FLAGS, join(ROOT, 'dist/apps/audit-worker/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: s.url, REDIS_URL, QUEUE_PREFIX: s.prefix, LOG_LEVEL: 'warn', AUDIT_TREE_HEAD_INTERVAL_MS: '1000', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: s.url,
+      REDIS_URL,
+      QUEUE_PREFIX: s.prefix,
+      LOG_LEVEL: 'warn',
+      AUDIT_TREE_HEAD_INTERVAL_MS: '1000',
+      AUDIT_SIGNING_KEY_FILE: keyFileFor(s.prefix),
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }

@@ -1,5 +1,5 @@
 /** After the faults: every successful premium call has exactly one record, and the Merkle tree verifies. */
-import { CompactRange, consistencyRanges, leafHash, rangeHash, verifyConsistency, verifyTreeHead, type SignedTreeHead } from '@velvet/audit';
+import { auditLeafHash, CompactRange, consistencyRanges, rangeHash, verifyConsistency, verifyTreeHead, type SignedTreeHead } from '@velvet/audit';
 import type { Client } from 'pg';
 
 export interface Reconciliation {
@@ -30,7 +30,7 @@ export async function reconcile(db: Client, succeeded: Set<string>): Promise<Rec
   const nodes = new Map<string, Buffer>();
   let leavesMatchHashes = true;
   rows.forEach((r, i) => {
-    const hash = leafHash(r.leaf);
+    const hash = auditLeafHash(r.leaf);
     if (Number(r.seq) !== i || !hash.equals(r.leaf_hash)) leavesMatchHashes = false;
     for (const n of range.append(hash)) nodes.set(`${n.level}/${n.index}`, n.hash);
   });

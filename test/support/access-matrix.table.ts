@@ -43,6 +43,9 @@ export const PUBLIC_ROUTES = [
   'POST /auth/logout',
   'POST /auth/invitations/accept',
   'POST /auth/verify-email',
+  // the audit log as a C2SP tlog-tiles log: checkpoint, hash tiles and entry bundles (no customer data)
+  'GET /audit-log/checkpoint',
+  'GET /audit-log/tile/*path',
 ];
 
 const everyone: MatrixRow['allow'] = {
@@ -164,4 +167,5 @@ export const MATRIX: MatrixRow[] = [
   { route: 'GET /audit/proofs/consistency', path: () => '/audit/proofs/consistency?first=1', allow: auditAll },
   { route: 'GET /audit/tree-heads/latest', path: () => '/audit/tree-heads/latest', allow: auditAll },
   { route: 'GET /audit/tree-heads', path: () => '/audit/tree-heads', allow: auditAll },
+  { route: 'GET /audit/integrity-alarm', path: () => '/audit/integrity-alarm', allow: auditAll },
 ];

@@ -1,4 +1,4 @@
-import { AuditLogWriter, premiumCallEntry, TreeHeadSigner, TreeHeadStore } from '@velvet/audit';
+import { type PremiumCallEvent, AuditLogWriter, MemoryTrustedHeadKeeper, premiumCallEntry, TreeHeadPublisher, TreeHeadSigner, TreeHeadStore } from '@velvet/audit';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OrgFixture } from './access-matrix.table';
@@ -32,5 +32,30 @@ export async function prepareAuditFixtures(portal: RunningPortal, orgs: OrgFixtu
     const [row] = await dataSource.query(`SELECT seq FROM audit_log WHERE event_id = $1`, [entry.eventId]);
     org.auditSeq = Number(row.seq);
   }
-  await new TreeHeadStore(dataSource, TreeHeadSigner.ephemeral()).publish();
+  await new TreeHeadPublisher(dataSource, new TreeHeadStore(dataSource), TreeHeadSigner.ephemeral(), new MemoryTrustedHeadKeeper()).publish();
+}
+
+/** A premium call as the gateway reports it, for tests that drive the audit producer directly. */
+export function premiumCall(organizationId: string, apiKeyId: string, overrides: Partial<PremiumCallEvent> = {}): PremiumCallEvent {
+  return {
+    requestId: `req-${randomUUID()}`,
+    organizationId,
+    apiKeyId,
+    userId: null,
+    modelId: randomUUID(),
+    modelSlug: 'aurum-1',
+    tier: 'premium',
+    occurredAt: new Date(),
+    clientIp: '203.0.113.7',
+    userAgent: 'openai-python/1.0',
+    params: { temperature: 0.7, n: 1, maxTokens: 256 },
+    promptText: 'user: explain the quarterly revenue report in two sentences',
+    completionText: 'Revenue grew in every region. Enterprise contracts drove most of the growth.',
+    inputTokens: 12,
+    outputTokens: 18,
+    latencyMs: 420,
+    status: 'succeeded',
+    finishReason: 'stop',
+    ...overrides,
+  };
 }

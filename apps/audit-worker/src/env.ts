@@ -5,8 +5,13 @@ const int = (min: number, max: number, fallback: number) => z.coerce.number().in
 
 export const workerEnvSchema = baseEnvSchema
   .extend({
-    /** Ed25519 private key (PKCS#8 PEM or base64 DER) signing tree heads. Required in production. */
-    AUDIT_SIGNING_KEY: z.string().min(40, 'must be a PKCS#8 Ed25519 key (PEM or base64 DER)').optional(),
+    /** File holding the Ed25519 private key (PKCS#8 PEM or base64 DER) that signs checkpoints, mode 0600. Required in production. */
+    AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    /** The checkpoints' origin line: names this deployment's log (the public URL prefix without scheme). */
+    AUDIT_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, 'must be one line without spaces or +').default('velvet-rope.localhost/audit-log'),
+    /** A C2SP tlog-policy file; every witness in it with a URL is asked to cosign each checkpoint. */
+    AUDIT_WITNESS_POLICY_FILE: z.string().min(1).optional(),
+    AUDIT_WITNESS_TIMEOUT_MS: int(100, 60_000, 5000),
     /** Jobs in flight per worker process; run two processes so one fills a batch while the other's is written. */
     AUDIT_WORKER_CONCURRENCY: int(1, 10000, 1000),
     AUDIT_BATCH_SIZE: int(1, 5000, 1000),
@@ -17,9 +22,11 @@ export const workerEnvSchema = baseEnvSchema
     AUDIT_INTAKE_CLAIM_IDLE_MS: int(500, 600_000, 10_000),
     AUDIT_TREE_HEAD_INTERVAL_MS: int(200, 3_600_000, 10_000),
     AUDIT_TEXT_PURGE_INTERVAL_MS: int(1000, 86_400_000, 3_600_000),
+    /** How often every row is re-checked against its leaf (AuditRowSweep). */
+    AUDIT_ROW_SWEEP_INTERVAL_MS: int(1000, 7 * 86_400_000, 3_600_000),
   })
-  .refine((env) => env.NODE_ENV !== 'production' || !!env.AUDIT_SIGNING_KEY, {
-    path: ['AUDIT_SIGNING_KEY'],
+  .refine((env) => env.NODE_ENV !== 'production' || !!env.AUDIT_SIGNING_KEY_FILE, {
+    path: ['AUDIT_SIGNING_KEY_FILE'],
     message: 'is required in production',
   });
 

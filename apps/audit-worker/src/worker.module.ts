@@ -1,7 +1,17 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Logger, Module, type Provider, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AUDIT_INTAKE_OPTIONS, AuditIntake, AuditModule, AuditWriterModule, TreeHeadSigner } from '@velvet/audit';
+import { readFileSync } from 'node:fs';
+import {
+  AUDIT_INTAKE_OPTIONS,
+  AuditIntake,
+  AuditModule,
+  AuditWriterModule,
+  LocalKeySigner,
+  parsePolicy,
+  TreeHeadSigner,
+  type Witness,
+} from '@velvet/audit';
 import { loggerOptions } from '@velvet/common';
 import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
@@ -36,7 +46,7 @@ export class WorkerModule {
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         BullModule.registerQueue(...QUEUES.map((name) => ({ name }))),
         AuditModule,
-        AuditWriterModule.forRoot({ signer: signerFor(env) }),
+        AuditWriterModule.forRoot({ signer: signerFor(env), witnesses: witnessesFor(env), witnessTimeoutMs: env.AUDIT_WITNESS_TIMEOUT_MS }),
         ...DOMAIN_MODULES,
       ],
       providers: [
@@ -49,6 +59,7 @@ export class WorkerModule {
             dbOutageWaitMs: env.AUDIT_DB_OUTAGE_WAIT_MS,
             treeHeadIntervalMs: env.AUDIT_TREE_HEAD_INTERVAL_MS,
             textPurgeIntervalMs: env.AUDIT_TEXT_PURGE_INTERVAL_MS,
+            rowSweepIntervalMs: env.AUDIT_ROW_SWEEP_INTERVAL_MS,
           },
         },
         { provide: AUDIT_INTAKE_OPTIONS, useValue: { claimIdleMs: env.AUDIT_INTAKE_CLAIM_IDLE_MS } },
@@ -58,8 +69,13 @@ export class WorkerModule {
   }
 }
 
+/** The key stays in this process: read from its 0600 file (a KMS would implement AuditKeySigner instead). */
 function signerFor(env: WorkerEnv): TreeHeadSigner {
-  if (env.AUDIT_SIGNING_KEY) return TreeHeadSigner.fromEnv(env.AUDIT_SIGNING_KEY);
-  new Logger('WorkerModule').warn('AUDIT_SIGNING_KEY is not set: tree heads are signed with a throwaway key');
-  return TreeHeadSigner.ephemeral();
+  if (env.AUDIT_SIGNING_KEY_FILE) return new TreeHeadSigner(LocalKeySigner.fromFile(env.AUDIT_SIGNING_KEY_FILE), env.AUDIT_LOG_ORIGIN);
+  new Logger('WorkerModule').warn('AUDIT_SIGNING_KEY_FILE is not set: tree heads are signed with a throwaway key');
+  return TreeHeadSigner.ephemeral(env.AUDIT_LOG_ORIGIN);
+}
+
+function witnessesFor(env: WorkerEnv): Witness[] {
+  return env.AUDIT_WITNESS_POLICY_FILE ? parsePolicy(readFileSync(env.AUDIT_WITNESS_POLICY_FILE, 'utf8')).witnesses : [];
 }

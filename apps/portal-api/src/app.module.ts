@@ -18,6 +18,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
+import { TransparencyLogController } from './audit/transparency-log.controller';
 import { AuthController, COOKIE_POLICY } from './auth/auth.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { ContractsController } from './contracts/contracts.controller';
@@ -67,7 +68,7 @@ export class PortalApiModule {
         SpendModule,
         WebPortalModule.forRoot(env.WEB_DIST_DIR),
       ],
-      controllers: [AuthController, OrganizationsController, InvitationsController, ApiKeysController, StaffController, HealthController, AuditController,
+      controllers: [AuthController, OrganizationsController, InvitationsController, ApiKeysController, StaffController, HealthController, AuditController, TransparencyLogController,
         CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController, ThrottlesController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

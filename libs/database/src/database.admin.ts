@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source.options';
+import { canCreateRoles, ensureRoles } from './roles';
 
 /** The URL of the same server's maintenance database, to create or drop others from. */
 function adminUrl(url: string): string {
@@ -15,15 +16,17 @@ export function databaseName(url: string): string {
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Creates the database named in `url` unless it exists. */
-export async function ensureDatabase(url: string, template?: string): Promise<void> {
+/** Creates the database named in `url` unless it exists (owned by `owner` when given). */
+export async function ensureDatabase(url: string, template?: string, owner?: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl(url) });
   await client.connect();
   try {
     const name = databaseName(url);
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) {
-      await client.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
+      await client.query(
+        `CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}${owner ? ` OWNER ${quoteIdent(owner)}` : ''}`,
+      );
     }
   } finally {
     await client.end();
@@ -40,8 +43,13 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-/** Applies pending migrations; returns the names of those it ran. */
+/**
+ * Applies pending migrations; returns the names of those it ran. Run it as the owner role (or, in
+ * scratch databases of benchmarks, a superuser): the grants migration needs the app role to exist,
+ * so a caller that may create roles creates them first.
+ */
 export async function migrate(url: string): Promise<string[]> {
+  if (await canCreateRoles(url)) await ensureRoles(url);
   const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 2, applicationName: 'velvet-migrate' }));
   await dataSource.initialize();
   try {

@@ -29,14 +29,23 @@ export class StreamConsumer {
 
   constructor(private readonly o: StreamConsumerOptions) {}
 
+  /**
+   * Starts reading. Never fails the process: while Redis is away or refuses to create the group
+   * (at maxmemory, say), the loop keeps retrying — a consumer that crashed its process on start-up
+   * would stop every other part of it.
+   */
   async start(): Promise<void> {
     this.reader = new IORedis({ ...this.o.connection, maxRetriesPerRequest: null });
     this.reader.on('error', () => undefined);
-    await this.reader.xgroup('CREATE', this.o.stream, this.o.group, '0', 'MKSTREAM').catch((e: Error) => {
-      if (!e.message.includes('BUSYGROUP')) throw e;
-    });
     this.running = true;
     this.loop = this.run();
+  }
+
+  /** Creates the group (and the stream) unless they exist. */
+  private async ensureGroup(): Promise<void> {
+    await this.reader!.xgroup('CREATE', this.o.stream, this.o.group, '0', 'MKSTREAM').catch((e: Error) => {
+      if (!e.message.includes('BUSYGROUP')) throw e;
+    });
   }
 
   async stop(): Promise<void> {
@@ -51,8 +60,13 @@ export class StreamConsumer {
     const interval = this.o.minBatchIntervalMs ?? 50;
     let lastClaim = 0;
     let lastRead = 0;
+    let grouped = false;
     while (this.running && this.reader) {
       try {
+        if (!grouped) {
+          await this.ensureGroup();
+          grouped = true;
+        }
         const wait = lastRead + interval - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         lastRead = Date.now();
@@ -66,6 +80,8 @@ export class StreamConsumer {
         if (res) await this.process(res[0][1]);
       } catch (error) {
         if (!this.running) return;
+        // The stream (and its group) may have been deleted meanwhile: create them again.
+        if ((error as Error).message.includes('NOGROUP')) grouped = false;
         this.o.onError(`${this.o.stream} consumer failed, retrying: ${(error as Error).message}`);
         await new Promise((r) => setTimeout(r, 500));
       }

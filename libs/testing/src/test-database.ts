@@ -2,19 +2,23 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { dropDatabase, ensureDatabase, migrate } from '@velvet/database';
+import { APP_ROLE, dropDatabase, ensureDatabase, ensureRoles, migrate, OWNER_ROLE, urlAs } from '@velvet/database';
 
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 
 const MIGRATIONS_DIR = join(__dirname, '../../database/src/migrations');
+/** SQL a migration takes from a lib (the audit log's leaf CHECK, which the signer compares with the installed one). */
+const MIGRATION_SOURCES = [join(__dirname, '../../audit/src/integrity/leaf-check.sql.ts')];
 
 /** The template's name changes whenever a migration file does, so a stale schema is never cloned. */
 export function templateName(): string {
   const hash = createHash('sha256');
   for (const file of readdirSync(MIGRATIONS_DIR).sort()) hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
+  for (const file of MIGRATION_SOURCES) hash.update(readFileSync(file));
   return `velvet_test_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 
+/** As the server's superuser (create, clone, drop; and tests that tamper with the log). */
 const urlFor = (name: string) => `${TEST_SERVER_URL}/${name}`;
 
 function refuseNonTest(name: string): void {
@@ -31,9 +35,11 @@ export async function ensureTemplate(): Promise<string> {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) {
       const building = `${name}_building`;
+      await ensureRoles(urlFor('postgres'));
       await dropDatabase(urlFor(building));
-      await ensureDatabase(urlFor(building));
-      await migrate(urlFor(building));
+      await ensureDatabase(urlFor(building), undefined, OWNER_ROLE);
+      // As deployed: the owner role migrates, and its grants travel with every clone of the template.
+      await migrate(urlAs(urlFor(building), OWNER_ROLE));
       await admin.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
     }
   } finally {
@@ -44,7 +50,12 @@ export async function ensureTemplate(): Promise<string> {
 }
 
 export interface TestDatabase {
+  /** As the app role, like the deployed apps: no UPDATE/DELETE on the audit log, no DDL. */
   url: string;
+  /** As the owner role (what migrations run as). */
+  ownerUrl: string;
+  /** As the superuser, for tests that tamper with the database the way an insider could. */
+  adminUrl: string;
   name: string;
   drop(): Promise<void>;
 }
@@ -54,9 +65,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const template = await ensureTemplate();
   const name = `velvet_test_s_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   refuseNonTest(name);
-  const url = urlFor(name);
-  await ensureDatabase(url, template);
-  return { url, name, drop: () => dropDatabase(url) };
+  const adminUrl = urlFor(name);
+  // Roles are cluster-wide; a template built by an older checkout may predate them.
+  await ensureRoles(urlFor('postgres'));
+  await ensureDatabase(adminUrl, template, OWNER_ROLE);
+  return {
+    url: urlAs(adminUrl, APP_ROLE),
+    ownerUrl: urlAs(adminUrl, OWNER_ROLE),
+    adminUrl,
+    name,
+    drop: () => dropDatabase(adminUrl),
+  };
 }
 
 /** A Redis key prefix of its own, so suites sharing a Redis never see each other's queues. */

@@ -1,6 +1,6 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AuditRetentionService, TreeHeadStore } from '@velvet/audit';
+import { AuditRetentionService, AuditRowSweep, TreeHeadPublisher } from '@velvet/audit';
 import { QueueName } from '@velvet/queue';
 import type { Job, Queue } from 'bullmq';
 import { AUDIT_WORKER_OPTIONS, type AuditWorkerOptions } from './audit-worker.options';
@@ -8,17 +8,19 @@ import { AUDIT_WORKER_OPTIONS, type AuditWorkerOptions } from './audit-worker.op
 export enum AuditMaintenanceJob {
   PublishTreeHead = 'publish-tree-head',
   PurgeTexts = 'purge-texts',
+  SweepRows = 'sweep-rows',
 }
 
-/** Scheduled: sign a tree head when the log grew; purge texts whose retention ended. */
+/** Scheduled: sign a tree head when the log grew; purge texts whose retention ended; re-check rows against their leaves. */
 @Processor(QueueName.AuditMaintenance)
 export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuditMaintenanceProcessor.name);
 
   constructor(
     @InjectQueue(QueueName.AuditMaintenance) private readonly queue: Queue,
-    private readonly heads: TreeHeadStore,
+    private readonly heads: TreeHeadPublisher,
     private readonly retention: AuditRetentionService,
+    private readonly sweep: AuditRowSweep,
     @Inject(AUDIT_WORKER_OPTIONS) private readonly options: AuditWorkerOptions,
   ) {
     super();
@@ -35,6 +37,10 @@ export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicati
       name: AuditMaintenanceJob.PurgeTexts,
       opts,
     });
+    await this.queue.upsertJobScheduler(AuditMaintenanceJob.SweepRows, { every: this.options.rowSweepIntervalMs }, {
+      name: AuditMaintenanceJob.SweepRows,
+      opts,
+    });
   }
 
   async process(job: Job): Promise<unknown> {
@@ -46,6 +52,8 @@ export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicati
         if (purged) this.logger.log(`purged ${purged} expired audit texts`);
         return purged;
       }
+      case AuditMaintenanceJob.SweepRows:
+        return (await this.sweep.sweep()).length;
       default:
         throw new Error(`unknown audit maintenance job ${job.name}`);
     }

@@ -7,4 +7,5 @@ export interface AuditWorkerOptions {
   dbOutageWaitMs: number;
   treeHeadIntervalMs: number;
   textPurgeIntervalMs: number;
+  rowSweepIntervalMs: number;
 }

@@ -82,6 +82,11 @@ export class ModelAccess {
       code === 'organization_disabled'
         ? `This organisation is disabled; contact your account manager. ${links}`
         : `The model \`${slug}\` (${tier} tier) is locked for your organisation: ${why} ${links}`;
+    // A contract that ended is a hard stop, like an exhausted spend cap: 429 insufficient_quota that
+    // the SDKs are told not to retry (they would otherwise sleep and retry a refusal that stands).
+    if (code === 'contract_ended') {
+      return new OpenAIError(429, 'insufficient_quota', code, message, 'model', { 'x-should-retry': 'false' });
+    }
     return new OpenAIError(403, 'invalid_request_error', code, message, 'model');
   }
 

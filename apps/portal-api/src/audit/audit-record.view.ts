@@ -1,35 +1,59 @@
-import type { AuditRecord } from '@velvet/audit';
+import { type AuditRecord, auditLeafHash } from '@velvet/audit';
 
-/** What the portal shows of a record: everything but fingerprints (the leaf holds the signed facts). */
-export const auditRecordView = (r: AuditRecord) => ({
-  seq: r.seq,
-  eventId: r.eventId,
-  kind: r.kind,
-  organizationId: r.organizationId,
-  apiKeyId: r.apiKeyId,
-  userId: r.userId,
-  modelId: r.modelId,
-  modelSlug: r.modelSlug,
-  tier: r.tier,
-  occurredAt: r.occurredAt,
-  recordedAt: r.recordedAt,
-  clientIp: r.clientIp,
-  userAgent: r.userAgent,
-  params: r.params,
-  inputTokens: r.inputTokens,
-  outputTokens: r.outputTokens,
-  latencyMs: r.latencyMs,
-  status: r.status,
-  finishReason: r.finishReason,
-  flags: r.flags,
-  promptSha256: r.promptSha256,
-  completionSha256: r.completionSha256,
-  actorUserId: r.actorUserId,
-  action: r.action,
-  subjectType: r.subjectType,
-  subjectId: r.subjectId,
-  reason: r.reason,
-  details: r.details,
-  leaf: r.leaf,
-  leafHash: r.leafHash,
-});
+/** Columns compared with the leaf on every read (the database's CHECK enforces it on write). */
+const CHECKED: Array<[keyof AuditRecord, string]> = [
+  ['eventId', 'eventId'], ['kind', 'kind'], ['organizationId', 'organizationId'], ['apiKeyId', 'apiKeyId'], ['userId', 'userId'],
+  ['modelId', 'modelId'], ['modelSlug', 'modelSlug'], ['tier', 'tier'], ['clientIp', 'clientIp'], ['inputTokens', 'inputTokens'],
+  ['outputTokens', 'outputTokens'], ['latencyMs', 'latencyMs'], ['status', 'status'], ['finishReason', 'finishReason'],
+  ['promptSha256', 'promptSha256'], ['completionSha256', 'completionSha256'], ['actorUserId', 'actorUserId'], ['action', 'action'],
+  ['subjectType', 'subjectType'], ['subjectId', 'subjectId'], ['reason', 'reason'],
+];
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * What the portal shows of a record: the facts come from the leaf itself (the Merkle tree commits
+ * to it), never from the searchable columns; `integrity` says whether the leaf matches its hash
+ * and which columns (what search and detection use) disagree with it — non-empty only if someone
+ * got past the database's CHECK. Fingerprints are not shown.
+ */
+export const auditRecordView = (r: AuditRecord) => {
+  const leaf = JSON.parse(r.leaf) as Record<string, unknown>;
+  const f = (key: string) => (leaf[key] === undefined ? null : leaf[key]);
+  const mismatches = CHECKED.filter(([column, key]) => !same(r[column], f(key))).map(([column]) => column);
+  if (!same(r.flags, f('flags') ?? [])) mismatches.push('flags');
+  if (r.occurredAt.toISOString() !== f('occurredAt')) mismatches.push('occurredAt');
+  return {
+    seq: r.seq,
+    eventId: f('eventId'),
+    kind: f('kind'),
+    organizationId: f('organizationId'),
+    apiKeyId: f('apiKeyId'),
+    userId: f('userId'),
+    modelId: f('modelId'),
+    modelSlug: f('modelSlug'),
+    tier: f('tier'),
+    occurredAt: f('occurredAt'),
+    recordedAt: r.recordedAt,
+    clientIp: f('clientIp'),
+    userAgent: f('userAgent'),
+    params: f('params'),
+    inputTokens: f('inputTokens'),
+    outputTokens: f('outputTokens'),
+    latencyMs: f('latencyMs'),
+    status: f('status'),
+    finishReason: f('finishReason'),
+    flags: f('flags') ?? [],
+    promptSha256: f('promptSha256'),
+    completionSha256: f('completionSha256'),
+    actorUserId: f('actorUserId'),
+    action: f('action'),
+    subjectType: f('subjectType'),
+    subjectId: f('subjectId'),
+    reason: f('reason'),
+    details: f('details'),
+    leaf: r.leaf,
+    leafHash: r.leafHash,
+    integrity: { leafHashValid: auditLeafHash(r.leaf).toString('hex') === r.leafHash, mismatches },
+  };
+};

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
-import { AuditExportService, AuditProofService, AuditSearchService, TreeHeadStore } from '@velvet/audit';
+import { AuditExportService, AuditProofService, AuditSearchService, TreeHeadStore, TRUSTED_HEAD_KEEPER, type TrustedHeadKeeper } from '@velvet/audit';
 import { NotFoundError, ParseSafeIntPipe } from '@velvet/common';
 import type { Response } from 'express';
 import { AuditExportQuery, AuditSearchQuery, ConsistencyQuery, TreeHeadListQuery, TreeSizeQuery } from './audit.dto';
@@ -17,7 +17,15 @@ export class AuditController {
     private readonly exports: AuditExportService,
     private readonly proofs: AuditProofService,
     private readonly heads: TreeHeadStore,
+    @Inject(TRUSTED_HEAD_KEEPER) private readonly keeper: TrustedHeadKeeper,
   ) {}
+
+  /** Set when the signer refused to sign because the database no longer extends its last head. */
+  @RequireAbility(Action.Read, 'AuditRecord')
+  @Get('integrity-alarm')
+  async integrityAlarm() {
+    return { alarm: await this.keeper.alarm() };
+  }
 
   @RequireAbility(Action.Read, 'AuditRecord')
   @Get('records')
@@ -78,7 +86,11 @@ export class AuditController {
     const { format, sinceTreeSize, limit, offset: _offset, ...filters } = query;
     const exported = await this.exports.build(ability, filters, { limit, sinceTreeSize });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    if (exported.treeHead) res.setHeader('X-Audit-Tree-Head', JSON.stringify(exported.treeHead));
+    if (exported.treeHead) {
+      // The checkpoint note (newlines, an em dash) cannot travel in a header; it is in the body's first line.
+      const { checkpoint: _checkpoint, ...head } = exported.treeHead;
+      res.setHeader('X-Audit-Tree-Head', JSON.stringify(head));
+    }
     if (format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.csv"`);

@@ -30,6 +30,8 @@ export interface AuditRecord {
   details: Record<string, unknown> | null;
   leaf: string;
   leafHash: string;
+  /** Server-side check on read: the leaf matches its hash, and which searchable columns disagree with the leaf. */
+  integrity?: { leafHashValid: boolean; mismatches: string[] };
 }
 
 export interface AuditFilters {

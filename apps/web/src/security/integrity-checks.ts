@@ -1,10 +1,9 @@
 import { auditApi } from '../api/audit';
 import {
+  auditLeafHash,
   decodeBytes,
   fromHex,
-  leafHash,
   toHex,
-  utf8,
   verifyConsistency,
   verifyInclusion,
   verifyTreeHead,
@@ -23,7 +22,7 @@ export async function checkHead(head: SignedTreeHead, pinned?: string): Promise<
     {
       ok: sig.ok,
       text: sig.ok
-        ? `Tree head signature valid (Ed25519 via ${sig.via}): ${head.treeSize} entries, root ${head.rootHash.slice(0, 16)}…`
+        ? `Tree head signature valid (Ed25519 via ${sig.via}): ${head.origin ? `log ${head.origin}, ` : ''}${head.treeSize} entries, root ${head.rootHash.slice(0, 16)}…`
         : `Tree head signature INVALID${sig.reason ? `: ${sig.reason}` : ''}`,
     },
   ];
@@ -56,13 +55,20 @@ export async function checkConsistency(
 export async function checkInclusion(seq: number, pinned?: string): Promise<Step[]> {
   const [record, proof] = await Promise.all([auditApi.record(seq), auditApi.inclusion(seq)]);
   const steps: Step[] = [];
-  const computed = toHex(leafHash(utf8(record.leaf)));
+  const computed = toHex(auditLeafHash(record.leaf));
   steps.push({
     ok: computed === record.leafHash.toLowerCase(),
     text:
       computed === record.leafHash.toLowerCase()
         ? `Leaf hash recomputed from the record: ${computed.slice(0, 16)}…`
         : 'Leaf hash does NOT match the record',
+  });
+  const mismatches = record.integrity?.mismatches ?? [];
+  steps.push({
+    ok: mismatches.length === 0,
+    text: mismatches.length
+      ? `Searchable columns DISAGREE with the leaf (${mismatches.join(', ')}): shown values come from the leaf; search and detection saw doctored columns`
+      : 'Searchable columns agree with the leaf (the values shown come from the leaf itself)',
   });
   if (!proof.treeHead)
     return [...steps, { ok: false, text: 'No signed tree head covers this record yet' }];

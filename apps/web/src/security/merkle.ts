@@ -1,5 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { entryOfLeaf } from '../../../../libs/audit/src/merkle/leaf-entry';
 import { merkleVerifier } from '../../../../libs/audit/src/merkle/merkle-verifier';
 
 /**
@@ -7,12 +8,16 @@ import { merkleVerifier } from '../../../../libs/audit/src/merkle/merkle-verifie
  * RFC 9162 algorithms are libs/audit's own (merkle-verifier.ts, free of Node imports), run here
  * with @noble/hashes SHA-256 over Uint8Arrays.
  */
-const rfc = merkleVerifier((...parts: Uint8Array[]) => {
+const sha = (...parts: Uint8Array[]) => {
   const h = sha256.create();
   for (const p of parts) h.update(p);
   return h.digest();
-});
+};
+const rfc = merkleVerifier(sha);
 export const { leafHash, verifyInclusion, verifyConsistency } = rfc;
+
+/** The RFC 6962 leaf hash of a stored audit leaf: from v2 the tree commits to SHA-256 of the leaf. */
+export const auditLeafHash = (leaf: string): Uint8Array => leafHash(entryOfLeaf(leaf, sha));
 
 export const fromHex = (hex: string): Uint8Array => {
   const clean = hex.trim().toLowerCase();
@@ -70,6 +75,9 @@ export interface SignedTreeHead {
   signature: string;
   publicKey: string;
   keyId: string;
+  /** The log's origin line and the head as a C2SP checkpoint (signed note). */
+  origin?: string;
+  checkpoint?: string;
 }
 
 /** RFC 6962 §3.5 TreeHeadSignature bytes: v1=0, tree_hash=1, uint64 timestamp ms, uint64 size, root. */

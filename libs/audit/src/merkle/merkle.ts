@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { entryOfLeaf } from './leaf-entry';
 import { merkleVerifier } from './merkle-verifier';
 
 /**
@@ -22,6 +23,9 @@ export const EMPTY_ROOT: Hash = rfc.emptyRoot;
 
 export const leafHash = (leaf: Buffer | string): Hash =>
   rfc.leafHash(typeof leaf === 'string' ? Buffer.from(leaf) : leaf);
+
+/** The RFC 6962 leaf hash of a stored audit leaf (of any version): what tiles and proofs use. */
+export const auditLeafHash = (leaf: string): Hash => leafHash(Buffer.from(entryOfLeaf(leaf, sha256)));
 
 export const nodeHash: (left: Hash, right: Hash) => Hash = rfc.nodeHash;
 

@@ -14,7 +14,10 @@ export const MAX_EXPORT_RECORDS = 100_000;
 
 export interface AuditExport {
   treeHead: SignedTreeHead | null;
-  /** The export holds every leaf of the tree head, so a verifier can rebuild its root. */
+  /**
+   * An unfiltered export covers leaves 0..treeSize-1 by construction (not by what the server found),
+   * so a verifier reports any seq missing from it and rebuilds the root from the leaves.
+   */
   complete: boolean;
   lines: object[];
   records: Array<{ record: AuditRecord; proof: string[] }>;
@@ -46,10 +49,12 @@ export class AuditExportService {
       const chunk = await this.proofs.inclusionMany(records.slice(i, i + 2000).map((r) => r.seq), treeSize);
       proofs.push(...chunk.map((p) => p.proof));
     }
-    const complete = records.length === treeSize && records.every((r, i) => r.seq === i);
+    const complete = treeSize > 0 && treeSize <= limit && this.search.isUnfiltered(ability, filters);
     const consistency = options.sinceTreeSize !== undefined ? await this.proofs.consistency(options.sinceTreeSize, treeSize) : null;
     const sinceHead = options.sinceTreeSize ? await this.heads.ofSize(options.sinceTreeSize) : null;
-    const lines: object[] = [{ type: 'tree_head', format: EXPORT_FORMAT, complete, ...(head ?? { treeSize: 0 }) }];
+    const checkpoint = head ? await this.heads.cosignedCheckpoint(head) : null;
+    const range = complete ? { start: 0, end: treeSize } : undefined;
+    const lines: object[] = [{ type: 'tree_head', format: EXPORT_FORMAT, complete, range, ...(head ?? { treeSize: 0 }), ...(checkpoint ? { checkpoint } : {}) }];
     if (consistency) lines.push({ type: 'consistency', ...consistency, firstTreeHead: sinceHead });
     records.forEach((r, i) => lines.push({ type: 'record', seq: r.seq, leafHash: r.leafHash, leaf: r.leaf, inclusionProof: proofs[i] }));
     lines.push({ type: 'end', records: records.length });

@@ -40,6 +40,12 @@ export class AuditSearchService {
     return scopedWhere<AuditRecord>(ability, action, 'AuditRecord', extra);
   }
 
+  /** True when the caller sees every record and asked for no filter: the export is then the whole tree. */
+  isUnfiltered(ability: AppAbility, search: AuditSearch): boolean {
+    const where = this.whereFor(ability, Action.Export, search);
+    return !!where && where.length === 1 && Object.keys(where[0]).length === 0;
+  }
+
   async search(ability: AppAbility, search: AuditSearch, page: { limit: number; offset: number }): Promise<Page<AuditRecord>> {
     const where = this.whereFor(ability, Action.Read, search);
     // Only a filter on another organisation can leave nothing visible: that organisation is not found.

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { type SignedTreeHead, TreeHeadSigner } from './tree-head';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SignedTreeHead } from './tree-head';
 
 export const AUDIT_SIGNER = Symbol('AUDIT_SIGNER');
 
@@ -12,6 +12,8 @@ interface TreeHeadRow {
   signature: Buffer;
   public_key: Buffer;
   key_id: string;
+  origin: string | null;
+  checkpoint: string | null;
 }
 
 export const treeHeadOf = (r: TreeHeadRow): SignedTreeHead => ({
@@ -21,17 +23,14 @@ export const treeHeadOf = (r: TreeHeadRow): SignedTreeHead => ({
   signature: r.signature.toString('base64'),
   publicKey: r.public_key.toString('base64'),
   keyId: r.key_id,
+  ...(r.origin ? { origin: r.origin } : {}),
+  ...(r.checkpoint ? { checkpoint: r.checkpoint } : {}),
 });
 
-/** Signed tree heads: published by the worker at intervals, read by the portal API. */
+/** Signed tree heads and their witness cosignatures: written by the audit worker, read by the portal API. */
 @Injectable()
 export class TreeHeadStore {
-  private readonly logger = new Logger(TreeHeadStore.name);
-
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Optional() @Inject(AUDIT_SIGNER) private readonly signer?: TreeHeadSigner,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async latest(): Promise<SignedTreeHead | null> {
     const [row] = await this.dataSource.query(`SELECT * FROM audit_tree_head ORDER BY tree_size DESC, id DESC LIMIT 1`);
@@ -52,24 +51,49 @@ export class TreeHeadStore {
     return rows.map(treeHeadOf);
   }
 
-  /** Signs the current tree when it grew since the last head (or there is none). Returns the new head. */
-  async publish(): Promise<SignedTreeHead | null> {
-    if (!this.signer) throw new Error('no audit signing key: only the audit worker publishes tree heads');
-    const signer = this.signer;
-    return this.dataSource.transaction(async (tx) => {
-      // Serialise publishers (several workers) without blocking the writer's row lock.
-      await tx.query(`SELECT pg_advisory_xact_lock(7350001)`);
-      const [state] = await tx.query(`SELECT size, root FROM audit_tree_state WHERE id = 1`);
-      const [last] = await tx.query(`SELECT tree_size FROM audit_tree_head ORDER BY tree_size DESC, id DESC LIMIT 1`);
-      const size = Number(state.size);
-      if (last && Number(last.tree_size) >= size) return null;
-      const head = signer.sign(size, Date.now(), state.root);
-      await tx.query(
-        `INSERT INTO audit_tree_head (tree_size, root_hash, timestamp_ms, signature, public_key, key_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [head.treeSize, state.root, head.timestampMs, Buffer.from(head.signature, 'base64'), signer.publicKey, head.keyId],
-      );
-      this.logger.log(`published tree head ${size}`);
-      return head;
-    });
+  /** The newest checkpoint note (tlog-tiles /checkpoint), with every witness cosignature collected for it. */
+  async latestCheckpoint(): Promise<string | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT tree_size, root_hash, checkpoint FROM audit_tree_head WHERE checkpoint IS NOT NULL ORDER BY tree_size DESC, id DESC LIMIT 1`,
+    );
+    return row ? this.withCosignatures(row.checkpoint, Number(row.tree_size), row.root_hash) : null;
+  }
+
+  /** The head's checkpoint note followed by the witness cosignature lines stored for it. */
+  async cosignedCheckpoint(head: SignedTreeHead): Promise<string | null> {
+    return head.checkpoint ? this.withCosignatures(head.checkpoint, head.treeSize, Buffer.from(head.rootHash, 'hex')) : null;
+  }
+
+  private async withCosignatures(checkpoint: string, size: number, root: Buffer): Promise<string> {
+    const lines: Array<{ signature_line: string }> = await this.dataSource.query(
+      `SELECT signature_line FROM audit_cosignature WHERE tree_size = $1 AND root_hash = $2 ORDER BY witness`,
+      [size, root],
+    );
+    return checkpoint + lines.map((l) => l.signature_line).join('');
+  }
+
+  async insert(tx: EntityManager, head: SignedTreeHead): Promise<void> {
+    await tx.query(
+      `INSERT INTO audit_tree_head (tree_size, root_hash, timestamp_ms, signature, public_key, key_id, origin, checkpoint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        head.treeSize,
+        Buffer.from(head.rootHash, 'hex'),
+        head.timestampMs,
+        Buffer.from(head.signature, 'base64'),
+        Buffer.from(head.publicKey, 'base64'),
+        head.keyId,
+        head.origin ?? null,
+        head.checkpoint ?? null,
+      ],
+    );
+  }
+
+  async addCosignature(head: SignedTreeHead, witness: string, signatureLine: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO audit_cosignature (tree_size, root_hash, witness, signature_line) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tree_size, root_hash, witness) DO NOTHING`,
+      [head.treeSize, Buffer.from(head.rootHash, 'hex'), witness, signatureLine],
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { type Hash, leafHash } from '../merkle/merkle';
 import type { AdminActionEntry, AuditEntry, PremiumCallEntry } from '../producer/audit-entry';
-import { leafOf } from './audit-leaf';
+import { leafOf, merkleEntryOf } from './audit-leaf';
 import { copyBytea, type CopyEncoder, copyHexBytea, copyInt32Array, copyJson, copyNumberArray, copyText, copyTextArray } from './copy-text';
 
 /**
@@ -62,7 +62,7 @@ export const LOG_COPY_COLUMNS: readonly string[] = ['seq', ...COLUMNS.map(([colu
 
 export function prepareEntry(entry: AuditEntry): PreparedEntry {
   const leaf = leafOf(entry);
-  const hash = leafHash(leaf);
+  const hash = leafHash(merkleEntryOf(leaf));
   let row = '';
   for (const [, value] of COLUMNS) row += `${value(entry)}\t`;
   return { entry, leafHash: hash, row: `${row}${copyText(leaf)}\t${copyBytea(hash)}` };

@@ -13,6 +13,8 @@ import { FourEyesContributors1764040300000 } from './1764040300000-four-eyes-con
 import { EmailVerificationAndOutbox1764040300001 } from './1764040300001-email-verification-and-outbox';
 import { ModelTokenizer1764040200000 } from './1764040200000-model-tokenizer';
 import { ContractOverlapsAndRuleVersions1764040600000 } from './1764040600000-contract-overlaps-and-rule-versions';
+import { AuditIntegrity1764040400000 } from './1764040400000-audit-integrity';
+import { AppRoleGrants1764040400001 } from './1764040400001-app-role-grants';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -31,4 +33,7 @@ export const MIGRATIONS = [
   ModelTokenizer1764040200000,
   ContractOverlapsAndRuleVersions1764040600000,
   UsageInterrupted1764040100000,
+  AuditIntegrity1764040400000,
+  // grants on every table so far; tables of later migrations get the default privileges it sets
+  AppRoleGrants1764040400001,
 ];

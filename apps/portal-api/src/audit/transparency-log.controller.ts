@@ -1,0 +1,43 @@
+import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '@velvet/access';
+import { AuditTilesService, parseTilePath, TreeHeadStore } from '@velvet/audit';
+import type { Response } from 'express';
+
+/**
+ * The audit log as a C2SP tlog-tiles log, readable by anyone without a login: the checkpoint
+ * (signed note, with witness cosignatures), hash tiles and entry bundles (SHA-256 of each leaf,
+ * which reveals nothing about the call). Standard tools (Go's sumdb/tlog, witnesses, monitors)
+ * verify it; scripts/go-verifier does in the tests.
+ */
+@ApiTags('audit')
+@Controller('audit-log')
+export class TransparencyLogController {
+  constructor(
+    private readonly heads: TreeHeadStore,
+    private readonly tiles: AuditTilesService,
+  ) {}
+
+  @Public()
+  @Get('checkpoint')
+  async checkpoint(@Res() res: Response) {
+    const note = await this.heads.latestCheckpoint();
+    if (!note) throw new NotFoundException('no checkpoint has been signed yet');
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, max-age=0');
+    res.send(note);
+  }
+
+  @Public()
+  @Get('tile/*path')
+  async tile(@Param('path') path: string | string[], @Res() res: Response) {
+    const parsed = parseTilePath([path].flat().join('/'));
+    if (!parsed) throw new NotFoundException('not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]');
+    const result = await this.tiles.tile(parsed);
+    if (result.kind === 'missing') throw new NotFoundException(`no such tile: ${result.reason}`);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    // Full tiles never change; a partial one is replaced by a wider one as the log grows.
+    res.setHeader('Cache-Control', result.full ? 'public, max-age=31536000, immutable' : 'public, max-age=10');
+    res.send(result.body);
+  }
+}

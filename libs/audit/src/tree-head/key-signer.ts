@@ -1,0 +1,48 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { statSync, readFileSync } from 'node:fs';
+
+/**
+ * Where the log's Ed25519 key lives, KMS-style: callers get a public key and an async `sign`, never
+ * the private key. The local implementation reads a PKCS#8 key file that only its owner may read
+ * (mode 0600, like ssh); a cloud KMS or an HSM would implement the same two members.
+ */
+export interface AuditKeySigner {
+  /** The raw 32-byte Ed25519 public key. */
+  readonly publicKey: Buffer;
+  sign(message: Buffer): Promise<Buffer>;
+}
+
+const rawPublicKey = (key: KeyObject): Buffer => key.export({ format: 'der', type: 'spki' }).subarray(-32);
+
+export class LocalKeySigner implements AuditKeySigner {
+  readonly publicKey: Buffer;
+
+  constructor(private readonly privateKey: KeyObject) {
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the audit signing key must be Ed25519');
+    this.publicKey = rawPublicKey(createPublicKey(privateKey));
+  }
+
+  /** A PKCS#8 key file (PEM, or DER in base64) readable by its owner only. */
+  static fromFile(path: string): LocalKeySigner {
+    const mode = statSync(path).mode & 0o777;
+    if (mode & 0o077) throw new Error(`audit signing key ${path} has mode ${mode.toString(8)}: it must be readable by its owner only (chmod 600)`);
+    return LocalKeySigner.fromText(readFileSync(path, 'utf8'));
+  }
+
+  static fromText(value: string): LocalKeySigner {
+    const text = value.trim();
+    const key = text.includes('BEGIN')
+      ? createPrivateKey(text)
+      : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' });
+    return new LocalKeySigner(key);
+  }
+
+  /** For tests and development only: a fresh key each start. */
+  static ephemeral(): LocalKeySigner {
+    return new LocalKeySigner(generateKeyPairSync('ed25519').privateKey);
+  }
+
+  async sign(message: Buffer): Promise<Buffer> {
+    return sign(null, message, this.privateKey);
+  }
+}
