@@ -35,7 +35,10 @@ export function DashboardPage() {
           <h2 id="spend-h">Spend, last 90 days</h2>
           <QueryView query={spend}>{(points) => <SpendChart points={points} />}</QueryView>
         </section>
-        <CommitmentCard orgId={orgId} />
+        {/* a member may not read contracts: no card rather than a 403 */}
+        <Can I="read" a="Contract">
+          <CommitmentCard orgId={orgId} />
+        </Can>
       </div>
       <QueryView query={entitlements}>{(e) => <EntitlementsCard models={e.models} />}</QueryView>
     </>
