@@ -110,6 +110,11 @@ describe('web portal journeys (chromium, real stack)', () => {
         .fill('24');
       await page.getByLabel('Reason for changing velvet-pro-long-1').fill('Q3 price list');
       await page.getByRole('button', { name: 'Save' }).click();
+      // a price change is confirmed against a diff of the old and new prices
+      const change = page.getByRole('dialog', { name: 'Change velvet-pro-long-1?' });
+      expect(await change.textContent()).toMatch(/Output: \$[\d.,]+ → \$24 per million/);
+      await checkPageState(page, 'price change confirmation');
+      await change.getByRole('button', { name: 'Confirm' }).click();
       await page.getByRole('cell', { name: '$24.00' }).waitFor();
       await checkPageState(page, 'catalog after a price change');
       const add = page.getByRole('form', { name: 'Add a model' });

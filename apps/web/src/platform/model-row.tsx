@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { catalogApi, type CatalogModel } from '../api/catalog';
+import { ConfirmButton } from '../ui/confirm-button';
 import { ErrorBox } from '../ui/feedback';
 import { dollarsToMicros, formatMicros } from '../ui/format';
 
@@ -96,9 +97,34 @@ export function ModelRow({ model }: { model: CatalogModel }) {
           value={reason}
           onChange={(e) => setReason(e.target.value)}
         />{' '}
-        <button type="button" onClick={submit} disabled={save.isPending}>
+        <ConfirmButton
+          className=""
+          disabled={save.isPending}
+          title={`Change ${model.slug}?`}
+          details={
+            <>
+              <p>Takes effect for new calls at once; past usage keeps its price.</p>
+              <ul>
+                <li>
+                  Input: {formatMicros(model.inputPriceMicrosPerMTok)} → ${input} per million tokens
+                </li>
+                <li>
+                  Output: {formatMicros(model.outputPriceMicrosPerMTok)} → ${output} per million
+                  tokens
+                </li>
+                <li>
+                  Status: {model.status} → {status}
+                </li>
+              </ul>
+              <p>
+                Reason recorded in the audit log: <q>{reason.trim() || '(none)'}</q>
+              </p>
+            </>
+          }
+          onConfirm={submit}
+        >
           Save
-        </button>{' '}
+        </ConfirmButton>{' '}
         <button type="button" className="link" onClick={() => setEdit(false)}>
           Cancel
         </button>
