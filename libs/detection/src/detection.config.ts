@@ -2,8 +2,8 @@ import { DetectorName } from './detectors/detector';
 
 /**
  * Every threshold and weight detection uses, in one place, so the evaluation harness and a
- * reviewer reading a case see the same numbers. Values were tuned on seed 1 of the synthetic
- * traffic and checked on other seeds (docs/detection.md).
+ * reviewer reading a case see the same numbers. Tuned on the tuning split of the evaluation only
+ * (scripts/traffic/corpus-split.ts); the held-out split reports (docs/detection.md).
  */
 export interface DetectionThresholds {
   /** Length of the sliding window scored at each run. */
@@ -21,6 +21,10 @@ export interface DetectionThresholds {
   /** A dismissed pattern stays suppressed unless its score rises by more than this. */
   suppressionMargin: number;
   suppressionDays: number;
+  /** Hours of trailing traffic the long-horizon detectors (coverage, shape, drift) read. */
+  horizonHours: number;
+  /** Hours over which organisations' newly-seen prompts are compared with each other. */
+  crossOrgHours: number;
 }
 
 export const DEFAULT_THRESHOLDS: DetectionThresholds = {
@@ -38,8 +42,14 @@ export const DEFAULT_THRESHOLDS: DetectionThresholds = {
     [DetectorName.ChainOfThought]: 0.35,
     [DetectorName.MachineCadence]: 0.35,
     [DetectorName.KeySpread]: 0.55,
+    [DetectorName.InstructionCoverage]: 0.6,
+    [DetectorName.ApplicationShape]: 0.45,
+    [DetectorName.HistoryDrift]: 0.45,
+    [DetectorName.CrossOrgCluster]: 0.6,
   },
   alertThreshold: 0.75,
   suppressionMargin: 0.15,
   suppressionDays: 30,
+  horizonHours: 6,
+  crossOrgHours: 24,
 };

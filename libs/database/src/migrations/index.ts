@@ -8,6 +8,7 @@ import { Detection1764036000000 } from './1764036000000-detection';
 import { AuditLogInlineRows1764037000000 } from './1764037000000-audit-log-inline-rows';
 import { UsageCancelled1764038000000 } from './1764038000000-usage-cancelled';
 import { ContractTextRetention1764039000000 } from './1764039000000-contract-text-retention';
+import { DetectionCoverage1764040500000 } from './1764040500000-detection-coverage';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AuditLogInlineRows1764037000000,
   UsageCancelled1764038000000,
   ContractTextRetention1764039000000,
+  DetectionCoverage1764040500000,
 ];
