@@ -16,6 +16,13 @@ export interface DetectionThresholds {
   clusterSimilarity: number;
   /** Per-detector weight in the noisy-OR combination: how far one detector alone can push the risk. */
   weights: Record<DetectorName, number>;
+  /**
+   * Signals that also describe ordinary heavy use (a nightly batch is voluminous, machine-regular,
+   * asks for step-by-step reasoning and sends varied prompts): together they can raise the risk to
+   * at most `circumstantialCap`, so an alert always needs evidence of harvesting itself.
+   */
+  circumstantial: readonly DetectorName[];
+  circumstantialCap: number;
   /** A subject whose risk reaches this opens (or refreshes) an alert case. */
   alertThreshold: number;
   /** A dismissed pattern stays suppressed unless its score rises by more than this. */
@@ -47,6 +54,8 @@ export const DEFAULT_THRESHOLDS: DetectionThresholds = {
     [DetectorName.HistoryDrift]: 0.45,
     [DetectorName.CrossOrgCluster]: 0.6,
   },
+  circumstantial: [DetectorName.Volume, DetectorName.PromptDiversity, DetectorName.ChainOfThought, DetectorName.MachineCadence],
+  circumstantialCap: 0.5,
   alertThreshold: 0.75,
   suppressionMargin: 0.15,
   suppressionDays: 30,

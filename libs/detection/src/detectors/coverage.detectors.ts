@@ -37,14 +37,17 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
   const lastHour = novelBare.filter((c) => c.occurredAt.getTime() > end - HOUR).length;
   const bare = h.calls.filter(isBare).length;
   const novelShare = bare ? confidentShare(novelBare.length, bare) : 0;
-  const score = Math.max(ramp(lastHour, 15, 45), ramp(novelBare.length, 60, 240)) * ramp(novelShare, 0.3, 0.7);
+  // A harness or pipeline pins its sampling parameters; a harvest takes the defaults. Pinned
+  // parameters do not excuse coverage, but halve what it says.
+  const defaults = novelBare.length ? novelBare.filter((c) => c.defaultParams).length / novelBare.length : 0;
+  const score = Math.max(ramp(lastHour, 15, 45), ramp(novelBare.length, 60, 240)) * ramp(novelShare, 0.3, 0.7) * (0.4 + 0.6 * defaults);
   return {
     detector: DetectorName.InstructionCoverage,
     score: round3(score),
     summary:
       `${novelBare.length} bare prompts new to this subject in the last ${h.hours} h (${lastHour} in the last hour); ` +
-      `${bare ? pct(novelBare.length / bare) : '0%'} of its bare prompts were new, of ${h.calls.length} calls.`,
-    metrics: { horizonHours: h.hours, calls: h.calls.length, bareCalls: bare, newBarePrompts: novelBare.length, newBareLastHour: lastHour, newShare: round3(novelShare) },
+      `${bare ? pct(novelBare.length / bare) : '0%'} of its bare prompts were new, of ${h.calls.length} calls; ${pct(defaults)} of the new ones with default parameters.`,
+    metrics: { horizonHours: h.hours, calls: h.calls.length, bareCalls: bare, newBarePrompts: novelBare.length, newBareLastHour: lastHour, newShare: round3(novelShare), defaultParamsShare: round3(defaults) },
     implicatedKeyIds: score > 0 ? keysCarrying(h.calls, (c) => c.novel && isBare(c)) : [],
   };
 };

@@ -10,6 +10,8 @@ const MIN_RECENT = 30;
 const MIN_HISTORY = 50;
 /** A shift this unlikely under "same distribution as its past" counts at all. */
 const P_VALUE = 0.02;
+/** Enough label permutations that P_VALUE is reachable (the smallest p is 1 / (permutations + 1)). */
+const PERMUTATIONS = 60;
 
 const shape = (c: HorizonCall): number[] => [
   Math.log1p(c.inputTokens) / 3,
@@ -44,7 +46,7 @@ export const historyDriftDetector: Detector = ({ context }) => {
   const prep = (c: HorizonCall) => ({ c, v: shape(c) });
   const recent = evenSample(h.calls, SAMPLE).map(prep);
   const past = evenSample(h.history, SAMPLE).map(prep);
-  const { mmd2, pValue } = mmdTest(recent, past, kernel);
+  const { mmd2, pValue } = mmdTest(recent, past, kernel, PERMUTATIONS);
   const score = pValue <= P_VALUE ? ramp(mmd2, 0.03, 0.15) : 0;
   const bareNow = h.calls.filter(isBare).length / h.calls.length;
   const bareThen = h.history.filter(isBare).length / h.history.length;
