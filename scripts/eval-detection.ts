@@ -79,6 +79,7 @@ const sum = (ts: Tally[]): Tally =>
     org: addConfusion(a.org, b.org),
     key: addConfusion(a.key, b.key),
     ttdCareful: [...a.ttdCareful, ...b.ttdCareful],
+    ttdStealth: [...a.ttdStealth, ...b.ttdStealth],
     ttdBlatant: [...a.ttdBlatant, ...b.ttdBlatant],
     benignSuspended: a.benignSuspended + b.benignSuspended,
   }));

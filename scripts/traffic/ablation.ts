@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS, DetectorName } from '@velvet/detection';
+import { combine, DEFAULT_THRESHOLDS, DetectorName, type DetectorResult } from '@velvet/detection';
 import type { DataSource } from 'typeorm';
 import type { EvalOrg } from './eval-stack';
 import type { OrgOutcome } from './metrics';
@@ -18,11 +18,12 @@ interface ScoreRow {
   detectors: StoredDetector[];
 }
 
-const noisyOr = (ds: StoredDetector[]) => 1 - ds.reduce((rem, d) => rem * (1 - (d.suppressedBy ? 0 : d.weight * d.score)), 1);
+/** The product's own combination (circumstantial cap included) over the stored verdicts. */
+const noisyOr = (ds: StoredDetector[]) => combine(ds.filter((d) => !d.suppressedBy) as unknown as DetectorResult[], DEFAULT_THRESHOLDS, [], null).score;
 
 /**
  * Each detector switched off, re-scored from the per-detector verdicts every run stored
- * (detection_risk_scores.detectors): the same noisy-OR without it, the same alert threshold, and a
+ * (detection_risk_scores.detectors): the same combination without it, the same alert threshold, and a
  * key flagged when its own score alerts or when the organisation alerts through a detector that
  * implicated it. Post hoc, so one replay gives every ablation (detectors do not feed each other).
  */

@@ -39,8 +39,11 @@ export interface OrgOutcome {
 export interface Tally {
   org: Confusion;
   key: Confusion;
-  /** Minutes from campaign start to first detection, per campaign organisation detected. */
+  /** Minutes from campaign start to first detection, per campaign organisation detected: careful distillers, */
   ttdCareful: number[];
+  /** the other quiet campaigns (low and slow, rephrasing, mixed, hydra), */
+  ttdStealth: number[];
+  /** and the blatant ones. */
   ttdBlatant: number[];
   benignSuspended: number;
 }
@@ -52,11 +55,18 @@ export function tally(outcomes: readonly OrgOutcome[]): Tally {
       Array.from({ length: o.scenario.keys }, (_, k) => ({ positive: o.scenario.campaignStart !== null && o.scenario.campaignKeys.includes(k), flagged: o.keysDetectedAt.has(k) })),
     ),
   );
-  const ttd = (blatant: boolean) =>
+  const ttd = (which: (s: OrgScenario) => boolean) =>
     outcomes
-      .filter((o) => o.scenario.campaignStart !== null && o.scenario.blatant === blatant && o.firstDetectedAt !== null)
+      .filter((o) => o.scenario.campaignStart !== null && which(o.scenario) && o.firstDetectedAt !== null)
       .map((o) => (o.firstDetectedAt! - o.scenario.campaignStart!) / 60_000);
-  return { org, key, ttdCareful: ttd(false), ttdBlatant: ttd(true), benignSuspended: outcomes.filter((o) => o.scenario.campaignStart === null && o.suspended).length };
+  return {
+    org,
+    key,
+    ttdCareful: ttd((s) => s.workload === 'careful_distiller'),
+    ttdStealth: ttd((s) => !s.blatant && s.workload !== 'careful_distiller'),
+    ttdBlatant: ttd((s) => s.blatant),
+    benignSuspended: outcomes.filter((o) => o.scenario.campaignStart === null && o.suspended).length,
+  };
 }
 
 export function median(xs: readonly number[]): number | null {
@@ -70,12 +80,12 @@ const f3 = (x: number) => x.toFixed(3);
 const mins = (x: number | null) => (x === null ? '—' : `${x.toFixed(0)} min`);
 
 export function summaryRow(label: string, t: Tally): string {
-  return `| ${label} | ${f3(precision(t.org))} | ${f3(recall(t.org))} | ${t.org.tp}/${t.org.fp}/${t.org.fn}/${t.org.tn} | ${f3(precision(t.key))} | ${f3(recall(t.key))} | ${t.key.tp}/${t.key.fp}/${t.key.fn}/${t.key.tn} | ${mins(median(t.ttdCareful))} | ${mins(median(t.ttdBlatant))} | ${t.benignSuspended} |`;
+  return `| ${label} | ${f3(precision(t.org))} | ${f3(recall(t.org))} | ${t.org.tp}/${t.org.fp}/${t.org.fn}/${t.org.tn} | ${f3(precision(t.key))} | ${f3(recall(t.key))} | ${t.key.tp}/${t.key.fp}/${t.key.fn}/${t.key.tn} | ${mins(median(t.ttdCareful))} | ${mins(median(t.ttdStealth))} | ${mins(median(t.ttdBlatant))} | ${t.benignSuspended} |`;
 }
 
 export const SUMMARY_HEADER = [
-  '| run | org precision | org recall | org TP/FP/FN/TN | key precision | key recall | key TP/FP/FN/TN | median TTD, careful | median TTD, blatant | benign suspended |',
-  '|---|---|---|---|---|---|---|---|---|---|',
+  '| run | org precision | org recall | org TP/FP/FN/TN | key precision | key recall | key TP/FP/FN/TN | median TTD, careful distiller | median TTD, other quiet campaigns | median TTD, blatant | benign suspended |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 
 /** Per-organisation detail of one seed. */

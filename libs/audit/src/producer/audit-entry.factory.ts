@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sha256Hex, type AdminAction } from '@velvet/common';
 import { lshBands, minhashSignature } from '../fingerprint/minhash';
+import { wordBands, wordSignature } from '../fingerprint/word-fingerprint';
 import { promptSignals } from '../fingerprint/prompt-signals';
 import type { PremiumCallEvent } from '../premium-call.event';
 import type { AdminActionEntry, AuditFlag, PremiumCallEntry } from './audit-entry';
@@ -46,7 +47,8 @@ export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): Pre
     promptMinhash,
     completionMinhash,
     promptBands: lshBands(promptMinhash),
-    completionBands: lshBands(completionMinhash),
+    // minhash-v1 bands (near-verbatim copies), then words-v1 bands (lightly edited copies): provenance searches both.
+    completionBands: [...lshBands(completionMinhash), ...wordBands(wordSignature(event.completionText))],
     promptText: event.promptText,
     completionText: event.completionText,
     enqueuedAt: now.toISOString(),
