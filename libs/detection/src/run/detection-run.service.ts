@@ -73,11 +73,12 @@ export class DetectionRunService implements BeforeApplicationShutdown {
   }
 
   async run(asOf: Date, options: DetectionRunOptions = {}): Promise<DetectionRunSummary> {
+    if (this.shutdown.signal.aborted) throw new DetectionRunCancelled();
     const started = Date.now();
     const deadline = started + (options.budgetMs ?? this.defaults.budgetMs ?? DEFAULT_BUDGET_MS);
     const t = this.thresholds;
     const windowStart = new Date(asOf.getTime() - t.windowMinutes * 60_000);
-    await this.horizons.rememberBands(windowStart, asOf);
+    await this.horizons.rememberBands(windowStart, asOf, new Date(asOf.getTime() - t.horizonHours * 3_600_000));
     const calls = await this.features.callsBetween(windowStart, asOf);
     const byOrg = new Map<string, CallFeature[]>();
     for (const c of calls) {
@@ -102,7 +103,7 @@ export class DetectionRunService implements BeforeApplicationShutdown {
     const ordered = [...orgIds.slice(offset), ...orgIds.slice(0, offset)];
     for (let i = 0; i < ordered.length; i += CHUNK) {
       if (this.shutdown.signal.aborted) throw new DetectionRunCancelled();
-      if (Date.now() > deadline) {
+      if (Date.now() >= deadline) {
         summary.organizationsDeferred = ordered.length - i;
         this.logger.warn({ msg: 'detection run out of budget', asOf: summary.asOf, deferred: summary.organizationsDeferred });
         break;

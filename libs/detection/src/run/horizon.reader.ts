@@ -48,8 +48,28 @@ const CALL_COLUMNS = `a.organization_id, a.api_key_id, a.occurred_at, a.params, 
 export class HorizonReader {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Records when each organisation first sent each prompt band, for the calls in (from, to]. Idempotent. */
-  async rememberBands(from: Date, to: Date): Promise<void> {
+  /**
+   * Records when each organisation first sent each prompt band: for the calls in (from, to], and for
+   * every hour back to `backfillFrom` no run has remembered yet (the first run, a gap, a re-run of
+   * an old window). Idempotent: a band keeps its earliest sighting.
+   */
+  async rememberBands(from: Date, to: Date, backfillFrom: Date): Promise<void> {
+    const firstHour = Math.floor(backfillFrom.getTime() / HOUR) * HOUR;
+    const hours = Array.from({ length: Math.ceil((to.getTime() - firstHour) / HOUR) }, (_, i) => new Date(firstHour + i * HOUR));
+    const done: { hour: Date }[] = await this.db.query(`SELECT hour FROM detection_band_hours WHERE hour = ANY($1::timestamptz[])`, [hours]);
+    const known = new Set(done.map((d) => new Date(d.hour).getTime()));
+    for (const h of hours.filter((x) => !known.has(x.getTime()) && x.getTime() < from.getTime())) {
+      await this.upsertBands(new Date(Math.max(h.getTime(), backfillFrom.getTime()) - 1), new Date(Math.min(h.getTime() + HOUR, from.getTime())));
+    }
+    await this.upsertBands(from, to);
+    // An hour is complete once it ended before this window: later audit records land in later windows.
+    const complete = hours.filter((h) => h.getTime() + HOUR <= from.getTime() && h.getTime() >= backfillFrom.getTime());
+    if (complete.length) {
+      await this.db.query(`INSERT INTO detection_band_hours (hour) SELECT unnest($1::timestamptz[]) ON CONFLICT DO NOTHING`, [complete]);
+    }
+  }
+
+  private async upsertBands(from: Date, to: Date): Promise<void> {
     await this.db.query(
       `INSERT INTO detection_prompt_bands (organization_id, band, first_seen)
        SELECT a.organization_id, x.band, min(a.occurred_at)
