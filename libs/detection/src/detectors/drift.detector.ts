@@ -7,7 +7,7 @@ import { isBare, keysCarrying } from './coverage.detectors';
 
 const SAMPLE = 120;
 const MIN_RECENT = 30;
-const MIN_HISTORY = 50;
+const MIN_HISTORY = 30;
 /** A shift this unlikely under "same distribution as its past" counts at all. */
 const P_VALUE = 0.02;
 /** Enough label permutations that P_VALUE is reachable (the smallest p is 1 / (permutations + 1)). */
@@ -35,7 +35,7 @@ function kernel(a: { c: HorizonCall; v: number[] }, b: { c: HorizonCall; v: numb
 
 /**
  * Drift from its own past: a two-sample MMD test between the organisation's recent calls and a
- * sample of its calls before the horizon. An organisation that starts harvesting next to its
+ * sample of its calls from every hour of the week before the horizon. An organisation that starts harvesting next to its
  * product sends traffic unlike anything it sent before; a launch-day spike sends more of the same.
  */
 export const historyDriftDetector: Detector = ({ context }) => {

@@ -71,14 +71,14 @@ export interface SubjectHorizon {
   hours: number;
   /** Calls of the trailing `hours`, ascending. */
   calls: readonly HorizonCall[];
-  /** A sample of the subject's own calls before the horizon (up to a week back), for drift. */
+  /** A sample of the subject's own calls from every hour of the week before the horizon, for drift. */
   history: readonly HorizonCall[];
   /** Other organisations that began sending the same new prompts within the last day (accounts of one campaign). */
   crossOrg: CrossOrgEvidence | null;
 }
 
 export interface CrossOrgEvidence {
-  /** Organisations linked, directly or through others, by shared newly-seen prompts; this one included. */
+  /** This organisation and those directly linked to it by shared newly-seen prompts. */
   groupSize: number;
   /** Approximate number of this organisation's new prompts that other group members also sent new. */
   sharedPrompts: number;

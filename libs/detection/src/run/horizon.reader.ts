@@ -10,8 +10,9 @@ const HOUR = 3_600_000;
 export const BANDS_KEPT = 8;
 /** Bounds on what one organisation costs a run, whatever it sends. */
 const MAX_HORIZON_CALLS = 4000;
-const HISTORY_SAMPLE = 200;
 const HISTORY_DAYS = 7;
+/** The history sample: up to this many calls from each hour of the past week (≤ 504 per organisation). */
+const HISTORY_PER_HOUR = 3;
 /** Shared band count (≈ two prompts) below which two organisations are not linked. */
 const MIN_SHARED_BANDS = 2 * BANDS_KEPT;
 
@@ -99,23 +100,29 @@ export class HorizonReader {
     return groupAscending(rows);
   }
 
-  /** The latest calls before the horizon, up to a week back: the organisation's own recent normal. */
+  /**
+   * The organisation's own normal: a few calls from every hour of the week before the horizon, so
+   * the sample spans its whole routine (the latest calls alone would be one part of a nightly batch
+   * run in a fixed order, or one time of day). One index probe per hour and organisation.
+   */
   async historySample(orgIds: string[], horizonStart: Date): Promise<Map<string, HorizonCall[]>> {
     const rows: Row[] = await this.db.query(
-      `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN LATERAL (
+      `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN generate_series(1, ${HISTORY_DAYS * 24}) AS g(i) CROSS JOIN LATERAL (
          SELECT ${CALL_COLUMNS}, false AS novel
            FROM audit_log a
           WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled')
-            AND a.occurred_at > $2 AND a.occurred_at <= $3
-          ORDER BY a.occurred_at DESC LIMIT ${HISTORY_SAMPLE}) h`,
-      [orgIds, new Date(horizonStart.getTime() - HISTORY_DAYS * 24 * HOUR), horizonStart],
+            AND a.occurred_at > $2::timestamptz - g.i * interval '1 hour' AND a.occurred_at <= $2::timestamptz - (g.i - 1) * interval '1 hour'
+          ORDER BY a.occurred_at DESC LIMIT ${HISTORY_PER_HOUR}) h`,
+      [orgIds, horizonStart],
     );
     return groupAscending(rows);
   }
 
   /**
-   * Organisations that began sending the same prompts as these, within the same `hours`: an edge
-   * per pair sharing enough newly-seen bands, then connected groups (union-find).
+   * Organisations that began sending the same prompts as these, within the same `hours`: one edge per
+   * pair sharing enough newly-seen bands. An organisation's group is itself and its direct partners,
+   * not everything reachable through them: one benign link to a campaign account must not make a
+   * customer a member of the campaign.
    */
   async crossOrg(orgIds: string[], asOf: Date, hours: number): Promise<Map<string, CrossOrgEvidence>> {
     const edges: { org: string; partner: string; bands: number }[] = await this.db.query(
@@ -127,29 +134,14 @@ export class HorizonReader {
         GROUP BY 1, 2 HAVING count(*) >= ${MIN_SHARED_BANDS}`,
       [orgIds, new Date(asOf.getTime() - hours * HOUR), asOf],
     );
-    const parent = new Map<string, string>();
-    const find = (x: string): string => {
-      let r = x;
-      while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
-      parent.set(x, r);
-      return r;
-    };
-    for (const e of edges) {
-      const a = find(e.org);
-      const b = find(e.partner);
-      if (a !== b) parent.set(a, b);
-    }
-    const sizes = new Map<string, number>();
-    for (const node of new Set(edges.flatMap((e) => [e.org, e.partner]))) sizes.set(find(node), (sizes.get(find(node)) ?? 0) + 1);
     const out = new Map<string, CrossOrgEvidence>();
     for (const id of orgIds) {
       const mine = edges.filter((e) => e.org === id).sort((a, b) => b.bands - a.bands);
       if (!mine.length) continue;
-      const partners = mine.map((e) => ({ organizationId: e.partner, sharedPrompts: Math.round(e.bands / BANDS_KEPT) }));
       out.set(id, {
-        groupSize: sizes.get(find(id)) ?? 1,
-        sharedPrompts: Math.round(Math.max(...mine.map((e) => e.bands)) / BANDS_KEPT),
-        partners,
+        groupSize: mine.length + 1,
+        sharedPrompts: Math.round(mine[0].bands / BANDS_KEPT),
+        partners: mine.map((e) => ({ organizationId: e.partner, sharedPrompts: Math.round(e.bands / BANDS_KEPT) })),
       });
     }
     return out;
