@@ -34,7 +34,7 @@ const BENCHMARK_PATTERNS: readonly RegExp[] = [
   /(?:^|\n)\(?A[.)]\s.+\n\(?B[.)]\s.+\n\(?C[.)]\s/, // lettered multiple-choice options
   /(?:^|\n)(?:Answer|A):\s*$/, // an empty answer slot at the end
   /(?:^|\n)Q(?:uestion)?:\s.+\n(?:.*\n)*?A(?:nswer)?:/, // few-shot Q/A
-  /(?:^|\n)\s*def \w+\(.*\).*:\s*\n\s+(?:"""|''')/, // a function stub with its docstring
+  /(?:^|\n)(?:user: )?\s*def \w+\(.*\).*:\s*\n\s+(?:"""|''')/, // a function stub with its docstring
   /\bshould pass (?:these|the following) tests\b|(?:^|\n)\s*assert \w+\(/i, // MBPP-style tests
 ];
 
