@@ -15,3 +15,5 @@ export * from './run/detection-run.processor';
 export * from './run/detection.scheduler';
 export * from './detection.module';
 export * from './run/risk-scores.reader';
+export * from './cases/benign-explanations';
+export * from './features/default-params';

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { fromInt32 } from '@velvet/audit';
 import type { DataSource } from 'typeorm';
 import type { CallFeature, SubjectContext } from '../features/call-feature';
+import { isDefaultParams } from '../features/default-params';
 import { PromptSignal, promptSignals } from '@velvet/audit';
 
 const HOUR = 3_600_000;
@@ -68,6 +69,7 @@ export class AuditFeatureReader {
         promptSha256: r.prompt_sha ?? r.event_id,
         promptMinhash: r.prompt_minhash ? fromInt32(r.prompt_minhash) : [],
         promptFlags: flags,
+        defaultParams: isDefaultParams(r.params),
       };
     });
   }
