@@ -47,7 +47,7 @@ export class AuditFeatureReader {
               a.finish_reason, a.flags, encode(a.prompt_sha256, 'hex') AS prompt_sha, a.prompt_minhash,
               CASE WHEN $3 = ANY(a.flags) THEN NULL ELSE t.prompt_text END AS prompt_text
          FROM audit_log a LEFT JOIN audit_text t ON t.event_id = a.event_id
-        WHERE a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled') AND a.occurred_at > $1 AND a.occurred_at <= $2
+        WHERE a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted') AND a.occurred_at > $1 AND a.occurred_at <= $2
         ORDER BY a.occurred_at`,
       [from, to, PromptSignal.CotElicitation],
     );

@@ -92,7 +92,7 @@ export class HorizonReader {
                    FROM unnest(a.prompt_bands[1:${BANDS_KEPT}]) AS x(band)
                    JOIN detection_prompt_bands b ON b.organization_id = a.organization_id AND b.band = x.band) AS novel
            FROM audit_log a
-          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled')
+          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
             AND a.occurred_at > $2 AND a.occurred_at <= $3
           ORDER BY a.occurred_at DESC LIMIT ${MAX_HORIZON_CALLS}) h`,
       [orgIds, new Date(asOf.getTime() - hours * HOUR), asOf],
@@ -110,7 +110,7 @@ export class HorizonReader {
       `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN generate_series(1, ${HISTORY_DAYS * 24}) AS g(i) CROSS JOIN LATERAL (
          SELECT ${CALL_COLUMNS}, false AS novel
            FROM audit_log a
-          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled')
+          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
             AND a.occurred_at > $2::timestamptz - g.i * interval '1 hour' AND a.occurred_at <= $2::timestamptz - (g.i - 1) * interval '1 hour'
           ORDER BY a.occurred_at DESC LIMIT ${HISTORY_PER_HOUR}) h`,
       [orgIds, horizonStart],
