@@ -1,85 +1,124 @@
 /**
- * `npm run eval:detection`: replays a labelled day of synthetic premium traffic (benign enterprise
- * workloads and distillation campaigns, scripts/traffic) through the real gateway into the real
- * audit pipeline and detection jobs, in simulated time, and prints precision, recall and
- * false-positive rate per organisation and per key, and the time to detect each campaign.
- * Env: EVAL_SEED (default 2), EVAL_HOURS (default 48), EVAL_TICK_MINUTES (default 5).
+ * `npm run eval:detection`: replays labelled traffic built from REAL prompt text (the corpus in
+ * ../shared/data/prompts, read at run time) through the real gateway, audit worker and detection
+ * worker, in simulated time, and prints precision and recall per organisation and per key, time
+ * to detect, suspensions of benign organisations, and an ablation (each detector off).
+ *
+ * Env: EVAL_SPLIT = heldout (default; what docs/detection.md reports) | tune (what thresholds were
+ * tuned on); EVAL_SEEDS (default 1,2,3); EVAL_HOURS (default 48); EVAL_TICK_MINUTES (default 10).
+ * Without the corpus it prints why and exits 0.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { startEvalStack } from './traffic/eval-stack';
-import { type OrgOutcome, report } from './traffic/metrics';
-import { awaitAudit, type CaseView, liveCases, allCases, runDetection, sendCalls, type SendTally, suspendAndProbe } from './traffic/replay';
+import { ablate } from './traffic/ablation';
+import { CORPUS_MISSING, loadCorpus } from './traffic/corpus';
+import type { Split } from './traffic/corpus-split';
+import { type EvalOrg, startEvalStack } from './traffic/eval-stack';
+import { addConfusion, orgTable, type OrgOutcome, SUMMARY_HEADER, summaryRow, type Tally, tally } from './traffic/metrics';
+import { awaitAudit, liveCases, runDetection, sendCalls, type SendTally } from './traffic/replay';
 import { buildScenario } from './traffic/scenario';
 
-const SEED = Number(process.env.EVAL_SEED ?? 2);
+const SPLIT = (process.env.EVAL_SPLIT ?? 'heldout') as Split;
+const SEEDS = (process.env.EVAL_SEEDS ?? '1,2,3').split(',').map(Number);
 const HOURS = Number(process.env.EVAL_HOURS ?? 48);
-const TICK = Number(process.env.EVAL_TICK_MINUTES ?? 5) * 60_000;
-/** The simulated reviewer suspends premium access once a case has kept alerting for this long (simulated). */
-const SUSPEND_AFTER_MS = 15 * 60_000;
+const TICK = Number(process.env.EVAL_TICK_MINUTES ?? 10) * 60_000;
 
-async function main() {
+const fresh = (o: EvalOrg, calls = 0): OrgOutcome => ({ scenario: o.scenario, firstDetectedAt: null, keysDetectedAt: new Map(), peakScore: 0, drivers: [], suspended: false, calls });
+
+async function replaySeed(records: NonNullable<ReturnType<typeof loadCorpus>>, seed: number) {
   const t0 = performance.now();
-  const scenario = buildScenario(SEED, HOURS);
-  const stack = await startEvalStack(scenario.orgs);
-  const byId = new Map([...stack.orgs.values()].map((o) => [o.id, o]));
-  const outcomes = new Map<string, OrgOutcome>(
-    [...stack.orgs.values()].map((o) => [o.id, { scenario: o.scenario, flagged: false, firstDetectedAt: null, peakScore: 0, maxWindowRisk: 0, drivers: [], suspended: false, flaggedKeys: new Map(), calls: 0 }]),
-  );
-  for (const c of scenario.calls) outcomes.get(stack.orgs.get(c.org)!.id)!.calls++;
-  const tally: SendTally = { served: 0, refused: new Map(), errors: 0 };
-  const enforcementMs: number[] = [];
-  let cursor = 0;
+  const scenario = buildScenario(records, SPLIT, seed, HOURS);
+  const lengths = new Map<string, number>();
+  for (const c of scenario.calls) lengths.set(c.body.messages[c.body.messages.length - 1].content, c.naturalTokens);
+  const stack = await startEvalStack(scenario.orgs, (last) => lengths.get(last));
   try {
+    const byId = new Map([...stack.orgs.values()].map((o) => [o.id, o]));
+    const callsPerOrg = new Map<string, number>();
+    for (const c of scenario.calls) callsPerOrg.set(c.org, (callsPerOrg.get(c.org) ?? 0) + 1);
+    const outcomes = new Map([...stack.orgs.values()].map((o) => [o.id, fresh(o, callsPerOrg.get(o.scenario.name) ?? 0)]));
+    const sent: SendTally = { served: 0, refused: new Map(), errors: 0 };
+    let cursor = 0;
     for (let tickEnd = scenario.start + TICK; tickEnd <= scenario.end; tickEnd += TICK) {
-      const batch: typeof scenario.calls = [];
+      const batch = [];
       while (cursor < scenario.calls.length && scenario.calls[cursor].at <= tickEnd) batch.push(scenario.calls[cursor++]);
-      await sendCalls(stack, batch, tally);
-      await awaitAudit(stack, tally.served);
+      await sendCalls(stack, batch, sent);
+      await awaitAudit(stack, sent.served);
       await runDetection(stack, tickEnd);
+      // The reviewer's queue: cases only. Nothing in the product or here suspends an organisation.
       for (const c of await liveCases(stack)) {
         const o = outcomes.get(c.organizationId)!;
-        o.flagged = true;
+        const org = byId.get(c.organizationId)!;
         o.firstDetectedAt ??= tickEnd;
         o.peakScore = Math.max(o.peakScore, c.riskScore);
         o.drivers = [...new Set([...o.drivers, ...c.drivers])];
-        const org = byId.get(c.organizationId)!;
         for (const k of c.flaggedKeys) {
           const idx = org.keyIds.indexOf(k.apiKeyId);
-          if (!o.flaggedKeys.has(idx)) o.flaggedKeys.set(idx, tickEnd);
-        }
-        const persisted = Date.parse(c.lastDetectedAt) - Date.parse(c.firstDetectedAt) >= SUSPEND_AFTER_MS;
-        if (persisted && !o.suspended) {
-          o.suspended = true;
-          enforcementMs.push(await suspendAndProbe(stack, c as CaseView, org.keys[org.scenario.campaignKeys[0] ?? 0]));
+          if (idx >= 0 && !o.keysDetectedAt.has(idx)) o.keysDetectedAt.set(idx, tickEnd);
         }
       }
-      if (((tickEnd - scenario.start) / TICK) % 24 === 0) {
-        process.stderr.write(`  simulated ${new Date(tickEnd).toISOString().slice(11, 16)} UTC: ${tally.served} served, ${(await allCases(stack)).length} cases\n`);
+      if (((tickEnd - scenario.start) / TICK) % 36 === 0) {
+        process.stderr.write(`  seed ${seed}: simulated ${new Date(tickEnd).toISOString().slice(0, 16)} UTC, ${sent.served} served\n`);
       }
     }
-    const maxima: { organization_id: string; max: number }[] = await stack.db.query(
-      `SELECT organization_id, max(score) AS max FROM detection_risk_scores WHERE subject_type = 'organization' GROUP BY organization_id`,
-    );
-    for (const m of maxima) {
-      const o = outcomes.get(m.organization_id);
-      if (o) o.maxWindowRisk = Number(m.max);
+    const suspended: { organization_id: string }[] = await stack.db.query(`SELECT DISTINCT organization_id FROM organization_suspensions`);
+    for (const s of suspended) {
+      const o = outcomes.get(s.organization_id);
+      if (o) o.suspended = true;
     }
-    const refused = [...tally.refused].map(([s, n]) => `${n}×${s}`).join(', ') || 'none';
+    const ablations = await ablate(stack.db, [...stack.orgs.values()], (o) => fresh(o));
     const wall = (performance.now() - t0) / 1000;
-    const extra = [
-      `Seed ${SEED}, ${HOURS} simulated hours, detection every ${TICK / 60_000} simulated minutes over a 20-minute window; ` +
-        `${scenario.calls.length} calls replayed, ${tally.served} served and audited, refused: ${refused}, transport errors: ${tally.errors}; wall time ${wall.toFixed(0)} s.`,
-      enforcementMs.length
-        ? `Suspensions by the simulated reviewer (a case still alerting ${SUSPEND_AFTER_MS / 60_000} simulated minutes after it opened): ${enforcementMs.length}; suspend -> gateway refuses that organisation's premium calls after: ${enforcementMs.map((m) => `${m.toFixed(0)} ms`).join(', ')}.`
-        : 'No suspensions.',
-    ];
-    const table = report([...outcomes.values()], extra);
-    console.log(table);
-    mkdirSync('.velvet', { recursive: true });
-    writeFileSync(`.velvet/eval-detection-seed${SEED}.md`, `${table}\n`);
+    const refused = [...sent.refused].map(([s, n]) => `${n}×${s}`).join(', ') || 'none';
+    const note = `Seed ${seed}: ${scenario.calls.length} calls replayed, ${sent.served} served and audited, refused ${refused}, transport errors ${sent.errors}; wall time ${wall.toFixed(0)} s.`;
+    return { outcomes: [...outcomes.values()], ablations, note };
   } finally {
     await stack.close();
   }
+}
+
+const sum = (ts: Tally[]): Tally =>
+  ts.reduce((a, b) => ({
+    org: addConfusion(a.org, b.org),
+    key: addConfusion(a.key, b.key),
+    ttdCareful: [...a.ttdCareful, ...b.ttdCareful],
+    ttdStealth: [...a.ttdStealth, ...b.ttdStealth],
+    ttdBlatant: [...a.ttdBlatant, ...b.ttdBlatant],
+    benignSuspended: a.benignSuspended + b.benignSuspended,
+  }));
+
+async function main() {
+  const records = loadCorpus();
+  if (!records) {
+    console.log(CORPUS_MISSING);
+    return;
+  }
+  const perSeed: Tally[] = [];
+  const ablation = new Map<string, Tally[]>();
+  const lines: string[] = [];
+  const notes: string[] = [];
+  for (const seed of SEEDS) {
+    const r = await replaySeed(records, seed);
+    perSeed.push(tally(r.outcomes));
+    for (const [off, outcomes] of r.ablations) ablation.set(off, [...(ablation.get(off) ?? []), tally(outcomes)]);
+    lines.push('', `### Seed ${seed}`, '', ...orgTable(r.outcomes));
+    notes.push(r.note);
+  }
+  const out = [
+    `## Split: ${SPLIT} (${SEEDS.length} seeds, ${HOURS} simulated hours, detection every ${TICK / 60_000} simulated minutes)`,
+    '',
+    ...SUMMARY_HEADER,
+    ...perSeed.map((t, i) => summaryRow(`seed ${SEEDS[i]}`, t)),
+    summaryRow('**all seeds**', sum(perSeed)),
+    '',
+    '### Ablation (all seeds, re-scored from stored per-detector verdicts with one detector off)',
+    '',
+    ...SUMMARY_HEADER.map((l) => l.replace('| run |', '| detector off |')),
+    ...[...ablation].map(([off, ts]) => summaryRow(off, sum(ts))),
+    ...lines,
+    '',
+    ...notes,
+  ].join('\n');
+  console.log(out);
+  mkdirSync('.velvet', { recursive: true });
+  writeFileSync(`.velvet/eval-detection-${SPLIT}.md`, `${out}\n`);
 }
 
 main().then(

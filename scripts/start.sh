@@ -29,9 +29,11 @@ INFO
 # The gateway keeps GC on its request thread (docs/performance.md, "Garbage collection"). Two
 # worker processes, one filling an audit batch while the other's is written, each with a young
 # generation big enough for the jobs it holds (docs/audit.md). Only the workers get the path of the
-# audit signing key (mode 0600); the portal and the gateway never see it.
-exec npx concurrently --kill-others --names api,gateway,worker1,worker2 --prefix-colors blue,magenta,green,green \
+# audit signing key (mode 0600); the portal, the gateway and detection never see it. Detection runs in
+# its own process, never on the audit writer's CPU (docs/detection.md).
+exec npx concurrently --kill-others --names api,gateway,worker1,worker2,detection --prefix-colors blue,magenta,green,green,yellow \
   "node dist/apps/portal-api/src/main.js" \
   "node --single-threaded-gc dist/apps/gateway/src/main.js" \
   "AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js" \
-  "AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js"
+  "AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js" \
+  "node dist/apps/detection-worker/src/main.js"

@@ -78,8 +78,10 @@ describe('audit log (e2e)', () => {
     const seqs = (await db.query('SELECT seq FROM audit_log ORDER BY seq')).rows.map((r) => Number(r.seq));
     expect(seqs).toEqual(Array.from({ length: await size() }, (_, i) => i));
     const row = (await db.query(`SELECT * FROM audit_log WHERE event_id = $1`, [calls[30].requestId])).rows[0];
-    expect(row.flags.sort()).toEqual(['logprobs', 'multi_sample']);
-    expect(row.completion_bands).toHaveLength(16);
+    // request shapes, then the prompt's own shape (one user message, no system prompt: single_turn)
+    expect(row.flags.sort()).toEqual(['logprobs', 'multi_sample', 'single_turn']);
+    // 16 minhash-v1 bands (verbatim copies) + 16 words-v1 bands (edited copies), for provenance
+    expect(row.completion_bands).toHaveLength(32);
     expect(row.prompt_sha256.toString('hex')).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -18,7 +18,8 @@ function event(org: string, key: string, at: Date, prompt: string, over: Partial
   return {
     requestId: randomUUID(), organizationId: org, apiKeyId: key, userId: null, modelId: randomUUID(), modelSlug: 'opus-x',
     tier: 'premium', occurredAt: at, clientIp: '127.0.0.1', userAgent: 'test', params: { n: 1, maxTokens: 1024 },
-    promptText: prompt, completionText: `Answer to: ${prompt}`, inputTokens: 40, outputTokens: 1024, latencyMs: 900,
+    // the gateway's flattened form: one `role: content` block per message
+    promptText: `user: ${prompt}\n`, completionText: `Answer to: ${prompt}`, inputTokens: 40, outputTokens: 1024, latencyMs: 900,
     status: 'succeeded', finishReason: 'length', ...over,
   };
 }
@@ -34,8 +35,8 @@ const campaign = (org: string, key: string, from: number, count: number) =>
 const support = (org: string, key: string, count: number) =>
   Array.from({ length: count }, (_, i) =>
     event(org, key, new Date(T0 + [0, 1, 1.2, 5, 5.1, 5.3, 9, 14, 14.2, 19][i % 10] * 60_000 + i * 1000),
-      `You are Acme support. Be brief. Customer: ${['reset password', 'where is my invoice', 'change plan'][i % 3]}`,
-      { outputTokens: 60, finishReason: 'stop', params: { n: 1, maxTokens: 400 } }),
+      ['reset password', 'where is my invoice', 'change plan'][i % 3],
+      { outputTokens: 60, finishReason: 'stop', params: { n: 1, maxTokens: 400 }, promptText: `system: You are Acme support. Be brief.\nuser: ${['reset password', 'where is my invoice', 'change plan'][i % 3]}\n` }),
   );
 
 describe('detection: cases, actions, provenance (real PostgreSQL + Redis)', () => {

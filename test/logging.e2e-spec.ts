@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startPortal, type RunningPortal } from './support/portal';
@@ -47,6 +48,17 @@ describe('portal API logs', () => {
    * and detail, the worst a failing query can carry (like `Failing row contains (…)`).
    */
   async function failingInserts<T>(table: string, act: () => Promise<T>): Promise<T> {
+    // triggers are DDL: the app role may not make them, the superuser of the suite's database may
+    const admin = new Client({ connectionString: portal.database.adminUrl });
+    await admin.connect();
+    try {
+      return await withRefusingTrigger(admin, table, act);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  async function withRefusingTrigger<T>(db: Client, table: string, act: () => Promise<T>): Promise<T> {
     await db.query(`CREATE OR REPLACE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION USING ERRCODE = 'XX000', MESSAGE = 'refused row ' || NEW::text, DETAIL = NEW::text; END $$`);
     await db.query(`CREATE TRIGGER refuse_insert BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_insert()`);

@@ -15,6 +15,8 @@ import { loadGatewayEnv } from '../../apps/gateway/src/env';
 import { createPortalApp } from '../../apps/portal-api/src/portal-app';
 import { loadPortalEnv } from '../../apps/portal-api/src/env';
 import { startFakeUpstream } from './fake-upstream';
+import { createDetectionWorkerApp } from '../../apps/detection-worker/src/worker-app';
+import { loadDetectionWorkerEnv } from '../../apps/detection-worker/src/env';
 import type { OrgScenario } from './traffic.types';
 import { deleteKeysWithPrefix } from '@velvet/queue';
 
@@ -53,18 +55,18 @@ async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
 
 /**
  * The real product on loopback, in this process: portal API, gateway (honouring the simulated-time
- * header, which only this flag enables) and the worker (audit writer + detection), over a fresh
+ * header, which only this flag enables), the audit worker and the detection worker, over a fresh
  * database and queue prefix; every organisation signed up, verified, under an active premium
  * contract and unlocked by the entitlement engine.
  */
-export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
+export async function startEvalStack(orgs: OrgScenario[], lengthOf: (lastMessage: string) => number | undefined): Promise<EvalStack> {
   // A fresh database per run (libs/testing is not part of the build, so like the benchmarks, migrate one here).
   const server = process.env.EVAL_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
   const databaseUrl = `${server}/velvet_eval_${Date.now().toString(36)}`;
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl);
   const database = { url: databaseUrl, drop: () => dropDatabase(databaseUrl) };
-  const upstream = await startFakeUpstream();
+  const upstream = await startFakeUpstream(lengthOf);
   const common = {
     NODE_ENV: 'development',
     DATABASE_URL: database.url,
@@ -89,6 +91,9 @@ export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
   await gateway.listen(0, '127.0.0.1');
   const worker: INestApplicationContext = await createWorkerApp(loadWorkerEnv({ ...common, AUDIT_TREE_HEAD_INTERVAL_MS: '5000' }));
   await worker.init();
+  // Detection in its own process in production (apps/detection-worker); here, its own application context.
+  const detection: INestApplicationContext = await createDetectionWorkerApp(loadDetectionWorkerEnv({ ...common, DETECTION_RUN_BUDGET_MS: '600000' }));
+  await detection.init();
   const portalUrl = `http://127.0.0.1:${(portal.getHttpServer().address() as AddressInfo).port}`;
   const gatewayUrl = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;
   const db = portal.get(DataSource);
@@ -131,6 +136,7 @@ export async function startEvalStack(orgs: OrgScenario[]): Promise<EvalStack> {
     portalUrl, gatewayUrl, reviewerToken, db, orgs: out,
     async close() {
       await gateway.close();
+      await detection.close();
       await worker.close();
       await portal.close();
       await upstream.close();

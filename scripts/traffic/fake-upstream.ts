@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { naturalLength, promptTokens } from './completion-length';
+import { naturalCompletionTokens, promptTokens } from './completion-length';
 
 const WORDS = (
   'the a model answer because therefore result system process value data function example first second next finally ' +
@@ -21,10 +21,11 @@ function words(seed: string, count: number): string {
 
 /**
  * The model behind the gateway in the evaluation: an OpenAI-compatible server answering each
- * prompt with text as long as a real model would write for it (see naturalLength), cut at
- * max_tokens with finish_reason "length". One word per token.
+ * prompt with as many tokens as `lengthOf` says for its last message (the scenario's label-blind
+ * naturalCompletionTokens, registered per text), cut at max_tokens with finish_reason "length".
+ * It never sees who sends the prompt. One word per token.
  */
-export async function startFakeUpstream(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startFakeUpstream(lengthOf: (lastMessage: string) => number | undefined = () => undefined): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -32,7 +33,8 @@ export async function startFakeUpstream(): Promise<{ url: string; close(): Promi
       const body = JSON.parse(raw || '{}') as { messages?: { content: string }[]; max_tokens?: number; max_completion_tokens?: number; n?: number; model?: string };
       const prompt = (body.messages ?? []).map((m) => m.content).join('\n');
       const max = body.max_completion_tokens ?? body.max_tokens ?? 4096;
-      const natural = naturalLength(prompt);
+      const last = body.messages?.[body.messages.length - 1]?.content ?? '';
+      const natural = lengthOf(last) ?? naturalCompletionTokens(null, last);
       const count = Math.max(1, Math.min(natural, max));
       const choices = Array.from({ length: body.n ?? 1 }, (_, index) => ({
         index,

@@ -9,7 +9,6 @@ export interface Confusion {
 
 export const precision = (c: Confusion) => (c.tp + c.fp ? c.tp / (c.tp + c.fp) : 1);
 export const recall = (c: Confusion) => (c.tp + c.fn ? c.tp / (c.tp + c.fn) : 1);
-export const falsePositiveRate = (c: Confusion) => (c.fp + c.tn ? c.fp / (c.fp + c.tn) : 0);
 
 export function confusion(items: { positive: boolean; flagged: boolean }[]): Confusion {
   const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
@@ -22,49 +21,83 @@ export function confusion(items: { positive: boolean; flagged: boolean }[]): Con
   return c;
 }
 
+export const addConfusion = (a: Confusion, b: Confusion): Confusion => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn, tn: a.tn + b.tn });
+
+/** What one organisation's replay came to: first detection of the organisation and of each key. */
 export interface OrgOutcome {
   scenario: OrgScenario;
-  flagged: boolean;
-  /** Simulated ms of the first detection run that opened or refreshed a case for it. */
+  /** Simulated ms of the first detection (a case opened or refreshed), null if never. */
   firstDetectedAt: number | null;
+  /** Key index -> first detection (ms). */
+  keysDetectedAt: Map<number, number>;
   peakScore: number;
-  /** Highest organisation-level risk of any window, alerting or not: the margin to the threshold. */
-  maxWindowRisk: number;
   drivers: string[];
   suspended: boolean;
-  /** Keys: index -> first detection time (ms), for keys ever flagged. */
-  flaggedKeys: Map<number, number>;
   calls: number;
 }
 
-const fmt = (x: number) => x.toFixed(3);
-const minutes = (ms: number) => `${(ms / 60_000).toFixed(0)} min`;
+export interface Tally {
+  org: Confusion;
+  key: Confusion;
+  /** Minutes from campaign start to first detection, per campaign organisation detected: careful distillers, */
+  ttdCareful: number[];
+  /** the other quiet campaigns (low and slow, rephrasing, mixed, hydra), */
+  ttdStealth: number[];
+  /** and the blatant ones. */
+  ttdBlatant: number[];
+  benignSuspended: number;
+}
 
-/** The tables docs/detection.md records, as Markdown. */
-export function report(outcomes: OrgOutcome[], extra: string[]): string {
-  const orgC = confusion(outcomes.map((o) => ({ positive: o.scenario.campaignStart !== null, flagged: o.flagged })));
-  const keyItems = outcomes.flatMap((o) =>
-    Array.from({ length: o.scenario.keys }, (_, k) => ({ positive: o.scenario.campaignKeys.includes(k), flagged: o.flaggedKeys.has(k) })),
+export function tally(outcomes: readonly OrgOutcome[]): Tally {
+  const org = confusion(outcomes.map((o) => ({ positive: o.scenario.campaignStart !== null, flagged: o.firstDetectedAt !== null })));
+  const key = confusion(
+    outcomes.flatMap((o) =>
+      Array.from({ length: o.scenario.keys }, (_, k) => ({ positive: o.scenario.campaignStart !== null && o.scenario.campaignKeys.includes(k), flagged: o.keysDetectedAt.has(k) })),
+    ),
   );
-  const keyC = confusion(keyItems);
-  const lines = [
-    '| level | subjects | TP | FP | FN | TN | precision | recall | false-positive rate |',
-    '|---|---|---|---|---|---|---|---|---|',
-    `| organisation | ${outcomes.length} | ${orgC.tp} | ${orgC.fp} | ${orgC.fn} | ${orgC.tn} | ${fmt(precision(orgC))} | ${fmt(recall(orgC))} | ${fmt(falsePositiveRate(orgC))} |`,
-    `| API key | ${keyItems.length} | ${keyC.tp} | ${keyC.fp} | ${keyC.fn} | ${keyC.tn} | ${fmt(precision(keyC))} | ${fmt(recall(keyC))} | ${fmt(falsePositiveRate(keyC))} |`,
-    '',
-    '| organisation | workload | label | calls | flagged | time to detect (org) | keys flagged / campaign keys | highest window risk | drivers | suspended |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-  ];
+  const ttd = (which: (s: OrgScenario) => boolean) =>
+    outcomes
+      .filter((o) => o.scenario.campaignStart !== null && which(o.scenario) && o.firstDetectedAt !== null)
+      .map((o) => (o.firstDetectedAt! - o.scenario.campaignStart!) / 60_000);
+  return {
+    org,
+    key,
+    ttdCareful: ttd((s) => s.workload === 'careful_distiller'),
+    ttdStealth: ttd((s) => !s.blatant && s.workload !== 'careful_distiller'),
+    ttdBlatant: ttd((s) => s.blatant),
+    benignSuspended: outcomes.filter((o) => o.scenario.campaignStart === null && o.suspended).length,
+  };
+}
+
+export function median(xs: readonly number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+const mins = (x: number | null) => (x === null ? '—' : `${x.toFixed(0)} min`);
+
+export function summaryRow(label: string, t: Tally): string {
+  return `| ${label} | ${f3(precision(t.org))} | ${f3(recall(t.org))} | ${t.org.tp}/${t.org.fp}/${t.org.fn}/${t.org.tn} | ${f3(precision(t.key))} | ${f3(recall(t.key))} | ${t.key.tp}/${t.key.fp}/${t.key.fn}/${t.key.tn} | ${mins(median(t.ttdCareful))} | ${mins(median(t.ttdStealth))} | ${mins(median(t.ttdBlatant))} | ${t.benignSuspended} |`;
+}
+
+export const SUMMARY_HEADER = [
+  '| run | org precision | org recall | org TP/FP/FN/TN | key precision | key recall | key TP/FP/FN/TN | median TTD, careful distiller | median TTD, other quiet campaigns | median TTD, blatant | benign suspended |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+];
+
+/** Per-organisation detail of one seed. */
+export function orgTable(outcomes: readonly OrgOutcome[]): string[] {
+  const lines = ['| organisation | workload | label | calls | detected | time to detect | campaign keys flagged | other keys flagged | peak risk | drivers |', '|---|---|---|---|---|---|---|---|---|---|'];
   for (const o of outcomes) {
     const s = o.scenario;
-    const label = s.campaignStart === null ? 'benign' : s.campaignKeys.length < s.keys ? 'campaign (mixed org)' : 'campaign';
-    const ttd = s.campaignStart !== null && o.firstDetectedAt !== null ? minutes(o.firstDetectedAt - s.campaignStart) : s.campaignStart !== null ? 'missed' : '—';
-    const keyTimes = s.campaignKeys.map((k) => o.flaggedKeys.get(k)).filter((t): t is number => t !== undefined);
-    const keysCol = s.campaignStart !== null ? `${keyTimes.length} / ${s.campaignKeys.length}` : `${o.flaggedKeys.size} / 0`;
-    lines.push(
-      `| ${s.name} | ${s.workload} | ${label} | ${o.calls} | ${o.flagged ? 'yes' : 'no'} | ${ttd} | ${keysCol} | ${fmt(Math.max(o.peakScore, o.maxWindowRisk))} | ${o.drivers.join(', ') || '—'} | ${o.suspended ? 'yes' : 'no'} |`,
-    );
+    const positive = s.campaignStart !== null;
+    const ttd = positive && o.firstDetectedAt !== null ? mins((o.firstDetectedAt - s.campaignStart!) / 60_000) : o.firstDetectedAt !== null ? 'false alarm' : positive ? 'missed' : '—';
+    const campaignKeys = positive ? `${s.campaignKeys.filter((k) => o.keysDetectedAt.has(k)).length} / ${s.campaignKeys.length}` : '—';
+    const others = [...o.keysDetectedAt.keys()].filter((k) => !positive || !s.campaignKeys.includes(k)).length;
+    lines.push(`| ${s.name} | ${s.workload} | ${positive ? (s.blatant ? 'campaign (blatant)' : 'campaign') : 'benign'} | ${o.calls} | ${o.firstDetectedAt !== null ? 'yes' : 'no'} | ${ttd} | ${campaignKeys} | ${others} | ${o.peakScore.toFixed(3)} | ${o.drivers.join(', ') || '—'} |`);
   }
-  return [...lines, '', ...extra].join('\n');
+  return lines;
 }

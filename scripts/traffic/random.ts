@@ -72,3 +72,10 @@ export function regularArrivals(rng: Rng, from: number, to: number, periodMs: nu
   }
   return out;
 }
+
+/** A Poisson process: exponential gaps of mean `meanGapMs`, around the clock. */
+export function poissonArrivals(rng: Rng, from: number, to: number, meanGapMs: number): number[] {
+  const out: number[] = [];
+  for (let t = from + rng.exp(meanGapMs); t < to; t += rng.exp(meanGapMs)) out.push(Math.floor(t));
+  return out;
+}

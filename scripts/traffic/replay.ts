@@ -95,23 +95,3 @@ export async function liveCases(stack: EvalStack): Promise<CaseView[]> {
 export async function allCases(stack: EvalStack): Promise<CaseView[]> {
   return (await api<{ items: CaseView[] }>(stack, 'GET', '/security/alert-cases?limit=200')).items;
 }
-
-/**
- * The simulated reviewer: suspends an organisation whose alert persisted (see eval-detection.ts), then measures
- * how long the gateway keeps serving that organisation's premium calls (a probe every 20 ms).
- */
-export async function suspendAndProbe(stack: EvalStack, c: CaseView, probeKey: string): Promise<number> {
-  await api<unknown>(stack, 'POST', `/security/alert-cases/${c.id}/suspend`, { reason: `eval reviewer: critical risk ${c.riskScore}` });
-  const started = performance.now();
-  for (;;) {
-    const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${probeKey}` },
-      body: JSON.stringify({ model: EVAL_MODEL, messages: [{ role: 'user', content: 'probe' }], max_tokens: 1 }),
-    });
-    await res.arrayBuffer();
-    if (res.status === 403) return performance.now() - started;
-    if (performance.now() - started > 10_000) return Number.POSITIVE_INFINITY;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

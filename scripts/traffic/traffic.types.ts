@@ -1,4 +1,4 @@
-/** One call of the labelled synthetic traffic, at a simulated time. */
+/** One call of the labelled traffic, at a simulated time. */
 export interface TrafficCall {
   /** Simulated time, ms since epoch (becomes the audit record's occurredAt). */
   at: number;
@@ -7,24 +7,32 @@ export interface TrafficCall {
   key: number;
   body: {
     messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
-    max_tokens: number;
+    max_tokens?: number;
     n?: number;
     logprobs?: boolean;
     top_logprobs?: number;
     temperature?: number;
   };
+  /** Tokens the simulated model answers with before max_tokens (naturalCompletionTokens: label-blind). */
+  naturalTokens: number;
+  /** Ground truth: sent as part of a distillation campaign. Never read by the gateway, upstream or detection. */
+  campaign: boolean;
 }
 
 export type Workload =
-  | 'support_bot'
-  | 'rag'
+  | 'support_pipeline'
+  | 'employee_assistant'
   | 'coding_assistant'
-  | 'batch_summarisation'
-  | 'triage_classifier'
-  | 'self_instruct'
-  | 'logprob_harvest'
+  | 'rag_app'
+  | 'nightly_benchmark'
+  | 'bare_classifier'
+  | 'careful_distiller'
   | 'low_and_slow'
-  | 'template_enumeration';
+  | 'rephrasing_distiller'
+  | 'hydra_account'
+  | 'mixed_distiller'
+  | 'logprob_harvest'
+  | 'cot_multi_sample';
 
 /** An organisation of the scenario and the ground truth about it. */
 export interface OrgScenario {
@@ -35,11 +43,15 @@ export interface OrgScenario {
   campaignKeys: number[];
   /** Simulated start of the campaign (ms), null for benign organisations. */
   campaignStart: number | null;
-  /** Premium tokens per hour the contract's minimum commitment pays for. */
+  /** Blatant campaigns (request flags) have a tighter time-to-detect target. */
+  blatant: boolean;
+  /** Premium tokens per hour the contract's minimum commitment pays for (one rule for all: see scenario.ts). */
   baselineTokensPerHour: number;
 }
 
 export interface Scenario {
+  split: 'tune' | 'heldout';
+  seed: number;
   start: number;
   end: number;
   orgs: OrgScenario[];

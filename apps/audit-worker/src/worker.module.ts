@@ -15,7 +15,6 @@ import {
 import { loggerOptions } from '@velvet/common';
 import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
-import { DetectionWorkerModule } from '@velvet/detection';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
 import { QueueModule, QueueName } from '@velvet/queue';
 import { LoggerModule } from 'nestjs-pino';
@@ -30,8 +29,8 @@ import type { WorkerEnv } from './env';
  */
 const QUEUES: QueueName[] = [QueueName.Audit, QueueName.AuditMaintenance];
 // contracts (activation/expiry job scheduler) and entitlements (evaluation processor + periodic sweep)
-// detection: periodic + on-demand runs over the audit log (issue 6)
-const DOMAIN_MODULES: Array<Type | DynamicModule> = [EntitlementsWorkerModule, ContractsWorkerModule, DetectionWorkerModule];
+// Detection runs in its own process (apps/detection-worker), so it never takes CPU from the audit writer.
+const DOMAIN_MODULES: Array<Type | DynamicModule> = [EntitlementsWorkerModule, ContractsWorkerModule];
 // AuditIntake moves the gateway's premium-call entries from their Redis stream into the audit queue.
 const PROCESSORS: Provider[] = [AuditLogProcessor, AuditMaintenanceProcessor, AuditIntake];
 

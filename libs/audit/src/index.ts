@@ -8,6 +8,7 @@ export * from './producer/audit-entry.factory';
 export * from './producer/audit-queue';
 export * from './fingerprint/minhash';
 export * from './fingerprint/prompt-signals';
+export * from './fingerprint/word-fingerprint';
 export * from './merkle/merkle';
 export * from './merkle/compact-range';
 export * from './merkle/canonical-json';

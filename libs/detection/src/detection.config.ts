@@ -2,8 +2,8 @@ import { DetectorName } from './detectors/detector';
 
 /**
  * Every threshold and weight detection uses, in one place, so the evaluation harness and a
- * reviewer reading a case see the same numbers. Values were tuned on seed 1 of the synthetic
- * traffic and checked on other seeds (docs/detection.md).
+ * reviewer reading a case see the same numbers. Tuned on the tuning split of the evaluation only
+ * (scripts/traffic/corpus-split.ts); the held-out split reports (docs/detection.md).
  */
 export interface DetectionThresholds {
   /** Length of the sliding window scored at each run. */
@@ -16,11 +16,22 @@ export interface DetectionThresholds {
   clusterSimilarity: number;
   /** Per-detector weight in the noisy-OR combination: how far one detector alone can push the risk. */
   weights: Record<DetectorName, number>;
+  /**
+   * Signals that also describe ordinary heavy use (a nightly batch is voluminous, machine-regular,
+   * asks for step-by-step reasoning and sends varied prompts): together they can raise the risk to
+   * at most `circumstantialCap`, so an alert always needs evidence of harvesting itself.
+   */
+  circumstantial: readonly DetectorName[];
+  circumstantialCap: number;
   /** A subject whose risk reaches this opens (or refreshes) an alert case. */
   alertThreshold: number;
   /** A dismissed pattern stays suppressed unless its score rises by more than this. */
   suppressionMargin: number;
   suppressionDays: number;
+  /** Hours of trailing traffic the long-horizon detectors (coverage, shape, drift) read. */
+  horizonHours: number;
+  /** Hours over which organisations' newly-seen prompts are compared with each other. */
+  crossOrgHours: number;
 }
 
 export const DEFAULT_THRESHOLDS: DetectionThresholds = {
@@ -38,8 +49,16 @@ export const DEFAULT_THRESHOLDS: DetectionThresholds = {
     [DetectorName.ChainOfThought]: 0.35,
     [DetectorName.MachineCadence]: 0.35,
     [DetectorName.KeySpread]: 0.55,
+    [DetectorName.InstructionCoverage]: 0.6,
+    [DetectorName.ApplicationShape]: 0.45,
+    [DetectorName.HistoryDrift]: 0.45,
+    [DetectorName.CrossOrgCluster]: 0.6,
   },
+  circumstantial: [DetectorName.Volume, DetectorName.PromptDiversity, DetectorName.ChainOfThought, DetectorName.MachineCadence],
+  circumstantialCap: 0.5,
   alertThreshold: 0.75,
   suppressionMargin: 0.15,
   suppressionDays: 30,
+  horizonHours: 6,
+  crossOrgHours: 24,
 };

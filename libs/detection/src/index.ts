@@ -16,3 +16,5 @@ export * from './run/detection.scheduler';
 export * from './detection.module';
 export * from './run/risk-scores.reader';
 export * from './cases/throttles.service';
+export * from './cases/benign-explanations';
+export * from './features/default-params';

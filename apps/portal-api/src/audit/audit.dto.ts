@@ -10,7 +10,7 @@ export class AuditSearchQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() apiKeyId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/) modelSlug?: string;
   @ApiPropertyOptional({ enum: ['premium_call', 'admin_action'] }) @IsOptional() @IsIn(['premium_call', 'admin_action']) kind?: 'premium_call' | 'admin_action';
-  @ApiPropertyOptional({ enum: ['succeeded', 'failed', 'cancelled'] }) @IsOptional() @IsIn(['succeeded', 'failed', 'cancelled']) status?: string;
+  @ApiPropertyOptional({ enum: ['succeeded', 'failed', 'cancelled', 'interrupted'] }) @IsOptional() @IsIn(['succeeded', 'failed', 'cancelled', 'interrupted']) status?: string;
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'inclusive' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'exclusive' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
   @ApiPropertyOptional({ description: `comma-separated, all must be present: ${AUDIT_FLAGS.join(', ')}` })

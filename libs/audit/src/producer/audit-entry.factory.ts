@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sha256Hex, type AdminAction } from '@velvet/common';
 import { lshBands, minhashSignature } from '../fingerprint/minhash';
-import { PromptSignal, promptSignals } from '../fingerprint/prompt-signals';
+import { wordBands, wordSignature } from '../fingerprint/word-fingerprint';
+import { promptSignals } from '../fingerprint/prompt-signals';
 import type { PremiumCallEvent } from '../premium-call.event';
 import type { AdminActionEntry, AuditFlag, PremiumCallEntry } from './audit-entry';
 
@@ -14,8 +15,8 @@ export function flagsOf(event: PremiumCallEvent): AuditFlag[] {
   if (event.finishReason === 'length') flags.push('max_length');
   if ((p.toolsCount ?? 0) > 0) flags.push('tools');
   if (event.status === 'failed') flags.push('failed');
-  // chain-of-thought elicitation, for detection (the prompt text itself is not always retained)
-  if (promptSignals(event.promptText).includes(PromptSignal.CotElicitation)) flags.push('cot_elicitation');
+  // chain-of-thought elicitation and the application's shape, for detection (the prompt text itself is not always retained)
+  flags.push(...(promptSignals(event.promptText) as AuditFlag[]));
   return flags;
 }
 
@@ -46,7 +47,8 @@ export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): Pre
     promptMinhash,
     completionMinhash,
     promptBands: lshBands(promptMinhash),
-    completionBands: lshBands(completionMinhash),
+    // minhash-v1 bands (near-verbatim copies), then words-v1 bands (lightly edited copies): provenance searches both.
+    completionBands: [...lshBands(completionMinhash), ...wordBands(wordSignature(event.completionText))],
     promptText: event.promptText,
     completionText: event.completionText,
     enqueuedAt: now.toISOString(),

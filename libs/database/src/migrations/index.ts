@@ -15,6 +15,7 @@ import { ModelTokenizer1764040200000 } from './1764040200000-model-tokenizer';
 import { ContractOverlapsAndRuleVersions1764040600000 } from './1764040600000-contract-overlaps-and-rule-versions';
 import { AuditIntegrity1764040400000 } from './1764040400000-audit-integrity';
 import { AppRoleGrants1764040400001 } from './1764040400001-app-role-grants';
+import { DetectionCoverage1764040500000 } from './1764040500000-detection-coverage';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   AuditIntegrity1764040400000,
   // grants on every table so far; tables of later migrations get the default privileges it sets
   AppRoleGrants1764040400001,
+  DetectionCoverage1764040500000,
 ];

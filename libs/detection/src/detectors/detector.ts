@@ -11,6 +11,10 @@ export enum DetectorName {
   ChainOfThought = 'chain_of_thought',
   MachineCadence = 'machine_cadence',
   KeySpread = 'key_spread',
+  InstructionCoverage = 'instruction_coverage',
+  ApplicationShape = 'application_shape',
+  HistoryDrift = 'history_drift',
+  CrossOrgCluster = 'cross_org_cluster',
 }
 
 /** One detector's verdict on one subject: a 0..1 score a reviewer can check against the figures behind it. */
@@ -20,7 +24,7 @@ export interface DetectorResult {
   /** One sentence a reviewer reads in the case. */
   summary: string;
   metrics: Record<string, number | string | null>;
-  /** Keys implicated (key spread only), so each key inherits the org-level evidence. */
+  /** Keys implicated (key spread and the long-horizon detectors), so each key inherits the org-level evidence. */
   implicatedKeyIds?: string[];
 }
 

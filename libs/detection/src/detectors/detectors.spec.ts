@@ -28,6 +28,16 @@ describe('promptSignals', () => {
   it('leaves ordinary prompts alone', () => {
     expect(promptSignals('Where is my invoice? I stepped away and lost the page.')).toEqual([]);
   });
+  it("reads the application's shape from the gateway's flattened prompt", () => {
+    expect(promptSignals('user: Write a haiku about rain\n')).toEqual(['single_turn']);
+    expect(promptSignals('system: You are Acme support.\nuser: where is my invoice\n')).toEqual(['single_turn', 'system_prompt']);
+    expect(promptSignals('system: Be brief.\nuser: hi\nassistant: Hello!\nuser: and you?\n')).toEqual(['system_prompt']);
+  });
+  it('flags public-benchmark formatting (lettered options, code stubs with tests)', () => {
+    expect(promptSignals('user: Which gas do plants absorb?\nA. oxygen\nB. carbon dioxide\nC. helium\nD. neon\n')).toContain('benchmark_format');
+    expect(promptSignals('user: def add(a, b):\n    """Return the sum of a and b."""\n')).toContain('benchmark_format');
+    expect(promptSignals('user: Summarise this meeting: we agreed on A. Then B. Then C.\n')).not.toContain('benchmark_format');
+  });
 });
 
 describe('volume', () => {

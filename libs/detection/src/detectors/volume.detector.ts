@@ -9,7 +9,8 @@ import { type Detector, DetectorName, quiet, windowHours } from './detector';
  * and ten times scores fully.
  */
 export const volumeDetector: Detector = ({ window, context }) => {
-  const tokens = window.calls.reduce((sum, c) => sum + c.inputTokens + c.outputTokens * c.n, 0);
+  // outputTokens already covers every one of the n choices (the usage the upstream reports).
+  const tokens = window.calls.reduce((sum, c) => sum + c.inputTokens + c.outputTokens, 0);
   if (!tokens) return quiet(DetectorName.Volume, 'No traffic in the window.');
   const perHour = tokens / windowHours(window);
   const vsContract = context.contractBaselineTokensPerHour ? perHour / context.contractBaselineTokensPerHour : null;

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { ScoredDetector } from '../scoring/risk-combiner';
+import type { BenignExplanation } from '../cases/benign-explanations';
 
 export enum AlertCaseStatus {
   Open = 'open',
@@ -56,6 +57,10 @@ export class AlertCase {
   /** The organisation-level detector verdicts of the latest detection. */
   @Column({ type: 'jsonb' })
   evidence: ScoredDetector[];
+
+  /** Innocent readings of the same traffic, with the evidence for and against each (the reviewer decides). */
+  @Column({ name: 'benign_explanations', type: 'jsonb', default: () => "'[]'" })
+  benignExplanations: BenignExplanation[];
 
   @Column({ name: 'flagged_keys', type: 'jsonb' })
   flaggedKeys: FlaggedKey[];

@@ -18,8 +18,10 @@ export interface CallFeature {
   promptSha256: string;
   /** MinHash signature over the prompt's word shingles (same length for every call). */
   promptMinhash: readonly number[];
-  /** Flags derived from the prompt text at ingest (see `promptSignals`), e.g. `cot_elicitation`. */
+  /** Flags derived from the prompt text at ingest (see `promptSignals`), e.g. `cot_elicitation`, `single_turn`. */
   promptFlags: readonly string[];
+  /** No sampling parameter set (temperature, top_p, max_tokens, n, logprobs): an SDK's defaults. */
+  defaultParams: boolean;
 }
 
 /** Calls of one subject (an organisation or one of its keys) in the window being scored. */
@@ -47,4 +49,38 @@ export interface SubjectContext {
   historyHours: number;
   /** Distinct UTC hours of the day with traffic over the trailing 24 hours (around-the-clock use). */
   activeHoursLast24h: number;
+  /** Hours-to-days evidence (organisations; a key gets its own calls' share); absent in short-window-only scoring. */
+  horizon?: SubjectHorizon;
+}
+
+/** One call as the long-horizon detectors see it. */
+export interface HorizonCall {
+  apiKeyId: string;
+  occurredAt: Date;
+  /** No LSH band of its prompt was seen from this organisation before: a prompt new to it. */
+  novel: boolean;
+  flags: readonly string[];
+  defaultParams: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  promptMinhash: readonly number[];
+}
+
+/** Evidence beyond the 20-minute window: the trailing hours, a sample of the past, other organisations. */
+export interface SubjectHorizon {
+  hours: number;
+  /** Calls of the trailing `hours`, ascending. */
+  calls: readonly HorizonCall[];
+  /** A sample of the subject's own calls from every hour of the week before the horizon, for drift. */
+  history: readonly HorizonCall[];
+  /** Other organisations that began sending the same new prompts within the last day (accounts of one campaign). */
+  crossOrg: CrossOrgEvidence | null;
+}
+
+export interface CrossOrgEvidence {
+  /** This organisation and those directly linked to it by shared newly-seen prompts. */
+  groupSize: number;
+  /** Approximate number of this organisation's new prompts that other group members also sent new. */
+  sharedPrompts: number;
+  partners: { organizationId: string; sharedPrompts: number }[];
 }

@@ -13,6 +13,8 @@ export interface ProvenanceMatch<D = Date> {
   occurredAt: D;
   /** Estimated Jaccard similarity of word 3-gram sets (MinHash), 1 for an exact copy. */
   similarity: number;
+  /** Estimated Jaccard similarity of content-word sets (words-v1, from shared bands): high for a lightly edited copy. */
+  wordSimilarity: number;
   exact: boolean;
 }
 

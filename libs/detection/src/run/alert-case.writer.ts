@@ -6,6 +6,8 @@ import { DEFAULT_THRESHOLDS } from '../detection.config';
 import { AlertCaseEvent } from '../entities/alert-case-event.entity';
 import { AlertCase, AlertCaseStatus, type FlaggedKey, LIVE_CASE_STATUSES } from '../entities/alert-case.entity';
 import { type RiskAssessment, riskLevel } from '../scoring/risk-combiner';
+import { benignExplanations } from '../cases/benign-explanations';
+import type { HorizonCall } from '../features/call-feature';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -17,18 +19,20 @@ export class AlertCaseWriter {
     private readonly activity: AdminActivityLog,
   ) {}
 
-  async openOrRefresh(org: RiskAssessment, alertingKeys: RiskAssessment[]): Promise<'opened' | 'refreshed'> {
+  /** `horizonCalls`: the organisation's trailing traffic, from which the case's benign explanations are drawn. */
+  async openOrRefresh(org: RiskAssessment, alertingKeys: RiskAssessment[], horizonCalls: readonly HorizonCall[] = []): Promise<'opened' | 'refreshed'> {
     try {
-      return await this.attempt(org, alertingKeys);
+      return await this.attempt(org, alertingKeys, horizonCalls);
     } catch (e) {
       // Two runs raced to open the same organisation's case: the loser refreshes the winner's.
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION) return this.attempt(org, alertingKeys);
+      if ((e as { code?: string }).code === UNIQUE_VIOLATION) return this.attempt(org, alertingKeys, horizonCalls);
       throw e;
     }
   }
 
-  private async attempt(org: RiskAssessment, alertingKeys: RiskAssessment[]): Promise<'opened' | 'refreshed'> {
+  private async attempt(org: RiskAssessment, alertingKeys: RiskAssessment[], horizonCalls: readonly HorizonCall[]): Promise<'opened' | 'refreshed'> {
     const detectedAt = org.windowEnd;
+    const explanations = benignExplanations(org, horizonCalls);
     const opened = await this.db.transaction(async (m) => {
       const live = await m.getRepository(AlertCase).findOne({
         where: { organizationId: org.organizationId, status: In([...LIVE_CASE_STATUSES]) },
@@ -48,6 +52,7 @@ export class AlertCaseWriter {
             level: riskLevel(risk, DEFAULT_THRESHOLDS.alertThreshold),
             drivers,
             evidence: org.detectors,
+            benignExplanations: explanations,
             flaggedKeys: mergeKeys(live.flaggedKeys, alertingKeys),
             lastDetectedAt: detectedAt,
             version: live.version + 1,
@@ -65,6 +70,7 @@ export class AlertCaseWriter {
           organizationScore: org.score,
           drivers,
           evidence: org.detectors,
+          benignExplanations: explanations,
           flaggedKeys: mergeKeys([], alertingKeys),
           firstDetectedAt: detectedAt,
           lastDetectedAt: detectedAt,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { fromInt32 } from '@velvet/audit';
 import type { DataSource } from 'typeorm';
 import type { CallFeature, SubjectContext } from '../features/call-feature';
+import { isDefaultParams } from '../features/default-params';
 import { PromptSignal, promptSignals } from '@velvet/audit';
 
 const HOUR = 3_600_000;
@@ -46,7 +47,7 @@ export class AuditFeatureReader {
               a.finish_reason, a.flags, encode(a.prompt_sha256, 'hex') AS prompt_sha, a.prompt_minhash,
               CASE WHEN $3 = ANY(a.flags) THEN NULL ELSE t.prompt_text END AS prompt_text
          FROM audit_log a LEFT JOIN audit_text t ON t.event_id = a.event_id
-        WHERE a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled') AND a.occurred_at > $1 AND a.occurred_at <= $2
+        WHERE a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted') AND a.occurred_at > $1 AND a.occurred_at <= $2
         ORDER BY a.occurred_at`,
       [from, to, PromptSignal.CotElicitation],
     );
@@ -68,6 +69,7 @@ export class AuditFeatureReader {
         promptSha256: r.prompt_sha ?? r.event_id,
         promptMinhash: r.prompt_minhash ? fromInt32(r.prompt_minhash) : [],
         promptFlags: flags,
+        defaultParams: isDefaultParams(r.params),
       };
     });
   }

@@ -5,8 +5,8 @@ import { DetectionRunService, type DetectionRunSummary } from './detection-run.s
 import type { DetectionRunPayload } from './detection.jobs';
 
 /**
- * Runs in the worker app. One run at a time: runs are cheap, and serialising them keeps case
- * refreshes in window order.
+ * Runs in the detection worker (its own process). One run at a time: serialising runs keeps case
+ * refreshes in window order and bounds detection to one core.
  */
 @Processor(QueueName.Detection, { concurrency: 1 })
 export class DetectionRunProcessor extends WorkerHost {

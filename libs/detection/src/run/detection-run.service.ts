@@ -1,85 +1,178 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, MoreThan } from 'typeorm';
 import { DEFAULT_THRESHOLDS, type DetectionThresholds } from '../detection.config';
+import type { CallFeature, SubjectContext, SubjectHorizon } from '../features/call-feature';
 import type { DetectorName } from '../detectors/detector';
 import { DetectionSuppression } from '../entities/detection-suppression.entity';
 import { assessOrganization } from '../scoring/assess-organization';
 import type { ActiveSuppression, RiskAssessment } from '../scoring/risk-combiner';
 import { AlertCaseWriter } from './alert-case.writer';
 import { AuditFeatureReader } from './audit-feature.reader';
+import { HorizonReader } from './horizon.reader';
 
 export interface DetectionRunSummary {
   asOf: string;
   windowStart: string;
   organizations: number;
+  /** Organisations left for the next run because the time budget ran out. */
+  organizationsDeferred: number;
   keys: number;
   alerting: number;
   casesOpened: number;
   casesRefreshed: number;
+  durationMs: number;
 }
 
+export interface DetectionRunOptions {
+  /** Wall-clock budget; organisations not reached are deferred (logged, counted). */
+  budgetMs?: number;
+  /** Detectors switched off (the evaluation's ablations). */
+  disabled?: ReadonlySet<DetectorName>;
+}
+
+/** The worker's defaults for every run (its time budget). */
+export const DETECTION_RUN_OPTIONS = Symbol('DETECTION_RUN_OPTIONS');
+
+/** The run stopped because the process is shutting down; the job is retried by the next worker. */
+export class DetectionRunCancelled extends Error {
+  constructor() {
+    super('detection run cancelled by shutdown');
+  }
+}
+
+/** Organisations scored per batch of queries; the budget and cancellation are checked between batches. */
+const CHUNK = 50;
+const DEFAULT_BUDGET_MS = 120_000;
+
+const NO_CONTEXT: SubjectContext = { contractBaselineTokensPerHour: null, historyTokensPerHour: null, historyHours: 0, activeHoursLast24h: 0 };
 
 /**
  * One detection pass over the sliding window ending at `asOf`: every organisation and key with
- * premium traffic is scored, scores are stored, and alerting organisations get a case. Safe to
+ * premium traffic is scored on the window and on its trailing hours, scores are stored, and
+ * alerting organisations get a case for a human reviewer (nothing here suspends anyone). Safe to
  * repeat for the same `asOf` (a redelivered job): scores are keyed by window, cases by organisation.
  */
 @Injectable()
-export class DetectionRunService {
+export class DetectionRunService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DetectionRunService.name);
   private readonly thresholds: DetectionThresholds = DEFAULT_THRESHOLDS;
+  private readonly shutdown = new AbortController();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly features: AuditFeatureReader,
+    private readonly horizons: HorizonReader,
     private readonly cases: AlertCaseWriter,
+    @Optional() @Inject(DETECTION_RUN_OPTIONS) private readonly defaults: DetectionRunOptions = {},
   ) {}
 
-  async run(asOf: Date): Promise<DetectionRunSummary> {
+  /** Called by Nest on SIGTERM before the BullMQ worker closes: the active run stops at its next batch. */
+  beforeApplicationShutdown(): void {
+    this.shutdown.abort();
+  }
+
+  async run(asOf: Date, options: DetectionRunOptions = {}): Promise<DetectionRunSummary> {
+    if (this.shutdown.signal.aborted) throw new DetectionRunCancelled();
+    const started = Date.now();
+    const deadline = started + (options.budgetMs ?? this.defaults.budgetMs ?? DEFAULT_BUDGET_MS);
     const t = this.thresholds;
     const windowStart = new Date(asOf.getTime() - t.windowMinutes * 60_000);
+    await this.horizons.rememberBands(windowStart, asOf, new Date(asOf.getTime() - t.horizonHours * 3_600_000));
     const calls = await this.features.callsBetween(windowStart, asOf);
-    const byOrg = new Map<string, typeof calls>();
-    for (const c of calls) byOrg.set(c.organizationId, [...(byOrg.get(c.organizationId) ?? []), c]);
+    const byOrg = new Map<string, CallFeature[]>();
+    for (const c of calls) {
+      const list = byOrg.get(c.organizationId) ?? [];
+      list.push(c);
+      byOrg.set(c.organizationId, list);
+    }
     const orgIds = [...byOrg.keys()];
     const summary: DetectionRunSummary = {
       asOf: asOf.toISOString(),
       windowStart: windowStart.toISOString(),
       organizations: orgIds.length,
+      organizationsDeferred: 0,
       keys: 0,
       alerting: 0,
       casesOpened: 0,
       casesRefreshed: 0,
+      durationMs: 0,
     };
-    if (!orgIds.length) return summary;
-    const [{ organizations, keys }, suppressions] = await Promise.all([
+    // Rotate the starting point so that, when budgets run out, no organisation is always last.
+    const offset = orgIds.length ? Math.floor(asOf.getTime() / 60_000) % orgIds.length : 0;
+    const ordered = [...orgIds.slice(offset), ...orgIds.slice(0, offset)];
+    for (let i = 0; i < ordered.length; i += CHUNK) {
+      if (this.shutdown.signal.aborted) throw new DetectionRunCancelled();
+      if (Date.now() >= deadline) {
+        summary.organizationsDeferred = ordered.length - i;
+        this.logger.warn({ msg: 'detection run out of budget', asOf: summary.asOf, deferred: summary.organizationsDeferred });
+        break;
+      }
+      await this.scoreChunk(ordered.slice(i, i + CHUNK), byOrg, windowStart, asOf, summary, options);
+    }
+    summary.durationMs = Date.now() - started;
+    this.logger.log({ msg: 'detection run', ...summary });
+    return summary;
+  }
+
+  private async scoreChunk(
+    orgIds: string[],
+    byOrg: Map<string, CallFeature[]>,
+    windowStart: Date,
+    asOf: Date,
+    summary: DetectionRunSummary,
+    options: DetectionRunOptions,
+  ): Promise<void> {
+    const t = this.thresholds;
+    const horizonStart = new Date(asOf.getTime() - t.horizonHours * 3_600_000);
+    const [{ organizations, keys }, suppressions, recent, history, crossOrg] = await Promise.all([
       this.features.contexts(orgIds, windowStart, asOf),
       this.activeSuppressions(orgIds, asOf),
+      this.horizons.horizonCalls(orgIds, asOf, t.horizonHours),
+      this.horizons.historySample(orgIds, horizonStart),
+      this.horizons.crossOrg(orgIds, asOf, t.crossOrgHours),
     ]);
-    const assessments: RiskAssessment[][] = orgIds.map((organizationId) =>
-      assessOrganization({
+    const assessments: RiskAssessment[][] = orgIds.map((organizationId) => {
+      const horizon: SubjectHorizon = {
+        hours: t.horizonHours,
+        calls: recent.get(organizationId) ?? [],
+        history: history.get(organizationId) ?? [],
+        crossOrg: crossOrg.get(organizationId) ?? null,
+      };
+      const keyContexts = new Map<string, SubjectContext>();
+      for (const keyId of new Set(horizon.calls.map((c) => c.apiKeyId))) {
+        keyContexts.set(keyId, {
+          ...(keys.get(keyId) ?? NO_CONTEXT),
+          horizon: {
+            hours: horizon.hours,
+            calls: horizon.calls.filter((c) => c.apiKeyId === keyId),
+            history: horizon.history.filter((c) => c.apiKeyId === keyId),
+            crossOrg: null,
+          },
+        });
+      }
+      return assessOrganization({
         organizationId,
         windowStart,
         windowEnd: asOf,
         calls: byOrg.get(organizationId) ?? [],
-        context: organizations.get(organizationId) ?? { contractBaselineTokensPerHour: null, historyTokensPerHour: null, historyHours: 0, activeHoursLast24h: 0 },
-        keyContexts: keys,
+        context: { ...(organizations.get(organizationId) ?? NO_CONTEXT), horizon },
+        keyContexts,
         suppressions: suppressions.get(organizationId) ?? [],
         thresholds: t,
-      }),
-    );
+        disabled: options.disabled,
+      });
+    });
     await this.storeScores(assessments.flat());
     for (const [org, ...keyAssessments] of assessments) {
       summary.keys += keyAssessments.length;
       if (!org.alert && !keyAssessments.some((k) => k.alert)) continue;
       summary.alerting++;
-      const outcome = await this.cases.openOrRefresh(org, keyAssessments.filter((k) => k.alert));
+      const horizonCalls = recent.get(org.organizationId) ?? [];
+      const outcome = await this.cases.openOrRefresh(org, keyAssessments.filter((k) => k.alert), horizonCalls);
       if (outcome === 'opened') summary.casesOpened++;
       else summary.casesRefreshed++;
     }
-    this.logger.log({ msg: 'detection run', ...summary });
-    return summary;
   }
 
   private async activeSuppressions(orgIds: string[], asOf: Date): Promise<Map<string, ActiveSuppression[]>> {

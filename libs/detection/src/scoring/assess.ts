@@ -11,6 +11,8 @@ import {
   multiSampleDetector,
 } from '../detectors/request-params.detectors';
 import { volumeDetector } from '../detectors/volume.detector';
+import { applicationShapeDetector, crossOrgClusterDetector, instructionCoverageDetector } from '../detectors/coverage.detectors';
+import { historyDriftDetector } from '../detectors/drift.detector';
 import { type ActiveSuppression, combine, type RiskAssessment, riskLevel } from './risk-combiner';
 
 export const DETECTORS: readonly Detector[] = [
@@ -23,11 +25,16 @@ export const DETECTORS: readonly Detector[] = [
   chainOfThoughtDetector,
   machineCadenceDetector,
   keySpreadDetector,
+  instructionCoverageDetector,
+  applicationShapeDetector,
+  historyDriftDetector,
+  crossOrgClusterDetector,
 ];
 
 /**
- * Scores one subject's window. A key also carries its organisation's key-spread verdict when it
- * is one of the keys the traffic was sharded over: alone, each such key looks small and innocent.
+ * Scores one subject's window. A key also carries its organisation's verdicts that implicate it
+ * (key spread, coverage, drift, cross-organisation): alone, each shard of a campaign spread over
+ * many keys looks small and innocent.
  */
 export function assessSubject(
   window: SubjectWindow,
@@ -35,17 +42,20 @@ export function assessSubject(
   options: {
     thresholds?: DetectionThresholds;
     suppressions?: readonly ActiveSuppression[];
-    organizationKeySpread?: DetectorResult;
+    organizationEvidence?: readonly DetectorResult[];
+    /** Detectors switched off (the evaluation's ablations). */
+    disabled?: ReadonlySet<DetectorName>;
   } = {},
 ): RiskAssessment {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
-  const results = DETECTORS.map((d) => d({ window, context, thresholds })).map((r) => {
-    const inherited = options.organizationKeySpread;
-    if (r.detector !== DetectorName.KeySpread || window.subjectType !== 'api_key' || !inherited) return r;
-    return inherited.implicatedKeyIds?.includes(window.subjectId)
-      ? { ...inherited, summary: `Organisation-level: ${inherited.summary}`, implicatedKeyIds: undefined }
-      : r;
-  });
+  const results = DETECTORS.map((d) => d({ window, context, thresholds }))
+    .filter((r) => !options.disabled?.has(r.detector))
+    .map((r) => {
+      if (window.subjectType !== 'api_key') return r;
+      const inherited = options.organizationEvidence?.find((o) => o.detector === r.detector);
+      if (!inherited?.implicatedKeyIds?.includes(window.subjectId) || inherited.score <= r.score) return r;
+      return { ...inherited, summary: `Organisation-level: ${inherited.summary}`, implicatedKeyIds: undefined };
+    });
   const { score, detectors, drivers } = combine(results, thresholds, options.suppressions ?? [], window.apiKeyId);
   return {
     subjectType: window.subjectType,

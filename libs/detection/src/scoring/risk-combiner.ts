@@ -49,7 +49,8 @@ export function riskLevel(score: number, alertThreshold: number): RiskLevel {
 /**
  * Noisy-OR: each detector is independent evidence that can raise the risk to at most its weight,
  * so no single signal (a support bot's long system prompt, a batch job's regular cadence) reaches
- * the alert threshold alone; it takes corroborating signals.
+ * the alert threshold alone; it takes corroborating signals. Circumstantial signals (see
+ * DetectionThresholds.circumstantial) count together for at most `circumstantialCap`.
  */
 export function combine(
   results: readonly DetectorResult[],
@@ -64,7 +65,12 @@ export function combine(
         (s.apiKeyId === null || s.apiKeyId === apiKeyId) &&
         r.score <= s.dismissedScore + thresholds.suppressionMargin,
     );
-  const noisyOr = (rs: readonly DetectorResult[]) => 1 - rs.reduce((rem, r) => rem * (1 - thresholds.weights[r.detector] * r.score), 1);
+  const plainOr = (rs: readonly DetectorResult[]) => 1 - rs.reduce((rem, r) => rem * (1 - thresholds.weights[r.detector] * r.score), 1);
+  const isCircumstantial = (r: DetectorResult) => thresholds.circumstantial.includes(r.detector);
+  const noisyOr = (rs: readonly DetectorResult[]) => {
+    const circumstantial = Math.min(plainOr(rs.filter(isCircumstantial)), thresholds.circumstantialCap);
+    return 1 - (1 - plainOr(rs.filter((r) => !isCircumstantial(r)))) * (1 - circumstantial);
+  };
   // A dismissal covers the pattern the reviewer saw. When the detectors it did not mute already make
   // a case of their own (medium risk), the pattern has changed, and the muted evidence counts again.
   const fresh = results.filter((r) => !mutedBy(r));

@@ -25,6 +25,7 @@ export function call(over: Partial<CallFeature> & { prompt?: string; at?: number
     promptSha256: createHash('sha256').update(prompt).digest('hex'),
     promptMinhash: fixtureMinhash(prompt),
     promptFlags: promptSignals(prompt),
+    defaultParams: true,
     ...over,
   };
 }

@@ -1,0 +1,33 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@velvet/audit';
+import { loggerOptions } from '@velvet/common';
+import { dataSourceOptions } from '@velvet/database';
+import { DetectionWorkerModule } from '@velvet/detection';
+import { QueueModule } from '@velvet/queue';
+import { LoggerModule } from 'nestjs-pino';
+import type { DetectionWorkerEnv } from './env';
+
+/**
+ * Detection in a process of its own: its runs read hours of audit history and score every
+ * organisation, which must never take CPU or a BullMQ slot from the audit writer (the audit worker
+ * no longer runs detection). One run at a time, under a time budget, cancelled on SIGTERM.
+ */
+@Module({})
+export class DetectionWorkerAppModule {
+  static forRoot(env: DetectionWorkerEnv): DynamicModule {
+    return {
+      module: DetectionWorkerAppModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'detection-worker')),
+        TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-detection-worker' }) }),
+        QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
+        // The global AdminActivityLog that opening a case records into.
+        AuditModule,
+        DetectionWorkerModule.forRoot({ budgetMs: env.DETECTION_RUN_BUDGET_MS }),
+      ],
+    };
+  }
+}
+
+

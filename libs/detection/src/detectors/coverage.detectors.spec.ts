@@ -1,0 +1,80 @@
+import { DEFAULT_THRESHOLDS } from '../detection.config';
+import type { HorizonCall, SubjectHorizon } from '../features/call-feature';
+import { context, diversePrompt, fixtureMinhash, orgWindow, START, supportPrompt } from '../testing/call-fixtures';
+import type { DetectorInput } from './detector';
+import { applicationShapeDetector, crossOrgClusterDetector, instructionCoverageDetector } from './coverage.detectors';
+import { historyDriftDetector } from './drift.detector';
+
+const MIN = 60_000;
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+function hc(over: Partial<HorizonCall> & { prompt: string; at: number }): HorizonCall {
+  return {
+    apiKeyId: 'key-1',
+    occurredAt: new Date(over.at),
+    novel: true,
+    flags: ['single_turn'],
+    defaultParams: true,
+    inputTokens: 60,
+    outputTokens: 300,
+    promptMinhash: fixtureMinhash(over.prompt),
+    ...over,
+  };
+}
+
+const input = (horizon: Partial<SubjectHorizon>, end = START + 6 * 60 * MIN): DetectorInput => ({
+  window: { ...orgWindow([]), windowStart: new Date(end - 20 * MIN), windowEnd: new Date(end) },
+  context: context({ horizon: { hours: 6, calls: [], history: [], crossOrg: null, ...horizon } }),
+  thresholds: DEFAULT_THRESHOLDS,
+});
+
+/** A distiller: a new bare prompt every 90 seconds for six hours, over three keys. */
+const harvest = range(240).map((i) => hc({ prompt: diversePrompt(i), at: START + i * 1.5 * MIN, apiKeyId: `k${i % 3}` }));
+/** A support application: system prompt, conversation history, pinned parameters; questions recur. */
+const support = range(90).map((i) =>
+  hc({ prompt: supportPrompt(i), at: START + i * 4 * MIN, flags: ['system_prompt'], defaultParams: false, novel: i < 4, apiKeyId: 'app' }),
+);
+
+describe('instruction coverage', () => {
+  it('scores hours of new bare prompts and implicates every key that carried them', () => {
+    const r = instructionCoverageDetector(input({ calls: harvest }));
+    expect(r.score).toBeGreaterThan(0.9);
+    expect(r.implicatedKeyIds).toEqual(['k0', 'k1', 'k2']);
+    expect(r.summary).toMatch(/240 bare prompts new to this subject/);
+  });
+  it('stays quiet for an application, and for bare prompts it has sent before (a re-run benchmark)', () => {
+    expect(instructionCoverageDetector(input({ calls: support })).score).toBe(0);
+    expect(instructionCoverageDetector(input({ calls: harvest.map((c) => ({ ...c, novel: false })) })).score).toBe(0);
+  });
+});
+
+describe('application shape', () => {
+  it('scores bare prompts with SDK defaults, far less with pinned parameters, not an application', () => {
+    const bare = applicationShapeDetector(input({ calls: harvest })).score;
+    const pinned = applicationShapeDetector(input({ calls: harvest.map((c) => ({ ...c, defaultParams: false })) })).score;
+    expect(bare).toBeGreaterThan(0.9);
+    expect(pinned).toBeLessThan(0.4);
+    expect(applicationShapeDetector(input({ calls: support })).score).toBe(0);
+  });
+});
+
+describe('history drift (MMD)', () => {
+  it('finds an application that starts sending bare diverse prompts, not more of its usual traffic', () => {
+    const history = support.map((c, i) => ({ ...c, occurredAt: new Date(START - (i + 1) * 5 * MIN) }));
+    const shifted = historyDriftDetector(input({ calls: [...support.slice(0, 30), ...harvest.slice(0, 60)], history }));
+    expect(shifted.score).toBeGreaterThan(0.5);
+    expect(Number(shifted.metrics.pValue)).toBeLessThan(0.05);
+    expect(historyDriftDetector(input({ calls: support, history })).score).toBe(0);
+  });
+  it('needs a history to compare with', () => {
+    expect(historyDriftDetector(input({ calls: harvest })).summary).toMatch(/Not enough/);
+  });
+});
+
+describe('cross-organisation groups', () => {
+  it('scores a large group sharing new prompts, not a pair (two teams on one public benchmark)', () => {
+    const group = (size: number) => ({ groupSize: size, sharedPrompts: 12, partners: [{ organizationId: 'org-2', sharedPrompts: 12 }] });
+    expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(8) })).score).toBe(1);
+    expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(2) })).score).toBe(0);
+  });
+});

@@ -1,0 +1,62 @@
+import { PromptSignal } from '@velvet/audit';
+import type { HorizonCall } from '../features/call-feature';
+import { estimateJaccard, ramp, round3 } from '../features/minhash-similarity';
+import { evenSample, mmdTest } from '../features/mmd';
+import { type Detector, DetectorName, quiet } from './detector';
+import { isBare, keysCarrying } from './coverage.detectors';
+
+const SAMPLE = 120;
+const MIN_RECENT = 30;
+const MIN_HISTORY = 30;
+/** A shift this unlikely under "same distribution as its past" counts at all. */
+const P_VALUE = 0.02;
+/** Enough label permutations that P_VALUE is reachable (the smallest p is 1 / (permutations + 1)). */
+const PERMUTATIONS = 60;
+
+const shape = (c: HorizonCall): number[] => [
+  Math.log1p(c.inputTokens) / 3,
+  Math.log1p(c.outputTokens) / 3,
+  isBare(c) ? 1 : 0,
+  c.flags.includes(PromptSignal.SystemPrompt) ? 1 : 0,
+  c.flags.includes(PromptSignal.SingleTurn) ? 1 : 0,
+  c.defaultParams ? 1 : 0,
+];
+
+/**
+ * Half text (Jaccard of the prompts' word 3-gram MinHash: templates and recurring questions are
+ * close, unrelated prompts far), half shape (sizes, system prompt, turns, parameters; Gaussian).
+ * Both are positive definite, so is their mean.
+ */
+function kernel(a: { c: HorizonCall; v: number[] }, b: { c: HorizonCall; v: number[] }): number {
+  let d2 = 0;
+  for (let i = 0; i < a.v.length; i++) d2 += (a.v[i] - b.v[i]) ** 2;
+  return 0.5 * estimateJaccard(a.c.promptMinhash, b.c.promptMinhash) + 0.5 * Math.exp(-d2 / 2);
+}
+
+/**
+ * Drift from its own past: a two-sample MMD test between the organisation's recent calls and a
+ * sample of its calls from every hour of the week before the horizon. An organisation that starts harvesting next to its
+ * product sends traffic unlike anything it sent before; a launch-day spike sends more of the same.
+ */
+export const historyDriftDetector: Detector = ({ context }) => {
+  const h = context.horizon;
+  if (!h || h.calls.length < MIN_RECENT || h.history.length < MIN_HISTORY) {
+    return quiet(DetectorName.HistoryDrift, `Not enough recent calls (${h?.calls.length ?? 0}) or history (${h?.history.length ?? 0}) to test for drift.`);
+  }
+  const prep = (c: HorizonCall) => ({ c, v: shape(c) });
+  const recent = evenSample(h.calls, SAMPLE).map(prep);
+  const past = evenSample(h.history, SAMPLE).map(prep);
+  const { mmd2, pValue } = mmdTest(recent, past, kernel, PERMUTATIONS);
+  const score = pValue <= P_VALUE ? ramp(mmd2, 0.03, 0.15) : 0;
+  const bareNow = h.calls.filter(isBare).length / h.calls.length;
+  const bareThen = h.history.filter(isBare).length / h.history.length;
+  return {
+    detector: DetectorName.HistoryDrift,
+    score: round3(score),
+    summary:
+      `Recent traffic vs its own past: MMD² ${mmd2.toFixed(3)} (permutation p ${pValue.toFixed(3)}, ${recent.length} vs ${past.length} calls); ` +
+      `bare single-turn prompts ${Math.round(bareNow * 100)}% now vs ${Math.round(bareThen * 100)}% before.`,
+    metrics: { mmd2: round3(mmd2), pValue: round3(pValue), recentSample: recent.length, historySample: past.length, bareShareNow: round3(bareNow), bareShareBefore: round3(bareThen) },
+    implicatedKeyIds: score > 0 ? keysCarrying(h.calls, (c) => c.novel) : [],
+  };
+};

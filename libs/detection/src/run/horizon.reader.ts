@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { fromInt32 } from '@velvet/audit';
+import type { DataSource } from 'typeorm';
+import type { CrossOrgEvidence, HorizonCall } from '../features/call-feature';
+import { isDefaultParams } from '../features/default-params';
+
+const HOUR = 3_600_000;
+/** Prompt LSH bands remembered per call: 8 of minhash-v1's 16 (a near-duplicate at Jaccard 0.8 shares one with p ≈ 0.98). */
+export const BANDS_KEPT = 8;
+/** Bounds on what one organisation costs a run, whatever it sends. */
+const MAX_HORIZON_CALLS = 4000;
+const HISTORY_DAYS = 7;
+/** The history sample: up to this many calls from each hour of the past week (≤ 504 per organisation). */
+const HISTORY_PER_HOUR = 3;
+/** Shared band count (≈ two prompts) below which two organisations are not linked. */
+const MIN_SHARED_BANDS = 2 * BANDS_KEPT;
+
+interface Row {
+  organization_id: string;
+  api_key_id: string;
+  occurred_at: Date;
+  params: Record<string, unknown> | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  flags: string[];
+  prompt_minhash: number[] | null;
+  novel: boolean | null;
+}
+
+const toCall = (r: Row): HorizonCall => ({
+  apiKeyId: r.api_key_id,
+  occurredAt: new Date(r.occurred_at),
+  novel: r.novel === true,
+  flags: r.flags,
+  defaultParams: isDefaultParams(r.params),
+  inputTokens: r.input_tokens ?? 0,
+  outputTokens: r.output_tokens ?? 0,
+  promptMinhash: r.prompt_minhash ? fromInt32(r.prompt_minhash) : [],
+});
+
+const CALL_COLUMNS = `a.organization_id, a.api_key_id, a.occurred_at, a.params, a.input_tokens, a.output_tokens, a.flags, a.prompt_minhash`;
+
+/**
+ * The long-horizon evidence, read with index look-ups and per-organisation limits, so a run's cost
+ * grows with the number of organisations and calls in its window, never with the square of prompts.
+ */
+@Injectable()
+export class HorizonReader {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Records when each organisation first sent each prompt band: for the calls in (from, to], and for
+   * every hour back to `backfillFrom` no run has remembered yet (the first run, a gap, a re-run of
+   * an old window). Idempotent: a band keeps its earliest sighting.
+   */
+  async rememberBands(from: Date, to: Date, backfillFrom: Date): Promise<void> {
+    const firstHour = Math.floor(backfillFrom.getTime() / HOUR) * HOUR;
+    const hours = Array.from({ length: Math.ceil((to.getTime() - firstHour) / HOUR) }, (_, i) => new Date(firstHour + i * HOUR));
+    const done: { hour: Date }[] = await this.db.query(`SELECT hour FROM detection_band_hours WHERE hour = ANY($1::timestamptz[])`, [hours]);
+    const known = new Set(done.map((d) => new Date(d.hour).getTime()));
+    for (const h of hours.filter((x) => !known.has(x.getTime()) && x.getTime() < from.getTime())) {
+      await this.upsertBands(new Date(Math.max(h.getTime(), backfillFrom.getTime()) - 1), new Date(Math.min(h.getTime() + HOUR, from.getTime())));
+    }
+    await this.upsertBands(from, to);
+    // An hour is complete once it ended before this window: later audit records land in later windows.
+    const complete = hours.filter((h) => h.getTime() + HOUR <= from.getTime() && h.getTime() >= backfillFrom.getTime());
+    if (complete.length) {
+      await this.db.query(`INSERT INTO detection_band_hours (hour) SELECT unnest($1::timestamptz[]) ON CONFLICT DO NOTHING`, [complete]);
+    }
+  }
+
+  private async upsertBands(from: Date, to: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO detection_prompt_bands (organization_id, band, first_seen)
+       SELECT a.organization_id, x.band, min(a.occurred_at)
+         FROM audit_log a CROSS JOIN LATERAL unnest(a.prompt_bands[1:${BANDS_KEPT}]) AS x(band)
+        WHERE a.kind = 'premium_call' AND a.occurred_at > $1 AND a.occurred_at <= $2 AND a.organization_id IS NOT NULL
+        GROUP BY a.organization_id, x.band
+       ON CONFLICT (organization_id, band) DO UPDATE SET first_seen = EXCLUDED.first_seen
+        WHERE EXCLUDED.first_seen < detection_prompt_bands.first_seen`,
+      [from, to],
+    );
+  }
+
+  /** Each organisation's calls in (asOf - hours, asOf], newest first up to a bound, each marked new or not. */
+  async horizonCalls(orgIds: string[], asOf: Date, hours: number): Promise<Map<string, HorizonCall[]>> {
+    const rows: Row[] = await this.db.query(
+      `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN LATERAL (
+         SELECT ${CALL_COLUMNS},
+                (SELECT bool_and(b.first_seen >= a.occurred_at)
+                   FROM unnest(a.prompt_bands[1:${BANDS_KEPT}]) AS x(band)
+                   JOIN detection_prompt_bands b ON b.organization_id = a.organization_id AND b.band = x.band) AS novel
+           FROM audit_log a
+          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
+            AND a.occurred_at > $2 AND a.occurred_at <= $3
+          ORDER BY a.occurred_at DESC LIMIT ${MAX_HORIZON_CALLS}) h`,
+      [orgIds, new Date(asOf.getTime() - hours * HOUR), asOf],
+    );
+    return groupAscending(rows);
+  }
+
+  /**
+   * The organisation's own normal: a few calls from every hour of the week before the horizon, so
+   * the sample spans its whole routine (the latest calls alone would be one part of a nightly batch
+   * run in a fixed order, or one time of day). One index probe per hour and organisation.
+   */
+  async historySample(orgIds: string[], horizonStart: Date): Promise<Map<string, HorizonCall[]>> {
+    const rows: Row[] = await this.db.query(
+      `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN generate_series(1, ${HISTORY_DAYS * 24}) AS g(i) CROSS JOIN LATERAL (
+         SELECT ${CALL_COLUMNS}, false AS novel
+           FROM audit_log a
+          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
+            AND a.occurred_at > $2::timestamptz - g.i * interval '1 hour' AND a.occurred_at <= $2::timestamptz - (g.i - 1) * interval '1 hour'
+          ORDER BY a.occurred_at DESC LIMIT ${HISTORY_PER_HOUR}) h`,
+      [orgIds, horizonStart],
+    );
+    return groupAscending(rows);
+  }
+
+  /**
+   * Organisations that began sending the same prompts as these, within the same `hours`: one edge per
+   * pair sharing enough newly-seen bands. An organisation's group is itself and its direct partners,
+   * not everything reachable through them: one benign link to a campaign account must not make a
+   * customer a member of the campaign.
+   */
+  async crossOrg(orgIds: string[], asOf: Date, hours: number): Promise<Map<string, CrossOrgEvidence>> {
+    const edges: { org: string; partner: string; bands: number }[] = await this.db.query(
+      `SELECT m.organization_id AS org, o.organization_id AS partner, count(*)::int AS bands
+         FROM detection_prompt_bands m
+         JOIN detection_prompt_bands o ON o.band = m.band AND o.organization_id <> m.organization_id
+                                       AND o.first_seen > $2 AND o.first_seen <= $3
+        WHERE m.organization_id = ANY($1::uuid[]) AND m.first_seen > $2 AND m.first_seen <= $3
+        GROUP BY 1, 2 HAVING count(*) >= ${MIN_SHARED_BANDS}`,
+      [orgIds, new Date(asOf.getTime() - hours * HOUR), asOf],
+    );
+    const out = new Map<string, CrossOrgEvidence>();
+    for (const id of orgIds) {
+      const mine = edges.filter((e) => e.org === id).sort((a, b) => b.bands - a.bands);
+      if (!mine.length) continue;
+      out.set(id, {
+        groupSize: mine.length + 1,
+        sharedPrompts: Math.round(mine[0].bands / BANDS_KEPT),
+        partners: mine.map((e) => ({ organizationId: e.partner, sharedPrompts: Math.round(e.bands / BANDS_KEPT) })),
+      });
+    }
+    return out;
+  }
+}
+
+function groupAscending(rows: Row[]): Map<string, HorizonCall[]> {
+  const out = new Map<string, HorizonCall[]>();
+  for (const r of rows) {
+    const list = out.get(r.organization_id) ?? [];
+    list.push(toCall(r));
+    out.set(r.organization_id, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  return out;
+}
