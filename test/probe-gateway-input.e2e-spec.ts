@@ -90,9 +90,25 @@ describe('probe: hostile requests to the gateway never get a 5xx', () => {
     }
   });
 
-  it('serves a body with a parameter nested 5000 deep (passed through), without a 5xx', async () => {
-    const nested = `{"model":"probe-lite","messages":[{"role":"user","content":"hi"}],"metadata":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
-    expect((await raw(auth(), nested)).status).toBe(200);
+  // Was a 500 with an Idempotency-Key (its body hash recursed past the stack); now refused up front.
+  it.each([
+    ['200,000', 200_000, {}],
+    ['200,000', 200_000, { 'idempotency-key': 'deep-1' }],
+    ['5,000', 5_000, { 'idempotency-key': 'deep-2' }],
+  ])('answers a body nested %s deep (%#) with 400 naming the parameter', async (_what, depth, headers) => {
+    for (const model of ['probe-lite', 'probe-prem']) {
+      const deep = `{"model":"${model}","messages":[{"role":"user","content":"hi"}],"metadata":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      const res = await raw({ ...auth(), ...headers }, deep);
+      expect({ model, status: res.status, body: res.body.slice(0, 300) }).toEqual({ model, status: 400, body: expect.stringContaining('"param":"metadata"') });
+    }
+  });
+
+  it('serves a request whose JSON schema nests as deep as real ones do', async () => {
+    let schema: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < 7; i++) schema = { type: 'object', properties: { inner: schema }, required: ['inner'], additionalProperties: false };
+    const body = JSON.stringify({ model: 'probe-lite', messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_schema', json_schema: { name: 'deep', strict: true, schema } } });
+    const res = await raw({ ...auth(), 'idempotency-key': 'schema-1' }, body);
+    expect([res.status, res.body]).toEqual([200, expect.any(String)]);
   });
 
   it.each([
