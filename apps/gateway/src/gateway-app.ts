@@ -7,6 +7,7 @@ import pino from 'pino';
 import type { GatewayEnv } from './env';
 import { PHASES, type PhasedRequest } from './chat/call-context';
 import { GatewayModule } from './gateway.module';
+import { openAIClientErrorHandler } from './http/client-error';
 import { PinoNestLogger } from './http/pino-nest.logger';
 import { useLeanAsyncResourceBind } from './runtime/lean-async-bind';
 
@@ -41,6 +42,7 @@ export async function createGatewayApp(
     bodyLimit: env.GATEWAY_BODY_LIMIT_BYTES,
     trustProxy: 'loopback',
     keepAliveTimeout: 65_000,
+    clientErrorHandler: openAIClientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(env, secrets), adapter, {
     logger: new PinoNestLogger(logger),

@@ -1,11 +1,19 @@
 import { OpenAIError } from '../http/openai-error';
-import { parseChatRequest, promptText, promptTokensOf } from './chat-request.schema';
+import { MAX_BODY_DEPTH, parseChatRequest, promptText, promptTokensOf } from './chat-request.schema';
 
 const valid = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 
 describe('parseChatRequest', () => {
   it('accepts a minimal body and keeps unknown parameters for the upstream', () => {
     expect(parseChatRequest({ ...valid, logit_bias: { '1': 2 } })).toMatchObject({ model: 'm', logit_bias: { '1': 2 } });
+  });
+
+  it('refuses a body nested deeper than MAX_BODY_DEPTH, naming the parameter, and accepts one just within it', () => {
+    const nest = (levels: number) => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`) as unknown;
+    expect(parseChatRequest({ ...valid, metadata: nest(MAX_BODY_DEPTH - 1) })).toMatchObject({ model: 'm' });
+    const error = (() => { try { parseChatRequest({ ...valid, metadata: nest(MAX_BODY_DEPTH) }); } catch (e) { return e as OpenAIError; } })();
+    expect(error).toMatchObject({ status: 400, param: 'metadata' });
+    expect(() => parseChatRequest({ ...valid, metadata: nest(1_000_000) })).toThrow(OpenAIError);
   });
 
   it.each([

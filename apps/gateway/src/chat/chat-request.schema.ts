@@ -37,9 +37,33 @@ export const chatRequestSchema = z.looseObject({
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
+/**
+ * Deeper than any real request (JSON schemas in `tools` and `response_format` included): the body
+ * is hashed for Idempotency-Key, serialised for upstreams and fingerprinted for the audit by
+ * recursive code, which a body nested 200,000 levels deep would overflow (a 500).
+ */
+export const MAX_BODY_DEPTH = 128;
+
+/** The first path nested deeper than `max`, or null. Iterative: the check itself cannot overflow. */
+export function tooDeep(value: unknown, max = MAX_BODY_DEPTH): string | null {
+  const stack: [unknown, string, number][] = [[value, '', 0]];
+  while (stack.length) {
+    const [v, path, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= max) return path;
+    for (const [key, child] of Object.entries(v)) stack.push([child, path ? `${path}.${key}` : key, depth + 1]);
+  }
+  return null;
+}
+
 export function parseChatRequest(body: unknown): ChatRequest {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw OpenAIError.badRequest('The request body must be a JSON object.');
+  }
+  const deep = tooDeep(body);
+  if (deep !== null) {
+    const param = deep.split('.')[0];
+    throw OpenAIError.badRequest(`Invalid value for \`${param}\`: the body is nested more than ${MAX_BODY_DEPTH} levels deep.`, param, 'invalid_value');
   }
   const result = chatRequestSchema.safeParse(body);
   if (result.success) return result.data;
