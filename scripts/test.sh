@@ -15,7 +15,7 @@ status=0
 npx jest --selectProjects unit --ci --json --outputFile=.velvet/jest-unit.json || status=1
 npx jest --selectProjects e2e --ci --maxWorkers=2 --json --outputFile=.velvet/jest-e2e.json || status=1
 
-# Faults (issues 5, 11): on its own Redis and PostgreSQL servers, restarted and starved while the gateway
+# Faults: on its own Redis and PostgreSQL servers, restarted and starved while the gateway
 # and the worker are SIGKILLed (~1.5 min with the build); safe beside other work, so it always runs.
 if npm run --silent test:faults > .velvet/faults.log 2>&1; then echo "fault test: passed"; else status=1; tail -60 .velvet/faults.log; echo "fault test: FAILED"; fi
 

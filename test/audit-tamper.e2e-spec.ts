@@ -9,7 +9,7 @@ import { asInsider, rewriteHistory } from './support/audit-tamper';
 import { bearer } from './support/http';
 
 /**
- * Each tamper case of issue 13, played on a real PostgreSQL as its superuser (the insider), and
+ * Each tamper case (docs/audit.md), played on a real PostgreSQL as its superuser (the insider), and
  * what catches it: the database's leaf CHECK, the read path, the verifier, and the signer.
  */
 describe('audit log tamper cases (e2e, as the PostgreSQL superuser)', () => {

@@ -96,7 +96,7 @@ describe('sign-up, login, refresh and the caller’s profile', () => {
     const platform = await createStaff(portal, Role.PlatformAdmin, 'pa-auth@velvet.test');
     await request(portal.url).patch(`/organizations/${admin.organizationId}`).set(bearer(platform)).send({ status: 'disabled' }).expect(200);
     await request(portal.url).get('/auth/me').set(bearer(admin)).expect(401);
-    // told why, but only once the password checked out (issue 21)
+    // told why, but only once the password checked out
     const refused = await request(portal.url).post('/auth/login').send({ email: 'miles@cyberdyne.example', password: DEMO_TEST_PASSWORD }).expect(403);
     expect(refused.body.code).toBe('organization_disabled');
     await request(portal.url).patch(`/organizations/${admin.organizationId}`).set(bearer(platform)).send({ status: 'active' }).expect(200);

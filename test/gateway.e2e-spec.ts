@@ -124,7 +124,17 @@ describe('gateway: OpenAI-compatible chat on the simulator', () => {
     const unknownRoute = await fetch(`${gw.url}/v1/nope`, { headers: { authorization: `Bearer ${acme.key}` } });
     expect(unknownRoute.status).toBe(404);
     expect(((await unknownRoute.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+  });
+
+  it('reports on /health that PostgreSQL and Redis answer, and how old its in-memory snapshots are', async () => {
     const health = await fetch(`${gw.url}/health`);
-    expect((await health.json()) as unknown).toEqual({ status: 'ok', database: 'up', redis: 'up' });
+    expect(health.status).toBe(200);
+    const body = (await health.json()) as { snapshots: Record<string, unknown> };
+    // Both snapshots loaded at start-up, so each has an age (null would mean never loaded).
+    expect(body).toEqual({
+      status: 'ok', database: 'up', redis: 'up',
+      snapshots: { catalogAgeMs: expect.any(Number), limitOverridesAgeMs: expect.any(Number) },
+    });
+    for (const age of Object.values(body.snapshots)) expect(age).toBeGreaterThanOrEqual(0);
   });
 });

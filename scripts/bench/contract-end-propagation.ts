@@ -1,5 +1,5 @@
 /**
- * Termination and expiry to the gateway (issue 21.3): a contract end removes premium access as fast
+ * Termination and expiry to the gateway: a contract end removes premium access as fast
  * as a suspension, through the same immediate push path (inline evaluation + pub/sub). Used by
  * bench-entitlement-propagation.ts; kept apart from the threshold/suspension/key measurements.
  */

@@ -5,7 +5,7 @@ import type { MatrixRow, OrgFixture } from './access-matrix.table';
 import type { RunningPortal } from './portal';
 
 /**
- * Matrix rows for security review (issue 6): alert cases, risk scores, provenance, detection runs.
+ * Matrix rows for security review: alert cases, risk scores, provenance, detection runs.
  * Security reviewers may do everything, nobody else anything. A case transition succeeds once, and
  * an organisation has one live case at a time, so each transition call takes a fresh case of its
  * own throw-away organisation from a pool made by `prepareDetectionFixtures`.

@@ -155,11 +155,11 @@ export const MATRIX: MatrixRow[] = [
     body: () => ({ role: Role.AccountManager }),
     allow: { [Role.PlatformAdmin]: 'all' },
   },
-  // catalog, unlock rules, contracts, statements, entitlements, suspensions (issue 3)
+  // catalog, unlock rules, contracts, statements, entitlements, suspensions
   ...CONTRACT_MATRIX,
-  // security review: alert cases, risk scores, provenance, detection runs (issue 6)
+  // security review: alert cases, risk scores, provenance, detection runs
   ...DETECTION_MATRIX,
-  // Audit log (issue 5): reviewers everything, org admins their own records; proofs and heads are hashes only.
+  // Audit log: reviewers everything, org admins their own records; proofs and heads are hashes only.
   { route: 'GET /audit/records', path: (t) => `/audit/records?organizationId=${t.orgId}`, allow: auditOwn },
   { route: 'GET /audit/records/:seq', path: (t) => `/audit/records/${t.auditSeq}`, allow: auditOwn },
   { route: 'GET /audit/records/:seq/inclusion-proof', path: (t) => `/audit/records/${t.auditSeq}/inclusion-proof`, allow: auditOwn },

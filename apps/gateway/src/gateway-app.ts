@@ -9,7 +9,6 @@ import { PHASES, type PhasedRequest } from './chat/call-context';
 import { GatewayModule } from './gateway.module';
 import { openAIClientErrorHandler } from './http/client-error';
 import { PinoNestLogger } from './http/pino-nest.logger';
-import { useLeanAsyncResourceBind } from './runtime/lean-async-bind';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -27,7 +26,6 @@ export async function createGatewayApp(
   env: GatewayEnv,
   secrets: Record<string, string | undefined>,
 ): Promise<NestFastifyApplication> {
-  useLeanAsyncResourceBind();
   const logger = pino({
     level: env.LOG_LEVEL,
     base: { app: 'gateway' },

@@ -1,8 +1,11 @@
 import { InvalidEnvironmentError } from '@velvet/config';
 import { loadGatewayEnv, loadUpstreamSecrets } from './env';
 import { createGatewayApp } from './gateway-app';
+import { useLeanAsyncResourceBind } from './runtime/lean-async-bind';
 
 async function main() {
+  // Process-wide patch: applied by the gateway's own process only, never by code that embeds the app.
+  useLeanAsyncResourceBind();
   const env = loadGatewayEnv();
   const app = await createGatewayApp(env, loadUpstreamSecrets());
   await app.listen(env.GATEWAY_PORT, env.GATEWAY_HOST);

@@ -58,7 +58,7 @@ export class PortalApiModule {
         }),
         OrganizationsModule,
         ApiKeysModule,
-        // contracts & entitlements (issue 3); AuditModule provides the AdminActivityLog they record to
+        // contracts & entitlements; AuditModule provides the AdminActivityLog they record to
         AuditModule.forRoot(),
         AuditLogModule,
         EntitlementsModule,

@@ -51,7 +51,7 @@ export class AuthService {
   ) {}
 
   async validateCredentials(email: string, password: string): Promise<User> {
-    // issue 21 (contracts helper): active users of ANY organisation, so a disabled organisation's
+    // Active users of ANY organisation, so a disabled organisation's
     // member learns why after the password checked out (and a guesser learns nothing new)
     const user = await this.users
       .createQueryBuilder('u')

@@ -76,7 +76,7 @@ export class ContractReviewService {
         });
         return { contract, approvals, requiredApprovals: contract.requiredApprovals };
       }
-      // issue 14.2: no second binding contract for the same tier and days; ends the one it replaces
+      // No second binding contract for the same tier and days; ends the one it replaces
       await this.overlaps.settleBeforeApproval(em, contract, reviewer.userId, now);
       let moved = await moveContract(
         em,

@@ -36,7 +36,7 @@ const covers = (p: AllocationPeriod, s: DailySpend) =>
   p.currency === s.currency && p.start <= s.day && s.day < p.end;
 
 describe('allocateSpend', () => {
-  it('counts the spend of two overlapping contracts once, earliest-ending first (issue 21)', () => {
+  it('counts the spend of two overlapping contracts once, earliest-ending first', () => {
     const periods: AllocationPeriod[] = [
       {
         key: 'b:0',

@@ -184,7 +184,7 @@ describe('evaluateTier', () => {
     contract: { state: 'active', contractId: 'c', tier: 'premium', endsOn: '2027-01-01' },
   };
 
-  it('never reads as met while locked: 8 micro-units short shows the exact amounts (issue 21)', () => {
+  it('never reads as met while locked: 8 micro-units short shows the exact amounts', () => {
     const e = evaluateTier(open, { ...fine, qualifyingSpendMicros: 999_992n });
     expect(e.unlocked).toBe(false);
     expect(e.refusal).toEqual({

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { encoderFor, Model, ModelStatus, ModelTier } from '@velvet/catalog';
 import { Repository } from 'typeorm';
@@ -19,6 +19,9 @@ export interface CatalogEntry {
 export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
   private bySlug = new Map<string, CatalogEntry>();
   private timer: NodeJS.Timeout | null = null;
+  /** When the catalog last loaded; a failing reload keeps serving the previous one, which then ages. */
+  private refreshedAt: number | null = null;
+  private readonly logger = new Logger('ModelCatalog');
   /** Changes identity on every reload that changed something, so derived caches can key on it. */
   version = 0;
 
@@ -30,7 +33,14 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), this.env.GATEWAY_CACHE_TTL_MS).unref();
+    this.timer = setInterval(() => void this.refresh().catch((error: Error) => {
+      this.logger.warn(`model catalog refresh failed: ${error.message}`);
+    }), this.env.GATEWAY_CACHE_TTL_MS).unref();
+  }
+
+  /** How old the catalog snapshot is (null before the first load), for /health. */
+  snapshotAgeMs(now = Date.now()): number | null {
+    return this.refreshedAt === null ? null : now - this.refreshedAt;
   }
 
   onModuleDestroy(): void {
@@ -58,5 +68,6 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
       JSON.stringify([...m.values()].map((e) => [e.model.id, e.model.updatedAt, e.gated]));
     if (signature(next) !== signature(this.bySlug)) this.version++;
     this.bySlug = next;
+    this.refreshedAt = Date.now();
   }
 }

@@ -1,10 +1,13 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainException } from '@velvet/common';
 import type { FastifyReply } from 'fastify';
+import { domainToOpenAIError } from './domain-openai-error';
 import { OpenAIError } from './openai-error';
 
 /** Turns any error into an OpenAI-style error, so the SDKs raise their typed errors. */
 export function toOpenAIError(error: unknown): OpenAIError {
   if (error instanceof OpenAIError) return error;
+  if (error instanceof DomainException) return domainToOpenAIError(error);
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status === 404) return new OpenAIError(404, 'invalid_request_error', 'not_found', 'Unknown endpoint.');

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * A gateway key. The full key is `vr_<lookupId>_<secret>`; only the lookup id (indexed)
@@ -15,8 +15,7 @@ export class ApiKey {
   @Column({ type: 'text' })
   name: string;
 
-  @Index({ unique: true })
-  @Column({ name: 'lookup_id', type: 'text' })
+  @Column({ name: 'lookup_id', type: 'text', unique: true })
   lookupId: string;
 
   @Column({ name: 'secret_hash', type: 'text', select: false })

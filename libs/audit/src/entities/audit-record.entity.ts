@@ -10,7 +10,7 @@ const asHex = { to: (v: string | null) => (v === null ? null : Buffer.from(v, 'h
 @Entity({ name: 'audit_log' })
 export class AuditRecord {
   @PrimaryColumn({ type: 'bigint', transformer: asNumber }) seq: number;
-  @Column({ name: 'event_id', type: 'text' }) eventId: string;
+  @Column({ name: 'event_id', type: 'text', unique: true }) eventId: string;
   @Column({ type: 'text' }) kind: 'premium_call' | 'admin_action';
   @Column({ name: 'organization_id', type: 'uuid', nullable: true }) organizationId: string | null;
   @Column({ name: 'api_key_id', type: 'uuid', nullable: true }) apiKeyId: string | null;

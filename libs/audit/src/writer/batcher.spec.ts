@@ -53,6 +53,25 @@ describe('appendResiliently', () => {
     expect(isTransient(Object.assign(new Error(), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isTransient(Object.assign(new Error(), { code: '23505' }))).toBe(false);
   });
+
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '08006', '08001', '40001', '40P01', '53300', '57P01', '57P02', '57P03'])(
+    'treats %s as transient', (code) => {
+      expect(isTransient(Object.assign(new Error('x'), { code }))).toBe(true);
+    },
+  );
+
+  it.each(['23505', '23503', '22P02', '42P01', '42501', '57014', 'ERR_INVALID_ARG_TYPE', 'ECONNREFUSEDX'])(
+    'treats %s as the data\'s or the code\'s fault', (code) => {
+      expect(isTransient(Object.assign(new Error('x'), { code }))).toBe(false);
+    },
+  );
+
+  it('does not treat an error without a code as transient unless it is a lost connection', () => {
+    expect(isTransient(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
+    expect(isTransient(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
+    expect(isTransient(undefined)).toBe(false);
+    expect(isTransient('boom')).toBe(false);
+  });
 });
 
 describe('canonicalJson', () => {

@@ -1,11 +1,30 @@
 import type { AppendOutcome } from './audit-log.writer';
 
-/** Connection loss, shutdown, overload, serialization: worth waiting for; anything else is the data's fault. */
+/** Node's socket errors: the connection to PostgreSQL was refused, lost or timed out. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+]);
+
+/**
+ * PostgreSQL SQLSTATEs worth retrying: 08xxx connection exceptions, 40001 serialization failure,
+ * 40P01 deadlock, 53xxx insufficient resources (e.g. too many connections), 57P01-57P03 admin
+ * shutdown, crash shutdown, cannot connect now (a restart).
+ */
+const TRANSIENT_SQLSTATE = /^(08...|40001|40P01|53...|57P0[123])$/;
+
+/**
+ * node-postgres' own messages when the socket goes away mid-query; it raises them without a code.
+ */
+const LOST_CONNECTION = /^(Connection terminated|Client has encountered a connection error|Connection ended|timeout exceeded when trying to connect)/;
+
+/**
+ * Connection loss, shutdown, overload, serialization: worth waiting for. Only what is listed here is
+ * transient; anything else (including an error without a code) is the data's or the code's fault.
+ */
 export function isTransient(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code !== 'string') return true;
-  if (/^(ECONN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND)/.test(code)) return true;
-  return code.startsWith('08') || code.startsWith('53') || code.startsWith('57P') || code === '40001' || code === '40P01';
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return CONNECTION_CODES.has(code) || TRANSIENT_SQLSTATE.test(code);
+  return typeof message === 'string' && LOST_CONNECTION.test(message);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

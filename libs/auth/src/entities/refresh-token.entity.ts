@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One refresh token in a rotation chain. Tokens are single-use: using one revokes it and
@@ -12,8 +12,7 @@ export class RefreshToken {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @Index({ unique: true })
-  @Column({ name: 'token_hash', type: 'text' })
+  @Column({ name: 'token_hash', type: 'text', unique: true })
   tokenHash: string;
 
   /** All tokens descending from one login share a family. */

@@ -13,7 +13,7 @@ export class ModelTier {
   displayName: string;
 
   /** Ordering: a contract for a tier covers that tier and every gated tier of lower rank. */
-  @Column({ type: 'integer' })
+  @Column({ type: 'integer', unique: true })
   rank: number;
 
   @Column({ type: 'boolean' })

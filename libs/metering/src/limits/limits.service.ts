@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DomainErrorKind, DomainException, type Micros } from '@velvet/common';
 import { Repository } from 'typeorm';
@@ -41,6 +41,9 @@ export class LimitsService implements OnModuleDestroy {
   private byOrg = new Map<string, RateLimit>();
   private byKey = new Map<string, RateLimit>();
   private timer: NodeJS.Timeout | null = null;
+  /** When the snapshot last loaded; a failing refresh keeps serving the previous one, which then ages. */
+  private refreshedAt: number | null = null;
+  private readonly logger = new Logger('LimitsService');
 
   constructor(@InjectRepository(RateLimit) private readonly rows: Repository<RateLimit>) {}
 
@@ -74,7 +77,14 @@ export class LimitsService implements OnModuleDestroy {
   /** For the gateway: starts the periodic snapshot refresh (other processes never pay for it). */
   async watch(): Promise<void> {
     await this.refresh();
-    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS).unref();
+    this.timer ??= setInterval(() => void this.refresh().catch((error: Error) => {
+      this.logger.warn(`limit overrides refresh failed: ${error.message}`);
+    }), REFRESH_MS).unref();
+  }
+
+  /** How old the gateway's override snapshot is (null before the first load), for /health. */
+  snapshotAgeMs(now = Date.now()): number | null {
+    return this.refreshedAt === null ? null : now - this.refreshedAt;
   }
 
   snapshot(organizationId: string, apiKeyId: string): OverrideSnapshot {
@@ -96,6 +106,7 @@ export class LimitsService implements OnModuleDestroy {
     }
     this.byOrg = byOrg;
     this.byKey = byKey;
+    this.refreshedAt = Date.now();
   }
 
   onModuleDestroy(): void {

@@ -16,7 +16,7 @@ export class Invitation {
   @Column({ type: 'text' })
   role: Role;
 
-  @Column({ name: 'token_hash', type: 'text', select: false })
+  @Column({ name: 'token_hash', type: 'text', select: false, unique: true })
   tokenHash: string;
 
   @Column({ name: 'invited_by', type: 'uuid' })

@@ -1,5 +1,5 @@
 import { Role } from '@velvet/access';
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export enum UserStatus {
   Active = 'active',
@@ -13,8 +13,7 @@ export class User {
   id: string;
 
   /** Stored lower-cased; unique. */
-  @Index({ unique: true })
-  @Column({ type: 'text' })
+  @Column({ type: 'text', unique: true })
   email: string;
 
   @Column({ name: 'display_name', type: 'text' })
