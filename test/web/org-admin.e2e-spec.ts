@@ -149,6 +149,8 @@ describe('web portal: organisation admin and platform admin basics', () => {
     expect(await pending.getByText('carol@acme-web.example').count()).toBe(1);
     await page.getByRole('button', { name: 'Revoke invitation to carol@acme-web.example' }).click();
     await page.getByText(/Invitation revoked/).waitFor();
+    // the list refetches after the notice: wait for the row to go before counting
+    await pending.getByText('carol@acme-web.example').waitFor({ state: 'detached' });
     expect(await pending.getByText('carol@acme-web.example').count()).toBe(0);
     const carol = await request(stack.url)
       .post('/auth/invitations/accept')

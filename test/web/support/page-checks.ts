@@ -64,11 +64,17 @@ export async function checkPageState(page: Page, state: string): Promise<void> {
   const problems: string[] = [];
   try {
     await page.waitForLoadState('networkidle');
+    // pages are loaded lazily (one chunk each): every page state has a level-one heading once rendered
+    await page.waitForSelector('h1', { timeout: 10_000 }).catch(() => undefined);
     for (const v of VIEWPORTS) {
       await page.setViewportSize({ width: v.width, height: v.height });
-      // one frame for layout and resize observers (charts) to settle; not a timing assertion
-      await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
-      const width = await scrollWidth(page);
+      // layout and resize observers (charts) settle over a few frames, later on a loaded machine:
+      // give them up to ~2 s before calling the page too wide (a settle wait, not a timing assertion)
+      let width = Infinity;
+      for (let i = 0; i < 20 && width > v.width; i++) {
+        await page.evaluate(`new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(null), ${i * 10})))`);
+        width = await scrollWidth(page);
+      }
       if (width > v.width)
         problems.push(
           `${v.name}: page is ${width}px wide, scrolls sideways (widest: ${await widest(page, v.width)})`,
