@@ -15,7 +15,7 @@ export const LSH_ROWS = MINHASH_PERMUTATIONS / LSH_BANDS;
 const SHINGLE = 3;
 const EMPTY = 0xffffffff;
 
-function fmix32(h: number): number {
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -24,7 +24,7 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-function fnv1a32(text: string): number {
+export function fnv1a32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -62,11 +62,16 @@ export function shingles(text: string): Set<string> {
 
 /** 64 uint32 minima; all 0xffffffff for a text without words. */
 export function minhashSignature(text: string): number[] {
-  const signature = new Array<number>(MINHASH_PERMUTATIONS).fill(EMPTY);
-  for (const shingle of shingles(text)) {
-    const base = fmix32(fnv1a32(shingle));
-    for (let i = 0; i < MINHASH_PERMUTATIONS; i++) {
-      const h = fmix32(base ^ SEEDS[i]);
+  return minhashOf(shingles(text), SEEDS);
+}
+
+/** The MinHash minima of a feature set under the given seeds (one per permutation). */
+export function minhashOf(features: Iterable<string>, seeds: readonly number[]): number[] {
+  const signature = new Array<number>(seeds.length).fill(EMPTY);
+  for (const feature of features) {
+    const base = fmix32(fnv1a32(feature));
+    for (let i = 0; i < seeds.length; i++) {
+      const h = fmix32(base ^ seeds[i]);
       if (h < signature[i]) signature[i] = h;
     }
   }
@@ -88,11 +93,16 @@ export function estimateSimilarity(a: readonly number[], b: readonly number[]): 
  * about 0.5 at s=0.5 and 0.99 at s=0.8. Safe integers (< 2^52), stored as bigint[] with a GIN index.
  */
 export function lshBands(signature: readonly number[]): number[] {
+  return bandKeys(signature, 0x5bd1e995, 0x27d4eb2f);
+}
+
+/** 16 band keys of 4 rows each, under two salts (another pair of salts gives keys of another family). */
+export function bandKeys(signature: readonly number[], saltHi: number, saltLo: number): number[] {
   if (isEmptySignature(signature)) return [];
   const bands: number[] = [];
   for (let b = 0; b < LSH_BANDS; b++) {
-    let hi = fmix32(0x5bd1e995 ^ b);
-    let lo = fmix32(0x27d4eb2f ^ b);
+    let hi = fmix32(saltHi ^ b);
+    let lo = fmix32(saltLo ^ b);
     for (let r = 0; r < LSH_ROWS; r++) {
       const v = signature[b * LSH_ROWS + r];
       hi = fmix32(Math.imul(hi ^ v, 0x01000193) >>> 0);

@@ -1,4 +1,4 @@
-import { tokenize } from './minhash';
+import { bandKeys, fmix32, LSH_BANDS, MINHASH_PERMUTATIONS, minhashOf, tokenize } from './minhash';
 
 /**
  * `words-v1`: a second fingerprint of completions for provenance that survives light editing.
@@ -12,10 +12,6 @@ import { tokenize } from './minhash';
  *              words-v1 key equals a minhash-v1 key by design.
  * Measured recall per edit level: docs/detection.md ("Provenance").
  */
-const PERMUTATIONS = 64;
-const BANDS = 16;
-const ROWS = PERMUTATIONS / BANDS;
-const EMPTY = 0xffffffff;
 
 const STOP_WORDS = new Set(
   ('a an the and or but if then so of to in on at by for with from as is are was were be been being it its this that these those ' +
@@ -25,25 +21,7 @@ const STOP_WORDS = new Set(
     .split(' '),
 );
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-function fnv1a32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-const WORD_SEEDS: number[] = Array.from({ length: PERMUTATIONS }, (_, i) => fmix32((0x2545f491 + Math.imul(i + 1, 0x9e3779b9)) >>> 0));
+const WORD_SEEDS: number[] = Array.from({ length: MINHASH_PERMUTATIONS }, (_, i) => fmix32((0x2545f491 + Math.imul(i + 1, 0x9e3779b9)) >>> 0));
 
 export function contentWords(text: string): Set<string> {
   const out = new Set<string>();
@@ -52,32 +30,12 @@ export function contentWords(text: string): Set<string> {
 }
 
 export function wordSignature(text: string): number[] {
-  const signature = new Array<number>(PERMUTATIONS).fill(EMPTY);
-  for (const word of contentWords(text)) {
-    const base = fmix32(fnv1a32(word));
-    for (let i = 0; i < PERMUTATIONS; i++) {
-      const h = fmix32(base ^ WORD_SEEDS[i]);
-      if (h < signature[i]) signature[i] = h;
-    }
-  }
-  return signature;
+  return minhashOf(contentWords(text), WORD_SEEDS);
 }
 
-/** Band keys of a words-v1 signature; none for a text without content words. */
+/** Band keys of a words-v1 signature (salts of their own); none for a text without content words. */
 export function wordBands(signature: readonly number[]): number[] {
-  if (signature.every((v) => v === EMPTY)) return [];
-  const bands: number[] = [];
-  for (let b = 0; b < BANDS; b++) {
-    let hi = fmix32(0x3c6ef372 ^ b);
-    let lo = fmix32(0x7f4a7c15 ^ b);
-    for (let r = 0; r < ROWS; r++) {
-      const v = signature[b * ROWS + r];
-      hi = fmix32(Math.imul(hi ^ v, 0x01000193) >>> 0);
-      lo = fmix32((Math.imul(lo, 31) + v) >>> 0);
-    }
-    bands.push((hi & 0xfffff) * 0x100000000 + lo);
-  }
-  return bands;
+  return bandKeys(signature, 0x3c6ef372, 0x7f4a7c15);
 }
 
 /** Share of words-v1 bands two band lists have in common (0..1): near 0 for unrelated texts. */
@@ -88,4 +46,4 @@ export function sharedWordBands(a: readonly number[], b: ReadonlySet<number>): n
   return same / a.length;
 }
 
-export const WORD_BANDS = BANDS;
+export const WORD_BANDS = LSH_BANDS;
