@@ -81,10 +81,13 @@ export async function callUntil(
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 4 }),
     });
-    await res.arrayBuffer();
+    const body = await res.text();
     const at = performance.timeOrigin + performance.now();
-    if (allowed ? res.status === 200 : res.status === 403) return at;
-    if (res.status !== 200 && res.status !== 403) throw new Error(`gateway answered ${res.status}`);
+    // an ended contract is a hard stop answered 429 insufficient_quota (code contract_ended); every
+    // other refusal of access is a 403
+    const denied = res.status === 403 || (res.status === 429 && body.includes('"contract_ended"'));
+    if (allowed ? res.status === 200 : denied) return at;
+    if (res.status !== 200 && !denied) throw new Error(`gateway answered ${res.status}`);
     if (performance.now() - started > timeoutMs)
       throw new Error(`no ${allowed ? 'allow' : 'deny'} within ${timeoutMs} ms`);
   }
