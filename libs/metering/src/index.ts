@@ -12,3 +12,4 @@ import { RateLimit } from './entities/rate-limit.entity';
 import { UsageRecord } from './entities/usage-record.entity';
 
 export const METERING_ENTITIES = [UsageRecord, RateLimit];
+export * from './spend-breakdown.view';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { BILLED_USAGE_STATUSES } from '@velvet/metering';
+import { BILLED_USAGE_STATUSES, type SpendBreakdownRow } from '@velvet/metering';
 
 export interface DailySpend {
   /** UTC day, `YYYY-MM-DD`. */
@@ -48,16 +48,4 @@ export class SpendHistoryService {
       [organizationId, since, BILLED_USAGE_STATUSES],
     );
   }
-}
-
-/** One model × key line of the breakdown; amounts are decimal strings of micro-units. */
-export interface SpendBreakdownRow {
-  modelSlug: string | null;
-  tier: string;
-  apiKeyId: string;
-  apiKeyName: string | null;
-  calls: number;
-  inputTokens: string;
-  outputTokens: string;
-  costMicros: string;
 }

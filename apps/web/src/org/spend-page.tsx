@@ -11,17 +11,7 @@ import { PageTitle } from '../ui/layout';
 import { useSortable } from '../ui/sortable';
 import { fillDays } from './spend-days';
 import { SpendChart } from './spend-chart';
-
-interface BreakdownRow {
-  modelSlug: string | null;
-  tier: string;
-  apiKeyId: string;
-  apiKeyName: string | null;
-  calls: number;
-  inputTokens: string;
-  outputTokens: string;
-  costMicros: string;
-}
+import type { SpendBreakdownRow as BreakdownRow } from '../../../../libs/metering/src/spend-breakdown.view';
 
 const RANGES = [7, 30, 90, 366] as const;
 const sum = (values: string[]) => values.reduce((a, v) => a + BigInt(v), 0n).toString();
