@@ -206,11 +206,15 @@ describe('web portal: organisation admin and platform admin basics', () => {
       await signIn(pa.page, stack.url, 'root@velvet-web.example', DEMO_TEST_PASSWORD);
       expect(await pa.page.getByRole('link', { name: 'API keys' }).count()).toBe(0);
       await pa.page.getByRole('link', { name: 'Staff accounts' }).click();
-      await pa.page.getByLabel('Name').fill('Ann Manager');
-      await pa.page.getByLabel('Email').fill('ann@velvet-web.example');
-      await pa.page.getByLabel('Initial password').fill(DEMO_TEST_PASSWORD);
-      await pa.page.getByLabel('Role', { exact: true }).selectOption('account_manager');
-      await pa.page.getByRole('button', { name: 'Create staff account' }).click();
+      // The router keeps the previous page (the catalog, whose "Display name" also matches "Name")
+      // on screen while the staff page's chunk loads: fill the staff form only, once it is there.
+      const form = pa.page.getByRole('form', { name: 'Create staff account' });
+      await form.waitFor();
+      await form.getByLabel('Name', { exact: true }).fill('Ann Manager');
+      await form.getByLabel('Email', { exact: true }).fill('ann@velvet-web.example');
+      await form.getByLabel('Initial password').fill(DEMO_TEST_PASSWORD);
+      await form.getByLabel('Role', { exact: true }).selectOption('account_manager');
+      await form.getByRole('button', { name: 'Create staff account' }).click();
       await pa.page.getByRole('cell', { name: 'ann@velvet-web.example' }).waitFor();
       await checkPageState(pa.page, 'staff accounts');
       await screenshot(pa.page, 'platform-staff');
