@@ -43,6 +43,31 @@ describe('prompt text and prompt tokens', () => {
     expect(promptText(req)).toBe('system: be brief\nuser: ab\n');
   });
 
+  it('audits everything else the model reads: tool calls, refusals, tool definitions, schemas, images by hash', () => {
+    const req = parseChatRequest({
+      model: 'm',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
+        { role: 'assistant', content: null, refusal: 'no', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"q":"hidden prompt"}' } }] },
+        { role: 'tool', tool_call_id: 'c1', content: 'result' },
+        { role: 'user', content: [{ type: 'video_url', video_url: { url: 'x' } }] },
+      ],
+      tools: [{ type: 'function', function: { name: 'lookup', description: 'Write an essay on tides' } }],
+      response_format: { type: 'json_schema', json_schema: { name: 's', schema: { description: 'more text' } } },
+    });
+    const text = promptText(req);
+    expect(text).toContain('user: look[image_url sha256:');
+    expect(text).not.toContain('AAAA');
+    expect(text).toContain('assistant: no\nassistant calls lookup: {"q":"hidden prompt"}\n');
+    expect(text).toContain('tool: result\n');
+    expect(text).toContain('"video_url"');
+    expect(text).toContain('Write an essay on tides');
+    expect(text).toContain('more text');
+    // a different image is a different record
+    const other = parseChatRequest({ model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,BBBB' } }] }] });
+    expect(promptText(other).slice(0, 60)).not.toBe(text.slice(0, 60));
+  });
+
   it('counts prompt tokens the way OpenAI does for chat messages', () => {
     // OpenAI reports 19 prompt tokens for this request on gpt-4o / gpt-3.5 (the API reference's example).
     const req = parseChatRequest({ model: 'm', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: 'Hello!' }] });

@@ -1,4 +1,5 @@
 import { countChatPromptTokens, countTextTokens, type Model } from '@velvet/catalog';
+import { sha256Hex } from '@velvet/common';
 import { z } from 'zod';
 import { OpenAIError } from '../http/openai-error';
 
@@ -72,15 +73,41 @@ export function parseChatRequest(body: unknown): ChatRequest {
   throw OpenAIError.badRequest(`Invalid value for \`${param ?? 'body'}\`: ${issue.message}`, param, 'invalid_value');
 }
 
-/** Every message's text, role-tagged, for token estimates and the audit record. */
+/**
+ * One content part as the model sees it, for the audit: text and refusals as they are; an image or
+ * file by its URL, or by the SHA-256 of inline data (megabytes of base64 do not belong in the log,
+ * but the record must still tell two different images apart); any other part as its JSON.
+ */
+function partText(part: Record<string, unknown>): string {
+  if (typeof part.text === 'string') return part.text;
+  if (typeof part.refusal === 'string') return part.refusal;
+  const ref = (part.image_url as { url?: unknown } | undefined)?.url ?? (part.file as { file_data?: unknown } | undefined)?.file_data;
+  if (typeof ref === 'string') return ref.startsWith('data:') ? `[${part.type} sha256:${sha256Hex(ref)}]` : `[${part.type} ${ref}]`;
+  return `[${JSON.stringify(part)}]`;
+}
+
+/**
+ * Every message's text, role-tagged, for token estimates and the audit record. Whatever else the
+ * model reads is in it too — refusals, tool calls and their arguments, legacy function calls, tool
+ * definitions and a response schema — so nothing a client sends the model can stay out of the
+ * audited text (a distiller could otherwise carry its prompts in a tool description).
+ */
 export function promptText(req: ChatRequest): string {
   let out = '';
   for (const m of req.messages) {
     let text = '';
     if (typeof m.content === 'string') text = m.content;
-    else if (Array.isArray(m.content)) for (const p of m.content) if (typeof p.text === 'string') text += p.text;
+    else if (Array.isArray(m.content)) for (const p of m.content) text += partText(p);
+    if (typeof m.refusal === 'string') text += m.refusal;
     out += `${m.role}: ${text}\n`;
+    const calls = [...(Array.isArray(m.tool_calls) ? m.tool_calls : []), ...(m.function_call ? [{ function: m.function_call }] : [])];
+    for (const call of calls as { function?: { name?: unknown; arguments?: unknown } }[]) {
+      out += `${m.role} calls ${String(call?.function?.name)}: ${typeof call?.function?.arguments === 'string' ? call.function.arguments : JSON.stringify(call?.function?.arguments ?? null)}\n`;
+    }
   }
+  if (req.tools?.length) out += `tools: ${JSON.stringify(req.tools)}\n`;
+  if (req.functions !== undefined && req.functions !== null) out += `functions: ${JSON.stringify(req.functions)}\n`;
+  if (req.response_format && req.response_format.type !== 'text') out += `response_format: ${JSON.stringify(req.response_format)}\n`;
   return out;
 }
 
