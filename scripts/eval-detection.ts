@@ -5,10 +5,11 @@
  * to detect, suspensions of benign organisations, and an ablation (each detector off).
  *
  * Env: EVAL_SPLIT = heldout (default; what docs/detection.md reports) | tune (what thresholds were
- * tuned on); EVAL_SEEDS (default 1,2,3); EVAL_HOURS (default 48); EVAL_TICK_MINUTES (default 10).
+ * tuned on); EVAL_SEEDS (default 1,2,3); EVAL_HOURS (default 48); EVAL_TICK_MINUTES (default 10);
+ * EVAL_MERGE=a.json,b.json merges runs of separate processes (one seed each, side by side).
  * Without the corpus it prints why and exits 0.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ablate } from './traffic/ablation';
 import { CORPUS_MISSING, loadCorpus } from './traffic/corpus';
 import type { Split } from './traffic/corpus-split';
@@ -84,7 +85,55 @@ const sum = (ts: Tally[]): Tally =>
     benignSuspended: a.benignSuspended + b.benignSuspended,
   }));
 
+interface SeedsDump {
+  split: string;
+  seeds: number[];
+  perSeed: Tally[];
+  ablation: [string, Tally[]][];
+  lines: string[];
+  notes: string[];
+}
+
+function report(d: SeedsDump): string {
+  return [
+    `## Split: ${d.split} (${d.seeds.length} seeds, ${HOURS} simulated hours, detection every ${TICK / 60_000} simulated minutes)`,
+    '',
+    ...SUMMARY_HEADER,
+    ...d.perSeed.map((t, i) => summaryRow(`seed ${d.seeds[i]}`, t)),
+    summaryRow('**all seeds**', sum(d.perSeed)),
+    '',
+    '### Ablation (all seeds, re-scored from stored per-detector verdicts with one detector off)',
+    '',
+    ...SUMMARY_HEADER.map((l) => l.replace('| run |', '| detector off |')),
+    ...d.ablation.map(([off, ts]) => summaryRow(off, sum(ts))),
+    ...d.lines,
+    '',
+    ...d.notes,
+  ].join('\n');
+}
+
+/**
+ * EVAL_MERGE=a.json,b.json: one report from seeds replayed by separate processes (each writes
+ * .velvet/eval-detection-<split>-seeds-<seeds>.json), so seeds can run side by side.
+ */
+function merge(files: string[]): void {
+  const dumps = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SeedsDump);
+  const ablation = new Map<string, Tally[]>();
+  for (const d of dumps) for (const [off, ts] of d.ablation) ablation.set(off, [...(ablation.get(off) ?? []), ...ts]);
+  const out = report({
+    split: dumps[0].split,
+    seeds: dumps.flatMap((d) => d.seeds),
+    perSeed: dumps.flatMap((d) => d.perSeed),
+    ablation: [...ablation],
+    lines: dumps.flatMap((d) => d.lines),
+    notes: dumps.flatMap((d) => d.notes),
+  });
+  console.log(out);
+  writeFileSync(`.velvet/eval-detection-${dumps[0].split}.md`, `${out}\n`);
+}
+
 async function main() {
+  if (process.env.EVAL_MERGE) return merge(process.env.EVAL_MERGE.split(','));
   const records = loadCorpus();
   if (!records) {
     console.log(CORPUS_MISSING);
@@ -101,23 +150,11 @@ async function main() {
     lines.push('', `### Seed ${seed}`, '', ...orgTable(r.outcomes));
     notes.push(r.note);
   }
-  const out = [
-    `## Split: ${SPLIT} (${SEEDS.length} seeds, ${HOURS} simulated hours, detection every ${TICK / 60_000} simulated minutes)`,
-    '',
-    ...SUMMARY_HEADER,
-    ...perSeed.map((t, i) => summaryRow(`seed ${SEEDS[i]}`, t)),
-    summaryRow('**all seeds**', sum(perSeed)),
-    '',
-    '### Ablation (all seeds, re-scored from stored per-detector verdicts with one detector off)',
-    '',
-    ...SUMMARY_HEADER.map((l) => l.replace('| run |', '| detector off |')),
-    ...[...ablation].map(([off, ts]) => summaryRow(off, sum(ts))),
-    ...lines,
-    '',
-    ...notes,
-  ].join('\n');
+  const dump: SeedsDump = { split: SPLIT, seeds: SEEDS, perSeed, ablation: [...ablation], lines, notes };
+  const out = report(dump);
   console.log(out);
   mkdirSync('.velvet', { recursive: true });
+  writeFileSync(`.velvet/eval-detection-${SPLIT}-seeds-${SEEDS.join('-')}.json`, JSON.stringify(dump));
   writeFileSync(`.velvet/eval-detection-${SPLIT}.md`, `${out}\n`);
 }
 

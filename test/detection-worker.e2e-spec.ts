@@ -1,6 +1,6 @@
 import { Role } from '@velvet/access';
 import { AuditLogWriter, premiumCallEntry, type PremiumCallEvent } from '@velvet/audit';
-import { DetectionRunCancelled, DetectionRunProcessor, DetectionRunService } from '@velvet/detection';
+import { DetectionRunCancelled, DetectionRunProcessor, DetectionRunService, HorizonReader } from '@velvet/detection';
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -86,6 +86,22 @@ describe('detection worker: its own process, bounded and cancellable (real Postg
   it('defers organisations beyond its time budget instead of running on', async () => {
     const summary = await detection.get(DetectionRunService).run(new Date(T0 + 120 * 60_000), { budgetMs: 0 });
     expect(summary).toMatchObject({ organizations: 1, organizationsDeferred: 1, keys: 0 });
+  });
+
+  it('forgets prompt bands nobody re-sent for the retention period, keeps the rest', async () => {
+    const db = portal.app.get(DataSource);
+    const count = async () => (await db.query(`SELECT count(*)::int AS n FROM detection_prompt_bands WHERE organization_id = $1`, [org.organizationId]))[0].n;
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    const horizons = detection.get(HorizonReader, { strict: false });
+    const day = 24 * 3_600_000;
+    // 29 days after the last call: still remembered; 31 days after: forgotten (bounded per call).
+    expect(await horizons.purgeBands(new Date(T0 + 120 * 60_000 + 29 * day), 30)).toBe(0);
+    expect(await count()).toBe(before);
+    let removed = 0;
+    for (let r = -1; r !== 0; removed += r) r = await horizons.purgeBands(new Date(T0 + 120 * 60_000 + 31 * day), 30, 100);
+    expect(removed).toBe(before);
+    expect(await count()).toBe(0);
   });
 
   it('stops at shutdown: a run started after SIGTERM is refused and its job left for the next worker', async () => {

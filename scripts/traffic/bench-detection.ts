@@ -73,14 +73,16 @@ async function main() {
     await timed('band memory (detection_prompt_bands) built from the history', async () => {
       await db.query(`ALTER TABLE detection_prompt_bands DROP CONSTRAINT detection_prompt_bands_pkey`);
       await db.query(`DROP INDEX detection_prompt_bands_band`);
+      await db.query(`DROP INDEX detection_prompt_bands_last_seen`);
       await db.query(
-        `INSERT INTO detection_prompt_bands (organization_id, band, first_seen)
-         SELECT a.organization_id, x.band, a.occurred_at FROM audit_log a CROSS JOIN LATERAL unnest(a.prompt_bands[1:8]) x(band)
+        `INSERT INTO detection_prompt_bands (organization_id, band, first_seen, last_seen)
+         SELECT a.organization_id, x.band, a.occurred_at, a.occurred_at FROM audit_log a CROSS JOIN LATERAL unnest(a.prompt_bands[1:8]) x(band)
           WHERE a.occurred_at <= $1`,
         [new Date(AS_OF.getTime() - 20 * 60_000)],
       );
       await db.query(`ALTER TABLE detection_prompt_bands ADD PRIMARY KEY (organization_id, band)`);
       await db.query(`CREATE INDEX detection_prompt_bands_band ON detection_prompt_bands (band, first_seen)`);
+      await db.query(`CREATE INDEX detection_prompt_bands_last_seen ON detection_prompt_bands (last_seen)`);
       const [hours] = await db.query(`SELECT count(*)::int AS n FROM detection_prompt_bands`);
       console.log(`  ${hours.n.toLocaleString()} band rows`);
     });

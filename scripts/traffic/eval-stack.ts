@@ -38,6 +38,8 @@ export interface EvalStack {
   portalUrl: string;
   gatewayUrl: string;
   reviewerToken: string;
+  /** A fresh reviewer access token (the previous one expired). */
+  reviewerLogin: () => Promise<string>;
   db: DataSource;
   orgs: Map<string, EvalOrg>;
   close(): Promise<void>;
@@ -75,7 +77,9 @@ export async function startEvalStack(orgs: OrgScenario[], lengthOf: (lastMessage
     LOG_LEVEL: process.env.EVAL_LOG_LEVEL ?? 'error',
   };
   const portal: NestExpressApplication = await createPortalApp(
-    loadPortalEnv({ ...common, JWT_SECRET: randomBytes(24).toString('hex'), PORTAL_API_PORT: '0', LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+    // A seed can take longer than the default 15-minute access token on a loaded machine: the eval's
+    // reviewer logs in again on 401 (replay.ts), and tokens last the maximum allowed hour.
+    loadPortalEnv({ ...common, JWT_SECRET: randomBytes(24).toString('hex'), PORTAL_API_PORT: '0', ACCESS_TOKEN_TTL_SECONDS: '3600', LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
       // every simulated organisation signs up from this one loopback address
       LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000', SIGNUP_RATE_LIMIT_PER_ADDRESS_PER_HOUR: '100000', SIGNUP_RATE_LIMIT_GLOBAL_PER_HOUR: '100000' }),
   );
@@ -106,7 +110,8 @@ export async function startEvalStack(orgs: OrgScenario[], lengthOf: (lastMessage
   );
   await db.query(`INSERT INTO unlock_rules (tier, requires_contract, min_qualifying_spend_micros, requires_verified) VALUES ('premium', true, 0, true) ON CONFLICT DO NOTHING`);
   await portal.get(StaffService).create({ email: 'reviewer@eval.test', displayName: 'Eval reviewer', password: PASSWORD, role: Role.SecurityReviewer });
-  const reviewerToken = (await post<{ accessToken: string }>(`${portalUrl}/auth/login`, { email: 'reviewer@eval.test', password: PASSWORD })).accessToken;
+  const reviewerLogin = async () => (await post<{ accessToken: string }>(`${portalUrl}/auth/login`, { email: 'reviewer@eval.test', password: PASSWORD })).accessToken;
+  const reviewerToken = await reviewerLogin();
 
   const out = new Map<string, EvalOrg>();
   for (const o of orgs) {
@@ -133,7 +138,7 @@ export async function startEvalStack(orgs: OrgScenario[], lengthOf: (lastMessage
   }
 
   return {
-    portalUrl, gatewayUrl, reviewerToken, db, orgs: out,
+    portalUrl, gatewayUrl, reviewerToken, reviewerLogin, db, orgs: out,
     async close() {
       await gateway.close();
       await detection.close();

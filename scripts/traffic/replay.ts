@@ -50,11 +50,18 @@ export async function awaitAudit(stack: EvalStack, served: number, timeoutMs = 1
 }
 
 async function api<T>(stack: EvalStack, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${stack.portalUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.reviewerToken}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const send = () =>
+    fetch(`${stack.portalUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.reviewerToken}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  let res = await send();
+  if (res.status === 401) {
+    // The reviewer's access token expired during a long replay: log in again, once.
+    stack.reviewerToken = await stack.reviewerLogin();
+    res = await send();
+  }
   if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

@@ -32,6 +32,11 @@ export interface DetectionThresholds {
   horizonHours: number;
   /** Hours over which organisations' newly-seen prompts are compared with each other. */
   crossOrgHours: number;
+  /**
+   * Days after which a prompt band no organisation re-sent is forgotten (the band memory's purge).
+   * Longer than the week of history drift reads; a prompt re-sent at least this often never looks new.
+   */
+  bandRetentionDays: number;
 }
 
 export const DEFAULT_THRESHOLDS: DetectionThresholds = {
@@ -61,4 +66,5 @@ export const DEFAULT_THRESHOLDS: DetectionThresholds = {
   suppressionDays: 30,
   horizonHours: 6,
   crossOrgHours: 24,
+  bandRetentionDays: 30,
 };

@@ -11,6 +11,7 @@ export * from './cases/alert-cases.exception';
 export * from './provenance/provenance.service';
 export * from './run/detection.jobs';
 export * from './run/detection-run.service';
+export * from './run/horizon.reader';
 export * from './run/detection-run.processor';
 export * from './run/detection.scheduler';
 export * from './detection.module';

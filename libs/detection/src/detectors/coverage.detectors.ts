@@ -22,6 +22,33 @@ export function keysCarrying(calls: readonly HorizonCall[], hit: (c: HorizonCall
   return [...perKey].filter(([, n]) => n >= Math.max(3, 0.2 * mean)).map(([k]) => k).sort();
 }
 
+/** A key needs this many calls over the horizon before its own traffic says which pattern it carries. */
+const MIN_KEY_CALLS = 2;
+/** Share of a key's own horizon calls that must match the pattern for the key to be implicated by it. */
+const KEY_PATTERN_SHARE = 0.8;
+
+/**
+ * Keys whose OWN traffic is the pattern: most of their horizon calls match it, however few calls
+ * each key made. A campaign sharded over many keys gives each key too little to reach a share of
+ * the organisation's total (see `keysCarrying`), but every shard is made of the pattern; a key that
+ * also (or only) serves an application is not, and is not implicated.
+ */
+export function keysMadeOf(calls: readonly HorizonCall[], hit: (c: HorizonCall) => boolean): string[] {
+  const perKey = new Map<string, { n: number; hits: number }>();
+  for (const c of calls) {
+    const k = perKey.get(c.apiKeyId) ?? { n: 0, hits: 0 };
+    k.n++;
+    if (hit(c)) k.hits++;
+    perKey.set(c.apiKeyId, k);
+  }
+  return [...perKey].filter(([, k]) => k.n >= MIN_KEY_CALLS && k.hits >= KEY_PATTERN_SHARE * k.n).map(([id]) => id).sort();
+}
+
+const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])].sort();
+
+/** New bare prompts with SDK defaults: the whole of a careful distiller's traffic, whatever its pace. */
+const harvestShaped = (c: HorizonCall) => c.novel && isBare(c) && c.defaultParams;
+
 /**
  * Systematic coverage of an instruction space: prompts the organisation never sent before, sent
  * bare (single-turn, no system prompt), at a sustained rate over hours. Judged over the trailing hour
@@ -40,17 +67,32 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
   // A harness or pipeline pins its sampling parameters; a harvest takes the defaults. Pinned
   // parameters do not excuse coverage, but halve what it says.
   const defaults = novelBare.length ? novelBare.filter((c) => c.defaultParams).length / novelBare.length : 0;
-  const score = Math.max(ramp(lastHour, 15, 45), ramp(novelBare.length, 60, 240)) * ramp(novelShare, 0.3, 0.7) * (0.4 + 0.6 * defaults);
+  // Rate-free: a subject whose traffic over the horizon is (almost) nothing but new bare prompts with
+  // SDK defaults is harvesting at whatever pace it chose; it takes a few dozen such calls, not a rate,
+  // to be confident. An application mixes in system prompts, history, repeats or pinned parameters.
+  const shaped = h.calls.filter(harvestShaped).length;
+  const purity = ramp(shaped, PURE_MIN, PURE_FULL) * ramp(confidentShare(shaped, h.calls.length), 0.7, 0.9);
+  const pace = Math.max(ramp(lastHour, 15, 45), ramp(novelBare.length, 60, 240));
+  const score = Math.max(pace, purity) * ramp(novelShare, 0.3, 0.7) * (0.4 + 0.6 * defaults);
   return {
     detector: DetectorName.InstructionCoverage,
     score: round3(score),
     summary:
       `${novelBare.length} bare prompts new to this subject in the last ${h.hours} h (${lastHour} in the last hour); ` +
-      `${bare ? pct(novelBare.length / bare) : '0%'} of its bare prompts were new, of ${h.calls.length} calls; ${pct(defaults)} of the new ones with default parameters.`,
-    metrics: { horizonHours: h.hours, calls: h.calls.length, bareCalls: bare, newBarePrompts: novelBare.length, newBareLastHour: lastHour, newShare: round3(novelShare), defaultParamsShare: round3(defaults) },
-    implicatedKeyIds: score > 0 ? keysCarrying(h.calls, (c) => c.novel && isBare(c)) : [],
+      `${bare ? pct(novelBare.length / bare) : '0%'} of its bare prompts were new, of ${h.calls.length} calls; ${pct(defaults)} of the new ones with default parameters; ` +
+      `${pct(h.calls.length ? shaped / h.calls.length : 0)} of all its calls were new bare prompts with defaults.`,
+    metrics: {
+      horizonHours: h.hours, calls: h.calls.length, bareCalls: bare, newBarePrompts: novelBare.length, newBareLastHour: lastHour,
+      newShare: round3(novelShare), defaultParamsShare: round3(defaults), newBareDefaultCalls: shaped, paceScore: round3(pace), purityScore: round3(purity),
+    },
+    implicatedKeyIds:
+      score > 0 ? union(keysCarrying(h.calls, (c) => c.novel && isBare(c)), keysMadeOf(h.calls, (c) => c.novel && isBare(c))) : [],
   };
 };
+
+/** New bare default-parameter calls at which the rate-free (purity) reading of coverage starts, and is full. */
+const PURE_MIN = 10;
+const PURE_FULL = 25;
 
 /** Fewer calls over the horizon than this and the shape of the traffic says nothing. */
 const MIN_SHAPE_CALLS = 20;
@@ -79,6 +121,9 @@ export const applicationShapeDetector: Detector = ({ context }) => {
       `${pct(bare.length / n)} of ${n} calls are bare single-turn prompts (${pct(bareDefault / n)} also with default parameters); ` +
       `${pct(system / n)} carry a system prompt, ${pct(multiTurn / n)} conversation history.`,
     metrics: { calls: n, bareShare: round3(bare.length / n), bareDefaultShare: round3(bareDefault / n), systemPromptShare: round3(system / n), multiTurnShare: round3(multiTurn / n) },
+    // The keys whose own traffic has the harvest's shape (a shard of a campaign spread over many keys),
+    // not the keys that serve the organisation's application.
+    implicatedKeyIds: score > 0 ? keysMadeOf(h.calls, (c) => isBare(c) && c.defaultParams) : [],
   };
 };
 
@@ -99,6 +144,6 @@ export const crossOrgClusterDetector: Detector = ({ window, context }) => {
     score: round3(score),
     summary: `About ${x.sharedPrompts} of its new prompts in the last day were also new from other organisations; linked group of ${x.groupSize} organisations; closest: ${top}.`,
     metrics: { groupSize: x.groupSize, sharedPrompts: x.sharedPrompts, partners: x.partners.length },
-    implicatedKeyIds: score > 0 ? keysCarrying(context.horizon?.calls ?? [], (c) => c.novel) : [],
+    implicatedKeyIds: score > 0 ? union(keysCarrying(context.horizon?.calls ?? [], (c) => c.novel), keysMadeOf(context.horizon?.calls ?? [], (c) => c.novel)) : [],
   };
 };

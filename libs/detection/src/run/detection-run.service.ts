@@ -21,6 +21,8 @@ export interface DetectionRunSummary {
   alerting: number;
   casesOpened: number;
   casesRefreshed: number;
+  /** Band-memory rows forgotten by this run (unsent for `bandRetentionDays`). */
+  bandsPurged: number;
   durationMs: number;
 }
 
@@ -79,6 +81,7 @@ export class DetectionRunService implements BeforeApplicationShutdown {
     const t = this.thresholds;
     const windowStart = new Date(asOf.getTime() - t.windowMinutes * 60_000);
     await this.horizons.rememberBands(windowStart, asOf, new Date(asOf.getTime() - t.horizonHours * 3_600_000));
+    const purged = await this.horizons.purgeBands(asOf, t.bandRetentionDays);
     const calls = await this.features.callsBetween(windowStart, asOf);
     const byOrg = new Map<string, CallFeature[]>();
     for (const c of calls) {
@@ -96,6 +99,7 @@ export class DetectionRunService implements BeforeApplicationShutdown {
       alerting: 0,
       casesOpened: 0,
       casesRefreshed: 0,
+      bandsPurged: purged,
       durationMs: 0,
     };
     // Rotate the starting point so that, when budgets run out, no organisation is always last.

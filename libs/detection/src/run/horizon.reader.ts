@@ -15,6 +15,10 @@ const HISTORY_DAYS = 7;
 const HISTORY_PER_HOUR = 3;
 /** Shared band count (≈ two prompts) below which two organisations are not linked. */
 const MIN_SHARED_BANDS = 2 * BANDS_KEPT;
+/** A band re-sent within this many hours of its recorded last sighting is not rewritten (write amplification). */
+const LAST_SEEN_REFRESH_HOURS = 24;
+/** Band rows one run purges at most. */
+const PURGE_BATCH = 20_000;
 
 interface Row {
   organization_id: string;
@@ -72,15 +76,31 @@ export class HorizonReader {
 
   private async upsertBands(from: Date, to: Date): Promise<void> {
     await this.db.query(
-      `INSERT INTO detection_prompt_bands (organization_id, band, first_seen)
-       SELECT a.organization_id, x.band, min(a.occurred_at)
+      `INSERT INTO detection_prompt_bands AS b (organization_id, band, first_seen, last_seen)
+       SELECT a.organization_id, x.band, min(a.occurred_at), max(a.occurred_at)
          FROM audit_log a CROSS JOIN LATERAL unnest(a.prompt_bands[1:${BANDS_KEPT}]) AS x(band)
         WHERE a.kind = 'premium_call' AND a.occurred_at > $1 AND a.occurred_at <= $2 AND a.organization_id IS NOT NULL
         GROUP BY a.organization_id, x.band
-       ON CONFLICT (organization_id, band) DO UPDATE SET first_seen = EXCLUDED.first_seen
-        WHERE EXCLUDED.first_seen < detection_prompt_bands.first_seen`,
+       ON CONFLICT (organization_id, band) DO UPDATE
+          SET first_seen = LEAST(b.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(b.last_seen, EXCLUDED.last_seen)
+        WHERE EXCLUDED.first_seen < b.first_seen OR EXCLUDED.last_seen > b.last_seen + interval '${LAST_SEEN_REFRESH_HOURS} hours'`,
       [from, to],
     );
+  }
+
+  /**
+   * Forgets bands no organisation sent for `retentionDays` (their prompts become new again), at most
+   * `limit` rows per call so one run never spends long on it; returns the rows removed.
+   */
+  async purgeBands(asOf: Date, retentionDays: number, limit = PURGE_BATCH): Promise<number> {
+    const cutoff = new Date(asOf.getTime() - retentionDays * 24 * HOUR);
+    const [, removed]: [unknown, number] = await this.db.query(
+      `DELETE FROM detection_prompt_bands WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM detection_prompt_bands WHERE last_seen < $1 LIMIT ${limit}))`,
+      [cutoff],
+    );
+    await this.db.query(`DELETE FROM detection_band_hours WHERE hour < $1`, [cutoff]);
+    return removed ?? 0;
   }
 
   /** Each organisation's calls in (asOf - hours, asOf], newest first up to a bound, each marked new or not. */
