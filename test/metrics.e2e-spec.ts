@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createMetricsRegistry } from '@velvet/common';
+import { DetectionMetrics } from '../apps/detection-worker/src/metrics/detection-metrics';
 import { startAuditWorker } from './support/audit-worker';
 import { client, type RunningGateway, refreshCatalog, seedModel, seedOrg, seedTiers, startGateway } from './support/gateway';
 import { hasSeries, metricsUrl, sample, scrape } from './support/metrics';
@@ -9,6 +13,12 @@ const CHAT = { route: '/v1/chat/completions' };
 describe('metrics: /metrics on a private listener moves under traffic', () => {
   let gw: RunningGateway;
   let portal: RunningPortal;
+  /** Every metric name seen in a scrape (from its # TYPE line), for the dashboard check. */
+  const seen = new Set<string>();
+  const remember = (text: string) => {
+    for (const m of text.matchAll(/^# TYPE (\w+) /gm)) seen.add(m[1]);
+    return text;
+  };
 
   beforeAll(async () => {
     gw = await startGateway({ METRICS_PORT: '0', METRICS_TOKEN: TOKEN });
@@ -37,7 +47,7 @@ describe('metrics: /metrics on a private listener moves under traffic', () => {
     await expect(openai.chat.completions.create({ model: 'metrics-down', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: expect.any(Number) });
     await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${org.key}` } });
 
-    const after = await scrape(gw.app, TOKEN);
+    const after = remember(await scrape(gw.app, TOKEN));
     const moved = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
     expect(moved('http_request_duration_seconds_count', { ...CHAT, status: '200' })).toBe(4);
     expect(moved('http_request_duration_seconds_count', { ...CHAT, status: '401' })).toBe(1);
@@ -70,7 +80,7 @@ describe('metrics: /metrics on a private listener moves under traffic', () => {
     expect((await fetch(`${portal.url}/health/ready`)).status).toBe(200);
     expect((await fetch(`${portal.url}/organizations/not-a-uuid`)).status).toBe(401);
     expect((await fetch(`${portal.url}/metrics`)).status).toBe(404);
-    const after = await scrape(portal.app);
+    const after = remember(await scrape(portal.app));
     const moved = (labels: Record<string, string>) =>
       sample(after, 'http_request_duration_seconds_count', labels) - sample(before, 'http_request_duration_seconds_count', labels);
     expect(moved({ route: '/health/ready', status: '200' })).toBe(1);
@@ -82,7 +92,7 @@ describe('metrics: /metrics on a private listener moves under traffic', () => {
   it('audit worker: queue depth, stream backlog, tree size and checkpoint age, readiness on the metrics port', async () => {
     const worker = await startAuditWorker(gw.database.url, gw.env.QUEUE_PREFIX, { METRICS_PORT: '0' });
     try {
-      const text = await scrape(worker);
+      const text = remember(await scrape(worker));
       expect(hasSeries(text, 'velvet_queue_jobs', { queue: 'audit', state: 'wait' })).toBe(true);
       expect(hasSeries(text, 'velvet_stream_length', { stream: 'gateway_audit' })).toBe(true);
       expect(hasSeries(text, 'velvet_audit_tree_size', { tree: 'appended' })).toBe(true);
@@ -94,5 +104,16 @@ describe('metrics: /metrics on a private listener moves under traffic', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('the Grafana dashboard asks only for series the apps export', async () => {
+    // the detection worker's histogram, registered as its app does
+    const detection = createMetricsRegistry('detection-worker');
+    new DetectionMetrics(detection, null as never, null as never, null as never);
+    remember(await detection.metrics());
+    const dashboard = readFileSync(join(__dirname, '..', 'docker', 'grafana', 'dashboards', 'velvet-rope.json'), 'utf8');
+    const asked = new Set([...dashboard.matchAll(/\b((?:velvet|http|nodejs|process)_\w+)/g)].map((m) => m[1].replace(/_(bucket|count|sum)$/, '')));
+    expect(asked.size).toBeGreaterThan(10);
+    expect([...asked].filter((name) => !seen.has(name))).toEqual([]);
   });
 });
