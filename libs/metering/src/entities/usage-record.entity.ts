@@ -1,5 +1,5 @@
 import { bigintTransformer, type Micros } from '@velvet/common';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export enum UsageStatus {
   Succeeded = 'succeeded',
@@ -18,11 +18,13 @@ export const BILLED_USAGE_STATUSES = [UsageStatus.Succeeded, UsageStatus.Cancell
  * idempotent replay serves no new call and has no row). Failed calls (nothing delivered) cost zero.
  */
 @Entity({ name: 'usage_records' })
+// Partitioned by month on occurred_at (migration 1764050500000): every unique key includes it.
+@Index('usage_records_request_id_key', ['requestId', 'occurredAt'], { unique: true })
 export class UsageRecord {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  @PrimaryColumn({ type: 'bigint', default: () => "nextval('usage_records_id_seq'::regclass)" })
   id: string;
 
-  @Column({ name: 'request_id', type: 'text', unique: true })
+  @Column({ name: 'request_id', type: 'text' })
   requestId: string;
 
   @Column({ name: 'organization_id', type: 'uuid' })
@@ -59,6 +61,6 @@ export class UsageRecord {
   @Column({ type: 'boolean', default: false })
   streamed: boolean;
 
-  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  @PrimaryColumn({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt: Date;
 }

@@ -12,7 +12,7 @@ const CLAIM_IDLE_MS = 30_000;
 /**
  * Moves usage records from the Redis stream (written atomically with the spend counters when a
  * call finishes) into `usage_records`, in batches (≤ 500, ≤ 1 per 50 ms), idempotently
- * (`ON CONFLICT (request_id) DO NOTHING`), acknowledging entries only after the insert commits:
+ * (`ON CONFLICT (request_id, occurred_at) DO NOTHING`: the table is partitioned by occurred_at and an entry carries its own), acknowledging entries only after the insert commits:
  * a crash re-delivers, never loses or doubles.
  */
 @Injectable()
@@ -81,7 +81,7 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
     await this.db.query(
       `INSERT INTO usage_records (request_id, organization_id, api_key_id, model_id, tier, input_tokens, output_tokens,
         cost_micros, currency, latency_ms, status, streamed, occurred_at)
-       VALUES ${tuples.join(',')} ON CONFLICT (request_id) DO NOTHING`,
+       VALUES ${tuples.join(',')} ON CONFLICT (request_id, occurred_at) DO NOTHING`,
       values,
     );
   }
