@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { startAuditWorker, waitFor } from './support/audit-worker';
 import { type RunningGateway, seedModel, seedOrg, seedTiers, startGateway } from './support/gateway';
 
 const TABLES = ['usage_records', 'audit_text', 'detection_risk_scores'];
@@ -89,6 +90,22 @@ describe('partitioned history: monthly partitions, upkeep by the app role, reten
     expect(await gw.db.query(`SELECT count(*)::int AS n FROM detection_risk_scores`)).toEqual([{ n: 1 }]);
     // the usage history has no retention: its 2019 partition stays
     expect(await partitionOf(gw.db, 'usage_records', `request_id = 'old-call-1'`, [])).toEqual(['usage_records_p201903']);
+  });
+
+  it('the audit worker runs the upkeep when it starts', async () => {
+    await gw.db.query(
+      `INSERT INTO detection_risk_scores (subject_type, subject_id, organization_id, window_start, window_end, calls, score, level, detectors)
+       VALUES ('organization', gen_random_uuid(), gen_random_uuid(), '2018-02-01T00:00Z', '2018-02-01T01:00Z', 1, 0.1, 'low', '{}')`,
+    );
+    await owner.query(`UPDATE history_partitioning SET retention = NULL WHERE parent = 'detection_risk_scores'`);
+    const worker = await startAuditWorker(gw.database.url, gw.env.QUEUE_PREFIX);
+    try {
+      await waitFor('the 2018 partition', async () =>
+        (await partitionOf(gw.db, 'detection_risk_scores', `window_end < '2019-01-01'`, [])).includes('detection_risk_scores_p201802'),
+      );
+    } finally {
+      await worker.close();
+    }
   });
 });
 

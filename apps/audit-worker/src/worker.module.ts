@@ -14,6 +14,7 @@ import {
 } from '@velvet/audit';
 import { loggerOptions, MetricsModule, READINESS_PROBE } from '@velvet/common';
 import { AuditWorkerGauges } from './metrics/audit-worker-gauges';
+import { PartitionUpkeep } from './maintenance/partition-upkeep';
 import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
@@ -66,6 +67,7 @@ export class WorkerModule {
         { provide: AUDIT_INTAKE_OPTIONS, useValue: { claimIdleMs: env.AUDIT_INTAKE_CLAIM_IDLE_MS } },
         ...PROCESSORS,
         AuditWorkerGauges,
+        PartitionUpkeep,
         { provide: READINESS_PROBE, useExisting: AuditWorkerGauges },
       ],
     };

@@ -1,5 +1,5 @@
 import { bigintTransformer, type Micros } from '@velvet/common';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 export enum UsageStatus {
   Succeeded = 'succeeded',
@@ -19,9 +19,10 @@ export const BILLED_USAGE_STATUSES = [UsageStatus.Succeeded, UsageStatus.Cancell
  */
 @Entity({ name: 'usage_records' })
 // Partitioned by month on occurred_at (migration 1764050500000): every unique key includes it.
-@Index('usage_records_request_id_key', ['requestId', 'occurredAt'], { unique: true })
+@Unique('usage_records_request_id_key', ['requestId', 'occurredAt'])
 export class UsageRecord {
-  @PrimaryColumn({ type: 'bigint', default: () => "nextval('usage_records_id_seq'::regclass)" })
+  // a sequence default, not an identity: partitioned tables have no identity before PostgreSQL 17
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;
 
   @Column({ name: 'request_id', type: 'text' })
