@@ -51,6 +51,7 @@ function load(spec: LoadSpec): Promise<LoadResult> {
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const redis = new IORedis({ port, lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
+  redis.on('error', () => undefined); // refused until the server listens
   await redis.connect().catch(() => undefined);
   await redis.ping();
   redis.disconnect();
@@ -100,7 +101,7 @@ async function main() {
         for (let t = 0; ; t++) {
           const ok = await fetch(`http://127.0.0.1:${g.port}/v1/chat/completions`, { method: 'POST', headers, body }).then((r) => r.status === 200, () => false);
           if (ok) break;
-          if (t > 150) throw new Error(`gateway :${g.port} never answered`);
+          if (t > 600) throw new Error(`gateway :${g.port} never answered`);
           await new Promise((r) => setTimeout(r, 200));
         }
       }
