@@ -41,16 +41,33 @@ interface Row {
 
 function load(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'bench', 'load-generator.js'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      process.execPath,
+      [join(__dirname, 'bench', 'load-generator.js'), JSON.stringify(spec)],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator failed (${code})`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as LoadResult)
+        : reject(new Error(`load generator failed (${code})`)),
+    );
   });
 }
 
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const redis = new IORedis({ port, lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const redis = new IORedis({
+    port,
+    lazyConnect: true,
+    retryStrategy: () => 100,
+    maxRetriesPerRequest: null,
+  });
   redis.on('error', () => undefined); // refused until the server listens
   await redis.connect().catch(() => undefined);
   await redis.ping();
@@ -58,9 +75,12 @@ async function startRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
-const redisStats = async (redis: IORedis) => Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))![1]);
+const redisStats = async (redis: IORedis) =>
+  Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))![1]);
 const pgStats = async (pg: Client) => {
-  const { rows } = await pg.query(`SELECT xact_commit::bigint AS x, (tup_inserted + tup_updated + tup_deleted)::bigint AS w FROM pg_stat_database WHERE datname = current_database()`);
+  const { rows } = await pg.query(
+    `SELECT xact_commit::bigint AS x, (tup_inserted + tup_updated + tup_deleted)::bigint AS w FROM pg_stat_database WHERE datname = current_database()`,
+  );
   return { xacts: Number(rows[0].x), rows: Number(rows[0].w) };
 };
 
@@ -77,36 +97,74 @@ async function main() {
   const redis = new IORedis({ port: redisPort });
   const REDIS_URL = `redis://127.0.0.1:${redisPort}`;
   try {
-    children.push(await startPinned('upstream', [join(__dirname, 'bench', 'minimal-upstream.js'), String(upPort)]));
-    const body = JSON.stringify({ model: seed.model, messages: [{ role: 'user', content: 'Summarise why a velvet rope makes access feel earned.' }], max_tokens: 64 });
+    children.push(
+      await startPinned('upstream', [
+        join(__dirname, 'bench', 'minimal-upstream.js'),
+        String(upPort),
+      ]),
+    );
+    const body = JSON.stringify({
+      model: seed.model,
+      messages: [
+        { role: 'user', content: 'Summarise why a velvet rope makes access feel earned.' },
+      ],
+      max_tokens: 64,
+    });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${seed.key}` };
     const rows: Row[] = [];
-    console.log(`gateway scale bench: ${PROCESSES.join(' and ')} gateway process(es), c=${CONCURRENCY} in total, ${SECONDS}s per run, ${REPS} reps; private redis-server :${redisPort}`);
+    console.log(
+      `gateway scale bench: ${PROCESSES.join(' and ')} gateway process(es), c=${CONCURRENCY} in total, ${SECONDS}s per run, ${REPS} reps; private redis-server :${redisPort}`,
+    );
     for (const n of PROCESSES) {
       const gateways: { child: ChildProcess; port: number }[] = [];
       for (let i = 0; i < n; i++) {
         const port = await freePort();
         // Not pinned: with two processes each may take a core (the load generator, Redis and PostgreSQL share them).
-        const child = spawn(process.execPath, ['--single-threaded-gc', join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js')], {
-          stdio: ['ignore', openSync(`/tmp/bench-scale-gateway-${n}-${i}.log`, 'w'), 'inherit'],
-          env: {
-            ...process.env, NODE_ENV: 'production', DATABASE_URL: seed.databaseUrl, REDIS_URL, QUEUE_PREFIX: 'bench', LOG_LEVEL: 'warn',
-            GATEWAY_PORT: String(port), GATEWAY_ORG_RPM: '100000000', GATEWAY_KEY_RPM: '100000000', GATEWAY_ORG_TPM: '100000000000',
+        const child = spawn(
+          process.execPath,
+          ['--single-threaded-gc', join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js')],
+          {
+            stdio: ['ignore', openSync(`/tmp/bench-scale-gateway-${n}-${i}.log`, 'w'), 'inherit'],
+            env: {
+              ...process.env,
+              NODE_ENV: 'production',
+              DATABASE_URL: seed.databaseUrl,
+              REDIS_URL,
+              QUEUE_PREFIX: 'bench',
+              LOG_LEVEL: 'warn',
+              GATEWAY_PORT: String(port),
+              GATEWAY_ORG_RPM: '100000000',
+              GATEWAY_KEY_RPM: '100000000',
+              GATEWAY_ORG_TPM: '100000000000',
+            },
           },
-        });
+        );
         children.push(child);
         gateways.push({ child, port });
       }
       for (const g of gateways) {
         for (let t = 0; ; t++) {
-          const ok = await fetch(`http://127.0.0.1:${g.port}/v1/chat/completions`, { method: 'POST', headers, body }).then((r) => r.status === 200, () => false);
+          const ok = await fetch(`http://127.0.0.1:${g.port}/v1/chat/completions`, {
+            method: 'POST',
+            headers,
+            body,
+          }).then(
+            (r) => r.status === 200,
+            () => false,
+          );
           if (ok) break;
           if (t > 600) throw new Error(`gateway :${g.port} never answered`);
           await new Promise((r) => setTimeout(r, 200));
         }
       }
       const spec = (port: number, durationS: number, warmupMs: number): LoadSpec => ({
-        mode: 'concurrency', concurrency: Math.max(1, Math.round(CONCURRENCY / n)), url: `http://127.0.0.1:${port}/v1/chat/completions`, headers, body, warmupMs, durationMs: durationS * 1000,
+        mode: 'concurrency',
+        concurrency: Math.max(1, Math.round(CONCURRENCY / n)),
+        url: `http://127.0.0.1:${port}/v1/chat/completions`,
+        headers,
+        body,
+        warmupMs,
+        durationMs: durationS * 1000,
       });
       await Promise.all(gateways.map((g) => load(spec(g.port, WARMUP_S, 0))));
       for (let rep = 1; rep <= REPS; rep++) {
@@ -130,12 +188,19 @@ async function main() {
         const mean = (k: 'p50' | 'p99') => results.reduce((s, r) => s + r[k], 0) / results.length;
         const cpuMs = (cpu * 1000) / allRequests;
         rows.push({
-          processes: n, rep, ok, errors: total - ok,
+          processes: n,
+          rep,
+          ok,
+          errors: total - ok,
           throughput: results.reduce((s, r) => s + r.throughput, 0),
-          p50: mean('p50'), p99: mean('p99'),
-          gatewayCpuMsPerReq: cpuMs, reqPerSecPerCore: 1000 / cpuMs,
-          redisCmdsPerReq: (cmd1 - cmd0) / allRequests, redisCpuMsPerReq: (rcpu * 1000) / allRequests,
-          pgXactsPerReq: (pg1.xacts - pg0.xacts) / allRequests, pgRowsPerReq: (pg1.rows - pg0.rows) / allRequests,
+          p50: mean('p50'),
+          p99: mean('p99'),
+          gatewayCpuMsPerReq: cpuMs,
+          reqPerSecPerCore: 1000 / cpuMs,
+          redisCmdsPerReq: (cmd1 - cmd0) / allRequests,
+          redisCpuMsPerReq: (rcpu * 1000) / allRequests,
+          pgXactsPerReq: (pg1.xacts - pg0.xacts) / allRequests,
+          pgRowsPerReq: (pg1.rows - pg0.rows) / allRequests,
         });
         const r = rows.at(-1)!;
         const f = (x: number, d = 2) => x.toFixed(d);
@@ -146,7 +211,14 @@ async function main() {
       for (const g of gateways) await stop(g.child);
     }
     const out = `/tmp/bench-gateway-scale-${Date.now().toString(36)}.json`;
-    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, concurrency: CONCURRENCY, rows }, null, 2));
+    writeFileSync(
+      out,
+      JSON.stringify(
+        { at: new Date().toISOString(), seconds: SECONDS, concurrency: CONCURRENCY, rows },
+        null,
+        2,
+      ),
+    );
     console.log(`raw results: ${out}`);
   } finally {
     for (const c of children.reverse()) await stop(c);

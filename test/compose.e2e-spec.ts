@@ -11,7 +11,8 @@ const env = {
   METRICS_TOKEN: 'm'.repeat(24),
   AUDIT_LOG_ORIGIN: 'audit.example.com/audit-log',
 };
-const compose = (...args: string[]) => spawnSync('docker', ['compose', '-f', file, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+const compose = (...args: string[]) =>
+  spawnSync('docker', ['compose', '-f', file, ...args], { env, encoding: 'utf8', timeout: 60_000 });
 /** `docker compose` (the v2 plugin) may be missing here: the suite then skips, naming why. */
 const available = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
 const maybe = available ? describe : describe.skip;
@@ -34,7 +35,15 @@ maybe('docker/compose.yaml', () => {
     const services = JSON.parse(result.stdout).services as Record<string, Service>;
     expect(services.gateway.deploy?.replicas).toBeGreaterThanOrEqual(2);
     expect(services['audit-worker'].deploy?.replicas).toBe(2);
-    for (const name of ['postgres', 'redis', 'portal-api', 'gateway', 'gateway-lb', 'audit-worker', 'detection-worker']) {
+    for (const name of [
+      'postgres',
+      'redis',
+      'portal-api',
+      'gateway',
+      'gateway-lb',
+      'audit-worker',
+      'detection-worker',
+    ]) {
       expect([name, services[name].restart]).toEqual([name, 'unless-stopped']);
       expect([name, services[name].healthcheck?.test.length]).toEqual([name, expect.any(Number)]);
     }
@@ -45,7 +54,10 @@ maybe('docker/compose.yaml', () => {
   });
 
   it('refuses to start without the metrics token', () => {
-    const result = spawnSync('docker', ['compose', '-f', file, 'config', '--quiet'], { env: { ...env, METRICS_TOKEN: '' }, encoding: 'utf8' });
+    const result = spawnSync('docker', ['compose', '-f', file, 'config', '--quiet'], {
+      env: { ...env, METRICS_TOKEN: '' },
+      encoding: 'utf8',
+    });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('METRICS_TOKEN');
   });

@@ -1,7 +1,15 @@
 import { redisOptions } from '@velvet/queue';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { client, type RunningGateway, refreshCatalog, seedModel, seedOrg, seedTiers, startGateway } from './support/gateway';
+import {
+  client,
+  type RunningGateway,
+  refreshCatalog,
+  seedModel,
+  seedOrg,
+  seedTiers,
+  startGateway,
+} from './support/gateway';
 
 describe('graceful shutdown: SIGTERM finishes the calls in flight', () => {
   let gw: RunningGateway;
@@ -43,7 +51,10 @@ describe('graceful shutdown: SIGTERM finishes the calls in flight', () => {
     const redis = new IORedis(redisOptions(gw.env.REDIS_URL));
     try {
       await pg.connect();
-      const { rows } = await pg.query('SELECT request_id FROM usage_records WHERE organization_id = $1', [org.organizationId]);
+      const { rows } = await pg.query(
+        'SELECT request_id FROM usage_records WHERE organization_id = $1',
+        [org.organizationId],
+      );
       const pending = await redis.xlen(`${gw.env.QUEUE_PREFIX}:gw:usage`);
       expect(rows.length + pending).toBe(1);
     } finally {

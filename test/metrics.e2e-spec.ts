@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { createMetricsRegistry } from '@velvet/common';
 import { DetectionMetrics } from '../apps/detection-worker/src/metrics/detection-metrics';
 import { startAuditWorker } from './support/audit-worker';
-import { client, type RunningGateway, refreshCatalog, seedModel, seedOrg, seedTiers, startGateway } from './support/gateway';
+import {
+  client,
+  type RunningGateway,
+  refreshCatalog,
+  seedModel,
+  seedOrg,
+  seedTiers,
+  startGateway,
+} from './support/gateway';
 import { hasSeries, metricsUrl, sample, scrape } from './support/metrics';
 import { type RunningPortal, startPortal } from './support/portal';
 
@@ -33,31 +41,83 @@ describe('metrics: /metrics on a private listener moves under traffic', () => {
     await seedTiers(gw);
     await seedModel(gw, { slug: 'metrics-sim' });
     // nothing listens on port 9: the upstream fails fast with a connection error
-    await seedModel(gw, { slug: 'metrics-down', upstream: { kind: 'openai_compatible', baseUrl: 'http://127.0.0.1:9/v1', upstreamModel: 'x', timeoutMs: 2000 } });
+    await seedModel(gw, {
+      slug: 'metrics-down',
+      upstream: {
+        kind: 'openai_compatible',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        upstreamModel: 'x',
+        timeoutMs: 2000,
+      },
+    });
     await refreshCatalog(gw);
     const org = await seedOrg(gw);
     const before = await scrape(gw.app, TOKEN);
 
     const openai = client(gw, org.key);
-    for (let i = 0; i < 3; i++) await openai.chat.completions.create({ model: 'metrics-sim', messages: [{ role: 'user', content: `hi ${i}` }] });
-    const stream = await openai.chat.completions.create({ model: 'metrics-sim', stream: true, messages: [{ role: 'user', content: 'stream' }] });
+    for (let i = 0; i < 3; i++)
+      await openai.chat.completions.create({
+        model: 'metrics-sim',
+        messages: [{ role: 'user', content: `hi ${i}` }],
+      });
+    const stream = await openai.chat.completions.create({
+      model: 'metrics-sim',
+      stream: true,
+      messages: [{ role: 'user', content: 'stream' }],
+    });
     for await (const chunk of stream) void chunk;
-    await expect(client(gw, 'vr_not-a-key').chat.completions.create({ model: 'metrics-sim', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 401 });
-    await expect(openai.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 404 });
-    await expect(openai.chat.completions.create({ model: 'metrics-down', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: expect.any(Number) });
+    await expect(
+      client(gw, 'vr_not-a-key').chat.completions.create({
+        model: 'metrics-sim',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    ).rejects.toMatchObject({ status: 401 });
+    await expect(
+      openai.chat.completions.create({
+        model: 'no-such-model',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(
+      openai.chat.completions.create({
+        model: 'metrics-down',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    ).rejects.toMatchObject({ status: expect.any(Number) });
     await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${org.key}` } });
 
     const after = remember(await scrape(gw.app, TOKEN));
-    const moved = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
+    const moved = (name: string, labels: Record<string, string>) =>
+      sample(after, name, labels) - sample(before, name, labels);
     expect(moved('http_request_duration_seconds_count', { ...CHAT, status: '200' })).toBe(4);
     expect(moved('http_request_duration_seconds_count', { ...CHAT, status: '401' })).toBe(1);
-    expect(moved('http_request_duration_seconds_count', { route: '/v1/models', status: '200' })).toBe(1);
+    expect(
+      moved('http_request_duration_seconds_count', { route: '/v1/models', status: '200' }),
+    ).toBe(1);
     expect(moved('velvet_gateway_admissions_total', { outcome: 'admitted' })).toBe(4);
-    expect(moved('velvet_gateway_admissions_total', { outcome: 'refused', reason: 'invalid_api_key' })).toBe(1);
-    expect(moved('velvet_gateway_admissions_total', { outcome: 'refused', reason: 'model_not_found' })).toBe(1);
-    expect(moved('velvet_gateway_upstream_duration_seconds_count', { upstream: 'simulator', mode: 'complete', outcome: 'ok' })).toBe(3);
-    expect(moved('velvet_gateway_upstream_duration_seconds_count', { upstream: 'simulator', mode: 'stream', outcome: 'ok' })).toBe(1);
-    expect(moved('velvet_gateway_upstream_errors_total', { upstream: 'openai_compatible' })).toBe(1);
+    expect(
+      moved('velvet_gateway_admissions_total', { outcome: 'refused', reason: 'invalid_api_key' }),
+    ).toBe(1);
+    expect(
+      moved('velvet_gateway_admissions_total', { outcome: 'refused', reason: 'model_not_found' }),
+    ).toBe(1);
+    expect(
+      moved('velvet_gateway_upstream_duration_seconds_count', {
+        upstream: 'simulator',
+        mode: 'complete',
+        outcome: 'ok',
+      }),
+    ).toBe(3);
+    expect(
+      moved('velvet_gateway_upstream_duration_seconds_count', {
+        upstream: 'simulator',
+        mode: 'stream',
+        outcome: 'ok',
+      }),
+    ).toBe(1);
+    expect(moved('velvet_gateway_upstream_errors_total', { upstream: 'openai_compatible' })).toBe(
+      1,
+    );
     expect(hasSeries(after, 'velvet_snapshot_age_seconds', { snapshot: 'catalog' })).toBe(true);
     expect(hasSeries(after, 'velvet_stream_length', { stream: 'usage' })).toBe(true);
     expect(hasSeries(after, 'velvet_stream_lag_seconds', { stream: 'gateway_audit' })).toBe(true);
@@ -66,12 +126,23 @@ describe('metrics: /metrics on a private listener moves under traffic', () => {
 
   it('gateway: /metrics wants the token and is not on the public port; liveness and readiness are apart', async () => {
     expect((await fetch(`${metricsUrl(gw.app)}/metrics`)).status).toBe(401);
-    expect((await fetch(`${metricsUrl(gw.app)}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${metricsUrl(gw.app)}/metrics`, {
+          headers: { authorization: 'Bearer wrong-token-wrong-token' },
+        })
+      ).status,
+    ).toBe(401);
     expect((await fetch(`${gw.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${gw.url}/health/live`)).status).toBe(200);
     const ready = await fetch(`${gw.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', database: 'up', redis: 'up', snapshots: { catalogAgeMs: expect.any(Number) } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      database: 'up',
+      redis: 'up',
+      snapshots: { catalogAgeMs: expect.any(Number) },
+    });
   });
 
   it('portal: requests by route template and status; /metrics absent from the public port', async () => {
@@ -82,7 +153,8 @@ describe('metrics: /metrics on a private listener moves under traffic', () => {
     expect((await fetch(`${portal.url}/metrics`)).status).toBe(404);
     const after = remember(await scrape(portal.app));
     const moved = (labels: Record<string, string>) =>
-      sample(after, 'http_request_duration_seconds_count', labels) - sample(before, 'http_request_duration_seconds_count', labels);
+      sample(after, 'http_request_duration_seconds_count', labels) -
+      sample(before, 'http_request_duration_seconds_count', labels);
     expect(moved({ route: '/health/ready', status: '200' })).toBe(1);
     expect(moved({ route: '/health/live', status: '200' })).toBe(1);
     // the id never becomes a label: refused before routing params or after, it is one series
@@ -90,7 +162,9 @@ describe('metrics: /metrics on a private listener moves under traffic', () => {
   });
 
   it('audit worker: queue depth, stream backlog, tree size and checkpoint age, readiness on the metrics port', async () => {
-    const worker = await startAuditWorker(gw.database.url, gw.env.QUEUE_PREFIX, { METRICS_PORT: '0' });
+    const worker = await startAuditWorker(gw.database.url, gw.env.QUEUE_PREFIX, {
+      METRICS_PORT: '0',
+    });
     try {
       const text = remember(await scrape(worker));
       expect(hasSeries(text, 'velvet_queue_jobs', { queue: 'audit', state: 'wait' })).toBe(true);
@@ -111,8 +185,15 @@ describe('metrics: /metrics on a private listener moves under traffic', () => {
     const detection = createMetricsRegistry('detection-worker');
     new DetectionMetrics(detection, null as never, null as never, null as never);
     remember(await detection.metrics());
-    const dashboard = readFileSync(join(__dirname, '..', 'docker', 'grafana', 'dashboards', 'velvet-rope.json'), 'utf8');
-    const asked = new Set([...dashboard.matchAll(/\b((?:velvet|http|nodejs|process)_\w+)/g)].map((m) => m[1].replace(/_(bucket|count|sum)$/, '')));
+    const dashboard = readFileSync(
+      join(__dirname, '..', 'docker', 'grafana', 'dashboards', 'velvet-rope.json'),
+      'utf8',
+    );
+    const asked = new Set(
+      [...dashboard.matchAll(/\b((?:velvet|http|nodejs|process)_\w+)/g)].map((m) =>
+        m[1].replace(/_(bucket|count|sum)$/, ''),
+      ),
+    );
     expect(asked.size).toBeGreaterThan(10);
     expect([...asked].filter((name) => !seen.has(name))).toEqual([]);
   });

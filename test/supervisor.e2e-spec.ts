@@ -41,12 +41,17 @@ describe('supervisor (npm start): a killed process comes back, the others keep r
     const [gatewayPid, workerPid] = [supervisor.pid('gateway')!, supervisor.pid('worker')!];
 
     process.kill(gatewayPid, 'SIGKILL');
-    await waitFor('the gateway back', () => supervisor.restarts('gateway') === 1 && !!supervisor.pid('gateway'));
+    await waitFor(
+      'the gateway back',
+      () => supervisor.restarts('gateway') === 1 && !!supervisor.pid('gateway'),
+    );
     expect(supervisor.pid('gateway')).not.toBe(gatewayPid);
     expect(() => process.kill(supervisor.pid('gateway')!, 0)).not.toThrow();
     expect(supervisor.pid('worker')).toBe(workerPid);
     expect(supervisor.restarts('worker')).toBe(0);
-    expect(events.filter((e) => e.type === 'exited').map((e) => [e.name, e.signal])).toEqual([['gateway', 'SIGKILL']]);
+    expect(events.filter((e) => e.type === 'exited').map((e) => [e.name, e.signal])).toEqual([
+      ['gateway', 'SIGKILL'],
+    ]);
   });
 
   it('on stop: every process gets SIGTERM and finishes its work; one that ignores it is killed after the timeout; nothing restarts', async () => {
@@ -56,7 +61,11 @@ describe('supervisor (npm start): a killed process comes back, the others keep r
         { name: 'api', command: graceful(marker) },
         { name: 'stuck', command: stubborn },
       ],
-      { backoffMs: 100, stopTimeoutMs: 1500, log: (line) => line.endsWith(' ready') && ready.push(line) },
+      {
+        backoffMs: 100,
+        stopTimeoutMs: 1500,
+        log: (line) => line.endsWith(' ready') && ready.push(line),
+      },
     );
     const seen: SupervisorEvent[] = [];
     const ready: string[] = [];
@@ -66,7 +75,9 @@ describe('supervisor (npm start): a killed process comes back, the others keep r
     await waitFor('both ready', () => ready.length === 2);
     await supervisor.stop();
     expect(existsSync(marker) && readFileSync(marker, 'utf8')).toBe('done');
-    const exits = Object.fromEntries(seen.filter((e) => e.type === 'exited').map((e) => [e.name, e.signal ?? e.code]));
+    const exits = Object.fromEntries(
+      seen.filter((e) => e.type === 'exited').map((e) => [e.name, e.signal ?? e.code]),
+    );
     expect(exits).toEqual({ api: 0, stuck: 'SIGKILL' });
     await new Promise((r) => setTimeout(r, 300));
     expect(seen.some((e) => e.type === 'restarting')).toBe(false);

@@ -19,7 +19,14 @@ export interface SupervisorOptions {
   log?: (line: string) => void;
 }
 
-export type SupervisorEvent = { type: 'started' | 'exited' | 'restarting'; name: string; pid?: number; code?: number | null; signal?: string | null; inMs?: number };
+export type SupervisorEvent = {
+  type: 'started' | 'exited' | 'restarting';
+  name: string;
+  pid?: number;
+  code?: number | null;
+  signal?: string | null;
+  inMs?: number;
+};
 
 interface Slot {
   spec: ProcessSpec;
@@ -50,7 +57,14 @@ export class Supervisor {
       stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
       log: options.log ?? ((line) => process.stdout.write(`${line}\n`)),
     };
-    this.slots = specs.map((spec) => ({ spec, child: null, startedAt: 0, backoff: this.o.backoffMs, timer: null, restarts: 0 }));
+    this.slots = specs.map((spec) => ({
+      spec,
+      child: null,
+      startedAt: 0,
+      backoff: this.o.backoffMs,
+      timer: null,
+      restarts: 0,
+    }));
   }
 
   on(listener: (e: SupervisorEvent) => void): void {
@@ -75,12 +89,16 @@ export class Supervisor {
 
   private launch(slot: Slot): void {
     const { name, command, env } = slot.spec;
-    const child = spawn('sh', ['-c', `exec ${command}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', `exec ${command}`], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     slot.child = child;
     slot.startedAt = Date.now();
     const width = Math.max(...this.slots.map((s) => s.spec.name.length));
     const prefix = `[${name.padEnd(width)}]`;
-    for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (line) => this.o.log(`${prefix} ${line}`));
+    for (const stream of [child.stdout!, child.stderr!])
+      createInterface({ input: stream }).on('line', (line) => this.o.log(`${prefix} ${line}`));
     this.o.log(`${prefix} started (pid ${child.pid})`);
     this.emit({ type: 'started', name, pid: child.pid });
     child.on('error', (error) => this.o.log(`${prefix} could not start: ${error.message}`));
@@ -109,7 +127,9 @@ export class Supervisor {
         if (s.timer) clearTimeout(s.timer);
         return s.child && s.child.exitCode === null && s.child.signalCode === null;
       });
-      const exits = running.map((s) => new Promise<void>((resolve) => s.child!.once('exit', () => resolve())));
+      const exits = running.map(
+        (s) => new Promise<void>((resolve) => s.child!.once('exit', () => resolve())),
+      );
       for (const s of running) s.child!.kill(signal);
       const killer = setTimeout(() => {
         for (const s of this.slots) {

@@ -9,7 +9,9 @@ export function metricsUrl(app: INestApplicationContext): string {
 }
 
 export async function scrape(app: INestApplicationContext, token?: string): Promise<string> {
-  const res = await fetch(`${metricsUrl(app)}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`${metricsUrl(app)}/metrics`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   return res.text();
 }
@@ -24,12 +26,24 @@ export function sample(text: string, name: string, labels: Record<string, string
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
     const body = line.slice(name.length);
     const labelText = body.startsWith('{') ? body.slice(1, body.indexOf('}')) : '';
-    const found = Object.fromEntries([...labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) sum += Number(body.slice(body.lastIndexOf(' ') + 1));
+    const found = Object.fromEntries(
+      [...labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found[k] === v))
+      sum += Number(body.slice(body.lastIndexOf(' ') + 1));
   }
   return sum;
 }
 
 /** Whether the scrape has the series at all (a gauge read at scrape time). */
-export const hasSeries = (text: string, name: string, labels: Record<string, string> = {}): boolean =>
-  text.split('\n').some((l) => l.startsWith(name) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+export const hasSeries = (
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): boolean =>
+  text
+    .split('\n')
+    .some(
+      (l) =>
+        l.startsWith(name) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)),
+    );

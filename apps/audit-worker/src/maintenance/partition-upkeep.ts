@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { counter, METRICS_REGISTRY } from '@velvet/common';
 import type { Registry } from 'prom-client';
@@ -21,7 +27,12 @@ export class PartitionUpkeep implements OnApplicationBootstrap, OnApplicationShu
     @InjectDataSource() private readonly db: DataSource,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    this.changes = counter(registry, 'velvet_partitions_changed_total', 'History partitions created or dropped by the upkeep', ['table', 'action'] as const);
+    this.changes = counter(
+      registry,
+      'velvet_partitions_changed_total',
+      'History partitions created or dropped by the upkeep',
+      ['table', 'action'] as const,
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -37,7 +48,8 @@ export class PartitionUpkeep implements OnApplicationBootstrap, OnApplicationShu
 
   async run(): Promise<void> {
     try {
-      const rows: { parent: string; action: string; partition_name: string }[] = await this.db.query(`SELECT * FROM velvet_partitions_maintain()`);
+      const rows: { parent: string; action: string; partition_name: string }[] =
+        await this.db.query(`SELECT * FROM velvet_partitions_maintain()`);
       for (const r of rows) {
         this.changes.inc({ table: r.parent, action: r.action });
         this.logger.log(`${r.action} partition ${r.partition_name}`);

@@ -1,7 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { gaugeOf, METRICS_REGISTRY, type ReadinessProbe, type ReadinessReport, streamBacklogGauges } from '@velvet/common';
+import {
+  gaugeOf,
+  METRICS_REGISTRY,
+  type ReadinessProbe,
+  type ReadinessReport,
+  streamBacklogGauges,
+} from '@velvet/common';
 import { QueueName, REDIS } from '@velvet/queue';
 import type { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
@@ -34,29 +40,59 @@ export class AuditWorkerGauges implements ReadinessProbe {
   ) {
     // the queue module's client prefixes keys with `${QUEUE_PREFIX}:`
     streamBacklogGauges(registry, redis, { gateway_audit: 'gw:audit' });
-    gaugeOf(registry, 'velvet_queue_jobs', 'BullMQ jobs by queue and state', ['queue', 'state'] as const, async (set) => {
-      for (const queue of [audit, maintenance]) {
-        const counts = await queue.getJobCounts(...STATES);
-        for (const state of STATES) set({ queue: queue.name, state }, counts[state] ?? 0);
-      }
-    });
-    gaugeOf(registry, 'velvet_queue_oldest_waiting_seconds', 'Age of the oldest job waiting in the queue (0 when none)', ['queue'] as const, async (set) => {
-      const [oldest] = await audit.getJobs(['wait'], 0, 0, true);
-      set({ queue: audit.name }, oldest ? Math.max(0, Date.now() - oldest.timestamp) / 1000 : 0);
-    });
-    gaugeOf(registry, 'velvet_audit_tree_size', 'Records in the audit log (appended) and in the last signed checkpoint', ['tree'] as const, async (set) => {
-      const row = await this.tree();
-      set({ tree: 'appended' }, Number(row.size));
-      set({ tree: 'checkpointed' }, row.head_size === null ? 0 : Number(row.head_size));
-    });
-    gaugeOf(registry, 'velvet_audit_checkpoint_age_seconds', 'Age of the last signed tree head', [] as const, async (set) => {
-      const row = await this.tree();
-      set({}, row.head_ms === null ? null : Math.max(0, Date.now() - Number(row.head_ms)) / 1000);
-    });
-    gaugeOf(registry, 'velvet_audit_write_lag_seconds', 'recorded_at - occurred_at of the newest audit record', [] as const, async (set) => {
-      const row = await this.tree();
-      set({}, row.last_lag_s === null ? null : Number(row.last_lag_s));
-    });
+    gaugeOf(
+      registry,
+      'velvet_queue_jobs',
+      'BullMQ jobs by queue and state',
+      ['queue', 'state'] as const,
+      async (set) => {
+        for (const queue of [audit, maintenance]) {
+          const counts = await queue.getJobCounts(...STATES);
+          for (const state of STATES) set({ queue: queue.name, state }, counts[state] ?? 0);
+        }
+      },
+    );
+    gaugeOf(
+      registry,
+      'velvet_queue_oldest_waiting_seconds',
+      'Age of the oldest job waiting in the queue (0 when none)',
+      ['queue'] as const,
+      async (set) => {
+        const [oldest] = await audit.getJobs(['wait'], 0, 0, true);
+        set({ queue: audit.name }, oldest ? Math.max(0, Date.now() - oldest.timestamp) / 1000 : 0);
+      },
+    );
+    gaugeOf(
+      registry,
+      'velvet_audit_tree_size',
+      'Records in the audit log (appended) and in the last signed checkpoint',
+      ['tree'] as const,
+      async (set) => {
+        const row = await this.tree();
+        set({ tree: 'appended' }, Number(row.size));
+        set({ tree: 'checkpointed' }, row.head_size === null ? 0 : Number(row.head_size));
+      },
+    );
+    gaugeOf(
+      registry,
+      'velvet_audit_checkpoint_age_seconds',
+      'Age of the last signed tree head',
+      [] as const,
+      async (set) => {
+        const row = await this.tree();
+        set({}, row.head_ms === null ? null : Math.max(0, Date.now() - Number(row.head_ms)) / 1000);
+      },
+    );
+    gaugeOf(
+      registry,
+      'velvet_audit_write_lag_seconds',
+      'recorded_at - occurred_at of the newest audit record',
+      [] as const,
+      async (set) => {
+        const row = await this.tree();
+        set({}, row.last_lag_s === null ? null : Number(row.last_lag_s));
+      },
+    );
   }
 
   /** One query for the three tree gauges; cached for a second so one scrape reads the database once. */
@@ -78,10 +114,22 @@ export class AuditWorkerGauges implements ReadinessProbe {
   }
 
   async report(): Promise<ReadinessReport> {
-    const up = (p: Promise<unknown>) => p.then(() => 'up', () => 'down');
-    const [database, redis] = await Promise.all([up(this.db.query('SELECT 1')), up(this.redis.ping())]);
+    const up = (p: Promise<unknown>) =>
+      p.then(
+        () => 'up',
+        () => 'down',
+      );
+    const [database, redis] = await Promise.all([
+      up(this.db.query('SELECT 1')),
+      up(this.redis.ping()),
+    ]);
     const row = database === 'up' ? await this.tree().catch(() => null) : null;
     const checkpointAgeMs = row?.head_ms ? Date.now() - Number(row.head_ms) : null;
-    return { ready: database === 'up' && redis === 'up', database, redis, snapshots: { checkpointAgeMs } };
+    return {
+      ready: database === 'up' && redis === 'up',
+      database,
+      redis,
+      snapshots: { checkpointAgeMs },
+    };
   }
 }

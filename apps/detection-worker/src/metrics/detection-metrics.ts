@@ -1,7 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { histogram, METRICS_REGISTRY, type ReadinessProbe, type ReadinessReport } from '@velvet/common';
+import {
+  histogram,
+  METRICS_REGISTRY,
+  type ReadinessProbe,
+  type ReadinessReport,
+} from '@velvet/common';
 import { DetectionRunProcessor } from '@velvet/detection';
 import { REDIS } from '@velvet/queue';
 import type { Job } from 'bullmq';
@@ -23,7 +28,13 @@ export class DetectionMetrics implements OnApplicationBootstrap, ReadinessProbe 
     @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: IORedis,
   ) {
-    this.runs = histogram(registry, 'velvet_detection_run_duration_seconds', 'Detection runs by outcome (completed or failed)', ['outcome'] as const, RUN_BUCKETS);
+    this.runs = histogram(
+      registry,
+      'velvet_detection_run_duration_seconds',
+      'Detection runs by outcome (completed or failed)',
+      ['outcome'] as const,
+      RUN_BUCKETS,
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -42,9 +53,21 @@ export class DetectionMetrics implements OnApplicationBootstrap, ReadinessProbe 
   }
 
   async report(): Promise<ReadinessReport> {
-    const up = (p: Promise<unknown>) => p.then(() => 'up', () => 'down');
-    const [database, redis] = await Promise.all([up(this.db.query('SELECT 1')), up(this.redis.ping())]);
+    const up = (p: Promise<unknown>) =>
+      p.then(
+        () => 'up',
+        () => 'down',
+      );
+    const [database, redis] = await Promise.all([
+      up(this.db.query('SELECT 1')),
+      up(this.redis.ping()),
+    ]);
     const lastRunAgeMs = this.lastRunAt === null ? null : Date.now() - this.lastRunAt;
-    return { ready: database === 'up' && redis === 'up', database, redis, snapshots: { lastRunAgeMs } };
+    return {
+      ready: database === 'up' && redis === 'up',
+      database,
+      redis,
+      snapshots: { lastRunAgeMs },
+    };
   }
 }

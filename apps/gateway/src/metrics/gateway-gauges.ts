@@ -18,11 +18,17 @@ export class GatewayGauges {
     catalog: ModelCatalog,
     limits: LimitsService,
   ) {
-    gaugeOf(registry, 'velvet_snapshot_age_seconds', 'Age of each in-process snapshot (a refresh that keeps failing keeps serving the last copy)', ['snapshot'] as const, (set) => {
-      const age = (ms: number | null) => (ms === null ? null : ms / 1000);
-      set({ snapshot: 'catalog' }, age(catalog.snapshotAgeMs()));
-      set({ snapshot: 'limit_overrides' }, age(limits.snapshotAgeMs()));
-    });
+    gaugeOf(
+      registry,
+      'velvet_snapshot_age_seconds',
+      'Age of each in-process snapshot (a refresh that keeps failing keeps serving the last copy)',
+      ['snapshot'] as const,
+      (set) => {
+        const age = (ms: number | null) => (ms === null ? null : ms / 1000);
+        set({ snapshot: 'catalog' }, age(catalog.snapshotAgeMs()));
+        set({ snapshot: 'limit_overrides' }, age(limits.snapshotAgeMs()));
+      },
+    );
     streamBacklogGauges(registry, redis, {
       usage: `${env.QUEUE_PREFIX}:gw:usage`,
       gateway_audit: gatewayAuditStream(env.QUEUE_PREFIX),

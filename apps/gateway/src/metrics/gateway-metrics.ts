@@ -16,13 +16,34 @@ export class GatewayMetrics {
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.http = httpRequestDuration(registry);
-    this.admissions = counter(registry, 'velvet_gateway_admissions_total', 'Chat completion calls by outcome (admitted or refused) and reason (the OpenAI error code)', ['outcome', 'reason'] as const);
-    this.upstreamDuration = histogram(registry, 'velvet_gateway_upstream_duration_seconds', 'Upstream call time (to the last streamed event) by upstream kind and outcome', ['upstream', 'mode', 'outcome'] as const);
-    this.upstreamErrors = counter(registry, 'velvet_gateway_upstream_errors_total', 'Upstream failures by upstream kind and error code', ['upstream', 'code'] as const);
+    this.admissions = counter(
+      registry,
+      'velvet_gateway_admissions_total',
+      'Chat completion calls by outcome (admitted or refused) and reason (the OpenAI error code)',
+      ['outcome', 'reason'] as const,
+    );
+    this.upstreamDuration = histogram(
+      registry,
+      'velvet_gateway_upstream_duration_seconds',
+      'Upstream call time (to the last streamed event) by upstream kind and outcome',
+      ['upstream', 'mode', 'outcome'] as const,
+    );
+    this.upstreamErrors = counter(
+      registry,
+      'velvet_gateway_upstream_errors_total',
+      'Upstream failures by upstream kind and error code',
+      ['upstream', 'code'] as const,
+    );
   }
 
   /** Called from the onResponse hook: one observation per request, and the admission outcome of a chat call. */
-  response(method: string, route: string, status: number, seconds: number, errorCode: string | undefined): void {
+  response(
+    method: string,
+    route: string,
+    status: number,
+    seconds: number,
+    errorCode: string | undefined,
+  ): void {
     this.http.observe({ method, route, status: String(status) }, seconds);
     if (route === CHAT_ROUTE) {
       if (status < 400) this.admissions.inc({ outcome: 'admitted', reason: 'ok' });

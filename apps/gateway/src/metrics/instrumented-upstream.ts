@@ -1,8 +1,18 @@
-import { UpstreamError, type Completion, type StreamEvent, type Upstream, type UpstreamRequest } from '../upstream/upstream.types';
+import {
+  UpstreamError,
+  type Completion,
+  type StreamEvent,
+  type Upstream,
+  type UpstreamRequest,
+} from '../upstream/upstream.types';
 import type { GatewayMetrics } from './gateway-metrics';
 
 const codeOf = (error: unknown): string =>
-  error instanceof UpstreamError ? error.code : (error as Error)?.name === 'AbortError' ? 'aborted' : 'error';
+  error instanceof UpstreamError
+    ? error.code
+    : (error as Error)?.name === 'AbortError'
+      ? 'aborted'
+      : 'error';
 
 /**
  * Times an upstream from the outside: a completion until it resolves, a stream until its last
@@ -55,7 +65,9 @@ export class InstrumentedUpstream implements Upstream {
             ),
           return: (value?: unknown) => {
             finish(null);
-            return it.return ? it.return(value) : Promise.resolve({ done: true as const, value: undefined });
+            return it.return
+              ? it.return(value)
+              : Promise.resolve({ done: true as const, value: undefined });
           },
           throw: (error?: unknown) => {
             finish(error);
@@ -68,7 +80,11 @@ export class InstrumentedUpstream implements Upstream {
 
   private done(mode: string, started: number, error: unknown): void {
     const outcome = error === null ? 'ok' : 'error';
-    this.metrics.upstreamDuration.observe({ upstream: this.kind, mode, outcome }, (performance.now() - started) / 1000);
-    if (error !== null) this.metrics.upstreamErrors.inc({ upstream: this.kind, code: codeOf(error) });
+    this.metrics.upstreamDuration.observe(
+      { upstream: this.kind, mode, outcome },
+      (performance.now() - started) / 1000,
+    );
+    if (error !== null)
+      this.metrics.upstreamErrors.inc({ upstream: this.kind, code: codeOf(error) });
   }
 }

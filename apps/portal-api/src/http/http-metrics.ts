@@ -13,7 +13,10 @@ export function httpMetricsMiddleware(registry: Registry) {
     res.once('finish', () => {
       const path = (req.route as { path?: unknown } | undefined)?.path;
       const route = typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
-      duration.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+      duration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     });
     next();
   };

@@ -59,7 +59,9 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       registry: this.registry,
       readiness: probe ? () => probe.report() : undefined,
     });
-    new Logger('Metrics').log(`metrics on http://${this.options.host}:${portOf(this.server)}/metrics`);
+    new Logger('Metrics').log(
+      `metrics on http://${this.options.host}:${portOf(this.server)}/metrics`,
+    );
   }
 
   /** The bound port (tests ask for port 0), or null without a listener. */

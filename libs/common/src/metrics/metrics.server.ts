@@ -29,7 +29,9 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export async function startMetricsServer(o: MetricsServerOptions): Promise<Server> {
   if (!o.token && !LOOPBACK.has(o.host)) {
-    throw new Error(`METRICS_TOKEN is required when the metrics listener is not on loopback (METRICS_HOST=${o.host})`);
+    throw new Error(
+      `METRICS_TOKEN is required when the metrics listener is not on loopback (METRICS_HOST=${o.host})`,
+    );
   }
   const expected = o.token ? digest(`Bearer ${o.token}`) : null;
   const send = (res: ServerResponse, status: number, type: string, body: string) => {
@@ -42,7 +44,9 @@ export async function startMetricsServer(o: MetricsServerOptions): Promise<Serve
       if (path === '/health/live') return send(res, 200, 'application/json', '{"status":"ok"}');
       // Probes (an orchestrator's, compose's) need no token: they tell up/down and ages, nothing more.
       if (path === '/health/ready' && o.readiness) {
-        const report = await o.readiness().catch((e: Error) => ({ ready: false, error: e.message }));
+        const report = await o
+          .readiness()
+          .catch((e: Error) => ({ ready: false, error: e.message }));
         return send(res, report.ready ? 200 : 503, 'application/json', JSON.stringify(report));
       }
       if (path !== '/metrics') return send(res, 404, 'text/plain', 'not found\n');

@@ -34,7 +34,12 @@ export class PartitionedHistory1764050500000 implements MigrationInterface {
       table: 'detection_risk_scores',
       column: 'window_end',
       primaryKey: ['id', 'window_end'],
-      uniques: [{ name: 'detection_risk_scores_subject_type_subject_id_window_end_key', columns: ['subject_type', 'subject_id', 'window_end'] }],
+      uniques: [
+        {
+          name: 'detection_risk_scores_subject_type_subject_id_window_end_key',
+          columns: ['subject_type', 'subject_id', 'window_end'],
+        },
+      ],
       identity: 'id',
       retention: null,
     });
