@@ -31,9 +31,18 @@ INFO
 # generation big enough for the jobs it holds (docs/audit.md). Only the workers get the path of the
 # audit signing key (mode 0600); the portal, the gateway and detection never see it. Detection runs in
 # its own process, never on the audit writer's CPU (docs/detection.md).
-exec npx concurrently --kill-others --names api,gateway,worker1,worker2,detection --prefix-colors blue,magenta,green,green,yellow \
-  "node dist/apps/portal-api/src/main.js" \
-  "node --single-threaded-gc dist/apps/gateway/src/main.js" \
-  "AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js" \
-  "AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js" \
-  "node dist/apps/detection-worker/src/main.js"
+#
+# Supervised (scripts/supervisor): a process that exits is started again after a backoff while the
+# others keep serving; Ctrl-C / SIGTERM stops them all gracefully. Each process has a private
+# Prometheus listener on loopback (METRICS_PORT_BASE + 0..4; docs/scaling.md, "Operations").
+METRICS_PORT_BASE=${METRICS_PORT_BASE:-9300}
+cat > .velvet/Procfile <<PROCS
+api: env METRICS_PORT=$((METRICS_PORT_BASE + 0)) node dist/apps/portal-api/src/main.js
+gateway: env METRICS_PORT=$((METRICS_PORT_BASE + 1)) node --single-threaded-gc dist/apps/gateway/src/main.js
+worker1: env METRICS_PORT=$((METRICS_PORT_BASE + 2)) AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js
+worker2: env METRICS_PORT=$((METRICS_PORT_BASE + 3)) AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js
+detection: env METRICS_PORT=$((METRICS_PORT_BASE + 4)) node dist/apps/detection-worker/src/main.js
+PROCS
+echo "  metrics (loopback)  http://127.0.0.1:${METRICS_PORT_BASE}-$((METRICS_PORT_BASE + 4))/metrics   (api, gateway, worker1, worker2, detection)"
+echo
+exec node dist/scripts/supervise.js .velvet/Procfile

@@ -58,7 +58,8 @@ async function seedUsage(
     await db.query(
       `INSERT INTO usage_records (request_id, organization_id, api_key_id, model_id, tier, input_tokens, output_tokens, cost_micros,
                                   currency, latency_ms, status, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'USD', 850, 'succeeded', $9) ON CONFLICT (request_id) DO NOTHING`,
+       SELECT $1, $2::uuid, $3::uuid, $4::uuid, $5, $6::int, $7::int, $8::bigint, 'USD', 850, 'succeeded', $9::timestamptz
+        WHERE NOT EXISTS (SELECT 1 FROM usage_records WHERE request_id = $1)`,
       [
         `seed-${orgSlug}-day-${i}`,
         organizationId,

@@ -37,6 +37,8 @@ export interface MatrixRow {
 /** Routes anyone may call. Adding one here is a deliberate decision, reviewed like any other. */
 export const PUBLIC_ROUTES = [
   'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
   'POST /auth/signup',
   'POST /auth/login',
   'POST /auth/refresh',

@@ -12,7 +12,9 @@ import {
   TreeHeadSigner,
   type Witness,
 } from '@velvet/audit';
-import { loggerOptions } from '@velvet/common';
+import { loggerOptions, MetricsModule, READINESS_PROBE } from '@velvet/common';
+import { AuditWorkerGauges } from './metrics/audit-worker-gauges';
+import { PartitionUpkeep } from './maintenance/partition-upkeep';
 import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
@@ -41,6 +43,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'audit-worker')),
+        MetricsModule.forRoot({ app: 'audit-worker', port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN }),
         TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-audit-worker' }) }),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         BullModule.registerQueue(...QUEUES.map((name) => ({ name }))),
@@ -63,6 +66,9 @@ export class WorkerModule {
         },
         { provide: AUDIT_INTAKE_OPTIONS, useValue: { claimIdleMs: env.AUDIT_INTAKE_CLAIM_IDLE_MS } },
         ...PROCESSORS,
+        AuditWorkerGauges,
+        PartitionUpkeep,
+        { provide: READINESS_PROBE, useExisting: AuditWorkerGauges },
       ],
     };
   }

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@velvet/audit';
-import { loggerOptions } from '@velvet/common';
+import { loggerOptions, MetricsModule, READINESS_PROBE } from '@velvet/common';
+import { DetectionMetrics } from './metrics/detection-metrics';
 import { dataSourceOptions } from '@velvet/database';
 import { DetectionWorkerModule } from '@velvet/detection';
 import { QueueModule } from '@velvet/queue';
@@ -20,12 +21,14 @@ export class DetectionWorkerAppModule {
       module: DetectionWorkerAppModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'detection-worker')),
+        MetricsModule.forRoot({ app: 'detection-worker', port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN }),
         TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-detection-worker' }) }),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         // The global AdminActivityLog that opening a case records into.
         AuditModule,
         DetectionWorkerModule.forRoot({ budgetMs: env.DETECTION_RUN_BUDGET_MS }),
       ],
+      providers: [DetectionMetrics, { provide: READINESS_PROBE, useExisting: DetectionMetrics }],
     };
   }
 }

@@ -9,6 +9,7 @@ import { PHASES, type PhasedRequest } from './chat/call-context';
 import { GatewayModule } from './gateway.module';
 import { openAIClientErrorHandler } from './http/client-error';
 import { PinoNestLogger } from './http/pino-nest.logger';
+import { type CodedRequest, ERROR_CODE, GatewayMetrics } from './metrics/gateway-metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -46,6 +47,7 @@ export async function createGatewayApp(
     logger: new PinoNestLogger(logger),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(GatewayMetrics);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', clientRequestIdOf(request.raw) ?? request.id);
     // The call's own id (usage record, audit record), whatever the client sent as X-Request-Id.
@@ -53,7 +55,9 @@ export async function createGatewayApp(
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (request.url !== '/health') {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.response(request.method, route, reply.statusCode, reply.elapsedTime / 1000, (request as unknown as CodedRequest)[ERROR_CODE]);
+    if (!request.url.startsWith('/health')) {
       const phases = (request as PhasedRequest)[PHASES];
       const clientRequestId = clientRequestIdOf(request.raw);
       request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime, phases, clientRequestId }, 'request');

@@ -9,6 +9,9 @@ import { EntitlementCache, EntitlementsModule, EntitlementsScheduler } from '@ve
 import { MeteringModule, SPEND_LISTENER, type SpendListener } from '@velvet/metering';
 import { Organization } from '@velvet/organizations';
 import { QueueModule } from '@velvet/queue';
+import { MetricsModule } from '@velvet/common';
+import { GatewayGauges } from './metrics/gateway-gauges';
+import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ModelAccess } from './access/model-access';
 import { KeyAuthenticator } from './auth/key-authenticator';
 import { ModelCatalog } from './catalog/model-catalog';
@@ -42,6 +45,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
+        MetricsModule.forRoot({ app: 'gateway', port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN }),
         TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-gateway' })),
         TypeOrmModule.forFeature([Organization, Model, ModelTier]),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
@@ -81,6 +85,8 @@ export class GatewayModule {
         CallRecorder,
         CallReaper,
         ChatCompletionsService,
+        GatewayMetrics,
+        GatewayGauges,
       ],
     };
   }

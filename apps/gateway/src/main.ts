@@ -1,4 +1,5 @@
 import { InvalidEnvironmentError } from '@velvet/config';
+import { exitWithin } from '@velvet/common';
 import { loadGatewayEnv, loadUpstreamSecrets } from './env';
 import { createGatewayApp } from './gateway-app';
 import { useLeanAsyncResourceBind } from './runtime/lean-async-bind';
@@ -7,6 +8,9 @@ async function main() {
   // Process-wide patch: applied by the gateway's own process only, never by code that embeds the app.
   useLeanAsyncResourceBind();
   const env = loadGatewayEnv();
+  // SIGTERM: Fastify stops accepting, finishes in-flight calls (streams included), then Nest closes
+  // Redis and PostgreSQL; bounded so a stuck stream cannot hold a restart (docs/scaling.md).
+  exitWithin(env.SHUTDOWN_TIMEOUT_MS);
   const app = await createGatewayApp(env, loadUpstreamSecrets());
   await app.listen(env.GATEWAY_PORT, env.GATEWAY_HOST);
 }

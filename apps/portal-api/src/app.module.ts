@@ -15,6 +15,7 @@ import { EntitlementsModule } from '@velvet/entitlements';
 import { OrganizationsModule } from '@velvet/organizations';
 import { QueueModule } from '@velvet/queue';
 import { LoggerModule } from 'nestjs-pino';
+import { MetricsModule } from '@velvet/common';
 import type { DestinationStream } from 'pino';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
@@ -42,6 +43,7 @@ export class PortalApiModule {
       module: PortalApiModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'portal-api', logDestination)),
+        MetricsModule.forRoot({ app: 'portal-api', port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN }),
         TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-portal-api' }) }),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         TerminusModule,

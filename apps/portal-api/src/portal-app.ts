@@ -8,7 +8,8 @@ import type { DestinationStream } from 'pino';
 import { PortalApiModule } from './app.module';
 import { applySecurityHeaders } from './http/security-headers';
 import type { PortalEnv } from './env';
-import { HostileInputPipe, RangePipe, refuseHostileRequests, requireJsonBodies } from '@velvet/common';
+import { HostileInputPipe, METRICS_REGISTRY, RangePipe, refuseHostileRequests, requireJsonBodies } from '@velvet/common';
+import { httpMetricsMiddleware } from './http/http-metrics';
 
 // Money is bigint micro-units; on the wire it is a decimal string, exact in every client.
 (BigInt.prototype as unknown as { toJSON: () => string }).toJSON = function (this: bigint) {
@@ -23,6 +24,8 @@ export async function createPortalApp(env: PortalEnv, logDestination?: Destinati
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
+  // first, so refused requests (hostile input, bad JSON) are counted too
+  app.use(httpMetricsMiddleware(app.get(METRICS_REGISTRY)));
   applySecurityHeaders(app);
   // bodies are JSON or nothing; hostile text and nesting are refused before guards read the body
   app.use(requireJsonBodies);

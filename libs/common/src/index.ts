@@ -8,3 +8,4 @@ export * from './logging/redact';
 export * from './http/hostile-input';
 export * from './http/input-safety';
 export * from './http/parse-id.pipe';
+export * from './metrics';

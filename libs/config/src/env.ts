@@ -32,6 +32,13 @@ export const baseEnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/).default('velvet'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The private Prometheus listener (/metrics, /health/live, /health/ready); unset = none. docs/scaling.md. */
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Bearer token for /metrics; required when METRICS_HOST is not loopback. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** SIGTERM: in-flight requests and jobs get this long, then the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 });
 
 export const portSchema = port;

@@ -6,10 +6,21 @@ import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ModelCatalog } from '../catalog/model-catalog';
 
+const probe = async (fn: () => Promise<unknown>) => {
+  try {
+    await fn();
+    return 'up';
+  } catch {
+    return 'down';
+  }
+};
+
 /**
- * Liveness and readiness: PostgreSQL and Redis answer. Also how old the in-memory snapshots are
- * (catalog, limit overrides): their refreshes keep serving the last good copy when they fail, so a
- * growing age is how an operator sees a refresh that keeps failing.
+ * Liveness (`/health/live`: the process answers; restart it if not) apart from readiness
+ * (`/health/ready`, and `/health` as before: PostgreSQL and Redis answer; send it traffic only if so).
+ * Readiness also gives the age of every in-memory snapshot (catalog, limit overrides): their
+ * refreshes keep serving the last good copy when they fail, so a growing age is how an operator
+ * sees a refresh that keeps failing.
  */
 @Controller('health')
 export class HealthController {
@@ -20,16 +31,18 @@ export class HealthController {
     private readonly limits: LimitsService,
   ) {}
 
+  @Get('live')
+  async live(@Res() reply: FastifyReply): Promise<void> {
+    await reply.status(200).send({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  }
+
   @Get()
   async check(@Res() reply: FastifyReply): Promise<void> {
-    const probe = async (fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-        return 'up';
-      } catch {
-        return 'down';
-      }
-    };
+    await this.ready(reply);
+  }
+
+  @Get('ready')
+  async ready(@Res() reply: FastifyReply): Promise<void> {
     const [database, redis] = await Promise.all([probe(() => this.db.query('SELECT 1')), probe(() => this.redis.ping())]);
     const ok = database === 'up' && redis === 'up';
     const snapshots = { catalogAgeMs: this.catalog.snapshotAgeMs(), limitOverridesAgeMs: this.limits.snapshotAgeMs() };

@@ -3,6 +3,7 @@ import { DomainException } from '@velvet/common';
 import type { FastifyReply } from 'fastify';
 import { domainToOpenAIError } from './domain-openai-error';
 import { OpenAIError } from './openai-error';
+import { type CodedRequest, ERROR_CODE } from '../metrics/gateway-metrics';
 
 /** Turns any error into an OpenAI-style error, so the SDKs raise their typed errors. */
 export function toOpenAIError(error: unknown): OpenAIError {
@@ -40,6 +41,7 @@ export function sendError(reply: FastifyReply, exception: unknown, logger?: Logg
   if (error.status >= 500 && !(exception instanceof OpenAIError)) {
     (reply.request?.log ?? logger)?.error({ err: exception }, 'unhandled gateway error');
   }
+  if (reply.request) (reply.request as unknown as CodedRequest)[ERROR_CODE] = error.code ?? error.type;
   if (reply.sent || reply.raw.headersSent) return;
   void reply.status(error.status).headers(error.headers).send(error.body());
 }

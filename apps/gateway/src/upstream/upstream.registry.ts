@@ -6,6 +6,8 @@ import { type GatewayEnv, UPSTREAM_SECRET_PREFIX } from '../env';
 import { OpenAICompatibleUpstream } from './openai-compatible.upstream';
 import { SimulatorUpstream } from './simulator.upstream';
 import type { Upstream } from './upstream.types';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { InstrumentedUpstream } from '../metrics/instrumented-upstream';
 
 /** Secrets named by a model's `apiKeyEnv` (only `UPSTREAM_*` variables), read once at boot. */
 export const UPSTREAM_SECRETS = Symbol('UPSTREAM_SECRETS');
@@ -13,15 +15,16 @@ export const UPSTREAM_SECRETS = Symbol('UPSTREAM_SECRETS');
 /** Builds and caches the adapter for each model's upstream config; one connection pool per origin. */
 @Injectable()
 export class UpstreamRegistry implements OnApplicationShutdown {
-  private readonly simulator: SimulatorUpstream;
+  private readonly simulator: Upstream;
   private readonly pools = new Map<string, Pool>();
   private readonly adapters = new Map<string, { config: string; upstream: Upstream }>();
 
   constructor(
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
     @Inject(UPSTREAM_SECRETS) private readonly secrets: Record<string, string | undefined>,
+    private readonly metrics: GatewayMetrics,
   ) {
-    this.simulator = new SimulatorUpstream(env.SIMULATOR_TOKEN_DELAY_MS);
+    this.simulator = new InstrumentedUpstream(new SimulatorUpstream(env.SIMULATOR_TOKEN_DELAY_MS), 'simulator', metrics);
   }
 
   for(model: Model): Upstream {
@@ -36,12 +39,12 @@ export class UpstreamRegistry implements OnApplicationShutdown {
       pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000 });
       this.pools.set(origin, pool);
     }
-    const upstream = new OpenAICompatibleUpstream(pool, {
+    const upstream = new InstrumentedUpstream(new OpenAICompatibleUpstream(pool, {
       baseUrl: up.baseUrl,
       upstreamModel: up.upstreamModel,
       apiKey: up.apiKeyEnv?.startsWith(UPSTREAM_SECRET_PREFIX) ? this.secrets[up.apiKeyEnv] : undefined,
       timeoutMs: up.timeoutMs ?? this.env.GATEWAY_UPSTREAM_TIMEOUT_MS,
-    });
+    }), 'openai_compatible', this.metrics);
     this.adapters.set(model.id, { config, upstream });
     return upstream;
   }

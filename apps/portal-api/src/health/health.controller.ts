@@ -5,6 +5,11 @@ import { Public } from '@velvet/access';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 
+/**
+ * Liveness (`/health/live`: the process answers) apart from readiness (`/health/ready`, and
+ * `/health` as before: PostgreSQL and Redis answer). The portal keeps no in-process snapshot
+ * (every read goes to PostgreSQL), so it has no snapshot age to report.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -19,7 +24,20 @@ export class HealthController {
   @Get()
   @HealthCheck()
   check() {
+    return this.ready();
+  }
+
+  @Public()
+  @Get('ready')
+  @HealthCheck()
+  ready() {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 }), () => this.redisCheck()]);
+  }
+
+  @Public()
+  @Get('live')
+  live() {
+    return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
   private async redisCheck() {

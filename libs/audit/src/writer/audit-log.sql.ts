@@ -6,4 +6,7 @@ export const INSERT_TEXTS_SQL = `
   FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, seq bigint, organization_id uuid, occurred_at timestamptz,
     prompt_text text, completion_text text)
   JOIN audit_retention_policy p ON p.organization_id = r.organization_id
-  ON CONFLICT (event_id) DO NOTHING`;
+  -- audit_text is partitioned by expires_at (docs/scaling.md): its key is (event_id, expires_at), so a
+  -- retry after a policy change would not conflict; the one writer (tree lock) checks the event instead
+  WHERE NOT EXISTS (SELECT 1 FROM audit_text t WHERE t.event_id = r.event_id)
+  ON CONFLICT (event_id, expires_at) DO NOTHING`;

@@ -17,6 +17,7 @@ import { AuditIntegrity1764040400000 } from './1764040400000-audit-integrity';
 import { AppRoleGrants1764040400001 } from './1764040400001-app-role-grants';
 import { DetectionCoverage1764040500000 } from './1764040500000-detection-coverage';
 import { DetectionBandLastSeen1764050300000 } from './1764050300000-detection-band-last-seen';
+import { PartitionedHistory1764050500000 } from './1764050500000-partitioned-history';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   AppRoleGrants1764040400001,
   DetectionCoverage1764040500000,
   DetectionBandLastSeen1764050300000,
+  PartitionedHistory1764050500000,
 ];

@@ -1,5 +1,5 @@
 import { bigintTransformer, type Micros } from '@velvet/common';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 export enum UsageStatus {
   Succeeded = 'succeeded',
@@ -18,11 +18,14 @@ export const BILLED_USAGE_STATUSES = [UsageStatus.Succeeded, UsageStatus.Cancell
  * idempotent replay serves no new call and has no row). Failed calls (nothing delivered) cost zero.
  */
 @Entity({ name: 'usage_records' })
+// Partitioned by month on occurred_at (migration 1764050500000): every unique key includes it.
+@Unique('usage_records_request_id_key', ['requestId', 'occurredAt'])
 export class UsageRecord {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  // a sequence default, not an identity: partitioned tables have no identity before PostgreSQL 17
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;
 
-  @Column({ name: 'request_id', type: 'text', unique: true })
+  @Column({ name: 'request_id', type: 'text' })
   requestId: string;
 
   @Column({ name: 'organization_id', type: 'uuid' })
@@ -59,6 +62,6 @@ export class UsageRecord {
   @Column({ type: 'boolean', default: false })
   streamed: boolean;
 
-  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  @PrimaryColumn({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt: Date;
 }

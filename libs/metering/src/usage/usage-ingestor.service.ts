@@ -6,13 +6,15 @@ import { METERING_OPTIONS, type MeteringOptions, SPEND_LISTENER, type SpendListe
 import { decodeUsage } from './usage.codec';
 
 const GROUP = 'usage-ingest';
+/** pg_advisory_xact_lock key serialising usage batches (any constant unique to this use). */
+const USAGE_INGEST_LOCK = 7_140_001;
 /** Entries a dead consumer left unacknowledged are taken over after this long (default). */
 const CLAIM_IDLE_MS = 30_000;
 
 /**
  * Moves usage records from the Redis stream (written atomically with the spend counters when a
  * call finishes) into `usage_records`, in batches (≤ 500, ≤ 1 per 50 ms), idempotently
- * (`ON CONFLICT (request_id) DO NOTHING`), acknowledging entries only after the insert commits:
+ * (one row per request id, see insert()), acknowledging entries only after the insert commits:
  * a crash re-delivers, never loses or doubles.
  */
 @Injectable()
@@ -76,13 +78,27 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
       const base = values.length;
       values.push(u.requestId, u.organizationId, u.apiKeyId, u.modelId, u.tier, u.inputTokens, u.outputTokens);
       values.push(u.costMicros.toString(), u.currency, u.latencyMs, u.status, u.streamed, u.occurredAt);
-      return `(${Array.from({ length: 13 }, (_, i) => `$${base + i + 1}`).join(',')})`;
+      const p = (i: number, cast: string) => `$${base + i + 1}::${cast}`;
+      const casts = ['text', 'uuid', 'uuid', 'uuid', 'text', 'int', 'int', 'bigint', 'text', 'int', 'text', 'boolean', 'timestamptz'];
+      return `(${casts.map((c, i) => p(i, c)).join(',')})`;
     });
-    await this.db.query(
-      `INSERT INTO usage_records (request_id, organization_id, api_key_id, model_id, tier, input_tokens, output_tokens,
-        cost_micros, currency, latency_ms, status, streamed, occurred_at)
-       VALUES ${tuples.join(',')} ON CONFLICT (request_id) DO NOTHING`,
-      values,
-    );
+    // usage_records is partitioned by occurred_at, so its unique key is (request_id, occurred_at)
+    // (docs/scaling.md). One row per request id whatever the times of its entries: the batch keeps
+    // the first entry of each id, skips ids already stored, and batches are serialised on one
+    // advisory lock so two gateways never both find an id absent.
+    await this.db.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(${USAGE_INGEST_LOCK})`);
+      await m.query(
+        `INSERT INTO usage_records (request_id, organization_id, api_key_id, model_id, tier, input_tokens, output_tokens,
+          cost_micros, currency, latency_ms, status, streamed, occurred_at)
+         SELECT DISTINCT ON (v.request_id) v.*
+           FROM (VALUES ${tuples.join(',')}) AS v(request_id, organization_id, api_key_id, model_id, tier, input_tokens, output_tokens,
+                 cost_micros, currency, latency_ms, status, streamed, occurred_at)
+          WHERE NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = v.request_id)
+          ORDER BY v.request_id, v.occurred_at
+         ON CONFLICT (request_id, occurred_at) DO NOTHING`,
+        values,
+      );
+    });
   }
 }

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { gaugeOf, METRICS_REGISTRY, streamBacklogGauges } from '@velvet/common';
+import { LimitsService, METERING_REDIS } from '@velvet/metering';
+import { gatewayAuditStream } from '@velvet/queue';
+import type IORedis from 'ioredis';
+import type { Registry } from 'prom-client';
+import { ModelCatalog } from '../catalog/model-catalog';
+import { GATEWAY_ENV } from '../gateway.tokens';
+import type { GatewayEnv } from '../env';
+
+/** Gauges read at scrape time from state the gateway keeps anyway: nothing on the request path. */
+@Injectable()
+export class GatewayGauges {
+  constructor(
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(METERING_REDIS) redis: IORedis,
+    @Inject(GATEWAY_ENV) env: GatewayEnv,
+    catalog: ModelCatalog,
+    limits: LimitsService,
+  ) {
+    gaugeOf(
+      registry,
+      'velvet_snapshot_age_seconds',
+      'Age of each in-process snapshot (a refresh that keeps failing keeps serving the last copy)',
+      ['snapshot'] as const,
+      (set) => {
+        const age = (ms: number | null) => (ms === null ? null : ms / 1000);
+        set({ snapshot: 'catalog' }, age(catalog.snapshotAgeMs()));
+        set({ snapshot: 'limit_overrides' }, age(limits.snapshotAgeMs()));
+      },
+    );
+    streamBacklogGauges(registry, redis, {
+      usage: `${env.QUEUE_PREFIX}:gw:usage`,
+      gateway_audit: gatewayAuditStream(env.QUEUE_PREFIX),
+    });
+  }
+}

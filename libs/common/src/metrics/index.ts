@@ -1,0 +1,5 @@
+export * from './metrics.registry';
+export * from './metrics.server';
+export * from './metrics.module';
+export * from './shutdown';
+export * from './stream-backlog';

@@ -1,0 +1,2 @@
+export * from './partition-by-month';
+export * from './partition-functions.sql';
