@@ -26,6 +26,12 @@ import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry
 import { EvaluationThrottle } from './access/evaluation-throttle';
 import { RefusalExplainer } from './access/refusal-explainer';
 import { OrganizationEntitlementsController } from './http/organization-entitlements.controller';
+import { ResponsesController } from './http/responses.controller';
+import { EmbeddingsController } from './http/embeddings.controller';
+import { CompletionsController } from './http/completions.controller';
+import { ModerationsController } from './http/moderations.controller';
+import { ResponseStore } from './responses/response-store';
+import { ResponsesService } from './responses/responses.service';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
 
@@ -66,7 +72,10 @@ export class GatewayModule {
           { imports: [EntitlementsModule], providers: [spendListener] },
         ),
       ],
-      controllers: [ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController],
+      controllers: [
+        ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController,
+        ResponsesController, EmbeddingsController, CompletionsController, ModerationsController,
+      ],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: UPSTREAM_SECRETS, useValue: secrets },
@@ -81,6 +90,8 @@ export class GatewayModule {
         CallRecorder,
         CallReaper,
         ChatCompletionsService,
+        ResponseStore,
+        ResponsesService,
       ],
     };
   }
