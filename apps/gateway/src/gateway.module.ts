@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '@velvet/api-keys';
 import { AuditModule } from '@velvet/audit';
@@ -32,6 +32,9 @@ import { CompletionsController } from './http/completions.controller';
 import { ModerationsController } from './http/moderations.controller';
 import { ResponseStore } from './responses/response-store';
 import { ResponsesService } from './responses/responses.service';
+import { CorsPreflightController } from './http/cors-preflight.controller';
+import { CorsOrigins } from './cors/cors-origins';
+import { CorsInterceptor } from './cors/cors';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
 
@@ -74,7 +77,7 @@ export class GatewayModule {
       ],
       controllers: [
         ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController,
-        ResponsesController, EmbeddingsController, CompletionsController, ModerationsController,
+        ResponsesController, EmbeddingsController, CompletionsController, ModerationsController, CorsPreflightController,
       ],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
@@ -92,6 +95,8 @@ export class GatewayModule {
         ChatCompletionsService,
         ResponseStore,
         ResponsesService,
+        CorsOrigins,
+        { provide: APP_INTERCEPTOR, useClass: CorsInterceptor },
       ],
     };
   }
