@@ -1,5 +1,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, stepCountIs, streamText, tool } from 'ai';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
 import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
@@ -205,6 +207,71 @@ describe('gateway: POST /v1/responses', () => {
       for await (const part of stream.textStream) text += part;
       expect(text).toBe(whole.text);
       expect((await stream.usage).outputTokens).toBe(whole.usage.outputTokens);
+    });
+  });
+
+  describe('an upstream that speaks Responses natively', () => {
+    let upstream: Server;
+    const received: Record<string, unknown>[] = [];
+    const native = 'native-responses';
+    const answer = (id: string, text: string) => ({
+      id, object: 'response', created_at: 1, status: 'completed', model: 'up-model', error: null, incomplete_details: null,
+      output: [{ id: `msg_up_${id}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }],
+      usage: { input_tokens: 11, output_tokens: 7, total_tokens: 18 },
+    });
+
+    beforeAll(async () => {
+      let n = 0;
+      upstream = createServer((req, res) => {
+        let raw = '';
+        req.on('data', (c) => (raw += c));
+        req.on('end', () => {
+          const body = JSON.parse(raw) as Record<string, unknown>;
+          received.push({ path: req.url, ...body });
+          const r = answer(`up_${++n}`, 'native hello');
+          if (!body.stream) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(r));
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          const item = r.output[0];
+          const events = [
+            { type: 'response.created', response: { ...r, status: 'in_progress', output: [], usage: null } },
+            { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', content: [] } },
+            { type: 'response.content_part.added', item_id: item.id, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } },
+            { type: 'response.output_text.delta', item_id: item.id, output_index: 0, content_index: 0, delta: 'native ' },
+            { type: 'response.output_text.delta', item_id: item.id, output_index: 0, content_index: 0, delta: 'hello' },
+            { type: 'response.output_text.done', item_id: item.id, output_index: 0, content_index: 0, text: 'native hello' },
+            { type: 'response.output_item.done', output_index: 0, item },
+            { type: 'response.completed', response: r },
+          ];
+          res.end(events.map((e, i) => `event: ${e.type}\ndata: ${JSON.stringify({ ...e, sequence_number: i })}\n\n`).join(''));
+        });
+      });
+      await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+      const { port } = upstream.address() as AddressInfo;
+      await seedModel(gw, { slug: native, upstream: { kind: 'openai_compatible', baseUrl: `http://127.0.0.1:${port}/v1`, upstreamModel: 'up-model', responsesApi: true } });
+      await refreshCatalog(gw);
+    });
+    afterAll(() => new Promise<void>((resolve) => upstream?.close(() => resolve())));
+
+    it('passes the request through (ids rewritten, the chain kept by the gateway) and meters the upstream usage', async () => {
+      const first = await client(gw, org.key).responses.create({ model: native, input: 'hello upstream' });
+      expect(first.id).toMatch(/^resp_[0-9a-f]{32}$/);
+      expect(first.model).toBe(native);
+      expect(first.output_text).toBe('native hello');
+      expect(first.output[0].id).toBe(`msg_${first.id.slice(5)}`);
+      expect(received[0]).toMatchObject({ path: '/v1/responses', model: 'up-model', store: false, input: [{ role: 'user', content: 'hello upstream' }] });
+
+      const second = await client(gw, org.key).responses.create({ model: native, input: 'again', previous_response_id: first.id });
+      expect(second.previous_response_id).toBe(first.id);
+      expect(received[1].previous_response_id).toBeUndefined();
+      expect(received[1].input).toEqual([{ role: 'user', content: 'hello upstream' }, { role: 'assistant', content: 'native hello' }, { role: 'user', content: 'again' }]);
+
+      const stream = client(gw, org.key).responses.stream({ model: native, input: 'stream it' });
+      const final = await stream.finalResponse();
+      expect(final.output_text).toBe('native hello');
+      expect(final.id).toMatch(/^resp_[0-9a-f]{32}$/);
+      const rows = await waitForUsage(gw, 'organization_id = $1 AND input_tokens = 11', [org.organizationId], 3);
+      expect(rows).toHaveLength(3);
+      expect(rows.every((r) => r.output_tokens === 7 && r.status === 'succeeded')).toBe(true);
     });
   });
 });

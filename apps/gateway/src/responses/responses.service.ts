@@ -5,7 +5,9 @@ import { CallAdmission } from '../chat/call-admission';
 import { ChatCompletionsService } from '../chat/chat-completions.service';
 import { prepareAsChat } from '../endpoints/prepare-as-chat';
 import { OpenAIError } from '../http/openai-error';
+import { OpenAICompatibleUpstream } from '../upstream/openai-compatible.upstream';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
+import { ResponsesPassthrough } from './responses-passthrough.upstream';
 import { ResponseStore } from './response-store';
 import { type ChatMessage, chatParameters, inputToMessages, parseResponsesRequest } from './responses-request';
 import { ResponsesOverChat, type SaveResponse } from './responses-over-chat.upstream';
@@ -50,7 +52,10 @@ export class ResponsesService {
     const hex = call.requestId.replace(/-/g, '');
     const draft = { id: call.completionId, hex, createdAt: Math.floor(Date.now() / 1000), model: call.entry.model.slug, req };
     const save: SaveResponse = req.store === false ? async () => undefined : (response, msgs) => this.store.save(organizationId, { response, messages: msgs });
-    const upstream = new ResponsesOverChat(this.upstreams.for(call.entry.model), draft, conversation, save);
+    const target = this.upstreams.for(call.entry.model);
+    const upstream = target instanceof OpenAICompatibleUpstream && target.speaksResponses
+      ? new ResponsesPassthrough(target, draft, request.body as Record<string, unknown>, conversation, save)
+      : new ResponsesOverChat(target, draft, conversation, save);
     await (req.stream ? this.chat.stream(call, reply, upstream, '') : this.chat.complete(call, reply, upstream));
   }
 

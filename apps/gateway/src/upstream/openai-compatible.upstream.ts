@@ -9,6 +9,7 @@ export interface OpenAICompatibleConfig {
   upstreamModel: string;
   apiKey?: string;
   timeoutMs: number;
+  responsesApi?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -116,6 +117,17 @@ export class OpenAICompatibleUpstream implements Upstream {
     return (await res.body.json().catch(() => {
       throw new UpstreamError(502, 'upstream_bad_response', 'The upstream returned a malformed response.');
     })) as Json;
+  }
+
+  /** As `post`, for a streamed answer: the upstream's raw server-sent events. */
+  async postStream(endpoint: string, body: Json, call: UpstreamRequest): Promise<AsyncIterable<Buffer>> {
+    const res = await this.send(call, true, `${this.base}/${endpoint}`, { ...body, model: this.config.upstreamModel });
+    return res.body;
+  }
+
+  /** Whether the upstream speaks the Responses API itself (the catalog's `upstream.responsesApi`). */
+  get speaksResponses(): boolean {
+    return this.config.responsesApi === true;
   }
 
   private async send(call: UpstreamRequest, stream: boolean, path = this.path, given?: Json): Promise<Dispatcher.ResponseData> {
