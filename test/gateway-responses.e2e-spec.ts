@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
 import OpenAI from 'openai';
 import { zodTextFormat } from 'openai/helpers/zod';
+import { EntitlementCache } from '@velvet/entitlements';
 import { z } from 'zod';
 import { auditEntries, client, grantTier, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
 
@@ -249,6 +250,8 @@ describe('gateway: POST /v1/responses', () => {
       const { port } = upstream.address() as AddressInfo;
       await seedModel(gw, { slug: native, upstream: { kind: 'openai_compatible', baseUrl: `http://127.0.0.1:${port}/v1`, upstreamModel: 'up-model', responsesApi: true } });
       await refreshCatalog(gw);
+      // The organisation's cached entitlements predate this model.
+      gw.app.get(EntitlementCache).invalidate(org.organizationId);
     });
     afterAll(() => new Promise<void>((resolve) => upstream?.close(() => resolve())));
 
