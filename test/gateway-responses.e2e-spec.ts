@@ -272,9 +272,9 @@ describe('gateway: POST /v1/responses', () => {
       const final = await stream.finalResponse();
       expect(final.output_text).toBe('native hello');
       expect(final.id).toMatch(/^resp_[0-9a-f]{32}$/);
-      const rows = await waitForUsage(gw, 'organization_id = $1 AND input_tokens = 11', [org.organizationId], 3);
+      const rows = await waitForUsage(gw, 'organization_id = $1 AND model_id = (SELECT id FROM models WHERE slug = $2)', [org.organizationId, native], 3);
       expect(rows).toHaveLength(3);
-      expect(rows.every((r) => r.output_tokens === 7 && r.status === 'succeeded')).toBe(true);
+      expect(rows.every((r) => r.input_tokens === 11 && r.output_tokens === 7 && r.status === 'succeeded')).toBe(true);
     });
   });
 });
