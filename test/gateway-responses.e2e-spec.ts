@@ -1,4 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
+import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { generateText, stepCountIs, streamText, tool } from 'ai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -208,6 +209,21 @@ describe('gateway: POST /v1/responses', () => {
       for await (const part of stream.textStream) text += part;
       expect(text).toBe(whole.text);
       expect((await stream.usage).outputTokens).toBe(whole.usage.outputTokens);
+    });
+  });
+
+  describe('LangChain (ChatOpenAI with useResponsesApi, OpenAIEmbeddings)', () => {
+    it('invokes, binds a required tool and embeds through the gateway', async () => {
+      const chat = new ChatOpenAI({ model, apiKey: org.key, configuration: { baseURL: `${gw.url}/v1` }, maxRetries: 0, useResponsesApi: true });
+      const message = await chat.invoke('Say something about velvet');
+      expect(typeof message.content === 'string' ? message.content : message.text).toBeTruthy();
+      const bound = chat.bindTools([{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: weatherParams } }], { tool_choice: 'required' });
+      const called = await bound.invoke('Weather in Rome?');
+      expect(called.tool_calls?.[0]?.name).toBe('get_weather');
+      expect(new Ajv().compile(weatherParams)(called.tool_calls![0].args)).toBe(true);
+      const embeddings = new OpenAIEmbeddings({ model, apiKey: org.key, configuration: { baseURL: `${gw.url}/v1` }, maxRetries: 0 });
+      const [v] = await embeddings.embedDocuments(['the velvet rope']);
+      expect(v).toHaveLength(1536);
     });
   });
 
