@@ -1,6 +1,9 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { cosineSimilarity, embed, embedMany } from 'ai';
 import { countTextTokens } from '@velvet/catalog';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EntitlementCache } from '@velvet/entitlements';
 import OpenAI from 'openai';
 import { auditEntries, client, grantTier, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
 
@@ -137,6 +140,40 @@ describe('gateway: /v1/embeddings, /v1/completions, /v1/moderations', () => {
     for (const path of ['responses', 'embeddings', 'completions', 'moderations']) {
       const res = await fetch(`${gw.url}/v1/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: text, input: 'x', prompt: 'x' }) });
       expect([path, res.status]).toEqual([path, 401]);
+    }
+  });
+
+  it('passes embeddings and moderations through to an OpenAI-compatible upstream, metering its usage', async () => {
+    const seen: { url?: string; body: Record<string, unknown> }[] = [];
+    const upstream = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        seen.push({ url: req.url, body: JSON.parse(raw) });
+        const out = req.url?.endsWith('/embeddings')
+          ? { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.6, 0.8] }], model: 'up-embed', usage: { prompt_tokens: 5, total_tokens: 5 } }
+          : { id: 'modr-up', model: 'up-mod', results: [{ flagged: false, categories: {}, category_scores: {} }] };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const baseUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+      await seedModel(gw, { slug: 'up-embed', upstream: { kind: 'openai_compatible', baseUrl, upstreamModel: 'real-embed' } });
+      await seedModel(gw, { slug: 'up-mod', upstream: { kind: 'openai_compatible', baseUrl, upstreamModel: 'real-mod' } });
+      await refreshCatalog(gw);
+      gw.app.get(EntitlementCache).invalidate(org.organizationId);
+      const { data: e, response } = await client(gw, org.key).embeddings.create({ model: 'up-embed', input: 'hello', encoding_format: 'float' }).withResponse();
+      expect(e.data[0].embedding).toEqual([0.6, 0.8]);
+      expect(e.model).toBe('up-embed');
+      expect(seen[0]).toEqual({ url: '/v1/embeddings', body: { model: 'real-embed', input: 'hello', encoding_format: 'float' } });
+      const [row] = await waitForUsage(gw, 'request_id = $1', [response.headers.get('x-velvet-call-id')], 1);
+      expect(row).toMatchObject({ input_tokens: 5, output_tokens: 0, status: 'succeeded' });
+      const m = await client(gw, org.key).moderations.create({ model: 'up-mod', input: 'hi' });
+      expect(m.model).toBe('up-mod');
+      expect(seen[1]).toEqual({ url: '/v1/moderations', body: { model: 'real-mod', input: 'hi' } });
+    } finally {
+      await new Promise<void>((r) => upstream.close(() => r()));
     }
   });
 });
