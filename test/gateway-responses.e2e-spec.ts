@@ -59,6 +59,8 @@ describe('gateway: POST /v1/responses', () => {
       const first = await client(gw, org.key).responses.create({ model, input: 'My name is Ada.', instructions: 'Be brief.' });
       const second = await client(gw, org.key).responses.create({ model, input: 'What is my name?', previous_response_id: first.id });
       expect(second.previous_response_id).toBe(first.id);
+      const items = await client(gw, org.key).responses.inputItems.list(second.id);
+      expect(items.data.map((i) => (i as { content: { text: string }[] }).content[0].text)).toEqual(['My name is Ada.', 'What is my name?']);
       // The chained call's prompt holds the whole conversation: more input tokens than the first.
       expect(second.usage!.input_tokens).toBeGreaterThan(first.usage!.input_tokens);
       const other = await seedOrg(gw, 'Stranger');
