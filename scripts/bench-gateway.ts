@@ -95,16 +95,16 @@ function summarise(rows: Row[]): string[] {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (const rate of RATES) {
     const of = (t: string) => rows.filter((r) => r.target === t && r.load === `${rate}/s`);
-    const direct = of('direct');
-    for (const t of ['gateway', 'portkey', 'calibration']) {
+    for (const [t, baseline] of [['gateway', 'direct'], ['portkey', 'direct'], ['calibration', 'direct'], ['gw-respons', 'direct'], ['gw-embed', 'direct-emb']]) {
       const rs = of(t);
+      const direct = of(baseline);
       if (!rs.length || !direct.length) continue;
       lines.push(
         `${rate}/s ${t}: added p50 ${f(mean(rs.map((r) => r.p50)) - mean(direct.map((r) => r.p50)))} ms, added p99 ${f(mean(rs.map((r) => r.p99)) - mean(direct.map((r) => r.p99)))} ms, cpu ${f(mean(rs.map((r) => r.cpuMsPerReq)), 3)} ms/req`,
       );
     }
   }
-  for (const t of ['direct', 'calibration', 'gateway', 'portkey']) {
+  for (const t of ['direct', 'calibration', 'gateway', 'portkey', 'gw-respons', 'direct-emb', 'gw-embed']) {
     const rs = rows.filter((r) => r.target === t && r.load.startsWith('c='));
     if (rs.length) lines.push(`max throughput (c=${CONCURRENCY}) ${t}: ${rs.map((r) => f(r.throughput, 0)).join(' / ')} req/s`);
   }
@@ -150,6 +150,16 @@ async function main() {
       {
         name: 'portkey', pid: pk, url: `http://127.0.0.1:${pkPort}/v1/chat/completions`, body: body('bench-upstream'),
         headers: { ...json, authorization: 'Bearer sk-bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `http://127.0.0.1:${upPort}/v1` },
+      },
+      // The Responses API over the same chat upstream (translated both ways), and embeddings against the upstream's own.
+      {
+        name: 'gw-respons', pid: gw, url: `http://127.0.0.1:${gwPort}/v1/responses`, headers: { ...json, authorization: `Bearer ${seed.key}` },
+        body: JSON.stringify({ model: seed.model, input: message.content, max_output_tokens: 64 }),
+      },
+      { name: 'direct-emb', pid: up, url: `http://127.0.0.1:${upPort}/v1/embeddings`, headers: json, body: JSON.stringify({ model: 'bench-upstream', input: message.content, encoding_format: 'base64' }) },
+      {
+        name: 'gw-embed', pid: gw, url: `http://127.0.0.1:${gwPort}/v1/embeddings`, headers: { ...json, authorization: `Bearer ${seed.key}` },
+        body: JSON.stringify({ model: seed.model, input: message.content, encoding_format: 'base64' }),
       },
     ];
     const only = process.env.BENCH_TARGETS?.split(',');

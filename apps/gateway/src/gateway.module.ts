@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '@velvet/api-keys';
 import { AuditModule } from '@velvet/audit';
@@ -29,6 +29,15 @@ import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry
 import { EvaluationThrottle } from './access/evaluation-throttle';
 import { RefusalExplainer } from './access/refusal-explainer';
 import { OrganizationEntitlementsController } from './http/organization-entitlements.controller';
+import { ResponsesController } from './http/responses.controller';
+import { EmbeddingsController } from './http/embeddings.controller';
+import { CompletionsController } from './http/completions.controller';
+import { ModerationsController } from './http/moderations.controller';
+import { ResponseStore } from './responses/response-store';
+import { ResponsesService } from './responses/responses.service';
+import { CorsPreflightController } from './http/cors-preflight.controller';
+import { CorsOrigins } from './cors/cors-origins';
+import { CorsInterceptor } from './cors/cors';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
 
@@ -70,7 +79,10 @@ export class GatewayModule {
           { imports: [EntitlementsModule], providers: [spendListener] },
         ),
       ],
-      controllers: [ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController],
+      controllers: [
+        ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController,
+        ResponsesController, EmbeddingsController, CompletionsController, ModerationsController, CorsPreflightController,
+      ],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: UPSTREAM_SECRETS, useValue: secrets },
@@ -87,6 +99,10 @@ export class GatewayModule {
         ChatCompletionsService,
         GatewayMetrics,
         GatewayGauges,
+        ResponseStore,
+        ResponsesService,
+        CorsOrigins,
+        { provide: APP_INTERCEPTOR, useClass: CorsInterceptor },
       ],
     };
   }

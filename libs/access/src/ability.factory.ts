@@ -42,7 +42,7 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
       break;
     case Role.OrgAdmin:
       can(Action.Read, 'Organization', { id: org });
-      can(Action.Update, 'Organization', ['name'], { id: org });
+      can(Action.Update, 'Organization', ['name', 'corsAllowedOrigins'], { id: org });
       can([Action.Read, Action.Create, Action.Update, Action.Delete], 'User', { organizationId: org });
       can([Action.Read, Action.Create, Action.Delete], ['Invitation', 'ApiKey'], { organizationId: org });
       can([Action.Read, Action.Create, Action.Update], 'Contract', { organizationId: org });

@@ -19,6 +19,7 @@ export interface OrganizationChanges {
   name?: string;
   verified?: boolean;
   status?: OrganizationStatus;
+  corsAllowedOrigins?: string[];
 }
 
 const UNIQUE_VIOLATION = '23505';

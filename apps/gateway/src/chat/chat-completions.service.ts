@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { OpenAIError } from '../http/openai-error';
 import { asUpstreamError } from '../upstream/openai-compatible.upstream';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
-import { Cancellation, type StreamEvent, type UpstreamError, type UpstreamRequest } from '../upstream/upstream.types';
+import { Cancellation, type StreamEvent, type Upstream, type UpstreamError, type UpstreamRequest } from '../upstream/upstream.types';
 import type { CallContext, CallOutcome, PreparedCall, Replay } from './call-context';
 import { CallAdmission, rateLimitHeaders, round } from './call-admission';
 import { CallRecorder, type DeliveryStatus } from './call-recorder';
@@ -55,11 +55,14 @@ export class ChatCompletionsService {
     }
   }
 
-  async complete(call: PreparedCall, reply: FastifyReply): Promise<void> {
+  /**
+   * `upstream` shapes the response for another endpoint (Responses, embeddings, legacy completions,
+   * moderations: apps/gateway/src/{responses,embeddings,...}); chat completions by default.
+   */
+  async complete(call: PreparedCall, reply: FastifyReply, upstream: Upstream = this.upstreams.for(call.entry.model)): Promise<void> {
     const cancellation = new Cancellation();
     // Only a client that leaves early cancels the upstream call.
     reply.raw.once('close', () => reply.raw.writableFinished || cancellation.cancel());
-    const upstream = this.upstreams.for(call.entry.model);
     let t0 = performance.now();
     const early = this.admission.mayOverlapUpstream(call) ? upstream.complete(this.call(call, cancellation)) : null;
     const ctx = await this.begin(call, cancellation, early);
@@ -90,12 +93,13 @@ export class ChatCompletionsService {
     await reply.headers(rateLimitHeaders(ctx.limits)).type('application/json; charset=utf-8').send(body);
   }
 
-  async stream(call: PreparedCall, reply: FastifyReply): Promise<void> {
+  /** `upstream` and `done` (the stream's last event) as for `complete`: chat completions by default. */
+  async stream(call: PreparedCall, reply: FastifyReply, upstream: Upstream = this.upstreams.for(call.entry.model), done = 'data: [DONE]\n\n'): Promise<void> {
     const cancellation = new Cancellation();
     const raw = reply.raw;
     let finished = false;
     raw.once('close', () => finished || cancellation.cancel());
-    const events = this.upstreams.for(call.entry.model).stream(this.call(call, cancellation))[Symbol.asyncIterator]();
+    const events = upstream.stream(this.call(call, cancellation))[Symbol.asyncIterator]();
     const early = this.admission.mayOverlapUpstream(call) ? events.next() : null;
     const ctx = await this.begin(call, cancellation, early);
     if ('replay' in ctx) return replay(reply, ctx);
@@ -139,7 +143,7 @@ export class ChatCompletionsService {
         if (cancellation.aborted) throw asUpstreamError(Object.assign(new Error('aborted'), { name: 'AbortError' }));
         out.check();
         const event = next.value;
-        const line = `data: ${JSON.stringify(event.chunk)}\n\n`;
+        const line = `${event.kind === 'chunk' && event.event ? `event: ${event.event}\n` : ''}data: ${JSON.stringify(event.chunk)}\n\n`;
         if (event.kind === 'usage') {
           upstreamUsage.inputTokens = event.usage.inputTokens;
           upstreamUsage.outputTokens = event.usage.outputTokens;
@@ -170,7 +174,7 @@ export class ChatCompletionsService {
       }
       return end('interrupted', upstreamToOpenAI(e));
     }
-    const tail = `${held.join('')}data: [DONE]\n\n`;
+    const tail = `${held.join('')}${done}`;
     const full = { ...outcome(), text: out.delivered + heldText };
     let recorded: boolean;
     try {

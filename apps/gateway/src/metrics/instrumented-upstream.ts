@@ -5,6 +5,7 @@ import {
   type Upstream,
   type UpstreamRequest,
 } from '../upstream/upstream.types';
+import { OpenAICompatibleUpstream } from '../upstream/openai-compatible.upstream';
 import type { GatewayMetrics } from './gateway-metrics';
 
 const codeOf = (error: unknown): string =>
@@ -20,7 +21,7 @@ const codeOf = (error: unknown): string =>
  */
 export class InstrumentedUpstream implements Upstream {
   constructor(
-    private readonly inner: Upstream,
+    readonly inner: Upstream,
     private readonly kind: string,
     private readonly metrics: GatewayMetrics,
   ) {}
@@ -87,4 +88,13 @@ export class InstrumentedUpstream implements Upstream {
     if (error !== null)
       this.metrics.upstreamErrors.inc({ upstream: this.kind, code: codeOf(error) });
   }
+}
+
+/**
+ * The OpenAI-compatible adapter behind an upstream, or null (the simulator): for endpoints that
+ * pass a request through as it is (embeddings, moderations, native Responses) instead of over chat.
+ */
+export function openAICompatible(upstream: Upstream): OpenAICompatibleUpstream | null {
+  const base = upstream instanceof InstrumentedUpstream ? upstream.inner : upstream;
+  return base instanceof OpenAICompatibleUpstream ? base : null;
 }

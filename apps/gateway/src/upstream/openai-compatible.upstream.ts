@@ -9,6 +9,7 @@ export interface OpenAICompatibleConfig {
   upstreamModel: string;
   apiKey?: string;
   timeoutMs: number;
+  responsesApi?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -30,13 +31,15 @@ const CLIENT_STATUSES = new Set([400, 413, 422]);
  * The gateway always asks the upstream for stream usage, so streamed calls are metered exactly.
  */
 export class OpenAICompatibleUpstream implements Upstream {
+  private readonly base: string;
   private readonly path: string;
 
   constructor(
     private readonly pool: Pool,
     private readonly config: OpenAICompatibleConfig,
   ) {
-    this.path = `${new URL(config.baseUrl).pathname.replace(/\/$/, '')}/chat/completions`;
+    this.base = new URL(config.baseUrl).pathname.replace(/\/$/, '');
+    this.path = `${this.base}/chat/completions`;
   }
 
   async complete(call: UpstreamRequest): Promise<Completion> {
@@ -105,17 +108,39 @@ export class OpenAICompatibleUpstream implements Upstream {
     }
   }
 
-  private async send(call: UpstreamRequest, stream: boolean): Promise<Dispatcher.ResponseData> {
+  /**
+   * Another endpoint of the same upstream (`embeddings`, `moderations`, `responses`): the client's
+   * body as sent but for the model name, answered as JSON (or as the raw response for a stream).
+   */
+  async post(endpoint: string, body: Json, call: UpstreamRequest): Promise<Json> {
+    const res = await this.send(call, false, `${this.base}/${endpoint}`, { ...body, model: this.config.upstreamModel });
+    return (await res.body.json().catch(() => {
+      throw new UpstreamError(502, 'upstream_bad_response', 'The upstream returned a malformed response.');
+    })) as Json;
+  }
+
+  /** As `post`, for a streamed answer: the upstream's raw server-sent events. */
+  async postStream(endpoint: string, body: Json, call: UpstreamRequest): Promise<AsyncIterable<Buffer>> {
+    const res = await this.send(call, true, `${this.base}/${endpoint}`, { ...body, model: this.config.upstreamModel });
+    return res.body;
+  }
+
+  /** Whether the upstream speaks the Responses API itself (the catalog's `upstream.responsesApi`). */
+  get speaksResponses(): boolean {
+    return this.config.responsesApi === true;
+  }
+
+  private async send(call: UpstreamRequest, stream: boolean, path = this.path, given?: Json): Promise<Dispatcher.ResponseData> {
     // The client's body as sent, but for the model name: no injected limits (the spend hold uses
     // the catalog's max output instead). A stream also asks for usage, so it is metered exactly.
-    const body: Json = { ...call.req, model: this.config.upstreamModel };
-    if (stream) body.stream_options = { ...call.req.stream_options, include_usage: true };
+    const body: Json = given ?? { ...call.req, model: this.config.upstreamModel };
+    if (stream && !given) body.stream_options = { ...call.req.stream_options, include_usage: true };
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' };
     if (this.config.apiKey) headers.authorization = `Bearer ${this.config.apiKey}`;
     let res: Dispatcher.ResponseData;
     try {
       res = await this.pool.request({
-        path: this.path,
+        path,
         method: 'POST',
         headers,
         body: JSON.stringify(body),

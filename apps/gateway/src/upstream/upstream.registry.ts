@@ -44,6 +44,7 @@ export class UpstreamRegistry implements OnApplicationShutdown {
       upstreamModel: up.upstreamModel,
       apiKey: up.apiKeyEnv?.startsWith(UPSTREAM_SECRET_PREFIX) ? this.secrets[up.apiKeyEnv] : undefined,
       timeoutMs: up.timeoutMs ?? this.env.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      responsesApi: up.responsesApi === true,
     }), 'openai_compatible', this.metrics);
     this.adapters.set(model.id, { config, upstream });
     return upstream;

@@ -54,7 +54,14 @@ export interface Completion extends TokenUsage {
 
 /** One streamed event: a `chat.completion.chunk`, or the final usage (sent only if the client asked). */
 export type StreamEvent =
-  | { kind: 'chunk'; chunk: Record<string, unknown>; text: string; finishReason: string | null }
+  | {
+      kind: 'chunk';
+      chunk: Record<string, unknown>;
+      text: string;
+      finishReason: string | null;
+      /** The SSE `event:` name (Responses API streams type their events); chat chunks have none. */
+      event?: string;
+    }
   | { kind: 'usage'; chunk: Record<string, unknown>; usage: TokenUsage };
 
 export interface Upstream {

@@ -41,6 +41,7 @@ export const modelView = (m: Model) => ({
           kind: m.upstream.kind,
           baseUrl: m.upstream.baseUrl,
           upstreamModel: m.upstream.upstreamModel,
+          responsesApi: m.upstream.responsesApi === true,
         },
   contextWindow: m.contextWindow,
   maxOutputTokens: m.maxOutputTokens,

@@ -47,6 +47,11 @@ export class UpstreamDto {
   @Min(100)
   @Max(600_000)
   timeoutMs?: number;
+
+  @ApiPropertyOptional({ description: 'The upstream serves the Responses API itself (passed through; otherwise served over chat completions)' })
+  @IsOptional()
+  @IsBoolean()
+  responsesApi?: boolean;
 }
 
 class ModelFieldsDto {

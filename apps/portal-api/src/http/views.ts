@@ -19,6 +19,7 @@ export const organizationView = (o: Organization) => ({
   status: o.status,
   verified: o.verified,
   emailVerified: o.emailVerifiedAt !== null,
+  corsAllowedOrigins: o.corsAllowedOrigins ?? [],
   createdAt: o.createdAt,
 });
 

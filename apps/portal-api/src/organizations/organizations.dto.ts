@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Role } from '@velvet/access';
 import { OrganizationStatus, UserStatus } from '@velvet/organizations';
-import { IsBoolean, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 export class UpdateOrganizationDto {
   @ApiPropertyOptional()
@@ -19,6 +19,18 @@ export class UpdateOrganizationDto {
   @IsOptional()
   @IsEnum(OrganizationStatus)
   status?: OrganizationStatus;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://app.example.com'],
+    description: 'Browser origins (scheme://host[:port]) allowed to call the gateway with this organisation\'s keys; org admins. [] turns CORS off.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, { each: true, message: 'each origin must be scheme://host[:port], without a path' })
+  @MaxLength(253, { each: true })
+  corsAllowedOrigins?: string[];
 }
 
 export class InviteMemberDto {

@@ -6,6 +6,7 @@ import { Can, useOrgId, useSession } from '../auth/auth-context';
 import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { formatDateTime } from '../ui/format';
 import { PageTitle } from '../ui/layout';
+import { CorsOriginsCard } from './cors-origins-card';
 
 export function ApiKeysPage() {
   const orgId = useOrgId();
@@ -147,6 +148,7 @@ export function ApiKeysPage() {
           )
         }
       </QueryView>
+      <CorsOriginsCard />
     </>
   );
 }

@@ -18,6 +18,8 @@ export type UpstreamConfig =
       /** Name of the environment variable holding the upstream's key; never the key itself. */
       apiKeyEnv?: string;
       timeoutMs?: number;
+      /** The endpoint also serves `/responses`: the gateway's Responses API passes through instead of going over chat. */
+      responsesApi?: boolean;
     };
 
 /** A model in the catalog. Prices are integer micro-units of `currency` per million tokens. */

@@ -18,6 +18,7 @@ import { AppRoleGrants1764040400001 } from './1764040400001-app-role-grants';
 import { DetectionCoverage1764040500000 } from './1764040500000-detection-coverage';
 import { DetectionBandLastSeen1764050300000 } from './1764050300000-detection-band-last-seen';
 import { PartitionedHistory1764050500000 } from './1764050500000-partitioned-history';
+import { OrganizationCorsOrigins1764050400000 } from './1764050400000-organization-cors-origins';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   DetectionCoverage1764040500000,
   DetectionBandLastSeen1764050300000,
   PartitionedHistory1764050500000,
+  OrganizationCorsOrigins1764050400000,
 ];

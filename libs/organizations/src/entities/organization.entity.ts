@@ -27,6 +27,10 @@ export class Organization {
   @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
   emailVerifiedAt: Date | null;
 
+  /** Browser origins allowed to call the gateway with this organisation's keys (CORS). */
+  @Column({ name: 'cors_allowed_origins', type: 'text', array: true, default: () => "'{}'" })
+  corsAllowedOrigins: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
