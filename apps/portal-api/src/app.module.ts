@@ -33,6 +33,9 @@ import { OrganizationsController } from './organizations/organizations.controlle
 import { InvitationsController } from './organizations/invitations.controller';
 import { StaffController } from './staff/staff.controller';
 import { SpendModule } from './spend/spend.module';
+import { PUBLIC_BASE_URL } from './sso/sso-base-url';
+import { SsoLoginController } from './sso/sso-login.controller';
+import { SsoSettingsController } from './sso/sso-settings.controller';
 import { WebPortalModule } from './web/web-portal.module';
 
 @Module({})
@@ -69,10 +72,12 @@ export class PortalApiModule {
         WebPortalModule.forRoot(env.WEB_DIST_DIR),
       ],
       controllers: [AuthController, OrganizationsController, InvitationsController, ApiKeysController, StaffController, HealthController, AuditController, TransparencyLogController,
-        CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController, ThrottlesController],
+        CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController, ThrottlesController,
+        SsoSettingsController, SsoLoginController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: PortalExceptionFilter },
+        { provide: PUBLIC_BASE_URL, useValue: env.PORTAL_PUBLIC_URL?.replace(/\/+$/, '') },
         {
           provide: COOKIE_POLICY,
           useValue: { secure: env.NODE_ENV === 'production', maxAgeSeconds: env.REFRESH_TOKEN_TTL_SECONDS },

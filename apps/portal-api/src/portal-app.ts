@@ -8,6 +8,7 @@ import type { DestinationStream } from 'pino';
 import { PortalApiModule } from './app.module';
 import { applySecurityHeaders } from './http/security-headers';
 import type { PortalEnv } from './env';
+import { exceptSamlAcs, samlFormBody } from './sso/saml-form-body';
 import { HostileInputPipe, RangePipe, refuseHostileRequests, requireJsonBodies } from '@velvet/common';
 
 // Money is bigint micro-units; on the wire it is a decimal string, exact in every client.
@@ -25,7 +26,8 @@ export async function createPortalApp(env: PortalEnv, logDestination?: Destinati
   app.set('trust proxy', 'loopback');
   applySecurityHeaders(app);
   // bodies are JSON or nothing; hostile text and nesting are refused before guards read the body
-  app.use(requireJsonBodies);
+  app.use(samlFormBody);
+  app.use(exceptSamlAcs(requireJsonBodies));
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.use(cookieParser());
   app.use(refuseHostileRequests);

@@ -30,6 +30,9 @@ export type SubjectType =
   | 'Spend'
   | 'AuditRecord'
   | 'AlertCase'
+  /** Issue 15: an organisation's identity provider, and the e-mail domains it claims. */
+  | 'SsoConnection'
+  | 'SsoDomain'
   | 'all';
 
 /** An object checked against conditions: tagged with its subject type by `asSubject()`. */

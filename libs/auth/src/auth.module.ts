@@ -9,10 +9,15 @@ import { RefreshToken } from './entities/refresh-token.entity';
 import { AbuseLimits } from './limits/abuse-limits';
 import { RateLimiter } from './limits/rate-limiter';
 import { SessionRevocations } from './session-revocations';
+import { SsoConnection } from './sso/entities/sso-connection.entity';
+import { SsoDomain } from './sso/entities/sso-domain.entity';
+import { SsoLoginState } from './sso/entities/sso-login-state.entity';
+import { SsoConfigService } from './sso/sso-config.service';
+import { SsoLoginService } from './sso/sso-login.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 
-export const AUTH_ENTITIES = [RefreshToken];
+export const AUTH_ENTITIES = [RefreshToken, SsoConnection, SsoDomain, SsoLoginState];
 
 @Module({})
 export class AuthModule {
@@ -22,7 +27,7 @@ export class AuthModule {
       imports: [
         PassportModule,
         OrganizationsModule,
-        TypeOrmModule.forFeature([RefreshToken, User]),
+        TypeOrmModule.forFeature([RefreshToken, User, SsoConnection, SsoDomain, SsoLoginState]),
         JwtModule.register({
           secret: options.jwtSecret,
           signOptions: { expiresIn: options.accessTokenTtl, algorithm: 'HS256' },
@@ -36,8 +41,10 @@ export class AuthModule {
         RateLimiter,
         AbuseLimits,
         SessionRevocations,
+        SsoConfigService,
+        SsoLoginService,
       ],
-      exports: [AuthService, AbuseLimits, RateLimiter],
+      exports: [AuthService, AbuseLimits, RateLimiter, SsoConfigService, SsoLoginService],
     };
   }
 }

@@ -16,6 +16,7 @@ import { ContractOverlapsAndRuleVersions1764040600000 } from './1764040600000-co
 import { AuditIntegrity1764040400000 } from './1764040400000-audit-integrity';
 import { AppRoleGrants1764040400001 } from './1764040400001-app-role-grants';
 import { DetectionCoverage1764040500000 } from './1764040500000-detection-coverage';
+import { Sso1764050700000 } from './1764050700000-sso';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   // grants on every table so far; tables of later migrations get the default privileges it sets
   AppRoleGrants1764040400001,
   DetectionCoverage1764040500000,
+  Sso1764050700000,
 ];
