@@ -24,6 +24,13 @@ describe('single sign-on: OpenID Connect', () => {
   let forger: RunningOidcIdp;
   let am: Session;
   let acme: SsoOrg;
+  const logLines: string[] = [];
+  /** Why the last refusal happened, from the portal's log (the client only sees a stable code). */
+  const lastReason = () =>
+    logLines
+      .map((l) => JSON.parse(l) as { msg?: string; reason?: string })
+      .filter((e) => e.msg === 'sso response rejected' || e.msg === 'sso start failed')
+      .pop()?.reason;
 
   const configure = (org: SsoOrg, issuer: string, extra: object = {}) =>
     request(portal.url)
@@ -38,7 +45,7 @@ describe('single sign-on: OpenID Connect', () => {
   const callback = (url: URL) => request(portal.url).get(`${url.pathname}${url.search}`);
 
   beforeAll(async () => {
-    portal = await startPortal();
+    portal = await startPortal({ LOG_LEVEL: 'info' }, { write: (line: string) => void logLines.push(line) });
     const redirectUri = `${portal.url}/auth/sso/oidc/callback`;
     idp = await startOidcIdp({ clientId: 'velvet', clientSecret: 'client-secret-1', redirectUri, accounts: ACCOUNTS });
     forger = await startOidcIdp({ clientId: 'velvet', clientSecret: 'client-secret-1', redirectUri, accounts: ACCOUNTS, badJwks: true });
@@ -64,6 +71,7 @@ describe('single sign-on: OpenID Connect', () => {
     const res = await callback(await signIn(acme, 'alice')).expect(303);
     expect(res.headers.location).toBe('/');
     expect(JSON.stringify(res.body ?? '')).not.toMatch(/eyJ/); // no token in the redirect
+    expect(logLines.join('\n')).not.toContain('client-secret-1');
     const { user } = await sessionFromCallback(portal, res);
     expect(user).toMatchObject({ email: 'alice@acme-sso.example', role: Role.OrgMember, organizationId: acme.admin.organizationId });
     // a second sign-in finds the same person
@@ -93,6 +101,7 @@ describe('single sign-on: OpenID Connect', () => {
     const url = await signIn(acme, 'alice');
     url.searchParams.set('iss', 'http://127.0.0.1:1/evil');
     expect((await callback(url).expect(401)).body.code).toBe('sso_assertion_rejected');
+    expect(lastReason()).toMatch(/iss mismatch/);
   });
 
   it('refuses a provider whose discovery document names another issuer than the configured one', async () => {
@@ -100,6 +109,7 @@ describe('single sign-on: OpenID Connect', () => {
     await configure(mixup, idp.issuer.replace('127.0.0.1', 'localhost')).expect(200);
     const res = await request(portal.url).get(`/auth/sso/start?organization=${mixup.slug}`).expect(401);
     expect(res.body.code).toBe('sso_assertion_rejected');
+    expect(lastReason()).toMatch(/is not the configured/);
   });
 
   it('refuses an ID token whose signature does not verify', async () => {
@@ -108,6 +118,7 @@ describe('single sign-on: OpenID Connect', () => {
     const start = await request(portal.url).get(`/auth/sso/start?organization=${forged.slug}&login_hint=alice`).expect(303);
     const url = await browseToCallback(start.headers.location, portal.url);
     expect((await callback(url).expect(401)).body.code).toBe('sso_assertion_rejected');
+    expect(lastReason()).toMatch(/signature/i);
   });
 
   it('refuses an address outside the verified domains, and an unverified claim', async () => {

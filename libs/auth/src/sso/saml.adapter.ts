@@ -67,6 +67,8 @@ export class SamlAdapter {
   async finish(settings: SamlSettings, samlResponse: string, requestId: string): Promise<SsoIdentity> {
     const { profile } = await this.saml(settings, new OneRequestCache(requestId)).validatePostResponseAsync({ SAMLResponse: samlResponse });
     if (!profile) throw new Error('the SAML response carried no assertion');
+    // node-saml checks `idpIssuer` on logout messages only: the (signed) assertion's Issuer is checked here
+    if (profile.issuer !== settings.idpIssuer) throw new Error(`assertion issuer ${String(profile.issuer)} is not the configured IdP`);
     const email = firstString(profile, EMAIL_ATTRIBUTES) ?? (/@/.test(profile.nameID) ? profile.nameID : null);
     if (!email) throw new Error('the assertion named no e-mail address');
     const groups = GROUP_ATTRIBUTES.flatMap((name) => groupsOf(profile[name]));
