@@ -22,7 +22,12 @@ export const SSO_MATRIX: MatrixRow[] = [
     path: (t) => `/organizations/${t.orgId}/sso`,
     allow: { [Role.PlatformAdmin]: 'all', [Role.AccountManager]: 'all', [Role.OrgAdmin]: 'own' },
   },
-  { route: 'PUT /organizations/:orgId/sso', path: (t) => `/organizations/${t.orgId}/sso`, body: samlConnection, allow: { [Role.OrgAdmin]: 'own' } },
+  {
+    route: 'PUT /organizations/:orgId/sso',
+    path: (t) => `/organizations/${t.orgId}/sso`,
+    body: samlConnection,
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
   {
     route: 'POST /organizations/:orgId/sso/domains',
     path: (t) => `/organizations/${t.orgId}/sso/domains`,
@@ -39,15 +44,30 @@ export const SSO_MATRIX: MatrixRow[] = [
     path: (t) => `/organizations/${t.orgId}/sso/domains/${drop(t)}`,
     allow: { [Role.OrgAdmin]: 'own' },
   },
-  { route: 'DELETE /organizations/:orgId/sso', path: (t) => `/organizations/${t.orgId}/sso`, allow: { [Role.OrgAdmin]: 'own' } },
+  {
+    route: 'DELETE /organizations/:orgId/sso',
+    path: (t) => `/organizations/${t.orgId}/sso`,
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
 ];
 
 /** Each organisation claims two domains (one to verify, one to drop) and has a SAML connection. */
-export async function prepareSsoFixtures(portal: RunningPortal, orgs: { org: OrgFixture; admin: Session }[]): Promise<void> {
+export async function prepareSsoFixtures(
+  portal: RunningPortal,
+  orgs: { org: OrgFixture; admin: Session }[],
+): Promise<void> {
   for (const { org, admin } of orgs) {
     for (const domain of [keep(org), drop(org)]) {
-      await request(portal.url).post(`/organizations/${org.orgId}/sso/domains`).set(bearer(admin)).send({ domain }).expect(201);
+      await request(portal.url)
+        .post(`/organizations/${org.orgId}/sso/domains`)
+        .set(bearer(admin))
+        .send({ domain })
+        .expect(201);
     }
-    await request(portal.url).put(`/organizations/${org.orgId}/sso`).set(bearer(admin)).send(samlConnection()).expect(200);
+    await request(portal.url)
+      .put(`/organizations/${org.orgId}/sso`)
+      .set(bearer(admin))
+      .send(samlConnection())
+      .expect(200);
   }
 }

@@ -36,7 +36,12 @@ export async function startOidcIdp(options: {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
-  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('oidc-idp exited'); })])) as [string];
+  const [line] = (await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(() => {
+      throw new Error('oidc-idp exited');
+    }),
+  ])) as [string];
   const { issuer } = JSON.parse(line) as { issuer: string };
   return {
     issuer,
@@ -60,7 +65,10 @@ export async function browseToCallback(startUrl: string, portalOrigin: string): 
     if (url.origin === portalOrigin && url.pathname.endsWith('/oidc/callback')) return url;
     const res = await fetch(url, {
       redirect: 'manual',
-      headers: url.origin === portalOrigin ? {} : { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers:
+        url.origin === portalOrigin
+          ? {}
+          : { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
     });
     for (const cookie of res.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
@@ -68,7 +76,8 @@ export async function browseToCallback(startUrl: string, portalOrigin: string): 
       jar.set(pair.slice(0, i), pair.slice(i + 1));
     }
     const location = res.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url.href}: ${res.status} ${await res.text()}`);
+    if (!location)
+      throw new Error(`no redirect from ${url.href}: ${res.status} ${await res.text()}`);
     url = new URL(location, url);
   }
   throw new Error('too many redirects');

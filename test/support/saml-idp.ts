@@ -11,14 +11,25 @@ export interface SamlIdpDouble {
   cert: string;
 }
 
-export async function makeSamlIdp(entityId = 'https://idp.example.test/saml'): Promise<SamlIdpDouble> {
-  const pems = await generate([{ name: 'commonName', value: 'idp.example.test' }], { keySize: 2048 });
-  return { entityId, entryPoint: 'https://idp.example.test/sso', key: pems.private, cert: pems.cert };
+export async function makeSamlIdp(
+  entityId = 'https://idp.example.test/saml',
+): Promise<SamlIdpDouble> {
+  const pems = await generate([{ name: 'commonName', value: 'idp.example.test' }], {
+    keySize: 2048,
+  });
+  return {
+    entityId,
+    entryPoint: 'https://idp.example.test/sso',
+    key: pems.private,
+    cert: pems.cert,
+  };
 }
 
 /** The AuthnRequest ID carried by the portal's redirect (HTTP-Redirect binding: deflated, base64). */
 export function requestIdOf(redirect: URL): string {
-  const xml = inflateRawSync(Buffer.from(redirect.searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
+  const xml = inflateRawSync(
+    Buffer.from(redirect.searchParams.get('SAMLRequest')!, 'base64'),
+  ).toString('utf8');
   return /\sID="([^"]+)"/.exec(xml)![1];
 }
 
@@ -44,7 +55,9 @@ export function samlResponse(o: AssertionOptions): string {
   const notOnOrAfter = (o.notOnOrAfter ?? new Date(now.getTime() + 5 * 60_000)).toISOString();
   const issuer = esc(o.issuer ?? o.idp.entityId);
   const assertionId = `_a${randomUUID()}`;
-  const groups = (o.groups ?? []).map((g) => `<saml:AttributeValue>${esc(g)}</saml:AttributeValue>`).join('');
+  const groups = (o.groups ?? [])
+    .map((g) => `<saml:AttributeValue>${esc(g)}</saml:AttributeValue>`)
+    .join('');
   const assertion =
     `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${assertionId}" Version="2.0" IssueInstant="${now.toISOString()}">` +
     `<saml:Issuer>${issuer}</saml:Issuer>` +
@@ -68,12 +81,18 @@ export function samlResponse(o: AssertionOptions): string {
   });
   sig.addReference({
     xpath: `//*[local-name(.)='Assertion']`,
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    transforms: [
+      'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+      'http://www.w3.org/2001/10/xml-exc-c14n#',
+    ],
     digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
   });
   sig.computeSignature(response, {
     prefix: 'ds',
-    location: { reference: `//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']`, action: 'after' },
+    location: {
+      reference: `//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']`,
+      action: 'after',
+    },
   });
   return Buffer.from(sig.getSignedXml()).toString('base64');
 }

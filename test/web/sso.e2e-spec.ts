@@ -25,7 +25,9 @@ describe('web portal: single sign-on', () => {
       clientId: 'velvet-web',
       clientSecret: 'web-client-secret',
       redirectUri: `${stack.url}/auth/sso/oidc/callback`,
-      accounts: { 'ana@initech-web.example': { email: 'ana@initech-web.example', name: 'Ana Initech' } },
+      accounts: {
+        'ana@initech-web.example': { email: 'ana@initech-web.example', name: 'Ana Initech' },
+      },
     });
     org = await ssoOrg(stack.portal, 'InitechWeb', [], await accountManager(stack.portal));
     admin = await openPersona();
@@ -42,7 +44,7 @@ describe('web portal: single sign-on', () => {
     const { page } = admin;
     await signIn(page, stack.url, 'admin@initechweb-signup.example', DEMO_TEST_PASSWORD);
     await page.getByRole('link', { name: 'Single sign-on' }).click();
-    await page.getByLabel('Domain').fill('initech-web.example');
+    await page.getByRole('textbox', { name: 'Domain', exact: true }).fill('initech-web.example');
     await page.getByRole('button', { name: 'Claim domain' }).click();
     await page.getByText('Waiting for verification').waitFor();
     await page.getByLabel('Issuer URL').fill(idp.issuer);
@@ -56,14 +58,17 @@ describe('web portal: single sign-on', () => {
 
   it('signs a colleague in through the OpenID provider into a portal session', async () => {
     // the account manager confirms the domain, as in life
-    const am = await request(stack.url).post('/auth/login').send({ email: 'am@velvet.test', password: DEMO_TEST_PASSWORD }).expect(200);
+    const am = await request(stack.url)
+      .post('/auth/login')
+      .send({ email: 'am@velvet.test', password: DEMO_TEST_PASSWORD })
+      .expect(200);
     await request(stack.url)
       .post(`/organizations/${org.admin.organizationId}/sso/domains/initech-web.example/verify`)
       .set(bearer({ token: am.body.accessToken, userId: '', organizationId: null }))
       .expect(200);
     const { page } = colleague;
     await page.goto(`${stack.url}/app/`);
-    await page.getByRole('button', { name: 'Sign in with single sign-on' }).click();
+    await page.getByRole('button', { name: 'Use single sign-on (SSO)' }).click();
     await page.getByLabel('Work email').fill('ana@initech-web.example');
     await page.getByRole('button', { name: 'Continue to your identity provider' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { Public } from '@velvet/access';
 import { AuthService, SsoLoginService } from '@velvet/auth';
@@ -27,15 +39,24 @@ export class SsoLoginController {
   @Public()
   @Get('start')
   async start(@Query() query: SsoStartQuery, @Req() req: Request, @Res() res: Response) {
-    const url = await this.sso.start({ email: query.email, organization: query.organization, loginHint: query.login_hint }, this.baseUrl(req));
+    const url = await this.sso.start(
+      { email: query.email, organization: query.organization, loginHint: query.login_hint },
+      this.baseUrl(req),
+    );
     res.redirect(303, url);
   }
 
   @Public()
   @Get('oidc/callback')
   @ApiExcludeEndpoint()
-  async oidcCallback(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
-    const params = Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  async oidcCallback(
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const params = Object.fromEntries(
+      Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
     await this.signIn(res, await this.sso.finishOidc(params, this.baseUrl(req)));
   }
 

@@ -1,6 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
+import {
+  Action,
+  CurrentAbility,
+  CurrentPrincipal,
+  RequireAbility,
+  type AppAbility,
+  type UserPrincipal,
+} from '@velvet/access';
 import { SsoConfigService } from '@velvet/auth';
 import { ParseIdPipe } from '@velvet/common';
 import { ClaimDomainDto, PutSsoConnectionDto } from './sso.dto';
@@ -19,7 +26,11 @@ export class SsoSettingsController {
 
   @RequireAbility(Action.Update, 'SsoConnection')
   @Put()
-  put(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string, @Body() dto: PutSsoConnectionDto) {
+  put(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Body() dto: PutSsoConnectionDto,
+  ) {
     return this.sso.put(ability, orgId, dto);
   }
 
@@ -32,14 +43,22 @@ export class SsoSettingsController {
 
   @RequireAbility(Action.Create, 'SsoDomain')
   @Post('domains')
-  claim(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string, @Body() dto: ClaimDomainDto) {
+  claim(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Body() dto: ClaimDomainDto,
+  ) {
     return this.sso.claimDomain(ability, orgId, dto.domain);
   }
 
   @RequireAbility(Action.Delete, 'SsoDomain')
   @Delete('domains/:domain')
   @HttpCode(204)
-  async unclaim(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string, @Param('domain') domain: string) {
+  async unclaim(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Param('domain') domain: string,
+  ) {
     await this.sso.removeDomain(ability, orgId, domain);
   }
 

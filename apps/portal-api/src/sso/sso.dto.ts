@@ -1,7 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Role } from '@velvet/access';
 import { SsoProtocol } from '@velvet/auth';
-import { IsBoolean, IsEmail, IsEnum, IsIn, IsObject, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+} from 'class-validator';
 
 export class PutSsoConnectionDto {
   @ApiProperty({ enum: SsoProtocol })
@@ -52,7 +62,11 @@ export class PutSsoConnectionDto {
   @IsIn([Role.OrgAdmin, Role.OrgMember])
   defaultRole?: Role;
 
-  @ApiPropertyOptional({ description: 'IdP group name -> org_admin | org_member', type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({
+    description: 'IdP group name -> org_admin | org_member',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
   @IsOptional()
   @IsObject()
   groupRoles?: Record<string, Role>;

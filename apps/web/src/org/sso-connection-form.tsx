@@ -51,7 +51,8 @@ export function SsoConnectionForm({
     enabled: connection?.enabled ?? true,
     ssoRequired: connection?.ssoRequired ?? false,
   });
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) =>
+    setF({ ...f, [k]: e.target.value });
   const save = useMutation({
     mutationFn: () =>
       api.put(`/organizations/${orgId}/sso`, {
@@ -98,7 +99,13 @@ export function SsoConnectionForm({
           </label>
           <label>
             Client secret {connection?.clientSecretSet ? '(set; leave empty to keep it)' : ''}
-            <input type="password" autoComplete="off" value={f.clientSecret} onChange={set('clientSecret')} required={!connection?.clientSecretSet} />
+            <input
+              type="password"
+              autoComplete="off"
+              value={f.clientSecret}
+              onChange={set('clientSecret')}
+              required={!connection?.clientSecretSet}
+            />
           </label>
         </>
       ) : (
@@ -124,14 +131,24 @@ export function SsoConnectionForm({
         Group to role (one “group = org_admin|org_member” a line)
         <textarea rows={3} value={f.groupRoles} onChange={set('groupRoles')} />
       </label>
-      <label className="row">
-        <input type="checkbox" checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.target.checked })} />
-        Single sign-on enabled
-      </label>
-      <label className="row">
-        <input type="checkbox" checked={f.ssoRequired} onChange={(e) => setF({ ...f, ssoRequired: e.target.checked })} />
-        Require single sign-on (refuse passwords)
-      </label>
+      <div className="row">
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={f.enabled}
+            onChange={(e) => setF({ ...f, enabled: e.target.checked })}
+          />{' '}
+          Single sign-on enabled
+        </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={f.ssoRequired}
+            onChange={(e) => setF({ ...f, ssoRequired: e.target.checked })}
+          />{' '}
+          Require single sign-on (refuse passwords)
+        </label>
+      </div>
       <ErrorBox error={save.error} />
       {save.isSuccess && <Notice>Saved.</Notice>}
       <button type="submit" disabled={save.isPending}>

@@ -34,7 +34,8 @@ export function SsoSettingsPage() {
     },
   });
   const unclaim = useMutation({
-    mutationFn: (d: string) => api.del(`/organizations/${orgId}/sso/domains/${encodeURIComponent(d)}`),
+    mutationFn: (d: string) =>
+      api.del(`/organizations/${orgId}/sso/domains/${encodeURIComponent(d)}`),
     onSuccess: refresh,
   });
   function submit(e: FormEvent) {
@@ -75,7 +76,11 @@ export function SsoSettingsPage() {
                         <td>{d.verifiedAt ? 'Verified' : 'Waiting for verification'}</td>
                         <td>
                           <Can I="delete" a="SsoDomain">
-                            <button type="button" className="link" onClick={() => unclaim.mutate(d.domain)}>
+                            <button
+                              type="button"
+                              className="link"
+                              onClick={() => unclaim.mutate(d.domain)}
+                            >
                               Remove {d.domain}
                             </button>
                           </Can>
@@ -89,7 +94,12 @@ export function SsoSettingsPage() {
                 <form onSubmit={submit} className="row" aria-label="Claim domain">
                   <label>
                     Domain
-                    <input value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="example.com" required />
+                    <input
+                      value={domain}
+                      onChange={(e) => setDomain(e.target.value)}
+                      placeholder="example.com"
+                      required
+                    />
                   </label>
                   <button type="submit" disabled={claim.isPending}>
                     Claim domain
@@ -102,7 +112,10 @@ export function SsoSettingsPage() {
               <SsoConnectionForm orgId={orgId} connection={s.connection} onSaved={refresh} />
             </Can>
             {s.connection?.ssoRequired && (
-              <Notice>Password sign-in is refused for your organisation’s members: they sign in through your identity provider.</Notice>
+              <Notice>
+                Password sign-in is refused for your organisation’s members: they sign in through
+                your identity provider.
+              </Notice>
             )}
           </>
         )}

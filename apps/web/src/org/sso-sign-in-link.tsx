@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 
 /**
- * "Sign in with single sign-on": a full-page navigation to the API, which sends the browser to the
+ * "Use single sign-on": a full-page navigation to the API, which sends the browser to the
  * organisation's identity provider; it comes back with the refresh cookie and the portal restores
  * the session from it, as after a reload.
  */
@@ -15,14 +15,20 @@ export function SsoSignInLink() {
   if (!open)
     return (
       <button type="button" className="link" onClick={() => setOpen(true)}>
-        Sign in with single sign-on
+        Use single sign-on (SSO)
       </button>
     );
   return (
     <form onSubmit={submit} className="card stack" aria-label="Single sign-on">
       <label>
         Work email
-        <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
+        <input
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+        />
       </label>
       <button type="submit">Continue to your identity provider</button>
     </form>

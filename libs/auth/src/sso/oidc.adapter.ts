@@ -31,7 +31,9 @@ export class OidcAdapter {
       issuer = await Issuer.discover(settings.issuer);
       // a discovery document naming another issuer is a mix-up (or an attack): refuse it
       if (trimSlash(String(issuer.metadata.issuer)) !== trimSlash(settings.issuer)) {
-        throw new Error(`discovered issuer ${String(issuer.metadata.issuer)} is not the configured ${settings.issuer}`);
+        throw new Error(
+          `discovered issuer ${String(issuer.metadata.issuer)} is not the configured ${settings.issuer}`,
+        );
       }
       this.issuers.set(settings.issuer, { issuer, until: Date.now() + 5 * 60_000 });
     }

@@ -31,9 +31,22 @@ class OneRequestCache implements CacheProvider {
   }
 }
 
-const EMAIL_ATTRIBUTES = ['email', 'mail', 'urn:oid:0.9.2342.19200300.100.1.3', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress'];
-const GROUP_ATTRIBUTES = ['groups', 'memberOf', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups'];
-const NAME_ATTRIBUTES = ['displayName', 'name', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name'];
+const EMAIL_ATTRIBUTES = [
+  'email',
+  'mail',
+  'urn:oid:0.9.2342.19200300.100.1.3',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+];
+const GROUP_ATTRIBUTES = [
+  'groups',
+  'memberOf',
+  'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups',
+];
+const NAME_ATTRIBUTES = [
+  'displayName',
+  'name',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
+];
 
 /** SAML 2.0 Web SSO (HTTP-Redirect request, HTTP-POST response) through `@node-saml/node-saml`. */
 export class SamlAdapter {
@@ -56,7 +69,10 @@ export class SamlAdapter {
     });
   }
 
-  async start(settings: SamlSettings, relayState: string): Promise<{ url: string; requestId: string }> {
+  async start(
+    settings: SamlSettings,
+    relayState: string,
+  ): Promise<{ url: string; requestId: string }> {
     const cache = new OneRequestCache();
     const url = await this.saml(settings, cache).getAuthorizeUrlAsync(relayState, undefined, {});
     if (!cache.id) throw new Error('node-saml did not record the request ID');
@@ -64,15 +80,28 @@ export class SamlAdapter {
   }
 
   /** Checks the signature, issuer, audience, validity window and InResponseTo of the posted response. */
-  async finish(settings: SamlSettings, samlResponse: string, requestId: string): Promise<SsoIdentity> {
-    const { profile } = await this.saml(settings, new OneRequestCache(requestId)).validatePostResponseAsync({ SAMLResponse: samlResponse });
+  async finish(
+    settings: SamlSettings,
+    samlResponse: string,
+    requestId: string,
+  ): Promise<SsoIdentity> {
+    const { profile } = await this.saml(
+      settings,
+      new OneRequestCache(requestId),
+    ).validatePostResponseAsync({ SAMLResponse: samlResponse });
     if (!profile) throw new Error('the SAML response carried no assertion');
     // node-saml checks `idpIssuer` on logout messages only: the (signed) assertion's Issuer is checked here
-    if (profile.issuer !== settings.idpIssuer) throw new Error(`assertion issuer ${String(profile.issuer)} is not the configured IdP`);
-    const email = firstString(profile, EMAIL_ATTRIBUTES) ?? (/@/.test(profile.nameID) ? profile.nameID : null);
+    if (profile.issuer !== settings.idpIssuer)
+      throw new Error(`assertion issuer ${String(profile.issuer)} is not the configured IdP`);
+    const email =
+      firstString(profile, EMAIL_ATTRIBUTES) ?? (/@/.test(profile.nameID) ? profile.nameID : null);
     if (!email) throw new Error('the assertion named no e-mail address');
     const groups = GROUP_ATTRIBUTES.flatMap((name) => groupsOf(profile[name]));
-    return { email: email.toLowerCase(), displayName: firstString(profile, NAME_ATTRIBUTES), groups };
+    return {
+      email: email.toLowerCase(),
+      displayName: firstString(profile, NAME_ATTRIBUTES),
+      groups,
+    };
   }
 
   metadata(settings: SamlSettings): string {

@@ -29,7 +29,8 @@ export interface SsoSettings {
 }
 
 const CUSTOMER_ROLES = new Set<string>([Role.OrgAdmin, Role.OrgMember]);
-const notFound = () => new DomainException(DomainErrorKind.NotFound, 'not_found', 'Organisation not found');
+const notFound = () =>
+  new DomainException(DomainErrorKind.NotFound, 'not_found', 'Organisation not found');
 
 /** The org admin's side: the identity provider and the claimed e-mail domains (verified by provider staff). */
 @Injectable()
@@ -51,13 +52,19 @@ export class SsoConfigService {
       .addSelect('c.clientSecretSealed')
       .where('c.organizationId = :organizationId', { organizationId })
       .getOne();
-    const domains = await this.dataSource.getRepository(SsoDomain).find({ where: { organizationId }, order: { domain: 'ASC' } });
+    const domains = await this.dataSource
+      .getRepository(SsoDomain)
+      .find({ where: { organizationId }, order: { domain: 'ASC' } });
     if (!connection) return { connection: null, domains };
     const { clientSecretSealed, ...rest } = connection;
     return { connection: { ...rest, clientSecretSet: clientSecretSealed !== null }, domains };
   }
 
-  async put(ability: AppAbility, organizationId: string, input: SsoConnectionInput): Promise<SsoSettings> {
+  async put(
+    ability: AppAbility,
+    organizationId: string,
+    input: SsoConnectionInput,
+  ): Promise<SsoSettings> {
     this.visible(ability, organizationId);
     assertCan(ability, Action.Update, 'SsoConnection', { organizationId });
     validate(input);
@@ -70,8 +77,16 @@ export class SsoConfigService {
         .where('c.organizationId = :organizationId', { organizationId })
         .getOne();
       const oidc = input.protocol === SsoProtocol.Oidc;
-      const sealed = input.clientSecret ? this.box.seal(input.clientSecret) : existing?.protocol === SsoProtocol.Oidc ? existing.clientSecretSealed : null;
-      if (oidc && !sealed) throw ssoError(SsoErrorCode.Invalid, 'clientSecret is required for an OpenID Connect connection');
+      const sealed = input.clientSecret
+        ? this.box.seal(input.clientSecret)
+        : existing?.protocol === SsoProtocol.Oidc
+          ? existing.clientSecretSealed
+          : null;
+      if (oidc && !sealed)
+        throw ssoError(
+          SsoErrorCode.Invalid,
+          'clientSecret is required for an OpenID Connect connection',
+        );
       await repo.save(
         repo.create({
           organizationId,
@@ -98,7 +113,11 @@ export class SsoConfigService {
   }
 
   /** Claims a domain; it is used for sign-in once provider staff verified it. Idempotent for the same organisation. */
-  async claimDomain(ability: AppAbility, organizationId: string, rawDomain: string): Promise<SsoDomain> {
+  async claimDomain(
+    ability: AppAbility,
+    organizationId: string,
+    rawDomain: string,
+  ): Promise<SsoDomain> {
     this.visible(ability, organizationId);
     assertCan(ability, Action.Create, 'SsoDomain', { organizationId });
     const domain = rawDomain.trim().toLowerCase();
@@ -106,25 +125,47 @@ export class SsoConfigService {
       throw ssoError(SsoErrorCode.Invalid, 'domain must be a DNS name such as example.com');
     }
     const repo = this.dataSource.getRepository(SsoDomain);
-    await repo.createQueryBuilder().insert().values({ domain, organizationId }).orIgnore().execute();
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ domain, organizationId })
+      .orIgnore()
+      .execute();
     const row = await repo.findOneByOrFail({ domain });
-    if (row.organizationId !== organizationId) throw ssoError(SsoErrorCode.DomainClaimed, `${domain} is claimed by another organisation`);
+    if (row.organizationId !== organizationId)
+      throw ssoError(SsoErrorCode.DomainClaimed, `${domain} is claimed by another organisation`);
     return row;
   }
 
   async removeDomain(ability: AppAbility, organizationId: string, domain: string): Promise<void> {
     this.visible(ability, organizationId);
     assertCan(ability, Action.Delete, 'SsoDomain', { organizationId });
-    await this.dataSource.getRepository(SsoDomain).delete({ organizationId, domain: domain.toLowerCase() });
+    await this.dataSource
+      .getRepository(SsoDomain)
+      .delete({ organizationId, domain: domain.toLowerCase() });
   }
 
   /** Provider staff confirm the customer owns the domain (as they confirm the organisation itself). */
-  async verifyDomain(ability: AppAbility, organizationId: string, domain: string, actorUserId: string): Promise<SsoDomain> {
+  async verifyDomain(
+    ability: AppAbility,
+    organizationId: string,
+    domain: string,
+    actorUserId: string,
+  ): Promise<SsoDomain> {
     assertCan(ability, Action.Review, 'SsoDomain', { organizationId });
     const repo = this.dataSource.getRepository(SsoDomain);
     const row = await repo.findOneBy({ organizationId, domain: domain.toLowerCase() });
-    if (!row) throw new DomainException(DomainErrorKind.NotFound, 'not_found', 'Domain not claimed by this organisation');
-    if (!row.verifiedAt) await repo.update({ domain: row.domain }, { verifiedAt: new Date(), verifiedBy: actorUserId });
+    if (!row)
+      throw new DomainException(
+        DomainErrorKind.NotFound,
+        'not_found',
+        'Domain not claimed by this organisation',
+      );
+    if (!row.verifiedAt)
+      await repo.update(
+        { domain: row.domain },
+        { verifiedAt: new Date(), verifiedBy: actorUserId },
+      );
     return repo.findOneByOrFail({ domain: row.domain });
   }
 
@@ -140,20 +181,30 @@ export class SsoConfigService {
 
 function validate(input: SsoConnectionInput): void {
   const bad = (message: string) => ssoError(SsoErrorCode.Invalid, message);
-  if (!Object.values(SsoProtocol).includes(input.protocol)) throw bad('protocol must be oidc or saml');
+  if (!Object.values(SsoProtocol).includes(input.protocol))
+    throw bad('protocol must be oidc or saml');
   if (input.protocol === SsoProtocol.Oidc) {
-    if (!isHttpUrl(input.issuer)) throw bad('issuer must be the http(s) URL of the OpenID provider');
+    if (!isHttpUrl(input.issuer))
+      throw bad('issuer must be the http(s) URL of the OpenID provider');
     if (!input.clientId) throw bad('clientId is required for an OpenID Connect connection');
   } else {
     if (!input.issuer) throw bad('issuer must be the entity ID of the SAML identity provider');
-    if (!input.samlEntryPoint || !isHttpUrl(input.samlEntryPoint)) throw bad('samlEntryPoint must be the http(s) SSO URL of the IdP');
-    if (!input.samlIdpCert || !/^[A-Za-z0-9+/=\s-]+$/.test(input.samlIdpCert.replace(/-----(BEGIN|END) CERTIFICATE-----/g, ''))) {
+    if (!input.samlEntryPoint || !isHttpUrl(input.samlEntryPoint))
+      throw bad('samlEntryPoint must be the http(s) SSO URL of the IdP');
+    if (
+      !input.samlIdpCert ||
+      !/^[A-Za-z0-9+/=\s-]+$/.test(
+        input.samlIdpCert.replace(/-----(BEGIN|END) CERTIFICATE-----/g, ''),
+      )
+    ) {
       throw bad('samlIdpCert must be the IdP signing certificate (PEM or base64)');
     }
   }
-  if (input.defaultRole && !CUSTOMER_ROLES.has(input.defaultRole)) throw bad('defaultRole must be org_admin or org_member');
+  if (input.defaultRole && !CUSTOMER_ROLES.has(input.defaultRole))
+    throw bad('defaultRole must be org_admin or org_member');
   for (const [group, role] of Object.entries(input.groupRoles ?? {})) {
-    if (!CUSTOMER_ROLES.has(role)) throw bad(`group ${group} maps to ${String(role)}: only org_admin or org_member`);
+    if (!CUSTOMER_ROLES.has(role))
+      throw bad(`group ${group} maps to ${String(role)}: only org_admin or org_member`);
   }
 }
 

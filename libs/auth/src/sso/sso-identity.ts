@@ -13,7 +13,10 @@ const RANK: Record<string, number> = { [Role.OrgAdmin]: 2, [Role.OrgMember]: 1 }
  * The role the IdP's groups give: the strongest mapped role among the person's groups, or null
  * when no group is mapped (then a new user gets the default role and an existing one keeps theirs).
  */
-export function roleFromGroups(groups: readonly string[], groupRoles: Record<string, Role>): Role | null {
+export function roleFromGroups(
+  groups: readonly string[],
+  groupRoles: Record<string, Role>,
+): Role | null {
   let best: Role | null = null;
   for (const group of groups) {
     const role = groupRoles[group];

@@ -58,7 +58,11 @@ export class SsoLoginService {
     let url: string;
     try {
       if (connection.protocol === SsoProtocol.Oidc) {
-        const started = await this.oidc.start(this.oidcSettings(connection, baseUrl), state, request.loginHint ?? request.email);
+        const started = await this.oidc.start(
+          this.oidcSettings(connection, baseUrl),
+          state,
+          request.loginHint ?? request.email,
+        );
         Object.assign(row, { nonce: started.nonce, codeVerifier: started.codeVerifier });
         url = started.url;
       } else {
@@ -67,8 +71,14 @@ export class SsoLoginService {
         url = started.url;
       }
     } catch (error) {
-      this.logger.warn({ organizationId: connection.organizationId, reason: reasonOf(error) }, 'sso start failed');
-      throw ssoError(SsoErrorCode.Rejected, 'The identity provider could not be reached or is misconfigured');
+      this.logger.warn(
+        { organizationId: connection.organizationId, reason: reasonOf(error) },
+        'sso start failed',
+      );
+      throw ssoError(
+        SsoErrorCode.Rejected,
+        'The identity provider could not be reached or is misconfigured',
+      );
     }
     await this.dataSource.getRepository(SsoLoginState).insert(row);
     return url;
@@ -98,13 +108,21 @@ export class SsoLoginService {
 
   async samlMetadata(organizationId: string, baseUrl: string): Promise<string> {
     const connection = await this.enabledConnection(organizationId);
-    if (connection.protocol !== SsoProtocol.Saml) throw ssoError(SsoErrorCode.NotConfigured, 'This organisation does not use SAML');
+    if (connection.protocol !== SsoProtocol.Saml)
+      throw ssoError(SsoErrorCode.NotConfigured, 'This organisation does not use SAML');
     return this.saml.metadata(this.samlSettings(connection, baseUrl));
   }
 
   /** The state is single-use: the first callback with it consumes it, a replay finds nothing. */
-  private async claimState(state: string | undefined, protocol: SsoProtocol): Promise<SsoLoginState> {
-    if (!state || state.length > 200) throw ssoError(SsoErrorCode.StateInvalid, 'Unknown or already used sign-in state; start again');
+  private async claimState(
+    state: string | undefined,
+    protocol: SsoProtocol,
+  ): Promise<SsoLoginState> {
+    if (!state || state.length > 200)
+      throw ssoError(
+        SsoErrorCode.StateInvalid,
+        'Unknown or already used sign-in state; start again',
+      );
     const result = await this.dataSource
       .createQueryBuilder()
       .update(SsoLoginState)
@@ -113,8 +131,13 @@ export class SsoLoginService {
       .returning('*')
       .execute();
     const raw = (result.raw as Record<string, unknown>[])[0];
-    if (!raw) throw ssoError(SsoErrorCode.StateInvalid, 'Unknown or already used sign-in state; start again');
-    if (new Date(raw.expires_at as string) <= new Date()) throw ssoError(SsoErrorCode.StateExpired, 'The sign-in took too long; start again');
+    if (!raw)
+      throw ssoError(
+        SsoErrorCode.StateInvalid,
+        'Unknown or already used sign-in state; start again',
+      );
+    if (new Date(raw.expires_at as string) <= new Date())
+      throw ssoError(SsoErrorCode.StateExpired, 'The sign-in took too long; start again');
     return {
       organizationId: raw.organization_id,
       nonce: raw.nonce,
@@ -123,7 +146,10 @@ export class SsoLoginService {
     } as SsoLoginState;
   }
 
-  private async checked(organizationId: string, verify: () => Promise<SsoIdentity>): Promise<SsoIdentity> {
+  private async checked(
+    organizationId: string,
+    verify: () => Promise<SsoIdentity>,
+  ): Promise<SsoIdentity> {
     try {
       return await verify();
     } catch (error) {
@@ -137,10 +163,15 @@ export class SsoLoginService {
   private async userFor(connection: SsoConnection, identity: SsoIdentity): Promise<User> {
     const organizationId = connection.organizationId;
     const domain = emailDomain(identity.email);
-    const claim = domain ? await this.dataSource.getRepository(SsoDomain).findOneBy({ domain, organizationId }) : null;
+    const claim = domain
+      ? await this.dataSource.getRepository(SsoDomain).findOneBy({ domain, organizationId })
+      : null;
     const verified = claim?.verifiedAt != null;
     if (!verified) {
-      throw ssoError(SsoErrorCode.DomainNotVerified, 'Your e-mail address is not in a domain this organisation has verified');
+      throw ssoError(
+        SsoErrorCode.DomainNotVerified,
+        'Your e-mail address is not in a domain this organisation has verified',
+      );
     }
     const mapped = roleFromGroups(identity.groups, connection.groupRoles);
     const users = this.dataSource.getRepository(User);
@@ -160,14 +191,19 @@ export class SsoLoginService {
       .execute();
     const user = await users.findOneByOrFail({ email: identity.email });
     if (user.organizationId !== organizationId) {
-      throw ssoError(SsoErrorCode.AccountElsewhere, 'This address belongs to an account outside this organisation');
+      throw ssoError(
+        SsoErrorCode.AccountElsewhere,
+        'This address belongs to an account outside this organisation',
+      );
     }
-    if (user.status !== UserStatus.Active) throw ssoError(SsoErrorCode.AccountDisabled, 'Your account is disabled');
+    if (user.status !== UserStatus.Active)
+      throw ssoError(SsoErrorCode.AccountDisabled, 'Your account is disabled');
     if (mapped && mapped !== user.role) {
       await users.update({ id: user.id }, { role: mapped });
       user.role = mapped;
     }
-    if (!(await this.auth.principalFor(user.id))) throw ssoError(SsoErrorCode.AccountDisabled, 'Your organisation is disabled');
+    if (!(await this.auth.principalFor(user.id)))
+      throw ssoError(SsoErrorCode.AccountDisabled, 'Your organisation is disabled');
     return user;
   }
 
@@ -175,13 +211,21 @@ export class SsoLoginService {
     let organizationId: string | undefined;
     if (request.email) {
       const domain = emailDomain(request.email);
-      const row = domain ? await this.dataSource.getRepository(SsoDomain).findOneBy({ domain }) : null;
+      const row = domain
+        ? await this.dataSource.getRepository(SsoDomain).findOneBy({ domain })
+        : null;
       organizationId = row?.verifiedAt ? row.organizationId : undefined;
     } else if (request.organization) {
-      const org = await this.dataSource.getRepository(Organization).findOneBy({ slug: request.organization.toLowerCase() });
+      const org = await this.dataSource
+        .getRepository(Organization)
+        .findOneBy({ slug: request.organization.toLowerCase() });
       organizationId = org?.status === OrganizationStatus.Active ? org.id : undefined;
     }
-    if (!organizationId) throw ssoError(SsoErrorCode.NotConfigured, 'No single sign-on is set up for this address or organisation');
+    if (!organizationId)
+      throw ssoError(
+        SsoErrorCode.NotConfigured,
+        'No single sign-on is set up for this address or organisation',
+      );
     return this.enabledConnection(organizationId);
   }
 
@@ -192,7 +236,11 @@ export class SsoLoginService {
       .addSelect('c.clientSecretSealed')
       .where('c.organizationId = :organizationId AND c.enabled', { organizationId })
       .getOne();
-    if (!connection) throw ssoError(SsoErrorCode.NotConfigured, 'No single sign-on is set up for this organisation');
+    if (!connection)
+      throw ssoError(
+        SsoErrorCode.NotConfigured,
+        'No single sign-on is set up for this organisation',
+      );
     return connection;
   }
 
@@ -216,4 +264,5 @@ export class SsoLoginService {
   }
 }
 
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message.slice(0, 300) : 'unknown');
+const reasonOf = (error: unknown) =>
+  error instanceof Error ? error.message.slice(0, 300) : 'unknown';

@@ -27,4 +27,5 @@ const KIND: Record<SsoErrorCode, DomainErrorKind> = {
   [SsoErrorCode.Required]: DomainErrorKind.Forbidden,
 };
 
-export const ssoError = (code: SsoErrorCode, message: string) => new DomainException(KIND[code], code, message);
+export const ssoError = (code: SsoErrorCode, message: string) =>
+  new DomainException(KIND[code], code, message);
