@@ -35,6 +35,9 @@ import { StaffController } from './staff/staff.controller';
 import { SpendModule } from './spend/spend.module';
 import { PUBLIC_BASE_URL } from './sso/sso-base-url';
 import { SsoLoginController } from './sso/sso-login.controller';
+import { ScimController } from './scim/scim.controller';
+import { ScimTokensController } from './scim/scim-tokens.controller';
+import { ScimTokenGuard } from './scim/scim-auth';
 import { SsoSettingsController } from './sso/sso-settings.controller';
 import { WebPortalModule } from './web/web-portal.module';
 
@@ -73,10 +76,11 @@ export class PortalApiModule {
       ],
       controllers: [AuthController, OrganizationsController, InvitationsController, ApiKeysController, StaffController, HealthController, AuditController, TransparencyLogController,
         CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController, ThrottlesController,
-        SsoSettingsController, SsoLoginController],
+        SsoSettingsController, SsoLoginController, ScimController, ScimTokensController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: PortalExceptionFilter },
+        ScimTokenGuard,
         { provide: PUBLIC_BASE_URL, useValue: env.PORTAL_PUBLIC_URL?.replace(/\/+$/, '') },
         {
           provide: COOKIE_POLICY,

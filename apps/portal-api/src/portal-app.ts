@@ -8,7 +8,7 @@ import type { DestinationStream } from 'pino';
 import { PortalApiModule } from './app.module';
 import { applySecurityHeaders } from './http/security-headers';
 import type { PortalEnv } from './env';
-import { exceptSamlAcs, samlFormBody } from './sso/saml-form-body';
+import { exceptSamlAcs, samlFormBody, scimJsonBody } from './sso/saml-form-body';
 import { HostileInputPipe, RangePipe, refuseHostileRequests, requireJsonBodies } from '@velvet/common';
 
 // Money is bigint micro-units; on the wire it is a decimal string, exact in every client.
@@ -27,6 +27,7 @@ export async function createPortalApp(env: PortalEnv, logDestination?: Destinati
   applySecurityHeaders(app);
   // bodies are JSON or nothing; hostile text and nesting are refused before guards read the body
   app.use(samlFormBody);
+  app.use(scimJsonBody);
   app.use(exceptSamlAcs(requireJsonBodies));
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.use(cookieParser());

@@ -54,7 +54,7 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
       can(Action.Export, 'AuditRecord', { organizationId: org });
       can(Action.Read, 'Model');
       can([Action.Read, Action.Update, Action.Delete], 'SsoConnection', { organizationId: org });
-      can([Action.Read, Action.Create, Action.Delete], 'SsoDomain', { organizationId: org });
+      can([Action.Read, Action.Create, Action.Delete], ['SsoDomain', 'ScimToken'], { organizationId: org });
       break;
     case Role.OrgMember:
       can(Action.Read, 'Organization', { id: org });

@@ -33,6 +33,7 @@ export type SubjectType =
   /** Issue 15: an organisation's identity provider, and the e-mail domains it claims. */
   | 'SsoConnection'
   | 'SsoDomain'
+  | 'ScimToken'
   | 'all';
 
 /** An object checked against conditions: tagged with its subject type by `asSubject()`. */

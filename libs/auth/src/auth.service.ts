@@ -142,6 +142,18 @@ export class AuthService {
     }
   }
 
+  /** Ends every session of a user at once (deprovisioning): refresh tokens revoked, access tokens refused. */
+  async endSessionsOf(userId: string): Promise<void> {
+    const tokens = this.dataSource.getRepository(RefreshToken);
+    const open = await tokens
+      .createQueryBuilder('t')
+      .select('DISTINCT t.familyId', 'familyId')
+      .where('t.userId = :userId AND t.revokedAt IS NULL', { userId })
+      .getRawMany<{ familyId: string }>();
+    await tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    for (const { familyId } of open) await this.sessions.revoke(familyId);
+  }
+
   private async issueWith(tokens: Repository<RefreshToken>, user: User, familyId: string): Promise<TokenPair> {
     const refreshToken = randomToken();
     await tokens.save(

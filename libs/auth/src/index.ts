@@ -10,3 +10,8 @@ export * from './sso/entities/sso-login-state.entity';
 export * from './sso/sso-config.service';
 export * from './sso/sso-login.service';
 export * from './sso/sso.errors';
+export * from './scim/entities/scim.entities';
+export * from './scim/scim.service';
+export * from './scim/scim-tokens.service';
+export * from './scim/scim.error';
+export * from './scim/scim-resources';

@@ -17,6 +17,7 @@ import { AuditIntegrity1764040400000 } from './1764040400000-audit-integrity';
 import { AppRoleGrants1764040400001 } from './1764040400001-app-role-grants';
 import { DetectionCoverage1764040500000 } from './1764040500000-detection-coverage';
 import { Sso1764050700000 } from './1764050700000-sso';
+import { Scim1764050700001 } from './1764050700001-scim';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   AppRoleGrants1764040400001,
   DetectionCoverage1764040500000,
   Sso1764050700000,
+  Scim1764050700001,
 ];
