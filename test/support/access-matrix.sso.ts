@@ -71,3 +71,40 @@ export async function prepareSsoFixtures(
       .expect(200);
   }
 }
+
+/** Issue 15.2: SCIM bearer tokens, the org admin's own. (The SCIM routes take those tokens, not sessions: public here.) */
+export const SCIM_MATRIX: MatrixRow[] = [
+  {
+    route: 'POST /organizations/:orgId/scim-tokens',
+    path: (t) => `/organizations/${t.orgId}/scim-tokens`,
+    body: () => ({ name: 'matrix' }),
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'GET /organizations/:orgId/scim-tokens',
+    path: (t) => `/organizations/${t.orgId}/scim-tokens`,
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'DELETE /organizations/:orgId/scim-tokens/:tokenId',
+    path: (t) => `/organizations/${t.orgId}/scim-tokens/${scimTokenIds.get(t.orgId)}`,
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+];
+
+const scimTokenIds = new Map<string, string>();
+
+/** A SCIM token per organisation, for the revoke row. */
+export async function prepareScimFixtures(
+  portal: RunningPortal,
+  orgs: { org: OrgFixture; admin: Session }[],
+): Promise<void> {
+  for (const { org, admin } of orgs) {
+    const res = await request(portal.url)
+      .post(`/organizations/${org.orgId}/scim-tokens`)
+      .set(bearer(admin))
+      .send({ name: 'fixture' })
+      .expect(201);
+    scimTokenIds.set(org.orgId, res.body.id);
+  }
+}

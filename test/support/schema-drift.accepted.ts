@@ -59,6 +59,14 @@ export const ACCEPTED_SCHEMA_DIFFERENCES: Record<string, string[]> = {
     'ALTER TABLE "sso_domains" DROP CONSTRAINT "sso_domains_organization_id_fkey"',
     'ALTER TABLE "sso_domains" DROP CONSTRAINT "sso_domains_verified_by_fkey"',
     'ALTER TABLE "sso_login_states" DROP CONSTRAINT "sso_login_states_organization_id_fkey"',
+    // issue 15.2 SCIM
+    'ALTER TABLE "scim_group_members" DROP CONSTRAINT "scim_group_members_group_id_fkey"',
+    'ALTER TABLE "scim_group_members" DROP CONSTRAINT "scim_group_members_user_id_fkey"',
+    'ALTER TABLE "scim_groups" DROP CONSTRAINT "scim_groups_organization_id_fkey"',
+    'ALTER TABLE "scim_tokens" DROP CONSTRAINT "scim_tokens_created_by_fkey"',
+    'ALTER TABLE "scim_tokens" DROP CONSTRAINT "scim_tokens_organization_id_fkey"',
+    'ALTER TABLE "scim_users" DROP CONSTRAINT "scim_users_organization_id_fkey"',
+    'ALTER TABLE "scim_users" DROP CONSTRAINT "scim_users_user_id_fkey"',
   ],
   /**
    * Indexes made by migrations for the queries that need them (partial, composite, expression). TypeORM cannot
@@ -93,6 +101,10 @@ export const ACCEPTED_SCHEMA_DIFFERENCES: Record<string, string[]> = {
     // issue 15.1 single sign-on
     'DROP INDEX "public"."sso_domains_org_idx"',
     'DROP INDEX "public"."sso_login_states_expiry_idx"',
+    // issue 15.2 SCIM
+    'DROP INDEX "public"."scim_group_members_user_idx"',
+    'DROP INDEX "public"."scim_tokens_org_idx"',
+    'DROP INDEX "public"."scim_users_org_idx"',
   ],
   /**
    * CHECK constraints (value ranges, enum values, formats): the database's last line of defence, written in the

@@ -53,6 +53,11 @@ describe('web portal: single sign-on', () => {
     await page.getByRole('button', { name: 'Save identity provider' }).click();
     await page.getByText('(set; leave empty to keep it)').waitFor();
     expect(await page.content()).not.toContain('web-client-secret');
+    // a provisioning token, shown once
+    await page.getByLabel('Token name').fill('Okta');
+    await page.getByRole('button', { name: 'Make token' }).click();
+    await page.getByText('shown once, copy it now').waitFor();
+    await page.getByRole('button', { name: 'Revoke Okta' }).waitFor();
     await screenshot(page, 'sso-settings');
   });
 

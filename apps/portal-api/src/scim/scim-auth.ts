@@ -1,4 +1,13 @@
-import { type ArgumentsHost, Catch, type CanActivate, type ExceptionFilter, type ExecutionContext, HttpException, Injectable, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type CanActivate,
+  type ExceptionFilter,
+  type ExecutionContext,
+  HttpException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { ScimError, ScimTokensService } from '@velvet/auth';
 import type { Request, Response } from 'express';
 import { bearerOf } from '../auth/refresh-cookie';
@@ -31,7 +40,8 @@ export class ScimExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     let error: ScimError;
     if (exception instanceof ScimError) error = exception;
-    else if (exception instanceof HttpException) error = new ScimError(exception.getStatus(), detailOf(exception));
+    else if (exception instanceof HttpException)
+      error = new ScimError(exception.getStatus(), detailOf(exception));
     else {
       this.logger.error(exception instanceof Error ? exception.message : 'unknown SCIM error');
       error = new ScimError(500, 'Internal error');
@@ -43,6 +53,13 @@ export class ScimExceptionFilter implements ExceptionFilter {
 /** Nest's exceptions carry the useful text in their response body (validation messages). */
 function detailOf(exception: HttpException): string {
   const response = exception.getResponse();
-  const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
-  return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+  const message =
+    typeof response === 'object' && response !== null
+      ? (response as { message?: unknown }).message
+      : response;
+  return Array.isArray(message)
+    ? message.join('; ')
+    : typeof message === 'string'
+      ? message
+      : exception.message;
 }

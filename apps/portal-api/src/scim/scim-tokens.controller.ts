@@ -1,6 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
+import {
+  Action,
+  CurrentAbility,
+  CurrentPrincipal,
+  RequireAbility,
+  type AppAbility,
+  type UserPrincipal,
+} from '@velvet/access';
 import { ScimTokensService } from '@velvet/auth';
 import { ParseIdPipe } from '@velvet/common';
 import { IsString, Length } from 'class-validator';
@@ -38,7 +45,11 @@ export class ScimTokensController {
   @RequireAbility(Action.Delete, 'ScimToken')
   @Delete(':tokenId')
   @HttpCode(204)
-  async revoke(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string, @Param('tokenId', ParseIdPipe) tokenId: string) {
+  async revoke(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Param('tokenId', ParseIdPipe) tokenId: string,
+  ) {
     await this.tokens.revoke(ability, orgId, tokenId);
   }
 }

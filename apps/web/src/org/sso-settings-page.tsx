@@ -5,6 +5,7 @@ import { Can, useOrgId } from '../auth/auth-context';
 import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { PageTitle } from '../ui/layout';
 import { SsoConnectionForm, type SsoConnection } from './sso-connection-form';
+import { ScimTokens } from './sso-scim-tokens';
 
 export interface SsoDomain {
   domain: string;
@@ -108,6 +109,9 @@ export function SsoSettingsPage() {
               </Can>
               <ErrorBox error={claim.error ?? unclaim.error} />
             </section>
+            <Can I="create" a="ScimToken">
+              <ScimTokens orgId={orgId} />
+            </Can>
             <Can I="update" a="SsoConnection">
               <SsoConnectionForm orgId={orgId} connection={s.connection} onSaved={refresh} />
             </Can>

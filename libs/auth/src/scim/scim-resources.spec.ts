@@ -6,7 +6,9 @@ describe('SCIM resources', () => {
     const match = filterOf('userName eq "ana@example.com"');
     expect(match({ userName: 'ana@example.com' })).toBe(true);
     expect(match({ userName: 'bob@example.com' })).toBe(false);
-    expect(filterOf('externalId eq "x" and active eq true')({ externalId: 'x', active: true })).toBe(true);
+    expect(
+      filterOf('externalId eq "x" and active eq true')({ externalId: 'x', active: true }),
+    ).toBe(true);
   });
   it('refuses a malformed filter with invalidFilter', () => {
     expect(() => filterOf('userName eq')).toThrow(ScimError);

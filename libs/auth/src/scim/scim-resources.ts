@@ -30,7 +30,8 @@ export interface ScimGroupResource {
 /** Entra sends booleans as "True"/"False" strings in PATCH values. */
 export function scimBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  if (typeof value === 'string' && /^(true|false)$/i.test(value))
+    return value.toLowerCase() === 'true';
   return undefined;
 }
 
@@ -40,7 +41,11 @@ export function filterOf(filter: string | undefined): (resource: object) => bool
   try {
     return compileFilter(filter);
   } catch {
-    throw new ScimError(400, `Unsupported or malformed filter: ${filter.slice(0, 200)}`, 'invalidFilter');
+    throw new ScimError(
+      400,
+      `Unsupported or malformed filter: ${filter.slice(0, 200)}`,
+      'invalidFilter',
+    );
   }
 }
 
@@ -49,5 +54,11 @@ export function listResponse<T>(all: T[], startIndex = 1, count = 100) {
   const start = Math.max(1, Math.floor(startIndex) || 1);
   const size = Math.min(Math.max(0, Math.floor(count) || 0), 200);
   const page = all.slice(start - 1, start - 1 + size);
-  return { schemas: [LIST_SCHEMA], totalResults: all.length, startIndex: start, itemsPerPage: page.length, Resources: page };
+  return {
+    schemas: [LIST_SCHEMA],
+    totalResults: all.length,
+    startIndex: start,
+    itemsPerPage: page.length,
+    Resources: page,
+  };
 }

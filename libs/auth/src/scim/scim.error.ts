@@ -3,7 +3,8 @@ export class ScimError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly scimType?: 'invalidFilter' | 'invalidValue' | 'uniqueness' | 'invalidSyntax' | 'noTarget' | 'mutability',
+    readonly scimType?:
+      'invalidFilter' | 'invalidValue' | 'uniqueness' | 'invalidSyntax' | 'noTarget' | 'mutability',
   ) {
     super(message);
   }

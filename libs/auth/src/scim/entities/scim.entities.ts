@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** A bearer token for an organisation's SCIM client (Okta, Entra); only its hash is kept. */
 @Entity({ name: 'scim_tokens' })
@@ -48,6 +56,7 @@ export class ScimUser {
 }
 
 @Entity({ name: 'scim_groups' })
+@Unique('scim_groups_name_unique', ['organizationId', 'displayName'])
 export class ScimGroup {
   @PrimaryGeneratedColumn('uuid')
   id: string;
