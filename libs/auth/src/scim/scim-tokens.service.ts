@@ -42,12 +42,10 @@ export class ScimTokensService {
   async organizationOf(bearer: string | undefined): Promise<string> {
     if (!bearer?.startsWith(TOKEN_PREFIX) || bearer.length > 200)
       throw new ScimError(401, 'A valid SCIM bearer token is required');
-    const row = await this.dataSource
-      .getRepository(ScimToken)
-      .findOne({
-        where: { tokenHash: sha256Hex(bearer), revokedAt: IsNull() },
-        select: { organizationId: true },
-      });
+    const row = await this.dataSource.getRepository(ScimToken).findOne({
+      where: { tokenHash: sha256Hex(bearer), revokedAt: IsNull() },
+      select: { organizationId: true },
+    });
     if (!row) throw new ScimError(401, 'A valid SCIM bearer token is required');
     return row.organizationId;
   }

@@ -78,15 +78,13 @@ export class ScimService {
           status: input.active ? UserStatus.Active : UserStatus.Disabled,
         }),
       );
-      await tx
-        .getRepository(ScimUser)
-        .save({
-          userId: user.id,
-          organizationId,
-          externalId: input.externalId ?? null,
-          givenName: input.givenName ?? null,
-          familyName: input.familyName ?? null,
-        });
+      await tx.getRepository(ScimUser).save({
+        userId: user.id,
+        organizationId,
+        externalId: input.externalId ?? null,
+        givenName: input.givenName ?? null,
+        familyName: input.familyName ?? null,
+      });
       return user.id;
     });
     return this.getUser(organizationId, userId, base);
@@ -258,25 +256,21 @@ export class ScimService {
       throw new ScimError(409, 'A user with this userName exists', 'uniqueness');
     }
     await this.dataSource.transaction(async (tx) => {
-      await tx
-        .getRepository(User)
-        .update(
-          { id },
-          {
-            email: input.email,
-            displayName: input.displayName,
-            status: input.active ? UserStatus.Active : UserStatus.Disabled,
-          },
-        );
-      await tx
-        .getRepository(ScimUser)
-        .save({
-          userId: id,
-          organizationId,
-          externalId: input.externalId ?? null,
-          givenName: input.givenName ?? null,
-          familyName: input.familyName ?? null,
-        });
+      await tx.getRepository(User).update(
+        { id },
+        {
+          email: input.email,
+          displayName: input.displayName,
+          status: input.active ? UserStatus.Active : UserStatus.Disabled,
+        },
+      );
+      await tx.getRepository(ScimUser).save({
+        userId: id,
+        organizationId,
+        externalId: input.externalId ?? null,
+        givenName: input.givenName ?? null,
+        familyName: input.familyName ?? null,
+      });
     });
     if (!input.active && user.status === UserStatus.Active) await this.auth.endSessionsOf(id);
   }
