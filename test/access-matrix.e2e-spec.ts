@@ -14,6 +14,7 @@ import { databaseFingerprint } from './support/db-fingerprint';
 import { discoverRoutes } from './support/routes';
 import { prepareContractFixtures } from './support/access-matrix.contracts';
 import { prepareDetectionFixtures } from './support/access-matrix.detection';
+import { prepareScimFixtures, prepareSsoFixtures } from './support/access-matrix.sso';
 import { MATRIX, PUBLIC_ROUTES, type Fixture, type OrgFixture } from './support/access-matrix.table';
 
 const ROLES = [Role.PlatformAdmin, Role.AccountManager, Role.SecurityReviewer, Role.OrgAdmin, Role.OrgMember] as const;
@@ -54,6 +55,8 @@ describe('access matrix', () => {
     await prepareContractFixtures(portal, [a, b]);
     await prepareAuditFixtures(portal, [a.org, b.org]);
     await prepareDetectionFixtures(portal, [a.org, b.org]);
+    await prepareSsoFixtures(portal, [a, b]);
+    await prepareScimFixtures(portal, [a, b]);
   });
   afterAll(() => portal.close());
 

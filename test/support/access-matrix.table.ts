@@ -2,6 +2,7 @@ import { Role } from '@velvet/access';
 import { randomUUID } from 'node:crypto';
 import { CONTRACT_MATRIX } from './access-matrix.contracts';
 import { DETECTION_MATRIX } from './access-matrix.detection';
+import { SCIM_MATRIX, SSO_MATRIX } from './access-matrix.sso';
 
 /** One organisation's objects that the matrix points routes at. */
 export interface OrgFixture {
@@ -48,6 +49,24 @@ export const PUBLIC_ROUTES = [
   // the audit log as a C2SP tlog-tiles log: checkpoint, hash tiles and entry bundles (no customer data)
   'GET /audit-log/checkpoint',
   'GET /audit-log/tile/*path',
+  // single sign-on round trip (issue 15.1): the IdP redirect, its callbacks, and our SAML metadata
+  'GET /auth/sso/start',
+  'GET /auth/sso/oidc/callback',
+  'POST /auth/sso/saml/acs',
+  'GET /auth/sso/saml/:orgId/metadata',
+  // SCIM 2.0 (issue 15.2): authenticated by the organisation's SCIM bearer token (ScimTokenGuard), not a session
+  'GET /scim/v2/Users',
+  'GET /scim/v2/Users/:id',
+  'POST /scim/v2/Users',
+  'PUT /scim/v2/Users/:id',
+  'PATCH /scim/v2/Users/:id',
+  'DELETE /scim/v2/Users/:id',
+  'GET /scim/v2/Groups',
+  'GET /scim/v2/Groups/:id',
+  'POST /scim/v2/Groups',
+  'PUT /scim/v2/Groups/:id',
+  'PATCH /scim/v2/Groups/:id',
+  'DELETE /scim/v2/Groups/:id',
 ];
 
 const everyone: MatrixRow['allow'] = {
@@ -161,6 +180,8 @@ export const MATRIX: MatrixRow[] = [
   ...CONTRACT_MATRIX,
   // security review: alert cases, risk scores, provenance, detection runs
   ...DETECTION_MATRIX,
+  ...SSO_MATRIX,
+  ...SCIM_MATRIX,
   // Audit log: reviewers everything, org admins their own records; proofs and heads are hashes only.
   { route: 'GET /audit/records', path: (t) => `/audit/records?organizationId=${t.orgId}`, allow: auditOwn },
   { route: 'GET /audit/records/:seq', path: (t) => `/audit/records/${t.auditSeq}`, allow: auditOwn },

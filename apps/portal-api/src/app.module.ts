@@ -34,6 +34,12 @@ import { OrganizationsController } from './organizations/organizations.controlle
 import { InvitationsController } from './organizations/invitations.controller';
 import { StaffController } from './staff/staff.controller';
 import { SpendModule } from './spend/spend.module';
+import { PUBLIC_BASE_URL } from './sso/sso-base-url';
+import { SsoLoginController } from './sso/sso-login.controller';
+import { ScimController } from './scim/scim.controller';
+import { ScimTokensController } from './scim/scim-tokens.controller';
+import { ScimTokenGuard } from './scim/scim-auth';
+import { SsoSettingsController } from './sso/sso-settings.controller';
 import { WebPortalModule } from './web/web-portal.module';
 
 @Module({})
@@ -71,10 +77,13 @@ export class PortalApiModule {
         WebPortalModule.forRoot(env.WEB_DIST_DIR),
       ],
       controllers: [AuthController, OrganizationsController, InvitationsController, ApiKeysController, StaffController, HealthController, AuditController, TransparencyLogController,
-        CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController, ThrottlesController],
+        CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController, ThrottlesController,
+        SsoSettingsController, SsoLoginController, ScimController, ScimTokensController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: PortalExceptionFilter },
+        ScimTokenGuard,
+        { provide: PUBLIC_BASE_URL, useValue: env.PORTAL_PUBLIC_URL?.replace(/\/+$/, '') },
         {
           provide: COOKIE_POLICY,
           useValue: { secure: env.NODE_ENV === 'production', maxAgeSeconds: env.REFRESH_TOKEN_TTL_SECONDS },

@@ -14,6 +14,8 @@ export const portalEnvSchema = baseEnvSchema.extend({
   SIGNUP_RATE_LIMIT_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(5),
   SIGNUP_RATE_LIMIT_GLOBAL_PER_HOUR: z.coerce.number().int().min(1).default(200),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('100kb'),
+  /** The portal's public origin (https://portal.example.com): SSO redirect and ACS URLs; else taken from the request. */
+  PORTAL_PUBLIC_URL: z.string().url().optional(),
   /** Where the built web portal is, to be served by the API (optional in development). */
   WEB_DIST_DIR: z.string().optional(),
 });

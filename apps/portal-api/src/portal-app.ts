@@ -10,6 +10,7 @@ import { applySecurityHeaders } from './http/security-headers';
 import type { PortalEnv } from './env';
 import { HostileInputPipe, METRICS_REGISTRY, RangePipe, refuseHostileRequests, requireJsonBodies } from '@velvet/common';
 import { httpMetricsMiddleware } from './http/http-metrics';
+import { exceptSamlAcs, samlFormBody, scimJsonBody } from './sso/saml-form-body';
 
 // Money is bigint micro-units; on the wire it is a decimal string, exact in every client.
 (BigInt.prototype as unknown as { toJSON: () => string }).toJSON = function (this: bigint) {
@@ -28,7 +29,9 @@ export async function createPortalApp(env: PortalEnv, logDestination?: Destinati
   app.use(httpMetricsMiddleware(app.get(METRICS_REGISTRY)));
   applySecurityHeaders(app);
   // bodies are JSON or nothing; hostile text and nesting are refused before guards read the body
-  app.use(requireJsonBodies);
+  app.use(samlFormBody);
+  app.use(scimJsonBody);
+  app.use(exceptSamlAcs(requireJsonBodies));
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
   app.use(cookieParser());
   app.use(refuseHostileRequests);

@@ -29,6 +29,7 @@ const AccessPage = page(() => import('./security/access-page'), 'AccessPage');
 const CatalogPage = page(() => import('./platform/catalog-page'), 'CatalogPage');
 const UnlockRulesPage = page(() => import('./platform/unlock-rules-page'), 'UnlockRulesPage');
 const StaffPage = page(() => import('./platform/staff-page'), 'StaffPage');
+const SsoSettingsPage = page(() => import('./org/sso-settings-page'), 'SsoSettingsPage');
 
 export function App() {
   const { signedIn, loading, me, meError, retryMe, restoring } = useSession();
@@ -74,6 +75,7 @@ export function App() {
           <Route path="/catalog" element={<CatalogPage />} />
           <Route path="/unlock-rules" element={<UnlockRulesPage />} />
           <Route path="/staff" element={<StaffPage />} />
+          <Route path="/sso" element={<SsoSettingsPage />} />
           <Route path="*" element={<p>Page not found.</p>} />
         </Routes>
       </Suspense>

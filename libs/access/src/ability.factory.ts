@@ -26,6 +26,7 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
       can(Action.Manage, ['Model', 'UnlockRule', 'Staff']);
       can(Action.Read, ['Organization', 'User', 'Contract', 'Entitlement', 'Statement', 'Spend']);
       can(Action.Update, 'Organization', ['verified', 'status']);
+      can(Action.Read, ['SsoConnection', 'SsoDomain']);
       break;
     case Role.AccountManager:
       can(Action.Read, ['Organization', 'User', 'Contract', 'Entitlement', 'Statement', 'Spend', 'Model', 'UnlockRule']);
@@ -33,6 +34,9 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
       // amend terms under review, or file a request on a customer's behalf (they then may not approve it)
       can([Action.Create, Action.Update], 'Contract');
       can(Action.Update, 'Organization', ['verified']);
+      // an SSO domain counts once staff confirmed the customer owns it, like the organisation itself
+      can(Action.Read, ['SsoConnection', 'SsoDomain']);
+      can(Action.Review, 'SsoDomain');
       break;
     case Role.SecurityReviewer:
       can(Action.Read, ['Organization', 'User', 'ApiKey', 'Contract', 'Entitlement', 'Spend', 'Model', 'UnlockRule']);
@@ -49,6 +53,8 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
       can(Action.Read, ['Entitlement', 'Statement', 'Spend', 'AuditRecord'], { organizationId: org });
       can(Action.Export, 'AuditRecord', { organizationId: org });
       can(Action.Read, 'Model');
+      can([Action.Read, Action.Update, Action.Delete], 'SsoConnection', { organizationId: org });
+      can([Action.Read, Action.Create, Action.Delete], ['SsoDomain', 'ScimToken'], { organizationId: org });
       break;
     case Role.OrgMember:
       can(Action.Read, 'Organization', { id: org });

@@ -30,6 +30,10 @@ export type SubjectType =
   | 'Spend'
   | 'AuditRecord'
   | 'AlertCase'
+  /** Issue 15: an organisation's identity provider, and the e-mail domains it claims. */
+  | 'SsoConnection'
+  | 'SsoDomain'
+  | 'ScimToken'
   | 'all';
 
 /** An object checked against conditions: tagged with its subject type by `asSubject()`. */

@@ -9,10 +9,18 @@ import { RefreshToken } from './entities/refresh-token.entity';
 import { AbuseLimits } from './limits/abuse-limits';
 import { RateLimiter } from './limits/rate-limiter';
 import { SessionRevocations } from './session-revocations';
+import { SsoConnection } from './sso/entities/sso-connection.entity';
+import { SsoDomain } from './sso/entities/sso-domain.entity';
+import { SsoLoginState } from './sso/entities/sso-login-state.entity';
+import { SsoConfigService } from './sso/sso-config.service';
+import { SsoLoginService } from './sso/sso-login.service';
+import { SCIM_ENTITIES } from './scim/entities/scim.entities';
+import { ScimService } from './scim/scim.service';
+import { ScimTokensService } from './scim/scim-tokens.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 
-export const AUTH_ENTITIES = [RefreshToken];
+export const AUTH_ENTITIES = [RefreshToken, SsoConnection, SsoDomain, SsoLoginState, ...SCIM_ENTITIES];
 
 @Module({})
 export class AuthModule {
@@ -22,7 +30,7 @@ export class AuthModule {
       imports: [
         PassportModule,
         OrganizationsModule,
-        TypeOrmModule.forFeature([RefreshToken, User]),
+        TypeOrmModule.forFeature([RefreshToken, User, SsoConnection, SsoDomain, SsoLoginState, ...SCIM_ENTITIES]),
         JwtModule.register({
           secret: options.jwtSecret,
           signOptions: { expiresIn: options.accessTokenTtl, algorithm: 'HS256' },
@@ -36,8 +44,12 @@ export class AuthModule {
         RateLimiter,
         AbuseLimits,
         SessionRevocations,
+        SsoConfigService,
+        SsoLoginService,
+        ScimService,
+        ScimTokensService,
       ],
-      exports: [AuthService, AbuseLimits, RateLimiter],
+      exports: [AuthService, AbuseLimits, RateLimiter, SsoConfigService, SsoLoginService, ScimService, ScimTokensService],
     };
   }
 }

@@ -9,6 +9,7 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { SessionRevocations } from './session-revocations';
+import { SsoConnection } from './sso/entities/sso-connection.entity';
 
 export interface TokenPair {
   accessToken: string;
@@ -27,6 +28,8 @@ const organizationDisabled = () =>
     'organization_disabled',
     'Your organisation is disabled; contact your account manager',
   );
+const ssoRequired = () =>
+  new DomainException(DomainErrorKind.Forbidden, 'sso_required', 'Your organisation signs in through single sign-on');
 const invalidRefresh = () =>
   new DomainException(DomainErrorKind.Unauthenticated, 'invalid_refresh_token', 'The refresh token is invalid or expired');
 
@@ -63,7 +66,13 @@ export class AuthService {
     const ok = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
     if (!user || !ok) throw invalidCredentials();
     if (!(await this.principalFor(user.id))) throw organizationDisabled();
+    if (user.organizationId && (await this.ssoRequired(user.organizationId))) throw ssoRequired();
     return user;
+  }
+
+  /** An organisation that requires single sign-on refuses its users' passwords (provider staff have no organisation). */
+  private ssoRequired(organizationId: string): Promise<boolean> {
+    return this.dataSource.getRepository(SsoConnection).exists({ where: { organizationId, enabled: true, ssoRequired: true } });
   }
 
   /** The current principal of an access token's subject, or null if the user or their organisation is disabled. */
@@ -131,6 +140,18 @@ export class AuthService {
       await tokens.update({ familyId: sid, revokedAt: IsNull() }, { revokedAt: new Date() });
       await this.sessions.revoke(sid);
     }
+  }
+
+  /** Ends every session of a user at once (deprovisioning): refresh tokens revoked, access tokens refused. */
+  async endSessionsOf(userId: string): Promise<void> {
+    const tokens = this.dataSource.getRepository(RefreshToken);
+    const open = await tokens
+      .createQueryBuilder('t')
+      .select('DISTINCT t.familyId', 'familyId')
+      .where('t.userId = :userId AND t.revokedAt IS NULL', { userId })
+      .getRawMany<{ familyId: string }>();
+    await tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    for (const { familyId } of open) await this.sessions.revoke(familyId);
   }
 
   private async issueWith(tokens: Repository<RefreshToken>, user: User, familyId: string): Promise<TokenPair> {

@@ -4,6 +4,7 @@ import type { LoginResponse } from '../api/types';
 import { ErrorBox, Notice } from '../ui/feedback';
 import { useBusyAction } from '../ui/use-busy-action';
 import { useFormFields } from '../ui/use-form-fields';
+import { SsoSignInLink } from '../org/sso-sign-in-link';
 import { AuthScreen } from './auth-screen';
 import { useSession } from './auth-context';
 
@@ -80,6 +81,7 @@ export function LoginPage() {
           {mode === 'login' ? 'New here? Sign up your organisation' : 'Have an account? Sign in'}
         </button>
       </form>
+      {mode === 'login' && <SsoSignInLink />}
     </AuthScreen>
   );
 }

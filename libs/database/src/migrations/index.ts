@@ -19,6 +19,8 @@ import { DetectionCoverage1764040500000 } from './1764040500000-detection-covera
 import { DetectionBandLastSeen1764050300000 } from './1764050300000-detection-band-last-seen';
 import { PartitionedHistory1764050500000 } from './1764050500000-partitioned-history';
 import { OrganizationCorsOrigins1764050400000 } from './1764050400000-organization-cors-origins';
+import { Sso1764050700000 } from './1764050700000-sso';
+import { Scim1764050700001 } from './1764050700001-scim';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -44,4 +46,6 @@ export const MIGRATIONS = [
   DetectionBandLastSeen1764050300000,
   PartitionedHistory1764050500000,
   OrganizationCorsOrigins1764050400000,
+  Sso1764050700000,
+  Scim1764050700001,
 ];
