@@ -25,6 +25,7 @@ import { OpenAIErrorFilter } from './http/openai-error.filter';
 import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry';
 import { EvaluationThrottle } from './access/evaluation-throttle';
 import { RefusalExplainer } from './access/refusal-explainer';
+import { LimitChangesSubscriber } from './access/limit-changes.subscriber';
 import { OrganizationEntitlementsController } from './http/organization-entitlements.controller';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
@@ -75,6 +76,7 @@ export class GatewayModule {
         KeyAuthenticator,
         ModelCatalog,
         ModelAccess,
+        LimitChangesSubscriber,
         RefusalExplainer,
         UpstreamRegistry,
         CallAdmission,

@@ -54,10 +54,14 @@ const WIDEST = `(width) => [...document.querySelectorAll('body *')]
   .join(', ')`;
 const widest = (page: Page, width: number) => page.evaluate<string>(`(${WIDEST})(${width})`);
 
+/** The colour schemes the portal follows (`prefers-color-scheme`); axe checks each one's contrast. */
+export const COLOR_SCHEMES = ['light', 'dark'] as const;
+
 /**
  * One page state checked as people on any device meet it: no sideways page scroll at a phone,
- * tablet and desktop size, and no axe-core violation at any of them (the layout changes, so do
- * the rules that apply). The viewport is put back afterwards.
+ * tablet and desktop size, and no axe-core violation at any of them, in the light and the dark
+ * colour scheme (the layout changes, so do the rules that apply; the scheme changes every colour
+ * pair axe measures). The viewport and the light scheme are put back afterwards.
  */
 export async function checkPageState(page: Page, state: string): Promise<void> {
   const original = page.viewportSize();
@@ -79,9 +83,15 @@ export async function checkPageState(page: Page, state: string): Promise<void> {
         problems.push(
           `${v.name}: page is ${width}px wide, scrolls sideways (widest: ${await widest(page, v.width)})`,
         );
-      for (const violation of await axeViolations(page)) problems.push(`${v.name}: ${violation}`);
+      for (const scheme of COLOR_SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const violation of await axeViolations(page))
+          problems.push(`${v.name}, ${scheme}: ${violation}`);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
     }
   } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
     if (original) await page.setViewportSize(original);
   }
   if (problems.length) throw new Error(`"${state}" (${page.url()}):\n  ${problems.join('\n  ')}`);
