@@ -30,7 +30,6 @@ export function ConfirmDialog({
   confirmLabel = 'Confirm',
 }: ConfirmProps & { dialog: RefObject<HTMLDialogElement | null> }) {
   const headingId = useId();
-  const inputId = useId();
   const [typed, setTyped] = useState('');
   const close = () => {
     setTyped('');
@@ -42,17 +41,10 @@ export function ConfirmDialog({
       <h2 id={headingId}>{title}</h2>
       <div className="stack">{details}</div>
       {typeToConfirm && (
-        <div className="stack">
-          <label htmlFor={inputId}>
-            Type <strong>{typeToConfirm}</strong> to confirm
-          </label>
-          <input
-            id={inputId}
-            autoComplete="off"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-          />
-        </div>
+        <label>
+          {`Type ${typeToConfirm} to confirm`}
+          <input autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        </label>
       )}
       <div className="row dialog-actions">
         <button type="button" className="secondary" onClick={close}>
