@@ -86,6 +86,10 @@ describe('web portal: contract review round trip, bad input, sessions, what each
     await am.page.getByRole('button', { name: /^Review premium contract/ }).click();
     await panel.getByLabel(/^Reason/).fill('Insufficient standard-tier history');
     await panel.getByRole('button', { name: 'Reject' }).click();
+    const reject = am.page.getByRole('dialog', { name: /^Reject .*'s contract request\?$/ });
+    expect(await reject.textContent()).toContain('“Insufficient standard-tier history”');
+    await checkPageState(am.page, 'reject confirmation');
+    await reject.getByRole('button', { name: 'Reject' }).click();
     await panel.getByText(/Rejected/).waitFor();
     await org.page.reload();
     await org.page.getByRole('cell', { name: 'rejected' }).waitFor();

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
 import { tokenMailedTo } from '../support/mail';
-import { openPersona, phoneScreenshot, screenshot, signIn, type Persona } from './support/browser';
+import { darkScreenshot, openPersona, phoneScreenshot, screenshot, signIn, type Persona } from './support/browser';
 import { checkPageState } from './support/page-checks';
 import { auditCount, distill, gatewayClient, poll, spendOnStandard } from './support/journey';
 import { startFullStack, type WebStack } from './support/stack';
@@ -135,6 +135,10 @@ describe('web portal journeys (chromium, real stack)', () => {
         .getByLabel('Reason for the change')
         .fill('Journey test: a threshold real calls can cross');
       await form.getByRole('button', { name: 'Save rule' }).click();
+      const ruleChange = page.getByRole('dialog', { name: 'Change the premium unlock rule?' });
+      expect(await ruleChange.textContent()).toMatch(/Qualifying spend: \$[\d,.]+ → \$0\.05/);
+      await checkPageState(page, 'unlock rule change confirmation');
+      await ruleChange.getByRole('button', { name: 'Save rule' }).click();
       await page.getByRole('heading', { name: /premium \(version [1-9]/ }).waitFor();
       await checkPageState(page, 'unlock rules after a change');
       await screenshot(page, 'platform-unlock-rules');
@@ -151,7 +155,17 @@ describe('web portal journeys (chromium, real stack)', () => {
       expect(await panel.textContent()).toContain('0 of 2 recorded');
       await panel.getByRole('button', { name: 'Mark organisation verified' }).click();
       await panel.getByText('verified', { exact: true }).waitFor();
+      // a four-eyes amount: the dialog states it and wants the organisation's name typed
       await panel.getByRole('button', { name: 'Approve' }).click();
+      const approve = page.getByRole('dialog', { name: /^Approve \$.* for Acme Journeys\?$/ });
+      expect(await approve.textContent()).toMatch(/commits to at least \$[\d,.]+ every/);
+      const confirm = approve.getByRole('button', { name: 'Approve' });
+      expect(await confirm.isDisabled()).toBe(true);
+      await approve.getByLabel('Type Acme Journeys to confirm').fill('Acme Journeys');
+      await checkPageState(page, 'contract approval confirmation');
+      await screenshot(page, 'manager-approve-confirmation');
+      await darkScreenshot(page, 'manager-approve-confirmation');
+      await confirm.click();
       await panel.getByText(/Approval recorded \(1 of 2\)/).waitFor();
       // the same manager cannot approve twice: the button turns disabled once the refetch lands
       await panel
@@ -166,6 +180,10 @@ describe('web portal journeys (chromium, real stack)', () => {
       await panel.getByText('1 of 2 recorded').waitFor();
       await panel.getByLabel(/^Reason/).fill('Strong standard-tier history');
       await panel.getByRole('button', { name: 'Approve' }).click();
+      const approve = page.getByRole('dialog', { name: /^Approve .* for Acme Journeys\?$/ });
+      expect(await approve.textContent()).toContain('“Strong standard-tier history”');
+      await approve.getByLabel('Type Acme Journeys to confirm').fill('Acme Journeys');
+      await approve.getByRole('button', { name: 'Approve' }).click();
       await panel.getByText(/Approved \(2 of 2\); the contract is now active/).waitFor();
       await page.getByRole('link', { name: 'Commitments' }).click();
       await page.getByRole('cell', { name: 'Acme Journeys' }).waitFor();
@@ -220,6 +238,7 @@ describe('web portal journeys (chromium, real stack)', () => {
     await page.getByRole('figure', { name: 'Spend over time' }).waitFor();
     await checkPageState(page, 'org dashboard, premium unlocked');
     await screenshot(page, 'org-dashboard-unlocked');
+    await darkScreenshot(page, 'org-dashboard-unlocked');
     await phoneScreenshot(page, 'org-dashboard-unlocked');
 
     // the spend page: totals, every day, a breakdown by model and key, CSV, statements

@@ -28,6 +28,7 @@ import { OpenAIErrorFilter } from './http/openai-error.filter';
 import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry';
 import { EvaluationThrottle } from './access/evaluation-throttle';
 import { RefusalExplainer } from './access/refusal-explainer';
+import { LimitChangesSubscriber } from './access/limit-changes.subscriber';
 import { OrganizationEntitlementsController } from './http/organization-entitlements.controller';
 import { ResponsesController } from './http/responses.controller';
 import { EmbeddingsController } from './http/embeddings.controller';
@@ -91,6 +92,7 @@ export class GatewayModule {
         KeyAuthenticator,
         ModelCatalog,
         ModelAccess,
+        LimitChangesSubscriber,
         RefusalExplainer,
         UpstreamRegistry,
         CallAdmission,

@@ -1,6 +1,7 @@
 export * from './entities/usage-record.entity';
 export * from './entities/rate-limit.entity';
 export * from './limits/limits.service';
+export * from './limits/limit-changes';
 export * from './limits/limits.module';
 export * from './limits/quota.service';
 export * from './limits/quota.types';

@@ -76,3 +76,13 @@ export async function phoneScreenshot(page: Page, name: string): Promise<void> {
     if (original) await page.setViewportSize(original);
   }
 }
+
+/** The same page in the dark colour scheme (as a system set to dark shows it), for the docs. */
+export async function darkScreenshot(page: Page, name: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await screenshot(page, `${name}-dark`);
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+}

@@ -21,17 +21,20 @@ interface AxeViolation {
  * axe-core on the page as it is now, every impact level. Injected through the devtools protocol
  * (page.evaluate), which the page's strict CSP does not govern, so the portal's CSP stays untouched.
  */
-export async function axeViolations(page: Page): Promise<string[]> {
+export async function axeViolations(page: Page, rules?: readonly string[]): Promise<string[]> {
   // the page's own globals, typed here (the test project has no DOM library)
-  const violations = await page.evaluate(async (source) => {
+  const options = rules
+    ? { resultTypes: ['violations'], runOnly: { type: 'rule', values: rules } }
+    : { resultTypes: ['violations'] };
+  const violations = await page.evaluate(async ([source, opts]) => {
     const w = globalThis as unknown as {
       axe?: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> };
       document: unknown;
     };
     if (!w.axe) new Function(source)();
-    const result = await w.axe!.run(w.document, { resultTypes: ['violations'] });
+    const result = await w.axe!.run(w.document, opts);
     return result.violations;
-  }, AXE_SOURCE);
+  }, [AXE_SOURCE, options] as const);
   return violations.map(
     (v) =>
       `${v.id} (${v.impact}): ${v.help} at ${v.nodes
@@ -55,9 +58,22 @@ const WIDEST = `(width) => [...document.querySelectorAll('body *')]
 const widest = (page: Page, width: number) => page.evaluate<string>(`(${WIDEST})(${width})`);
 
 /**
+ * The dark scheme (`prefers-color-scheme: dark`) changes only colours (CSS variables), never the
+ * DOM or the layout: in it, the axe rules that judge colours run again; everything else was
+ * checked in the light scheme on the same DOM. Half the cost of a second full run.
+ */
+const COLOUR_RULES = ['color-contrast', 'link-in-text-block'] as const;
+/**
+ * At one size: the narrow layouts' menu bar uses the sidebar's colour variables, and every extra
+ * axe run lengthens suites that already run minutes on a busy CI machine.
+ */
+const DARK_AT = 'desktop';
+
+/**
  * One page state checked as people on any device meet it: no sideways page scroll at a phone,
- * tablet and desktop size, and no axe-core violation at any of them (the layout changes, so do
- * the rules that apply). The viewport is put back afterwards.
+ * tablet and desktop size, and no axe-core violation at any of them, in the light scheme and
+ * (colour rules) the dark one (the layout changes, so do the rules that apply; the scheme changes
+ * every colour pair axe measures). The viewport and the light scheme are put back afterwards.
  */
 export async function checkPageState(page: Page, state: string): Promise<void> {
   const original = page.viewportSize();
@@ -80,8 +96,14 @@ export async function checkPageState(page: Page, state: string): Promise<void> {
           `${v.name}: page is ${width}px wide, scrolls sideways (widest: ${await widest(page, v.width)})`,
         );
       for (const violation of await axeViolations(page)) problems.push(`${v.name}: ${violation}`);
+      if (v.name !== DARK_AT) continue;
+      await page.emulateMedia({ colorScheme: 'dark' });
+      for (const violation of await axeViolations(page, COLOUR_RULES))
+        problems.push(`${v.name}, dark: ${violation}`);
+      await page.emulateMedia({ colorScheme: 'light' });
     }
   } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
     if (original) await page.setViewportSize(original);
   }
   if (problems.length) throw new Error(`"${state}" (${page.url()}):\n  ${problems.join('\n  ')}`);

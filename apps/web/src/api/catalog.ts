@@ -1,4 +1,5 @@
 import { api } from './client';
+import type { Dto } from './wire';
 
 export interface ModelTier {
   name: string;
@@ -16,8 +17,10 @@ export interface CatalogModel {
   currency: string;
   contextWindow: number;
   maxOutputTokens: number;
-  status: string;
+  status: ModelStatus;
 }
+
+export type ModelStatus = NonNullable<Dto<'UpdateModelDto'>['status']>;
 
 export interface UnlockRule {
   tier: string;
@@ -62,18 +65,16 @@ export interface UnlockRuleChange {
 }
 
 /** What the rule form sends: the terms, plus when and whether to grandfather. */
-export type RuleInput = Partial<Omit<UnlockRule, 'tier' | 'version' | 'updatedAt'>> & {
-  effectiveAt?: string;
-  grandfatherActiveContracts?: boolean;
-};
+/** A rule's terms as the portal takes them (preview; PUT adds the reason and version). */
+export type RuleInput = Dto<'UnlockRuleTermsDto'>;
 
 export const catalogApi = {
   tiers: () => api.get<ModelTier[]>('/catalog/tiers'),
   models: () => api.get<CatalogModel[]>('/catalog/models'),
-  updateModel: (id: string, body: Partial<CatalogModel>) =>
+  updateModel: (id: string, body: Dto<'UpdateModelDto'>) =>
     api.patch<CatalogModel>(`/catalog/models/${id}`, body),
   rules: () => api.get<UnlockRule[]>('/unlock-rules'),
-  putRule: (tier: string, body: RuleInput & { reason: string; expectedVersion?: number }) =>
+  putRule: (tier: string, body: Dto<'PutUnlockRuleDto'>) =>
     api.put<UnlockRule & { change: UnlockRuleChange }>(`/unlock-rules/${tier}`, body),
   previewRule: (tier: string, body: RuleInput) =>
     api.post<RuleChangeImpact>(`/unlock-rules/${tier}/preview`, body),

@@ -1,4 +1,5 @@
 import { api } from './client';
+import type { Dto } from './wire';
 import type { Page } from './types';
 import type { EntitlementExplanation as Explanation } from '../../../../libs/entitlements/src/explanation.view';
 
@@ -76,29 +77,22 @@ export interface SpendPoint {
   premiumCostMicros?: string;
 }
 
-/** The terms a customer requests or amends (a subset of Contract), optionally submitted at once. */
-export interface ContractInput extends Pick<
-  Contract,
-  | 'tier'
-  | 'minSpendMicros'
-  | 'periodMonths'
-  | 'termStart'
-  | 'termEnd'
-  | 'currency'
-  | 'textRetentionDays'
-> {
-  notes?: string;
-  submit?: boolean;
-  replacesContractId?: string;
-  relation?: 'amendment' | 'replacement';
-}
+/**
+ * The terms a customer requests (optionally submitted at once). `textRetentionDays` is a number
+ * or null on the wire; the DTO's OpenAPI metadata does not say so (nullable without a type), so
+ * the generated type is corrected here.
+ */
+type RetentionFixed<T> = Omit<T, 'textRetentionDays'> & { textRetentionDays?: number | null };
+export type ContractInput = RetentionFixed<Dto<'CreateContractDto'>>;
+/** The terms a customer amends (a returned request), with the version they edited. */
+export type ContractUpdate = RetentionFixed<Dto<'UpdateContractDto'>>;
 
 export const contractsApi = {
   listForOrg: (orgId: string, offset = 0) =>
     api.get<Page<Contract>>('/contracts', { organizationId: orgId, limit: 20, offset }),
   create: (orgId: string, input: ContractInput) =>
     api.post<Contract>(`/organizations/${orgId}/contracts`, input),
-  update: (id: string, input: Partial<ContractInput> & { expectedVersion?: number }) =>
+  update: (id: string, input: ContractUpdate) =>
     api.patch<Contract>(`/contracts/${id}`, input),
   submit: (id: string) => api.post<Contract>(`/contracts/${id}/submit`),
   list: (query: { status?: string; organizationId?: string; limit?: number; offset?: number }) =>
@@ -108,11 +102,12 @@ export const contractsApi = {
   approve: (id: string, reason?: string) =>
     api.post<Omit<Contract, 'approvals'> & { approvals: number }>(
       `/contracts/${id}/approve`,
-      reason ? { reason } : {},
+      (reason ? { reason } : {}) satisfies Dto<'ApproveContractDto'>,
     ),
-  reject: (id: string, reason: string) => api.post<Contract>(`/contracts/${id}/reject`, { reason }),
+  reject: (id: string, reason: string) =>
+    api.post<Contract>(`/contracts/${id}/reject`, { reason } satisfies Dto<'DecisionDto'>),
   requestChanges: (id: string, reason: string) =>
-    api.post<Contract>(`/contracts/${id}/request-changes`, { reason }),
+    api.post<Contract>(`/contracts/${id}/request-changes`, { reason } satisfies Dto<'DecisionDto'>),
   entitlements: (orgId: string) =>
     api.get<EntitlementExplanation>(`/organizations/${orgId}/entitlements`),
   spend: (orgId: string, days = 90) =>

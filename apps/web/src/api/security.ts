@@ -1,4 +1,5 @@
 import { api } from './client';
+import type { Dto } from './wire';
 import type { Page } from './types';
 import type {
   ProvenanceMatch as SharedProvenanceMatch,
@@ -83,8 +84,8 @@ export const securityApi = {
     id: string,
     action: 'acknowledge' | 'escalate' | 'dismiss' | 'resolve' | 'suspend' | 'restore',
     reason: string,
-  ) => api.post<unknown>(`/security/alert-cases/${id}/${action}`, { reason }),
-  throttle: (id: string, body: { apiKeyId?: string; requestsPerMinute: number; reason: string }) =>
+  ) => api.post<unknown>(`/security/alert-cases/${id}/${action}`, { reason } satisfies Dto<'ReasonDto'>),
+  throttle: (id: string, body: Dto<'ThrottleDto'>) =>
     api.post<unknown>(`/security/alert-cases/${id}/throttle`, body),
   riskScores: (organizationId: string, limit = 200) =>
     api.get<RiskScore[]>('/security/risk-scores', { organizationId, limit }),
@@ -117,5 +118,5 @@ export const throttlesApi = {
     api.post<{ lifted: boolean }>(`/organizations/${orgId}/throttles/lift`, {
       apiKeyId: apiKeyId ?? undefined,
       reason,
-    }),
+    } satisfies Dto<'LiftThrottleDto'>),
 };

@@ -1,3 +1,4 @@
+import type { Dto } from '../api/wire';
 import { type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, setAccessToken } from '../api/client';
@@ -21,7 +22,7 @@ export function AcceptInvitationPage() {
   function submit(e: FormEvent) {
     e.preventDefault();
     void run(async () => {
-      const res = await api.post<LoginResponse>('/auth/invitations/accept', form);
+      const res = await api.post<LoginResponse>('/auth/invitations/accept', form satisfies Dto<'AcceptInvitationDto'>);
       // through the router (not history.replaceState), so the new member lands on their home page
       navigate('/', { replace: true, state: { joined: true } });
       setAccessToken(res.accessToken);

@@ -1,3 +1,4 @@
+import type { Dto } from '../api/wire';
 import { createMongoAbility, type MongoAbility } from '@casl/ability';
 import { AbilityProvider, useAbility as useCaslAbility } from '@casl/react';
 export { Can } from '@casl/react';
@@ -52,7 +53,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     meError: meQuery.error,
     retryMe: () => void meQuery.refetch(),
     async login(email, password) {
-      const res = await api.post<LoginResponse>('/auth/login', { email, password });
+      const res = await api.post<LoginResponse>('/auth/login', { email, password } satisfies Dto<'LoginDto'>);
       client.clear();
       setAccessToken(res.accessToken);
     },

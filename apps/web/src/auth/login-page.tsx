@@ -1,3 +1,4 @@
+import type { Dto } from '../api/wire';
 import { useState, type FormEvent } from 'react';
 import { api, sessionExpired, setAccessToken } from '../api/client';
 import type { LoginResponse } from '../api/types';
@@ -24,7 +25,7 @@ export function LoginPage() {
     e.preventDefault();
     void run(async () => {
       if (mode === 'login') await login(form.email, form.password);
-      else setAccessToken((await api.post<LoginResponse>('/auth/signup', form)).accessToken);
+      else setAccessToken((await api.post<LoginResponse>('/auth/signup', form satisfies Dto<'SignUpDto'>)).accessToken);
     });
   }
 

@@ -10,6 +10,7 @@ import { OrgName, useOrganization } from '../ui/org-name';
 import { StatusTag } from '../ui/status-tag';
 import { ContractHistory } from './contract-history';
 import { ReasonField } from '../ui/reason-field';
+import { ConfirmButton } from '../ui/confirm-button';
 import { OverlappingContracts } from '../org/overlapping-contracts';
 
 /** One contract under review: terms, four-eyes state, the account's spend, and the decisions. */
@@ -60,6 +61,10 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
   const approvals = c.approvals ?? [];
   const iApproved = approvals.some((a) => a.approverId === me?.user.id);
   const needsReason = !reason.trim();
+  const orgName = org.data?.name ?? 'this organisation';
+  const amount = formatMicros(c.minSpendMicros, c.currency);
+  /** Four-eyes amounts are the high-value ones: approving them asks for the organisation's name typed. */
+  const highValue = c.requiredApprovals > 1;
 
   return (
     <section className="card" aria-label="Contract review">
@@ -133,13 +138,31 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
               onChange={setReason}
             />
             <div className="row">
-              <button
-                type="button"
+              <ConfirmButton
+                className="primary"
                 disabled={decide.isPending || iApproved}
-                onClick={() => decide.mutate('approve')}
+                title={`Approve ${amount} for ${orgName}?`}
+                confirmLabel="Approve"
+                typeToConfirm={highValue ? (org.data?.name ?? amount) : undefined}
+                details={
+                  <>
+                    <p>
+                      <strong>{orgName}</strong> commits to at least <strong>{amount}</strong> every{' '}
+                      {c.periodMonths} month(s) for the {c.tier} tier, {formatDate(c.termStart)} to{' '}
+                      {formatDate(c.termEnd)}.
+                    </p>
+                    <p>
+                      {highValue
+                        ? `Four-eyes amount: your approval is ${approvals.length + 1} of ${c.requiredApprovals}.`
+                        : 'Your approval activates the contract and its premium access.'}
+                    </p>
+                    <p>Reason recorded: {reason.trim() ? `“${reason.trim()}”` : 'none given'}</p>
+                  </>
+                }
+                onConfirm={() => decide.mutate('approve')}
               >
                 Approve
-              </button>
+              </ConfirmButton>
               <button
                 type="button"
                 className="secondary"
@@ -148,14 +171,23 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
               >
                 Request changes
               </button>
-              <button
-                type="button"
-                className="danger"
+              <ConfirmButton
                 disabled={decide.isPending || needsReason}
-                onClick={() => decide.mutate('reject')}
+                title={`Reject ${orgName}'s contract request?`}
+                confirmLabel="Reject"
+                details={
+                  <>
+                    <p>
+                      The request ({amount} every {c.periodMonths} month(s)) is closed; the customer
+                      must submit a new one.
+                    </p>
+                    <p>Reason recorded and shown to the customer: “{reason.trim()}”</p>
+                  </>
+                }
+                onConfirm={() => decide.mutate('reject')}
               >
                 Reject
-              </button>
+              </ConfirmButton>
             </div>
           </div>
         </Can>

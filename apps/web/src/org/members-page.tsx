@@ -1,7 +1,8 @@
+import type { Dto } from '../api/wire';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import type { Role, User } from '../api/types';
+import type { User } from '../api/types';
 import { Can, useAbility, useOrgId, useSession } from '../auth/auth-context';
 import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { formatDate } from '../ui/format';
@@ -24,10 +25,13 @@ export function MembersPage() {
     queryFn: () => api.get<User[]>(`/organizations/${orgId}/members`),
   });
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('org_member');
+  const [role, setRole] = useState<Dto<'InviteMemberDto'>['role']>('org_member');
   const [invited, setInvited] = useState<Invitation | null>(null);
   const invite = useMutation({
-    mutationFn: () => api.post<Invitation>(`/organizations/${orgId}/invitations`, { email, role }),
+    mutationFn: () => api.post<Invitation>(`/organizations/${orgId}/invitations`, {
+        email,
+        role,
+      } satisfies Dto<'InviteMemberDto'>),
     onSuccess: (inv) => {
       setInvited(inv);
       setEmail('');
@@ -54,7 +58,7 @@ export function MembersPage() {
             <select
               aria-label="Role"
               value={role}
-              onChange={(e) => setRole(e.target.value as Role)}
+              onChange={(e) => setRole(e.target.value as Dto<'InviteMemberDto'>['role'])}
             >
               {ORG_ROLES.map((r) => (
                 <option key={r.value} value={r.value}>

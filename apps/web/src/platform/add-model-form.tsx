@@ -1,3 +1,4 @@
+import type { Dto } from '../api/wire';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
@@ -25,11 +26,11 @@ export function AddModelForm({ tiers }: { tiers: ModelTier[] }) {
         slug: f.slug,
         displayName: f.displayName,
         tier: f.tier,
-        inputPriceMicrosPerMTok: dollarsToMicros(f.input),
-        outputPriceMicrosPerMTok: dollarsToMicros(f.output),
+        inputPriceMicrosPerMTok: dollarsToMicros(f.input)!, // checked in submit()
+        outputPriceMicrosPerMTok: dollarsToMicros(f.output)!,
         upstream: { kind: 'simulator' },
         ...(f.reason ? { reason: f.reason } : {}),
-      }),
+      } satisfies Dto<'CreateModelDto'>),
     onSuccess: () => {
       reset();
       void client.invalidateQueries({ queryKey: ['catalog-models'] });

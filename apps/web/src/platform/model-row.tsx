@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { catalogApi, type CatalogModel } from '../api/catalog';
+import { catalogApi, type CatalogModel, type ModelStatus } from '../api/catalog';
 import { ConfirmButton } from '../ui/confirm-button';
 import { ErrorBox } from '../ui/feedback';
 import { dollarsToMicros, formatMicros } from '../ui/format';
@@ -23,7 +23,7 @@ export function ModelRow({ model }: { model: CatalogModel }) {
         outputPriceMicrosPerMTok: dollarsToMicros(output)!,
         status,
         ...(reason ? { reason } : {}),
-      } as Partial<CatalogModel>),
+      }),
     onSuccess: () => {
       setEdit(false);
       void client.invalidateQueries({ queryKey: ['catalog-models'] });
@@ -84,7 +84,7 @@ export function ModelRow({ model }: { model: CatalogModel }) {
         <select
           aria-label={`Status of ${model.slug}`}
           value={status}
-          onChange={(e) => setStatus(e.target.value)}
+          onChange={(e) => setStatus(e.target.value as ModelStatus)}
         >
           <option value="active">active</option>
           <option value="retired">retired</option>

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { catalogApi, type RuleInput, type UnlockRule } from '../api/catalog';
+import { ConfirmDialog } from '../ui/confirm-button';
 import { ErrorBox, Notice } from '../ui/feedback';
 import { dollarsToMicros, formatDateTime, formatMicros } from '../ui/format';
 import { UnlockRuleImpact } from './unlock-rule-impact';
@@ -28,6 +29,7 @@ export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
     grandfather: false,
   });
   const [invalid, setInvalid] = useState<string | null>(null);
+  const confirmDialog = useRef<HTMLDialogElement>(null);
   const [scheduled, setScheduled] = useState<string | null>(null);
   const terms = useMemo((): RuleInput | null => {
     const minQualifyingSpendMicros = dollarsToMicros(f.minSpend);
@@ -82,8 +84,9 @@ export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
     e.preventDefault();
     if (!terms) return setInvalid('Amounts must be in USD, e.g. 1000 or 1000.50');
     setInvalid(null);
-    save.mutate();
+    confirmDialog.current?.showModal();
   }
+  const diff = terms ? ruleDiff(rule, terms) : [];
   return (
     <form onSubmit={submit} className="card stack" aria-label={`Unlock rule for ${rule.tier}`}>
       <h2>
@@ -141,6 +144,52 @@ export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
           Save rule
         </button>
       </div>
+      <ConfirmDialog
+        dialog={confirmDialog}
+        className=""
+        title={`Change the ${rule.tier} unlock rule?`}
+        confirmLabel="Save rule"
+        onConfirm={() => save.mutate()}
+        details={
+          <>
+            {diff.length ? (
+              <ul>
+                {diff.map(([what, from, to]) => (
+                  <li key={what}>
+                    {what}: {from} → <strong>{to}</strong>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>No condition changes (a new version with the same terms).</p>
+            )}
+            <p>
+              Takes effect{' '}
+              {f.effectiveAt ? `${f.effectiveAt.replace('T', ' ')} UTC` : 'at once'}
+              {f.grandfather ? '; organisations with an active contract keep access until their term ends' : ''}
+              . Organisations gaining or losing access are listed under the form.
+            </p>
+            <p>Reason recorded: “{f.reason.trim()}”</p>
+          </>
+        }
+      />
     </form>
   );
+}
+
+const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+
+/** The conditions this save changes, as [what, before, after], for the confirmation. */
+function ruleDiff(rule: UnlockRule, input: RuleInput): [string, string, string][] {
+  const t = { ...rule, ...input };
+  const rows: [string, string, string][] = [
+    ['Requires an active contract', yesNo(rule.requiresContract), yesNo(t.requiresContract)],
+    ['Qualifying spend', formatMicros(rule.minQualifyingSpendMicros), formatMicros(t.minQualifyingSpendMicros)],
+    ['Spend window', `${rule.spendWindowDays} days`, `${t.spendWindowDays} days`],
+    ['Requires a verified organisation', yesNo(rule.requiresVerified), yesNo(t.requiresVerified)],
+    ['Requires not suspended', yesNo(rule.requiresNotSuspended), yesNo(t.requiresNotSuspended)],
+    ['Minimum account age', `${rule.minAccountAgeDays} days`, `${t.minAccountAgeDays} days`],
+    ['Four-eyes above', formatMicros(rule.dualApprovalAboveMicros), formatMicros(t.dualApprovalAboveMicros)],
+  ];
+  return rows.filter(([, from, to]) => from !== to);
 }

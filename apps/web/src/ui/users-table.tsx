@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import type { Role, User } from '../api/types';
+import { ConfirmButton } from './confirm-button';
 import { ErrorBox } from './feedback';
 import { formatDate } from './format';
 import { useSortable } from './sortable';
@@ -84,18 +85,28 @@ export function UsersTable(props: Props) {
                   </td>
                   <td>
                     {u.status}{' '}
-                    {canEdit && (
+                    {canEdit && u.status === 'active' && (
+                      <ConfirmButton
+                        className="link"
+                        title={`Disable ${u.email}?`}
+                        confirmLabel="Disable"
+                        details={
+                          <p>
+                            {u.email} loses access to the portal from their next request and cannot sign in until enabled again.
+                          </p>
+                        }
+                        onConfirm={() => update.mutate({ id: u.id, status: 'disabled' })}
+                      >
+                        Disable
+                      </ConfirmButton>
+                    )}
+                    {canEdit && u.status !== 'active' && (
                       <button
                         type="button"
                         className="link"
-                        onClick={() =>
-                          update.mutate({
-                            id: u.id,
-                            status: u.status === 'active' ? 'disabled' : 'active',
-                          })
-                        }
+                        onClick={() => update.mutate({ id: u.id, status: 'active' })}
                       >
-                        {u.status === 'active' ? 'Disable' : 'Enable'}
+                        Enable
                       </button>
                     )}
                   </td>

@@ -1,8 +1,11 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DomainErrorKind, DomainException, type Micros } from '@velvet/common';
+import { REDIS } from '@velvet/queue';
+import type IORedis from 'ioredis';
 import { Repository } from 'typeorm';
 import { RateLimit } from '../entities/rate-limit.entity';
+import { encodeLimitChange, type LimitChange, limitChangesChannel, loosens, rateStateKeys } from './limit-changes';
 
 export interface LimitOverrideInput {
   organizationId: string;
@@ -44,13 +47,20 @@ export class LimitsService implements OnModuleDestroy {
   /** When the snapshot last loaded; a failing refresh keeps serving the previous one, which then ages. */
   private refreshedAt: number | null = null;
   private readonly logger = new Logger('LimitsService');
+  /** Changes announced while a refresh's query runs: re-applied to its result (it may predate them). */
+  private readonly duringRefresh = new Set<LimitChange[]>();
 
-  constructor(@InjectRepository(RateLimit) private readonly rows: Repository<RateLimit>) {}
+  constructor(
+    @InjectRepository(RateLimit) private readonly rows: Repository<RateLimit>,
+    // the app's shared Redis (QueueModule); absent where no gateway needs telling
+    @Optional() @Inject(REDIS) private readonly redis?: IORedis,
+  ) {}
 
   async setOverride(input: LimitOverrideInput): Promise<RateLimit> {
     this.validate(input);
     const apiKeyId = input.apiKeyId ?? null;
     const existing = await this.find(input.organizationId, apiKeyId);
+    const before = existing && { requestsPerMinute: existing.requestsPerMinute, tokensPerMinute: existing.tokensPerMinute };
     const row = existing ?? this.rows.create({ organizationId: input.organizationId, apiKeyId });
     if (input.requestsPerMinute !== undefined) row.requestsPerMinute = input.requestsPerMinute;
     if (input.tokensPerMinute !== undefined) row.tokensPerMinute = input.tokensPerMinute;
@@ -58,6 +68,7 @@ export class LimitsService implements OnModuleDestroy {
     row.reason = input.reason;
     row.actorUserId = input.actorUserId;
     const saved = await this.rows.save(row);
+    await this.announce({ organizationId: input.organizationId, apiKeyId, override: saved }, loosens(before, saved));
     await this.refreshIfWatching();
     return saved;
   }
@@ -66,7 +77,10 @@ export class LimitsService implements OnModuleDestroy {
   async clearOverride(input: ClearOverrideInput): Promise<void> {
     const apiKeyId = input.apiKeyId ?? null;
     const existing = await this.find(input.organizationId, apiKeyId);
-    if (existing) await this.rows.delete({ id: existing.id });
+    if (existing) {
+      await this.rows.delete({ id: existing.id });
+      await this.announce({ organizationId: input.organizationId, apiKeyId, override: null }, true);
+    }
     await this.refreshIfWatching();
   }
 
@@ -97,20 +111,51 @@ export class LimitsService implements OnModuleDestroy {
   }
 
   async refresh(): Promise<void> {
-    const all = await this.rows.find();
+    const during: LimitChange[] = [];
+    this.duringRefresh.add(during);
+    let all: RateLimit[];
+    try {
+      all = await this.rows.find();
+    } finally {
+      this.duringRefresh.delete(during);
+    }
     const byOrg = new Map<string, RateLimit>();
     const byKey = new Map<string, RateLimit>();
     for (const row of all) {
       if (row.apiKeyId) byKey.set(row.apiKeyId, row);
       else byOrg.set(row.organizationId, row);
     }
+    for (const change of during) patch(byOrg, byKey, change);
     this.byOrg = byOrg;
     this.byKey = byKey;
     this.refreshedAt = Date.now();
   }
 
+  /**
+   * A change announced by the process that wrote it (limit-changes.ts), applied to the snapshot at
+   * once, synchronously: the next call is judged by it.
+   */
+  apply(change: LimitChange): void {
+    patch(this.byOrg, this.byKey, change);
+    for (const during of this.duringRefresh) during.push(change);
+  }
+
   onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Tells the gateways before the caller is answered; a loosened limit also forgives the rate state
+   * paid for at the old limit's price. Failures are logged: the gateways' refresh catches up within a second.
+   */
+  private async announce(change: LimitChange, loosened: boolean): Promise<void> {
+    if (!this.redis) return;
+    try {
+      if (loosened) await this.redis.del(...rateStateKeys(change.organizationId, change.apiKeyId));
+      await this.redis.publish(limitChangesChannel(this.redis.options.keyPrefix ?? ''), encodeLimitChange(change));
+    } catch (error) {
+      this.logger.warn(`limit change not announced: ${(error as Error).message}`);
+    }
   }
 
   private async refreshIfWatching(): Promise<void> {
@@ -136,4 +181,12 @@ export class LimitsService implements OnModuleDestroy {
       throw new DomainException(DomainErrorKind.Invalid, 'invalid_limit', 'a reason (1-500 characters) is required');
     }
   }
+}
+
+function patch(byOrg: Map<string, RateLimit>, byKey: Map<string, RateLimit>, change: LimitChange): void {
+  const { organizationId, apiKeyId, override } = change;
+  const map = apiKeyId ? byKey : byOrg;
+  const id = apiKeyId ?? organizationId;
+  if (!override) map.delete(id);
+  else map.set(id, { ...map.get(id), organizationId, apiKeyId, ...override } as RateLimit);
 }

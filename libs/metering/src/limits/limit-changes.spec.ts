@@ -1,0 +1,50 @@
+import type { Repository } from 'typeorm';
+import type { RateLimit } from '../entities/rate-limit.entity';
+import { decodeLimitChange, encodeLimitChange, loosens, rateStateKeys } from './limit-changes';
+import { LimitsService } from './limits.service';
+
+const ORG = '11111111-1111-4111-8111-111111111111';
+const KEY = '22222222-2222-4222-8222-222222222222';
+const row = (over: Partial<RateLimit>) =>
+  ({ organizationId: ORG, apiKeyId: null, requestsPerMinute: null, tokensPerMinute: null, spendCapMicros: null, ...over }) as RateLimit;
+
+describe('limit changes', () => {
+  it('round-trips a set and a removal, caps as exact integers', () => {
+    const set = { organizationId: ORG, apiKeyId: KEY, override: { requestsPerMinute: 1, tokensPerMinute: null, spendCapMicros: 9_007_199_254_740_993n } };
+    expect(decodeLimitChange(encodeLimitChange(set))).toEqual(set);
+    const cleared = { organizationId: ORG, apiKeyId: null, override: null };
+    expect(decodeLimitChange(encodeLimitChange(cleared))).toEqual(cleared);
+  });
+
+  it('refuses anything else', () => {
+    for (const bad of ['', 'x', '{}', '{"o":1,"k":null,"v":null}', `{"o":"${ORG}","k":null,"v":[1.5,null,null]}`, `{"o":"${ORG}","k":null,"v":[1,null,"-3"]}`])
+      expect(decodeLimitChange(bad)).toBeNull();
+  });
+
+  it('a removal or a higher limit loosens; a new or a lower one does not', () => {
+    const one = { requestsPerMinute: 1, tokensPerMinute: null };
+    expect(loosens(one, null)).toBe(true);
+    expect(loosens(one, { requestsPerMinute: 10, tokensPerMinute: null })).toBe(true);
+    expect(loosens(one, { requestsPerMinute: null, tokensPerMinute: null })).toBe(true);
+    expect(loosens(one, { requestsPerMinute: 1, tokensPerMinute: 5 })).toBe(false);
+    expect(loosens(null, one)).toBe(false);
+    expect(rateStateKeys(ORG, null)).toEqual([`gw:o:${ORG}:rq`, `gw:o:${ORG}:tk`]);
+    expect(rateStateKeys(ORG, KEY)).toEqual([`gw:k:${KEY}:rq`, `gw:k:${KEY}:tk`]);
+  });
+});
+
+describe('LimitsService snapshot', () => {
+  it('applies an announced change at once, and a refresh that raced with it keeps it', async () => {
+    let release: (rows: RateLimit[]) => void = () => undefined;
+    const rows = { find: jest.fn(() => new Promise<RateLimit[]>((r) => (release = r))) };
+    const limits = new LimitsService(rows as unknown as Repository<RateLimit>);
+    const refreshing = limits.refresh();
+    // the throttle is lifted while the refresh's query (which still saw it) is in flight
+    limits.apply({ organizationId: ORG, apiKeyId: null, override: null });
+    release([row({ requestsPerMinute: 1 })]);
+    await refreshing;
+    expect(limits.snapshot(ORG, KEY).organization).toBeUndefined();
+    limits.apply({ organizationId: ORG, apiKeyId: KEY, override: { requestsPerMinute: 2, tokensPerMinute: null, spendCapMicros: null } });
+    expect(limits.snapshot(ORG, KEY).apiKey?.requestsPerMinute).toBe(2);
+  });
+});
