@@ -8,7 +8,7 @@ import { openPersona, phoneScreenshot, screenshot, signIn, type Persona } from '
 import { checkPageState } from './support/page-checks';
 import { startWebStack, type WebStack } from './support/stack';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 describe('web portal: organisation admin and platform admin basics', () => {
   let stack: WebStack;
