@@ -110,6 +110,14 @@ export class CallRecorder {
     });
   }
 
+  /**
+   * The records of a call admitted and finished in one step (CallAdmission.admitAndFinish): its
+   * usage record and audit entry; it has no started record and no idempotency record.
+   */
+  finishInOne(call: PreparedCall, outcome: CallOutcome, status: DeliveryStatus): CallFinish {
+    return finishFrom(this.started(call), call.requestId, outcome, status, null);
+  }
+
   /** Write-ahead of streamed text; false when the call was reaped meanwhile (this process looked dead). */
   checkpoint(ctx: CallContext, text: string): Promise<boolean> {
     return this.quota.checkpoint(ctx.admission, text);

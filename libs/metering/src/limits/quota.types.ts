@@ -32,6 +32,8 @@ export interface CallBegin extends AdmissionRequest {
   idempotency: IdempotencyClaim | null;
   /** The started record (JSON): what a reaper needs to finish the call if its gateway dies. */
   record: string;
+  /** A stream's first batch of text, written ahead in the begin itself (sent only once it is begun). */
+  delivered?: string;
 }
 
 /**
@@ -77,6 +79,13 @@ export type BeginResult =
   | { kind: 'replay'; stored: string }
   | { kind: 'in_use' }
   | { kind: 'reused' };
+
+/** A plain call admitted and finished in one step (QuotaService.admitAndFinish). */
+export type AdmitFinishResult =
+  | { kind: 'finished'; limits: RateLimitState }
+  /** This process's earlier attempt was applied; its reply was lost. */
+  | { kind: 'already' }
+  | { kind: 'denied'; denial: Denial };
 
 export type SettledUsage = Omit<UsageRecord, 'id'>;
 
