@@ -164,7 +164,10 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
       const r = req(o);
       expect(quota.clearlyWithin(r)).toBe(false);
       expect((await quota.begin({ ...r, idempotency: null, record: '{}' })).kind).toBe('admitted');
-      expect(quota.clearlyWithin(req(o))).toBe(true);
+      // Calls guessed within their limits count as in flight until settled: a burst turns cautious.
+      const burst = Array.from({ length: 600 }, () => quota.clearlyWithin(req(o)));
+      expect(burst.filter(Boolean).length).toBeGreaterThan(0);
+      expect(burst.filter(Boolean).length).toBeLessThan(600);
     });
   });
 });

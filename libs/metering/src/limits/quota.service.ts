@@ -148,11 +148,14 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
 
   /**
    * Whether a call is clearly within its limits by what the last answers said (per process, at
-   * most a second old): such a call may run its upstream call first and then be admitted and
-   * finished in one round trip (`admitAndFinish`). A guess only; the script decides.
+   * most a second old, less this process's one-step calls in flight): such a call may run its
+   * upstream call first and then be admitted and finished in one round trip (`admitAndFinish`,
+   * which must follow). A guess only; the script decides. Never while Redis is not connected: a
+   * call that cannot begin is refused at once, before its upstream call.
    */
   clearlyWithin(req: AdmissionRequest): boolean {
-    return this.headroom.clearlyWithin(this.scopes(req.organizationId, req.apiKeyId), this.limitsOf(req), req.estimatedTokens, req.estimatedCostMicros);
+    if (this.redis.status !== 'ready') return false;
+    return this.headroom.reserve(req.requestId, this.scopes(req.organizationId, req.apiKeyId), this.limitsOf(req), req.estimatedTokens, req.estimatedCostMicros);
   }
 
   /**
@@ -172,7 +175,12 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     const argv: (string | number)[] = [now.getTime(), MONTH_TTL_S, req.estimatedTokens, req.estimatedCostMicros.toString(), u.inputTokens + u.outputTokens];
     argv.push(this.owner, ONE_STEP_DONE_TTL_S, u.costMicros.toString(), encodeUsage(u), f.audit ?? '');
     pushLimitArgs(argv, limits);
-    const res = await this.redis.vrAdmitFinish(keys.length, ...keys, ...argv);
+    let res: (string | number)[];
+    try {
+      res = await this.redis.vrAdmitFinish(keys.length, ...keys, ...argv);
+    } finally {
+      this.headroom.settled(req.requestId);
+    }
     if (res[0] === 'ok') return { kind: 'finished', limits: this.admitted(scopes, limits, res) };
     if (res[0] === 'already') return { kind: 'already' };
     return { kind: 'denied', denial: this.denied(scopes, limits, res) };
