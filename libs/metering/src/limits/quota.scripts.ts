@@ -167,7 +167,7 @@ if cost > 0 then
   end
 end
 redis.call('XADD', KEYS[2], '*', 'u', ARGV[9])
-if ARGV[10] ~= '' then redis.call('XADD', KEYS[3], '*', 'e', ARGV[10]) end
+if ARGV[10] ~= '' then redis.call('XADD', KEYS[3], '*', 'v', ARGV[10]) end
 return out
 `;
 
@@ -223,7 +223,7 @@ if redis.call('SET', KEYS[4], ARGV[2] .. ':' .. ARGV[1], 'NX', 'EX', ARGV[4]) th
     end
   end
   redis.call('XADD', KEYS[5], '*', 'u', ARGV[10])
-  if ARGV[11] ~= '' then redis.call('XADD', KEYS[6], '*', 'e', ARGV[11]) end
+  if ARGV[11] ~= '' then redis.call('XADD', KEYS[6], '*', 'v', ARGV[11]) end
 end
 if ARGV[12] == 'store' then
   redis.call('HSET', KEYS[7], 'r', ARGV[13])

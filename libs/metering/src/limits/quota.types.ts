@@ -91,7 +91,7 @@ export type SettledUsage = Omit<UsageRecord, 'id'>;
 
 export interface CallFinish {
   usage: SettledUsage;
-  /** The audit entry (JSON) of a premium call that delivered text; null otherwise. */
+  /** The audit event (JSON, `encodePremiumCallEvent`) of a premium call that delivered text; null otherwise. The worker derives the entry. */
   audit: string | null;
   /** Store the delivered response under the idempotency key, or release the key for a retry. */
   idempotency: { store: string } | 'release' | null;
