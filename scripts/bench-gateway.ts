@@ -29,6 +29,8 @@ const REPS = Number(process.env.BENCH_REPS ?? 2);
 const SHARED_REDIS = process.env.BENCH_REDIS === 'shared';
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE !== '0';
+/** Another build of the gateway to measure (an A/B against an earlier commit built elsewhere). */
+const GATEWAY_MAIN = process.env.BENCH_GATEWAY_MAIN ?? join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js');
 const PG_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 /** The gateway runs as in production (scripts/start.sh, docker/gateway.Dockerfile): GC on its own thread only. */
 const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '--single-threaded-gc').split(' ').filter(Boolean);
@@ -171,7 +173,7 @@ async function main() {
     const gwPort = await freePort();
     const gwLog = join('/tmp', `${prefix}-gateway.log`);
     const startGateway = (port: number, log: string, nodeArgs: string[] = []) =>
-      startPinned('gateway', [...GATEWAY_NODE_ARGS, ...nodeArgs, join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js')], {
+      startPinned('gateway', [...GATEWAY_NODE_ARGS, ...nodeArgs, GATEWAY_MAIN], {
         readyPort: port,
         logFile: openSync(log, 'w'),
         env: {
