@@ -24,6 +24,7 @@ export async function startPrivateRedis(binary = process.env.BENCH_REDIS_SERVER 
   });
   const url = `redis://127.0.0.1:${port}`;
   const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+  probe.on('error', () => undefined); // refused until the server listens
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {

@@ -30,7 +30,7 @@ const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function one(): Promise<number | null> {
   const t0 = nowMs();
-  const res = await pool.request({ path: target.pathname, method: 'POST', headers: spec.headers, body: spec.body });
+  const res = await pool.request({ path: target.pathname, method: 'POST', headers: spec.headers, body: spec.body, signal: AbortSignal.timeout(10_000) });
   let first: number | null = null;
   for await (const data of res.body) {
     if (first === null && (data as Buffer).length) first = nowMs() - t0;
