@@ -5,12 +5,16 @@
  * twice, interleaved. See docs/performance.md for how to read the figures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
+import { cpuByPhase } from './bench/cpu-profile';
 import type { LoadResult, LoadSpec } from './bench/load-generator';
+import { commandStats, type PrivateRedis, startPrivateRedis } from './bench/private-redis';
 import { cpuSeconds, freePort, LOAD_CORE, pidOf, rssMb, startPinned, stop } from './bench/processes';
 import { seedBench } from './bench/seed-bench';
+import type { StreamProbeResult, StreamProbeSpec } from './bench/stream-probe';
 import { deleteKeysWithPrefix, gatewayAuditStream } from '@velvet/queue';
 
 const ROOT = join(__dirname, '..', '..');
@@ -21,7 +25,12 @@ const PROCESS_WARMUP_S = Number(process.env.BENCH_PROCESS_WARMUP_SECONDS ?? 10);
 const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const REPS = Number(process.env.BENCH_REPS ?? 2);
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** `shared`: the machine's Redis (REDIS_URL), whose CPU other suites share; default: a redis-server of the bench's own. */
+const SHARED_REDIS = process.env.BENCH_REDIS === 'shared';
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE !== '0';
+/** Another build of the gateway to measure (an A/B against an earlier commit built elsewhere). */
+const GATEWAY_MAIN = process.env.BENCH_GATEWAY_MAIN ?? join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js');
 const PG_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 /** The gateway runs as in production (scripts/start.sh, docker/gateway.Dockerfile): GC on its own thread only. */
 const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '--single-threaded-gc').split(' ').filter(Boolean);
@@ -40,13 +49,26 @@ interface Row extends LoadResult {
   cpuMsPerReq: number;
   redisCpuMsPerReq: number;
   rssMb: number;
+  /** Redis µs per request by command (INFO commandstats; scripts' inner commands are counted inside evalsha too). */
+  redisUsByCommand?: Record<string, number>;
 }
+
+interface StreamRow extends StreamProbeResult {
+  target: string;
+  load: string;
+}
+
+const loads = new Set<ChildProcess>();
+/** Stops the load generators still running (a background load beside the stream probe). */
+const stopLoads = () => loads.forEach((c) => c.kill('SIGKILL'));
 
 function runLoad(spec: LoadSpec, pids: number[]): Promise<{ result: LoadResult; cpu: number[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn('taskset', ['-c', LOAD_CORE, process.execPath, join(__dirname, 'bench', 'load-generator.js'), JSON.stringify(spec)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    loads.add(child);
+    child.once('exit', () => loads.delete(child));
     let out = '';
     const before: number[] = [];
     const after: number[] = [];
@@ -67,9 +89,17 @@ async function measure(t: Target, load: Omit<LoadSpec, 'url' | 'headers' | 'body
   // Looked up per run: other suites sharing this Redis may restart it.
   const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
   const spec: LoadSpec = { ...load, url: t.url, headers: t.headers, body: t.body, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 };
+  await redis.config('RESETSTAT');
   const { result, cpu } = await runLoad(spec, [t.pid, redisPid]);
+  const stats = await commandStats(redis);
   const requests = Math.max(1, result.ok + result.errors);
+  // (warm-up and the tail are in the counters too: per request of the whole run, approximately)
+  const all = requests * ((SECONDS * 1000 + WARMUP_MS) / (SECONDS * 1000));
+  const redisUsByCommand = Object.fromEntries(
+    Object.entries(stats).filter(([c]) => !['config', 'info', 'ping'].includes(c)).map(([c, v]) => [c, Math.round((v.usec / all) * 10) / 10]),
+  );
   return {
+    redisUsByCommand,
     ...result,
     target: t.name,
     load: load.mode === 'rate' ? `${load.rate}/s` : `c=${load.concurrency}`,
@@ -77,6 +107,15 @@ async function measure(t: Target, load: Omit<LoadSpec, 'url' | 'headers' | 'body
     redisCpuMsPerReq: (cpu[1] * 1000) / requests,
     rssMb: rssMb(t.pid),
   };
+}
+
+function runStreamProbe(spec: StreamProbeSpec): Promise<StreamProbeResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', LOAD_CORE, process.execPath, join(__dirname, 'bench', 'stream-probe.js'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as StreamProbeResult) : reject(new Error(`stream probe failed (${code})`))));
+  });
 }
 
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
@@ -90,9 +129,10 @@ function print(rows: Row[]): void {
   }
 }
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 function summarise(rows: Row[]): string[] {
   const lines: string[] = [];
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (const rate of RATES) {
     const of = (t: string) => rows.filter((r) => r.target === t && r.load === `${rate}/s`);
     for (const [t, baseline] of [['gateway', 'direct'], ['portkey', 'direct'], ['calibration', 'direct'], ['gw-respons', 'direct'], ['gw-embed', 'direct-emb']]) {
@@ -100,8 +140,13 @@ function summarise(rows: Row[]): string[] {
       const direct = of(baseline);
       if (!rs.length || !direct.length) continue;
       lines.push(
-        `${rate}/s ${t}: added p50 ${f(mean(rs.map((r) => r.p50)) - mean(direct.map((r) => r.p50)))} ms, added p99 ${f(mean(rs.map((r) => r.p99)) - mean(direct.map((r) => r.p99)))} ms, cpu ${f(mean(rs.map((r) => r.cpuMsPerReq)), 3)} ms/req`,
+        `${rate}/s ${t}: added p50 ${f(mean(rs.map((r) => r.p50)) - mean(direct.map((r) => r.p50)))} ms, added p99 ${f(mean(rs.map((r) => r.p99)) - mean(direct.map((r) => r.p99)))} ms, cpu ${f(mean(rs.map((r) => r.cpuMsPerReq)), 3)} ms/req, redis ${f(mean(rs.map((r) => r.redisCpuMsPerReq)), 3)} ms/req, ok ${f(mean(rs.map((r) => r.throughput)), 0)}/s`,
       );
+    }
+    const cal = of('calibration');
+    const gw = of('gateway');
+    if (cal.length && gw.length) {
+      lines.push(`${rate}/s gateway cpu / calibration cpu: ${f(mean(gw.map((r) => r.cpuMsPerReq)) / mean(cal.map((r) => r.cpuMsPerReq)))}x`);
     }
   }
   for (const t of ['direct', 'calibration', 'gateway', 'portkey', 'gw-respons', 'direct-emb', 'gw-embed']) {
@@ -116,6 +161,8 @@ async function main() {
   // If this process dies anyway, its servers must not outlive it.
   process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
   const prefix = `bench-${Date.now().toString(36)}`;
+  const own: PrivateRedis | null = SHARED_REDIS ? null : await startPrivateRedis();
+  const REDIS_URL = own?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = new IORedis(REDIS_URL);
   const upPort = await freePort();
   const seed = await seedBench(PG_SERVER, upPort);
@@ -125,22 +172,22 @@ async function main() {
     children.push(await startPinned('calibration', [join(__dirname, 'bench', 'calibration-proxy.js'), String(calPort), String(upPort)]));
     const gwPort = await freePort();
     const gwLog = join('/tmp', `${prefix}-gateway.log`);
-    children.push(
-      await startPinned('gateway', [...GATEWAY_NODE_ARGS, join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js')], {
-        readyPort: gwPort,
-        logFile: openSync(gwLog, 'w'),
+    const startGateway = (port: number, log: string, nodeArgs: string[] = []) =>
+      startPinned('gateway', [...GATEWAY_NODE_ARGS, ...nodeArgs, GATEWAY_MAIN], {
+        readyPort: port,
+        logFile: openSync(log, 'w'),
         env: {
           NODE_ENV: 'production', DATABASE_URL: seed.databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'info',
-          GATEWAY_PORT: String(gwPort), GATEWAY_ORG_RPM: '100000000', GATEWAY_KEY_RPM: '100000000', GATEWAY_ORG_TPM: '100000000000',
+          GATEWAY_PORT: String(port), GATEWAY_ORG_RPM: '100000000', GATEWAY_KEY_RPM: '100000000', GATEWAY_ORG_TPM: '100000000000',
         },
-      }),
-    );
+      });
+    children.push(await startGateway(gwPort, gwLog));
     const pkPort = await freePort();
     const portkey = join(ROOT, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
     children.push(await startPinned('portkey', ['--import', join(ROOT, 'scripts', 'bench', 'loopback-preload.mjs'), portkey, `--port=${pkPort}`, '--headless'], { readyPort: pkPort }));
 
     const message = { role: 'user', content: 'Summarise in one sentence why a velvet rope makes access feel earned.' };
-    const body = (model: string) => JSON.stringify({ model, messages: [message], max_tokens: 64 });
+    const body = (model: string, stream = false) => JSON.stringify({ model, messages: [message], max_tokens: 64, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
     const json = { 'content-type': 'application/json' };
     const [up, cal, gw, pk] = children.map(pidOf);
     const targets: Target[] = [
@@ -191,10 +238,78 @@ async function main() {
       for (const t of targets) await run(t, { mode: 'concurrency', concurrency: CONCURRENCY });
       print(rows.slice(-targets.length * (RATES.length + 1)));
     }
-    const summary = summarise(rows);
-    console.log(`\n${summary.join('\n')}\n(measured in ${Math.round((Date.now() - started) / 1000)} s)`);
+    // Streaming: time to the first chunk, sequential streams, alone and beside 500 req/s of plain load.
+    const streamRows: StreamRow[] = [];
+    const streamTargets = targets.flatMap((t) => {
+      if (t.name !== 'gateway') return [{ ...t, body: body(JSON.parse(t.body).model, true) }];
+      return [{ ...t, name: 'gateway-premium', body: body(seed.model, true) }, { ...t, name: 'gateway-standard', body: body(seed.standardModel, true) }];
+    });
+    if (STREAMS > 0) {
+      for (let rep = 0; rep < REPS; rep++) {
+        for (const t of streamTargets) {
+          streamRows.push({ target: t.name, load: 'sequential', ...(await runStreamProbe({ url: t.url, headers: t.headers, body: t.body, count: STREAMS, warmup: 20 })) });
+        }
+      }
+      const plain = new Map(targets.map((t) => [t.pid, t]));
+      for (const t of streamTargets) {
+        const bg = plain.get(t.pid)!;
+        const load = runLoad({ mode: 'rate', rate: 500, url: bg.url, headers: bg.headers, body: bg.body, warmupMs: 1000, durationMs: 600_000 }, []);
+        // (the load generator is stopped once the probe is done: its figures are not the point here)
+        await new Promise((r) => setTimeout(r, 1500));
+        streamRows.push({ target: t.name, load: '+500/s plain', ...(await runStreamProbe({ url: t.url, headers: t.headers, body: t.body, count: STREAMS, warmup: 20, maxMs: 20_000 })) });
+        stopLoads();
+        await load.catch(() => undefined);
+        await drainAudit(bg);
+      }
+      console.log('\nstreams: time to the first chunk (ms)\ntarget            load           ok   err   p50    p90    p99');
+      for (const r of streamRows) {
+        console.log(`${r.target.padEnd(17)} ${r.load.padEnd(13)} ${String(r.ok).padStart(4)} ${String(r.errors).padStart(5)} ${f(r.p50).padStart(6)} ${f(r.p90).padStart(6)} ${f(r.p99).padStart(6)}`);
+      }
+    }
+    const streamSummary: string[] = [];
+    for (const load of ['sequential', '+500/s plain']) {
+      const d = streamRows.filter((r) => r.target === 'direct' && r.load === load);
+      for (const t of streamTargets.filter((x) => x.name !== 'direct')) {
+        const rs = streamRows.filter((r) => r.target === t.name && r.load === load);
+        if (d.length && rs.length) streamSummary.push(`first chunk, ${load}, ${t.name}: added p50 ${f(mean(rs.map((r) => r.p50)) - mean(d.map((r) => r.p50)))} ms, added p99 ${f(mean(rs.map((r) => r.p99)) - mean(d.map((r) => r.p99)))} ms`);
+      }
+    }
+    // CPU by phase: a second gateway process with --cpu-prof, 500 req/s for the run's length.
+    let profile: Record<string, number> | null = null;
+    const gwTarget = targets.find((t) => t.name === 'gateway');
+    if (CPU_PROFILE && gwTarget) {
+      const dir = mkdtempSync(join(tmpdir(), 'bench-cpuprof-'));
+      const port = await freePort();
+      const spawnedAt = Date.now();
+      const profiled = await startGateway(port, join('/tmp', `${prefix}-gateway-profiled.log`), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+      const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+      await runLoad({ mode: 'rate', rate: 500, url, headers: gwTarget.headers, body: gwTarget.body, warmupMs: 0, durationMs: PROCESS_WARMUP_S * 1000 }, []);
+      const from = Date.now() - spawnedAt + WARMUP_MS;
+      const { result } = await runLoad({ mode: 'rate', rate: 500, url, headers: gwTarget.headers, body: gwTarget.body, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 }, []);
+      const to = Date.now() - spawnedAt - 2000;
+      await stop(profiled);
+      await redis.del(gatewayAuditStream(prefix));
+      try {
+        profile = cpuByPhase(dir, from, to, Math.max(1, result.ok + result.errors) * ((to - from) / (SECONDS * 1000)));
+        console.log(`\ngateway CPU by phase at 500 req/s (µs per request, --cpu-prof, self time; builtins with their caller):`);
+        for (const [k, v] of Object.entries(profile)) console.log(`  ${k.padEnd(44)} ${f(v, 1).padStart(7)}`);
+        console.log(`  ${'total'.padEnd(44)} ${f(Object.values(profile).reduce((a, b) => a + b, 0), 1).padStart(7)}`);
+      } catch (error) {
+        console.log(`cpu profile not read: ${(error as Error).message}`);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const gwRows = rows.filter((r) => r.target === 'gateway' && r.load === '500/s' && r.redisUsByCommand);
+    const byCommand: Record<string, number> = {};
+    for (const r of gwRows) for (const [c, v] of Object.entries(r.redisUsByCommand!)) byCommand[c] = (byCommand[c] ?? 0) + v / gwRows.length;
+    if (gwRows.length) {
+      console.log('\nRedis µs per gateway request at 500 req/s, by command (INFO commandstats; evalsha includes its inner commands):');
+      for (const [c, v] of Object.entries(byCommand).sort((a, b) => b[1] - a[1])) console.log(`  ${c.padEnd(16)} ${f(v, 1).padStart(7)}`);
+    }
+    const summary = [...summarise(rows), ...streamSummary];
+    console.log(`\n${summary.join('\n')}\n(measured in ${Math.round((Date.now() - started) / 1000)} s; Redis: ${own ? 'the bench\'s own redis-server' : 'shared'})`);
     const out = join('/tmp', `${prefix}-results.json`);
-    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, rows, summary }, null, 2));
+    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, rows, streamRows, profile, redisUsByCommand: byCommand, summary }, null, 2));
     console.log(`\nraw results: ${out}; gateway log: ${gwLog}`);
   } finally {
     for (const c of children.reverse()) await stop(c);
@@ -202,6 +317,7 @@ async function main() {
     // The run's queues, counters and usage stream: nothing of it should outlive the run.
     await deleteKeysWithPrefix(REDIS_URL, prefix);
     await redis.quit();
+    await own?.stop();
   }
 }
 

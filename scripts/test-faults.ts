@@ -33,7 +33,7 @@ function node(script: string, args: string[], env: Record<string, string>, nodeA
   return child;
 }
 
-async function waitHttp(url: string, timeoutMs = 30_000): Promise<void> {
+async function waitHttp(url: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await fetch(url).then((r) => r.ok, () => false)) return;

@@ -101,4 +101,73 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
     expect(refused).toEqual({ kind: 'denied', denial: expect.objectContaining({ kind: 'requests', hard: false, retryAfterMs: 20_000 }) });
     expect((await quota.begin(c(), new Date(t.getTime() + 20_000))).kind).toBe('admitted');
   });
+
+  describe('a plain call admitted and finished in one step (issue 20)', () => {
+    const usageOf = (requestId: string, o: { organizationId: string; apiKeyId: string }, costMicros: bigint): CallFinish => ({
+      usage: {
+        requestId, organizationId: o.organizationId, apiKeyId: o.apiKeyId, modelId: randomUUID(), tier: 'premium',
+        inputTokens: 4, outputTokens: 4, costMicros, currency: 'USD', latencyMs: 1, status: UsageStatus.Succeeded, streamed: false, occurredAt: new Date(),
+      },
+      audit: JSON.stringify({ eventId: requestId }),
+      idempotency: null,
+    });
+    const req = (o: { organizationId: string; apiKeyId: string }, estimatedCostMicros = 100n) => ({
+      organizationId: o.organizationId, apiKeyId: o.apiKeyId, requestId: randomUUID(), estimatedTokens: 10, estimatedCostMicros,
+    });
+
+    it('appends the usage record and the audit entry once: a retried attempt (its reply lost) learns it was applied', async () => {
+      const r = req(org);
+      const [usage, audit] = [await redis.xlen(quota.streamKey()), await redis.xlen(quota.auditStreamKey())];
+      expect((await quota.admitAndFinish(r, usageOf(r.requestId, org, 12n))).kind).toBe('finished');
+      expect(await quota.admitAndFinish(r, usageOf(r.requestId, org, 12n))).toEqual({ kind: 'already' });
+      expect((await redis.xlen(quota.streamKey())) - usage).toBe(1);
+      expect((await redis.xlen(quota.auditStreamKey())) - audit).toBe(1);
+      // No started record, no hold: nothing for a reaper to find.
+      expect(await redis.exists(`${gw.env.QUEUE_PREFIX}:gw:call:${r.requestId}`)).toBe(0);
+      expect(await redis.zscore(`${gw.env.QUEUE_PREFIX}:gw:calls`, r.requestId)).toBeNull();
+    });
+
+    it('applies the same GCRA limits as a begin, and records nothing for a refused call', async () => {
+      const o = await seedOrg(gw, 'OneStepGcra');
+      await gw.app.get(LimitsService).setOverride({ organizationId: o.organizationId, requestsPerMinute: 2, reason: 'test', actorUserId: null });
+      const t = new Date();
+      const results = [];
+      for (let i = 0; i < 3; i++) {
+        const r = req(o);
+        results.push(await quota.admitAndFinish(r, usageOf(r.requestId, o, 12n), t));
+      }
+      expect(results.map((r) => r.kind)).toEqual(['finished', 'finished', 'denied']);
+      expect(results[2]).toEqual({ kind: 'denied', denial: expect.objectContaining({ kind: 'requests', hard: false, retryAfterMs: 30_000 }) });
+      const entries = await redis.xrange(quota.streamKey(), '-', '+');
+      expect(entries.filter(([, f]) => f[1].includes(o.organizationId))).toHaveLength(2);
+    });
+
+    it('never overshoots a spend cap, mixed with begun calls holding their worst case, under concurrency', async () => {
+      const o = await seedOrg(gw, 'OneStepCap');
+      await gw.app.get(LimitsService).setOverride({ organizationId: o.organizationId, spendCapMicros: 1000n, reason: 'test', actorUserId: null });
+      const oneStep = Array.from({ length: 30 }, () => {
+        const r = req(o, 100n);
+        return quota.admitAndFinish(r, usageOf(r.requestId, o, 90n));
+      });
+      const begun = Array.from({ length: 5 }, () => quota.begin({ ...req(o, 100n), idempotency: null, record: '{}' }));
+      const [finished, begins] = [await Promise.all(oneStep), await Promise.all(begun)];
+      const held = begins.filter((b) => b.kind === 'admitted').length;
+      const charged = finished.filter((f) => f.kind === 'finished').length * 90;
+      expect(charged + held * 100).toBeLessThanOrEqual(1000);
+      expect(finished.some((f) => f.kind === 'denied')).toBe(true);
+      const month = `${new Date().getUTCFullYear()}${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`;
+      expect(Number(await redis.get(`${gw.env.QUEUE_PREFIX}:gw:o:${o.organizationId}:sp:${month}`))).toBe(charged);
+    });
+
+    it('guesses "clearly within limits" only from a fresh answer with room to spare', async () => {
+      const o = await seedOrg(gw, 'OneStepGuess');
+      const r = req(o);
+      expect(quota.clearlyWithin(r)).toBe(false);
+      expect((await quota.begin({ ...r, idempotency: null, record: '{}' })).kind).toBe('admitted');
+      // Calls guessed within their limits count as in flight until settled: a burst turns cautious.
+      const burst = Array.from({ length: 600 }, () => quota.clearlyWithin(req(o)));
+      expect(burst.filter(Boolean).length).toBeGreaterThan(0);
+      expect(burst.filter(Boolean).length).toBeLessThan(600);
+    });
+  });
 });

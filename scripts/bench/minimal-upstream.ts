@@ -1,4 +1,4 @@
-/** The benchmark's upstream: a fixed OpenAI chat completion, as cheap as node:http allows. */
+/** The benchmark's upstream: a fixed OpenAI chat completion (or a fixed stream), as cheap as node:http allows. */
 import { createServer } from 'node:http';
 
 const body = JSON.stringify({
@@ -17,13 +17,35 @@ const embeddings = JSON.stringify({
   model: 'bench-upstream',
   usage: { prompt_tokens: 14, total_tokens: 14 },
 });
+const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench-upstream', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+const words = ['A velvet', ' rope makes', ' access', ' feel', ' earned.'];
+/** A stream: the first chunk carries text at once (what the bench's first-chunk probe times), then the rest 2 ms apart. */
+const first = chunk({ role: 'assistant', content: words[0] }, null);
+const rest = [
+  ...words.slice(1).map((w) => chunk({ content: w }, null)),
+  chunk({}, 'stop'),
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench-upstream', choices: [], usage: { prompt_tokens: 24, completion_tokens: 9, total_tokens: 33 } })}\n\n`,
+  'data: [DONE]\n\n',
+];
 
 const server = createServer((req, res) => {
-  req.resume();
+  let raw = '';
+  req.on('data', (d: Buffer) => (raw.length < 4096 ? (raw += d) : undefined));
   req.on('end', () => {
-    const out = req.url?.endsWith('/embeddings') ? embeddings : body;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
-    res.end(out);
+    if (req.url?.endsWith('/embeddings')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(embeddings) });
+      return void res.end(embeddings);
+    }
+    if (!raw.includes('"stream":true')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      return void res.end(body);
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(first);
+    let i = 0;
+    const next = () => (i < rest.length - 1 ? (res.write(rest[i++]), setTimeout(next, 2)) : res.end(rest[i]));
+    setTimeout(next, 2);
   });
 });
 server.keepAliveTimeout = 65_000;

@@ -3,7 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { generateKeyMaterial } from '@velvet/api-keys';
 import { type UpstreamConfig } from '@velvet/catalog';
 import { EntitlementCache } from '@velvet/entitlements';
-import type { PremiumCallEntry } from '@velvet/audit';
+import { entryOfAuditStreamRecord, type PremiumCallEntry } from '@velvet/audit';
 import { METERING_REDIS, QuotaService } from '@velvet/metering';
 import type IORedis from 'ioredis';
 import OpenAI from 'openai';
@@ -107,7 +107,7 @@ export const callIdOf = (response: Response): string => response.headers.get('x-
 export async function auditEntries(gw: RunningGateway): Promise<PremiumCallEntry[]> {
   const redis = gw.app.get<IORedis>(METERING_REDIS);
   const rows = await redis.xrange(gw.app.get(QuotaService).auditStreamKey(), '-', '+');
-  return rows.map(([, fields]) => JSON.parse(fields[1]) as PremiumCallEntry);
+  return rows.map(([, fields]) => entryOfAuditStreamRecord(fields));
 }
 
 /** A fetch for the SDK that counts every HTTP attempt it makes, retries included. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { canonicalJson } from '@velvet/audit';
 import { costOfTokens, sha256Hex } from '@velvet/common';
-import { QuotaService, type Denial, type IdempotencyClaim, type RateLimitState } from '@velvet/metering';
+import { type AdmitFinishResult, QuotaService, type Denial, type IdempotencyClaim, type RateLimitState } from '@velvet/metering';
 import type { FastifyRequest } from 'fastify';
 import { ModelAccess } from '../access/model-access';
 import { KeyAuthenticator } from '../auth/key-authenticator';
@@ -10,7 +10,7 @@ import { ModelCatalog } from '../catalog/model-catalog';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
-import { type CallContext, PHASES, type PhasedRequest, type PreparedCall, type Replay } from './call-context';
+import { type CallContext, type CallOutcome, PHASES, type PhasedRequest, type PreparedCall, type Replay } from './call-context';
 import { CallRecorder } from './call-recorder';
 import { parseChatRequest, promptText, promptTokensOf, requestedMaxTokens } from './chat-request.schema';
 import { RecentDenials } from './recent-denials';
@@ -94,18 +94,12 @@ export class CallAdmission {
    * response, or a thrown 409/429/503. Without Redis nothing is served (limits and the audit
    * record cannot be kept).
    */
-  async begin(call: PreparedCall): Promise<CallContext | Replay> {
+  async begin(call: PreparedCall, delivered?: string): Promise<CallContext | Replay> {
     const ids = [call.principal.organizationId, call.principal.apiKeyId];
     const result = await this.quota
       // Limits run on real time, never the detection evaluation's simulated time.
-      .begin({ ...call.estimate, idempotency: call.idempotency, record: this.recorder.startedRecord(call) })
-      .catch((error: Error) => {
-        this.denials.note(ids, 1);
-        call.log.error({ err: error, meteringId: call.requestId }, 'call not begun: Redis refused it');
-        throw call.entry.gated
-          ? OpenAIError.unavailable('The call could not be recorded in the audit log, so it was not served; retry shortly.', 'audit_unavailable')
-          : OpenAIError.unavailable('The gateway cannot enforce limits right now; retry shortly.');
-      });
+      .begin({ ...call.estimate, idempotency: call.idempotency, record: this.recorder.startedRecord(call), delivered })
+      .catch((error: Error) => this.refusedByRedis(call, error, 'call not begun: Redis refused it'));
     switch (result.kind) {
       case 'admitted':
         this.denials.clear(ids);
@@ -128,6 +122,62 @@ export class CallAdmission {
         throw limitError(d);
       }
     }
+  }
+
+  /**
+   * Whether a plain (non-streamed) call may run its upstream call first and then be admitted and
+   * finished in one round trip (`admitAndFinish`): it may overlap the upstream (no Idempotency-Key,
+   * not refused recently) and what the last answers said about its organisation and key leaves it
+   * clearly within its limits (QuotaService.clearlyWithin, a per-process guess; the script decides).
+   */
+  mayFinishInOne(call: PreparedCall): boolean {
+    return this.mayOverlapUpstream(call) && this.quota.clearlyWithin(call.estimate);
+  }
+
+  /**
+   * Admits and finishes a plain call whose upstream answered, in one atomic Redis step (limits,
+   * spend, usage record, audit entry), retried briefly while the client waits. Returns the figures
+   * for the x-ratelimit-* headers; throws the 429 of a refusal (nothing recorded, the answer is
+   * discarded) or a 503 when Redis does not take it (not recorded, so not served).
+   */
+  async admitAndFinish(call: PreparedCall, outcome: CallOutcome): Promise<RateLimitState> {
+    const f = this.recorder.finishInOne(call, outcome, 'succeeded');
+    const result = await this.quota
+      .admitAndFinishWithin(call.estimate, f)
+      .catch((error: Error) => this.refusedByRedis(call, error, 'call not recorded: Redis refused it'));
+    return this.admittedInOne(call, result);
+  }
+
+  /**
+   * A call whose upstream failed before it was begun: recorded as failed (no charge) in one step,
+   * off the response path. Nothing was delivered, so a record Redis refuses is only logged.
+   */
+  recordFailure(call: PreparedCall, streamed: boolean): void {
+    const f = this.recorder.finishInOne(call, { inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed }, 'failed');
+    this.quota.admitAndFinish(call.estimate, f).then(
+      (r) => r.kind === 'denied' && this.denials.note([call.principal.organizationId, call.principal.apiKeyId], 1),
+      (error: Error) => call.log.warn({ err: error, meteringId: call.requestId }, 'failed call not recorded: Redis refused it'),
+    );
+  }
+
+  private admittedInOne(call: PreparedCall, result: AdmitFinishResult): RateLimitState {
+    const ids = [call.principal.organizationId, call.principal.apiKeyId];
+    if (result.kind === 'denied') {
+      const d = result.denial;
+      this.denials.note([d.scope === 'organization' ? ids[0] : ids[1]], d.hard ? 60 : d.retryAfterMs / 1000);
+      throw limitError(d);
+    }
+    this.denials.clear(ids);
+    // 'already': an earlier attempt was applied and its reply lost; its figures are gone with it.
+    return result.kind === 'finished' ? result.limits : { requests: null, tokens: null };
+  }
+
+  private refusedByRedis(call: PreparedCall, error: Error, message: string): never {
+    this.denials.note([call.principal.organizationId, call.principal.apiKeyId], 1);
+    call.log.error({ err: error, meteringId: call.requestId }, message);
+    throw call.entry.gated
+      ? OpenAIError.unavailable('The call could not be recorded in the audit log, so it was not served; retry shortly.', 'audit_unavailable')
+      : OpenAIError.unavailable('The gateway cannot enforce limits right now; retry shortly.');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type PremiumCallEvent, premiumCallEntry } from '@velvet/audit';
+import { encodePremiumCallEvent, type PremiumCallEvent } from '@velvet/audit';
 import { costOfTokens, sha256Hex } from '@velvet/common';
 import { type Admission, type CallFinish, type OrphanCall, QuotaService, UsageStatus } from '@velvet/metering';
 import type { CallContext, CallOutcome, PreparedCall } from './call-context';
@@ -110,6 +110,14 @@ export class CallRecorder {
     });
   }
 
+  /**
+   * The records of a call admitted and finished in one step (CallAdmission.admitAndFinish): its
+   * usage record and audit entry; it has no started record and no idempotency record.
+   */
+  finishInOne(call: PreparedCall, outcome: CallOutcome, status: DeliveryStatus): CallFinish {
+    return finishFrom(this.started(call), call.requestId, outcome, status, null);
+  }
+
   /** Write-ahead of streamed text; false when the call was reaped meanwhile (this process looked dead). */
   checkpoint(ctx: CallContext, text: string): Promise<boolean> {
     return this.quota.checkpoint(ctx.admission, text);
@@ -156,7 +164,7 @@ function finishFrom(s: StartedCall, requestId: string, outcome: CallOutcome, sta
   };
   // Audited: every premium call whose client received something (nothing left with a failed one).
   const audited = s.gated && status !== 'failed';
-  const audit = audited ? JSON.stringify(premiumCallEntry(eventOf(s, requestId, { ...outcome, inputTokens, outputTokens }, status, latencyMs))) : null;
+  const audit = audited ? encodePremiumCallEvent(eventOf(s, requestId, { ...outcome, inputTokens, outputTokens }, status, latencyMs)) : null;
   return { usage, audit, idempotency };
 }
 

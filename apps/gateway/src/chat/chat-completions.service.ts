@@ -43,10 +43,10 @@ export class ChatCompletionsService {
   }
 
   /** A refused (or replayed) call cancels its early upstream call, whose result is then discarded. */
-  private async begin(call: PreparedCall, cancellation: Cancellation, early: Promise<unknown> | null): Promise<CallContext | Replay> {
+  private async begin(call: PreparedCall, cancellation: Cancellation, early: Promise<unknown> | null, delivered?: string): Promise<CallContext | Replay> {
     early?.catch(() => undefined);
     try {
-      const begun = await this.admission.begin(call);
+      const begun = await this.admission.begin(call, delivered);
       if ('replay' in begun) cancellation.cancel();
       return begun;
     } catch (error) {
@@ -63,6 +63,7 @@ export class ChatCompletionsService {
     const cancellation = new Cancellation();
     // Only a client that leaves early cancels the upstream call.
     reply.raw.once('close', () => reply.raw.writableFinished || cancellation.cancel());
+    if (this.admission.mayFinishInOne(call)) return this.completeInOne(call, reply, upstream, cancellation);
     let t0 = performance.now();
     const early = this.admission.mayOverlapUpstream(call) ? upstream.complete(this.call(call, cancellation)) : null;
     const ctx = await this.begin(call, cancellation, early);
@@ -100,12 +101,15 @@ export class ChatCompletionsService {
     let finished = false;
     raw.once('close', () => finished || cancellation.cancel());
     const events = upstream.stream(this.call(call, cancellation))[Symbol.asyncIterator]();
-    const early = this.admission.mayOverlapUpstream(call) ? events.next() : null;
-    const ctx = await this.begin(call, cancellation, early);
+    // When the upstream may start first, its first batch of text is written ahead by the begin
+    // itself: the first chunk costs one round trip, not a begin and then a write-ahead.
+    const first = this.admission.mayOverlapUpstream(call) ? await this.firstEvent(call, events) : null;
+    const aheadText = first && !first.done && first.value.kind === 'chunk' && !first.value.finishReason ? first.value.text : undefined;
+    const ctx = await this.begin(call, cancellation, null, aheadText);
     if ('replay' in ctx) return replay(reply, ctx);
     let next: IteratorResult<StreamEvent>;
     try {
-      next = await (early ?? events.next());
+      next = first ?? (await events.next());
     } catch (error) {
       // Nothing sent yet: answer with a proper HTTP error.
       this.recorder.finishQuietly(ctx, nothing(true), 'failed');
@@ -124,6 +128,7 @@ export class ChatCompletionsService {
     let heldText = '';
     const sent: string[] | null = ctx.idempotency ? [] : null;
     const upstreamUsage = { inputTokens: 0, outputTokens: 0, finishReason: null as string | null };
+    let sentAhead = false;
     const out = new WriteAhead(
       (text) => this.recorder.checkpoint(ctx, text),
       async (chunk) => {
@@ -153,6 +158,9 @@ export class ChatCompletionsService {
           upstreamUsage.finishReason ??= event.finishReason;
           heldText += event.text;
           held.push(line);
+        } else if (aheadText !== undefined && !sentAhead) {
+          sentAhead = true;
+          out.pushRecorded(line, event.text);
         } else {
           out.push(line, event.text);
         }
@@ -191,6 +199,37 @@ export class ChatCompletionsService {
     }
     finished = true;
     raw.end(tail);
+  }
+
+  /**
+   * A plain call clearly within its limits: the upstream first, then admitted and finished in one
+   * Redis round trip (limits, spend, usage record, audit entry) before the response is sent. A
+   * refusal discards the answer (429); nothing reaches the client before its records are accepted.
+   */
+  private async completeInOne(call: PreparedCall, reply: FastifyReply, upstream: ReturnType<UpstreamRegistry['for']>, cancellation: Cancellation): Promise<void> {
+    const t0 = performance.now();
+    let completion;
+    try {
+      completion = await upstream.complete(this.call(call, cancellation));
+    } catch (error) {
+      this.admission.recordFailure(call, false);
+      throw upstreamToOpenAI(asUpstreamError(error));
+    }
+    const t1 = performance.now();
+    call.phases.upstream = round(t1 - t0);
+    const limits = await this.admission.admitAndFinish(call, { streamed: false, ...completion });
+    call.phases.finish = round(performance.now() - t1);
+    await reply.headers(rateLimitHeaders(limits)).type('application/json; charset=utf-8').send(JSON.stringify(completion.body));
+  }
+
+  /** The upstream's first stream event, before the call is begun; a failure there is recorded as a failed call. */
+  private async firstEvent(call: PreparedCall, events: AsyncIterator<StreamEvent>): Promise<IteratorResult<StreamEvent>> {
+    try {
+      return await events.next();
+    } catch (error) {
+      this.admission.recordFailure(call, true);
+      throw upstreamToOpenAI(asUpstreamError(error));
+    }
   }
 
 }

@@ -60,4 +60,16 @@ describe('WriteAhead', () => {
     expect(record).not.toHaveBeenCalled();
     expect(sent).toEqual(['<role>']);
   });
+
+  it('sends a batch already recorded by the begin without recording it again, and records what follows', async () => {
+    const recorded: string[] = [];
+    const sent: string[] = [];
+    const w = new WriteAhead(async (text) => (recorded.push(text), true), async (chunk) => void sent.push(chunk));
+    w.pushRecorded('<a>', 'a');
+    w.push('<b>', 'b');
+    await w.settled();
+    expect(recorded).toEqual(['b']);
+    expect(sent.join('')).toBe('<a><b>');
+    expect(w.delivered).toBe('ab');
+  });
 });

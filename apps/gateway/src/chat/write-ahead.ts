@@ -10,6 +10,8 @@ export class WriteAhead {
   failure: unknown = null;
   private lines: string[] = [];
   private text = '';
+  /** Text at the head of the queue that is already recorded (a stream's first batch, written ahead by its begin). */
+  private ahead = '';
   private draining: Promise<void> | null = null;
 
   constructor(
@@ -22,6 +24,12 @@ export class WriteAhead {
     this.lines.push(line);
     this.text += text;
     this.draining ??= this.drain();
+  }
+
+  /** Queues an SSE line whose text is already in the call's record: sent without a round trip of its own. */
+  pushRecorded(line: string, text: string): void {
+    this.ahead += text;
+    this.push(line, text);
   }
 
   /** Throws the write-ahead's failure, so the stream stops reading the upstream. */
@@ -40,9 +48,11 @@ export class WriteAhead {
       while (this.lines.length && !this.failure) {
         const lines = this.lines.join('');
         const text = this.text;
+        const fresh = text.slice(this.ahead.length);
         this.lines = [];
         this.text = '';
-        if (text && !(await this.record(text))) throw new Error('the call was finished by a reaper');
+        this.ahead = '';
+        if (fresh && !(await this.record(fresh))) throw new Error('the call was finished by a reaper');
         this.delivered += text;
         await this.send(lines);
       }

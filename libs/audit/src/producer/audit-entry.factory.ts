@@ -55,6 +55,24 @@ export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): Pre
   };
 }
 
+/**
+ * A premium call's event as the gateway appends it to its audit stream (field `v`): the entry's
+ * derived fields (MinHash signatures and bands, flags, hashes: most of an entry's CPU) are
+ * computed by the audit worker's intake (`entryOfAuditStreamRecord`), off the gateway's request
+ * path. The event holds everything the entry is derived from, so nothing is lost by deferring.
+ */
+export const encodePremiumCallEvent = (event: PremiumCallEvent): string => JSON.stringify(event);
+
+/** The audit entry of one gateway audit stream record: an event (`v`, computed now) or a ready entry (`e`, older gateways). */
+export function entryOfAuditStreamRecord(fields: readonly string[], now = new Date()): PremiumCallEntry {
+  const i = fields.indexOf('v');
+  if (i >= 0 && i % 2 === 0) {
+    const event = JSON.parse(fields[i + 1]) as PremiumCallEvent & { occurredAt: string };
+    return premiumCallEntry({ ...event, occurredAt: new Date(event.occurredAt) }, now);
+  }
+  return JSON.parse(fields[fields.indexOf('e') + 1]) as PremiumCallEntry;
+}
+
 export function adminActionEntry(action: AdminAction, now = new Date()): AdminActionEntry {
   return {
     kind: 'admin_action',

@@ -3,7 +3,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { gatewayAuditStream, QueueName, type StreamEntries, StreamConsumer } from '@velvet/queue';
 import { Queue, type ConnectionOptions, type QueueOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { AUDIT_JOB_NAME, type PremiumCallEntry } from './audit-entry';
+import { AUDIT_JOB_NAME } from './audit-entry';
+import { entryOfAuditStreamRecord } from './audit-entry.factory';
 import { AUDIT_JOB_OPTIONS } from './audit-queue';
 import { jobIdOf } from './audit.producer';
 
@@ -18,8 +19,9 @@ export interface AuditIntakeOptions {
 /**
  * The audit worker's side of the gateway's audit records. The gateway appends each premium call's
  * entry to a Redis stream in the same atomic step as its usage record and settlement (so a call is
- * never billed without its audit entry, or the reverse); this moves the entries into the audit
- * queue (job id = event id) in batches and acknowledges them only once the queue holds them. A
+ * never billed without its audit entry, or the reverse); this derives each entry (MinHash,
+ * bands, flags, hashes: work kept off the gateway's request path) and moves the entries into the
+ * audit queue (job id = event id) in batches and acknowledges them only once the queue holds them. A
  * crash redelivers: BullMQ dedupes the job id while the job exists, the writer skips an event id
  * already in the log.
  */
@@ -60,7 +62,7 @@ export class AuditIntake implements OnModuleInit, OnApplicationShutdown {
     const jobs = [];
     for (const [id, fields] of entries) {
       try {
-        const entry = JSON.parse(fields[1]) as PremiumCallEntry;
+        const entry = entryOfAuditStreamRecord(fields);
         jobs.push({ name: AUDIT_JOB_NAME, data: entry, opts: { ...AUDIT_JOB_OPTIONS, jobId: jobIdOf(entry.eventId) } });
       } catch {
         this.logger.error(`audit stream entry ${id} is not an audit entry; dropped`);

@@ -1,6 +1,8 @@
 /**
- * The gateway's Redis scripts: one round trip to begin a call, one to finish it (and one per
- * batch of streamed text in between). Each runs atomically, and each starts with `#!lua` and no
+ * The gateway's Redis scripts: a plain call is admitted and finished in one round trip after its
+ * upstream answered (ADMIT_FINISH_LUA); a call with an Idempotency-Key, a stream, or a call whose
+ * limits are close takes one round trip to begin and one to finish (and a stream one per batch of
+ * text in between). Each runs atomically, and each starts with `#!lua` and no
  * flags, so Redis refuses a writing script *before* it runs when memory is at maxmemory: a call
  * is begun or finished entirely or not at all.
  *
@@ -17,19 +19,93 @@ export const FINISH_SCOPE_KEYS = 4;
 export const WINDOW_MS = 60_000;
 
 /**
+ * The limits, shared by BEGIN_LUA and ADMIT_FINISH_LUA: `admit(k0, a0, now, estTokens, estCost, storedTokens)`
+ * checks every scope (5 keys per scope from KEYS[k0 + 1], rpm/tpm/cap per scope from ARGV[a0]) and
+ * returns a denial, or nil and the figures for the answer: per scope requests remaining, requests
+ * reset ms, tokens remaining, tokens reset ms, spend headroom (cap - spent - held - this call's
+ * worst case; -1 = no cap). The tokens limit is checked with `estTokens` and moved by `storedTokens`
+ * (the worst case at begin, the real count when admitting and finishing at once).
+ */
+const ADMIT_LUA = `
+local W = ${WINDOW_MS}
+local function admit(k0, a0, scopes, now, estTokens, estCost, storedTokens)
+  local tats = {}
+  -- GCRA: cost c of a limit L per minute moves the arrival time by c * (W / L); refused when it
+  -- would run more than a minute ahead of now.
+  local function gcra(key, limit, cost, stored, i, kind)
+    if limit < 0 then return nil end
+    if limit == 0 then return {'deny', i, 'blocked', W} end
+    if cost > limit then return {'deny', i, 'too_large', W} end
+    local tat = math.max(tonumber(redis.call('GET', key) or '0'), now)
+    local nextTat = tat + cost * W / limit
+    if nextTat - now > W then return {'deny', i, kind, math.ceil(nextTat - now - W)} end
+    tats[key] = {tat + stored * W / limit, nextTat}
+    return nil
+  end
+  local out = {'ok'}
+  for i = 0, scopes - 1 do
+    local k = k0 + i * 5
+    local rpm = tonumber(ARGV[a0 + i * 3])
+    local tpm = tonumber(ARGV[a0 + 1 + i * 3])
+    local cap = tonumber(ARGV[a0 + 2 + i * 3])
+    local denied = gcra(KEYS[k + 1], rpm, 1, 1, i, 'requests') or gcra(KEYS[k + 2], tpm, estTokens, storedTokens, i, 'tokens')
+    if denied then return denied end
+    local headroom = -1
+    if cap >= 0 then
+      -- Holds of calls that never finished and were never reaped expire instead of blocking forever.
+      local expired = redis.call('ZRANGEBYSCORE', KEYS[k + 4], '-inf', now)
+      for _, member in ipairs(expired) do
+        local amount = tonumber(string.match(member, ':(%d+)$') or '0')
+        redis.call('ZREM', KEYS[k + 4], member)
+        redis.call('DECRBY', KEYS[k + 5], amount)
+      end
+      local spent = tonumber(redis.call('GET', KEYS[k + 3]) or '0')
+      -- Spent, or too little left for this call's worst case even with nothing in flight: a hard stop.
+      if spent >= cap or spent + estCost > cap then return {'deny', i, 'spend', 0} end
+      -- Calls in flight hold the rest: transient, their holds are released within their calls.
+      headroom = cap - spent - tonumber(redis.call('GET', KEYS[k + 5]) or '0') - estCost
+      if headroom < 0 then return {'deny', i, 'spend_held', 1000} end
+    end
+    for j, limit in ipairs({rpm, tpm}) do
+      local key = KEYS[k + j]
+      if limit > 0 then
+        local ahead = tats[key][2] - now
+        table.insert(out, math.floor((W - ahead) * limit / W))
+        table.insert(out, math.ceil(ahead))
+      else
+        table.insert(out, -1)
+        table.insert(out, 0)
+      end
+    end
+    table.insert(out, headroom)
+  end
+  for key, tat in pairs(tats) do
+    redis.call('SET', key, tostring(tat[1]), 'PX', math.max(1, math.ceil(tat[1] - now)) + 1000)
+  end
+  return nil, out
+end
+`;
+
+/** Per scope in an 'ok' answer: requests remaining, requests reset ms, tokens remaining, tokens reset ms, spend headroom. */
+export const FIGURES_PER_SCOPE = 5;
+
+/**
  * KEYS: idempotency record, call record, call's delivered text, calls index (zset), then 5 per scope.
  * ARGV: now_ms, month_ttl_s, hold_member, est_tokens, est_cost, hold_expiry_ms, idem (0/1),
- * body_hash, idem_ttl_s, request_id, owner, record, then per scope: rpm, tpm, cap (-1 = unlimited).
+ * body_hash, idem_ttl_s, request_id, owner, record, delivered text ('' = none yet), then per scope:
+ * rpm, tpm, cap (-1 = unlimited).
  * Returns one of
- *   {'ok', per scope: requests remaining, requests reset ms, tokens remaining, tokens reset ms}
+ *   {'ok', per scope: the FIGURES_PER_SCOPE figures}
  *   {'deny', scope_index, 'requests'|'tokens'|'too_large'|'blocked'|'spend'|'spend_held', retry_after_ms}
  *   {'replay', stored}  {'in_use'}  {'reused'}
+ * The delivered text is a stream's first batch, written ahead in the same step (the stream's first
+ * chunk then costs no round trip of its own).
  */
 export const BEGIN_LUA = `#!lua
+${ADMIT_LUA}
 local now = tonumber(ARGV[1])
 local estTokens = tonumber(ARGV[4])
 local estCost = tonumber(ARGV[5])
-local W = ${WINDOW_MS}
 if ARGV[7] == '1' then
   local h = redis.call('HGET', KEYS[1], 'h')
   if h then
@@ -40,59 +116,11 @@ if ARGV[7] == '1' then
   end
 end
 local scopes = (#KEYS - 4) / 5
-local tats = {}
--- GCRA: cost c of a limit L per minute moves the arrival time by c * (W / L); refused when it
--- would run more than a minute ahead of now.
-local function gcra(key, limit, cost, i, kind)
-  if limit < 0 then return nil end
-  if limit == 0 then return {'deny', i, 'blocked', W} end
-  if cost > limit then return {'deny', i, 'too_large', W} end
-  local tat = math.max(tonumber(redis.call('GET', key) or '0'), now)
-  local nextTat = tat + cost * W / limit
-  if nextTat - now > W then return {'deny', i, kind, math.ceil(nextTat - now - W)} end
-  tats[key] = nextTat
-  return nil
-end
-local out = {'ok'}
+local denied, out = admit(4, 14, scopes, now, estTokens, estCost, estTokens)
+if denied then return denied end
 for i = 0, scopes - 1 do
   local k = 4 + i * 5
-  local rpm = tonumber(ARGV[13 + i * 3])
-  local tpm = tonumber(ARGV[14 + i * 3])
-  local cap = tonumber(ARGV[15 + i * 3])
-  local denied = gcra(KEYS[k + 1], rpm, 1, i, 'requests') or gcra(KEYS[k + 2], tpm, estTokens, i, 'tokens')
-  if denied then return denied end
-  if cap >= 0 then
-    -- Holds of calls that never finished and were never reaped expire instead of blocking forever.
-    local expired = redis.call('ZRANGEBYSCORE', KEYS[k + 4], '-inf', now)
-    for _, member in ipairs(expired) do
-      local amount = tonumber(string.match(member, ':(%d+)$') or '0')
-      redis.call('ZREM', KEYS[k + 4], member)
-      redis.call('DECRBY', KEYS[k + 5], amount)
-    end
-    local spent = tonumber(redis.call('GET', KEYS[k + 3]) or '0')
-    -- Spent, or too little left for this call's worst case even with nothing in flight: a hard stop.
-    if spent >= cap or spent + estCost > cap then return {'deny', i, 'spend', 0} end
-    -- Calls in flight hold the rest: transient, their holds are released within their calls.
-    if spent + tonumber(redis.call('GET', KEYS[k + 5]) or '0') + estCost > cap then return {'deny', i, 'spend_held', 1000} end
-  end
-  for j, limit in ipairs({rpm, tpm}) do
-    local key = KEYS[k + j]
-    if limit > 0 then
-      local ahead = tats[key] - now
-      table.insert(out, math.floor((W - ahead) * limit / W))
-      table.insert(out, math.ceil(ahead))
-    else
-      table.insert(out, -1)
-      table.insert(out, 0)
-    end
-  end
-end
-for key, tat in pairs(tats) do
-  redis.call('SET', key, tostring(tat), 'PX', math.ceil(tat - now) + 1000)
-end
-for i = 0, scopes - 1 do
-  local k = 4 + i * 5
-  if tonumber(ARGV[15 + i * 3]) >= 0 and estCost > 0 then
+  if tonumber(ARGV[16 + i * 3]) >= 0 and estCost > 0 then
     redis.call('ZADD', KEYS[k + 4], ARGV[6], ARGV[3])
     redis.call('INCRBY', KEYS[k + 5], estCost)
     redis.call('EXPIRE', KEYS[k + 4], ARGV[2])
@@ -105,7 +133,41 @@ if ARGV[7] == '1' then
 end
 -- The started record: what a reaper needs to finish the call if this gateway dies.
 redis.call('HSET', KEYS[2], 'o', ARGV[11], 's', ARGV[12])
+if ARGV[13] ~= '' then redis.call('APPEND', KEYS[3], ARGV[13]) end
 redis.call('ZADD', KEYS[4], now, ARGV[10])
+return out
+`;
+
+/**
+ * A plain call admitted and finished in one step, after its upstream answered (issue 20): the same
+ * limits as BEGIN_LUA (checked with the worst case, the tokens limit moved by the real count, so
+ * the counters end as a begin followed at once by a finish would leave them), then the finish's
+ * records: spend counted, usage record and audit entry appended. No hold, no started record, no
+ * idempotency record (calls with an Idempotency-Key always begin first): nothing reaches the
+ * client before this is accepted, so a gateway that dies before it leaves nothing to reap.
+ * KEYS: done marker, usage stream, audit stream, then 5 per scope (as BEGIN_LUA).
+ * ARGV: now_ms, month_ttl_s, est_tokens, est_cost, real_tokens, owner, done_ttl_s, cost, usage,
+ *   audit ('' = none), then per scope: rpm, tpm, cap (-1 = unlimited).
+ * Returns {'ok', figures as BEGIN_LUA}, a denial as BEGIN_LUA (nothing recorded), or {'already'} when
+ * this owner's earlier attempt was applied (its reply lost).
+ */
+export const ADMIT_FINISH_LUA = `#!lua
+${ADMIT_LUA}
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'already'} end
+local now = tonumber(ARGV[1])
+local scopes = (#KEYS - 3) / 5
+local denied, out = admit(3, 11, scopes, now, tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))
+if denied then return denied end
+redis.call('SET', KEYS[1], 'own:' .. ARGV[6], 'EX', ARGV[7])
+local cost = tonumber(ARGV[8])
+if cost > 0 then
+  for i = 0, scopes - 1 do
+    local key = KEYS[3 + i * 5 + 3]
+    if redis.call('INCRBY', key, ARGV[8]) == cost then redis.call('EXPIRE', key, ARGV[2]) end
+  end
+end
+redis.call('XADD', KEYS[2], '*', 'u', ARGV[9])
+if ARGV[10] ~= '' then redis.call('XADD', KEYS[3], '*', 'v', ARGV[10]) end
 return out
 `;
 
@@ -153,15 +215,15 @@ for i = 0, scopes - 1 do
   end
 end
 if redis.call('SET', KEYS[4], ARGV[2] .. ':' .. ARGV[1], 'NX', 'EX', ARGV[4]) then
-  if tonumber(ARGV[9]) > 0 then
+  local cost = tonumber(ARGV[9])
+  if cost > 0 then
     for i = 0, scopes - 1 do
-      local k = 8 + i * 4
-      redis.call('INCRBY', KEYS[k + 2], ARGV[9])
-      redis.call('EXPIRE', KEYS[k + 2], ARGV[5])
+      local key = KEYS[8 + i * 4 + 2]
+      if redis.call('INCRBY', key, ARGV[9]) == cost then redis.call('EXPIRE', key, ARGV[5]) end
     end
   end
   redis.call('XADD', KEYS[5], '*', 'u', ARGV[10])
-  if ARGV[11] ~= '' then redis.call('XADD', KEYS[6], '*', 'e', ARGV[11]) end
+  if ARGV[11] ~= '' then redis.call('XADD', KEYS[6], '*', 'v', ARGV[11]) end
 end
 if ARGV[12] == 'store' then
   redis.call('HSET', KEYS[7], 'r', ARGV[13])

@@ -8,11 +8,17 @@ import { DataSource } from 'typeorm';
 import { METERING_OPTIONS, METERING_REDIS, type MeteringOptions } from '../metering.options';
 import { encodeUsage } from '../usage/usage.codec';
 import { LimitsService, type OverrideSnapshot } from './limits.service';
-import { BEGIN_LUA, CHECKPOINT_LUA, FINISH_LUA, WINDOW_MS } from './quota.scripts';
-import type { Admission, BeginResult, CallBegin, CallFinish, Denial, LimitKind, OrphanCall, RateLimitState } from './quota.types';
+import { Headroom } from './headroom';
+import { ADMIT_FINISH_LUA, BEGIN_LUA, CHECKPOINT_LUA, FIGURES_PER_SCOPE, FINISH_LUA, WINDOW_MS } from './quota.scripts';
+import type { Admission, AdmissionRequest, AdmitFinishResult, BeginResult, CallBegin, CallFinish, Denial, LimitKind, OrphanCall, RateLimitState } from './quota.types';
 
 const MONTH_TTL_S = 40 * 24 * 3600;
 const DONE_TTL_S = 48 * 3600;
+/**
+ * A call admitted and finished in one step has no started record and no reaper: its done marker
+ * only has to outlive the finish's own retries (FINISH_WAIT_MS, then the last attempt's reply).
+ */
+const ONE_STEP_DONE_TTL_S = 600;
 /** Stripe's and OpenAI's window: an Idempotency-Key and its response are kept for 24 hours. */
 export const IDEMPOTENCY_TTL_S = 24 * 3600;
 /** A hold outlives the longest call (upstream timeout); a hold nobody finished or reaped then lapses. */
@@ -33,6 +39,7 @@ type Redis = IORedis & {
   vrBegin(...args: (string | number)[]): Promise<(string | number)[]>;
   vrCheckpoint(...args: (string | number)[]): Promise<number>;
   vrFinish(...args: (string | number)[]): Promise<number>;
+  vrAdmitFinish(...args: (string | number)[]): Promise<(string | number)[]>;
 };
 
 /** `already`: this process had finished it (a retry after a lost reply); `gone`: finished by a reaper. */
@@ -62,6 +69,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly retrying = new Set<Promise<void>>();
   private stopping = false;
+  private readonly headroom = new Headroom();
 
   constructor(
     @Inject(METERING_REDIS) redis: IORedis,
@@ -72,6 +80,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     redis.defineCommand('vrBegin', { lua: BEGIN_LUA });
     redis.defineCommand('vrCheckpoint', { lua: CHECKPOINT_LUA });
     redis.defineCommand('vrFinish', { lua: FINISH_LUA });
+    redis.defineCommand('vrAdmitFinish', { lua: ADMIT_FINISH_LUA });
     this.redis = redis as Redis;
   }
 
@@ -99,11 +108,10 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
 
   async begin(req: CallBegin, now = new Date()): Promise<BeginResult> {
     const month = monthOf(now);
-    const o = this.limits.snapshot(req.organizationId, req.apiKeyId);
     const scopes = this.scopes(req.organizationId, req.apiKeyId);
-    const limits = this.effective(o);
+    const limits = this.limitsOf(req);
     const heldSpend = limits[0].cap !== null || limits[1].cap !== null;
-    if (heldSpend) await Promise.all(scopes.map((s, i) => (limits[i].cap === null ? undefined : this.seedSpend(s, i, req, month, now))));
+    await this.seedSpends(scopes, limits, req, month, now);
     const holdMember = heldSpend ? `${req.requestId}:${randomBytes(4).toString('hex')}:${req.estimatedCostMicros}` : '';
     const admission: Admission = {
       organizationId: req.organizationId,
@@ -119,15 +127,15 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     };
     const stored: StoredRecord = { a: { ...admission, estimatedCostMicros: admission.estimatedCostMicros.toString() }, c: req.record };
     const keys = [admission.idempotencyKey ?? this.idemKey('-'), this.callKey(req.requestId), this.outKey(req.requestId), this.indexKey()];
-    for (const s of scopes) keys.push(`${s}:rq`, `${s}:tk`, `${s}:sp:${month}`, `${s}:hz`, `${s}:hs`);
+    pushScopeKeys(keys, scopes, month);
     const argv: (string | number)[] = [now.getTime(), MONTH_TTL_S, holdMember, req.estimatedTokens, req.estimatedCostMicros.toString()];
     argv.push(now.getTime() + HOLD_TTL_MS, req.idempotency ? 1 : 0, req.idempotency?.bodyHash ?? '', IDEMPOTENCY_TTL_S);
-    argv.push(req.requestId, this.owner, JSON.stringify(stored));
-    for (const l of limits) argv.push(l.rpm ?? -1, l.tpm ?? -1, l.cap === null ? -1 : l.cap.toString());
+    argv.push(req.requestId, this.owner, JSON.stringify(stored), req.delivered ?? '');
+    pushLimitArgs(argv, limits);
     const res = await this.redis.vrBegin(keys.length, ...keys, ...argv);
     switch (res[0]) {
       case 'ok':
-        return { kind: 'admitted', admission, limits: rateLimitState(limits, res.slice(1).map(Number)) };
+        return { kind: 'admitted', admission, limits: this.admitted(scopes, limits, res) };
       case 'replay':
         return { kind: 'replay', stored: String(res[1]) };
       case 'in_use':
@@ -135,17 +143,81 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       case 'reused':
         return { kind: 'reused' };
     }
+    return { kind: 'denied', denial: this.denied(scopes, limits, res) };
+  }
+
+  /**
+   * Whether a call is clearly within its limits by what the last answers said (per process, at
+   * most a second old, less this process's one-step calls in flight): such a call may run its
+   * upstream call first and then be admitted and finished in one round trip (`admitAndFinish`,
+   * which must follow). A guess only; the script decides. Never while Redis is not connected: a
+   * call that cannot begin is refused at once, before its upstream call.
+   */
+  clearlyWithin(req: AdmissionRequest): boolean {
+    if (this.redis.status !== 'ready') return false;
+    return this.headroom.reserve(req.requestId, this.scopes(req.organizationId, req.apiKeyId), this.limitsOf(req), req.estimatedTokens, req.estimatedCostMicros);
+  }
+
+  /**
+   * A plain call admitted and finished in one atomic step, after its upstream answered: limits as
+   * `begin` (worst case), then spend, usage record and audit entry as `finish`. Denied: nothing is
+   * recorded. 'already': this owner's earlier attempt was applied (its reply lost). Rejects when
+   * Redis refuses it.
+   */
+  async admitAndFinish(req: AdmissionRequest, f: CallFinish, now = new Date()): Promise<AdmitFinishResult> {
+    const month = monthOf(now);
+    const scopes = this.scopes(req.organizationId, req.apiKeyId);
+    const limits = this.limitsOf(req);
+    await this.seedSpends(scopes, limits, req, month, now);
+    const keys = [`${this.options.prefix}:gw:done:${req.requestId}`, this.streamKey(), this.auditStreamKey()];
+    pushScopeKeys(keys, scopes, month);
+    const u = f.usage;
+    const argv: (string | number)[] = [now.getTime(), MONTH_TTL_S, req.estimatedTokens, req.estimatedCostMicros.toString(), u.inputTokens + u.outputTokens];
+    argv.push(this.owner, ONE_STEP_DONE_TTL_S, u.costMicros.toString(), encodeUsage(u), f.audit ?? '');
+    pushLimitArgs(argv, limits);
+    let res: (string | number)[];
+    try {
+      res = await this.redis.vrAdmitFinish(keys.length, ...keys, ...argv);
+    } finally {
+      this.headroom.settled(req.requestId);
+    }
+    if (res[0] === 'ok') return { kind: 'finished', limits: this.admitted(scopes, limits, res) };
+    if (res[0] === 'already') return { kind: 'already' };
+    return { kind: 'denied', denial: this.denied(scopes, limits, res) };
+  }
+
+  /** `admitAndFinish` retried for up to `withinMs` while its client waits (as `finishWithin`). */
+  admitAndFinishWithin(req: AdmissionRequest, f: CallFinish, withinMs = FINISH_WAIT_MS): Promise<AdmitFinishResult> {
+    return retryWithin(() => this.admitAndFinish(req, f), withinMs);
+  }
+
+  private limitsOf(req: AdmissionRequest) {
+    return this.effective(this.limits.snapshot(req.organizationId, req.apiKeyId));
+  }
+
+  private async seedSpends(scopes: string[], limits: ReturnType<QuotaService['effective']>, req: AdmissionRequest, month: string, now: Date): Promise<void> {
+    if (limits[0].cap === null && limits[1].cap === null) return;
+    await Promise.all(scopes.map((s, i) => (limits[i].cap === null ? undefined : this.seedSpend(s, i, req, month, now))));
+  }
+
+  private admitted(scopes: string[], limits: ReturnType<QuotaService['effective']>, res: (string | number)[]): RateLimitState {
+    const figures = res.slice(1).map(Number);
+    this.headroom.note(scopes, figures);
+    return rateLimitState(limits, figures);
+  }
+
+  private denied(scopes: string[], limits: ReturnType<QuotaService['effective']>, res: (string | number)[]): Denial {
+    this.headroom.forget(scopes);
     const index = Number(res[1]);
     const kind = String(res[2]) as LimitKind;
     const l = limits[index];
-    const denial: Denial = {
+    return {
       scope: index === 0 ? 'organization' : 'api_key',
       kind,
       limit: String(kind === 'requests' || (kind === 'blocked' && l.rpm === 0) ? l.rpm : kind === 'tokens' || kind === 'too_large' || kind === 'blocked' ? l.tpm : l.cap),
       retryAfterMs: Number(res[3]),
       hard: HARD.has(kind),
     };
-    return { kind: 'denied', denial };
   }
 
   /** Write-ahead of streamed text: true once it is durably part of the call's record (false: the call was reaped). */
@@ -178,15 +250,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
    * the call was recorded — never "maybe". Rejects only when Redis stayed away that long.
    */
   async finishWithin(admission: Admission, f: CallFinish, withinMs = FINISH_WAIT_MS): Promise<FinishResult> {
-    const deadline = Date.now() + withinMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.finish(admission, f);
-      } catch (error) {
-        if (Date.now() + RETRY_MS[0] > deadline) throw error;
-        await new Promise((r) => setTimeout(r, Math.min(RETRY_MS[Math.min(attempt, 2)], Math.max(0, deadline - Date.now()))));
-      }
-    }
+    return retryWithin(() => this.finish(admission, f), withinMs);
   }
 
   /**
@@ -296,7 +360,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
    * The month's spend counter starts from the database the first time this process sees a capped
    * scope in a month, so a Redis restart cannot reset a cap. SET NX: never overwrites live counts.
    */
-  private async seedSpend(scope: string, index: number, req: CallBegin, month: string, now: Date): Promise<void> {
+  private async seedSpend(scope: string, index: number, req: AdmissionRequest, month: string, now: Date): Promise<void> {
     const key = `${scope}:sp:${month}`;
     if (this.seeded.has(key)) return;
     const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
@@ -314,15 +378,41 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
 
 const perToken = (tpm: number | null): number => (tpm && tpm > 0 ? WINDOW_MS / tpm : 0);
 
+/** Per scope, in the scripts' order: requests TAT, tokens TAT, spend month, holds zset, holds sum. */
+function pushScopeKeys(keys: string[], scopes: string[], month: string): void {
+  for (const s of scopes) keys.push(`${s}:rq`, `${s}:tk`, `${s}:sp:${month}`, `${s}:hz`, `${s}:hs`);
+}
+
+function pushLimitArgs(argv: (string | number)[], limits: { rpm: number | null; tpm: number | null; cap: Micros | null }[]): void {
+  for (const l of limits) argv.push(l.rpm ?? -1, l.tpm ?? -1, l.cap === null ? -1 : l.cap.toString());
+}
+
+/**
+ * Runs a step while its client waits: a refused or unanswered attempt is retried for up to
+ * `withinMs` (a Redis restart, or a reply lost with the connection), so the answer says whether
+ * the call was recorded — never "maybe". Rejects only when Redis stayed away that long.
+ */
+async function retryWithin<T>(step: () => Promise<T>, withinMs: number): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (Date.now() + RETRY_MS[0] > deadline) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(RETRY_MS[Math.min(attempt, 2)], Math.max(0, deadline - Date.now()))));
+    }
+  }
+}
+
 /** The tightest scope's figures for each limit (the one a client runs into first). */
 function rateLimitState(limits: { rpm: number | null; tpm: number | null }[], figures: number[]): RateLimitState {
   const pick = (which: 'rpm' | 'tpm', offset: number) => {
     let best: RateLimitState['requests'] = null;
     limits.forEach((l, i) => {
       const limit = l[which];
-      const remaining = figures[i * 4 + offset];
+      const remaining = figures[i * FIGURES_PER_SCOPE + offset];
       if (limit === null || limit <= 0 || remaining < 0) return;
-      if (!best || remaining < best.remaining) best = { limit, remaining, resetMs: figures[i * 4 + offset + 1] };
+      if (!best || remaining < best.remaining) best = { limit, remaining, resetMs: figures[i * FIGURES_PER_SCOPE + offset + 1] };
     });
     return best;
   };

@@ -32,6 +32,8 @@ export interface CallBegin extends AdmissionRequest {
   idempotency: IdempotencyClaim | null;
   /** The started record (JSON): what a reaper needs to finish the call if its gateway dies. */
   record: string;
+  /** A stream's first batch of text, written ahead in the begin itself (sent only once it is begun). */
+  delivered?: string;
 }
 
 /**
@@ -78,11 +80,18 @@ export type BeginResult =
   | { kind: 'in_use' }
   | { kind: 'reused' };
 
+/** A plain call admitted and finished in one step (QuotaService.admitAndFinish). */
+export type AdmitFinishResult =
+  | { kind: 'finished'; limits: RateLimitState }
+  /** This process's earlier attempt was applied; its reply was lost. */
+  | { kind: 'already' }
+  | { kind: 'denied'; denial: Denial };
+
 export type SettledUsage = Omit<UsageRecord, 'id'>;
 
 export interface CallFinish {
   usage: SettledUsage;
-  /** The audit entry (JSON) of a premium call that delivered text; null otherwise. */
+  /** The audit event (JSON, `encodePremiumCallEvent`) of a premium call that delivered text; null otherwise. The worker derives the entry. */
   audit: string | null;
   /** Store the delivered response under the idempotency key, or release the key for a retry. */
   idempotency: { store: string } | 'release' | null;
