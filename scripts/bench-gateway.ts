@@ -11,6 +11,7 @@ import IORedis from 'ioredis';
 import type { LoadResult, LoadSpec } from './bench/load-generator';
 import { cpuSeconds, freePort, LOAD_CORE, pidOf, rssMb, startPinned, stop } from './bench/processes';
 import { seedBench } from './bench/seed-bench';
+import { tempReceiptKeyFile } from './audit/receipt-key-file';
 import { deleteKeysWithPrefix, gatewayAuditStream } from '@velvet/queue';
 
 const ROOT = join(__dirname, '..', '..');
@@ -131,6 +132,7 @@ async function main() {
         logFile: openSync(gwLog, 'w'),
         env: {
           NODE_ENV: 'production', DATABASE_URL: seed.databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'info',
+          AUDIT_RECEIPT_KEY_FILE: tempReceiptKeyFile(),
           GATEWAY_PORT: String(gwPort), GATEWAY_ORG_RPM: '100000000', GATEWAY_KEY_RPM: '100000000', GATEWAY_ORG_TPM: '100000000000',
         },
       }),

@@ -33,7 +33,7 @@ INFO
 # its own process, never on the audit writer's CPU (docs/detection.md).
 exec npx concurrently --kill-others --names api,gateway,worker1,worker2,detection --prefix-colors blue,magenta,green,green,yellow \
   "node dist/apps/portal-api/src/main.js" \
-  "node --single-threaded-gc dist/apps/gateway/src/main.js" \
+  "AUDIT_RECEIPT_KEY_FILE='$AUDIT_RECEIPT_KEY_FILE' node --single-threaded-gc dist/apps/gateway/src/main.js" \
   "AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js" \
   "AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js" \
   "node dist/apps/detection-worker/src/main.js"

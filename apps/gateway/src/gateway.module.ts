@@ -26,6 +26,8 @@ import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry
 import { EvaluationThrottle } from './access/evaluation-throttle';
 import { RefusalExplainer } from './access/refusal-explainer';
 import { OrganizationEntitlementsController } from './http/organization-entitlements.controller';
+import { ReceiptIssuer } from './receipts/receipt-issuer';
+import { ReceiptsController } from './receipts/receipts.controller';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
 
@@ -66,7 +68,7 @@ export class GatewayModule {
           { imports: [EntitlementsModule], providers: [spendListener] },
         ),
       ],
-      controllers: [ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController],
+      controllers: [ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController, ReceiptsController],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         { provide: UPSTREAM_SECRETS, useValue: secrets },
@@ -81,6 +83,7 @@ export class GatewayModule {
         CallRecorder,
         CallReaper,
         ChatCompletionsService,
+        ReceiptIssuer,
       ],
     };
   }

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type PremiumCallEvent, premiumCallEntry } from '@velvet/audit';
+import { billedEntry, type PremiumCallEvent, premiumCallEntry } from '@velvet/audit';
 import { costOfTokens, sha256Hex } from '@velvet/common';
 import { type Admission, type CallFinish, type OrphanCall, QuotaService, UsageStatus } from '@velvet/metering';
 import type { CallContext, CallOutcome, PreparedCall } from './call-context';
 import { completionTokensOf } from './chat-request.schema';
 import { DEFAULT_TOKENIZER, type TokenizerEncoding } from '@velvet/catalog';
+import { keepReceipt } from '../receipts/call-receipts';
+import { ReceiptIssuer } from '../receipts/receipt-issuer';
 
 /** What the client received: `succeeded` only when the whole response was delivered. */
 export type DeliveryStatus = 'succeeded' | 'cancelled' | 'interrupted' | 'failed';
@@ -49,7 +51,10 @@ export const deliveredTokens = (text: string, model: StartedCall['model']): numb
  */
 @Injectable()
 export class CallRecorder {
-  constructor(private readonly quota: QuotaService) {}
+  constructor(
+    private readonly quota: QuotaService,
+    private readonly receipts: ReceiptIssuer,
+  ) {}
 
   started(call: PreparedCall): StartedCall {
     const r = call.req;
@@ -91,8 +96,11 @@ export class CallRecorder {
    * stayed away.
    */
   async finish(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus, stored?: string): Promise<boolean> {
-    const result = await this.quota.finishWithin(ctx.admission, this.finishOf(ctx, outcome, status, stored));
+    const finish = this.finishOf(ctx, outcome, status, stored);
+    const result = await this.quota.finishWithin(ctx.admission, finish);
     if (result === 'gone') ctx.log.warn({ meteringId: ctx.requestId }, 'call already finished by a reaper');
+    // receipts: a signed promise of the leaf the worker appends for this entry (docs/audit.md)
+    if (finish.audit && (result === 'finished' || result === 'already')) keepReceipt(ctx, await this.receipts.issue(ctx.requestId, finish.audit));
     return result === 'finished' || result === 'already';
   }
 
@@ -156,7 +164,9 @@ function finishFrom(s: StartedCall, requestId: string, outcome: CallOutcome, sta
   };
   // Audited: every premium call whose client received something (nothing left with a failed one).
   const audited = s.gated && status !== 'failed';
-  const audit = audited ? JSON.stringify(premiumCallEntry(eventOf(s, requestId, { ...outcome, inputTokens, outputTokens }, status, latencyMs))) : null;
+  const entry = audited ? premiumCallEntry(eventOf(s, requestId, { ...outcome, inputTokens, outputTokens }, status, latencyMs)) : null;
+  // verifiable billing: the leaf carries what the usage record charges (docs/audit.md, receipts)
+  const audit = entry ? JSON.stringify(billedEntry(entry, cost, s.model.currency)) : null;
   return { usage, audit, idempotency };
 }
 

@@ -9,6 +9,7 @@ import type { CallContext, CallOutcome, PreparedCall, Replay } from './call-cont
 import { CallAdmission, rateLimitHeaders, round } from './call-admission';
 import { CallRecorder, type DeliveryStatus } from './call-recorder';
 import { WriteAhead } from './write-ahead';
+import { receiptHeaders, withReceiptComment } from '../receipts/call-receipts';
 
 const nothing = (streamed: boolean): CallOutcome => ({ inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed });
 
@@ -87,7 +88,7 @@ export class ChatCompletionsService {
     // (not recorded: a reaper finished the call as undelivered meanwhile, so it is not served)
     if (!recorded) throw notRecorded();
     ctx.phases.finish = round(performance.now() - t1);
-    await reply.headers(rateLimitHeaders(ctx.limits)).type('application/json; charset=utf-8').send(body);
+    await reply.headers({ ...rateLimitHeaders(ctx.limits), ...receiptHeaders(ctx) }).type('application/json; charset=utf-8').send(body);
   }
 
   async stream(call: PreparedCall, reply: FastifyReply): Promise<void> {
@@ -186,7 +187,7 @@ export class ChatCompletionsService {
       return void raw.end(`data: ${JSON.stringify(notRecorded().body())}\n\n`);
     }
     finished = true;
-    raw.end(tail);
+    raw.end(withReceiptComment(ctx, tail));
   }
 
 }
