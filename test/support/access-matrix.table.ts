@@ -46,6 +46,8 @@ export const PUBLIC_ROUTES = [
   // the audit log as a C2SP tlog-tiles log: checkpoint, hash tiles and entry bundles (no customer data)
   'GET /audit-log/checkpoint',
   'GET /audit-log/tile/*path',
+  // the gateways' receipt verifier keys (public keys only)
+  'GET /audit-log/receipt-keys',
 ];
 
 const everyone: MatrixRow['allow'] = {
