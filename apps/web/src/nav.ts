@@ -31,6 +31,7 @@ export function navFor(ability: AppAbility, isCustomer: boolean): NavGroup[] {
     ability.can('manage', 'AlertCase') && { to: '/alerts', label: 'Alert cases' },
     ability.can('export', 'AuditRecord') && { to: '/audit-log', label: 'Audit log' },
     ability.can('read', 'AuditRecord') && { to: '/integrity', label: 'Log integrity' },
+    ability.can('export', 'AuditRecord') && { to: '/receipts', label: 'Receipts' },
     ability.can('read', 'AuditRecord') && { to: '/provenance', label: 'Provenance' },
     ability.can('suspend', 'Organization') && { to: '/access', label: 'Access control' },
   ]);
