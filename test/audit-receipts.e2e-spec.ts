@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { billingOf, checkReceipts, openReceipt, RECEIPT_HEADER, ReceiptSigner, LocalKeySigner } from '@velvet/audit';
 import request from 'supertest';
+import { tempReceiptKeyFile } from '../scripts/audit/receipt-key-file';
 import { verifyExport } from '../libs/audit/src/verify/export-verifier';
 import { startAuditStack, TEST_LOG_ORIGIN, type AuditStack } from './support/audit-stack';
 import { waitFor } from './support/audit-worker';
@@ -27,8 +28,7 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
 
   beforeAll(async () => {
     s = await startAuditStack();
-    receiptKeyFile = join(mkdtempSync(join(tmpdir(), 'velvet-receipt-')), 'audit-receipt-key');
-    writeFileSync(receiptKeyFile, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), { mode: 0o600 });
+    receiptKeyFile = tempReceiptKeyFile();
     gw = await startGateway({
       DATABASE_URL: s.portal.env.DATABASE_URL,
       QUEUE_PREFIX: s.portal.env.QUEUE_PREFIX,

@@ -20,6 +20,7 @@ export function navFor(ability: AppAbility, isCustomer: boolean): NavGroup[] {
       ability.can('read', 'ApiKey') && { to: '/keys', label: 'API keys' },
       ability.can('read', 'User') && { to: '/members', label: 'Members' },
       ability.can('read', 'AuditRecord') && { to: '/audit-records', label: 'Premium audit' },
+      ability.can('export', 'AuditRecord') && { to: '/receipts', label: 'Receipts' },
     ]);
     return groups;
   }
