@@ -31,8 +31,17 @@ export class ReceiptIssuer implements OnApplicationBootstrap {
     await registerReceiptKey(this.redis, this.signer.vkey);
   }
 
-  /** The receipt for an audit entry as it goes to the log (the JSON on the audit stream). */
-  issue(callId: string, auditJson: string): Promise<string> {
-    return this.signer.sign(callId, leafHashOfAuditJson(auditJson));
+  /**
+   * The receipt for an audit entry as it goes to the log (the JSON on the audit stream). Never
+   * rejects: the call is already recorded, so a failed signature costs the receipt ('' = none; the
+   * client can fetch one later by call id), not the response.
+   */
+  async issue(callId: string, auditJson: string): Promise<string> {
+    try {
+      return await this.signer.sign(callId, leafHashOfAuditJson(auditJson));
+    } catch (error) {
+      this.logger.error(`receipt for call ${callId} not signed: ${(error as Error).message}`);
+      return '';
+    }
   }
 }
