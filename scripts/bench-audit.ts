@@ -14,6 +14,8 @@ import { cpus, loadavg } from 'node:os';
 import { QueueName, redisOptions } from '@velvet/queue';
 import { type ConnectionOptions, Queue } from 'bullmq';
 import { percentile, producerFor, REDIS_URL, scratch, sleep, startWorker, stopProcess, syntheticCall } from './audit/audit-harness';
+import { cpuSeconds } from './bench/processes';
+import IORedis from 'ioredis';
 
 const RATE = Number(process.env.AUDIT_BENCH_RATE ?? 2000);
 const SECONDS = Number(process.env.AUDIT_BENCH_SECONDS ?? 15);
@@ -35,6 +37,29 @@ async function waitFor(done: () => Promise<boolean>, what: string, timeoutMs = 6
 
 const until = (db: Db, n: number) => waitFor(async () => (await count(db)) >= n, `${n} records`);
 
+/**
+ * CPU seconds of the workers and of the PostgreSQL backends serving the scratch database (from
+ * /proc, so other load on the machine does not inflate them), and the whole Redis server's (shared:
+ * an upper bound). Per record it says where the time goes however noisy the machine is.
+ */
+async function cpuNow(db: Db, dbName: string, workerPids: number[]): Promise<{ workers: number; postgres: number; redis: number }> {
+  const backends = (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).rows.map((r) => Number(r.pid));
+  const sum = (pids: number[]) => pids.reduce((a, pid) => a + (safeCpu(pid) ?? 0), 0);
+  return { workers: sum(workerPids), postgres: sum(backends), redis: await redisCpu() };
+}
+const safeCpu = (pid: number) => {
+  const s = cpuSeconds(pid);
+  return Number.isNaN(s) ? null : s;
+};
+async function redisCpu(): Promise<number> {
+  const r = new IORedis(REDIS_URL, { lazyConnect: true });
+  await r.connect();
+  const text = await r.info('cpu');
+  await r.quit();
+  const v = (k: string) => Number(new RegExp(`(?:^|\\n)${k}:([\\d.]+)`).exec(text)?.[1] ?? 0);
+  return v('used_cpu_sys') + v('used_cpu_user');
+}
+
 async function main() {
   const s = await scratch('bench_audit');
   const producer = producerFor(s, 10_000);
@@ -55,10 +80,15 @@ async function main() {
     }
     await Promise.all(adds);
     await waitFor(async () => (await control.getWorkersCount()) >= WORKERS, `${WORKERS} workers`);
+    const dbName = new URL(s.url).pathname.slice(1);
+    const pids = workers.map((w) => w.pid!);
+    const cpu0 = await cpuNow(s.db, dbName, pids);
     const c0 = Date.now();
     await control.resume();
     await until(s.db, BACKLOG);
     const capacity = Math.round(BACKLOG / ((Date.now() - c0) / 1000));
+    const cpu1 = await cpuNow(s.db, dbName, pids);
+    const perRecordUs = (k: keyof typeof cpu0) => Math.round(((cpu1[k] - cpu0[k]) / BACKLOG) * 1e6);
 
     // Latency: open loop at RATE.
     const base = await count(s.db);
@@ -89,7 +119,12 @@ async function main() {
         {
           machine: { cpus: cpus().length, loadavg1m: Number(loadavg()[0].toFixed(2)) },
           workers: WORKERS,
-          capacity: { backlog: BACKLOG, recordsPerS: capacity },
+          capacity: {
+            backlog: BACKLOG,
+            recordsPerS: capacity,
+            // during the drain; redis is the whole server's (shared with anything else using it)
+            cpuUsPerRecord: { workers: perRecordUs('workers'), postgres: perRecordUs('postgres'), redisServer: perRecordUs('redis') },
+          },
           latency: {
             targetRatePerS: RATE,
             offeredRatePerS: Math.round(total / offeredS),

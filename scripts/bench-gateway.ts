@@ -15,6 +15,7 @@ import { commandStats, type PrivateRedis, startPrivateRedis } from './bench/priv
 import { cpuSeconds, freePort, LOAD_CORE, pidOf, rssMb, startPinned, stop } from './bench/processes';
 import { seedBench } from './bench/seed-bench';
 import type { StreamProbeResult, StreamProbeSpec } from './bench/stream-probe';
+import { tempReceiptKeyFile } from './audit/receipt-key-file';
 import { deleteKeysWithPrefix, gatewayAuditStream } from '@velvet/queue';
 
 const ROOT = join(__dirname, '..', '..');
@@ -178,6 +179,7 @@ async function main() {
         logFile: openSync(log, 'w'),
         env: {
           NODE_ENV: 'production', DATABASE_URL: seed.databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'info',
+          AUDIT_RECEIPT_KEY_FILE: tempReceiptKeyFile(),
           GATEWAY_PORT: String(port), GATEWAY_ORG_RPM: '100000000', GATEWAY_KEY_RPM: '100000000', GATEWAY_ORG_TPM: '100000000000',
         },
       });

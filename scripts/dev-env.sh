@@ -10,6 +10,11 @@ if [ ! -f .velvet/audit-signing-key ]; then
   (umask 077 && node -e "const {generateKeyPairSync}=require('crypto');process.stdout.write(generateKeyPairSync('ed25519').privateKey.export({format:'der',type:'pkcs8'}).toString('base64'))" > .velvet/audit-signing-key)
 fi
 chmod 600 .velvet/audit-signing-key
+# The gateway's receipt key (signs customers' receipts; not the log's key), given to the gateway alone.
+if [ ! -f .velvet/audit-receipt-key ]; then
+  (umask 077 && node -e "const {generateKeyPairSync}=require('crypto');process.stdout.write(generateKeyPairSync('ed25519').privateKey.export({format:'der',type:'pkcs8'}).toString('base64'))" > .velvet/audit-receipt-key)
+fi
+chmod 600 .velvet/audit-receipt-key
 export NODE_ENV=${NODE_ENV:-development}
 # Least privilege (docs/audit.md): the apps connect as velvet_app, migrations run as velvet_owner,
 # and only setup-db uses the superuser, to create those roles.
@@ -25,3 +30,4 @@ export WEB_DIST_DIR=${WEB_DIST_DIR:-$PWD/apps/web/dist}
 export AUDIT_LOG_ORIGIN=${AUDIT_LOG_ORIGIN:-127.0.0.1:${PORTAL_API_PORT}/audit-log}
 # Not exported: scripts/start.sh hands it to the audit worker processes alone.
 AUDIT_SIGNING_KEY_FILE=${AUDIT_SIGNING_KEY_FILE:-$PWD/.velvet/audit-signing-key}
+AUDIT_RECEIPT_KEY_FILE=${AUDIT_RECEIPT_KEY_FILE:-$PWD/.velvet/audit-receipt-key}

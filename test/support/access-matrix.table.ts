@@ -67,6 +67,8 @@ export const PUBLIC_ROUTES = [
   'PUT /scim/v2/Groups/:id',
   'PATCH /scim/v2/Groups/:id',
   'DELETE /scim/v2/Groups/:id',
+  // the gateways' receipt verifier keys (public keys only)
+  'GET /audit-log/receipt-keys',
 ];
 
 const everyone: MatrixRow['allow'] = {

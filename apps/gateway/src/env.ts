@@ -4,6 +4,10 @@ import { z } from 'zod';
 const limit = z.coerce.number().int().min(0).optional();
 
 export const gatewayEnvSchema = baseEnvSchema.extend({
+  /** The gateway's own receipt key (Ed25519 PKCS#8, mode 0600; not the log's signing key). Required in production. */
+  AUDIT_RECEIPT_KEY_FILE: z.string().min(1).optional(),
+  /** The audit log's origin (as the worker's AUDIT_LOG_ORIGIN): named in every receipt. */
+  AUDIT_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, 'must be one line without spaces or +').default('velvet-rope.localhost/audit-log'),
   GATEWAY_PORT: portSchema.default(3001),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   /** Largest request body accepted, in bytes. */
@@ -29,6 +33,9 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_INGEST_USAGE: z.enum(['true', 'false']).default('true'),
   /** Usage a crashed gateway read but never stored is taken over by another after this long. */
   GATEWAY_USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
+}).refine((env) => env.NODE_ENV !== 'production' || !!env.AUDIT_RECEIPT_KEY_FILE, {
+  path: ['AUDIT_RECEIPT_KEY_FILE'],
+  message: 'is required in production',
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -39,6 +39,8 @@ import { ResponsesService } from './responses/responses.service';
 import { CorsPreflightController } from './http/cors-preflight.controller';
 import { CorsOrigins } from './cors/cors-origins';
 import { CorsInterceptor } from './cors/cors';
+import { ReceiptIssuer } from './receipts/receipt-issuer';
+import { ReceiptsController } from './receipts/receipts.controller';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
 
@@ -82,7 +84,7 @@ export class GatewayModule {
       ],
       controllers: [
         ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController,
-        ResponsesController, EmbeddingsController, CompletionsController, ModerationsController, CorsPreflightController,
+        ResponsesController, EmbeddingsController, CompletionsController, ModerationsController, CorsPreflightController, ReceiptsController,
       ],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
@@ -105,6 +107,7 @@ export class GatewayModule {
         ResponsesService,
         CorsOrigins,
         { provide: APP_INTERCEPTOR, useClass: CorsInterceptor },
+        ReceiptIssuer,
       ],
     };
   }

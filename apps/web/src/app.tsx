@@ -23,6 +23,7 @@ const AccountsPage = page(() => import('./manager/accounts-page'), 'AccountsPage
 const AlertsPage = page(() => import('./security/alerts-page'), 'AlertsPage');
 const AuditLogPage = page(() => import('./security/audit-log-page'), 'AuditLogPage');
 const IntegrityPage = page(() => import('./security/integrity-page'), 'IntegrityPage');
+const IntegrityReceiptsPage = page(() => import('./security/integrity-receipts-page'), 'IntegrityReceiptsPage');
 const ProvenancePage = page(() => import('./security/provenance-page'), 'ProvenancePage');
 const OrganizationPage = page(() => import('./security/organization-page'), 'OrganizationPage');
 const AccessPage = page(() => import('./security/access-page'), 'AccessPage');
@@ -69,6 +70,7 @@ export function App() {
           <Route path="/alerts/*" element={<AlertsPage />} />
           <Route path="/audit-log" element={<AuditLogPage />} />
           <Route path="/integrity" element={<IntegrityPage />} />
+          <Route path="/receipts" element={<IntegrityReceiptsPage />} />
           <Route path="/provenance" element={<ProvenancePage />} />
           <Route path="/access" element={<AccessPage />} />
           <Route path="/organizations/:orgId" element={<OrganizationPage />} />

@@ -21,6 +21,7 @@ export function navFor(ability: AppAbility, isCustomer: boolean): NavGroup[] {
       ability.can('read', 'User') && { to: '/members', label: 'Members' },
       ability.can('read', 'AuditRecord') && { to: '/audit-records', label: 'Premium audit' },
       ability.can('update', 'SsoConnection') && { to: '/sso', label: 'Single sign-on' },
+      ability.can('export', 'AuditRecord') && { to: '/receipts', label: 'Receipts' },
     ]);
     return groups;
   }
@@ -32,6 +33,7 @@ export function navFor(ability: AppAbility, isCustomer: boolean): NavGroup[] {
     ability.can('manage', 'AlertCase') && { to: '/alerts', label: 'Alert cases' },
     ability.can('export', 'AuditRecord') && { to: '/audit-log', label: 'Audit log' },
     ability.can('read', 'AuditRecord') && { to: '/integrity', label: 'Log integrity' },
+    ability.can('export', 'AuditRecord') && { to: '/receipts', label: 'Receipts' },
     ability.can('read', 'AuditRecord') && { to: '/provenance', label: 'Provenance' },
     ability.can('suspend', 'Organization') && { to: '/access', label: 'Access control' },
   ]);

@@ -39,3 +39,4 @@ export * from './witness/witness.client';
 export * from './tiles/audit-tiles.service';
 export * from './tiles/tile-path';
 export * from './integrity/row-sweep.service';
+export * from './receipts';

@@ -43,4 +43,10 @@ export interface PremiumCallEvent {
   status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
   /** How the call ended: `stop`, `length`, ... (outputs cut at max_tokens are a distillation signal). */
   finishReason?: string | null;
+  /**
+   * What the call's usage record charges (decimal micro-units) and in which currency: in the leaf,
+   * so a customer can recompute a statement's premium total from their own leaves (verifiable billing).
+   */
+  costMicros?: string;
+  currency?: string;
 }

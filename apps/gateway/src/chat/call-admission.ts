@@ -145,7 +145,9 @@ export class CallAdmission {
     const result = await this.quota
       .admitAndFinishWithin(call.estimate, f)
       .catch((error: Error) => this.refusedByRedis(call, error, 'call not recorded: Redis refused it'));
-    return this.admittedInOne(call, result);
+    const limits = this.admittedInOne(call, result);
+    await this.recorder.keepReceipt(call, f);
+    return limits;
   }
 
   /**

@@ -5,6 +5,8 @@ import { type Admission, type CallFinish, type OrphanCall, QuotaService, UsageSt
 import type { CallContext, CallOutcome, PreparedCall } from './call-context';
 import { completionTokensOf } from './chat-request.schema';
 import { DEFAULT_TOKENIZER, type TokenizerEncoding } from '@velvet/catalog';
+import { keepReceipt } from '../receipts/call-receipts';
+import { ReceiptIssuer } from '../receipts/receipt-issuer';
 
 /** What the client received: `succeeded` only when the whole response was delivered. */
 export type DeliveryStatus = 'succeeded' | 'cancelled' | 'interrupted' | 'failed';
@@ -49,7 +51,10 @@ export const deliveredTokens = (text: string, model: StartedCall['model']): numb
  */
 @Injectable()
 export class CallRecorder {
-  constructor(private readonly quota: QuotaService) {}
+  constructor(
+    private readonly quota: QuotaService,
+    private readonly receipts: ReceiptIssuer,
+  ) {}
 
   started(call: PreparedCall): StartedCall {
     const r = call.req;
@@ -91,9 +96,17 @@ export class CallRecorder {
    * stayed away.
    */
   async finish(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus, stored?: string): Promise<boolean> {
-    const result = await this.quota.finishWithin(ctx.admission, this.finishOf(ctx, outcome, status, stored));
+    const finish = this.finishOf(ctx, outcome, status, stored);
+    const result = await this.quota.finishWithin(ctx.admission, finish);
     if (result === 'gone') ctx.log.warn({ meteringId: ctx.requestId }, 'call already finished by a reaper');
+    // receipts: a signed promise of the leaf the worker appends for this entry (docs/audit.md)
+    if (result === 'finished' || result === 'already') await this.keepReceipt(ctx, finish);
     return result === 'finished' || result === 'already';
+  }
+
+  /** A recorded premium call's receipt, kept with `call` until its response is written (none for other calls). */
+  async keepReceipt(call: PreparedCall, finish: CallFinish): Promise<void> {
+    if (finish.audit) keepReceipt(call, await this.receipts.issue(call.requestId, finish.audit));
   }
 
   /** Finishes a call whose client already has its answer: one attempt, then retried in the background. */
@@ -164,7 +177,10 @@ function finishFrom(s: StartedCall, requestId: string, outcome: CallOutcome, sta
   };
   // Audited: every premium call whose client received something (nothing left with a failed one).
   const audited = s.gated && status !== 'failed';
-  const audit = audited ? encodePremiumCallEvent(eventOf(s, requestId, { ...outcome, inputTokens, outputTokens }, status, latencyMs)) : null;
+  // verifiable billing: the leaf carries what the usage record charges (docs/audit.md, receipts)
+  const audit = audited
+    ? encodePremiumCallEvent({ ...eventOf(s, requestId, { ...outcome, inputTokens, outputTokens }, status, latencyMs), costMicros: cost.toString(), currency: s.model.currency })
+    : null;
   return { usage, audit, idempotency };
 }
 

@@ -9,6 +9,7 @@ import type { CallContext, CallOutcome, PreparedCall, Replay } from './call-cont
 import { CallAdmission, rateLimitHeaders, round } from './call-admission';
 import { CallRecorder, type DeliveryStatus } from './call-recorder';
 import { WriteAhead } from './write-ahead';
+import { receiptHeaders, withReceiptComment } from '../receipts/call-receipts';
 
 const nothing = (streamed: boolean): CallOutcome => ({ inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed });
 
@@ -91,7 +92,7 @@ export class ChatCompletionsService {
     // (not recorded: a reaper finished the call as undelivered meanwhile, so it is not served)
     if (!recorded) throw notRecorded();
     ctx.phases.finish = round(performance.now() - t1);
-    await reply.headers(rateLimitHeaders(ctx.limits)).type('application/json; charset=utf-8').send(body);
+    await reply.headers({ ...rateLimitHeaders(ctx.limits), ...receiptHeaders(ctx) }).type('application/json; charset=utf-8').send(body);
   }
 
   /** `upstream` and `done` (the stream's last event) as for `complete`: chat completions by default. */
@@ -198,7 +199,7 @@ export class ChatCompletionsService {
       return void raw.end(`data: ${JSON.stringify(notRecorded().body())}\n\n`);
     }
     finished = true;
-    raw.end(tail);
+    raw.end(withReceiptComment(ctx, tail));
   }
 
   /**
@@ -219,7 +220,7 @@ export class ChatCompletionsService {
     call.phases.upstream = round(t1 - t0);
     const limits = await this.admission.admitAndFinish(call, { streamed: false, ...completion });
     call.phases.finish = round(performance.now() - t1);
-    await reply.headers(rateLimitHeaders(limits)).type('application/json; charset=utf-8').send(JSON.stringify(completion.body));
+    await reply.headers({ ...rateLimitHeaders(limits), ...receiptHeaders(call) }).type('application/json; charset=utf-8').send(JSON.stringify(completion.body));
   }
 
   /** The upstream's first stream event, before the call is begun; a failure there is recorded as a failed call. */

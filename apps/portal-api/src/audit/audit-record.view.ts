@@ -41,6 +41,9 @@ export const auditRecordView = (r: AuditRecord) => {
     inputTokens: f('inputTokens'),
     outputTokens: f('outputTokens'),
     latencyMs: f('latencyMs'),
+    // what the call was charged (leaves written since receipts; null before): verifiable billing
+    costMicros: f('costMicros'),
+    currency: f('currency'),
     status: f('status'),
     finishReason: f('finishReason'),
     flags: f('flags') ?? [],

@@ -1,7 +1,9 @@
-import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@velvet/access';
-import { AuditTilesService, parseTilePath, TreeHeadStore } from '@velvet/audit';
+import { AuditTilesService, parseTilePath, publishedReceiptKeys, TreeHeadStore } from '@velvet/audit';
+import { REDIS } from '@velvet/queue';
+import type IORedis from 'ioredis';
 import type { Response } from 'express';
 
 /**
@@ -16,7 +18,18 @@ export class TransparencyLogController {
   constructor(
     private readonly heads: TreeHeadStore,
     private readonly tiles: AuditTilesService,
+    @Inject(REDIS) private readonly redis: IORedis,
   ) {}
+
+  /** The gateways' receipt verifier keys (note keys `<origin>/receipt+id+key`), one a line, oldest first. */
+  @Public()
+  @Get('receipt-keys')
+  async receiptKeys(@Res() res: Response) {
+    const keys = await publishedReceiptKeys(this.redis);
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, max-age=0');
+    res.send(keys.map((k) => `${k.vkey}\n`).join(''));
+  }
 
   @Public()
   @Get('checkpoint')

@@ -9,6 +9,8 @@ import {
   verifyTreeHead,
   type SignedTreeHead,
 } from './merkle';
+import { openNote, parseCheckpointBody } from './integrity-note';
+import { checkWebPolicy, parseWebPolicy } from './integrity-policy';
 
 /** One line of a check's report: each step the browser itself verified, or why it failed. */
 export interface Step {
@@ -87,4 +89,24 @@ export async function checkInclusion(seq: number, pinned?: string): Promise<Step
       : `Inclusion proof FAILED for record #${seq}`,
   });
   return steps;
+}
+
+/**
+ * The public checkpoint (with its witness cosignatures) must meet the policy's quorum and be the
+ * head just verified; a policy that does not parse fails the check.
+ */
+export async function checkQuorum(head: SignedTreeHead, policyText: string): Promise<Step[]> {
+  try {
+    const policy = parseWebPolicy(policyText);
+    const note = await (await fetch('/audit-log/checkpoint')).text();
+    const body = parseCheckpointBody(openNote(note).body);
+    const { problems, cosigners } = await checkWebPolicy(note, policy);
+    if (body.size !== head.treeSize || body.rootHex !== head.rootHash.toLowerCase())
+      problems.push(`the cosigned checkpoint (${body.size} entries) is not this head (${head.treeSize}): verify again`);
+    return problems.length
+      ? problems.map((p) => ({ ok: false, text: `Witness policy FAILED: ${p}` }))
+      : [{ ok: true, text: `Witness quorum "${policy.quorum}" met: cosigned by ${cosigners.join(', ') || 'no witness needed'}` }];
+  } catch (error) {
+    return [{ ok: false, text: `Witness policy FAILED: ${(error as Error).message}` }];
+  }
 }

@@ -6,10 +6,11 @@ import { formatDateTime } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { useBusyAction } from '../ui/use-busy-action';
 import type { SignedTreeHead } from './merkle';
-import { checkConsistency, checkHead, checkInclusion, type Step } from './integrity-checks';
+import { checkConsistency, checkHead, checkInclusion, checkQuorum, type Step } from './integrity-checks';
 
 const PIN_KEY = 'velvet.audit.pinnedKey';
 const SEEN_KEY = 'velvet.audit.lastHead';
+const POLICY_KEY = 'velvet.audit.policy';
 const read = <T,>(k: string): T | null => {
   try {
     return JSON.parse(localStorage.getItem(k) ?? 'null') as T | null;
@@ -40,6 +41,7 @@ function Report({ steps }: { steps: Step[] }) {
 export function IntegrityPage() {
   const [params] = useSearchParams();
   const [pinned, setPinned] = useState(() => localStorage.getItem(PIN_KEY) ?? '');
+  const [policy, setPolicy] = useState(() => localStorage.getItem(POLICY_KEY) ?? '');
   const [head, setHead] = useState<SignedTreeHead | null>(null);
   const [headSteps, setHeadSteps] = useState<Step[]>([]);
   const [seq, setSeq] = useState(params.get('seq') ?? '');
@@ -52,6 +54,8 @@ export function IntegrityPage() {
       const latest = await auditApi.latestHead();
       setHead(latest);
       const steps = await checkHead(latest, pinned || undefined);
+      // the configured witness quorum (tlog-policy), as `npm run audit:verify -- --policy` requires it
+      if (policy.trim()) steps.push(...(await checkQuorum(latest, policy)));
       if (steps.every((s) => s.ok) && seen && seen.treeSize <= latest.treeSize)
         steps.push(...(await checkConsistency(seen, latest)));
       if (!seen)
@@ -90,6 +94,18 @@ export function IntegrityPage() {
             onChange={(e) => (
               setPinned(e.target.value),
               localStorage.setItem(PIN_KEY, e.target.value)
+            )}
+          />
+        </label>
+        <label>
+          Witness policy (C2SP tlog-policy: <code>log</code>, <code>witness</code>,{' '}
+          <code>group</code>, <code>quorum</code> lines; empty = no quorum required)
+          <textarea
+            rows={4}
+            value={policy}
+            onChange={(e) => (
+              setPolicy(e.target.value),
+              localStorage.setItem(POLICY_KEY, e.target.value)
             )}
           />
         </label>

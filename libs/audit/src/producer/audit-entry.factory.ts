@@ -51,6 +51,7 @@ export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): Pre
     completionBands: [...lshBands(completionMinhash), ...wordBands(wordSignature(event.completionText))],
     promptText: event.promptText,
     completionText: event.completionText,
+    ...(event.costMicros !== undefined && event.currency ? { costMicros: event.costMicros, currency: event.currency } : {}),
     enqueuedAt: now.toISOString(),
   };
 }

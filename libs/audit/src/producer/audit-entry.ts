@@ -38,6 +38,9 @@ export interface PremiumCallEntry {
   /** The texts travel to the worker, which keeps them only where the organisation's retention says so. */
   promptText: string;
   completionText: string;
+  /** Verifiable billing: the usage record's charge (decimal micro-units) and currency; absent on older leaves. */
+  costMicros?: string;
+  currency?: string;
   enqueuedAt: string;
 }
 

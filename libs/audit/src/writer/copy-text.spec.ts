@@ -1,4 +1,4 @@
-import { copyHexBytea, copyInt32Array, copyJson, copyText, copyTextArray } from './copy-text';
+import { copyHexBytea, copyInt32Array, copyJson, copyNumberArray, copyText, copyTextArray } from './copy-text';
 
 describe('COPY text encoding', () => {
   it('escapes the separators and backslashes, and writes NULL as \\N', () => {
@@ -14,5 +14,14 @@ describe('COPY text encoding', () => {
     expect(copyInt32Array([1, 0xffffffff])).toBe('{1,-1}');
     expect(copyJson({ s: 'x\ty' })).toBe('{"s":"x\\\\ty"}');
     expect(copyHexBytea('00ff')).toBe('\\\\x00ff');
+  });
+});
+
+describe('number arrays in COPY', () => {
+  it('writes int8 and int4 arrays as PostgreSQL array literals', () => {
+    expect(copyNumberArray([-1, 0, 9007199254740991])).toBe('{-1,0,9007199254740991}');
+    expect(copyNumberArray([])).toBe('{}');
+    expect(copyNumberArray(null)).toBe('\\N');
+    expect(copyInt32Array([4294967295, 1])).toBe('{-1,1}');
   });
 });

@@ -1,0 +1,24 @@
+import { RECEIPT_HEADER } from '@velvet/audit';
+
+/**
+ * The receipt of each finished premium call, held by its call context until the response is
+ * written: a header on a plain response, an SSE comment before `data: [DONE]` on a stream (its
+ * headers left before the leaf existed). Comments are ignored by SSE clients, the OpenAI SDKs included.
+ */
+const receipts = new WeakMap<object, string>();
+
+export const keepReceipt = (call: object, receipt: string): void => void receipts.set(call, receipt);
+
+export const receiptHeaders = (call: object): Record<string, string> => {
+  const r = receipts.get(call);
+  return r ? { [RECEIPT_HEADER]: r } : {};
+};
+
+const DONE = 'data: [DONE]\n\n';
+
+/** A stream's tail with the receipt comment just before `data: [DONE]`. */
+export const withReceiptComment = (call: object, tail: string): string => {
+  const r = receipts.get(call);
+  if (!r || !tail.endsWith(DONE)) return tail;
+  return `${tail.slice(0, -DONE.length)}: ${RECEIPT_HEADER} ${r}\n\n${DONE}`;
+};

@@ -1,0 +1,4 @@
+export * from './receipt';
+export * from './receipt-check';
+export * from './receipt-keys';
+export * from './receipt-leaf';
