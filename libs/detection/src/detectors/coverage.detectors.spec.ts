@@ -48,6 +48,32 @@ describe('instruction coverage', () => {
   });
 });
 
+describe('instruction coverage at a careful pace (purity)', () => {
+  /** A careful distiller: 30 new bare default-parameter prompts in its first hour, one every 2 minutes. */
+  const careful = range(30).map((i) => hc({ prompt: diversePrompt(1000 + i), at: START + 5 * 60 * MIN + i * 2 * MIN }));
+  it('scores an organisation whose traffic is nothing but new bare prompts with defaults, whatever the pace', () => {
+    const r = instructionCoverageDetector(input({ calls: careful }));
+    expect(r.score).toBeGreaterThan(0.9);
+    expect(r.metrics.purityScore).toBe(1);
+    expect(r.metrics.paceScore).toBeLessThan(0.6);
+  });
+  it('does not, at that pace, when the new bare prompts sit beside an application, or pin parameters', () => {
+    const mixed = [...careful, ...support.slice(0, 40).map((c, i) => ({ ...c, occurredAt: new Date(START + i * 8 * MIN) }))];
+    expect(Number(instructionCoverageDetector(input({ calls: mixed })).metrics.purityScore)).toBe(0);
+    expect(instructionCoverageDetector(input({ calls: careful.map((c) => ({ ...c, defaultParams: false })) })).score).toBeLessThan(0.3);
+  });
+});
+
+describe('keys implicated by their own traffic', () => {
+  it('implicates every shard of a campaign over many keys, however small, and not the application key', () => {
+    const shards = range(60).map((i) => hc({ prompt: diversePrompt(2000 + i), at: START + i * 5 * MIN, apiKeyId: `shard-${i % 30}` }));
+    const app = support.map((c) => ({ ...c, apiKeyId: 'app' }));
+    const r = applicationShapeDetector(input({ calls: [...shards, ...app.slice(0, 10)] }));
+    expect(r.implicatedKeyIds).toHaveLength(30);
+    expect(r.implicatedKeyIds).not.toContain('app');
+  });
+});
+
 describe('application shape', () => {
   it('scores bare prompts with SDK defaults, far less with pinned parameters, not an application', () => {
     const bare = applicationShapeDetector(input({ calls: harvest })).score;
