@@ -25,6 +25,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit-log/receipt-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TransparencyLogController_receiptKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit-log/tile/{path}": {
         parameters: {
             query?: never;
@@ -259,6 +275,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["AuthController_signUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/saml/{orgId}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SsoLoginController_metadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SsoLoginController_start"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -505,6 +553,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations": {
         parameters: {
             query?: never;
@@ -681,6 +761,38 @@ export interface paths {
         patch: operations["OrganizationsController_updateMember"];
         trace?: never;
     };
+    "/organizations/{orgId}/scim-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ScimTokensController_list"];
+        put?: never;
+        post: operations["ScimTokensController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/scim-tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["ScimTokensController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/{orgId}/spend": {
         parameters: {
             query?: never;
@@ -707,6 +819,70 @@ export interface paths {
         get: operations["SpendController_breakdown"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SsoSettingsController_get"];
+        put: operations["SsoSettingsController_put"];
+        post?: never;
+        delete: operations["SsoSettingsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/sso/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SsoSettingsController_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/sso/domains/{domain}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["SsoSettingsController_unclaim"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/sso/domains/{domain}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SsoSettingsController_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1125,6 +1301,10 @@ export interface components {
         ApproveContractDto: {
             reason?: string;
         };
+        ClaimDomainDto: {
+            /** @example example.com */
+            domain: string;
+        };
         CreateApiKeyDto: {
             /** Format: date-time */
             expiresAt?: string;
@@ -1188,6 +1368,10 @@ export interface components {
             tokenizer?: "o200k_base" | "cl100k_base";
             upstream?: components["schemas"]["UpstreamDto"];
         };
+        CreateScimTokenDto: {
+            /** @example Okta provisioning */
+            name: string;
+        };
         CreateStaffDto: {
             displayName: string;
             email: string;
@@ -1247,6 +1431,27 @@ export interface components {
             minSimilarity: Record<string, never>;
             /** @description The suspect text, e.g. an output of a rival model */
             text: string;
+        };
+        PutSsoConnectionDto: {
+            clientId?: string;
+            /** @description Write-only; kept when omitted */
+            clientSecret?: string;
+            /** @enum {string} */
+            defaultRole?: "org_admin" | "org_member";
+            enabled?: boolean;
+            /** @description IdP group name -> org_admin | org_member */
+            groupRoles?: {
+                [key: string]: string;
+            };
+            /** @description OIDC: issuer URL; SAML: IdP entity ID */
+            issuer: string;
+            /** @enum {string} */
+            protocol: "oidc" | "saml";
+            samlEntryPoint?: string;
+            /** @description IdP signing certificate, PEM or base64 DER */
+            samlIdpCert?: string;
+            /** @description Refuse password login to the organisation's users */
+            ssoRequired?: boolean;
         };
         PutUnlockRuleDto: {
             currency?: string;
@@ -1362,6 +1567,13 @@ export interface components {
             upstream?: components["schemas"]["UpstreamDto"];
         };
         UpdateOrganizationDto: {
+            /**
+             * @description Browser origins (scheme://host[:port]) allowed to call the gateway with this organisation's keys; org admins. [] turns CORS off.
+             * @example [
+             *       "https://app.example.com"
+             *     ]
+             */
+            corsAllowedOrigins?: string[];
             name?: string;
             /**
              * @description Platform admins only
@@ -1383,6 +1595,8 @@ export interface components {
             baseUrl?: string;
             /** @enum {string} */
             kind: "simulator" | "openai_compatible";
+            /** @description The upstream serves the Responses API itself (passed through; otherwise served over chat completions) */
+            responsesApi?: boolean;
             timeoutMs?: number;
             upstreamModel?: string;
         };
@@ -1398,9 +1612,11 @@ export interface components {
 }
 export type SchemaAcceptInvitationDto = components['schemas']['AcceptInvitationDto'];
 export type SchemaApproveContractDto = components['schemas']['ApproveContractDto'];
+export type SchemaClaimDomainDto = components['schemas']['ClaimDomainDto'];
 export type SchemaCreateApiKeyDto = components['schemas']['CreateApiKeyDto'];
 export type SchemaCreateContractDto = components['schemas']['CreateContractDto'];
 export type SchemaCreateModelDto = components['schemas']['CreateModelDto'];
+export type SchemaCreateScimTokenDto = components['schemas']['CreateScimTokenDto'];
 export type SchemaCreateStaffDto = components['schemas']['CreateStaffDto'];
 export type SchemaCreateTierDto = components['schemas']['CreateTierDto'];
 export type SchemaDecisionDto = components['schemas']['DecisionDto'];
@@ -1411,6 +1627,7 @@ export type SchemaLoginDto = components['schemas']['LoginDto'];
 export type SchemaObject = components['schemas']['Object'];
 export type SchemaOptionalReasonDto = components['schemas']['OptionalReasonDto'];
 export type SchemaProvenanceDto = components['schemas']['ProvenanceDto'];
+export type SchemaPutSsoConnectionDto = components['schemas']['PutSsoConnectionDto'];
 export type SchemaPutUnlockRuleDto = components['schemas']['PutUnlockRuleDto'];
 export type SchemaReasonDto = components['schemas']['ReasonDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
@@ -1428,6 +1645,23 @@ export type SchemaVerifyEmailDto = components['schemas']['VerifyEmailDto'];
 export type $defs = Record<string, never>;
 export interface operations {
     TransparencyLogController_checkpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TransparencyLogController_receiptKeys: {
         parameters: {
             query?: never;
             header?: never;
@@ -1821,6 +2055,49 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SsoLoginController_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SsoLoginController_start: {
+        parameters: {
+            query?: {
+                /** @description Finds the organisation by its verified e-mail domain */
+                email?: string;
+                /** @description Passed to the OpenID provider */
+                login_hint?: string;
+                /** @description Or the organisation slug */
+                organization?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2446,6 +2723,141 @@ export interface operations {
             };
         };
     };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Health Check is successful */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example ok */
+                        status?: string;
+                    };
+                };
+            };
+            /** @description The Health Check is not successful */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect"
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example error */
+                        status?: string;
+                    };
+                };
+            };
+        };
+    };
     OrganizationsController_list: {
         parameters: {
             query?: {
@@ -2851,6 +3263,92 @@ export interface operations {
             };
         };
     };
+    ScimTokensController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on ScimToken */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScimTokensController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScimTokenDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs create on ScimToken */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScimTokensController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs delete on ScimToken */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     SpendController_daily: {
         parameters: {
             query?: {
@@ -2901,6 +3399,178 @@ export interface operations {
                 content?: never;
             };
             /** @description Needs read on Spend */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SsoSettingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on SsoConnection */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SsoSettingsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutSsoConnectionDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on SsoConnection */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SsoSettingsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs delete on SsoConnection */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SsoSettingsController_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimDomainDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs create on SsoDomain */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SsoSettingsController_unclaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domain: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs delete on SsoDomain */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SsoSettingsController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domain: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs review on SsoDomain */
             403: {
                 headers: {
                     [name: string]: unknown;
