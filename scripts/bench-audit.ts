@@ -13,7 +13,16 @@ import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { QueueName, redisOptions } from '@velvet/queue';
 import { type ConnectionOptions, Queue } from 'bullmq';
-import { percentile, producerFor, REDIS_URL, scratch, sleep, startWorker, stopProcess, syntheticCall } from './audit/audit-harness';
+import {
+  percentile,
+  producerFor,
+  REDIS_URL,
+  scratch,
+  sleep,
+  startWorker,
+  stopProcess,
+  syntheticCall,
+} from './audit/audit-harness';
 import { cpuSeconds } from './bench/processes';
 import IORedis from 'ioredis';
 
@@ -25,9 +34,14 @@ const IN_FLIGHT = 1000;
 
 type Db = { query: (q: string, p?: unknown[]) => Promise<{ rows: Array<Record<string, string>> }> };
 // The tree size counts the committed records; count(*) would scan the growing log 20 times a second.
-const count = async (db: Db) => Number((await db.query('SELECT size FROM audit_tree_state')).rows[0].size);
+const count = async (db: Db) =>
+  Number((await db.query('SELECT size FROM audit_tree_state')).rows[0].size);
 
-async function waitFor(done: () => Promise<boolean>, what: string, timeoutMs = 600_000): Promise<void> {
+async function waitFor(
+  done: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 600_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`no ${what} after ${timeoutMs} ms`);
@@ -42,8 +56,17 @@ const until = (db: Db, n: number) => waitFor(async () => (await count(db)) >= n,
  * /proc, so other load on the machine does not inflate them), and the whole Redis server's (shared:
  * an upper bound). Per record it says where the time goes however noisy the machine is.
  */
-async function cpuNow(db: Db, dbName: string, workerPids: number[]): Promise<{ workers: number; postgres: number; redis: number }> {
-  const backends = (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).rows.map((r) => Number(r.pid));
+async function cpuNow(
+  db: Db,
+  dbName: string,
+  workerPids: number[],
+): Promise<{ workers: number; postgres: number; redis: number }> {
+  const backends = (
+    await db.query(
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [dbName],
+    )
+  ).rows.map((r) => Number(r.pid));
   const sum = (pids: number[]) => pids.reduce((a, pid) => a + (safeCpu(pid) ?? 0), 0);
   return { workers: sum(workerPids), postgres: sum(backends), redis: await redisCpu() };
 }
@@ -63,7 +86,10 @@ async function redisCpu(): Promise<number> {
 async function main() {
   const s = await scratch('bench_audit');
   const producer = producerFor(s, 10_000);
-  const control = new Queue(QueueName.Audit, { connection: redisOptions(REDIS_URL) as ConnectionOptions, prefix: s.prefix });
+  const control = new Queue(QueueName.Audit, {
+    connection: redisOptions(REDIS_URL) as ConnectionOptions,
+    prefix: s.prefix,
+  });
   const org = randomUUID();
   const key = randomUUID();
   let i = 0;
@@ -101,7 +127,9 @@ async function main() {
       const due = Math.min(total, Math.floor(((Date.now() - t0) / 1000) * RATE));
       while (sent < due && pending.size < IN_FLIGHT) {
         sent++;
-        const p = producer.recordPremiumCall(syntheticCall(org, key, i++)).catch(() => void refused++);
+        const p = producer
+          .recordPremiumCall(syntheticCall(org, key, i++))
+          .catch(() => void refused++);
         pending.add(p);
         void p.finally(() => pending.delete(p));
       }
@@ -110,7 +138,12 @@ async function main() {
     await Promise.all(pending);
     const offeredS = (Date.now() - t0) / 1000;
     await until(s.db, base + total - refused);
-    const lags = (await s.db.query(`SELECT extract(epoch FROM recorded_at - enqueued_at) * 1000 AS ms FROM audit_log WHERE seq >= $1`, [base])).rows
+    const lags = (
+      await s.db.query(
+        `SELECT extract(epoch FROM recorded_at - enqueued_at) * 1000 AS ms FROM audit_log WHERE seq >= $1`,
+        [base],
+      )
+    ).rows
       .map((r) => Number(r.ms))
       .sort((a, b) => a - b);
     const [state] = (await s.db.query('SELECT size FROM audit_tree_state')).rows;
@@ -123,14 +156,22 @@ async function main() {
             backlog: BACKLOG,
             recordsPerS: capacity,
             // during the drain; redis is the whole server's (shared with anything else using it)
-            cpuUsPerRecord: { workers: perRecordUs('workers'), postgres: perRecordUs('postgres'), redisServer: perRecordUs('redis') },
+            cpuUsPerRecord: {
+              workers: perRecordUs('workers'),
+              postgres: perRecordUs('postgres'),
+              redisServer: perRecordUs('redis'),
+            },
           },
           latency: {
             targetRatePerS: RATE,
             offeredRatePerS: Math.round(total / offeredS),
             records: total - refused,
             refused,
-            lagMs: { p50: Math.round(percentile(lags, 50)), p99: Math.round(percentile(lags, 99)), max: Math.round(lags[lags.length - 1]) },
+            lagMs: {
+              p50: Math.round(percentile(lags, 50)),
+              p99: Math.round(percentile(lags, 99)),
+              max: Math.round(lags[lags.length - 1]),
+            },
           },
           treeSize: Number(state.size),
         },

@@ -12,7 +12,15 @@ import IORedis from 'ioredis';
 import { cpuByPhase } from './bench/cpu-profile';
 import type { LoadResult, LoadSpec } from './bench/load-generator';
 import { commandStats, type PrivateRedis, startPrivateRedis } from './bench/private-redis';
-import { cpuSeconds, freePort, LOAD_CORE, pidOf, rssMb, startPinned, stop } from './bench/processes';
+import {
+  cpuSeconds,
+  freePort,
+  LOAD_CORE,
+  pidOf,
+  rssMb,
+  startPinned,
+  stop,
+} from './bench/processes';
 import { seedBench } from './bench/seed-bench';
 import type { StreamProbeResult, StreamProbeSpec } from './bench/stream-probe';
 import { tempReceiptKeyFile } from './audit/receipt-key-file';
@@ -31,10 +39,13 @@ const SHARED_REDIS = process.env.BENCH_REDIS === 'shared';
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE !== '0';
 /** Another build of the gateway to measure (an A/B against an earlier commit built elsewhere). */
-const GATEWAY_MAIN = process.env.BENCH_GATEWAY_MAIN ?? join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js');
+const GATEWAY_MAIN =
+  process.env.BENCH_GATEWAY_MAIN ?? join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js');
 const PG_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 /** The gateway runs as in production (scripts/start.sh, docker/gateway.Dockerfile): GC on its own thread only. */
-const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '--single-threaded-gc').split(' ').filter(Boolean);
+const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '--single-threaded-gc')
+  .split(' ')
+  .filter(Boolean);
 
 interface Target {
   name: string;
@@ -65,9 +76,19 @@ const stopLoads = () => loads.forEach((c) => c.kill('SIGKILL'));
 
 function runLoad(spec: LoadSpec, pids: number[]): Promise<{ result: LoadResult; cpu: number[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', LOAD_CORE, process.execPath, join(__dirname, 'bench', 'load-generator.js'), JSON.stringify(spec)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'taskset',
+      [
+        '-c',
+        LOAD_CORE,
+        process.execPath,
+        join(__dirname, 'bench', 'load-generator.js'),
+        JSON.stringify(spec),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     loads.add(child);
     child.once('exit', () => loads.delete(child));
     let out = '';
@@ -81,15 +102,29 @@ function runLoad(spec: LoadSpec, pids: number[]): Promise<{ result: LoadResult; 
     });
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`load generator failed (${code})`));
-      resolve({ result: JSON.parse(out) as LoadResult, cpu: pids.map((_, i) => after[i] - before[i]) });
+      resolve({
+        result: JSON.parse(out) as LoadResult,
+        cpu: pids.map((_, i) => after[i] - before[i]),
+      });
     });
   });
 }
 
-async function measure(t: Target, load: Omit<LoadSpec, 'url' | 'headers' | 'body' | 'warmupMs' | 'durationMs'>, redis: IORedis): Promise<Row> {
+async function measure(
+  t: Target,
+  load: Omit<LoadSpec, 'url' | 'headers' | 'body' | 'warmupMs' | 'durationMs'>,
+  redis: IORedis,
+): Promise<Row> {
   // Looked up per run: other suites sharing this Redis may restart it.
   const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
-  const spec: LoadSpec = { ...load, url: t.url, headers: t.headers, body: t.body, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 };
+  const spec: LoadSpec = {
+    ...load,
+    url: t.url,
+    headers: t.headers,
+    body: t.body,
+    warmupMs: WARMUP_MS,
+    durationMs: SECONDS * 1000,
+  };
   await redis.config('RESETSTAT');
   const { result, cpu } = await runLoad(spec, [t.pid, redisPid]);
   const stats = await commandStats(redis);
@@ -97,7 +132,9 @@ async function measure(t: Target, load: Omit<LoadSpec, 'url' | 'headers' | 'body
   // (warm-up and the tail are in the counters too: per request of the whole run, approximately)
   const all = requests * ((SECONDS * 1000 + WARMUP_MS) / (SECONDS * 1000));
   const redisUsByCommand = Object.fromEntries(
-    Object.entries(stats).filter(([c]) => !['config', 'info', 'ping'].includes(c)).map(([c, v]) => [c, Math.round((v.usec / all) * 10) / 10]),
+    Object.entries(stats)
+      .filter(([c]) => !['config', 'info', 'ping'].includes(c))
+      .map(([c, v]) => [c, Math.round((v.usec / all) * 10) / 10]),
   );
   return {
     redisUsByCommand,
@@ -112,17 +149,33 @@ async function measure(t: Target, load: Omit<LoadSpec, 'url' | 'headers' | 'body
 
 function runStreamProbe(spec: StreamProbeSpec): Promise<StreamProbeResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', LOAD_CORE, process.execPath, join(__dirname, 'bench', 'stream-probe.js'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      'taskset',
+      [
+        '-c',
+        LOAD_CORE,
+        process.execPath,
+        join(__dirname, 'bench', 'stream-probe.js'),
+        JSON.stringify(spec),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as StreamProbeResult) : reject(new Error(`stream probe failed (${code})`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as StreamProbeResult)
+        : reject(new Error(`stream probe failed (${code})`)),
+    );
   });
 }
 
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
 
 function print(rows: Row[]): void {
-  console.log('\ntarget      load     ok/s     err   p50 ms  p90 ms  p99 ms  cpu ms/req  redis ms/req  rss MB');
+  console.log(
+    '\ntarget      load     ok/s     err   p50 ms  p90 ms  p99 ms  cpu ms/req  redis ms/req  rss MB',
+  );
   for (const r of rows) {
     console.log(
       `${r.target.padEnd(11)} ${r.load.padEnd(8)} ${f(r.throughput, 0).padStart(6)} ${String(r.errors).padStart(6)}  ${f(r.p50).padStart(6)}  ${f(r.p90).padStart(6)}  ${f(r.p99).padStart(6)}  ${f(r.cpuMsPerReq, 3).padStart(10)}  ${f(r.redisCpuMsPerReq, 3).padStart(12)}  ${f(r.rssMb, 0).padStart(6)}`,
@@ -136,7 +189,13 @@ function summarise(rows: Row[]): string[] {
   const lines: string[] = [];
   for (const rate of RATES) {
     const of = (t: string) => rows.filter((r) => r.target === t && r.load === `${rate}/s`);
-    for (const [t, baseline] of [['gateway', 'direct'], ['portkey', 'direct'], ['calibration', 'direct'], ['gw-respons', 'direct'], ['gw-embed', 'direct-emb']]) {
+    for (const [t, baseline] of [
+      ['gateway', 'direct'],
+      ['portkey', 'direct'],
+      ['calibration', 'direct'],
+      ['gw-respons', 'direct'],
+      ['gw-embed', 'direct-emb'],
+    ]) {
       const rs = of(t);
       const direct = of(baseline);
       if (!rs.length || !direct.length) continue;
@@ -147,12 +206,25 @@ function summarise(rows: Row[]): string[] {
     const cal = of('calibration');
     const gw = of('gateway');
     if (cal.length && gw.length) {
-      lines.push(`${rate}/s gateway cpu / calibration cpu: ${f(mean(gw.map((r) => r.cpuMsPerReq)) / mean(cal.map((r) => r.cpuMsPerReq)))}x`);
+      lines.push(
+        `${rate}/s gateway cpu / calibration cpu: ${f(mean(gw.map((r) => r.cpuMsPerReq)) / mean(cal.map((r) => r.cpuMsPerReq)))}x`,
+      );
     }
   }
-  for (const t of ['direct', 'calibration', 'gateway', 'portkey', 'gw-respons', 'direct-emb', 'gw-embed']) {
+  for (const t of [
+    'direct',
+    'calibration',
+    'gateway',
+    'portkey',
+    'gw-respons',
+    'direct-emb',
+    'gw-embed',
+  ]) {
     const rs = rows.filter((r) => r.target === t && r.load.startsWith('c='));
-    if (rs.length) lines.push(`max throughput (c=${CONCURRENCY}) ${t}: ${rs.map((r) => f(r.throughput, 0)).join(' / ')} req/s`);
+    if (rs.length)
+      lines.push(
+        `max throughput (c=${CONCURRENCY}) ${t}: ${rs.map((r) => f(r.throughput, 0)).join(' / ')} req/s`,
+      );
   }
   return lines;
 }
@@ -168,9 +240,20 @@ async function main() {
   const upPort = await freePort();
   const seed = await seedBench(PG_SERVER, upPort);
   try {
-    children.push(await startPinned('upstream', [join(__dirname, 'bench', 'minimal-upstream.js'), String(upPort)]));
+    children.push(
+      await startPinned('upstream', [
+        join(__dirname, 'bench', 'minimal-upstream.js'),
+        String(upPort),
+      ]),
+    );
     const calPort = await freePort();
-    children.push(await startPinned('calibration', [join(__dirname, 'bench', 'calibration-proxy.js'), String(calPort), String(upPort)]));
+    children.push(
+      await startPinned('calibration', [
+        join(__dirname, 'bench', 'calibration-proxy.js'),
+        String(calPort),
+        String(upPort),
+      ]),
+    );
     const gwPort = await freePort();
     const gwLog = join('/tmp', `${prefix}-gateway.log`);
     const startGateway = (port: number, log: string, nodeArgs: string[] = []) =>
@@ -178,37 +261,118 @@ async function main() {
         readyPort: port,
         logFile: openSync(log, 'w'),
         env: {
-          NODE_ENV: 'production', DATABASE_URL: seed.databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'info',
+          NODE_ENV: 'production',
+          DATABASE_URL: seed.databaseUrl,
+          REDIS_URL,
+          QUEUE_PREFIX: prefix,
+          LOG_LEVEL: 'info',
           AUDIT_RECEIPT_KEY_FILE: tempReceiptKeyFile(),
-          GATEWAY_PORT: String(port), GATEWAY_ORG_RPM: '100000000', GATEWAY_KEY_RPM: '100000000', GATEWAY_ORG_TPM: '100000000000',
+          GATEWAY_PORT: String(port),
+          GATEWAY_ORG_RPM: '100000000',
+          GATEWAY_KEY_RPM: '100000000',
+          GATEWAY_ORG_TPM: '100000000000',
         },
       });
     children.push(await startGateway(gwPort, gwLog));
     const pkPort = await freePort();
-    const portkey = join(ROOT, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
-    children.push(await startPinned('portkey', ['--import', join(ROOT, 'scripts', 'bench', 'loopback-preload.mjs'), portkey, `--port=${pkPort}`, '--headless'], { readyPort: pkPort }));
+    const portkey = join(
+      ROOT,
+      'node_modules',
+      '@portkey-ai',
+      'gateway',
+      'build',
+      'start-server.js',
+    );
+    children.push(
+      await startPinned(
+        'portkey',
+        [
+          '--import',
+          join(ROOT, 'scripts', 'bench', 'loopback-preload.mjs'),
+          portkey,
+          `--port=${pkPort}`,
+          '--headless',
+        ],
+        { readyPort: pkPort },
+      ),
+    );
 
-    const message = { role: 'user', content: 'Summarise in one sentence why a velvet rope makes access feel earned.' };
-    const body = (model: string, stream = false) => JSON.stringify({ model, messages: [message], max_tokens: 64, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
+    const message = {
+      role: 'user',
+      content: 'Summarise in one sentence why a velvet rope makes access feel earned.',
+    };
+    const body = (model: string, stream = false) =>
+      JSON.stringify({
+        model,
+        messages: [message],
+        max_tokens: 64,
+        ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+      });
     const json = { 'content-type': 'application/json' };
     const [up, cal, gw, pk] = children.map(pidOf);
     const targets: Target[] = [
-      { name: 'direct', pid: up, url: `http://127.0.0.1:${upPort}/v1/chat/completions`, headers: json, body: body('bench-upstream') },
-      { name: 'calibration', pid: cal, url: `http://127.0.0.1:${calPort}/v1/chat/completions`, headers: json, body: body('bench-upstream') },
-      { name: 'gateway', pid: gw, url: `http://127.0.0.1:${gwPort}/v1/chat/completions`, headers: { ...json, authorization: `Bearer ${seed.key}` }, body: body(seed.model) },
       {
-        name: 'portkey', pid: pk, url: `http://127.0.0.1:${pkPort}/v1/chat/completions`, body: body('bench-upstream'),
-        headers: { ...json, authorization: 'Bearer sk-bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `http://127.0.0.1:${upPort}/v1` },
+        name: 'direct',
+        pid: up,
+        url: `http://127.0.0.1:${upPort}/v1/chat/completions`,
+        headers: json,
+        body: body('bench-upstream'),
+      },
+      {
+        name: 'calibration',
+        pid: cal,
+        url: `http://127.0.0.1:${calPort}/v1/chat/completions`,
+        headers: json,
+        body: body('bench-upstream'),
+      },
+      {
+        name: 'gateway',
+        pid: gw,
+        url: `http://127.0.0.1:${gwPort}/v1/chat/completions`,
+        headers: { ...json, authorization: `Bearer ${seed.key}` },
+        body: body(seed.model),
+      },
+      {
+        name: 'portkey',
+        pid: pk,
+        url: `http://127.0.0.1:${pkPort}/v1/chat/completions`,
+        body: body('bench-upstream'),
+        headers: {
+          ...json,
+          authorization: 'Bearer sk-bench',
+          'x-portkey-provider': 'openai',
+          'x-portkey-custom-host': `http://127.0.0.1:${upPort}/v1`,
+        },
       },
       // The Responses API over the same chat upstream (translated both ways), and embeddings against the upstream's own.
       {
-        name: 'gw-respons', pid: gw, url: `http://127.0.0.1:${gwPort}/v1/responses`, headers: { ...json, authorization: `Bearer ${seed.key}` },
+        name: 'gw-respons',
+        pid: gw,
+        url: `http://127.0.0.1:${gwPort}/v1/responses`,
+        headers: { ...json, authorization: `Bearer ${seed.key}` },
         body: JSON.stringify({ model: seed.model, input: message.content, max_output_tokens: 64 }),
       },
-      { name: 'direct-emb', pid: up, url: `http://127.0.0.1:${upPort}/v1/embeddings`, headers: json, body: JSON.stringify({ model: 'bench-upstream', input: message.content, encoding_format: 'base64' }) },
       {
-        name: 'gw-embed', pid: gw, url: `http://127.0.0.1:${gwPort}/v1/embeddings`, headers: { ...json, authorization: `Bearer ${seed.key}` },
-        body: JSON.stringify({ model: seed.model, input: message.content, encoding_format: 'base64' }),
+        name: 'direct-emb',
+        pid: up,
+        url: `http://127.0.0.1:${upPort}/v1/embeddings`,
+        headers: json,
+        body: JSON.stringify({
+          model: 'bench-upstream',
+          input: message.content,
+          encoding_format: 'base64',
+        }),
+      },
+      {
+        name: 'gw-embed',
+        pid: gw,
+        url: `http://127.0.0.1:${gwPort}/v1/embeddings`,
+        headers: { ...json, authorization: `Bearer ${seed.key}` },
+        body: JSON.stringify({
+          model: seed.model,
+          input: message.content,
+          encoding_format: 'base64',
+        }),
       },
     ];
     const only = process.env.BENCH_TARGETS?.split(',');
@@ -216,9 +380,12 @@ async function main() {
     // A first call through each target proves the path works before anything is timed.
     for (const t of targets) {
       const res = await fetch(t.url, { method: 'POST', headers: t.headers, body: t.body });
-      if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
+      if (res.status !== 200)
+        throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
     }
-    console.log(`gateway bench: ${PROCESS_WARMUP_S}s warm-up per process, then ${SECONDS}s per run after ${WARMUP_MS / 1000}s warm-up, ${REPS} reps interleaved; load on core ${LOAD_CORE}, servers on the other; gateway node ${GATEWAY_NODE_ARGS.join(' ')}`);
+    console.log(
+      `gateway bench: ${PROCESS_WARMUP_S}s warm-up per process, then ${SECONDS}s per run after ${WARMUP_MS / 1000}s warm-up, ${REPS} reps interleaved; load on core ${LOAD_CORE}, servers on the other; gateway node ${GATEWAY_NODE_ARGS.join(' ')}`,
+    );
     const rows: Row[] = [];
     const started = Date.now();
     // No audit worker runs here, so the gateway's audit entries would pile up in its audit stream
@@ -232,7 +399,18 @@ async function main() {
       await drainAudit(t);
     };
     for (const t of targets) {
-      await runLoad({ mode: 'rate', rate: RATES[Math.floor(RATES.length / 2)], url: t.url, headers: t.headers, body: t.body, warmupMs: 0, durationMs: PROCESS_WARMUP_S * 1000 }, []);
+      await runLoad(
+        {
+          mode: 'rate',
+          rate: RATES[Math.floor(RATES.length / 2)],
+          url: t.url,
+          headers: t.headers,
+          body: t.body,
+          warmupMs: 0,
+          durationMs: PROCESS_WARMUP_S * 1000,
+        },
+        [],
+      );
       await drainAudit(t);
     }
     for (let rep = 0; rep < REPS; rep++) {
@@ -244,28 +422,67 @@ async function main() {
     const streamRows: StreamRow[] = [];
     const streamTargets = targets.flatMap((t) => {
       if (t.name !== 'gateway') return [{ ...t, body: body(JSON.parse(t.body).model, true) }];
-      return [{ ...t, name: 'gateway-premium', body: body(seed.model, true) }, { ...t, name: 'gateway-standard', body: body(seed.standardModel, true) }];
+      return [
+        { ...t, name: 'gateway-premium', body: body(seed.model, true) },
+        { ...t, name: 'gateway-standard', body: body(seed.standardModel, true) },
+      ];
     });
     if (STREAMS > 0) {
       for (let rep = 0; rep < REPS; rep++) {
         for (const t of streamTargets) {
-          streamRows.push({ target: t.name, load: 'sequential', ...(await runStreamProbe({ url: t.url, headers: t.headers, body: t.body, count: STREAMS, warmup: 20 })) });
+          streamRows.push({
+            target: t.name,
+            load: 'sequential',
+            ...(await runStreamProbe({
+              url: t.url,
+              headers: t.headers,
+              body: t.body,
+              count: STREAMS,
+              warmup: 20,
+            })),
+          });
         }
       }
       const plain = new Map(targets.map((t) => [t.pid, t]));
       for (const t of streamTargets) {
         const bg = plain.get(t.pid)!;
-        const load = runLoad({ mode: 'rate', rate: 500, url: bg.url, headers: bg.headers, body: bg.body, warmupMs: 1000, durationMs: 600_000 }, []);
+        const load = runLoad(
+          {
+            mode: 'rate',
+            rate: 500,
+            url: bg.url,
+            headers: bg.headers,
+            body: bg.body,
+            warmupMs: 1000,
+            durationMs: 600_000,
+          },
+          [],
+        );
         // (the load generator is stopped once the probe is done: its figures are not the point here)
         await new Promise((r) => setTimeout(r, 1500));
-        streamRows.push({ target: t.name, load: '+500/s plain', ...(await runStreamProbe({ url: t.url, headers: t.headers, body: t.body, count: STREAMS, warmup: 20, maxMs: 20_000 })) });
+        streamRows.push({
+          target: t.name,
+          load: '+500/s plain',
+          ...(await runStreamProbe({
+            url: t.url,
+            headers: t.headers,
+            body: t.body,
+            count: STREAMS,
+            warmup: 20,
+            maxMs: 20_000,
+          })),
+        });
         stopLoads();
         await load.catch(() => undefined);
         await drainAudit(bg);
       }
-      console.log('\nstreams: time to the first chunk (ms)\ntarget            load           ok   err   p50    p90    p99');
+      console.log(
+        '\nstreams: time to the first chunk (ms)\ntarget            load           ok   err   p50    p90    p99',
+      );
       for (const r of streamRows) {
-        console.log(`${r.target.padEnd(17)} ${r.load.padEnd(13)} ${String(r.ok).padStart(4)} ${String(r.errors).padStart(5)} ${f(r.p50).padStart(6)} ${f(r.p90).padStart(6)} ${f(r.p99).padStart(6)}`);
+        console.log(
+          `${r.target.padEnd(17)} ${r.load.padEnd(13)} ${String(r.ok).padStart(4)} ${String(r.errors).padStart(5)} ${f(r.p50).padStart(6)} ${f(r.p90).padStart(6)} ${f(r.p99).padStart(6)}`,
+        );
       }
     }
     const streamSummary: string[] = [];
@@ -273,7 +490,10 @@ async function main() {
       const d = streamRows.filter((r) => r.target === 'direct' && r.load === load);
       for (const t of streamTargets.filter((x) => x.name !== 'direct')) {
         const rs = streamRows.filter((r) => r.target === t.name && r.load === load);
-        if (d.length && rs.length) streamSummary.push(`first chunk, ${load}, ${t.name}: added p50 ${f(mean(rs.map((r) => r.p50)) - mean(d.map((r) => r.p50)))} ms, added p99 ${f(mean(rs.map((r) => r.p99)) - mean(d.map((r) => r.p99)))} ms`);
+        if (d.length && rs.length)
+          streamSummary.push(
+            `first chunk, ${load}, ${t.name}: added p50 ${f(mean(rs.map((r) => r.p50)) - mean(d.map((r) => r.p50)))} ms, added p99 ${f(mean(rs.map((r) => r.p99)) - mean(d.map((r) => r.p99)))} ms`,
+          );
       }
     }
     // CPU by phase: a second gateway process with --cpu-prof, 500 req/s for the run's length.
@@ -283,35 +503,97 @@ async function main() {
       const dir = mkdtempSync(join(tmpdir(), 'bench-cpuprof-'));
       const port = await freePort();
       const spawnedAt = Date.now();
-      const profiled = await startGateway(port, join('/tmp', `${prefix}-gateway-profiled.log`), ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+      const profiled = await startGateway(port, join('/tmp', `${prefix}-gateway-profiled.log`), [
+        '--cpu-prof',
+        `--cpu-prof-dir=${dir}`,
+      ]);
       const url = `http://127.0.0.1:${port}/v1/chat/completions`;
-      await runLoad({ mode: 'rate', rate: 500, url, headers: gwTarget.headers, body: gwTarget.body, warmupMs: 0, durationMs: PROCESS_WARMUP_S * 1000 }, []);
+      await runLoad(
+        {
+          mode: 'rate',
+          rate: 500,
+          url,
+          headers: gwTarget.headers,
+          body: gwTarget.body,
+          warmupMs: 0,
+          durationMs: PROCESS_WARMUP_S * 1000,
+        },
+        [],
+      );
       const from = Date.now() - spawnedAt + WARMUP_MS;
-      const { result } = await runLoad({ mode: 'rate', rate: 500, url, headers: gwTarget.headers, body: gwTarget.body, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000 }, []);
+      const { result } = await runLoad(
+        {
+          mode: 'rate',
+          rate: 500,
+          url,
+          headers: gwTarget.headers,
+          body: gwTarget.body,
+          warmupMs: WARMUP_MS,
+          durationMs: SECONDS * 1000,
+        },
+        [],
+      );
       const to = Date.now() - spawnedAt - 2000;
       await stop(profiled);
       await redis.del(gatewayAuditStream(prefix));
       try {
-        profile = cpuByPhase(dir, from, to, Math.max(1, result.ok + result.errors) * ((to - from) / (SECONDS * 1000)));
-        console.log(`\ngateway CPU by phase at 500 req/s (µs per request, --cpu-prof, self time; builtins with their caller):`);
-        for (const [k, v] of Object.entries(profile)) console.log(`  ${k.padEnd(44)} ${f(v, 1).padStart(7)}`);
-        console.log(`  ${'total'.padEnd(44)} ${f(Object.values(profile).reduce((a, b) => a + b, 0), 1).padStart(7)}`);
+        profile = cpuByPhase(
+          dir,
+          from,
+          to,
+          Math.max(1, result.ok + result.errors) * ((to - from) / (SECONDS * 1000)),
+        );
+        console.log(
+          `\ngateway CPU by phase at 500 req/s (µs per request, --cpu-prof, self time; builtins with their caller):`,
+        );
+        for (const [k, v] of Object.entries(profile))
+          console.log(`  ${k.padEnd(44)} ${f(v, 1).padStart(7)}`);
+        console.log(
+          `  ${'total'.padEnd(44)} ${f(
+            Object.values(profile).reduce((a, b) => a + b, 0),
+            1,
+          ).padStart(7)}`,
+        );
       } catch (error) {
         console.log(`cpu profile not read: ${(error as Error).message}`);
       }
       rmSync(dir, { recursive: true, force: true });
     }
-    const gwRows = rows.filter((r) => r.target === 'gateway' && r.load === '500/s' && r.redisUsByCommand);
+    const gwRows = rows.filter(
+      (r) => r.target === 'gateway' && r.load === '500/s' && r.redisUsByCommand,
+    );
     const byCommand: Record<string, number> = {};
-    for (const r of gwRows) for (const [c, v] of Object.entries(r.redisUsByCommand!)) byCommand[c] = (byCommand[c] ?? 0) + v / gwRows.length;
+    for (const r of gwRows)
+      for (const [c, v] of Object.entries(r.redisUsByCommand!))
+        byCommand[c] = (byCommand[c] ?? 0) + v / gwRows.length;
     if (gwRows.length) {
-      console.log('\nRedis µs per gateway request at 500 req/s, by command (INFO commandstats; evalsha includes its inner commands):');
-      for (const [c, v] of Object.entries(byCommand).sort((a, b) => b[1] - a[1])) console.log(`  ${c.padEnd(16)} ${f(v, 1).padStart(7)}`);
+      console.log(
+        '\nRedis µs per gateway request at 500 req/s, by command (INFO commandstats; evalsha includes its inner commands):',
+      );
+      for (const [c, v] of Object.entries(byCommand).sort((a, b) => b[1] - a[1]))
+        console.log(`  ${c.padEnd(16)} ${f(v, 1).padStart(7)}`);
     }
     const summary = [...summarise(rows), ...streamSummary];
-    console.log(`\n${summary.join('\n')}\n(measured in ${Math.round((Date.now() - started) / 1000)} s; Redis: ${own ? 'the bench\'s own redis-server' : 'shared'})`);
+    console.log(
+      `\n${summary.join('\n')}\n(measured in ${Math.round((Date.now() - started) / 1000)} s; Redis: ${own ? "the bench's own redis-server" : 'shared'})`,
+    );
     const out = join('/tmp', `${prefix}-results.json`);
-    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, rows, streamRows, profile, redisUsByCommand: byCommand, summary }, null, 2));
+    writeFileSync(
+      out,
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          seconds: SECONDS,
+          rows,
+          streamRows,
+          profile,
+          redisUsByCommand: byCommand,
+          summary,
+        },
+        null,
+        2,
+      ),
+    );
     console.log(`\nraw results: ${out}; gateway log: ${gwLog}`);
   } finally {
     for (const c of children.reverse()) await stop(c);

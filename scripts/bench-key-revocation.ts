@@ -14,7 +14,13 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { defineAbilityFor, Role } from '@velvet/access';
-import { API_KEY_ENTITIES, ApiKeysModule, ApiKeysService, generateKeyMaterial, KeyInvalidations } from '@velvet/api-keys';
+import {
+  API_KEY_ENTITIES,
+  ApiKeysModule,
+  ApiKeysService,
+  generateKeyMaterial,
+  KeyInvalidations,
+} from '@velvet/api-keys';
 import { AdminActivityLog } from '@velvet/common';
 import { dataSourceOptions, dropDatabase, ensureDatabase, migrate } from '@velvet/database';
 import { deleteKeysWithPrefix, QueueModule } from '@velvet/queue';
@@ -34,23 +40,38 @@ class NoActivityLog extends AdminActivityLog {
   async record(): Promise<void> {}
 }
 @Global()
-@Module({ providers: [{ provide: AdminActivityLog, useClass: NoActivityLog }], exports: [AdminActivityLog] })
+@Module({
+  providers: [{ provide: AdminActivityLog, useClass: NoActivityLog }],
+  exports: [AdminActivityLog],
+})
 class NoActivityLogModule {}
 
 /** One call; its status and when it started and ended. */
-async function callOnce(url: string, key: string): Promise<{ status: number; startedAt: number; at: number }> {
+async function callOnce(
+  url: string,
+  key: string,
+): Promise<{ status: number; startedAt: number; at: number }> {
   const startedAt = now();
   const res = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'velvet-lite-1', messages: [{ role: 'user', content: 'ping' }], max_tokens: 4 }),
+    body: JSON.stringify({
+      model: 'velvet-lite-1',
+      messages: [{ role: 'user', content: 'ping' }],
+      max_tokens: 4,
+    }),
   });
   await res.arrayBuffer();
   return { status: res.status, startedAt, at: now() };
 }
 
 /** Calls back to back until the gateway refuses with `status`; the refusal time and the calls served that started after `since()`. */
-async function until(url: string, key: string, status: number, since: () => number): Promise<{ at: number; servedAfter: number; lastServedMs: number }> {
+async function until(
+  url: string,
+  key: string,
+  status: number,
+  since: () => number,
+): Promise<{ at: number; servedAfter: number; lastServedMs: number }> {
   let servedAfter = 0;
   let lastServedMs = 0;
   const deadline = Date.now() + 10_000;
@@ -69,7 +90,13 @@ async function until(url: string, key: string, status: number, since: () => numb
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { n: s.length, p50: +q(0.5).toFixed(1), p95: +q(0.95).toFixed(1), max: +s[s.length - 1].toFixed(1), min: +s[0].toFixed(1) };
+  return {
+    n: s.length,
+    p50: +q(0.5).toFixed(1),
+    p95: +q(0.95).toFixed(1),
+    max: +s[s.length - 1].toFixed(1),
+    min: +s[0].toFixed(1),
+  };
 };
 
 async function main(): Promise<void> {
@@ -81,7 +108,9 @@ async function main(): Promise<void> {
   const gateways: RunningGateway[] = [];
   @Module({
     imports: [
-      TypeOrmModule.forRoot(dataSourceOptions({ url, poolSize: 4, applicationName: 'velvet-bench' })),
+      TypeOrmModule.forRoot(
+        dataSourceOptions({ url, poolSize: 4, applicationName: 'velvet-bench' }),
+      ),
       TypeOrmModule.forFeature(API_KEY_ENTITIES),
       QueueModule.forRoot({ redisUrl: REDIS_URL, prefix }),
       NoActivityLogModule,
@@ -95,18 +124,43 @@ async function main(): Promise<void> {
     const keys = app.get(ApiKeysService);
     const invalidations = app.get(KeyInvalidations);
     await seedCatalog(db);
-    const [org] = await db.query(`INSERT INTO organizations (name, slug) VALUES ('Bench Org', $1) RETURNING id`, [name]);
-    const ability = defineAbilityFor({ kind: 'user', userId: '00000000-0000-0000-0000-000000000000', role: Role.OrgAdmin, organizationId: org.id });
-    gateways.push(await startGatewayProcess(url, prefix, REDIS_URL), await startGatewayProcess(url, prefix, REDIS_URL));
+    const [org] = await db.query(
+      `INSERT INTO organizations (name, slug) VALUES ('Bench Org', $1) RETURNING id`,
+      [name],
+    );
+    const ability = defineAbilityFor({
+      kind: 'user',
+      userId: '00000000-0000-0000-0000-000000000000',
+      role: Role.OrgAdmin,
+      organizationId: org.id,
+    });
+    gateways.push(
+      await startGatewayProcess(url, prefix, REDIS_URL),
+      await startGatewayProcess(url, prefix, REDIS_URL),
+    );
     const newKey = async () => {
       const m = generateKeyMaterial();
-      const [row] = await db.query(`INSERT INTO api_keys (organization_id, name, lookup_id, secret_hash) VALUES ($1, 'bench', $2, $3) RETURNING id`, [org.id, m.lookupId, m.secretHash]);
-      for (const g of gateways) if ((await callOnce(g.url, m.key)).status !== 200) throw new Error('a fresh key was refused');
+      const [row] = await db.query(
+        `INSERT INTO api_keys (organization_id, name, lookup_id, secret_hash) VALUES ($1, 'bench', $2, $3) RETURNING id`,
+        [org.id, m.lookupId, m.secretHash],
+      );
+      for (const g of gateways)
+        if ((await callOnce(g.url, m.key)).status !== 200)
+          throw new Error('a fresh key was refused');
       return { id: row.id as string, key: m.key };
     };
-    const cases: Record<string, { ms: number[]; afterReturn: number[]; servedAfter: number; lastServedMs: number }> = {};
+    const cases: Record<
+      string,
+      { ms: number[]; afterReturn: number[]; servedAfter: number; lastServedMs: number }
+    > = {};
     /** Revokes with `act` while each gateway is called back to back; time from `act`'s start to each gateway's first refusal. */
-    const measure = async (label: string, status: number, key: string, act: () => Promise<void>, busy: boolean) => {
+    const measure = async (
+      label: string,
+      status: number,
+      key: string,
+      act: () => Promise<void>,
+      busy: boolean,
+    ) => {
       const c = (cases[label] ??= { ms: [], afterReturn: [], servedAfter: 0, lastServedMs: 0 });
       let returnedAt = Infinity;
       let t0 = 0;
@@ -126,25 +180,78 @@ async function main(): Promise<void> {
     };
     for (let i = 0; i < ITERATIONS; i++) {
       let k = await newKey();
-      await measure('busyKeyRevoked', 401, k.key, async () => void (await keys.revoke(ability, org.id, k.id)), true);
+      await measure(
+        'busyKeyRevoked',
+        401,
+        k.key,
+        async () => void (await keys.revoke(ability, org.id, k.id)),
+        true,
+      );
       k = await newKey();
       await sleep(IDLE_MS);
-      await measure('idleKeyRevoked', 401, k.key, async () => void (await keys.revoke(ability, org.id, k.id)), false);
+      await measure(
+        'idleKeyRevoked',
+        401,
+        k.key,
+        async () => void (await keys.revoke(ability, org.id, k.id)),
+        false,
+      );
       k = await newKey();
-      await measure('revokedWithoutAnnouncement', 401, k.key, async () => void (await db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [k.id])), true);
+      await measure(
+        'revokedWithoutAnnouncement',
+        401,
+        k.key,
+        async () =>
+          void (await db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [k.id])),
+        true,
+      );
       k = await newKey();
-      await measure('organisationDisabled', 403, k.key, async () => {
-        await db.query(`UPDATE organizations SET status = 'disabled' WHERE id = $1`, [org.id]);
-        await invalidations.organization(org.id);
-      }, true);
+      await measure(
+        'organisationDisabled',
+        403,
+        k.key,
+        async () => {
+          await db.query(`UPDATE organizations SET status = 'disabled' WHERE id = $1`, [org.id]);
+          await invalidations.organization(org.id);
+        },
+        true,
+      );
       await db.query(`UPDATE organizations SET status = 'active' WHERE id = $1`, [org.id]);
       await invalidations.organization(org.id);
     }
-    const result = Object.fromEntries(Object.entries(cases).map(([label, c]) => [label, { fromStartMs: stats(c.ms), fromReturnMs: stats(c.afterReturn), callsServedThatStartedAfterTheChange: c.servedAfter, latestServedCallStartAfterReturnMs: +c.lastServedMs.toFixed(1) }]));
-    console.log(JSON.stringify({ iterations: ITERATIONS, gateways: gateways.length, idleMs: IDLE_MS, changeToRefusal: result,
-      notes: 'per gateway process: time from the start of the change (revoke / UPDATE / disable), and from its return (0 if refused before it returned), to the first refusal; busy = called back to back across the change' }, null, 2));
-    const ok = Object.values(result).every((r) => r.fromStartMs.max < 1000 && r.latestServedCallStartAfterReturnMs < 1000);
-    console.log(ok ? 'OK: every revocation and disablement reached every gateway within 1 s' : 'SLOW: a change took 1 s or more to reach a gateway');
+    const result = Object.fromEntries(
+      Object.entries(cases).map(([label, c]) => [
+        label,
+        {
+          fromStartMs: stats(c.ms),
+          fromReturnMs: stats(c.afterReturn),
+          callsServedThatStartedAfterTheChange: c.servedAfter,
+          latestServedCallStartAfterReturnMs: +c.lastServedMs.toFixed(1),
+        },
+      ]),
+    );
+    console.log(
+      JSON.stringify(
+        {
+          iterations: ITERATIONS,
+          gateways: gateways.length,
+          idleMs: IDLE_MS,
+          changeToRefusal: result,
+          notes:
+            'per gateway process: time from the start of the change (revoke / UPDATE / disable), and from its return (0 if refused before it returned), to the first refusal; busy = called back to back across the change',
+        },
+        null,
+        2,
+      ),
+    );
+    const ok = Object.values(result).every(
+      (r) => r.fromStartMs.max < 1000 && r.latestServedCallStartAfterReturnMs < 1000,
+    );
+    console.log(
+      ok
+        ? 'OK: every revocation and disablement reached every gateway within 1 s'
+        : 'SLOW: a change took 1 s or more to reach a gateway',
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     for (const g of gateways) await g.stop();

@@ -22,7 +22,12 @@ async function main() {
   if (options.password.length < 12) throw new Error('--password must be at least 12 characters');
 
   const env = parseEnv(baseEnvSchema);
-  @Module({ imports: [TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL })), OrganizationsModule] })
+  @Module({
+    imports: [
+      TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL })),
+      OrganizationsModule,
+    ],
+  })
   class BootstrapModule {}
   const app = await NestFactory.createApplicationContext(BootstrapModule, { logger: ['error'] });
   try {
@@ -32,7 +37,12 @@ async function main() {
       console.log(`a platform admin exists already (${existing[0].email}); nothing done`);
       return;
     }
-    const admin = await staff.create({ email: options.email, password: options.password, displayName: options.name, role: Role.PlatformAdmin });
+    const admin = await staff.create({
+      email: options.email,
+      password: options.password,
+      displayName: options.name,
+      role: Role.PlatformAdmin,
+    });
     console.log(`platform admin created: ${admin.email}`);
   } finally {
     await app.close();

@@ -14,7 +14,15 @@ import { ablate } from './traffic/ablation';
 import { CORPUS_MISSING, loadCorpus } from './traffic/corpus';
 import type { Split } from './traffic/corpus-split';
 import { type EvalOrg, startEvalStack } from './traffic/eval-stack';
-import { addConfusion, orgTable, type OrgOutcome, SUMMARY_HEADER, summaryRow, type Tally, tally } from './traffic/metrics';
+import {
+  addConfusion,
+  orgTable,
+  type OrgOutcome,
+  SUMMARY_HEADER,
+  summaryRow,
+  type Tally,
+  tally,
+} from './traffic/metrics';
 import { awaitAudit, liveCases, runDetection, sendCalls, type SendTally } from './traffic/replay';
 import { buildScenario } from './traffic/scenario';
 
@@ -23,24 +31,36 @@ const SEEDS = (process.env.EVAL_SEEDS ?? '1,2,3').split(',').map(Number);
 const HOURS = Number(process.env.EVAL_HOURS ?? 48);
 const TICK = Number(process.env.EVAL_TICK_MINUTES ?? 10) * 60_000;
 
-const fresh = (o: EvalOrg, calls = 0): OrgOutcome => ({ scenario: o.scenario, firstDetectedAt: null, keysDetectedAt: new Map(), peakScore: 0, drivers: [], suspended: false, calls });
+const fresh = (o: EvalOrg, calls = 0): OrgOutcome => ({
+  scenario: o.scenario,
+  firstDetectedAt: null,
+  keysDetectedAt: new Map(),
+  peakScore: 0,
+  drivers: [],
+  suspended: false,
+  calls,
+});
 
 async function replaySeed(records: NonNullable<ReturnType<typeof loadCorpus>>, seed: number) {
   const t0 = performance.now();
   const scenario = buildScenario(records, SPLIT, seed, HOURS);
   const lengths = new Map<string, number>();
-  for (const c of scenario.calls) lengths.set(c.body.messages[c.body.messages.length - 1].content, c.naturalTokens);
+  for (const c of scenario.calls)
+    lengths.set(c.body.messages[c.body.messages.length - 1].content, c.naturalTokens);
   const stack = await startEvalStack(scenario.orgs, (last) => lengths.get(last));
   try {
     const byId = new Map([...stack.orgs.values()].map((o) => [o.id, o]));
     const callsPerOrg = new Map<string, number>();
     for (const c of scenario.calls) callsPerOrg.set(c.org, (callsPerOrg.get(c.org) ?? 0) + 1);
-    const outcomes = new Map([...stack.orgs.values()].map((o) => [o.id, fresh(o, callsPerOrg.get(o.scenario.name) ?? 0)]));
+    const outcomes = new Map(
+      [...stack.orgs.values()].map((o) => [o.id, fresh(o, callsPerOrg.get(o.scenario.name) ?? 0)]),
+    );
     const sent: SendTally = { served: 0, refused: new Map(), errors: 0 };
     let cursor = 0;
     for (let tickEnd = scenario.start + TICK; tickEnd <= scenario.end; tickEnd += TICK) {
       const batch = [];
-      while (cursor < scenario.calls.length && scenario.calls[cursor].at <= tickEnd) batch.push(scenario.calls[cursor++]);
+      while (cursor < scenario.calls.length && scenario.calls[cursor].at <= tickEnd)
+        batch.push(scenario.calls[cursor++]);
       await sendCalls(stack, batch, sent);
       await awaitAudit(stack, sent.served);
       await runDetection(stack, tickEnd);
@@ -57,10 +77,14 @@ async function replaySeed(records: NonNullable<ReturnType<typeof loadCorpus>>, s
         }
       }
       if (((tickEnd - scenario.start) / TICK) % 36 === 0) {
-        process.stderr.write(`  seed ${seed}: simulated ${new Date(tickEnd).toISOString().slice(0, 16)} UTC, ${sent.served} served\n`);
+        process.stderr.write(
+          `  seed ${seed}: simulated ${new Date(tickEnd).toISOString().slice(0, 16)} UTC, ${sent.served} served\n`,
+        );
       }
     }
-    const suspended: { organization_id: string }[] = await stack.db.query(`SELECT DISTINCT organization_id FROM organization_suspensions`);
+    const suspended: { organization_id: string }[] = await stack.db.query(
+      `SELECT DISTINCT organization_id FROM organization_suspensions`,
+    );
     for (const s of suspended) {
       const o = outcomes.get(s.organization_id);
       if (o) o.suspended = true;
@@ -119,7 +143,8 @@ function report(d: SeedsDump): string {
 function merge(files: string[]): void {
   const dumps = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as SeedsDump);
   const ablation = new Map<string, Tally[]>();
-  for (const d of dumps) for (const [off, ts] of d.ablation) ablation.set(off, [...(ablation.get(off) ?? []), ...ts]);
+  for (const d of dumps)
+    for (const [off, ts] of d.ablation) ablation.set(off, [...(ablation.get(off) ?? []), ...ts]);
   const out = report({
     split: dumps[0].split,
     seeds: dumps.flatMap((d) => d.seeds),
@@ -146,15 +171,26 @@ async function main() {
   for (const seed of SEEDS) {
     const r = await replaySeed(records, seed);
     perSeed.push(tally(r.outcomes));
-    for (const [off, outcomes] of r.ablations) ablation.set(off, [...(ablation.get(off) ?? []), tally(outcomes)]);
+    for (const [off, outcomes] of r.ablations)
+      ablation.set(off, [...(ablation.get(off) ?? []), tally(outcomes)]);
     lines.push('', `### Seed ${seed}`, '', ...orgTable(r.outcomes));
     notes.push(r.note);
   }
-  const dump: SeedsDump = { split: SPLIT, seeds: SEEDS, perSeed, ablation: [...ablation], lines, notes };
+  const dump: SeedsDump = {
+    split: SPLIT,
+    seeds: SEEDS,
+    perSeed,
+    ablation: [...ablation],
+    lines,
+    notes,
+  };
   const out = report(dump);
   console.log(out);
   mkdirSync('.velvet', { recursive: true });
-  writeFileSync(`.velvet/eval-detection-${SPLIT}-seeds-${SEEDS.join('-')}.json`, JSON.stringify(dump));
+  writeFileSync(
+    `.velvet/eval-detection-${SPLIT}-seeds-${SEEDS.join('-')}.json`,
+    JSON.stringify(dump),
+  );
   writeFileSync(`.velvet/eval-detection-${SPLIT}.md`, `${out}\n`);
 }
 

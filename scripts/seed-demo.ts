@@ -15,7 +15,12 @@ import { seedIdentities } from './seed/seed-identities';
 
 async function main() {
   const env = parseEnv(baseEnvSchema);
-  @Module({ imports: [TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL })), OrganizationsModule] })
+  @Module({
+    imports: [
+      TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL })),
+      OrganizationsModule,
+    ],
+  })
   class SeedModule {}
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
   try {
@@ -24,7 +29,10 @@ async function main() {
     const db = app.get(DataSource);
     await seedCatalog(db);
     await seedContracts(db);
-    const redis = new IORedis({ ...redisOptions(env.REDIS_URL), keyPrefix: `${env.QUEUE_PREFIX}:` });
+    const redis = new IORedis({
+      ...redisOptions(env.REDIS_URL),
+      keyPrefix: `${env.QUEUE_PREFIX}:`,
+    });
     try {
       await new EntitlementEngine(db, redis).evaluateAll('demo seed');
     } finally {

@@ -6,7 +6,15 @@
  * (DATABASE_MIGRATION_URL). Without them it migrates as DATABASE_URL, as before.
  */
 import { baseEnvSchema, parseEnv } from '@velvet/config';
-import { APP_ROLE, databaseName, ensureDatabase, ensureRoles, migrate, OWNER_ROLE, transferOwnership } from '@velvet/database';
+import {
+  APP_ROLE,
+  databaseName,
+  ensureDatabase,
+  ensureRoles,
+  migrate,
+  OWNER_ROLE,
+  transferOwnership,
+} from '@velvet/database';
 import { z } from 'zod';
 
 const pgUrl = z.url({ protocol: /^postgres(ql)?$/ });
@@ -23,9 +31,14 @@ async function main() {
   const migrationUrl = env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL;
   if (env.DATABASE_ADMIN_URL) {
     if (userOf(migrationUrl) !== OWNER_ROLE || userOf(env.DATABASE_URL) !== APP_ROLE) {
-      throw new Error(`DATABASE_MIGRATION_URL must connect as ${OWNER_ROLE} and DATABASE_URL as ${APP_ROLE}`);
+      throw new Error(
+        `DATABASE_MIGRATION_URL must connect as ${OWNER_ROLE} and DATABASE_URL as ${APP_ROLE}`,
+      );
     }
-    await ensureRoles(env.DATABASE_ADMIN_URL, { owner: passwordOf(migrationUrl), app: passwordOf(env.DATABASE_URL) });
+    await ensureRoles(env.DATABASE_ADMIN_URL, {
+      owner: passwordOf(migrationUrl),
+      app: passwordOf(env.DATABASE_URL),
+    });
     const name = databaseName(migrationUrl);
     const adminOfDatabase = new URL(env.DATABASE_ADMIN_URL);
     adminOfDatabase.pathname = `/${encodeURIComponent(name)}`;
@@ -35,7 +48,9 @@ async function main() {
     await ensureDatabase(migrationUrl);
   }
   const ran = await migrate(migrationUrl);
-  console.log(ran.length ? `migrations applied: ${ran.join(', ')}` : 'database schema is up to date');
+  console.log(
+    ran.length ? `migrations applied: ${ran.join(', ')}` : 'database schema is up to date',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -22,12 +22,22 @@ import { type ClientCall, reconcileCalls } from './audit/reconcile-calls';
 import { reconcile } from './audit/reconcile';
 
 const CONCURRENCY = 12;
-const log = (msg: string) => console.log(`[faults ${new Date().toISOString().slice(11, 23)}] ${msg}`);
+const log = (msg: string) =>
+  console.log(`[faults ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 const children = new Set<ChildProcess>();
 process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
-function node(script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+function node(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
@@ -36,7 +46,13 @@ function node(script: string, args: string[], env: Record<string, string>, nodeA
 async function waitHttp(url: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`${url} did not come up`);
@@ -52,7 +68,10 @@ class Supervised {
   private child: ChildProcess;
   private stopped = false;
 
-  constructor(private readonly name: string, private readonly launch: () => ChildProcess) {
+  constructor(
+    private readonly name: string,
+    private readonly launch: () => ChildProcess,
+  ) {
     this.child = this.spawn();
   }
 
@@ -68,9 +87,15 @@ class Supervised {
   }
 
   async kill(restartAfterMs: number): Promise<void> {
-    for (let i = 0; i < 100 && (this.child.exitCode !== null || this.child.signalCode !== null); i++) await sleep(100);
+    for (
+      let i = 0;
+      i < 100 && (this.child.exitCode !== null || this.child.signalCode !== null);
+      i++
+    )
+      await sleep(100);
     const child = this.child as ChildProcess & { killedByTest?: boolean };
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.name} is not running, cannot kill it`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${this.name} is not running, cannot kill it`);
     child.killedByTest = true;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
@@ -87,13 +112,31 @@ class Supervised {
 }
 
 /** One call, as a client sees it: its id, status, the text it received, whether the whole response arrived. */
-async function oneCall(url: string, key: string, model: string, i: number, stream: boolean): Promise<ClientCall> {
-  const call: ClientCall = { callId: null, stream, status: 'error', text: '', complete: false, endedAt: 0 };
+async function oneCall(
+  url: string,
+  key: string,
+  model: string,
+  i: number,
+  stream: boolean,
+): Promise<ClientCall> {
+  const call: ClientCall = {
+    callId: null,
+    stream,
+    status: 'error',
+    text: '',
+    complete: false,
+    endedAt: 0,
+  };
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ model, messages: [{ role: 'user', content: `fault test call ${i}: summarise the report` }], max_tokens: 64, stream }),
+      body: JSON.stringify({
+        model,
+        messages: [{ role: 'user', content: `fault test call ${i}: summarise the report` }],
+        max_tokens: 64,
+        stream,
+      }),
       signal: AbortSignal.timeout(20_000),
     });
     call.callId = res.headers.get('x-velvet-call-id');
@@ -118,7 +161,10 @@ async function oneCall(url: string, key: string, model: string, i: number, strea
         buffer = buffer.slice(cut + 2);
         if (line === '[DONE]') call.complete = true;
         else {
-          const chunk = JSON.parse(line) as { error?: unknown; choices?: { delta?: { content?: string } }[] };
+          const chunk = JSON.parse(line) as {
+            error?: unknown;
+            choices?: { delta?: { content?: string } }[];
+          };
           if (chunk.error) return Object.assign(call, { ended: 'error_event' as const });
           call.text += chunk.choices?.[0]?.delta?.content ?? '';
         }
@@ -155,14 +201,34 @@ async function main() {
   );
   await setup.end();
 
-  const common = { NODE_ENV: 'test', DATABASE_URL: seed.databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, LOG_LEVEL: 'error' };
+  const common = {
+    NODE_ENV: 'test',
+    DATABASE_URL: seed.databaseUrl,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'error',
+  };
   const startGateway = () =>
-    node('dist/apps/gateway/src/main.js', [], {
-      ...common, GATEWAY_PORT: String(gatewayPort), GATEWAY_USAGE_CLAIM_IDLE_MS: '2000',
-      GATEWAY_ORG_RPM: '100000000', GATEWAY_KEY_RPM: '100000000', GATEWAY_ORG_TPM: '100000000000',
-    }, ['--single-threaded-gc']);
+    node(
+      'dist/apps/gateway/src/main.js',
+      [],
+      {
+        ...common,
+        GATEWAY_PORT: String(gatewayPort),
+        GATEWAY_USAGE_CLAIM_IDLE_MS: '2000',
+        GATEWAY_ORG_RPM: '100000000',
+        GATEWAY_KEY_RPM: '100000000',
+        GATEWAY_ORG_TPM: '100000000000',
+      },
+      ['--single-threaded-gc'],
+    );
   const startWorker = () =>
-    node('dist/apps/audit-worker/src/main.js', [], { ...common, AUDIT_TREE_HEAD_INTERVAL_MS: '500', AUDIT_INTAKE_CLAIM_IDLE_MS: '2000' }, ['--max-semi-space-size=64']);
+    node(
+      'dist/apps/audit-worker/src/main.js',
+      [],
+      { ...common, AUDIT_TREE_HEAD_INTERVAL_MS: '500', AUDIT_INTAKE_CLAIM_IDLE_MS: '2000' },
+      ['--max-semi-space-size=64'],
+    );
   const gateway = new Supervised('gateway', startGateway);
   const worker = new Supervised('audit worker', startWorker);
   await waitHttp(`http://127.0.0.1:${gatewayPort}/health`);
@@ -180,7 +246,9 @@ async function main() {
       if (call.status === 'error') await sleep(50);
     }
   });
-  log(`driving premium calls (half streamed) through the gateway on :${gatewayPort}, ${CONCURRENCY} lanes`);
+  log(
+    `driving premium calls (half streamed) through the gateway on :${gatewayPort}, ${CONCURRENCY} lanes`,
+  );
 
   const faults = { redisDowntimeMs: 0, oomRefusedWrites: 0, postgresDowntimeMs: 0 };
   let injectionError: string | null = null;
@@ -221,25 +289,46 @@ async function main() {
     const k = `${c.stream ? 'stream' : 'plain'}:${c.status}${c.status === 200 && !c.complete ? ':cut' : ''}`;
     outcomes[k] = (outcomes[k] ?? 0) + 1;
   }
-  log(`traffic stopped after ${trafficS.toFixed(1)} s: ${JSON.stringify(outcomes)}; waiting for the records to catch up`);
+  log(
+    `traffic stopped after ${trafficS.toFixed(1)} s: ${JSON.stringify(outcomes)}; waiting for the records to catch up`,
+  );
 
   // Caught up: no started call left in Redis (the dead gateway's reaped), every call with text recorded, the tree head current.
   const check = new Client({ connectionString: seed.databaseUrl });
   check.on('error', () => undefined);
   await check.connect();
   const probe = new IORedis(redis.url);
-  const withText = new Set(calls.filter((c) => c.callId && (c.text || c.complete)).map((c) => c.callId!));
+  const withText = new Set(
+    calls.filter((c) => c.callId && (c.text || c.complete)).map((c) => c.callId!),
+  );
   const drainStart = Date.now();
   let last = -1;
   for (;;) {
     const open = await probe.zcard(`${prefix}:gw:calls`);
-    const [{ missing }] = (await check.query(
-      `SELECT $1::int - (SELECT count(*) FROM audit_log WHERE event_id = ANY($2::text[])) AS missing`, [withText.size, [...withText]])).rows;
-    const [{ unbilled }] = (await check.query(
-      `SELECT $1::int - (SELECT count(*) FROM usage_records WHERE request_id = ANY($2::text[])) AS unbilled`, [withText.size, [...withText]])).rows;
+    const [{ missing }] = (
+      await check.query(
+        `SELECT $1::int - (SELECT count(*) FROM audit_log WHERE event_id = ANY($2::text[])) AS missing`,
+        [withText.size, [...withText]],
+      )
+    ).rows;
+    const [{ unbilled }] = (
+      await check.query(
+        `SELECT $1::int - (SELECT count(*) FROM usage_records WHERE request_id = ANY($2::text[])) AS unbilled`,
+        [withText.size, [...withText]],
+      )
+    ).rows;
     const [{ size }] = (await check.query(`SELECT size FROM audit_tree_state`)).rows;
-    const [{ head }] = (await check.query(`SELECT coalesce(max(tree_size), -1) AS head FROM audit_tree_head`)).rows;
-    if (open === 0 && Number(missing) === 0 && Number(unbilled) === 0 && Number(head) === Number(size) && Number(size) === last) break;
+    const [{ head }] = (
+      await check.query(`SELECT coalesce(max(tree_size), -1) AS head FROM audit_tree_head`)
+    ).rows;
+    if (
+      open === 0 &&
+      Number(missing) === 0 &&
+      Number(unbilled) === 0 &&
+      Number(head) === Number(size) &&
+      Number(size) === last
+    )
+      break;
     last = Number(size);
     if (Date.now() - drainStart > 90_000) break;
     await sleep(1000);
@@ -250,8 +339,18 @@ async function main() {
   const tree = await reconcile(check, withText);
   await check.end();
 
-  const kills = { workerKills: worker.kills, gatewayKills: gateway.kills, workerCrashes: worker.crashes, gatewayCrashes: gateway.crashes };
-  const faultsHappened = worker.kills === 2 && faults.redisDowntimeMs > 0 && faults.oomRefusedWrites > 0 && gateway.kills === 1 && faults.postgresDowntimeMs > 0;
+  const kills = {
+    workerKills: worker.kills,
+    gatewayKills: gateway.kills,
+    workerCrashes: worker.crashes,
+    gatewayCrashes: gateway.crashes,
+  };
+  const faultsHappened =
+    worker.kills === 2 &&
+    faults.redisDowntimeMs > 0 &&
+    faults.oomRefusedWrites > 0 &&
+    gateway.kills === 1 &&
+    faults.postgresDowntimeMs > 0;
   const verdict = {
     mode: 'gateway',
     trafficS,
@@ -261,13 +360,24 @@ async function main() {
     injectionError,
     openCallsLeft: openCalls,
     catchUpS: (Date.now() - drainStart) / 1000,
-    perCall: { ...perCall, unbilled: perCall.unbilled.slice(0, 10), unaudited: perCall.unaudited.slice(0, 10) },
+    perCall: {
+      ...perCall,
+      unbilled: perCall.unbilled.slice(0, 10),
+      unaudited: perCall.unaudited.slice(0, 10),
+    },
     tree: { ...tree, missing: tree.missing },
     wallS: (Date.now() - t00) / 1000,
   };
   console.log(JSON.stringify(verdict, null, 2));
   // At most the calls in flight at the kill can fall in the kill's window (reconcile-calls.ts, recordedAtKill).
-  const ok = faultsHappened && !injectionError && openCalls === 0 && perCall.ok && perCall.partial > 0 && perCall.recordedAtKill.length <= CONCURRENCY && tree.ok;
+  const ok =
+    faultsHappened &&
+    !injectionError &&
+    openCalls === 0 &&
+    perCall.ok &&
+    perCall.partial > 0 &&
+    perCall.recordedAtKill.length <= CONCURRENCY &&
+    tree.ok;
 
   await Promise.all([worker.stop(), gateway.stop()]);
   for (const c of children) c.kill('SIGKILL');

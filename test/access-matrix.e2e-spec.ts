@@ -15,23 +15,47 @@ import { discoverRoutes } from './support/routes';
 import { prepareContractFixtures } from './support/access-matrix.contracts';
 import { prepareDetectionFixtures } from './support/access-matrix.detection';
 import { prepareScimFixtures, prepareSsoFixtures } from './support/access-matrix.sso';
-import { MATRIX, PUBLIC_ROUTES, type Fixture, type OrgFixture } from './support/access-matrix.table';
+import {
+  MATRIX,
+  PUBLIC_ROUTES,
+  type Fixture,
+  type OrgFixture,
+} from './support/access-matrix.table';
 
-const ROLES = [Role.PlatformAdmin, Role.AccountManager, Role.SecurityReviewer, Role.OrgAdmin, Role.OrgMember] as const;
+const ROLES = [
+  Role.PlatformAdmin,
+  Role.AccountManager,
+  Role.SecurityReviewer,
+  Role.OrgAdmin,
+  Role.OrgMember,
+] as const;
 
-async function orgFixture(portal: RunningPortal, name: string): Promise<{ org: OrgFixture; admin: Session; member: Session }> {
+async function orgFixture(
+  portal: RunningPortal,
+  name: string,
+): Promise<{ org: OrgFixture; admin: Session; member: Session }> {
   const slug = name.toLowerCase();
   const admin = await signUp(portal, name, `admin@${slug}.example`);
   const orgId = admin.organizationId!;
   const member = await addMember(portal, admin, `member@${slug}.example`);
-  const key = await request(portal.url).post(`/organizations/${orgId}/api-keys`).set(bearer(admin)).send({ name: 'k' }).expect(201);
+  const key = await request(portal.url)
+    .post(`/organizations/${orgId}/api-keys`)
+    .set(bearer(admin))
+    .send({ name: 'k' })
+    .expect(201);
   const invitation = await request(portal.url)
     .post(`/organizations/${orgId}/invitations`)
     .set(bearer(admin))
     .send({ email: `pending@${slug}.example`, role: Role.OrgMember })
     .expect(201);
   return {
-    org: { orgId, adminUserId: admin.userId, memberUserId: member.userId, apiKeyId: key.body.id, invitationId: invitation.body.id },
+    org: {
+      orgId,
+      adminUserId: admin.userId,
+      memberUserId: member.userId,
+      apiKeyId: key.body.id,
+      invitationId: invitation.body.id,
+    },
     admin,
     member,
   };
@@ -48,9 +72,18 @@ describe('access matrix', () => {
     const b = await orgFixture(portal, 'Bravo');
     sessions.set(Role.OrgAdmin, a.admin);
     sessions.set(Role.OrgMember, a.member);
-    sessions.set(Role.PlatformAdmin, await createStaff(portal, Role.PlatformAdmin, 'pa@velvet.test'));
-    sessions.set(Role.AccountManager, await createStaff(portal, Role.AccountManager, 'am@velvet.test'));
-    sessions.set(Role.SecurityReviewer, await createStaff(portal, Role.SecurityReviewer, 'sr@velvet.test'));
+    sessions.set(
+      Role.PlatformAdmin,
+      await createStaff(portal, Role.PlatformAdmin, 'pa@velvet.test'),
+    );
+    sessions.set(
+      Role.AccountManager,
+      await createStaff(portal, Role.AccountManager, 'am@velvet.test'),
+    );
+    sessions.set(
+      Role.SecurityReviewer,
+      await createStaff(portal, Role.SecurityReviewer, 'sr@velvet.test'),
+    );
     fixture = { own: a.org, other: b.org, staffUserId: sessions.get(Role.AccountManager)!.userId };
     await prepareContractFixtures(portal, [a, b]);
     await prepareAuditFixtures(portal, [a.org, b.org]);
@@ -64,16 +97,26 @@ describe('access matrix', () => {
     const routes = discoverRoutes(portal.app);
     expect(routes.length).toBeGreaterThan(PUBLIC_ROUTES.length + 10);
     expect(routes.filter((r) => r.access === 'none').map((r) => r.route)).toEqual([]);
-    const publicRoutes = routes.filter((r) => r.access === 'public').map((r) => r.route).sort();
+    const publicRoutes = routes
+      .filter((r) => r.access === 'public')
+      .map((r) => r.route)
+      .sort();
     expect(publicRoutes).toEqual([...PUBLIC_ROUTES].sort());
     const covered = new Set(MATRIX.map((row) => row.route));
-    const missing = routes.filter((r) => r.access !== 'public' && !covered.has(r.route)).map((r) => r.route);
+    const missing = routes
+      .filter((r) => r.access !== 'public' && !covered.has(r.route))
+      .map((r) => r.route);
     expect(missing).toEqual([]);
   });
 
   it('refuses every guarded route to anonymous callers with 401', async () => {
     for (const row of MATRIX) {
-      const res = await send(row.route, row.path(fixture.own, fixture), undefined, row.body?.(fixture.own, fixture));
+      const res = await send(
+        row.route,
+        row.path(fixture.own, fixture),
+        undefined,
+        row.body?.(fixture.own, fixture),
+      );
       expect({ route: row.route, status: res.status }).toEqual({ route: row.route, status: 401 });
     }
   });
@@ -87,10 +130,23 @@ describe('access matrix', () => {
           const target = fixture[side];
           const allowed = grant === 'all' || (grant === 'own' && side === 'own');
           const before = allowed ? '' : await databaseFingerprint(dataSource);
-          const res = await send(row.route, row.path(target, fixture), sessions.get(role), row.body?.(target, fixture));
-          const verdict = res.status >= 200 && res.status < 300 ? 'allowed' : [403, 404].includes(res.status) ? 'denied' : `answered ${res.status}`;
+          const res = await send(
+            row.route,
+            row.path(target, fixture),
+            sessions.get(role),
+            row.body?.(target, fixture),
+          );
+          const verdict =
+            res.status >= 200 && res.status < 300
+              ? 'allowed'
+              : [403, 404].includes(res.status)
+                ? 'denied'
+                : `answered ${res.status}`;
           const case_ = { role, route: row.name ?? row.route, side };
-          expect({ ...case_, verdict }).toEqual({ ...case_, verdict: allowed ? 'allowed' : 'denied' });
+          expect({ ...case_, verdict }).toEqual({
+            ...case_,
+            verdict: allowed ? 'allowed' : 'denied',
+          });
           if (!allowed) expect(await databaseFingerprint(dataSource)).toBe(before);
         }
       }
@@ -104,4 +160,3 @@ describe('access matrix', () => {
     return body ? req.send(body) : req;
   }
 });
-

@@ -1,10 +1,26 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { COSIGNATURE_ED25519, formatVkey, LocalKeySigner, RECEIPT_HEADER, TreeHeadPublisher, TreeHeadSigner } from '@velvet/audit';
+import {
+  COSIGNATURE_ED25519,
+  formatVkey,
+  LocalKeySigner,
+  RECEIPT_HEADER,
+  TreeHeadPublisher,
+  TreeHeadSigner,
+} from '@velvet/audit';
 import request from 'supertest';
 import { tempReceiptKeyFile as keyFile } from '../scripts/audit/receipt-key-file';
 import { startAuditWorker, waitFor } from './support/audit-worker';
-import { addKey, client, grantTier, refreshCatalog, seedModel, seedTiers, startGateway, type RunningGateway } from './support/gateway';
+import {
+  addKey,
+  client,
+  grantTier,
+  refreshCatalog,
+  seedModel,
+  seedTiers,
+  startGateway,
+  type RunningGateway,
+} from './support/gateway';
 import { DEMO_TEST_PASSWORD, signUp } from './support/http';
 import { openPersona, signIn, type Persona } from './web/support/browser';
 import { startWebStack, type WebStack } from './web/support/stack';
@@ -61,10 +77,20 @@ describe('receipts and witness quorum in the web portal (chromium, e2e)', () => 
     await publish();
     const saved = (await request(stack.portal.url).get('/audit-log/checkpoint').expect(200)).text;
 
-    const call = await client(gw, key).chat.completions.create({ model: 'prem-web-receipts', messages: [{ role: 'user', content: 'a receipt for the browser' }], max_tokens: 16 }).withResponse();
+    const call = await client(gw, key)
+      .chat.completions.create({
+        model: 'prem-web-receipts',
+        messages: [{ role: 'user', content: 'a receipt for the browser' }],
+        max_tokens: 16,
+      })
+      .withResponse();
     const receipt = call.response.headers.get(RECEIPT_HEADER)!;
     const callId = call.response.headers.get('x-velvet-call-id')!;
-    await waitFor('the call in the log', async () => (await gw.db.query(`SELECT 1 FROM audit_log WHERE event_id = $1`, [callId])).length);
+    await waitFor(
+      'the call in the log',
+      async () =>
+        (await gw.db.query(`SELECT 1 FROM audit_log WHERE event_id = $1`, [callId])).length,
+    );
     await publish();
 
     const { page } = person;
@@ -74,14 +100,20 @@ describe('receipts and witness quorum in the web portal (chromium, e2e)', () => 
     await page.getByLabel(/Checkpoint you saved earlier/).fill(saved);
     await page.getByLabel(/Witness policy/).fill(`log ${logVkey}\nquorum none\n`);
     await page.getByRole('button', { name: 'Verify receipts' }).click();
-    await page.getByText(new RegExp(`Receipt 1 \\(call ${callId}\\): leaf #\\d+ included under the verified head`)).waitFor();
+    await page
+      .getByText(
+        new RegExp(`Receipt 1 \\(call ${callId}\\): leaf #\\d+ included under the verified head`),
+      )
+      .waitFor();
     await page.getByText(/The log grew from your saved checkpoint/).waitFor();
     await page.getByText(/Witness quorum met/).waitFor();
     await page.getByRole('cell', { name: /^\$/ }).first().waitFor();
 
     // a policy that needs a witness nobody asked: the quorum fails, on this page and on the integrity page
     const witnessKey = formatVkey('witness.example/w1', COSIGNATURE_ED25519, Buffer.alloc(32, 9));
-    await page.getByLabel(/Witness policy/).fill(`log ${logVkey}\nwitness w1 ${witnessKey}\nquorum w1\n`);
+    await page
+      .getByLabel(/Witness policy/)
+      .fill(`log ${logVkey}\nwitness w1 ${witnessKey}\nquorum w1\n`);
     await page.getByRole('button', { name: 'Verify receipts' }).click();
     await page.getByText(/witness quorum "w1" not met/).waitFor();
     await page.goto(`${stack.url}/app/integrity`);
@@ -89,4 +121,3 @@ describe('receipts and witness quorum in the web portal (chromium, e2e)', () => 
     await page.getByText(/Witness policy FAILED: witness quorum "w1" not met/).waitFor();
   });
 });
-

@@ -21,14 +21,19 @@ describe('audit log witnesses (e2e)', () => {
   let w2: WitnessPeer;
   const dir = mkdtempSync(join(tmpdir(), 'velvet-policy-'));
   const policy = (quorum: string, extra = '') =>
-    parsePolicy(`log ${s.vkey}\nwitness w1 ${w1.vkey} ${w1.url}\nwitness w2 ${w2.vkey} ${w2.url}\n${extra}${quorum}\n`);
+    parsePolicy(
+      `log ${s.vkey}\nwitness w1 ${w1.vkey} ${w1.url}\nwitness w2 ${w2.vkey} ${w2.url}\n${extra}${quorum}\n`,
+    );
 
   beforeAll(async () => {
     s = await startAuditStack(async (vkey) => {
       w1 = await startWitnessPeer('witness-one.test/w', [vkey]);
       w2 = await startWitnessPeer('witness-two.test/w', [vkey]);
       const file = join(dir, 'worker-policy');
-      writeFileSync(file, `log ${vkey}\nwitness w1 ${w1.vkey} ${w1.url}\nwitness w2 ${w2.vkey} ${w2.url}\ngroup both all w1 w2\nquorum both\n`);
+      writeFileSync(
+        file,
+        `log ${vkey}\nwitness w1 ${w1.vkey} ${w1.url}\nwitness w2 ${w2.vkey} ${w2.url}\ngroup both all w1 w2\nquorum both\n`,
+      );
       return { AUDIT_WITNESS_POLICY_FILE: file, AUDIT_WITNESS_TIMEOUT_MS: '2000' };
     });
   });
@@ -50,16 +55,31 @@ describe('audit log witnesses (e2e)', () => {
     expect(w1.requests.every((r) => r.status === 200)).toBe(true);
     const note = await s.checkpoint();
     expect(note.split('\n').filter((l) => l.startsWith('\u2014 '))).toHaveLength(3);
-    expect(checkPolicy(note, policy('group both all w1 w2\nquorum both'))).toEqual({ ok: true, problems: [], cosigners: ['w1', 'w2'] });
+    expect(checkPolicy(note, policy('group both all w1 w2\nquorum both'))).toEqual({
+      ok: true,
+      problems: [],
+      cosigners: ['w1', 'w2'],
+    });
   });
 
   it('lets the verifier require a quorum (tlog-policy)', async () => {
     const text = await exportAs(s);
-    expect(verifyExport(text, { publicKey: s.vkey, policy: policy('group both all w1 w2\nquorum both') }).problems).toEqual([]);
-    const stricter = policy('witness w3 ' + (await startWitnessPeer('witness-three.test/w', [s.vkey]).then(async (w) => (await w.close(), w.vkey))) + '\ngroup all3 all w1 w2 w3\nquorum all3');
+    expect(
+      verifyExport(text, { publicKey: s.vkey, policy: policy('group both all w1 w2\nquorum both') })
+        .problems,
+    ).toEqual([]);
+    const stricter = policy(
+      'witness w3 ' +
+        (await startWitnessPeer('witness-three.test/w', [s.vkey]).then(
+          async (w) => (await w.close(), w.vkey),
+        )) +
+        '\ngroup all3 all w1 w2 w3\nquorum all3',
+    );
     const result = verifyExport(text, { publicKey: s.vkey, policy: stricter });
     expect(result.ok).toBe(false);
-    expect(result.problems).toContain('policy: witness quorum "all3" not met (valid cosignatures from: w1, w2)');
+    expect(result.problems).toContain(
+      'policy: witness quorum "all3" not met (valid cosignatures from: w1, w2)',
+    );
   });
 
   it('publishes when a witness is down; a policy that needs it then fails', async () => {
@@ -76,7 +96,10 @@ describe('audit log witnesses (e2e)', () => {
 
   it('refuses to cosign a rewritten history, even once the insider got the log to sign it', async () => {
     const witnessed = w1.latest(TEST_LOG_ORIGIN)!.size;
-    const seq = Number((await s.db.query(`SELECT min(seq) AS s FROM audit_log WHERE kind = 'premium_call'`)).rows[0].s);
+    const seq = Number(
+      (await s.db.query(`SELECT min(seq) AS s FROM audit_log WHERE kind = 'premium_call'`)).rows[0]
+        .s,
+    );
     await rewriteHistory(s.admin, seq);
     await asInsider(s.admin, ['audit_tree_head'], (db) => db.query(`DELETE FROM audit_tree_head`));
     await s.portal.app.get<IORedis>(REDIS).del('audit:trusted-head');

@@ -41,7 +41,11 @@ describe('request -> approve -> activate -> threshold -> unlock -> lapse -> relo
     const today = new Date();
     const termStart = isoDay(addDaysUtc(today, 1));
     const termEnd = isoDay(addDaysUtc(today, 365));
-    const created = await fileContract(portal, admin, { termStart, termEnd, textRetentionDays: 30 });
+    const created = await fileContract(portal, admin, {
+      termStart,
+      termEnd,
+      textRetentionDays: 30,
+    });
     expect(created).toMatchObject({
       status: 'submitted',
       requiredApprovals: 1,

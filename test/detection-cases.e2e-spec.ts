@@ -14,29 +14,72 @@ import { startPortal, type RunningPortal } from './support/portal';
 const T0 = Date.UTC(2026, 2, 3, 14, 0);
 const min = (m: number) => new Date(T0 + m * 60_000);
 
-function event(org: string, key: string, at: Date, prompt: string, over: Partial<PremiumCallEvent> = {}): PremiumCallEvent {
+function event(
+  org: string,
+  key: string,
+  at: Date,
+  prompt: string,
+  over: Partial<PremiumCallEvent> = {},
+): PremiumCallEvent {
   return {
-    requestId: randomUUID(), organizationId: org, apiKeyId: key, userId: null, modelId: randomUUID(), modelSlug: 'opus-x',
-    tier: 'premium', occurredAt: at, clientIp: '127.0.0.1', userAgent: 'test', params: { n: 1, maxTokens: 1024 },
+    requestId: randomUUID(),
+    organizationId: org,
+    apiKeyId: key,
+    userId: null,
+    modelId: randomUUID(),
+    modelSlug: 'opus-x',
+    tier: 'premium',
+    occurredAt: at,
+    clientIp: '127.0.0.1',
+    userAgent: 'test',
+    params: { n: 1, maxTokens: 1024 },
     // the gateway's flattened form: one `role: content` block per message
-    promptText: `user: ${prompt}\n`, completionText: `Answer to: ${prompt}`, inputTokens: 40, outputTokens: 1024, latencyMs: 900,
-    status: 'succeeded', finishReason: 'length', ...over,
+    promptText: `user: ${prompt}\n`,
+    completionText: `Answer to: ${prompt}`,
+    inputTokens: 40,
+    outputTokens: 1024,
+    latencyMs: 900,
+    status: 'succeeded',
+    finishReason: 'length',
+    ...over,
   };
 }
 
-const TOPICS = ['volcanoes', 'tax law', 'jazz', 'orbital mechanics', 'immunology', 'game theory', 'compilers', 'poetry'];
+const TOPICS = [
+  'volcanoes',
+  'tax law',
+  'jazz',
+  'orbital mechanics',
+  'immunology',
+  'game theory',
+  'compilers',
+  'poetry',
+];
 /** Self-instruct style: every prompt a new task, asking for the reasoning; regular, long outputs. */
 const campaign = (org: string, key: string, from: number, count: number) =>
   Array.from({ length: count }, (_, i) =>
-    event(org, key, new Date(T0 + from * 60_000 + i * 20_000 + (i % 3) * 700),
-      `Task ${from}-${i}: explain ${TOPICS[i % 8]} to learner ${i * 7} with example ${i * 13}. Think step by step.`),
+    event(
+      org,
+      key,
+      new Date(T0 + from * 60_000 + i * 20_000 + (i % 3) * 700),
+      `Task ${from}-${i}: explain ${TOPICS[i % 8]} to learner ${i * 7} with example ${i * 13}. Think step by step.`,
+    ),
   );
 /** A support bot: a fixed system prompt, a few recurring questions, short answers, bursty. */
 const support = (org: string, key: string, count: number) =>
   Array.from({ length: count }, (_, i) =>
-    event(org, key, new Date(T0 + [0, 1, 1.2, 5, 5.1, 5.3, 9, 14, 14.2, 19][i % 10] * 60_000 + i * 1000),
+    event(
+      org,
+      key,
+      new Date(T0 + [0, 1, 1.2, 5, 5.1, 5.3, 9, 14, 14.2, 19][i % 10] * 60_000 + i * 1000),
       ['reset password', 'where is my invoice', 'change plan'][i % 3],
-      { outputTokens: 60, finishReason: 'stop', params: { n: 1, maxTokens: 400 }, promptText: `system: You are Acme support. Be brief.\nuser: ${['reset password', 'where is my invoice', 'change plan'][i % 3]}\n` }),
+      {
+        outputTokens: 60,
+        finishReason: 'stop',
+        params: { n: 1, maxTokens: 400 },
+        promptText: `system: You are Acme support. Be brief.\nuser: ${['reset password', 'where is my invoice', 'change plan'][i % 3]}\n`,
+      },
+    ),
   );
 
 describe('detection: cases, actions, provenance (real PostgreSQL + Redis)', () => {
@@ -56,12 +99,26 @@ describe('detection: cases, actions, provenance (real PostgreSQL + Redis)', () =
     bad = await signUp(portal, 'Harvest Labs', 'admin@harvest.test');
     good = await signUp(portal, 'Acme Support', 'admin@acme.test');
     const mk = async (s: Session) =>
-      (await request(portal.url).post(`/organizations/${s.organizationId}/api-keys`).set(bearer(s)).send({ name: 'k' }).expect(201)).body.id;
+      (
+        await request(portal.url)
+          .post(`/organizations/${s.organizationId}/api-keys`)
+          .set(bearer(s))
+          .send({ name: 'k' })
+          .expect(201)
+      ).body.id;
     badKey = await mk(bad);
     goodKey = await mk(good);
     writer = new AuditLogWriter(portal.app.get(DataSource));
-    auditQueue = new Queue(QueueName.Audit, { connection: connection(), prefix: portal.env.QUEUE_PREFIX });
-    await writer.append([...campaign(bad.organizationId!, badKey, 0, 60), ...support(good.organizationId!, goodKey, 40)].map((e) => premiumCallEntry(e)));
+    auditQueue = new Queue(QueueName.Audit, {
+      connection: connection(),
+      prefix: portal.env.QUEUE_PREFIX,
+    });
+    await writer.append(
+      [
+        ...campaign(bad.organizationId!, badKey, 0, 60),
+        ...support(good.organizationId!, goodKey, 40),
+      ].map((e) => premiumCallEntry(e)),
+    );
   });
 
   afterAll(async () => {
@@ -70,20 +127,36 @@ describe('detection: cases, actions, provenance (real PostgreSQL + Redis)', () =
   });
 
   const sec = () => bearer(reviewer);
-  const cases = async (q = '') => (await request(portal.url).get(`/security/alert-cases${q}`).set(sec()).expect(200)).body;
+  const cases = async (q = '') =>
+    (await request(portal.url).get(`/security/alert-cases${q}`).set(sec()).expect(200)).body;
   const auditActions = async () =>
-    (await auditQueue.getJobs(['waiting', 'delayed', 'active', 'completed'])).map((j) => j.data).filter((d) => d.kind === 'admin_action');
+    (await auditQueue.getJobs(['waiting', 'delayed', 'active', 'completed']))
+      .map((j) => j.data)
+      .filter((d) => d.kind === 'admin_action');
 
   it('an on-demand run, executed by the queue processor, scores both organisations and opens a case for the harvester only', async () => {
     const asOf = min(20).toISOString();
-    const res = await request(portal.url).post('/security/detection/runs').set(sec()).send({ asOf }).expect(202);
-    const worker = new Worker(QueueName.Detection, (job) => new DetectionRunProcessor(portal.app.get(DetectionRunService)).process(job), {
-      connection: connection(),
-      prefix: portal.env.QUEUE_PREFIX,
-    });
+    const res = await request(portal.url)
+      .post('/security/detection/runs')
+      .set(sec())
+      .send({ asOf })
+      .expect(202);
+    const worker = new Worker(
+      QueueName.Detection,
+      (job) => new DetectionRunProcessor(portal.app.get(DetectionRunService)).process(job),
+      {
+        connection: connection(),
+        prefix: portal.env.QUEUE_PREFIX,
+      },
+    );
     try {
       for (let i = 0; i < 100; i++) {
-        const status = (await request(portal.url).get(`/security/detection/runs/${res.body.jobId}`).set(sec()).expect(200)).body;
+        const status = (
+          await request(portal.url)
+            .get(`/security/detection/runs/${res.body.jobId}`)
+            .set(sec())
+            .expect(200)
+        ).body;
         if (status.state === 'completed') {
           expect(status.result).toMatchObject({ organizations: 2, casesOpened: 1 });
           break;
@@ -101,7 +174,12 @@ describe('detection: cases, actions, provenance (real PostgreSQL + Redis)', () =
     expect(c.status).toBe('open');
     expect(c.drivers).toEqual(expect.arrayContaining(['chain_of_thought', 'max_length_outputs']));
     expect(c.flaggedKeys.map((k: { apiKeyId: string }) => k.apiKeyId)).toEqual([badKey]);
-    const scores = (await request(portal.url).get(`/security/risk-scores?organizationId=${good.organizationId}`).set(sec()).expect(200)).body;
+    const scores = (
+      await request(portal.url)
+        .get(`/security/risk-scores?organizationId=${good.organizationId}`)
+        .set(sec())
+        .expect(200)
+    ).body;
     expect(scores.length).toBeGreaterThan(0);
     expect(Math.max(...scores.map((s: { score: number }) => s.score))).toBeLessThan(0.5);
   });
@@ -120,91 +198,205 @@ describe('detection: cases, actions, provenance (real PostgreSQL + Redis)', () =
     await request(portal.url).get('/security/alert-cases').set(bearer(bad)).expect(403);
     const manager = await createStaff(portal, Role.AccountManager, 'am@provider.test');
     await request(portal.url).get('/security/alert-cases').set(bearer(manager)).expect(403);
-    await request(portal.url).post('/security/provenance').set(bearer(bad)).send({ text: 'anything at all here' }).expect(403);
+    await request(portal.url)
+      .post('/security/provenance')
+      .set(bearer(bad))
+      .send({ text: 'anything at all here' })
+      .expect(403);
   });
 
   it('works a case: acknowledge, throttle a key, suspend, restore, escalate; each action in the audit log', async () => {
     const id = (await cases()).items[0].id;
     const org = bad.organizationId!;
-    await request(portal.url).post(`/security/alert-cases/${id}/acknowledge`).set(sec()).send({}).expect(200);
-    const again = await request(portal.url).post(`/security/alert-cases/${id}/acknowledge`).set(sec()).send({}).expect(409);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/acknowledge`)
+      .set(sec())
+      .send({})
+      .expect(200);
+    const again = await request(portal.url)
+      .post(`/security/alert-cases/${id}/acknowledge`)
+      .set(sec())
+      .send({})
+      .expect(409);
     expect(again.body.code).toBe('alert_case_invalid_transition');
 
     // bad input: 4xx and nothing changes
-    await request(portal.url).post(`/security/alert-cases/${id}/throttle`).set(sec()).send({ apiKeyId: goodKey, requestsPerMinute: 5, reason: 'Throttle pending review' }).expect(422);
-    await request(portal.url).post(`/security/alert-cases/${id}/throttle`).set(sec()).send({ requestsPerMinute: 0, reason: 'Throttle pending review' }).expect(400);
-    await request(portal.url).post(`/security/alert-cases/${randomUUID()}/suspend`).set(sec()).send({ reason: 'Suspend pending review' }).expect(404);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/throttle`)
+      .set(sec())
+      .send({ apiKeyId: goodKey, requestsPerMinute: 5, reason: 'Throttle pending review' })
+      .expect(422);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/throttle`)
+      .set(sec())
+      .send({ requestsPerMinute: 0, reason: 'Throttle pending review' })
+      .expect(400);
+    await request(portal.url)
+      .post(`/security/alert-cases/${randomUUID()}/suspend`)
+      .set(sec())
+      .send({ reason: 'Suspend pending review' })
+      .expect(404);
     expect(await portal.app.get(LimitsService).listOverrides(org)).toHaveLength(0);
 
-    await request(portal.url).post(`/security/alert-cases/${id}/throttle`).set(sec()).send({ apiKeyId: badKey, requestsPerMinute: 5, reason: 'Throttle pending review' }).expect(200);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/throttle`)
+      .set(sec())
+      .send({ apiKeyId: badKey, requestsPerMinute: 5, reason: 'Throttle pending review' })
+      .expect(200);
     const overrides = await portal.app.get(LimitsService).listOverrides(org);
-    expect(overrides).toEqual([expect.objectContaining({ apiKeyId: badKey, requestsPerMinute: 5 })]);
+    expect(overrides).toEqual([
+      expect.objectContaining({ apiKeyId: badKey, requestsPerMinute: 5 }),
+    ]);
 
-    await request(portal.url).post(`/security/alert-cases/${id}/suspend`).set(sec()).send({ reason: 'Confirmed dataset generation' }).expect(200);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/suspend`)
+      .set(sec())
+      .send({ reason: 'Confirmed dataset generation' })
+      .expect(200);
     expect(await portal.app.get(SuspensionsService).isSuspended(org)).toBe(true);
-    await request(portal.url).post(`/security/alert-cases/${id}/restore`).set(sec()).send({ reason: 'Customer signed remediation' }).expect(200);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/restore`)
+      .set(sec())
+      .send({ reason: 'Customer signed remediation' })
+      .expect(200);
     expect(await portal.app.get(SuspensionsService).isSuspended(org)).toBe(false);
     expect(await portal.app.get(LimitsService).listOverrides(org)).toHaveLength(0);
-    await request(portal.url).post(`/security/alert-cases/${id}/restore`).set(sec()).send({ reason: 'Customer signed remediation' }).expect(409);
-    await request(portal.url).post(`/security/alert-cases/${id}/escalate`).set(sec()).send({ reason: 'Legal should review the contract' }).expect(200);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/restore`)
+      .set(sec())
+      .send({ reason: 'Customer signed remediation' })
+      .expect(409);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/escalate`)
+      .set(sec())
+      .send({ reason: 'Legal should review the contract' })
+      .expect(200);
 
-    const detail = (await request(portal.url).get(`/security/alert-cases/${id}`).set(sec()).expect(200)).body;
+    const detail = (
+      await request(portal.url).get(`/security/alert-cases/${id}`).set(sec()).expect(200)
+    ).body;
     expect(detail.case.status).toBe('escalated');
-    expect(detail.events.map((e: { kind: string }) => e.kind)).toEqual(['opened', 'acknowledged', 'throttled', 'suspended', 'restored', 'escalated']);
+    expect(detail.events.map((e: { kind: string }) => e.kind)).toEqual([
+      'opened',
+      'acknowledged',
+      'throttled',
+      'suspended',
+      'restored',
+      'escalated',
+    ]);
     const logged = await auditActions();
     const mine = logged.filter((a) => a.subjectId === id).map((a) => [a.action, a.actorUserId]);
-    expect(mine).toEqual(expect.arrayContaining([
-      ['alert_case.opened', null],
-      ['alert_case.acknowledged', reviewer.userId],
-      ['alert_case.throttled', reviewer.userId],
-      ['alert_case.suspended', reviewer.userId],
-      ['alert_case.restored', reviewer.userId],
-      ['alert_case.escalated', reviewer.userId],
-    ]));
-    expect(logged.find((a) => a.action === 'alert_case.escalated')?.reason).toBe('Legal should review the contract');
-    expect(logged.some((a) => a.action === 'org.premium_suspended' && a.organizationId === org)).toBe(true);
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        ['alert_case.opened', null],
+        ['alert_case.acknowledged', reviewer.userId],
+        ['alert_case.throttled', reviewer.userId],
+        ['alert_case.suspended', reviewer.userId],
+        ['alert_case.restored', reviewer.userId],
+        ['alert_case.escalated', reviewer.userId],
+      ]),
+    );
+    expect(logged.find((a) => a.action === 'alert_case.escalated')?.reason).toBe(
+      'Legal should review the contract',
+    );
+    expect(
+      logged.some((a) => a.action === 'org.premium_suspended' && a.organizationId === org),
+    ).toBe(true);
   });
 
   it('a dismissal needs a reason, and then the same pattern stops alerting; a new pattern still alerts', async () => {
     const id = (await cases()).items[0].id;
-    await request(portal.url).post(`/security/alert-cases/${id}/dismiss`).set(sec()).send({}).expect(400);
-    await request(portal.url).post(`/security/alert-cases/${id}/dismiss`).set(sec()).send({ reason: 'short' }).expect(400);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/dismiss`)
+      .set(sec())
+      .send({})
+      .expect(400);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/dismiss`)
+      .set(sec())
+      .send({ reason: 'short' })
+      .expect(400);
     expect((await cases()).items[0].status).toBe('escalated');
-    await request(portal.url).post(`/security/alert-cases/${id}/dismiss`).set(sec())
-      .send({ reason: 'Contracted curriculum generation for their tutoring product' }).expect(200);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/dismiss`)
+      .set(sec())
+      .send({ reason: 'Contracted curriculum generation for their tutoring product' })
+      .expect(200);
 
-    await writer.append(campaign(bad.organizationId!, badKey, 20, 60).map((e) => premiumCallEntry(e)));
+    await writer.append(
+      campaign(bad.organizationId!, badKey, 20, 60).map((e) => premiumCallEntry(e)),
+    );
     const quiet = await portal.app.get(DetectionRunService).run(min(40));
     expect(quiet.casesOpened).toBe(0);
     expect((await cases('?status=open')).total).toBe(0);
 
     // Same organisation, now also harvesting log probabilities with n > 1: not the dismissed pattern.
-    const harvest = campaign(bad.organizationId!, badKey, 40, 60).map((e) => ({ ...e, params: { ...e.params, logprobs: true, topLogprobs: 20, n: 4 } }));
+    const harvest = campaign(bad.organizationId!, badKey, 40, 60).map((e) => ({
+      ...e,
+      params: { ...e.params, logprobs: true, topLogprobs: 20, n: 4 },
+    }));
     await writer.append(harvest.map((e) => premiumCallEntry(e)));
     const loud = await portal.app.get(DetectionRunService).run(min(60));
     expect(loud.casesOpened).toBe(1);
     const reopened = (await cases('?status=open')).items[0];
     expect(reopened.drivers).toEqual(expect.arrayContaining(['logprobs']));
-    expect(reopened.evidence.find((d: { detector: string }) => d.detector === 'chain_of_thought').suppressionLifted).toMatch(/curriculum/);
+    expect(
+      reopened.evidence.find((d: { detector: string }) => d.detector === 'chain_of_thought')
+        .suppressionLifted,
+    ).toMatch(/curriculum/);
   });
 
   it('provenance: a paraphrased leak traces to the completion, organisation, key and time, through the band index', async () => {
-    const leaked = 'Answer to: Task 0-5: explain game theory to learner 35 with example 65. Think step by step.';
+    const leaked =
+      'Answer to: Task 0-5: explain game theory to learner 35 with example 65. Think step by step.';
     const edited = `${leaked.replace('Answer to:', 'Response:')} Also see the notes.`;
-    const res = (await request(portal.url).post('/security/provenance').set(sec()).send({ text: edited, limit: 3 }).expect(200)).body;
-    expect(res.matches[0]).toMatchObject({ organizationId: bad.organizationId, organizationName: 'Harvest Labs', apiKeyId: badKey, occurredAt: new Date(T0 + 5 * 20_000 + 2 * 700).toISOString() });
+    const res = (
+      await request(portal.url)
+        .post('/security/provenance')
+        .set(sec())
+        .send({ text: edited, limit: 3 })
+        .expect(200)
+    ).body;
+    expect(res.matches[0]).toMatchObject({
+      organizationId: bad.organizationId,
+      organizationName: 'Harvest Labs',
+      apiKeyId: badKey,
+      occurredAt: new Date(T0 + 5 * 20_000 + 2 * 700).toISOString(),
+    });
     expect(res.matches[0].similarity).toBeGreaterThan(0.5);
-    const exact = (await request(portal.url).post('/security/provenance').set(sec()).send({ text: leaked }).expect(200)).body;
+    const exact = (
+      await request(portal.url)
+        .post('/security/provenance')
+        .set(sec())
+        .send({ text: leaked })
+        .expect(200)
+    ).body;
     expect(exact.matches[0]).toMatchObject({ exact: true, similarity: 1 });
-    const none = (await request(portal.url).post('/security/provenance').set(sec()).send({ text: 'Completely unrelated prose about gardening tomatoes in spring.' }).expect(200)).body;
+    const none = (
+      await request(portal.url)
+        .post('/security/provenance')
+        .set(sec())
+        .send({ text: 'Completely unrelated prose about gardening tomatoes in spring.' })
+        .expect(200)
+    ).body;
     expect(none.matches).toEqual([]);
-    await request(portal.url).post('/security/provenance').set(sec()).send({ text: '!!! ???' }).expect(422);
-    await request(portal.url).post('/security/provenance').set(sec()).send({ text: 'x', limit: 1000 }).expect(400);
+    await request(portal.url)
+      .post('/security/provenance')
+      .set(sec())
+      .send({ text: '!!! ???' })
+      .expect(422);
+    await request(portal.url)
+      .post('/security/provenance')
+      .set(sec())
+      .send({ text: 'x', limit: 1000 })
+      .expect(400);
 
     const db = portal.app.get(DataSource);
     const plan = await db.transaction(async (m) => {
       await m.query('SET LOCAL enable_seqscan = off');
-      return m.query(`EXPLAIN SELECT seq FROM audit_log WHERE kind = 'premium_call' AND completion_bands && ARRAY[1,2]::bigint[]`);
+      return m.query(
+        `EXPLAIN SELECT seq FROM audit_log WHERE kind = 'premium_call' AND completion_bands && ARRAY[1,2]::bigint[]`,
+      );
     });
     expect(JSON.stringify(plan)).toMatch(/audit_log_completion_bands/);
   });

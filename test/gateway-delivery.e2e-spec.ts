@@ -3,7 +3,20 @@ import type IORedis from 'ioredis';
 import OpenAI from 'openai';
 import { CallReaper } from '../apps/gateway/src/chat/call-reaper';
 import { startFakeUpstream, type FakeUpstream } from './support/fake-upstream';
-import { auditEntries, callIdOf, client, grantTier, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
+import {
+  auditEntries,
+  callIdOf,
+  client,
+  grantTier,
+  refreshCatalog,
+  type RunningGateway,
+  seedModel,
+  seedOrg,
+  type SeededOrg,
+  seedTiers,
+  startGateway,
+  waitForUsage,
+} from './support/gateway';
 
 const messages = [{ role: 'user' as const, content: 'stream a long answer' }];
 
@@ -22,7 +35,16 @@ describe('gateway: streams fail closed and bill what was delivered', () => {
     upstream = await startFakeUpstream();
     gw = await startGateway();
     await seedTiers(gw);
-    await seedModel(gw, { slug: 'prem-dribble', tier: 'premium', upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel: 'dribble', timeoutMs: 5000 } });
+    await seedModel(gw, {
+      slug: 'prem-dribble',
+      tier: 'premium',
+      upstream: {
+        kind: 'openai_compatible',
+        baseUrl: upstream.baseUrl,
+        upstreamModel: 'dribble',
+        timeoutMs: 5000,
+      },
+    });
     await refreshCatalog(gw);
     org = await seedOrg(gw);
     await grantTier(gw, org.organizationId, 'premium');
@@ -35,7 +57,9 @@ describe('gateway: streams fail closed and bill what was delivered', () => {
 
   /** Reads `chunks` content chunks, runs `fault`, then reads on until the stream ends or fails. */
   async function streamThrough(chunks: number, fault: (callId: string) => Promise<void>) {
-    const { data: stream, response } = await client(gw, org.key).chat.completions.create({ model: 'prem-dribble', messages, stream: true }).withResponse();
+    const { data: stream, response } = await client(gw, org.key)
+      .chat.completions.create({ model: 'prem-dribble', messages, stream: true })
+      .withResponse();
     const callId = callIdOf(response);
     let text = '';
     let seen = 0;
@@ -47,7 +71,10 @@ describe('gateway: streams fail closed and bill what was delivered', () => {
         finished ||= Boolean(chunk.choices[0]?.finish_reason);
         if (delta && ++seen === chunks) await fault(callId);
       }
-    })().then(() => null, (e: unknown) => e);
+    })().then(
+      () => null,
+      (e: unknown) => e,
+    );
     return { callId, text, finished, error };
   }
 

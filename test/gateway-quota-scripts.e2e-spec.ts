@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type Admission, type CallFinish, LimitsService, METERING_REDIS, QuotaService, UsageStatus } from '@velvet/metering';
+import {
+  type Admission,
+  type CallFinish,
+  LimitsService,
+  METERING_REDIS,
+  QuotaService,
+  UsageStatus,
+} from '@velvet/metering';
 import type IORedis from 'ioredis';
 import { type RunningGateway, seedOrg, startGateway } from './support/gateway';
 
@@ -33,8 +40,19 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
   });
   const finishOf = (a: Admission, idempotency: CallFinish['idempotency'] = null): CallFinish => ({
     usage: {
-      requestId: a.requestId, organizationId: a.organizationId, apiKeyId: a.apiKeyId, modelId: randomUUID(), tier: 'standard',
-      inputTokens: 4, outputTokens: 4, costMicros: 12n, currency: 'USD', latencyMs: 1, status: UsageStatus.Succeeded, streamed: false, occurredAt: new Date(),
+      requestId: a.requestId,
+      organizationId: a.organizationId,
+      apiKeyId: a.apiKeyId,
+      modelId: randomUUID(),
+      tier: 'standard',
+      inputTokens: 4,
+      outputTokens: 4,
+      costMicros: 12n,
+      currency: 'USD',
+      latencyMs: 1,
+      status: UsageStatus.Succeeded,
+      streamed: false,
+      occurredAt: new Date(),
     },
     audit: null,
     idempotency,
@@ -50,8 +68,13 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
     const first = await admitted(call({ key, bodyHash: 'h1' }));
     expect(await quota.begin(call({ key, bodyHash: 'h1' }))).toEqual({ kind: 'in_use' });
     expect(await quota.begin(call({ key, bodyHash: 'h2' }))).toEqual({ kind: 'reused' });
-    expect(await quota.finish(first.admission, finishOf(first.admission, { store: 'stored response' }))).toBe('finished');
-    expect(await quota.begin(call({ key, bodyHash: 'h1' }))).toEqual({ kind: 'replay', stored: 'stored response' });
+    expect(
+      await quota.finish(first.admission, finishOf(first.admission, { store: 'stored response' })),
+    ).toBe('finished');
+    expect(await quota.begin(call({ key, bodyHash: 'h1' }))).toEqual({
+      kind: 'replay',
+      stored: 'stored response',
+    });
     expect(await redis.ttl(`${gw.env.QUEUE_PREFIX}:gw:idem:${key}`)).toBeGreaterThan(23 * 3600);
 
     const other = `${org.organizationId}:k-${randomUUID()}`;
@@ -78,7 +101,9 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
     const orphan = (await quota.orphans(0)).find((o) => o.requestId === admission.requestId)!;
     expect(orphan).toMatchObject({ owner: 'dead-owner', delivered: 'some text' });
     expect(orphan.admission).toEqual(admission);
-    expect(await quota.finish(admission, finishOf(admission), 'dead-owner', 'reap')).toBe('finished');
+    expect(await quota.finish(admission, finishOf(admission), 'dead-owner', 'reap')).toBe(
+      'finished',
+    );
     // The owner, back too late, learns its call was finished by a reaper, not by itself.
     expect(await quota.finish(admission, finishOf(admission))).toBe('gone');
     expect((await quota.orphans(0)).some((o) => o.requestId === admission.requestId)).toBe(false);
@@ -86,7 +111,12 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
 
   it('limits with GCRA: a minute of burst, then an exact wait, and remaining counts in the answer', async () => {
     const o = await seedOrg(gw, 'Gcra');
-    await gw.app.get(LimitsService).setOverride({ organizationId: o.organizationId, requestsPerMinute: 3, reason: 'test', actorUserId: null });
+    await gw.app.get(LimitsService).setOverride({
+      organizationId: o.organizationId,
+      requestsPerMinute: 3,
+      reason: 'test',
+      actorUserId: null,
+    });
     const c = () => ({ ...call(), organizationId: o.organizationId, apiKeyId: o.apiKeyId });
     const t = new Date();
     const remaining: number[] = [];
@@ -98,28 +128,55 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
     expect(remaining).toEqual([2, 1, 0]);
     const refused = await quota.begin(c(), t);
     // 3 a minute: the next request's worth returns 20 s after the first.
-    expect(refused).toEqual({ kind: 'denied', denial: expect.objectContaining({ kind: 'requests', hard: false, retryAfterMs: 20_000 }) });
+    expect(refused).toEqual({
+      kind: 'denied',
+      denial: expect.objectContaining({ kind: 'requests', hard: false, retryAfterMs: 20_000 }),
+    });
     expect((await quota.begin(c(), new Date(t.getTime() + 20_000))).kind).toBe('admitted');
   });
 
   describe('a plain call admitted and finished in one step (issue 20)', () => {
-    const usageOf = (requestId: string, o: { organizationId: string; apiKeyId: string }, costMicros: bigint): CallFinish => ({
+    const usageOf = (
+      requestId: string,
+      o: { organizationId: string; apiKeyId: string },
+      costMicros: bigint,
+    ): CallFinish => ({
       usage: {
-        requestId, organizationId: o.organizationId, apiKeyId: o.apiKeyId, modelId: randomUUID(), tier: 'premium',
-        inputTokens: 4, outputTokens: 4, costMicros, currency: 'USD', latencyMs: 1, status: UsageStatus.Succeeded, streamed: false, occurredAt: new Date(),
+        requestId,
+        organizationId: o.organizationId,
+        apiKeyId: o.apiKeyId,
+        modelId: randomUUID(),
+        tier: 'premium',
+        inputTokens: 4,
+        outputTokens: 4,
+        costMicros,
+        currency: 'USD',
+        latencyMs: 1,
+        status: UsageStatus.Succeeded,
+        streamed: false,
+        occurredAt: new Date(),
       },
       audit: JSON.stringify({ eventId: requestId }),
       idempotency: null,
     });
     const req = (o: { organizationId: string; apiKeyId: string }, estimatedCostMicros = 100n) => ({
-      organizationId: o.organizationId, apiKeyId: o.apiKeyId, requestId: randomUUID(), estimatedTokens: 10, estimatedCostMicros,
+      organizationId: o.organizationId,
+      apiKeyId: o.apiKeyId,
+      requestId: randomUUID(),
+      estimatedTokens: 10,
+      estimatedCostMicros,
     });
 
     it('appends the usage record and the audit entry once: a retried attempt (its reply lost) learns it was applied', async () => {
       const r = req(org);
-      const [usage, audit] = [await redis.xlen(quota.streamKey()), await redis.xlen(quota.auditStreamKey())];
+      const [usage, audit] = [
+        await redis.xlen(quota.streamKey()),
+        await redis.xlen(quota.auditStreamKey()),
+      ];
       expect((await quota.admitAndFinish(r, usageOf(r.requestId, org, 12n))).kind).toBe('finished');
-      expect(await quota.admitAndFinish(r, usageOf(r.requestId, org, 12n))).toEqual({ kind: 'already' });
+      expect(await quota.admitAndFinish(r, usageOf(r.requestId, org, 12n))).toEqual({
+        kind: 'already',
+      });
       expect((await redis.xlen(quota.streamKey())) - usage).toBe(1);
       expect((await redis.xlen(quota.auditStreamKey())) - audit).toBe(1);
       // No started record, no hold: nothing for a reaper to find.
@@ -129,7 +186,12 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
 
     it('applies the same GCRA limits as a begin, and records nothing for a refused call', async () => {
       const o = await seedOrg(gw, 'OneStepGcra');
-      await gw.app.get(LimitsService).setOverride({ organizationId: o.organizationId, requestsPerMinute: 2, reason: 'test', actorUserId: null });
+      await gw.app.get(LimitsService).setOverride({
+        organizationId: o.organizationId,
+        requestsPerMinute: 2,
+        reason: 'test',
+        actorUserId: null,
+      });
       const t = new Date();
       const results = [];
       for (let i = 0; i < 3; i++) {
@@ -137,26 +199,38 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
         results.push(await quota.admitAndFinish(r, usageOf(r.requestId, o, 12n), t));
       }
       expect(results.map((r) => r.kind)).toEqual(['finished', 'finished', 'denied']);
-      expect(results[2]).toEqual({ kind: 'denied', denial: expect.objectContaining({ kind: 'requests', hard: false, retryAfterMs: 30_000 }) });
+      expect(results[2]).toEqual({
+        kind: 'denied',
+        denial: expect.objectContaining({ kind: 'requests', hard: false, retryAfterMs: 30_000 }),
+      });
       const entries = await redis.xrange(quota.streamKey(), '-', '+');
       expect(entries.filter(([, f]) => f[1].includes(o.organizationId))).toHaveLength(2);
     });
 
     it('never overshoots a spend cap, mixed with begun calls holding their worst case, under concurrency', async () => {
       const o = await seedOrg(gw, 'OneStepCap');
-      await gw.app.get(LimitsService).setOverride({ organizationId: o.organizationId, spendCapMicros: 1000n, reason: 'test', actorUserId: null });
+      await gw.app.get(LimitsService).setOverride({
+        organizationId: o.organizationId,
+        spendCapMicros: 1000n,
+        reason: 'test',
+        actorUserId: null,
+      });
       const oneStep = Array.from({ length: 30 }, () => {
         const r = req(o, 100n);
         return quota.admitAndFinish(r, usageOf(r.requestId, o, 90n));
       });
-      const begun = Array.from({ length: 5 }, () => quota.begin({ ...req(o, 100n), idempotency: null, record: '{}' }));
+      const begun = Array.from({ length: 5 }, () =>
+        quota.begin({ ...req(o, 100n), idempotency: null, record: '{}' }),
+      );
       const [finished, begins] = [await Promise.all(oneStep), await Promise.all(begun)];
       const held = begins.filter((b) => b.kind === 'admitted').length;
       const charged = finished.filter((f) => f.kind === 'finished').length * 90;
       expect(charged + held * 100).toBeLessThanOrEqual(1000);
       expect(finished.some((f) => f.kind === 'denied')).toBe(true);
       const month = `${new Date().getUTCFullYear()}${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`;
-      expect(Number(await redis.get(`${gw.env.QUEUE_PREFIX}:gw:o:${o.organizationId}:sp:${month}`))).toBe(charged);
+      expect(
+        Number(await redis.get(`${gw.env.QUEUE_PREFIX}:gw:o:${o.organizationId}:sp:${month}`)),
+      ).toBe(charged);
     });
 
     it('guesses "clearly within limits" only from a fresh answer with room to spare', async () => {

@@ -60,7 +60,12 @@ describe('gateway: the first call after Restore / Lift is served (real portal + 
       .expect(201);
     apiKeyId = key.body.id;
     caseId = await openCase();
-    ai = new OpenAI({ apiKey: key.body.key, baseURL: `${gatewayUrl}/v1`, maxRetries: 0, timeout: 10_000 });
+    ai = new OpenAI({
+      apiKey: key.body.key,
+      baseURL: `${gatewayUrl}/v1`,
+      maxRetries: 0,
+      timeout: 10_000,
+    });
   });
 
   afterAll(async () => {
@@ -69,7 +74,11 @@ describe('gateway: the first call after Restore / Lift is served (real portal + 
   });
 
   const call = () =>
-    ai.chat.completions.create({ model: 'open-1', messages: [{ role: 'user', content: 'hello' }], max_tokens: 8 });
+    ai.chat.completions.create({
+      model: 'open-1',
+      messages: [{ role: 'user', content: 'hello' }],
+      max_tokens: 8,
+    });
   const status = (p: Promise<unknown>) =>
     p.then(
       () => 200,
@@ -102,9 +111,17 @@ describe('gateway: the first call after Restore / Lift is served (real portal + 
       .set(sec)
       .send({ requestsPerMinute: 1, reason: 'Throttle pending review' })
       .expect(200);
-    await request(portal.url).post(`/security/alert-cases/${id}/suspend`).set(sec).send({ reason: 'Distillation pattern' }).expect(200);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/suspend`)
+      .set(sec)
+      .send({ reason: 'Distillation pattern' })
+      .expect(200);
     await exhaustThrottle();
-    await request(portal.url).post(`/security/alert-cases/${id}/restore`).set(sec).send({ reason: 'Customer signed remediation' }).expect(200);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/restore`)
+      .set(sec)
+      .send({ reason: 'Customer signed remediation' })
+      .expect(200);
     expect(await status(call())).toBe(200);
     expect(await status(call())).toBe(200);
   });
@@ -135,7 +152,11 @@ describe('gateway: the first call after Restore / Lift is served (real portal + 
       .expect(200);
     // one call a minute: of three calls at once, exactly one is served (not three under a stale snapshot)
     await exhaustThrottle();
-    await request(portal.url).post(`/security/alert-cases/${id}/restore`).set(bearer(reviewer)).send({ reason: 'Cleared after review' }).expect(200);
+    await request(portal.url)
+      .post(`/security/alert-cases/${id}/restore`)
+      .set(bearer(reviewer))
+      .send({ reason: 'Cleared after review' })
+      .expect(200);
     expect(await status(call())).toBe(200);
   });
 });

@@ -12,7 +12,9 @@ import { bearer, createStaff, type Session, signUp } from './support/http';
 import { type RunningPortal, startPortal } from './support/portal';
 
 /** A gateway process over the portal's database and Redis prefix, as in production. */
-async function startGatewayBeside(portal: RunningPortal): Promise<{ app: NestFastifyApplication; url: string }> {
+async function startGatewayBeside(
+  portal: RunningPortal,
+): Promise<{ app: NestFastifyApplication; url: string }> {
   const env = loadGatewayEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -40,7 +42,11 @@ describe('gateway: revoked keys and disabled organisations are refused at once, 
     await seedCatalog(portal.app.get<DataSource>(getDataSourceToken()));
     gateways = [await startGatewayBeside(portal), await startGatewayBeside(portal)];
     admin = await signUp(portal, 'Revokers', 'revokers@example.com');
-    platformAdmin = await createStaff(portal, Role.PlatformAdmin, 'platform-revocation@example.com');
+    platformAdmin = await createStaff(
+      portal,
+      Role.PlatformAdmin,
+      'platform-revocation@example.com',
+    );
   });
   afterAll(async () => {
     for (const g of gateways) await g.app.close();
@@ -55,13 +61,25 @@ describe('gateway: revoked keys and disabled organisations are refused at once, 
       .expect(201);
     return { id: res.body.id, key: res.body.key };
   };
-  const sdk = (url: string, key: string) => new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0, timeout: 10_000 });
-  const call = (url: string, key: string) => sdk(url, key).chat.completions.create({ model: 'velvet-lite-1', messages });
+  const sdk = (url: string, key: string) =>
+    new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0, timeout: 10_000 });
+  const call = (url: string, key: string) =>
+    sdk(url, key).chat.completions.create({ model: 'velvet-lite-1', messages });
   /** Twenty concurrent calls spread over both gateway processes; what each one got. */
   const burst = (key: string) =>
-    Promise.all(Array.from({ length: 20 }, (_, i) => call(gateways[i % 2].url, key).then(() => 'served', (e: unknown) => e)));
+    Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call(gateways[i % 2].url, key).then(
+          () => 'served',
+          (e: unknown) => e,
+        ),
+      ),
+    );
   const revoke = (id: string) =>
-    request(portal.url).delete(`/organizations/${admin.organizationId}/api-keys/${id}`).set(bearer(admin)).expect(200);
+    request(portal.url)
+      .delete(`/organizations/${admin.organizationId}/api-keys/${id}`)
+      .set(bearer(admin))
+      .expect(200);
 
   it('refuses a busy key on every gateway as soon as the portal has revoked it', async () => {
     const { id, key } = await newKey();
@@ -86,7 +104,9 @@ describe('gateway: revoked keys and disabled organisations are refused at once, 
     const { id, key } = await newKey();
     for (const g of gateways) await call(g.url, key);
     // Revoked behind the gateways' back: no pub/sub message at all.
-    await portal.app.get<DataSource>(getDataSourceToken()).query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [id]);
+    await portal.app
+      .get<DataSource>(getDataSourceToken())
+      .query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [id]);
     // A verdict is never served 500 ms after the last query that checked it (a load or the poll), whatever the load.
     await sleep(600);
     const outcomes = await burst(key);
@@ -97,10 +117,20 @@ describe('gateway: revoked keys and disabled organisations are refused at once, 
     const { key } = await newKey();
     for (const g of gateways) await call(g.url, key);
     const setStatus = (status: string) =>
-      request(portal.url).patch(`/organizations/${admin.organizationId}`).set(bearer(platformAdmin)).send({ status }).expect(200);
+      request(portal.url)
+        .patch(`/organizations/${admin.organizationId}`)
+        .set(bearer(platformAdmin))
+        .send({ status })
+        .expect(200);
     await setStatus('disabled');
     const outcomes = await burst(key);
-    expect(outcomes.every((o) => o instanceof OpenAI.PermissionDeniedError && (o as InstanceType<typeof OpenAI.APIError>).code === 'organization_disabled')).toBe(true);
+    expect(
+      outcomes.every(
+        (o) =>
+          o instanceof OpenAI.PermissionDeniedError &&
+          (o as InstanceType<typeof OpenAI.APIError>).code === 'organization_disabled',
+      ),
+    ).toBe(true);
     await setStatus('active');
     expect((await call(gateways[0].url, key)).choices[0].message.content).toBeTruthy();
   });

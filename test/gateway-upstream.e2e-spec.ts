@@ -2,7 +2,20 @@ import { LimitsService } from '@velvet/metering';
 import OpenAI from 'openai';
 type APIError = InstanceType<typeof OpenAI.APIError>;
 import { startFakeUpstream, type FakeUpstream } from './support/fake-upstream';
-import { auditEntries, callIdOf, client, grantTier, refreshCatalog, type RunningGateway, seedModel, seedOrg, type SeededOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
+import {
+  auditEntries,
+  callIdOf,
+  client,
+  grantTier,
+  refreshCatalog,
+  type RunningGateway,
+  seedModel,
+  seedOrg,
+  type SeededOrg,
+  seedTiers,
+  startGateway,
+  waitForUsage,
+} from './support/gateway';
 
 describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
   let gw: RunningGateway;
@@ -12,13 +25,48 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
 
   beforeAll(async () => {
     upstream = await startFakeUpstream();
-    gw = await startGateway({}, { UPSTREAM_FAKE_KEY: 'sk-upstream-secret', DATABASE_URL: 'postgres://not-for-upstreams' });
+    gw = await startGateway(
+      {},
+      { UPSTREAM_FAKE_KEY: 'sk-upstream-secret', DATABASE_URL: 'postgres://not-for-upstreams' },
+    );
     await seedTiers(gw);
     const model = (slug: string, upstreamModel: string) =>
-      seedModel(gw, { slug, upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel, apiKeyEnv: 'UPSTREAM_FAKE_KEY', timeoutMs: 300 } });
-    await Promise.all([model('ext-echo', 'echo'), model('ext-slow', 'slow'), model('ext-broken', 'broken'), model('ext-picky', 'picky'), model('ext-dribble', 'dribble')]);
-    await seedModel(gw, { slug: 'ext-dribble-premium', tier: 'premium', upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel: 'dribble', timeoutMs: 300 } });
-    await seedModel(gw, { slug: 'ext-leaky', upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel: 'echo', apiKeyEnv: 'DATABASE_URL' } });
+      seedModel(gw, {
+        slug,
+        upstream: {
+          kind: 'openai_compatible',
+          baseUrl: upstream.baseUrl,
+          upstreamModel,
+          apiKeyEnv: 'UPSTREAM_FAKE_KEY',
+          timeoutMs: 300,
+        },
+      });
+    await Promise.all([
+      model('ext-echo', 'echo'),
+      model('ext-slow', 'slow'),
+      model('ext-broken', 'broken'),
+      model('ext-picky', 'picky'),
+      model('ext-dribble', 'dribble'),
+    ]);
+    await seedModel(gw, {
+      slug: 'ext-dribble-premium',
+      tier: 'premium',
+      upstream: {
+        kind: 'openai_compatible',
+        baseUrl: upstream.baseUrl,
+        upstreamModel: 'dribble',
+        timeoutMs: 300,
+      },
+    });
+    await seedModel(gw, {
+      slug: 'ext-leaky',
+      upstream: {
+        kind: 'openai_compatible',
+        baseUrl: upstream.baseUrl,
+        upstreamModel: 'echo',
+        apiKeyEnv: 'DATABASE_URL',
+      },
+    });
     await refreshCatalog(gw);
     org = await seedOrg(gw);
   });
@@ -28,7 +76,9 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
   });
 
   it('forwards a call with the upstream model name and key, and meters the upstream usage', async () => {
-    const { data: res, response } = await client(gw, org.key).chat.completions.create({ model: 'ext-echo', messages, temperature: 0.3 }).withResponse();
+    const { data: res, response } = await client(gw, org.key)
+      .chat.completions.create({ model: 'ext-echo', messages, temperature: 0.3 })
+      .withResponse();
     expect(res.model).toBe('ext-echo');
     expect(res.choices[0].message.content).toBe('alpha beta gamma');
     const sent = upstream.requests.at(-1)!;
@@ -40,40 +90,70 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     expect(upstream.requests.at(-1)!.headers.authorization).toBeUndefined();
     const [row] = await waitForUsage(gw, 'request_id = $1', [callIdOf(response)], 1);
     // 11 and 3 tokens at 1 and 2 USD per million tokens: 11 + 6 micros.
-    expect(row).toMatchObject({ input_tokens: 11, output_tokens: 3, cost_micros: '17', status: 'succeeded' });
+    expect(row).toMatchObject({
+      input_tokens: 11,
+      output_tokens: 3,
+      cost_micros: '17',
+      status: 'succeeded',
+    });
   });
 
   it('passes a stream through, always asking the upstream for usage, and forwards usage only when asked', async () => {
     const ids: string[] = [];
     const collect = async (includeUsage: boolean) => {
-      const { data: stream, response } = await client(gw, org.key).chat.completions.create(
-        { model: 'ext-echo', messages, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) },
-      ).withResponse();
+      const { data: stream, response } = await client(gw, org.key)
+        .chat.completions.create({
+          model: 'ext-echo',
+          messages,
+          stream: true,
+          ...(includeUsage ? { stream_options: { include_usage: true } } : {}),
+        })
+        .withResponse();
       ids.push(callIdOf(response));
       const chunks: OpenAI.ChatCompletionChunk[] = [];
       for await (const c of stream) chunks.push(c);
-      expect(upstream.requests.at(-1)!.body).toMatchObject({ model: 'echo', stream: true, stream_options: { include_usage: true } });
+      expect(upstream.requests.at(-1)!.body).toMatchObject({
+        model: 'echo',
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       return chunks;
     };
     const withUsage = await collect(true);
-    expect(withUsage.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('alpha beta gamma');
+    expect(withUsage.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe(
+      'alpha beta gamma',
+    );
     expect(withUsage.every((c) => c.model === 'ext-echo')).toBe(true);
     expect(withUsage.at(-1)!.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 3 });
     const without = await collect(false);
     expect(without.some((c) => c.usage)).toBe(false);
     const rows = await waitForUsage(gw, 'request_id = ANY($1)', [ids], 2);
-    expect(rows.map((r) => [r.streamed, r.output_tokens, r.cost_micros])).toEqual([[true, 3, '17'], [true, 3, '17']]);
+    expect(rows.map((r) => [r.streamed, r.output_tokens, r.cost_micros])).toEqual([
+      [true, 3, '17'],
+      [true, 3, '17'],
+    ]);
   });
 
   it('never serves a call the limits refuse, and stops calling the upstream for a throttled key', async () => {
     // The upstream call may start while admission is in flight; a refusal discards it. Once a
     // key was refused, its calls wait for admission, so throttling costs no upstream capacity.
     const throttled = await seedOrg(gw, 'Throttled');
-    await gw.app.get(LimitsService).setOverride({ organizationId: throttled.organizationId, apiKeyId: throttled.apiKeyId, requestsPerMinute: 0, reason: 'test', actorUserId: null });
+    await gw.app.get(LimitsService).setOverride({
+      organizationId: throttled.organizationId,
+      apiKeyId: throttled.apiKeyId,
+      requestsPerMinute: 0,
+      reason: 'test',
+      actorUserId: null,
+    });
     const before = upstream.requests.length;
     const refused = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        client(gw, throttled.key).chat.completions.create({ model: 'ext-echo', messages }, { headers: { 'Idempotency-Key': `thr-${i}` } }).catch((e: unknown) => e),
+        client(gw, throttled.key)
+          .chat.completions.create(
+            { model: 'ext-echo', messages },
+            { headers: { 'Idempotency-Key': `thr-${i}` } },
+          )
+          .catch((e: unknown) => e),
       ),
     );
     expect(refused.every((e) => e instanceof OpenAI.RateLimitError)).toBe(true);
@@ -82,17 +162,24 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     const reachedWhileRacing = upstream.requests.length - before;
     expect(reachedWhileRacing).toBeLessThanOrEqual(5);
     for (let i = 0; i < 5; i++) {
-      await expect(client(gw, throttled.key).chat.completions.create({ model: 'ext-echo', messages })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+      await expect(
+        client(gw, throttled.key).chat.completions.create({ model: 'ext-echo', messages }),
+      ).rejects.toBeInstanceOf(OpenAI.RateLimitError);
     }
     expect(upstream.requests.length - before).toBe(reachedWhileRacing);
     // Nothing was charged for the refused calls.
-    const [{ n }] = (await gw.db.query('SELECT count(*)::int AS n FROM usage_records WHERE organization_id = $1', [throttled.organizationId])) as { n: number }[];
+    const [{ n }] = (await gw.db.query(
+      'SELECT count(*)::int AS n FROM usage_records WHERE organization_id = $1',
+      [throttled.organizationId],
+    )) as { n: number }[];
     expect(n).toBe(0);
   });
 
   it('maps upstream failures to OpenAI errors and charges nothing for them', async () => {
     const call = (model: string, idem: string) =>
-      client(gw, org.key).chat.completions.create({ model, messages }, { headers: { 'X-Request-Id': idem } }).catch((e: unknown) => e);
+      client(gw, org.key)
+        .chat.completions.create({ model, messages }, { headers: { 'X-Request-Id': idem } })
+        .catch((e: unknown) => e);
     const slow = (await call('ext-slow', 'f-slow')) as APIError;
     expect(slow).toBeInstanceOf(OpenAI.APIError);
     expect([slow.status, slow.code]).toEqual([504, 'upstream_timeout']);
@@ -101,11 +188,18 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     const picky = await call('ext-picky', 'f-picky');
     expect(picky).toBeInstanceOf(OpenAI.BadRequestError);
     expect((picky as APIError).message).toContain('logit_bias is not supported');
-    const streamed = await client(gw, org.key).chat.completions.create({ model: 'ext-broken', messages, stream: true }, { headers: { 'X-Request-Id': 'f-stream' } }).catch((e: unknown) => e);
+    const streamed = await client(gw, org.key)
+      .chat.completions.create(
+        { model: 'ext-broken', messages, stream: true },
+        { headers: { 'X-Request-Id': 'f-stream' } },
+      )
+      .catch((e: unknown) => e);
     expect((streamed as APIError).status).toBe(502);
     // X-Request-Id is echoed, never the call's id.
     expect((streamed as APIError).headers?.get('x-request-id')).toBe('f-stream');
-    const ids = [slow, broken, picky, streamed].map((e) => (e as APIError).headers?.get('x-velvet-call-id'));
+    const ids = [slow, broken, picky, streamed].map((e) =>
+      (e as APIError).headers?.get('x-velvet-call-id'),
+    );
     const rows = await waitForUsage(gw, 'request_id = ANY($1)', [ids], 4);
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.status === 'failed' && r.cost_micros === '0')).toBe(true);
@@ -114,7 +208,9 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
   /** Reads two content chunks of a slow stream, then leaves. */
   async function leaveMidStream(model: string, key = org.key): Promise<string> {
     const controller = new AbortController();
-    const { data: stream, response } = await client(gw, key).chat.completions.create({ model, messages, stream: true }, { signal: controller.signal }).withResponse();
+    const { data: stream, response } = await client(gw, key)
+      .chat.completions.create({ model, messages, stream: true }, { signal: controller.signal })
+      .withResponse();
     const seen = await (async () => {
       let n = 0;
       for await (const chunk of stream) {

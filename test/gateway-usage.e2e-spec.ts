@@ -2,11 +2,36 @@ import { redisOptions } from '@velvet/queue';
 import IORedis from 'ioredis';
 import { createGatewayApp } from '../apps/gateway/src/gateway-app';
 import { loadGatewayEnv } from '../apps/gateway/src/env';
-import { type RunningGateway, seedModel, seedOrg, seedTiers, startGateway, waitForUsage } from './support/gateway';
+import {
+  type RunningGateway,
+  seedModel,
+  seedOrg,
+  seedTiers,
+  startGateway,
+  waitForUsage,
+} from './support/gateway';
 
 /** A usage-stream entry as the settlement script writes it (see libs/metering usage.codec). */
-const entry = (requestId: string, org: { organizationId: string; apiKeyId: string }, modelId: string) =>
-  JSON.stringify([requestId, org.organizationId, org.apiKeyId, modelId, 'standard', 10, 5, '20', 'USD', 3, 'succeeded', false, Date.now()]);
+const entry = (
+  requestId: string,
+  org: { organizationId: string; apiKeyId: string },
+  modelId: string,
+) =>
+  JSON.stringify([
+    requestId,
+    org.organizationId,
+    org.apiKeyId,
+    modelId,
+    'standard',
+    10,
+    5,
+    '20',
+    'USD',
+    3,
+    'succeeded',
+    false,
+    Date.now(),
+  ]);
 
 describe('gateway: usage ingestion survives a crashed consumer', () => {
   let gw: RunningGateway;
@@ -32,17 +57,36 @@ describe('gateway: usage ingestion survives a crashed consumer', () => {
     await redis.xadd(stream, '*', 'u', 'not json');
     await redis.xadd(stream, '*', 'u', entry(`${org.organizationId}:orphan-1`, org, modelId));
     // A consumer reads them and dies before storing them: they stay pending in its name.
-    const read = (await redis.xreadgroup('GROUP', 'usage-ingest', 'dead-gateway', 'COUNT', 10, 'STREAMS', stream, '>')) as [string, unknown[]][];
+    const read = (await redis.xreadgroup(
+      'GROUP',
+      'usage-ingest',
+      'dead-gateway',
+      'COUNT',
+      10,
+      'STREAMS',
+      stream,
+      '>',
+    )) as [string, unknown[]][];
     expect(read[0][1]).toHaveLength(3);
 
-    const env = loadGatewayEnv({ ...gw.env, GATEWAY_PORT: '0', GATEWAY_INGEST_USAGE: 'true', GATEWAY_USAGE_CLAIM_IDLE_MS: '300' } as unknown as Record<string, string>);
+    const env = loadGatewayEnv({
+      ...gw.env,
+      GATEWAY_PORT: '0',
+      GATEWAY_INGEST_USAGE: 'true',
+      GATEWAY_USAGE_CLAIM_IDLE_MS: '300',
+    } as unknown as Record<string, string>);
     const survivor = await createGatewayApp(env, {});
     await survivor.init();
     try {
       const rows = await waitForUsage(gw, 'organization_id = $1', [org.organizationId], 1, 8000);
-      expect(rows.map((r) => [r.request_id, r.cost_micros])).toEqual([[`${org.organizationId}:orphan-1`, '20']]);
+      expect(rows.map((r) => [r.request_id, r.cost_micros])).toEqual([
+        [`${org.organizationId}:orphan-1`, '20'],
+      ]);
       const deadline = Date.now() + 5000;
-      while (Number(((await redis.xpending(stream, 'usage-ingest')) as [number])[0]) > 0 && Date.now() < deadline) {
+      while (
+        Number(((await redis.xpending(stream, 'usage-ingest')) as [number])[0]) > 0 &&
+        Date.now() < deadline
+      ) {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(((await redis.xpending(stream, 'usage-ingest')) as [number])[0]).toBe(0);

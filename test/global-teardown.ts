@@ -16,10 +16,15 @@ const isStale = (created: number | null) => created !== null && Date.now() - cre
  * developer's machine does not fill up. It never touches anything younger than two hours.
  */
 export default async function globalTeardown(): Promise<void> {
-  const pg = new Client({ connectionString: process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  const pg = new Client({
+    connectionString:
+      process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  });
   await pg.connect();
   try {
-    const { rows } = await pg.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'velvet\\_test\\_s\\_%'`);
+    const { rows } = await pg.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'velvet\\_test\\_s\\_%'`,
+    );
     for (const { datname } of rows) {
       if (isStale(createdAt(datname, /^velvet_test_s_([0-9a-z]+)_/))) {
         await pg.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
@@ -29,7 +34,12 @@ export default async function globalTeardown(): Promise<void> {
     await pg.end();
   }
 
-  const redis = new IORedis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new IORedis({
+    host: '127.0.0.1',
+    port: 6379,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
   try {
     await redis.connect();
     let cursor = '0';

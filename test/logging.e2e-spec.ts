@@ -20,7 +20,10 @@ describe('portal API logs', () => {
   let db: DataSource;
   const lines: string[] = [];
   beforeAll(async () => {
-    portal = await startPortal({ LOG_LEVEL: 'debug' }, { write: (line: string) => void lines.push(line) });
+    portal = await startPortal(
+      { LOG_LEVEL: 'debug' },
+      { write: (line: string) => void lines.push(line) },
+    );
     db = portal.app.get(DataSource);
   });
   afterAll(() => portal.close());
@@ -29,18 +32,33 @@ describe('portal API logs', () => {
     const signup = await request(portal.url)
       .post('/auth/signup')
       .set('x-request-id', 'req-log-test-1')
-      .send({ organizationName: 'Loggers', email: 'log@loggers.example', password: DEMO_TEST_PASSWORD, displayName: 'L' })
+      .send({
+        organizationName: 'Loggers',
+        email: 'log@loggers.example',
+        password: DEMO_TEST_PASSWORD,
+        displayName: 'L',
+      })
       .expect(201);
     expect(signup.headers['x-request-id']).toBe('req-log-test-1');
-    await request(portal.url).get('/auth/me').set('Authorization', `Bearer ${signup.body.accessToken}`).expect(200);
+    await request(portal.url)
+      .get('/auth/me')
+      .set('Authorization', `Bearer ${signup.body.accessToken}`)
+      .expect(200);
 
     const entries = lines.map((l) => JSON.parse(l));
     const signupLog = entries.find((e) => e.req?.id === 'req-log-test-1');
-    expect(signupLog).toMatchObject({ app: 'portal-api', req: { method: 'POST', url: '/auth/signup' }, res: { statusCode: 201 } });
-    expect(entries.some((e) => e.req?.url === '/auth/me' && typeof e.req.id === 'string')).toBe(true);
+    expect(signupLog).toMatchObject({
+      app: 'portal-api',
+      req: { method: 'POST', url: '/auth/signup' },
+      res: { statusCode: 201 },
+    });
+    expect(entries.some((e) => e.req?.url === '/auth/me' && typeof e.req.id === 'string')).toBe(
+      true,
+    );
     const all = lines.join('\n');
     const refresh = String(signup.headers['set-cookie']).match(/vr_refresh=([^;]+)/)![1];
-    for (const secret of [DEMO_TEST_PASSWORD, signup.body.accessToken, refresh]) expect(all).not.toContain(secret);
+    for (const secret of [DEMO_TEST_PASSWORD, signup.body.accessToken, refresh])
+      expect(all).not.toContain(secret);
   });
 
   /**
@@ -58,10 +76,16 @@ describe('portal API logs', () => {
     }
   }
 
-  async function withRefusingTrigger<T>(db: Client, table: string, act: () => Promise<T>): Promise<T> {
+  async function withRefusingTrigger<T>(
+    db: Client,
+    table: string,
+    act: () => Promise<T>,
+  ): Promise<T> {
     await db.query(`CREATE OR REPLACE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION USING ERRCODE = 'XX000', MESSAGE = 'refused row ' || NEW::text, DETAIL = NEW::text; END $$`);
-    await db.query(`CREATE TRIGGER refuse_insert BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_insert()`);
+    await db.query(
+      `CREATE TRIGGER refuse_insert BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_insert()`,
+    );
     try {
       return await act();
     } finally {
@@ -82,9 +106,12 @@ describe('portal API logs', () => {
 
     const failures = [
       await failingInserts('users', () =>
-        request(portal.url)
-          .post('/auth/signup')
-          .send({ organizationName: 'Leaky Two', email: 'second@leaky2.example', password: DEMO_TEST_PASSWORD, displayName: 'S' }),
+        request(portal.url).post('/auth/signup').send({
+          organizationName: 'Leaky Two',
+          email: 'second@leaky2.example',
+          password: DEMO_TEST_PASSWORD,
+          displayName: 'S',
+        }),
       ),
       await failingInserts('users', () =>
         request(portal.url)
@@ -92,7 +119,10 @@ describe('portal API logs', () => {
           .send({ token: invited.body.token, displayName: 'Dev', password: DEMO_TEST_PASSWORD }),
       ),
       await failingInserts('api_keys', () =>
-        request(portal.url).post(`/organizations/${admin.organizationId}/api-keys`).set(auth).send({ name: 'ci' }),
+        request(portal.url)
+          .post(`/organizations/${admin.organizationId}/api-keys`)
+          .set(auth)
+          .send({ name: 'ci' }),
       ),
       await failingInserts('invitations', () =>
         request(portal.url)
@@ -101,7 +131,9 @@ describe('portal API logs', () => {
           .send({ email: 'ops@leaky.example', role: 'org_member' }),
       ),
       await failingInserts('refresh_tokens', () =>
-        request(portal.url).post('/auth/login').send({ email: 'admin@leaky.example', password: DEMO_TEST_PASSWORD }),
+        request(portal.url)
+          .post('/auth/login')
+          .send({ email: 'admin@leaky.example', password: DEMO_TEST_PASSWORD }),
       ),
     ];
     // each insert really failed (a server fault, not a refusal of the input) and was logged
@@ -111,9 +143,11 @@ describe('portal API logs', () => {
 
     for (const line of lines) {
       for (const [what, pattern] of FORBIDDEN_IN_LOGS) {
-        if (pattern.test(line)) throw new Error(`a log line holds a ${what}: ${line.slice(0, 300)}`);
+        if (pattern.test(line))
+          throw new Error(`a log line holds a ${what}: ${line.slice(0, 300)}`);
       }
-      for (const secret of [DEMO_TEST_PASSWORD, admin.token, invited.body.token]) expect(line).not.toContain(secret);
+      for (const secret of [DEMO_TEST_PASSWORD, admin.token, invited.body.token])
+        expect(line).not.toContain(secret);
     }
     // the session made before the failures still works: the failed login changed nothing
     await login(portal, 'admin@leaky.example');

@@ -15,7 +15,9 @@ describe('entity/migration drift', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     // As the owner role: it may read every table's definition (the builder only reads; nothing runs).
-    dataSource = await new DataSource(dataSourceOptions({ url: database.ownerUrl, poolSize: 2 })).initialize();
+    dataSource = await new DataSource(
+      dataSourceOptions({ url: database.ownerUrl, poolSize: 2 }),
+    ).initialize();
   });
 
   afterAll(async () => {
@@ -39,7 +41,9 @@ describe('entity/migration drift', () => {
     column.databaseName = 'drift_probe';
     try {
       const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
-      expect(upQueries.map((q) => q.query)).toEqual(expect.arrayContaining([expect.stringContaining('"drift_probe"')]));
+      expect(upQueries.map((q) => q.query)).toEqual(
+        expect.arrayContaining([expect.stringContaining('"drift_probe"')]),
+      );
     } finally {
       column.databaseName = original;
     }

@@ -5,13 +5,22 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditProducer, type PremiumCallEvent } from '@velvet/audit';
-import { APP_ROLE, dropDatabase, ensureDatabase, ensureRoles, migrate, OWNER_ROLE, urlAs } from '@velvet/database';
+import {
+  APP_ROLE,
+  dropDatabase,
+  ensureDatabase,
+  ensureRoles,
+  migrate,
+  OWNER_ROLE,
+  urlAs,
+} from '@velvet/database';
 import type { ConnectionOptions } from 'bullmq';
 import { Client } from 'pg';
 import { deleteKeysWithPrefix, redisOptions } from '@velvet/queue';
 
 export const ROOT = join(__dirname, '..', '..', '..');
-export const PG_SERVER = process.env.AUDIT_BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+export const PG_SERVER =
+  process.env.AUDIT_BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface Scratch {
@@ -51,7 +60,10 @@ export async function scratch(kind: string): Promise<Scratch> {
  * enough that the ~1,000 jobs a worker holds until their batch commits mostly die young instead of
  * being promoted (+8–15 % records/s measured, docs/audit.md).
  */
-const WORKER_NODE_FLAGS = ['--max-semi-space-size=64', ...(process.env.AUDIT_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+const WORKER_NODE_FLAGS = [
+  '--max-semi-space-size=64',
+  ...(process.env.AUDIT_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+];
 
 /** One signing key file (mode 0600) per queue prefix: a restarted worker signs with the same key, as deployed. */
 const keyFiles = new Map<string, string>();
@@ -59,39 +71,60 @@ function keyFileFor(prefix: string): string {
   let file = keyFiles.get(prefix);
   if (!file) {
     file = join(mkdtempSync(join(tmpdir(), 'velvet-bench-key-')), 'audit-signing-key');
-    writeFileSync(file, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), { mode: 0o600 });
+    writeFileSync(
+      file,
+      generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      { mode: 0o600 },
+    );
     keyFiles.set(prefix, file);
   }
   return file;
 }
 
 export function startWorker(s: Scratch, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [...WORKER_NODE_FLAGS, join(ROOT, 'dist/apps/audit-worker/src/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: s.url,
-      REDIS_URL,
-      QUEUE_PREFIX: s.prefix,
-      LOG_LEVEL: 'warn',
-      AUDIT_TREE_HEAD_INTERVAL_MS: '1000',
-      AUDIT_SIGNING_KEY_FILE: keyFileFor(s.prefix),
-      ...env,
+  return spawn(
+    process.execPath,
+    [...WORKER_NODE_FLAGS, join(ROOT, 'dist/apps/audit-worker/src/main.js')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: s.url,
+        REDIS_URL,
+        QUEUE_PREFIX: s.prefix,
+        LOG_LEVEL: 'warn',
+        AUDIT_TREE_HEAD_INTERVAL_MS: '1000',
+        AUDIT_SIGNING_KEY_FILE: keyFileFor(s.prefix),
+        ...env,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
 }
 
 export function producerFor(s: Scratch, enqueueTimeoutMs = 2000): AuditProducer {
-  return new AuditProducer({ connection: redisOptions(REDIS_URL) as ConnectionOptions, prefix: s.prefix }, { enqueueTimeoutMs });
+  return new AuditProducer(
+    { connection: redisOptions(REDIS_URL) as ConnectionOptions, prefix: s.prefix },
+    { enqueueTimeoutMs },
+  );
 }
 
-const WORDS = 'model data report revenue region contract enterprise growth customer support query answer train sample output token policy'.split(' ');
+const WORDS =
+  'model data report revenue region contract enterprise growth customer support query answer train sample output token policy'.split(
+    ' ',
+  );
 
 /** A plausible call: a ~60-word prompt and a ~120-word completion, different every time. */
-export function syntheticCall(organizationId: string, apiKeyId: string, i: number): PremiumCallEvent {
-  const text = (n: number) => Array.from({ length: n }, (_, k) => WORDS[(i * 7 + k * 13 + (k % 5) * i) % WORDS.length]).join(' ');
+export function syntheticCall(
+  organizationId: string,
+  apiKeyId: string,
+  i: number,
+): PremiumCallEvent {
+  const text = (n: number) =>
+    Array.from({ length: n }, (_, k) => WORDS[(i * 7 + k * 13 + (k % 5) * i) % WORDS.length]).join(
+      ' ',
+    );
   return {
     requestId: `bench-${randomUUID()}`,
     organizationId,
@@ -116,7 +149,10 @@ export function syntheticCall(organizationId: string, apiKeyId: string, i: numbe
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill(signal);

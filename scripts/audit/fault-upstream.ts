@@ -14,16 +14,40 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const body = JSON.parse(raw) as { stream?: boolean; messages: { content: string }[] };
     const seed = createHash('sha256').update(JSON.stringify(body.messages)).digest('hex');
-    const words = Array.from({ length: CHUNKS }, (_, i) => `${i ? ' ' : ''}w${seed.slice(i * 4, i * 4 + 4)}`);
+    const words = Array.from(
+      { length: CHUNKS },
+      (_, i) => `${i ? ' ' : ''}w${seed.slice(i * 4, i * 4 + 4)}`,
+    );
     const base = { id: `up-${seed.slice(0, 8)}`, created: 1, model: 'fault-upstream' };
-    const usage = { prompt_tokens: 20, completion_tokens: CHUNKS * 2, total_tokens: 20 + CHUNKS * 2 };
+    const usage = {
+      prompt_tokens: 20,
+      completion_tokens: CHUNKS * 2,
+      total_tokens: 20 + CHUNKS * 2,
+    };
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ ...base, object: 'chat.completion', usage,
-        choices: [{ index: 0, message: { role: 'assistant', content: words.join('') }, finish_reason: 'stop', logprobs: null }] }));
+      return void res.end(
+        JSON.stringify({
+          ...base,
+          object: 'chat.completion',
+          usage,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: words.join('') },
+              finish_reason: 'stop',
+              logprobs: null,
+            },
+          ],
+        }),
+      );
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const chunk = (delta: object, finish: string | null = null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const chunk = (delta: object, finish: string | null = null) => ({
+      ...base,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
     const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
     send(chunk({ role: 'assistant', content: '' }));
     let i = 0;

@@ -20,7 +20,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+async function until(
+  what: string,
+  probe: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe()) return;
@@ -31,20 +35,29 @@ async function until(what: string, probe: () => boolean | Promise<boolean>, time
 
 export class PrivateRedis {
   private child: ChildProcess | null = null;
-  private constructor(readonly port: number, private readonly dir: string) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   static async start(): Promise<PrivateRedis> {
-    const r = new PrivateRedis(await freePort(), mkdtempSync(join(tmpdir(), 'velvet-faults-redis-')));
+    const r = new PrivateRedis(
+      await freePort(),
+      mkdtempSync(join(tmpdir(), 'velvet-faults-redis-')),
+    );
     await r.launch();
     return r;
   }
 
   private cli(...args: string[]): string {
-    return execFileSync('redis-cli', ['-p', String(this.port), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('redis-cli', ['-p', String(this.port), ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   }
 
   private ping(): boolean {
@@ -57,8 +70,26 @@ export class PrivateRedis {
 
   /** Append-only persistence (fsync every second), loopback only, as deployed (scripts/ensure-services.sh). */
   private async launch(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes',
-      '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+    this.child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: 'ignore' },
+    );
     await until('Redis to start', () => this.ping());
   }
 
@@ -82,7 +113,12 @@ export class PrivateRedis {
    * cap. Returns how many writes of a probe were refused with OOM: > 0 proves the fault happened.
    */
   async starve(ms: number): Promise<number> {
-    const probe = new IORedis({ port: this.port, host: '127.0.0.1', maxRetriesPerRequest: 1, lazyConnect: true });
+    const probe = new IORedis({
+      port: this.port,
+      host: '127.0.0.1',
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+    });
     probe.on('error', () => undefined);
     await probe.connect();
     let refused = 0;
@@ -115,7 +151,11 @@ export class PrivateRedis {
 
 /** A throw-away cluster made with initdb, run as the `postgres` OS user (PostgreSQL refuses root). */
 export class PrivatePostgres {
-  private constructor(readonly port: number, private readonly dir: string, private readonly bin: string) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+    private readonly bin: string,
+  ) {}
 
   get serverUrl(): string {
     return `postgres://postgres@127.0.0.1:${this.port}`;
@@ -123,15 +163,29 @@ export class PrivatePostgres {
 
   static async start(): Promise<PrivatePostgres> {
     const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
-    const bin = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((b) => existsSync(join(b, 'initdb')));
+    const bin = versions
+      .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      .find((b) => existsSync(join(b, 'initdb')));
     if (!bin) throw new Error('no PostgreSQL server binaries (initdb) under /usr/lib/postgresql');
     const dir = mkdtempSync(join(tmpdir(), 'velvet-faults-pg-'));
     if (process.getuid?.() === 0) {
-      const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
+      const id = (flag: string) =>
+        Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
       chownSync(dir, id('-u'), id('-g'));
     }
     const pg = new PrivatePostgres(await freePort(), dir, bin);
-    pg.asPostgres('initdb', '-D', pg.data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8');
+    pg.asPostgres(
+      'initdb',
+      '-D',
+      pg.data,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '--no-sync',
+      '-E',
+      'UTF8',
+    );
     pg.ctl('start');
     return pg;
   }
@@ -142,13 +196,28 @@ export class PrivatePostgres {
 
   private asPostgres(tool: string, ...args: string[]): void {
     const cmd = process.getuid?.() === 0 ? 'runuser' : join(this.bin, tool);
-    const argv = process.getuid?.() === 0 ? ['-u', 'postgres', '--', join(this.bin, tool), ...args] : args;
+    const argv =
+      process.getuid?.() === 0 ? ['-u', 'postgres', '--', join(this.bin, tool), ...args] : args;
     execFileSync(cmd, argv, { stdio: 'ignore', cwd: this.dir });
   }
 
   private ctl(action: 'start' | 'restart' | 'stop', mode = 'fast'): void {
     const opts = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on`;
-    this.asPostgres('pg_ctl', '-D', this.data, '-l', join(this.dir, 'log'), '-w', '-t', '60', '-m', mode, '-o', opts, action);
+    this.asPostgres(
+      'pg_ctl',
+      '-D',
+      this.data,
+      '-l',
+      join(this.dir, 'log'),
+      '-w',
+      '-t',
+      '60',
+      '-m',
+      mode,
+      '-o',
+      opts,
+      action,
+    );
   }
 
   /** A fast restart (connections dropped, in-flight transactions rolled back). Returns the downtime in ms. */

@@ -1,5 +1,13 @@
 /** After the faults: every successful premium call has exactly one record, and the Merkle tree verifies. */
-import { auditLeafHash, CompactRange, consistencyRanges, rangeHash, verifyConsistency, verifyTreeHead, type SignedTreeHead } from '@velvet/audit';
+import {
+  auditLeafHash,
+  CompactRange,
+  consistencyRanges,
+  rangeHash,
+  verifyConsistency,
+  verifyTreeHead,
+  type SignedTreeHead,
+} from '@velvet/audit';
 import type { Client } from 'pg';
 
 export interface Reconciliation {
@@ -18,8 +26,12 @@ export interface Reconciliation {
 }
 
 export async function reconcile(db: Client, succeeded: Set<string>): Promise<Reconciliation> {
-  const rows = (await db.query(`SELECT seq, event_id, kind, leaf, leaf_hash FROM audit_log ORDER BY seq`)).rows;
-  const premium = new Set<string>(rows.filter((r) => r.kind === 'premium_call').map((r) => r.event_id));
+  const rows = (
+    await db.query(`SELECT seq, event_id, kind, leaf, leaf_hash FROM audit_log ORDER BY seq`)
+  ).rows;
+  const premium = new Set<string>(
+    rows.filter((r) => r.kind === 'premium_call').map((r) => r.event_id),
+  );
   const missing = [...succeeded].filter((id) => !premium.has(id)).length;
   const extra = [...premium].filter((id) => !succeeded.has(id)).length;
   const duplicates = rows.length - new Set(rows.map((r) => r.event_id)).size;
@@ -37,7 +49,9 @@ export async function reconcile(db: Client, succeeded: Set<string>): Promise<Rec
   const node = (level: number, index: number) => nodes.get(`${level}/${index}`) as Buffer;
   const rootMatchesState = range.size === Number(state.size) && range.root().equals(state.root);
 
-  const heads: SignedTreeHead[] = (await db.query(`SELECT * FROM audit_tree_head ORDER BY tree_size, id`)).rows.map((h) => ({
+  const heads: SignedTreeHead[] = (
+    await db.query(`SELECT * FROM audit_tree_head ORDER BY tree_size, id`)
+  ).rows.map((h) => ({
     treeSize: Number(h.tree_size),
     timestampMs: Number(h.timestamp_ms),
     rootHash: h.root_hash.toString('hex'),
@@ -45,12 +59,26 @@ export async function reconcile(db: Client, succeeded: Set<string>): Promise<Rec
     publicKey: h.public_key.toString('base64'),
     keyId: h.key_id,
   }));
-  const treeHeadsVerify = heads.every((h) => verifyTreeHead(h) && h.treeSize <= range.size && rangeHash(0, h.treeSize, node).toString('hex') === h.rootHash);
+  const treeHeadsVerify = heads.every(
+    (h) =>
+      verifyTreeHead(h) &&
+      h.treeSize <= range.size &&
+      rangeHash(0, h.treeSize, node).toString('hex') === h.rootHash,
+  );
   let headsConsistent = true;
   for (let i = 1; i < heads.length; i++) {
     const [a, b] = [heads[i - 1], heads[i]];
     const proof = consistencyRanges(a.treeSize, b.treeSize).map(([s, e]) => rangeHash(s, e, node));
-    if (!verifyConsistency(a.treeSize, b.treeSize, Buffer.from(a.rootHash, 'hex'), Buffer.from(b.rootHash, 'hex'), proof)) headsConsistent = false;
+    if (
+      !verifyConsistency(
+        a.treeSize,
+        b.treeSize,
+        Buffer.from(a.rootHash, 'hex'),
+        Buffer.from(b.rootHash, 'hex'),
+        proof,
+      )
+    )
+      headsConsistent = false;
   }
   const result = {
     succeededCalls: succeeded.size,
@@ -65,5 +93,15 @@ export async function reconcile(db: Client, succeeded: Set<string>): Promise<Rec
     treeHeadsVerify,
     headsConsistent,
   };
-  return { ...result, ok: succeeded.size > 0 && missing === 0 && duplicates === 0 && leavesMatchHashes && rootMatchesState && treeHeadsVerify && headsConsistent };
+  return {
+    ...result,
+    ok:
+      succeeded.size > 0 &&
+      missing === 0 &&
+      duplicates === 0 &&
+      leavesMatchHashes &&
+      rootMatchesState &&
+      treeHeadsVerify &&
+      headsConsistent,
+  };
 }

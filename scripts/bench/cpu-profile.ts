@@ -20,13 +20,22 @@ const PHASES: [string, RegExp][] = [
   ['idle', /^\(idle\)$/],
   ['native (V8 runtime, system calls)', /^\(program\)$/],
   ['logging (pino)', /node_modules\/(pino|sonic-boom|thread-stream|fast-redact|quick-format)/],
-  ['Redis client (ioredis)', /node_modules\/(ioredis|redis-parser|denque|cluster-key-slot|standard-as-callback)/],
+  [
+    'Redis client (ioredis)',
+    /node_modules\/(ioredis|redis-parser|denque|cluster-key-slot|standard-as-callback)/,
+  ],
   ['upstream client (undici)', /node_modules\/undici|node:internal\/deps\/undici/],
-  ['HTTP server (fastify, node:http)', /node_modules\/(fastify|@fastify|find-my-way|avvio|light-my-request|fast-json-stringify|@nestjs\/platform-fastify)|node:_http|node:internal\/http/],
+  [
+    'HTTP server (fastify, node:http)',
+    /node_modules\/(fastify|@fastify|find-my-way|avvio|light-my-request|fast-json-stringify|@nestjs\/platform-fastify)|node:_http|node:internal\/http/,
+  ],
   ['validation (zod)', /node_modules\/zod/],
   ['token counting (js-tiktoken)', /node_modules\/js-tiktoken|chat-request\.schema/],
   ['audit entry (MinHash, hashes)', /libs\/audit\//],
-  ['auth + entitlement (key cache, CASL)', /apps\/gateway\/src\/(auth|access)\/|libs\/(access|entitlements|api-keys)\/|node_modules\/@casl/],
+  [
+    'auth + entitlement (key cache, CASL)',
+    /apps\/gateway\/src\/(auth|access)\/|libs\/(access|entitlements|api-keys)\/|node_modules\/@casl/,
+  ],
   ['metering (scripts, usage record)', /libs\/metering\//],
   ['call path (admission, recorder, service)', /apps\/gateway\/src\//],
   ['Nest, other libraries', /node_modules\//],
@@ -44,7 +53,12 @@ const phaseOf = (f: ProfileNode['callFrame']): string | null => {
  * Self time of a `--cpu-prof` profile by phase, within [fromMs, toMs] of the profile's start, in
  * µs per request. Builtins (JSON, crypto, Buffer) count for the phase of the code that called them.
  */
-export function cpuByPhase(dir: string, fromMs: number, toMs: number, requests: number): Record<string, number> {
+export function cpuByPhase(
+  dir: string,
+  fromMs: number,
+  toMs: number,
+  requests: number,
+): Record<string, number> {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
@@ -73,6 +87,7 @@ export function cpuByPhase(dir: string, fromMs: number, toMs: number, requests: 
   }
   delete totals.idle;
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(totals).sort((a, b) => b[1] - a[1])) out[k] = Math.round((v / requests) * 10) / 10;
+  for (const [k, v] of Object.entries(totals).sort((a, b) => b[1] - a[1]))
+    out[k] = Math.round((v / requests) * 10) / 10;
   return out;
 }

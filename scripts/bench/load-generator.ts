@@ -31,7 +31,10 @@ export interface LoadResult {
 
 const spec = JSON.parse(process.argv[2]) as LoadSpec;
 const target = new URL(spec.url);
-const pool = new Pool(target.origin, { connections: spec.mode === 'rate' ? 1024 : spec.concurrency, keepAliveTimeout: 60_000 });
+const pool = new Pool(target.origin, {
+  connections: spec.mode === 'rate' ? 1024 : spec.concurrency,
+  keepAliveTimeout: 60_000,
+});
 const latencies: number[] = [];
 let ok = 0;
 let errors = 0;
@@ -40,7 +43,12 @@ const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function one(startedAt: number): Promise<void> {
   try {
-    const res = await pool.request({ path: target.pathname, method: 'POST', headers: spec.headers, body: spec.body });
+    const res = await pool.request({
+      path: target.pathname,
+      method: 'POST',
+      headers: spec.headers,
+      body: spec.body,
+    });
     await res.body.dump();
     if (!measuring) return;
     if (res.statusCode === 200) {
@@ -52,7 +60,8 @@ async function one(startedAt: number): Promise<void> {
   }
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 
 async function main() {
   const t0 = nowMs();
@@ -60,7 +69,10 @@ async function main() {
   const end = measureFrom + spec.durationMs;
   // Tell the parent when the measured window opens and closes, so it samples CPU exactly then.
   const mark = (what: string) => process.stderr.write(`${what}\n`);
-  setTimeout(() => { measuring = true; mark('measure-start'); }, spec.warmupMs);
+  setTimeout(() => {
+    measuring = true;
+    mark('measure-start');
+  }, spec.warmupMs);
   const inflight = new Set<Promise<void>>();
   if (spec.mode === 'rate') {
     const interval = 1000 / spec.rate!;

@@ -6,14 +6,27 @@ const body = JSON.stringify({
   object: 'chat.completion',
   created: 1,
   model: 'bench-upstream',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'A velvet rope makes access feel earned.' }, logprobs: null, finish_reason: 'stop' }],
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'A velvet rope makes access feel earned.' },
+      logprobs: null,
+      finish_reason: 'stop',
+    },
+  ],
   usage: { prompt_tokens: 24, completion_tokens: 9, total_tokens: 33 },
 });
 
 /** `/embeddings`: one fixed 1536-dimension vector (as text-embedding-3-small), base64 as the SDKs ask by default. */
 const embeddings = JSON.stringify({
   object: 'list',
-  data: [{ object: 'embedding', index: 0, embedding: Buffer.from(new Float32Array(1536).fill(0.025).buffer).toString('base64') }],
+  data: [
+    {
+      object: 'embedding',
+      index: 0,
+      embedding: Buffer.from(new Float32Array(1536).fill(0.025).buffer).toString('base64'),
+    },
+  ],
   model: 'bench-upstream',
   usage: { prompt_tokens: 14, total_tokens: 14 },
 });
@@ -34,17 +47,24 @@ const server = createServer((req, res) => {
   req.on('data', (d: Buffer) => (raw.length < 4096 ? (raw += d) : undefined));
   req.on('end', () => {
     if (req.url?.endsWith('/embeddings')) {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(embeddings) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(embeddings),
+      });
       return void res.end(embeddings);
     }
     if (!raw.includes('"stream":true')) {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
       return void res.end(body);
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.write(first);
     let i = 0;
-    const next = () => (i < rest.length - 1 ? (res.write(rest[i++]), setTimeout(next, 2)) : res.end(rest[i]));
+    const next = () =>
+      i < rest.length - 1 ? (res.write(rest[i++]), setTimeout(next, 2)) : res.end(rest[i]);
     setTimeout(next, 2);
   });
 });

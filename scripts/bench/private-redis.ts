@@ -16,14 +16,39 @@ export interface PrivateRedis {
  * `appendfsync everysec` as in production, no RDB snapshots), so its CPU and INFO commandstats
  * belong to the gateway under test alone, not to the other suites sharing the machine's Redis.
  */
-export async function startPrivateRedis(binary = process.env.BENCH_REDIS_SERVER ?? 'redis-server'): Promise<PrivateRedis> {
+export async function startPrivateRedis(
+  binary = process.env.BENCH_REDIS_SERVER ?? 'redis-server',
+): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--protected-mode', 'no'], {
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    binary,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--protected-mode',
+      'no',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `redis://127.0.0.1:${port}`;
-  const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+  const probe = new IORedis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 100,
+  });
   probe.on('error', () => undefined); // refused until the server listens
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -49,7 +74,9 @@ export async function startPrivateRedis(binary = process.env.BENCH_REDIS_SERVER 
 }
 
 /** INFO commandstats: calls and µs per command since the last CONFIG RESETSTAT. */
-export async function commandStats(redis: IORedis): Promise<Record<string, { calls: number; usec: number }>> {
+export async function commandStats(
+  redis: IORedis,
+): Promise<Record<string, { calls: number; usec: number }>> {
   const out: Record<string, { calls: number; usec: number }> = {};
   for (const line of (await redis.info('commandstats')).split('\n')) {
     const m = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line.trim());

@@ -23,18 +23,41 @@ export async function seedBench(serverUrl: string, upstreamPort: number): Promis
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    await db.query(`INSERT INTO model_tiers (name, display_name, rank, gated) VALUES ('standard', 'Standard', 1, false), ('premium', 'Premium', 2, true) ON CONFLICT DO NOTHING`);
-    const upstream = { kind: 'openai_compatible', baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, upstreamModel: 'bench-upstream', timeoutMs: 10_000 };
+    await db.query(
+      `INSERT INTO model_tiers (name, display_name, rank, gated) VALUES ('standard', 'Standard', 1, false), ('premium', 'Premium', 2, true) ON CONFLICT DO NOTHING`,
+    );
+    const upstream = {
+      kind: 'openai_compatible',
+      baseUrl: `http://127.0.0.1:${upstreamPort}/v1`,
+      upstreamModel: 'bench-upstream',
+      timeoutMs: 10_000,
+    };
     await db.query(
       `INSERT INTO models (slug, display_name, tier, input_price_micros_per_mtok, output_price_micros_per_mtok, upstream)
        VALUES ('bench-premium', 'Bench premium', 'premium', 15000000, 75000000, $1), ('bench-standard', 'Bench standard', 'standard', 150000, 600000, $1)`,
       [JSON.stringify(upstream)],
     );
-    const [org] = (await db.query(`INSERT INTO organizations (name, slug, verified) VALUES ('Bench Corp', 'bench-corp', true) RETURNING id`)).rows;
+    const [org] = (
+      await db.query(
+        `INSERT INTO organizations (name, slug, verified) VALUES ('Bench Corp', 'bench-corp', true) RETURNING id`,
+      )
+    ).rows;
     const m = generateKeyMaterial();
-    await db.query(`INSERT INTO api_keys (organization_id, name, lookup_id, secret_hash) VALUES ($1, 'bench', $2, $3)`, [org.id, m.lookupId, m.secretHash]);
-    await db.query(`INSERT INTO organization_entitlements (organization_id, tier, unlocked_at) VALUES ($1, 'premium', now())`, [org.id]);
-    return { databaseUrl, key: m.key, model: 'bench-premium', standardModel: 'bench-standard', drop: () => dropDatabase(databaseUrl) };
+    await db.query(
+      `INSERT INTO api_keys (organization_id, name, lookup_id, secret_hash) VALUES ($1, 'bench', $2, $3)`,
+      [org.id, m.lookupId, m.secretHash],
+    );
+    await db.query(
+      `INSERT INTO organization_entitlements (organization_id, tier, unlocked_at) VALUES ($1, 'premium', now())`,
+      [org.id],
+    );
+    return {
+      databaseUrl,
+      key: m.key,
+      model: 'bench-premium',
+      standardModel: 'bench-standard',
+      drop: () => dropDatabase(databaseUrl),
+    };
   } finally {
     await db.end();
   }

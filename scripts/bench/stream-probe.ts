@@ -30,7 +30,13 @@ const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function one(): Promise<number | null> {
   const t0 = nowMs();
-  const res = await pool.request({ path: target.pathname, method: 'POST', headers: spec.headers, body: spec.body, signal: AbortSignal.timeout(10_000) });
+  const res = await pool.request({
+    path: target.pathname,
+    method: 'POST',
+    headers: spec.headers,
+    body: spec.body,
+    signal: AbortSignal.timeout(10_000),
+  });
   let first: number | null = null;
   for await (const data of res.body) {
     if (first === null && (data as Buffer).length) first = nowMs() - t0;
@@ -49,8 +55,15 @@ async function main() {
     else times.push(t);
   }
   times.sort((a, b) => a - b);
-  const pct = (p: number) => (times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] : NaN);
-  const result: StreamProbeResult = { ok: times.length, errors, p50: pct(50), p90: pct(90), p99: pct(99) };
+  const pct = (p: number) =>
+    times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] : NaN;
+  const result: StreamProbeResult = {
+    ok: times.length,
+    errors,
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   await pool.close();
   process.exit(0);

@@ -108,7 +108,16 @@ export async function seedCatalog(
         `INSERT INTO models (slug, display_name, tier, input_price_micros_per_mtok, output_price_micros_per_mtok, currency,
                              upstream, context_window, max_output_tokens, tokenizer)
          VALUES ($1, $2, $3, $4, $5, 'USD', '{"kind":"simulator"}', $6, $7, $8) ON CONFLICT (slug) DO NOTHING`,
-        [m.slug, m.displayName, m.tier, m.input, m.output, m.contextWindow, m.maxOutputTokens, m.tokenizer],
+        [
+          m.slug,
+          m.displayName,
+          m.tier,
+          m.input,
+          m.output,
+          m.contextWindow,
+          m.maxOutputTokens,
+          m.tokenizer,
+        ],
       );
     }
     for (const r of DEMO_RULES) {

@@ -19,7 +19,13 @@ interface ScoreRow {
 }
 
 /** The product's own combination (circumstantial cap included) over the stored verdicts. */
-const noisyOr = (ds: StoredDetector[]) => combine(ds.filter((d) => !d.suppressedBy) as unknown as DetectorResult[], DEFAULT_THRESHOLDS, [], null).score;
+const noisyOr = (ds: StoredDetector[]) =>
+  combine(
+    ds.filter((d) => !d.suppressedBy) as unknown as DetectorResult[],
+    DEFAULT_THRESHOLDS,
+    [],
+    null,
+  ).score;
 
 /**
  * Each detector switched off, re-scored from the per-detector verdicts every run stored
@@ -27,12 +33,18 @@ const noisyOr = (ds: StoredDetector[]) => combine(ds.filter((d) => !d.suppressed
  * key flagged when its own score alerts or when the organisation alerts through a detector that
  * implicated it. Post hoc, so one replay gives every ablation (detectors do not feed each other).
  */
-export async function ablate(db: DataSource, orgs: readonly EvalOrg[], template: (org: EvalOrg) => OrgOutcome): Promise<Map<string, OrgOutcome[]>> {
+export async function ablate(
+  db: DataSource,
+  orgs: readonly EvalOrg[],
+  template: (org: EvalOrg) => OrgOutcome,
+): Promise<Map<string, OrgOutcome[]>> {
   const rows: ScoreRow[] = await db.query(
     `SELECT subject_type, organization_id, api_key_id, window_end, detectors FROM detection_risk_scores ORDER BY window_end`,
   );
   const byWindowOrg = new Map<string, ScoreRow>();
-  for (const r of rows) if (r.subject_type === 'organization') byWindowOrg.set(`${r.organization_id}|${new Date(r.window_end).getTime()}`, r);
+  for (const r of rows)
+    if (r.subject_type === 'organization')
+      byWindowOrg.set(`${r.organization_id}|${new Date(r.window_end).getTime()}`, r);
   const byId = new Map(orgs.map((o) => [o.id, o]));
   const out = new Map<string, OrgOutcome[]>();
   const t = DEFAULT_THRESHOLDS.alertThreshold;
@@ -51,8 +63,20 @@ export async function ablate(db: DataSource, orgs: readonly EvalOrg[], template:
         if (orgAlert) o.firstDetectedAt ??= at;
         continue;
       }
-      const keyAlert = noisyOr(keep(r.detectors.filter((d) => !String((d as { summary?: string }).summary ?? '').startsWith('Organisation-level')))) >= t;
-      const implicated = orgAlert && orgDetectors.some((d) => d.weight * d.score >= 0.1 && d.implicatedKeyIds?.includes(r.api_key_id!));
+      const keyAlert =
+        noisyOr(
+          keep(
+            r.detectors.filter(
+              (d) =>
+                !String((d as { summary?: string }).summary ?? '').startsWith('Organisation-level'),
+            ),
+          ),
+        ) >= t;
+      const implicated =
+        orgAlert &&
+        orgDetectors.some(
+          (d) => d.weight * d.score >= 0.1 && d.implicatedKeyIds?.includes(r.api_key_id!),
+        );
       if (keyAlert || implicated) {
         o.firstDetectedAt ??= at;
         const idx = org.keyIds.indexOf(r.api_key_id!);

@@ -43,15 +43,27 @@ async function main() {
   const url = `${process.env.EVAL_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432'}/velvet_bench_detection_${Date.now().toString(36)}`;
   await ensureDatabase(url);
   await migrate(url);
-  const db = await new DataSource({ type: 'postgres', url, poolSize: 4, entities: [...DETECTION_ENTITIES] }).initialize();
+  const db = await new DataSource({
+    type: 'postgres',
+    url,
+    poolSize: 4,
+    entities: [...DETECTION_ENTITIES],
+  }).initialize();
   try {
-    await db.query(`INSERT INTO organizations (name, slug) SELECT 'bench ' || i, 'bench-' || i FROM generate_series(1, $1) i`, [ORGS]);
+    await db.query(
+      `INSERT INTO organizations (name, slug) SELECT 'bench ' || i, 'bench-' || i FROM generate_series(1, $1) i`,
+      [ORGS],
+    );
     // Indexes the synthetic history does not need are dropped first (a scratch database): the load is 10x faster.
-    await db.query(`DROP INDEX IF EXISTS audit_log_flags, audit_log_completion_bands, audit_log_model_time`);
+    await db.query(
+      `DROP INDEX IF EXISTS audit_log_flags, audit_log_completion_bands, audit_log_model_time`,
+    );
     const start = new Date(AS_OF.getTime() - DAYS * 86_400_000);
-    await timed(`synthesised ${CALLS.toLocaleString()} premium calls over ${DAYS} days for ${ORGS} organisations`, () =>
-      db.query(
-        `WITH o AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM organizations)
+    await timed(
+      `synthesised ${CALLS.toLocaleString()} premium calls over ${DAYS} days for ${ORGS} organisations`,
+      () =>
+        db.query(
+          `WITH o AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM organizations)
          INSERT INTO audit_log (seq, event_id, kind, organization_id, api_key_id, occurred_at, enqueued_at, params, input_tokens,
                                 output_tokens, status, finish_reason, flags, prompt_minhash, prompt_bands, leaf, leaf_hash)
          SELECT s, 'bench-' || s, 'premium_call', o.id,
@@ -65,13 +77,15 @@ async function main() {
                       s * 16 + 8, s * 16 + 9, s * 16 + 10, s * 16 + 11, s * 16 + 12, s * 16 + 13, s * 16 + 14, s * 16 + 15]::bigint[],
                 '', decode(repeat('00', 32), 'hex')
            FROM generate_series(0, $1 - 1) s JOIN o ON o.n = (hashint4(s::int) & 2147483647) % $5`,
-        [CALLS, start, AS_OF, DAYS, ORGS],
-      ),
+          [CALLS, start, AS_OF, DAYS, ORGS],
+        ),
     );
     // The band memory as runs would have left it. Bulk-loaded (every synthetic band is distinct, so
     // no grouping or conflict handling), its indexes rebuilt afterwards: a scratch-database shortcut.
     await timed('band memory (detection_prompt_bands) built from the history', async () => {
-      await db.query(`ALTER TABLE detection_prompt_bands DROP CONSTRAINT detection_prompt_bands_pkey`);
+      await db.query(
+        `ALTER TABLE detection_prompt_bands DROP CONSTRAINT detection_prompt_bands_pkey`,
+      );
       await db.query(`DROP INDEX detection_prompt_bands_band`);
       await db.query(`DROP INDEX detection_prompt_bands_last_seen`);
       await db.query(
@@ -81,8 +95,12 @@ async function main() {
         [new Date(AS_OF.getTime() - 20 * 60_000)],
       );
       await db.query(`ALTER TABLE detection_prompt_bands ADD PRIMARY KEY (organization_id, band)`);
-      await db.query(`CREATE INDEX detection_prompt_bands_band ON detection_prompt_bands (band, first_seen)`);
-      await db.query(`CREATE INDEX detection_prompt_bands_last_seen ON detection_prompt_bands (last_seen)`);
+      await db.query(
+        `CREATE INDEX detection_prompt_bands_band ON detection_prompt_bands (band, first_seen)`,
+      );
+      await db.query(
+        `CREATE INDEX detection_prompt_bands_last_seen ON detection_prompt_bands (last_seen)`,
+      );
       const [hours] = await db.query(`SELECT count(*)::int AS n FROM detection_prompt_bands`);
       console.log(`  ${hours.n.toLocaleString()} band rows`);
     });
@@ -93,11 +111,21 @@ async function main() {
     );
     console.log(`window (20 min): ${window} calls; horizon (6 h): ${horizon} calls`);
     const activity = new CountingActivityLog();
-    const service = new DetectionRunService(db, new AuditFeatureReader(db), new HorizonReader(db), new AlertCaseWriter(db, activity), { budgetMs: 3_600_000 });
+    const service = new DetectionRunService(
+      db,
+      new AuditFeatureReader(db),
+      new HorizonReader(db),
+      new AlertCaseWriter(db, activity),
+      { budgetMs: 3_600_000 },
+    );
     for (let i = 0; i < RUNS; i++) {
       const asOf = new Date(AS_OF.getTime() - (RUNS - 1 - i) * 5 * 60_000);
-      const summary = await timed(`detection run ${i + 1} (as of ${asOf.toISOString()})`, () => service.run(asOf));
-      console.log(`  ${summary.organizations} organisations, ${summary.keys} keys scored, ${summary.alerting} alerting, ${summary.organizationsDeferred} deferred`);
+      const summary = await timed(`detection run ${i + 1} (as of ${asOf.toISOString()})`, () =>
+        service.run(asOf),
+      );
+      console.log(
+        `  ${summary.organizations} organisations, ${summary.keys} keys scored, ${summary.alerting} alerting, ${summary.organizationsDeferred} deferred`,
+      );
     }
   } finally {
     await db.destroy();

@@ -36,6 +36,13 @@ export function splitOf(r: CorpusRecord): Split {
 }
 
 /** The records of one split and kind, optionally of sources matching `source`, in file order. */
-export function pool(records: readonly CorpusRecord[], split: Split, kind: CorpusRecord['kind'], source?: RegExp): CorpusRecord[] {
-  return records.filter((r) => r.kind === kind && splitOf(r) === split && (!source || source.test(r.source)));
+export function pool(
+  records: readonly CorpusRecord[],
+  split: Split,
+  kind: CorpusRecord['kind'],
+  source?: RegExp,
+): CorpusRecord[] {
+  return records.filter(
+    (r) => r.kind === kind && splitOf(r) === split && (!source || source.test(r.source)),
+  );
 }

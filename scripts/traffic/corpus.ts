@@ -14,16 +14,28 @@ export interface CorpusRecord {
   reference?: string;
 }
 
-export const CORPUS_KINDS = ['instruction_synthetic', 'human_chat', 'support_message', 'benchmark_item', 'code_task'] as const;
+export const CORPUS_KINDS = [
+  'instruction_synthetic',
+  'human_chat',
+  'support_message',
+  'benchmark_item',
+  'code_task',
+] as const;
 
 /** `VELVET_PROMPTS_DIR`, else ../shared/data/prompts beside the repository (where CI checks it out). */
 export function corpusDir(): string {
-  return process.env.VELVET_PROMPTS_DIR ?? resolve(__dirname, '..', '..', '..', 'shared', 'data', 'prompts');
+  return (
+    process.env.VELVET_PROMPTS_DIR ??
+    resolve(__dirname, '..', '..', '..', 'shared', 'data', 'prompts')
+  );
 }
 
 function findDir(): string | null {
   // Compiled to dist/scripts/traffic, the repository root is one level further up.
-  const candidates = [corpusDir(), resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'prompts')];
+  const candidates = [
+    corpusDir(),
+    resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'prompts'),
+  ];
   return candidates.find((d) => existsSync(join(d, 'instruction_synthetic.jsonl'))) ?? null;
 }
 

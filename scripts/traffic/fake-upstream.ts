@@ -25,12 +25,20 @@ function words(seed: string, count: number): string {
  * naturalCompletionTokens, registered per text), cut at max_tokens with finish_reason "length".
  * It never sees who sends the prompt. One word per token.
  */
-export async function startFakeUpstream(lengthOf: (lastMessage: string) => number | undefined = () => undefined): Promise<{ url: string; close(): Promise<void> }> {
+export async function startFakeUpstream(
+  lengthOf: (lastMessage: string) => number | undefined = () => undefined,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
-      const body = JSON.parse(raw || '{}') as { messages?: { content: string }[]; max_tokens?: number; max_completion_tokens?: number; n?: number; model?: string };
+      const body = JSON.parse(raw || '{}') as {
+        messages?: { content: string }[];
+        max_tokens?: number;
+        max_completion_tokens?: number;
+        n?: number;
+        model?: string;
+      };
       const prompt = (body.messages ?? []).map((m) => m.content).join('\n');
       const max = body.max_completion_tokens ?? body.max_tokens ?? 4096;
       const last = body.messages?.[body.messages.length - 1]?.content ?? '';
@@ -43,15 +51,29 @@ export async function startFakeUpstream(lengthOf: (lastMessage: string) => numbe
         finish_reason: natural > max ? 'length' : 'stop',
       }));
       const payload = JSON.stringify({
-        id: `chatcmpl-eval-${Date.now()}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model,
-        choices, usage: { prompt_tokens: promptTokens(prompt), completion_tokens: count * choices.length, total_tokens: promptTokens(prompt) + count * choices.length },
+        id: `chatcmpl-eval-${Date.now()}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices,
+        usage: {
+          prompt_tokens: promptTokens(prompt),
+          completion_tokens: count * choices.length,
+          total_tokens: promptTokens(prompt) + count * choices.length,
+        },
       });
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+      });
       res.end(payload);
     });
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v1`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }

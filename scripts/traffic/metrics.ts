@@ -21,7 +21,12 @@ export function confusion(items: { positive: boolean; flagged: boolean }[]): Con
   return c;
 }
 
-export const addConfusion = (a: Confusion, b: Confusion): Confusion => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn, tn: a.tn + b.tn });
+export const addConfusion = (a: Confusion, b: Confusion): Confusion => ({
+  tp: a.tp + b.tp,
+  fp: a.fp + b.fp,
+  fn: a.fn + b.fn,
+  tn: a.tn + b.tn,
+});
 
 /** What one organisation's replay came to: first detection of the organisation and of each key. */
 export interface OrgOutcome {
@@ -49,15 +54,25 @@ export interface Tally {
 }
 
 export function tally(outcomes: readonly OrgOutcome[]): Tally {
-  const org = confusion(outcomes.map((o) => ({ positive: o.scenario.campaignStart !== null, flagged: o.firstDetectedAt !== null })));
+  const org = confusion(
+    outcomes.map((o) => ({
+      positive: o.scenario.campaignStart !== null,
+      flagged: o.firstDetectedAt !== null,
+    })),
+  );
   const key = confusion(
     outcomes.flatMap((o) =>
-      Array.from({ length: o.scenario.keys }, (_, k) => ({ positive: o.scenario.campaignStart !== null && o.scenario.campaignKeys.includes(k), flagged: o.keysDetectedAt.has(k) })),
+      Array.from({ length: o.scenario.keys }, (_, k) => ({
+        positive: o.scenario.campaignStart !== null && o.scenario.campaignKeys.includes(k),
+        flagged: o.keysDetectedAt.has(k),
+      })),
     ),
   );
   const ttd = (which: (s: OrgScenario) => boolean) =>
     outcomes
-      .filter((o) => o.scenario.campaignStart !== null && which(o.scenario) && o.firstDetectedAt !== null)
+      .filter(
+        (o) => o.scenario.campaignStart !== null && which(o.scenario) && o.firstDetectedAt !== null,
+      )
       .map((o) => (o.firstDetectedAt! - o.scenario.campaignStart!) / 60_000);
   return {
     org,
@@ -65,7 +80,8 @@ export function tally(outcomes: readonly OrgOutcome[]): Tally {
     ttdCareful: ttd((s) => s.workload === 'careful_distiller'),
     ttdStealth: ttd((s) => !s.blatant && s.workload !== 'careful_distiller'),
     ttdBlatant: ttd((s) => s.blatant),
-    benignSuspended: outcomes.filter((o) => o.scenario.campaignStart === null && o.suspended).length,
+    benignSuspended: outcomes.filter((o) => o.scenario.campaignStart === null && o.suspended)
+      .length,
   };
 }
 
@@ -90,14 +106,30 @@ export const SUMMARY_HEADER = [
 
 /** Per-organisation detail of one seed. */
 export function orgTable(outcomes: readonly OrgOutcome[]): string[] {
-  const lines = ['| organisation | workload | label | calls | detected | time to detect | campaign keys flagged | other keys flagged | peak risk | drivers |', '|---|---|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| organisation | workload | label | calls | detected | time to detect | campaign keys flagged | other keys flagged | peak risk | drivers |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
   for (const o of outcomes) {
     const s = o.scenario;
     const positive = s.campaignStart !== null;
-    const ttd = positive && o.firstDetectedAt !== null ? mins((o.firstDetectedAt - s.campaignStart!) / 60_000) : o.firstDetectedAt !== null ? 'false alarm' : positive ? 'missed' : '—';
-    const campaignKeys = positive ? `${s.campaignKeys.filter((k) => o.keysDetectedAt.has(k)).length} / ${s.campaignKeys.length}` : '—';
-    const others = [...o.keysDetectedAt.keys()].filter((k) => !positive || !s.campaignKeys.includes(k)).length;
-    lines.push(`| ${s.name} | ${s.workload} | ${positive ? (s.blatant ? 'campaign (blatant)' : 'campaign') : 'benign'} | ${o.calls} | ${o.firstDetectedAt !== null ? 'yes' : 'no'} | ${ttd} | ${campaignKeys} | ${others} | ${o.peakScore.toFixed(3)} | ${o.drivers.join(', ') || '—'} |`);
+    const ttd =
+      positive && o.firstDetectedAt !== null
+        ? mins((o.firstDetectedAt - s.campaignStart!) / 60_000)
+        : o.firstDetectedAt !== null
+          ? 'false alarm'
+          : positive
+            ? 'missed'
+            : '—';
+    const campaignKeys = positive
+      ? `${s.campaignKeys.filter((k) => o.keysDetectedAt.has(k)).length} / ${s.campaignKeys.length}`
+      : '—';
+    const others = [...o.keysDetectedAt.keys()].filter(
+      (k) => !positive || !s.campaignKeys.includes(k),
+    ).length;
+    lines.push(
+      `| ${s.name} | ${s.workload} | ${positive ? (s.blatant ? 'campaign (blatant)' : 'campaign') : 'benign'} | ${o.calls} | ${o.firstDetectedAt !== null ? 'yes' : 'no'} | ${ttd} | ${campaignKeys} | ${others} | ${o.peakScore.toFixed(3)} | ${o.drivers.join(', ') || '—'} |`,
+    );
   }
   return lines;
 }

@@ -42,7 +42,12 @@ export function officeHoursArrivals(
   rng: Rng,
   from: number,
   to: number,
-  opts: { sessionsPerHour: number; callsPerSession: number; utcOffsetHours: number; weekendFactor?: number },
+  opts: {
+    sessionsPerHour: number;
+    callsPerSession: number;
+    utcOffsetHours: number;
+    weekendFactor?: number;
+  },
 ): number[] {
   const out: number[] = [];
   let t = from;
@@ -50,7 +55,8 @@ export function officeHoursArrivals(
   while (t < to) {
     t += rng.exp(HOUR / peak);
     const localHour = (new Date(t).getUTCHours() + opts.utcOffsetHours + 24) % 24;
-    const weight = localHour >= 9 && localHour < 17 ? 1 : localHour >= 7 && localHour < 20 ? 0.35 : 0.03;
+    const weight =
+      localHour >= 9 && localHour < 17 ? 1 : localHour >= 7 && localHour < 20 ? 0.35 : 0.03;
     if (!rng.chance(weight) || t >= to) continue;
     const calls = 1 + Math.floor(rng.exp(opts.callsPerSession - 1));
     let s = t;
@@ -63,7 +69,13 @@ export function officeHoursArrivals(
 }
 
 /** A script's calls: a fixed period with small jitter (network and latency noise). */
-export function regularArrivals(rng: Rng, from: number, to: number, periodMs: number, jitterFraction: number): number[] {
+export function regularArrivals(
+  rng: Rng,
+  from: number,
+  to: number,
+  periodMs: number,
+  jitterFraction: number,
+): number[] {
   const out: number[] = [];
   let t = from + rng.next() * periodMs;
   while (t < to) {

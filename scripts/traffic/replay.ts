@@ -11,7 +11,12 @@ export interface SendTally {
 export const SIMULATED_TIME_HEADER = 'x-velvet-simulated-time';
 
 /** Sends one tick's calls through the gateway, a bounded number in flight, each stamped with its simulated time. */
-export async function sendCalls(stack: EvalStack, calls: TrafficCall[], tally: SendTally, concurrency = 24): Promise<void> {
+export async function sendCalls(
+  stack: EvalStack,
+  calls: TrafficCall[],
+  tally: SendTally,
+  concurrency = 24,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < calls.length) {
@@ -39,12 +44,19 @@ export async function sendCalls(stack: EvalStack, calls: TrafficCall[], tally: S
 }
 
 /** Waits until the worker has written every served premium call to the audit log. */
-export async function awaitAudit(stack: EvalStack, served: number, timeoutMs = 120_000): Promise<number> {
+export async function awaitAudit(
+  stack: EvalStack,
+  served: number,
+  timeoutMs = 120_000,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
-    const [{ n }] = await stack.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE kind = 'premium_call' AND status = 'succeeded'`);
+    const [{ n }] = await stack.db.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE kind = 'premium_call' AND status = 'succeeded'`,
+    );
     if (n >= served) return n;
-    if (Date.now() - started > timeoutMs) throw new Error(`audit log has ${n} of ${served} served calls after ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`audit log has ${n} of ${served} served calls after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -53,7 +65,10 @@ async function api<T>(stack: EvalStack, method: string, path: string, body?: unk
   const send = () =>
     fetch(`${stack.portalUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.reviewerToken}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${stack.reviewerToken}`,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   let res = await send();
@@ -68,9 +83,15 @@ async function api<T>(stack: EvalStack, method: string, path: string, body?: unk
 
 /** Asks the portal for a detection run over the window ending at `asOf` and waits for the worker to finish it. */
 export async function runDetection(stack: EvalStack, asOf: number): Promise<unknown> {
-  const { jobId } = await api<{ jobId: string }>(stack, 'POST', '/security/detection/runs', { asOf: new Date(asOf).toISOString() });
+  const { jobId } = await api<{ jobId: string }>(stack, 'POST', '/security/detection/runs', {
+    asOf: new Date(asOf).toISOString(),
+  });
   for (let i = 0; ; i++) {
-    const status = await api<{ state: string; result: unknown; failedReason: string | null }>(stack, 'GET', `/security/detection/runs/${jobId}`);
+    const status = await api<{ state: string; result: unknown; failedReason: string | null }>(
+      stack,
+      'GET',
+      `/security/detection/runs/${jobId}`,
+    );
     if (status.state === 'completed') return status.result;
     if (status.state === 'failed') throw new Error(`detection run failed: ${status.failedReason}`);
     if (i > 2400) throw new Error('detection run did not finish in 60 s');
@@ -93,7 +114,11 @@ export interface CaseView {
 export async function liveCases(stack: EvalStack): Promise<CaseView[]> {
   const out: CaseView[] = [];
   for (const status of ['open', 'acknowledged', 'escalated']) {
-    const page = await api<{ items: CaseView[] }>(stack, 'GET', `/security/alert-cases?status=${status}&limit=200`);
+    const page = await api<{ items: CaseView[] }>(
+      stack,
+      'GET',
+      `/security/alert-cases?status=${status}&limit=200`,
+    );
     out.push(...page.items);
   }
   return out;

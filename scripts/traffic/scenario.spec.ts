@@ -17,10 +17,21 @@ withCorpus('buildScenario (real prompt corpus)', () => {
     expect(again.calls.length).toBe(a.calls.length);
     expect(again.calls.slice(0, 50)).toEqual(a.calls.slice(0, 50));
     expect(buildScenario(corpus, 'tune', 2, 30).calls.length).not.toBe(a.calls.length);
-    for (let i = 1; i < a.calls.length; i++) expect(a.calls[i].at).toBeGreaterThanOrEqual(a.calls[i - 1].at);
+    for (let i = 1; i < a.calls.length; i++)
+      expect(a.calls[i].at).toBeGreaterThanOrEqual(a.calls[i - 1].at);
     const full = buildScenario(corpus, 'heldout', 1, 48);
-    expect(new Set(full.orgs.filter((o) => o.campaignStart !== null).map((o) => o.workload))).toEqual(
-      new Set(['careful_distiller', 'low_and_slow', 'rephrasing_distiller', 'mixed_distiller', 'hydra_account', 'logprob_harvest', 'cot_multi_sample']),
+    expect(
+      new Set(full.orgs.filter((o) => o.campaignStart !== null).map((o) => o.workload)),
+    ).toEqual(
+      new Set([
+        'careful_distiller',
+        'low_and_slow',
+        'rephrasing_distiller',
+        'mixed_distiller',
+        'hydra_account',
+        'logprob_harvest',
+        'cot_multi_sample',
+      ]),
     );
   });
 
@@ -33,15 +44,25 @@ withCorpus('buildScenario (real prompt corpus)', () => {
       byText.set(last, c.naturalTokens);
     }
     // The length function takes no label at all; a reference answer sets it where the source has one.
-    expect(naturalCompletionTokens({ text: 'q', source: 's', kind: 'benchmark_item', reference: 'x'.repeat(400) }, 'q')).toBe(100);
+    expect(
+      naturalCompletionTokens(
+        { text: 'q', source: 's', kind: 'benchmark_item', reference: 'x'.repeat(400) },
+        'q',
+      ),
+    ).toBe(100);
   });
 
   it('uses only the split it is built for (split by source)', () => {
     const heldoutTexts = new Set(corpus.filter((r) => splitOf(r) === 'heldout').map((r) => r.text));
     const tuneTexts = new Set(corpus.filter((r) => splitOf(r) === 'tune').map((r) => r.text));
-    const leaked = a.calls.filter((c) => c.body.messages.some((m) => heldoutTexts.has(m.content) && !tuneTexts.has(m.content)));
+    const leaked = a.calls.filter((c) =>
+      c.body.messages.some((m) => heldoutTexts.has(m.content) && !tuneTexts.has(m.content)),
+    );
     expect(leaked).toHaveLength(0);
-    const sources = (s: 'tune' | 'heldout') => new Set(corpus.filter((r) => r.kind !== 'code_task' && splitOf(r) === s).map((r) => r.source));
+    const sources = (s: 'tune' | 'heldout') =>
+      new Set(
+        corpus.filter((r) => r.kind !== 'code_task' && splitOf(r) === s).map((r) => r.source),
+      );
     for (const s of sources('tune')) expect(sources('heldout').has(s)).toBe(false);
   });
 });

@@ -3,8 +3,19 @@ import type { CorpusRecord } from './corpus';
 import { pool, type Split } from './corpus-split';
 import { HOUR, Rng } from './random';
 import {
-  bareClassifier, carefulDistiller, codingAssistant, cotMultiSample, type Ctx, employeeAssistant, hydraAccount, logprobHarvest,
-  lowAndSlow, nightlyBenchmark, ragApp, shuffle, supportPipeline,
+  bareClassifier,
+  carefulDistiller,
+  codingAssistant,
+  cotMultiSample,
+  type Ctx,
+  employeeAssistant,
+  hydraAccount,
+  logprobHarvest,
+  lowAndSlow,
+  nightlyBenchmark,
+  ragApp,
+  shuffle,
+  supportPipeline,
 } from './real-workloads';
 import type { OrgScenario, Scenario, TrafficCall, Workload } from './traffic.types';
 
@@ -18,7 +29,10 @@ export const SIM_DAY = Date.UTC(2026, 2, 2);
  */
 interface SplitParams {
   wrappers: readonly ((text: string) => string)[];
-  careful: { officeHours: { rate: number; keys: number; start: number }; aroundTheClock: { rate: number; keys: number; start: number } };
+  careful: {
+    officeHours: { rate: number; keys: number; start: number };
+    aroundTheClock: { rate: number; keys: number; start: number };
+  };
   lowAndSlow: { keys: number; periodMinutes: [number, number]; start: number };
   rephrasing: { rate: number; keys: number; start: number };
   hydra: { orgs: number; ratePerOrg: number; poolSize: number; start: number };
@@ -38,12 +52,20 @@ const PARAMS: Record<Split, SplitParams> = {
       (t) => `Quick question: ${t}`,
       (t) => `Please answer the following.\n${t}`,
     ],
-    careful: { officeHours: { rate: 20, keys: 2, start: 33 }, aroundTheClock: { rate: 45, keys: 1, start: 26 } },
+    careful: {
+      officeHours: { rate: 20, keys: 2, start: 33 },
+      aroundTheClock: { rate: 45, keys: 1, start: 26 },
+    },
     lowAndSlow: { keys: 16, periodMinutes: [5, 20], start: 30 },
     rephrasing: { rate: 50, keys: 2, start: 28 },
     hydra: { orgs: 8, ratePerOrg: 6, poolSize: 250, start: 27 },
     mixed: { rate: 40, start: 37 },
-    blatant: { logprobPeriodMs: 12_000, cotPeriodMs: 20_000, cue: "Let's think step by step.", start: 40 },
+    blatant: {
+      logprobPeriodMs: 12_000,
+      cotPeriodMs: 20_000,
+      cue: "Let's think step by step.",
+      start: 40,
+    },
     benchmarkSuffix: "\nLet's think step by step.",
     supportRate: 18,
     employees: 30,
@@ -57,12 +79,20 @@ const PARAMS: Record<Split, SplitParams> = {
       (t) => `${t} (please be thorough)`,
       (t) => `Hello, I have a task. ${t}`,
     ],
-    careful: { officeHours: { rate: 14, keys: 3, start: 32.5 }, aroundTheClock: { rate: 30, keys: 2, start: 29 } },
+    careful: {
+      officeHours: { rate: 14, keys: 3, start: 32.5 },
+      aroundTheClock: { rate: 30, keys: 2, start: 29 },
+    },
     lowAndSlow: { keys: 30, periodMinutes: [2, 60], start: 25 },
     rephrasing: { rate: 35, keys: 3, start: 31 },
     hydra: { orgs: 12, ratePerOrg: 4, poolSize: 200, start: 26 },
     mixed: { rate: 30, start: 34 },
-    blatant: { logprobPeriodMs: 8_000, cotPeriodMs: 15_000, cue: 'Show your reasoning step by step before the final answer.', start: 42 },
+    blatant: {
+      logprobPeriodMs: 8_000,
+      cotPeriodMs: 15_000,
+      cue: 'Show your reasoning step by step before the final answer.',
+      start: 42,
+    },
     benchmarkSuffix: "\n\nLet's think step by step.",
     supportRate: 24,
     employees: 40,
@@ -78,14 +108,23 @@ const benign = (name: string, workload: Workload, keys: number, calls: TrafficCa
   org: { name, workload, keys, campaignKeys: [], campaignStart: null, blatant: false },
   calls,
 });
-const campaign = (name: string, workload: Workload, keys: number, campaignKeys: number[], start: number, calls: TrafficCall[], blatant = false): Built => ({
+const campaign = (
+  name: string,
+  workload: Workload,
+  keys: number,
+  campaignKeys: number[],
+  start: number,
+  calls: TrafficCall[],
+  blatant = false,
+): Built => ({
   org: { name, workload, keys, campaignKeys, campaignStart: start, blatant },
   calls,
 });
 
 /** Tokens a call costs, as the contract rule counts them (prompt estimate + answer cut at max_tokens, per choice). */
 const tokensOf = (c: TrafficCall) =>
-  promptTokens(c.body.messages.map((m) => m.content).join('\n')) + Math.min(c.naturalTokens, c.body.max_tokens ?? Infinity) * (c.body.n ?? 1);
+  promptTokens(c.body.messages.map((m) => m.content).join('\n')) +
+  Math.min(c.naturalTokens, c.body.max_tokens ?? Infinity) * (c.body.n ?? 1);
 
 /**
  * The labelled population of one split and seed: two simulated days; benign organisations run
@@ -93,13 +132,22 @@ const tokensOf = (c: TrafficCall) =>
  * mean tokens per hour over the span it was active (first to last call), i.e. a contract sized
  * to its real use, whatever it does.
  */
-export function buildScenario(records: readonly CorpusRecord[], split: Split, seed: number, hours = 48): Scenario {
+export function buildScenario(
+  records: readonly CorpusRecord[],
+  split: Split,
+  seed: number,
+  hours = 48,
+): Scenario {
   const p = PARAMS[split];
   const start = SIM_DAY;
   const end = SIM_DAY + hours * HOUR;
   const at = (h: number) => start + h * HOUR;
   const rngFor = (i: number) => new Rng(seed * 7919 + i * 104_729);
-  const ctx = (org: string, i: number, isCampaign: boolean): Ctx => ({ org, rng: rngFor(i), campaign: isCampaign });
+  const ctx = (org: string, i: number, isCampaign: boolean): Ctx => ({
+    org,
+    rng: rngFor(i),
+    campaign: isCampaign,
+  });
   const P = (kind: CorpusRecord['kind'], source?: RegExp) => pool(records, split, kind, source);
 
   const support = shuffle(rngFor(900), P('support_message'));
@@ -109,64 +157,258 @@ export function buildScenario(records: readonly CorpusRecord[], split: Split, se
   const instructions = shuffle(rngFor(902), P('instruction_synthetic'));
   // Disjoint slices: distinct companies do not share their customers' messages or their staff's questions.
   const third = Math.floor(support.length / 3);
-  const [supA, supB, supC] = [support.slice(0, third), support.slice(third, 2 * third), support.slice(2 * third)];
+  const [supA, supB, supC] = [
+    support.slice(0, third),
+    support.slice(third, 2 * third),
+    support.slice(2 * third),
+  ];
   const half = Math.floor(humans.length / 2);
   const byBench = (re: RegExp) => benchmarks.filter((r) => re.test(r.source));
-  const benchA = split === 'tune' ? byBench(/grade-school-math/).slice(0, 300) : byBench(/mmlu/).slice(0, 300);
-  const benchB = split === 'tune' ? byBench(/human-eval/) : [...byBench(/arc_easy/).slice(0, 150), ...byBench(/mbpp/).slice(0, 150)];
+  const benchA =
+    split === 'tune' ? byBench(/grade-school-math/).slice(0, 300) : byBench(/mmlu/).slice(0, 300);
+  const benchB =
+    split === 'tune'
+      ? byBench(/human-eval/)
+      : [...byBench(/arc_easy/).slice(0, 150), ...byBench(/mbpp/).slice(0, 150)];
   // Campaigns draw from the instruction pool in disjoint shares, except the hydra, whose accounts share one.
   const share = (i: number, n = 7) => instructions.filter((_, j) => j % n === i);
   const hydraPool = share(5).slice(0, p.hydra.poolSize);
 
   const built: Built[] = [
-    benign('support-retail', 'support_pipeline', 2, supportPipeline(ctx('support-retail', 1, false), supA, start, end, { keys: 2, sessionsPerHour: p.supportRate, utcOffset: 0 })),
-    benign('support-launch', 'support_pipeline', 3, supportPipeline(ctx('support-launch', 2, false), supB, start, end, { keys: 3, sessionsPerHour: p.supportRate, utcOffset: 1, spikeAt: at(34) })),
-    benign('assistant-staff', 'employee_assistant', p.employees, employeeAssistant(ctx('assistant-staff', 3, false), humans.slice(0, half), start, end, { employees: p.employees, sessionsPerDay: 3, utcOffset: 0, system: 'You are the internal assistant of a consulting firm. Be accurate and concise; say when you are unsure.' })),
-    benign('assistant-apac', 'employee_assistant', Math.round(p.employees / 2), employeeAssistant(ctx('assistant-apac', 4, false), humans.slice(half), start, end, { employees: Math.round(p.employees / 2), sessionsPerDay: 5, utcOffset: 8, system: 'You help employees of a logistics company. Answer in plain language.' })),
-    benign('coding-ide', 'coding_assistant', 12, codingAssistant(ctx('coding-ide', 5, false), code, start, end, { devs: 12, sessionsPerDay: 4, utcOffset: -5 })),
-    benign('rag-knowledge', 'rag_app', 3, ragApp(ctx('rag-knowledge', 6, false), benchA, supC, start, end, { keys: 3, sessionsPerHour: 10, utcOffset: 2 })),
-    benign('bench-nightly-a', 'nightly_benchmark', 1, nightlyBenchmark(ctx('bench-nightly-a', 7, false), benchA, start, end, { startHourUtc: 1, periodMs: 20_000, suffix: p.benchmarkSuffix })),
-    benign('bench-nightly-b', 'nightly_benchmark', 1, nightlyBenchmark(ctx('bench-nightly-b', 8, false), [...benchB, ...benchA.slice(0, 60)], start, end, { startHourUtc: 2, periodMs: 25_000, suffix: '' })),
-    benign('triage-bare', 'bare_classifier', 1, bareClassifier(ctx('triage-bare', 9, false), supC, start, end, { periodMs: 90_000, template: (t) => `Classify the customer message into one intent label.\nMessage: ${t}\nLabel:` })),
+    benign(
+      'support-retail',
+      'support_pipeline',
+      2,
+      supportPipeline(ctx('support-retail', 1, false), supA, start, end, {
+        keys: 2,
+        sessionsPerHour: p.supportRate,
+        utcOffset: 0,
+      }),
+    ),
+    benign(
+      'support-launch',
+      'support_pipeline',
+      3,
+      supportPipeline(ctx('support-launch', 2, false), supB, start, end, {
+        keys: 3,
+        sessionsPerHour: p.supportRate,
+        utcOffset: 1,
+        spikeAt: at(34),
+      }),
+    ),
+    benign(
+      'assistant-staff',
+      'employee_assistant',
+      p.employees,
+      employeeAssistant(ctx('assistant-staff', 3, false), humans.slice(0, half), start, end, {
+        employees: p.employees,
+        sessionsPerDay: 3,
+        utcOffset: 0,
+        system:
+          'You are the internal assistant of a consulting firm. Be accurate and concise; say when you are unsure.',
+      }),
+    ),
+    benign(
+      'assistant-apac',
+      'employee_assistant',
+      Math.round(p.employees / 2),
+      employeeAssistant(ctx('assistant-apac', 4, false), humans.slice(half), start, end, {
+        employees: Math.round(p.employees / 2),
+        sessionsPerDay: 5,
+        utcOffset: 8,
+        system: 'You help employees of a logistics company. Answer in plain language.',
+      }),
+    ),
+    benign(
+      'coding-ide',
+      'coding_assistant',
+      12,
+      codingAssistant(ctx('coding-ide', 5, false), code, start, end, {
+        devs: 12,
+        sessionsPerDay: 4,
+        utcOffset: -5,
+      }),
+    ),
+    benign(
+      'rag-knowledge',
+      'rag_app',
+      3,
+      ragApp(ctx('rag-knowledge', 6, false), benchA, supC, start, end, {
+        keys: 3,
+        sessionsPerHour: 10,
+        utcOffset: 2,
+      }),
+    ),
+    benign(
+      'bench-nightly-a',
+      'nightly_benchmark',
+      1,
+      nightlyBenchmark(ctx('bench-nightly-a', 7, false), benchA, start, end, {
+        startHourUtc: 1,
+        periodMs: 20_000,
+        suffix: p.benchmarkSuffix,
+      }),
+    ),
+    benign(
+      'bench-nightly-b',
+      'nightly_benchmark',
+      1,
+      nightlyBenchmark(
+        ctx('bench-nightly-b', 8, false),
+        [...benchB, ...benchA.slice(0, 60)],
+        start,
+        end,
+        { startHourUtc: 2, periodMs: 25_000, suffix: '' },
+      ),
+    ),
+    benign(
+      'triage-bare',
+      'bare_classifier',
+      1,
+      bareClassifier(ctx('triage-bare', 9, false), supC, start, end, {
+        periodMs: 90_000,
+        template: (t) =>
+          `Classify the customer message into one intent label.\nMessage: ${t}\nLabel:`,
+      }),
+    ),
   ];
 
   const c = p.careful;
   built.push(
-    campaign('careful-office', 'careful_distiller', c.officeHours.keys, range(c.officeHours.keys), at(c.officeHours.start),
-      carefulDistiller(ctx('careful-office', 20, true), share(0), at(c.officeHours.start), end, { rate: c.officeHours.rate, officeHours: true, utcOffset: 0, keys: range(c.officeHours.keys) })),
-    campaign('careful-clock', 'careful_distiller', c.aroundTheClock.keys, range(c.aroundTheClock.keys), at(c.aroundTheClock.start),
-      carefulDistiller(ctx('careful-clock', 21, true), share(1), at(c.aroundTheClock.start), end, { rate: c.aroundTheClock.rate, officeHours: false, utcOffset: 0, keys: range(c.aroundTheClock.keys) })),
-    campaign('low-and-slow', 'low_and_slow', p.lowAndSlow.keys, range(p.lowAndSlow.keys), at(p.lowAndSlow.start),
-      lowAndSlow(ctx('low-and-slow', 22, true), share(2), at(p.lowAndSlow.start), end, { keys: range(p.lowAndSlow.keys), periodMinutes: p.lowAndSlow.periodMinutes })),
-    campaign('rephrasing', 'rephrasing_distiller', p.rephrasing.keys, range(p.rephrasing.keys), at(p.rephrasing.start),
-      carefulDistiller(ctx('rephrasing', 23, true), share(3), at(p.rephrasing.start), end, { rate: p.rephrasing.rate, officeHours: false, utcOffset: 0, keys: range(p.rephrasing.keys), wrap: (rng, t) => rng.pick(p.wrappers)(t) })),
+    campaign(
+      'careful-office',
+      'careful_distiller',
+      c.officeHours.keys,
+      range(c.officeHours.keys),
+      at(c.officeHours.start),
+      carefulDistiller(ctx('careful-office', 20, true), share(0), at(c.officeHours.start), end, {
+        rate: c.officeHours.rate,
+        officeHours: true,
+        utcOffset: 0,
+        keys: range(c.officeHours.keys),
+      }),
+    ),
+    campaign(
+      'careful-clock',
+      'careful_distiller',
+      c.aroundTheClock.keys,
+      range(c.aroundTheClock.keys),
+      at(c.aroundTheClock.start),
+      carefulDistiller(ctx('careful-clock', 21, true), share(1), at(c.aroundTheClock.start), end, {
+        rate: c.aroundTheClock.rate,
+        officeHours: false,
+        utcOffset: 0,
+        keys: range(c.aroundTheClock.keys),
+      }),
+    ),
+    campaign(
+      'low-and-slow',
+      'low_and_slow',
+      p.lowAndSlow.keys,
+      range(p.lowAndSlow.keys),
+      at(p.lowAndSlow.start),
+      lowAndSlow(ctx('low-and-slow', 22, true), share(2), at(p.lowAndSlow.start), end, {
+        keys: range(p.lowAndSlow.keys),
+        periodMinutes: p.lowAndSlow.periodMinutes,
+      }),
+    ),
+    campaign(
+      'rephrasing',
+      'rephrasing_distiller',
+      p.rephrasing.keys,
+      range(p.rephrasing.keys),
+      at(p.rephrasing.start),
+      carefulDistiller(ctx('rephrasing', 23, true), share(3), at(p.rephrasing.start), end, {
+        rate: p.rephrasing.rate,
+        officeHours: false,
+        utcOffset: 0,
+        keys: range(p.rephrasing.keys),
+        wrap: (rng, t) => rng.pick(p.wrappers)(t),
+      }),
+    ),
   );
   // The mixed organisation: a support pipeline on two keys for both days, a distiller on the same keys from day 2.
   const mixedStart = at(p.mixed.start);
   built.push(
     campaign('mixed-support', 'mixed_distiller', 2, [0, 1], mixedStart, [
-      ...supportPipeline(ctx('mixed-support', 24, false), supB.slice(0, 150), start, end, { keys: 2, sessionsPerHour: p.supportRate / 2, utcOffset: 0 }),
-      ...carefulDistiller(ctx('mixed-support', 25, true), share(4), mixedStart, end, { rate: p.mixed.rate, officeHours: false, utcOffset: 0, keys: [0, 1] }),
+      ...supportPipeline(ctx('mixed-support', 24, false), supB.slice(0, 150), start, end, {
+        keys: 2,
+        sessionsPerHour: p.supportRate / 2,
+        utcOffset: 0,
+      }),
+      ...carefulDistiller(ctx('mixed-support', 25, true), share(4), mixedStart, end, {
+        rate: p.mixed.rate,
+        officeHours: false,
+        utcOffset: 0,
+        keys: [0, 1],
+      }),
     ]),
   );
   for (let h = 0; h < p.hydra.orgs; h++) {
     const name = `hydra-${h + 1}`;
     const from = at(p.hydra.start + (h % 4) * 0.5);
-    built.push(campaign(name, 'hydra_account', 1, [0], from, hydraAccount(ctx(name, 30 + h, true), hydraPool, from, end, { ratePerHour: p.hydra.ratePerOrg })));
+    built.push(
+      campaign(
+        name,
+        'hydra_account',
+        1,
+        [0],
+        from,
+        hydraAccount(ctx(name, 30 + h, true), hydraPool, from, end, {
+          ratePerHour: p.hydra.ratePerOrg,
+        }),
+      ),
+    );
   }
   const b = p.blatant;
   built.push(
-    campaign('blatant-logprobs', 'logprob_harvest', 1, [0], at(b.start), logprobHarvest(ctx('blatant-logprobs', 50, true), share(6), at(b.start), Math.min(end, at(b.start + 3)), { key: 0, periodMs: b.logprobPeriodMs }), true),
-    campaign('blatant-cot', 'cot_multi_sample', 1, [0], at(b.start + 1), cotMultiSample(ctx('blatant-cot', 51, true), share(6).reverse(), at(b.start + 1), Math.min(end, at(b.start + 4)), { key: 0, periodMs: b.cotPeriodMs, cue: b.cue }), true),
+    campaign(
+      'blatant-logprobs',
+      'logprob_harvest',
+      1,
+      [0],
+      at(b.start),
+      logprobHarvest(
+        ctx('blatant-logprobs', 50, true),
+        share(6),
+        at(b.start),
+        Math.min(end, at(b.start + 3)),
+        { key: 0, periodMs: b.logprobPeriodMs },
+      ),
+      true,
+    ),
+    campaign(
+      'blatant-cot',
+      'cot_multi_sample',
+      1,
+      [0],
+      at(b.start + 1),
+      cotMultiSample(
+        ctx('blatant-cot', 51, true),
+        share(6).reverse(),
+        at(b.start + 1),
+        Math.min(end, at(b.start + 4)),
+        { key: 0, periodMs: b.cotPeriodMs, cue: b.cue },
+      ),
+      true,
+    ),
   );
 
   const orgs: OrgScenario[] = built.map(({ org, calls }) => {
     calls.sort((x, y) => x.at - y.at);
     const span = calls.length ? Math.max(HOUR, calls[calls.length - 1].at - calls[0].at) : HOUR;
     const tokens = calls.reduce((s, x) => s + tokensOf(x), 0);
-    return { ...org, campaignStart: org.campaignStart !== null && org.campaignStart < end ? org.campaignStart : null, baselineTokensPerHour: Math.max(1000, tokens / (span / HOUR)) };
+    return {
+      ...org,
+      campaignStart:
+        org.campaignStart !== null && org.campaignStart < end ? org.campaignStart : null,
+      baselineTokensPerHour: Math.max(1000, tokens / (span / HOUR)),
+    };
   });
-  const calls = built.flatMap((x) => x.calls).filter((x) => x.at >= start && x.at < end).sort((x, y) => x.at - y.at);
+  const calls = built
+    .flatMap((x) => x.calls)
+    .filter((x) => x.at >= start && x.at < end)
+    .sort((x, y) => x.at - y.at);
   return { split, seed, start, end, orgs, calls };
 }
 

@@ -78,14 +78,22 @@ const everyone: MatrixRow['allow'] = {
   [Role.OrgAdmin]: 'all',
   [Role.OrgMember]: 'all',
 };
-const staffRead = { [Role.PlatformAdmin]: 'all', [Role.AccountManager]: 'all', [Role.SecurityReviewer]: 'all' } as const;
+const staffRead = {
+  [Role.PlatformAdmin]: 'all',
+  [Role.AccountManager]: 'all',
+  [Role.SecurityReviewer]: 'all',
+} as const;
 
 const auditOwn = { [Role.SecurityReviewer]: 'all', [Role.OrgAdmin]: 'own' } as const;
 const auditAll = { [Role.SecurityReviewer]: 'all', [Role.OrgAdmin]: 'all' } as const;
 
 export const MATRIX: MatrixRow[] = [
   { route: 'GET /auth/me', path: () => '/auth/me', allow: everyone },
-  { route: 'POST /auth/verify-email/resend', path: () => '/auth/verify-email/resend', allow: everyone },
+  {
+    route: 'POST /auth/verify-email/resend',
+    path: () => '/auth/verify-email/resend',
+    allow: everyone,
+  },
   { route: 'GET /organizations', path: () => '/organizations', allow: everyone },
   {
     route: 'GET /organizations/:orgId',
@@ -169,7 +177,12 @@ export const MATRIX: MatrixRow[] = [
   {
     route: 'POST /staff',
     path: () => '/staff',
-    body: () => ({ email: `staff-${randomUUID()}@velvet.test`, displayName: 'New', password: 'a-long-password-1', role: Role.AccountManager }),
+    body: () => ({
+      email: `staff-${randomUUID()}@velvet.test`,
+      displayName: 'New',
+      password: 'a-long-password-1',
+      role: Role.AccountManager,
+    }),
     allow: { [Role.PlatformAdmin]: 'all' },
   },
   {
@@ -185,12 +198,36 @@ export const MATRIX: MatrixRow[] = [
   ...SSO_MATRIX,
   ...SCIM_MATRIX,
   // Audit log: reviewers everything, org admins their own records; proofs and heads are hashes only.
-  { route: 'GET /audit/records', path: (t) => `/audit/records?organizationId=${t.orgId}`, allow: auditOwn },
-  { route: 'GET /audit/records/:seq', path: (t) => `/audit/records/${t.auditSeq}`, allow: auditOwn },
-  { route: 'GET /audit/records/:seq/inclusion-proof', path: (t) => `/audit/records/${t.auditSeq}/inclusion-proof`, allow: auditOwn },
-  { route: 'GET /audit/export', path: (t) => `/audit/export?organizationId=${t.orgId}`, allow: auditOwn },
-  { route: 'GET /audit/proofs/consistency', path: () => '/audit/proofs/consistency?first=1', allow: auditAll },
-  { route: 'GET /audit/tree-heads/latest', path: () => '/audit/tree-heads/latest', allow: auditAll },
+  {
+    route: 'GET /audit/records',
+    path: (t) => `/audit/records?organizationId=${t.orgId}`,
+    allow: auditOwn,
+  },
+  {
+    route: 'GET /audit/records/:seq',
+    path: (t) => `/audit/records/${t.auditSeq}`,
+    allow: auditOwn,
+  },
+  {
+    route: 'GET /audit/records/:seq/inclusion-proof',
+    path: (t) => `/audit/records/${t.auditSeq}/inclusion-proof`,
+    allow: auditOwn,
+  },
+  {
+    route: 'GET /audit/export',
+    path: (t) => `/audit/export?organizationId=${t.orgId}`,
+    allow: auditOwn,
+  },
+  {
+    route: 'GET /audit/proofs/consistency',
+    path: () => '/audit/proofs/consistency?first=1',
+    allow: auditAll,
+  },
+  {
+    route: 'GET /audit/tree-heads/latest',
+    path: () => '/audit/tree-heads/latest',
+    allow: auditAll,
+  },
   { route: 'GET /audit/tree-heads', path: () => '/audit/tree-heads', allow: auditAll },
   { route: 'GET /audit/integrity-alarm', path: () => '/audit/integrity-alarm', allow: auditAll },
 ];

@@ -1,11 +1,22 @@
-import { type PremiumCallEvent, AuditLogWriter, MemoryTrustedHeadKeeper, premiumCallEntry, TreeHeadPublisher, TreeHeadSigner, TreeHeadStore } from '@velvet/audit';
+import {
+  type PremiumCallEvent,
+  AuditLogWriter,
+  MemoryTrustedHeadKeeper,
+  premiumCallEntry,
+  TreeHeadPublisher,
+  TreeHeadSigner,
+  TreeHeadStore,
+} from '@velvet/audit';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OrgFixture } from './access-matrix.table';
 import type { RunningPortal } from './portal';
 
 /** One audit record per organisation and a signed tree head, written directly (no worker needed). */
-export async function prepareAuditFixtures(portal: RunningPortal, orgs: OrgFixture[]): Promise<void> {
+export async function prepareAuditFixtures(
+  portal: RunningPortal,
+  orgs: OrgFixture[],
+): Promise<void> {
   const dataSource = portal.app.get(DataSource);
   const writer = new AuditLogWriter(dataSource);
   for (const org of orgs) {
@@ -29,14 +40,25 @@ export async function prepareAuditFixtures(portal: RunningPortal, orgs: OrgFixtu
       status: 'succeeded',
     });
     await writer.append([entry]);
-    const [row] = await dataSource.query(`SELECT seq FROM audit_log WHERE event_id = $1`, [entry.eventId]);
+    const [row] = await dataSource.query(`SELECT seq FROM audit_log WHERE event_id = $1`, [
+      entry.eventId,
+    ]);
     org.auditSeq = Number(row.seq);
   }
-  await new TreeHeadPublisher(dataSource, new TreeHeadStore(dataSource), TreeHeadSigner.ephemeral(), new MemoryTrustedHeadKeeper()).publish();
+  await new TreeHeadPublisher(
+    dataSource,
+    new TreeHeadStore(dataSource),
+    TreeHeadSigner.ephemeral(),
+    new MemoryTrustedHeadKeeper(),
+  ).publish();
 }
 
 /** A premium call as the gateway reports it, for tests that drive the audit producer directly. */
-export function premiumCall(organizationId: string, apiKeyId: string, overrides: Partial<PremiumCallEvent> = {}): PremiumCallEvent {
+export function premiumCall(
+  organizationId: string,
+  apiKeyId: string,
+  overrides: Partial<PremiumCallEvent> = {},
+): PremiumCallEvent {
   return {
     requestId: `req-${randomUUID()}`,
     organizationId,

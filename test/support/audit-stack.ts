@@ -40,25 +40,43 @@ export interface AuditStack {
 
 /** `workerOverrides` may depend on the log's verifier key (e.g. a witness that must know it). */
 export async function startAuditStack(
-  workerOverrides: Record<string, string> | ((vkey: string) => Promise<Record<string, string>>) = {},
+  workerOverrides:
+    Record<string, string> | ((vkey: string) => Promise<Record<string, string>>) = {},
 ): Promise<AuditStack> {
   const dir = mkdtempSync(join(tmpdir(), 'velvet-audit-'));
   const keyFile = join(dir, 'audit-signing-key');
-  writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), { mode: 0o600 });
+  writeFileSync(
+    keyFile,
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    { mode: 0o600 },
+  );
   const vkey = new TreeHeadSigner(LocalKeySigner.fromFile(keyFile), TEST_LOG_ORIGIN).vkey;
   const portal = await startPortal();
-  const extra = typeof workerOverrides === 'function' ? await workerOverrides(vkey) : workerOverrides;
-  const workerEnv = { AUDIT_SIGNING_KEY_FILE: keyFile, AUDIT_LOG_ORIGIN: TEST_LOG_ORIGIN, AUDIT_TREE_HEAD_INTERVAL_MS: '3600000', ...extra };
+  const extra =
+    typeof workerOverrides === 'function' ? await workerOverrides(vkey) : workerOverrides;
+  const workerEnv = {
+    AUDIT_SIGNING_KEY_FILE: keyFile,
+    AUDIT_LOG_ORIGIN: TEST_LOG_ORIGIN,
+    AUDIT_TREE_HEAD_INTERVAL_MS: '3600000',
+    ...extra,
+  };
   let worker = await startAuditWorker(portal.env.DATABASE_URL, portal.env.QUEUE_PREFIX, workerEnv);
   const db = new Client({ connectionString: portal.env.DATABASE_URL });
   const admin = new Client({ connectionString: portal.database.adminUrl });
   await db.connect();
   await admin.connect();
   const producer = portal.app.get(AuditProducer);
-  const reviewer = await createStaff(portal, Role.SecurityReviewer, `sec-${randomUUID()}@velvet.example`);
+  const reviewer = await createStaff(
+    portal,
+    Role.SecurityReviewer,
+    `sec-${randomUUID()}@velvet.example`,
+  );
   const org = randomUUID();
   const key = randomUUID();
-  const count = async () => Number((await db.query(`SELECT count(*) FROM audit_log WHERE kind = 'premium_call'`)).rows[0].count);
+  const count = async () =>
+    Number(
+      (await db.query(`SELECT count(*) FROM audit_log WHERE kind = 'premium_call'`)).rows[0].count,
+    );
   const stack: AuditStack = {
     portal,
     get worker() {
@@ -98,12 +116,20 @@ export async function startAuditStack(
     },
   };
   // Setup's own admin actions reach the log before the tests count anything.
-  await waitFor('setup actions', async () => (await db.query(`SELECT 1 FROM audit_log WHERE action = 'staff.created'`)).rowCount);
+  await waitFor(
+    'setup actions',
+    async () => (await db.query(`SELECT 1 FROM audit_log WHERE action = 'staff.created'`)).rowCount,
+  );
   return stack;
 }
 
 export const exportAs = async (stack: AuditStack, query = '') =>
-  (await request(stack.portal.url).get(`/audit/export?format=jsonl${query}`).set(bearer(stack.reviewer)).expect(200)).text;
+  (
+    await request(stack.portal.url)
+      .get(`/audit/export?format=jsonl${query}`)
+      .set(bearer(stack.reviewer))
+      .expect(200)
+  ).text;
 
 /** Jest hooks for the enclosing describe: a fresh stack with `calls` records and a signed head, closed after. */
 export function useAuditStack(calls: number, set: (stack: AuditStack) => void): void {

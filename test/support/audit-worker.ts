@@ -3,7 +3,11 @@ import { loadWorkerEnv } from '../../apps/audit-worker/src/env';
 import { createWorkerApp } from '../../apps/audit-worker/src/worker-app';
 
 /** A real audit worker in this process, over the given database and queue prefix. */
-export function startAuditWorker(databaseUrl: string, queuePrefix: string, overrides: Record<string, string> = {}): Promise<INestApplicationContext> {
+export function startAuditWorker(
+  databaseUrl: string,
+  queuePrefix: string,
+  overrides: Record<string, string> = {},
+): Promise<INestApplicationContext> {
   return createWorkerApp(
     loadWorkerEnv({
       NODE_ENV: 'test',
@@ -16,7 +20,11 @@ export function startAuditWorker(databaseUrl: string, queuePrefix: string, overr
   );
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

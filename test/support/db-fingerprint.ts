@@ -10,7 +10,9 @@ export async function databaseFingerprint(dataSource: DataSource): Promise<strin
   );
   const parts = await Promise.all(
     tables.map(async ({ name }) => {
-      const [row] = await dataSource.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${name} t`);
+      const [row] = await dataSource.query(
+        `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${name} t`,
+      );
       return `${name}:${row.h}`;
     }),
   );

@@ -26,10 +26,15 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       const body = JSON.parse(raw) as Record<string, unknown>;
       requests.push({ headers: req.headers, body });
       const model = String(body.model);
-      if (model === 'slow') return void setTimeout(() => res.destroyed || res.end('{}'), 3000).unref();
+      if (model === 'slow')
+        return void setTimeout(() => res.destroyed || res.end('{}'), 3000).unref();
       if (model === 'broken') return void res.writeHead(500).end('{"error":{"message":"boom"}}');
       if (model === 'picky') {
-        return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"logit_bias is not supported","type":"invalid_request_error"}}');
+        return void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(
+            '{"error":{"message":"logit_bias is not supported","type":"invalid_request_error"}}',
+          );
       }
       const base = { id: 'up-1', created: 1, model };
       if (model === 'dribble') {
@@ -38,7 +43,9 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         let i = 0;
         const timer = setInterval(() => {
           if (i++ === 40) return void (clearInterval(timer), res.end('data: [DONE]\n\n'));
-          res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'x ' }, finish_reason: null }] })}\n\n`);
+          res.write(
+            `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'x ' }, finish_reason: null }] })}\n\n`,
+          );
         }, 50);
         res.on('close', () => {
           clearInterval(timer);
@@ -49,16 +56,34 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       const usage = { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 };
       if (!body.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ ...base, object: 'chat.completion', usage,
-          choices: [{ index: 0, message: { role: 'assistant', content: WORDS.join('') }, finish_reason: 'stop', logprobs: null }] }));
+        return void res.end(
+          JSON.stringify({
+            ...base,
+            object: 'chat.completion',
+            usage,
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: WORDS.join('') },
+                finish_reason: 'stop',
+                logprobs: null,
+              },
+            ],
+          }),
+        );
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
-      const chunk = (delta: object, finish: string | null = null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] });
+      const chunk = (delta: object, finish: string | null = null) => ({
+        ...base,
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
       send(chunk({ role: 'assistant', content: '' }));
       for (const w of WORDS) send(chunk({ content: w }));
       send(chunk({}, 'stop'));
-      if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
+      if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage)
+        send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
       res.end('data: [DONE]\n\n');
     });
   });
@@ -68,6 +93,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     aborted,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

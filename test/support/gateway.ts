@@ -18,9 +18,13 @@ export interface RunningGateway extends RunningTestApp<NestFastifyApplication, G
 }
 
 /** A real gateway on a random loopback port, over its own database and Redis prefix. */
-export async function startGateway(overrides: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<RunningGateway> {
+export async function startGateway(
+  overrides: Record<string, string> = {},
+  secrets: Record<string, string> = {},
+): Promise<RunningGateway> {
   const running = await startTestApp(
-    (base) => loadGatewayEnv({ ...base, GATEWAY_PORT: '0', GATEWAY_CACHE_TTL_MS: '200', ...overrides }),
+    (base) =>
+      loadGatewayEnv({ ...base, GATEWAY_PORT: '0', GATEWAY_CACHE_TTL_MS: '200', ...overrides }),
     (env) => createGatewayApp(env, secrets),
   );
   return { ...running, db: running.app.get<DataSource>(getDataSourceToken()) };
@@ -37,12 +41,18 @@ let counter = 0;
 /** An active organisation and a live key for it, written straight to the database. */
 export async function seedOrg(gw: RunningGateway, name = 'Acme'): Promise<SeededOrg> {
   counter++;
-  const [org] = await gw.db.query(`INSERT INTO organizations (name, slug) VALUES ($1, $2) RETURNING id`, [name, `org-${Date.now()}-${counter}`]);
+  const [org] = await gw.db.query(
+    `INSERT INTO organizations (name, slug) VALUES ($1, $2) RETURNING id`,
+    [name, `org-${Date.now()}-${counter}`],
+  );
   const apiKeyId = await addKey(gw, org.id);
   return { organizationId: org.id, ...apiKeyId };
 }
 
-export async function addKey(gw: RunningGateway, organizationId: string): Promise<{ apiKeyId: string; key: string }> {
+export async function addKey(
+  gw: RunningGateway,
+  organizationId: string,
+): Promise<{ apiKeyId: string; key: string }> {
   const m = generateKeyMaterial();
   const [row] = await gw.db.query(
     `INSERT INTO api_keys (organization_id, name, lookup_id, secret_hash) VALUES ($1, 'test', $2, $3) RETURNING id`,
@@ -72,7 +82,14 @@ export async function seedModel(gw: RunningGateway, m: ModelSeed): Promise<strin
   const [row] = await gw.db.query(
     `INSERT INTO models (slug, display_name, tier, input_price_micros_per_mtok, output_price_micros_per_mtok, upstream, max_output_tokens)
      VALUES ($1, $1, $2, $3, $4, $5, $6) RETURNING id`,
-    [m.slug, m.tier ?? 'standard', String(m.inputPrice ?? 1_000_000n), String(m.outputPrice ?? 2_000_000n), JSON.stringify(m.upstream ?? { kind: 'simulator' }), m.maxOutputTokens ?? 4096],
+    [
+      m.slug,
+      m.tier ?? 'standard',
+      String(m.inputPrice ?? 1_000_000n),
+      String(m.outputPrice ?? 2_000_000n),
+      JSON.stringify(m.upstream ?? { kind: 'simulator' }),
+      m.maxOutputTokens ?? 4096,
+    ],
   );
   return row.id;
 }
@@ -83,25 +100,43 @@ export async function refreshCatalog(gw: RunningGateway): Promise<void> {
 }
 
 /** Unlocks a gated tier for an organisation as the entitlement engine would, and drops the cached decision. */
-export async function grantTier(gw: RunningGateway, organizationId: string, tier: string): Promise<void> {
-  await gw.db.query(`INSERT INTO organization_entitlements (organization_id, tier, unlocked_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`, [organizationId, tier]);
+export async function grantTier(
+  gw: RunningGateway,
+  organizationId: string,
+  tier: string,
+): Promise<void> {
+  await gw.db.query(
+    `INSERT INTO organization_entitlements (organization_id, tier, unlocked_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`,
+    [organizationId, tier],
+  );
   gw.app.get(EntitlementCache).invalidate(organizationId);
 }
 
-export const client = (gw: RunningGateway, key: string) => new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0, timeout: 10_000 });
+export const client = (gw: RunningGateway, key: string) =>
+  new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0, timeout: 10_000 });
 
 /** Usage rows are written asynchronously (stream -> batch insert): wait until `count` rows match. */
-export async function waitForUsage(gw: RunningGateway, where: string, params: unknown[], count: number, timeoutMs = 5000) {
+export async function waitForUsage(
+  gw: RunningGateway,
+  where: string,
+  params: unknown[],
+  count: number,
+  timeoutMs = 5000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await gw.db.query(`SELECT * FROM usage_records WHERE ${where} ORDER BY id`, params);
+    const rows = await gw.db.query(
+      `SELECT * FROM usage_records WHERE ${where} ORDER BY id`,
+      params,
+    );
     if (rows.length >= count || Date.now() > deadline) return rows as Record<string, unknown>[];
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 /** The gateway's own id of a call (its usage record's request_id and audit event id). */
-export const callIdOf = (response: Response): string => response.headers.get('x-velvet-call-id') ?? '';
+export const callIdOf = (response: Response): string =>
+  response.headers.get('x-velvet-call-id') ?? '';
 
 /** Premium-call audit entries the gateway recorded (its audit stream; no worker runs in these suites). */
 export async function auditEntries(gw: RunningGateway): Promise<PremiumCallEntry[]> {
@@ -111,7 +146,11 @@ export async function auditEntries(gw: RunningGateway): Promise<PremiumCallEntry
 }
 
 /** A fetch for the SDK that counts every HTTP attempt it makes, retries included. */
-export function countingFetch(): { fetch: typeof fetch; attempts: () => number; reset: () => void } {
+export function countingFetch(): {
+  fetch: typeof fetch;
+  attempts: () => number;
+  reset: () => void;
+} {
   let n = 0;
   return {
     fetch: (input, init) => {

@@ -11,7 +11,11 @@ export interface DiscoveredRoute {
 }
 
 const join = (...parts: string[]) =>
-  '/' + parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+  '/' +
+  parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/');
 
 /** Every HTTP route the app registered, with the access policy its decorators declare. */
 export function discoverRoutes(app: INestApplication): DiscoveredRoute[] {
@@ -38,7 +42,8 @@ export function discoverRoutes(app: INestApplication): DiscoveredRoute[] {
               ? 'authenticated'
               : 'none';
         for (const b of [base].flat()) {
-          for (const p of [path].flat()) routes.push({ route: `${RequestMethod[method]} ${join(b, p)}`, access });
+          for (const p of [path].flat())
+            routes.push({ route: `${RequestMethod[method]} ${join(b, p)}`, access });
         }
       }
     }

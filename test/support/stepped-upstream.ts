@@ -27,7 +27,11 @@ export async function startSteppedUpstream(): Promise<SteppedUpstream> {
     pieces: ['alpha', ' beta'],
     step: () => next?.(),
     hungUp: () => hungUp,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -39,12 +43,26 @@ export async function startSteppedUpstream(): Promise<SteppedUpstream> {
       const pieces = [...upstream.pieces];
       if (!body.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ ...base, object: 'chat.completion',
-          choices: [{ index: 0, message: { role: 'assistant', content: pieces.join('') }, finish_reason: 'stop', logprobs: null }] }));
+        return void res.end(
+          JSON.stringify({
+            ...base,
+            object: 'chat.completion',
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: pieces.join('') },
+                finish_reason: 'stop',
+                logprobs: null,
+              },
+            ],
+          }),
+        );
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const send = (delta: object, finish: string | null = null) =>
-        res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
+        );
       send({ role: 'assistant', content: '' });
       hungUp = new Promise((resolve) => res.on('close', () => resolve()));
       let i = 0;

@@ -49,7 +49,10 @@ export async function startWitnessPeer(name: string, logVkeys: string[]): Promis
     });
   });
 
-  function addCheckpoint(text: string, reply: (status: number, body: string, type?: string) => void): void {
+  function addCheckpoint(
+    text: string,
+    reply: (status: number, body: string, type?: string) => void,
+  ): void {
     const blank = text.indexOf('\n\n');
     const head = text.slice(0, blank).split('\n');
     const m = /^old (0|[1-9][0-9]*)$/.exec(head[0] ?? '');
@@ -67,12 +70,18 @@ export async function startWitnessPeer(name: string, logVkeys: string[]): Promis
     }
     const keys = logs.filter((k) => k.name === checkpoint.origin);
     if (!keys.length) return reply(404, 'unknown log\n');
-    if (!keys.some((k) => noteSignedBy(body, signatures, k))) return reply(403, 'no valid log signature\n');
+    if (!keys.some((k) => noteSignedBy(body, signatures, k)))
+      return reply(403, 'no valid log signature\n');
     if (old > checkpoint.size) return reply(400, 'old size beyond the checkpoint\n');
     const known = state.get(checkpoint.origin);
     if ((known?.size ?? 0) !== old) return reply(409, `${known?.size ?? 0}\n`, 'text/x.tlog.size');
-    if (known && old === checkpoint.size && !known.root.equals(checkpoint.root)) return reply(409, `${known.size}\n`, 'text/x.tlog.size');
-    if (old === 0 ? proof.length !== 0 : !verifyConsistency(old, checkpoint.size, known!.root, checkpoint.root, proof)) {
+    if (known && old === checkpoint.size && !known.root.equals(checkpoint.root))
+      return reply(409, `${known.size}\n`, 'text/x.tlog.size');
+    if (
+      old === 0
+        ? proof.length !== 0
+        : !verifyConsistency(old, checkpoint.size, known!.root, checkpoint.root, proof)
+    ) {
       return reply(422, 'consistency proof does not verify\n');
     }
     state.set(checkpoint.origin, { size: checkpoint.size, root: checkpoint.root });
@@ -84,7 +93,11 @@ export async function startWitnessPeer(name: string, logVkeys: string[]): Promis
     const stamp = Buffer.alloc(8);
     stamp.writeBigUInt64BE(BigInt(timestamp));
     const sig = sign(null, cosignedMessage(body, timestamp), key);
-    return signatureLine(name, noteKeyId(name, COSIGNATURE_ED25519, pub), Buffer.concat([stamp, sig]));
+    return signatureLine(
+      name,
+      noteKeyId(name, COSIGNATURE_ED25519, pub),
+      Buffer.concat([stamp, sig]),
+    );
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -31,11 +31,17 @@ describe('web portal: browser origins (CORS)', () => {
     await page.getByRole('button', { name: 'Save origins' }).click();
     const db = stack.portal.app.get(DataSource);
     for (let i = 0; i < 50; i++) {
-      const [row] = await db.query(`SELECT cors_allowed_origins AS o FROM organizations WHERE id = $1`, [admin.organizationId]);
+      const [row] = await db.query(
+        `SELECT cors_allowed_origins AS o FROM organizations WHERE id = $1`,
+        [admin.organizationId],
+      );
       if (row.o.length === 2) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const [saved] = await db.query(`SELECT cors_allowed_origins AS o FROM organizations WHERE id = $1`, [admin.organizationId]);
+    const [saved] = await db.query(
+      `SELECT cors_allowed_origins AS o FROM organizations WHERE id = $1`,
+      [admin.organizationId],
+    );
     expect(saved.o).toEqual(['https://app.origin.example', 'http://localhost:5173']);
     await checkPageState(page, 'API keys with browser origins');
 

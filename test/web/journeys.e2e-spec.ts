@@ -4,7 +4,14 @@ import { DataSource } from 'typeorm';
 import { seedCatalog } from '../../scripts/seed/seed-catalog';
 import { createStaff, DEMO_TEST_PASSWORD } from '../support/http';
 import { tokenMailedTo } from '../support/mail';
-import { darkScreenshot, openPersona, phoneScreenshot, screenshot, signIn, type Persona } from './support/browser';
+import {
+  darkScreenshot,
+  openPersona,
+  phoneScreenshot,
+  screenshot,
+  signIn,
+  type Persona,
+} from './support/browser';
 import { checkPageState } from './support/page-checks';
 import { auditCount, distill, gatewayClient, poll, spendOnStandard } from './support/journey';
 import { startFullStack, type WebStack } from './support/stack';

@@ -1,14 +1,18 @@
 import { baseEnvSchema, parseEnv } from '@velvet/config';
 import { z } from 'zod';
 
-const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const workerEnvSchema = baseEnvSchema
   .extend({
     /** File holding the Ed25519 private key (PKCS#8 PEM or base64 DER) that signs checkpoints, mode 0600. Required in production. */
     AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
     /** The checkpoints' origin line: names this deployment's log (the public URL prefix without scheme). */
-    AUDIT_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, 'must be one line without spaces or +').default('velvet-rope.localhost/audit-log'),
+    AUDIT_LOG_ORIGIN: z
+      .string()
+      .regex(/^[^\s+]+$/, 'must be one line without spaces or +')
+      .default('velvet-rope.localhost/audit-log'),
     /** A C2SP tlog-policy file; every witness in it with a URL is asked to cosign each checkpoint. */
     AUDIT_WITNESS_POLICY_FILE: z.string().min(1).optional(),
     AUDIT_WITNESS_TIMEOUT_MS: int(100, 60_000, 5000),
@@ -32,4 +36,5 @@ export const workerEnvSchema = baseEnvSchema
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
-export const loadWorkerEnv = (source?: Record<string, string | undefined>): WorkerEnv => parseEnv(workerEnvSchema, source);
+export const loadWorkerEnv = (source?: Record<string, string | undefined>): WorkerEnv =>
+  parseEnv(workerEnvSchema, source);

@@ -32,7 +32,10 @@ import type { WorkerEnv } from './env';
 const QUEUES: QueueName[] = [QueueName.Audit, QueueName.AuditMaintenance];
 // contracts (activation/expiry job scheduler) and entitlements (evaluation processor + periodic sweep)
 // Detection runs in its own process (apps/detection-worker), so it never takes CPU from the audit writer.
-const DOMAIN_MODULES: Array<Type | DynamicModule> = [EntitlementsWorkerModule, ContractsWorkerModule];
+const DOMAIN_MODULES: Array<Type | DynamicModule> = [
+  EntitlementsWorkerModule,
+  ContractsWorkerModule,
+];
 // AuditIntake moves the gateway's premium-call entries from their Redis stream into the audit queue.
 const PROCESSORS: Provider[] = [AuditLogProcessor, AuditMaintenanceProcessor, AuditIntake];
 
@@ -43,12 +46,23 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'audit-worker')),
-        MetricsModule.forRoot({ app: 'audit-worker', port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-audit-worker' }) }),
+        MetricsModule.forRoot({
+          app: 'audit-worker',
+          port: env.METRICS_PORT,
+          host: env.METRICS_HOST,
+          token: env.METRICS_TOKEN,
+        }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-audit-worker' }),
+        }),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         BullModule.registerQueue(...QUEUES.map((name) => ({ name }))),
         AuditModule,
-        AuditWriterModule.forRoot({ signer: signerFor(env), witnesses: witnessesFor(env), witnessTimeoutMs: env.AUDIT_WITNESS_TIMEOUT_MS }),
+        AuditWriterModule.forRoot({
+          signer: signerFor(env),
+          witnesses: witnessesFor(env),
+          witnessTimeoutMs: env.AUDIT_WITNESS_TIMEOUT_MS,
+        }),
         ...DOMAIN_MODULES,
       ],
       providers: [
@@ -64,7 +78,10 @@ export class WorkerModule {
             rowSweepIntervalMs: env.AUDIT_ROW_SWEEP_INTERVAL_MS,
           },
         },
-        { provide: AUDIT_INTAKE_OPTIONS, useValue: { claimIdleMs: env.AUDIT_INTAKE_CLAIM_IDLE_MS } },
+        {
+          provide: AUDIT_INTAKE_OPTIONS,
+          useValue: { claimIdleMs: env.AUDIT_INTAKE_CLAIM_IDLE_MS },
+        },
         ...PROCESSORS,
         AuditWorkerGauges,
         PartitionUpkeep,
@@ -76,11 +93,19 @@ export class WorkerModule {
 
 /** The key stays in this process: read from its 0600 file (a KMS would implement AuditKeySigner instead). */
 function signerFor(env: WorkerEnv): TreeHeadSigner {
-  if (env.AUDIT_SIGNING_KEY_FILE) return new TreeHeadSigner(LocalKeySigner.fromFile(env.AUDIT_SIGNING_KEY_FILE), env.AUDIT_LOG_ORIGIN);
-  new Logger('WorkerModule').warn('AUDIT_SIGNING_KEY_FILE is not set: tree heads are signed with a throwaway key');
+  if (env.AUDIT_SIGNING_KEY_FILE)
+    return new TreeHeadSigner(
+      LocalKeySigner.fromFile(env.AUDIT_SIGNING_KEY_FILE),
+      env.AUDIT_LOG_ORIGIN,
+    );
+  new Logger('WorkerModule').warn(
+    'AUDIT_SIGNING_KEY_FILE is not set: tree heads are signed with a throwaway key',
+  );
   return TreeHeadSigner.ephemeral(env.AUDIT_LOG_ORIGIN);
 }
 
 function witnessesFor(env: WorkerEnv): Witness[] {
-  return env.AUDIT_WITNESS_POLICY_FILE ? parsePolicy(readFileSync(env.AUDIT_WITNESS_POLICY_FILE, 'utf8')).witnesses : [];
+  return env.AUDIT_WITNESS_POLICY_FILE
+    ? parsePolicy(readFileSync(env.AUDIT_WITNESS_POLICY_FILE, 'utf8')).witnesses
+    : [];
 }

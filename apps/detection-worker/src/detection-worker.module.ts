@@ -21,8 +21,18 @@ export class DetectionWorkerAppModule {
       module: DetectionWorkerAppModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'detection-worker')),
-        MetricsModule.forRoot({ app: 'detection-worker', port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-detection-worker' }) }),
+        MetricsModule.forRoot({
+          app: 'detection-worker',
+          port: env.METRICS_PORT,
+          host: env.METRICS_HOST,
+          token: env.METRICS_TOKEN,
+        }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions({
+            url: env.DATABASE_URL,
+            applicationName: 'velvet-detection-worker',
+          }),
+        }),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         // The global AdminActivityLog that opening a case records into.
         AuditModule,
@@ -32,5 +42,3 @@ export class DetectionWorkerAppModule {
     };
   }
 }
-
-

@@ -8,5 +8,6 @@ export const detectionWorkerEnvSchema = baseEnvSchema.extend({
 
 export type DetectionWorkerEnv = z.infer<typeof detectionWorkerEnvSchema>;
 
-export const loadDetectionWorkerEnv = (source?: Record<string, string | undefined>): DetectionWorkerEnv =>
-  parseEnv(detectionWorkerEnvSchema, source);
+export const loadDetectionWorkerEnv = (
+  source?: Record<string, string | undefined>,
+): DetectionWorkerEnv => parseEnv(detectionWorkerEnvSchema, source);

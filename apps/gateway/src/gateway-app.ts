@@ -27,15 +27,21 @@ export async function createGatewayApp(
   env: GatewayEnv,
   secrets: Record<string, string | undefined>,
 ): Promise<NestFastifyApplication> {
-  const logger = pino({
-    level: env.LOG_LEVEL,
-    base: { app: 'gateway' },
-    redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },
-  }, pino.destination({ sync: false, minLength: 4096 }));
+  const logger = pino(
+    {
+      level: env.LOG_LEVEL,
+      base: { app: 'gateway' },
+      redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },
+    },
+    pino.destination({ sync: false, minLength: 4096 }),
+  );
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     // Fastify's two lines per request are replaced by one, written in the onResponse hook below.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
     // The gateway's own id, unique per request: the call's metering id, audit event id and job id.
     genReqId: () => randomUUID(),
     bodyLimit: env.GATEWAY_BODY_LIMIT_BYTES,
@@ -43,9 +49,13 @@ export async function createGatewayApp(
     keepAliveTimeout: 65_000,
     clientErrorHandler: openAIClientErrorHandler,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(env, secrets), adapter, {
-    logger: new PinoNestLogger(logger),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot(env, secrets),
+    adapter,
+    {
+      logger: new PinoNestLogger(logger),
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(GatewayMetrics);
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -56,11 +66,27 @@ export async function createGatewayApp(
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.response(request.method, route, reply.statusCode, reply.elapsedTime / 1000, (request as unknown as CodedRequest)[ERROR_CODE]);
+    metrics.response(
+      request.method,
+      route,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+      (request as unknown as CodedRequest)[ERROR_CODE],
+    );
     if (!request.url.startsWith('/health')) {
       const phases = (request as PhasedRequest)[PHASES];
       const clientRequestId = clientRequestIdOf(request.raw);
-      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime, phases, clientRequestId }, 'request');
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: reply.elapsedTime,
+          phases,
+          clientRequestId,
+        },
+        'request',
+      );
     }
     done();
   });

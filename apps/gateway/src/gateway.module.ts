@@ -48,7 +48,8 @@ const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
 const spendListener = {
   provide: SPEND_LISTENER,
   inject: [EntitlementsScheduler],
-  useFactory: (scheduler: EntitlementsScheduler): SpendListener => new EvaluationThrottle(scheduler),
+  useFactory: (scheduler: EntitlementsScheduler): SpendListener =>
+    new EvaluationThrottle(scheduler),
 };
 
 @Module({})
@@ -57,8 +58,15 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        MetricsModule.forRoot({ app: 'gateway', port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN }),
-        TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-gateway' })),
+        MetricsModule.forRoot({
+          app: 'gateway',
+          port: env.METRICS_PORT,
+          host: env.METRICS_HOST,
+          token: env.METRICS_TOKEN,
+        }),
+        TypeOrmModule.forRoot(
+          dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-gateway' }),
+        ),
         TypeOrmModule.forFeature([Organization, Model, ModelTier]),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         AuditModule.forRoot(),
@@ -73,18 +81,30 @@ export class GatewayModule {
             defaults: {
               orgRequestsPerMinute: limitOrNull(env.GATEWAY_ORG_RPM),
               orgTokensPerMinute: limitOrNull(env.GATEWAY_ORG_TPM),
-              orgSpendCapMicros: env.GATEWAY_ORG_SPEND_CAP_MICROS ? BigInt(env.GATEWAY_ORG_SPEND_CAP_MICROS) : null,
+              orgSpendCapMicros: env.GATEWAY_ORG_SPEND_CAP_MICROS
+                ? BigInt(env.GATEWAY_ORG_SPEND_CAP_MICROS)
+                : null,
               keyRequestsPerMinute: limitOrNull(env.GATEWAY_KEY_RPM),
               keyTokensPerMinute: limitOrNull(env.GATEWAY_KEY_TPM),
-              keySpendCapMicros: env.GATEWAY_KEY_SPEND_CAP_MICROS ? BigInt(env.GATEWAY_KEY_SPEND_CAP_MICROS) : null,
+              keySpendCapMicros: env.GATEWAY_KEY_SPEND_CAP_MICROS
+                ? BigInt(env.GATEWAY_KEY_SPEND_CAP_MICROS)
+                : null,
             },
           },
           { imports: [EntitlementsModule], providers: [spendListener] },
         ),
       ],
       controllers: [
-        ChatCompletionsController, ModelsController, HealthController, OrganizationEntitlementsController,
-        ResponsesController, EmbeddingsController, CompletionsController, ModerationsController, CorsPreflightController, ReceiptsController,
+        ChatCompletionsController,
+        ModelsController,
+        HealthController,
+        OrganizationEntitlementsController,
+        ResponsesController,
+        EmbeddingsController,
+        CompletionsController,
+        ModerationsController,
+        CorsPreflightController,
+        ReceiptsController,
       ],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },

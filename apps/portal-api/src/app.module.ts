@@ -49,8 +49,15 @@ export class PortalApiModule {
       module: PortalApiModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'portal-api', logDestination)),
-        MetricsModule.forRoot({ app: 'portal-api', port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-portal-api' }) }),
+        MetricsModule.forRoot({
+          app: 'portal-api',
+          port: env.METRICS_PORT,
+          host: env.METRICS_HOST,
+          token: env.METRICS_TOKEN,
+        }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-portal-api' }),
+        }),
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
         TerminusModule,
         AuthModule.forRoot({
@@ -76,9 +83,26 @@ export class PortalApiModule {
         SpendModule,
         WebPortalModule.forRoot(env.WEB_DIST_DIR),
       ],
-      controllers: [AuthController, OrganizationsController, InvitationsController, ApiKeysController, StaffController, HealthController, AuditController, TransparencyLogController,
-        CatalogController, ContractsController, StatementsController, EntitlementsController, DetectionController, ThrottlesController,
-        SsoSettingsController, SsoLoginController, ScimController, ScimTokensController],
+      controllers: [
+        AuthController,
+        OrganizationsController,
+        InvitationsController,
+        ApiKeysController,
+        StaffController,
+        HealthController,
+        AuditController,
+        TransparencyLogController,
+        CatalogController,
+        ContractsController,
+        StatementsController,
+        EntitlementsController,
+        DetectionController,
+        ThrottlesController,
+        SsoSettingsController,
+        SsoLoginController,
+        ScimController,
+        ScimTokensController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: PortalExceptionFilter },
@@ -86,7 +110,10 @@ export class PortalApiModule {
         { provide: PUBLIC_BASE_URL, useValue: env.PORTAL_PUBLIC_URL?.replace(/\/+$/, '') },
         {
           provide: COOKIE_POLICY,
-          useValue: { secure: env.NODE_ENV === 'production', maxAgeSeconds: env.REFRESH_TOKEN_TTL_SECONDS },
+          useValue: {
+            secure: env.NODE_ENV === 'production',
+            maxAgeSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+          },
         },
       ],
     };

@@ -8,7 +8,13 @@ import type { DestinationStream } from 'pino';
 import { PortalApiModule } from './app.module';
 import { applySecurityHeaders } from './http/security-headers';
 import type { PortalEnv } from './env';
-import { HostileInputPipe, METRICS_REGISTRY, RangePipe, refuseHostileRequests, requireJsonBodies } from '@velvet/common';
+import {
+  HostileInputPipe,
+  METRICS_REGISTRY,
+  RangePipe,
+  refuseHostileRequests,
+  requireJsonBodies,
+} from '@velvet/common';
 import { httpMetricsMiddleware } from './http/http-metrics';
 import { exceptSamlAcs, samlFormBody, scimJsonBody } from './sso/saml-form-body';
 
@@ -18,11 +24,17 @@ import { exceptSamlAcs, samlFormBody, scimJsonBody } from './sso/saml-form-body'
 };
 
 /** The portal API, configured the same way for `main.ts` and for the tests. */
-export async function createPortalApp(env: PortalEnv, logDestination?: DestinationStream): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(PortalApiModule.forRoot(env, logDestination), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+export async function createPortalApp(
+  env: PortalEnv,
+  logDestination?: DestinationStream,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    PortalApiModule.forRoot(env, logDestination),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   // first, so refused requests (hostile input, bad JSON) are counted too
@@ -37,13 +49,22 @@ export async function createPortalApp(env: PortalEnv, logDestination?: Destinati
   app.use(refuseHostileRequests);
   app.useGlobalPipes(
     new HostileInputPipe(),
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
     new RangePipe(),
   );
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('Velvet Rope portal API').setVersion('1').addBearerAuth().build(),
+    new DocumentBuilder()
+      .setTitle('Velvet Rope portal API')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;

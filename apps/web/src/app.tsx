@@ -23,7 +23,10 @@ const AccountsPage = page(() => import('./manager/accounts-page'), 'AccountsPage
 const AlertsPage = page(() => import('./security/alerts-page'), 'AlertsPage');
 const AuditLogPage = page(() => import('./security/audit-log-page'), 'AuditLogPage');
 const IntegrityPage = page(() => import('./security/integrity-page'), 'IntegrityPage');
-const IntegrityReceiptsPage = page(() => import('./security/integrity-receipts-page'), 'IntegrityReceiptsPage');
+const IntegrityReceiptsPage = page(
+  () => import('./security/integrity-receipts-page'),
+  'IntegrityReceiptsPage',
+);
 const ProvenancePage = page(() => import('./security/provenance-page'), 'ProvenancePage');
 const OrganizationPage = page(() => import('./security/organization-page'), 'OrganizationPage');
 const AccessPage = page(() => import('./security/access-page'), 'AccessPage');

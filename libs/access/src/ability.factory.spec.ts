@@ -17,7 +17,9 @@ describe('defineAbilityFor', () => {
     expect(user(Role.PlatformAdmin).can(Action.Read, 'AuditRecord')).toBe(false);
     expect(user(Role.AccountManager).can(Action.Read, 'AuditRecord')).toBe(false);
     expect(user(Role.OrgMember, 'a').can(Action.Read, 'AuditRecord')).toBe(false);
-    expect(user(Role.OrgAdmin, 'a').can(Action.Read, subject('AuditRecord', { organizationId: 'b' }))).toBe(false);
+    expect(
+      user(Role.OrgAdmin, 'a').can(Action.Read, subject('AuditRecord', { organizationId: 'b' })),
+    ).toBe(false);
   });
 
   it('limits organisation updates by field', () => {
@@ -30,7 +32,10 @@ describe('defineAbilityFor', () => {
   });
 
   it('lets an API key invoke only the models it is entitled to', () => {
-    const key = defineAbilityFor({ kind: 'api_key', apiKeyId: 'k', organizationId: 'a', createdByUserId: null }, { invokableModelIds: ['m1'] });
+    const key = defineAbilityFor(
+      { kind: 'api_key', apiKeyId: 'k', organizationId: 'a', createdByUserId: null },
+      { invokableModelIds: ['m1'] },
+    );
     expect(key.can(Action.Invoke, subject('Model', { id: 'm1' }))).toBe(true);
     expect(key.can(Action.Invoke, subject('Model', { id: 'm2' }))).toBe(false);
     expect(key.can(Action.Read, 'Organization')).toBe(false);

@@ -29,7 +29,16 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
       can(Action.Read, ['SsoConnection', 'SsoDomain']);
       break;
     case Role.AccountManager:
-      can(Action.Read, ['Organization', 'User', 'Contract', 'Entitlement', 'Statement', 'Spend', 'Model', 'UnlockRule']);
+      can(Action.Read, [
+        'Organization',
+        'User',
+        'Contract',
+        'Entitlement',
+        'Statement',
+        'Spend',
+        'Model',
+        'UnlockRule',
+      ]);
       can(Action.Review, 'Contract');
       // amend terms under review, or file a request on a customer's behalf (they then may not approve it)
       can([Action.Create, Action.Update], 'Contract');
@@ -39,7 +48,16 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
       can(Action.Review, 'SsoDomain');
       break;
     case Role.SecurityReviewer:
-      can(Action.Read, ['Organization', 'User', 'ApiKey', 'Contract', 'Entitlement', 'Spend', 'Model', 'UnlockRule']);
+      can(Action.Read, [
+        'Organization',
+        'User',
+        'ApiKey',
+        'Contract',
+        'Entitlement',
+        'Spend',
+        'Model',
+        'UnlockRule',
+      ]);
       can([Action.Read, Action.Export], 'AuditRecord');
       can(Action.Manage, 'AlertCase');
       can(Action.Suspend, ['Organization', 'ApiKey']);
@@ -47,14 +65,22 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
     case Role.OrgAdmin:
       can(Action.Read, 'Organization', { id: org });
       can(Action.Update, 'Organization', ['name', 'corsAllowedOrigins'], { id: org });
-      can([Action.Read, Action.Create, Action.Update, Action.Delete], 'User', { organizationId: org });
-      can([Action.Read, Action.Create, Action.Delete], ['Invitation', 'ApiKey'], { organizationId: org });
+      can([Action.Read, Action.Create, Action.Update, Action.Delete], 'User', {
+        organizationId: org,
+      });
+      can([Action.Read, Action.Create, Action.Delete], ['Invitation', 'ApiKey'], {
+        organizationId: org,
+      });
       can([Action.Read, Action.Create, Action.Update], 'Contract', { organizationId: org });
-      can(Action.Read, ['Entitlement', 'Statement', 'Spend', 'AuditRecord'], { organizationId: org });
+      can(Action.Read, ['Entitlement', 'Statement', 'Spend', 'AuditRecord'], {
+        organizationId: org,
+      });
       can(Action.Export, 'AuditRecord', { organizationId: org });
       can(Action.Read, 'Model');
       can([Action.Read, Action.Update, Action.Delete], 'SsoConnection', { organizationId: org });
-      can([Action.Read, Action.Create, Action.Delete], ['SsoDomain', 'ScimToken'], { organizationId: org });
+      can([Action.Read, Action.Create, Action.Delete], ['SsoDomain', 'ScimToken'], {
+        organizationId: org,
+      });
       break;
     case Role.OrgMember:
       can(Action.Read, 'Organization', { id: org });

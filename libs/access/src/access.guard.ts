@@ -26,10 +26,15 @@ export class AccessGuard extends AuthGuard('jwt') {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
-    const requirement = this.reflector.getAllAndOverride<AbilityRequirement>(ABILITY_REQUIREMENT, targets);
+    const requirement = this.reflector.getAllAndOverride<AbilityRequirement>(
+      ABILITY_REQUIREMENT,
+      targets,
+    );
     const anySignedIn = this.reflector.getAllAndOverride<boolean>(AUTHENTICATED_ROUTE, targets);
     if (!requirement && !anySignedIn) {
-      this.logger.error(`route ${context.getClass().name}.${context.getHandler().name} has no access policy`);
+      this.logger.error(
+        `route ${context.getClass().name}.${context.getHandler().name} has no access policy`,
+      );
       throw new ForbiddenException('This route has no access policy');
     }
 

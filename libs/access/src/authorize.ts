@@ -14,6 +14,10 @@ export function assertCan(
 ): void {
   if (!ability.can(action, asSubject(type, object), field)) {
     const what = field ? `${field} of this ${type}` : `this ${type}`;
-    throw new DomainException(DomainErrorKind.Forbidden, 'forbidden', `You may not ${action} ${what}`);
+    throw new DomainException(
+      DomainErrorKind.Forbidden,
+      'forbidden',
+      `You may not ${action} ${what}`,
+    );
   }
 }

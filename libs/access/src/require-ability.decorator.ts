@@ -1,4 +1,9 @@
-import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  type ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Principal } from './principal';
 import type { Action, AppAbility, SubjectType } from './subjects';
@@ -17,7 +22,11 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Marks a route any signed-in caller may use, whatever their role (their own profile, say). */
 export const Authenticated = () =>
-  applyDecorators(SetMetadata(AUTHENTICATED_ROUTE, true), ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'Not signed in' }));
+  applyDecorators(
+    SetMetadata(AUTHENTICATED_ROUTE, true),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Not signed in' }),
+  );
 
 /**
  * The coarse, route-level check: the caller must be able to `action` some `subject`.
@@ -37,9 +46,11 @@ export interface AuthorizedRequest {
 }
 
 export const CurrentAbility = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): AppAbility => ctx.switchToHttp().getRequest<AuthorizedRequest>().ability,
+  (_: unknown, ctx: ExecutionContext): AppAbility =>
+    ctx.switchToHttp().getRequest<AuthorizedRequest>().ability,
 );
 
 export const CurrentPrincipal = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest<AuthorizedRequest>().user,
+  (_: unknown, ctx: ExecutionContext): Principal =>
+    ctx.switchToHttp().getRequest<AuthorizedRequest>().user,
 );

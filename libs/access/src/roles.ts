@@ -7,6 +7,10 @@ export enum Role {
 }
 
 export const CUSTOMER_ROLES: readonly Role[] = [Role.OrgAdmin, Role.OrgMember];
-export const STAFF_ROLES: readonly Role[] = [Role.AccountManager, Role.SecurityReviewer, Role.PlatformAdmin];
+export const STAFF_ROLES: readonly Role[] = [
+  Role.AccountManager,
+  Role.SecurityReviewer,
+  Role.PlatformAdmin,
+];
 
 export const isStaffRole = (role: Role): boolean => STAFF_ROLES.includes(role);

@@ -4,8 +4,18 @@ import { Role } from './roles';
 import { scopedWhere } from './scope';
 import { Action } from './subjects';
 
-const orgAdmin = defineAbilityFor({ kind: 'user', userId: 'u1', role: Role.OrgAdmin, organizationId: 'org-a' });
-const reviewer = defineAbilityFor({ kind: 'user', userId: 'u2', role: Role.SecurityReviewer, organizationId: null });
+const orgAdmin = defineAbilityFor({
+  kind: 'user',
+  userId: 'u1',
+  role: Role.OrgAdmin,
+  organizationId: 'org-a',
+});
+const reviewer = defineAbilityFor({
+  kind: 'user',
+  userId: 'u2',
+  role: Role.SecurityReviewer,
+  organizationId: null,
+});
 
 describe('scopedWhere', () => {
   it('pins a customer to its own organisation', () => {
@@ -13,7 +23,9 @@ describe('scopedWhere', () => {
   });
 
   it('adds the caller’s filter to the rule’s condition', () => {
-    expect(scopedWhere(orgAdmin, Action.Read, 'ApiKey', { id: 'k1' })).toEqual([{ organizationId: 'org-a', id: 'k1' }]);
+    expect(scopedWhere(orgAdmin, Action.Read, 'ApiKey', { id: 'k1' })).toEqual([
+      { organizationId: 'org-a', id: 'k1' },
+    ]);
   });
 
   it('drops an alternative whose filter contradicts the rule instead of widening it', () => {
@@ -21,7 +33,9 @@ describe('scopedWhere', () => {
   });
 
   it('leaves unconditional rules unrestricted', () => {
-    expect(scopedWhere(reviewer, Action.Read, 'ApiKey', { organizationId: 'org-b' })).toEqual([{ organizationId: 'org-b' }]);
+    expect(scopedWhere(reviewer, Action.Read, 'ApiKey', { organizationId: 'org-b' })).toEqual([
+      { organizationId: 'org-b' },
+    ]);
   });
 
   it('returns null where the caller may see nothing', () => {
@@ -29,7 +43,10 @@ describe('scopedWhere', () => {
   });
 
   it('translates $in conditions', () => {
-    const key = defineAbilityFor({ kind: 'api_key', apiKeyId: 'k', organizationId: 'o', createdByUserId: null }, { invokableModelIds: ['m1', 'm2'] });
+    const key = defineAbilityFor(
+      { kind: 'api_key', apiKeyId: 'k', organizationId: 'o', createdByUserId: null },
+      { invokableModelIds: ['m1', 'm2'] },
+    );
     expect(scopedWhere(key, Action.Invoke, 'Model')).toEqual([{ id: In(['m1', 'm2']) }]);
     expect(scopedWhere(key, Action.Invoke, 'Model', { id: 'm2' })).toEqual([{ id: 'm2' }]);
     expect(scopedWhere(key, Action.Invoke, 'Model', { id: 'm3' })).toBeNull();

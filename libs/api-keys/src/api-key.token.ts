@@ -10,7 +10,11 @@ export interface NewKeyMaterial {
 }
 
 export function generateKeyMaterial(): NewKeyMaterial {
-  const lookupId = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+  const lookupId = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12);
   const key = `vr_${lookupId}_${randomBytes(32).toString('base64url')}`;
   return { key, lookupId, secretHash: sha256Hex(key) };
 }

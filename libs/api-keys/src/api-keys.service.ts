@@ -1,7 +1,19 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Action, type AppAbility, assertCan, scopedWhere, type UserPrincipal } from '@velvet/access';
-import { AdminActivityLog, DomainErrorKind, DomainException, NotFoundError, sameHash } from '@velvet/common';
+import {
+  Action,
+  type AppAbility,
+  assertCan,
+  scopedWhere,
+  type UserPrincipal,
+} from '@velvet/access';
+import {
+  AdminActivityLog,
+  DomainErrorKind,
+  DomainException,
+  NotFoundError,
+  sameHash,
+} from '@velvet/common';
 import { IsNull, Repository } from 'typeorm';
 import { generateKeyMaterial, parseKey } from './api-key.token';
 import { ApiKey } from './entities/api-key.entity';
@@ -30,7 +42,11 @@ export class ApiKeysService {
   ): Promise<{ apiKey: ApiKey; key: string }> {
     assertCan(ability, Action.Create, 'ApiKey', { organizationId });
     if (input.expiresAt && input.expiresAt <= new Date()) {
-      throw new DomainException(DomainErrorKind.Invalid, 'expiry_in_past', 'expiresAt must be in the future');
+      throw new DomainException(
+        DomainErrorKind.Invalid,
+        'expiry_in_past',
+        'expiresAt must be in the future',
+      );
     }
     const material = generateKeyMaterial();
     // The audit entry is accepted before the key commits: no key exists that the log does not know.
@@ -65,7 +81,12 @@ export class ApiKeysService {
   }
 
   /** Revoking twice is fine: the second call changes nothing and returns the same key. */
-  async revoke(ability: AppAbility, organizationId: string, id: string, actorUserId: string | null = null): Promise<ApiKey> {
+  async revoke(
+    ability: AppAbility,
+    organizationId: string,
+    id: string,
+    actorUserId: string | null = null,
+  ): Promise<ApiKey> {
     const where = scopedWhere<ApiKey>(ability, Action.Read, 'ApiKey', { organizationId, id });
     const apiKey = where && (await this.keys.findOne({ where }));
     if (!apiKey) throw new NotFoundError('API key');
@@ -73,7 +94,11 @@ export class ApiKeysService {
     if (!apiKey.revokedAt) {
       apiKey.revokedAt = new Date();
       await this.keys.manager.transaction(async (tx) => {
-        await tx.update(ApiKey, { id: apiKey.id, revokedAt: IsNull() }, { revokedAt: apiKey.revokedAt });
+        await tx.update(
+          ApiKey,
+          { id: apiKey.id, revokedAt: IsNull() },
+          { revokedAt: apiKey.revokedAt },
+        );
         await this.activity?.record({
           actorUserId,
           organizationId,
@@ -95,7 +120,18 @@ export class ApiKeysService {
     if (!parsed) return null;
     const apiKey = await this.keys.findOne({
       where: { lookupId: parsed.lookupId },
-      select: ['id', 'organizationId', 'name', 'lookupId', 'secretHash', 'createdBy', 'expiresAt', 'revokedAt', 'lastUsedAt', 'createdAt'],
+      select: [
+        'id',
+        'organizationId',
+        'name',
+        'lookupId',
+        'secretHash',
+        'createdBy',
+        'expiresAt',
+        'revokedAt',
+        'lastUsedAt',
+        'createdAt',
+      ],
     });
     if (!apiKey || !sameHash(apiKey.secretHash, parsed.secretHash)) return null;
     if (apiKey.revokedAt || (apiKey.expiresAt && apiKey.expiresAt <= now)) return null;
@@ -108,7 +144,10 @@ export class ApiKeysService {
       .createQueryBuilder()
       .update()
       .set({ lastUsedAt: at })
-      .where('id = :id AND (last_used_at IS NULL OR last_used_at < :cutoff)', { id, cutoff: new Date(at.getTime() - 60_000) })
+      .where('id = :id AND (last_used_at IS NULL OR last_used_at < :cutoff)', {
+        id,
+        cutoff: new Date(at.getTime() - 60_000),
+      })
       .execute();
   }
 }

@@ -38,9 +38,14 @@ export class KeyInvalidations {
   private async publish(message: KeyInvalidation): Promise<void> {
     if (!this.redis) return;
     try {
-      await this.redis.publish(apiKeysChannel(this.redis.options.keyPrefix ?? ''), encodeInvalidation(message));
+      await this.redis.publish(
+        apiKeysChannel(this.redis.options.keyPrefix ?? ''),
+        encodeInvalidation(message),
+      );
     } catch (error) {
-      this.logger.warn(`key invalidation not announced (${message.kind}); gateways drop it within their staleness bound: ${(error as Error).message}`);
+      this.logger.warn(
+        `key invalidation not announced (${message.kind}); gateways drop it within their staleness bound: ${(error as Error).message}`,
+      );
     }
   }
 }

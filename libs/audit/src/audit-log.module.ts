@@ -20,9 +20,20 @@ import { AuditLogWriter } from './writer/audit-log.writer';
 export const AUDIT_ENTITIES = [AuditRecord];
 
 /** The signer's last head and the integrity alarm, kept in Redis (needs QueueModule.forRoot in the app). */
-const keeper = { provide: TRUSTED_HEAD_KEEPER, useFactory: (redis: IORedis) => new RedisTrustedHeadKeeper(redis), inject: [REDIS] };
+const keeper = {
+  provide: TRUSTED_HEAD_KEEPER,
+  useFactory: (redis: IORedis) => new RedisTrustedHeadKeeper(redis),
+  inject: [REDIS],
+};
 
-const READ_SIDE = [AuditProofService, AuditSearchService, AuditExportService, AuditRetentionService, TreeHeadStore, AuditTilesService];
+const READ_SIDE = [
+  AuditProofService,
+  AuditSearchService,
+  AuditExportService,
+  AuditRetentionService,
+  TreeHeadStore,
+  AuditTilesService,
+];
 
 /** The read side, for the portal API: search, export, proofs, tree heads, tiles, retention settings. No signing key. */
 @Module({
@@ -53,13 +64,26 @@ export class AuditWriterModule {
       WitnessClient,
       keeper,
       { provide: AUDIT_SIGNER, useValue: options.signer },
-      { provide: AUDIT_WITNESSES, useValue: { witnesses: options.witnesses ?? [], timeoutMs: options.witnessTimeoutMs ?? 5000 } },
+      {
+        provide: AUDIT_WITNESSES,
+        useValue: {
+          witnesses: options.witnesses ?? [],
+          timeoutMs: options.witnessTimeoutMs ?? 5000,
+        },
+      },
     ];
     return {
       module: AuditWriterModule,
       imports: [TypeOrmModule.forFeature(AUDIT_ENTITIES)],
       providers,
-      exports: [AuditLogWriter, AuditRetentionService, TreeHeadStore, AuditProofService, TreeHeadPublisher, AuditRowSweep],
+      exports: [
+        AuditLogWriter,
+        AuditRetentionService,
+        TreeHeadStore,
+        AuditProofService,
+        TreeHeadPublisher,
+        AuditRowSweep,
+      ],
     };
   }
 }

@@ -1,7 +1,11 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { AdminActivityLog } from '@velvet/common';
 import { AuditAdminActivityLog } from './admin-activity-log.service';
-import { AUDIT_PRODUCER_OPTIONS, AuditProducer, type AuditProducerOptions } from './producer/audit.producer';
+import {
+  AUDIT_PRODUCER_OPTIONS,
+  AuditProducer,
+  type AuditProducerOptions,
+} from './producer/audit.producer';
 
 const providers = (options: AuditProducerOptions) => [
   { provide: AUDIT_PRODUCER_OPTIONS, useValue: options },
@@ -20,6 +24,11 @@ const providers = (options: AuditProducerOptions) => [
 })
 export class AuditModule {
   static forRoot(options: AuditProducerOptions = {}): DynamicModule {
-    return { module: AuditModule, global: true, providers: providers(options), exports: [AuditProducer, AdminActivityLog] };
+    return {
+      module: AuditModule,
+      global: true,
+      providers: providers(options),
+      exports: [AuditProducer, AdminActivityLog],
+    };
   }
 }

@@ -20,7 +20,13 @@ import { ScimTokensService } from './scim/scim-tokens.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 
-export const AUTH_ENTITIES = [RefreshToken, SsoConnection, SsoDomain, SsoLoginState, ...SCIM_ENTITIES];
+export const AUTH_ENTITIES = [
+  RefreshToken,
+  SsoConnection,
+  SsoDomain,
+  SsoLoginState,
+  ...SCIM_ENTITIES,
+];
 
 @Module({})
 export class AuthModule {
@@ -30,7 +36,14 @@ export class AuthModule {
       imports: [
         PassportModule,
         OrganizationsModule,
-        TypeOrmModule.forFeature([RefreshToken, User, SsoConnection, SsoDomain, SsoLoginState, ...SCIM_ENTITIES]),
+        TypeOrmModule.forFeature([
+          RefreshToken,
+          User,
+          SsoConnection,
+          SsoDomain,
+          SsoLoginState,
+          ...SCIM_ENTITIES,
+        ]),
         JwtModule.register({
           secret: options.jwtSecret,
           signOptions: { expiresIn: options.accessTokenTtl, algorithm: 'HS256' },
@@ -49,7 +62,15 @@ export class AuthModule {
         ScimService,
         ScimTokensService,
       ],
-      exports: [AuthService, AbuseLimits, RateLimiter, SsoConfigService, SsoLoginService, ScimService, ScimTokensService],
+      exports: [
+        AuthService,
+        AbuseLimits,
+        RateLimiter,
+        SsoConfigService,
+        SsoLoginService,
+        ScimService,
+        ScimTokensService,
+      ],
     };
   }
 }

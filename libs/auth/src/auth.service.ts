@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { UserPrincipal } from '@velvet/access';
-import { DomainErrorKind, DomainException, hashPassword, randomToken, sha256Hex, verifyPassword } from '@velvet/common';
+import {
+  DomainErrorKind,
+  DomainException,
+  hashPassword,
+  randomToken,
+  sha256Hex,
+  verifyPassword,
+} from '@velvet/common';
 import { Organization, OrganizationStatus, User, UserStatus } from '@velvet/organizations';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull, Repository } from 'typeorm';
@@ -21,7 +28,11 @@ export interface TokenPair {
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalidCredentials = () =>
-  new DomainException(DomainErrorKind.Unauthenticated, 'invalid_credentials', 'Email or password is wrong');
+  new DomainException(
+    DomainErrorKind.Unauthenticated,
+    'invalid_credentials',
+    'Email or password is wrong',
+  );
 const organizationDisabled = () =>
   new DomainException(
     DomainErrorKind.Forbidden,
@@ -29,9 +40,17 @@ const organizationDisabled = () =>
     'Your organisation is disabled; contact your account manager',
   );
 const ssoRequired = () =>
-  new DomainException(DomainErrorKind.Forbidden, 'sso_required', 'Your organisation signs in through single sign-on');
+  new DomainException(
+    DomainErrorKind.Forbidden,
+    'sso_required',
+    'Your organisation signs in through single sign-on',
+  );
 const invalidRefresh = () =>
-  new DomainException(DomainErrorKind.Unauthenticated, 'invalid_refresh_token', 'The refresh token is invalid or expired');
+  new DomainException(
+    DomainErrorKind.Unauthenticated,
+    'invalid_refresh_token',
+    'The refresh token is invalid or expired',
+  );
 
 export const principalOf = (user: User): UserPrincipal => ({
   kind: 'user',
@@ -72,7 +91,9 @@ export class AuthService {
 
   /** An organisation that requires single sign-on refuses its users' passwords (provider staff have no organisation). */
   private ssoRequired(organizationId: string): Promise<boolean> {
-    return this.dataSource.getRepository(SsoConnection).exists({ where: { organizationId, enabled: true, ssoRequired: true } });
+    return this.dataSource
+      .getRepository(SsoConnection)
+      .exists({ where: { organizationId, enabled: true, ssoRequired: true } });
   }
 
   /** The current principal of an access token's subject, or null if the user or their organisation is disabled. */
@@ -87,11 +108,15 @@ export class AuthService {
       .createQueryBuilder('u')
       .leftJoin(Organization, 'o', 'o.id = u.organizationId')
       .where('u.status = :active', { active: UserStatus.Active })
-      .andWhere('(u.organizationId IS NULL OR o.status = :orgActive)', { orgActive: OrganizationStatus.Active });
+      .andWhere('(u.organizationId IS NULL OR o.status = :orgActive)', {
+        orgActive: OrganizationStatus.Active,
+      });
   }
 
   issueTokens(user: User, familyId: string = randomUUID()): Promise<TokenPair> {
-    return this.dataSource.transaction((tx) => this.issueWith(tx.getRepository(RefreshToken), user, familyId));
+    return this.dataSource.transaction((tx) =>
+      this.issueWith(tx.getRepository(RefreshToken), user, familyId),
+    );
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
@@ -105,11 +130,16 @@ export class AuthService {
       if (!current || current.expiresAt <= new Date()) return null;
       if (current.revokedAt) {
         // Reuse of a rotated token: someone else holds the chain. End the whole family (and commit that).
-        await tokens.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        await tokens.update(
+          { familyId: current.familyId, revokedAt: IsNull() },
+          { revokedAt: new Date() },
+        );
         replayed = current.familyId;
         return null;
       }
-      const user = await this.activeUsers(tx.getRepository(User)).andWhere('u.id = :userId', { userId: current.userId }).getOne();
+      const user = await this.activeUsers(tx.getRepository(User))
+        .andWhere('u.id = :userId', { userId: current.userId })
+        .getOne();
       if (!user) return null;
       current.revokedAt = new Date();
       await tokens.save(current);
@@ -154,7 +184,11 @@ export class AuthService {
     for (const { familyId } of open) await this.sessions.revoke(familyId);
   }
 
-  private async issueWith(tokens: Repository<RefreshToken>, user: User, familyId: string): Promise<TokenPair> {
+  private async issueWith(
+    tokens: Repository<RefreshToken>,
+    user: User,
+    familyId: string,
+  ): Promise<TokenPair> {
     const refreshToken = randomToken();
     await tokens.save(
       tokens.create({
@@ -165,7 +199,17 @@ export class AuthService {
       }),
     );
     // `sid`: the session (refresh token family) this token belongs to, so logout can end it at once
-    const accessToken = await this.jwt.signAsync({ sub: user.id, sid: familyId, role: user.role, org: user.organizationId });
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.options.accessTokenTtl };
+    const accessToken = await this.jwt.signAsync({
+      sub: user.id,
+      sid: familyId,
+      role: user.role,
+      org: user.organizationId,
+    });
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.options.accessTokenTtl,
+    };
   }
 }

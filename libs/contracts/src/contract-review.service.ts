@@ -100,7 +100,8 @@ export class ContractReviewService {
       }
       return { contract: moved, approvals, requiredApprovals: contract.requiredApprovals };
     });
-    if (outcome.contract.status === ContractStatus.Active) await this.retention.sync(outcome.contract.organizationId);
+    if (outcome.contract.status === ContractStatus.Active)
+      await this.retention.sync(outcome.contract.organizationId);
     await this.entitlements.requestEvaluation(outcome.contract.organizationId, 'contract approved');
     return outcome;
   }

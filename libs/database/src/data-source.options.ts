@@ -10,7 +10,11 @@ export interface DatabaseOptions {
 }
 
 /** One definition for the apps, the migration command and the tests. Never `synchronize`. */
-export function dataSourceOptions({ url, poolSize = 10, applicationName = 'velvet' }: DatabaseOptions): DataSourceOptions {
+export function dataSourceOptions({
+  url,
+  poolSize = 10,
+  applicationName = 'velvet',
+}: DatabaseOptions): DataSourceOptions {
   return {
     type: 'postgres',
     url,

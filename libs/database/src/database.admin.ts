@@ -17,7 +17,11 @@ export function databaseName(url: string): string {
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Creates the database named in `url` unless it exists (owned by `owner` when given). */
-export async function ensureDatabase(url: string, template?: string, owner?: string): Promise<void> {
+export async function ensureDatabase(
+  url: string,
+  template?: string,
+  owner?: string,
+): Promise<void> {
   const client = new Client({ connectionString: adminUrl(url) });
   await client.connect();
   try {
@@ -50,7 +54,9 @@ export async function dropDatabase(url: string): Promise<void> {
  */
 export async function migrate(url: string): Promise<string[]> {
   if (await canCreateRoles(url)) await ensureRoles(url);
-  const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 2, applicationName: 'velvet-migrate' }));
+  const dataSource = new DataSource(
+    dataSourceOptions({ url, poolSize: 2, applicationName: 'velvet-migrate' }),
+  );
   await dataSource.initialize();
   try {
     const ran = await dataSource.runMigrations({ transaction: 'each' });

@@ -25,7 +25,10 @@ export function urlAs(url: string, user: string, password?: string): string {
  * own authentication, e.g. trust on a developer's loopback). Needs a superuser or CREATEROLE; safe
  * when several callers race (a duplicate is ignored).
  */
-export async function ensureRoles(adminUrl: string, passwords: { owner?: string; app?: string } = {}): Promise<void> {
+export async function ensureRoles(
+  adminUrl: string,
+  passwords: { owner?: string; app?: string } = {},
+): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -36,9 +39,11 @@ export async function ensureRoles(adminUrl: string, passwords: { owner?: string;
       const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
       if (!rowCount) {
         // NOSUPERUSER NOCREATEROLE NOBYPASSRLS: neither role can lift the log's protections.
-        await client.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS`).catch((e: { code?: string }) => {
-          if (e.code !== '42710' && e.code !== '23505') throw e;
-        });
+        await client
+          .query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS`)
+          .catch((e: { code?: string }) => {
+            if (e.code !== '42710' && e.code !== '23505') throw e;
+          });
       }
       if (password) await client.query(`ALTER ROLE ${role} PASSWORD ${quoteLiteral(password)}`);
     }
@@ -52,7 +57,9 @@ export async function canCreateRoles(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT rolsuper OR rolcreaterole AS can FROM pg_roles WHERE rolname = current_user');
+    const { rows } = await client.query(
+      'SELECT rolsuper OR rolcreaterole AS can FROM pg_roles WHERE rolname = current_user',
+    );
     return rows[0]?.can === true;
   } finally {
     await client.end();
@@ -63,7 +70,10 @@ export async function canCreateRoles(url: string): Promise<boolean> {
  * Hands an existing database (one made before the role split, owned by a superuser) to the owner
  * role: the database, and every table, sequence and function of its public schema.
  */
-export async function transferOwnership(adminUrlOfDatabase: string, database: string): Promise<void> {
+export async function transferOwnership(
+  adminUrlOfDatabase: string,
+  database: string,
+): Promise<void> {
   const client = new Client({ connectionString: adminUrlOfDatabase });
   await client.connect();
   try {

@@ -59,7 +59,12 @@ export const DEFAULT_THRESHOLDS: DetectionThresholds = {
     [DetectorName.HistoryDrift]: 0.45,
     [DetectorName.CrossOrgCluster]: 0.6,
   },
-  circumstantial: [DetectorName.Volume, DetectorName.PromptDiversity, DetectorName.ChainOfThought, DetectorName.MachineCadence],
+  circumstantial: [
+    DetectorName.Volume,
+    DetectorName.PromptDiversity,
+    DetectorName.ChainOfThought,
+    DetectorName.MachineCadence,
+  ],
   circumstantialCap: 0.5,
   alertThreshold: 0.75,
   suppressionMargin: 0.15,

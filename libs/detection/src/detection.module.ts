@@ -11,7 +11,11 @@ import { ProvenanceService } from './provenance/provenance.service';
 import { AlertCaseWriter } from './run/alert-case.writer';
 import { AuditFeatureReader } from './run/audit-feature.reader';
 import { DetectionRunProcessor } from './run/detection-run.processor';
-import { DETECTION_RUN_OPTIONS, DetectionRunService, type DetectionRunOptions } from './run/detection-run.service';
+import {
+  DETECTION_RUN_OPTIONS,
+  DetectionRunService,
+  type DetectionRunOptions,
+} from './run/detection-run.service';
 import { DetectionSweep } from './run/detection-sweep';
 import { DetectionScheduler } from './run/detection.scheduler';
 import { RiskScoresReader } from './run/risk-scores.reader';
@@ -28,8 +32,25 @@ import { HorizonReader } from './run/horizon.reader';
     EntitlementsModule,
     LimitsModule,
   ],
-  providers: [AlertCasesService, ThrottlesService, ProvenanceService, DetectionScheduler, DetectionRunService, AuditFeatureReader, HorizonReader, AlertCaseWriter, RiskScoresReader],
-  exports: [AlertCasesService, ThrottlesService, ProvenanceService, DetectionScheduler, DetectionRunService, RiskScoresReader],
+  providers: [
+    AlertCasesService,
+    ThrottlesService,
+    ProvenanceService,
+    DetectionScheduler,
+    DetectionRunService,
+    AuditFeatureReader,
+    HorizonReader,
+    AlertCaseWriter,
+    RiskScoresReader,
+  ],
+  exports: [
+    AlertCasesService,
+    ThrottlesService,
+    ProvenanceService,
+    DetectionScheduler,
+    DetectionRunService,
+    RiskScoresReader,
+  ],
 })
 export class DetectionModule {}
 
@@ -43,7 +64,10 @@ export class DetectionWorkerModule {
   static forRoot(options: DetectionRunOptions = {}): DynamicModule {
     return {
       module: DetectionWorkerModule,
-      imports: [TypeOrmModule.forFeature(DETECTION_ENTITIES), BullModule.registerQueue({ name: QueueName.Detection })],
+      imports: [
+        TypeOrmModule.forFeature(DETECTION_ENTITIES),
+        BullModule.registerQueue({ name: QueueName.Detection }),
+      ],
       providers: [
         { provide: DETECTION_RUN_OPTIONS, useValue: options },
         DetectionRunService,

@@ -1,4 +1,10 @@
-import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { redisOptions } from '@velvet/queue';
 import IORedis from 'ioredis';
@@ -19,7 +25,10 @@ export class MeteringModule implements OnApplicationShutdown {
   constructor(@Inject(METERING_REDIS) private readonly redis: IORedis) {}
 
   /** `extra` wires optional collaborators such as a `SPEND_LISTENER` provider and the modules it needs. */
-  static forRoot(options: MeteringOptions, extra: Pick<DynamicModule, 'imports' | 'providers'> = {}): DynamicModule {
+  static forRoot(
+    options: MeteringOptions,
+    extra: Pick<DynamicModule, 'imports' | 'providers'> = {},
+  ): DynamicModule {
     return {
       module: MeteringModule,
       imports: [TypeOrmModule.forFeature([RateLimit, UsageRecord]), ...(extra.imports ?? [])],
@@ -30,11 +39,16 @@ export class MeteringModule implements OnApplicationShutdown {
           // No auto-pipelining: each ioredis Pipeline defines an accessor, which makes V8's young GC
           // keep the pipeline and its commands alive (docs/performance.md, "Garbage collection").
           useFactory: () => {
-            const redis = new IORedis({ ...redisOptions(options.redisUrl), maxRetriesPerRequest: 1, commandTimeout: 2000 });
+            const redis = new IORedis({
+              ...redisOptions(options.redisUrl),
+              maxRetriesPerRequest: 1,
+              commandTimeout: 2000,
+            });
             // Each refused command fails its call (503 or a retried finish); the connection's own errors only need a log line.
             let last = 0;
             redis.on('error', (error: Error) => {
-              if (Date.now() - last > 5000) new Logger('MeteringModule').warn(`metering Redis connection: ${error.message}`);
+              if (Date.now() - last > 5000)
+                new Logger('MeteringModule').warn(`metering Redis connection: ${error.message}`);
               last = Date.now();
             });
             return redis;

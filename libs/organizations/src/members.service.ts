@@ -1,6 +1,15 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Action, type AppAbility, assertCan, CUSTOMER_ROLES, type Role, Role as Roles, scopedWhere, type UserPrincipal } from '@velvet/access';
+import {
+  Action,
+  type AppAbility,
+  assertCan,
+  CUSTOMER_ROLES,
+  type Role,
+  Role as Roles,
+  scopedWhere,
+  type UserPrincipal,
+} from '@velvet/access';
 import { AdminActivityLog, hashPassword, NotFoundError, sha256Hex } from '@velvet/common';
 import { DataSource, IsNull, MoreThan, Repository } from 'typeorm';
 import { Invitation } from './entities/invitation.entity';
@@ -59,7 +68,12 @@ export class MembersService {
       // inviting an address again resends its pending invitation (one link per address, the old one dies)
       const invitation =
         (await this.invitations.findPendingFor(tx, organizationId, normalized)) ??
-        tx.create(Invitation, { organizationId, email: normalized, role, invitedBy: principal.userId });
+        tx.create(Invitation, {
+          organizationId,
+          email: normalized,
+          role,
+          invitedBy: principal.userId,
+        });
       invitation.role = role;
       invitation.invitedBy = principal.userId;
       return this.invitations.issue(tx, invitation, organization.name);
@@ -72,7 +86,11 @@ export class MembersService {
     try {
       return await this.dataSource.transaction(async (tx) => {
         const invitation = await tx.findOne(Invitation, {
-          where: { tokenHash: sha256Hex(token), acceptedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+          where: {
+            tokenHash: sha256Hex(token),
+            acceptedAt: IsNull(),
+            expiresAt: MoreThan(new Date()),
+          },
           lock: { mode: 'pessimistic_write' },
         });
         if (!invitation) throw OrganizationException.invitationInvalid();
@@ -94,12 +112,19 @@ export class MembersService {
     }
   }
 
-  async update(ability: AppAbility, organizationId: string, userId: string, changes: MemberChanges, actorUserId: string | null = null): Promise<User> {
+  async update(
+    ability: AppAbility,
+    organizationId: string,
+    userId: string,
+    changes: MemberChanges,
+    actorUserId: string | null = null,
+  ): Promise<User> {
     const where = scopedWhere<User>(ability, Action.Read, 'User', { organizationId, id: userId });
     const member = where && (await this.users.findOne({ where }));
     if (!member) throw new NotFoundError('Member');
     assertCan(ability, Action.Update, 'User', member);
-    if (changes.role && !CUSTOMER_ROLES.includes(changes.role)) throw OrganizationException.roleNotAllowed(changes.role);
+    if (changes.role && !CUSTOMER_ROLES.includes(changes.role))
+      throw OrganizationException.roleNotAllowed(changes.role);
     const before = { role: member.role, status: member.status };
     return this.dataSource.transaction(async (tx) => {
       Object.assign(member, changes);

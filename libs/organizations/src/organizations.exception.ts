@@ -13,13 +13,25 @@ export enum OrganizationErrorCode {
 
 export class OrganizationException extends DomainException {
   static emailTaken() {
-    return new OrganizationException(DomainErrorKind.Conflict, OrganizationErrorCode.EmailTaken, 'That email address is already registered');
+    return new OrganizationException(
+      DomainErrorKind.Conflict,
+      OrganizationErrorCode.EmailTaken,
+      'That email address is already registered',
+    );
   }
   static invitationInvalid() {
-    return new OrganizationException(DomainErrorKind.Invalid, OrganizationErrorCode.InvitationInvalid, 'The invitation is unknown, used or expired');
+    return new OrganizationException(
+      DomainErrorKind.Invalid,
+      OrganizationErrorCode.InvitationInvalid,
+      'The invitation is unknown, used or expired',
+    );
   }
   static lastAdmin() {
-    return new OrganizationException(DomainErrorKind.Conflict, OrganizationErrorCode.LastAdmin, 'An organisation must keep at least one active admin');
+    return new OrganizationException(
+      DomainErrorKind.Conflict,
+      OrganizationErrorCode.LastAdmin,
+      'An organisation must keep at least one active admin',
+    );
   }
   static lastPlatformAdmin() {
     return new OrganizationException(
@@ -29,10 +41,18 @@ export class OrganizationException extends DomainException {
     );
   }
   static roleNotAllowed(role: string) {
-    return new OrganizationException(DomainErrorKind.Invalid, OrganizationErrorCode.RoleNotAllowed, `Role ${role} cannot be given here`);
+    return new OrganizationException(
+      DomainErrorKind.Invalid,
+      OrganizationErrorCode.RoleNotAllowed,
+      `Role ${role} cannot be given here`,
+    );
   }
   static verificationInvalid() {
-    return new OrganizationException(DomainErrorKind.Invalid, OrganizationErrorCode.VerificationInvalid, 'The confirmation link is unknown, used or expired');
+    return new OrganizationException(
+      DomainErrorKind.Invalid,
+      OrganizationErrorCode.VerificationInvalid,
+      'The confirmation link is unknown, used or expired',
+    );
   }
   static emailUnverified() {
     return new OrganizationException(
@@ -42,6 +62,10 @@ export class OrganizationException extends DomainException {
     );
   }
   static fieldNotAllowed(field: string) {
-    return new OrganizationException(DomainErrorKind.Forbidden, OrganizationErrorCode.FieldNotAllowed, `You may not change ${field}`);
+    return new OrganizationException(
+      DomainErrorKind.Forbidden,
+      OrganizationErrorCode.FieldNotAllowed,
+      `You may not change ${field}`,
+    );
   }
 }

@@ -14,7 +14,21 @@ export const ORGANIZATION_ENTITIES = [Organization, User, Invitation];
 
 @Module({
   imports: [TypeOrmModule.forFeature(ORGANIZATION_ENTITIES)],
-  providers: [OrganizationsService, MembersService, InvitationsService, StaffService, Mailer, EmailVerificationService],
-  exports: [OrganizationsService, MembersService, InvitationsService, StaffService, Mailer, EmailVerificationService],
+  providers: [
+    OrganizationsService,
+    MembersService,
+    InvitationsService,
+    StaffService,
+    Mailer,
+    EmailVerificationService,
+  ],
+  exports: [
+    OrganizationsService,
+    MembersService,
+    InvitationsService,
+    StaffService,
+    Mailer,
+    EmailVerificationService,
+  ],
 })
 export class OrganizationsModule {}

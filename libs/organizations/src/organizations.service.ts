@@ -51,7 +51,9 @@ export class OrganizationsService {
         const base = slugify(input.organizationName);
         const taken = await tx.count(Organization, { where: { slug: base } });
         const slug = taken ? `${base}-${Date.now().toString(36)}` : base;
-        const organization = await tx.save(tx.create(Organization, { name: input.organizationName, slug }));
+        const organization = await tx.save(
+          tx.create(Organization, { name: input.organizationName, slug }),
+        );
         const admin = await tx.save(
           tx.create(User, {
             email: input.adminEmail.toLowerCase(),
@@ -73,7 +75,12 @@ export class OrganizationsService {
   async list(ability: AppAbility, limit: number, offset: number): Promise<Page<Organization>> {
     const where = scopedWhere<Organization>(ability, Action.Read, 'Organization');
     if (!where) return { items: [], total: 0, limit, offset };
-    const [items, total] = await this.organizations.findAndCount({ where, order: { createdAt: 'ASC' }, take: limit, skip: offset });
+    const [items, total] = await this.organizations.findAndCount({
+      where,
+      order: { createdAt: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
     return { items, total, limit, offset };
   }
 
@@ -84,7 +91,11 @@ export class OrganizationsService {
     return organization;
   }
 
-  async update(ability: AppAbility, id: string, changes: OrganizationChanges): Promise<Organization> {
+  async update(
+    ability: AppAbility,
+    id: string,
+    changes: OrganizationChanges,
+  ): Promise<Organization> {
     const organization = await this.get(ability, id);
     for (const field of Object.keys(changes) as (keyof OrganizationChanges)[]) {
       if (changes[field] === undefined) continue;

@@ -29,7 +29,13 @@ export class StaffService {
       const passwordHash = await hashPassword(input.password);
       return await this.users.manager.transaction(async (tx) => {
         const staff = await tx.save(
-          this.users.create({ email: input.email.toLowerCase(), displayName: input.displayName, passwordHash, role: input.role, organizationId: null }),
+          this.users.create({
+            email: input.email.toLowerCase(),
+            displayName: input.displayName,
+            passwordHash,
+            role: input.role,
+            organizationId: null,
+          }),
         );
         await this.activity?.record({
           actorUserId,
@@ -51,10 +57,15 @@ export class StaffService {
     return this.users.find({ where: { organizationId: IsNull() }, order: { createdAt: 'ASC' } });
   }
 
-  async update(id: string, changes: { role?: Role; status?: UserStatus }, actorUserId: string | null = null): Promise<User> {
+  async update(
+    id: string,
+    changes: { role?: Role; status?: UserStatus },
+    actorUserId: string | null = null,
+  ): Promise<User> {
     const staff = await this.users.findOne({ where: { id, organizationId: IsNull() } });
     if (!staff) throw new NotFoundError('Staff member');
-    if (changes.role && !isStaffRole(changes.role)) throw OrganizationException.roleNotAllowed(changes.role);
+    if (changes.role && !isStaffRole(changes.role))
+      throw OrganizationException.roleNotAllowed(changes.role);
     const before = { role: staff.role, status: staff.status };
     Object.assign(staff, changes);
     return this.users.manager.transaction(async (tx) => {

@@ -1,5 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
-import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ConnectionOptions } from 'bullmq';
 import IORedis from 'ioredis';
 import { redisOptions } from './redis.connection';
@@ -25,11 +31,17 @@ export class QueueModule implements OnApplicationShutdown {
   static forRoot(options: QueueOptions): DynamicModule {
     return {
       module: QueueModule,
-      imports: [BullModule.forRoot({ connection: redisOptions(options.redisUrl) as ConnectionOptions, prefix: options.prefix })],
+      imports: [
+        BullModule.forRoot({
+          connection: redisOptions(options.redisUrl) as ConnectionOptions,
+          prefix: options.prefix,
+        }),
+      ],
       providers: [
         {
           provide: REDIS,
-          useFactory: () => new IORedis({ ...redisOptions(options.redisUrl), keyPrefix: `${options.prefix}:` }),
+          useFactory: () =>
+            new IORedis({ ...redisOptions(options.redisUrl), keyPrefix: `${options.prefix}:` }),
         },
       ],
       exports: [BullModule, REDIS],

@@ -43,9 +43,11 @@ export class StreamConsumer {
 
   /** Creates the group (and the stream) unless they exist. */
   private async ensureGroup(): Promise<void> {
-    await this.reader!.xgroup('CREATE', this.o.stream, this.o.group, '0', 'MKSTREAM').catch((e: Error) => {
-      if (!e.message.includes('BUSYGROUP')) throw e;
-    });
+    await this.reader!.xgroup('CREATE', this.o.stream, this.o.group, '0', 'MKSTREAM').catch(
+      (e: Error) => {
+        if (!e.message.includes('BUSYGROUP')) throw e;
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -75,7 +77,16 @@ export class StreamConsumer {
           await this.claimAbandoned(claimIdleMs);
         }
         const res = (await this.reader.xreadgroup(
-          'GROUP', this.o.group, this.consumer, 'COUNT', this.o.batch ?? 500, 'BLOCK', 1000, 'STREAMS', this.o.stream, '>',
+          'GROUP',
+          this.o.group,
+          this.consumer,
+          'COUNT',
+          this.o.batch ?? 500,
+          'BLOCK',
+          1000,
+          'STREAMS',
+          this.o.stream,
+          '>',
         )) as [string, StreamEntries][] | null;
         if (res) await this.process(res[0][1]);
       } catch (error) {
@@ -89,10 +100,15 @@ export class StreamConsumer {
   }
 
   private async claimAbandoned(claimIdleMs: number): Promise<void> {
-    const [, entries] = (await this.reader!.xautoclaim(this.o.stream, this.o.group, this.consumer, claimIdleMs, '0-0', 'COUNT', this.o.batch ?? 500)) as [
-      string,
-      StreamEntries,
-    ];
+    const [, entries] = (await this.reader!.xautoclaim(
+      this.o.stream,
+      this.o.group,
+      this.consumer,
+      claimIdleMs,
+      '0-0',
+      'COUNT',
+      this.o.batch ?? 500,
+    )) as [string, StreamEntries];
     // Entries deleted after they were read come back without fields: only acknowledge those.
     await this.process(entries.filter((e) => e[1]));
   }
@@ -102,7 +118,10 @@ export class StreamConsumer {
     if (!entries.length) return;
     await this.o.handle(entries);
     const ids = entries.map(([id]) => id);
-    await this.reader!.multi().xack(this.o.stream, this.o.group, ...ids).xdel(this.o.stream, ...ids).exec();
+    await this.reader!.multi()
+      .xack(this.o.stream, this.o.group, ...ids)
+      .xdel(this.o.stream, ...ids)
+      .exec();
   }
 }
 

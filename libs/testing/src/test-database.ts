@@ -2,9 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { APP_ROLE, dropDatabase, ensureDatabase, ensureRoles, migrate, OWNER_ROLE, urlAs } from '@velvet/database';
+import {
+  APP_ROLE,
+  dropDatabase,
+  ensureDatabase,
+  ensureRoles,
+  migrate,
+  OWNER_ROLE,
+  urlAs,
+} from '@velvet/database';
 
-export const TEST_SERVER_URL = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+export const TEST_SERVER_URL =
+  process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 
 const MIGRATIONS_DIR = join(__dirname, '../../database/src/migrations');
 /** SQL a migration takes from a lib (the audit log's leaf CHECK, which the signer compares with the installed one). */
@@ -13,7 +22,8 @@ const MIGRATION_SOURCES = [join(__dirname, '../../audit/src/integrity/leaf-check
 /** The template's name changes whenever a migration file does, so a stale schema is never cloned. */
 export function templateName(): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS_DIR).sort()) hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
+  for (const file of readdirSync(MIGRATIONS_DIR).sort())
+    hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
   for (const file of MIGRATION_SOURCES) hash.update(readFileSync(file));
   return `velvet_test_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
@@ -22,7 +32,8 @@ export function templateName(): string {
 const urlFor = (name: string) => `${TEST_SERVER_URL}/${name}`;
 
 function refuseNonTest(name: string): void {
-  if (!name.includes('test')) throw new Error(`refusing to touch database ${name}: its name lacks "test"`);
+  if (!name.includes('test'))
+    throw new Error(`refusing to touch database ${name}: its name lacks "test"`);
 }
 
 /** Creates the migrated template once per schema version; safe when several runs race. */
@@ -79,4 +90,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** A Redis key prefix of its own, so suites sharing a Redis never see each other's queues. */
-export const testQueuePrefix = (): string => `test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+export const testQueuePrefix = (): string =>
+  `test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

@@ -22,10 +22,14 @@ export async function generateApiTypes(portalUrl: string): Promise<string> {
     const input = join(dir, 'openapi.json');
     const output = join(dir, 'portal-api.ts');
     writeFileSync(input, JSON.stringify(await response.json(), null, 2));
-    execFileSync('npx', ['openapi-typescript', input, '--output', output, '--root-types', '--alphabetize'], {
-      cwd: join(__dirname, '../../..'),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'npx',
+      ['openapi-typescript', input, '--output', output, '--root-types', '--alphabetize'],
+      {
+        cwd: join(__dirname, '../../..'),
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     return HEADER + readFileSync(output, 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -26,15 +26,18 @@ export async function axeViolations(page: Page, rules?: readonly string[]): Prom
   const options = rules
     ? { resultTypes: ['violations'], runOnly: { type: 'rule', values: rules } }
     : { resultTypes: ['violations'] };
-  const violations = await page.evaluate(async ([source, opts]) => {
-    const w = globalThis as unknown as {
-      axe?: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> };
-      document: unknown;
-    };
-    if (!w.axe) new Function(source)();
-    const result = await w.axe!.run(w.document, opts);
-    return result.violations;
-  }, [AXE_SOURCE, options] as const);
+  const violations = await page.evaluate(
+    async ([source, opts]) => {
+      const w = globalThis as unknown as {
+        axe?: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> };
+        document: unknown;
+      };
+      if (!w.axe) new Function(source)();
+      const result = await w.axe!.run(w.document, opts);
+      return result.violations;
+    },
+    [AXE_SOURCE, options] as const,
+  );
   return violations.map(
     (v) =>
       `${v.id} (${v.impact}): ${v.help} at ${v.nodes
@@ -88,7 +91,9 @@ export async function checkPageState(page: Page, state: string): Promise<void> {
       // give them up to ~2 s before calling the page too wide (a settle wait, not a timing assertion)
       let width = Infinity;
       for (let i = 0; i < 20 && width > v.width; i++) {
-        await page.evaluate(`new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(null), ${i * 10})))`);
+        await page.evaluate(
+          `new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(null), ${i * 10})))`,
+        );
         width = await scrollWidth(page);
       }
       if (width > v.width)

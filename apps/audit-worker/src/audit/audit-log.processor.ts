@@ -1,6 +1,19 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { appendResiliently, type AppendOutcome, type AuditEntry, AuditLogWriter, Batcher, type PreparedEntry, prepareEntry } from '@velvet/audit';
+import {
+  Inject,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import {
+  appendResiliently,
+  type AppendOutcome,
+  type AuditEntry,
+  AuditLogWriter,
+  Batcher,
+  type PreparedEntry,
+  prepareEntry,
+} from '@velvet/audit';
 import { QueueName } from '@velvet/queue';
 import type { Job } from 'bullmq';
 import { AUDIT_WORKER_OPTIONS, type AuditWorkerOptions } from './audit-worker.options';
@@ -12,8 +25,16 @@ import { AUDIT_WORKER_OPTIONS, type AuditWorkerOptions } from './audit-worker.op
  * the writer skips the duplicates. Several worker processes may run: the writer's tree lock
  * orders their batches.
  */
-@Processor(QueueName.Audit, { concurrency: 1, maxStalledCount: 100, lockDuration: 20_000, stalledInterval: 10_000 })
-export class AuditLogProcessor extends WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+@Processor(QueueName.Audit, {
+  concurrency: 1,
+  maxStalledCount: 100,
+  lockDuration: 20_000,
+  stalledInterval: 10_000,
+})
+export class AuditLogProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(AuditLogProcessor.name);
   private readonly batcher: Batcher<PreparedEntry, AppendOutcome | Error>;
 
@@ -26,7 +47,10 @@ export class AuditLogProcessor extends WorkerHost implements OnApplicationBootst
       (entries) =>
         appendResiliently((batch) => writer.appendPrepared(batch), entries, {
           maxWaitMs: options.dbOutageWaitMs,
-          onRetry: (error, attempt) => this.logger.warn(`audit batch of ${entries.length} waiting for PostgreSQL (attempt ${attempt}): ${(error as Error).message}`),
+          onRetry: (error, attempt) =>
+            this.logger.warn(
+              `audit batch of ${entries.length} waiting for PostgreSQL (attempt ${attempt}): ${(error as Error).message}`,
+            ),
         }),
       options.batchSize,
       options.batchWaitMs,

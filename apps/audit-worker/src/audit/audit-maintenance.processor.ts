@@ -29,18 +29,30 @@ export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     // Schedulers are idempotent by id: several workers share one schedule.
     const opts = { removeOnComplete: true, removeOnFail: 100 };
-    await this.queue.upsertJobScheduler(AuditMaintenanceJob.PublishTreeHead, { every: this.options.treeHeadIntervalMs }, {
-      name: AuditMaintenanceJob.PublishTreeHead,
-      opts,
-    });
-    await this.queue.upsertJobScheduler(AuditMaintenanceJob.PurgeTexts, { every: this.options.textPurgeIntervalMs }, {
-      name: AuditMaintenanceJob.PurgeTexts,
-      opts,
-    });
-    await this.queue.upsertJobScheduler(AuditMaintenanceJob.SweepRows, { every: this.options.rowSweepIntervalMs }, {
-      name: AuditMaintenanceJob.SweepRows,
-      opts,
-    });
+    await this.queue.upsertJobScheduler(
+      AuditMaintenanceJob.PublishTreeHead,
+      { every: this.options.treeHeadIntervalMs },
+      {
+        name: AuditMaintenanceJob.PublishTreeHead,
+        opts,
+      },
+    );
+    await this.queue.upsertJobScheduler(
+      AuditMaintenanceJob.PurgeTexts,
+      { every: this.options.textPurgeIntervalMs },
+      {
+        name: AuditMaintenanceJob.PurgeTexts,
+        opts,
+      },
+    );
+    await this.queue.upsertJobScheduler(
+      AuditMaintenanceJob.SweepRows,
+      { every: this.options.rowSweepIntervalMs },
+      {
+        name: AuditMaintenanceJob.SweepRows,
+        opts,
+      },
+    );
   }
 
   async process(job: Job): Promise<unknown> {

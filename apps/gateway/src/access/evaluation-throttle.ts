@@ -26,7 +26,9 @@ export class EvaluationThrottle implements SpendListener {
   private fire(id: string): void {
     const window = { dirty: false };
     this.windows.set(id, window);
-    this.scheduler.requestEvaluation(id, 'usage_recorded').catch((e: Error) => this.logger.warn(`entitlement evaluation request failed: ${e.message}`));
+    this.scheduler
+      .requestEvaluation(id, 'usage_recorded')
+      .catch((e: Error) => this.logger.warn(`entitlement evaluation request failed: ${e.message}`));
     setTimeout(() => {
       this.windows.delete(id);
       if (window.dirty) this.fire(id);

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { decodeLimitChange, limitChangesChannel, LimitsService } from '@velvet/metering';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
@@ -30,7 +36,9 @@ export class LimitChangesSubscriber implements OnModuleInit, OnModuleDestroy {
     });
     // messages sent while disconnected are lost: read everything again once resubscribed
     subscriber.on('ready', () => void this.limits.refresh().catch(() => undefined));
-    subscriber.on('error', (error: Error) => this.logger.warn(`limit changes subscriber: ${error.message}`));
+    subscriber.on('error', (error: Error) =>
+      this.logger.warn(`limit changes subscriber: ${error.message}`),
+    );
     await subscriber.connect();
     await subscriber.subscribe(limitChangesChannel(this.redis.options.keyPrefix ?? ''));
   }

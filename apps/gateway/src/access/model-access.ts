@@ -85,7 +85,9 @@ export class ModelAccess {
     // A contract that ended is a hard stop, like an exhausted spend cap: 429 insufficient_quota that
     // the SDKs are told not to retry (they would otherwise sleep and retry a refusal that stands).
     if (code === 'contract_ended') {
-      return new OpenAIError(429, 'insufficient_quota', code, message, 'model', { 'x-should-retry': 'false' });
+      return new OpenAIError(429, 'insufficient_quota', code, message, 'model', {
+        'x-should-retry': 'false',
+      });
     }
     return new OpenAIError(403, 'invalid_request_error', code, message, 'model');
   }

@@ -8,13 +8,21 @@ import { KeyAuthenticator } from './key-authenticator';
 /** The database as the authenticator sees it: one key row, a revocation flag, and loads the test can hold. */
 function setUp() {
   const material = generateKeyMaterial();
-  const state = { revoked: false, orgStatus: OrganizationStatus.Active, loads: 0, polls: 0, hold: null as Promise<void> | null };
+  const state = {
+    revoked: false,
+    orgStatus: OrganizationStatus.Active,
+    loads: 0,
+    polls: 0,
+    hold: null as Promise<void> | null,
+  };
   const keys = {
     authenticate: async () => {
       state.loads++;
       const revoked = state.revoked; // read at the start of the query, like a snapshot
       if (state.hold) await state.hold;
-      return revoked ? null : ({ id: 'key-1', organizationId: 'org-1', createdBy: null } as unknown as ApiKey);
+      return revoked
+        ? null
+        : ({ id: 'key-1', organizationId: 'org-1', createdBy: null } as unknown as ApiKey);
     },
     touch: async () => undefined,
   } as unknown as ApiKeysService;
@@ -23,10 +31,17 @@ function setUp() {
     // The revocation poll: which of the given live keys are no longer valid.
     query: async (_sql: string, [ids]: [string[]]) => {
       state.polls++;
-      return ids.filter(() => state.revoked || state.orgStatus !== OrganizationStatus.Active).map((id) => ({ id }));
+      return ids
+        .filter(() => state.revoked || state.orgStatus !== OrganizationStatus.Active)
+        .map((id) => ({ id }));
     },
   } as unknown as Repository<Organization>;
-  const auth = new KeyAuthenticator(keys, organizations, { GATEWAY_CACHE_TTL_MS: 1000 } as GatewayEnv, {} as IORedis);
+  const auth = new KeyAuthenticator(
+    keys,
+    organizations,
+    { GATEWAY_CACHE_TTL_MS: 1000 } as GatewayEnv,
+    {} as IORedis,
+  );
   return { auth, state, header: `Bearer ${material.key}` };
 }
 
@@ -51,7 +66,10 @@ describe('KeyAuthenticator', () => {
     await auth.authenticate(header);
     state.orgStatus = OrganizationStatus.Disabled;
     auth.invalidate('org:org-1');
-    await expect(auth.authenticate(header)).rejects.toMatchObject({ status: 403, code: 'organization_disabled' });
+    await expect(auth.authenticate(header)).rejects.toMatchObject({
+      status: 403,
+      code: 'organization_disabled',
+    });
   });
 
   it('never lets a call arriving after a revocation join, or cache, a load that started before it', async () => {
@@ -89,9 +107,10 @@ describe('KeyAuthenticator', () => {
     jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'setImmediate'] });
     const { auth, state, header } = setUp();
     await auth.authenticate(header);
-    (auth as unknown as { organizations: { query: () => Promise<never> } }).organizations.query = async () => {
-      throw new Error('database down');
-    };
+    (auth as unknown as { organizations: { query: () => Promise<never> } }).organizations.query =
+      async () => {
+        throw new Error('database down');
+      };
     jest.setSystemTime(1_000_000 + 400);
     await auth.poll();
     jest.setSystemTime(1_000_000 + 500);

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ApiKeyPrincipal } from '@velvet/access';
 import { ApiKeysService, apiKeysChannel, decodeInvalidation, parseKey } from '@velvet/api-keys';
@@ -66,7 +72,9 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     // Messages sent while disconnected are lost: forget everything on both edges (ioredis resubscribes itself).
     subscriber.on('close', () => this.clear());
     subscriber.on('ready', () => this.clear());
-    subscriber.on('error', (error: Error) => this.logger.warn(`api-key subscriber: ${error.message}`));
+    subscriber.on('error', (error: Error) =>
+      this.logger.warn(`api-key subscriber: ${error.message}`),
+    );
     await subscriber.connect();
     await subscriber.subscribe(apiKeysChannel(this.redis.options.keyPrefix ?? ''));
     this.timer = setInterval(() => void this.poll(), this.maxStaleness / 2).unref();
@@ -87,7 +95,12 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     if (!entry || !this.fresh(entry, now)) entry = await this.load(token, parsed.secretHash);
     if (!entry.principal) throw OpenAIError.invalidKey();
     if (!entry.organizationActive) {
-      throw new OpenAIError(403, 'invalid_request_error', 'organization_disabled', 'This organisation is disabled; contact your account manager.');
+      throw new OpenAIError(
+        403,
+        'invalid_request_error',
+        'organization_disabled',
+        'This organisation is disabled; contact your account manager.',
+      );
     }
     this.touch(entry.principal.apiKeyId, now);
     return entry.principal;
@@ -110,7 +123,8 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     try {
       const live: Entry[] = [];
       for (const [hash, e] of this.cache) {
-        if (startedAt - e.at >= LIVE_ENTRY_MAX_AGE_MS) this.cache.delete(hash); // reloaded on its next call anyway
+        if (startedAt - e.at >= LIVE_ENTRY_MAX_AGE_MS)
+          this.cache.delete(hash); // reloaded on its next call anyway
         else if (e.principal && e.organizationActive) live.push(e);
       }
       if (!live.length) return;
@@ -124,7 +138,8 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
       );
       const revoked = new Set(gone.map((g) => g.id));
       for (const id of revoked) this.invalidate(`key:${id}`);
-      for (const e of live) if (!revoked.has(e.principal!.apiKeyId)) e.verifiedAt = Math.max(e.verifiedAt, startedAt);
+      for (const e of live)
+        if (!revoked.has(e.principal!.apiKeyId)) e.verifiedAt = Math.max(e.verifiedAt, startedAt);
     } catch (error) {
       this.logger.warn(`api-key revocation poll failed: ${(error as Error).message}`);
     } finally {
@@ -176,8 +191,18 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     let key, org;
     try {
       key = await this.keys.authenticate(token);
-      if (!key) return { at, verifiedAt: at, principal: null, organizationId: null, organizationActive: false };
-      org = await this.organizations.findOne({ where: { id: key.organizationId }, select: ['id', 'status'] });
+      if (!key)
+        return {
+          at,
+          verifiedAt: at,
+          principal: null,
+          organizationId: null,
+          organizationActive: false,
+        };
+      org = await this.organizations.findOne({
+        where: { id: key.organizationId },
+        select: ['id', 'status'],
+      });
     } catch {
       // Fail closed: past the staleness bound a key that cannot be checked is not served.
       throw OpenAIError.unavailable('The gateway cannot verify API keys right now; retry shortly.');
@@ -187,7 +212,12 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
       verifiedAt: at,
       organizationId: key.organizationId,
       organizationActive: org?.status === OrganizationStatus.Active,
-      principal: { kind: 'api_key', apiKeyId: key.id, organizationId: key.organizationId, createdByUserId: key.createdBy },
+      principal: {
+        kind: 'api_key',
+        apiKeyId: key.id,
+        organizationId: key.organizationId,
+        createdByUserId: key.createdBy,
+      },
     };
   }
 

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { encoderFor, Model, ModelStatus, ModelTier } from '@velvet/catalog';
 import { Repository } from 'typeorm';
@@ -33,9 +39,13 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch((error: Error) => {
-      this.logger.warn(`model catalog refresh failed: ${error.message}`);
-    }), this.env.GATEWAY_CACHE_TTL_MS).unref();
+    this.timer = setInterval(
+      () =>
+        void this.refresh().catch((error: Error) => {
+          this.logger.warn(`model catalog refresh failed: ${error.message}`);
+        }),
+      this.env.GATEWAY_CACHE_TTL_MS,
+    ).unref();
   }
 
   /** How old the catalog snapshot is (null before the first load), for /health. */
@@ -56,7 +66,10 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
   }
 
   async refresh(): Promise<void> {
-    const [models, tiers] = await Promise.all([this.models.find({ where: { status: ModelStatus.Active } }), this.tiers.find()]);
+    const [models, tiers] = await Promise.all([
+      this.models.find({ where: { status: ModelStatus.Active } }),
+      this.tiers.find(),
+    ]);
     const gated = new Map(tiers.map((t) => [t.name, t.gated]));
     const next = new Map<string, CatalogEntry>();
     // Unknown tier: treat as gated, so a misconfigured model fails closed.

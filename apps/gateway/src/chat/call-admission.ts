@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { canonicalJson } from '@velvet/audit';
 import { costOfTokens, sha256Hex } from '@velvet/common';
-import { type AdmitFinishResult, QuotaService, type Denial, type IdempotencyClaim, type RateLimitState } from '@velvet/metering';
+import {
+  type AdmitFinishResult,
+  QuotaService,
+  type Denial,
+  type IdempotencyClaim,
+  type RateLimitState,
+} from '@velvet/metering';
 import type { FastifyRequest } from 'fastify';
 import { ModelAccess } from '../access/model-access';
 import { KeyAuthenticator } from '../auth/key-authenticator';
@@ -10,9 +16,21 @@ import { ModelCatalog } from '../catalog/model-catalog';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
-import { type CallContext, type CallOutcome, PHASES, type PhasedRequest, type PreparedCall, type Replay } from './call-context';
+import {
+  type CallContext,
+  type CallOutcome,
+  PHASES,
+  type PhasedRequest,
+  type PreparedCall,
+  type Replay,
+} from './call-context';
 import { CallRecorder } from './call-recorder';
-import { parseChatRequest, promptText, promptTokensOf, requestedMaxTokens } from './chat-request.schema';
+import {
+  parseChatRequest,
+  promptText,
+  promptTokensOf,
+  requestedMaxTokens,
+} from './chat-request.schema';
 import { RecentDenials } from './recent-denials';
 import { simulatedTime } from './simulated-time';
 
@@ -49,12 +67,20 @@ export class CallAdmission {
     const requested = requestedMaxTokens(req);
     if (requested !== null && requested > model.maxOutputTokens) {
       const param = req.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
-      throw OpenAIError.badRequest(`\`${param}\` is too large: ${model.slug} produces at most ${model.maxOutputTokens} tokens.`, param, 'invalid_value');
+      throw OpenAIError.badRequest(
+        `\`${param}\` is too large: ${model.slug} produces at most ${model.maxOutputTokens} tokens.`,
+        param,
+        'invalid_value',
+      );
     }
     const text = promptText(req);
     const promptTokens = promptTokensOf(req, model);
     if (promptTokens > model.contextWindow) {
-      throw OpenAIError.badRequest(`The prompt (~${promptTokens} tokens) exceeds ${model.slug}'s context window of ${model.contextWindow}.`, 'messages', 'context_length_exceeded');
+      throw OpenAIError.badRequest(
+        `The prompt (~${promptTokens} tokens) exceeds ${model.slug}'s context window of ${model.contextWindow}.`,
+        'messages',
+        'context_length_exceeded',
+      );
     }
     const maxTokens = requested ?? model.maxOutputTokens;
     const worstOutput = maxTokens * (req.n ?? 1);
@@ -78,13 +104,18 @@ export class CallAdmission {
         apiKeyId: principal.apiKeyId,
         requestId,
         estimatedTokens: promptTokens + worstOutput,
-        estimatedCostMicros: costOfTokens(promptTokens, model.inputPriceMicrosPerMTok) + costOfTokens(worstOutput, model.outputPriceMicrosPerMTok),
+        estimatedCostMicros:
+          costOfTokens(promptTokens, model.inputPriceMicrosPerMTok) +
+          costOfTokens(worstOutput, model.outputPriceMicrosPerMTok),
       },
       // the detection evaluation's simulated time (test-only flag, see simulated-time.ts)
       occurredAt: simulatedTime(request, this.env) ?? new Date(),
       startedAt,
       clientIp: request.ip ?? null,
-      userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 256) : null,
+      userAgent:
+        typeof request.headers['user-agent'] === 'string'
+          ? request.headers['user-agent'].slice(0, 256)
+          : null,
       log: request.log,
     };
   }
@@ -98,8 +129,15 @@ export class CallAdmission {
     const ids = [call.principal.organizationId, call.principal.apiKeyId];
     const result = await this.quota
       // Limits run on real time, never the detection evaluation's simulated time.
-      .begin({ ...call.estimate, idempotency: call.idempotency, record: this.recorder.startedRecord(call), delivered })
-      .catch((error: Error) => this.refusedByRedis(call, error, 'call not begun: Redis refused it'));
+      .begin({
+        ...call.estimate,
+        idempotency: call.idempotency,
+        record: this.recorder.startedRecord(call),
+        delivered,
+      })
+      .catch((error: Error) =>
+        this.refusedByRedis(call, error, 'call not begun: Redis refused it'),
+      );
     switch (result.kind) {
       case 'admitted':
         this.denials.clear(ids);
@@ -108,17 +146,30 @@ export class CallAdmission {
       case 'replay':
         return { replay: JSON.parse(result.stored) as Replay['replay'] };
       case 'in_use':
-        throw new OpenAIError(409, 'invalid_request_error', 'idempotency_key_in_use',
-          'A request with this Idempotency-Key is still being processed; retry shortly to receive its response.', 'Idempotency-Key',
-          { 'retry-after': '1', 'x-should-retry': 'true' });
+        throw new OpenAIError(
+          409,
+          'invalid_request_error',
+          'idempotency_key_in_use',
+          'A request with this Idempotency-Key is still being processed; retry shortly to receive its response.',
+          'Idempotency-Key',
+          { 'retry-after': '1', 'x-should-retry': 'true' },
+        );
       case 'reused':
-        throw new OpenAIError(409, 'invalid_request_error', 'idempotency_key_reused',
-          'This Idempotency-Key was already used with a different request body. Use a new key for a new request.', 'Idempotency-Key',
-          { 'x-should-retry': 'false' });
+        throw new OpenAIError(
+          409,
+          'invalid_request_error',
+          'idempotency_key_reused',
+          'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
+          'Idempotency-Key',
+          { 'x-should-retry': 'false' },
+        );
       case 'denied': {
         const d = result.denial;
         // A hard stop lasts at least a minute (until an operator or the month changes it).
-        this.denials.note([d.scope === 'organization' ? ids[0] : ids[1]], d.hard ? 60 : d.retryAfterMs / 1000);
+        this.denials.note(
+          [d.scope === 'organization' ? ids[0] : ids[1]],
+          d.hard ? 60 : d.retryAfterMs / 1000,
+        );
         throw limitError(d);
       }
     }
@@ -144,7 +195,9 @@ export class CallAdmission {
     const f = this.recorder.finishInOne(call, outcome, 'succeeded');
     const result = await this.quota
       .admitAndFinishWithin(call.estimate, f)
-      .catch((error: Error) => this.refusedByRedis(call, error, 'call not recorded: Redis refused it'));
+      .catch((error: Error) =>
+        this.refusedByRedis(call, error, 'call not recorded: Redis refused it'),
+      );
     const limits = this.admittedInOne(call, result);
     await this.recorder.keepReceipt(call, f);
     return limits;
@@ -155,10 +208,20 @@ export class CallAdmission {
    * off the response path. Nothing was delivered, so a record Redis refuses is only logged.
    */
   recordFailure(call: PreparedCall, streamed: boolean): void {
-    const f = this.recorder.finishInOne(call, { inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed }, 'failed');
+    const f = this.recorder.finishInOne(
+      call,
+      { inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed },
+      'failed',
+    );
     this.quota.admitAndFinish(call.estimate, f).then(
-      (r) => r.kind === 'denied' && this.denials.note([call.principal.organizationId, call.principal.apiKeyId], 1),
-      (error: Error) => call.log.warn({ err: error, meteringId: call.requestId }, 'failed call not recorded: Redis refused it'),
+      (r) =>
+        r.kind === 'denied' &&
+        this.denials.note([call.principal.organizationId, call.principal.apiKeyId], 1),
+      (error: Error) =>
+        call.log.warn(
+          { err: error, meteringId: call.requestId },
+          'failed call not recorded: Redis refused it',
+        ),
     );
   }
 
@@ -166,7 +229,10 @@ export class CallAdmission {
     const ids = [call.principal.organizationId, call.principal.apiKeyId];
     if (result.kind === 'denied') {
       const d = result.denial;
-      this.denials.note([d.scope === 'organization' ? ids[0] : ids[1]], d.hard ? 60 : d.retryAfterMs / 1000);
+      this.denials.note(
+        [d.scope === 'organization' ? ids[0] : ids[1]],
+        d.hard ? 60 : d.retryAfterMs / 1000,
+      );
       throw limitError(d);
     }
     this.denials.clear(ids);
@@ -178,7 +244,10 @@ export class CallAdmission {
     this.denials.note([call.principal.organizationId, call.principal.apiKeyId], 1);
     call.log.error({ err: error, meteringId: call.requestId }, message);
     throw call.entry.gated
-      ? OpenAIError.unavailable('The call could not be recorded in the audit log, so it was not served; retry shortly.', 'audit_unavailable')
+      ? OpenAIError.unavailable(
+          'The call could not be recorded in the audit log, so it was not served; retry shortly.',
+          'audit_unavailable',
+        )
       : OpenAIError.unavailable('The gateway cannot enforce limits right now; retry shortly.');
   }
 
@@ -190,7 +259,10 @@ export class CallAdmission {
    * so do calls with an Idempotency-Key, whose duplicates must not reach the upstream at all.
    */
   mayOverlapUpstream(call: PreparedCall): boolean {
-    return !call.idempotency && !this.denials.has([call.principal.organizationId, call.principal.apiKeyId]);
+    return (
+      !call.idempotency &&
+      !this.denials.has([call.principal.organizationId, call.principal.apiKeyId])
+    );
   }
 
   /**
@@ -201,7 +273,11 @@ export class CallAdmission {
     const idem = request.headers['idempotency-key'];
     if (idem === undefined) return null;
     if (typeof idem !== 'string' || !IDEMPOTENCY_KEY.test(idem)) {
-      throw OpenAIError.badRequest('Idempotency-Key must be 1-128 characters of [A-Za-z0-9._:-].', 'Idempotency-Key', 'invalid_idempotency_key');
+      throw OpenAIError.badRequest(
+        'Idempotency-Key must be 1-128 characters of [A-Za-z0-9._:-].',
+        'Idempotency-Key',
+        'invalid_idempotency_key',
+      );
     }
     return { key: `${organizationId}:${idem}`, bodyHash: sha256Hex(canonicalJson(request.body)) };
   }
@@ -215,20 +291,59 @@ export const round = (ms: number) => Math.round(ms * 100) / 100;
  */
 function limitError(d: Denial): OpenAIError {
   const who = d.scope === 'organization' ? 'organisation' : 'API key';
-  const wait = { 'retry-after': String(Math.max(1, Math.ceil(d.retryAfterMs / 1000))), 'retry-after-ms': String(d.retryAfterMs), 'x-should-retry': 'true' };
+  const wait = {
+    'retry-after': String(Math.max(1, Math.ceil(d.retryAfterMs / 1000))),
+    'retry-after-ms': String(d.retryAfterMs),
+    'x-should-retry': 'true',
+  };
   const stop = { 'x-should-retry': 'false' };
   switch (d.kind) {
     case 'spend':
-      return new OpenAIError(429, 'insufficient_quota', 'insufficient_quota', `The ${who}'s monthly spend cap (${d.limit} micro-units) is reached, or what is left of it cannot cover this call's worst-case cost (lower max_tokens); calls resume next month or when the cap is raised.`, null, stop);
+      return new OpenAIError(
+        429,
+        'insufficient_quota',
+        'insufficient_quota',
+        `The ${who}'s monthly spend cap (${d.limit} micro-units) is reached, or what is left of it cannot cover this call's worst-case cost (lower max_tokens); calls resume next month or when the cap is raised.`,
+        null,
+        stop,
+      );
     case 'spend_held':
-      return new OpenAIError(429, 'requests', 'spend_cap_held', `The ${who}'s monthly spend cap (${d.limit} micro-units) is nearly reached: calls in flight hold the rest. Retry shortly, or lower max_tokens.`, null, wait);
+      return new OpenAIError(
+        429,
+        'requests',
+        'spend_cap_held',
+        `The ${who}'s monthly spend cap (${d.limit} micro-units) is nearly reached: calls in flight hold the rest. Retry shortly, or lower max_tokens.`,
+        null,
+        wait,
+      );
     case 'too_large':
-      return new OpenAIError(429, 'tokens', 'request_too_large', `This request needs more tokens than the ${who}'s limit of ${d.limit} tokens per minute allows; lower max_tokens or the prompt.`, null, stop);
+      return new OpenAIError(
+        429,
+        'tokens',
+        'request_too_large',
+        `This request needs more tokens than the ${who}'s limit of ${d.limit} tokens per minute allows; lower max_tokens or the prompt.`,
+        null,
+        stop,
+      );
     case 'blocked':
-      return new OpenAIError(429, 'requests', 'rate_limit_blocked', `The ${who}'s rate limit is set to zero; calls are blocked until it is raised.`, null, stop);
+      return new OpenAIError(
+        429,
+        'requests',
+        'rate_limit_blocked',
+        `The ${who}'s rate limit is set to zero; calls are blocked until it is raised.`,
+        null,
+        stop,
+      );
     default: {
       const unit = d.kind === 'requests' ? 'requests' : 'tokens';
-      return new OpenAIError(429, unit, 'rate_limit_exceeded', `Rate limit reached for the ${who}: ${d.limit} ${unit} per minute.`, null, wait);
+      return new OpenAIError(
+        429,
+        unit,
+        'rate_limit_exceeded',
+        `Rate limit reached for the ${who}: ${d.limit} ${unit} per minute.`,
+        null,
+        wait,
+      );
     }
   }
 }
@@ -236,7 +351,10 @@ function limitError(d: Denial): OpenAIError {
 /** OpenAI's x-ratelimit-* headers (reset as "1s", "6m0s", "20ms"). */
 export function rateLimitHeaders(s: RateLimitState): Record<string, string> {
   const h: Record<string, string> = {};
-  for (const [name, v] of [['requests', s.requests], ['tokens', s.tokens]] as const) {
+  for (const [name, v] of [
+    ['requests', s.requests],
+    ['tokens', s.tokens],
+  ] as const) {
     if (!v) continue;
     h[`x-ratelimit-limit-${name}`] = String(v.limit);
     h[`x-ratelimit-remaining-${name}`] = String(Math.max(0, v.remaining));

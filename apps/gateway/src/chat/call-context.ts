@@ -1,5 +1,10 @@
 import type { ApiKeyPrincipal } from '@velvet/access';
-import type { Admission, AdmissionRequest, IdempotencyClaim, RateLimitState } from '@velvet/metering';
+import type {
+  Admission,
+  AdmissionRequest,
+  IdempotencyClaim,
+  RateLimitState,
+} from '@velvet/metering';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CatalogEntry } from '../catalog/model-catalog';
 import type { ChatRequest } from './chat-request.schema';

@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { QuotaService } from '@velvet/metering';
 import { CallRecorder } from './call-recorder';
 
@@ -39,14 +44,23 @@ export class CallReaper implements OnApplicationBootstrap, OnModuleDestroy {
     let n = 0;
     try {
       for (const orphan of await this.quota.orphans(MIN_AGE_MS)) {
-        const result = await this.quota.finish(orphan.admission, this.recorder.orphanFinish(orphan), orphan.owner, 'reap');
+        const result = await this.quota.finish(
+          orphan.admission,
+          this.recorder.orphanFinish(orphan),
+          orphan.owner,
+          'reap',
+        );
         if (result === 'finished') {
           n++;
-          this.logger.warn(`call ${orphan.requestId} of a dead gateway finished from its started record (${orphan.delivered.length} characters delivered)`);
+          this.logger.warn(
+            `call ${orphan.requestId} of a dead gateway finished from its started record (${orphan.delivered.length} characters delivered)`,
+          );
         }
       }
     } catch (error) {
-      this.logger.warn(`reaping dead gateways' calls failed, retrying: ${(error as Error).message}`);
+      this.logger.warn(
+        `reaping dead gateways' calls failed, retrying: ${(error as Error).message}`,
+      );
     } finally {
       this.running = false;
     }

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { encodePremiumCallEvent, type PremiumCallEvent } from '@velvet/audit';
 import { costOfTokens, sha256Hex } from '@velvet/common';
-import { type Admission, type CallFinish, type OrphanCall, QuotaService, UsageStatus } from '@velvet/metering';
+import {
+  type Admission,
+  type CallFinish,
+  type OrphanCall,
+  QuotaService,
+  UsageStatus,
+} from '@velvet/metering';
 import type { CallContext, CallOutcome, PreparedCall } from './call-context';
 import { completionTokensOf } from './chat-request.schema';
 import { DEFAULT_TOKENIZER, type TokenizerEncoding } from '@velvet/catalog';
@@ -19,7 +25,15 @@ export interface StartedCall {
   organizationId: string;
   apiKeyId: string;
   userId: string | null;
-  model: { id: string; slug: string; tier: string; currency: string; inputPrice: string; outputPrice: string; tokenizer?: TokenizerEncoding };
+  model: {
+    id: string;
+    slug: string;
+    tier: string;
+    currency: string;
+    inputPrice: string;
+    outputPrice: string;
+    tokenizer?: TokenizerEncoding;
+  };
   gated: boolean;
   occurredAt: number;
   startedAt: number;
@@ -63,7 +77,15 @@ export class CallRecorder {
       organizationId: call.principal.organizationId,
       apiKeyId: call.principal.apiKeyId,
       userId: call.principal.createdByUserId,
-      model: { id: m.id, slug: m.slug, tier: m.tier, currency: m.currency, inputPrice: String(m.inputPriceMicrosPerMTok), outputPrice: String(m.outputPriceMicrosPerMTok), tokenizer: m.tokenizer },
+      model: {
+        id: m.id,
+        slug: m.slug,
+        tier: m.tier,
+        currency: m.currency,
+        inputPrice: String(m.inputPriceMicrosPerMTok),
+        outputPrice: String(m.outputPriceMicrosPerMTok),
+        tokenizer: m.tokenizer,
+      },
       gated: call.entry.gated,
       occurredAt: call.occurredAt.getTime(),
       startedAt: Date.now() - (performance.now() - call.startedAt),
@@ -95,10 +117,16 @@ export class CallRecorder {
    * the records now say `status` (false: a reaper finished the call first). Rejects when Redis
    * stayed away.
    */
-  async finish(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus, stored?: string): Promise<boolean> {
+  async finish(
+    ctx: CallContext,
+    outcome: CallOutcome,
+    status: DeliveryStatus,
+    stored?: string,
+  ): Promise<boolean> {
     const finish = this.finishOf(ctx, outcome, status, stored);
     const result = await this.quota.finishWithin(ctx.admission, finish);
-    if (result === 'gone') ctx.log.warn({ meteringId: ctx.requestId }, 'call already finished by a reaper');
+    if (result === 'gone')
+      ctx.log.warn({ meteringId: ctx.requestId }, 'call already finished by a reaper');
     // receipts: a signed promise of the leaf the worker appends for this entry (docs/audit.md)
     if (result === 'finished' || result === 'already') await this.keepReceipt(ctx, finish);
     return result === 'finished' || result === 'already';
@@ -117,9 +145,16 @@ export class CallRecorder {
 
   /** A finish Redis refused: retried until accepted (never dropped); a reaper takes over if this process dies. */
   finishLater(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus): void {
-    ctx.log.warn({ meteringId: ctx.requestId, status }, 'call finish refused by Redis: retrying in the background');
+    ctx.log.warn(
+      { meteringId: ctx.requestId, status },
+      'call finish refused by Redis: retrying in the background',
+    );
     this.quota.finishLater(ctx.admission, this.finishOf(ctx, outcome, status), (result) => {
-      if (result === 'already') ctx.log.error({ meteringId: ctx.requestId }, 'call recorded as delivered although its client was refused');
+      if (result === 'already')
+        ctx.log.error(
+          { meteringId: ctx.requestId },
+          'call recorded as delivered although its client was refused',
+        );
     });
   }
 
@@ -136,8 +171,17 @@ export class CallRecorder {
     return this.quota.checkpoint(ctx.admission, text);
   }
 
-  private finishOf(ctx: CallContext, outcome: CallOutcome, status: DeliveryStatus, stored?: string): CallFinish {
-    const idempotency = !ctx.idempotency ? null : status === 'succeeded' && stored !== undefined ? { store: stored } : 'release';
+  private finishOf(
+    ctx: CallContext,
+    outcome: CallOutcome,
+    status: DeliveryStatus,
+    stored?: string,
+  ): CallFinish {
+    const idempotency = !ctx.idempotency
+      ? null
+      : status === 'succeeded' && stored !== undefined
+        ? { store: stored }
+        : 'release';
     return finishFrom(this.started(ctx), ctx.requestId, outcome, status, idempotency);
   }
 
@@ -148,17 +192,41 @@ export class CallRecorder {
   orphanFinish(orphan: OrphanCall & { admission: Admission }): CallFinish {
     const started = JSON.parse(orphan.record) as StartedCall;
     const text = orphan.delivered;
-    const outcome: CallOutcome = { inputTokens: 0, outputTokens: 0, text, finishReason: null, streamed: started.streamed };
-    return finishFrom(started, orphan.requestId, outcome, text ? 'interrupted' : 'failed', orphan.admission.idempotencyKey ? 'release' : null);
+    const outcome: CallOutcome = {
+      inputTokens: 0,
+      outputTokens: 0,
+      text,
+      finishReason: null,
+      streamed: started.streamed,
+    };
+    return finishFrom(
+      started,
+      orphan.requestId,
+      outcome,
+      text ? 'interrupted' : 'failed',
+      orphan.admission.idempotencyKey ? 'release' : null,
+    );
   }
 }
 
-function finishFrom(s: StartedCall, requestId: string, outcome: CallOutcome, status: DeliveryStatus, idempotency: CallFinish['idempotency']): CallFinish {
+function finishFrom(
+  s: StartedCall,
+  requestId: string,
+  outcome: CallOutcome,
+  status: DeliveryStatus,
+  idempotency: CallFinish['idempotency'],
+): CallFinish {
   if (status === 'interrupted' && !outcome.text) status = 'failed';
   const partial = status === 'cancelled' || status === 'interrupted';
   const inputTokens = partial ? outcome.inputTokens || s.promptTokens : outcome.inputTokens;
-  const outputTokens = partial ? outcome.outputTokens || deliveredTokens(outcome.text, s.model) : outcome.outputTokens;
-  const cost = status === 'failed' ? 0n : costOfTokens(inputTokens, BigInt(s.model.inputPrice)) + costOfTokens(outputTokens, BigInt(s.model.outputPrice));
+  const outputTokens = partial
+    ? outcome.outputTokens || deliveredTokens(outcome.text, s.model)
+    : outcome.outputTokens;
+  const cost =
+    status === 'failed'
+      ? 0n
+      : costOfTokens(inputTokens, BigInt(s.model.inputPrice)) +
+        costOfTokens(outputTokens, BigInt(s.model.outputPrice));
   const latencyMs = Math.max(0, Math.round(Date.now() - s.startedAt));
   const usage = {
     requestId,
@@ -179,12 +247,22 @@ function finishFrom(s: StartedCall, requestId: string, outcome: CallOutcome, sta
   const audited = s.gated && status !== 'failed';
   // verifiable billing: the leaf carries what the usage record charges (docs/audit.md, receipts)
   const audit = audited
-    ? encodePremiumCallEvent({ ...eventOf(s, requestId, { ...outcome, inputTokens, outputTokens }, status, latencyMs), costMicros: cost.toString(), currency: s.model.currency })
+    ? encodePremiumCallEvent({
+        ...eventOf(s, requestId, { ...outcome, inputTokens, outputTokens }, status, latencyMs),
+        costMicros: cost.toString(),
+        currency: s.model.currency,
+      })
     : null;
   return { usage, audit, idempotency };
 }
 
-function eventOf(s: StartedCall, requestId: string, o: CallOutcome, status: PremiumCallEvent['status'], latencyMs: number): PremiumCallEvent {
+function eventOf(
+  s: StartedCall,
+  requestId: string,
+  o: CallOutcome,
+  status: PremiumCallEvent['status'],
+  latencyMs: number,
+): PremiumCallEvent {
   return {
     requestId,
     organizationId: s.organizationId,

@@ -4,22 +4,44 @@ import type { FastifyReply } from 'fastify';
 import { OpenAIError } from '../http/openai-error';
 import { asUpstreamError } from '../upstream/openai-compatible.upstream';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
-import { Cancellation, type StreamEvent, type Upstream, type UpstreamError, type UpstreamRequest } from '../upstream/upstream.types';
+import {
+  Cancellation,
+  type StreamEvent,
+  type Upstream,
+  type UpstreamError,
+  type UpstreamRequest,
+} from '../upstream/upstream.types';
 import type { CallContext, CallOutcome, PreparedCall, Replay } from './call-context';
 import { CallAdmission, rateLimitHeaders, round } from './call-admission';
 import { CallRecorder, type DeliveryStatus } from './call-recorder';
 import { WriteAhead } from './write-ahead';
 import { receiptHeaders, withReceiptComment } from '../receipts/call-receipts';
 
-const nothing = (streamed: boolean): CallOutcome => ({ inputTokens: 0, outputTokens: 0, text: '', finishReason: null, streamed });
+const nothing = (streamed: boolean): CallOutcome => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  text: '',
+  finishReason: null,
+  streamed,
+});
 
 function upstreamToOpenAI(e: UpstreamError): OpenAIError {
   const type = e.status < 500 ? 'invalid_request_error' : 'api_error';
-  return new OpenAIError(e.status, type, e.code, e.message, null, e.retryAfter ? { 'retry-after': e.retryAfter } : {});
+  return new OpenAIError(
+    e.status,
+    type,
+    e.code,
+    e.message,
+    null,
+    e.retryAfter ? { 'retry-after': e.retryAfter } : {},
+  );
 }
 
 const notRecorded = () =>
-  OpenAIError.unavailable('The call could not be recorded (usage and audit log), so it was not served; retry shortly.', 'audit_unavailable');
+  OpenAIError.unavailable(
+    'The call could not be recorded (usage and audit log), so it was not served; retry shortly.',
+    'audit_unavailable',
+  );
 
 /**
  * Begins a prepared call (one Redis round trip: idempotency claim, limits, started record) and runs
@@ -40,11 +62,24 @@ export class ChatCompletionsService {
 
   private call(call: PreparedCall, cancellation: Cancellation): UpstreamRequest {
     const { entry, req, completionId, promptText, promptTokens, maxTokens } = call;
-    return { model: entry.model, req, completionId, promptText, promptTokens, maxTokens, cancellation };
+    return {
+      model: entry.model,
+      req,
+      completionId,
+      promptText,
+      promptTokens,
+      maxTokens,
+      cancellation,
+    };
   }
 
   /** A refused (or replayed) call cancels its early upstream call, whose result is then discarded. */
-  private async begin(call: PreparedCall, cancellation: Cancellation, early: Promise<unknown> | null, delivered?: string): Promise<CallContext | Replay> {
+  private async begin(
+    call: PreparedCall,
+    cancellation: Cancellation,
+    early: Promise<unknown> | null,
+    delivered?: string,
+  ): Promise<CallContext | Replay> {
     early?.catch(() => undefined);
     try {
       const begun = await this.admission.begin(call, delivered);
@@ -60,13 +95,20 @@ export class ChatCompletionsService {
    * `upstream` shapes the response for another endpoint (Responses, embeddings, legacy completions,
    * moderations: apps/gateway/src/{responses,embeddings,...}); chat completions by default.
    */
-  async complete(call: PreparedCall, reply: FastifyReply, upstream: Upstream = this.upstreams.for(call.entry.model)): Promise<void> {
+  async complete(
+    call: PreparedCall,
+    reply: FastifyReply,
+    upstream: Upstream = this.upstreams.for(call.entry.model),
+  ): Promise<void> {
     const cancellation = new Cancellation();
     // Only a client that leaves early cancels the upstream call.
     reply.raw.once('close', () => reply.raw.writableFinished || cancellation.cancel());
-    if (this.admission.mayFinishInOne(call)) return this.completeInOne(call, reply, upstream, cancellation);
+    if (this.admission.mayFinishInOne(call))
+      return this.completeInOne(call, reply, upstream, cancellation);
     let t0 = performance.now();
-    const early = this.admission.mayOverlapUpstream(call) ? upstream.complete(this.call(call, cancellation)) : null;
+    const early = this.admission.mayOverlapUpstream(call)
+      ? upstream.complete(this.call(call, cancellation))
+      : null;
     const ctx = await this.begin(call, cancellation, early);
     if ('replay' in ctx) return replay(reply, ctx);
     let completion;
@@ -83,7 +125,12 @@ export class ChatCompletionsService {
     const body = JSON.stringify(completion.body);
     let recorded: boolean;
     try {
-      recorded = await this.recorder.finish(ctx, outcome, 'succeeded', ctx.idempotency ? JSON.stringify({ type: 'json', body }) : undefined);
+      recorded = await this.recorder.finish(
+        ctx,
+        outcome,
+        'succeeded',
+        ctx.idempotency ? JSON.stringify({ type: 'json', body }) : undefined,
+      );
     } catch {
       // Not recorded, so not served: the call is finished as failed (no charge) once Redis takes it.
       this.recorder.finishLater(ctx, nothing(false), 'failed');
@@ -92,11 +139,19 @@ export class ChatCompletionsService {
     // (not recorded: a reaper finished the call as undelivered meanwhile, so it is not served)
     if (!recorded) throw notRecorded();
     ctx.phases.finish = round(performance.now() - t1);
-    await reply.headers({ ...rateLimitHeaders(ctx.limits), ...receiptHeaders(ctx) }).type('application/json; charset=utf-8').send(body);
+    await reply
+      .headers({ ...rateLimitHeaders(ctx.limits), ...receiptHeaders(ctx) })
+      .type('application/json; charset=utf-8')
+      .send(body);
   }
 
   /** `upstream` and `done` (the stream's last event) as for `complete`: chat completions by default. */
-  async stream(call: PreparedCall, reply: FastifyReply, upstream: Upstream = this.upstreams.for(call.entry.model), done = 'data: [DONE]\n\n'): Promise<void> {
+  async stream(
+    call: PreparedCall,
+    reply: FastifyReply,
+    upstream: Upstream = this.upstreams.for(call.entry.model),
+    done = 'data: [DONE]\n\n',
+  ): Promise<void> {
     const cancellation = new Cancellation();
     const raw = reply.raw;
     let finished = false;
@@ -104,8 +159,13 @@ export class ChatCompletionsService {
     const events = upstream.stream(this.call(call, cancellation))[Symbol.asyncIterator]();
     // When the upstream may start first, its first batch of text is written ahead by the begin
     // itself: the first chunk costs one round trip, not a begin and then a write-ahead.
-    const first = this.admission.mayOverlapUpstream(call) ? await this.firstEvent(call, events) : null;
-    const aheadText = first && !first.done && first.value.kind === 'chunk' && !first.value.finishReason ? first.value.text : undefined;
+    const first = this.admission.mayOverlapUpstream(call)
+      ? await this.firstEvent(call, events)
+      : null;
+    const aheadText =
+      first && !first.done && first.value.kind === 'chunk' && !first.value.finishReason
+        ? first.value.text
+        : undefined;
     const ctx = await this.begin(call, cancellation, null, aheadText);
     if ('replay' in ctx) return replay(reply, ctx);
     let next: IteratorResult<StreamEvent>;
@@ -146,7 +206,8 @@ export class ChatCompletionsService {
     };
     try {
       while (!next.done) {
-        if (cancellation.aborted) throw asUpstreamError(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+        if (cancellation.aborted)
+          throw asUpstreamError(Object.assign(new Error('aborted'), { name: 'AbortError' }));
         out.check();
         const event = next.value;
         const line = `${event.kind === 'chunk' && event.event ? `event: ${event.event}\n` : ''}data: ${JSON.stringify(event.chunk)}\n\n`;
@@ -178,7 +239,10 @@ export class ChatCompletionsService {
       }
       if (out.failure) {
         // Redis refused the write-ahead (or the call was reaped): nothing more may leave.
-        ctx.log.error({ err: out.failure, meteringId: ctx.requestId }, 'stream stopped: its text could not be recorded');
+        ctx.log.error(
+          { err: out.failure, meteringId: ctx.requestId },
+          'stream stopped: its text could not be recorded',
+        );
         return end('interrupted', notRecorded());
       }
       return end('interrupted', upstreamToOpenAI(e));
@@ -207,7 +271,12 @@ export class ChatCompletionsService {
    * Redis round trip (limits, spend, usage record, audit entry) before the response is sent. A
    * refusal discards the answer (429); nothing reaches the client before its records are accepted.
    */
-  private async completeInOne(call: PreparedCall, reply: FastifyReply, upstream: ReturnType<UpstreamRegistry['for']>, cancellation: Cancellation): Promise<void> {
+  private async completeInOne(
+    call: PreparedCall,
+    reply: FastifyReply,
+    upstream: ReturnType<UpstreamRegistry['for']>,
+    cancellation: Cancellation,
+  ): Promise<void> {
     const t0 = performance.now();
     let completion;
     try {
@@ -220,11 +289,17 @@ export class ChatCompletionsService {
     call.phases.upstream = round(t1 - t0);
     const limits = await this.admission.admitAndFinish(call, { streamed: false, ...completion });
     call.phases.finish = round(performance.now() - t1);
-    await reply.headers({ ...rateLimitHeaders(limits), ...receiptHeaders(call) }).type('application/json; charset=utf-8').send(JSON.stringify(completion.body));
+    await reply
+      .headers({ ...rateLimitHeaders(limits), ...receiptHeaders(call) })
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(completion.body));
   }
 
   /** The upstream's first stream event, before the call is begun; a failure there is recorded as a failed call. */
-  private async firstEvent(call: PreparedCall, events: AsyncIterator<StreamEvent>): Promise<IteratorResult<StreamEvent>> {
+  private async firstEvent(
+    call: PreparedCall,
+    events: AsyncIterator<StreamEvent>,
+  ): Promise<IteratorResult<StreamEvent>> {
     try {
       return await events.next();
     } catch (error) {
@@ -232,12 +307,14 @@ export class ChatCompletionsService {
       throw upstreamToOpenAI(asUpstreamError(error));
     }
   }
-
 }
 
 /** The stored response of an earlier call with the same Idempotency-Key and body: no upstream call, no charge. */
 async function replay(reply: FastifyReply, { replay: r }: Replay): Promise<void> {
   void reply.header('idempotent-replayed', 'true');
-  if (r.type === 'json') return void (await reply.type('application/json; charset=utf-8').send(r.body));
-  await reply.headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }).send(r.body);
+  if (r.type === 'json')
+    return void (await reply.type('application/json; charset=utf-8').send(r.body));
+  await reply
+    .headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
+    .send(r.body);
 }

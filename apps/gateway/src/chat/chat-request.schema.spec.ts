@@ -1,17 +1,34 @@
 import { OpenAIError } from '../http/openai-error';
-import { MAX_BODY_DEPTH, parseChatRequest, promptText, promptTokensOf } from './chat-request.schema';
+import {
+  MAX_BODY_DEPTH,
+  parseChatRequest,
+  promptText,
+  promptTokensOf,
+} from './chat-request.schema';
 
 const valid = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 
 describe('parseChatRequest', () => {
   it('accepts a minimal body and keeps unknown parameters for the upstream', () => {
-    expect(parseChatRequest({ ...valid, logit_bias: { '1': 2 } })).toMatchObject({ model: 'm', logit_bias: { '1': 2 } });
+    expect(parseChatRequest({ ...valid, logit_bias: { '1': 2 } })).toMatchObject({
+      model: 'm',
+      logit_bias: { '1': 2 },
+    });
   });
 
   it('refuses a body nested deeper than MAX_BODY_DEPTH, naming the parameter, and accepts one just within it', () => {
-    const nest = (levels: number) => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`) as unknown;
-    expect(parseChatRequest({ ...valid, metadata: nest(MAX_BODY_DEPTH - 1) })).toMatchObject({ model: 'm' });
-    const error = (() => { try { parseChatRequest({ ...valid, metadata: nest(MAX_BODY_DEPTH) }); } catch (e) { return e as OpenAIError; } })();
+    const nest = (levels: number) =>
+      JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`) as unknown;
+    expect(parseChatRequest({ ...valid, metadata: nest(MAX_BODY_DEPTH - 1) })).toMatchObject({
+      model: 'm',
+    });
+    const error = (() => {
+      try {
+        parseChatRequest({ ...valid, metadata: nest(MAX_BODY_DEPTH) });
+      } catch (e) {
+        return e as OpenAIError;
+      }
+    })();
     expect(error).toMatchObject({ status: 400, param: 'metadata' });
     expect(() => parseChatRequest({ ...valid, metadata: nest(1_000_000) })).toThrow(OpenAIError);
   });
@@ -39,7 +56,19 @@ describe('parseChatRequest', () => {
 
 describe('prompt text and prompt tokens', () => {
   it('joins role-tagged message texts, including content parts', () => {
-    const req = parseChatRequest({ model: 'm', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }] });
+    const req = parseChatRequest({
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'be brief' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b' },
+          ],
+        },
+      ],
+    });
     expect(promptText(req)).toBe('system: be brief\nuser: ab\n');
   });
 
@@ -47,13 +76,35 @@ describe('prompt text and prompt tokens', () => {
     const req = parseChatRequest({
       model: 'm',
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
-        { role: 'assistant', content: null, refusal: 'no', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"q":"hidden prompt"}' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'look' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          refusal: 'no',
+          tool_calls: [
+            {
+              id: 'c1',
+              type: 'function',
+              function: { name: 'lookup', arguments: '{"q":"hidden prompt"}' },
+            },
+          ],
+        },
         { role: 'tool', tool_call_id: 'c1', content: 'result' },
         { role: 'user', content: [{ type: 'video_url', video_url: { url: 'x' } }] },
       ],
-      tools: [{ type: 'function', function: { name: 'lookup', description: 'Write an essay on tides' } }],
-      response_format: { type: 'json_schema', json_schema: { name: 's', schema: { description: 'more text' } } },
+      tools: [
+        { type: 'function', function: { name: 'lookup', description: 'Write an essay on tides' } },
+      ],
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 's', schema: { description: 'more text' } },
+      },
     });
     const text = promptText(req);
     expect(text).toContain('user: look[image_url sha256:');
@@ -64,13 +115,30 @@ describe('prompt text and prompt tokens', () => {
     expect(text).toContain('Write an essay on tides');
     expect(text).toContain('more text');
     // a different image is a different record
-    const other = parseChatRequest({ model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,BBBB' } }] }] });
+    const other = parseChatRequest({
+      model: 'm',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'look' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,BBBB' } },
+          ],
+        },
+      ],
+    });
     expect(promptText(other).slice(0, 60)).not.toBe(text.slice(0, 60));
   });
 
   it('counts prompt tokens the way OpenAI does for chat messages', () => {
     // OpenAI reports 19 prompt tokens for this request on gpt-4o / gpt-3.5 (the API reference's example).
-    const req = parseChatRequest({ model: 'm', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: 'Hello!' }] });
+    const req = parseChatRequest({
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'You are a helpful assistant.' },
+        { role: 'user', content: 'Hello!' },
+      ],
+    });
     expect(promptTokensOf(req, { tokenizer: 'o200k_base' })).toBe(19);
     expect(promptTokensOf(req, { tokenizer: 'cl100k_base' })).toBe(19);
   });

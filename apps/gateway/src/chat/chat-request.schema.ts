@@ -52,7 +52,8 @@ export function tooDeep(value: unknown, max = MAX_BODY_DEPTH): string | null {
     const [v, path, depth] = stack.pop()!;
     if (!v || typeof v !== 'object') continue;
     if (depth >= max) return path;
-    for (const [key, child] of Object.entries(v)) stack.push([child, path ? `${path}.${key}` : key, depth + 1]);
+    for (const [key, child] of Object.entries(v))
+      stack.push([child, path ? `${path}.${key}` : key, depth + 1]);
   }
   return null;
 }
@@ -64,13 +65,21 @@ export function parseChatRequest(body: unknown): ChatRequest {
   const deep = tooDeep(body);
   if (deep !== null) {
     const param = deep.split('.')[0];
-    throw OpenAIError.badRequest(`Invalid value for \`${param}\`: the body is nested more than ${MAX_BODY_DEPTH} levels deep.`, param, 'invalid_value');
+    throw OpenAIError.badRequest(
+      `Invalid value for \`${param}\`: the body is nested more than ${MAX_BODY_DEPTH} levels deep.`,
+      param,
+      'invalid_value',
+    );
   }
   const result = chatRequestSchema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const param = issue.path.map(String).join('.') || null;
-  throw OpenAIError.badRequest(`Invalid value for \`${param ?? 'body'}\`: ${issue.message}`, param, 'invalid_value');
+  throw OpenAIError.badRequest(
+    `Invalid value for \`${param ?? 'body'}\`: ${issue.message}`,
+    param,
+    'invalid_value',
+  );
 }
 
 /**
@@ -81,8 +90,13 @@ export function parseChatRequest(body: unknown): ChatRequest {
 function partText(part: Record<string, unknown>): string {
   if (typeof part.text === 'string') return part.text;
   if (typeof part.refusal === 'string') return part.refusal;
-  const ref = (part.image_url as { url?: unknown } | undefined)?.url ?? (part.file as { file_data?: unknown } | undefined)?.file_data;
-  if (typeof ref === 'string') return ref.startsWith('data:') ? `[${part.type} sha256:${sha256Hex(ref)}]` : `[${part.type} ${ref}]`;
+  const ref =
+    (part.image_url as { url?: unknown } | undefined)?.url ??
+    (part.file as { file_data?: unknown } | undefined)?.file_data;
+  if (typeof ref === 'string')
+    return ref.startsWith('data:')
+      ? `[${part.type} sha256:${sha256Hex(ref)}]`
+      : `[${part.type} ${ref}]`;
   return `[${JSON.stringify(part)}]`;
 }
 
@@ -100,14 +114,19 @@ export function promptText(req: ChatRequest): string {
     else if (Array.isArray(m.content)) for (const p of m.content) text += partText(p);
     if (typeof m.refusal === 'string') text += m.refusal;
     out += `${m.role}: ${text}\n`;
-    const calls = [...(Array.isArray(m.tool_calls) ? m.tool_calls : []), ...(m.function_call ? [{ function: m.function_call }] : [])];
+    const calls = [
+      ...(Array.isArray(m.tool_calls) ? m.tool_calls : []),
+      ...(m.function_call ? [{ function: m.function_call }] : []),
+    ];
     for (const call of calls as { function?: { name?: unknown; arguments?: unknown } }[]) {
       out += `${m.role} calls ${String(call?.function?.name)}: ${typeof call?.function?.arguments === 'string' ? call.function.arguments : JSON.stringify(call?.function?.arguments ?? null)}\n`;
     }
   }
   if (req.tools?.length) out += `tools: ${JSON.stringify(req.tools)}\n`;
-  if (req.functions !== undefined && req.functions !== null) out += `functions: ${JSON.stringify(req.functions)}\n`;
-  if (req.response_format && req.response_format.type !== 'text') out += `response_format: ${JSON.stringify(req.response_format)}\n`;
+  if (req.functions !== undefined && req.functions !== null)
+    out += `functions: ${JSON.stringify(req.functions)}\n`;
+  if (req.response_format && req.response_format.type !== 'text')
+    out += `response_format: ${JSON.stringify(req.response_format)}\n`;
   return out;
 }
 
@@ -116,6 +135,8 @@ export const promptTokensOf = (req: ChatRequest, model: Pick<Model, 'tokenizer'>
   countChatPromptTokens(req.messages, req.tools, model.tokenizer);
 
 /** Tokens of text actually delivered, with the model's tokenizer: wherever the upstream reports no usage. */
-export const completionTokensOf = (text: string, model: Pick<Model, 'tokenizer'>): number => countTextTokens(text, model.tokenizer);
+export const completionTokensOf = (text: string, model: Pick<Model, 'tokenizer'>): number =>
+  countTextTokens(text, model.tokenizer);
 
-export const requestedMaxTokens = (req: ChatRequest): number | null => req.max_completion_tokens ?? req.max_tokens ?? null;
+export const requestedMaxTokens = (req: ChatRequest): number | null =>
+  req.max_completion_tokens ?? req.max_tokens ?? null;

@@ -11,12 +11,16 @@ describe("OpenAI's x-ratelimit-* headers", () => {
   });
 
   it('names the limit, what is left (never negative) and the reset, and omits an unlimited one', () => {
-    expect(rateLimitHeaders({ requests: { limit: 10, remaining: 3, resetMs: 42_000 }, tokens: null })).toEqual({
+    expect(
+      rateLimitHeaders({ requests: { limit: 10, remaining: 3, resetMs: 42_000 }, tokens: null }),
+    ).toEqual({
       'x-ratelimit-limit-requests': '10',
       'x-ratelimit-remaining-requests': '3',
       'x-ratelimit-reset-requests': '42s',
     });
-    expect(rateLimitHeaders({ requests: null, tokens: { limit: 1000, remaining: -2, resetMs: 5 } })).toEqual({
+    expect(
+      rateLimitHeaders({ requests: null, tokens: { limit: 1000, remaining: -2, resetMs: 5 } }),
+    ).toEqual({
       'x-ratelimit-limit-tokens': '1000',
       'x-ratelimit-remaining-tokens': '0',
       'x-ratelimit-reset-tokens': '5ms',

@@ -7,7 +7,10 @@ describe('WriteAhead', () => {
     const events: string[] = [];
     const pending: (() => void)[] = [];
     const w = new WriteAhead(
-      (text) => new Promise((resolve) => pending.push(() => (events.push(`recorded ${text}`), resolve(true)))),
+      (text) =>
+        new Promise((resolve) =>
+          pending.push(() => (events.push(`recorded ${text}`), resolve(true))),
+        ),
       async (chunk) => void events.push(`sent ${chunk}`),
     );
     w.push('<a>', 'a');
@@ -45,7 +48,10 @@ describe('WriteAhead', () => {
   });
 
   it('stops when the call was reaped (the record is no longer its own)', async () => {
-    const w = new WriteAhead(async () => false, async () => undefined);
+    const w = new WriteAhead(
+      async () => false,
+      async () => undefined,
+    );
     w.push('<a>', 'a');
     await expect(w.settled()).rejects.toThrow('reaper');
     expect(w.delivered).toBe('');
@@ -64,7 +70,10 @@ describe('WriteAhead', () => {
   it('sends a batch already recorded by the begin without recording it again, and records what follows', async () => {
     const recorded: string[] = [];
     const sent: string[] = [];
-    const w = new WriteAhead(async (text) => (recorded.push(text), true), async (chunk) => void sent.push(chunk));
+    const w = new WriteAhead(
+      async (text) => (recorded.push(text), true),
+      async (chunk) => void sent.push(chunk),
+    );
     w.pushRecorded('<a>', 'a');
     w.push('<b>', 'b');
     await w.settled();

@@ -52,7 +52,8 @@ export class WriteAhead {
         this.lines = [];
         this.text = '';
         this.ahead = '';
-        if (fresh && !(await this.record(fresh))) throw new Error('the call was finished by a reaper');
+        if (fresh && !(await this.record(fresh)))
+          throw new Error('the call was finished by a reaper');
         this.delivered += text;
         await this.send(lines);
       }

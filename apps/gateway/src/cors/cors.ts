@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, type Observable, switchMap } from 'rxjs';
 import { KeyAuthenticator } from '../auth/key-authenticator';
@@ -6,18 +11,32 @@ import { CorsOrigins } from './cors-origins';
 
 /** What a browser may read of a gateway response (the SDKs read these). */
 const EXPOSED = [
-  'x-request-id', 'x-velvet-call-id', 'idempotent-replayed', 'retry-after', 'retry-after-ms', 'x-should-retry',
-  'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests',
-  'x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens',
+  'x-request-id',
+  'x-velvet-call-id',
+  'idempotent-replayed',
+  'retry-after',
+  'retry-after-ms',
+  'x-should-retry',
+  'x-ratelimit-limit-requests',
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-reset-requests',
+  'x-ratelimit-limit-tokens',
+  'x-ratelimit-remaining-tokens',
+  'x-ratelimit-reset-tokens',
 ].join(', ');
 
 /** The preflight's answer for an origin some organisation allows; no key, no query. */
-export function preflightHeaders(origin: string, requestedHeaders: string | undefined): Record<string, string> {
+export function preflightHeaders(
+  origin: string,
+  requestedHeaders: string | undefined,
+): Record<string, string> {
   return {
     'access-control-allow-origin': origin,
     'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
     // The SDKs send their own x-stainless-* headers: the browser's list is echoed (it names only request headers).
-    'access-control-allow-headers': requestedHeaders?.slice(0, 2048) || 'authorization, content-type, idempotency-key, x-request-id',
+    'access-control-allow-headers':
+      requestedHeaders?.slice(0, 2048) ||
+      'authorization, content-type, idempotency-key, x-request-id',
     'access-control-max-age': '600',
     vary: 'Origin, Access-Control-Request-Headers',
   };
@@ -44,7 +63,12 @@ export class CorsInterceptor implements NestInterceptor {
     const reply = http.getResponse<FastifyReply>();
     return from(this.allowed(request.headers.authorization, origin)).pipe(
       switchMap((ok) => {
-        if (ok) void reply.headers({ 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSED, vary: 'Origin' });
+        if (ok)
+          void reply.headers({
+            'access-control-allow-origin': origin,
+            'access-control-expose-headers': EXPOSED,
+            vary: 'Origin',
+          });
         return next.handle();
       }),
     );

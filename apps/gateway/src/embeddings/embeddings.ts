@@ -3,15 +3,30 @@ import { z } from 'zod';
 import { bodyObject, invalid } from '../endpoints/prepare-as-chat';
 import { OpenAIError } from '../http/openai-error';
 import { openAICompatible } from '../metrics/instrumented-upstream';
-import { embeddingBase64, nativeDimensions, simulatedEmbedding } from '../upstream/simulator/embedding';
-import { type Completion, type StreamEvent, type Upstream, type UpstreamRequest, UpstreamError } from '../upstream/upstream.types';
+import {
+  embeddingBase64,
+  nativeDimensions,
+  simulatedEmbedding,
+} from '../upstream/simulator/embedding';
+import {
+  type Completion,
+  type StreamEvent,
+  type Upstream,
+  type UpstreamRequest,
+  UpstreamError,
+} from '../upstream/upstream.types';
 
 type Json = Record<string, unknown>;
 const tokens = z.array(z.int().min(0)).min(1);
 
 export const embeddingsRequestSchema = z.looseObject({
   model: z.string().min(1).max(128),
-  input: z.union([z.string(), z.array(z.string()).min(1).max(2048), tokens, z.array(tokens).min(1).max(2048)]),
+  input: z.union([
+    z.string(),
+    z.array(z.string()).min(1).max(2048),
+    tokens,
+    z.array(tokens).min(1).max(2048),
+  ]),
   encoding_format: z.enum(['float', 'base64']).nullish(),
   dimensions: z.int().min(1).nullish(),
   user: z.string().max(256).nullish(),
@@ -25,19 +40,35 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest {
 }
 
 /** Each input as text (token arrays as their ids, for the audit) with its token count. */
-export function embeddingInputs(req: EmbeddingsRequest, model: Pick<Model, 'tokenizer'>): { text: string; tokens: number }[] {
+export function embeddingInputs(
+  req: EmbeddingsRequest,
+  model: Pick<Model, 'tokenizer'>,
+): { text: string; tokens: number }[] {
   const input = req.input;
-  if (typeof input === 'string') return [{ text: input, tokens: countTextTokens(input, model.tokenizer) }];
-  if (input.length && typeof input[0] === 'number') return [{ text: (input as number[]).join(' '), tokens: input.length }];
-  if (typeof input[0] === 'string') return (input as string[]).map((t) => ({ text: t, tokens: countTextTokens(t, model.tokenizer) }));
+  if (typeof input === 'string')
+    return [{ text: input, tokens: countTextTokens(input, model.tokenizer) }];
+  if (input.length && typeof input[0] === 'number')
+    return [{ text: (input as number[]).join(' '), tokens: input.length }];
+  if (typeof input[0] === 'string')
+    return (input as string[]).map((t) => ({
+      text: t,
+      tokens: countTextTokens(t, model.tokenizer),
+    }));
   return (input as number[][]).map((t) => ({ text: t.join(' '), tokens: t.length }));
 }
 
 /** Checks each input against the model's context window (OpenAI refuses an input longer than the model takes). */
-export function assertInputsFit(inputs: { tokens: number }[], model: Pick<Model, 'contextWindow' | 'slug'>): void {
+export function assertInputsFit(
+  inputs: { tokens: number }[],
+  model: Pick<Model, 'contextWindow' | 'slug'>,
+): void {
   const at = inputs.findIndex((i) => i.tokens > model.contextWindow);
   if (at >= 0) {
-    throw OpenAIError.badRequest(`Input ${at} (${inputs[at].tokens} tokens) exceeds ${model.slug}'s context window of ${model.contextWindow}.`, 'input', 'context_length_exceeded');
+    throw OpenAIError.badRequest(
+      `Input ${at} (${inputs[at].tokens} tokens) exceeds ${model.slug}'s context window of ${model.contextWindow}.`,
+      'input',
+      'context_length_exceeded',
+    );
   }
 }
 
@@ -59,11 +90,22 @@ export class EmbeddingsUpstream implements Upstream {
       const body = await direct.post('embeddings', this.req, call);
       body.model = call.model.slug;
       const usage = body.usage as { prompt_tokens?: number } | undefined;
-      return { body, text: '', finishReason: 'stop', inputTokens: usage?.prompt_tokens ?? call.promptTokens, outputTokens: 0 };
+      return {
+        body,
+        text: '',
+        finishReason: 'stop',
+        inputTokens: usage?.prompt_tokens ?? call.promptTokens,
+        outputTokens: 0,
+      };
     }
     const native = nativeDimensions(call.model.slug);
     const dims = this.req.dimensions ?? native;
-    if (dims > native) throw new UpstreamError(400, 'invalid_value', `\`dimensions\` must be at most ${native} for ${call.model.slug}.`);
+    if (dims > native)
+      throw new UpstreamError(
+        400,
+        'invalid_value',
+        `\`dimensions\` must be at most ${native} for ${call.model.slug}.`,
+      );
     const base64 = this.req.encoding_format === 'base64';
     const data = this.inputs.map((input, index) => {
       const v = simulatedEmbedding(input.text, dims);
@@ -71,7 +113,13 @@ export class EmbeddingsUpstream implements Upstream {
     });
     const usage = { prompt_tokens: call.promptTokens, total_tokens: call.promptTokens };
     const body: Json = { object: 'list', data, model: call.model.slug, usage };
-    return { body, text: '', finishReason: 'stop', inputTokens: call.promptTokens, outputTokens: 0 };
+    return {
+      body,
+      text: '',
+      finishReason: 'stop',
+      inputTokens: call.promptTokens,
+      outputTokens: 0,
+    };
   }
 
   stream(): AsyncIterable<StreamEvent> {

@@ -31,8 +31,14 @@ export interface ChatTranslation {
  * sent, not of the translation; endpoints that are not chat carry their exact prompt and a zero
  * output budget, so the spend hold and the token reservation are theirs.
  */
-export async function prepareAsChat(admission: CallAdmission, request: FastifyRequest, t: ChatTranslation): Promise<PreparedCall> {
-  const translated = Object.create(request, { body: { value: t.chatBody, enumerable: true } }) as FastifyRequest;
+export async function prepareAsChat(
+  admission: CallAdmission,
+  request: FastifyRequest,
+  t: ChatTranslation,
+): Promise<PreparedCall> {
+  const translated = Object.create(request, {
+    body: { value: t.chatBody, enumerable: true },
+  }) as FastifyRequest;
   let call: PreparedCall;
   try {
     call = await admission.prepare(translated);
@@ -42,7 +48,11 @@ export async function prepareAsChat(admission: CallAdmission, request: FastifyRe
   (request as PhasedRequest)[PHASES] = call.phases;
   const hex = call.requestId.replace(/-/g, '');
   call.completionId = `${t.idPrefix}${hex}`;
-  if (call.idempotency) call.idempotency = { key: call.idempotency.key, bodyHash: sha256Hex(canonicalJson({ endpoint: t.endpoint, body: request.body })) };
+  if (call.idempotency)
+    call.idempotency = {
+      key: call.idempotency.key,
+      bodyHash: sha256Hex(canonicalJson({ endpoint: t.endpoint, body: request.body })),
+    };
   if (t.prompt) {
     const m = call.entry.model;
     const p = t.prompt(m);
@@ -52,7 +62,9 @@ export async function prepareAsChat(admission: CallAdmission, request: FastifyRe
     call.estimate = {
       ...call.estimate,
       estimatedTokens: p.tokens + p.maxTokens,
-      estimatedCostMicros: costOfTokens(p.tokens, m.inputPriceMicrosPerMTok) + costOfTokens(p.maxTokens, m.outputPriceMicrosPerMTok),
+      estimatedCostMicros:
+        costOfTokens(p.tokens, m.inputPriceMicrosPerMTok) +
+        costOfTokens(p.maxTokens, m.outputPriceMicrosPerMTok),
     };
   }
   return call;
@@ -75,7 +87,11 @@ export function bodyObject(body: unknown): Record<string, unknown> {
   const deep = tooDeep(body);
   if (deep !== null) {
     const param = deep.split('.')[0];
-    throw OpenAIError.badRequest(`Invalid value for \`${param}\`: the body is nested more than ${MAX_BODY_DEPTH} levels deep.`, param, 'invalid_value');
+    throw OpenAIError.badRequest(
+      `Invalid value for \`${param}\`: the body is nested more than ${MAX_BODY_DEPTH} levels deep.`,
+      param,
+      'invalid_value',
+    );
   }
   return body as Record<string, unknown>;
 }
@@ -84,5 +100,9 @@ export function bodyObject(body: unknown): Record<string, unknown> {
 export function invalid(issues: readonly { path: PropertyKey[]; message: string }[]): OpenAIError {
   const issue = issues[0];
   const param = issue.path.map(String).join('.') || null;
-  return OpenAIError.badRequest(`Invalid value for \`${param ?? 'body'}\`: ${issue.message}`, param, 'invalid_value');
+  return OpenAIError.badRequest(
+    `Invalid value for \`${param ?? 'body'}\`: ${issue.message}`,
+    param,
+    'invalid_value',
+  );
 }

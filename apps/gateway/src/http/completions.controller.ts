@@ -2,7 +2,11 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallAdmission } from '../chat/call-admission';
 import { ChatCompletionsService } from '../chat/chat-completions.service';
-import { CompletionsOverChat, completionsAsChat, parseCompletionsRequest } from '../completions/legacy-completions';
+import {
+  CompletionsOverChat,
+  completionsAsChat,
+  parseCompletionsRequest,
+} from '../completions/legacy-completions';
 import { prepareAsChat } from '../endpoints/prepare-as-chat';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
 
@@ -26,6 +30,8 @@ export class CompletionsController {
       params: { messages: 'prompt' },
     });
     const upstream = new CompletionsOverChat(this.upstreams.for(call.entry.model));
-    await (req.stream ? this.chat.stream(call, reply, upstream) : this.chat.complete(call, reply, upstream));
+    await (req.stream
+      ? this.chat.stream(call, reply, upstream)
+      : this.chat.complete(call, reply, upstream));
   }
 }

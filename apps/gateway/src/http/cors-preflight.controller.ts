@@ -14,7 +14,8 @@ export class CorsPreflightController {
     @Headers('access-control-request-headers') requested: string | undefined,
     @Res() reply: FastifyReply,
   ): void {
-    if (origin && this.origins.allowedByAny(origin)) void reply.headers(preflightHeaders(origin, requested));
+    if (origin && this.origins.allowedByAny(origin))
+      void reply.headers(preflightHeaders(origin, requested));
     void reply.status(204).send();
   }
 }

@@ -2,7 +2,12 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallAdmission } from '../chat/call-admission';
 import { ChatCompletionsService } from '../chat/chat-completions.service';
-import { assertInputsFit, embeddingInputs, EmbeddingsUpstream, parseEmbeddingsRequest } from '../embeddings/embeddings';
+import {
+  assertInputsFit,
+  embeddingInputs,
+  EmbeddingsUpstream,
+  parseEmbeddingsRequest,
+} from '../embeddings/embeddings';
 import { prepareAsChat } from '../endpoints/prepare-as-chat';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
 
@@ -28,9 +33,17 @@ export class EmbeddingsController {
       prompt: (model) => {
         inputs = embeddingInputs(req, model);
         assertInputsFit(inputs, model);
-        return { text: inputs.map((i) => i.text).join('\n'), tokens: inputs.reduce((n, i) => n + i.tokens, 0), maxTokens: 0 };
+        return {
+          text: inputs.map((i) => i.text).join('\n'),
+          tokens: inputs.reduce((n, i) => n + i.tokens, 0),
+          maxTokens: 0,
+        };
       },
     });
-    await this.chat.complete(call, reply, new EmbeddingsUpstream(this.upstreams.for(call.entry.model), req, inputs));
+    await this.chat.complete(
+      call,
+      reply,
+      new EmbeddingsUpstream(this.upstreams.for(call.entry.model), req, inputs),
+    );
   }
 }

@@ -43,9 +43,17 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const [database, redis] = await Promise.all([probe(() => this.db.query('SELECT 1')), probe(() => this.redis.ping())]);
+    const [database, redis] = await Promise.all([
+      probe(() => this.db.query('SELECT 1')),
+      probe(() => this.redis.ping()),
+    ]);
     const ok = database === 'up' && redis === 'up';
-    const snapshots = { catalogAgeMs: this.catalog.snapshotAgeMs(), limitOverridesAgeMs: this.limits.snapshotAgeMs() };
-    await reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'error', database, redis, snapshots });
+    const snapshots = {
+      catalogAgeMs: this.catalog.snapshotAgeMs(),
+      limitOverridesAgeMs: this.limits.snapshotAgeMs(),
+    };
+    await reply
+      .status(ok ? 200 : 503)
+      .send({ status: ok ? 'ok' : 'error', database, redis, snapshots });
   }
 }

@@ -25,7 +25,10 @@ export class ModelsController {
   async list(@Req() request: FastifyRequest) {
     const principal = await this.auth.authenticate(request.headers.authorization);
     const ability = await this.access.ability(principal);
-    const data = this.catalog.all().filter((e) => ModelAccess.canInvoke(ability, e)).map(view);
+    const data = this.catalog
+      .all()
+      .filter((e) => ModelAccess.canInvoke(ability, e))
+      .map(view);
     data.sort((a, b) => a.id.localeCompare(b.id));
     return { object: 'list', data };
   }

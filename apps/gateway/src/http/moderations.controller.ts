@@ -3,7 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallAdmission } from '../chat/call-admission';
 import { ChatCompletionsService } from '../chat/chat-completions.service';
 import { prepareAsChat } from '../endpoints/prepare-as-chat';
-import { moderationTexts, moderationTokens, ModerationsUpstream, parseModerationsRequest } from '../moderations/moderations';
+import {
+  moderationTexts,
+  moderationTokens,
+  ModerationsUpstream,
+  parseModerationsRequest,
+} from '../moderations/moderations';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
 
 /** `POST /v1/moderations` through the chat gate (the model must be in the catalog, `omni-moderation-latest` by default). */
@@ -24,8 +29,16 @@ export class ModerationsController {
       endpoint: 'moderations',
       chatBody: { model: req.model, messages: [{ role: 'user', content: '' }] },
       idPrefix: 'modr-',
-      prompt: (model) => ({ text: texts.join('\n'), tokens: moderationTokens(texts, model), maxTokens: 0 }),
+      prompt: (model) => ({
+        text: texts.join('\n'),
+        tokens: moderationTokens(texts, model),
+        maxTokens: 0,
+      }),
     });
-    await this.chat.complete(call, reply, new ModerationsUpstream(this.upstreams.for(call.entry.model), req, texts));
+    await this.chat.complete(
+      call,
+      reply,
+      new ModerationsUpstream(this.upstreams.for(call.entry.model), req, texts),
+    );
   }
 }

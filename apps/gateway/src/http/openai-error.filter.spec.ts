@@ -14,13 +14,18 @@ describe('toOpenAIError', () => {
   ])('maps the domain kind %s to %i', (kind, status, type) => {
     const error = toOpenAIError(new DomainException(kind, 'some_code', 'Something is wrong.'));
     expect(error.status).toBe(status);
-    expect(error.body()).toEqual({ error: { message: 'Something is wrong.', type, param: null, code: 'some_code' } });
+    expect(error.body()).toEqual({
+      error: { message: 'Something is wrong.', type, param: null, code: 'some_code' },
+    });
   });
 
   it('maps a subclass of DomainException by its kind', () => {
     const error = toOpenAIError(new NotFoundError('Contract', 'contract_not_found'));
     expect(error.status).toBe(404);
-    expect(error.body().error).toMatchObject({ code: 'contract_not_found', message: 'Contract not found' });
+    expect(error.body().error).toMatchObject({
+      code: 'contract_not_found',
+      message: 'Contract not found',
+    });
   });
 
   it('keeps Nest 404s and unknown errors as before', () => {

@@ -15,19 +15,36 @@ export class OpenAIError extends Error {
   }
 
   body() {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    return {
+      error: { message: this.message, type: this.type, param: this.param, code: this.code },
+    };
   }
 
-  static badRequest(message: string, param: string | null = null, code: string | null = null): OpenAIError {
+  static badRequest(
+    message: string,
+    param: string | null = null,
+    code: string | null = null,
+  ): OpenAIError {
     return new OpenAIError(400, 'invalid_request_error', code, message, param);
   }
 
   static invalidKey(): OpenAIError {
-    return new OpenAIError(401, 'invalid_request_error', 'invalid_api_key', 'Incorrect or missing API key. Pass it as `Authorization: Bearer <key>`.');
+    return new OpenAIError(
+      401,
+      'invalid_request_error',
+      'invalid_api_key',
+      'Incorrect or missing API key. Pass it as `Authorization: Bearer <key>`.',
+    );
   }
 
   static modelNotFound(model: string): OpenAIError {
-    return new OpenAIError(404, 'invalid_request_error', 'model_not_found', `The model \`${model}\` does not exist.`, 'model');
+    return new OpenAIError(
+      404,
+      'invalid_request_error',
+      'model_not_found',
+      `The model \`${model}\` does not exist.`,
+      'model',
+    );
   }
 
   static unavailable(message: string, code = 'service_unavailable'): OpenAIError {

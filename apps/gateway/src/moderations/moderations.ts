@@ -4,7 +4,13 @@ import { bodyObject, invalid } from '../endpoints/prepare-as-chat';
 import { OpenAIError } from '../http/openai-error';
 import { openAICompatible } from '../metrics/instrumented-upstream';
 import { simulatedModeration } from '../upstream/simulator/moderation';
-import { type Completion, type StreamEvent, type Upstream, type UpstreamRequest, UpstreamError } from '../upstream/upstream.types';
+import {
+  type Completion,
+  type StreamEvent,
+  type Upstream,
+  type UpstreamRequest,
+  UpstreamError,
+} from '../upstream/upstream.types';
 
 const textPart = z.looseObject({ type: z.string() });
 
@@ -13,7 +19,11 @@ export const DEFAULT_MODERATION_MODEL = 'omni-moderation-latest';
 
 export const moderationsRequestSchema = z.looseObject({
   model: z.string().min(1).max(128).nullish(),
-  input: z.union([z.string(), z.array(z.string()).min(1).max(1024), z.array(textPart).min(1).max(1024)]),
+  input: z.union([
+    z.string(),
+    z.array(z.string()).min(1).max(1024),
+    z.array(textPart).min(1).max(1024),
+  ]),
 });
 export type ModerationsRequest = z.infer<typeof moderationsRequestSchema>;
 
@@ -29,7 +39,11 @@ export function moderationTexts(req: ModerationsRequest): string[] {
   return (req.input as (string | { type: string; text?: unknown })[]).map((p, i) => {
     if (typeof p === 'string') return p;
     if (p.type === 'text' && typeof p.text === 'string') return p.text;
-    throw OpenAIError.badRequest(`Input part type \`${p.type}\` is not supported by this model; only text is.`, `input.${i}.type`, 'unsupported_value');
+    throw OpenAIError.badRequest(
+      `Input part type \`${p.type}\` is not supported by this model; only text is.`,
+      `input.${i}.type`,
+      'unsupported_value',
+    );
   });
 }
 
@@ -49,10 +63,26 @@ export class ModerationsUpstream implements Upstream {
     if (direct) {
       const body = await direct.post('moderations', this.req, call);
       body.model = call.model.slug;
-      return { body, text: '', finishReason: 'stop', inputTokens: call.promptTokens, outputTokens: 0 };
+      return {
+        body,
+        text: '',
+        finishReason: 'stop',
+        inputTokens: call.promptTokens,
+        outputTokens: 0,
+      };
     }
-    const body = { id: call.completionId, model: call.model.slug, results: this.texts.map(simulatedModeration) };
-    return { body, text: '', finishReason: 'stop', inputTokens: call.promptTokens, outputTokens: 0 };
+    const body = {
+      id: call.completionId,
+      model: call.model.slug,
+      results: this.texts.map(simulatedModeration),
+    };
+    return {
+      body,
+      text: '',
+      finishReason: 'stop',
+      inputTokens: call.promptTokens,
+      outputTokens: 0,
+    };
   }
 
   stream(): AsyncIterable<StreamEvent> {

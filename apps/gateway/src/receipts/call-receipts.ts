@@ -7,7 +7,8 @@ import { RECEIPT_HEADER } from '@velvet/audit';
  */
 const receipts = new WeakMap<object, string>();
 
-export const keepReceipt = (call: object, receipt: string): void => void receipts.set(call, receipt);
+export const keepReceipt = (call: object, receipt: string): void =>
+  void receipts.set(call, receipt);
 
 export const receiptHeaders = (call: object): Record<string, string> => {
   const r = receipts.get(call);

@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { leafHashOfAuditEvent, LocalKeySigner, ReceiptSigner, registerReceiptKey } from '@velvet/audit';
+import {
+  leafHashOfAuditEvent,
+  LocalKeySigner,
+  ReceiptSigner,
+  registerReceiptKey,
+} from '@velvet/audit';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { GatewayEnv } from '../env';
@@ -23,8 +28,14 @@ export class ReceiptIssuer implements OnApplicationBootstrap {
   ) {
     const file = env.AUDIT_RECEIPT_KEY_FILE;
     // The file's mode and key type are validated here: a bad key stops the gateway at start-up.
-    this.signer = new ReceiptSigner(file ? LocalKeySigner.fromFile(file) : LocalKeySigner.ephemeral(), env.AUDIT_LOG_ORIGIN);
-    if (!file) this.logger.warn('AUDIT_RECEIPT_KEY_FILE is not set: receipts are signed with a key made for this process only');
+    this.signer = new ReceiptSigner(
+      file ? LocalKeySigner.fromFile(file) : LocalKeySigner.ephemeral(),
+      env.AUDIT_LOG_ORIGIN,
+    );
+    if (!file)
+      this.logger.warn(
+        'AUDIT_RECEIPT_KEY_FILE is not set: receipts are signed with a key made for this process only',
+      );
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -26,17 +26,32 @@ export class ReceiptsController {
   @Get(':callId')
   async receipt(@Req() request: FastifyRequest, @Param('callId') callId: string) {
     const principal = await this.auth.authenticate(request.headers.authorization);
-    if (!UUID.test(callId)) throw OpenAIError.badRequest('callId must be the x-velvet-call-id of a response (a UUID)', 'callId');
+    if (!UUID.test(callId))
+      throw OpenAIError.badRequest(
+        'callId must be the x-velvet-call-id of a response (a UUID)',
+        'callId',
+      );
     const rows: Array<{ seq: string; leaf: string }> = await this.db.query(
       `SELECT seq::text, leaf FROM audit_log WHERE event_id = $1 AND organization_id = $2 AND kind = 'premium_call'`,
       [callId, principal.organizationId],
     );
     if (!rows.length) {
-      throw new OpenAIError(404, 'invalid_request_error', 'receipt_not_found',
-        'No audited premium call of your organisation has this id yet (the log appends within seconds of a call).', 'callId');
+      throw new OpenAIError(
+        404,
+        'invalid_request_error',
+        'receipt_not_found',
+        'No audited premium call of your organisation has this id yet (the log appends within seconds of a call).',
+        'callId',
+      );
     }
     const leafHash = auditLeafHash(rows[0].leaf);
     const receipt = await this.issuer.signer.sign(callId, leafHash);
-    return { object: 'audit.receipt', call_id: callId, seq: Number(rows[0].seq), leaf_hash: leafHash.toString('hex'), receipt };
+    return {
+      object: 'audit.receipt',
+      call_id: callId,
+      seq: Number(rows[0].seq),
+      leaf_hash: leafHash.toString('hex'),
+      receipt,
+    };
   }
 }

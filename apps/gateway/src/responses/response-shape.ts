@@ -16,12 +16,15 @@ export interface ResponseDraft {
 export const messageItemId = (hex: string) => `msg_${hex}`;
 export const functionItemId = (hex: string, n: number) => `fc_${hex}_${n}`;
 /** The response an output item id belongs to, or null for ids this gateway did not make. */
-export const responseIdOfItem = (itemId: string): string | null => /^(?:msg|fc)_([0-9a-f]{32})(?:_\d+)?$/.exec(itemId)?.[1] ?? null;
+export const responseIdOfItem = (itemId: string): string | null =>
+  /^(?:msg|fc)_([0-9a-f]{32})(?:_\d+)?$/.exec(itemId)?.[1] ?? null;
 
 /** The chat finish reason as a Response status. */
 export function statusOf(finishReason: string | null): { status: string; incomplete: Json | null } {
-  if (finishReason === 'length') return { status: 'incomplete', incomplete: { reason: 'max_output_tokens' } };
-  if (finishReason === 'content_filter') return { status: 'incomplete', incomplete: { reason: 'content_filter' } };
+  if (finishReason === 'length')
+    return { status: 'incomplete', incomplete: { reason: 'max_output_tokens' } };
+  if (finishReason === 'content_filter')
+    return { status: 'incomplete', incomplete: { reason: 'content_filter' } };
   return { status: 'completed', incomplete: null };
 }
 
@@ -34,7 +37,13 @@ export const usageOf = (u: TokenUsage): Json => ({
 });
 
 /** An OpenAI Response object (the fields the API reference lists, parameters echoed with OpenAI's defaults). */
-export function responseObject(d: ResponseDraft, status: string, output: Json[], usage: Json | null, incomplete: Json | null = null): Json {
+export function responseObject(
+  d: ResponseDraft,
+  status: string,
+  output: Json[],
+  usage: Json | null,
+  incomplete: Json | null = null,
+): Json {
   const r = d.req;
   return {
     id: d.id,
@@ -75,9 +84,20 @@ export const messageItem = (id: string, text: string, status = 'completed'): Jso
   content: status === 'in_progress' ? [] : [outputText(text)],
 });
 
-export const outputText = (text: string): Json => ({ type: 'output_text', text, annotations: [], logprobs: [] });
+export const outputText = (text: string): Json => ({
+  type: 'output_text',
+  text,
+  annotations: [],
+  logprobs: [],
+});
 
-export const functionCallItem = (id: string, callId: string, name: string, args: string, status = 'completed'): Json => ({
+export const functionCallItem = (
+  id: string,
+  callId: string,
+  name: string,
+  args: string,
+  status = 'completed',
+): Json => ({
   id,
   type: 'function_call',
   status,
@@ -96,15 +116,32 @@ export function outputItems(hex: string, message: ChatMessageOut | undefined): J
   const out: Json[] = [];
   if (message?.content) out.push(messageItem(messageItemId(hex), message.content));
   for (const [n, call] of (message?.tool_calls ?? []).entries()) {
-    out.push(functionCallItem(functionItemId(hex, n), call.id ?? `call_${hex}_${n}`, call.function?.name ?? '', call.function?.arguments ?? ''));
+    out.push(
+      functionCallItem(
+        functionItemId(hex, n),
+        call.id ?? `call_${hex}_${n}`,
+        call.function?.name ?? '',
+        call.function?.arguments ?? '',
+      ),
+    );
   }
   return out;
 }
 
 /** Output items as the chat messages they continue a conversation with (the history behind `previous_response_id`). */
 export function itemsAsMessages(output: Json[]): Json[] {
-  const text = output.filter((i) => i.type === 'message').map((i) => ((i.content as Json[])[0]?.text as string) ?? '').join('');
-  const calls = output.filter((i) => i.type === 'function_call')
-    .map((i) => ({ id: i.call_id, type: 'function', function: { name: i.name, arguments: i.arguments } }));
-  return [{ role: 'assistant', content: text || null, ...(calls.length ? { tool_calls: calls } : {}) }];
+  const text = output
+    .filter((i) => i.type === 'message')
+    .map((i) => ((i.content as Json[])[0]?.text as string) ?? '')
+    .join('');
+  const calls = output
+    .filter((i) => i.type === 'function_call')
+    .map((i) => ({
+      id: i.call_id,
+      type: 'function',
+      function: { name: i.name, arguments: i.arguments },
+    }));
+  return [
+    { role: 'assistant', content: text || null, ...(calls.length ? { tool_calls: calls } : {}) },
+  ];
 }

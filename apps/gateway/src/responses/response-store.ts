@@ -38,7 +38,12 @@ export class ResponseStore {
   }
 
   async save(organizationId: string, stored: StoredResponse): Promise<void> {
-    await this.redis.set(this.key(organizationId, String(stored.response.id)), JSON.stringify(stored), 'EX', TTL_SECONDS);
+    await this.redis.set(
+      this.key(organizationId, String(stored.response.id)),
+      JSON.stringify(stored),
+      'EX',
+      TTL_SECONDS,
+    );
   }
 
   async get(organizationId: string, id: string): Promise<StoredResponse | null> {
@@ -57,6 +62,8 @@ export class ResponseStore {
     const hex = responseIdOfItem(itemId);
     if (!hex) return null;
     const stored = await this.get(organizationId, `resp_${hex}`);
-    return ((stored?.response.output as Json[] | undefined) ?? []).find((i) => i.id === itemId) ?? null;
+    return (
+      ((stored?.response.output as Json[] | undefined) ?? []).find((i) => i.id === itemId) ?? null
+    );
   }
 }

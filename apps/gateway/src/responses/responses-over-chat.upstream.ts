@@ -1,8 +1,22 @@
-import type { Completion, StreamEvent, Upstream, UpstreamRequest } from '../upstream/upstream.types';
+import type {
+  Completion,
+  StreamEvent,
+  Upstream,
+  UpstreamRequest,
+} from '../upstream/upstream.types';
 import type { ChatMessage } from './responses-request';
 import {
-  functionCallItem, functionItemId, itemsAsMessages, messageItem, messageItemId, outputItems, outputText,
-  type ResponseDraft, responseObject, statusOf, usageOf,
+  functionCallItem,
+  functionItemId,
+  itemsAsMessages,
+  messageItem,
+  messageItemId,
+  outputItems,
+  outputText,
+  type ResponseDraft,
+  responseObject,
+  statusOf,
+  usageOf,
 } from './response-shape';
 
 type Json = Record<string, unknown>;
@@ -33,7 +47,9 @@ export class ResponsesOverChat implements Upstream {
 
   async complete(call: UpstreamRequest): Promise<Completion> {
     const completion = await this.chat.complete(call);
-    const choice = (completion.body.choices as { message?: Json; finish_reason?: string | null }[] | undefined)?.[0];
+    const choice = (
+      completion.body.choices as { message?: Json; finish_reason?: string | null }[] | undefined
+    )?.[0];
     const output = outputItems(this.draft.hex, choice?.message as never);
     const { status, incomplete } = statusOf(completion.finishReason);
     const body = responseObject(this.draft, status, output, usageOf(completion), incomplete);
@@ -44,14 +60,31 @@ export class ResponsesOverChat implements Upstream {
   async *stream(call: UpstreamRequest): AsyncIterable<StreamEvent> {
     const d = this.draft;
     let seq = 0;
-    const ev = (type: string, fields: Json, text = '', finishReason: string | null = null): StreamEvent =>
-      ({ kind: 'chunk', event: type, chunk: { type, sequence_number: seq++, ...fields }, text, finishReason });
+    const ev = (
+      type: string,
+      fields: Json,
+      text = '',
+      finishReason: string | null = null,
+    ): StreamEvent => ({
+      kind: 'chunk',
+      event: type,
+      chunk: { type, sequence_number: seq++, ...fields },
+      text,
+      finishReason,
+    });
     const inProgress = responseObject(d, 'in_progress', [], null);
     yield ev('response.created', { response: inProgress });
     yield ev('response.in_progress', { response: inProgress });
 
     // Output items in the order they were opened: the message (if any text), then tool calls.
-    const items: { kind: 'message' | 'function'; id: string; index: number; text: string; callId?: string; name?: string }[] = [];
+    const items: {
+      kind: 'message' | 'function';
+      id: string;
+      index: number;
+      text: string;
+      callId?: string;
+      name?: string;
+    }[] = [];
     let message: (typeof items)[number] | undefined;
     const calls = new Map<number, (typeof items)[number]>();
     let finishReason: string | null = null;
@@ -63,31 +96,67 @@ export class ResponsesOverChat implements Upstream {
         continue;
       }
       finishReason ??= event.finishReason;
-      const delta = ((event.chunk.choices as { delta?: ChunkDelta }[] | undefined)?.[0]?.delta ?? {});
+      const delta = (event.chunk.choices as { delta?: ChunkDelta }[] | undefined)?.[0]?.delta ?? {};
       if (delta.content) {
         if (!message) {
           message = { kind: 'message', id: messageItemId(d.hex), index: items.length, text: '' };
           items.push(message);
-          yield ev('response.output_item.added', { output_index: message.index, item: messageItem(message.id, '', 'in_progress') });
-          yield ev('response.content_part.added', { item_id: message.id, output_index: message.index, content_index: 0, part: outputText('') });
+          yield ev('response.output_item.added', {
+            output_index: message.index,
+            item: messageItem(message.id, '', 'in_progress'),
+          });
+          yield ev('response.content_part.added', {
+            item_id: message.id,
+            output_index: message.index,
+            content_index: 0,
+            part: outputText(''),
+          });
         }
         message.text += delta.content;
-        yield ev('response.output_text.delta', { item_id: message.id, output_index: message.index, content_index: 0, delta: delta.content, logprobs: [] }, delta.content);
+        yield ev(
+          'response.output_text.delta',
+          {
+            item_id: message.id,
+            output_index: message.index,
+            content_index: 0,
+            delta: delta.content,
+            logprobs: [],
+          },
+          delta.content,
+        );
       }
       for (const tc of delta.tool_calls ?? []) {
         const at = tc.index ?? 0;
         let fc = calls.get(at);
         if (!fc) {
           const name = tc.function?.name ?? '';
-          fc = { kind: 'function', id: functionItemId(d.hex, calls.size), index: items.length, text: '', callId: tc.id ?? `call_${d.hex}_${at}`, name };
+          fc = {
+            kind: 'function',
+            id: functionItemId(d.hex, calls.size),
+            index: items.length,
+            text: '',
+            callId: tc.id ?? `call_${d.hex}_${at}`,
+            name,
+          };
           calls.set(at, fc);
           items.push(fc);
-          yield ev('response.output_item.added', { output_index: fc.index, item: functionCallItem(fc.id, fc.callId!, name, '', 'in_progress') }, name);
+          yield ev(
+            'response.output_item.added',
+            {
+              output_index: fc.index,
+              item: functionCallItem(fc.id, fc.callId!, name, '', 'in_progress'),
+            },
+            name,
+          );
         }
         const args = tc.function?.arguments;
         if (args) {
           fc.text += args;
-          yield ev('response.function_call_arguments.delta', { item_id: fc.id, output_index: fc.index, delta: args }, args);
+          yield ev(
+            'response.function_call_arguments.delta',
+            { item_id: fc.id, output_index: fc.index, delta: args },
+            args,
+          );
         }
       }
     }
@@ -100,13 +169,40 @@ export class ResponsesOverChat implements Upstream {
       if (it.kind === 'message') {
         const item = messageItem(it.id, it.text);
         output.push(item);
-        closing.push(ev('response.output_text.done', { item_id: it.id, output_index: it.index, content_index: 0, text: it.text, logprobs: [] }, '', end));
-        closing.push(ev('response.content_part.done', { item_id: it.id, output_index: it.index, content_index: 0, part: outputText(it.text) }, '', end));
+        closing.push(
+          ev(
+            'response.output_text.done',
+            {
+              item_id: it.id,
+              output_index: it.index,
+              content_index: 0,
+              text: it.text,
+              logprobs: [],
+            },
+            '',
+            end,
+          ),
+        );
+        closing.push(
+          ev(
+            'response.content_part.done',
+            { item_id: it.id, output_index: it.index, content_index: 0, part: outputText(it.text) },
+            '',
+            end,
+          ),
+        );
         closing.push(ev('response.output_item.done', { output_index: it.index, item }, '', end));
       } else {
         const item = functionCallItem(it.id, it.callId!, it.name!, it.text);
         output.push(item);
-        closing.push(ev('response.function_call_arguments.done', { item_id: it.id, output_index: it.index, arguments: it.text }, '', end));
+        closing.push(
+          ev(
+            'response.function_call_arguments.done',
+            { item_id: it.id, output_index: it.index, arguments: it.text },
+            '',
+            end,
+          ),
+        );
         closing.push(ev('response.output_item.done', { output_index: it.index, item }, '', end));
       }
     }
@@ -114,7 +210,12 @@ export class ResponsesOverChat implements Upstream {
     const final = responseObject(d, status, output, usageOf(usage), incomplete);
     await this.save(final, [...this.conversation, ...(itemsAsMessages(output) as ChatMessage[])]);
     yield* closing;
-    yield ev(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final }, '', end);
+    yield ev(
+      status === 'completed' ? 'response.completed' : 'response.incomplete',
+      { response: final },
+      '',
+      end,
+    );
     yield { kind: 'usage', chunk: {}, usage };
   }
 }

@@ -1,9 +1,20 @@
 import { completionTokensOf } from '../chat/chat-request.schema';
 import type { OpenAICompatibleUpstream } from '../upstream/openai-compatible.upstream';
 import { asUpstreamError } from '../upstream/openai-compatible.upstream';
-import { type Completion, type StreamEvent, type Upstream, type UpstreamRequest, UpstreamError } from '../upstream/upstream.types';
+import {
+  type Completion,
+  type StreamEvent,
+  type Upstream,
+  type UpstreamRequest,
+  UpstreamError,
+} from '../upstream/upstream.types';
 import type { ChatMessage } from './responses-request';
-import { functionItemId, itemsAsMessages, messageItemId, type ResponseDraft } from './response-shape';
+import {
+  functionItemId,
+  itemsAsMessages,
+  messageItemId,
+  type ResponseDraft,
+} from './response-shape';
 import type { SaveResponse } from './responses-over-chat.upstream';
 
 type Json = Record<string, unknown>;
@@ -12,15 +23,30 @@ type Json = Record<string, unknown>;
 export function messagesAsItems(messages: ChatMessage[]): Json[] {
   const items: Json[] = [];
   for (const m of messages) {
-    if (m.role === 'tool') items.push({ type: 'function_call_output', call_id: m.tool_call_id, output: typeof m.content === 'string' ? m.content : '' });
+    if (m.role === 'tool')
+      items.push({
+        type: 'function_call_output',
+        call_id: m.tool_call_id,
+        output: typeof m.content === 'string' ? m.content : '',
+      });
     else if (m.role === 'assistant') {
       if (m.content) items.push({ role: 'assistant', content: m.content });
-      for (const c of (m.tool_calls as { id: string; function: { name: string; arguments: string } }[] | undefined) ?? []) {
-        items.push({ type: 'function_call', call_id: c.id, name: c.function.name, arguments: c.function.arguments });
+      for (const c of (m.tool_calls as
+        { id: string; function: { name: string; arguments: string } }[] | undefined) ?? []) {
+        items.push({
+          type: 'function_call',
+          call_id: c.id,
+          name: c.function.name,
+          arguments: c.function.arguments,
+        });
       }
     } else {
       const content = Array.isArray(m.content)
-        ? (m.content as Json[]).map((p) => (p.type === 'image_url' ? { type: 'input_image', image_url: (p.image_url as Json).url } : { type: 'input_text', text: p.text }))
+        ? (m.content as Json[]).map((p) =>
+            p.type === 'image_url'
+              ? { type: 'input_image', image_url: (p.image_url as Json).url }
+              : { type: 'input_text', text: p.text },
+          )
         : m.content;
       items.push({ role: m.role, content });
     }
@@ -61,12 +87,14 @@ export class ResponsesPassthrough implements Upstream {
     if (kind === 'response') return void this.ids.set(upstreamId, this.draft.id);
     const n = [...this.ids.values()].filter((v) => v.startsWith('fc_')).length;
     if (item?.type === 'message') this.ids.set(upstreamId, messageItemId(this.draft.hex));
-    else if (item?.type === 'function_call') this.ids.set(upstreamId, functionItemId(this.draft.hex, n));
+    else if (item?.type === 'function_call')
+      this.ids.set(upstreamId, functionItemId(this.draft.hex, n));
   }
 
   private rewrite<T>(value: T): T {
     let json = JSON.stringify(value);
-    for (const [from, to] of this.ids) json = json.split(JSON.stringify(from)).join(JSON.stringify(to));
+    for (const [from, to] of this.ids)
+      json = json.split(JSON.stringify(from)).join(JSON.stringify(to));
     const out = JSON.parse(json) as Json;
     const fix = (r: Json | undefined) => {
       if (!r) return;
@@ -80,7 +108,10 @@ export class ResponsesPassthrough implements Upstream {
   }
 
   private async finish(response: Json): Promise<void> {
-    await this.save(response, [...this.conversation, ...(itemsAsMessages((response.output as Json[]) ?? []) as ChatMessage[])]);
+    await this.save(response, [
+      ...this.conversation,
+      ...(itemsAsMessages((response.output as Json[]) ?? []) as ChatMessage[]),
+    ]);
   }
 
   async complete(call: UpstreamRequest): Promise<Completion> {
@@ -112,31 +143,61 @@ export class ResponsesPassthrough implements Upstream {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim())
+            .join('\n');
           if (!data || data === '[DONE]') continue;
           const event = JSON.parse(data) as Json;
           const type = String(event.type ?? '');
-          if (type === 'error' || type === 'response.failed') throw new UpstreamError(502, 'upstream_error', 'The upstream failed mid-stream.');
+          if (type === 'error' || type === 'response.failed')
+            throw new UpstreamError(502, 'upstream_error', 'The upstream failed mid-stream.');
           if (type === 'response.created') this.rename((event.response as Json).id, 'response');
-          if (type === 'response.output_item.added') this.rename((event.item as Json).id, 'item', event.item as Json);
+          if (type === 'response.output_item.added')
+            this.rename((event.item as Json).id, 'item', event.item as Json);
           const out = this.rewrite(event);
           let text = '';
-          if (type === 'response.output_text.delta' || type === 'response.function_call_arguments.delta') text = String(event.delta ?? '');
-          if (type === 'response.output_item.added' && (event.item as Json).type === 'function_call') text = String((event.item as Json).name ?? '');
+          if (
+            type === 'response.output_text.delta' ||
+            type === 'response.function_call_arguments.delta'
+          )
+            text = String(event.delta ?? '');
+          if (
+            type === 'response.output_item.added' &&
+            (event.item as Json).type === 'function_call'
+          )
+            text = String((event.item as Json).name ?? '');
           delivered += text;
-          const closing = type.endsWith('.done') || type === 'response.completed' || type === 'response.incomplete';
+          const closing =
+            type.endsWith('.done') ||
+            type === 'response.completed' ||
+            type === 'response.incomplete';
           if (type === 'response.completed' || type === 'response.incomplete') {
             final = out.response as Json;
             await this.finish(final);
           }
-          yield { kind: 'chunk', event: type, chunk: out, text, finishReason: closing ? (type === 'response.incomplete' ? 'length' : 'stop') : null };
+          yield {
+            kind: 'chunk',
+            event: type,
+            chunk: out,
+            text,
+            finishReason: closing ? (type === 'response.incomplete' ? 'length' : 'stop') : null,
+          };
         }
       }
     } catch (error) {
       throw asUpstreamError(error);
     }
     const usage = final?.usage as Usage | undefined;
-    yield { kind: 'usage', chunk: {}, usage: { inputTokens: usage?.input_tokens ?? call.promptTokens, outputTokens: usage?.output_tokens ?? completionTokensOf(delivered, call.model) } };
+    yield {
+      kind: 'usage',
+      chunk: {},
+      usage: {
+        inputTokens: usage?.input_tokens ?? call.promptTokens,
+        outputTokens: usage?.output_tokens ?? completionTokensOf(delivered, call.model),
+      },
+    };
   }
 }
 
@@ -144,8 +205,11 @@ export class ResponsesPassthrough implements Upstream {
 function textOf(response: Json): string {
   let text = '';
   for (const item of (response.output as Json[]) ?? []) {
-    if (item.type === 'message') for (const c of (item.content as Json[]) ?? []) text += typeof c.text === 'string' ? c.text : '';
-    if (item.type === 'function_call') text += String(item.name ?? '') + String(item.arguments ?? '');
+    if (item.type === 'message')
+      for (const c of (item.content as Json[]) ?? [])
+        text += typeof c.text === 'string' ? c.text : '';
+    if (item.type === 'function_call')
+      text += String(item.name ?? '') + String(item.arguments ?? '');
   }
   return text;
 }

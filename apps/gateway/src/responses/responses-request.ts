@@ -19,9 +19,16 @@ export const responsesRequestSchema = z.looseObject({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   parallel_tool_calls: z.boolean().nullish(),
-  tools: z.array(z.looseObject({ type: z.string() })).max(128).nullish(),
+  tools: z
+    .array(z.looseObject({ type: z.string() }))
+    .max(128)
+    .nullish(),
   tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).nullish(),
-  text: z.looseObject({ format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).optional() }).nullish(),
+  text: z
+    .looseObject({
+      format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).optional(),
+    })
+    .nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
   user: z.string().max(256).nullish(),
   seed: z.int().nullish(),
@@ -31,7 +38,12 @@ export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
   const result = responsesRequestSchema.safeParse(bodyObject(body));
   if (!result.success) throw invalid(result.error.issues);
-  if (result.data.input === undefined && !result.data.previous_response_id) throw OpenAIError.badRequest('Missing required parameter: `input`.', 'input', 'missing_required_parameter');
+  if (result.data.input === undefined && !result.data.previous_response_id)
+    throw OpenAIError.badRequest(
+      'Missing required parameter: `input`.',
+      'input',
+      'missing_required_parameter',
+    );
   return result.data;
 }
 
@@ -44,26 +56,49 @@ export type ItemLookup = (id: string) => Promise<Json | null>;
 const textOf = (content: unknown): string => {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((p: Json) => (typeof p?.text === 'string' ? p.text : typeof p?.refusal === 'string' ? p.refusal : '')).join('');
+  return content
+    .map((p: Json) =>
+      typeof p?.text === 'string' ? p.text : typeof p?.refusal === 'string' ? p.refusal : '',
+    )
+    .join('');
 };
 
 /** input_text/output_text/input_image parts as chat content parts; a single text stays a string. */
 function chatContent(content: unknown, at: string): string | Json[] {
   if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) throw OpenAIError.badRequest(`Invalid value for \`${at}.content\`: expected a string or an array of content parts.`, `${at}.content`, 'invalid_value');
+  if (!Array.isArray(content))
+    throw OpenAIError.badRequest(
+      `Invalid value for \`${at}.content\`: expected a string or an array of content parts.`,
+      `${at}.content`,
+      'invalid_value',
+    );
   const parts = content.map((p: Json, i) => {
     const r = part.safeParse(p);
-    if (!r.success) throw OpenAIError.badRequest(`Invalid value for \`${at}.content.${i}\`: expected a content part.`, `${at}.content.${i}`, 'invalid_value');
-    if (p.type === 'input_text' || p.type === 'output_text' || p.type === 'text') return { type: 'text', text: String(p.text ?? '') };
+    if (!r.success)
+      throw OpenAIError.badRequest(
+        `Invalid value for \`${at}.content.${i}\`: expected a content part.`,
+        `${at}.content.${i}`,
+        'invalid_value',
+      );
+    if (p.type === 'input_text' || p.type === 'output_text' || p.type === 'text')
+      return { type: 'text', text: String(p.text ?? '') };
     if (p.type === 'refusal') return { type: 'text', text: String(p.refusal ?? '') };
-    if (p.type === 'input_image' && typeof p.image_url === 'string') return { type: 'image_url', image_url: { url: p.image_url, detail: p.detail ?? 'auto' } };
-    throw OpenAIError.badRequest(`Content part type \`${String(p.type)}\` is not supported by this model.`, `${at}.content.${i}.type`, 'unsupported_value');
+    if (p.type === 'input_image' && typeof p.image_url === 'string')
+      return { type: 'image_url', image_url: { url: p.image_url, detail: p.detail ?? 'auto' } };
+    throw OpenAIError.badRequest(
+      `Content part type \`${String(p.type)}\` is not supported by this model.`,
+      `${at}.content.${i}.type`,
+      'unsupported_value',
+    );
   });
   return parts.every((p) => p.type === 'text') ? parts.map((p) => p.text).join('') : parts;
 }
 
 /** Responses input items as chat messages: messages, function calls and their outputs, references to earlier items. */
-export async function inputToMessages(input: ResponsesRequest['input'], lookup: ItemLookup): Promise<ChatMessage[]> {
+export async function inputToMessages(
+  input: ResponsesRequest['input'],
+  lookup: ItemLookup,
+): Promise<ChatMessage[]> {
   if (input === undefined) return [];
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   const out: ChatMessage[] = [];
@@ -72,32 +107,72 @@ export async function inputToMessages(input: ResponsesRequest['input'], lookup: 
     const at = `input.${i}`;
     if (it.type === 'item_reference') {
       const found = typeof it.id === 'string' ? await lookup(it.id) : null;
-      if (!found) throw new OpenAIError(404, 'invalid_request_error', 'item_not_found', `Item with id '${String(it.id)}' not found.`, `${at}.id`);
+      if (!found)
+        throw new OpenAIError(
+          404,
+          'invalid_request_error',
+          'item_not_found',
+          `Item with id '${String(it.id)}' not found.`,
+          `${at}.id`,
+        );
       it = found;
     }
     const type = it.type ?? 'message';
     if (type === 'message') {
       const role = it.role === 'developer' ? 'developer' : it.role;
       if (role !== 'user' && role !== 'assistant' && role !== 'system' && role !== 'developer') {
-        throw OpenAIError.badRequest(`Invalid value for \`${at}.role\`: expected user, assistant, system or developer.`, `${at}.role`, 'invalid_value');
+        throw OpenAIError.badRequest(
+          `Invalid value for \`${at}.role\`: expected user, assistant, system or developer.`,
+          `${at}.role`,
+          'invalid_value',
+        );
       }
-      out.push({ role, content: role === 'assistant' ? textOf(it.content) : chatContent(it.content, at) });
+      out.push({
+        role,
+        content: role === 'assistant' ? textOf(it.content) : chatContent(it.content, at),
+      });
     } else if (type === 'function_call') {
-      if (typeof it.call_id !== 'string' || typeof it.name !== 'string' || typeof it.arguments !== 'string') {
-        throw OpenAIError.badRequest(`Invalid value for \`${at}\`: a function_call needs call_id, name and arguments.`, at, 'invalid_value');
+      if (
+        typeof it.call_id !== 'string' ||
+        typeof it.name !== 'string' ||
+        typeof it.arguments !== 'string'
+      ) {
+        throw OpenAIError.badRequest(
+          `Invalid value for \`${at}\`: a function_call needs call_id, name and arguments.`,
+          at,
+          'invalid_value',
+        );
       }
-      const call = { id: it.call_id, type: 'function', function: { name: it.name, arguments: it.arguments } };
+      const call = {
+        id: it.call_id,
+        type: 'function',
+        function: { name: it.name, arguments: it.arguments },
+      };
       // Consecutive calls of one turn belong to one assistant message, as in chat completions.
       const last = out[out.length - 1];
-      if (last?.role === 'assistant' && Array.isArray(last.tool_calls)) (last.tool_calls as Json[]).push(call);
+      if (last?.role === 'assistant' && Array.isArray(last.tool_calls))
+        (last.tool_calls as Json[]).push(call);
       else out.push({ role: 'assistant', content: null, tool_calls: [call] });
     } else if (type === 'function_call_output') {
-      if (typeof it.call_id !== 'string') throw OpenAIError.badRequest(`Missing \`${at}.call_id\`.`, `${at}.call_id`, 'invalid_value');
-      out.push({ role: 'tool', tool_call_id: it.call_id, content: typeof it.output === 'string' ? it.output : textOf(it.output) });
+      if (typeof it.call_id !== 'string')
+        throw OpenAIError.badRequest(
+          `Missing \`${at}.call_id\`.`,
+          `${at}.call_id`,
+          'invalid_value',
+        );
+      out.push({
+        role: 'tool',
+        tool_call_id: it.call_id,
+        content: typeof it.output === 'string' ? it.output : textOf(it.output),
+      });
     } else if (type === 'reasoning') {
       continue;
     } else {
-      throw OpenAIError.badRequest(`Input item type \`${String(type)}\` is not supported by this model.`, `${at}.type`, 'unsupported_value');
+      throw OpenAIError.badRequest(
+        `Input item type \`${String(type)}\` is not supported by this model.`,
+        `${at}.type`,
+        'unsupported_value',
+      );
     }
   }
   return out;
@@ -107,11 +182,22 @@ export async function inputToMessages(input: ResponsesRequest['input'], lookup: 
 export function chatParameters(req: ResponsesRequest): Json {
   const out: Json = {};
   if (req.max_output_tokens != null) out.max_completion_tokens = req.max_output_tokens;
-  for (const k of ['temperature', 'top_p', 'parallel_tool_calls', 'user', 'seed'] as const) if (req[k] != null) out[k] = req[k];
+  for (const k of ['temperature', 'top_p', 'parallel_tool_calls', 'user', 'seed'] as const)
+    if (req[k] != null) out[k] = req[k];
   if (req.tools?.length) {
     out.tools = req.tools.map((t, i) => {
-      if (t.type !== 'function') throw OpenAIError.badRequest(`Tool type \`${t.type}\` is not supported by this model; only \`function\` tools are.`, `tools.${i}.type`, 'unsupported_value');
-      if (typeof t.name !== 'string') throw OpenAIError.badRequest('A function tool needs a `name`.', `tools.${i}.name`, 'invalid_value');
+      if (t.type !== 'function')
+        throw OpenAIError.badRequest(
+          `Tool type \`${t.type}\` is not supported by this model; only \`function\` tools are.`,
+          `tools.${i}.type`,
+          'unsupported_value',
+        );
+      if (typeof t.name !== 'string')
+        throw OpenAIError.badRequest(
+          'A function tool needs a `name`.',
+          `tools.${i}.name`,
+          'invalid_value',
+        );
       const fn: Json = { name: t.name };
       for (const k of ['description', 'parameters', 'strict']) if (t[k] != null) fn[k] = t[k];
       return { type: 'function', function: fn };
@@ -120,14 +206,28 @@ export function chatParameters(req: ResponsesRequest): Json {
   const choice = req.tool_choice;
   if (choice != null) {
     if (typeof choice === 'string') out.tool_choice = choice;
-    else if (choice.type === 'function' && typeof choice.name === 'string') out.tool_choice = { type: 'function', function: { name: choice.name } };
-    else throw OpenAIError.badRequest(`tool_choice \`${choice.type}\` is not supported by this model.`, 'tool_choice', 'unsupported_value');
+    else if (choice.type === 'function' && typeof choice.name === 'string')
+      out.tool_choice = { type: 'function', function: { name: choice.name } };
+    else
+      throw OpenAIError.badRequest(
+        `tool_choice \`${choice.type}\` is not supported by this model.`,
+        'tool_choice',
+        'unsupported_value',
+      );
   }
   const format = req.text?.format;
   if (format?.type === 'json_object') out.response_format = { type: 'json_object' };
   else if (format?.type === 'json_schema') {
-    if (typeof format.name !== 'string' || typeof format.schema !== 'object' || format.schema === null) {
-      throw OpenAIError.badRequest('text.format json_schema needs a `name` and a `schema`.', 'text.format', 'invalid_value');
+    if (
+      typeof format.name !== 'string' ||
+      typeof format.schema !== 'object' ||
+      format.schema === null
+    ) {
+      throw OpenAIError.badRequest(
+        'text.format json_schema needs a `name` and a `schema`.',
+        'text.format',
+        'invalid_value',
+      );
     }
     const schema: Json = { name: format.name, schema: format.schema };
     for (const k of ['strict', 'description']) if (format[k] != null) schema[k] = format[k];

@@ -24,7 +24,11 @@ export class UpstreamRegistry implements OnApplicationShutdown {
     @Inject(UPSTREAM_SECRETS) private readonly secrets: Record<string, string | undefined>,
     private readonly metrics: GatewayMetrics,
   ) {
-    this.simulator = new InstrumentedUpstream(new SimulatorUpstream(env.SIMULATOR_TOKEN_DELAY_MS), 'simulator', metrics);
+    this.simulator = new InstrumentedUpstream(
+      new SimulatorUpstream(env.SIMULATOR_TOKEN_DELAY_MS),
+      'simulator',
+      metrics,
+    );
   }
 
   for(model: Model): Upstream {
@@ -39,13 +43,19 @@ export class UpstreamRegistry implements OnApplicationShutdown {
       pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000 });
       this.pools.set(origin, pool);
     }
-    const upstream = new InstrumentedUpstream(new OpenAICompatibleUpstream(pool, {
-      baseUrl: up.baseUrl,
-      upstreamModel: up.upstreamModel,
-      apiKey: up.apiKeyEnv?.startsWith(UPSTREAM_SECRET_PREFIX) ? this.secrets[up.apiKeyEnv] : undefined,
-      timeoutMs: up.timeoutMs ?? this.env.GATEWAY_UPSTREAM_TIMEOUT_MS,
-      responsesApi: up.responsesApi === true,
-    }), 'openai_compatible', this.metrics);
+    const upstream = new InstrumentedUpstream(
+      new OpenAICompatibleUpstream(pool, {
+        baseUrl: up.baseUrl,
+        upstreamModel: up.upstreamModel,
+        apiKey: up.apiKeyEnv?.startsWith(UPSTREAM_SECRET_PREFIX)
+          ? this.secrets[up.apiKeyEnv]
+          : undefined,
+        timeoutMs: up.timeoutMs ?? this.env.GATEWAY_UPSTREAM_TIMEOUT_MS,
+        responsesApi: up.responsesApi === true,
+      }),
+      'openai_compatible',
+      this.metrics,
+    );
     this.adapters.set(model.id, { config, upstream });
     return upstream;
   }

@@ -1,7 +1,14 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ParseIdPipe } from '@velvet/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
+import {
+  Action,
+  CurrentAbility,
+  CurrentPrincipal,
+  RequireAbility,
+  type AppAbility,
+  type UserPrincipal,
+} from '@velvet/access';
 import { ApiKeysService } from '@velvet/api-keys';
 import { EmailVerificationService } from '@velvet/organizations';
 import { Type } from 'class-transformer';

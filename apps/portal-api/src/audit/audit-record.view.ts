@@ -2,11 +2,27 @@ import { type AuditRecord, auditLeafHash } from '@velvet/audit';
 
 /** Columns compared with the leaf on every read (the database's CHECK enforces it on write). */
 const CHECKED: Array<[keyof AuditRecord, string]> = [
-  ['eventId', 'eventId'], ['kind', 'kind'], ['organizationId', 'organizationId'], ['apiKeyId', 'apiKeyId'], ['userId', 'userId'],
-  ['modelId', 'modelId'], ['modelSlug', 'modelSlug'], ['tier', 'tier'], ['clientIp', 'clientIp'], ['inputTokens', 'inputTokens'],
-  ['outputTokens', 'outputTokens'], ['latencyMs', 'latencyMs'], ['status', 'status'], ['finishReason', 'finishReason'],
-  ['promptSha256', 'promptSha256'], ['completionSha256', 'completionSha256'], ['actorUserId', 'actorUserId'], ['action', 'action'],
-  ['subjectType', 'subjectType'], ['subjectId', 'subjectId'], ['reason', 'reason'],
+  ['eventId', 'eventId'],
+  ['kind', 'kind'],
+  ['organizationId', 'organizationId'],
+  ['apiKeyId', 'apiKeyId'],
+  ['userId', 'userId'],
+  ['modelId', 'modelId'],
+  ['modelSlug', 'modelSlug'],
+  ['tier', 'tier'],
+  ['clientIp', 'clientIp'],
+  ['inputTokens', 'inputTokens'],
+  ['outputTokens', 'outputTokens'],
+  ['latencyMs', 'latencyMs'],
+  ['status', 'status'],
+  ['finishReason', 'finishReason'],
+  ['promptSha256', 'promptSha256'],
+  ['completionSha256', 'completionSha256'],
+  ['actorUserId', 'actorUserId'],
+  ['action', 'action'],
+  ['subjectType', 'subjectType'],
+  ['subjectId', 'subjectId'],
+  ['reason', 'reason'],
 ];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -20,7 +36,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 export const auditRecordView = (r: AuditRecord) => {
   const leaf = JSON.parse(r.leaf) as Record<string, unknown>;
   const f = (key: string) => (leaf[key] === undefined ? null : leaf[key]);
-  const mismatches = CHECKED.filter(([column, key]) => !same(r[column], f(key))).map(([column]) => column);
+  const mismatches = CHECKED.filter(([column, key]) => !same(r[column], f(key))).map(
+    ([column]) => column,
+  );
   if (!same(r.flags, f('flags') ?? [])) mismatches.push('flags');
   if (r.occurredAt.toISOString() !== f('occurredAt')) mismatches.push('occurredAt');
   return {

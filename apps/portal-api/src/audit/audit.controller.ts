@@ -1,10 +1,23 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
-import { AuditExportService, AuditProofService, AuditSearchService, TreeHeadStore, TRUSTED_HEAD_KEEPER, type TrustedHeadKeeper } from '@velvet/audit';
+import {
+  AuditExportService,
+  AuditProofService,
+  AuditSearchService,
+  TreeHeadStore,
+  TRUSTED_HEAD_KEEPER,
+  type TrustedHeadKeeper,
+} from '@velvet/audit';
 import { NotFoundError, ParseSafeIntPipe } from '@velvet/common';
 import type { Response } from 'express';
-import { AuditExportQuery, AuditSearchQuery, ConsistencyQuery, TreeHeadListQuery, TreeSizeQuery } from './audit.dto';
+import {
+  AuditExportQuery,
+  AuditSearchQuery,
+  ConsistencyQuery,
+  TreeHeadListQuery,
+  TreeSizeQuery,
+} from './audit.dto';
 import { auditRecordView } from './audit-record.view';
 
 const filtersOf = ({ limit: _l, offset: _o, ...filters }: AuditSearchQuery) => filters;
@@ -45,10 +58,16 @@ export class AuditController {
   /** Proof that the record is leaf `seq` of the tree (the latest signed head unless `treeSize`). */
   @RequireAbility(Action.Read, 'AuditRecord')
   @Get('records/:seq/inclusion-proof')
-  async inclusion(@CurrentAbility() ability: AppAbility, @Param('seq', ParseSafeIntPipe) seq: number, @Query() query: TreeSizeQuery) {
+  async inclusion(
+    @CurrentAbility() ability: AppAbility,
+    @Param('seq', ParseSafeIntPipe) seq: number,
+    @Query() query: TreeSizeQuery,
+  ) {
     const record = await this.search.find(ability, seq);
     if (!record) throw new NotFoundError('Audit record');
-    const head = query.treeSize ? await this.heads.ofSize(query.treeSize) : await this.heads.latest();
+    const head = query.treeSize
+      ? await this.heads.ofSize(query.treeSize)
+      : await this.heads.latest();
     const treeSize = query.treeSize ?? head?.treeSize ?? 0;
     return { ...(await this.proofs.inclusion(seq, treeSize)), treeHead: head };
   }
@@ -82,7 +101,11 @@ export class AuditController {
   /** CSV or JSON lines, bound to the latest signed tree head, each record with its inclusion proof. */
   @RequireAbility(Action.Export, 'AuditRecord')
   @Get('export')
-  async export(@CurrentAbility() ability: AppAbility, @Query() query: AuditExportQuery, @Res() res: Response) {
+  async export(
+    @CurrentAbility() ability: AppAbility,
+    @Query() query: AuditExportQuery,
+    @Res() res: Response,
+  ) {
     const { format, sinceTreeSize, limit, offset: _offset, ...filters } = query;
     const exported = await this.exports.build(ability, filters, { limit, sinceTreeSize });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');

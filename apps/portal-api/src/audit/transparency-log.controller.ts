@@ -1,7 +1,12 @@
 import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@velvet/access';
-import { AuditTilesService, parseTilePath, publishedReceiptKeys, TreeHeadStore } from '@velvet/audit';
+import {
+  AuditTilesService,
+  parseTilePath,
+  publishedReceiptKeys,
+  TreeHeadStore,
+} from '@velvet/audit';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { Response } from 'express';
@@ -45,12 +50,18 @@ export class TransparencyLogController {
   @Get('tile/*path')
   async tile(@Param('path') path: string | string[], @Res() res: Response) {
     const parsed = parseTilePath([path].flat().join('/'));
-    if (!parsed) throw new NotFoundException('not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]');
+    if (!parsed)
+      throw new NotFoundException(
+        'not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]',
+      );
     const result = await this.tiles.tile(parsed);
     if (result.kind === 'missing') throw new NotFoundException(`no such tile: ${result.reason}`);
     res.setHeader('Content-Type', 'application/octet-stream');
     // Full tiles never change; a partial one is replaced by a wider one as the log grows.
-    res.setHeader('Cache-Control', result.full ? 'public, max-age=31536000, immutable' : 'public, max-age=10');
+    res.setHeader(
+      'Cache-Control',
+      result.full ? 'public, max-age=31536000, immutable' : 'public, max-age=10',
+    );
     res.send(result.body);
   }
 }

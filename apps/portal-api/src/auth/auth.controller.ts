@@ -1,14 +1,43 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentAbility, CurrentPrincipal, Public, type AppAbility, type UserPrincipal } from '@velvet/access';
+import {
+  Authenticated,
+  CurrentAbility,
+  CurrentPrincipal,
+  Public,
+  type AppAbility,
+  type UserPrincipal,
+} from '@velvet/access';
 import { AuthService } from '@velvet/auth';
 import type { Request, Response } from 'express';
-import { EmailVerificationService, OrganizationsService, MembersService, type User } from '@velvet/organizations';
+import {
+  EmailVerificationService,
+  OrganizationsService,
+  MembersService,
+  type User,
+} from '@velvet/organizations';
 import { organizationView, userView } from '../http/views';
 import { LoginLimitGuard, SignupLimitGuard } from './abuse-limit.guards';
 import { AcceptInvitationDto, LoginDto, RefreshDto, SignUpDto, VerifyEmailDto } from './auth.dto';
 import { LocalLoginGuard } from './local-login.guard';
-import { bearerOf, clearRefreshCookie, type CookiePolicy, refreshTokenOf, withRefreshCookie } from './refresh-cookie';
+import {
+  bearerOf,
+  clearRefreshCookie,
+  type CookiePolicy,
+  refreshTokenOf,
+  withRefreshCookie,
+} from './refresh-cookie';
 
 export const COOKIE_POLICY = Symbol('COOKIE_POLICY');
 
@@ -42,15 +71,26 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @UseGuards(LoginLimitGuard, LocalLoginGuard)
-  async login(@Body() _dto: LoginDto, @Req() req: { user: User }, @Res({ passthrough: true }) res: Response) {
-    return { user: userView(req.user), ...withRefreshCookie(res, this.cookies, await this.auth.issueTokens(req.user)) };
+  async login(
+    @Body() _dto: LoginDto,
+    @Req() req: { user: User },
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return {
+      user: userView(req.user),
+      ...withRefreshCookie(res, this.cookies, await this.auth.issueTokens(req.user)),
+    };
   }
 
   /** A new access token (and a rotated refresh cookie) from the refresh cookie. */
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  async refresh(@Body() dto: RefreshDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async refresh(
+    @Body() dto: RefreshDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const token = refreshTokenOf(req, dto.refreshToken);
     if (!token) throw new UnauthorizedException('No refresh token (sign in again)');
     return withRefreshCookie(res, this.cookies, await this.auth.refresh(token));
@@ -60,16 +100,26 @@ export class AuthController {
   @Public()
   @Post('logout')
   @HttpCode(204)
-  async logout(@Body() dto: RefreshDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async logout(
+    @Body() dto: RefreshDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     await this.auth.logout(refreshTokenOf(req, dto.refreshToken), bearerOf(req));
     clearRefreshCookie(res, this.cookies);
   }
 
   @Public()
   @Post('invitations/accept')
-  async acceptInvitation(@Body() dto: AcceptInvitationDto, @Res({ passthrough: true }) res: Response) {
+  async acceptInvitation(
+    @Body() dto: AcceptInvitationDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const user = await this.members.acceptInvitation(dto.token, dto.displayName, dto.password);
-    return { user: userView(user), ...withRefreshCookie(res, this.cookies, await this.auth.issueTokens(user)) };
+    return {
+      user: userView(user),
+      ...withRefreshCookie(res, this.cookies, await this.auth.issueTokens(user)),
+    };
   }
 
   @Public()
@@ -85,7 +135,8 @@ export class AuthController {
   @Post('verify-email/resend')
   @HttpCode(202)
   async resendVerification(@CurrentPrincipal() principal: UserPrincipal) {
-    if (principal.organizationId) await this.verification.resend(principal.userId, principal.organizationId);
+    if (principal.organizationId)
+      await this.verification.resend(principal.userId, principal.organizationId);
     return { sent: true };
   }
 
@@ -94,7 +145,13 @@ export class AuthController {
   @Get('me')
   async me(@CurrentPrincipal() principal: UserPrincipal, @CurrentAbility() ability: AppAbility) {
     const user = await this.members.findActive(principal.userId);
-    const organization = principal.organizationId ? await this.organizations.get(ability, principal.organizationId) : null;
-    return { user: userView(user), organization: organization && organizationView(organization), rules: ability.rules };
+    const organization = principal.organizationId
+      ? await this.organizations.get(ability, principal.organizationId)
+      : null;
+    return {
+      user: userView(user),
+      organization: organization && organizationView(organization),
+      rules: ability.rules,
+    };
   }
 }

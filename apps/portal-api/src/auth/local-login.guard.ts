@@ -12,7 +12,10 @@ import { LoginDto } from './auth.dto';
 export class LocalLoginGuard extends AuthGuard('local') {
   override canActivate(context: ExecutionContext) {
     const body: unknown = context.switchToHttp().getRequest().body;
-    const errors = validateSync(plainToInstance(LoginDto, body ?? {}), { whitelist: true, forbidNonWhitelisted: true });
+    const errors = validateSync(plainToInstance(LoginDto, body ?? {}), {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+    });
     if (errors.length) {
       throw new BadRequestException(errors.flatMap((e) => Object.values(e.constraints ?? {})));
     }

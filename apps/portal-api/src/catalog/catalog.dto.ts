@@ -48,7 +48,10 @@ export class UpstreamDto {
   @Max(600_000)
   timeoutMs?: number;
 
-  @ApiPropertyOptional({ description: 'The upstream serves the Responses API itself (passed through; otherwise served over chat completions)' })
+  @ApiPropertyOptional({
+    description:
+      'The upstream serves the Responses API itself (passed through; otherwise served over chat completions)',
+  })
   @IsOptional()
   @IsBoolean()
   responsesApi?: boolean;
@@ -101,7 +104,10 @@ class ModelFieldsDto {
   @Max(1_000_000)
   maxOutputTokens?: number;
 
-  @ApiPropertyOptional({ enum: TOKENIZER_ENCODINGS, description: 'tiktoken encoding that counts tokens the upstream does not report' })
+  @ApiPropertyOptional({
+    enum: TOKENIZER_ENCODINGS,
+    description: 'tiktoken encoding that counts tokens the upstream does not report',
+  })
   @IsOptional()
   @IsIn(TOKENIZER_ENCODINGS)
   tokenizer?: TokenizerEncoding;
@@ -188,7 +194,7 @@ export class UnlockRuleTermsDto {
 
   @ApiPropertyOptional({
     description:
-      'Organisations that would lose access but hold an active contract keep it until that contract\'s term ends',
+      "Organisations that would lose access but hold an active contract keep it until that contract's term ends",
   })
   @IsOptional()
   @IsBoolean()

@@ -196,10 +196,7 @@ export class ContractsController {
 
   @RequireAbility(Action.Read, 'Contract')
   @Get('contracts/:contractId/transitions')
-  transitions(
-    @CurrentAbility() ability: AppAbility,
-    @Param('contractId', ParseIdPipe) id: string,
-  ) {
+  transitions(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseIdPipe) id: string) {
     return this.contracts.transitions(ability, id);
   }
 }

@@ -2,8 +2,21 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentPrincipal, RequireAbility, type UserPrincipal } from '@velvet/access';
 import { NotFoundError, ParseIdPipe } from '@velvet/common';
-import { AlertCasesService, DetectionScheduler, ProvenanceService, RiskScoresReader } from '@velvet/detection';
-import { DetectionRunDto, ListCasesQuery, OptionalReasonDto, ProvenanceDto, ReasonDto, RiskScoresQuery, ThrottleDto } from './detection.dto';
+import {
+  AlertCasesService,
+  DetectionScheduler,
+  ProvenanceService,
+  RiskScoresReader,
+} from '@velvet/detection';
+import {
+  DetectionRunDto,
+  ListCasesQuery,
+  OptionalReasonDto,
+  ProvenanceDto,
+  ReasonDto,
+  RiskScoresQuery,
+  ThrottleDto,
+} from './detection.dto';
 
 /** Security review: alert cases and their actions, risk scores, provenance, on-demand detection. */
 @ApiTags('security')
@@ -19,7 +32,12 @@ export class DetectionController {
 
   @Get('alert-cases')
   list(@Query() q: ListCasesQuery) {
-    return this.cases.list({ status: q.status, organizationId: q.organizationId, limit: q.limit, offset: q.offset });
+    return this.cases.list({
+      status: q.status,
+      organizationId: q.organizationId,
+      limit: q.limit,
+      offset: q.offset,
+    });
   }
 
   @Get('alert-cases/:id')
@@ -29,43 +47,71 @@ export class DetectionController {
 
   @Post('alert-cases/:id/acknowledge')
   @HttpCode(200)
-  acknowledge(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: OptionalReasonDto) {
+  acknowledge(
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: OptionalReasonDto,
+  ) {
     return this.cases.acknowledge(id, p.userId, dto.reason ?? null);
   }
 
   @Post('alert-cases/:id/escalate')
   @HttpCode(200)
-  escalate(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
+  escalate(
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: ReasonDto,
+  ) {
     return this.cases.escalate(id, p.userId, dto.reason);
   }
 
   @Post('alert-cases/:id/dismiss')
   @HttpCode(200)
-  dismiss(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
+  dismiss(
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: ReasonDto,
+  ) {
     return this.cases.dismiss(id, p.userId, dto.reason);
   }
 
   @Post('alert-cases/:id/resolve')
   @HttpCode(200)
-  resolve(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
+  resolve(
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: ReasonDto,
+  ) {
     return this.cases.resolve(id, p.userId, dto.reason);
   }
 
   @Post('alert-cases/:id/throttle')
   @HttpCode(200)
-  throttle(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ThrottleDto) {
+  throttle(
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: ThrottleDto,
+  ) {
     return this.cases.throttle(id, p.userId, dto);
   }
 
   @Post('alert-cases/:id/suspend')
   @HttpCode(200)
-  suspend(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
+  suspend(
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: ReasonDto,
+  ) {
     return this.cases.suspend(id, p.userId, dto.reason);
   }
 
   @Post('alert-cases/:id/restore')
   @HttpCode(200)
-  restore(@CurrentPrincipal() p: UserPrincipal, @Param('id', ParseIdPipe) id: string, @Body() dto: ReasonDto) {
+  restore(
+    @CurrentPrincipal() p: UserPrincipal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: ReasonDto,
+  ) {
     return this.cases.restore(id, p.userId, dto.reason);
   }
 

@@ -2,7 +2,18 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '@velvet/common';
 import { AlertCaseStatus } from '@velvet/detection';
 import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsDate,
+  IsEnum,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 
 export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: AlertCaseStatus })
@@ -26,14 +37,19 @@ export class OptionalReasonDto {
 
 /** Dismissals, escalations, suspensions: a reason someone else can understand later. */
 export class ReasonDto {
-  @ApiProperty({ example: 'Nightly batch summarisation agreed in the contract; regular cadence is expected' })
+  @ApiProperty({
+    example: 'Nightly batch summarisation agreed in the contract; regular cadence is expected',
+  })
   @IsString()
   @Length(10, 2000)
   reason: string;
 }
 
 export class ThrottleDto extends ReasonDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Throttle one key; absent: the whole organisation' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Throttle one key; absent: the whole organisation',
+  })
   @IsOptional()
   @IsUUID()
   apiKeyId?: string;
@@ -67,7 +83,11 @@ export class ProvenanceDto {
 }
 
 export class DetectionRunDto {
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'End of the window to score; default now' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'End of the window to score; default now',
+  })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
@@ -89,7 +109,10 @@ export class RiskScoresQuery {
 }
 
 export class LiftThrottleDto extends ReasonDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The key whose throttle is lifted; absent: the organisation-wide one' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The key whose throttle is lifted; absent: the organisation-wide one',
+  })
   @IsOptional()
   @IsUUID()
   apiKeyId?: string;

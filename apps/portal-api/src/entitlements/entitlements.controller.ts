@@ -31,10 +31,7 @@ export class EntitlementsController {
   /** Every active model: may the organisation call it, and for locked ones which conditions hold, with the numbers. */
   @RequireAbility(Action.Read, 'Entitlement')
   @Get('entitlements')
-  async explain(
-    @CurrentAbility() ability: AppAbility,
-    @Param('orgId', ParseIdPipe) orgId: string,
-  ) {
+  async explain(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
     if (
       !ability.can(
         Action.Read,

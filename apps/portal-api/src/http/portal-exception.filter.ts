@@ -28,13 +28,11 @@ export class PortalExceptionFilter extends BaseExceptionFilter {
       exception instanceof URIError ||
       (exception as Error | null)?.message?.startsWith('Failed to decode param')
     ) {
-      res
-        .status(400)
-        .json({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: ['a path parameter is not valid UTF-8'],
-        });
+      res.status(400).json({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: ['a path parameter is not valid UTF-8'],
+      });
       return;
     }
     const fault = clientFaultOf(exception);

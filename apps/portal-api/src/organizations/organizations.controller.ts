@@ -1,6 +1,13 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Action, CurrentAbility, CurrentPrincipal, RequireAbility, type AppAbility, type UserPrincipal } from '@velvet/access';
+import {
+  Action,
+  CurrentAbility,
+  CurrentPrincipal,
+  RequireAbility,
+  type AppAbility,
+  type UserPrincipal,
+} from '@velvet/access';
 import { PageQuery, ParseIdPipe } from '@velvet/common';
 import { KeyInvalidations } from '@velvet/api-keys';
 import { EntitlementsScheduler } from '@velvet/entitlements';
@@ -40,7 +47,8 @@ export class OrganizationsController {
   ) {
     const organization = await this.organizations.update(ability, orgId, dto);
     // verification and status are unlock-rule conditions
-    if (dto.verified !== undefined || dto.status !== undefined) await this.entitlements.requestEvaluation(orgId, 'organisation updated');
+    if (dto.verified !== undefined || dto.status !== undefined)
+      await this.entitlements.requestEvaluation(orgId, 'organisation updated');
     // A disabled organisation's keys stop working in every gateway at once.
     if (dto.status !== undefined) await this.keyInvalidations.organization(orgId);
     return organizationView(organization);
@@ -48,7 +56,10 @@ export class OrganizationsController {
 
   @RequireAbility(Action.Read, 'User')
   @Get(':orgId/members')
-  async listMembers(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
+  async listMembers(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+  ) {
     return (await this.members.list(ability, orgId)).map(userView);
   }
 

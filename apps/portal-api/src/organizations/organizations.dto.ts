@@ -1,7 +1,19 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Role } from '@velvet/access';
 import { OrganizationStatus, UserStatus } from '@velvet/organizations';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 
 export class UpdateOrganizationDto {
   @ApiPropertyOptional()
@@ -23,12 +35,16 @@ export class UpdateOrganizationDto {
   @ApiPropertyOptional({
     type: [String],
     example: ['https://app.example.com'],
-    description: 'Browser origins (scheme://host[:port]) allowed to call the gateway with this organisation\'s keys; org admins. [] turns CORS off.',
+    description:
+      "Browser origins (scheme://host[:port]) allowed to call the gateway with this organisation's keys; org admins. [] turns CORS off.",
   })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, { each: true, message: 'each origin must be scheme://host[:port], without a path' })
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, {
+    each: true,
+    message: 'each origin must be scheme://host[:port], without a path',
+  })
   @MaxLength(253, { each: true })
   corsAllowedOrigins?: string[];
 }

@@ -32,7 +32,11 @@ export class SpendHistoryService {
   }
 
   /** Spend per model and API key over the same window as `daily`, largest first (the spend page's breakdown). */
-  async breakdown(organizationId: string, days: number, now = new Date()): Promise<SpendBreakdownRow[]> {
+  async breakdown(
+    organizationId: string,
+    days: number,
+    now = new Date(),
+  ): Promise<SpendBreakdownRow[]> {
     const since = new Date(now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
     return this.db.query(
       `SELECT m.slug AS "modelSlug", u.tier AS "tier", u.api_key_id AS "apiKeyId", k.name AS "apiKeyName",

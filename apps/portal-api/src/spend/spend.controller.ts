@@ -49,6 +49,11 @@ export class SpendController {
 
 /** Another tenant's spend is invisible, so it is "not found" rather than "forbidden". */
 function assertReadable(ability: AppAbility, orgId: string): void {
-  if (!ability.can(Action.Read, subject('Spend', { organizationId: orgId } as Record<string, unknown>)))
+  if (
+    !ability.can(
+      Action.Read,
+      subject('Spend', { organizationId: orgId } as Record<string, unknown>),
+    )
+  )
     throw new NotFoundError('Organization');
 }

@@ -1,7 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ParseIdPipe } from '@velvet/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Action, CurrentPrincipal, RequireAbility, Role, STAFF_ROLES, type UserPrincipal } from '@velvet/access';
+import {
+  Action,
+  CurrentPrincipal,
+  RequireAbility,
+  Role,
+  STAFF_ROLES,
+  type UserPrincipal,
+} from '@velvet/access';
 import { StaffService, UserStatus } from '@velvet/organizations';
 import { IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { userView } from '../http/views';
@@ -58,7 +65,11 @@ export class StaffController {
 
   @RequireAbility(Action.Manage, 'Staff')
   @Patch(':userId')
-  async update(@CurrentPrincipal() principal: UserPrincipal, @Param('userId', ParseIdPipe) userId: string, @Body() dto: UpdateStaffDto) {
+  async update(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('userId', ParseIdPipe) userId: string,
+    @Body() dto: UpdateStaffDto,
+  ) {
     return userView(await this.staff.update(userId, dto, principal.userId));
   }
 }

@@ -92,8 +92,7 @@ export const contractsApi = {
     api.get<Page<Contract>>('/contracts', { organizationId: orgId, limit: 20, offset }),
   create: (orgId: string, input: ContractInput) =>
     api.post<Contract>(`/organizations/${orgId}/contracts`, input),
-  update: (id: string, input: ContractUpdate) =>
-    api.patch<Contract>(`/contracts/${id}`, input),
+  update: (id: string, input: ContractUpdate) => api.patch<Contract>(`/contracts/${id}`, input),
   submit: (id: string) => api.post<Contract>(`/contracts/${id}/submit`),
   list: (query: { status?: string; organizationId?: string; limit?: number; offset?: number }) =>
     api.get<Page<Contract>>('/contracts', query),

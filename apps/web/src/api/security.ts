@@ -84,7 +84,10 @@ export const securityApi = {
     id: string,
     action: 'acknowledge' | 'escalate' | 'dismiss' | 'resolve' | 'suspend' | 'restore',
     reason: string,
-  ) => api.post<unknown>(`/security/alert-cases/${id}/${action}`, { reason } satisfies Dto<'ReasonDto'>),
+  ) =>
+    api.post<unknown>(`/security/alert-cases/${id}/${action}`, {
+      reason,
+    } satisfies Dto<'ReasonDto'>),
   throttle: (id: string, body: Dto<'ThrottleDto'>) =>
     api.post<unknown>(`/security/alert-cases/${id}/throttle`, body),
   riskScores: (organizationId: string, limit = 200) =>

@@ -22,7 +22,10 @@ export function AcceptInvitationPage() {
   function submit(e: FormEvent) {
     e.preventDefault();
     void run(async () => {
-      const res = await api.post<LoginResponse>('/auth/invitations/accept', form satisfies Dto<'AcceptInvitationDto'>);
+      const res = await api.post<LoginResponse>(
+        '/auth/invitations/accept',
+        form satisfies Dto<'AcceptInvitationDto'>,
+      );
       // through the router (not history.replaceState), so the new member lands on their home page
       navigate('/', { replace: true, state: { joined: true } });
       setAccessToken(res.accessToken);

@@ -53,7 +53,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     meError: meQuery.error,
     retryMe: () => void meQuery.refetch(),
     async login(email, password) {
-      const res = await api.post<LoginResponse>('/auth/login', { email, password } satisfies Dto<'LoginDto'>);
+      const res = await api.post<LoginResponse>('/auth/login', {
+        email,
+        password,
+      } satisfies Dto<'LoginDto'>);
       client.clear();
       setAccessToken(res.accessToken);
     },

@@ -25,7 +25,11 @@ export function LoginPage() {
     e.preventDefault();
     void run(async () => {
       if (mode === 'login') await login(form.email, form.password);
-      else setAccessToken((await api.post<LoginResponse>('/auth/signup', form satisfies Dto<'SignUpDto'>)).accessToken);
+      else
+        setAccessToken(
+          (await api.post<LoginResponse>('/auth/signup', form satisfies Dto<'SignUpDto'>))
+            .accessToken,
+        );
     });
   }
 

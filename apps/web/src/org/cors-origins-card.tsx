@@ -13,10 +13,14 @@ export function CorsOriginsCard() {
   const orgId = useOrgId();
   const ability = useAbility();
   const client = useQueryClient();
-  const org = useQuery({ queryKey: ['organization', orgId], queryFn: () => api.get<OrganizationCors>(`/organizations/${orgId}`) });
+  const org = useQuery({
+    queryKey: ['organization', orgId],
+    queryFn: () => api.get<OrganizationCors>(`/organizations/${orgId}`),
+  });
   const [draft, setDraft] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: (origins: string[]) => api.patch<OrganizationCors>(`/organizations/${orgId}`, { corsAllowedOrigins: origins }),
+    mutationFn: (origins: string[]) =>
+      api.patch<OrganizationCors>(`/organizations/${orgId}`, { corsAllowedOrigins: origins }),
     onSuccess: () => {
       setDraft(null);
       void client.invalidateQueries({ queryKey: ['organization', orgId] });
@@ -27,14 +31,24 @@ export function CorsOriginsCard() {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    save.mutate((draft ?? current).split(/[\s,]+/).map((o) => o.trim()).filter(Boolean));
+    save.mutate(
+      (draft ?? current)
+        .split(/[\s,]+/)
+        .map((o) => o.trim())
+        .filter(Boolean),
+    );
   }
 
   return (
     <form onSubmit={submit} className="card" aria-label="Browser origins (CORS)">
       <label>
         Browser origins allowed to call the gateway (one per line, e.g. https://app.example.com)
-        <textarea rows={3} value={draft ?? current} onChange={(e) => setDraft(e.target.value)} placeholder="https://app.example.com" />
+        <textarea
+          rows={3}
+          value={draft ?? current}
+          onChange={(e) => setDraft(e.target.value)}
+          placeholder="https://app.example.com"
+        />
       </label>
       <button type="submit" disabled={save.isPending || org.isPending}>
         Save origins

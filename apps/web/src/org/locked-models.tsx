@@ -45,42 +45,42 @@ export function EntitlementsCard({ models }: { models: ModelEntitlement[] }) {
           <Empty>No models in the catalog.</Empty>
         ) : (
           <div className="table-scroll" tabIndex={0}>
-          <table>
-            <caption className="sr-only">Models and whether you may call them</caption>
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Tier</th>
-                <th>Access</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...standard, ...premium].map((m) => (
-                <tr key={m.modelId}>
-                  <td>
-                    {m.displayName} <code className="muted">{m.slug}</code>
-                  </td>
-                  <td>{m.tier}</td>
-                  <td>
-                    {m.unlocked && m.enforced ? (
-                      <span className="tag good" aria-label={`${m.slug} unlocked`}>
-                        unlocked
-                      </span>
-                    ) : m.unlocked ? (
-                      <span className="tag warn">unlocking…</span>
-                    ) : (
-                      <>
-                        <span className="tag bad" aria-label={`${m.slug} locked`}>
-                          locked
-                        </span>{' '}
-                        {m.refusal && <span className="muted">{m.refusal.message}</span>}
-                      </>
-                    )}
-                  </td>
+            <table>
+              <caption className="sr-only">Models and whether you may call them</caption>
+              <thead>
+                <tr>
+                  <th>Model</th>
+                  <th>Tier</th>
+                  <th>Access</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {[...standard, ...premium].map((m) => (
+                  <tr key={m.modelId}>
+                    <td>
+                      {m.displayName} <code className="muted">{m.slug}</code>
+                    </td>
+                    <td>{m.tier}</td>
+                    <td>
+                      {m.unlocked && m.enforced ? (
+                        <span className="tag good" aria-label={`${m.slug} unlocked`}>
+                          unlocked
+                        </span>
+                      ) : m.unlocked ? (
+                        <span className="tag warn">unlocking…</span>
+                      ) : (
+                        <>
+                          <span className="tag bad" aria-label={`${m.slug} locked`}>
+                            locked
+                          </span>{' '}
+                          {m.refusal && <span className="muted">{m.refusal.message}</span>}
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
         )}
       </section>

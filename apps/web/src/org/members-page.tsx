@@ -28,7 +28,8 @@ export function MembersPage() {
   const [role, setRole] = useState<Dto<'InviteMemberDto'>['role']>('org_member');
   const [invited, setInvited] = useState<Invitation | null>(null);
   const invite = useMutation({
-    mutationFn: () => api.post<Invitation>(`/organizations/${orgId}/invitations`, {
+    mutationFn: () =>
+      api.post<Invitation>(`/organizations/${orgId}/invitations`, {
         email,
         role,
       } satisfies Dto<'InviteMemberDto'>),

@@ -164,9 +164,10 @@ export function UnlockRuleForm({ rule }: { rule: UnlockRule }) {
               <p>No condition changes (a new version with the same terms).</p>
             )}
             <p>
-              Takes effect{' '}
-              {f.effectiveAt ? `${f.effectiveAt.replace('T', ' ')} UTC` : 'at once'}
-              {f.grandfather ? '; organisations with an active contract keep access until their term ends' : ''}
+              Takes effect {f.effectiveAt ? `${f.effectiveAt.replace('T', ' ')} UTC` : 'at once'}
+              {f.grandfather
+                ? '; organisations with an active contract keep access until their term ends'
+                : ''}
               . Organisations gaining or losing access are listed under the form.
             </p>
             <p>Reason recorded: “{f.reason.trim()}”</p>
@@ -184,12 +185,20 @@ function ruleDiff(rule: UnlockRule, input: RuleInput): [string, string, string][
   const t = { ...rule, ...input };
   const rows: [string, string, string][] = [
     ['Requires an active contract', yesNo(rule.requiresContract), yesNo(t.requiresContract)],
-    ['Qualifying spend', formatMicros(rule.minQualifyingSpendMicros), formatMicros(t.minQualifyingSpendMicros)],
+    [
+      'Qualifying spend',
+      formatMicros(rule.minQualifyingSpendMicros),
+      formatMicros(t.minQualifyingSpendMicros),
+    ],
     ['Spend window', `${rule.spendWindowDays} days`, `${t.spendWindowDays} days`],
     ['Requires a verified organisation', yesNo(rule.requiresVerified), yesNo(t.requiresVerified)],
     ['Requires not suspended', yesNo(rule.requiresNotSuspended), yesNo(t.requiresNotSuspended)],
     ['Minimum account age', `${rule.minAccountAgeDays} days`, `${t.minAccountAgeDays} days`],
-    ['Four-eyes above', formatMicros(rule.dualApprovalAboveMicros), formatMicros(t.dualApprovalAboveMicros)],
+    [
+      'Four-eyes above',
+      formatMicros(rule.dualApprovalAboveMicros),
+      formatMicros(t.dualApprovalAboveMicros),
+    ],
   ];
   return rows.filter(([, from, to]) => from !== to);
 }

@@ -102,10 +102,17 @@ export async function checkQuorum(head: SignedTreeHead, policyText: string): Pro
     const body = parseCheckpointBody(openNote(note).body);
     const { problems, cosigners } = await checkWebPolicy(note, policy);
     if (body.size !== head.treeSize || body.rootHex !== head.rootHash.toLowerCase())
-      problems.push(`the cosigned checkpoint (${body.size} entries) is not this head (${head.treeSize}): verify again`);
+      problems.push(
+        `the cosigned checkpoint (${body.size} entries) is not this head (${head.treeSize}): verify again`,
+      );
     return problems.length
       ? problems.map((p) => ({ ok: false, text: `Witness policy FAILED: ${p}` }))
-      : [{ ok: true, text: `Witness quorum "${policy.quorum}" met: cosigned by ${cosigners.join(', ') || 'no witness needed'}` }];
+      : [
+          {
+            ok: true,
+            text: `Witness quorum "${policy.quorum}" met: cosigned by ${cosigners.join(', ') || 'no witness needed'}`,
+          },
+        ];
   } catch (error) {
     return [{ ok: false, text: `Witness policy FAILED: ${(error as Error).message}` }];
   }

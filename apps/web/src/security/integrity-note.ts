@@ -22,7 +22,8 @@ export interface NoteSignature {
   signature: Uint8Array;
 }
 
-const keyIdOf = (name: string, type: number, key: Uint8Array) => toHex(sha256(new Uint8Array([...utf8(`${name}\n`), type, ...key])).slice(0, 4));
+const keyIdOf = (name: string, type: number, key: Uint8Array) =>
+  toHex(sha256(new Uint8Array([...utf8(`${name}\n`), type, ...key])).slice(0, 4));
 
 export function parseNoteKey(vkey: string): NoteKey {
   const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim());
@@ -32,14 +33,20 @@ export function parseNoteKey(vkey: string): NoteKey {
   const publicKey = material.slice(1);
   if ((type !== NOTE_ED25519 && type !== COSIGNATURE_ED25519) || publicKey.length !== 32)
     throw new Error(`unsupported verifier key type in ${vkey}`);
-  if (keyIdOf(m[1], type, publicKey) !== m[2]) throw new Error(`verifier key id does not match its key: ${vkey}`);
+  if (keyIdOf(m[1], type, publicKey) !== m[2])
+    throw new Error(`verifier key id does not match its key: ${vkey}`);
   return { name: m[1], keyId: m[2], type, publicKey };
 }
 
 /** The log's note key from its origin and raw base64 public key (what the tree head carries). */
 export const logNoteKey = (origin: string, publicKeyB64: string): NoteKey => {
   const publicKey = fromBase64(publicKeyB64);
-  return { name: origin, keyId: keyIdOf(origin, NOTE_ED25519, publicKey), type: NOTE_ED25519, publicKey };
+  return {
+    name: origin,
+    keyId: keyIdOf(origin, NOTE_ED25519, publicKey),
+    type: NOTE_ED25519,
+    publicKey,
+  };
 };
 
 export function openNote(text: string): { body: string; signatures: NoteSignature[] } {
@@ -61,20 +68,42 @@ export function openNote(text: string): { body: string; signatures: NoteSignatur
 
 const by = (s: NoteSignature, k: NoteKey) => s.name === k.name && s.keyId === k.keyId;
 
-export async function noteSignedBy(body: string, signatures: NoteSignature[], key: NoteKey): Promise<boolean> {
+export async function noteSignedBy(
+  body: string,
+  signatures: NoteSignature[],
+  key: NoteKey,
+): Promise<boolean> {
   if (key.type !== NOTE_ED25519) return false;
   for (const s of signatures)
-    if (by(s, key) && s.signature.length === 64 && (await verifyEd25519(key.publicKey, utf8(body), s.signature)).ok) return true;
+    if (
+      by(s, key) &&
+      s.signature.length === 64 &&
+      (await verifyEd25519(key.publicKey, utf8(body), s.signature)).ok
+    )
+      return true;
   return false;
 }
 
 /** A valid tlog-cosignature/v1 by `key` on the checkpoint body. */
-export async function cosignedBy(body: string, signatures: NoteSignature[], key: NoteKey): Promise<boolean> {
+export async function cosignedBy(
+  body: string,
+  signatures: NoteSignature[],
+  key: NoteKey,
+): Promise<boolean> {
   if (key.type !== COSIGNATURE_ED25519) return false;
   for (const s of signatures) {
     if (!by(s, key) || s.signature.length !== 72) continue;
     const time = new DataView(s.signature.buffer, s.signature.byteOffset, 8).getBigUint64(0);
-    if ((await verifyEd25519(key.publicKey, utf8(`cosignature/v1\ntime ${time}\n${body}`), s.signature.slice(8))).ok) return true;
+    if (
+      (
+        await verifyEd25519(
+          key.publicKey,
+          utf8(`cosignature/v1\ntime ${time}\n${body}`),
+          s.signature.slice(8),
+        )
+      ).ok
+    )
+      return true;
   }
   return false;
 }
@@ -88,6 +117,7 @@ export interface Checkpoint {
 export function parseCheckpointBody(body: string): Checkpoint {
   const [origin, size, root, rest] = body.split('\n');
   const bytes = root ? fromBase64(root) : new Uint8Array();
-  if (!origin || !/^(0|[1-9]\d*)$/.test(size ?? '') || bytes.length !== 32 || rest !== '') throw new Error('malformed checkpoint');
+  if (!origin || !/^(0|[1-9]\d*)$/.test(size ?? '') || bytes.length !== 32 || rest !== '')
+    throw new Error('malformed checkpoint');
   return { origin, size: Number(size), rootHex: toHex(bytes) };
 }

@@ -6,7 +6,13 @@ import { formatDateTime } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { useBusyAction } from '../ui/use-busy-action';
 import type { SignedTreeHead } from './merkle';
-import { checkConsistency, checkHead, checkInclusion, checkQuorum, type Step } from './integrity-checks';
+import {
+  checkConsistency,
+  checkHead,
+  checkInclusion,
+  checkQuorum,
+  type Step,
+} from './integrity-checks';
 
 const PIN_KEY = 'velvet.audit.pinnedKey';
 const SEEN_KEY = 'velvet.audit.lastHead';

@@ -30,7 +30,13 @@ export function IntegrityReceiptsPage() {
       localStorage.setItem(SAVED_KEY, saved);
       localStorage.setItem(POLICY_KEY, policy);
       const receiptKeys = await (await fetch('/audit-log/receipt-keys')).text();
-      const result = await checkReceiptsHere({ receipts, receiptKeys, savedCheckpoint: saved, policy, pinnedKey: localStorage.getItem(PIN_KEY) ?? undefined });
+      const result = await checkReceiptsHere({
+        receipts,
+        receiptKeys,
+        savedCheckpoint: saved,
+        policy,
+        pinnedKey: localStorage.getItem(PIN_KEY) ?? undefined,
+      });
       setSteps(result.steps);
       setBilling(result.billing);
     });
@@ -39,11 +45,19 @@ export function IntegrityReceiptsPage() {
   return (
     <>
       <PageTitle>Receipts</PageTitle>
-      <p className="muted">Signatures, inclusion and consistency proofs are checked in your browser; the server only supplies the export.</p>
+      <p className="muted">
+        Signatures, inclusion and consistency proofs are checked in your browser; the server only
+        supplies the export.
+      </p>
       <form className="card stack" onSubmit={verify} aria-label="Verify receipts">
         <label>
           Receipts (one <code>x-velvet-receipt</code> value a line)
-          <textarea rows={6} value={receipts} onChange={(e) => setReceipts(e.target.value)} required />
+          <textarea
+            rows={6}
+            value={receipts}
+            onChange={(e) => setReceipts(e.target.value)}
+            required
+          />
         </label>
         <label>
           Checkpoint you saved earlier from <code>/audit-log/checkpoint</code> (optional)

@@ -1,8 +1,23 @@
 import { raw, withQuery } from '../api/client';
 import type { Step } from './integrity-checks';
-import { logNoteKey, noteSignedBy, openNote, parseCheckpointBody, parseNoteKey } from './integrity-note';
+import {
+  logNoteKey,
+  noteSignedBy,
+  openNote,
+  parseCheckpointBody,
+  parseNoteKey,
+} from './integrity-note';
 import { checkWebPolicy, parseWebPolicy } from './integrity-policy';
-import { auditLeafHash, fromBase64, fromHex, type SignedTreeHead, toHex, verifyConsistency, verifyInclusion, verifyTreeHead } from './merkle';
+import {
+  auditLeafHash,
+  fromBase64,
+  fromHex,
+  type SignedTreeHead,
+  toHex,
+  verifyConsistency,
+  verifyInclusion,
+  verifyTreeHead,
+} from './merkle';
 
 /**
  * Receipts checked in the browser (issue 13, item 5), as `npm run audit:verify -- --receipts` does:
@@ -44,34 +59,88 @@ const lines = (text: string) =>
 
 const step = (ok: boolean, text: string): Step => ({ ok, text });
 
-export async function checkReceiptsHere(input: ReceiptInputs): Promise<{ steps: Step[]; billing: WebBillingLine[] }> {
+export async function checkReceiptsHere(
+  input: ReceiptInputs,
+): Promise<{ steps: Step[]; billing: WebBillingLine[] }> {
   const steps: Step[] = [];
   const keys = lines(input.receiptKeys).map(parseNoteKey);
   const saved = input.savedCheckpoint?.trim() ? input.savedCheckpoint.trim() + '\n' : null;
   const savedBody = saved ? parseCheckpointBody(openNote(saved).body) : null;
-  const res = await raw('GET', withQuery('/audit/export', { format: 'jsonl', ...(savedBody ? { sinceTreeSize: savedBody.size } : {}) }));
-  const parsed = (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const res = await raw(
+    'GET',
+    withQuery('/audit/export', {
+      format: 'jsonl',
+      ...(savedBody ? { sinceTreeSize: savedBody.size } : {}),
+    }),
+  );
+  const parsed = (await res.text())
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const head = parsed[0] as unknown as SignedTreeHead & { type: string };
   const sig = await verifyTreeHead(head, input.pinnedKey || undefined);
-  steps.push(step(sig.ok, sig.ok ? `Export's tree head verified: ${head.treeSize} entries of log ${head.origin ?? '?'}` : `Tree head INVALID: ${sig.reason ?? ''}`));
+  steps.push(
+    step(
+      sig.ok,
+      sig.ok
+        ? `Export's tree head verified: ${head.treeSize} entries of log ${head.origin ?? '?'}`
+        : `Tree head INVALID: ${sig.reason ?? ''}`,
+    ),
+  );
   const origin = head.origin ?? '';
   if (saved && savedBody) {
     const note = openNote(saved);
-    const signed = await noteSignedBy(note.body, note.signatures, logNoteKey(savedBody.origin, input.pinnedKey || head.publicKey));
-    const proof = parsed.find((p) => p.type === 'consistency' && Number(p.first) === savedBody.size);
+    const signed = await noteSignedBy(
+      note.body,
+      note.signatures,
+      logNoteKey(savedBody.origin, input.pinnedKey || head.publicKey),
+    );
+    const proof = parsed.find(
+      (p) => p.type === 'consistency' && Number(p.first) === savedBody.size,
+    );
     const consistent =
       savedBody.size === head.treeSize
         ? savedBody.rootHex === head.rootHash
-        : !!proof && verifyConsistency(savedBody.size, head.treeSize, fromHex(savedBody.rootHex), fromHex(head.rootHash), ((proof.proof as string[]) ?? []).map(fromHex));
-    steps.push(step(signed && savedBody.origin === origin, signed ? `Your saved checkpoint (${savedBody.size} entries) is signed by the log` : 'Your saved checkpoint is NOT signed by the log key'));
-    steps.push(step(consistent, consistent ? `The log grew from your saved checkpoint to ${head.treeSize} entries without rewriting it` : 'The log is NOT consistent with your saved checkpoint: history was rewritten'));
+        : !!proof &&
+          verifyConsistency(
+            savedBody.size,
+            head.treeSize,
+            fromHex(savedBody.rootHex),
+            fromHex(head.rootHash),
+            ((proof.proof as string[]) ?? []).map(fromHex),
+          );
+    steps.push(
+      step(
+        signed && savedBody.origin === origin,
+        signed
+          ? `Your saved checkpoint (${savedBody.size} entries) is signed by the log`
+          : 'Your saved checkpoint is NOT signed by the log key',
+      ),
+    );
+    steps.push(
+      step(
+        consistent,
+        consistent
+          ? `The log grew from your saved checkpoint to ${head.treeSize} entries without rewriting it`
+          : 'The log is NOT consistent with your saved checkpoint: history was rewritten',
+      ),
+    );
   }
   if (input.policy?.trim()) {
     const note = await (await fetch('/audit-log/checkpoint')).text();
     const body = parseCheckpointBody(openNote(note).body);
     const { problems, cosigners } = await checkWebPolicy(note, parseWebPolicy(input.policy));
     const same = body.size === head.treeSize && body.rootHex === head.rootHash;
-    steps.push(step(problems.length === 0 && same, problems.length ? problems.join('; ') : same ? `Witness quorum met (${cosigners.join(', ')})` : 'The cosigned checkpoint is not the export\'s head (the log moved: retry)'));
+    steps.push(
+      step(
+        problems.length === 0 && same,
+        problems.length
+          ? problems.join('; ')
+          : same
+            ? `Witness quorum met (${cosigners.join(', ')})`
+            : "The cosigned checkpoint is not the export's head (the log moved: retry)",
+      ),
+    );
   }
   const records = parsed.filter((p) => p.type === 'record') as unknown as RecordLine[];
   const byHash = new Map(records.map((r) => [r.leafHash, r]));
@@ -81,21 +150,47 @@ export async function checkReceiptsHere(input: ReceiptInputs): Promise<{ steps: 
   return { steps, billing: billingOf(records) };
 }
 
-async function checkOne(n: number, encoded: string, keys: ReturnType<typeof parseNoteKey>[], byHash: Map<string, RecordLine>, head: SignedTreeHead, origin: string): Promise<Step> {
+async function checkOne(
+  n: number,
+  encoded: string,
+  keys: ReturnType<typeof parseNoteKey>[],
+  byHash: Map<string, RecordLine>,
+  head: SignedTreeHead,
+  origin: string,
+): Promise<Step> {
   try {
     const { body, signatures } = openNote(new TextDecoder().decode(fromBase64(encoded)));
     const [tag, rOrigin, callId, , leafHash] = body.split('\n');
     if (tag !== 'velvet-audit-receipt/v1') return step(false, `Receipt ${n}: not a receipt`);
     let signed = false;
-    for (const k of keys) if (k.name === `${rOrigin}/receipt` && (await noteSignedBy(body, signatures, k))) signed = true;
-    if (!signed) return step(false, `Receipt ${n} (call ${callId}): NOT signed by a published receipt key`);
-    if (rOrigin !== origin) return step(false, `Receipt ${n}: names log ${rOrigin}, the export is of ${origin}`);
+    for (const k of keys)
+      if (k.name === `${rOrigin}/receipt` && (await noteSignedBy(body, signatures, k)))
+        signed = true;
+    if (!signed)
+      return step(false, `Receipt ${n} (call ${callId}): NOT signed by a published receipt key`);
+    if (rOrigin !== origin)
+      return step(false, `Receipt ${n}: names log ${rOrigin}, the export is of ${origin}`);
     const r = byHash.get(leafHash);
-    if (!r) return step(false, `Receipt ${n} (call ${callId}): its leaf is NOT in the log's export`);
+    if (!r)
+      return step(false, `Receipt ${n} (call ${callId}): its leaf is NOT in the log's export`);
     const computed = toHex(auditLeafHash(r.leaf));
     const eventId = (JSON.parse(r.leaf) as { eventId?: string }).eventId;
-    const included = computed === leafHash && eventId === callId && verifyInclusion(r.seq, head.treeSize, fromHex(computed), r.inclusionProof.map(fromHex), fromHex(head.rootHash));
-    return step(included, included ? `Receipt ${n} (call ${callId}): leaf #${r.seq} included under the verified head` : `Receipt ${n} (call ${callId}): leaf or inclusion proof does NOT verify`);
+    const included =
+      computed === leafHash &&
+      eventId === callId &&
+      verifyInclusion(
+        r.seq,
+        head.treeSize,
+        fromHex(computed),
+        r.inclusionProof.map(fromHex),
+        fromHex(head.rootHash),
+      );
+    return step(
+      included,
+      included
+        ? `Receipt ${n} (call ${callId}): leaf #${r.seq} included under the verified head`
+        : `Receipt ${n} (call ${callId}): leaf or inclusion proof does NOT verify`,
+    );
   } catch (error) {
     return step(false, `Receipt ${n}: ${(error as Error).message}`);
   }
@@ -104,15 +199,31 @@ async function checkOne(n: number, encoded: string, keys: ReturnType<typeof pars
 function billingOf(records: RecordLine[]): WebBillingLine[] {
   const out = new Map<string, WebBillingLine>();
   for (const r of records) {
-    const f = JSON.parse(r.leaf) as { kind?: string; occurredAt?: string; currency?: string; costMicros?: string; inputTokens?: number; outputTokens?: number };
+    const f = JSON.parse(r.leaf) as {
+      kind?: string;
+      occurredAt?: string;
+      currency?: string;
+      costMicros?: string;
+      inputTokens?: number;
+      outputTokens?: number;
+    };
     if (f.kind !== 'premium_call' || !f.currency || !/^\d+$/.test(f.costMicros ?? '')) continue;
     const day = (f.occurredAt ?? '').slice(0, 10);
-    const line = out.get(`${day} ${f.currency}`) ?? { day, currency: f.currency, calls: 0, inputTokens: 0, outputTokens: 0, costMicros: 0n };
+    const line = out.get(`${day} ${f.currency}`) ?? {
+      day,
+      currency: f.currency,
+      calls: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costMicros: 0n,
+    };
     line.calls++;
     line.inputTokens += f.inputTokens ?? 0;
     line.outputTokens += f.outputTokens ?? 0;
     line.costMicros += BigInt(f.costMicros!);
     out.set(`${day} ${f.currency}`, line);
   }
-  return [...out.values()].sort((a, b) => `${a.day}${a.currency}`.localeCompare(`${b.day}${b.currency}`));
+  return [...out.values()].sort((a, b) =>
+    `${a.day}${a.currency}`.localeCompare(`${b.day}${b.currency}`),
+  );
 }

@@ -1,4 +1,12 @@
-import { dollarsToMicros, formatCommitment, formatMicros, formatMicrosExact, formatTerm, formatTextRetention, percent } from './format';
+import {
+  dollarsToMicros,
+  formatCommitment,
+  formatMicros,
+  formatMicrosExact,
+  formatTerm,
+  formatTextRetention,
+  percent,
+} from './format';
 
 describe('web money formatting (exact, BigInt)', () => {
   it('formats micro-units as dollars and cents, rounding half up, with thousands separators', () => {

@@ -92,7 +92,8 @@ export function UsersTable(props: Props) {
                         confirmLabel="Disable"
                         details={
                           <p>
-                            {u.email} loses access to the portal from their next request and cannot sign in until enabled again.
+                            {u.email} loses access to the portal from their next request and cannot
+                            sign in until enabled again.
                           </p>
                         }
                         onConfirm={() => update.mutate({ id: u.id, status: 'disabled' })}

@@ -17,7 +17,7 @@ describe('C2SP signed notes', () => {
   // The example of Go's golang.org/x/mod/sumdb/note (example_test.go): an independent vector.
   const goVkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
   const goNote =
-    'If you think cryptography is the answer to your problem,\nthen you don\'t know what your problem is.\n\n' +
+    "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n\n" +
     '\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
 
   it("verifies Go's own example note, and its key id is the spec's", () => {
@@ -32,7 +32,9 @@ describe('C2SP signed notes', () => {
   });
 
   it('rejects malformed verifier keys and notes', () => {
-    expect(() => parseVkey('PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).toThrow(/key id/);
+    expect(() =>
+      parseVkey('PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'),
+    ).toThrow(/key id/);
     expect(() => parseVkey('no-plus')).toThrow(/malformed/);
     expect(() => openNote('body without signatures\n')).toThrow(/malformed/);
     expect(() => parseCheckpoint('origin\n01\nAAAA\n')).toThrow(/size/);
@@ -46,7 +48,11 @@ describe('C2SP signed notes', () => {
     const body = checkpointBody('log.example/a', 5, Buffer.alloc(32, 1));
     const stamp = Buffer.alloc(8);
     stamp.writeBigUInt64BE(1_700_000_000n);
-    const line = signatureLine(name, noteKeyId(name, COSIGNATURE_ED25519, raw), Buffer.concat([stamp, sign(null, cosignedMessage(body, 1_700_000_000), privateKey)]));
+    const line = signatureLine(
+      name,
+      noteKeyId(name, COSIGNATURE_ED25519, raw),
+      Buffer.concat([stamp, sign(null, cosignedMessage(body, 1_700_000_000), privateKey)]),
+    );
     const key = parseVkey(formatVkey(name, COSIGNATURE_ED25519, raw));
     const { signatures } = openNote(`${body}\n${line}`);
     expect(cosignatureBy(body, signatures, key)).toBe(1_700_000_000);

@@ -17,7 +17,13 @@ export const ed25519PublicKey = (raw: Buffer): KeyObject =>
 
 /** SHA-256(name || "\n" || type || public key)[:4], per signed-note and tlog-cosignature. */
 export function noteKeyId(name: string, type: number, publicKey: Buffer): Buffer {
-  return createHash('sha256').update(name).update('\n').update(Buffer.of(type)).update(publicKey).digest().subarray(0, 4);
+  return createHash('sha256')
+    .update(name)
+    .update('\n')
+    .update(Buffer.of(type))
+    .update(publicKey)
+    .digest()
+    .subarray(0, 4);
 }
 
 export interface VerifierKey {
@@ -42,9 +48,11 @@ export function parseVkey(vkey: string): VerifierKey {
   const material = Buffer.from(parts[2], 'base64');
   const type = material[0];
   const publicKey = material.subarray(1);
-  if ((type !== NOTE_ED25519 && type !== COSIGNATURE_ED25519) || publicKey.length !== 32) throw new Error(`unsupported verifier key type in ${vkey}`);
+  if ((type !== NOTE_ED25519 && type !== COSIGNATURE_ED25519) || publicKey.length !== 32)
+    throw new Error(`unsupported verifier key type in ${vkey}`);
   const keyId = noteKeyId(parts[0], type, publicKey);
-  if (keyId.toString('hex') !== parts[1]) throw new Error(`verifier key id does not match its key: ${vkey}`);
+  if (keyId.toString('hex') !== parts[1])
+    throw new Error(`verifier key id does not match its key: ${vkey}`);
   return { name: parts[0], keyId, type, publicKey };
 }
 
@@ -80,24 +88,36 @@ export function parseSignatureLine(line: string): NoteSignature {
   return { name: m[1], keyId: raw.subarray(0, 4), signature: raw.subarray(4) };
 }
 
-const matches = (sig: NoteSignature, key: VerifierKey) => sig.name === key.name && sig.keyId.equals(key.keyId);
+const matches = (sig: NoteSignature, key: VerifierKey) =>
+  sig.name === key.name && sig.keyId.equals(key.keyId);
 
 /** True when one of the note's signatures is a valid Ed25519 note signature by `key`. */
 export function noteSignedBy(body: string, signatures: NoteSignature[], key: VerifierKey): boolean {
   if (key.type !== NOTE_ED25519) return false;
-  return signatures.some((s) => matches(s, key) && s.signature.length === 64 && safeVerify(Buffer.from(body), key.publicKey, s.signature));
+  return signatures.some(
+    (s) =>
+      matches(s, key) &&
+      s.signature.length === 64 &&
+      safeVerify(Buffer.from(body), key.publicKey, s.signature),
+  );
 }
 
 /** The message a witness signs (tlog-cosignature, Ed25519): header, time line, then the checkpoint body. */
-export const cosignedMessage = (body: string, timestamp: number): Buffer => Buffer.from(`cosignature/v1\ntime ${timestamp}\n${body}`);
+export const cosignedMessage = (body: string, timestamp: number): Buffer =>
+  Buffer.from(`cosignature/v1\ntime ${timestamp}\n${body}`);
 
 /** The timestamp of a valid cosignature by `key` on `body`, or null. */
-export function cosignatureBy(body: string, signatures: NoteSignature[], key: VerifierKey): number | null {
+export function cosignatureBy(
+  body: string,
+  signatures: NoteSignature[],
+  key: VerifierKey,
+): number | null {
   if (key.type !== COSIGNATURE_ED25519) return null;
   for (const s of signatures) {
     if (!matches(s, key) || s.signature.length !== 72) continue;
     const timestamp = Number(s.signature.readBigUInt64BE(0));
-    if (safeVerify(cosignedMessage(body, timestamp), key.publicKey, s.signature.subarray(8))) return timestamp;
+    if (safeVerify(cosignedMessage(body, timestamp), key.publicKey, s.signature.subarray(8)))
+      return timestamp;
   }
   return null;
 }

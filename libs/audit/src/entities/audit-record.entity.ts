@@ -1,7 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-const asNumber = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
-const asHex = { to: (v: string | null) => (v === null ? null : Buffer.from(v, 'hex')), from: (v: Buffer | null) => (v ? v.toString('hex') : null) };
+const asNumber = {
+  to: (v: number | null) => v,
+  from: (v: string | null) => (v === null ? null : Number(v)),
+};
+const asHex = {
+  to: (v: string | null) => (v === null ? null : Buffer.from(v, 'hex')),
+  from: (v: Buffer | null) => (v ? v.toString('hex') : null),
+};
 
 /**
  * A row of the append-only audit log, for reading only: the worker appends with SQL in
@@ -30,8 +36,10 @@ export class AuditRecord {
   @Column({ type: 'text', nullable: true }) status: string | null;
   @Column({ name: 'finish_reason', type: 'text', nullable: true }) finishReason: string | null;
   @Column({ type: 'text', array: true }) flags: string[];
-  @Column({ name: 'prompt_sha256', type: 'bytea', nullable: true, transformer: asHex }) promptSha256: string | null;
-  @Column({ name: 'completion_sha256', type: 'bytea', nullable: true, transformer: asHex }) completionSha256: string | null;
+  @Column({ name: 'prompt_sha256', type: 'bytea', nullable: true, transformer: asHex })
+  promptSha256: string | null;
+  @Column({ name: 'completion_sha256', type: 'bytea', nullable: true, transformer: asHex })
+  completionSha256: string | null;
   @Column({ name: 'actor_user_id', type: 'uuid', nullable: true }) actorUserId: string | null;
   @Column({ type: 'text', nullable: true }) action: string | null;
   @Column({ name: 'subject_type', type: 'text', nullable: true }) subjectType: string | null;

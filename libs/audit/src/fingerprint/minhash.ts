@@ -45,7 +45,12 @@ const SEEDS: number[] = (() => {
 })();
 
 export function tokenize(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 export function shingles(text: string): Set<string> {
@@ -56,7 +61,8 @@ export function shingles(text: string): Set<string> {
     out.add(tokens.join(' '));
     return out;
   }
-  for (let i = 0; i + SHINGLE <= tokens.length; i++) out.add(tokens.slice(i, i + SHINGLE).join(' '));
+  for (let i = 0; i + SHINGLE <= tokens.length; i++)
+    out.add(tokens.slice(i, i + SHINGLE).join(' '));
   return out;
 }
 
@@ -78,7 +84,8 @@ export function minhashOf(features: Iterable<string>, seeds: readonly number[]):
   return signature;
 }
 
-export const isEmptySignature = (signature: readonly number[]): boolean => signature.every((v) => v === EMPTY);
+export const isEmptySignature = (signature: readonly number[]): boolean =>
+  signature.every((v) => v === EMPTY);
 
 /** Estimated Jaccard similarity of the two texts' shingle sets. */
 export function estimateSimilarity(a: readonly number[], b: readonly number[]): number {

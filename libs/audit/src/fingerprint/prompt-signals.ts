@@ -45,9 +45,11 @@ export function promptSignals(promptText: string): string[] {
   if (COT_PATTERNS.some((re) => re.test(promptText))) flags.push(PromptSignal.CotElicitation);
   const roles = [...promptText.matchAll(ROLE_LINE)].map((m) => m[1]);
   if (roles.length) {
-    if (!roles.some((r) => r === 'assistant' || r === 'tool' || r === 'function')) flags.push(PromptSignal.SingleTurn);
+    if (!roles.some((r) => r === 'assistant' || r === 'tool' || r === 'function'))
+      flags.push(PromptSignal.SingleTurn);
     if (roles[0] === 'system' || roles[0] === 'developer') flags.push(PromptSignal.SystemPrompt);
   }
-  if (BENCHMARK_PATTERNS.some((re) => re.test(promptText))) flags.push(PromptSignal.BenchmarkFormat);
+  if (BENCHMARK_PATTERNS.some((re) => re.test(promptText)))
+    flags.push(PromptSignal.BenchmarkFormat);
   return flags;
 }

@@ -14,18 +14,22 @@ import { bandKeys, fmix32, LSH_BANDS, MINHASH_PERMUTATIONS, minhashOf, tokenize 
  */
 
 const STOP_WORDS = new Set(
-  ('a an the and or but if then so of to in on at by for with from as is are was were be been being it its this that these those ' +
+  (
+    'a an the and or but if then so of to in on at by for with from as is are was were be been being it its this that these those ' +
     'there here we you i he she they them his her our your their not no do does did can will would should could may might has have ' +
     'had also just very more most such than into out up down over about after before which who whom what when where why how all any ' +
-    'each both few other some own same only')
-    .split(' '),
+    'each both few other some own same only'
+  ).split(' '),
 );
 
-const WORD_SEEDS: number[] = Array.from({ length: MINHASH_PERMUTATIONS }, (_, i) => fmix32((0x2545f491 + Math.imul(i + 1, 0x9e3779b9)) >>> 0));
+const WORD_SEEDS: number[] = Array.from({ length: MINHASH_PERMUTATIONS }, (_, i) =>
+  fmix32((0x2545f491 + Math.imul(i + 1, 0x9e3779b9)) >>> 0),
+);
 
 export function contentWords(text: string): Set<string> {
   const out = new Set<string>();
-  for (const t of tokenize(text)) if (t.length >= 3 && !STOP_WORDS.has(t)) out.add(t.replace(/(?:ing|ed|es|s)$/, ''));
+  for (const t of tokenize(text))
+    if (t.length >= 3 && !STOP_WORDS.has(t)) out.add(t.replace(/(?:ing|ed|es|s)$/, ''));
   return out;
 }
 

@@ -25,7 +25,9 @@ export class AuditRowSweep {
 
   /** Sequence numbers of rows whose columns disagree with their leaf (empty when all agree). */
   async sweep(): Promise<number[]> {
-    const [{ size }] = await this.dataSource.query(`SELECT size FROM audit_tree_state WHERE id = 1`);
+    const [{ size }] = await this.dataSource.query(
+      `SELECT size FROM audit_tree_state WHERE id = 1`,
+    );
     const bad: number[] = [];
     for (let from = 0; from < Number(size); from += CHUNK) {
       const rows: Array<{ seq: string }> = await this.dataSource.query(
@@ -37,7 +39,12 @@ export class AuditRowSweep {
     if (bad.length) {
       const reason = `rows whose columns disagree with their leaf: seq ${bad.slice(0, 20).join(', ')}${bad.length > 20 ? ', …' : ''}`;
       this.logger.error({ event: 'audit_integrity_alarm', rows: bad.length }, reason);
-      await this.keeper.raiseAlarm({ detectedAt: new Date().toISOString(), reason, trustedSize: null, databaseSize: Number(size) });
+      await this.keeper.raiseAlarm({
+        detectedAt: new Date().toISOString(),
+        reason,
+        trustedSize: null,
+        databaseSize: Number(size),
+      });
     }
     return bad;
   }

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AUDIT_CHECKED_COLUMNS, AUDIT_LEAF_CHECK_BODY, AUDIT_LEAF_CONSTRAINT, AUDIT_LEAF_FUNCTION } from './leaf-check.sql';
+import {
+  AUDIT_CHECKED_COLUMNS,
+  AUDIT_LEAF_CHECK_BODY,
+  AUDIT_LEAF_CONSTRAINT,
+  AUDIT_LEAF_FUNCTION,
+} from './leaf-check.sql';
 
 const APPEND_ONLY = ['audit_log', 'audit_tree_node', 'audit_tree_head', 'audit_cosignature'];
 const EXPECTED_FUNCTION_MD5 = createHash('md5').update(AUDIT_LEAF_CHECK_BODY).digest('hex');
@@ -24,12 +29,20 @@ export async function schemaProblems(db: Pick<EntityManager, 'query'>): Promise<
     [AUDIT_LEAF_CONSTRAINT, AUDIT_LEAF_FUNCTION, APPEND_ONLY],
   );
   const problems: string[] = [];
-  const checkDef = typeof row.check_def === 'string' ? row.check_def.replace(/ NOT VALID$/, '') : null;
-  if (checkDef !== EXPECTED_CHECK) problems.push(`constraint ${AUDIT_LEAF_CONSTRAINT} is ${row.check_def ? 'altered' : 'missing'}`);
-  else if (!row.check_valid) problems.push(`constraint ${AUDIT_LEAF_CONSTRAINT} is not validated (re-added NOT VALID)`);
+  const checkDef =
+    typeof row.check_def === 'string' ? row.check_def.replace(/ NOT VALID$/, '') : null;
+  if (checkDef !== EXPECTED_CHECK)
+    problems.push(
+      `constraint ${AUDIT_LEAF_CONSTRAINT} is ${row.check_def ? 'altered' : 'missing'}`,
+    );
+  else if (!row.check_valid)
+    problems.push(`constraint ${AUDIT_LEAF_CONSTRAINT} is not validated (re-added NOT VALID)`);
   const md5s: string[] = row.function_md5 ?? [];
-  if (md5s.length !== 1 || md5s[0] !== EXPECTED_FUNCTION_MD5) problems.push(`function ${AUDIT_LEAF_FUNCTION} was replaced`);
-  if (row.disabled_triggers?.length) problems.push(`append-only triggers disabled: ${row.disabled_triggers.join(', ')}`);
-  if (row.triggers !== APPEND_ONLY.length * 2) problems.push(`append-only triggers missing (${row.triggers} of ${APPEND_ONLY.length * 2})`);
+  if (md5s.length !== 1 || md5s[0] !== EXPECTED_FUNCTION_MD5)
+    problems.push(`function ${AUDIT_LEAF_FUNCTION} was replaced`);
+  if (row.disabled_triggers?.length)
+    problems.push(`append-only triggers disabled: ${row.disabled_triggers.join(', ')}`);
+  if (row.triggers !== APPEND_ONLY.length * 2)
+    problems.push(`append-only triggers missing (${row.triggers} of ${APPEND_ONLY.length * 2})`);
   return problems;
 }

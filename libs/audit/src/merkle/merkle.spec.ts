@@ -16,9 +16,16 @@ import {
 // RFC 6962 test vectors as published in Google's certificate-transparency and
 // transparency-dev/merkle test suites (testonly/constants.go): the 8 leaf inputs, the root of
 // every size 1..8, and their reference inclusion and consistency proofs (0-based leaf indices).
-const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(
-  (h) => Buffer.from(h, 'hex'),
-);
+const LEAVES = [
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
+].map((h) => Buffer.from(h, 'hex'));
 const ROOTS = [
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
   'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -30,16 +37,74 @@ const ROOTS = [
   '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
 ];
 const INCLUSION = [
-  { index: 0, size: 8, proof: ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'] },
-  { index: 5, size: 8, proof: ['bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7'] },
-  { index: 2, size: 3, proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'] },
-  { index: 1, size: 5, proof: ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'] },
+  {
+    index: 0,
+    size: 8,
+    proof: [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  },
+  {
+    index: 5,
+    size: 8,
+    proof: [
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+      'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  },
+  {
+    index: 2,
+    size: 3,
+    proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'],
+  },
+  {
+    index: 1,
+    size: 5,
+    proof: [
+      '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    ],
+  },
 ];
 const CONSISTENCY = [
-  { first: 1, second: 8, proof: ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'] },
-  { first: 6, second: 8, proof: ['0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7'] },
-  { first: 2, second: 5, proof: ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'] },
-  { first: 2, second: 8, proof: ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'] },
+  {
+    first: 1,
+    second: 8,
+    proof: [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  },
+  {
+    first: 6,
+    second: 8,
+    proof: [
+      '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+      'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  },
+  {
+    first: 2,
+    second: 5,
+    proof: [
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    ],
+  },
+  {
+    first: 2,
+    second: 8,
+    proof: [
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  },
 ];
 
 const hex = (h: Hash) => h.toString('hex');
@@ -50,13 +115,19 @@ const hashes = LEAVES.map((l) => leafHash(l));
 function nodeStore(leaves: Hash[]) {
   const range = CompactRange.empty();
   const store = new Map<string, Hash>();
-  for (const l of leaves) for (const n of range.append(l)) store.set(`${n.level}/${n.index}`, n.hash);
+  for (const l of leaves)
+    for (const n of range.append(l)) store.set(`${n.level}/${n.index}`, n.hash);
   const node = (level: number, index: number) => {
     const h = store.get(`${level}/${index}`);
     if (!h) throw new Error(`missing node ${level}/${index}`);
     return h;
   };
-  return { range, node, proof: (ranges: ReturnType<typeof inclusionRanges>) => ranges.map(([s, e]) => rangeHash(s, e, node)) };
+  return {
+    range,
+    node,
+    proof: (ranges: ReturnType<typeof inclusionRanges>) =>
+      ranges.map(([s, e]) => rangeHash(s, e, node)),
+  };
 }
 
 describe('RFC 6962 Merkle tree', () => {
@@ -74,7 +145,15 @@ describe('RFC 6962 Merkle tree', () => {
     const { proof } = nodeStore(hashes);
     for (const v of INCLUSION) {
       expect(proof(inclusionRanges(v.index, v.size)).map(hex)).toEqual(v.proof);
-      expect(verifyInclusion(v.index, v.size, hashes[v.index], v.proof.map(unhex), unhex(ROOTS[v.size - 1]))).toBe(true);
+      expect(
+        verifyInclusion(
+          v.index,
+          v.size,
+          hashes[v.index],
+          v.proof.map(unhex),
+          unhex(ROOTS[v.size - 1]),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -82,11 +161,21 @@ describe('RFC 6962 Merkle tree', () => {
     const { proof } = nodeStore(hashes);
     for (const v of CONSISTENCY) {
       expect(proof(consistencyRanges(v.first, v.second)).map(hex)).toEqual(v.proof);
-      expect(verifyConsistency(v.first, v.second, unhex(ROOTS[v.first - 1]), unhex(ROOTS[v.second - 1]), v.proof.map(unhex))).toBe(true);
+      expect(
+        verifyConsistency(
+          v.first,
+          v.second,
+          unhex(ROOTS[v.first - 1]),
+          unhex(ROOTS[v.second - 1]),
+          v.proof.map(unhex),
+        ),
+      ).toBe(true);
     }
   });
 
-  const many = Array.from({ length: 70 }, (_, i) => leafHash(createHash('sha256').update(`leaf ${i}`).digest()));
+  const many = Array.from({ length: 70 }, (_, i) =>
+    leafHash(createHash('sha256').update(`leaf ${i}`).digest()),
+  );
   const store = nodeStore(many);
   const roots = Array.from({ length: many.length + 1 }, (_, n) => rootOf(many.slice(0, n)));
 
@@ -122,8 +211,15 @@ describe('RFC 6962 Merkle tree', () => {
 
   it('decomposes ranges into aligned perfect subtrees', () => {
     expect(perfectNodes(0, 8)).toEqual([[3, 0]]);
-    expect(perfectNodes(4, 7)).toEqual([[1, 2], [0, 6]]);
-    expect(perfectNodes(0, 13)).toEqual([[3, 0], [2, 2], [0, 12]]);
+    expect(perfectNodes(4, 7)).toEqual([
+      [1, 2],
+      [0, 6],
+    ]);
+    expect(perfectNodes(0, 13)).toEqual([
+      [3, 0],
+      [2, 2],
+      [0, 12],
+    ]);
   });
 
   it('rejects proofs for out-of-range indices and malformed hashes', () => {

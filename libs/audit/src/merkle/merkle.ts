@@ -25,7 +25,8 @@ export const leafHash = (leaf: Buffer | string): Hash =>
   rfc.leafHash(typeof leaf === 'string' ? Buffer.from(leaf) : leaf);
 
 /** The RFC 6962 leaf hash of a stored audit leaf (of any version): what tiles and proofs use. */
-export const auditLeafHash = (leaf: string): Hash => leafHash(Buffer.from(entryOfLeaf(leaf, sha256)));
+export const auditLeafHash = (leaf: string): Hash =>
+  leafHash(Buffer.from(entryOfLeaf(leaf, sha256)));
 
 export const nodeHash: (left: Hash, right: Hash) => Hash = rfc.nodeHash;
 
@@ -48,7 +49,8 @@ export function rootOf(leafHashes: readonly Hash[]): Hash {
 
 /** The subtree ranges whose hashes form PATH(index, D[0:size]), leaf end first. */
 export function inclusionRanges(index: number, size: number, offset = 0): Range[] {
-  if (index < 0 || index >= size) throw new RangeError(`leaf ${index} is not in a tree of size ${size}`);
+  if (index < 0 || index >= size)
+    throw new RangeError(`leaf ${index} is not in a tree of size ${size}`);
   if (size === 1) return [];
   const k = splitPoint(size);
   return index < k
@@ -58,7 +60,8 @@ export function inclusionRanges(index: number, size: number, offset = 0): Range[
 
 /** The subtree ranges whose hashes form PROOF(first, D[0:size]) (RFC 6962 2.1.2). */
 export function consistencyRanges(first: number, size: number): Range[] {
-  if (first < 0 || first > size) throw new RangeError(`cannot prove ${first} consistent with ${size}`);
+  if (first < 0 || first > size)
+    throw new RangeError(`cannot prove ${first} consistent with ${size}`);
   if (first === 0 || first === size) return [];
   const sub = (m: number, start: number, end: number, complete: boolean): Range[] => {
     const n = end - start;
@@ -86,7 +89,11 @@ export function perfectNodes(start: number, end: number): Array<[level: number, 
 }
 
 /** MTH(D[start:end]) from the stored perfect nodes of the range. */
-export function rangeHash(start: number, end: number, node: (level: number, index: number) => Hash): Hash {
+export function rangeHash(
+  start: number,
+  end: number,
+  node: (level: number, index: number) => Hash,
+): Hash {
   const n = end - start;
   if (n === 0) return EMPTY_ROOT;
   if (isPowerOfTwo(n)) return node(Math.round(Math.log2(n)), start / n);
@@ -95,13 +102,30 @@ export function rangeHash(start: number, end: number, node: (level: number, inde
 }
 
 /** RFC 9162 2.1.3.2; only Buffers of 32 bytes are hashes. */
-export function verifyInclusion(index: number, size: number, leaf: Hash, proof: readonly Hash[], root: Hash): boolean {
-  return [leaf, root, ...proof].every(isBuffer) && rfc.verifyInclusion(index, size, leaf, proof, root);
+export function verifyInclusion(
+  index: number,
+  size: number,
+  leaf: Hash,
+  proof: readonly Hash[],
+  root: Hash,
+): boolean {
+  return (
+    [leaf, root, ...proof].every(isBuffer) && rfc.verifyInclusion(index, size, leaf, proof, root)
+  );
 }
 
 /** RFC 9162 2.1.4.2, with the degenerate cases (empty first tree, equal sizes) made explicit. */
-export function verifyConsistency(first: number, second: number, firstRoot: Hash, secondRoot: Hash, proof: readonly Hash[]): boolean {
-  return [firstRoot, secondRoot, ...proof].every(isBuffer) && rfc.verifyConsistency(first, second, firstRoot, secondRoot, proof);
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Hash,
+  secondRoot: Hash,
+  proof: readonly Hash[],
+): boolean {
+  return (
+    [firstRoot, secondRoot, ...proof].every(isBuffer) &&
+    rfc.verifyConsistency(first, second, firstRoot, secondRoot, proof)
+  );
 }
 
 const isBuffer = (h: unknown): h is Buffer => Buffer.isBuffer(h);

@@ -48,10 +48,15 @@ export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): Pre
     completionMinhash,
     promptBands: lshBands(promptMinhash),
     // minhash-v1 bands (near-verbatim copies), then words-v1 bands (lightly edited copies): provenance searches both.
-    completionBands: [...lshBands(completionMinhash), ...wordBands(wordSignature(event.completionText))],
+    completionBands: [
+      ...lshBands(completionMinhash),
+      ...wordBands(wordSignature(event.completionText)),
+    ],
     promptText: event.promptText,
     completionText: event.completionText,
-    ...(event.costMicros !== undefined && event.currency ? { costMicros: event.costMicros, currency: event.currency } : {}),
+    ...(event.costMicros !== undefined && event.currency
+      ? { costMicros: event.costMicros, currency: event.currency }
+      : {}),
     enqueuedAt: now.toISOString(),
   };
 }
@@ -65,7 +70,10 @@ export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): Pre
 export const encodePremiumCallEvent = (event: PremiumCallEvent): string => JSON.stringify(event);
 
 /** The audit entry of one gateway audit stream record: an event (`v`, computed now) or a ready entry (`e`, older gateways). */
-export function entryOfAuditStreamRecord(fields: readonly string[], now = new Date()): PremiumCallEntry {
+export function entryOfAuditStreamRecord(
+  fields: readonly string[],
+  now = new Date(),
+): PremiumCallEntry {
   const i = fields.indexOf('v');
   if (i >= 0 && i % 2 === 0) {
     const event = JSON.parse(fields[i + 1]) as PremiumCallEvent & { occurredAt: string };

@@ -1,5 +1,12 @@
 import { getSharedConfigToken } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { gatewayAuditStream, QueueName, type StreamEntries, StreamConsumer } from '@velvet/queue';
 import { Queue, type ConnectionOptions, type QueueOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
@@ -35,7 +42,10 @@ export class AuditIntake implements OnModuleInit, OnApplicationShutdown {
     @Inject(getSharedConfigToken()) shared: QueueOptions,
     @Optional() @Inject(AUDIT_INTAKE_OPTIONS) options: AuditIntakeOptions = {},
   ) {
-    this.queue = new Queue(QueueName.Audit, { prefix: shared.prefix, connection: shared.connection as ConnectionOptions });
+    this.queue = new Queue(QueueName.Audit, {
+      prefix: shared.prefix,
+      connection: shared.connection as ConnectionOptions,
+    });
     this.queue.on('error', (error) => this.logger.warn(`audit queue connection: ${error.message}`));
     this.consumer = new StreamConsumer({
       connection: shared.connection as RedisOptions,
@@ -63,7 +73,11 @@ export class AuditIntake implements OnModuleInit, OnApplicationShutdown {
     for (const [id, fields] of entries) {
       try {
         const entry = entryOfAuditStreamRecord(fields);
-        jobs.push({ name: AUDIT_JOB_NAME, data: entry, opts: { ...AUDIT_JOB_OPTIONS, jobId: jobIdOf(entry.eventId) } });
+        jobs.push({
+          name: AUDIT_JOB_NAME,
+          data: entry,
+          opts: { ...AUDIT_JOB_OPTIONS, jobId: jobIdOf(entry.eventId) },
+        });
       } catch {
         this.logger.error(`audit stream entry ${id} is not an audit entry; dropped`);
       }

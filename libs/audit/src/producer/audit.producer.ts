@@ -31,8 +31,15 @@ export class AuditProducer implements OnApplicationShutdown {
     @Inject(getSharedConfigToken()) shared: QueueOptions,
     @Inject(AUDIT_PRODUCER_OPTIONS) options: AuditProducerOptions,
   ) {
-    const connection = { ...(shared.connection as object), enableOfflineQueue: false, maxRetriesPerRequest: 1 };
-    this.queue = new Queue(QueueName.Audit, { prefix: shared.prefix, connection: connection as ConnectionOptions });
+    const connection = {
+      ...(shared.connection as object),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    };
+    this.queue = new Queue(QueueName.Audit, {
+      prefix: shared.prefix,
+      connection: connection as ConnectionOptions,
+    });
     // Without a listener an unreachable Redis would crash the process; the failed add is what matters.
     this.queue.on('error', (error) => this.logger.warn(`audit queue connection: ${error.message}`));
     this.timeoutMs = options.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
@@ -51,10 +58,19 @@ export class AuditProducer implements OnApplicationShutdown {
   async enqueue(entry: AuditEntry | AdminActionEntry): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`audit enqueue timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`audit enqueue timed out after ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
     });
     try {
-      await Promise.race([this.queue.add(AUDIT_JOB_NAME, entry, { ...AUDIT_JOB_OPTIONS, jobId: jobIdOf(entry.eventId) }), timeout]);
+      await Promise.race([
+        this.queue.add(AUDIT_JOB_NAME, entry, {
+          ...AUDIT_JOB_OPTIONS,
+          jobId: jobIdOf(entry.eventId),
+        }),
+        timeout,
+      ]);
     } catch (error) {
       this.logger.error(`audit entry ${entry.eventId} not accepted: ${(error as Error).message}`);
       throw AuditException.unavailable();

@@ -37,9 +37,14 @@ export class AuditProofService {
   private async assertSize(size: number): Promise<void> {
     const current = await this.currentSize();
     if (!Number.isSafeInteger(size) || size < 0 || size > current) {
-      throw new AuditException(DomainErrorKind.Invalid, AuditErrorCode.UnknownTreeSize, `tree size must be between 0 and ${current}`, {
-        currentSize: current,
-      });
+      throw new AuditException(
+        DomainErrorKind.Invalid,
+        AuditErrorCode.UnknownTreeSize,
+        `tree size must be between 0 and ${current}`,
+        {
+          currentSize: current,
+        },
+      );
     }
   }
 
@@ -53,7 +58,11 @@ export class AuditProofService {
   async inclusion(leafIndex: number, treeSize: number): Promise<InclusionProof> {
     await this.assertSize(treeSize);
     if (!Number.isSafeInteger(leafIndex) || leafIndex < 0 || leafIndex >= treeSize) {
-      throw new AuditException(DomainErrorKind.Invalid, AuditErrorCode.UnknownTreeSize, `leaf ${leafIndex} is not in a tree of size ${treeSize}`);
+      throw new AuditException(
+        DomainErrorKind.Invalid,
+        AuditErrorCode.UnknownTreeSize,
+        `leaf ${leafIndex} is not in a tree of size ${treeSize}`,
+      );
     }
     const [proofs] = await this.inclusionMany([leafIndex], treeSize);
     return proofs;
@@ -62,7 +71,11 @@ export class AuditProofService {
   /** Proofs for many leaves of one tree, sharing one node lookup (exports). Sizes must be checked by the caller. */
   async inclusionMany(leafIndices: number[], treeSize: number): Promise<InclusionProof[]> {
     const paths = leafIndices.map((i) => inclusionRanges(i, treeSize));
-    const all: Range[] = [[0, treeSize], ...leafIndices.map((i): Range => [i, i + 1]), ...paths.flat()];
+    const all: Range[] = [
+      [0, treeSize],
+      ...leafIndices.map((i): Range => [i, i + 1]),
+      ...paths.flat(),
+    ];
     const hashes = await rangeHashes(this.dataSource, all);
     const root = hex(hashes[0]);
     let at = 1 + leafIndices.length;
@@ -76,12 +89,21 @@ export class AuditProofService {
   async consistency(first: number, second: number): Promise<ConsistencyProof> {
     await this.assertSize(second);
     if (!Number.isSafeInteger(first) || first < 0 || first > second) {
-      throw new AuditException(DomainErrorKind.Invalid, AuditErrorCode.UnknownTreeSize, 'first must be between 0 and second');
+      throw new AuditException(
+        DomainErrorKind.Invalid,
+        AuditErrorCode.UnknownTreeSize,
+        'first must be between 0 and second',
+      );
     }
     const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-    if (second === 0) return { first, second, firstRootHash: empty, secondRootHash: empty, proof: [] };
+    if (second === 0)
+      return { first, second, firstRootHash: empty, secondRootHash: empty, proof: [] };
     const ranges = consistencyRanges(first, second);
-    const hashes = await rangeHashes(this.dataSource, [[0, Math.max(first, 1)], [0, Math.max(second, 1)], ...ranges]);
+    const hashes = await rangeHashes(this.dataSource, [
+      [0, Math.max(first, 1)],
+      [0, Math.max(second, 1)],
+      ...ranges,
+    ]);
     return {
       first,
       second,

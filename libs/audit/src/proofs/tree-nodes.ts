@@ -2,9 +2,14 @@ import type { EntityManager } from 'typeorm';
 import { perfectNodes, rangeHash, type Hash, type Range } from '../merkle/merkle';
 
 /** Hashes of RFC 6962 subtree ranges, from the stored perfect nodes, in one query per call. */
-export async function rangeHashes(db: Pick<EntityManager, 'query'>, ranges: readonly Range[]): Promise<Hash[]> {
+export async function rangeHashes(
+  db: Pick<EntityManager, 'query'>,
+  ranges: readonly Range[],
+): Promise<Hash[]> {
   const wanted = new Map<string, [number, number]>();
-  for (const [start, end] of ranges) for (const [level, index] of perfectNodes(start, end)) wanted.set(`${level}/${index}`, [level, index]);
+  for (const [start, end] of ranges)
+    for (const [level, index] of perfectNodes(start, end))
+      wanted.set(`${level}/${index}`, [level, index]);
   const keys = [...wanted.values()];
   const found = new Map<string, Hash>();
   for (let i = 0; i < keys.length; i += 5000) {

@@ -43,7 +43,12 @@ interface LeafFacts {
   status?: string;
 }
 
-export function checkReceipts(receipts: readonly string[], keys: readonly string[], records: readonly ExportRecordLeaf[], origin: string | undefined): ReceiptCheckResult {
+export function checkReceipts(
+  receipts: readonly string[],
+  keys: readonly string[],
+  records: readonly ExportRecordLeaf[],
+  origin: string | undefined,
+): ReceiptCheckResult {
   const problems: string[] = [];
   const included: ReceiptCheckResult['included'] = [];
   const byHash = new Map(records.map((r) => [r.leafHash, r]));
@@ -56,11 +61,20 @@ export function checkReceipts(receipts: readonly string[], keys: readonly string
       return;
     }
     const where = `receipt ${i + 1} (call ${receipt.callId})`;
-    if (origin && receipt.origin !== origin) return void problems.push(`${where}: names log ${receipt.origin}, the export is of ${origin}`);
+    if (origin && receipt.origin !== origin)
+      return void problems.push(
+        `${where}: names log ${receipt.origin}, the export is of ${origin}`,
+      );
     const record = byHash.get(receipt.leafHash);
-    if (!record) return void problems.push(`${where}: its leaf ${receipt.leafHash} is not in the export (not included yet, outside the export's filter, or dropped from the log)`);
+    if (!record)
+      return void problems.push(
+        `${where}: its leaf ${receipt.leafHash} is not in the export (not included yet, outside the export's filter, or dropped from the log)`,
+      );
     const facts = parse(record.leaf);
-    if (facts.eventId !== receipt.callId) return void problems.push(`${where}: the leaf at seq ${record.seq} is of call ${facts.eventId}`);
+    if (facts.eventId !== receipt.callId)
+      return void problems.push(
+        `${where}: the leaf at seq ${record.seq} is of call ${facts.eventId}`,
+      );
     included.push({ ...receipt, seq: record.seq });
   });
   return { checked: receipts.length, included, problems, ...billingOf(records) };
@@ -75,7 +89,9 @@ function parse(leaf: string): LeafFacts {
 }
 
 /** What the leaves say was charged, per UTC day and currency (premium calls only: the log holds no others). */
-export function billingOf(records: readonly ExportRecordLeaf[]): Pick<ReceiptCheckResult, 'billing' | 'unpricedLeaves'> {
+export function billingOf(
+  records: readonly ExportRecordLeaf[],
+): Pick<ReceiptCheckResult, 'billing' | 'unpricedLeaves'> {
   const lines = new Map<string, BillingLine & { micros: bigint }>();
   let unpricedLeaves = 0;
   for (const r of records) {
@@ -87,7 +103,15 @@ export function billingOf(records: readonly ExportRecordLeaf[]): Pick<ReceiptChe
     }
     const day = String(f.occurredAt ?? '').slice(0, 10);
     const key = `${day} ${f.currency}`;
-    const line = lines.get(key) ?? { day, currency: f.currency, calls: 0, inputTokens: 0, outputTokens: 0, costMicros: '0', micros: 0n };
+    const line = lines.get(key) ?? {
+      day,
+      currency: f.currency,
+      calls: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costMicros: '0',
+      micros: 0n,
+    };
     line.calls++;
     line.inputTokens += f.inputTokens ?? 0;
     line.outputTokens += f.outputTokens ?? 0;
@@ -95,7 +119,9 @@ export function billingOf(records: readonly ExportRecordLeaf[]): Pick<ReceiptChe
     lines.set(key, line);
   }
   const billing = [...lines.values()]
-    .sort((a, b) => (a.day === b.day ? a.currency.localeCompare(b.currency) : a.day.localeCompare(b.day)))
+    .sort((a, b) =>
+      a.day === b.day ? a.currency.localeCompare(b.currency) : a.day.localeCompare(b.day),
+    )
     .map(({ micros, ...line }) => ({ ...line, costMicros: micros.toString() }));
   return { billing, unpricedLeaves };
 }

@@ -8,12 +8,18 @@ import type IORedis from 'ioredis';
  */
 const KEYS = 'audit:receipt-keys';
 
-export async function registerReceiptKey(redis: IORedis, vkey: string, now = new Date()): Promise<void> {
+export async function registerReceiptKey(
+  redis: IORedis,
+  vkey: string,
+  now = new Date(),
+): Promise<void> {
   await redis.hsetnx(KEYS, vkey, now.toISOString());
 }
 
 /** Oldest first: one `<vkey>` line each, for /audit-log/receipt-keys. */
-export async function publishedReceiptKeys(redis: IORedis): Promise<Array<{ vkey: string; since: string }>> {
+export async function publishedReceiptKeys(
+  redis: IORedis,
+): Promise<Array<{ vkey: string; since: string }>> {
   const all = await redis.hgetall(KEYS);
   return Object.entries(all)
     .map(([vkey, since]) => ({ vkey, since }))

@@ -9,7 +9,8 @@ export type BilledPremiumCallEntry = PremiumCallEntry & { costMicros: string; cu
 /**
  * The RFC 6962 leaf hash of an audit entry's JSON (a stored or exported leaf's entry).
  */
-export const leafHashOfAuditJson = (auditJson: string): Hash => leafHash(merkleEntryOf(leafOf(JSON.parse(auditJson) as PremiumCallEntry)));
+export const leafHashOfAuditJson = (auditJson: string): Hash =>
+  leafHash(merkleEntryOf(leafOf(JSON.parse(auditJson) as PremiumCallEntry)));
 
 /**
  * The leaf hash the audit worker will append for a premium call's event as it travels on the
@@ -17,4 +18,5 @@ export const leafHashOfAuditJson = (auditJson: string): Hash => leafHash(merkleE
  * the same leafOf/merkleEntryOf/leafHash, so a receipt names exactly the leaf that is appended
  * (the entry's derived fields are deterministic; only `enqueuedAt`, not in the leaf, differs).
  */
-export const leafHashOfAuditEvent = (eventJson: string): Hash => leafHash(merkleEntryOf(leafOf(entryOfAuditStreamRecord(['v', eventJson]))));
+export const leafHashOfAuditEvent = (eventJson: string): Hash =>
+  leafHash(merkleEntryOf(leafOf(entryOfAuditStreamRecord(['v', eventJson]))));

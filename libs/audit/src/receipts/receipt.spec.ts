@@ -7,7 +7,16 @@ import { leafHashOfAuditJson } from './receipt-leaf';
 
 const ORIGIN = 'audit.example.test/log';
 const leaf = (eventId: string, costMicros: string, occurredAt = '2026-11-30T10:00:00.000Z') =>
-  JSON.stringify({ v: 2, kind: 'premium_call', eventId, occurredAt, inputTokens: 10, outputTokens: 20, costMicros, currency: 'USD' });
+  JSON.stringify({
+    v: 2,
+    kind: 'premium_call',
+    eventId,
+    occurredAt,
+    inputTokens: 10,
+    outputTokens: 20,
+    costMicros,
+    currency: 'USD',
+  });
 
 describe('receipts', () => {
   const signer = new ReceiptSigner(LocalKeySigner.ephemeral(), ORIGIN);
@@ -15,23 +24,52 @@ describe('receipts', () => {
   it('round-trips, names the log and the key, and refuses another key or a changed body', async () => {
     const hash = Buffer.alloc(32, 1);
     const r = await signer.sign('call-1', hash, 1764500000000);
-    expect(openReceipt(r, [signer.vkey])).toEqual({ origin: ORIGIN, callId: 'call-1', timestamp: 1764500000000, leafHash: hash.toString('hex'), keyName: `${ORIGIN}/receipt`, keyId: signer.keyId.toString('hex') });
-    expect(() => openReceipt(r, [new ReceiptSigner(LocalKeySigner.ephemeral(), ORIGIN).vkey])).toThrow(/not signed/);
+    expect(openReceipt(r, [signer.vkey])).toEqual({
+      origin: ORIGIN,
+      callId: 'call-1',
+      timestamp: 1764500000000,
+      leafHash: hash.toString('hex'),
+      keyName: `${ORIGIN}/receipt`,
+      keyId: signer.keyId.toString('hex'),
+    });
+    expect(() =>
+      openReceipt(r, [new ReceiptSigner(LocalKeySigner.ephemeral(), ORIGIN).vkey]),
+    ).toThrow(/not signed/);
     const note = Buffer.from(r, 'base64').toString().replace('call-1', 'call-2');
-    expect(() => openReceipt(Buffer.from(note).toString('base64'), [signer.vkey])).toThrow(/not signed/);
+    expect(() => openReceipt(Buffer.from(note).toString('base64'), [signer.vkey])).toThrow(
+      /not signed/,
+    );
     expect(splitReceipts(`# saved\nx-velvet-receipt: ${r}\n\n${r}\n`)).toEqual([r, r]);
   });
 
   it('names the leaf hash the worker computes from the same JSON', () => {
-    const json = JSON.stringify({ kind: 'premium_call', eventId: 'e', promptMinhash: [1], completionMinhash: [2], promptBands: [3], completionBands: [-4], promptText: 'p', completionText: 'c', enqueuedAt: 'x', costMicros: '5', currency: 'USD' });
-    expect(leafHashOfAuditJson(json).equals(leafHash(merkleEntryOf(leafOf(JSON.parse(json)))))).toBe(true);
+    const json = JSON.stringify({
+      kind: 'premium_call',
+      eventId: 'e',
+      promptMinhash: [1],
+      completionMinhash: [2],
+      promptBands: [3],
+      completionBands: [-4],
+      promptText: 'p',
+      completionText: 'c',
+      enqueuedAt: 'x',
+      costMicros: '5',
+      currency: 'USD',
+    });
+    expect(
+      leafHashOfAuditJson(json).equals(leafHash(merkleEntryOf(leafOf(JSON.parse(json))))),
+    ).toBe(true);
   });
 
   it('checks receipts against exported records and sums the charges per day and currency', async () => {
     const records = [
       { seq: 0, leaf: leaf('a', '1000'), leafHash: '' },
       { seq: 1, leaf: leaf('b', '2500', '2026-12-01T00:00:00.000Z'), leafHash: '' },
-      { seq: 2, leaf: JSON.stringify({ v: 2, kind: 'premium_call', eventId: 'old' }), leafHash: '' },
+      {
+        seq: 2,
+        leaf: JSON.stringify({ v: 2, kind: 'premium_call', eventId: 'old' }),
+        leafHash: '',
+      },
     ].map((r) => ({ ...r, leafHash: leafHash(merkleEntryOf(r.leaf)).toString('hex') }));
     const good = await signer.sign('a', Buffer.from(records[0].leafHash, 'hex'));
     const wrongCall = await signer.sign('z', Buffer.from(records[1].leafHash, 'hex'));
@@ -40,8 +78,22 @@ describe('receipts', () => {
     expect(result.problems).toEqual([expect.stringMatching(/seq 1 is of call b/)]);
     expect(billingOf(records)).toEqual({
       billing: [
-        { day: '2026-11-30', currency: 'USD', calls: 1, inputTokens: 10, outputTokens: 20, costMicros: '1000' },
-        { day: '2026-12-01', currency: 'USD', calls: 1, inputTokens: 10, outputTokens: 20, costMicros: '2500' },
+        {
+          day: '2026-11-30',
+          currency: 'USD',
+          calls: 1,
+          inputTokens: 10,
+          outputTokens: 20,
+          costMicros: '1000',
+        },
+        {
+          day: '2026-12-01',
+          currency: 'USD',
+          calls: 1,
+          inputTokens: 10,
+          outputTokens: 20,
+          costMicros: '2500',
+        },
       ],
       unpricedLeaves: 1,
     });

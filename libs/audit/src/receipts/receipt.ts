@@ -1,4 +1,13 @@
-import { formatVkey, NOTE_ED25519, noteKeyId, noteSignedBy, openNote, parseVkey, signatureLine, type VerifierKey } from '../checkpoint/signed-note';
+import {
+  formatVkey,
+  NOTE_ED25519,
+  noteKeyId,
+  noteSignedBy,
+  openNote,
+  parseVkey,
+  signatureLine,
+  type VerifierKey,
+} from '../checkpoint/signed-note';
 import type { AuditKeySigner } from '../tree-head/key-signer';
 
 /**
@@ -32,9 +41,13 @@ export interface Receipt {
 
 export const receiptKeyName = (origin: string): string => `${origin}/receipt`;
 
-export function receiptBody(r: Pick<Receipt, 'origin' | 'callId' | 'timestamp' | 'leafHash'>): string {
-  for (const v of [r.origin, r.callId]) if (!v || /\s/.test(v)) throw new Error('receipt fields are one word each');
-  if (!/^[0-9a-f]{64}$/.test(r.leafHash)) throw new Error('receipt leaf hash must be 64 hex digits');
+export function receiptBody(
+  r: Pick<Receipt, 'origin' | 'callId' | 'timestamp' | 'leafHash'>,
+): string {
+  for (const v of [r.origin, r.callId])
+    if (!v || /\s/.test(v)) throw new Error('receipt fields are one word each');
+  if (!/^[0-9a-f]{64}$/.test(r.leafHash))
+    throw new Error('receipt leaf hash must be 64 hex digits');
   return `${RECEIPT_TAG}\n${r.origin}\n${r.callId}\n${r.timestamp}\n${r.leafHash}\n`;
 }
 
@@ -56,9 +69,16 @@ export class ReceiptSigner {
 
   /** The receipt as it travels: base64 of the signed note. */
   async sign(callId: string, leafHash: Buffer, timestamp = Date.now()): Promise<string> {
-    const body = receiptBody({ origin: this.origin, callId, timestamp, leafHash: leafHash.toString('hex') });
+    const body = receiptBody({
+      origin: this.origin,
+      callId,
+      timestamp,
+      leafHash: leafHash.toString('hex'),
+    });
     const signature = await this.signer.sign(Buffer.from(body));
-    return Buffer.from(body + '\n' + signatureLine(this.name, this.keyId, signature)).toString('base64');
+    return Buffer.from(body + '\n' + signatureLine(this.name, this.keyId, signature)).toString(
+      'base64',
+    );
   }
 }
 
@@ -68,13 +88,24 @@ export function openReceipt(encoded: string, keys: readonly string[]): Receipt {
   const note = text.includes('\n') ? `${text}\n` : Buffer.from(text, 'base64').toString('utf8');
   const { body, signatures } = openNote(note);
   const lines = body.split('\n');
-  if (lines.length !== 6 || lines[0] !== RECEIPT_TAG) throw new Error('not a velvet-audit-receipt/v1 note');
+  if (lines.length !== 6 || lines[0] !== RECEIPT_TAG)
+    throw new Error('not a velvet-audit-receipt/v1 note');
   const [, origin, callId, time, leafHash] = lines;
-  if (!/^\d+$/.test(time) || !/^[0-9a-f]{64}$/.test(leafHash)) throw new Error('malformed receipt body');
+  if (!/^\d+$/.test(time) || !/^[0-9a-f]{64}$/.test(leafHash))
+    throw new Error('malformed receipt body');
   const parsed: VerifierKey[] = keys.map((k) => parseVkey(k));
-  const key = parsed.find((k) => k.name === receiptKeyName(origin) && noteSignedBy(body, signatures, k));
+  const key = parsed.find(
+    (k) => k.name === receiptKeyName(origin) && noteSignedBy(body, signatures, k),
+  );
   if (!key) throw new Error(`receipt for call ${callId}: not signed by a receipt key of ${origin}`);
-  return { origin, callId, timestamp: Number(time), leafHash, keyName: key.name, keyId: key.keyId.toString('hex') };
+  return {
+    origin,
+    callId,
+    timestamp: Number(time),
+    leafHash,
+    keyName: key.name,
+    keyId: key.keyId.toString('hex'),
+  };
 }
 
 /** Receipts from a file: one per line (base64, optionally after `x-velvet-receipt:` as copied from a header or SSE comment); `#` lines ignored. */

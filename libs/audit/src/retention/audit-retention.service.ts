@@ -15,10 +15,13 @@ export class AuditRetentionService {
   /** `null` days: keep no texts from now on (texts already kept expire on their own date). */
   async setPolicy(organizationId: string, retentionDays: number | null): Promise<void> {
     if (retentionDays === null) {
-      await this.dataSource.query(`DELETE FROM audit_retention_policy WHERE organization_id = $1`, [organizationId]);
+      await this.dataSource.query(`DELETE FROM audit_retention_policy WHERE organization_id = $1`, [
+        organizationId,
+      ]);
       return;
     }
-    if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) throw new RangeError('retentionDays must be 1..3650');
+    if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650)
+      throw new RangeError('retentionDays must be 1..3650');
     await this.dataSource.query(
       `INSERT INTO audit_retention_policy (organization_id, retention_days) VALUES ($1, $2)
        ON CONFLICT (organization_id) DO UPDATE SET retention_days = EXCLUDED.retention_days, updated_at = now()`,
@@ -27,7 +30,10 @@ export class AuditRetentionService {
   }
 
   async policy(organizationId: string): Promise<number | null> {
-    const [row] = await this.dataSource.query(`SELECT retention_days FROM audit_retention_policy WHERE organization_id = $1`, [organizationId]);
+    const [row] = await this.dataSource.query(
+      `SELECT retention_days FROM audit_retention_policy WHERE organization_id = $1`,
+      [organizationId],
+    );
     return row ? Number(row.retention_days) : null;
   }
 

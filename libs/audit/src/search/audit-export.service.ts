@@ -36,29 +36,67 @@ export class AuditExportService {
     private readonly heads: TreeHeadStore,
   ) {}
 
-  async build(ability: AppAbility, filters: AuditSearch, options: { limit?: number; sinceTreeSize?: number } = {}): Promise<AuditExport> {
+  async build(
+    ability: AppAbility,
+    filters: AuditSearch,
+    options: { limit?: number; sinceTreeSize?: number } = {},
+  ): Promise<AuditExport> {
     const head = await this.heads.latest();
     const treeSize = head?.treeSize ?? 0;
     if (options.sinceTreeSize !== undefined && options.sinceTreeSize > treeSize) {
-      throw new AuditException(DomainErrorKind.Invalid, AuditErrorCode.UnknownTreeSize, `sinceTreeSize must not exceed the latest tree head (${treeSize})`);
+      throw new AuditException(
+        DomainErrorKind.Invalid,
+        AuditErrorCode.UnknownTreeSize,
+        `sinceTreeSize must not exceed the latest tree head (${treeSize})`,
+      );
     }
     const limit = Math.min(options.limit ?? MAX_EXPORT_RECORDS, MAX_EXPORT_RECORDS);
     const records = treeSize ? await this.search.forExport(ability, filters, treeSize, limit) : [];
     const proofs: string[][] = [];
     for (let i = 0; i < records.length; i += 2000) {
-      const chunk = await this.proofs.inclusionMany(records.slice(i, i + 2000).map((r) => r.seq), treeSize);
+      const chunk = await this.proofs.inclusionMany(
+        records.slice(i, i + 2000).map((r) => r.seq),
+        treeSize,
+      );
       proofs.push(...chunk.map((p) => p.proof));
     }
-    const complete = treeSize > 0 && treeSize <= limit && this.search.isUnfiltered(ability, filters);
-    const consistency = options.sinceTreeSize !== undefined ? await this.proofs.consistency(options.sinceTreeSize, treeSize) : null;
+    const complete =
+      treeSize > 0 && treeSize <= limit && this.search.isUnfiltered(ability, filters);
+    const consistency =
+      options.sinceTreeSize !== undefined
+        ? await this.proofs.consistency(options.sinceTreeSize, treeSize)
+        : null;
     const sinceHead = options.sinceTreeSize ? await this.heads.ofSize(options.sinceTreeSize) : null;
     const checkpoint = head ? await this.heads.cosignedCheckpoint(head) : null;
     const range = complete ? { start: 0, end: treeSize } : undefined;
-    const lines: object[] = [{ type: 'tree_head', format: EXPORT_FORMAT, complete, range, ...(head ?? { treeSize: 0 }), ...(checkpoint ? { checkpoint } : {}) }];
+    const lines: object[] = [
+      {
+        type: 'tree_head',
+        format: EXPORT_FORMAT,
+        complete,
+        range,
+        ...(head ?? { treeSize: 0 }),
+        ...(checkpoint ? { checkpoint } : {}),
+      },
+    ];
     if (consistency) lines.push({ type: 'consistency', ...consistency, firstTreeHead: sinceHead });
-    records.forEach((r, i) => lines.push({ type: 'record', seq: r.seq, leafHash: r.leafHash, leaf: r.leaf, inclusionProof: proofs[i] }));
+    records.forEach((r, i) =>
+      lines.push({
+        type: 'record',
+        seq: r.seq,
+        leafHash: r.leafHash,
+        leaf: r.leaf,
+        inclusionProof: proofs[i],
+      }),
+    );
     lines.push({ type: 'end', records: records.length });
-    return { treeHead: head, complete, lines, records: records.map((record, i) => ({ record, proof: proofs[i] })), consistency };
+    return {
+      treeHead: head,
+      complete,
+      lines,
+      records: records.map((record, i) => ({ record, proof: proofs[i] })),
+      consistency,
+    };
   }
 
   jsonLines(exported: AuditExport): string {
@@ -68,13 +106,59 @@ export class AuditExportService {
   csv(exported: AuditExport): string {
     const head = exported.treeHead;
     return toCsv(
-      ['seq', 'event_id', 'kind', 'organization_id', 'api_key_id', 'user_id', 'model_slug', 'tier', 'occurred_at', 'status', 'flags',
-        'input_tokens', 'output_tokens', 'latency_ms', 'prompt_sha256', 'completion_sha256', 'action', 'subject_type', 'subject_id',
-        'leaf_hash', 'tree_size', 'root_hash', 'tree_head_signature', 'inclusion_proof', 'leaf'],
+      [
+        'seq',
+        'event_id',
+        'kind',
+        'organization_id',
+        'api_key_id',
+        'user_id',
+        'model_slug',
+        'tier',
+        'occurred_at',
+        'status',
+        'flags',
+        'input_tokens',
+        'output_tokens',
+        'latency_ms',
+        'prompt_sha256',
+        'completion_sha256',
+        'action',
+        'subject_type',
+        'subject_id',
+        'leaf_hash',
+        'tree_size',
+        'root_hash',
+        'tree_head_signature',
+        'inclusion_proof',
+        'leaf',
+      ],
       exported.records.map(({ record: r, proof }) => [
-        r.seq, r.eventId, r.kind, r.organizationId, r.apiKeyId, r.userId, r.modelSlug, r.tier, r.occurredAt.toISOString(), r.status,
-        r.flags.join(';'), r.inputTokens, r.outputTokens, r.latencyMs, r.promptSha256, r.completionSha256, r.action, r.subjectType,
-        r.subjectId, r.leafHash, head?.treeSize, head?.rootHash, head?.signature, proof.join(';'), r.leaf,
+        r.seq,
+        r.eventId,
+        r.kind,
+        r.organizationId,
+        r.apiKeyId,
+        r.userId,
+        r.modelSlug,
+        r.tier,
+        r.occurredAt.toISOString(),
+        r.status,
+        r.flags.join(';'),
+        r.inputTokens,
+        r.outputTokens,
+        r.latencyMs,
+        r.promptSha256,
+        r.completionSha256,
+        r.action,
+        r.subjectType,
+        r.subjectId,
+        r.leafHash,
+        head?.treeSize,
+        head?.rootHash,
+        head?.signature,
+        proof.join(';'),
+        r.leaf,
       ]),
     );
   }

@@ -6,7 +6,8 @@ import { merkleEntryOf } from '../writer/audit-leaf';
 import { TILE_HEIGHT, TILE_WIDTH, type TilePath } from './tile-path';
 import { TreeHeadStore } from '../tree-head/tree-head.store';
 
-export type TileResult = { kind: 'tile'; body: Buffer; full: boolean } | { kind: 'missing'; reason: string };
+export type TileResult =
+  { kind: 'tile'; body: Buffer; full: boolean } | { kind: 'missing'; reason: string };
 
 /**
  * Serves the tree as tlog-tiles from the stored perfect subtrees (a tile at level L holds the
@@ -27,8 +28,11 @@ export class AuditTilesService {
     // Hashes at the tile's level within the signed tree, then the ones this tile asks for.
     const levelWidth = Math.floor(signed / TILE_WIDTH ** (path.level ?? 0));
     const start = path.index * TILE_WIDTH;
-    if (start + path.width > levelWidth) return { kind: 'missing', reason: 'not covered by the latest checkpoint' };
-    return path.level === null ? this.entries(start, path.width) : this.hashes(path.level * TILE_HEIGHT, start, path.width);
+    if (start + path.width > levelWidth)
+      return { kind: 'missing', reason: 'not covered by the latest checkpoint' };
+    return path.level === null
+      ? this.entries(start, path.width)
+      : this.hashes(path.level * TILE_HEIGHT, start, path.width);
   }
 
   private async hashes(treeLevel: number, start: number, width: number): Promise<TileResult> {
@@ -37,7 +41,11 @@ export class AuditTilesService {
       [treeLevel, start, start + width],
     );
     if (rows.length !== width) return { kind: 'missing', reason: 'tree nodes missing' };
-    return { kind: 'tile', body: Buffer.concat(rows.map((r) => r.hash)), full: width === TILE_WIDTH };
+    return {
+      kind: 'tile',
+      body: Buffer.concat(rows.map((r) => r.hash)),
+      full: width === TILE_WIDTH,
+    };
   }
 
   private async entries(start: number, width: number): Promise<TileResult> {
@@ -46,7 +54,8 @@ export class AuditTilesService {
       [start, start + width],
     );
     if (rows.length !== width) return { kind: 'missing', reason: 'log rows missing' };
-    if (rows.some((r) => leafVersion(r.leaf) < 2)) return { kind: 'missing', reason: 'v1 leaves are not published' };
+    if (rows.some((r) => leafVersion(r.leaf) < 2))
+      return { kind: 'missing', reason: 'v1 leaves are not published' };
     const body = Buffer.alloc(width * 34);
     rows.forEach((r, i) => {
       body.writeUInt16BE(32, i * 34);

@@ -25,7 +25,9 @@ export function formatTileIndex(index: number): string {
 
 /** Parses what follows `tile/`; null when it is not a valid tile path. */
 export function parseTilePath(path: string): TilePath | null {
-  const m = /^(entries|0|[1-9][0-9]?)\/((?:x[0-9]{3}\/)*[0-9]{3})(?:\.p\/([1-9][0-9]{0,2}))?$/.exec(path);
+  const m = /^(entries|0|[1-9][0-9]?)\/((?:x[0-9]{3}\/)*[0-9]{3})(?:\.p\/([1-9][0-9]{0,2}))?$/.exec(
+    path,
+  );
   if (!m) return null;
   const level = m[1] === 'entries' ? null : Number(m[1]);
   if (level !== null && level > 63) return null;
@@ -34,6 +36,12 @@ export function parseTilePath(path: string): TilePath | null {
   if (groups.length > 1 && groups[0] === '000') return null;
   const index = Number(groups.join(''));
   const width = m[3] ? Number(m[3]) : TILE_WIDTH;
-  if (!Number.isSafeInteger(index) || width < 1 || width > TILE_WIDTH || (m[3] && width === TILE_WIDTH)) return null;
+  if (
+    !Number.isSafeInteger(index) ||
+    width < 1 ||
+    width > TILE_WIDTH ||
+    (m[3] && width === TILE_WIDTH)
+  )
+    return null;
   return { level, index, width };
 }

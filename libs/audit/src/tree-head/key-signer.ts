@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+} from 'node:crypto';
 import { statSync, readFileSync } from 'node:fs';
 
 /**
@@ -12,20 +18,25 @@ export interface AuditKeySigner {
   sign(message: Buffer): Promise<Buffer>;
 }
 
-const rawPublicKey = (key: KeyObject): Buffer => key.export({ format: 'der', type: 'spki' }).subarray(-32);
+const rawPublicKey = (key: KeyObject): Buffer =>
+  key.export({ format: 'der', type: 'spki' }).subarray(-32);
 
 export class LocalKeySigner implements AuditKeySigner {
   readonly publicKey: Buffer;
 
   constructor(private readonly privateKey: KeyObject) {
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the audit signing key must be Ed25519');
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new Error('the audit signing key must be Ed25519');
     this.publicKey = rawPublicKey(createPublicKey(privateKey));
   }
 
   /** A PKCS#8 key file (PEM, or DER in base64) readable by its owner only. */
   static fromFile(path: string): LocalKeySigner {
     const mode = statSync(path).mode & 0o777;
-    if (mode & 0o077) throw new Error(`audit signing key ${path} has mode ${mode.toString(8)}: it must be readable by its owner only (chmod 600)`);
+    if (mode & 0o077)
+      throw new Error(
+        `audit signing key ${path} has mode ${mode.toString(8)}: it must be readable by its owner only (chmod 600)`,
+      );
     return LocalKeySigner.fromText(readFileSync(path, 'utf8'));
   }
 

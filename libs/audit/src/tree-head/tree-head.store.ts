@@ -33,13 +33,18 @@ export class TreeHeadStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async latest(): Promise<SignedTreeHead | null> {
-    const [row] = await this.dataSource.query(`SELECT * FROM audit_tree_head ORDER BY tree_size DESC, id DESC LIMIT 1`);
+    const [row] = await this.dataSource.query(
+      `SELECT * FROM audit_tree_head ORDER BY tree_size DESC, id DESC LIMIT 1`,
+    );
     return row ? treeHeadOf(row) : null;
   }
 
   /** The newest head of exactly this size, if one was published. */
   async ofSize(size: number): Promise<SignedTreeHead | null> {
-    const [row] = await this.dataSource.query(`SELECT * FROM audit_tree_head WHERE tree_size = $1 ORDER BY id DESC LIMIT 1`, [size]);
+    const [row] = await this.dataSource.query(
+      `SELECT * FROM audit_tree_head WHERE tree_size = $1 ORDER BY id DESC LIMIT 1`,
+      [size],
+    );
     return row ? treeHeadOf(row) : null;
   }
 
@@ -61,7 +66,9 @@ export class TreeHeadStore {
 
   /** The head's checkpoint note followed by the witness cosignature lines stored for it. */
   async cosignedCheckpoint(head: SignedTreeHead): Promise<string | null> {
-    return head.checkpoint ? this.withCosignatures(head.checkpoint, head.treeSize, Buffer.from(head.rootHash, 'hex')) : null;
+    return head.checkpoint
+      ? this.withCosignatures(head.checkpoint, head.treeSize, Buffer.from(head.rootHash, 'hex'))
+      : null;
   }
 
   private async withCosignatures(checkpoint: string, size: number, root: Buffer): Promise<string> {
@@ -89,7 +96,11 @@ export class TreeHeadStore {
     );
   }
 
-  async addCosignature(head: SignedTreeHead, witness: string, signatureLine: string): Promise<void> {
+  async addCosignature(
+    head: SignedTreeHead,
+    witness: string,
+    signatureLine: string,
+  ): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO audit_cosignature (tree_size, root_hash, witness, signature_line) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tree_size, root_hash, witness) DO NOTHING`,

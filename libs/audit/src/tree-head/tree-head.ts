@@ -1,6 +1,16 @@
 import { createHash, verify } from 'node:crypto';
 import { checkpointBody, parseCheckpoint } from '../checkpoint/checkpoint';
-import { ed25519PublicKey, formatVkey, isVkey, NOTE_ED25519, noteKeyId, noteSignedBy, openNote, parseVkey, signatureLine } from '../checkpoint/signed-note';
+import {
+  ed25519PublicKey,
+  formatVkey,
+  isVkey,
+  NOTE_ED25519,
+  noteKeyId,
+  noteSignedBy,
+  openNote,
+  parseVkey,
+  signatureLine,
+} from '../checkpoint/signed-note';
 import { type AuditKeySigner, LocalKeySigner } from './key-signer';
 
 /**
@@ -27,7 +37,11 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
  * The RFC 6962 §3.5 TreeHeadSignature bytes (version v1=0, signature_type tree_hash=1, uint64
  * timestamp in ms, uint64 tree_size, 32-byte root), signed with Ed25519 beside the checkpoint.
  */
-export function treeHeadSignedData(treeSize: number, timestampMs: number, rootHash: Buffer): Buffer {
+export function treeHeadSignedData(
+  treeSize: number,
+  timestampMs: number,
+  rootHash: Buffer,
+): Buffer {
   const data = Buffer.alloc(2 + 8 + 8 + 32);
   data.writeUInt8(0, 0);
   data.writeUInt8(1, 1);
@@ -41,7 +55,9 @@ export const publicKeyFromRaw = ed25519PublicKey;
 
 /** Like a CT log id: SHA-256 of the DER SubjectPublicKeyInfo. */
 export const keyIdOf = (raw: Buffer): string =>
-  createHash('sha256').update(Buffer.concat([ED25519_SPKI_PREFIX, raw])).digest('hex');
+  createHash('sha256')
+    .update(Buffer.concat([ED25519_SPKI_PREFIX, raw]))
+    .digest('hex');
 
 export const DEFAULT_LOG_ORIGIN = 'velvet-rope.localhost/audit-log';
 
@@ -93,18 +109,28 @@ export class TreeHeadSigner {
 export function verifyTreeHead(head: SignedTreeHead, pinned?: string): boolean {
   try {
     const pinnedVkey = pinned && isVkey(pinned) ? parseVkey(pinned) : null;
-    if (pinnedVkey && (!pinnedVkey.publicKey.equals(Buffer.from(head.publicKey, 'base64')) || !head.checkpoint)) return false;
+    if (
+      pinnedVkey &&
+      (!pinnedVkey.publicKey.equals(Buffer.from(head.publicKey, 'base64')) || !head.checkpoint)
+    )
+      return false;
     if (pinned && !pinnedVkey && pinned !== head.publicKey) return false;
     const raw = Buffer.from(head.publicKey, 'base64');
     const root = Buffer.from(head.rootHash, 'hex');
     if (raw.length !== 32 || root.length !== 32) return false;
     const data = treeHeadSignedData(head.treeSize, head.timestampMs, root);
-    if (!verify(null, data, publicKeyFromRaw(raw), Buffer.from(head.signature, 'base64'))) return false;
+    if (!verify(null, data, publicKeyFromRaw(raw), Buffer.from(head.signature, 'base64')))
+      return false;
     if (!head.checkpoint) return true;
     const { body, signatures } = openNote(head.checkpoint);
     const checkpoint = parseCheckpoint(body);
     const key = pinnedVkey ?? parseVkey(formatVkey(checkpoint.origin, NOTE_ED25519, raw));
-    return checkpoint.origin === key.name && checkpoint.size === head.treeSize && checkpoint.root.equals(root) && noteSignedBy(body, signatures, key);
+    return (
+      checkpoint.origin === key.name &&
+      checkpoint.size === head.treeSize &&
+      checkpoint.root.equals(root) &&
+      noteSignedBy(body, signatures, key)
+    );
   } catch {
     return false;
   }

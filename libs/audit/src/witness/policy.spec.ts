@@ -17,7 +17,16 @@ describe('tile paths (tlog-tiles)', () => {
     expect(formatTileIndex(5)).toBe('005');
     expect(parseTilePath('0/x001/x234/067')).toEqual({ level: 0, index: 1234067, width: 256 });
     expect(parseTilePath('entries/001.p/44')).toEqual({ level: null, index: 1, width: 44 });
-    for (const bad of ['0/1', '0/x000/001', '0/001.p/256', '0/001.p/0', '64/000', 'entries/001.p/07', '../000']) expect(parseTilePath(bad)).toBeNull();
+    for (const bad of [
+      '0/1',
+      '0/x000/001',
+      '0/001.p/256',
+      '0/001.p/0',
+      '64/000',
+      'entries/001.p/07',
+      '../000',
+    ])
+      expect(parseTilePath(bad)).toBeNull();
   });
 });
 

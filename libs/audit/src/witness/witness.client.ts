@@ -49,14 +49,19 @@ export class WitnessClient {
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
         const text = await res.text();
-        if (res.status === 409 && (res.headers.get('content-type') ?? '').startsWith('text/x.tlog.size')) {
+        if (
+          res.status === 409 &&
+          (res.headers.get('content-type') ?? '').startsWith('text/x.tlog.size')
+        ) {
           const theirs = Number(text.trim());
           if (!Number.isSafeInteger(theirs) || theirs > head.treeSize) break;
           old = theirs;
           continue;
         }
         if (res.status !== 200) {
-          this.logger.warn(`witness ${witness.name} refused checkpoint ${head.treeSize}: HTTP ${res.status} ${text.slice(0, 200)}`);
+          this.logger.warn(
+            `witness ${witness.name} refused checkpoint ${head.treeSize}: HTTP ${res.status} ${text.slice(0, 200)}`,
+          );
           return;
         }
         const lines = text.split('\n').filter(Boolean);
@@ -67,14 +72,21 @@ export class WitnessClient {
             return false;
           }
         });
-        if (!valid.length) this.logger.warn(`witness ${witness.name} answered no valid cosignature for ${head.treeSize}`);
+        if (!valid.length)
+          this.logger.warn(
+            `witness ${witness.name} answered no valid cosignature for ${head.treeSize}`,
+          );
         for (const line of valid) await this.heads.addCosignature(head, witness.name, `${line}\n`);
         this.sizes.set(witness.name, head.treeSize);
         return;
       }
-      this.logger.warn(`witness ${witness.name} holds a size this log cannot prove consistency from (${old})`);
+      this.logger.warn(
+        `witness ${witness.name} holds a size this log cannot prove consistency from (${old})`,
+      );
     } catch (error) {
-      this.logger.warn(`witness ${witness.name} unreachable for checkpoint ${head.treeSize}: ${(error as Error).message}`);
+      this.logger.warn(
+        `witness ${witness.name} unreachable for checkpoint ${head.treeSize}: ${(error as Error).message}`,
+      );
     }
   }
 }

@@ -9,14 +9,21 @@ import type { AuditEntry } from '../producer/audit-entry';
  */
 export const LEAF_VERSION = 2;
 
-const sendSize = (values: readonly number[], width: 4 | 8): number => (values.length === 0 ? 12 : 20 + values.length * (4 + width));
+const sendSize = (values: readonly number[], width: 4 | 8): number =>
+  values.length === 0 ? 12 : 20 + values.length * (4 + width);
 
 /**
  * PostgreSQL's binary form of a one-dimensional array without NULLs (array_send), lower bound 1,
  * written into `out` at `at`; returns the end. int8 values are safe integers, written as two
  * 32-bit halves (no BigInt per value: this runs for every band key of every record).
  */
-function pgArraySend(out: Buffer, at: number, values: readonly number[], elementOid: number, width: 4 | 8): number {
+function pgArraySend(
+  out: Buffer,
+  at: number,
+  values: readonly number[],
+  elementOid: number,
+  width: 4 | 8,
+): number {
   out.writeInt32BE(values.length === 0 ? 0 : 1, at);
   out.writeInt32BE(0, at + 4);
   out.writeInt32BE(elementOid, at + 8);
@@ -29,7 +36,8 @@ function pgArraySend(out: Buffer, at: number, values: readonly number[], element
     out.writeInt32BE(width, at);
     if (width === 4) out.writeInt32BE(v | 0, at + 4);
     else {
-      if (!Number.isSafeInteger(v)) throw new TypeError('an int8 array value must be a safe integer');
+      if (!Number.isSafeInteger(v))
+        throw new TypeError('an int8 array value must be a safe integer');
       const hi = Math.floor(v / 4294967296);
       out.writeInt32BE(hi, at + 4);
       out.writeUInt32BE(v - hi * 4294967296, at + 8);
@@ -47,9 +55,19 @@ const INT8 = 20;
  * their PostgreSQL binary forms, which the database's CHECK recomputes with array_send — four times
  * cheaper there than printing the arrays as text (measured: ~25 µs a row for the text form).
  */
-export function fingerprintDigest(promptMinhash: number[], completionMinhash: number[], promptBands: number[], completionBands: number[]): string {
+export function fingerprintDigest(
+  promptMinhash: number[],
+  completionMinhash: number[],
+  promptBands: number[],
+  completionBands: number[],
+): string {
   // One buffer, one hash update (v | 0 in pgArraySend is toInt32's conversion of the uint32 MinHash values).
-  const out = Buffer.allocUnsafe(sendSize(promptMinhash, 4) + sendSize(completionMinhash, 4) + sendSize(promptBands, 8) + sendSize(completionBands, 8));
+  const out = Buffer.allocUnsafe(
+    sendSize(promptMinhash, 4) +
+      sendSize(completionMinhash, 4) +
+      sendSize(promptBands, 8) +
+      sendSize(completionBands, 8),
+  );
   let at = pgArraySend(out, 0, promptMinhash, INT4, 4);
   at = pgArraySend(out, at, completionMinhash, INT4, 4);
   at = pgArraySend(out, at, promptBands, INT8, 8);
@@ -81,7 +99,12 @@ export function leafOf(entry: AuditEntry): string {
   return canonicalJson({
     v: LEAF_VERSION,
     ...rest,
-    fingerprintSha256: fingerprintDigest(promptMinhash, completionMinhash, promptBands, completionBands),
+    fingerprintSha256: fingerprintDigest(
+      promptMinhash,
+      completionMinhash,
+      promptBands,
+      completionBands,
+    ),
   });
 }
 

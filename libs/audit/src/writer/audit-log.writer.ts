@@ -33,11 +33,15 @@ export class AuditLogWriter {
   }
 
   private async appendIn(tx: EntityManager, entries: PreparedEntry[]): Promise<AppendOutcome[]> {
-    const [state] = await tx.query(`SELECT size, frontier FROM audit_tree_state WHERE id = 1 FOR UPDATE`);
+    const [state] = await tx.query(
+      `SELECT size, frontier FROM audit_tree_state WHERE id = 1 FOR UPDATE`,
+    );
     const range = new CompactRange(Number(state.size), state.frontier as Buffer[]);
     const ids = entries.map((e) => e.entry.eventId);
     const existing = new Set<string>(
-      (await tx.query(`SELECT event_id FROM audit_log WHERE event_id = ANY($1::text[])`, [ids])).map((r: { event_id: string }) => r.event_id),
+      (
+        await tx.query(`SELECT event_id FROM audit_log WHERE event_id = ANY($1::text[])`, [ids])
+      ).map((r: { event_id: string }) => r.event_id),
     );
     const outcomes: AppendOutcome[] = [];
     const rows: string[] = [];
@@ -51,7 +55,8 @@ export class AuditLogWriter {
       existing.add(entry.eventId);
       outcomes.push('appended');
       const seq = range.size;
-      for (const node of range.append(leafHash)) nodes.push(`${node.level}\t${node.index}\t${copyBytea(node.hash)}\n`);
+      for (const node of range.append(leafHash))
+        nodes.push(`${node.level}\t${node.index}\t${copyBytea(node.hash)}\n`);
       rows.push(`${seq}\t${row}\n`);
       fresh.push({ entry, seq });
     }
@@ -60,21 +65,30 @@ export class AuditLogWriter {
     await copyInto(client, 'audit_log', LOG_COPY_COLUMNS, rows.join(''));
     await copyInto(client, 'audit_tree_node', NODE_COPY_COLUMNS, nodes.join(''));
     await this.keepTexts(tx, fresh);
-    await tx.query(`UPDATE audit_tree_state SET size = $1, frontier = $2::bytea[], root = $3, updated_at = now() WHERE id = 1`, [
-      range.size,
-      range.hashes,
-      range.root(),
-    ]);
+    await tx.query(
+      `UPDATE audit_tree_state SET size = $1, frontier = $2::bytea[], root = $3, updated_at = now() WHERE id = 1`,
+      [range.size, range.hashes, range.root()],
+    );
     return outcomes;
   }
 
-  private async keepTexts(tx: EntityManager, fresh: Array<{ entry: AuditEntry; seq: number }>): Promise<void> {
-    const calls = fresh.filter((f): f is { entry: PremiumCallEntry; seq: number } => f.entry.kind === 'premium_call');
+  private async keepTexts(
+    tx: EntityManager,
+    fresh: Array<{ entry: AuditEntry; seq: number }>,
+  ): Promise<void> {
+    const calls = fresh.filter(
+      (f): f is { entry: PremiumCallEntry; seq: number } => f.entry.kind === 'premium_call',
+    );
     if (calls.length === 0) return;
     const orgs = [...new Set(calls.map((c) => c.entry.organizationId))];
-    const policies = await tx.query(`SELECT organization_id FROM audit_retention_policy WHERE organization_id = ANY($1::uuid[])`, [orgs]);
+    const policies = await tx.query(
+      `SELECT organization_id FROM audit_retention_policy WHERE organization_id = ANY($1::uuid[])`,
+      [orgs],
+    );
     if (policies.length === 0) return;
-    const retained = new Set<string>(policies.map((p: { organization_id: string }) => p.organization_id));
+    const retained = new Set<string>(
+      policies.map((p: { organization_id: string }) => p.organization_id),
+    );
     const texts = calls
       .filter((c) => retained.has(c.entry.organizationId))
       .map(({ entry, seq }) => ({

@@ -1,4 +1,11 @@
-import { copyHexBytea, copyInt32Array, copyJson, copyNumberArray, copyText, copyTextArray } from './copy-text';
+import {
+  copyHexBytea,
+  copyInt32Array,
+  copyJson,
+  copyNumberArray,
+  copyText,
+  copyTextArray,
+} from './copy-text';
 
 describe('COPY text encoding', () => {
   it('escapes the separators and backslashes, and writes NULL as \\N', () => {

@@ -14,12 +14,16 @@ const NULL = '\\N';
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const SPECIAL = /[\\\n\r\t]/g;
 
-const escape = (text: string): string => (text.search(SPECIAL) === -1 ? text : text.replace(SPECIAL, (c) => ESCAPES[c]));
+const escape = (text: string): string =>
+  text.search(SPECIAL) === -1 ? text : text.replace(SPECIAL, (c) => ESCAPES[c]);
 
-export const copyText: CopyEncoder = (v) => (v === null || v === undefined ? NULL : escape(String(v)));
-export const copyJson: CopyEncoder = (v) => (v === null || v === undefined ? NULL : escape(JSON.stringify(v)));
+export const copyText: CopyEncoder = (v) =>
+  v === null || v === undefined ? NULL : escape(String(v));
+export const copyJson: CopyEncoder = (v) =>
+  v === null || v === undefined ? NULL : escape(JSON.stringify(v));
 /** Hex in the entry, bytea in the table. */
-export const copyHexBytea: CopyEncoder = (v) => (v === null || v === undefined ? NULL : `\\\\x${escape(String(v))}`);
+export const copyHexBytea: CopyEncoder = (v) =>
+  v === null || v === undefined ? NULL : `\\\\x${escape(String(v))}`;
 export const copyBytea = (v: Buffer): string => `\\\\x${v.toString('hex')}`;
 /** Digits, '-' and ',' never need escaping, so no scan for special characters (every record has ~180 of these values). */
 export const copyNumberArray: CopyEncoder = (v) => {
@@ -42,10 +46,17 @@ export const copyInt32Array: CopyEncoder = (v) => {
 };
 /** A NULL array becomes the empty one (the column is NOT NULL DEFAULT '{}'). */
 export const copyTextArray: CopyEncoder = (v) =>
-  escape(`{${((v as string[] | null | undefined) ?? []).map((s) => `"${s.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`);
+  escape(
+    `{${((v as string[] | null | undefined) ?? []).map((s) => `"${s.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`,
+  );
 
 /** Streams ready COPY lines into a table over the given (transaction's) connection. */
-export async function copyInto(client: PoolClient, table: string, columns: readonly string[], lines: string): Promise<void> {
+export async function copyInto(
+  client: PoolClient,
+  table: string,
+  columns: readonly string[],
+  lines: string,
+): Promise<void> {
   const sink = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   await pipeline(Readable.from([lines]), sink);
 }

@@ -1,7 +1,16 @@
 import { type Hash, leafHash } from '../merkle/merkle';
 import type { AdminActionEntry, AuditEntry, PremiumCallEntry } from '../producer/audit-entry';
 import { leafOf, merkleEntryOf } from './audit-leaf';
-import { copyBytea, type CopyEncoder, copyHexBytea, copyInt32Array, copyJson, copyNumberArray, copyText, copyTextArray } from './copy-text';
+import {
+  copyBytea,
+  type CopyEncoder,
+  copyHexBytea,
+  copyInt32Array,
+  copyJson,
+  copyNumberArray,
+  copyText,
+  copyTextArray,
+} from './copy-text';
 
 /**
  * An entry made ready for the log before the tree lock is taken: its leaf hash, and its
@@ -58,7 +67,12 @@ const COLUMNS: ReadonlyArray<readonly [column: string, value: (entry: AuditEntry
   ['details', field('details', copyJson)],
 ];
 
-export const LOG_COPY_COLUMNS: readonly string[] = ['seq', ...COLUMNS.map(([column]) => column), 'leaf', 'leaf_hash'];
+export const LOG_COPY_COLUMNS: readonly string[] = [
+  'seq',
+  ...COLUMNS.map(([column]) => column),
+  'leaf',
+  'leaf_hash',
+];
 
 export function prepareEntry(entry: AuditEntry): PreparedEntry {
   const leaf = leafOf(entry);

@@ -2,7 +2,15 @@ import type { AppendOutcome } from './audit-log.writer';
 
 /** Node's socket errors: the connection to PostgreSQL was refused, lost or timed out. */
 const CONNECTION_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
 ]);
 
 /**
@@ -15,7 +23,8 @@ const TRANSIENT_SQLSTATE = /^(08...|40001|40P01|53...|57P0[123])$/;
 /**
  * node-postgres' own messages when the socket goes away mid-query; it raises them without a code.
  */
-const LOST_CONNECTION = /^(Connection terminated|Client has encountered a connection error|Connection ended|timeout exceeded when trying to connect)/;
+const LOST_CONNECTION =
+  /^(Connection terminated|Client has encountered a connection error|Connection ended|timeout exceeded when trying to connect)/;
 
 /**
  * Connection loss, shutdown, overload, serialization: worth waiting for. Only what is listed here is

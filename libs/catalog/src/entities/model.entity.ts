@@ -1,6 +1,12 @@
 import { bigintTransformer, type Micros } from '@velvet/common';
 import { DEFAULT_TOKENIZER, type TokenizerEncoding } from '../tokens/encodings';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export enum ModelStatus {
   Active = 'active',

@@ -5,7 +5,9 @@ import { countTextTokens, encoderFor } from './encodings';
 describe('token counts', () => {
   it('counts text with the named encoding (o200k_base and cl100k_base differ)', () => {
     expect(countTextTokens('', 'o200k_base')).toBe(0);
-    expect(encoderFor('o200k_base').decode(encoderFor('o200k_base').encode('velvet rope'))).toBe('velvet rope');
+    expect(encoderFor('o200k_base').decode(encoderFor('o200k_base').encode('velvet rope'))).toBe(
+      'velvet rope',
+    );
     const text = 'Привет, как дела? 東京は今日晴れです。';
     expect(countTextTokens(text, 'o200k_base')).not.toBe(countTextTokens(text, 'cl100k_base'));
   });
@@ -17,17 +19,45 @@ describe('token counts', () => {
   it('frames each message with 3 tokens, a name with 1, and primes the reply with 3', () => {
     const one = countChatPromptTokens([{ role: 'user', content: 'hi' }], null, 'o200k_base');
     expect(one).toBe(3 + 1 + 1 + 3);
-    const named = countChatPromptTokens([{ role: 'user', content: 'hi', name: 'bob' }], null, 'o200k_base');
+    const named = countChatPromptTokens(
+      [{ role: 'user', content: 'hi', name: 'bob' }],
+      null,
+      'o200k_base',
+    );
     expect(named).toBe(one + 1 + countTextTokens('bob', 'o200k_base'));
-    const parts = countChatPromptTokens([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], null, 'o200k_base');
+    const parts = countChatPromptTokens(
+      [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+      null,
+      'o200k_base',
+    );
     expect(parts).toBe(one);
   });
 
   it('adds tool definitions as the OpenAI cookbook does', () => {
-    const tools = [{ type: 'function', function: { name: 'get_weather', description: 'Weather.', parameters: { type: 'object', properties: { city: { type: 'string', description: 'City' } } } } }];
-    const expected = 7 + countTextTokens('get_weather:Weather', 'o200k_base') + 3 + 3 + countTextTokens('city:string:City', 'o200k_base') + 12;
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Weather.',
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string', description: 'City' } },
+          },
+        },
+      },
+    ];
+    const expected =
+      7 +
+      countTextTokens('get_weather:Weather', 'o200k_base') +
+      3 +
+      3 +
+      countTextTokens('city:string:City', 'o200k_base') +
+      12;
     expect(toolDefinitionTokens(tools, 'o200k_base')).toBe(expected);
-    expect(countChatPromptTokens([{ role: 'user', content: 'hi' }], tools, 'o200k_base')).toBe(8 + expected);
+    expect(countChatPromptTokens([{ role: 'user', content: 'hi' }], tools, 'o200k_base')).toBe(
+      8 + expected,
+    );
   });
 
   it('gives the same count from the cache as from the encoder, for any text', () => {

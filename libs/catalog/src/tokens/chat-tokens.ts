@@ -12,7 +12,13 @@ export interface CountableMessage {
 
 interface CountableTool {
   type?: string;
-  function?: { name?: unknown; description?: unknown; parameters?: { properties?: Record<string, { type?: unknown; description?: unknown; enum?: unknown[] }> } };
+  function?: {
+    name?: unknown;
+    description?: unknown;
+    parameters?: {
+      properties?: Record<string, { type?: unknown; description?: unknown; enum?: unknown[] }>;
+    };
+  };
 }
 
 /** OpenAI's accounting for chat models: every message costs 3 tokens, a name 1 more, and the reply is primed with 3. */
@@ -72,7 +78,8 @@ function toolCallTokens(calls: unknown, encoding: TokenizerEncoding): number {
   let n = 0;
   for (const c of calls as { function?: { name?: unknown; arguments?: unknown } }[]) {
     if (typeof c?.function?.name === 'string') n += countCached(c.function.name, encoding);
-    if (typeof c?.function?.arguments === 'string') n += countCached(c.function.arguments, encoding);
+    if (typeof c?.function?.arguments === 'string')
+      n += countCached(c.function.arguments, encoding);
   }
   return n;
 }
@@ -81,7 +88,10 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const trimDot = (s: string): string => (s.endsWith('.') ? s.slice(0, -1) : s);
 
 /** The OpenAI cookbook's estimate of what tool (function) definitions add to the prompt. */
-export function toolDefinitionTokens(tools: readonly unknown[] | null | undefined, encoding: TokenizerEncoding): number {
+export function toolDefinitionTokens(
+  tools: readonly unknown[] | null | undefined,
+  encoding: TokenizerEncoding,
+): number {
   if (!tools?.length) return 0;
   let n = 0;
   for (const tool of tools as CountableTool[]) {
@@ -109,7 +119,11 @@ export function toolDefinitionTokens(tools: readonly unknown[] | null | undefine
  * `num_tokens_from_messages`): the role, content, name and tool-call fields of every message,
  * 3 tokens of framing each, 1 per name, 3 to prime the reply, plus the tool definitions.
  */
-export function countChatPromptTokens(messages: readonly CountableMessage[], tools: readonly unknown[] | null | undefined, encoding: TokenizerEncoding): number {
+export function countChatPromptTokens(
+  messages: readonly CountableMessage[],
+  tools: readonly unknown[] | null | undefined,
+  encoding: TokenizerEncoding,
+): number {
   let n = REPLY_PRIMING;
   for (const m of messages) {
     n += PER_MESSAGE + countCached(m.role, encoding) + contentTokens(m.content, encoding);

@@ -1,8 +1,12 @@
-import type { Tiktoken as Encoder, TiktokenBPE } from 'js-tiktoken/lite' with { 'resolution-mode': 'import' };
+import type { Tiktoken as Encoder, TiktokenBPE } from 'js-tiktoken/lite' with {
+  'resolution-mode': 'import',
+};
 
 // js-tiktoken's types are ESM-only; its CommonJS builds are what Node loads here.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { Tiktoken } = require('js-tiktoken/lite') as { Tiktoken: new (ranks: TiktokenBPE) => Encoder };
+const { Tiktoken } = require('js-tiktoken/lite') as {
+  Tiktoken: new (ranks: TiktokenBPE) => Encoder;
+};
 const rank = (name: string): TiktokenBPE => {
   const mod = require(`js-tiktoken/ranks/${name}`) as TiktokenBPE & { default?: TiktokenBPE };
   return mod.default ?? mod;

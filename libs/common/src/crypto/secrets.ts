@@ -2,13 +2,15 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as argon2 from 'argon2';
 
 /** Passwords: argon2id, the library's defaults (OWASP's recommended parameters). */
-export const hashPassword = (password: string): Promise<string> => argon2.hash(password, { type: argon2.argon2id });
+export const hashPassword = (password: string): Promise<string> =>
+  argon2.hash(password, { type: argon2.argon2id });
 
 export const verifyPassword = (hash: string, password: string): Promise<boolean> =>
   argon2.verify(hash, password).catch(() => false);
 
 /** High-entropy tokens (API keys, refresh tokens, invitations) need no slow hash: SHA-256 suffices. */
-export const sha256Hex = (value: string | Buffer): string => createHash('sha256').update(value).digest('hex');
+export const sha256Hex = (value: string | Buffer): string =>
+  createHash('sha256').update(value).digest('hex');
 
 export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 

@@ -16,10 +16,19 @@ describe('money', () => {
 
   it('charges the sum of parts at least as much as the whole (no free tokens by splitting)', () => {
     fc.assert(
-      fc.property(fc.nat(1_000_000), fc.nat(1_000_000), fc.bigInt(0n, 100_000_000n), (a, b, price) => {
-        expect(costOfTokens(a, price) + costOfTokens(b, price)).toBeGreaterThanOrEqual(costOfTokens(a + b, price));
-        expect(costOfTokens(a + b, price) * 1_000_000n).toBeGreaterThanOrEqual(BigInt(a + b) * price);
-      }),
+      fc.property(
+        fc.nat(1_000_000),
+        fc.nat(1_000_000),
+        fc.bigInt(0n, 100_000_000n),
+        (a, b, price) => {
+          expect(costOfTokens(a, price) + costOfTokens(b, price)).toBeGreaterThanOrEqual(
+            costOfTokens(a + b, price),
+          );
+          expect(costOfTokens(a + b, price) * 1_000_000n).toBeGreaterThanOrEqual(
+            BigInt(a + b) * price,
+          );
+        },
+      ),
     );
   });
 

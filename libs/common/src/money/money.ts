@@ -34,6 +34,7 @@ export function costOfTokens(tokens: number, microsPerMillionTokens: Micros): Mi
 
 /** TypeORM transformer: Postgres bigint/numeric <-> JS bigint, exact both ways. */
 export const bigintTransformer = {
-  to: (value: Micros | null | undefined) => (value === null || value === undefined ? value : value.toString()),
+  to: (value: Micros | null | undefined) =>
+    value === null || value === undefined ? value : value.toString(),
   from: (value: string | null) => (value === null ? null : BigInt(value)),
 };

@@ -45,7 +45,9 @@ export class CatalogAndUsage1764032500000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL,
         CHECK (status = 'succeeded' OR cost_micros = 0)
       )`);
-    await q.query(`CREATE INDEX usage_records_org_time_idx ON usage_records (organization_id, occurred_at)`);
+    await q.query(
+      `CREATE INDEX usage_records_org_time_idx ON usage_records (organization_id, occurred_at)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

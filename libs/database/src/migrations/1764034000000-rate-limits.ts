@@ -19,8 +19,12 @@ export class RateLimits1764034000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     // One row per organisation and one per key: upserts target these.
-    await q.query(`CREATE UNIQUE INDEX rate_limits_org_uq ON rate_limits (organization_id) WHERE api_key_id IS NULL`);
-    await q.query(`CREATE UNIQUE INDEX rate_limits_key_uq ON rate_limits (api_key_id) WHERE api_key_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX rate_limits_org_uq ON rate_limits (organization_id) WHERE api_key_id IS NULL`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX rate_limits_key_uq ON rate_limits (api_key_id) WHERE api_key_id IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -56,7 +56,9 @@ export class AuditLog1764035000000 implements MigrationInterface {
     await q.query(`CREATE INDEX audit_log_time ON audit_log (occurred_at)`);
     await q.query(`CREATE INDEX audit_log_flags ON audit_log USING gin (flags)`);
     // Provenance search: completions sharing an LSH band with a leaked text (minhash-v1).
-    await q.query(`CREATE INDEX audit_log_completion_bands ON audit_log USING gin (completion_bands)`);
+    await q.query(
+      `CREATE INDEX audit_log_completion_bands ON audit_log USING gin (completion_bands)`,
+    );
 
     // Every perfect subtree of the RFC 6962 tree (level 0 = leaf hashes), for proofs of any size.
     await q.query(`
@@ -116,14 +118,23 @@ export class AuditLog1764035000000 implements MigrationInterface {
           USING ERRCODE = 'insufficient_privilege';
       END $$`);
     for (const table of APPEND_ONLY) {
-      await q.query(`CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`);
-      await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`);
+      await q.query(
+        `CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
+      );
+      await q.query(
+        `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
+      );
       await q.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${table} FROM PUBLIC`);
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['audit_text', 'audit_retention_policy', ...APPEND_ONLY, 'audit_tree_state']) {
+    for (const table of [
+      'audit_text',
+      'audit_retention_policy',
+      ...APPEND_ONLY,
+      'audit_tree_state',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
     await q.query(`DROP FUNCTION IF EXISTS audit_refuse_change()`);

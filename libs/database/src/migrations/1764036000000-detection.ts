@@ -27,8 +27,12 @@ export class Detection1764036000000 implements MigrationInterface {
         -- a re-run of the same window (a redelivered job) writes nothing new
         UNIQUE (subject_type, subject_id, window_end)
       )`);
-    await q.query(`CREATE INDEX detection_risk_scores_org ON detection_risk_scores (organization_id, window_end DESC)`);
-    await q.query(`CREATE INDEX detection_risk_scores_alerting ON detection_risk_scores (window_end) WHERE score >= 0.5`);
+    await q.query(
+      `CREATE INDEX detection_risk_scores_org ON detection_risk_scores (organization_id, window_end DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX detection_risk_scores_alerting ON detection_risk_scores (window_end) WHERE score >= 0.5`,
+    );
 
     await q.query(`
       CREATE TABLE alert_cases (
@@ -84,11 +88,18 @@ export class Detection1764036000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         expires_at timestamptz NOT NULL
       )`);
-    await q.query(`CREATE INDEX detection_suppressions_org ON detection_suppressions (organization_id, expires_at)`);
+    await q.query(
+      `CREATE INDEX detection_suppressions_org ON detection_suppressions (organization_id, expires_at)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['detection_suppressions', 'alert_case_events', 'alert_cases', 'detection_risk_scores']) {
+    for (const t of [
+      'detection_suppressions',
+      'alert_case_events',
+      'alert_cases',
+      'detection_risk_scores',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }
   }

@@ -5,7 +5,9 @@ export class ContractTextRetention1764039000000 implements MigrationInterface {
   name = 'ContractTextRetention1764039000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE contracts ADD COLUMN text_retention_days integer CHECK (text_retention_days BETWEEN 1 AND 3650)`);
+    await q.query(
+      `ALTER TABLE contracts ADD COLUMN text_retention_days integer CHECK (text_retention_days BETWEEN 1 AND 3650)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

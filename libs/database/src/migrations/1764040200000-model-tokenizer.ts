@@ -15,6 +15,8 @@ export class ModelTokenizer1764040200000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE models DROP CONSTRAINT models_tokenizer_check, DROP COLUMN tokenizer`);
+    await q.query(
+      `ALTER TABLE models DROP CONSTRAINT models_tokenizer_check, DROP COLUMN tokenizer`,
+    );
   }
 }

@@ -25,7 +25,9 @@ export class AuditIntegrity1764040400000 implements MigrationInterface {
         p_completion_minhash integer[], p_prompt_bands bigint[], p_completion_bands bigint[], p_actor_user_id uuid,
         p_action text, p_subject_type text, p_subject_id text, p_reason text, p_details jsonb)
       RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$${AUDIT_LEAF_CHECK_BODY}$fn$`);
-    await q.query(`ALTER TABLE audit_log ADD CONSTRAINT ${AUDIT_LEAF_CONSTRAINT} CHECK (audit_row_matches_leaf(${AUDIT_CHECKED_COLUMNS.join(', ')}))`);
+    await q.query(
+      `ALTER TABLE audit_log ADD CONSTRAINT ${AUDIT_LEAF_CONSTRAINT} CHECK (audit_row_matches_leaf(${AUDIT_CHECKED_COLUMNS.join(', ')}))`,
+    );
 
     // A head is also a C2SP checkpoint: the signed note, its origin naming the deployment's log.
     await q.query(`ALTER TABLE audit_tree_head ADD COLUMN origin text, ADD COLUMN checkpoint text`);
@@ -40,14 +42,20 @@ export class AuditIntegrity1764040400000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (tree_size, root_hash, witness)
       )`);
-    await q.query(`CREATE TRIGGER audit_cosignature_no_change BEFORE UPDATE OR DELETE ON audit_cosignature FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`);
-    await q.query(`CREATE TRIGGER audit_cosignature_no_truncate BEFORE TRUNCATE ON audit_cosignature FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`);
+    await q.query(
+      `CREATE TRIGGER audit_cosignature_no_change BEFORE UPDATE OR DELETE ON audit_cosignature FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
+    );
+    await q.query(
+      `CREATE TRIGGER audit_cosignature_no_truncate BEFORE TRUNCATE ON audit_cosignature FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
+    );
     await q.query(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_cosignature FROM PUBLIC`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS audit_cosignature`);
-    await q.query(`ALTER TABLE audit_tree_head DROP COLUMN IF EXISTS origin, DROP COLUMN IF EXISTS checkpoint`);
+    await q.query(
+      `ALTER TABLE audit_tree_head DROP COLUMN IF EXISTS origin, DROP COLUMN IF EXISTS checkpoint`,
+    );
     await q.query(`ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS ${AUDIT_LEAF_CONSTRAINT}`);
     await q.query(`DROP FUNCTION IF EXISTS audit_row_matches_leaf`);
   }

@@ -19,10 +19,14 @@ export class DetectionCoverage1764040500000 implements MigrationInterface {
         first_seen timestamptz NOT NULL,
         PRIMARY KEY (organization_id, band)
       )`);
-    await q.query(`CREATE INDEX detection_prompt_bands_band ON detection_prompt_bands (band, first_seen)`);
+    await q.query(
+      `CREATE INDEX detection_prompt_bands_band ON detection_prompt_bands (band, first_seen)`,
+    );
     // Hours whose calls are all in the band memory: a run after a gap (or the first run) fills in the others.
     await q.query(`CREATE TABLE detection_band_hours (hour timestamptz PRIMARY KEY)`);
-    await q.query(`ALTER TABLE alert_cases ADD COLUMN benign_explanations jsonb NOT NULL DEFAULT '[]'`);
+    await q.query(
+      `ALTER TABLE alert_cases ADD COLUMN benign_explanations jsonb NOT NULL DEFAULT '[]'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -32,7 +32,9 @@ export class ContractOverlapsAndRuleVersions1764040600000 implements MigrationIn
     await q.query(
       `UPDATE unlock_rule_changes SET effective_at = changed_at, applied_at = changed_at, version = (after->>'version')::int`,
     );
-    await q.query(`ALTER TABLE unlock_rule_changes ALTER COLUMN effective_at SET DEFAULT now(), ALTER COLUMN effective_at SET NOT NULL`);
+    await q.query(
+      `ALTER TABLE unlock_rule_changes ALTER COLUMN effective_at SET DEFAULT now(), ALTER COLUMN effective_at SET NOT NULL`,
+    );
     await q.query(
       `CREATE INDEX unlock_rule_changes_due_idx ON unlock_rule_changes (effective_at) WHERE applied_at IS NULL`,
     );

@@ -13,7 +13,9 @@ export class DetectionBandLastSeen1764050300000 implements MigrationInterface {
     await q.query(`ALTER TABLE detection_prompt_bands ADD COLUMN last_seen timestamptz`);
     await q.query(`UPDATE detection_prompt_bands SET last_seen = first_seen`);
     await q.query(`ALTER TABLE detection_prompt_bands ALTER COLUMN last_seen SET NOT NULL`);
-    await q.query(`CREATE INDEX detection_prompt_bands_last_seen ON detection_prompt_bands (last_seen)`);
+    await q.query(
+      `CREATE INDEX detection_prompt_bands_last_seen ON detection_prompt_bands (last_seen)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

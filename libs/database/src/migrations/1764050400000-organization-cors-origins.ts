@@ -5,7 +5,9 @@ export class OrganizationCorsOrigins1764050400000 implements MigrationInterface 
   name = 'OrganizationCorsOrigins1764050400000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE organizations ADD COLUMN cors_allowed_origins text[] NOT NULL DEFAULT '{}'`);
+    await q.query(
+      `ALTER TABLE organizations ADD COLUMN cors_allowed_origins text[] NOT NULL DEFAULT '{}'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -57,7 +57,9 @@ export class AlertCasesService {
   async get(id: string): Promise<{ case: AlertCase; events: AlertCaseEvent[] }> {
     const found = await this.db.getRepository(AlertCase).findOne({ where: { id } });
     if (!found) throw new NotFoundError('Alert case');
-    const events = await this.db.getRepository(AlertCaseEvent).find({ where: { caseId: id }, order: { id: 'ASC' } });
+    const events = await this.db
+      .getRepository(AlertCaseEvent)
+      .find({ where: { caseId: id }, order: { id: 'ASC' } });
     return { case: found, events };
   }
 
@@ -79,19 +81,45 @@ export class AlertCasesService {
    */
   dismiss(id: string, actor: string, reason: string) {
     return this.transition(id, 'dismissed', actor, reason, async (m, c) => {
-      const expiresAt = new Date(Math.max(Date.now(), c.lastDetectedAt.getTime()) + DEFAULT_THRESHOLDS.suppressionDays * 86_400_000);
-      const scoreOf = (detectors: ScoredDetector[], name: string) => detectors.find((d) => d.detector === name)?.score ?? 0;
-      const rows = c.drivers.map((detector) => ({ apiKeyId: null, detector, dismissedScore: scoreOf(c.evidence, detector) }));
-      const keyRows = c.flaggedKeys.flatMap((k) =>
-        k.drivers.map((detector) => ({ apiKeyId: k.apiKeyId, detector, dismissedScore: Math.min(1, k.score) })),
+      const expiresAt = new Date(
+        Math.max(Date.now(), c.lastDetectedAt.getTime()) +
+          DEFAULT_THRESHOLDS.suppressionDays * 86_400_000,
       );
-      const suppressions = [...rows, ...keyRows].map((r) => ({ ...r, organizationId: c.organizationId, reason, caseId: c.id, createdBy: actor, expiresAt }));
+      const scoreOf = (detectors: ScoredDetector[], name: string) =>
+        detectors.find((d) => d.detector === name)?.score ?? 0;
+      const rows = c.drivers.map((detector) => ({
+        apiKeyId: null,
+        detector,
+        dismissedScore: scoreOf(c.evidence, detector),
+      }));
+      const keyRows = c.flaggedKeys.flatMap((k) =>
+        k.drivers.map((detector) => ({
+          apiKeyId: k.apiKeyId,
+          detector,
+          dismissedScore: Math.min(1, k.score),
+        })),
+      );
+      const suppressions = [...rows, ...keyRows].map((r) => ({
+        ...r,
+        organizationId: c.organizationId,
+        reason,
+        caseId: c.id,
+        createdBy: actor,
+        expiresAt,
+      }));
       if (suppressions.length) await m.getRepository(DetectionSuppression).insert(suppressions);
-      return { suppressedDetectors: [...new Set(suppressions.map((s) => s.detector))], suppressionExpiresAt: expiresAt.toISOString() };
+      return {
+        suppressedDetectors: [...new Set(suppressions.map((s) => s.detector))],
+        suppressionExpiresAt: expiresAt.toISOString(),
+      };
     });
   }
 
-  async throttle(id: string, actor: string, input: { apiKeyId?: string; requestsPerMinute: number; reason: string }) {
+  async throttle(
+    id: string,
+    actor: string,
+    input: { apiKeyId?: string; requestsPerMinute: number; reason: string },
+  ) {
     const { case: c } = await this.get(id);
     if (input.apiKeyId) await this.assertKeyOf(c.organizationId, input.apiKeyId);
     await this.limits.setOverride({
@@ -101,13 +129,19 @@ export class AlertCasesService {
       reason: input.reason,
       actorUserId: actor,
     });
-    return this.action(c, 'throttled', actor, input.reason, { apiKeyId: input.apiKeyId ?? null, requestsPerMinute: input.requestsPerMinute });
+    return this.action(c, 'throttled', actor, input.reason, {
+      apiKeyId: input.apiKeyId ?? null,
+      requestsPerMinute: input.requestsPerMinute,
+    });
   }
 
   async suspend(id: string, actor: string, reason: string) {
     const { case: c } = await this.get(id);
     const { suspension, created } = await this.suspensions.suspend(c.organizationId, actor, reason);
-    return this.action(c, 'suspended', actor, reason, { suspensionId: suspension.id, alreadySuspended: !created });
+    return this.action(c, 'suspended', actor, reason, {
+      suspensionId: suspension.id,
+      alreadySuspended: !created,
+    });
   }
 
   /** Lifts the suspension and any throttles the organisation or its keys carry. */
@@ -118,9 +152,17 @@ export class AlertCasesService {
     if (!suspended && !throttles.length) throw AlertCaseException.nothingToRestore();
     if (suspended) await this.suspensions.restore(c.organizationId, actor, reason);
     for (const t of throttles) {
-      await this.limits.clearOverride({ organizationId: c.organizationId, apiKeyId: t.apiKeyId, actorUserId: actor, reason });
+      await this.limits.clearOverride({
+        organizationId: c.organizationId,
+        apiKeyId: t.apiKeyId,
+        actorUserId: actor,
+        reason,
+      });
     }
-    return this.action(c, 'restored', actor, reason, { liftedSuspension: suspended, clearedThrottles: throttles.map((t) => t.apiKeyId ?? 'organization') });
+    return this.action(c, 'restored', actor, reason, {
+      liftedSuspension: suspended,
+      clearedThrottles: throttles.map((t) => t.apiKeyId ?? 'organization'),
+    });
   }
 
   private async transition(
@@ -133,15 +175,23 @@ export class AlertCasesService {
     const { from, to } = TRANSITIONS[kind];
     const closing = to === S.Dismissed || to === S.Resolved;
     const updated = await this.db.transaction(async (m) => {
-      const c = await m.getRepository(AlertCase).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const c = await m
+        .getRepository(AlertCase)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!c) throw new NotFoundError('Alert case');
-      if (!(from as readonly AlertCaseStatus[]).includes(c.status)) throw AlertCaseException.transition(c.status, kind);
+      if (!(from as readonly AlertCaseStatus[]).includes(c.status))
+        throw AlertCaseException.transition(c.status, kind);
       const patch: Partial<AlertCase> = { status: to, version: c.version + 1 };
-      if (closing) Object.assign(patch, { closedBy: actor, closedAt: new Date(), resolutionReason: reason });
+      if (closing)
+        Object.assign(patch, { closedBy: actor, closedAt: new Date(), resolutionReason: reason });
       if (kind === 'acknowledged') patch.assigneeUserId = actor;
-      await m.getRepository(AlertCase).update({ id, status: In(from as readonly AlertCaseStatus[] as AlertCaseStatus[]) }, patch);
+      await m
+        .getRepository(AlertCase)
+        .update({ id, status: In(from as readonly AlertCaseStatus[] as AlertCaseStatus[]) }, patch);
       const details = then ? await then(m, c) : {};
-      await m.getRepository(AlertCaseEvent).save({ caseId: id, kind, actorUserId: actor, reason, details });
+      await m
+        .getRepository(AlertCaseEvent)
+        .save({ caseId: id, kind, actorUserId: actor, reason, details });
       // Inside the transaction: if the audit log cannot accept the action, the action does not happen.
       await this.activity.record({
         actorUserId: actor,
@@ -157,8 +207,16 @@ export class AlertCasesService {
     return updated;
   }
 
-  private async action(c: AlertCase, kind: string, actor: string, reason: string, details: Record<string, unknown>) {
-    await this.db.getRepository(AlertCaseEvent).save({ caseId: c.id, kind, actorUserId: actor, reason, details });
+  private async action(
+    c: AlertCase,
+    kind: string,
+    actor: string,
+    reason: string,
+    details: Record<string, unknown>,
+  ) {
+    await this.db
+      .getRepository(AlertCaseEvent)
+      .save({ caseId: c.id, kind, actorUserId: actor, reason, details });
     await this.activity.record({
       actorUserId: actor,
       organizationId: c.organizationId,
@@ -172,7 +230,10 @@ export class AlertCasesService {
   }
 
   private async assertKeyOf(organizationId: string, apiKeyId: string): Promise<void> {
-    const [row] = await this.db.query(`SELECT 1 FROM api_keys WHERE id = $1 AND organization_id = $2`, [apiKeyId, organizationId]);
+    const [row] = await this.db.query(
+      `SELECT 1 FROM api_keys WHERE id = $1 AND organization_id = $2`,
+      [apiKeyId, organizationId],
+    );
     if (!row) throw AlertCaseException.keyNotInOrganization();
   }
 }

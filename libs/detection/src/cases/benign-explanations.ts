@@ -13,14 +13,19 @@ export interface BenignExplanation {
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-const share = (calls: readonly HorizonCall[], p: (c: HorizonCall) => boolean) => (calls.length ? calls.filter(p).length / calls.length : 0);
-const scoreOf = (a: RiskAssessment, d: DetectorName) => a.detectors.find((x) => x.detector === d)?.score ?? 0;
+const share = (calls: readonly HorizonCall[], p: (c: HorizonCall) => boolean) =>
+  calls.length ? calls.filter(p).length / calls.length : 0;
+const scoreOf = (a: RiskAssessment, d: DetectorName) =>
+  a.detectors.find((x) => x.detector === d)?.score ?? 0;
 
 /**
  * The benign explanations that fit an organisation's recent traffic, best fit first. Detection
  * never acts on a case: these sit beside the evidence so the reviewer weighs both.
  */
-export function benignExplanations(org: RiskAssessment, calls: readonly HorizonCall[]): BenignExplanation[] {
+export function benignExplanations(
+  org: RiskAssessment,
+  calls: readonly HorizonCall[],
+): BenignExplanation[] {
   if (!calls.length) return [];
   const out: BenignExplanation[] = [];
   const hours = new Set(calls.map((c) => c.occurredAt.getUTCHours())).size;
@@ -50,8 +55,14 @@ export function benignExplanations(org: RiskAssessment, calls: readonly HorizonC
     out.push({
       explanation: 'A product built on the model (assistant, support or RAG application)',
       fit: Math.max(system, multiTurn),
-      for: [`${pct(system)} of calls carry a system prompt`, `${pct(multiTurn)} carry conversation history`],
-      against: scoreOf(org, DetectorName.InstructionCoverage) > 0 ? ['many bare, single-turn prompts new to the organisation arrive beside it'] : [],
+      for: [
+        `${pct(system)} of calls carry a system prompt`,
+        `${pct(multiTurn)} carry conversation history`,
+      ],
+      against:
+        scoreOf(org, DetectorName.InstructionCoverage) > 0
+          ? ['many bare, single-turn prompts new to the organisation arrive beside it']
+          : [],
     });
   }
   if (repeated > 0.5) {

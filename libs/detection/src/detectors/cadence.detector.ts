@@ -5,7 +5,8 @@ import { coefficientOfVariation, type Detector, DetectorName, median, quiet } fr
 /** Inter-arrival times (ms) of one stream of calls, sorted by time. */
 function gaps(calls: readonly CallFeature[]): number[] {
   const out: number[] = [];
-  for (let i = 1; i < calls.length; i++) out.push(calls[i].occurredAt.getTime() - calls[i - 1].occurredAt.getTime());
+  for (let i = 1; i < calls.length; i++)
+    out.push(calls[i].occurredAt.getTime() - calls[i - 1].occurredAt.getTime());
   return out;
 }
 
@@ -22,8 +23,11 @@ export const machineCadenceDetector: Detector = ({ window, context, thresholds }
     byKey.set(c.apiKeyId, list);
   }
   // Fewer gaps than this and the coefficient of variation is too noisy to call anything regular.
-  const streams = [...byKey.values()].filter((s) => s.length >= Math.max(10, thresholds.minCallsForRates + 1));
-  if (!streams.length) return quiet(DetectorName.MachineCadence, 'No key made enough calls to judge cadence.');
+  const streams = [...byKey.values()].filter(
+    (s) => s.length >= Math.max(10, thresholds.minCallsForRates + 1),
+  );
+  if (!streams.length)
+    return quiet(DetectorName.MachineCadence, 'No key made enough calls to judge cadence.');
   // Weight each stream by its size so one busy script is not drowned by many idle keys.
   // Each stream's CV at the upper end of its sampling error (about CV / sqrt(2(n-1))): a short
   // stream must be clearly regular to count as regular.
@@ -39,6 +43,10 @@ export const machineCadenceDetector: Detector = ({ window, context, thresholds }
     detector: DetectorName.MachineCadence,
     score: round3(score),
     summary: `Inter-arrival coefficient of variation ${cv.toFixed(2)} over ${streams.length} key stream(s); active ${context.activeHoursLast24h} of the last 24 hours.`,
-    metrics: { interArrivalCv: round3(cv), streams: streams.length, activeHoursLast24h: context.activeHoursLast24h },
+    metrics: {
+      interArrivalCv: round3(cv),
+      streams: streams.length,
+      activeHoursLast24h: context.activeHoursLast24h,
+    },
   };
 };

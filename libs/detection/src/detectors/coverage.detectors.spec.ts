@@ -1,8 +1,19 @@
 import { DEFAULT_THRESHOLDS } from '../detection.config';
 import type { HorizonCall, SubjectHorizon } from '../features/call-feature';
-import { context, diversePrompt, fixtureMinhash, orgWindow, START, supportPrompt } from '../testing/call-fixtures';
+import {
+  context,
+  diversePrompt,
+  fixtureMinhash,
+  orgWindow,
+  START,
+  supportPrompt,
+} from '../testing/call-fixtures';
 import type { DetectorInput } from './detector';
-import { applicationShapeDetector, crossOrgClusterDetector, instructionCoverageDetector } from './coverage.detectors';
+import {
+  applicationShapeDetector,
+  crossOrgClusterDetector,
+  instructionCoverageDetector,
+} from './coverage.detectors';
 import { historyDriftDetector } from './drift.detector';
 
 const MIN = 60_000;
@@ -29,10 +40,19 @@ const input = (horizon: Partial<SubjectHorizon>, end = START + 6 * 60 * MIN): De
 });
 
 /** A distiller: a new bare prompt every 90 seconds for six hours, over three keys. */
-const harvest = range(240).map((i) => hc({ prompt: diversePrompt(i), at: START + i * 1.5 * MIN, apiKeyId: `k${i % 3}` }));
+const harvest = range(240).map((i) =>
+  hc({ prompt: diversePrompt(i), at: START + i * 1.5 * MIN, apiKeyId: `k${i % 3}` }),
+);
 /** A support application: system prompt, conversation history, pinned parameters; questions recur. */
 const support = range(90).map((i) =>
-  hc({ prompt: supportPrompt(i), at: START + i * 4 * MIN, flags: ['system_prompt'], defaultParams: false, novel: i < 4, apiKeyId: 'app' }),
+  hc({
+    prompt: supportPrompt(i),
+    at: START + i * 4 * MIN,
+    flags: ['system_prompt'],
+    defaultParams: false,
+    novel: i < 4,
+    apiKeyId: 'app',
+  }),
 );
 
 describe('instruction coverage', () => {
@@ -44,13 +64,18 @@ describe('instruction coverage', () => {
   });
   it('stays quiet for an application, and for bare prompts it has sent before (a re-run benchmark)', () => {
     expect(instructionCoverageDetector(input({ calls: support })).score).toBe(0);
-    expect(instructionCoverageDetector(input({ calls: harvest.map((c) => ({ ...c, novel: false })) })).score).toBe(0);
+    expect(
+      instructionCoverageDetector(input({ calls: harvest.map((c) => ({ ...c, novel: false })) }))
+        .score,
+    ).toBe(0);
   });
 });
 
 describe('instruction coverage at a careful pace (purity)', () => {
   /** A careful distiller: 30 new bare default-parameter prompts in its first hour, one every 2 minutes. */
-  const careful = range(30).map((i) => hc({ prompt: diversePrompt(1000 + i), at: START + 5 * 60 * MIN + i * 2 * MIN }));
+  const careful = range(30).map((i) =>
+    hc({ prompt: diversePrompt(1000 + i), at: START + 5 * 60 * MIN + i * 2 * MIN }),
+  );
   it('scores an organisation whose traffic is nothing but new bare prompts with defaults, whatever the pace', () => {
     const r = instructionCoverageDetector(input({ calls: careful }));
     expect(r.score).toBeGreaterThan(0.9);
@@ -58,15 +83,26 @@ describe('instruction coverage at a careful pace (purity)', () => {
     expect(r.metrics.paceScore).toBeLessThan(0.6);
   });
   it('does not, at that pace, when the new bare prompts sit beside an application, or pin parameters', () => {
-    const mixed = [...careful, ...support.slice(0, 40).map((c, i) => ({ ...c, occurredAt: new Date(START + i * 8 * MIN) }))];
-    expect(Number(instructionCoverageDetector(input({ calls: mixed })).metrics.purityScore)).toBe(0);
-    expect(instructionCoverageDetector(input({ calls: careful.map((c) => ({ ...c, defaultParams: false })) })).score).toBeLessThan(0.3);
+    const mixed = [
+      ...careful,
+      ...support.slice(0, 40).map((c, i) => ({ ...c, occurredAt: new Date(START + i * 8 * MIN) })),
+    ];
+    expect(Number(instructionCoverageDetector(input({ calls: mixed })).metrics.purityScore)).toBe(
+      0,
+    );
+    expect(
+      instructionCoverageDetector(
+        input({ calls: careful.map((c) => ({ ...c, defaultParams: false })) }),
+      ).score,
+    ).toBeLessThan(0.3);
   });
 });
 
 describe('keys implicated by their own traffic', () => {
   it('implicates every shard of a campaign over many keys, however small, and not the application key', () => {
-    const shards = range(60).map((i) => hc({ prompt: diversePrompt(2000 + i), at: START + i * 5 * MIN, apiKeyId: `shard-${i % 30}` }));
+    const shards = range(60).map((i) =>
+      hc({ prompt: diversePrompt(2000 + i), at: START + i * 5 * MIN, apiKeyId: `shard-${i % 30}` }),
+    );
     const app = support.map((c) => ({ ...c, apiKeyId: 'app' }));
     const r = applicationShapeDetector(input({ calls: [...shards, ...app.slice(0, 10)] }));
     expect(r.implicatedKeyIds).toHaveLength(30);
@@ -77,7 +113,9 @@ describe('keys implicated by their own traffic', () => {
 describe('application shape', () => {
   it('scores bare prompts with SDK defaults, far less with pinned parameters, not an application', () => {
     const bare = applicationShapeDetector(input({ calls: harvest })).score;
-    const pinned = applicationShapeDetector(input({ calls: harvest.map((c) => ({ ...c, defaultParams: false })) })).score;
+    const pinned = applicationShapeDetector(
+      input({ calls: harvest.map((c) => ({ ...c, defaultParams: false })) }),
+    ).score;
     expect(bare).toBeGreaterThan(0.9);
     expect(pinned).toBeLessThan(0.4);
     expect(applicationShapeDetector(input({ calls: support })).score).toBe(0);
@@ -86,8 +124,13 @@ describe('application shape', () => {
 
 describe('history drift (MMD)', () => {
   it('finds an application that starts sending bare diverse prompts, not more of its usual traffic', () => {
-    const history = support.map((c, i) => ({ ...c, occurredAt: new Date(START - (i + 1) * 5 * MIN) }));
-    const shifted = historyDriftDetector(input({ calls: [...support.slice(0, 30), ...harvest.slice(0, 60)], history }));
+    const history = support.map((c, i) => ({
+      ...c,
+      occurredAt: new Date(START - (i + 1) * 5 * MIN),
+    }));
+    const shifted = historyDriftDetector(
+      input({ calls: [...support.slice(0, 30), ...harvest.slice(0, 60)], history }),
+    );
     expect(shifted.score).toBeGreaterThan(0.5);
     expect(Number(shifted.metrics.pValue)).toBeLessThan(0.05);
     expect(historyDriftDetector(input({ calls: support, history })).score).toBe(0);
@@ -99,7 +142,11 @@ describe('history drift (MMD)', () => {
 
 describe('cross-organisation groups', () => {
   it('scores a large group sharing new prompts, not a pair (two teams on one public benchmark)', () => {
-    const group = (size: number) => ({ groupSize: size, sharedPrompts: 12, partners: [{ organizationId: 'org-2', sharedPrompts: 12 }] });
+    const group = (size: number) => ({
+      groupSize: size,
+      sharedPrompts: 12,
+      partners: [{ organizationId: 'org-2', sharedPrompts: 12 }],
+    });
     expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(8) })).score).toBe(1);
     expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(2) })).score).toBe(0);
   });

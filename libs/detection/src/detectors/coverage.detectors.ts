@@ -14,12 +14,18 @@ export const isBare = (c: { flags: readonly string[] }): boolean =>
  * Keys that carried the pattern: those with a fair share of the organisation's new bare prompts, so a
  * key that only served the organisation's application is not implicated with the campaign's keys.
  */
-export function keysCarrying(calls: readonly HorizonCall[], hit: (c: HorizonCall) => boolean): string[] {
+export function keysCarrying(
+  calls: readonly HorizonCall[],
+  hit: (c: HorizonCall) => boolean,
+): string[] {
   const perKey = new Map<string, number>();
   for (const c of calls) if (hit(c)) perKey.set(c.apiKeyId, (perKey.get(c.apiKeyId) ?? 0) + 1);
   if (!perKey.size) return [];
   const mean = [...perKey.values()].reduce((a, b) => a + b, 0) / perKey.size;
-  return [...perKey].filter(([, n]) => n >= Math.max(3, 0.2 * mean)).map(([k]) => k).sort();
+  return [...perKey]
+    .filter(([, n]) => n >= Math.max(3, 0.2 * mean))
+    .map(([k]) => k)
+    .sort();
 }
 
 /** A key needs this many calls over the horizon before its own traffic says which pattern it carries. */
@@ -33,7 +39,10 @@ const KEY_PATTERN_SHARE = 0.8;
  * the organisation's total (see `keysCarrying`), but every shard is made of the pattern; a key that
  * also (or only) serves an application is not, and is not implicated.
  */
-export function keysMadeOf(calls: readonly HorizonCall[], hit: (c: HorizonCall) => boolean): string[] {
+export function keysMadeOf(
+  calls: readonly HorizonCall[],
+  hit: (c: HorizonCall) => boolean,
+): string[] {
   const perKey = new Map<string, { n: number; hits: number }>();
   for (const c of calls) {
     const k = perKey.get(c.apiKeyId) ?? { n: 0, hits: 0 };
@@ -41,7 +50,10 @@ export function keysMadeOf(calls: readonly HorizonCall[], hit: (c: HorizonCall) 
     if (hit(c)) k.hits++;
     perKey.set(c.apiKeyId, k);
   }
-  return [...perKey].filter(([, k]) => k.n >= MIN_KEY_CALLS && k.hits >= KEY_PATTERN_SHARE * k.n).map(([id]) => id).sort();
+  return [...perKey]
+    .filter(([, k]) => k.n >= MIN_KEY_CALLS && k.hits >= KEY_PATTERN_SHARE * k.n)
+    .map(([id]) => id)
+    .sort();
 }
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])].sort();
@@ -58,7 +70,8 @@ const harvestShaped = (c: HorizonCall) => c.novel && isBare(c) && c.defaultParam
  */
 export const instructionCoverageDetector: Detector = ({ window, context }) => {
   const h = context.horizon;
-  if (!h) return quiet(DetectorName.InstructionCoverage, 'No long-horizon evidence for this subject.');
+  if (!h)
+    return quiet(DetectorName.InstructionCoverage, 'No long-horizon evidence for this subject.');
   const end = window.windowEnd.getTime();
   const novelBare = h.calls.filter((c) => c.novel && isBare(c));
   const lastHour = novelBare.filter((c) => c.occurredAt.getTime() > end - HOUR).length;
@@ -66,12 +79,15 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
   const novelShare = bare ? confidentShare(novelBare.length, bare) : 0;
   // A harness or pipeline pins its sampling parameters; a harvest takes the defaults. Pinned
   // parameters do not excuse coverage, but halve what it says.
-  const defaults = novelBare.length ? novelBare.filter((c) => c.defaultParams).length / novelBare.length : 0;
+  const defaults = novelBare.length
+    ? novelBare.filter((c) => c.defaultParams).length / novelBare.length
+    : 0;
   // Rate-free: a subject whose traffic over the horizon is (almost) nothing but new bare prompts with
   // SDK defaults is harvesting at whatever pace it chose; it takes a few dozen such calls, not a rate,
   // to be confident. An application mixes in system prompts, history, repeats or pinned parameters.
   const shaped = h.calls.filter(harvestShaped).length;
-  const purity = ramp(shaped, PURE_MIN, PURE_FULL) * ramp(confidentShare(shaped, h.calls.length), 0.7, 0.9);
+  const purity =
+    ramp(shaped, PURE_MIN, PURE_FULL) * ramp(confidentShare(shaped, h.calls.length), 0.7, 0.9);
   const pace = Math.max(ramp(lastHour, 15, 45), ramp(novelBare.length, 60, 240));
   const score = Math.max(pace, purity) * ramp(novelShare, 0.3, 0.7) * (0.4 + 0.6 * defaults);
   return {
@@ -82,11 +98,24 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
       `${bare ? pct(novelBare.length / bare) : '0%'} of its bare prompts were new, of ${h.calls.length} calls; ${pct(defaults)} of the new ones with default parameters; ` +
       `${pct(h.calls.length ? shaped / h.calls.length : 0)} of all its calls were new bare prompts with defaults.`,
     metrics: {
-      horizonHours: h.hours, calls: h.calls.length, bareCalls: bare, newBarePrompts: novelBare.length, newBareLastHour: lastHour,
-      newShare: round3(novelShare), defaultParamsShare: round3(defaults), newBareDefaultCalls: shaped, paceScore: round3(pace), purityScore: round3(purity),
+      horizonHours: h.hours,
+      calls: h.calls.length,
+      bareCalls: bare,
+      newBarePrompts: novelBare.length,
+      newBareLastHour: lastHour,
+      newShare: round3(novelShare),
+      defaultParamsShare: round3(defaults),
+      newBareDefaultCalls: shaped,
+      paceScore: round3(pace),
+      purityScore: round3(purity),
     },
     implicatedKeyIds:
-      score > 0 ? union(keysCarrying(h.calls, (c) => c.novel && isBare(c)), keysMadeOf(h.calls, (c) => c.novel && isBare(c))) : [],
+      score > 0
+        ? union(
+            keysCarrying(h.calls, (c) => c.novel && isBare(c)),
+            keysMadeOf(h.calls, (c) => c.novel && isBare(c)),
+          )
+        : [],
   };
 };
 
@@ -106,21 +135,32 @@ const MIN_SHAPE_CALLS = 20;
 export const applicationShapeDetector: Detector = ({ context }) => {
   const h = context.horizon;
   if (!h || h.calls.length < MIN_SHAPE_CALLS) {
-    return quiet(DetectorName.ApplicationShape, `Too few calls (${h?.calls.length ?? 0}) over the horizon to judge the application's shape.`);
+    return quiet(
+      DetectorName.ApplicationShape,
+      `Too few calls (${h?.calls.length ?? 0}) over the horizon to judge the application's shape.`,
+    );
   }
   const n = h.calls.length;
   const bare = h.calls.filter(isBare);
   const bareDefault = bare.filter((c) => c.defaultParams).length;
   const system = h.calls.filter((c) => c.flags.includes(PromptSignal.SystemPrompt)).length;
   const multiTurn = h.calls.filter((c) => !c.flags.includes(PromptSignal.SingleTurn)).length;
-  const score = ramp(confidentShare(bare.length, n), 0.5, 0.9) * (0.3 + 0.7 * ramp(confidentShare(bareDefault, n), 0.4, 0.8));
+  const score =
+    ramp(confidentShare(bare.length, n), 0.5, 0.9) *
+    (0.3 + 0.7 * ramp(confidentShare(bareDefault, n), 0.4, 0.8));
   return {
     detector: DetectorName.ApplicationShape,
     score: round3(score),
     summary:
       `${pct(bare.length / n)} of ${n} calls are bare single-turn prompts (${pct(bareDefault / n)} also with default parameters); ` +
       `${pct(system / n)} carry a system prompt, ${pct(multiTurn / n)} conversation history.`,
-    metrics: { calls: n, bareShare: round3(bare.length / n), bareDefaultShare: round3(bareDefault / n), systemPromptShare: round3(system / n), multiTurnShare: round3(multiTurn / n) },
+    metrics: {
+      calls: n,
+      bareShare: round3(bare.length / n),
+      bareDefaultShare: round3(bareDefault / n),
+      systemPromptShare: round3(system / n),
+      multiTurnShare: round3(multiTurn / n),
+    },
     // The keys whose own traffic has the harvest's shape (a shard of a campaign spread over many keys),
     // not the keys that serve the organisation's application.
     implicatedKeyIds: score > 0 ? keysMadeOf(h.calls, (c) => isBare(c) && c.defaultParams) : [],
@@ -135,15 +175,31 @@ export const applicationShapeDetector: Detector = ({ context }) => {
 export const crossOrgClusterDetector: Detector = ({ window, context }) => {
   const x = context.horizon?.crossOrg;
   if (window.subjectType !== 'organization' || !x || x.groupSize < 2) {
-    return quiet(DetectorName.CrossOrgCluster, 'No other organisation began sending the same new prompts.');
+    return quiet(
+      DetectorName.CrossOrgCluster,
+      'No other organisation began sending the same new prompts.',
+    );
   }
   const score = ramp(x.groupSize, 3, 6) * ramp(x.sharedPrompts, 2, 10);
-  const top = x.partners.slice(0, 5).map((p) => `${p.organizationId} (~${p.sharedPrompts})`).join(', ');
+  const top = x.partners
+    .slice(0, 5)
+    .map((p) => `${p.organizationId} (~${p.sharedPrompts})`)
+    .join(', ');
   return {
     detector: DetectorName.CrossOrgCluster,
     score: round3(score),
     summary: `About ${x.sharedPrompts} of its new prompts in the last day were also new from other organisations; linked group of ${x.groupSize} organisations; closest: ${top}.`,
-    metrics: { groupSize: x.groupSize, sharedPrompts: x.sharedPrompts, partners: x.partners.length },
-    implicatedKeyIds: score > 0 ? union(keysCarrying(context.horizon?.calls ?? [], (c) => c.novel), keysMadeOf(context.horizon?.calls ?? [], (c) => c.novel)) : [],
+    metrics: {
+      groupSize: x.groupSize,
+      sharedPrompts: x.sharedPrompts,
+      partners: x.partners.length,
+    },
+    implicatedKeyIds:
+      score > 0
+        ? union(
+            keysCarrying(context.horizon?.calls ?? [], (c) => c.novel),
+            keysMadeOf(context.horizon?.calls ?? [], (c) => c.novel),
+          )
+        : [],
   };
 };

@@ -36,7 +36,11 @@ export interface DetectorInput {
 
 export type Detector = (input: DetectorInput) => DetectorResult;
 
-export const quiet = (detector: DetectorName, summary: string, metrics: DetectorResult['metrics'] = {}): DetectorResult => ({
+export const quiet = (
+  detector: DetectorName,
+  summary: string,
+  metrics: DetectorResult['metrics'] = {},
+): DetectorResult => ({
   detector,
   score: 0,
   summary,

@@ -41,7 +41,10 @@ function kernel(a: { c: HorizonCall; v: number[] }, b: { c: HorizonCall; v: numb
 export const historyDriftDetector: Detector = ({ context }) => {
   const h = context.horizon;
   if (!h || h.calls.length < MIN_RECENT || h.history.length < MIN_HISTORY) {
-    return quiet(DetectorName.HistoryDrift, `Not enough recent calls (${h?.calls.length ?? 0}) or history (${h?.history.length ?? 0}) to test for drift.`);
+    return quiet(
+      DetectorName.HistoryDrift,
+      `Not enough recent calls (${h?.calls.length ?? 0}) or history (${h?.history.length ?? 0}) to test for drift.`,
+    );
   }
   const prep = (c: HorizonCall) => ({ c, v: shape(c) });
   const recent = evenSample(h.calls, SAMPLE).map(prep);
@@ -56,7 +59,14 @@ export const historyDriftDetector: Detector = ({ context }) => {
     summary:
       `Recent traffic vs its own past: MMD² ${mmd2.toFixed(3)} (permutation p ${pValue.toFixed(3)}, ${recent.length} vs ${past.length} calls); ` +
       `bare single-turn prompts ${Math.round(bareNow * 100)}% now vs ${Math.round(bareThen * 100)}% before.`,
-    metrics: { mmd2: round3(mmd2), pValue: round3(pValue), recentSample: recent.length, historySample: past.length, bareShareNow: round3(bareNow), bareShareBefore: round3(bareThen) },
+    metrics: {
+      mmd2: round3(mmd2),
+      pValue: round3(pValue),
+      recentSample: recent.length,
+      historySample: past.length,
+      bareShareNow: round3(bareNow),
+      bareShareBefore: round3(bareThen),
+    },
     implicatedKeyIds: score > 0 ? keysCarrying(h.calls, (c) => c.novel) : [],
   };
 };

@@ -13,13 +13,20 @@ const MIN_SPAN_MS = 10 * 60_000;
  * count, and evenness among them is what scores.
  */
 export const keySpreadDetector: Detector = ({ window, thresholds }) => {
-  if (window.subjectType !== 'organization') return quiet(DetectorName.KeySpread, 'Applies to organisations only.');
+  if (window.subjectType !== 'organization')
+    return quiet(DetectorName.KeySpread, 'Applies to organisations only.');
   // Steadiness is judged over the part of the window since the organisation's first call in it, so a
   // campaign that began ten minutes ago is not excused for having been silent before it began.
-  const first = window.calls.length ? window.calls[0].occurredAt.getTime() : window.windowStart.getTime();
+  const first = window.calls.length
+    ? window.calls[0].occurredAt.getTime()
+    : window.windowStart.getTime();
   const start = Math.max(window.windowStart.getTime(), first);
   const span = window.windowEnd.getTime() - start;
-  if (span < MIN_SPAN_MS) return quiet(DetectorName.KeySpread, 'The organisation has been active too briefly to judge key spread.');
+  if (span < MIN_SPAN_MS)
+    return quiet(
+      DetectorName.KeySpread,
+      'The organisation has been active too briefly to judge key spread.',
+    );
   const slotMs = Math.max(1, span / SLOTS);
   const perKey = new Map<string, { calls: number; slots: Set<number> }>();
   for (const c of window.calls) {
@@ -31,17 +38,27 @@ export const keySpreadDetector: Detector = ({ window, thresholds }) => {
   const activeKeys = perKey.size;
   const sustained = [...perKey].filter(([, k]) => k.slots.size >= SUSTAINED_SLOTS);
   if (sustained.length < 3 || window.calls.length < thresholds.minCallsForShape) {
-    return quiet(DetectorName.KeySpread, `${activeKeys} active key(s), ${sustained.length} calling steadily.`, { activeKeys, sustainedKeys: sustained.length });
+    return quiet(
+      DetectorName.KeySpread,
+      `${activeKeys} active key(s), ${sustained.length} calling steadily.`,
+      { activeKeys, sustainedKeys: sustained.length },
+    );
   }
   const counts = sustained.map(([, k]) => k.calls);
   const unevenness = coefficientOfVariation(counts);
   const sustainedShare = counts.reduce((a, b) => a + b, 0) / window.calls.length;
-  const score = ramp(sustained.length, 4, 10) * ramp(0.8 - unevenness, 0, 0.5) * ramp(sustainedShare, 0.4, 0.8);
+  const score =
+    ramp(sustained.length, 4, 10) * ramp(0.8 - unevenness, 0, 0.5) * ramp(sustainedShare, 0.4, 0.8);
   return {
     detector: DetectorName.KeySpread,
     score: round3(score),
     summary: `${sustained.length} of ${activeKeys} keys call steadily through the window and share ${Math.round(sustainedShare * 100)}% of the traffic evenly (coefficient of variation ${unevenness.toFixed(2)}).`,
-    metrics: { activeKeys, sustainedKeys: sustained.length, callCountCv: round3(unevenness), sustainedShare: round3(sustainedShare) },
+    metrics: {
+      activeKeys,
+      sustainedKeys: sustained.length,
+      callCountCv: round3(unevenness),
+      sustainedShare: round3(sustainedShare),
+    },
     implicatedKeyIds: score > 0 ? sustained.map(([id]) => id).sort() : [],
   };
 };

@@ -16,7 +16,11 @@ export const promptDiversityDetector: Detector = (input) => {
   const { window, thresholds } = input;
   const calls = window.calls.length;
   if (calls < thresholds.minCallsForShape) {
-    return quiet(DetectorName.PromptDiversity, `Too few calls (${calls}) to judge prompt diversity.`, { calls });
+    return quiet(
+      DetectorName.PromptDiversity,
+      `Too few calls (${calls}) to judge prompt diversity.`,
+      { calls },
+    );
   }
   const clusters = clustersOf(input);
   const clusterRatio = clusters.length / calls;
@@ -26,7 +30,12 @@ export const promptDiversityDetector: Detector = (input) => {
     detector: DetectorName.PromptDiversity,
     score: round3(score),
     summary: `${clusters.length} distinct prompt clusters in ${calls} calls; ${Math.round(uniqueRatio * 100)}% of prompts unique.`,
-    metrics: { calls, clusters: clusters.length, clusterRatio: round3(clusterRatio), uniquePromptRatio: round3(uniqueRatio) },
+    metrics: {
+      calls,
+      clusters: clusters.length,
+      clusterRatio: round3(clusterRatio),
+      uniquePromptRatio: round3(uniqueRatio),
+    },
   };
 };
 
@@ -43,12 +52,18 @@ export const templatedPromptsDetector: Detector = (input) => {
   const { window, thresholds } = input;
   const calls = window.calls.length;
   if (calls < thresholds.minCallsForShape) {
-    return quiet(DetectorName.TemplatedPrompts, `Too few calls (${calls}) to look for templates.`, { calls });
+    return quiet(DetectorName.TemplatedPrompts, `Too few calls (${calls}) to look for templates.`, {
+      calls,
+    });
   }
-  const families = clustersOf(input).filter((c) => c.distinctHashes.size >= MIN_FAMILY && c.distinctHashes.size / c.size >= 0.9);
+  const families = clustersOf(input).filter(
+    (c) => c.distinctHashes.size >= MIN_FAMILY && c.distinctHashes.size / c.size >= 0.9,
+  );
   const enumerated = families.reduce((sum, c) => sum + c.nonIdentical, 0);
   const share = enumerated / calls;
-  const meanSimilarity = enumerated ? families.reduce((sum, c) => sum + c.similaritySum, 0) / enumerated : 0;
+  const meanSimilarity = enumerated
+    ? families.reduce((sum, c) => sum + c.similaritySum, 0) / enumerated
+    : 0;
   const score = ramp(share, 0.3, 0.7) * ramp(meanSimilarity, 0.4, 0.6);
   return {
     detector: DetectorName.TemplatedPrompts,
@@ -56,6 +71,12 @@ export const templatedPromptsDetector: Detector = (input) => {
     summary: families.length
       ? `${Math.round(share * 100)}% of calls enumerate ${families.length} template(s) (mean similarity ${meanSimilarity.toFixed(2)}, no repeats).`
       : 'No enumerated template families.',
-    metrics: { calls, templateFamilies: families.length, enumeratedCalls: enumerated, share: round3(share), meanSimilarity: round3(meanSimilarity) },
+    metrics: {
+      calls,
+      templateFamilies: families.length,
+      enumeratedCalls: enumerated,
+      share: round3(share),
+      meanSimilarity: round3(meanSimilarity),
+    },
   };
 };

@@ -14,25 +14,35 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
  */
 export const logprobsDetector: Detector = ({ window, thresholds }) => {
   const calls = window.calls;
-  if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.Logprobs, 'Too few calls.', { calls: calls.length });
+  if (calls.length < thresholds.minCallsForRates)
+    return quiet(DetectorName.Logprobs, 'Too few calls.', { calls: calls.length });
   const withLogprobs = calls.filter((c) => c.logprobs || (c.topLogprobs ?? 0) > 0);
   const share = withLogprobs.length / calls.length;
-  if (!withLogprobs.length) return quiet(DetectorName.Logprobs, 'No call asked for log probabilities.', { share: 0 });
+  if (!withLogprobs.length)
+    return quiet(DetectorName.Logprobs, 'No call asked for log probabilities.', { share: 0 });
   const depth = median(withLogprobs.map((c) => c.topLogprobs ?? 0));
   const length = median(withLogprobs.map((c) => c.outputTokens));
-  const score = ramp(confidentShare(withLogprobs.length, calls.length), 0.05, 0.4) * (0.25 + 0.45 * ramp(depth, 1, 10) + 0.3 * ramp(length, 5, 100));
+  const score =
+    ramp(confidentShare(withLogprobs.length, calls.length), 0.05, 0.4) *
+    (0.25 + 0.45 * ramp(depth, 1, 10) + 0.3 * ramp(length, 5, 100));
   return {
     detector: DetectorName.Logprobs,
     score: round3(score),
     summary: `${pct(share)} of calls request logprobs (median top_logprobs ${depth}, median ${length} output tokens).`,
-    metrics: { calls: calls.length, share: round3(share), medianTopLogprobs: depth, medianOutputTokens: length },
+    metrics: {
+      calls: calls.length,
+      share: round3(share),
+      medianTopLogprobs: depth,
+      medianOutputTokens: length,
+    },
   };
 };
 
 /** Many samples per prompt (`n > 1`): a cheap way to harvest varied completions. */
 export const multiSampleDetector: Detector = ({ window, thresholds }) => {
   const calls = window.calls;
-  if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.MultiSample, 'Too few calls.', { calls: calls.length });
+  if (calls.length < thresholds.minCallsForRates)
+    return quiet(DetectorName.MultiSample, 'Too few calls.', { calls: calls.length });
   const multi = calls.filter((c) => c.n > 1);
   const share = multi.length / calls.length;
   const meanN = multi.length ? multi.reduce((s, c) => s + c.n, 0) / multi.length : 1;
@@ -40,7 +50,9 @@ export const multiSampleDetector: Detector = ({ window, thresholds }) => {
   return {
     detector: DetectorName.MultiSample,
     score: round3(score),
-    summary: multi.length ? `${pct(share)} of calls ask for n > 1 (mean n ${meanN.toFixed(1)}).` : 'No call asked for n > 1.',
+    summary: multi.length
+      ? `${pct(share)} of calls ask for n > 1 (mean n ${meanN.toFixed(1)}).`
+      : 'No call asked for n > 1.',
     metrics: { calls: calls.length, share: round3(share), meanN: round3(meanN) },
   };
 };
@@ -52,27 +64,37 @@ export const multiSampleDetector: Detector = ({ window, thresholds }) => {
  */
 export const maxLengthOutputsDetector: Detector = ({ window, thresholds }) => {
   const calls = window.calls;
-  if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.MaxLengthOutputs, 'Too few calls.', { calls: calls.length });
+  if (calls.length < thresholds.minCallsForRates)
+    return quiet(DetectorName.MaxLengthOutputs, 'Too few calls.', { calls: calls.length });
   // Token counts cover all n choices; max_tokens bounds each one.
   const perChoice = (c: (typeof calls)[number]) => c.outputTokens / Math.max(c.n, 1);
   const cut = calls.filter(
-    (c) => c.finishReason === 'length' || (c.maxTokens !== null && c.maxTokens > 0 && perChoice(c) >= 0.95 * c.maxTokens),
+    (c) =>
+      c.finishReason === 'length' ||
+      (c.maxTokens !== null && c.maxTokens > 0 && perChoice(c) >= 0.95 * c.maxTokens),
   );
   const share = cut.length / calls.length;
   const ratio = median(calls.map((c) => perChoice(c) / Math.max(c.inputTokens, 1)));
-  const score = Math.max(ramp(confidentShare(cut.length, calls.length), 0.2, 0.7), ramp(ratio, 3, 10)) * ramp(median(calls.map(perChoice)), 50, 200);
+  const score =
+    Math.max(ramp(confidentShare(cut.length, calls.length), 0.2, 0.7), ramp(ratio, 3, 10)) *
+    ramp(median(calls.map(perChoice)), 50, 200);
   return {
     detector: DetectorName.MaxLengthOutputs,
     score: round3(score),
     summary: `${pct(share)} of outputs hit max_tokens; median output/prompt token ratio ${ratio.toFixed(1)}.`,
-    metrics: { calls: calls.length, lengthCutShare: round3(share), medianOutputToInputRatio: round3(ratio) },
+    metrics: {
+      calls: calls.length,
+      lengthCutShare: round3(share),
+      medianOutputToInputRatio: round3(ratio),
+    },
   };
 };
 
 /** Prompts that ask the model to spell out its reasoning: the raw material of reasoning distillation. */
 export const chainOfThoughtDetector: Detector = ({ window, thresholds }) => {
   const calls = window.calls;
-  if (calls.length < thresholds.minCallsForRates) return quiet(DetectorName.ChainOfThought, 'Too few calls.', { calls: calls.length });
+  if (calls.length < thresholds.minCallsForRates)
+    return quiet(DetectorName.ChainOfThought, 'Too few calls.', { calls: calls.length });
   const hits = calls.filter((c) => c.promptFlags.includes(PromptSignal.CotElicitation)).length;
   const share = hits / calls.length;
   return {

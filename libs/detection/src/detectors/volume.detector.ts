@@ -13,15 +13,21 @@ export const volumeDetector: Detector = ({ window, context }) => {
   const tokens = window.calls.reduce((sum, c) => sum + c.inputTokens + c.outputTokens, 0);
   if (!tokens) return quiet(DetectorName.Volume, 'No traffic in the window.');
   const perHour = tokens / windowHours(window);
-  const vsContract = context.contractBaselineTokensPerHour ? perHour / context.contractBaselineTokensPerHour : null;
+  const vsContract = context.contractBaselineTokensPerHour
+    ? perHour / context.contractBaselineTokensPerHour
+    : null;
   const vsHistory = context.historyTokensPerHour ? perHour / context.historyTokensPerHour : null;
   const contractScore = vsContract === null ? 0 : ramp(Math.log2(vsContract), 2, 4);
   // Without history, a subject that appears from nowhere at volume is itself the anomaly.
   const historyScore = vsHistory === null ? 0 : ramp(vsHistory, 3, 10);
   const score = Math.max(contractScore, historyScore);
   const parts = [
-    vsContract !== null ? `${vsContract.toFixed(1)}x the contract baseline` : 'no contract baseline',
-    vsHistory !== null ? `${vsHistory.toFixed(1)}x its busiest hour of the past week` : 'no usable history',
+    vsContract !== null
+      ? `${vsContract.toFixed(1)}x the contract baseline`
+      : 'no contract baseline',
+    vsHistory !== null
+      ? `${vsHistory.toFixed(1)}x its busiest hour of the past week`
+      : 'no usable history',
   ];
   return {
     detector: DetectorName.Volume,

@@ -4,13 +4,17 @@ import { confidentShare, ramp } from './minhash-similarity';
 describe('confidentShare', () => {
   it('never exceeds the observed share and tightens as evidence grows', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 500 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, p) => {
-        const hits = Math.round(p * n);
-        const bound = confidentShare(hits, n);
-        expect(bound).toBeGreaterThanOrEqual(0);
-        expect(bound).toBeLessThanOrEqual(hits / n + 1e-12);
-        expect(confidentShare(hits * 10, n * 10)).toBeGreaterThanOrEqual(bound - 1e-12);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 500 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (n, p) => {
+          const hits = Math.round(p * n);
+          const bound = confidentShare(hits, n);
+          expect(bound).toBeGreaterThanOrEqual(0);
+          expect(bound).toBeLessThanOrEqual(hits / n + 1e-12);
+          expect(confidentShare(hits * 10, n * 10)).toBeGreaterThanOrEqual(bound - 1e-12);
+        },
+      ),
     );
   });
   it('reads five of ten as far less than a half, five hundred of a thousand as nearly a half', () => {

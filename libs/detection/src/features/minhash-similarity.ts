@@ -37,7 +37,13 @@ export function clusterPrompts(
       }
     }
     if (!home) {
-      clusters.push({ representative: p.minhash, size: 1, distinctHashes: new Set([p.sha]), similaritySum: 0, nonIdentical: 0 });
+      clusters.push({
+        representative: p.minhash,
+        size: 1,
+        distinctHashes: new Set([p.sha]),
+        similaritySum: 0,
+        nonIdentical: 0,
+      });
       continue;
     }
     home.size++;

@@ -36,12 +36,18 @@ function lcg(seed: number): () => number {
   };
 }
 
-export function mmdTest<T>(x: readonly T[], y: readonly T[], kernel: (a: T, b: T) => number, permutations = 40): MmdResult {
+export function mmdTest<T>(
+  x: readonly T[],
+  y: readonly T[],
+  kernel: (a: T, b: T) => number,
+  permutations = 40,
+): MmdResult {
   const all = [...x, ...y];
   const size = all.length;
   if (x.length < 2 || y.length < 2) return { mmd2: 0, pValue: 1 };
   const k = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) k[i * size + j] = kernel(all[i], all[j]);
+  for (let i = 0; i < size; i++)
+    for (let j = i + 1; j < size; j++) k[i * size + j] = kernel(all[i], all[j]);
   const labels = new Uint8Array(size);
   for (let i = 0; i < x.length; i++) labels[i] = 1;
   const observed = unbiasedMmd2(k, size, labels);

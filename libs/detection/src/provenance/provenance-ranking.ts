@@ -1,4 +1,11 @@
-import { estimateSimilarity, lshBands, minhashSignature, sharedWordBands, wordBands, wordSignature } from '@velvet/audit';
+import {
+  estimateSimilarity,
+  lshBands,
+  minhashSignature,
+  sharedWordBands,
+  wordBands,
+  wordSignature,
+} from '@velvet/audit';
 
 /**
  * A candidate found through its content words (words-v1) alone needs this share of the requested
@@ -37,15 +44,29 @@ export function rankCandidates<C extends ProvenanceCandidate>(
   candidates: readonly C[],
   options: { limit: number; minSimilarity: number },
 ): { candidate: C; similarity: number; wordSimilarity: number }[] {
-  return candidates
-    .map((candidate) => {
-      const similarity = candidate.exact ? 1 : estimateSimilarity(q.signature, candidate.minhash);
-      const wordShare = sharedWordBands(q.wordBands, new Set(candidate.bands));
-      return { candidate, similarity, wordShare };
-    })
-    .filter(({ similarity, wordShare }) => similarity >= options.minSimilarity || (wordShare > 0 && similarity >= options.minSimilarity * EDITED_COPY_FACTOR))
-    .sort((a, b) => b.similarity + b.wordShare / 4 - (a.similarity + a.wordShare / 4) || b.candidate.occurredAt.getTime() - a.candidate.occurredAt.getTime())
-    .slice(0, options.limit)
-    // P(a band matches) = s^4 for content-word Jaccard s: invert the observed share.
-    .map(({ candidate, similarity, wordShare }) => ({ candidate, similarity, wordSimilarity: Math.round(wordShare ** 0.25 * 1000) / 1000 }));
+  return (
+    candidates
+      .map((candidate) => {
+        const similarity = candidate.exact ? 1 : estimateSimilarity(q.signature, candidate.minhash);
+        const wordShare = sharedWordBands(q.wordBands, new Set(candidate.bands));
+        return { candidate, similarity, wordShare };
+      })
+      .filter(
+        ({ similarity, wordShare }) =>
+          similarity >= options.minSimilarity ||
+          (wordShare > 0 && similarity >= options.minSimilarity * EDITED_COPY_FACTOR),
+      )
+      .sort(
+        (a, b) =>
+          b.similarity + b.wordShare / 4 - (a.similarity + a.wordShare / 4) ||
+          b.candidate.occurredAt.getTime() - a.candidate.occurredAt.getTime(),
+      )
+      .slice(0, options.limit)
+      // P(a band matches) = s^4 for content-word Jaccard s: invert the observed share.
+      .map(({ candidate, similarity, wordShare }) => ({
+        candidate,
+        similarity,
+        wordSimilarity: Math.round(wordShare ** 0.25 * 1000) / 1000,
+      }))
+  );
 }

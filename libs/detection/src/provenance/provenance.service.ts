@@ -21,10 +21,17 @@ const MAX_CANDIDATES = 5000;
 export class ProvenanceService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async search(text: string, options: { limit: number; minSimilarity: number }): Promise<ProvenanceResult> {
+  async search(
+    text: string,
+    options: { limit: number; minSimilarity: number },
+  ): Promise<ProvenanceResult> {
     const q = provenanceQuery(text);
     if (!q.bands.length) {
-      throw new DomainException(DomainErrorKind.Invalid, 'provenance_text_without_words', 'The text has no words to fingerprint');
+      throw new DomainException(
+        DomainErrorKind.Invalid,
+        'provenance_text_without_words',
+        'The text has no words to fingerprint',
+      );
     }
     const rows: {
       seq: string;
@@ -55,19 +62,21 @@ export class ProvenanceService {
       exact: r.exact === true,
       occurredAt: new Date(r.occurred_at),
     }));
-    const matches = rankCandidates(q, candidates, options).map(({ candidate: { r, exact, occurredAt }, similarity, wordSimilarity }) => ({
-      seq: String(r.seq),
-      requestId: r.event_id,
-      organizationId: r.organization_id,
-      organizationName: r.organization_name,
-      apiKeyId: r.api_key_id,
-      apiKeyName: r.api_key_name,
-      modelSlug: r.model_slug,
-      occurredAt,
-      exact,
-      similarity,
-      wordSimilarity,
-    }));
+    const matches = rankCandidates(q, candidates, options).map(
+      ({ candidate: { r, exact, occurredAt }, similarity, wordSimilarity }) => ({
+        seq: String(r.seq),
+        requestId: r.event_id,
+        organizationId: r.organization_id,
+        organizationName: r.organization_name,
+        apiKeyId: r.api_key_id,
+        apiKeyName: r.api_key_name,
+        modelSlug: r.model_slug,
+        occurredAt,
+        exact,
+        similarity,
+        wordSimilarity,
+      }),
+    );
     return { candidatesExamined: rows.length, matches };
   }
 }

@@ -4,7 +4,12 @@ import { AdminActivityLog } from '@velvet/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { DEFAULT_THRESHOLDS } from '../detection.config';
 import { AlertCaseEvent } from '../entities/alert-case-event.entity';
-import { AlertCase, AlertCaseStatus, type FlaggedKey, LIVE_CASE_STATUSES } from '../entities/alert-case.entity';
+import {
+  AlertCase,
+  AlertCaseStatus,
+  type FlaggedKey,
+  LIVE_CASE_STATUSES,
+} from '../entities/alert-case.entity';
 import { type RiskAssessment, riskLevel } from '../scoring/risk-combiner';
 import { benignExplanations } from '../cases/benign-explanations';
 import type { HorizonCall } from '../features/call-feature';
@@ -20,17 +25,26 @@ export class AlertCaseWriter {
   ) {}
 
   /** `horizonCalls`: the organisation's trailing traffic, from which the case's benign explanations are drawn. */
-  async openOrRefresh(org: RiskAssessment, alertingKeys: RiskAssessment[], horizonCalls: readonly HorizonCall[] = []): Promise<'opened' | 'refreshed'> {
+  async openOrRefresh(
+    org: RiskAssessment,
+    alertingKeys: RiskAssessment[],
+    horizonCalls: readonly HorizonCall[] = [],
+  ): Promise<'opened' | 'refreshed'> {
     try {
       return await this.attempt(org, alertingKeys, horizonCalls);
     } catch (e) {
       // Two runs raced to open the same organisation's case: the loser refreshes the winner's.
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION) return this.attempt(org, alertingKeys, horizonCalls);
+      if ((e as { code?: string }).code === UNIQUE_VIOLATION)
+        return this.attempt(org, alertingKeys, horizonCalls);
       throw e;
     }
   }
 
-  private async attempt(org: RiskAssessment, alertingKeys: RiskAssessment[], horizonCalls: readonly HorizonCall[]): Promise<'opened' | 'refreshed'> {
+  private async attempt(
+    org: RiskAssessment,
+    alertingKeys: RiskAssessment[],
+    horizonCalls: readonly HorizonCall[],
+  ): Promise<'opened' | 'refreshed'> {
     const detectedAt = org.windowEnd;
     const explanations = benignExplanations(org, horizonCalls);
     const opened = await this.db.transaction(async (m) => {
@@ -39,7 +53,9 @@ export class AlertCaseWriter {
         lock: { mode: 'pessimistic_write' },
       });
       const risk = Math.max(org.score, ...alertingKeys.map((k) => k.score));
-      const drivers = org.alert ? org.drivers : [...new Set(alertingKeys.flatMap((k) => k.drivers))];
+      const drivers = org.alert
+        ? org.drivers
+        : [...new Set(alertingKeys.flatMap((k) => k.drivers))];
       if (live) {
         // A re-run of an older window must not roll the case back.
         if (live.lastDetectedAt.getTime() > detectedAt.getTime()) return null;
@@ -86,7 +102,11 @@ export class AlertCaseWriter {
         subjectType: 'AlertCase',
         subjectId: created.id,
         reason: `Detection: ${drivers.join(', ')}`,
-        details: { riskScore: risk, level: created.level, flaggedKeys: created.flaggedKeys.map((k) => k.apiKeyId) },
+        details: {
+          riskScore: risk,
+          level: created.level,
+          flaggedKeys: created.flaggedKeys.map((k) => k.apiKeyId),
+        },
         occurredAt: detectedAt,
       });
       return created;
@@ -95,8 +115,17 @@ export class AlertCaseWriter {
     return 'opened';
   }
 
-  private event(m: EntityManager, caseId: string, kind: string, actor: string | null, reason: string | null, details: Record<string, unknown>) {
-    return m.getRepository(AlertCaseEvent).save({ caseId, kind, actorUserId: actor, reason, details });
+  private event(
+    m: EntityManager,
+    caseId: string,
+    kind: string,
+    actor: string | null,
+    reason: string | null,
+    details: Record<string, unknown>,
+  ) {
+    return m
+      .getRepository(AlertCaseEvent)
+      .save({ caseId, kind, actorUserId: actor, reason, details });
   }
 }
 

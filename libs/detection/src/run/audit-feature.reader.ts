@@ -53,7 +53,9 @@ export class AuditFeatureReader {
     );
     return rows.map((r) => {
       const p = r.params ?? {};
-      const flags = r.prompt_text ? [...new Set([...r.flags, ...promptSignals(r.prompt_text)])] : r.flags;
+      const flags = r.prompt_text
+        ? [...new Set([...r.flags, ...promptSignals(r.prompt_text)])]
+        : r.flags;
       return {
         requestId: r.event_id,
         organizationId: r.organization_id,
@@ -105,21 +107,31 @@ export class AuditFeatureReader {
          FROM hourly GROUP BY organization_id, api_key_id`,
       [organizationIds, windowStart, weekAgo, asOf, dayAgo],
     );
-    const baselines: { organization_id: string; tokens_per_hour: number | null }[] = await this.db.query(
-      `SELECT c.organization_id,
+    const baselines: { organization_id: string; tokens_per_hour: number | null }[] =
+      await this.db.query(
+        `SELECT c.organization_id,
               max(c.min_spend_micros::float8 / (c.period_months * ${HOURS_PER_MONTH})
                   / nullif((SELECT avg((m.input_price_micros_per_mtok + m.output_price_micros_per_mtok) / 2.0) / 1e6
                               FROM models m WHERE m.tier = c.tier AND m.status = 'active'), 0)) AS tokens_per_hour
          FROM contracts c
         WHERE c.status = 'active' AND c.organization_id = ANY($1::uuid[])
         GROUP BY c.organization_id`,
-      [organizationIds],
+        [organizationIds],
+      );
+    const baseline = new Map(
+      baselines.map((b) => [
+        b.organization_id,
+        b.tokens_per_hour === null ? null : Number(b.tokens_per_hour),
+      ]),
     );
-    const baseline = new Map(baselines.map((b) => [b.organization_id, b.tokens_per_hour === null ? null : Number(b.tokens_per_hour)]));
     const organizations = new Map<string, SubjectContext>();
     const keys = new Map<string, SubjectContext>();
     for (const h of history) {
-      const historyHours = Math.max(0, (windowStart.getTime() - Math.max(new Date(h.first_seen).getTime(), weekAgo.getTime())) / HOUR);
+      const historyHours = Math.max(
+        0,
+        (windowStart.getTime() - Math.max(new Date(h.first_seen).getTime(), weekAgo.getTime())) /
+          HOUR,
+      );
       const enough = historyHours >= MIN_HISTORY_HOURS;
       const context: SubjectContext = {
         // A key is held to its organisation's whole commitment: one key alone far above it is anomalous.

@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, MoreThan } from 'typeorm';
 import { DEFAULT_THRESHOLDS, type DetectionThresholds } from '../detection.config';
@@ -47,7 +53,12 @@ export class DetectionRunCancelled extends Error {
 const CHUNK = 50;
 const DEFAULT_BUDGET_MS = 120_000;
 
-const NO_CONTEXT: SubjectContext = { contractBaselineTokensPerHour: null, historyTokensPerHour: null, historyHours: 0, activeHoursLast24h: 0 };
+const NO_CONTEXT: SubjectContext = {
+  contractBaselineTokensPerHour: null,
+  historyTokensPerHour: null,
+  historyHours: 0,
+  activeHoursLast24h: 0,
+};
 
 /**
  * One detection pass over the sliding window ending at `asOf`: every organisation and key with
@@ -80,7 +91,11 @@ export class DetectionRunService implements BeforeApplicationShutdown {
     const deadline = started + (options.budgetMs ?? this.defaults.budgetMs ?? DEFAULT_BUDGET_MS);
     const t = this.thresholds;
     const windowStart = new Date(asOf.getTime() - t.windowMinutes * 60_000);
-    await this.horizons.rememberBands(windowStart, asOf, new Date(asOf.getTime() - t.horizonHours * 3_600_000));
+    await this.horizons.rememberBands(
+      windowStart,
+      asOf,
+      new Date(asOf.getTime() - t.horizonHours * 3_600_000),
+    );
     const purged = await this.horizons.purgeBands(asOf, t.bandRetentionDays);
     const calls = await this.features.callsBetween(windowStart, asOf);
     const byOrg = new Map<string, CallFeature[]>();
@@ -109,10 +124,21 @@ export class DetectionRunService implements BeforeApplicationShutdown {
       if (this.shutdown.signal.aborted) throw new DetectionRunCancelled();
       if (Date.now() >= deadline) {
         summary.organizationsDeferred = ordered.length - i;
-        this.logger.warn({ msg: 'detection run out of budget', asOf: summary.asOf, deferred: summary.organizationsDeferred });
+        this.logger.warn({
+          msg: 'detection run out of budget',
+          asOf: summary.asOf,
+          deferred: summary.organizationsDeferred,
+        });
         break;
       }
-      await this.scoreChunk(ordered.slice(i, i + CHUNK), byOrg, windowStart, asOf, summary, options);
+      await this.scoreChunk(
+        ordered.slice(i, i + CHUNK),
+        byOrg,
+        windowStart,
+        asOf,
+        summary,
+        options,
+      );
     }
     summary.durationMs = Date.now() - started;
     this.logger.log({ msg: 'detection run', ...summary });
@@ -173,20 +199,32 @@ export class DetectionRunService implements BeforeApplicationShutdown {
       if (!org.alert && !keyAssessments.some((k) => k.alert)) continue;
       summary.alerting++;
       const horizonCalls = recent.get(org.organizationId) ?? [];
-      const outcome = await this.cases.openOrRefresh(org, keyAssessments.filter((k) => k.alert), horizonCalls);
+      const outcome = await this.cases.openOrRefresh(
+        org,
+        keyAssessments.filter((k) => k.alert),
+        horizonCalls,
+      );
       if (outcome === 'opened') summary.casesOpened++;
       else summary.casesRefreshed++;
     }
   }
 
-  private async activeSuppressions(orgIds: string[], asOf: Date): Promise<Map<string, ActiveSuppression[]>> {
+  private async activeSuppressions(
+    orgIds: string[],
+    asOf: Date,
+  ): Promise<Map<string, ActiveSuppression[]>> {
     const rows = await this.db.getRepository(DetectionSuppression).find({
       where: { organizationId: In(orgIds), expiresAt: MoreThan(asOf) },
     });
     const out = new Map<string, ActiveSuppression[]>();
     for (const r of rows) {
       const list = out.get(r.organizationId) ?? [];
-      list.push({ detector: r.detector as DetectorName, apiKeyId: r.apiKeyId, dismissedScore: r.dismissedScore, reason: r.reason });
+      list.push({
+        detector: r.detector as DetectorName,
+        apiKeyId: r.apiKeyId,
+        dismissedScore: r.dismissedScore,
+        reason: r.reason,
+      });
       out.set(r.organizationId, list);
     }
     return out;

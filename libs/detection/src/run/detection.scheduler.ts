@@ -3,16 +3,29 @@ import { Injectable } from '@nestjs/common';
 import { DomainErrorKind, DomainException } from '@velvet/common';
 import { QueueName } from '@velvet/queue';
 import type { Queue } from 'bullmq';
-import { DETECTION_JOB_OPTIONS, DETECTION_RUN_JOB, type DetectionRunPayload } from './detection.jobs';
+import {
+  DETECTION_JOB_OPTIONS,
+  DETECTION_RUN_JOB,
+  type DetectionRunPayload,
+} from './detection.jobs';
 
 /** On-demand detection runs; the same window asked for twice is one job. */
 @Injectable()
 export class DetectionScheduler {
-  constructor(@InjectQueue(QueueName.Detection) private readonly queue: Queue<DetectionRunPayload>) {}
+  constructor(
+    @InjectQueue(QueueName.Detection) private readonly queue: Queue<DetectionRunPayload>,
+  ) {}
 
-  async requestRun(asOf: Date | null, requestedBy: string | null): Promise<{ jobId: string; asOf: string | null }> {
+  async requestRun(
+    asOf: Date | null,
+    requestedBy: string | null,
+  ): Promise<{ jobId: string; asOf: string | null }> {
     if (asOf && Number.isNaN(asOf.getTime())) {
-      throw new DomainException(DomainErrorKind.Invalid, 'detection_bad_as_of', 'asOf is not a valid time');
+      throw new DomainException(
+        DomainErrorKind.Invalid,
+        'detection_bad_as_of',
+        'asOf is not a valid time',
+      );
     }
     const iso = asOf?.toISOString() ?? null;
     const job = await this.queue.add(
@@ -23,9 +36,19 @@ export class DetectionScheduler {
     return { jobId: String(job.id), asOf: iso };
   }
 
-  async status(jobId: string): Promise<{ jobId: string; state: string; result: unknown; failedReason: string | null } | null> {
+  async status(jobId: string): Promise<{
+    jobId: string;
+    state: string;
+    result: unknown;
+    failedReason: string | null;
+  } | null> {
     const job = await this.queue.getJob(jobId);
     if (!job) return null;
-    return { jobId, state: await job.getState(), result: job.returnvalue ?? null, failedReason: job.failedReason ?? null };
+    return {
+      jobId,
+      state: await job.getState(),
+      result: job.returnvalue ?? null,
+      failedReason: job.failedReason ?? null,
+    };
   }
 }

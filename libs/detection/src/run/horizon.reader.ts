@@ -60,17 +60,31 @@ export class HorizonReader {
    */
   async rememberBands(from: Date, to: Date, backfillFrom: Date): Promise<void> {
     const firstHour = Math.floor(backfillFrom.getTime() / HOUR) * HOUR;
-    const hours = Array.from({ length: Math.ceil((to.getTime() - firstHour) / HOUR) }, (_, i) => new Date(firstHour + i * HOUR));
-    const done: { hour: Date }[] = await this.db.query(`SELECT hour FROM detection_band_hours WHERE hour = ANY($1::timestamptz[])`, [hours]);
+    const hours = Array.from(
+      { length: Math.ceil((to.getTime() - firstHour) / HOUR) },
+      (_, i) => new Date(firstHour + i * HOUR),
+    );
+    const done: { hour: Date }[] = await this.db.query(
+      `SELECT hour FROM detection_band_hours WHERE hour = ANY($1::timestamptz[])`,
+      [hours],
+    );
     const known = new Set(done.map((d) => new Date(d.hour).getTime()));
     for (const h of hours.filter((x) => !known.has(x.getTime()) && x.getTime() < from.getTime())) {
-      await this.upsertBands(new Date(Math.max(h.getTime(), backfillFrom.getTime()) - 1), new Date(Math.min(h.getTime() + HOUR, from.getTime())));
+      await this.upsertBands(
+        new Date(Math.max(h.getTime(), backfillFrom.getTime()) - 1),
+        new Date(Math.min(h.getTime() + HOUR, from.getTime())),
+      );
     }
     await this.upsertBands(from, to);
     // An hour is complete once it ended before this window: later audit records land in later windows.
-    const complete = hours.filter((h) => h.getTime() + HOUR <= from.getTime() && h.getTime() >= backfillFrom.getTime());
+    const complete = hours.filter(
+      (h) => h.getTime() + HOUR <= from.getTime() && h.getTime() >= backfillFrom.getTime(),
+    );
     if (complete.length) {
-      await this.db.query(`INSERT INTO detection_band_hours (hour) SELECT unnest($1::timestamptz[]) ON CONFLICT DO NOTHING`, [complete]);
+      await this.db.query(
+        `INSERT INTO detection_band_hours (hour) SELECT unnest($1::timestamptz[]) ON CONFLICT DO NOTHING`,
+        [complete],
+      );
     }
   }
 
@@ -104,7 +118,11 @@ export class HorizonReader {
   }
 
   /** Each organisation's calls in (asOf - hours, asOf], newest first up to a bound, each marked new or not. */
-  async horizonCalls(orgIds: string[], asOf: Date, hours: number): Promise<Map<string, HorizonCall[]>> {
+  async horizonCalls(
+    orgIds: string[],
+    asOf: Date,
+    hours: number,
+  ): Promise<Map<string, HorizonCall[]>> {
     const rows: Row[] = await this.db.query(
       `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN LATERAL (
          SELECT ${CALL_COLUMNS},
@@ -144,7 +162,11 @@ export class HorizonReader {
    * not everything reachable through them: one benign link to a campaign account must not make a
    * customer a member of the campaign.
    */
-  async crossOrg(orgIds: string[], asOf: Date, hours: number): Promise<Map<string, CrossOrgEvidence>> {
+  async crossOrg(
+    orgIds: string[],
+    asOf: Date,
+    hours: number,
+  ): Promise<Map<string, CrossOrgEvidence>> {
     const edges: { org: string; partner: string; bands: number }[] = await this.db.query(
       `SELECT m.organization_id AS org, o.organization_id AS partner, count(*)::int AS bands
          FROM detection_prompt_bands m
@@ -161,7 +183,10 @@ export class HorizonReader {
       out.set(id, {
         groupSize: mine.length + 1,
         sharedPrompts: Math.round(mine[0].bands / BANDS_KEPT),
-        partners: mine.map((e) => ({ organizationId: e.partner, sharedPrompts: Math.round(e.bands / BANDS_KEPT) })),
+        partners: mine.map((e) => ({
+          organizationId: e.partner,
+          sharedPrompts: Math.round(e.bands / BANDS_KEPT),
+        })),
       });
     }
     return out;
@@ -175,6 +200,7 @@ function groupAscending(rows: Row[]): Map<string, HorizonCall[]> {
     list.push(toCall(r));
     out.set(r.organization_id, list);
   }
-  for (const list of out.values()) list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  for (const list of out.values())
+    list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   return out;
 }

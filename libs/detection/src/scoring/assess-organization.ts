@@ -29,9 +29,19 @@ const NO_CONTEXT: SubjectContext = {
 export function assessOrganization(input: OrganizationWindowInput): RiskAssessment[] {
   const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
   const calls = [...input.calls].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-  const base = { organizationId: input.organizationId, windowStart: input.windowStart, windowEnd: input.windowEnd };
+  const base = {
+    organizationId: input.organizationId,
+    windowStart: input.windowStart,
+    windowEnd: input.windowEnd,
+  };
   const org = assessSubject(
-    { ...base, subjectType: 'organization', subjectId: input.organizationId, apiKeyId: null, calls },
+    {
+      ...base,
+      subjectType: 'organization',
+      subjectId: input.organizationId,
+      apiKeyId: null,
+      calls,
+    },
     input.context,
     { thresholds, suppressions: input.suppressions, disabled: input.disabled },
   );
@@ -39,12 +49,18 @@ export function assessOrganization(input: OrganizationWindowInput): RiskAssessme
   const evidence = org.detectors.filter((d) => !d.suppressedBy && d.implicatedKeyIds?.length);
   const byKey = new Map<string, CallFeature[]>();
   for (const c of calls) byKey.set(c.apiKeyId, [...(byKey.get(c.apiKeyId) ?? []), c]);
-  for (const d of evidence) for (const k of d.implicatedKeyIds ?? []) if (!byKey.has(k)) byKey.set(k, []);
+  for (const d of evidence)
+    for (const k of d.implicatedKeyIds ?? []) if (!byKey.has(k)) byKey.set(k, []);
   const keys = [...byKey.entries()].map(([keyId, keyCalls]) =>
     assessSubject(
       { ...base, subjectType: 'api_key', subjectId: keyId, apiKeyId: keyId, calls: keyCalls },
       input.keyContexts.get(keyId) ?? NO_CONTEXT,
-      { thresholds, suppressions: input.suppressions, organizationEvidence: evidence, disabled: input.disabled },
+      {
+        thresholds,
+        suppressions: input.suppressions,
+        organizationEvidence: evidence,
+        disabled: input.disabled,
+      },
     ),
   );
   return [org, ...keys.map((k) => shardOf(org, k, evidence))];
@@ -54,8 +70,14 @@ export function assessOrganization(input: OrganizationWindowInput): RiskAssessme
  * A key that carried the organisation's pattern carries the organisation's risk: each shard is
  * deliberately too small to judge alone, and the evidence is the pattern across them.
  */
-function shardOf(org: RiskAssessment, key: RiskAssessment, evidence: RiskAssessment['detectors']): RiskAssessment {
-  const implicating = evidence.filter((d) => org.drivers.includes(d.detector) && d.implicatedKeyIds?.includes(key.subjectId));
+function shardOf(
+  org: RiskAssessment,
+  key: RiskAssessment,
+  evidence: RiskAssessment['detectors'],
+): RiskAssessment {
+  const implicating = evidence.filter(
+    (d) => org.drivers.includes(d.detector) && d.implicatedKeyIds?.includes(key.subjectId),
+  );
   if (!implicating.length || org.score <= key.score) return key;
   return {
     ...key,

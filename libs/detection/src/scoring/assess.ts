@@ -3,7 +3,10 @@ import type { SubjectContext, SubjectWindow } from '../features/call-feature';
 import { machineCadenceDetector } from '../detectors/cadence.detector';
 import { type Detector, DetectorName, type DetectorResult } from '../detectors/detector';
 import { keySpreadDetector } from '../detectors/key-spread.detector';
-import { promptDiversityDetector, templatedPromptsDetector } from '../detectors/prompt-shape.detectors';
+import {
+  promptDiversityDetector,
+  templatedPromptsDetector,
+} from '../detectors/prompt-shape.detectors';
 import {
   chainOfThoughtDetector,
   logprobsDetector,
@@ -11,7 +14,11 @@ import {
   multiSampleDetector,
 } from '../detectors/request-params.detectors';
 import { volumeDetector } from '../detectors/volume.detector';
-import { applicationShapeDetector, crossOrgClusterDetector, instructionCoverageDetector } from '../detectors/coverage.detectors';
+import {
+  applicationShapeDetector,
+  crossOrgClusterDetector,
+  instructionCoverageDetector,
+} from '../detectors/coverage.detectors';
 import { historyDriftDetector } from '../detectors/drift.detector';
 import { type ActiveSuppression, combine, type RiskAssessment, riskLevel } from './risk-combiner';
 
@@ -53,10 +60,20 @@ export function assessSubject(
     .map((r) => {
       if (window.subjectType !== 'api_key') return r;
       const inherited = options.organizationEvidence?.find((o) => o.detector === r.detector);
-      if (!inherited?.implicatedKeyIds?.includes(window.subjectId) || inherited.score <= r.score) return r;
-      return { ...inherited, summary: `Organisation-level: ${inherited.summary}`, implicatedKeyIds: undefined };
+      if (!inherited?.implicatedKeyIds?.includes(window.subjectId) || inherited.score <= r.score)
+        return r;
+      return {
+        ...inherited,
+        summary: `Organisation-level: ${inherited.summary}`,
+        implicatedKeyIds: undefined,
+      };
     });
-  const { score, detectors, drivers } = combine(results, thresholds, options.suppressions ?? [], window.apiKeyId);
+  const { score, detectors, drivers } = combine(
+    results,
+    thresholds,
+    options.suppressions ?? [],
+    window.apiKeyId,
+  );
   return {
     subjectType: window.subjectType,
     subjectId: window.subjectId,

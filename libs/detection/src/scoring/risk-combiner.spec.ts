@@ -8,20 +8,28 @@ import { combine } from './risk-combiner';
 const NAMES = Object.values(DetectorName);
 const results = (scores: number[]): DetectorResult[] =>
   NAMES.map((detector, i) => ({ detector, score: scores[i] ?? 0, summary: '', metrics: {} }));
-const scoresArb = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: NAMES.length, maxLength: NAMES.length });
+const scoresArb = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
+  minLength: NAMES.length,
+  maxLength: NAMES.length,
+});
 
 describe('combine', () => {
   it('stays within 0..1 and never falls when one detector rises', () => {
     fc.assert(
-      fc.property(scoresArb, fc.nat(NAMES.length - 1), fc.double({ min: 0, max: 1, noNaN: true }), (scores, i, bump) => {
-        const before = combine(results(scores), DEFAULT_THRESHOLDS, [], null).score;
-        const raised = [...scores];
-        raised[i] = Math.max(raised[i], bump);
-        const after = combine(results(raised), DEFAULT_THRESHOLDS, [], null).score;
-        expect(before).toBeGreaterThanOrEqual(0);
-        expect(after).toBeLessThanOrEqual(1);
-        expect(after).toBeGreaterThanOrEqual(before - 1e-9);
-      }),
+      fc.property(
+        scoresArb,
+        fc.nat(NAMES.length - 1),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (scores, i, bump) => {
+          const before = combine(results(scores), DEFAULT_THRESHOLDS, [], null).score;
+          const raised = [...scores];
+          raised[i] = Math.max(raised[i], bump);
+          const after = combine(results(raised), DEFAULT_THRESHOLDS, [], null).score;
+          expect(before).toBeGreaterThanOrEqual(0);
+          expect(after).toBeLessThanOrEqual(1);
+          expect(after).toBeGreaterThanOrEqual(before - 1e-9);
+        },
+      ),
     );
   });
 
@@ -29,24 +37,40 @@ describe('combine', () => {
     fc.assert(
       fc.property(fc.nat(NAMES.length - 1), (i) => {
         const scores = NAMES.map((_, j) => (j === i ? 1 : 0));
-        expect(combine(results(scores), DEFAULT_THRESHOLDS, [], null).score).toBeLessThan(DEFAULT_THRESHOLDS.alertThreshold);
+        expect(combine(results(scores), DEFAULT_THRESHOLDS, [], null).score).toBeLessThan(
+          DEFAULT_THRESHOLDS.alertThreshold,
+        );
       }),
     );
   });
 
   it('a suppression mutes the dismissed pattern, but not a clearly worse one', () => {
-    const scores = NAMES.map((n) => (n === DetectorName.Volume || n === DetectorName.MachineCadence ? 0.6 : 0));
-    const suppression = { detector: DetectorName.Volume, apiKeyId: null, dismissedScore: 0.6, reason: 'launch week' };
+    const scores = NAMES.map((n) =>
+      n === DetectorName.Volume || n === DetectorName.MachineCadence ? 0.6 : 0,
+    );
+    const suppression = {
+      detector: DetectorName.Volume,
+      apiKeyId: null,
+      dismissedScore: 0.6,
+      reason: 'launch week',
+    };
     const muted = combine(results(scores), DEFAULT_THRESHOLDS, [suppression], null);
-    expect(muted.detectors.find((d) => d.detector === DetectorName.Volume)?.suppressedBy).toBe('launch week');
+    expect(muted.detectors.find((d) => d.detector === DetectorName.Volume)?.suppressedBy).toBe(
+      'launch week',
+    );
     expect(muted.drivers).not.toContain(DetectorName.Volume);
-    const worse = combine(results(scores.map((s, i) => (NAMES[i] === DetectorName.Volume ? 0.9 : s))), DEFAULT_THRESHOLDS, [suppression], null);
+    const worse = combine(
+      results(scores.map((s, i) => (NAMES[i] === DetectorName.Volume ? 0.9 : s))),
+      DEFAULT_THRESHOLDS,
+      [suppression],
+      null,
+    );
     expect(worse.drivers).toContain(DetectorName.Volume);
     fc.assert(
       fc.property(scoresArb, (s) => {
-        expect(combine(results(s), DEFAULT_THRESHOLDS, [suppression], null).score).toBeLessThanOrEqual(
-          combine(results(s), DEFAULT_THRESHOLDS, [], null).score + 1e-9,
-        );
+        expect(
+          combine(results(s), DEFAULT_THRESHOLDS, [suppression], null).score,
+        ).toBeLessThanOrEqual(combine(results(s), DEFAULT_THRESHOLDS, [], null).score + 1e-9);
       }),
     );
   });
@@ -75,9 +99,13 @@ describe('assessOrganization', () => {
       suppressions: [],
     });
     expect(org.alert).toBe(true);
-    expect(org.drivers).toEqual(expect.arrayContaining([DetectorName.KeySpread, DetectorName.MaxLengthOutputs]));
+    expect(org.drivers).toEqual(
+      expect.arrayContaining([DetectorName.KeySpread, DetectorName.MaxLengthOutputs]),
+    );
     expect(keys).toHaveLength(12);
     expect(keys.every((k) => k.alert)).toBe(true);
-    expect(keys[0].detectors.find((d) => d.detector === DetectorName.KeySpread)?.summary).toMatch(/^Organisation-level/);
+    expect(keys[0].detectors.find((d) => d.detector === DetectorName.KeySpread)?.summary).toMatch(
+      /^Organisation-level/,
+    );
   });
 });

@@ -65,10 +65,14 @@ export function combine(
         (s.apiKeyId === null || s.apiKeyId === apiKeyId) &&
         r.score <= s.dismissedScore + thresholds.suppressionMargin,
     );
-  const plainOr = (rs: readonly DetectorResult[]) => 1 - rs.reduce((rem, r) => rem * (1 - thresholds.weights[r.detector] * r.score), 1);
+  const plainOr = (rs: readonly DetectorResult[]) =>
+    1 - rs.reduce((rem, r) => rem * (1 - thresholds.weights[r.detector] * r.score), 1);
   const isCircumstantial = (r: DetectorResult) => thresholds.circumstantial.includes(r.detector);
   const noisyOr = (rs: readonly DetectorResult[]) => {
-    const circumstantial = Math.min(plainOr(rs.filter(isCircumstantial)), thresholds.circumstantialCap);
+    const circumstantial = Math.min(
+      plainOr(rs.filter(isCircumstantial)),
+      thresholds.circumstantialCap,
+    );
     return 1 - (1 - plainOr(rs.filter((r) => !isCircumstantial(r)))) * (1 - circumstantial);
   };
   // A dismissal covers the pattern the reviewer saw. When the detectors it did not mute already make
@@ -79,7 +83,9 @@ export function combine(
     const weight = thresholds.weights[r.detector];
     const muting = mutedBy(r);
     if (!muting) return { ...r, weight };
-    return patternChanged ? { ...r, weight, suppressionLifted: muting.reason } : { ...r, weight, suppressedBy: muting.reason };
+    return patternChanged
+      ? { ...r, weight, suppressionLifted: muting.reason }
+      : { ...r, weight, suppressedBy: muting.reason };
   });
   const counted = detectors.filter((d) => !d.suppressedBy);
   const contribution = (d: ScoredDetector) => (d.suppressedBy ? 0 : d.weight * d.score);

@@ -7,7 +7,9 @@ import { minhashSignature } from '@velvet/audit';
 export const fixtureMinhash = (text: string): number[] => minhashSignature(text);
 
 let seq = 0;
-export function call(over: Partial<CallFeature> & { prompt?: string; at?: number } = {}): CallFeature {
+export function call(
+  over: Partial<CallFeature> & { prompt?: string; at?: number } = {},
+): CallFeature {
   const prompt = over.prompt ?? `question ${seq}`;
   seq++;
   return {
@@ -61,10 +63,35 @@ export function rng(seed: number): () => number {
   };
 }
 
-const TOPICS = ['photosynthesis', 'tax law', 'sorting algorithms', 'roman history', 'quantum tunnelling', 'jazz harmony',
-  'protein folding', 'supply chains', 'volcanoes', 'game theory', 'compiler design', 'medieval poetry', 'orbital mechanics',
-  'microeconomics', 'immunology', 'graph coloring', 'renaissance art', 'ocean currents', 'cryptography', 'linguistics'];
-const VERBS = ['Explain', 'Write an essay about', 'Create a quiz on', 'Summarise the key debates in', 'Give a lesson plan for'];
+const TOPICS = [
+  'photosynthesis',
+  'tax law',
+  'sorting algorithms',
+  'roman history',
+  'quantum tunnelling',
+  'jazz harmony',
+  'protein folding',
+  'supply chains',
+  'volcanoes',
+  'game theory',
+  'compiler design',
+  'medieval poetry',
+  'orbital mechanics',
+  'microeconomics',
+  'immunology',
+  'graph coloring',
+  'renaissance art',
+  'ocean currents',
+  'cryptography',
+  'linguistics',
+];
+const VERBS = [
+  'Explain',
+  'Write an essay about',
+  'Create a quiz on',
+  'Summarise the key debates in',
+  'Give a lesson plan for',
+];
 
 /** Self-instruct style: every prompt a different task on a different topic. */
 export function diversePrompt(i: number): string {
@@ -73,6 +100,11 @@ export function diversePrompt(i: number): string {
 
 /** A support bot: one long system prompt and a handful of recurring questions. */
 export function supportPrompt(i: number): string {
-  const questions = ['How do I reset my password?', 'Where is my invoice?', 'Can I change my plan?', 'The app crashes on login'];
+  const questions = [
+    'How do I reset my password?',
+    'Where is my invoice?',
+    'Can I change my plan?',
+    'The app crashes on login',
+  ];
   return `You are Acme's friendly support assistant. Answer briefly and politely, link to the help centre when useful, never promise refunds. Customer: ${questions[i % questions.length]}`;
 }

@@ -1,5 +1,11 @@
 import { bigintTransformer, type Micros } from '@velvet/common';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /**
  * A limit override for an organisation (`apiKeyId` null) or for one of its keys. A null field
@@ -24,7 +30,12 @@ export class RateLimit {
   tokensPerMinute: number | null;
 
   /** Spend cap per calendar month (UTC), in micro-units of the catalog currency. */
-  @Column({ name: 'spend_cap_micros', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @Column({
+    name: 'spend_cap_micros',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintTransformer,
+  })
   spendCapMicros: Micros | null;
 
   @Column({ type: 'text' })

@@ -36,14 +36,22 @@ const MAX_ENTRIES = 100_000;
 export class Headroom {
   private readonly seen = new Map<string, Seen>();
   private readonly inFlight = new Map<string, Room>();
-  private readonly calls = new Map<string, { scopes: readonly string[]; tokens: number; cost: number }>();
+  private readonly calls = new Map<
+    string,
+    { scopes: readonly string[]; tokens: number; cost: number }
+  >();
 
   /** Records an 'ok' answer's figures (FIGURES_PER_SCOPE per scope, scopes in order). */
   note(scopes: readonly string[], figures: readonly number[], now = Date.now()): void {
     if (this.seen.size > MAX_ENTRIES) this.seen.clear();
     scopes.forEach((scope, i) => {
       const f = i * FIGURES_PER_SCOPE;
-      this.seen.set(scope, { at: now, requests: figures[f], tokens: figures[f + 2], spend: figures[f + 4] });
+      this.seen.set(scope, {
+        at: now,
+        requests: figures[f],
+        tokens: figures[f + 2],
+        spend: figures[f + 4],
+      });
     });
   }
 
@@ -52,7 +60,14 @@ export class Headroom {
   }
 
   /** Whether the call is clearly within every scope's limits; if so, its share is counted as in flight until `settled`. */
-  reserve(callId: string, scopes: readonly string[], limits: readonly ScopeLimits[], estTokens: number, estCost: bigint, now = Date.now()): boolean {
+  reserve(
+    callId: string,
+    scopes: readonly string[],
+    limits: readonly ScopeLimits[],
+    estTokens: number,
+    estCost: bigint,
+    now = Date.now(),
+  ): boolean {
     const cost = Number(estCost);
     for (let i = 0; i < scopes.length; i++) {
       const l = limits[i];
@@ -61,8 +76,10 @@ export class Headroom {
       const s = this.seen.get(scopes[i]);
       if (!s || now - s.at > FRESH_MS) return false;
       const busy = this.inFlight.get(scopes[i]) ?? { requests: 0, tokens: 0, spend: 0 };
-      if (l.rpm !== null && s.requests - busy.requests < Math.max(CALLS, l.rpm * SHARE)) return false;
-      if (l.tpm !== null && s.tokens - busy.tokens < Math.max(CALLS * estTokens, l.tpm * SHARE)) return false;
+      if (l.rpm !== null && s.requests - busy.requests < Math.max(CALLS, l.rpm * SHARE))
+        return false;
+      if (l.tpm !== null && s.tokens - busy.tokens < Math.max(CALLS * estTokens, l.tpm * SHARE))
+        return false;
       if (l.cap !== null && s.spend - busy.spend < cost * CALLS) return false;
     }
     if (this.calls.size > MAX_ENTRIES) return false;

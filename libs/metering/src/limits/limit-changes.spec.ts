@@ -6,18 +6,40 @@ import { LimitsService } from './limits.service';
 const ORG = '11111111-1111-4111-8111-111111111111';
 const KEY = '22222222-2222-4222-8222-222222222222';
 const row = (over: Partial<RateLimit>) =>
-  ({ organizationId: ORG, apiKeyId: null, requestsPerMinute: null, tokensPerMinute: null, spendCapMicros: null, ...over }) as RateLimit;
+  ({
+    organizationId: ORG,
+    apiKeyId: null,
+    requestsPerMinute: null,
+    tokensPerMinute: null,
+    spendCapMicros: null,
+    ...over,
+  }) as RateLimit;
 
 describe('limit changes', () => {
   it('round-trips a set and a removal, caps as exact integers', () => {
-    const set = { organizationId: ORG, apiKeyId: KEY, override: { requestsPerMinute: 1, tokensPerMinute: null, spendCapMicros: 9_007_199_254_740_993n } };
+    const set = {
+      organizationId: ORG,
+      apiKeyId: KEY,
+      override: {
+        requestsPerMinute: 1,
+        tokensPerMinute: null,
+        spendCapMicros: 9_007_199_254_740_993n,
+      },
+    };
     expect(decodeLimitChange(encodeLimitChange(set))).toEqual(set);
     const cleared = { organizationId: ORG, apiKeyId: null, override: null };
     expect(decodeLimitChange(encodeLimitChange(cleared))).toEqual(cleared);
   });
 
   it('refuses anything else', () => {
-    for (const bad of ['', 'x', '{}', '{"o":1,"k":null,"v":null}', `{"o":"${ORG}","k":null,"v":[1.5,null,null]}`, `{"o":"${ORG}","k":null,"v":[1,null,"-3"]}`])
+    for (const bad of [
+      '',
+      'x',
+      '{}',
+      '{"o":1,"k":null,"v":null}',
+      `{"o":"${ORG}","k":null,"v":[1.5,null,null]}`,
+      `{"o":"${ORG}","k":null,"v":[1,null,"-3"]}`,
+    ])
       expect(decodeLimitChange(bad)).toBeNull();
   });
 
@@ -44,7 +66,11 @@ describe('LimitsService snapshot', () => {
     release([row({ requestsPerMinute: 1 })]);
     await refreshing;
     expect(limits.snapshot(ORG, KEY).organization).toBeUndefined();
-    limits.apply({ organizationId: ORG, apiKeyId: KEY, override: { requestsPerMinute: 2, tokensPerMinute: null, spendCapMicros: null } });
+    limits.apply({
+      organizationId: ORG,
+      apiKeyId: KEY,
+      override: { requestsPerMinute: 2, tokensPerMinute: null, spendCapMicros: null },
+    });
     expect(limits.snapshot(ORG, KEY).apiKey?.requestsPerMinute).toBe(2);
   });
 });

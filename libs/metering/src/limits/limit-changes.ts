@@ -21,7 +21,11 @@ export function encodeLimitChange(change: LimitChange): string {
   return JSON.stringify({
     o: change.organizationId,
     k: change.apiKeyId,
-    v: o && [o.requestsPerMinute, o.tokensPerMinute, o.spendCapMicros === null ? null : String(o.spendCapMicros)],
+    v: o && [
+      o.requestsPerMinute,
+      o.tokensPerMinute,
+      o.spendCapMicros === null ? null : String(o.spendCapMicros),
+    ],
   });
 }
 
@@ -34,7 +38,8 @@ export function decodeLimitChange(message: string): LimitChange | null {
     if (!Array.isArray(m.v) || m.v.length !== 3) return null;
     const [rpm, tpm, cap] = m.v as unknown[];
     const int = (x: unknown) => x === null || Number.isSafeInteger(x);
-    if (!int(rpm) || !int(tpm) || (cap !== null && (typeof cap !== 'string' || !/^\d+$/.test(cap)))) return null;
+    if (!int(rpm) || !int(tpm) || (cap !== null && (typeof cap !== 'string' || !/^\d+$/.test(cap))))
+      return null;
     return {
       organizationId: m.o,
       apiKeyId: m.k,
@@ -61,7 +66,11 @@ export function loosens(
 ): boolean {
   if (!before) return false;
   const up = (b: number | null, a: number | null) => b !== null && (a === null || a > b);
-  return !after || up(before.requestsPerMinute, after.requestsPerMinute) || up(before.tokensPerMinute, after.tokensPerMinute);
+  return (
+    !after ||
+    up(before.requestsPerMinute, after.requestsPerMinute) ||
+    up(before.tokensPerMinute, after.tokensPerMinute)
+  );
 }
 
 /** A scope's GCRA keys (quota.scripts.ts: requests TAT, tokens TAT), relative to the key-prefixed client. */

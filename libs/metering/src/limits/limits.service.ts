@@ -5,7 +5,13 @@ import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import { Repository } from 'typeorm';
 import { RateLimit } from '../entities/rate-limit.entity';
-import { encodeLimitChange, type LimitChange, limitChangesChannel, loosens, rateStateKeys } from './limit-changes';
+import {
+  encodeLimitChange,
+  type LimitChange,
+  limitChangesChannel,
+  loosens,
+  rateStateKeys,
+} from './limit-changes';
 
 export interface LimitOverrideInput {
   organizationId: string;
@@ -60,7 +66,10 @@ export class LimitsService implements OnModuleDestroy {
     this.validate(input);
     const apiKeyId = input.apiKeyId ?? null;
     const existing = await this.find(input.organizationId, apiKeyId);
-    const before = existing && { requestsPerMinute: existing.requestsPerMinute, tokensPerMinute: existing.tokensPerMinute };
+    const before = existing && {
+      requestsPerMinute: existing.requestsPerMinute,
+      tokensPerMinute: existing.tokensPerMinute,
+    };
     const row = existing ?? this.rows.create({ organizationId: input.organizationId, apiKeyId });
     if (input.requestsPerMinute !== undefined) row.requestsPerMinute = input.requestsPerMinute;
     if (input.tokensPerMinute !== undefined) row.tokensPerMinute = input.tokensPerMinute;
@@ -68,7 +77,10 @@ export class LimitsService implements OnModuleDestroy {
     row.reason = input.reason;
     row.actorUserId = input.actorUserId;
     const saved = await this.rows.save(row);
-    await this.announce({ organizationId: input.organizationId, apiKeyId, override: saved }, loosens(before, saved));
+    await this.announce(
+      { organizationId: input.organizationId, apiKeyId, override: saved },
+      loosens(before, saved),
+    );
     await this.refreshIfWatching();
     return saved;
   }
@@ -91,9 +103,13 @@ export class LimitsService implements OnModuleDestroy {
   /** For the gateway: starts the periodic snapshot refresh (other processes never pay for it). */
   async watch(): Promise<void> {
     await this.refresh();
-    this.timer ??= setInterval(() => void this.refresh().catch((error: Error) => {
-      this.logger.warn(`limit overrides refresh failed: ${error.message}`);
-    }), REFRESH_MS).unref();
+    this.timer ??= setInterval(
+      () =>
+        void this.refresh().catch((error: Error) => {
+          this.logger.warn(`limit overrides refresh failed: ${error.message}`);
+        }),
+      REFRESH_MS,
+    ).unref();
   }
 
   /** How old the gateway's override snapshot is (null before the first load), for /health. */
@@ -152,7 +168,10 @@ export class LimitsService implements OnModuleDestroy {
     if (!this.redis) return;
     try {
       if (loosened) await this.redis.del(...rateStateKeys(change.organizationId, change.apiKeyId));
-      await this.redis.publish(limitChangesChannel(this.redis.options.keyPrefix ?? ''), encodeLimitChange(change));
+      await this.redis.publish(
+        limitChangesChannel(this.redis.options.keyPrefix ?? ''),
+        encodeLimitChange(change),
+      );
     } catch (error) {
       this.logger.warn(`limit change not announced: ${(error as Error).message}`);
     }
@@ -165,25 +184,46 @@ export class LimitsService implements OnModuleDestroy {
   private find(organizationId: string, apiKeyId: string | null): Promise<RateLimit | null> {
     return apiKeyId
       ? this.rows.findOne({ where: { organizationId, apiKeyId } })
-      : this.rows.createQueryBuilder('r').where('r.organization_id = :organizationId AND r.api_key_id IS NULL', { organizationId }).getOne();
+      : this.rows
+          .createQueryBuilder('r')
+          .where('r.organization_id = :organizationId AND r.api_key_id IS NULL', { organizationId })
+          .getOne();
   }
 
   private validate(input: LimitOverrideInput): void {
     const bad = (field: string) => {
-      throw new DomainException(DomainErrorKind.Invalid, 'invalid_limit', `${field} must be a non-negative integer or null`);
+      throw new DomainException(
+        DomainErrorKind.Invalid,
+        'invalid_limit',
+        `${field} must be a non-negative integer or null`,
+      );
     };
     for (const field of ['requestsPerMinute', 'tokensPerMinute'] as const) {
       const v = input[field];
-      if (v !== undefined && v !== null && (!Number.isSafeInteger(v) || v < 0 || v > 2_147_483_647)) bad(field);
+      if (v !== undefined && v !== null && (!Number.isSafeInteger(v) || v < 0 || v > 2_147_483_647))
+        bad(field);
     }
-    if (input.spendCapMicros !== undefined && input.spendCapMicros !== null && input.spendCapMicros < 0n) bad('spendCapMicros');
+    if (
+      input.spendCapMicros !== undefined &&
+      input.spendCapMicros !== null &&
+      input.spendCapMicros < 0n
+    )
+      bad('spendCapMicros');
     if (!input.reason?.trim() || input.reason.length > 500) {
-      throw new DomainException(DomainErrorKind.Invalid, 'invalid_limit', 'a reason (1-500 characters) is required');
+      throw new DomainException(
+        DomainErrorKind.Invalid,
+        'invalid_limit',
+        'a reason (1-500 characters) is required',
+      );
     }
   }
 }
 
-function patch(byOrg: Map<string, RateLimit>, byKey: Map<string, RateLimit>, change: LimitChange): void {
+function patch(
+  byOrg: Map<string, RateLimit>,
+  byKey: Map<string, RateLimit>,
+  change: LimitChange,
+): void {
   const { organizationId, apiKeyId, override } = change;
   const map = apiKeyId ? byKey : byOrg;
   const id = apiKeyId ?? organizationId;

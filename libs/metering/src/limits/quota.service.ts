@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { gatewayAuditStream } from '@velvet/queue';
 import type { Micros } from '@velvet/common';
@@ -9,8 +16,26 @@ import { METERING_OPTIONS, METERING_REDIS, type MeteringOptions } from '../meter
 import { encodeUsage } from '../usage/usage.codec';
 import { LimitsService, type OverrideSnapshot } from './limits.service';
 import { Headroom } from './headroom';
-import { ADMIT_FINISH_LUA, BEGIN_LUA, CHECKPOINT_LUA, FIGURES_PER_SCOPE, FINISH_LUA, WINDOW_MS } from './quota.scripts';
-import type { Admission, AdmissionRequest, AdmitFinishResult, BeginResult, CallBegin, CallFinish, Denial, LimitKind, OrphanCall, RateLimitState } from './quota.types';
+import {
+  ADMIT_FINISH_LUA,
+  BEGIN_LUA,
+  CHECKPOINT_LUA,
+  FIGURES_PER_SCOPE,
+  FINISH_LUA,
+  WINDOW_MS,
+} from './quota.scripts';
+import type {
+  Admission,
+  AdmissionRequest,
+  AdmitFinishResult,
+  BeginResult,
+  CallBegin,
+  CallFinish,
+  Denial,
+  LimitKind,
+  OrphanCall,
+  RateLimitState,
+} from './quota.types';
 
 const MONTH_TTL_S = 40 * 24 * 3600;
 const DONE_TTL_S = 48 * 3600;
@@ -87,7 +112,10 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   async onModuleInit(): Promise<void> {
     await this.limits.watch();
     await this.beat().catch(() => undefined);
-    this.heartbeat = setInterval(() => void this.beat().catch(() => undefined), HEARTBEAT_EVERY_MS).unref();
+    this.heartbeat = setInterval(
+      () => void this.beat().catch(() => undefined),
+      HEARTBEAT_EVERY_MS,
+    ).unref();
   }
 
   onModuleDestroy(): void {
@@ -97,13 +125,18 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   /** Waits (bounded) for finishes still being retried; whatever is left is finished by a reaper from its started record. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await Promise.race([Promise.allSettled([...this.retrying]), new Promise((r) => setTimeout(r, 3000).unref())]);
+    await Promise.race([
+      Promise.allSettled([...this.retrying]),
+      new Promise((r) => setTimeout(r, 3000).unref()),
+    ]);
   }
 
   /** SET, or under maxmemory (SET refused) at least PEXPIRE: a live gateway must not look dead. */
   private async beat(): Promise<void> {
     const key = this.aliveKey(this.owner);
-    await this.redis.set(key, '1', 'PX', HEARTBEAT_TTL_MS).catch(() => this.redis.pexpire(key, HEARTBEAT_TTL_MS));
+    await this.redis
+      .set(key, '1', 'PX', HEARTBEAT_TTL_MS)
+      .catch(() => this.redis.pexpire(key, HEARTBEAT_TTL_MS));
   }
 
   async begin(req: CallBegin, now = new Date()): Promise<BeginResult> {
@@ -112,7 +145,9 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     const limits = this.limitsOf(req);
     const heldSpend = limits[0].cap !== null || limits[1].cap !== null;
     await this.seedSpends(scopes, limits, req, month, now);
-    const holdMember = heldSpend ? `${req.requestId}:${randomBytes(4).toString('hex')}:${req.estimatedCostMicros}` : '';
+    const holdMember = heldSpend
+      ? `${req.requestId}:${randomBytes(4).toString('hex')}:${req.estimatedCostMicros}`
+      : '';
     const admission: Admission = {
       organizationId: req.organizationId,
       apiKeyId: req.apiKeyId,
@@ -125,11 +160,30 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       msPerToken: [perToken(limits[0].tpm), perToken(limits[1].tpm)],
       idempotencyKey: req.idempotency ? this.idemKey(req.idempotency.key) : null,
     };
-    const stored: StoredRecord = { a: { ...admission, estimatedCostMicros: admission.estimatedCostMicros.toString() }, c: req.record };
-    const keys = [admission.idempotencyKey ?? this.idemKey('-'), this.callKey(req.requestId), this.outKey(req.requestId), this.indexKey()];
+    const stored: StoredRecord = {
+      a: { ...admission, estimatedCostMicros: admission.estimatedCostMicros.toString() },
+      c: req.record,
+    };
+    const keys = [
+      admission.idempotencyKey ?? this.idemKey('-'),
+      this.callKey(req.requestId),
+      this.outKey(req.requestId),
+      this.indexKey(),
+    ];
     pushScopeKeys(keys, scopes, month);
-    const argv: (string | number)[] = [now.getTime(), MONTH_TTL_S, holdMember, req.estimatedTokens, req.estimatedCostMicros.toString()];
-    argv.push(now.getTime() + HOLD_TTL_MS, req.idempotency ? 1 : 0, req.idempotency?.bodyHash ?? '', IDEMPOTENCY_TTL_S);
+    const argv: (string | number)[] = [
+      now.getTime(),
+      MONTH_TTL_S,
+      holdMember,
+      req.estimatedTokens,
+      req.estimatedCostMicros.toString(),
+    ];
+    argv.push(
+      now.getTime() + HOLD_TTL_MS,
+      req.idempotency ? 1 : 0,
+      req.idempotency?.bodyHash ?? '',
+      IDEMPOTENCY_TTL_S,
+    );
     argv.push(req.requestId, this.owner, JSON.stringify(stored), req.delivered ?? '');
     pushLimitArgs(argv, limits);
     const res = await this.redis.vrBegin(keys.length, ...keys, ...argv);
@@ -155,7 +209,13 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
    */
   clearlyWithin(req: AdmissionRequest): boolean {
     if (this.redis.status !== 'ready') return false;
-    return this.headroom.reserve(req.requestId, this.scopes(req.organizationId, req.apiKeyId), this.limitsOf(req), req.estimatedTokens, req.estimatedCostMicros);
+    return this.headroom.reserve(
+      req.requestId,
+      this.scopes(req.organizationId, req.apiKeyId),
+      this.limitsOf(req),
+      req.estimatedTokens,
+      req.estimatedCostMicros,
+    );
   }
 
   /**
@@ -164,16 +224,36 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
    * recorded. 'already': this owner's earlier attempt was applied (its reply lost). Rejects when
    * Redis refuses it.
    */
-  async admitAndFinish(req: AdmissionRequest, f: CallFinish, now = new Date()): Promise<AdmitFinishResult> {
+  async admitAndFinish(
+    req: AdmissionRequest,
+    f: CallFinish,
+    now = new Date(),
+  ): Promise<AdmitFinishResult> {
     const month = monthOf(now);
     const scopes = this.scopes(req.organizationId, req.apiKeyId);
     const limits = this.limitsOf(req);
     await this.seedSpends(scopes, limits, req, month, now);
-    const keys = [`${this.options.prefix}:gw:done:${req.requestId}`, this.streamKey(), this.auditStreamKey()];
+    const keys = [
+      `${this.options.prefix}:gw:done:${req.requestId}`,
+      this.streamKey(),
+      this.auditStreamKey(),
+    ];
     pushScopeKeys(keys, scopes, month);
     const u = f.usage;
-    const argv: (string | number)[] = [now.getTime(), MONTH_TTL_S, req.estimatedTokens, req.estimatedCostMicros.toString(), u.inputTokens + u.outputTokens];
-    argv.push(this.owner, ONE_STEP_DONE_TTL_S, u.costMicros.toString(), encodeUsage(u), f.audit ?? '');
+    const argv: (string | number)[] = [
+      now.getTime(),
+      MONTH_TTL_S,
+      req.estimatedTokens,
+      req.estimatedCostMicros.toString(),
+      u.inputTokens + u.outputTokens,
+    ];
+    argv.push(
+      this.owner,
+      ONE_STEP_DONE_TTL_S,
+      u.costMicros.toString(),
+      encodeUsage(u),
+      f.audit ?? '',
+    );
     pushLimitArgs(argv, limits);
     let res: (string | number)[];
     try {
@@ -187,7 +267,11 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   }
 
   /** `admitAndFinish` retried for up to `withinMs` while its client waits (as `finishWithin`). */
-  admitAndFinishWithin(req: AdmissionRequest, f: CallFinish, withinMs = FINISH_WAIT_MS): Promise<AdmitFinishResult> {
+  admitAndFinishWithin(
+    req: AdmissionRequest,
+    f: CallFinish,
+    withinMs = FINISH_WAIT_MS,
+  ): Promise<AdmitFinishResult> {
     return retryWithin(() => this.admitAndFinish(req, f), withinMs);
   }
 
@@ -195,18 +279,36 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     return this.effective(this.limits.snapshot(req.organizationId, req.apiKeyId));
   }
 
-  private async seedSpends(scopes: string[], limits: ReturnType<QuotaService['effective']>, req: AdmissionRequest, month: string, now: Date): Promise<void> {
+  private async seedSpends(
+    scopes: string[],
+    limits: ReturnType<QuotaService['effective']>,
+    req: AdmissionRequest,
+    month: string,
+    now: Date,
+  ): Promise<void> {
     if (limits[0].cap === null && limits[1].cap === null) return;
-    await Promise.all(scopes.map((s, i) => (limits[i].cap === null ? undefined : this.seedSpend(s, i, req, month, now))));
+    await Promise.all(
+      scopes.map((s, i) =>
+        limits[i].cap === null ? undefined : this.seedSpend(s, i, req, month, now),
+      ),
+    );
   }
 
-  private admitted(scopes: string[], limits: ReturnType<QuotaService['effective']>, res: (string | number)[]): RateLimitState {
+  private admitted(
+    scopes: string[],
+    limits: ReturnType<QuotaService['effective']>,
+    res: (string | number)[],
+  ): RateLimitState {
     const figures = res.slice(1).map(Number);
     this.headroom.note(scopes, figures);
     return rateLimitState(limits, figures);
   }
 
-  private denied(scopes: string[], limits: ReturnType<QuotaService['effective']>, res: (string | number)[]): Denial {
+  private denied(
+    scopes: string[],
+    limits: ReturnType<QuotaService['effective']>,
+    res: (string | number)[],
+  ): Denial {
     this.headroom.forget(scopes);
     const index = Number(res[1]);
     const kind = String(res[2]) as LimitKind;
@@ -214,7 +316,13 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     return {
       scope: index === 0 ? 'organization' : 'api_key',
       kind,
-      limit: String(kind === 'requests' || (kind === 'blocked' && l.rpm === 0) ? l.rpm : kind === 'tokens' || kind === 'too_large' || kind === 'blocked' ? l.tpm : l.cap),
+      limit: String(
+        kind === 'requests' || (kind === 'blocked' && l.rpm === 0)
+          ? l.rpm
+          : kind === 'tokens' || kind === 'too_large' || kind === 'blocked'
+            ? l.tpm
+            : l.cap,
+      ),
       retryAfterMs: Number(res[3]),
       hard: HARD.has(kind),
     };
@@ -222,23 +330,59 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
 
   /** Write-ahead of streamed text: true once it is durably part of the call's record (false: the call was reaped). */
   async checkpoint(admission: Admission, text: string): Promise<boolean> {
-    const n = await this.redis.vrCheckpoint(2, this.callKey(admission.requestId), this.outKey(admission.requestId), this.owner, text);
+    const n = await this.redis.vrCheckpoint(
+      2,
+      this.callKey(admission.requestId),
+      this.outKey(admission.requestId),
+      this.owner,
+      text,
+    );
     return n === 1;
   }
 
   /** One atomic step; rejects when Redis refuses it (down, at maxmemory, timed out). */
-  async finish(admission: Admission, f: CallFinish, owner = this.owner, mode: 'own' | 'reap' = 'own'): Promise<FinishResult> {
+  async finish(
+    admission: Admission,
+    f: CallFinish,
+    owner = this.owner,
+    mode: 'own' | 'reap' = 'own',
+  ): Promise<FinishResult> {
     const id = admission.requestId;
     const p = this.options.prefix;
-    const keys = [this.callKey(id), this.outKey(id), this.indexKey(), `${p}:gw:done:${id}`, this.streamKey(), this.auditStreamKey()];
+    const keys = [
+      this.callKey(id),
+      this.outKey(id),
+      this.indexKey(),
+      `${p}:gw:done:${id}`,
+      this.streamKey(),
+      this.auditStreamKey(),
+    ];
     keys.push(admission.idempotencyKey ?? this.idemKey('-'), this.aliveKey(owner));
-    for (const s of this.scopes(admission.organizationId, admission.apiKeyId)) keys.push(`${s}:tk`, `${s}:sp:${admission.month}`, `${s}:hz`, `${s}:hs`);
+    for (const s of this.scopes(admission.organizationId, admission.apiKeyId))
+      keys.push(`${s}:tk`, `${s}:sp:${admission.month}`, `${s}:hz`, `${s}:hs`);
     const u = f.usage;
     const tokenDelta = u.inputTokens + u.outputTokens - admission.estimatedTokens;
-    const argv: (string | number)[] = [owner, mode, id, DONE_TTL_S, MONTH_TTL_S, admission.heldSpend ? admission.holdMember : ''];
-    argv.push(admission.estimatedCostMicros.toString(), tokenDelta, u.costMicros.toString(), encodeUsage(u), f.audit ?? '');
+    const argv: (string | number)[] = [
+      owner,
+      mode,
+      id,
+      DONE_TTL_S,
+      MONTH_TTL_S,
+      admission.heldSpend ? admission.holdMember : '',
+    ];
+    argv.push(
+      admission.estimatedCostMicros.toString(),
+      tokenDelta,
+      u.costMicros.toString(),
+      encodeUsage(u),
+      f.audit ?? '',
+    );
     const idem = f.idempotency;
-    argv.push(idem === null ? '' : idem === 'release' ? 'release' : 'store', idem !== null && idem !== 'release' ? idem.store : '', IDEMPOTENCY_TTL_S);
+    argv.push(
+      idem === null ? '' : idem === 'release' ? 'release' : 'store',
+      idem !== null && idem !== 'release' ? idem.store : '',
+      IDEMPOTENCY_TTL_S,
+    );
     argv.push(...admission.msPerToken);
     const n = await this.redis.vrFinish(keys.length, ...keys, ...argv);
     return n === 1 ? 'finished' : n === 2 ? 'already' : n === 0 ? 'gone' : 'alive';
@@ -249,7 +393,11 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
    * `withinMs` (a Redis restart, or a reply lost with the connection), so the answer says whether
    * the call was recorded — never "maybe". Rejects only when Redis stayed away that long.
    */
-  async finishWithin(admission: Admission, f: CallFinish, withinMs = FINISH_WAIT_MS): Promise<FinishResult> {
+  async finishWithin(
+    admission: Admission,
+    f: CallFinish,
+    withinMs = FINISH_WAIT_MS,
+  ): Promise<FinishResult> {
     return retryWithin(() => this.finish(admission, f), withinMs);
   }
 
@@ -267,7 +415,9 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
           return;
         } catch (error) {
           if (attempt === 0 || attempt % 20 === 0) {
-            this.logger.warn(`finish of ${admission.requestId} refused, retrying: ${(error as Error).message}`);
+            this.logger.warn(
+              `finish of ${admission.requestId} refused, retrying: ${(error as Error).message}`,
+            );
           }
           if (this.stopping && attempt > 3) return;
           await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
@@ -281,13 +431,26 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
 
   /** Started calls older than `minAgeMs` whose owner's heartbeat is gone. */
   async orphans(minAgeMs: number, limit = 200): Promise<(OrphanCall & { admission: Admission })[]> {
-    const ids = await this.redis.zrangebyscore(this.indexKey(), '-inf', Date.now() - minAgeMs, 'LIMIT', 0, limit);
+    const ids = await this.redis.zrangebyscore(
+      this.indexKey(),
+      '-inf',
+      Date.now() - minAgeMs,
+      'LIMIT',
+      0,
+      limit,
+    );
     if (!ids.length) return [];
     const pipe = this.redis.multi();
     for (const id of ids) pipe.hmget(this.callKey(id), 'o', 's').get(this.outKey(id));
     const res = ((await pipe.exec()) ?? []).map(([, v]) => v);
-    const owners = [...new Set(ids.map((_, i) => (res[i * 2] as (string | null)[])[0]).filter((o): o is string => !!o))];
-    const beats = owners.length ? await Promise.all(owners.map((o) => this.redis.exists(this.aliveKey(o)))) : [];
+    const owners = [
+      ...new Set(
+        ids.map((_, i) => (res[i * 2] as (string | null)[])[0]).filter((o): o is string => !!o),
+      ),
+    ];
+    const beats = owners.length
+      ? await Promise.all(owners.map((o) => this.redis.exists(this.aliveKey(o))))
+      : [];
     const dead = new Set(owners.filter((_, i) => beats[i] === 0));
     if (!dead.size) return [];
     const out: (OrphanCall & { admission: Admission })[] = [];
@@ -300,8 +463,17 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       // A live process never reaps itself, even if its heartbeat lapsed while Redis was away.
       if (!dead.has(owner) || owner === this.owner) return;
       const stored = JSON.parse(raw) as StoredRecord;
-      const admission: Admission = { ...stored.a, estimatedCostMicros: BigInt(stored.a.estimatedCostMicros) as Micros };
-      out.push({ requestId, owner, record: stored.c, delivered: (res[i * 2 + 1] as string | null) ?? '', admission });
+      const admission: Admission = {
+        ...stored.a,
+        estimatedCostMicros: BigInt(stored.a.estimatedCostMicros) as Micros,
+      };
+      out.push({
+        requestId,
+        owner,
+        record: stored.c,
+        delivered: (res[i * 2 + 1] as string | null) ?? '',
+        admission,
+      });
     });
     return out;
   }
@@ -336,12 +508,16 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   }
 
   private scopes(organizationId: string, apiKeyId: string): [string, string] {
-    return [`${this.options.prefix}:gw:o:${organizationId}`, `${this.options.prefix}:gw:k:${apiKeyId}`];
+    return [
+      `${this.options.prefix}:gw:o:${organizationId}`,
+      `${this.options.prefix}:gw:k:${apiKeyId}`,
+    ];
   }
 
   private effective(o: OverrideSnapshot) {
     const d = this.options.defaults;
-    const pick = <T>(row: T | null | undefined, fallback: T | null): T | null => (row === null || row === undefined ? fallback : row);
+    const pick = <T>(row: T | null | undefined, fallback: T | null): T | null =>
+      row === null || row === undefined ? fallback : row;
     return [
       {
         rpm: pick(o.organization?.requestsPerMinute, d.orgRequestsPerMinute),
@@ -360,7 +536,13 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
    * The month's spend counter starts from the database the first time this process sees a capped
    * scope in a month, so a Redis restart cannot reset a cap. SET NX: never overwrites live counts.
    */
-  private async seedSpend(scope: string, index: number, req: AdmissionRequest, month: string, now: Date): Promise<void> {
+  private async seedSpend(
+    scope: string,
+    index: number,
+    req: AdmissionRequest,
+    month: string,
+    now: Date,
+  ): Promise<void> {
     const key = `${scope}:sp:${month}`;
     if (this.seeded.has(key)) return;
     const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
@@ -383,8 +565,12 @@ function pushScopeKeys(keys: string[], scopes: string[], month: string): void {
   for (const s of scopes) keys.push(`${s}:rq`, `${s}:tk`, `${s}:sp:${month}`, `${s}:hz`, `${s}:hs`);
 }
 
-function pushLimitArgs(argv: (string | number)[], limits: { rpm: number | null; tpm: number | null; cap: Micros | null }[]): void {
-  for (const l of limits) argv.push(l.rpm ?? -1, l.tpm ?? -1, l.cap === null ? -1 : l.cap.toString());
+function pushLimitArgs(
+  argv: (string | number)[],
+  limits: { rpm: number | null; tpm: number | null; cap: Micros | null }[],
+): void {
+  for (const l of limits)
+    argv.push(l.rpm ?? -1, l.tpm ?? -1, l.cap === null ? -1 : l.cap.toString());
 }
 
 /**
@@ -399,20 +585,26 @@ async function retryWithin<T>(step: () => Promise<T>, withinMs: number): Promise
       return await step();
     } catch (error) {
       if (Date.now() + RETRY_MS[0] > deadline) throw error;
-      await new Promise((r) => setTimeout(r, Math.min(RETRY_MS[Math.min(attempt, 2)], Math.max(0, deadline - Date.now()))));
+      await new Promise((r) =>
+        setTimeout(r, Math.min(RETRY_MS[Math.min(attempt, 2)], Math.max(0, deadline - Date.now()))),
+      );
     }
   }
 }
 
 /** The tightest scope's figures for each limit (the one a client runs into first). */
-function rateLimitState(limits: { rpm: number | null; tpm: number | null }[], figures: number[]): RateLimitState {
+function rateLimitState(
+  limits: { rpm: number | null; tpm: number | null }[],
+  figures: number[],
+): RateLimitState {
   const pick = (which: 'rpm' | 'tpm', offset: number) => {
     let best: RateLimitState['requests'] = null;
     limits.forEach((l, i) => {
       const limit = l[which];
       const remaining = figures[i * FIGURES_PER_SCOPE + offset];
       if (limit === null || limit <= 0 || remaining < 0) return;
-      if (!best || remaining < best.remaining) best = { limit, remaining, resetMs: figures[i * FIGURES_PER_SCOPE + offset + 1] };
+      if (!best || remaining < best.remaining)
+        best = { limit, remaining, resetMs: figures[i * FIGURES_PER_SCOPE + offset + 1] };
     });
     return best;
   };

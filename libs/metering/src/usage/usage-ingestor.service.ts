@@ -1,8 +1,20 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { redisOptions, type StreamEntries, StreamConsumer } from '@velvet/queue';
 import { DataSource } from 'typeorm';
-import { METERING_OPTIONS, type MeteringOptions, SPEND_LISTENER, type SpendListener } from '../metering.options';
+import {
+  METERING_OPTIONS,
+  type MeteringOptions,
+  SPEND_LISTENER,
+  type SpendListener,
+} from '../metering.options';
 import { decodeUsage } from './usage.codec';
 
 const GROUP = 'usage-ingest';
@@ -63,7 +75,9 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
       }
     }
     await this.insert(rows);
-    const charged = [...new Set(rows.filter((u) => u.costMicros > 0n).map((u) => u.organizationId))];
+    const charged = [
+      ...new Set(rows.filter((u) => u.costMicros > 0n).map((u) => u.organizationId)),
+    ];
     if (charged.length && this.listener) {
       await Promise.resolve(this.listener.spendRecorded(charged)).catch((e: Error) =>
         this.logger.warn(`spend listener failed: ${e.message}`),
@@ -76,10 +90,39 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
     const values: unknown[] = [];
     const tuples = rows.map((u) => {
       const base = values.length;
-      values.push(u.requestId, u.organizationId, u.apiKeyId, u.modelId, u.tier, u.inputTokens, u.outputTokens);
-      values.push(u.costMicros.toString(), u.currency, u.latencyMs, u.status, u.streamed, u.occurredAt);
+      values.push(
+        u.requestId,
+        u.organizationId,
+        u.apiKeyId,
+        u.modelId,
+        u.tier,
+        u.inputTokens,
+        u.outputTokens,
+      );
+      values.push(
+        u.costMicros.toString(),
+        u.currency,
+        u.latencyMs,
+        u.status,
+        u.streamed,
+        u.occurredAt,
+      );
       const p = (i: number, cast: string) => `$${base + i + 1}::${cast}`;
-      const casts = ['text', 'uuid', 'uuid', 'uuid', 'text', 'int', 'int', 'bigint', 'text', 'int', 'text', 'boolean', 'timestamptz'];
+      const casts = [
+        'text',
+        'uuid',
+        'uuid',
+        'uuid',
+        'text',
+        'int',
+        'int',
+        'bigint',
+        'text',
+        'int',
+        'text',
+        'boolean',
+        'timestamptz',
+      ];
       return `(${casts.map((c, i) => p(i, c)).join(',')})`;
     });
     // usage_records is partitioned by occurred_at, so its unique key is (request_id, occurred_at)

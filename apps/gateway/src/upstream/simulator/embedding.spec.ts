@@ -11,13 +11,20 @@ describe('simulated embeddings and moderation', () => {
     expect(a).toHaveLength(256);
     expect(simulatedEmbedding('the velvet rope', 256)).toEqual(a);
     expect(cosine(a, a)).toBeCloseTo(1, 5);
-    expect(cosine(a, simulatedEmbedding('a velvet rope opens', 256))).toBeGreaterThan(cosine(a, simulatedEmbedding('quarterly tax filing', 256)));
-    const decoded = new Float32Array(Uint8Array.from(Buffer.from(embeddingBase64(a), 'base64')).buffer);
+    expect(cosine(a, simulatedEmbedding('a velvet rope opens', 256))).toBeGreaterThan(
+      cosine(a, simulatedEmbedding('quarterly tax filing', 256)),
+    );
+    const decoded = new Float32Array(
+      Uint8Array.from(Buffer.from(embeddingBase64(a), 'base64')).buffer,
+    );
     expect(Array.from(decoded)).toEqual(Array.from(a));
   });
 
   it('flags by its documented keywords, with every category present', () => {
-    const r = simulatedModeration('I will kill it') as { flagged: boolean; categories: Record<string, boolean> };
+    const r = simulatedModeration('I will kill it') as {
+      flagged: boolean;
+      categories: Record<string, boolean>;
+    };
     expect(r.flagged).toBe(true);
     expect(r.categories.violence).toBe(true);
     expect(Object.keys(r.categories)).toHaveLength(13);

@@ -24,4 +24,5 @@ export function simulatedEmbedding(text: string, dimensions: number): Float32Arr
 }
 
 /** OpenAI's base64 encoding: the little-endian float32 bytes. */
-export const embeddingBase64 = (v: Float32Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+export const embeddingBase64 = (v: Float32Array): string =>
+  Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');

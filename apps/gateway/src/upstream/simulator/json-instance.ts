@@ -8,7 +8,23 @@ export class UnsupportedSchema extends Error {}
 type Schema = Record<string, unknown> | boolean;
 
 /** Keywords whose constraints the generator cannot satisfy by construction. */
-const UNSUPPORTED = ['pattern', 'patternProperties', 'allOf', 'not', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired', 'contains', 'uniqueItems', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems', 'multipleOf'];
+const UNSUPPORTED = [
+  'pattern',
+  'patternProperties',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
+  'dependentRequired',
+  'contains',
+  'uniqueItems',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'multipleOf',
+];
 const MAX_DEPTH = 8;
 const FORMATS: Record<string, string> = {
   'date-time': '2026-01-15T09:30:00Z',
@@ -26,7 +42,8 @@ const options = { strict: false, allErrors: false, validateFormats: false };
 const ajv = new Ajv(options);
 const ajv2020 = new Ajv2020(options);
 /** Draft 2020-12 (what zod and the SDKs emit) or draft-07 by default; `$schema` picks, and is not fetched. */
-const validatorFor = (schema: Record<string, unknown>) => (/2020-12|2019-09/.test(String(schema.$schema ?? '')) ? ajv2020 : ajv);
+const validatorFor = (schema: Record<string, unknown>) =>
+  /2020-12|2019-09/.test(String(schema.$schema ?? '')) ? ajv2020 : ajv;
 const compiled = new Map<string, ValidateFunction>();
 
 /**
@@ -37,7 +54,8 @@ const compiled = new Map<string, ValidateFunction>();
  * not match is never returned.
  */
 export function instanceOf(schema: unknown, rng: Rng): unknown {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw new UnsupportedSchema('the schema must be a JSON object');
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    throw new UnsupportedSchema('the schema must be a JSON object');
   const value = generate(schema as Schema, schema as Record<string, unknown>, rng, 0);
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
@@ -51,7 +69,10 @@ export function instanceOf(schema: unknown, rng: Rng): unknown {
     if (compiled.size > 1000) compiled.clear();
     compiled.set(key, validate);
   }
-  if (!validate(value)) throw new UnsupportedSchema(`cannot produce a value for it (${ajv.errorsText(validate.errors)})`);
+  if (!validate(value))
+    throw new UnsupportedSchema(
+      `cannot produce a value for it (${ajv.errorsText(validate.errors)})`,
+    );
   return value;
 }
 
@@ -69,9 +90,11 @@ function resolve(ref: string, root: Record<string, unknown>): Schema {
 function generate(schema: Schema, root: Record<string, unknown>, rng: Rng, depth: number): unknown {
   if (schema === true) return rng.word();
   if (schema === false) throw new UnsupportedSchema('a false schema admits no value');
-  if (depth > MAX_DEPTH) throw new UnsupportedSchema('the schema nests too deeply (recursive $ref?)');
+  if (depth > MAX_DEPTH)
+    throw new UnsupportedSchema('the schema nests too deeply (recursive $ref?)');
   for (const k of UNSUPPORTED) if (k in schema) throw new UnsupportedSchema(`keyword \`${k}\``);
-  if (typeof schema.$ref === 'string') return generate(resolve(schema.$ref, root), root, rng, depth + 1);
+  if (typeof schema.$ref === 'string')
+    return generate(resolve(schema.$ref, root), root, rng, depth + 1);
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum)) {
     if (!schema.enum.length) throw new UnsupportedSchema('an empty enum');
@@ -112,7 +135,12 @@ function typeOf(schema: Record<string, unknown>): unknown {
   return 'string';
 }
 
-function objectOf(schema: Record<string, unknown>, root: Record<string, unknown>, rng: Rng, depth: number): Record<string, unknown> {
+function objectOf(
+  schema: Record<string, unknown>,
+  root: Record<string, unknown>,
+  rng: Rng,
+  depth: number,
+): Record<string, unknown> {
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   const required = new Set((schema.required as string[] | undefined) ?? []);
   const out: Record<string, unknown> = {};
@@ -125,7 +153,12 @@ function objectOf(schema: Record<string, unknown>, root: Record<string, unknown>
   return out;
 }
 
-function arrayOf(schema: Record<string, unknown>, root: Record<string, unknown>, rng: Rng, depth: number): unknown[] {
+function arrayOf(
+  schema: Record<string, unknown>,
+  root: Record<string, unknown>,
+  rng: Rng,
+  depth: number,
+): unknown[] {
   const prefix = (schema.prefixItems ?? []) as Schema[];
   const min = Math.max(Number(schema.minItems ?? 0), prefix.length);
   const max = Number(schema.maxItems ?? Math.max(min, 3));
@@ -152,12 +185,18 @@ function numberOf(schema: Record<string, unknown>, type: 'integer' | 'number', r
   const num = (k: string) => (typeof schema[k] === 'number' ? (schema[k] as number) : undefined);
   const exclusiveMin = num('exclusiveMinimum');
   const exclusiveMax = num('exclusiveMaximum');
-  let lo = num('minimum') ?? (exclusiveMin !== undefined ? exclusiveMin + (type === 'integer' ? 1 : 0.5) : 0);
-  let hi = num('maximum') ?? (exclusiveMax !== undefined ? exclusiveMax - (type === 'integer' ? 1 : 0.5) : lo + 100);
+  let lo =
+    num('minimum') ??
+    (exclusiveMin !== undefined ? exclusiveMin + (type === 'integer' ? 1 : 0.5) : 0);
+  let hi =
+    num('maximum') ??
+    (exclusiveMax !== undefined ? exclusiveMax - (type === 'integer' ? 1 : 0.5) : lo + 100);
   if (type === 'integer') {
     lo = Math.ceil(lo);
     hi = Math.floor(hi);
   }
   if (hi < lo) throw new UnsupportedSchema('an empty numeric range');
-  return type === 'integer' ? rng.int(lo, hi) : Math.round((lo + rng.next() * (hi - lo)) * 100) / 100;
+  return type === 'integer'
+    ? rng.int(lo, hi)
+    : Math.round((lo + rng.next() * (hi - lo)) * 100) / 100;
 }

@@ -1,7 +1,18 @@
 /** OpenAI's moderation categories, in the order the API lists them. */
 export const MODERATION_CATEGORIES = [
-  'harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit', 'illicit/violent',
-  'self-harm', 'self-harm/intent', 'self-harm/instructions', 'sexual', 'sexual/minors', 'violence', 'violence/graphic',
+  'harassment',
+  'harassment/threatening',
+  'hate',
+  'hate/threatening',
+  'illicit',
+  'illicit/violent',
+  'self-harm',
+  'self-harm/intent',
+  'self-harm/instructions',
+  'sexual',
+  'sexual/minors',
+  'violence',
+  'violence/graphic',
 ] as const;
 
 /** Words that make the simulator flag a category: a fixed, documented list (docs/gateway-clients.md). */
@@ -29,5 +40,10 @@ export function simulatedModeration(text: string): Record<string, unknown> {
     scores[c] = hit ? 0.9 + i / 1000 : (i + 1) / 10_000;
     applied[c] = ['text'];
   }
-  return { flagged: Object.values(categories).some(Boolean), categories, category_scores: scores, category_applied_input_types: applied };
+  return {
+    flagged: Object.values(categories).some(Boolean),
+    categories,
+    category_scores: scores,
+    category_applied_input_types: applied,
+  };
 }

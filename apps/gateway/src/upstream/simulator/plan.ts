@@ -20,10 +20,15 @@ export interface PlannedChoice {
   outputTokens: number;
 }
 
-const stopsOf = (stop: string | string[] | null | undefined): string[] => (stop == null ? [] : (Array.isArray(stop) ? stop : [stop])).filter(Boolean);
+const stopsOf = (stop: string | string[] | null | undefined): string[] =>
+  (stop == null ? [] : Array.isArray(stop) ? stop : [stop]).filter(Boolean);
 
 /** Cuts content before the first stop sequence, as OpenAI does (the sequence itself is not sent). */
-function applyStop(pieces: Piece[], stops: string[], encoding: TokenizerEncoding): { pieces: Piece[]; stopped: boolean } {
+function applyStop(
+  pieces: Piece[],
+  stops: string[],
+  encoding: TokenizerEncoding,
+): { pieces: Piece[]; stopped: boolean } {
   if (!stops.length) return { pieces, stopped: false };
   const text = pieces.map((p) => p.text).join('');
   const at = Math.min(...stops.map((s) => text.indexOf(s)).filter((i) => i >= 0));
@@ -31,7 +36,12 @@ function applyStop(pieces: Piece[], stops: string[], encoding: TokenizerEncoding
   return { pieces: tokenPieces(text.slice(0, at), encoding).pieces, stopped: true };
 }
 
-function plainText(rng: Rng, wanted: number, maxTokens: number, encoding: TokenizerEncoding): { pieces: Piece[]; truncated: boolean } {
+function plainText(
+  rng: Rng,
+  wanted: number,
+  maxTokens: number,
+  encoding: TokenizerEncoding,
+): { pieces: Piece[]; truncated: boolean } {
   const pieces: Piece[] = [];
   let tokens = 0;
   for (let w = 0; w < wanted; w++) {
@@ -47,7 +57,12 @@ function jsonOf(schema: unknown, rng: Rng): string {
   try {
     return JSON.stringify(instanceOf(schema, rng));
   } catch (error) {
-    if (error instanceof UnsupportedSchema) throw new UpstreamError(400, 'invalid_value', `This model cannot honour the JSON schema: ${error.message}.`);
+    if (error instanceof UnsupportedSchema)
+      throw new UpstreamError(
+        400,
+        'invalid_value',
+        `This model cannot honour the JSON schema: ${error.message}.`,
+      );
     throw error;
   }
 }
@@ -77,20 +92,42 @@ export function planChoices(call: UpstreamRequest, ask: SimulatorAsk): PlannedCh
       const drawn = rng.pick(ask.tools);
       const named = typeof ask.toolChoice === 'object' ? ask.toolChoice.name : null;
       const tool = named ? ask.tools.find((t) => t.name === named)! : drawn;
-      const args = tokenPieces(jsonOf(tool.parameters ?? { type: 'object', properties: {} }, rng), encoding, call.maxTokens);
+      const args = tokenPieces(
+        jsonOf(tool.parameters ?? { type: 'object', properties: {} }, rng),
+        encoding,
+        call.maxTokens,
+      );
       const id = `call_${h.toString(36)}${i.toString(36)}${rng.int(0, 1e9).toString(36)}`;
       const outputTokens = countPieceTokens(tokenPieces(tool.name, encoding).pieces) + args.tokens;
-      return { content: null, toolCalls: [{ id, name: tool.name, arguments: args.pieces }], finishReason: args.truncated ? 'length' : 'tool_calls', outputTokens };
+      return {
+        content: null,
+        toolCalls: [{ id, name: tool.name, arguments: args.pieces }],
+        finishReason: args.truncated ? 'length' : 'tool_calls',
+        outputTokens,
+      };
     }
     let pieces: Piece[];
     let truncated: boolean;
-    if (ask.format.type === 'text') ({ pieces, truncated } = plainText(rng, 8 + (h % 40), call.maxTokens, encoding));
+    if (ask.format.type === 'text')
+      ({ pieces, truncated } = plainText(rng, 8 + (h % 40), call.maxTokens, encoding));
     else {
-      const schema = ask.format.type === 'json_schema' ? ask.format.schema : { type: 'object', properties: { answer: { type: 'string', minLength: 24 } }, required: ['answer'] };
+      const schema =
+        ask.format.type === 'json_schema'
+          ? ask.format.schema
+          : {
+              type: 'object',
+              properties: { answer: { type: 'string', minLength: 24 } },
+              required: ['answer'],
+            };
       ({ pieces, truncated } = tokenPieces(jsonOf(schema, rng), encoding, call.maxTokens));
     }
     const stopped = applyStop(pieces, stops, encoding);
     const finishReason = stopped.stopped ? 'stop' : truncated ? 'length' : 'stop';
-    return { content: stopped.pieces, toolCalls: [], finishReason, outputTokens: countPieceTokens(stopped.pieces) };
+    return {
+      content: stopped.pieces,
+      toolCalls: [],
+      finishReason,
+      outputTokens: countPieceTokens(stopped.pieces),
+    };
   });
 }

@@ -24,7 +24,11 @@ export function wordPiece(word: string, encoding: TokenizerEncoding): Piece {
  * Any text as the pieces a model would stream it in, one token each (several when a token alone
  * is not valid UTF-8), cut to at most `maxTokens`. `truncated` says whether the cut removed any.
  */
-export function tokenPieces(text: string, encoding: TokenizerEncoding, maxTokens = Infinity): { pieces: Piece[]; tokens: number; truncated: boolean } {
+export function tokenPieces(
+  text: string,
+  encoding: TokenizerEncoding,
+  maxTokens = Infinity,
+): { pieces: Piece[]; tokens: number; truncated: boolean } {
   const encoder = encoderFor(encoding);
   const all = encoder.encode(text, [], []);
   const ids = all.slice(0, maxTokens);
@@ -37,9 +41,11 @@ export function tokenPieces(text: string, encoding: TokenizerEncoding, maxTokens
     pieces.push({ text: decoded, tokens: group.map((t) => encoder.decode([t])) });
     group = [];
   }
-  if (group.length) pieces.push({ text: encoder.decode(group), tokens: group.map((t) => encoder.decode([t])) });
+  if (group.length)
+    pieces.push({ text: encoder.decode(group), tokens: group.map((t) => encoder.decode([t])) });
   return { pieces, tokens: ids.length, truncated: ids.length < all.length };
 }
 
 export const joinPieces = (pieces: readonly Piece[]): string => pieces.map((p) => p.text).join('');
-export const countPieceTokens = (pieces: readonly Piece[]): number => pieces.reduce((n, p) => n + p.tokens.length, 0);
+export const countPieceTokens = (pieces: readonly Piece[]): number =>
+  pieces.reduce((n, p) => n + p.tokens.length, 0);
