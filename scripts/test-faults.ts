@@ -157,8 +157,15 @@ async function oneCall(
       buffer += decoder.decode(bytes, { stream: true });
       let cut;
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const line = buffer.slice(0, cut).replace(/^data: /, '');
+        // an event's data lines; comment lines (": ...", e.g. a premium stream's receipt) carry none
+        const line = buffer
+          .slice(0, cut)
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n');
         buffer = buffer.slice(cut + 2);
+        if (line === '') continue;
         if (line === '[DONE]') call.complete = true;
         else {
           const chunk = JSON.parse(line) as {

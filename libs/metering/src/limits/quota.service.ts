@@ -95,6 +95,11 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   private readonly retrying = new Set<Promise<void>>();
   private stopping = false;
   private readonly headroom = new Headroom();
+  /**
+   * A connection closed for good (`end`: closed on purpose, or ioredis gave up reconnecting) takes
+   * no command again: waiting for it only keeps a client waiting for the 503 it will get anyway.
+   */
+  private readonly closedForGood = (): boolean => this.redis.status === 'end';
 
   constructor(
     @Inject(METERING_REDIS) redis: IORedis,
@@ -272,7 +277,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     f: CallFinish,
     withinMs = FINISH_WAIT_MS,
   ): Promise<AdmitFinishResult> {
-    return retryWithin(() => this.admitAndFinish(req, f), withinMs);
+    return retryWithin(() => this.admitAndFinish(req, f), withinMs, this.closedForGood);
   }
 
   private limitsOf(req: AdmissionRequest) {
@@ -398,7 +403,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     f: CallFinish,
     withinMs = FINISH_WAIT_MS,
   ): Promise<FinishResult> {
-    return retryWithin(() => this.finish(admission, f), withinMs);
+    return retryWithin(() => this.finish(admission, f), withinMs, this.closedForGood);
   }
 
   /**
@@ -578,13 +583,17 @@ function pushLimitArgs(
  * `withinMs` (a Redis restart, or a reply lost with the connection), so the answer says whether
  * the call was recorded — never "maybe". Rejects only when Redis stayed away that long.
  */
-async function retryWithin<T>(step: () => Promise<T>, withinMs: number): Promise<T> {
+async function retryWithin<T>(
+  step: () => Promise<T>,
+  withinMs: number,
+  hopeless: () => boolean,
+): Promise<T> {
   const deadline = Date.now() + withinMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await step();
     } catch (error) {
-      if (Date.now() + RETRY_MS[0] > deadline) throw error;
+      if (hopeless() || Date.now() + RETRY_MS[0] > deadline) throw error;
       await new Promise((r) =>
         setTimeout(r, Math.min(RETRY_MS[Math.min(attempt, 2)], Math.max(0, deadline - Date.now()))),
       );
