@@ -3,7 +3,8 @@ import { leafOf, merkleEntryOf } from '../writer/audit-leaf';
 import { leafHash } from '../merkle/merkle';
 import { billingOf, checkReceipts } from './receipt-check';
 import { openReceipt, ReceiptSigner, splitReceipts } from './receipt';
-import { leafHashOfAuditJson } from './receipt-leaf';
+import { entryOfAuditStreamRecord } from '../producer/audit-entry.factory';
+import { leafHashOfAuditEvent } from './receipt-leaf';
 
 const ORIGIN = 'audit.example.test/log';
 const leaf = (eventId: string, costMicros: string, occurredAt = '2026-11-30T10:00:00.000Z') =>
@@ -42,23 +43,32 @@ describe('receipts', () => {
     expect(splitReceipts(`# saved\nx-velvet-receipt: ${r}\n\n${r}\n`)).toEqual([r, r]);
   });
 
-  it('names the leaf hash the worker computes from the same JSON', () => {
+  it('names the leaf hash the worker computes from the same event, whenever it takes it in', () => {
     const json = JSON.stringify({
-      kind: 'premium_call',
-      eventId: 'e',
-      promptMinhash: [1],
-      completionMinhash: [2],
-      promptBands: [3],
-      completionBands: [-4],
-      promptText: 'p',
+      requestId: 'e',
+      organizationId: 'o',
+      apiKeyId: 'k',
+      userId: null,
+      modelId: 'm',
+      modelSlug: 'velvet-pro-1',
+      tier: 'premium',
+      occurredAt: '2026-11-30T10:00:00.000Z',
+      clientIp: null,
+      userAgent: null,
+      params: { n: 1 },
+      promptText: 'user: p\n',
       completionText: 'c',
-      enqueuedAt: 'x',
+      inputTokens: 3,
+      outputTokens: 1,
+      latencyMs: 5,
+      status: 'succeeded',
       costMicros: '5',
       currency: 'USD',
     });
-    expect(
-      leafHashOfAuditJson(json).equals(leafHash(merkleEntryOf(leafOf(JSON.parse(json))))),
-    ).toBe(true);
+    // the worker derives the entry later, with its own clock: enqueuedAt is not in the leaf
+    const later = entryOfAuditStreamRecord(['v', json], new Date('2030-01-01T00:00:00Z'));
+    expect(leafHashOfAuditEvent(json).equals(leafHash(merkleEntryOf(leafOf(later))))).toBe(true);
+    expect(JSON.parse(leafOf(later))).toMatchObject({ costMicros: '5', currency: 'USD' });
   });
 
   it('checks receipts against exported records and sums the charges per day and currency', async () => {
