@@ -1,21 +1,25 @@
 /**
- * `npm run bench:audit`: how many audit records per second reach PostgreSQL with the Merkle tree
- * maintained, and the lag from call to durable record.
- *   capacity: a backlog of AUDIT_BENCH_BACKLOG jobs is queued on a paused queue with the workers
- *             started and idle; then the queue resumes and we time the drain (workers + Redis +
- *             PostgreSQL, nothing else).
- *   latency:  calls offered at a fixed AUDIT_BENCH_RATE for AUDIT_BENCH_SECONDS (open loop, the
- *             producer in this process); lag = recorded_at - enqueued_at of every record.
+ * `npm run bench:audit`: how many premium-call records per second go from the gateway's audit
+ * stream into PostgreSQL with the Merkle tree maintained, and the lag from call to durable record —
+ * the production path end to end, with everything on: events appended to `{prefix}:gw:audit`
+ * (field `v`, the JSON the gateway's finish script appends, with the charge fields), taken in by the
+ * worker processes, derived (MinHash, bands, flags, hashes, `eventSha256` for receipts), written with
+ * the leaf CHECK, texts kept in the partitioned audit_text (the bench organisation has a retention
+ * policy, so every call's texts are stored: the worst case).
+ *   capacity: the workers start and go idle; a backlog of AUDIT_BENCH_BACKLOG events (encoded
+ *             beforehand) is appended as fast as Redis takes it, timed from the first append to
+ *             the last record committed.
+ *   latency:  calls appended at a fixed AUDIT_BENCH_RATE for AUDIT_BENCH_SECONDS (open loop);
+ *             lag = recorded_at - occurred_at (occurredAt is set when the event is appended).
  * The worker runs as its own processes, as in production: AUDIT_BENCH_WORKERS of them (default 2;
  * the writer's tree lock orders their batches); database and queue prefix are scratch ones.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { QueueName, redisOptions } from '@velvet/queue';
-import { type ConnectionOptions, Queue } from 'bullmq';
+import { encodePremiumCallEvent } from '@velvet/audit';
+import { gatewayAuditStream } from '@velvet/queue';
 import {
   percentile,
-  producerFor,
   REDIS_URL,
   scratch,
   sleep,
@@ -30,7 +34,7 @@ const RATE = Number(process.env.AUDIT_BENCH_RATE ?? 2000);
 const SECONDS = Number(process.env.AUDIT_BENCH_SECONDS ?? 15);
 const BACKLOG = Number(process.env.AUDIT_BENCH_BACKLOG ?? 50_000);
 const WORKERS = Number(process.env.AUDIT_BENCH_WORKERS ?? 2);
-const IN_FLIGHT = 1000;
+const CHUNK = 500;
 
 type Db = { query: (q: string, p?: unknown[]) => Promise<{ rows: Array<Record<string, string>> }> };
 // The tree size counts the committed records; count(*) would scan the growing log 20 times a second.
@@ -83,34 +87,52 @@ async function redisCpu(): Promise<number> {
   return v('used_cpu_sys') + v('used_cpu_user');
 }
 
+/** The event as the gateway's finish appends it: with the usage record's charge (verifiable billing). */
+const eventJson = (org: string, key: string, i: number): string =>
+  encodePremiumCallEvent({
+    ...syntheticCall(org, key, i),
+    costMicros: String(1_000 + (i % 997)),
+    currency: 'USD',
+  });
+
+/** Readers of the gateway stream's consumer group that have asked for entries (each process has at least one). */
+async function streamReaders(redis: IORedis, stream: string): Promise<number> {
+  try {
+    const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
+    return groups.reduce((n, g) => n + Number(g[g.indexOf('consumers') + 1] ?? 0), 0);
+  } catch {
+    return 0;
+  }
+}
+
 async function main() {
   const s = await scratch('bench_audit');
-  const producer = producerFor(s, 10_000);
-  const control = new Queue(QueueName.Audit, {
-    connection: redisOptions(REDIS_URL) as ConnectionOptions,
-    prefix: s.prefix,
-  });
+  const redis = new IORedis(REDIS_URL);
+  const stream = gatewayAuditStream(s.prefix);
   const org = randomUUID();
   const key = randomUUID();
+  // every call's texts are kept (partitioned audit_text): the costlier case
+  await s.db.query(
+    `INSERT INTO audit_retention_policy (organization_id, retention_days) VALUES ($1, 30)`,
+    [org],
+  );
   let i = 0;
   const workers: Array<ReturnType<typeof startWorker>> = [];
   try {
-    // Capacity: the workers start on a paused queue, a backlog is queued, and the drain is timed
-    // from the resume, so process start-up (~1 s of CPU each) is not counted as throughput.
-    await control.pause();
     for (let w = 0; w < WORKERS; w++) workers.push(startWorker(s));
-    const adds: Promise<void>[] = [];
-    for (let k = 0; k < BACKLOG; k++) {
-      adds.push(producer.recordPremiumCall(syntheticCall(org, key, i++)));
-      if (adds.length >= IN_FLIGHT) await Promise.all(adds.splice(0));
-    }
-    await Promise.all(adds);
-    await waitFor(async () => (await control.getWorkersCount()) >= WORKERS, `${WORKERS} workers`);
+    await waitFor(async () => (await streamReaders(redis, stream)) >= WORKERS, `${WORKERS} workers`);
+    await sleep(1000); // past start-up (schedulers, first tree head)
+    const events = Array.from({ length: BACKLOG }, () => eventJson(org, key, i++));
     const dbName = new URL(s.url).pathname.slice(1);
     const pids = workers.map((w) => w.pid!);
     const cpu0 = await cpuNow(s.db, dbName, pids);
     const c0 = Date.now();
-    await control.resume();
+    for (let k = 0; k < events.length; k += CHUNK) {
+      const p = redis.pipeline();
+      for (const e of events.slice(k, k + CHUNK)) p.xadd(stream, '*', 'v', e);
+      await p.exec();
+    }
+    const appendedS = (Date.now() - c0) / 1000;
     await until(s.db, BACKLOG);
     const capacity = Math.round(BACKLOG / ((Date.now() - c0) / 1000));
     const cpu1 = await cpuNow(s.db, dbName, pids);
@@ -120,18 +142,18 @@ async function main() {
     const base = await count(s.db);
     const t0 = Date.now();
     const total = RATE * SECONDS;
-    const pending = new Set<Promise<void>>();
     let refused = 0;
     let sent = 0;
+    const pending = new Set<Promise<unknown>>();
     while (sent < total) {
       const due = Math.min(total, Math.floor(((Date.now() - t0) / 1000) * RATE));
-      while (sent < due && pending.size < IN_FLIGHT) {
-        sent++;
-        const p = producer
-          .recordPremiumCall(syntheticCall(org, key, i++))
-          .catch(() => void refused++);
-        pending.add(p);
-        void p.finally(() => pending.delete(p));
+      if (due > sent) {
+        const p = redis.pipeline();
+        for (; sent < due; sent++) p.xadd(stream, '*', 'v', eventJson(org, key, i++));
+        const n = p.length;
+        const done = p.exec().catch(() => void (refused += n));
+        pending.add(done);
+        void done.finally(() => pending.delete(done));
       }
       await sleep(1);
     }
@@ -140,12 +162,13 @@ async function main() {
     await until(s.db, base + total - refused);
     const lags = (
       await s.db.query(
-        `SELECT extract(epoch FROM recorded_at - enqueued_at) * 1000 AS ms FROM audit_log WHERE seq >= $1`,
+        `SELECT extract(epoch FROM recorded_at - occurred_at) * 1000 AS ms FROM audit_log WHERE seq >= $1`,
         [base],
       )
     ).rows
       .map((r) => Number(r.ms))
       .sort((a, b) => a - b);
+    const [texts] = (await s.db.query('SELECT count(*)::int AS n FROM audit_text')).rows;
     const [state] = (await s.db.query('SELECT size FROM audit_tree_state')).rows;
     console.log(
       JSON.stringify(
@@ -154,6 +177,7 @@ async function main() {
           workers: WORKERS,
           capacity: {
             backlog: BACKLOG,
+            appendedInS: Number(appendedS.toFixed(2)),
             recordsPerS: capacity,
             // during the drain; redis is the whole server's (shared with anything else using it)
             cpuUsPerRecord: {
@@ -174,15 +198,15 @@ async function main() {
             },
           },
           treeSize: Number(state.size),
+          textsKept: Number(texts.n),
         },
         null,
         2,
       ),
     );
   } finally {
-    await producer.onApplicationShutdown();
-    await control.close();
     await Promise.all(workers.map((w) => stopProcess(w)));
+    redis.disconnect();
     await s.drop();
   }
 }

@@ -55,7 +55,7 @@ function main(argv: string[]): number {
     )
     .option(
       '--receipts <file>',
-      'receipts (x-velvet-receipt values, one a line): each leaf must be in the verified export',
+      "receipts (x-velvet-receipt values, one a line): each must name a leaf of the verified export (v2: the call's leaf, with the receipt's eventSha256)",
     )
     .option(
       '--receipt-keys <file>',

@@ -5,6 +5,7 @@ import {
   formatVkey,
   LocalKeySigner,
   RECEIPT_HEADER,
+  ReceiptSigner,
   TreeHeadPublisher,
   TreeHeadSigner,
 } from '@velvet/audit';
@@ -30,8 +31,8 @@ jest.setTimeout(240_000);
 const ORIGIN = 'audit.velvet.test/log';
 
 /**
- * The web portal checks receipts itself (issue 13, item 5) and requires the configured witness
- * quorum (item 4): an org admin pastes the receipt of a premium call and the checkpoint they saved;
+ * The web portal checks receipts itself and requires the configured witness
+ * quorum: an org admin pastes the receipt of a premium call and the checkpoint they saved;
  * the browser proves the leaf included under a head consistent with it, and sums the charges.
  */
 describe('receipts and witness quorum in the web portal (chromium, e2e)', () => {
@@ -40,6 +41,7 @@ describe('receipts and witness quorum in the web portal (chromium, e2e)', () => 
   let gw: RunningGateway;
   let person: Persona;
   let logVkey: string;
+  let receiptKey: string;
 
   beforeAll(async () => {
     stack = await startWebStack();
@@ -53,7 +55,7 @@ describe('receipts and witness quorum in the web portal (chromium, e2e)', () => 
     gw = await startGateway({
       DATABASE_URL: stack.portal.env.DATABASE_URL,
       QUEUE_PREFIX: stack.portal.env.QUEUE_PREFIX,
-      AUDIT_RECEIPT_KEY_FILE: keyFile('audit-receipt-key'),
+      AUDIT_RECEIPT_KEY_FILE: (receiptKey = keyFile('audit-receipt-key')),
       AUDIT_LOG_ORIGIN: ORIGIN,
     });
     person = await openPersona();
@@ -108,6 +110,17 @@ describe('receipts and witness quorum in the web portal (chromium, e2e)', () => 
     await page.getByText(/The log grew from your saved checkpoint/).waitFor();
     await page.getByText(/Witness quorum met/).waitFor();
     await page.getByRole('cell', { name: /^\$/ }).first().waitFor();
+
+    // the gateway's own key, the same call, another event than the one appended: refused
+    const otherEvent = await new ReceiptSigner(LocalKeySigner.fromFile(receiptKey), ORIGIN).sign(
+      callId,
+      Buffer.alloc(32, 5),
+    );
+    await page.getByLabel(/Receipts \(one/).fill(otherEvent);
+    await page.getByRole('button', { name: 'Verify receipts' }).click();
+    await page
+      .getByText(new RegExp(`Receipt 1 \\(call ${callId}\\): the leaf #\\d+ commits to another event`))
+      .waitFor();
 
     // a policy that needs a witness nobody asked: the quorum fails, on this page and on the integrity page
     const witnessKey = formatVkey('witness.example/w1', COSIGNATURE_ED25519, Buffer.alloc(32, 9));

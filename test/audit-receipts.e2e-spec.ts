@@ -195,16 +195,21 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
       .expect(400);
     await request(gw.url).get(`/v1/audit/receipts/${streamId}`).expect(401);
 
-    // the receipt's leaf is exactly the one the worker appended
+    // the receipt signs the event the gateway appended; the worker's leaf carries the same hash
     const leafOf = async (id: string) =>
-      (
-        await s.db.query(
-          `SELECT encode(leaf_hash, 'hex') AS h FROM audit_log WHERE event_id = $1`,
-          [id],
-        )
-      ).rows[0].h;
-    expect(r1.leafHash).toBe(await leafOf(plainId));
-    expect(openReceipt(rawReceipt, keys).leafHash).toBe(await leafOf(rawId));
+      JSON.parse(
+        (await s.db.query(`SELECT leaf FROM audit_log WHERE event_id = $1`, [id])).rows[0].leaf,
+      ) as { v: number; eventSha256: string };
+    expect(r1).toMatchObject({ version: 2, eventSha256: (await leafOf(plainId)).eventSha256 });
+    expect((await leafOf(plainId)).v).toBe(3);
+    expect(openReceipt(rawReceipt, keys)).toMatchObject({
+      version: 2,
+      eventSha256: (await leafOf(rawId)).eventSha256,
+    });
+    expect(openReceipt(fetched.body.receipt, keys)).toMatchObject({
+      version: 2,
+      eventSha256: (await leafOf(streamId)).eventSha256,
+    });
 
     // the org admin: own export since the saved checkpoint, receipts checked under it
     await s.publish();
@@ -243,7 +248,7 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
     });
   });
 
-  it('rejects a receipt of another key, another log, or a leaf that is not in the export', async () => {
+  it('rejects a receipt of another key, another log, a call not in the export, or another event of an included call', async () => {
     const keys = await publishedKeys();
     const exported = (
       await request(s.portal.url).get('/audit/export?format=jsonl').set(bearer(admin)).expect(200)
@@ -263,8 +268,12 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
       LocalKeySigner.fromFile(receiptKeyFile),
       'other.example/log',
     ).sign(randomUUID(), Buffer.alloc(32));
+    // the gateway's own key, a call that is in the log, but an event other than the one appended
+    const included = records.find((r) => JSON.parse(r.leaf).kind === 'premium_call');
+    const callId = JSON.parse(included.leaf).eventId as string;
+    const otherEvent = await ours.sign(callId, Buffer.alloc(32, 3));
     const result = checkReceipts(
-      [forged, missing, otherLog],
+      [forged, missing, otherLog, otherEvent],
       [
         ...keys,
         new ReceiptSigner(LocalKeySigner.fromFile(receiptKeyFile), 'other.example/log').vkey,
@@ -276,5 +285,9 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
     expect(result.problems[0]).toMatch(/not signed by a receipt key/);
     expect(result.problems[1]).toMatch(/is not in the export/);
     expect(result.problems[2]).toMatch(/names log other\.example\/log/);
+    expect(result.problems[3]).toMatch(
+      new RegExp(`call ${callId}\\): the leaf at seq \\d+ commits to event [0-9a-f]{64}, the receipt to 0303`),
+    );
+    expect(result.problems).toHaveLength(4);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
-  leafHashOfAuditEvent,
+  eventSha256Of,
   LocalKeySigner,
   ReceiptSigner,
   registerReceiptKey,
@@ -13,9 +13,10 @@ import { GATEWAY_ENV } from '../gateway.tokens';
 /**
  * Signs receipts with the gateway's own receipt key (AUDIT_RECEIPT_KEY_FILE, Ed25519, mode 0600,
  * checked at start-up) — never with the log's key, which only the audit worker holds. A receipt
- * names the leaf hash the worker will append for the call's audit entry (built from the same JSON
- * with the same code), the log's origin, the time, and is signed by a key published at
- * /audit-log/receipt-keys (registered at start-up).
+ * names the SHA-256 of the call's audit event exactly as it goes on the audit stream (the worker puts
+ * the same hash in the call's leaf), the log's origin, the time, and is signed by a key published at
+ * /audit-log/receipt-keys (registered at start-up). One hash and one signature per premium call:
+ * the entry's derivation (MinHash, bands) stays with the worker.
  */
 @Injectable()
 export class ReceiptIssuer implements OnApplicationBootstrap {
@@ -49,7 +50,7 @@ export class ReceiptIssuer implements OnApplicationBootstrap {
    */
   async issue(callId: string, auditEvent: string): Promise<string> {
     try {
-      return await this.signer.sign(callId, leafHashOfAuditEvent(auditEvent));
+      return await this.signer.sign(callId, eventSha256Of(auditEvent));
     } catch (error) {
       this.logger.error(`receipt for call ${callId} not signed: ${(error as Error).message}`);
       return '';

@@ -13,7 +13,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `GET /v1/audit/receipts/:callId` (the `x-velvet-call-id` of a response), with the API key of the
  * call's organisation: a receipt for a call whose entry is in the log — for streams cut before
  * their end (no final SSE comment), calls a reaper finished, or a lost header. Signed from the
- * stored leaf (the leaf hash recomputed from it, not read from a column), so it also says `seq`.
+ * stored leaf (its event hash, or for a leaf older than v3 its leaf hash recomputed from it, never a
+ * column), so it also says `seq`.
  */
 @Controller('v1/audit/receipts')
 export class ReceiptsController {
@@ -45,7 +46,10 @@ export class ReceiptsController {
       );
     }
     const leafHash = auditLeafHash(rows[0].leaf);
-    const receipt = await this.issuer.signer.sign(callId, leafHash);
+    const { eventSha256 } = JSON.parse(rows[0].leaf) as { eventSha256?: string };
+    const receipt = eventSha256
+      ? await this.issuer.signer.sign(callId, Buffer.from(eventSha256, 'hex'))
+      : await this.issuer.signer.signLeaf(callId, leafHash);
     return {
       object: 'audit.receipt',
       call_id: callId,

@@ -20,10 +20,11 @@ import {
 } from './merkle';
 
 /**
- * Receipts checked in the browser (issue 13, item 5), as `npm run audit:verify -- --receipts` does:
+ * Receipts checked in the browser, as `npm run audit:verify -- --receipts` does:
  * the organisation's export since the checkpoint the admin saved is fetched, its signed head
  * verified (pinned key, witness quorum when a policy is given, consistency with the saved
- * checkpoint from the saved root), and each receipt's signature, call and leaf checked, the leaf
+ * checkpoint from the saved root), and each receipt's signature, call and leaf checked (a v2
+ * receipt's event hash against the call's leaf's `eventSha256`, a v1 receipt's leaf hash), the leaf
  * proven included; the leaves' charges are summed per day and currency (verifiable billing).
  */
 export interface ReceiptInputs {
@@ -58,6 +59,12 @@ const lines = (text: string) =>
     .filter((l) => l && !l.startsWith('#'));
 
 const step = (ok: boolean, text: string): Step => ({ ok, text });
+
+/** v2 receipts sign the call's audit event (the leaf's eventSha256); v1, the leaf hash. */
+const RECEIPT_VERSIONS: Record<string, number> = {
+  'velvet-audit-receipt/v1': 1,
+  'velvet-audit-receipt/v2': 2,
+};
 
 export async function checkReceiptsHere(
   input: ReceiptInputs,
@@ -143,25 +150,46 @@ export async function checkReceiptsHere(
     );
   }
   const records = parsed.filter((p) => p.type === 'record') as unknown as RecordLine[];
-  const byHash = new Map(records.map((r) => [r.leafHash, r]));
   for (const [i, encoded] of lines(input.receipts).entries()) {
-    steps.push(await checkOne(i + 1, encoded, keys, byHash, head, origin));
+    steps.push(await checkOne(i + 1, encoded, keys, records, head, origin));
   }
   return { steps, billing: billingOf(records) };
+}
+
+/** Finds the record a receipt names: v2 by its call (the leaf's eventSha256 must match), v1 by its leaf hash. */
+function recordOf(
+  version: number,
+  callId: string,
+  hash: string,
+  records: RecordLine[],
+): { record?: RecordLine; problem?: string } {
+  if (version === 1) {
+    const record = records.find((r) => r.leafHash === hash);
+    return record ? { record } : { problem: "its leaf is NOT in the log's export" };
+  }
+  for (const record of records) {
+    const leaf = JSON.parse(record.leaf) as { kind?: string; eventId?: string; eventSha256?: string };
+    if (leaf.kind !== 'premium_call' || leaf.eventId !== callId) continue;
+    return leaf.eventSha256 === hash
+      ? { record }
+      : { problem: `the leaf #${record.seq} commits to another event than the receipt (NOT the promised call)` };
+  }
+  return { problem: "its leaf is NOT in the log's export" };
 }
 
 async function checkOne(
   n: number,
   encoded: string,
   keys: ReturnType<typeof parseNoteKey>[],
-  byHash: Map<string, RecordLine>,
+  records: RecordLine[],
   head: SignedTreeHead,
   origin: string,
 ): Promise<Step> {
   try {
     const { body, signatures } = openNote(new TextDecoder().decode(fromBase64(encoded)));
-    const [tag, rOrigin, callId, , leafHash] = body.split('\n');
-    if (tag !== 'velvet-audit-receipt/v1') return step(false, `Receipt ${n}: not a receipt`);
+    const [tag, rOrigin, callId, , hash] = body.split('\n');
+    const version = RECEIPT_VERSIONS[tag];
+    if (!version) return step(false, `Receipt ${n}: not a receipt`);
     let signed = false;
     for (const k of keys)
       if (k.name === `${rOrigin}/receipt` && (await noteSignedBy(body, signatures, k)))
@@ -170,13 +198,12 @@ async function checkOne(
       return step(false, `Receipt ${n} (call ${callId}): NOT signed by a published receipt key`);
     if (rOrigin !== origin)
       return step(false, `Receipt ${n}: names log ${rOrigin}, the export is of ${origin}`);
-    const r = byHash.get(leafHash);
-    if (!r)
-      return step(false, `Receipt ${n} (call ${callId}): its leaf is NOT in the log's export`);
+    const { record: r, problem } = recordOf(version, callId, hash, records);
+    if (!r) return step(false, `Receipt ${n} (call ${callId}): ${problem}`);
     const computed = toHex(auditLeafHash(r.leaf));
     const eventId = (JSON.parse(r.leaf) as { eventId?: string }).eventId;
     const included =
-      computed === leafHash &&
+      computed === r.leafHash &&
       eventId === callId &&
       verifyInclusion(
         r.seq,

@@ -4,6 +4,7 @@ import { lshBands, minhashSignature } from '../fingerprint/minhash';
 import { wordBands, wordSignature } from '../fingerprint/word-fingerprint';
 import { promptSignals } from '../fingerprint/prompt-signals';
 import type { PremiumCallEvent } from '../premium-call.event';
+import { eventSha256Of } from '../receipts/receipt-leaf';
 import type { AdminActionEntry, AuditFlag, PremiumCallEntry } from './audit-entry';
 
 /** Flags reviewers search by: the request shapes that papers tie to distillation. */
@@ -20,7 +21,11 @@ export function flagsOf(event: PremiumCallEvent): AuditFlag[] {
   return flags;
 }
 
-export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): PremiumCallEntry {
+export function premiumCallEntry(
+  event: PremiumCallEvent,
+  now = new Date(),
+  eventSha256?: string,
+): PremiumCallEntry {
   const promptMinhash = minhashSignature(event.promptText);
   const completionMinhash = minhashSignature(event.completionText);
   return {
@@ -57,6 +62,7 @@ export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): Pre
     ...(event.costMicros !== undefined && event.currency
       ? { costMicros: event.costMicros, currency: event.currency }
       : {}),
+    ...(eventSha256 ? { eventSha256 } : {}),
     enqueuedAt: now.toISOString(),
   };
 }
@@ -69,15 +75,23 @@ export function premiumCallEntry(event: PremiumCallEvent, now = new Date()): Pre
  */
 export const encodePremiumCallEvent = (event: PremiumCallEvent): string => JSON.stringify(event);
 
-/** The audit entry of one gateway audit stream record: an event (`v`, computed now) or a ready entry (`e`, older gateways). */
+/**
+ * The audit entry of one gateway audit stream record: an event (`v`, derived now, with the SHA-256
+ * of its exact JSON that the gateway's receipt signed) or a ready entry (`e`, older gateways).
+ */
 export function entryOfAuditStreamRecord(
   fields: readonly string[],
   now = new Date(),
 ): PremiumCallEntry {
   const i = fields.indexOf('v');
   if (i >= 0 && i % 2 === 0) {
-    const event = JSON.parse(fields[i + 1]) as PremiumCallEvent & { occurredAt: string };
-    return premiumCallEntry({ ...event, occurredAt: new Date(event.occurredAt) }, now);
+    const json = fields[i + 1];
+    const event = JSON.parse(json) as PremiumCallEvent & { occurredAt: string };
+    return premiumCallEntry(
+      { ...event, occurredAt: new Date(event.occurredAt) },
+      now,
+      eventSha256Of(json).toString('hex'),
+    );
   }
   return JSON.parse(fields[fields.indexOf('e') + 1]) as PremiumCallEntry;
 }

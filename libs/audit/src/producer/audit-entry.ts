@@ -41,6 +41,12 @@ export interface PremiumCallEntry {
   /** Verifiable billing: the usage record's charge (decimal micro-units) and currency; absent on older leaves. */
   costMicros?: string;
   currency?: string;
+  /**
+   * SHA-256 (hex) of the event JSON the gateway appended to its audit stream: what the gateway's
+   * receipt signs, so a receipt is checked against this one field of the included leaf. Absent on
+   * entries not taken from the stream (and on leaves before v3).
+   */
+  eventSha256?: string;
   enqueuedAt: string;
 }
 

@@ -3,8 +3,10 @@ import { openReceipt, type Receipt } from './receipt';
 /**
  * Receipts checked against an export that verified (verifyExport: signed head, every record's leaf
  * and inclusion proof): each receipt must be signed by a published receipt key of the export's log,
- * and its leaf hash must be a record of the export for the same call — i.e. included under the
- * verified (and, with --trusted-checkpoint, consistent) head. Also sums what the leaves say was
+ * and name a record of the export — i.e. included under the verified (and, with
+ * --trusted-checkpoint, consistent) head: for a v2 receipt the call's leaf, whose `eventSha256` must
+ * be the receipt's (a leaf derived from another event breaks the promise); for a v1 receipt the
+ * record with its leaf hash, of the same call. Also sums what the leaves say was
  * charged, so an organisation can recompute its statement from its own leaves. Pure.
  */
 export interface ExportRecordLeaf {
@@ -35,6 +37,7 @@ export interface ReceiptCheckResult {
 interface LeafFacts {
   kind?: string;
   eventId?: string;
+  eventSha256?: string;
   occurredAt?: string;
   inputTokens?: number;
   outputTokens?: number;
@@ -52,6 +55,11 @@ export function checkReceipts(
   const problems: string[] = [];
   const included: ReceiptCheckResult['included'] = [];
   const byHash = new Map(records.map((r) => [r.leafHash, r]));
+  const byCall = new Map<string, { record: ExportRecordLeaf; facts: LeafFacts }>();
+  for (const record of records) {
+    const facts = parse(record.leaf);
+    if (facts.kind === 'premium_call' && facts.eventId) byCall.set(facts.eventId, { record, facts });
+  }
   receipts.forEach((encoded, i) => {
     let receipt: Receipt;
     try {
@@ -65,11 +73,18 @@ export function checkReceipts(
       return void problems.push(
         `${where}: names log ${receipt.origin}, the export is of ${origin}`,
       );
+    const notIn = `is not in the export (not included yet, outside the export's filter, or dropped from the log)`;
+    if (receipt.version === 2) {
+      const found = byCall.get(receipt.callId);
+      if (!found) return void problems.push(`${where}: the call's leaf ${notIn}`);
+      if (found.facts.eventSha256 !== receipt.eventSha256)
+        return void problems.push(
+          `${where}: the leaf at seq ${found.record.seq} commits to event ${found.facts.eventSha256 ?? '(none)'}, the receipt to ${receipt.eventSha256}`,
+        );
+      return void included.push({ ...receipt, seq: found.record.seq });
+    }
     const record = byHash.get(receipt.leafHash);
-    if (!record)
-      return void problems.push(
-        `${where}: its leaf ${receipt.leafHash} is not in the export (not included yet, outside the export's filter, or dropped from the log)`,
-      );
+    if (!record) return void problems.push(`${where}: its leaf ${receipt.leafHash} ${notIn}`);
     const facts = parse(record.leaf);
     if (facts.eventId !== receipt.callId)
       return void problems.push(

@@ -1,12 +1,9 @@
-import { leafHash, type Hash } from '../merkle/merkle';
-import { entryOfAuditStreamRecord } from '../producer/audit-entry.factory';
-import { leafOf, merkleEntryOf } from '../writer/audit-leaf';
+import { createHash } from 'node:crypto';
 
 /**
- * The leaf hash the audit worker will append for a premium call's event as it travels on the
- * gateway's audit stream (field `v`): derived by the worker's own entryOfAuditStreamRecord, then
- * the same leafOf/merkleEntryOf/leafHash, so a receipt names exactly the leaf that is appended
- * (the entry's derived fields are deterministic; only `enqueuedAt`, not in the leaf, differs).
+ * What a v2 receipt and a v3 leaf commit to for a premium call: SHA-256 of the event JSON exactly as
+ * the gateway appends it to its audit stream (field `v`), over its UTF-8 bytes. The gateway hashes
+ * the string it hands Redis; the worker hashes the string it reads back (Redis keeps bytes as given).
  */
-export const leafHashOfAuditEvent = (eventJson: string): Hash =>
-  leafHash(merkleEntryOf(leafOf(entryOfAuditStreamRecord(['v', eventJson]))));
+export const eventSha256Of = (eventJson: string): Buffer =>
+  createHash('sha256').update(eventJson, 'utf8').digest();

@@ -11,44 +11,56 @@ import {
 import type { AuditKeySigner } from '../tree-head/key-signer';
 
 /**
- * A signed receipt: the gateway's promise that a call's leaf will be in the log (like a Certificate
+ * A signed receipt: the gateway's promise that a call is in the log (like a Certificate
  * Transparency SCT). A C2SP signed-note, so Go's sumdb/note opens it too, with the body
  *
- *   velvet-audit-receipt/v1
+ *   velvet-audit-receipt/v2
  *   <log origin>
  *   <call id>
  *   <unix milliseconds>
- *   <RFC 6962 leaf hash, hex>
+ *   <SHA-256 of the call's audit event, hex>
  *
- * signed by the gateway's receipt key (Ed25519 note key named `<origin>/receipt`), never by the
+ * The event is the exact JSON the gateway appends to its audit stream; the worker puts its SHA-256
+ * in the leaf (`eventSha256`, leaf v3), so checking a receipt means finding the call's leaf, proven
+ * included, and comparing that one field. The gateway pays one SHA-256 and one signature: it never
+ * derives the leaf (MinHash, bands, flags) itself. A v1 receipt named the RFC 6962 leaf hash instead
+ * (older gateways, and receipts fetched for leaves written before v3); both verify.
+ *
+ * Signed by the gateway's receipt key (Ed25519 note key named `<origin>/receipt`), never by the
  * log's key, which only the audit worker holds. On the wire (a response header, an SSE comment)
  * it travels as base64 of the whole note. Pure: no Nest, no database.
  */
 export const RECEIPT_HEADER = 'x-velvet-receipt';
-const RECEIPT_TAG = 'velvet-audit-receipt/v1';
+const RECEIPT_TAGS = { 1: 'velvet-audit-receipt/v1', 2: 'velvet-audit-receipt/v2' } as const;
+const HEX64 = /^[0-9a-f]{64}$/;
 
-export interface Receipt {
+/** What a receipt commits to: the call's audit event (v2) or, in older receipts, its leaf hash (v1). */
+export type ReceiptCommitment = { eventSha256: string } | { leafHash: string };
+
+export type Receipt = {
   origin: string;
   callId: string;
-  /** When the gateway accepted the call's entry (unix ms). */
+  /** When the gateway accepted the call's event (unix ms). */
   timestamp: number;
-  /** The RFC 6962 leaf hash the log will hold (hex), as in exports' `leafHash`. */
-  leafHash: string;
   /** The signer's key name and key id (hex), as the signature line names them. */
   keyName: string;
   keyId: string;
-}
+} & (
+  | { version: 2; /** SHA-256 (hex) of the event JSON, as the leaf's `eventSha256`. */ eventSha256: string }
+  | { version: 1; /** The RFC 6962 leaf hash (hex), as in exports' `leafHash`. */ leafHash: string }
+);
 
 export const receiptKeyName = (origin: string): string => `${origin}/receipt`;
 
 export function receiptBody(
-  r: Pick<Receipt, 'origin' | 'callId' | 'timestamp' | 'leafHash'>,
+  r: Pick<Receipt, 'origin' | 'callId' | 'timestamp'> & ReceiptCommitment,
 ): string {
   for (const v of [r.origin, r.callId])
     if (!v || /\s/.test(v)) throw new Error('receipt fields are one word each');
-  if (!/^[0-9a-f]{64}$/.test(r.leafHash))
-    throw new Error('receipt leaf hash must be 64 hex digits');
-  return `${RECEIPT_TAG}\n${r.origin}\n${r.callId}\n${r.timestamp}\n${r.leafHash}\n`;
+  const v2 = 'eventSha256' in r;
+  const hash = v2 ? r.eventSha256 : r.leafHash;
+  if (!HEX64.test(hash)) throw new Error('a receipt hash must be 64 hex digits');
+  return `${RECEIPT_TAGS[v2 ? 2 : 1]}\n${r.origin}\n${r.callId}\n${r.timestamp}\n${hash}\n`;
 }
 
 /** Signs receipts with a note key named after the log's origin. */
@@ -67,14 +79,22 @@ export class ReceiptSigner {
     this.vkey = formatVkey(this.name, NOTE_ED25519, signer.publicKey);
   }
 
-  /** The receipt as it travels: base64 of the signed note. */
-  async sign(callId: string, leafHash: Buffer, timestamp = Date.now()): Promise<string> {
-    const body = receiptBody({
-      origin: this.origin,
-      callId,
-      timestamp,
-      leafHash: leafHash.toString('hex'),
-    });
+  /** A v2 receipt for the call whose audit event hashes to `eventSha256`: base64 of the signed note. */
+  sign(callId: string, eventSha256: Buffer, timestamp = Date.now()): Promise<string> {
+    return this.signBody(callId, { eventSha256: eventSha256.toString('hex') }, timestamp);
+  }
+
+  /** A v1 receipt naming a leaf hash: only for leaves written before v3, which carry no event hash. */
+  signLeaf(callId: string, leafHash: Buffer, timestamp = Date.now()): Promise<string> {
+    return this.signBody(callId, { leafHash: leafHash.toString('hex') }, timestamp);
+  }
+
+  private async signBody(
+    callId: string,
+    commitment: ReceiptCommitment,
+    timestamp: number,
+  ): Promise<string> {
+    const body = receiptBody({ origin: this.origin, callId, timestamp, ...commitment });
     const signature = await this.signer.sign(Buffer.from(body));
     return Buffer.from(body + '\n' + signatureLine(this.name, this.keyId, signature)).toString(
       'base64',
@@ -88,24 +108,25 @@ export function openReceipt(encoded: string, keys: readonly string[]): Receipt {
   const note = text.includes('\n') ? `${text}\n` : Buffer.from(text, 'base64').toString('utf8');
   const { body, signatures } = openNote(note);
   const lines = body.split('\n');
-  if (lines.length !== 6 || lines[0] !== RECEIPT_TAG)
-    throw new Error('not a velvet-audit-receipt/v1 note');
-  const [, origin, callId, time, leafHash] = lines;
-  if (!/^\d+$/.test(time) || !/^[0-9a-f]{64}$/.test(leafHash))
-    throw new Error('malformed receipt body');
+  const version = lines[0] === RECEIPT_TAGS[2] ? 2 : lines[0] === RECEIPT_TAGS[1] ? 1 : 0;
+  if (lines.length !== 6 || !version) throw new Error('not a velvet-audit-receipt note');
+  const [, origin, callId, time, hash] = lines;
+  if (!/^\d+$/.test(time) || !HEX64.test(hash)) throw new Error('malformed receipt body');
   const parsed: VerifierKey[] = keys.map((k) => parseVkey(k));
   const key = parsed.find(
     (k) => k.name === receiptKeyName(origin) && noteSignedBy(body, signatures, k),
   );
   if (!key) throw new Error(`receipt for call ${callId}: not signed by a receipt key of ${origin}`);
-  return {
+  const common = {
     origin,
     callId,
     timestamp: Number(time),
-    leafHash,
     keyName: key.name,
     keyId: key.keyId.toString('hex'),
   };
+  return version === 2
+    ? { ...common, version, eventSha256: hash }
+    : { ...common, version, leafHash: hash };
 }
 
 /** Receipts from a file: one per line (base64, optionally after `x-velvet-receipt:` as copied from a header or SSE comment); `#` lines ignored. */

@@ -3,11 +3,13 @@ import { canonicalJson } from '../merkle/canonical-json';
 import type { AuditEntry } from '../producer/audit-entry';
 
 /**
+ * v3: a premium call's leaf carries `eventSha256`, the SHA-256 of the event JSON the gateway
+ * appended, which the gateway's receipts sign (older leaves, and receipts naming leaf hashes, still verify).
  * v2: the Merkle entry is SHA-256 of the leaf (see merkle/leaf-entry.ts), so tlog-tiles entry
  * bundles can be public; the fingerprint digest covers the stored int4 MinHash values and the
  * LSH band keys (fingerprintDigest), so the database can check every fingerprint column against the leaf.
  */
-export const LEAF_VERSION = 2;
+export const LEAF_VERSION = 3;
 
 const sendSize = (values: readonly number[], width: 4 | 8): number =>
   values.length === 0 ? 12 : 20 + values.length * (4 + width);
