@@ -17,7 +17,8 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { encodePremiumCallEvent } from '@velvet/audit';
-import { gatewayAuditStream } from '@velvet/queue';
+import { gatewayAuditStream, QueueName, redisOptions } from '@velvet/queue';
+import { type ConnectionOptions, Queue } from 'bullmq';
 import {
   percentile,
   REDIS_URL,
@@ -95,11 +96,11 @@ const eventJson = (org: string, key: string, i: number): string =>
     currency: 'USD',
   });
 
-/** Readers of the gateway stream's consumer group that have asked for entries (each process has at least one). */
-async function streamReaders(redis: IORedis, stream: string): Promise<number> {
+/** Worker processes up: each runs the audit queue's BullMQ worker and reads the gateway stream's group. */
+async function workersUp(queue: Queue, redis: IORedis, stream: string): Promise<number> {
   try {
-    const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
-    return groups.reduce((n, g) => n + Number(g[g.indexOf('consumers') + 1] ?? 0), 0);
+    const groups = (await redis.xinfo('GROUPS', stream)) as unknown[];
+    return groups.length ? await queue.getWorkersCount() : 0;
   } catch {
     return 0;
   }
@@ -108,6 +109,10 @@ async function streamReaders(redis: IORedis, stream: string): Promise<number> {
 async function main() {
   const s = await scratch('bench_audit');
   const redis = new IORedis(REDIS_URL);
+  const control = new Queue(QueueName.Audit, {
+    connection: redisOptions(REDIS_URL) as ConnectionOptions,
+    prefix: s.prefix,
+  });
   const stream = gatewayAuditStream(s.prefix);
   const org = randomUUID();
   const key = randomUUID();
@@ -120,8 +125,12 @@ async function main() {
   const workers: Array<ReturnType<typeof startWorker>> = [];
   try {
     for (let w = 0; w < WORKERS; w++) workers.push(startWorker(s));
-    await waitFor(async () => (await streamReaders(redis, stream)) >= WORKERS, `${WORKERS} workers`);
-    await sleep(1000); // past start-up (schedulers, first tree head)
+    await waitFor(
+      async () => (await workersUp(control, redis, stream)) >= WORKERS,
+      `${WORKERS} workers`,
+      60_000,
+    );
+    await sleep(2000); // past start-up (schedulers, first tree head)
     const events = Array.from({ length: BACKLOG }, () => eventJson(org, key, i++));
     const dbName = new URL(s.url).pathname.slice(1);
     const pids = workers.map((w) => w.pid!);
@@ -206,6 +215,7 @@ async function main() {
     );
   } finally {
     await Promise.all(workers.map((w) => stopProcess(w)));
+    await control.close();
     redis.disconnect();
     await s.drop();
   }

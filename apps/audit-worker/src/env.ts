@@ -16,14 +16,16 @@ export const workerEnvSchema = baseEnvSchema
     /** A C2SP tlog-policy file; every witness in it with a URL is asked to cosign each checkpoint. */
     AUDIT_WITNESS_POLICY_FILE: z.string().min(1).optional(),
     AUDIT_WITNESS_TIMEOUT_MS: int(100, 60_000, 5000),
-    /** Jobs in flight per worker process; run two processes so one fills a batch while the other's is written. */
+    /** Audit-queue jobs (admin actions, refused entries' retries) in flight per worker process. */
     AUDIT_WORKER_CONCURRENCY: int(1, 10000, 1000),
     AUDIT_BATCH_SIZE: int(1, 5000, 1000),
     AUDIT_BATCH_WAIT_MS: int(0, 1000, 10),
     /** How long a batch waits out a PostgreSQL outage before its jobs fail (and BullMQ retries them). */
     AUDIT_DB_OUTAGE_WAIT_MS: int(1000, 600_000, 60_000),
-    /** Gateway audit entries a killed worker had read but not queued are taken over after this long. */
+    /** Gateway audit events a killed worker had read but not committed are taken over after this long. */
     AUDIT_INTAKE_CLAIM_IDLE_MS: int(500, 600_000, 10_000),
+    /** Consumers of the gateway's audit stream per process (each reads a batch of AUDIT_BATCH_SIZE). */
+    AUDIT_INTAKE_CONSUMERS: int(1, 16, 2),
     AUDIT_TREE_HEAD_INTERVAL_MS: int(200, 3_600_000, 10_000),
     AUDIT_TEXT_PURGE_INTERVAL_MS: int(1000, 86_400_000, 3_600_000),
     /** How often every row is re-checked against its leaf (AuditRowSweep). */

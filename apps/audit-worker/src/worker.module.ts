@@ -3,8 +3,6 @@ import { type DynamicModule, Logger, Module, type Provider, type Type } from '@n
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { readFileSync } from 'node:fs';
 import {
-  AUDIT_INTAKE_OPTIONS,
-  AuditIntake,
   AuditModule,
   AuditWriterModule,
   LocalKeySigner,
@@ -20,7 +18,9 @@ import { dataSourceOptions } from '@velvet/database';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
 import { QueueModule, QueueName } from '@velvet/queue';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditAppender } from './audit/audit-appender';
 import { AuditLogProcessor } from './audit/audit-log.processor';
+import { GatewayAuditIntake } from './audit/gateway-audit.intake';
 import { AuditMaintenanceProcessor } from './audit/audit-maintenance.processor';
 import { AUDIT_WORKER_OPTIONS } from './audit/audit-worker.options';
 import type { WorkerEnv } from './env';
@@ -36,8 +36,13 @@ const DOMAIN_MODULES: Array<Type | DynamicModule> = [
   EntitlementsWorkerModule,
   ContractsWorkerModule,
 ];
-// AuditIntake moves the gateway's premium-call entries from their Redis stream into the audit queue.
-const PROCESSORS: Provider[] = [AuditLogProcessor, AuditMaintenanceProcessor, AuditIntake];
+// GatewayAuditIntake writes the gateway's premium-call events from their Redis stream into the log.
+const PROCESSORS: Provider[] = [
+  AuditAppender,
+  AuditLogProcessor,
+  AuditMaintenanceProcessor,
+  GatewayAuditIntake,
+];
 
 @Module({})
 export class WorkerModule {
@@ -73,14 +78,12 @@ export class WorkerModule {
             batchSize: env.AUDIT_BATCH_SIZE,
             batchWaitMs: env.AUDIT_BATCH_WAIT_MS,
             dbOutageWaitMs: env.AUDIT_DB_OUTAGE_WAIT_MS,
+            intakeConsumers: env.AUDIT_INTAKE_CONSUMERS,
+            intakeClaimIdleMs: env.AUDIT_INTAKE_CLAIM_IDLE_MS,
             treeHeadIntervalMs: env.AUDIT_TREE_HEAD_INTERVAL_MS,
             textPurgeIntervalMs: env.AUDIT_TEXT_PURGE_INTERVAL_MS,
             rowSweepIntervalMs: env.AUDIT_ROW_SWEEP_INTERVAL_MS,
           },
-        },
-        {
-          provide: AUDIT_INTAKE_OPTIONS,
-          useValue: { claimIdleMs: env.AUDIT_INTAKE_CLAIM_IDLE_MS },
         },
         ...PROCESSORS,
         AuditWorkerGauges,

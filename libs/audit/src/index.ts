@@ -25,7 +25,6 @@ export * from './writer/prepared-entry';
 export * from './writer/batcher';
 export * from './writer/resilient-append';
 export * from './audit-flags';
-export * from './producer/audit-intake';
 export * from './integrity/leaf-check.sql';
 export * from './merkle/leaf-entry';
 export * from './checkpoint/checkpoint';

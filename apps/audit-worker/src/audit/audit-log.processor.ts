@@ -1,29 +1,17 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import {
-  Inject,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import {
-  appendResiliently,
-  type AppendOutcome,
-  type AuditEntry,
-  AuditLogWriter,
-  Batcher,
-  type PreparedEntry,
-  prepareEntry,
-} from '@velvet/audit';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { type AppendOutcome, type AuditEntry, prepareEntry } from '@velvet/audit';
 import { QueueName } from '@velvet/queue';
 import type { Job } from 'bullmq';
+import { AuditAppender } from './audit-appender';
 import { AUDIT_WORKER_OPTIONS, type AuditWorkerOptions } from './audit-worker.options';
 
 /**
- * Audit jobs, many at once (high concurrency), each prepared (leaf, hash, COPY row) and handed
- * to a batcher that appends a whole batch in one transaction. A job completes only after its
- * batch committed, so a killed worker loses nothing: its active jobs stall, are redelivered, and
- * the writer skips the duplicates. Several worker processes may run: the writer's tree lock
- * orders their batches.
+ * Audit jobs: admin actions (added inside the transaction of the change they record) and gateway
+ * entries the log refused for their data (retried here, kept as failed jobs). Many at once (high
+ * concurrency), each prepared (leaf, hash, COPY row) and handed to the appender. A job completes
+ * only after its batch committed, so a killed worker loses nothing: its active jobs stall, are
+ * redelivered, and the writer skips the duplicates.
  */
 @Processor(QueueName.Audit, {
   concurrency: 1,
@@ -31,30 +19,12 @@ import { AUDIT_WORKER_OPTIONS, type AuditWorkerOptions } from './audit-worker.op
   lockDuration: 20_000,
   stalledInterval: 10_000,
 })
-export class AuditLogProcessor
-  extends WorkerHost
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
-  private readonly logger = new Logger(AuditLogProcessor.name);
-  private readonly batcher: Batcher<PreparedEntry, AppendOutcome | Error>;
-
+export class AuditLogProcessor extends WorkerHost implements OnApplicationBootstrap {
   constructor(
-    writer: AuditLogWriter,
+    private readonly appender: AuditAppender,
     @Inject(AUDIT_WORKER_OPTIONS) private readonly options: AuditWorkerOptions,
   ) {
     super();
-    this.batcher = new Batcher(
-      (entries) =>
-        appendResiliently((batch) => writer.appendPrepared(batch), entries, {
-          maxWaitMs: options.dbOutageWaitMs,
-          onRetry: (error, attempt) =>
-            this.logger.warn(
-              `audit batch of ${entries.length} waiting for PostgreSQL (attempt ${attempt}): ${(error as Error).message}`,
-            ),
-        }),
-      options.batchSize,
-      options.batchWaitMs,
-    );
   }
 
   onApplicationBootstrap(): void {
@@ -62,13 +32,8 @@ export class AuditLogProcessor
   }
 
   async process(job: Job<AuditEntry>): Promise<AppendOutcome> {
-    // Leaf and row are built here, while the previous batch is being written.
-    const outcome = await this.batcher.add(prepareEntry(job.data));
+    const outcome = await this.appender.append(prepareEntry(job.data));
     if (outcome instanceof Error) throw outcome;
     return outcome;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.batcher.drain();
   }
 }

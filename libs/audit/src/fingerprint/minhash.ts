@@ -66,22 +66,69 @@ export function shingles(text: string): Set<string> {
   return out;
 }
 
+/** FNV-1a continued over the UTF-16 code units of `text` (so hashing tokens one after another equals hashing their join). */
+function fnvOn(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+/**
+ * The base hashes of a token list's shingles: fmix32(fnv1a32(shingle)) as `shingles` joins them,
+ * computed without building the shingle strings (this runs for every premium call).
+ */
+export function shingleBases(tokens: readonly string[]): number[] {
+  if (tokens.length === 0) return [];
+  const SPACE = 0x20;
+  const step = (h: number) => Math.imul(h ^ SPACE, 0x01000193);
+  const n = tokens.length < SHINGLE ? 1 : tokens.length - SHINGLE + 1;
+  const width = Math.min(SHINGLE, tokens.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let h = fnvOn(0x811c9dc5, tokens[i]);
+    for (let k = 1; k < width; k++) h = fnvOn(step(h), tokens[i + k]);
+    out[i] = fmix32(h >>> 0);
+  }
+  return out;
+}
+
 /** 64 uint32 minima; all 0xffffffff for a text without words. */
 export function minhashSignature(text: string): number[] {
-  return minhashOf(shingles(text), SEEDS);
+  return minhashOfTokens(tokenize(text));
 }
+
+/** minhash-v1 of an already tokenized text (tokenize), so a text's tokens serve several fingerprints. */
+export const minhashOfTokens = (tokens: readonly string[]): number[] =>
+  minhashOfBases(shingleBases(tokens), SEEDS_U32);
+
+const SEEDS_U32 = Uint32Array.from(SEEDS);
 
 /** The MinHash minima of a feature set under the given seeds (one per permutation). */
 export function minhashOf(features: Iterable<string>, seeds: readonly number[]): number[] {
-  const signature = new Array<number>(seeds.length).fill(EMPTY);
-  for (const feature of features) {
-    const base = fmix32(fnv1a32(feature));
+  const bases: number[] = [];
+  for (const feature of features) bases.push(fmix32(fnv1a32(feature)));
+  return minhashOfBases(bases, Uint32Array.from(seeds));
+}
+
+/**
+ * The minima over features given by their base hashes. A repeated feature cannot change a minimum,
+ * so duplicates are skipped by base (the same string always has the same base).
+ */
+export function minhashOfBases(bases: readonly number[], seeds: Uint32Array): number[] {
+  const signature = new Uint32Array(seeds.length).fill(EMPTY);
+  const seen = new Set<number>();
+  for (let f = 0; f < bases.length; f++) {
+    const base = bases[f];
+    if (seen.has(base)) continue;
+    seen.add(base);
     for (let i = 0; i < seeds.length; i++) {
       const h = fmix32(base ^ seeds[i]);
       if (h < signature[i]) signature[i] = h;
     }
   }
-  return signature;
+  return Array.from(signature);
 }
 
 export const isEmptySignature = (signature: readonly number[]): boolean =>

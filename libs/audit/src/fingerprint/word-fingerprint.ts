@@ -1,4 +1,12 @@
-import { bandKeys, fmix32, LSH_BANDS, MINHASH_PERMUTATIONS, minhashOf, tokenize } from './minhash';
+import {
+  bandKeys,
+  fmix32,
+  fnv1a32,
+  LSH_BANDS,
+  MINHASH_PERMUTATIONS,
+  minhashOfBases,
+  tokenize,
+} from './minhash';
 
 /**
  * `words-v1`: a second fingerprint of completions for provenance that survives light editing.
@@ -27,14 +35,27 @@ const WORD_SEEDS: number[] = Array.from({ length: MINHASH_PERMUTATIONS }, (_, i)
 );
 
 export function contentWords(text: string): Set<string> {
+  return contentWordsOf(tokenize(text));
+}
+
+/** contentWords of an already tokenized text. */
+export function contentWordsOf(tokens: readonly string[]): Set<string> {
   const out = new Set<string>();
-  for (const t of tokenize(text))
+  for (const t of tokens)
     if (t.length >= 3 && !STOP_WORDS.has(t)) out.add(t.replace(/(?:ing|ed|es|s)$/, ''));
   return out;
 }
 
 export function wordSignature(text: string): number[] {
-  return minhashOf(contentWords(text), WORD_SEEDS);
+  return wordSignatureOfTokens(tokenize(text));
+}
+
+const WORD_SEEDS_U32 = Uint32Array.from(WORD_SEEDS);
+
+export function wordSignatureOfTokens(tokens: readonly string[]): number[] {
+  const bases: number[] = [];
+  for (const word of contentWordsOf(tokens)) bases.push(fmix32(fnv1a32(word)));
+  return minhashOfBases(bases, WORD_SEEDS_U32);
 }
 
 /** Band keys of a words-v1 signature (salts of their own); none for a text without content words. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sha256Hex, type AdminAction } from '@velvet/common';
-import { lshBands, minhashSignature } from '../fingerprint/minhash';
-import { wordBands, wordSignature } from '../fingerprint/word-fingerprint';
+import { lshBands, minhashOfTokens, tokenize } from '../fingerprint/minhash';
+import { wordBands, wordSignatureOfTokens } from '../fingerprint/word-fingerprint';
 import { promptSignals } from '../fingerprint/prompt-signals';
 import type { PremiumCallEvent } from '../premium-call.event';
 import { eventSha256Of } from '../receipts/receipt-leaf';
@@ -26,8 +26,10 @@ export function premiumCallEntry(
   now = new Date(),
   eventSha256?: string,
 ): PremiumCallEntry {
-  const promptMinhash = minhashSignature(event.promptText);
-  const completionMinhash = minhashSignature(event.completionText);
+  const promptMinhash = minhashOfTokens(tokenize(event.promptText));
+  // the completion's tokens serve both of its fingerprints
+  const completionTokens = tokenize(event.completionText);
+  const completionMinhash = minhashOfTokens(completionTokens);
   return {
     kind: 'premium_call',
     eventId: event.requestId,
@@ -55,7 +57,7 @@ export function premiumCallEntry(
     // minhash-v1 bands (near-verbatim copies), then words-v1 bands (lightly edited copies): provenance searches both.
     completionBands: [
       ...lshBands(completionMinhash),
-      ...wordBands(wordSignature(event.completionText)),
+      ...wordBands(wordSignatureOfTokens(completionTokens)),
     ],
     promptText: event.promptText,
     completionText: event.completionText,
