@@ -119,7 +119,9 @@ describe('receipts and witness quorum in the web portal (chromium, e2e)', () => 
     await page.getByLabel(/Receipts \(one/).fill(otherEvent);
     await page.getByRole('button', { name: 'Verify receipts' }).click();
     await page
-      .getByText(new RegExp(`Receipt 1 \\(call ${callId}\\): the leaf #\\d+ commits to another event`))
+      .getByText(
+        new RegExp(`Receipt 1 \\(call ${callId}\\): the leaf #\\d+ commits to another event`),
+      )
       .waitFor();
 
     // a policy that needs a witness nobody asked: the quorum fails, on this page and on the integrity page

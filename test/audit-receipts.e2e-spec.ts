@@ -286,7 +286,9 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
     expect(result.problems[1]).toMatch(/is not in the export/);
     expect(result.problems[2]).toMatch(/names log other\.example\/log/);
     expect(result.problems[3]).toMatch(
-      new RegExp(`call ${callId}\\): the leaf at seq \\d+ commits to event [0-9a-f]{64}, the receipt to 0303`),
+      new RegExp(
+        `call ${callId}\\): the leaf at seq \\d+ commits to event [0-9a-f]{64}, the receipt to 0303`,
+      ),
     );
     expect(result.problems).toHaveLength(4);
   });

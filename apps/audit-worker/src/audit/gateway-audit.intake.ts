@@ -99,7 +99,9 @@ export class GatewayAuditIntake implements OnModuleInit, OnApplicationShutdown {
       throw new Error(`audit batch not written, will be claimed again: ${failed[0].message}`);
     const refused = entries.filter((_, k) => results[k] instanceof Error);
     for (const [k, e] of refused.entries())
-      this.logger.error(`audit entry ${e.eventId} refused, moved to the audit queue: ${failed[k].message}`);
+      this.logger.error(
+        `audit entry ${e.eventId} refused, moved to the audit queue: ${failed[k].message}`,
+      );
     await this.queue.addBulk(
       refused.map((data) => ({
         name: AUDIT_JOB_NAME,

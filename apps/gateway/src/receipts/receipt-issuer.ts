@@ -1,10 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import {
-  eventSha256Of,
-  LocalKeySigner,
-  ReceiptSigner,
-  registerReceiptKey,
-} from '@velvet/audit';
+import { eventSha256Of, LocalKeySigner, ReceiptSigner, registerReceiptKey } from '@velvet/audit';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { GatewayEnv } from '../env';

@@ -168,11 +168,17 @@ function recordOf(
     return record ? { record } : { problem: "its leaf is NOT in the log's export" };
   }
   for (const record of records) {
-    const leaf = JSON.parse(record.leaf) as { kind?: string; eventId?: string; eventSha256?: string };
+    const leaf = JSON.parse(record.leaf) as {
+      kind?: string;
+      eventId?: string;
+      eventSha256?: string;
+    };
     if (leaf.kind !== 'premium_call' || leaf.eventId !== callId) continue;
     return leaf.eventSha256 === hash
       ? { record }
-      : { problem: `the leaf #${record.seq} commits to another event than the receipt (NOT the promised call)` };
+      : {
+          problem: `the leaf #${record.seq} commits to another event than the receipt (NOT the promised call)`,
+        };
   }
   return { problem: "its leaf is NOT in the log's export" };
 }

@@ -58,7 +58,8 @@ export function checkReceipts(
   const byCall = new Map<string, { record: ExportRecordLeaf; facts: LeafFacts }>();
   for (const record of records) {
     const facts = parse(record.leaf);
-    if (facts.kind === 'premium_call' && facts.eventId) byCall.set(facts.eventId, { record, facts });
+    if (facts.kind === 'premium_call' && facts.eventId)
+      byCall.set(facts.eventId, { record, facts });
   }
   receipts.forEach((encoded, i) => {
     let receipt: Receipt;

@@ -44,7 +44,10 @@ describe('receipts', () => {
     expect(Buffer.from(r, 'base64').toString()).toMatch(/^velvet-audit-receipt\/v2\n/);
     // v1 receipts (a leaf hash) still open
     const v1 = await signer.signLeaf('call-1', hash, 1764500000000);
-    expect(openReceipt(v1, [signer.vkey])).toMatchObject({ version: 1, leafHash: hash.toString('hex') });
+    expect(openReceipt(v1, [signer.vkey])).toMatchObject({
+      version: 1,
+      leafHash: hash.toString('hex'),
+    });
     expect(() =>
       openReceipt(r, [new ReceiptSigner(LocalKeySigner.ephemeral(), ORIGIN).vkey]),
     ).toThrow(/not signed/);
@@ -140,7 +143,9 @@ describe('receipts', () => {
     );
     expect(result.included.map((r) => [r.callId, r.seq])).toEqual([['c', 4]]);
     expect(result.problems).toEqual([
-      expect.stringMatching(/^receipt 2 \(call c\): the leaf at seq 4 commits to event 0909.*, the receipt to 0808/),
+      expect.stringMatching(
+        /^receipt 2 \(call c\): the leaf at seq 4 commits to event 0909.*, the receipt to 0808/,
+      ),
       expect.stringMatching(/^receipt 3 \(call d\): the leaf at seq 5 commits to event \(none\)/),
       expect.stringMatching(/^receipt 4 \(call x\): the call's leaf is not in the export/),
     ]);

@@ -46,7 +46,10 @@ export type Receipt = {
   keyName: string;
   keyId: string;
 } & (
-  | { version: 2; /** SHA-256 (hex) of the event JSON, as the leaf's `eventSha256`. */ eventSha256: string }
+  | {
+      version: 2;
+      /** SHA-256 (hex) of the event JSON, as the leaf's `eventSha256`. */ eventSha256: string;
+    }
   | { version: 1; /** The RFC 6962 leaf hash (hex), as in exports' `leafHash`. */ leafHash: string }
 );
 
