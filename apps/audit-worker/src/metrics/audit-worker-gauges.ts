@@ -25,7 +25,7 @@ interface TreeRow {
 
 /**
  * The audit pipeline seen from the outside, at scrape time: the gateway's audit stream (entries
- * not yet moved into the queue), the queue's depth per state (failed = jobs that exhausted their
+ * not yet written to the log), the queue's depth per state (failed = jobs that exhausted their
  * retries), the oldest waiting job, the tree's size, the last signed checkpoint's age and the
  * write lag of the newest record. Nothing here runs on the writer's path.
  */
