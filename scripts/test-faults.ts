@@ -19,6 +19,7 @@ import { seedBench } from './bench/seed-bench';
 import { ROOT, sleep, stopProcess } from './audit/audit-harness';
 import { freePort, PrivatePostgres, PrivateRedis } from './audit/private-services';
 import { type ClientCall, reconcileCalls } from './audit/reconcile-calls';
+import { tempReceiptKeyFile } from './audit/receipt-key-file';
 import { reconcile } from './audit/reconcile';
 
 const CONCURRENCY = 12;
@@ -229,11 +230,19 @@ async function main() {
       },
       ['--single-threaded-gc'],
     );
+  // One log key (file, 0600) for every worker process, as deployed: a restarted worker with a key
+  // of its own could not verify the head it kept in Redis, and the signer would rightly refuse.
+  const signingKey = tempReceiptKeyFile('audit-signing-key');
   const startWorker = () =>
     node(
       'dist/apps/audit-worker/src/main.js',
       [],
-      { ...common, AUDIT_TREE_HEAD_INTERVAL_MS: '500', AUDIT_INTAKE_CLAIM_IDLE_MS: '2000' },
+      {
+        ...common,
+        AUDIT_SIGNING_KEY_FILE: signingKey,
+        AUDIT_TREE_HEAD_INTERVAL_MS: '500',
+        AUDIT_INTAKE_CLAIM_IDLE_MS: '2000',
+      },
       ['--max-semi-space-size=64'],
     );
   const gateway = new Supervised('gateway', startGateway);
