@@ -31,13 +31,26 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_MS = 2000;
 /** Once per target before anything is measured: JIT tiers and heap sizes settle in the first seconds of a process. */
 const PROCESS_WARMUP_S = Number(process.env.BENCH_PROCESS_WARMUP_SECONDS ?? 10);
-const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
+/** `BENCH_RATES=none`: closed-loop runs only (the least distorted on a busy machine). */
+const RATES = (process.env.BENCH_RATES ?? '250,500,1000')
+  .split(',')
+  .map(Number)
+  .filter((r) => r > 0);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const REPS = Number(process.env.BENCH_REPS ?? 2);
 /** `shared`: the machine's Redis (REDIS_URL), whose CPU other suites share; default: a redis-server of the bench's own. */
 const SHARED_REDIS = process.env.BENCH_REDIS === 'shared';
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE !== '0';
+/**
+ * The profiled run's load: a rate, or `c=N` (closed loop) on a busy machine, where a process that
+ * falls behind an open-loop rate profiles its own backlog (timers, sockets) rather than its calls.
+ */
+const PROFILE_LOAD = process.env.BENCH_PROFILE_LOAD ?? '500';
+const profileLoad = (): Pick<LoadSpec, 'mode' | 'rate' | 'concurrency'> =>
+  PROFILE_LOAD.startsWith('c=')
+    ? { mode: 'concurrency', concurrency: Number(PROFILE_LOAD.slice(2)) }
+    : { mode: 'rate', rate: Number(PROFILE_LOAD) };
 /** Another build of the gateway to measure (an A/B against an earlier commit built elsewhere). */
 const GATEWAY_MAIN =
   process.env.BENCH_GATEWAY_MAIN ?? join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js');
@@ -69,6 +82,9 @@ interface StreamRow extends StreamProbeResult {
   target: string;
   load: string;
 }
+
+/** Targets the stream probe calls: chat completions only (its body is a streamed chat request). */
+const STREAMED = new Set(['direct', 'calibration', 'gateway', 'portkey']);
 
 const loads = new Set<ChildProcess>();
 /** Stops the load generators still running (a background load beside the stream probe). */
@@ -402,7 +418,7 @@ async function main() {
       await runLoad(
         {
           mode: 'rate',
-          rate: RATES[Math.floor(RATES.length / 2)],
+          rate: RATES[Math.floor(RATES.length / 2)] ?? 500,
           url: t.url,
           headers: t.headers,
           body: t.body,
@@ -420,11 +436,16 @@ async function main() {
     }
     // Streaming: time to the first chunk, sequential streams, alone and beside 500 req/s of plain load.
     const streamRows: StreamRow[] = [];
+    // Only chat-completion targets stream here (the Responses and embeddings targets are not probed),
+    // each beside its own plain chat load.
     const streamTargets = targets.flatMap((t) => {
-      if (t.name !== 'gateway') return [{ ...t, body: body(JSON.parse(t.body).model, true) }];
+      if (!STREAMED.has(t.name)) return [];
+      const plain = t;
+      if (t.name !== 'gateway')
+        return [{ ...t, plain, body: body(JSON.parse(t.body).model, true) }];
       return [
-        { ...t, name: 'gateway-premium', body: body(seed.model, true) },
-        { ...t, name: 'gateway-standard', body: body(seed.standardModel, true) },
+        { ...t, plain, name: 'gateway-premium', body: body(seed.model, true) },
+        { ...t, plain, name: 'gateway-standard', body: body(seed.standardModel, true) },
       ];
     });
     if (STREAMS > 0) {
@@ -443,9 +464,8 @@ async function main() {
           });
         }
       }
-      const plain = new Map(targets.map((t) => [t.pid, t]));
       for (const t of streamTargets) {
-        const bg = plain.get(t.pid)!;
+        const bg = t.plain;
         const load = runLoad(
           {
             mode: 'rate',
@@ -486,21 +506,27 @@ async function main() {
       }
     }
     const streamSummary: string[] = [];
+    // A probe that completed no stream has no percentiles (its p50 is NaN, null once in JSON): no line.
+    const measured = (r: StreamRow) => r.ok > 0 && Number.isFinite(r.p50) && Number.isFinite(r.p99);
     for (const load of ['sequential', '+500/s plain']) {
-      const d = streamRows.filter((r) => r.target === 'direct' && r.load === load);
+      const d = streamRows.filter((r) => r.target === 'direct' && r.load === load && measured(r));
       for (const t of streamTargets.filter((x) => x.name !== 'direct')) {
-        const rs = streamRows.filter((r) => r.target === t.name && r.load === load);
-        if (d.length && rs.length)
+        const all = streamRows.filter((r) => r.target === t.name && r.load === load);
+        const rs = all.filter(measured);
+        if (all.length && !rs.length)
+          streamSummary.push(`first chunk, ${load}, ${t.name}: no stream completed`);
+        else if (d.length && rs.length)
           streamSummary.push(
             `first chunk, ${load}, ${t.name}: added p50 ${f(mean(rs.map((r) => r.p50)) - mean(d.map((r) => r.p50)))} ms, added p99 ${f(mean(rs.map((r) => r.p99)) - mean(d.map((r) => r.p99)))} ms`,
           );
       }
     }
-    // CPU by phase: a second gateway process with --cpu-prof, 500 req/s for the run's length.
+    // CPU by phase: a second gateway process with --cpu-prof, BENCH_PROFILE_LOAD (500 req/s) for the run's length.
     let profile: Record<string, number> | null = null;
     const gwTarget = targets.find((t) => t.name === 'gateway');
     if (CPU_PROFILE && gwTarget) {
-      const dir = mkdtempSync(join(tmpdir(), 'bench-cpuprof-'));
+      const keep = process.env.BENCH_CPU_PROFILE_DIR;
+      const dir = keep ?? mkdtempSync(join(tmpdir(), 'bench-cpuprof-'));
       const port = await freePort();
       const spawnedAt = Date.now();
       const profiled = await startGateway(port, join('/tmp', `${prefix}-gateway-profiled.log`), [
@@ -510,8 +536,7 @@ async function main() {
       const url = `http://127.0.0.1:${port}/v1/chat/completions`;
       await runLoad(
         {
-          mode: 'rate',
-          rate: 500,
+          ...profileLoad(),
           url,
           headers: gwTarget.headers,
           body: gwTarget.body,
@@ -523,8 +548,7 @@ async function main() {
       const from = Date.now() - spawnedAt + WARMUP_MS;
       const { result } = await runLoad(
         {
-          mode: 'rate',
-          rate: 500,
+          ...profileLoad(),
           url,
           headers: gwTarget.headers,
           body: gwTarget.body,
@@ -534,7 +558,7 @@ async function main() {
         [],
       );
       const to = Date.now() - spawnedAt - 2000;
-      await stop(profiled);
+      await stop(profiled, 60_000);
       await redis.del(gatewayAuditStream(prefix));
       try {
         profile = cpuByPhase(
@@ -544,7 +568,7 @@ async function main() {
           Math.max(1, result.ok + result.errors) * ((to - from) / (SECONDS * 1000)),
         );
         console.log(
-          `\ngateway CPU by phase at 500 req/s (µs per request, --cpu-prof, self time; builtins with their caller):`,
+          `\ngateway CPU by phase at ${PROFILE_LOAD.startsWith('c=') ? PROFILE_LOAD : `${PROFILE_LOAD} req/s`} (µs per request, --cpu-prof, self time; builtins with their caller):`,
         );
         for (const [k, v] of Object.entries(profile))
           console.log(`  ${k.padEnd(44)} ${f(v, 1).padStart(7)}`);
@@ -557,7 +581,11 @@ async function main() {
       } catch (error) {
         console.log(`cpu profile not read: ${(error as Error).message}`);
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+      else
+        console.log(
+          `cpu profile kept in ${dir} (window ${from}-${to} ms, ${result.ok + result.errors} requests in ${SECONDS} s, p50 ${f(result.p50)} ms)`,
+        );
     }
     const gwRows = rows.filter(
       (r) => r.target === 'gateway' && r.load === '500/s' && r.redisUsByCommand,

@@ -93,6 +93,29 @@ describe('CORS per organisation', () => {
       expect(refused.status).toBe(401);
       expect(refused.headers.get('access-control-allow-origin')).toBe(app);
     });
+
+    it('answers before the body is read: a malformed body still gets them, a request without Origin none', async () => {
+      const malformed = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          origin: app,
+          authorization: `Bearer ${allowing.key}`,
+          'content-type': 'application/json',
+        },
+        body: '{"model": "x", "messages": [',
+      });
+      expect(malformed.status).toBe(400);
+      expect(malformed.headers.get('access-control-allow-origin')).toBe(app);
+      const noOrigin = await fetch(`${gw.url}/v1/embeddings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${allowing.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model, input: 'hi' }),
+      });
+      expect(noOrigin.status).toBe(200);
+      expect(noOrigin.headers.get('access-control-allow-origin')).toBeNull();
+      await noOrigin.text();
+      await malformed.text();
+    });
   });
 
   describe('portal API', () => {

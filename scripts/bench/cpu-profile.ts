@@ -51,7 +51,7 @@ const phaseOf = (f: ProfileNode['callFrame']): string | null => {
 
 /**
  * Self time of a `--cpu-prof` profile by phase, within [fromMs, toMs] of the profile's start, in
- * µs per request. Builtins (JSON, crypto, Buffer) count for the phase of the code that called them.
+ * µs per request (gaps between samples capped, see below: an estimate of CPU, not of wall time). Builtins (JSON, crypto, Buffer) count for the phase of the code that called them.
  */
 export function cpuByPhase(
   dir: string,
@@ -75,13 +75,18 @@ export function cpuByPhase(
     phase.set(id, result);
     return result;
   };
+  // A sample's time is the gap to the next one, which also holds any time the process was not
+  // running (preempted by other processes, often right in the write() that woke them): on a busy
+  // machine that would be charged to socket writes. Gaps are capped at twice the median interval.
+  const sorted = [...p.timeDeltas].sort((a, b) => a - b);
+  const cap = 2 * (sorted[Math.floor(sorted.length / 2)] || 1000);
   const totals: Record<string, number> = {};
   let t = 0;
   for (let i = 0; i < p.samples.length; i++) {
     t += p.timeDeltas[i];
     const ms = t / 1000;
     if (ms < fromMs || ms > toMs) continue;
-    const dt = p.timeDeltas[i + 1] ?? 0;
+    const dt = Math.min(cap, p.timeDeltas[i + 1] ?? 0);
     const name = resolve(p.samples[i]);
     totals[name] = (totals[name] ?? 0) + dt;
   }

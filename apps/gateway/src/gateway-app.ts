@@ -6,6 +6,7 @@ import { LogController } from 'fastify';
 import pino from 'pino';
 import type { GatewayEnv } from './env';
 import { PHASES, type PhasedRequest } from './chat/call-context';
+import { CorsHook } from './cors/cors';
 import { GatewayModule } from './gateway.module';
 import { openAIClientErrorHandler } from './http/client-error';
 import { PinoNestLogger } from './http/pino-nest.logger';
@@ -58,6 +59,7 @@ export async function createGatewayApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(GatewayMetrics);
+  fastify.addHook('onRequest', app.get(CorsHook).onRequest);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', clientRequestIdOf(request.raw) ?? request.id);
     // The call's own id (usage record, audit record), whatever the client sent as X-Request-Id.

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '@velvet/api-keys';
 import { AuditModule } from '@velvet/audit';
@@ -38,7 +38,7 @@ import { ResponseStore } from './responses/response-store';
 import { ResponsesService } from './responses/responses.service';
 import { CorsPreflightController } from './http/cors-preflight.controller';
 import { CorsOrigins } from './cors/cors-origins';
-import { CorsInterceptor } from './cors/cors';
+import { CorsHook } from './cors/cors';
 import { ReceiptIssuer } from './receipts/receipt-issuer';
 import { ReceiptsController } from './receipts/receipts.controller';
 
@@ -126,7 +126,7 @@ export class GatewayModule {
         ResponseStore,
         ResponsesService,
         CorsOrigins,
-        { provide: APP_INTERCEPTOR, useClass: CorsInterceptor },
+        CorsHook,
         ReceiptIssuer,
       ],
     };

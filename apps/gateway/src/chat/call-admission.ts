@@ -125,14 +125,18 @@ export class CallAdmission {
    * response, or a thrown 409/429/503. Without Redis nothing is served (limits and the audit
    * record cannot be kept).
    */
-  async begin(call: PreparedCall, delivered?: string): Promise<CallContext | Replay> {
+  async begin(
+    call: PreparedCall,
+    delivered?: string,
+    record = this.recorder.startedRecord(call),
+  ): Promise<CallContext | Replay> {
     const ids = [call.principal.organizationId, call.principal.apiKeyId];
     const result = await this.quota
       // Limits run on real time, never the detection evaluation's simulated time.
       .begin({
         ...call.estimate,
         idempotency: call.idempotency,
-        record: this.recorder.startedRecord(call),
+        record,
         delivered,
       })
       .catch((error: Error) =>

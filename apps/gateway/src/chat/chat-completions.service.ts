@@ -79,10 +79,11 @@ export class ChatCompletionsService {
     cancellation: Cancellation,
     early: Promise<unknown> | null,
     delivered?: string,
+    record?: string,
   ): Promise<CallContext | Replay> {
     early?.catch(() => undefined);
     try {
-      const begun = await this.admission.begin(call, delivered);
+      const begun = await this.admission.begin(call, delivered, record);
       if ('replay' in begun) cancellation.cancel();
       return begun;
     } catch (error) {
@@ -158,15 +159,17 @@ export class ChatCompletionsService {
     raw.once('close', () => finished || cancellation.cancel());
     const events = upstream.stream(this.call(call, cancellation))[Symbol.asyncIterator]();
     // When the upstream may start first, its first batch of text is written ahead by the begin
-    // itself: the first chunk costs one round trip, not a begin and then a write-ahead.
-    const first = this.admission.mayOverlapUpstream(call)
-      ? await this.firstEvent(call, events)
-      : null;
+    // itself: the first chunk costs one round trip, not a begin and then a write-ahead. The
+    // started record is built while the upstream works, not between its first event and the client.
+    const overlap = this.admission.mayOverlapUpstream(call);
+    const firstEvent = overlap ? this.firstEvent(call, events) : null;
+    const record = this.recorder.startedRecord(call);
+    const first = firstEvent && (await firstEvent);
     const aheadText =
       first && !first.done && first.value.kind === 'chunk' && !first.value.finishReason
         ? first.value.text
         : undefined;
-    const ctx = await this.begin(call, cancellation, null, aheadText);
+    const ctx = await this.begin(call, cancellation, null, aheadText, record);
     if ('replay' in ctx) return replay(reply, ctx);
     let next: IteratorResult<StreamEvent>;
     try {

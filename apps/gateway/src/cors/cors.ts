@@ -1,11 +1,5 @@
-import {
-  type CallHandler,
-  type ExecutionContext,
-  Injectable,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, type Observable, switchMap } from 'rxjs';
 import { KeyAuthenticator } from '../auth/key-authenticator';
 import { CorsOrigins } from './cors-origins';
 
@@ -43,36 +37,42 @@ export function preflightHeaders(
 }
 
 /**
- * CORS on real requests: only a request with an Origin header pays anything (a cached key lookup);
- * it gets `Access-Control-Allow-Origin` if the key's organisation allows that origin. A request
- * whose key is refused still gets it for an origin some organisation allows, so the page can read
- * the 401's OpenAI error instead of an opaque network failure.
+ * CORS on real requests, as a Fastify `onRequest` hook (not a Nest interceptor, whose per-request
+ * Observable pipeline every call paid): a request without an Origin header some organisation
+ * allows costs one header read; one with it pays a cached key lookup and gets
+ * `Access-Control-Allow-Origin` if the key's organisation allows that origin. A request whose key
+ * is refused still gets it for an origin some organisation allows, so the page can read the 401's
+ * OpenAI error instead of an opaque network failure. Preflights are the preflight controller's.
  */
 @Injectable()
-export class CorsInterceptor implements NestInterceptor {
+export class CorsHook {
   constructor(
     private readonly origins: CorsOrigins,
     private readonly auth: KeyAuthenticator,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
+  readonly onRequest = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: (error?: Error) => void,
+  ): void => {
     const origin = request.headers.origin;
-    if (typeof origin !== 'string' || !this.origins.allowedByAny(origin)) return next.handle();
-    const reply = http.getResponse<FastifyReply>();
-    return from(this.allowed(request.headers.authorization, origin)).pipe(
-      switchMap((ok) => {
-        if (ok)
-          void reply.headers({
-            'access-control-allow-origin': origin,
-            'access-control-expose-headers': EXPOSED,
-            vary: 'Origin',
-          });
-        return next.handle();
-      }),
-    );
-  }
+    if (
+      typeof origin !== 'string' ||
+      request.method === 'OPTIONS' ||
+      !this.origins.allowedByAny(origin)
+    )
+      return done();
+    void this.allowed(request.headers.authorization, origin).then((ok) => {
+      if (ok)
+        void reply.headers({
+          'access-control-allow-origin': origin,
+          'access-control-expose-headers': EXPOSED,
+          vary: 'Origin',
+        });
+      done();
+    });
+  };
 
   private async allowed(authorization: string | undefined, origin: string): Promise<boolean> {
     try {

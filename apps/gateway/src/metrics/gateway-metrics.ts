@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { counter, histogram, httpRequestDuration, METRICS_REGISTRY } from '@velvet/common';
+import {
+  counter,
+  httpRequestDuration,
+  LATENCY_BUCKETS,
+  leanHistogram,
+  METRICS_REGISTRY,
+} from '@velvet/common';
 import type { Registry } from 'prom-client';
 
 /**
@@ -22,11 +28,12 @@ export class GatewayMetrics {
       'Chat completion calls by outcome (admitted or refused) and reason (the OpenAI error code)',
       ['outcome', 'reason'] as const,
     );
-    this.upstreamDuration = histogram(
+    this.upstreamDuration = leanHistogram(
       registry,
       'velvet_gateway_upstream_duration_seconds',
       'Upstream call time (to the last streamed event) by upstream kind and outcome',
       ['upstream', 'mode', 'outcome'] as const,
+      LATENCY_BUCKETS,
     );
     this.upstreamErrors = counter(
       registry,

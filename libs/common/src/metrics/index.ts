@@ -1,4 +1,5 @@
 export * from './metrics.registry';
+export * from './lean-histogram';
 export * from './metrics.server';
 export * from './metrics.module';
 export * from './shutdown';

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { leanHistogram } from './lean-histogram';
 
 /** The app's own prom-client registry (never the global one: tests run several apps in one process). */
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
@@ -78,11 +79,12 @@ export function gaugeOf<L extends string>(
   );
 }
 
-/** One histogram per app for HTTP: its _count is the request rate by route and status. */
+/** One histogram per app for HTTP: its _count is the request rate by route and status (observed on every request: lean). */
 export const httpRequestDuration = (registry: Registry) =>
-  histogram(
+  leanHistogram(
     registry,
     'http_request_duration_seconds',
     'HTTP requests by method, route template and status',
     ['method', 'route', 'status'] as const,
+    LATENCY_BUCKETS,
   );
