@@ -1,0 +1,21 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A group of people and API keys inside an organisation, with limits of its own. */
+@Entity({ name: 'teams' })
+export class Team {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  /** The SCIM group this team mirrors, if the identity provider manages it. */
+  @Column({ name: 'scim_group_id', type: 'uuid', nullable: true })
+  scimGroupId: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

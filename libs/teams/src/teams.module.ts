@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from '@velvet/api-keys';
+import { LimitsModule } from '@velvet/metering';
+import { CustomerLimitsService } from './customer-limits.service';
+import { Team } from './entities/team.entity';
+import { TeamsService } from './teams.service';
+
+export const TEAM_ENTITIES = [Team];
+
+@Module({
+  imports: [TypeOrmModule.forFeature(TEAM_ENTITIES), ApiKeysModule, LimitsModule],
+  providers: [TeamsService, CustomerLimitsService],
+  exports: [TeamsService, CustomerLimitsService],
+})
+export class TeamsModule {}
