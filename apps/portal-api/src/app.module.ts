@@ -14,6 +14,7 @@ import { DetectionModule } from '@velvet/detection';
 import { EntitlementsModule } from '@velvet/entitlements';
 import { OrganizationsModule } from '@velvet/organizations';
 import { QueueModule } from '@velvet/queue';
+import { TeamsModule } from '@velvet/teams';
 import { LoggerModule } from 'nestjs-pino';
 import { MetricsModule } from '@velvet/common';
 import type { DestinationStream } from 'pino';
@@ -40,6 +41,8 @@ import { ScimController } from './scim/scim.controller';
 import { ScimTokensController } from './scim/scim-tokens.controller';
 import { ScimTokenGuard } from './scim/scim-auth';
 import { SsoSettingsController } from './sso/sso-settings.controller';
+import { LimitsController } from './teams/limits.controller';
+import { TeamsController } from './teams/teams.controller';
 import { WebPortalModule } from './web/web-portal.module';
 
 @Module({})
@@ -73,6 +76,7 @@ export class PortalApiModule {
         }),
         OrganizationsModule,
         ApiKeysModule,
+        TeamsModule,
         // contracts & entitlements; AuditModule provides the AdminActivityLog they record to
         AuditModule.forRoot(),
         AuditLogModule,
@@ -102,6 +106,8 @@ export class PortalApiModule {
         SsoLoginController,
         ScimController,
         ScimTokensController,
+        TeamsController,
+        LimitsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

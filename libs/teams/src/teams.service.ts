@@ -103,7 +103,8 @@ export class TeamsService {
 
 function teamName(name: string): string {
   const clean = typeof name === 'string' ? name.trim() : '';
-  if (!clean || clean.length > 100 || /[\u0000-\u001f]/.test(clean))
+  // eslint-disable-next-line no-control-regex -- control characters (NUL included) are what it refuses
+  if (!clean || clean.length > 100 || /[\u0000-\u001f\u007f]/.test(clean))
     throw new DomainException(
       DomainErrorKind.Invalid,
       'invalid_team_name',
