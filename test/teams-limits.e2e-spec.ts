@@ -69,7 +69,9 @@ describe('teams, customer limits and key settings: set by the org admin, enforce
     get: (path: string) =>
       request(portal.url).get(`/organizations/${admin.organizationId}${path}`).set(bearer(admin)),
     delete: (path: string) =>
-      request(portal.url).delete(`/organizations/${admin.organizationId}${path}`).set(bearer(admin)),
+      request(portal.url)
+        .delete(`/organizations/${admin.organizationId}${path}`)
+        .set(bearer(admin)),
   });
   const newOrg = () => signUp(portal, `Limits ${++n}`, `limits-${n}-${Date.now()}@example.com`);
   const newTeam = async (admin: Session, name = `team ${++n}`) =>
@@ -162,11 +164,15 @@ describe('teams, customer limits and key settings: set by the org admin, enforce
   it('refuses at the team level once the team’s keys together reach its limit, naming the team, on both gateways at once', async () => {
     const admin = await newOrg();
     const team = await newTeam(admin);
-    const [a, b] = [await newKey(admin, { teamId: team.id }), await newKey(admin, { teamId: team.id })];
+    const [a, b] = [
+      await newKey(admin, { teamId: team.id }),
+      await newKey(admin, { teamId: team.id }),
+    ];
     const loner = await newKey(admin);
     await api(admin).put(`/limits/teams/${team.id}`, { requestsPerMinute: 5 }).expect(200);
     await applied(
-      (l) => l.snapshot(admin.organizationId!, a.id, team.id).customer?.team?.requestsPerMinute === 5,
+      (l) =>
+        l.snapshot(admin.organizationId!, a.id, team.id).customer?.team?.requestsPerMinute === 5,
     );
     // 20 concurrent calls over two keys and two gateway processes: exactly the team's 5 get through
     const outcomes = await Promise.all(
@@ -195,7 +201,9 @@ describe('teams, customer limits and key settings: set by the org admin, enforce
     await api(admin).put(`/limits/teams/${team.id}`, { tokensPerMinute: 500 }).expect(200);
     await api(admin).put(`/limits/api-keys/${key.id}`, { tokensPerMinute: 300 }).expect(200);
     await applied(
-      (l) => l.snapshot(admin.organizationId!, key.id, team.id).customer?.apiKey?.tokensPerMinute === 300,
+      (l) =>
+        l.snapshot(admin.organizationId!, key.id, team.id).customer?.apiKey?.tokensPerMinute ===
+        300,
     );
     const tooLarge = (max: number) =>
       call(key.key, gateways[0], { max_tokens: max }).catch((e: APIError) => e);
@@ -226,12 +234,18 @@ describe('teams, customer limits and key settings: set by the org admin, enforce
   it('never lets concurrent calls spend past a team’s monthly cap, and says so naming the team', async () => {
     const admin = await newOrg();
     const team = await newTeam(admin);
-    const keys = [await newKey(admin, { teamId: team.id }), await newKey(admin, { teamId: team.id })];
+    const keys = [
+      await newKey(admin, { teamId: team.id }),
+      await newKey(admin, { teamId: team.id }),
+    ];
     const cap = 60n;
-    await api(admin).put(`/limits/teams/${team.id}`, { spendCapMicros: String(cap) }).expect(200);
+    await api(admin)
+      .put(`/limits/teams/${team.id}`, { spendCapMicros: String(cap) })
+      .expect(200);
     await applied(
       (l) =>
-        l.snapshot(admin.organizationId!, keys[0].id, team.id).customer?.team?.spendCapMicros === cap,
+        l.snapshot(admin.organizationId!, keys[0].id, team.id).customer?.team?.spendCapMicros ===
+        cap,
     );
     const outcomes = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
@@ -270,7 +284,9 @@ describe('teams, customer limits and key settings: set by the org admin, enforce
     await api(admin)
       .patch(`/api-keys/${key.id}`, { allowedModelIds: ['00000000-0000-4000-8000-000000000000'] })
       .expect(422);
-    await api(admin).patch(`/api-keys/${key.id}`, { allowedModelIds: [standard] }).expect(200);
+    await api(admin)
+      .patch(`/api-keys/${key.id}`, { allowedModelIds: [standard] })
+      .expect(200);
     // announced: the gateways reload the key at once
     await expect(
       sdk(key.key).chat.completions.create({ model: 'velvet-standard-2', messages }),
@@ -291,8 +307,9 @@ describe('teams, customer limits and key settings: set by the org admin, enforce
       await expect(call(first.key, g)).resolves.toBeDefined();
       await expect(call(second, g)).resolves.toBeDefined();
     }
-    const third = (await api(admin).post(`/api-keys/${first.id}/rotate`, { graceSeconds: 0 }).expect(200))
-      .body.key as string;
+    const third = (
+      await api(admin).post(`/api-keys/${first.id}/rotate`, { graceSeconds: 0 }).expect(200)
+    ).body.key as string;
     for (const g of gateways) {
       await expect(call(first.key, g)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
       await expect(call(second, g)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
