@@ -22,6 +22,7 @@ import { OrganizationCorsOrigins1764050400000 } from './1764050400000-organizati
 import { Sso1764050700000 } from './1764050700000-sso';
 import { Scim1764050700001 } from './1764050700001-scim';
 import { TeamsAndCustomerLimits1764060300000 } from './1764060300000-teams-and-customer-limits';
+import { BudgetAlerts1764060300001 } from './1764060300001-budget-alerts';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -50,4 +51,5 @@ export const MIGRATIONS = [
   Sso1764050700000,
   Scim1764050700001,
   TeamsAndCustomerLimits1764060300000,
+  BudgetAlerts1764060300001,
 ];
