@@ -81,6 +81,22 @@ export const TEAMS_MATRIX: MatrixRow[] = [
     allow: admin,
   },
   {
+    route: 'GET /organizations/:orgId/budget-alerts',
+    path: (t) => `/organizations/${t.orgId}/budget-alerts`,
+    allow: { [Role.OrgAdmin]: 'own', [Role.AccountManager]: 'all' },
+  },
+  {
+    route: 'PUT /organizations/:orgId/budget-alerts/webhook',
+    path: (t) => `/organizations/${t.orgId}/budget-alerts/webhook`,
+    body: () => ({ url: 'https://hooks.matrix.example/budget' }),
+    allow: admin,
+  },
+  {
+    route: 'DELETE /organizations/:orgId/budget-alerts/webhook',
+    path: (t) => `/organizations/${t.orgId}/budget-alerts/webhook`,
+    allow: admin,
+  },
+  {
     route: 'DELETE /organizations/:orgId/teams/:teamId',
     path: (t) => `/organizations/${t.orgId}/teams/${of(t).drop}`,
     allow: admin,
