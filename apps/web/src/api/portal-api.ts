@@ -665,6 +665,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/{orgId}/budget-alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BudgetAlertsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/budget-alerts/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["BudgetAlertsController_setWebhook"];
+        post?: never;
+        delete: operations["BudgetAlertsController_removeWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/{orgId}/contracts": {
         parameters: {
             query?: never;
@@ -1413,6 +1445,12 @@ export interface components {
         ApproveContractDto: {
             reason?: string;
         };
+        BudgetWebhookDto: {
+            /** @description Make a new signing secret even if one exists */
+            rotateSecret?: boolean;
+            /** @example https://ops.example.com/hooks/velvet-budget */
+            url: string;
+        };
         ClaimDomainDto: {
             /** @example example.com */
             domain: string;
@@ -1764,6 +1802,7 @@ export interface components {
 }
 export type SchemaAcceptInvitationDto = components['schemas']['AcceptInvitationDto'];
 export type SchemaApproveContractDto = components['schemas']['ApproveContractDto'];
+export type SchemaBudgetWebhookDto = components['schemas']['BudgetWebhookDto'];
 export type SchemaClaimDomainDto = components['schemas']['ClaimDomainDto'];
 export type SchemaCreateApiKeyDto = components['schemas']['CreateApiKeyDto'];
 export type SchemaCreateContractDto = components['schemas']['CreateContractDto'];
@@ -3242,6 +3281,91 @@ export interface operations {
                 content?: never;
             };
             /** @description Needs update on ApiKey */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BudgetAlertsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BudgetAlertsController_setWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BudgetAlertsController_removeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
             403: {
                 headers: {
                     [name: string]: unknown;

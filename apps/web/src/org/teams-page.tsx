@@ -5,6 +5,7 @@ import { useOrgId } from '../auth/auth-context';
 import { Empty, ErrorBox, QueryView } from '../ui/feedback';
 import { formatMicrosExact } from '../ui/format';
 import { PageTitle } from '../ui/layout';
+import { BudgetAlertsCard } from './budget-alerts-card';
 import { KeySettingsTable } from './key-settings-table';
 import { LimitForm, type LimitValues } from './limit-form';
 
@@ -138,6 +139,7 @@ export function TeamsPage() {
           )}
         </QueryView>
       </section>
+      <BudgetAlertsCard orgId={orgId} />
     </>
   );
 }

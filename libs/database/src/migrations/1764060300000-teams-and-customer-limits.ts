@@ -14,11 +14,9 @@ export class TeamsAndCustomerLimits1764060300000 implements MigrationInterface {
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         organization_id uuid NOT NULL REFERENCES organizations(id),
         name text NOT NULL,
-        scim_group_id uuid REFERENCES scim_groups(id) ON DELETE SET NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT teams_name_unique UNIQUE (organization_id, name)
       )`);
-    await q.query(`CREATE UNIQUE INDEX teams_scim_group_unique ON teams (scim_group_id)`);
     await q.query(`ALTER TABLE api_keys ADD COLUMN team_id uuid REFERENCES teams(id)`);
     await q.query(`ALTER TABLE api_keys ADD COLUMN allowed_model_ids uuid[]`);
     await q.query(`ALTER TABLE api_keys ADD COLUMN previous_lookup_id text UNIQUE`);

@@ -12,10 +12,6 @@ export class Team {
   @Column({ type: 'text' })
   name: string;
 
-  /** The SCIM group this team mirrors, if the identity provider manages it. */
-  @Column({ name: 'scim_group_id', type: 'uuid', nullable: true })
-  scimGroupId: string | null;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
