@@ -32,7 +32,10 @@ export class MeteringModule implements OnApplicationShutdown {
   ): DynamicModule {
     return {
       module: MeteringModule,
-      imports: [TypeOrmModule.forFeature([RateLimit, CustomerLimit, UsageRecord]), ...(extra.imports ?? [])],
+      imports: [
+        TypeOrmModule.forFeature([RateLimit, CustomerLimit, UsageRecord]),
+        ...(extra.imports ?? []),
+      ],
       providers: [
         { provide: METERING_OPTIONS, useValue: options },
         {
