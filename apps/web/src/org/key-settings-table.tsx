@@ -63,7 +63,7 @@ export function KeySettingsTable({
             .map((k) => {
               const row = keyLimits.find((r) => r.apiKeyId === k.id) ?? null;
               return (
-                <div key={k.id} className="card stack" aria-label={`Key ${k.name}`}>
+                <section key={k.id} className="card stack" aria-label={`Key ${k.name}`}>
                   <div className="row">
                     <strong>
                       {k.name} <code>{k.prefix}</code>
@@ -120,7 +120,7 @@ export function KeySettingsTable({
                     current={row}
                     onSaved={onSaved}
                   />
-                </div>
+                </section>
               );
             })}
         </div>
