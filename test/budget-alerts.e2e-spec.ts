@@ -112,6 +112,11 @@ describe('budget alerts', () => {
       .set(bearer(admin))
       .send({ url: 'file:///etc/passwd' })
       .expect(422);
+    await request(portal.url)
+      .put(`${org}/budget-alerts/webhook`)
+      .set(bearer(admin))
+      .send({ url: 'https://hooks.example/\u0000x' })
+      .expect(422);
     const webhook = await request(portal.url)
       .put(`${org}/budget-alerts/webhook`)
       .set(bearer(admin))

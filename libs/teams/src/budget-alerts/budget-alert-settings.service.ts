@@ -78,6 +78,9 @@ function assertWebhookUrl(url: string): void {
   }
   if (
     !parsed ||
+    // control characters (NUL included) never belong in a URL we call
+    // eslint-disable-next-line no-control-regex -- they are what it refuses
+    /[\u0000-\u001f\u007f]/.test(url) ||
     !['https:', 'http:'].includes(parsed.protocol) ||
     url.length > 2000 ||
     parsed.username
