@@ -116,7 +116,7 @@ describe('budget alerts', () => {
       .put(`${org}/budget-alerts/webhook`)
       .set(bearer(admin))
       .send({ url: 'https://hooks.example/\u0000x' })
-      .expect(422);
+      .expect(400);
     const webhook = await request(portal.url)
       .put(`${org}/budget-alerts/webhook`)
       .set(bearer(admin))
