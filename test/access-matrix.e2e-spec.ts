@@ -15,6 +15,7 @@ import { discoverRoutes } from './support/routes';
 import { prepareContractFixtures } from './support/access-matrix.contracts';
 import { prepareDetectionFixtures } from './support/access-matrix.detection';
 import { prepareScimFixtures, prepareSsoFixtures } from './support/access-matrix.sso';
+import { prepareTeamsFixtures } from './support/access-matrix.teams';
 import {
   MATRIX,
   PUBLIC_ROUTES,
@@ -90,6 +91,7 @@ describe('access matrix', () => {
     await prepareDetectionFixtures(portal, [a.org, b.org]);
     await prepareSsoFixtures(portal, [a, b]);
     await prepareScimFixtures(portal, [a, b]);
+    await prepareTeamsFixtures(portal, [a, b]);
   });
   afterAll(() => portal.close());
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CONTRACT_MATRIX } from './access-matrix.contracts';
 import { DETECTION_MATRIX } from './access-matrix.detection';
 import { SCIM_MATRIX, SSO_MATRIX } from './access-matrix.sso';
+import { TEAMS_MATRIX } from './access-matrix.teams';
 
 /** One organisation's objects that the matrix points routes at. */
 export interface OrgFixture {
@@ -197,6 +198,7 @@ export const MATRIX: MatrixRow[] = [
   ...DETECTION_MATRIX,
   ...SSO_MATRIX,
   ...SCIM_MATRIX,
+  ...TEAMS_MATRIX,
   // Audit log: reviewers everything, org admins their own records; proofs and heads are hashes only.
   {
     route: 'GET /audit/records',

@@ -211,4 +211,33 @@ export const ACCEPTED_SCHEMA_DIFFERENCES: Record<string, string[]> = {
     'ALTER TABLE "sso_connections" ALTER COLUMN "default_role" DROP DEFAULT',
     'ALTER TABLE "sso_connections" ALTER COLUMN "group_roles" DROP DEFAULT',
   ],
+  /**
+   * Teams, customer limits and budget alerts: foreign keys, checks, unique constraints and partial
+   * indexes (one limit row per organisation, team or key) that the migration states and the
+   * entities, plain id columns, do not.
+   */
+  teamsAndLimits: [
+    'ALTER TABLE "api_keys" DROP CONSTRAINT "api_keys_team_id_fkey"',
+    'ALTER TABLE "budget_alert_settings" DROP CONSTRAINT "budget_alert_settings_organization_id_fkey"',
+    'ALTER TABLE "budget_alert_settings" DROP CONSTRAINT "budget_alert_settings_updated_by_fkey"',
+    'ALTER TABLE "budget_alerts" DROP CONSTRAINT "budget_alerts_once"',
+    'ALTER TABLE "budget_alerts" DROP CONSTRAINT "budget_alerts_organization_id_fkey"',
+    'ALTER TABLE "budget_alerts" DROP CONSTRAINT "budget_alerts_scope_check"',
+    'ALTER TABLE "budget_alerts" DROP CONSTRAINT "budget_alerts_threshold_check"',
+    'ALTER TABLE "customer_limits" DROP CONSTRAINT "customer_limits_api_key_id_fkey"',
+    'ALTER TABLE "customer_limits" DROP CONSTRAINT "customer_limits_one_scope"',
+    'ALTER TABLE "customer_limits" DROP CONSTRAINT "customer_limits_organization_id_fkey"',
+    'ALTER TABLE "customer_limits" DROP CONSTRAINT "customer_limits_requests_per_minute_check"',
+    'ALTER TABLE "customer_limits" DROP CONSTRAINT "customer_limits_spend_cap_micros_check"',
+    'ALTER TABLE "customer_limits" DROP CONSTRAINT "customer_limits_team_id_fkey"',
+    'ALTER TABLE "customer_limits" DROP CONSTRAINT "customer_limits_tokens_per_minute_check"',
+    'ALTER TABLE "customer_limits" DROP CONSTRAINT "customer_limits_updated_by_fkey"',
+    'ALTER TABLE "teams" DROP CONSTRAINT "teams_name_unique"',
+    'ALTER TABLE "teams" DROP CONSTRAINT "teams_organization_id_fkey"',
+    'DROP INDEX "public"."api_keys_team_idx"',
+    'DROP INDEX "public"."budget_alerts_org_idx"',
+    'DROP INDEX "public"."customer_limits_key_unique"',
+    'DROP INDEX "public"."customer_limits_org_unique"',
+    'DROP INDEX "public"."customer_limits_team_unique"',
+  ],
 };

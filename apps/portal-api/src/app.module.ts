@@ -14,6 +14,7 @@ import { DetectionModule } from '@velvet/detection';
 import { EntitlementsModule } from '@velvet/entitlements';
 import { OrganizationsModule } from '@velvet/organizations';
 import { QueueModule } from '@velvet/queue';
+import { BudgetAlertsModule, TeamsModule } from '@velvet/teams';
 import { LoggerModule } from 'nestjs-pino';
 import { MetricsModule } from '@velvet/common';
 import type { DestinationStream } from 'pino';
@@ -40,6 +41,9 @@ import { ScimController } from './scim/scim.controller';
 import { ScimTokensController } from './scim/scim-tokens.controller';
 import { ScimTokenGuard } from './scim/scim-auth';
 import { SsoSettingsController } from './sso/sso-settings.controller';
+import { BudgetAlertsController } from './teams/budget-alerts.controller';
+import { LimitsController } from './teams/limits.controller';
+import { TeamsController } from './teams/teams.controller';
 import { WebPortalModule } from './web/web-portal.module';
 
 @Module({})
@@ -73,6 +77,14 @@ export class PortalApiModule {
         }),
         OrganizationsModule,
         ApiKeysModule,
+        TeamsModule,
+        BudgetAlertsModule.forRoot({
+          smtpUrl: env.SMTP_URL,
+          mailFrom: env.MAIL_FROM,
+          scanEveryMs: env.BUDGET_ALERT_SCAN_MS,
+          retryBackoffMs: env.BUDGET_ALERT_RETRY_MS,
+          worker: env.BUDGET_ALERTS_WORKER === 'true',
+        }),
         // contracts & entitlements; AuditModule provides the AdminActivityLog they record to
         AuditModule.forRoot(),
         AuditLogModule,
@@ -102,6 +114,9 @@ export class PortalApiModule {
         SsoLoginController,
         ScimController,
         ScimTokensController,
+        TeamsController,
+        LimitsController,
+        BudgetAlertsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

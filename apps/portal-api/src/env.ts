@@ -25,6 +25,14 @@ export const portalEnvSchema = baseEnvSchema.extend({
   PORTAL_PUBLIC_URL: z.string().url().optional(),
   /** Where the built web portal is, to be served by the API (optional in development). */
   WEB_DIST_DIR: z.string().optional(),
+  /** SMTP relay for budget alerts (`smtp://user:pass@host:587`); unset: alerts go by webhook only. */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Velvet Rope <alerts@velvet-rope.invalid>'),
+  /** Run the budget-alert scan and deliveries in this process. */
+  BUDGET_ALERTS_WORKER: z.enum(['true', 'false']).default('true'),
+  BUDGET_ALERT_SCAN_MS: z.coerce.number().int().min(100).default(60_000),
+  /** First retry delay of a failed e-mail or webhook delivery (doubled at each attempt). */
+  BUDGET_ALERT_RETRY_MS: z.coerce.number().int().min(10).default(5_000),
 });
 
 export type PortalEnv = z.infer<typeof portalEnvSchema>;

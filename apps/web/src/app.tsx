@@ -34,6 +34,7 @@ const CatalogPage = page(() => import('./platform/catalog-page'), 'CatalogPage')
 const UnlockRulesPage = page(() => import('./platform/unlock-rules-page'), 'UnlockRulesPage');
 const StaffPage = page(() => import('./platform/staff-page'), 'StaffPage');
 const SsoSettingsPage = page(() => import('./org/sso-settings-page'), 'SsoSettingsPage');
+const TeamsPage = page(() => import('./org/teams-page'), 'TeamsPage');
 
 export function App() {
   const { signedIn, loading, me, meError, retryMe, restoring } = useSession();
@@ -81,6 +82,7 @@ export function App() {
           <Route path="/unlock-rules" element={<UnlockRulesPage />} />
           <Route path="/staff" element={<StaffPage />} />
           <Route path="/sso" element={<SsoSettingsPage />} />
+          <Route path="/teams" element={<TeamsPage />} />
           <Route path="*" element={<p>Page not found.</p>} />
         </Routes>
       </Suspense>

@@ -21,6 +21,7 @@ export function navFor(ability: AppAbility, isCustomer: boolean): NavGroup[] {
       ability.can('read', 'User') && { to: '/members', label: 'Members' },
       ability.can('read', 'AuditRecord') && { to: '/audit-records', label: 'Premium audit' },
       ability.can('update', 'SsoConnection') && { to: '/sso', label: 'Single sign-on' },
+      ability.can('update', 'Budget') && { to: '/teams', label: 'Teams and limits' },
       ability.can('export', 'AuditRecord') && { to: '/receipts', label: 'Receipts' },
     ]);
     return groups;

@@ -46,6 +46,7 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
       // an SSO domain counts once staff confirmed the customer owns it, like the organisation itself
       can(Action.Read, ['SsoConnection', 'SsoDomain']);
       can(Action.Review, 'SsoDomain');
+      can(Action.Read, ['Team', 'Budget']);
       break;
     case Role.SecurityReviewer:
       can(Action.Read, [
@@ -81,11 +82,16 @@ export function defineAbilityFor(principal: Principal, context: AbilityContext =
       can([Action.Read, Action.Create, Action.Delete], ['SsoDomain', 'ScimToken'], {
         organizationId: org,
       });
+      can(Action.Update, 'ApiKey', { organizationId: org });
+      can([Action.Read, Action.Create, Action.Update, Action.Delete], 'Team', {
+        organizationId: org,
+      });
+      can([Action.Read, Action.Update], 'Budget', { organizationId: org });
       break;
     case Role.OrgMember:
       can(Action.Read, 'Organization', { id: org });
       can(Action.Read, 'User', { organizationId: org });
-      can(Action.Read, ['Entitlement', 'Spend'], { organizationId: org });
+      can(Action.Read, ['Entitlement', 'Spend', 'Team'], { organizationId: org });
       can(Action.Read, 'Model');
       break;
   }

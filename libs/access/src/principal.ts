@@ -17,4 +17,8 @@ export interface ApiKeyPrincipal {
   organizationId: string;
   /** The user who created the key; audit records carry it. */
   createdByUserId: string | null;
+  /** The team the key belongs to (its limits apply between the organisation's and the key's). */
+  teamId?: string | null;
+  /** Models this key may call, among those the organisation may (null or absent: all of them). */
+  allowedModelIds?: readonly string[] | null;
 }

@@ -34,6 +34,9 @@ export type SubjectType =
   | 'SsoConnection'
   | 'SsoDomain'
   | 'ScimToken'
+  /** Teams inside an organisation, and the limits and budget alerts its admin sets. */
+  | 'Team'
+  | 'Budget'
   | 'all';
 
 /** An object checked against conditions: tagged with its subject type by `asSubject()`. */

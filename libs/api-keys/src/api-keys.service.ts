@@ -22,6 +22,16 @@ import { KeyInvalidations } from './key-invalidation';
 export interface NewApiKey {
   name: string;
   expiresAt?: Date | null;
+  /** A team of the same organisation (checked by `KeySettings.assertTeam`). */
+  teamId?: string | null;
+  allowedModelIds?: string[] | null;
+}
+
+/** A live key as presented: with a rotated key's old secret, valid only until its grace ends. */
+export interface AuthenticatedKey {
+  apiKey: ApiKey;
+  /** When this secret stops working (expiry, or the end of a rotation's grace); null: never. */
+  validUntil: Date | null;
 }
 
 @Injectable()
@@ -59,6 +69,8 @@ export class ApiKeysService {
           secretHash: material.secretHash,
           createdBy: principal.userId,
           expiresAt: input.expiresAt ?? null,
+          teamId: input.teamId ?? null,
+          allowedModelIds: input.allowedModelIds ?? null,
         }),
       );
       await this.activity?.record({
@@ -67,7 +79,12 @@ export class ApiKeysService {
         action: 'api_key.created',
         subjectType: 'ApiKey',
         subjectId: saved.id,
-        details: { name: saved.name, expiresAt: saved.expiresAt?.toISOString() ?? null },
+        details: {
+          name: saved.name,
+          expiresAt: saved.expiresAt?.toISOString() ?? null,
+          teamId: saved.teamId,
+          allowedModelIds: saved.allowedModelIds,
+        },
       });
       return saved;
     });
@@ -116,26 +133,35 @@ export class ApiKeysService {
 
   /** For the gateway: the live key a presented secret belongs to, or null. */
   async authenticate(presented: string, now = new Date()): Promise<ApiKey | null> {
+    return (await this.authenticatePresented(presented, now))?.apiKey ?? null;
+  }
+
+  /**
+   * The live key a presented secret belongs to, and until when that secret is good: the current
+   * secret until the key expires, a rotated-out one until the end of its grace period too.
+   */
+  async authenticatePresented(
+    presented: string,
+    now = new Date(),
+  ): Promise<AuthenticatedKey | null> {
     const parsed = parseKey(presented);
     if (!parsed) return null;
-    const apiKey = await this.keys.findOne({
-      where: { lookupId: parsed.lookupId },
-      select: [
-        'id',
-        'organizationId',
-        'name',
-        'lookupId',
-        'secretHash',
-        'createdBy',
-        'expiresAt',
-        'revokedAt',
-        'lastUsedAt',
-        'createdAt',
-      ],
-    });
-    if (!apiKey || !sameHash(apiKey.secretHash, parsed.secretHash)) return null;
-    if (apiKey.revokedAt || (apiKey.expiresAt && apiKey.expiresAt <= now)) return null;
-    return apiKey;
+    const apiKey = await this.keys
+      .createQueryBuilder('k')
+      .addSelect(['k.secretHash', 'k.previousSecretHash'])
+      .where('k.lookup_id = :id OR k.previous_lookup_id = :id', { id: parsed.lookupId })
+      .getOne();
+    if (!apiKey || apiKey.revokedAt) return null;
+    let validUntil = apiKey.expiresAt;
+    if (apiKey.lookupId !== parsed.lookupId) {
+      const grace = apiKey.previousValidUntil;
+      if (!apiKey.previousSecretHash || !sameHash(apiKey.previousSecretHash, parsed.secretHash))
+        return null;
+      if (!grace || grace <= now) return null;
+      if (!validUntil || grace < validUntil) validUntil = grace;
+    } else if (!sameHash(apiKey.secretHash, parsed.secretHash)) return null;
+    if (validUntil && validUntil <= now) return null;
+    return { apiKey, validUntil };
   }
 
   /** Coarse last-used bookkeeping: at most one write per key per minute. */

@@ -1,5 +1,6 @@
 export * from './entities/usage-record.entity';
 export * from './entities/rate-limit.entity';
+export * from './entities/customer-limit.entity';
 export * from './limits/limits.service';
 export * from './limits/limit-changes';
 export * from './limits/limits.module';
@@ -9,8 +10,9 @@ export * from './usage/usage-ingestor.service';
 export * from './metering.options';
 export * from './metering.module';
 
+import { CustomerLimit } from './entities/customer-limit.entity';
 import { RateLimit } from './entities/rate-limit.entity';
 import { UsageRecord } from './entities/usage-record.entity';
 
-export const METERING_ENTITIES = [UsageRecord, RateLimit];
+export const METERING_ENTITIES = [UsageRecord, RateLimit, CustomerLimit];
 export * from './spend-breakdown.view';

@@ -8,6 +8,7 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { redisOptions } from '@velvet/queue';
 import IORedis from 'ioredis';
+import { CustomerLimit } from './entities/customer-limit.entity';
 import { RateLimit } from './entities/rate-limit.entity';
 import { UsageRecord } from './entities/usage-record.entity';
 import { LimitsService } from './limits/limits.service';
@@ -31,7 +32,10 @@ export class MeteringModule implements OnApplicationShutdown {
   ): DynamicModule {
     return {
       module: MeteringModule,
-      imports: [TypeOrmModule.forFeature([RateLimit, UsageRecord]), ...(extra.imports ?? [])],
+      imports: [
+        TypeOrmModule.forFeature([RateLimit, CustomerLimit, UsageRecord]),
+        ...(extra.imports ?? []),
+      ],
       providers: [
         { provide: METERING_OPTIONS, useValue: options },
         {

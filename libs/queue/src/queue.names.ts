@@ -7,4 +7,6 @@ export enum QueueName {
   AuditMaintenance = 'audit-maintenance',
   Detection = 'detection',
   Maintenance = 'maintenance',
+  /** Budget alerts: the periodic scan, and each e-mail and webhook delivery (retried with backoff). */
+  BudgetAlerts = 'budget-alerts',
 }

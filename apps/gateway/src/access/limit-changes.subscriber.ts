@@ -5,7 +5,12 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { decodeLimitChange, limitChangesChannel, LimitsService } from '@velvet/metering';
+import {
+  CUSTOMER_LIMITS_CHANGED,
+  decodeLimitChange,
+  limitChangesChannel,
+  LimitsService,
+} from '@velvet/metering';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 
@@ -30,6 +35,9 @@ export class LimitChangesSubscriber implements OnModuleInit, OnModuleDestroy {
     const subscriber = this.redis.duplicate({ keyPrefix: undefined, lazyConnect: true });
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, message: string) => {
+      // customer limits: few rows, read again (the previous snapshot serves until then)
+      if (message === CUSTOMER_LIMITS_CHANGED)
+        return void this.limits.refresh().catch(() => undefined);
       const change = decodeLimitChange(message);
       if (change) this.limits.apply(change);
       else this.logger.warn('ignored a malformed limit change');

@@ -35,6 +35,12 @@ export class ModelAccess {
         'The gateway cannot check entitlements right now; retry shortly.',
       );
     }
+    const allowed = principal.allowedModelIds;
+    // A key with an allow-list gets the intersection (rare: not memoised, built per call).
+    if (allowed)
+      return defineAbilityFor(principal, {
+        invokableModelIds: [...ids].filter((id) => allowed.includes(id)),
+      });
     let ability = this.abilities.get(ids);
     if (!ability) {
       ability = defineAbilityFor(principal, { invokableModelIds: [...ids] });
@@ -56,7 +62,21 @@ export class ModelAccess {
 
   async assertInvokable(principal: ApiKeyPrincipal, entry: CatalogEntry): Promise<void> {
     if (ModelAccess.canInvoke(await this.ability(principal), entry)) return;
+    if (!ModelAccess.allowedForKey(principal, entry.model.id)) {
+      throw new OpenAIError(
+        403,
+        'invalid_request_error',
+        'model_not_allowed_for_key',
+        `This API key may not call the model \`${entry.model.slug}\`: it is not on the key's model allow-list, which the organisation's admin sets.`,
+        'model',
+      );
+    }
     throw await this.refusal(principal, entry);
+  }
+
+  /** The key's own allow-list (null: every model the organisation may call). */
+  static allowedForKey(principal: ApiKeyPrincipal, modelId: string): boolean {
+    return !principal.allowedModelIds || principal.allowedModelIds.includes(modelId);
   }
 
   /**

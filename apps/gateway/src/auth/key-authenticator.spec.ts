@@ -14,15 +14,19 @@ function setUp() {
     loads: 0,
     polls: 0,
     hold: null as Promise<void> | null,
+    validUntil: null as Date | null,
   };
   const keys = {
-    authenticate: async () => {
+    authenticatePresented: async () => {
       state.loads++;
       const revoked = state.revoked; // read at the start of the query, like a snapshot
       if (state.hold) await state.hold;
       return revoked
         ? null
-        : ({ id: 'key-1', organizationId: 'org-1', createdBy: null } as unknown as ApiKey);
+        : {
+            apiKey: { id: 'key-1', organizationId: 'org-1', createdBy: null } as unknown as ApiKey,
+            validUntil: state.validUntil,
+          };
     },
     touch: async () => undefined,
   } as unknown as ApiKeysService;
@@ -129,5 +133,16 @@ describe('KeyAuthenticator', () => {
     jest.setSystemTime(1_000_000 + 500);
     await expect(auth.authenticate(header)).rejects.toMatchObject({ status: 401 });
     expect(state.loads).toBe(2);
+  });
+
+  it('refuses a cached secret once it is past its validity (expiry, or the end of a rotation grace) without a reload', async () => {
+    const { auth, state, header } = setUp();
+    jest.useFakeTimers({ now: 1_000_000 });
+    state.validUntil = new Date(1_000_100);
+    await auth.authenticate(header);
+    const loads = state.loads;
+    jest.setSystemTime(1_000_100);
+    await expect(auth.authenticate(header)).rejects.toMatchObject({ status: 401 });
+    expect(state.loads).toBe(loads);
   });
 });

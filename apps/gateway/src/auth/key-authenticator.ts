@@ -24,6 +24,8 @@ interface Entry {
   principal: ApiKeyPrincipal | null;
   organizationId: string | null;
   organizationActive: boolean;
+  /** When the presented secret stops working (expiry, end of a rotation's grace); null: never. */
+  validUntil: number | null;
 }
 
 /** Hard bound on how old a cached verdict may be: older ones are revalidated before the call goes on. */
@@ -93,7 +95,8 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     const now = Date.now();
     let entry = this.cache.get(parsed.secretHash);
     if (!entry || !this.fresh(entry, now)) entry = await this.load(token, parsed.secretHash);
-    if (!entry.principal) throw OpenAIError.invalidKey();
+    if (!entry.principal || (entry.validUntil !== null && entry.validUntil <= now))
+      throw OpenAIError.invalidKey();
     if (!entry.organizationActive) {
       throw new OpenAIError(
         403,
@@ -190,7 +193,7 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     const at = Date.now();
     let key, org;
     try {
-      key = await this.keys.authenticate(token);
+      key = await this.keys.authenticatePresented(token);
       if (!key)
         return {
           at,
@@ -198,25 +201,30 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
           principal: null,
           organizationId: null,
           organizationActive: false,
+          validUntil: null,
         };
       org = await this.organizations.findOne({
-        where: { id: key.organizationId },
+        where: { id: key.apiKey.organizationId },
         select: ['id', 'status'],
       });
     } catch {
       // Fail closed: past the staleness bound a key that cannot be checked is not served.
       throw OpenAIError.unavailable('The gateway cannot verify API keys right now; retry shortly.');
     }
+    const { apiKey, validUntil } = key;
     return {
       at,
       verifiedAt: at,
-      organizationId: key.organizationId,
+      organizationId: apiKey.organizationId,
       organizationActive: org?.status === OrganizationStatus.Active,
+      validUntil: validUntil?.getTime() ?? null,
       principal: {
         kind: 'api_key',
-        apiKeyId: key.id,
-        organizationId: key.organizationId,
-        createdByUserId: key.createdBy,
+        apiKeyId: apiKey.id,
+        organizationId: apiKey.organizationId,
+        createdByUserId: apiKey.createdBy,
+        teamId: apiKey.teamId,
+        allowedModelIds: apiKey.allowedModelIds,
       },
     };
   }

@@ -102,6 +102,7 @@ export class CallAdmission {
       estimate: {
         organizationId: principal.organizationId,
         apiKeyId: principal.apiKeyId,
+        teamId: principal.teamId ?? null,
         requestId,
         estimatedTokens: promptTokens + worstOutput,
         estimatedCostMicros:
@@ -294,7 +295,7 @@ export const round = (ms: number) => Math.round(ms * 100) / 100;
  * false`, so SDKs give up at once instead of sleeping; transient refusals carry the exact wait.
  */
 function limitError(d: Denial): OpenAIError {
-  const who = d.scope === 'organization' ? 'organisation' : 'API key';
+  const who = { organization: 'organisation', team: 'team', api_key: 'API key' }[d.scope];
   const wait = {
     'retry-after': String(Math.max(1, Math.ceil(d.retryAfterMs / 1000))),
     'retry-after-ms': String(d.retryAfterMs),

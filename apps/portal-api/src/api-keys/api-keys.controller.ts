@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ParseIdPipe } from '@velvet/common';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import {
   Action,
   CurrentAbility,
@@ -9,23 +9,18 @@ import {
   type AppAbility,
   type UserPrincipal,
 } from '@velvet/access';
-import { ApiKeysService } from '@velvet/api-keys';
+import { ApiKeysService, KeySettings } from '@velvet/api-keys';
 import { EmailVerificationService } from '@velvet/organizations';
-import { Type } from 'class-transformer';
-import { IsDate, IsOptional, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
 import { apiKeyView } from '../http/views';
+import { RotateApiKeyDto, UpdateApiKeySettingsDto } from '../teams/teams.dto';
 
-export class CreateApiKeyDto {
+/** Creation may also set the key's team and model allow-list. */
+export class CreateApiKeyDto extends UpdateApiKeySettingsDto {
   @ApiProperty({ example: 'support-bot production' })
   @IsString()
   @Length(1, 100)
   name: string;
-
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  expiresAt?: Date;
 }
 
 @ApiTags('api-keys')
@@ -34,6 +29,7 @@ export class ApiKeysController {
   constructor(
     private readonly keys: ApiKeysService,
     private readonly verification: EmailVerificationService,
+    private readonly settings: KeySettings,
   ) {}
 
   @RequireAbility(Action.Read, 'ApiKey')
@@ -52,8 +48,48 @@ export class ApiKeysController {
     @Body() dto: CreateApiKeyDto,
   ) {
     // others' organisations are refused by the service as before, without learning this
-    if (principal.organizationId === orgId) await this.verification.assertVerified(orgId);
-    const { apiKey, key } = await this.keys.create(ability, principal, orgId, dto);
+    if (principal.organizationId === orgId) {
+      await this.verification.assertVerified(orgId);
+      await this.settings.assertUsable(orgId, dto);
+    }
+    const { apiKey, key } = await this.keys.create(ability, principal, orgId, {
+      ...dto,
+      expiresAt: dto.expiresAt ?? null,
+    });
+    return { ...apiKeyView(apiKey), key };
+  }
+
+  /** Its team, model allow-list and expiry; the org admin's. */
+  @RequireAbility(Action.Update, 'ApiKey')
+  @Patch(':keyId')
+  async update(
+    @CurrentAbility() ability: AppAbility,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Param('keyId', ParseIdPipe) keyId: string,
+    @Body() dto: UpdateApiKeySettingsDto,
+  ) {
+    return apiKeyView(await this.settings.update(ability, principal.userId, orgId, keyId, dto));
+  }
+
+  /** A new secret, shown once; the old one works for `graceSeconds` more (default a day). */
+  @RequireAbility(Action.Update, 'ApiKey')
+  @Post(':keyId/rotate')
+  @HttpCode(200)
+  async rotate(
+    @CurrentAbility() ability: AppAbility,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Param('orgId', ParseIdPipe) orgId: string,
+    @Param('keyId', ParseIdPipe) keyId: string,
+    @Body() dto: RotateApiKeyDto,
+  ) {
+    const { apiKey, key } = await this.settings.rotate(
+      ability,
+      principal.userId,
+      orgId,
+      keyId,
+      dto.graceSeconds,
+    );
     return { ...apiKeyView(apiKey), key };
   }
 

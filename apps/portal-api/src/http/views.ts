@@ -34,4 +34,8 @@ export const apiKeyView = (k: ApiKey) => ({
   expiresAt: k.expiresAt,
   revokedAt: k.revokedAt,
   lastUsedAt: k.lastUsedAt,
+  teamId: k.teamId ?? null,
+  allowedModelIds: k.allowedModelIds ?? null,
+  /** After a rotation: until when the previous secret still works. */
+  previousValidUntil: k.previousValidUntil ?? null,
 });

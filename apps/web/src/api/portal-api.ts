@@ -646,6 +646,54 @@ export interface paths {
         delete: operations["ApiKeysController_revoke"];
         options?: never;
         head?: never;
+        patch: operations["ApiKeysController_update"];
+        trace?: never;
+    };
+    "/organizations/{orgId}/api-keys/{keyId}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ApiKeysController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/budget-alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BudgetAlertsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/budget-alerts/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["BudgetAlertsController_setWebhook"];
+        post?: never;
+        delete: operations["BudgetAlertsController_removeWebhook"];
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -724,6 +772,70 @@ export interface paths {
         put?: never;
         post: operations["InvitationsController_resend"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LimitsController_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/limits/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["LimitsController_setKey"];
+        post?: never;
+        delete: operations["LimitsController_clearKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/limits/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["LimitsController_setOrganization"];
+        post?: never;
+        delete: operations["LimitsController_clearOrganization"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/limits/teams/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["LimitsController_setTeam"];
+        post?: never;
+        delete: operations["LimitsController_clearTeam"];
         options?: never;
         head?: never;
         patch?: never;
@@ -951,6 +1063,38 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TeamsController_list"];
+        put?: never;
+        post: operations["TeamsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/teams/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["TeamsController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["TeamsController_rename"];
         trace?: never;
     };
     "/organizations/{orgId}/throttles": {
@@ -1301,15 +1445,28 @@ export interface components {
         ApproveContractDto: {
             reason?: string;
         };
+        BudgetWebhookDto: {
+            /** @description Make a new signing secret even if one exists */
+            rotateSecret?: boolean;
+            /** @example https://ops.example.com/hooks/velvet-budget */
+            url: string;
+        };
         ClaimDomainDto: {
             /** @example example.com */
             domain: string;
         };
         CreateApiKeyDto: {
+            /** @description Model ids the key may call; null: every model the organisation may call */
+            allowedModelIds?: string[] | null;
             /** Format: date-time */
-            expiresAt?: string;
+            expiresAt?: string | null;
             /** @example support-bot production */
             name: string;
+            /**
+             * Format: uuid
+             * @description null: no team
+             */
+            teamId?: string | null;
         };
         CreateContractDto: {
             /** @example USD */
@@ -1415,6 +1572,17 @@ export interface components {
             /** @example Nightly batch summarisation agreed in the contract; regular cadence is expected */
             reason: string;
         };
+        LimitValuesDto: {
+            /** @example 120 */
+            requestsPerMinute?: number | null;
+            /**
+             * @description Monthly (UTC calendar month) spend cap, micro-units as a decimal string
+             * @example 5000000000
+             */
+            spendCapMicros?: string | null;
+            /** @example 200000 */
+            tokensPerMinute?: number | null;
+        };
         LoginDto: {
             email: string;
             password: string;
@@ -1483,6 +1651,13 @@ export interface components {
         RefreshDto: {
             refreshToken?: string;
         };
+        RotateApiKeyDto: {
+            /**
+             * @description How long the old secret keeps working, in seconds (0-604800; default 86400)
+             * @example 86400
+             */
+            graceSeconds?: number;
+        };
         SignUpDto: {
             /** @example Ada Admin */
             displayName: string;
@@ -1495,6 +1670,10 @@ export interface components {
         SuspensionDto: {
             /** @description Why (required; kept in the audit log) */
             reason: string;
+        };
+        TeamNameDto: {
+            /** @example Support tooling */
+            name: string;
         };
         ThrottleDto: {
             /**
@@ -1525,6 +1704,17 @@ export interface components {
             requiresNotSuspended?: boolean;
             requiresVerified?: boolean;
             spendWindowDays?: number;
+        };
+        UpdateApiKeySettingsDto: {
+            /** @description Model ids the key may call; null: every model the organisation may call */
+            allowedModelIds?: string[] | null;
+            /** Format: date-time */
+            expiresAt?: string | null;
+            /**
+             * Format: uuid
+             * @description null: no team
+             */
+            teamId?: string | null;
         };
         UpdateContractDto: {
             currency?: string;
@@ -1612,6 +1802,7 @@ export interface components {
 }
 export type SchemaAcceptInvitationDto = components['schemas']['AcceptInvitationDto'];
 export type SchemaApproveContractDto = components['schemas']['ApproveContractDto'];
+export type SchemaBudgetWebhookDto = components['schemas']['BudgetWebhookDto'];
 export type SchemaClaimDomainDto = components['schemas']['ClaimDomainDto'];
 export type SchemaCreateApiKeyDto = components['schemas']['CreateApiKeyDto'];
 export type SchemaCreateContractDto = components['schemas']['CreateContractDto'];
@@ -1623,6 +1814,7 @@ export type SchemaDecisionDto = components['schemas']['DecisionDto'];
 export type SchemaDetectionRunDto = components['schemas']['DetectionRunDto'];
 export type SchemaInviteMemberDto = components['schemas']['InviteMemberDto'];
 export type SchemaLiftThrottleDto = components['schemas']['LiftThrottleDto'];
+export type SchemaLimitValuesDto = components['schemas']['LimitValuesDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
 export type SchemaObject = components['schemas']['Object'];
 export type SchemaOptionalReasonDto = components['schemas']['OptionalReasonDto'];
@@ -1631,10 +1823,13 @@ export type SchemaPutSsoConnectionDto = components['schemas']['PutSsoConnectionD
 export type SchemaPutUnlockRuleDto = components['schemas']['PutUnlockRuleDto'];
 export type SchemaReasonDto = components['schemas']['ReasonDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
+export type SchemaRotateApiKeyDto = components['schemas']['RotateApiKeyDto'];
 export type SchemaSignUpDto = components['schemas']['SignUpDto'];
 export type SchemaSuspensionDto = components['schemas']['SuspensionDto'];
+export type SchemaTeamNameDto = components['schemas']['TeamNameDto'];
 export type SchemaThrottleDto = components['schemas']['ThrottleDto'];
 export type SchemaUnlockRuleTermsDto = components['schemas']['UnlockRuleTermsDto'];
+export type SchemaUpdateApiKeySettingsDto = components['schemas']['UpdateApiKeySettingsDto'];
 export type SchemaUpdateContractDto = components['schemas']['UpdateContractDto'];
 export type SchemaUpdateMemberDto = components['schemas']['UpdateMemberDto'];
 export type SchemaUpdateModelDto = components['schemas']['UpdateModelDto'];
@@ -3030,6 +3225,155 @@ export interface operations {
             };
         };
     };
+    ApiKeysController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApiKeySettingsDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on ApiKey */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiKeysController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateApiKeyDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on ApiKey */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BudgetAlertsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BudgetAlertsController_setWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BudgetAlertsController_removeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ContractsController_create: {
         parameters: {
             query?: never;
@@ -3196,6 +3540,211 @@ export interface operations {
                 content?: never;
             };
             /** @description Needs create on Invitation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LimitsController_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LimitsController_setKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitValuesDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LimitsController_clearKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LimitsController_setOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitValuesDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LimitsController_clearOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LimitsController_setTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitValuesDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LimitsController_clearTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Budget */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3687,6 +4236,124 @@ export interface operations {
                 content?: never;
             };
             /** @description Needs suspend on Organization */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TeamsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on Team */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TeamsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamNameDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs create on Team */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TeamsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs delete on Team */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TeamsController_rename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamNameDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Team */
             403: {
                 headers: {
                     [name: string]: unknown;

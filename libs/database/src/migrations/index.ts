@@ -21,6 +21,8 @@ import { PartitionedHistory1764050500000 } from './1764050500000-partitioned-his
 import { OrganizationCorsOrigins1764050400000 } from './1764050400000-organization-cors-origins';
 import { Sso1764050700000 } from './1764050700000-sso';
 import { Scim1764050700001 } from './1764050700001-scim';
+import { TeamsAndCustomerLimits1764060300000 } from './1764060300000-teams-and-customer-limits';
+import { BudgetAlerts1764060300001 } from './1764060300001-budget-alerts';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -48,4 +50,6 @@ export const MIGRATIONS = [
   OrganizationCorsOrigins1764050400000,
   Sso1764050700000,
   Scim1764050700001,
+  TeamsAndCustomerLimits1764060300000,
+  BudgetAlerts1764060300001,
 ];

@@ -78,3 +78,11 @@ export function rateStateKeys(organizationId: string, apiKeyId: string | null): 
   const scope = apiKeyId ? `gw:k:${apiKeyId}` : `gw:o:${organizationId}`;
   return [`${scope}:rq`, `${scope}:tk`];
 }
+
+/** Announced on the same channel when customer limits change: gateways re-read them (few rows). */
+export const CUSTOMER_LIMITS_CHANGED = 'customer-limits';
+
+/** A team's GCRA keys, as `rateStateKeys` for organisations and keys. */
+export function teamRateStateKeys(teamId: string): string[] {
+  return [`gw:t:${teamId}:rq`, `gw:t:${teamId}:tk`];
+}

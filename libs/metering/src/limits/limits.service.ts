@@ -4,8 +4,10 @@ import { DomainErrorKind, DomainException, type Micros } from '@velvet/common';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import { Repository } from 'typeorm';
+import { CustomerLimit } from '../entities/customer-limit.entity';
 import { RateLimit } from '../entities/rate-limit.entity';
 import {
+  CUSTOMER_LIMITS_CHANGED,
   encodeLimitChange,
   type LimitChange,
   limitChangesChannel,
@@ -36,6 +38,8 @@ export interface ClearOverrideInput {
 export interface OverrideSnapshot {
   organization?: RateLimit;
   apiKey?: RateLimit;
+  /** What the org admin set (customer_limits), per level. */
+  customer?: { organization?: CustomerLimit; team?: CustomerLimit; apiKey?: CustomerLimit };
 }
 
 const REFRESH_MS = 1000;
@@ -49,6 +53,8 @@ const REFRESH_MS = 1000;
 export class LimitsService implements OnModuleDestroy {
   private byOrg = new Map<string, RateLimit>();
   private byKey = new Map<string, RateLimit>();
+  /** Customer limits by `o:<org>`, `t:<team>`, `k:<key>`. */
+  private customer = new Map<string, CustomerLimit>();
   private timer: NodeJS.Timeout | null = null;
   /** When the snapshot last loaded; a failing refresh keeps serving the previous one, which then ages. */
   private refreshedAt: number | null = null;
@@ -58,6 +64,9 @@ export class LimitsService implements OnModuleDestroy {
 
   constructor(
     @InjectRepository(RateLimit) private readonly rows: Repository<RateLimit>,
+    @Optional()
+    @InjectRepository(CustomerLimit)
+    private readonly customerRows?: Repository<CustomerLimit>,
     // the app's shared Redis (QueueModule); absent where no gateway needs telling
     @Optional() @Inject(REDIS) private readonly redis?: IORedis,
   ) {}
@@ -117,21 +126,51 @@ export class LimitsService implements OnModuleDestroy {
     return this.refreshedAt === null ? null : now - this.refreshedAt;
   }
 
-  snapshot(organizationId: string, apiKeyId: string): OverrideSnapshot {
+  snapshot(organizationId: string, apiKeyId: string, teamId?: string | null): OverrideSnapshot {
     const apiKey = this.byKey.get(apiKeyId);
-    // A key override only counts for the organisation that owns the key.
+    // A key or team row only counts for the organisation that owns the key.
+    const own = <T extends { organizationId: string }>(row: T | undefined) =>
+      row && row.organizationId === organizationId ? row : undefined;
     return {
       organization: this.byOrg.get(organizationId),
-      apiKey: apiKey && apiKey.organizationId === organizationId ? apiKey : undefined,
+      apiKey: own(apiKey),
+      customer: {
+        organization: this.customer.get(`o:${organizationId}`),
+        team: teamId ? own(this.customer.get(`t:${teamId}`)) : undefined,
+        apiKey: own(this.customer.get(`k:${apiKeyId}`)),
+      },
     };
+  }
+
+  /**
+   * Customer limits were written (CustomerLimitsService): tells the gateways, which re-read them
+   * at once; a loosened limit also forgives the rate state paid for at the old price.
+   */
+  async announceCustomerChange(forgive: string[][]): Promise<void> {
+    if (!this.redis) return;
+    try {
+      const keys = forgive.flat();
+      if (keys.length) await this.redis.del(...keys);
+      await this.redis.publish(
+        limitChangesChannel(this.redis.options.keyPrefix ?? ''),
+        CUSTOMER_LIMITS_CHANGED,
+      );
+    } catch (error) {
+      this.logger.warn(`customer limit change not announced: ${(error as Error).message}`);
+    }
+    await this.refreshIfWatching();
   }
 
   async refresh(): Promise<void> {
     const during: LimitChange[] = [];
     this.duringRefresh.add(during);
     let all: RateLimit[];
+    let customer: CustomerLimit[];
     try {
-      all = await this.rows.find();
+      [all, customer] = await Promise.all([
+        this.rows.find(),
+        this.customerRows ? this.customerRows.find() : [],
+      ]);
     } finally {
       this.duringRefresh.delete(during);
     }
@@ -144,6 +183,12 @@ export class LimitsService implements OnModuleDestroy {
     for (const change of during) patch(byOrg, byKey, change);
     this.byOrg = byOrg;
     this.byKey = byKey;
+    this.customer = new Map(
+      customer.map((c) => [
+        c.apiKeyId ? `k:${c.apiKeyId}` : c.teamId ? `t:${c.teamId}` : `o:${c.organizationId}`,
+        c,
+      ]),
+    );
     this.refreshedAt = Date.now();
   }
 

@@ -6,7 +6,7 @@
  * flags, so Redis refuses a writing script *before* it runs when memory is at maxmemory: a call
  * is begun or finished entirely or not at all.
  *
- * Limits per scope (organisation, then key) are GCRA (generic cell rate algorithm): a stored
+ * Limits per scope (organisation, then the key's team if it has one, then key) are GCRA (generic cell rate algorithm): a stored
  * "theoretical arrival time" per limit; a minute's worth of burst; a refused call learns exactly
  * when capacity returns (a short, honest retry-after instead of "the next minute"). Spend is held
  * at begin as the call's worst-case cost and replaced by the real cost at finish.

@@ -33,6 +33,7 @@ import type {
   CallFinish,
   Denial,
   LimitKind,
+  LimitScope,
   OrphanCall,
   RateLimitState,
 } from './quota.types';
@@ -146,9 +147,9 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
 
   async begin(req: CallBegin, now = new Date()): Promise<BeginResult> {
     const month = monthOf(now);
-    const scopes = this.scopes(req.organizationId, req.apiKeyId);
+    const scopes = this.scopes(req);
     const limits = this.limitsOf(req);
-    const heldSpend = limits[0].cap !== null || limits[1].cap !== null;
+    const heldSpend = limits.some((l) => l.cap !== null);
     await this.seedSpends(scopes, limits, req, month, now);
     const holdMember = heldSpend
       ? `${req.requestId}:${randomBytes(4).toString('hex')}:${req.estimatedCostMicros}`
@@ -156,13 +157,14 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     const admission: Admission = {
       organizationId: req.organizationId,
       apiKeyId: req.apiKeyId,
+      teamId: req.teamId ?? null,
       requestId: req.requestId,
       month,
       holdMember,
       estimatedTokens: req.estimatedTokens,
       estimatedCostMicros: req.estimatedCostMicros,
       heldSpend,
-      msPerToken: [perToken(limits[0].tpm), perToken(limits[1].tpm)],
+      msPerToken: limits.map((l) => perToken(l.tpm)),
       idempotencyKey: req.idempotency ? this.idemKey(req.idempotency.key) : null,
     };
     const stored: StoredRecord = {
@@ -202,7 +204,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       case 'reused':
         return { kind: 'reused' };
     }
-    return { kind: 'denied', denial: this.denied(scopes, limits, res) };
+    return { kind: 'denied', denial: this.denied(req, scopes, limits, res) };
   }
 
   /**
@@ -216,7 +218,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     if (this.redis.status !== 'ready') return false;
     return this.headroom.reserve(
       req.requestId,
-      this.scopes(req.organizationId, req.apiKeyId),
+      this.scopes(req),
       this.limitsOf(req),
       req.estimatedTokens,
       req.estimatedCostMicros,
@@ -235,7 +237,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     now = new Date(),
   ): Promise<AdmitFinishResult> {
     const month = monthOf(now);
-    const scopes = this.scopes(req.organizationId, req.apiKeyId);
+    const scopes = this.scopes(req);
     const limits = this.limitsOf(req);
     await this.seedSpends(scopes, limits, req, month, now);
     const keys = [
@@ -268,7 +270,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     }
     if (res[0] === 'ok') return { kind: 'finished', limits: this.admitted(scopes, limits, res) };
     if (res[0] === 'already') return { kind: 'already' };
-    return { kind: 'denied', denial: this.denied(scopes, limits, res) };
+    return { kind: 'denied', denial: this.denied(req, scopes, limits, res) };
   }
 
   /** `admitAndFinish` retried for up to `withinMs` while its client waits (as `finishWithin`). */
@@ -281,7 +283,10 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   }
 
   private limitsOf(req: AdmissionRequest) {
-    return this.effective(this.limits.snapshot(req.organizationId, req.apiKeyId));
+    return this.effective(
+      this.limits.snapshot(req.organizationId, req.apiKeyId, req.teamId),
+      !!req.teamId,
+    );
   }
 
   private async seedSpends(
@@ -291,10 +296,11 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     month: string,
     now: Date,
   ): Promise<void> {
-    if (limits[0].cap === null && limits[1].cap === null) return;
+    if (limits.every((l) => l.cap === null)) return;
+    const levels = scopeLevels(req);
     await Promise.all(
       scopes.map((s, i) =>
-        limits[i].cap === null ? undefined : this.seedSpend(s, i, req, month, now),
+        limits[i].cap === null ? undefined : this.seedSpend(s, levels[i], req, month, now),
       ),
     );
   }
@@ -310,6 +316,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   }
 
   private denied(
+    req: AdmissionRequest,
     scopes: string[],
     limits: ReturnType<QuotaService['effective']>,
     res: (string | number)[],
@@ -319,7 +326,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     const kind = String(res[2]) as LimitKind;
     const l = limits[index];
     return {
-      scope: index === 0 ? 'organization' : 'api_key',
+      scope: scopeLevels(req)[index],
       kind,
       limit: String(
         kind === 'requests' || (kind === 'blocked' && l.rpm === 0)
@@ -363,7 +370,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       this.auditStreamKey(),
     ];
     keys.push(admission.idempotencyKey ?? this.idemKey('-'), this.aliveKey(owner));
-    for (const s of this.scopes(admission.organizationId, admission.apiKeyId))
+    for (const s of this.scopes(admission))
       keys.push(`${s}:tk`, `${s}:sp:${admission.month}`, `${s}:hz`, `${s}:hs`);
     const u = f.usage;
     const tokenDelta = u.inputTokens + u.outputTokens - admission.estimatedTokens;
@@ -512,29 +519,55 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     return `${this.options.prefix}:gw:alive:${owner}`;
   }
 
-  private scopes(organizationId: string, apiKeyId: string): [string, string] {
-    return [
-      `${this.options.prefix}:gw:o:${organizationId}`,
-      `${this.options.prefix}:gw:k:${apiKeyId}`,
-    ];
+  /** Organisation, team (when the key has one), key: the order limits are checked in. */
+  private scopes(req: { organizationId: string; apiKeyId: string; teamId?: string | null }) {
+    const scopes = [`${this.options.prefix}:gw:o:${req.organizationId}`];
+    if (req.teamId) scopes.push(`${this.options.prefix}:gw:t:${req.teamId}`);
+    scopes.push(`${this.options.prefix}:gw:k:${req.apiKeyId}`);
+    return scopes;
   }
 
-  private effective(o: OverrideSnapshot) {
+  /**
+   * Per level, the lowest of the provider's limit (override, else the gateway default) and the
+   * customer's own; a team has only the customer's.
+   */
+  private effective(o: OverrideSnapshot, withTeam: boolean) {
     const d = this.options.defaults;
     const pick = <T>(row: T | null | undefined, fallback: T | null): T | null =>
       row === null || row === undefined ? fallback : row;
-    return [
-      {
-        rpm: pick(o.organization?.requestsPerMinute, d.orgRequestsPerMinute),
-        tpm: pick(o.organization?.tokensPerMinute, d.orgTokensPerMinute),
-        cap: pick<Micros>(o.organization?.spendCapMicros, d.orgSpendCapMicros),
-      },
-      {
-        rpm: pick(o.apiKey?.requestsPerMinute, d.keyRequestsPerMinute),
-        tpm: pick(o.apiKey?.tokensPerMinute, d.keyTokensPerMinute),
-        cap: pick<Micros>(o.apiKey?.spendCapMicros, d.keySpendCapMicros),
-      },
-    ];
+    const c = o.customer ?? {};
+    const org = {
+      rpm: lowest(
+        pick(o.organization?.requestsPerMinute, d.orgRequestsPerMinute),
+        c.organization?.requestsPerMinute,
+      ),
+      tpm: lowest(
+        pick(o.organization?.tokensPerMinute, d.orgTokensPerMinute),
+        c.organization?.tokensPerMinute,
+      ),
+      cap: lowest(
+        pick<Micros>(o.organization?.spendCapMicros, d.orgSpendCapMicros),
+        c.organization?.spendCapMicros,
+      ),
+    };
+    const key = {
+      rpm: lowest(
+        pick(o.apiKey?.requestsPerMinute, d.keyRequestsPerMinute),
+        c.apiKey?.requestsPerMinute,
+      ),
+      tpm: lowest(pick(o.apiKey?.tokensPerMinute, d.keyTokensPerMinute), c.apiKey?.tokensPerMinute),
+      cap: lowest(
+        pick<Micros>(o.apiKey?.spendCapMicros, d.keySpendCapMicros),
+        c.apiKey?.spendCapMicros,
+      ),
+    };
+    if (!withTeam) return [org, key];
+    const team = {
+      rpm: c.team?.requestsPerMinute ?? null,
+      tpm: c.team?.tokensPerMinute ?? null,
+      cap: c.team?.spendCapMicros ?? null,
+    };
+    return [org, team, key];
   }
 
   /**
@@ -543,7 +576,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
    */
   private async seedSpend(
     scope: string,
-    index: number,
+    level: LimitScope,
     req: AdmissionRequest,
     month: string,
     now: Date,
@@ -553,9 +586,13 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const params: unknown[] = [req.organizationId, from];
     let sql = `SELECT coalesce(sum(cost_micros), 0)::text AS s FROM usage_records WHERE organization_id = $1 AND occurred_at >= $2`;
-    if (index === 1) {
+    if (level === 'api_key') {
       sql += ' AND api_key_id = $3';
       params.push(req.apiKeyId);
+    } else if (level === 'team') {
+      // the team's keys as they are now: a key that moved brings its month's spend along
+      sql += ' AND api_key_id IN (SELECT id FROM api_keys WHERE team_id = $3)';
+      params.push(req.teamId);
     }
     const [{ s }] = (await this.db.query(sql, params)) as { s: string }[];
     await this.redis.set(key, s, 'EX', MONTH_TTL_S, 'NX');
@@ -564,6 +601,15 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
 }
 
 const perToken = (tpm: number | null): number => (tpm && tpm > 0 ? WINDOW_MS / tpm : 0);
+
+const scopeLevels = (req: { teamId?: string | null }): LimitScope[] =>
+  req.teamId ? ['organization', 'team', 'api_key'] : ['organization', 'api_key'];
+
+/** The lower of two limits, null being unlimited. */
+function lowest<T extends number | bigint>(a: T | null, b: T | null | undefined): T | null {
+  if (b === null || b === undefined) return a;
+  return a === null || b < a ? b : a;
+}
 
 /** Per scope, in the scripts' order: requests TAT, tokens TAT, spend month, holds zset, holds sum. */
 function pushScopeKeys(keys: string[], scopes: string[], month: string): void {

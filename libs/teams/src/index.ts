@@ -1,0 +1,11 @@
+export * from './entities/team.entity';
+export * from './teams.service';
+export * from './customer-limits.service';
+export * from './limit-values';
+export * from './teams.module';
+export * from './budget-alerts/budget-alert.entities';
+export * from './budget-alerts/budget-alert-settings.service';
+export * from './budget-alerts/budget-alert-scanner';
+export { signWebhook } from './budget-alerts/budget-alert-delivery';
+export * from './budget-alerts/budget-alerts.options';
+export * from './budget-alerts/budget-alerts.module';
