@@ -13,17 +13,17 @@ withCorpus('buildScenario (real prompt corpus)', () => {
   const corpus = records ?? [];
   let a: ReturnType<typeof buildScenario>;
   beforeAll(() => {
-    a = buildScenario(corpus, 'tune', 1, 30);
+    a = buildScenario(corpus, 'dev', 1, 30);
   });
 
   it('is reproducible from its seed and labels every campaign shape', () => {
-    const again = buildScenario(corpus, 'tune', 1, 30);
+    const again = buildScenario(corpus, 'dev', 1, 30);
     expect(again.calls.length).toBe(a.calls.length);
     expect(again.calls.slice(0, 50)).toEqual(a.calls.slice(0, 50));
-    expect(buildScenario(corpus, 'tune', 2, 30).calls.length).not.toBe(a.calls.length);
+    expect(buildScenario(corpus, 'dev', 2, 30).calls.length).not.toBe(a.calls.length);
     for (let i = 1; i < a.calls.length; i++)
       expect(a.calls[i].at).toBeGreaterThanOrEqual(a.calls[i - 1].at);
-    const full = buildScenario(corpus, 'heldout', 1, 48);
+    const full = buildScenario(corpus, 'dev', 1, 48);
     expect(
       new Set(full.orgs.filter((o) => o.campaignStart !== null).map((o) => o.workload)),
     ).toEqual(
@@ -41,7 +41,7 @@ withCorpus('buildScenario (real prompt corpus)', () => {
 
   it('never lets a simulated property depend on the label: the same text gets the same answer length from anyone', () => {
     const byText = new Map<string, number>();
-    for (const c of [...a.calls, ...buildScenario(corpus, 'tune', 3, 30).calls]) {
+    for (const c of [...a.calls, ...buildScenario(corpus, 'dev', 3, 30).calls]) {
       const last = c.body.messages[c.body.messages.length - 1].content;
       const seen = byText.get(last);
       if (seen !== undefined) expect(c.naturalTokens).toBe(seen);
@@ -58,15 +58,15 @@ withCorpus('buildScenario (real prompt corpus)', () => {
 
   it('uses only the split it is built for (split by source)', () => {
     const heldoutTexts = new Set(corpus.filter((r) => splitOf(r) === 'heldout').map((r) => r.text));
-    const tuneTexts = new Set(corpus.filter((r) => splitOf(r) === 'tune').map((r) => r.text));
+    const tuneTexts = new Set(corpus.filter((r) => splitOf(r) === 'dev').map((r) => r.text));
     const leaked = a.calls.filter((c) =>
       c.body.messages.some((m) => heldoutTexts.has(m.content) && !tuneTexts.has(m.content)),
     );
     expect(leaked).toHaveLength(0);
-    const sources = (s: 'tune' | 'heldout') =>
+    const sources = (s: 'dev' | 'heldout') =>
       new Set(
         corpus.filter((r) => r.kind !== 'code_task' && splitOf(r) === s).map((r) => r.source),
       );
-    for (const s of sources('tune')) expect(sources('heldout').has(s)).toBe(false);
+    for (const s of sources('dev')) expect(sources('heldout').has(s)).toBe(false);
   });
 });

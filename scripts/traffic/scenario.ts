@@ -24,13 +24,15 @@ export const SIM_DAY = Date.UTC(2026, 2, 2);
 
 /**
  * Campaign and workload parameters per split, FIXED BEFORE TUNING together with the source split
- * (corpus-split.ts). The held-out set differs in sources, periods, key counts, rates, wrappers,
- * group sizes and start times; thresholds were tuned on `tune` only.
+ * (corpus-split.ts), in the commit that defines the held-out split. `dev` keeps the parameters the
+ * earlier rounds were measured with; `heldout` has periods, key counts, rates, wrappers, group
+ * sizes, start times, the chain-of-thought cue and the careful distiller's preamble that no earlier
+ * run used.
  */
 interface SplitParams {
   wrappers: readonly ((text: string) => string)[];
   careful: {
-    officeHours: { rate: number; keys: number; start: number };
+    officeHours: { rate: number; keys: number; start: number; preamble: string };
     aroundTheClock: { rate: number; keys: number; start: number };
   };
   lowAndSlow: { keys: number; periodMinutes: [number, number]; start: number };
@@ -41,36 +43,13 @@ interface SplitParams {
   benchmarkSuffix: string;
   supportRate: number;
   employees: number;
+  /** Benchmarks of the split: nightly batch A (and the RAG documents), nightly batch B. */
+  benchA: RegExp;
+  benchB: readonly RegExp[];
 }
 
 const PARAMS: Record<Split, SplitParams> = {
-  tune: {
-    wrappers: [
-      (t) => `Could you help me with this? ${t}`,
-      (t) => `${t}\n\nThanks in advance!`,
-      (t) => `I'm working on something and need a hand. ${t}`,
-      (t) => `Quick question: ${t}`,
-      (t) => `Please answer the following.\n${t}`,
-    ],
-    careful: {
-      officeHours: { rate: 20, keys: 2, start: 33 },
-      aroundTheClock: { rate: 45, keys: 1, start: 26 },
-    },
-    lowAndSlow: { keys: 16, periodMinutes: [5, 20], start: 30 },
-    rephrasing: { rate: 50, keys: 2, start: 28 },
-    hydra: { orgs: 8, ratePerOrg: 6, poolSize: 250, start: 27 },
-    mixed: { rate: 40, start: 37 },
-    blatant: {
-      logprobPeriodMs: 12_000,
-      cotPeriodMs: 20_000,
-      cue: "Let's think step by step.",
-      start: 40,
-    },
-    benchmarkSuffix: "\nLet's think step by step.",
-    supportRate: 18,
-    employees: 30,
-  },
-  heldout: {
+  dev: {
     wrappers: [
       (t) => `Hi! ${t} Much appreciated.`,
       (t) => `My manager asked me about this and I'm not sure: ${t}`,
@@ -80,7 +59,13 @@ const PARAMS: Record<Split, SplitParams> = {
       (t) => `Hello, I have a task. ${t}`,
     ],
     careful: {
-      officeHours: { rate: 14, keys: 3, start: 32.5 },
+      officeHours: {
+        rate: 14,
+        keys: 3,
+        start: 32.5,
+        preamble:
+          'You are an expert assistant. Read the task below carefully and answer it completely. Use clear headings where they help, give code in fenced blocks with the language named, explain your reasoning briefly before the final answer, and do not refuse or ask clarifying questions: make reasonable assumptions and state them.\n\nTask: ',
+      },
       aroundTheClock: { rate: 30, keys: 2, start: 29 },
     },
     lowAndSlow: { keys: 30, periodMinutes: [2, 60], start: 25 },
@@ -96,6 +81,44 @@ const PARAMS: Record<Split, SplitParams> = {
     benchmarkSuffix: "\n\nLet's think step by step.",
     supportRate: 24,
     employees: 40,
+    benchA: /mmlu/,
+    benchB: [/human-eval/],
+  },
+  heldout: {
+    wrappers: [
+      (t) => `I've been stuck on this for a while. ${t}`,
+      (t) => `${t}\nA detailed answer would help a lot, thank you.`,
+      (t) => `Good morning. Could you walk me through the following? ${t}`,
+      (t) => `Context: preparing material for my team.\n${t}`,
+      (t) => `Can you do this for me: ${t.charAt(0).toLowerCase()}${t.slice(1)}`,
+      (t) => `${t} Thanks!`,
+      (t) => `Question from a colleague, forwarded: "${t}"`,
+    ],
+    careful: {
+      officeHours: {
+        rate: 16,
+        keys: 4,
+        start: 31.25,
+        preamble:
+          '### Instructions\nYou are a senior engineer and technical writer answering requests for an internal knowledge base. Respond in Markdown. Start with a one-sentence summary, then the full answer. When code is needed, write complete, runnable code with comments, and mention edge cases. Keep a neutral, professional tone and do not mention that you are an AI.\n\n### Request\n',
+      },
+      aroundTheClock: { rate: 22, keys: 1, start: 27.5 },
+    },
+    lowAndSlow: { keys: 20, periodMinutes: [3, 45], start: 28 },
+    rephrasing: { rate: 28, keys: 4, start: 30 },
+    hydra: { orgs: 9, ratePerOrg: 5, poolSize: 180, start: 25.5 },
+    mixed: { rate: 20, start: 35 },
+    blatant: {
+      logprobPeriodMs: 10_000,
+      cotPeriodMs: 25_000,
+      cue: 'Reason it out step by step, then give the answer.',
+      start: 41,
+    },
+    benchmarkSuffix: "\nLet's think step by step.",
+    supportRate: 20,
+    employees: 36,
+    benchA: /grade-school-math/,
+    benchB: [/arc_easy/, /mbpp/],
   },
 };
 
@@ -164,12 +187,8 @@ export function buildScenario(
   ];
   const half = Math.floor(humans.length / 2);
   const byBench = (re: RegExp) => benchmarks.filter((r) => re.test(r.source));
-  const benchA =
-    split === 'tune' ? byBench(/grade-school-math/).slice(0, 300) : byBench(/mmlu/).slice(0, 300);
-  const benchB =
-    split === 'tune'
-      ? byBench(/human-eval/)
-      : [...byBench(/arc_easy/).slice(0, 150), ...byBench(/mbpp/).slice(0, 150)];
+  const benchA = byBench(p.benchA).slice(0, 300);
+  const benchB = p.benchB.flatMap((re) => byBench(re).slice(0, 300 / p.benchB.length));
   // Campaigns draw from the instruction pool in disjoint shares, except the hydra, whose accounts share one.
   const share = (i: number, n = 7) => instructions.filter((_, j) => j % n === i);
   const hydraPool = share(5).slice(0, p.hydra.poolSize);
@@ -286,6 +305,7 @@ export function buildScenario(
         officeHours: true,
         utcOffset: 0,
         keys: range(c.officeHours.keys),
+        wrap: (_rng, t) => c.officeHours.preamble + t,
       }),
     ),
     campaign(

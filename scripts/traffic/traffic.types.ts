@@ -1,3 +1,5 @@
+import type { Split } from './corpus-split';
+
 /** One call of the labelled traffic, at a simulated time. */
 export interface TrafficCall {
   /** Simulated time, ms since epoch (becomes the audit record's occurredAt). */
@@ -50,7 +52,7 @@ export interface OrgScenario {
 }
 
 export interface Scenario {
-  split: 'tune' | 'heldout';
+  split: Split;
   seed: number;
   start: number;
   end: number;

@@ -2,8 +2,8 @@ import { DetectorName } from './detectors/detector';
 
 /**
  * Every threshold and weight detection uses, in one place, so the evaluation harness and a
- * reviewer reading a case see the same numbers. Tuned on the tuning split of the evaluation only
- * (scripts/traffic/corpus-split.ts); the held-out split reports (docs/detection.md).
+ * reviewer reading a case see the same numbers. Tuned on the development split of the evaluation
+ * only (scripts/traffic/corpus-split.ts); the held-out split reports (docs/detection.md).
  */
 export interface DetectionThresholds {
   /** Length of the sliding window scored at each run. */
@@ -54,9 +54,10 @@ export const DEFAULT_THRESHOLDS: DetectionThresholds = {
     [DetectorName.ChainOfThought]: 0.35,
     [DetectorName.MachineCadence]: 0.35,
     [DetectorName.KeySpread]: 0.55,
-    [DetectorName.InstructionCoverage]: 0.6,
-    [DetectorName.ApplicationShape]: 0.45,
+    [DetectorName.InstructionCoverage]: 0.7,
+    [DetectorName.ApplicationShape]: 0.5,
     [DetectorName.HistoryDrift]: 0.45,
+    [DetectorName.PopulationDrift]: 0.3,
     [DetectorName.CrossOrgCluster]: 0.6,
   },
   circumstantial: [
@@ -64,6 +65,9 @@ export const DEFAULT_THRESHOLDS: DetectionThresholds = {
     DetectorName.PromptDiversity,
     DetectorName.ChainOfThought,
     DetectorName.MachineCadence,
+    // Every application is unlike the mixture of all the others: a difference from the population
+    // is context for a reviewer, never harvesting evidence on its own.
+    DetectorName.PopulationDrift,
   ],
   circumstantialCap: 0.5,
   alertThreshold: 0.75,

@@ -14,7 +14,7 @@ import {
   crossOrgClusterDetector,
   instructionCoverageDetector,
 } from './coverage.detectors';
-import { historyDriftDetector } from './drift.detector';
+import { historyDriftDetector, populationDriftDetector } from './drift.detector';
 
 const MIN = 60_000;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -24,6 +24,7 @@ function hc(over: Partial<HorizonCall> & { prompt: string; at: number }): Horizo
     apiKeyId: 'key-1',
     occurredAt: new Date(over.at),
     novel: true,
+    templated: false,
     flags: ['single_turn'],
     defaultParams: true,
     inputTokens: 60,
@@ -149,5 +150,20 @@ describe('cross-organisation groups', () => {
     });
     expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(8) })).score).toBe(1);
     expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(2) })).score).toBe(0);
+  });
+});
+
+describe('population drift (MMD against the other organisations)', () => {
+  it('compares with a label-blind sample of the others and explains how alike its calls are', () => {
+    const r = populationDriftDetector(input({ calls: harvest, population: support }));
+    expect(r.score).toBeGreaterThan(0);
+    expect(r.metrics.pValue).toBeLessThanOrEqual(0.02);
+    expect(r.metrics.selfSimilarity).toBeLessThan(r.metrics.populationSelfSimilarity as number);
+    expect(r.summary).toMatch(/other organisations/);
+    expect(r.implicatedKeyIds ?? []).toEqual([]);
+  });
+  it('stays quiet when it sends what the population sends, and without enough of either', () => {
+    expect(populationDriftDetector(input({ calls: support, population: support })).score).toBe(0);
+    expect(populationDriftDetector(input({ calls: harvest, population: [] })).score).toBe(0);
   });
 });

@@ -87,7 +87,9 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
   // to be confident. An application mixes in system prompts, history, repeats or pinned parameters.
   const shaped = h.calls.filter(harvestShaped).length;
   const purity =
-    ramp(shaped, PURE_MIN, PURE_FULL) * ramp(confidentShare(shaped, h.calls.length), 0.7, 0.9);
+    ramp(shaped, PURE_MIN, PURE_FULL) *
+    ramp(confidentShare(shaped, h.calls.length), PURE_SHARE[0], PURE_SHARE[1]);
+  const templatedNew = novelBare.filter((c) => c.templated).length;
   const pace = Math.max(ramp(lastHour, 15, 45), ramp(novelBare.length, 60, 240));
   const score = Math.max(pace, purity) * ramp(novelShare, 0.3, 0.7) * (0.4 + 0.6 * defaults);
   return {
@@ -96,7 +98,10 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
     summary:
       `${novelBare.length} bare prompts new to this subject in the last ${h.hours} h (${lastHour} in the last hour); ` +
       `${bare ? pct(novelBare.length / bare) : '0%'} of its bare prompts were new, of ${h.calls.length} calls; ${pct(defaults)} of the new ones with default parameters; ` +
-      `${pct(h.calls.length ? shaped / h.calls.length : 0)} of all its calls were new bare prompts with defaults.`,
+      `${pct(h.calls.length ? shaped / h.calls.length : 0)} of all its calls were new bare prompts with defaults` +
+      (templatedNew
+        ? `; ${templatedNew} of the new prompts are new only once the organisation's shared preamble or suffix is left out.`
+        : '.'),
     metrics: {
       horizonHours: h.hours,
       calls: h.calls.length,
@@ -106,6 +111,7 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
       newShare: round3(novelShare),
       defaultParamsShare: round3(defaults),
       newBareDefaultCalls: shaped,
+      newBehindTemplate: templatedNew,
       paceScore: round3(pace),
       purityScore: round3(purity),
     },
@@ -119,12 +125,17 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
   };
 };
 
-/** New bare default-parameter calls at which the rate-free (purity) reading of coverage starts, and is full. */
-const PURE_MIN = 10;
-const PURE_FULL = 25;
+/**
+ * New bare default-parameter calls at which the rate-free (purity) reading of coverage starts, and is
+ * full; and the confident share of all its calls they must make up (Wilson lower bound: 12 of 12
+ * calls give 0.76, so a dozen calls that are all of that shape are enough, a few mixed ones not).
+ */
+const PURE_MIN = 6;
+const PURE_FULL = 12;
+const PURE_SHARE: [number, number] = [0.55, 0.75];
 
 /** Fewer calls over the horizon than this and the shape of the traffic says nothing. */
-const MIN_SHAPE_CALLS = 20;
+const MIN_SHAPE_CALLS = 12;
 
 /**
  * Application shape: a product built on the model sends system prompts, conversation history and
@@ -146,8 +157,8 @@ export const applicationShapeDetector: Detector = ({ context }) => {
   const system = h.calls.filter((c) => c.flags.includes(PromptSignal.SystemPrompt)).length;
   const multiTurn = h.calls.filter((c) => !c.flags.includes(PromptSignal.SingleTurn)).length;
   const score =
-    ramp(confidentShare(bare.length, n), 0.5, 0.9) *
-    (0.3 + 0.7 * ramp(confidentShare(bareDefault, n), 0.4, 0.8));
+    ramp(confidentShare(bare.length, n), 0.5, 0.75) *
+    (0.3 + 0.7 * ramp(confidentShare(bareDefault, n), 0.4, 0.75));
   return {
     detector: DetectorName.ApplicationShape,
     score: round3(score),

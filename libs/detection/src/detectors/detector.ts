@@ -14,6 +14,7 @@ export enum DetectorName {
   InstructionCoverage = 'instruction_coverage',
   ApplicationShape = 'application_shape',
   HistoryDrift = 'history_drift',
+  PopulationDrift = 'population_drift',
   CrossOrgCluster = 'cross_org_cluster',
 }
 

@@ -70,3 +70,62 @@ export const historyDriftDetector: Detector = ({ context }) => {
     implicatedKeyIds: score > 0 ? keysCarrying(h.calls, (c) => c.novel) : [],
   };
 };
+
+/** Calls of one organisation a population comparison needs, and of the others. */
+const MIN_POPULATION = 40;
+/** Population drift counts from this MMD² (and is full at the upper): far beyond a narrow application's. */
+const POPULATION_MMD2: [number, number] = [0.15, 0.35];
+
+/** Mean kernel value inside one sample: how alike its calls are to each other (1 = one repeated prompt). */
+function selfSimilarity(xs: readonly { c: HorizonCall; v: number[] }[]): number {
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < xs.length; i++)
+    for (let j = i + 1; j < xs.length; j++, pairs++) sum += kernel(xs[i], xs[j]);
+  return pairs ? sum / pairs : 0;
+}
+
+/**
+ * Drift from the population: the same two-sample MMD test, between the organisation's recent calls
+ * and a sample of every other organisation's (label-blind: whoever sent traffic in the same hours).
+ * Every application differs from the mixture of all others, so this is context (circumstantial in
+ * the combination), reported with how alike the organisation's own calls are to each other: a
+ * narrow product is self-similar, a harvest of an instruction space is not.
+ */
+export const populationDriftDetector: Detector = ({ window, context }) => {
+  const h = context.horizon;
+  const others = h?.population ?? [];
+  if (
+    window.subjectType !== 'organization' ||
+    !h ||
+    h.calls.length < MIN_POPULATION ||
+    others.length < MIN_POPULATION
+  ) {
+    return quiet(
+      DetectorName.PopulationDrift,
+      `Not enough recent calls (${h?.calls.length ?? 0}) or population sample (${others.length}) to compare with other organisations.`,
+    );
+  }
+  const prep = (c: HorizonCall) => ({ c, v: shape(c) });
+  const mine = evenSample(h.calls, SAMPLE).map(prep);
+  const pop = evenSample(others, SAMPLE).map(prep);
+  const { mmd2, pValue } = mmdTest(mine, pop, kernel, PERMUTATIONS);
+  const self = selfSimilarity(mine);
+  const popSelf = selfSimilarity(pop);
+  const score = pValue <= P_VALUE ? ramp(mmd2, POPULATION_MMD2[0], POPULATION_MMD2[1]) : 0;
+  return {
+    detector: DetectorName.PopulationDrift,
+    score: round3(score),
+    summary:
+      `Recent traffic vs ${pop.length} calls of other organisations in the same hours: MMD² ${mmd2.toFixed(3)} ` +
+      `(permutation p ${pValue.toFixed(3)}); its calls resemble each other ${self.toFixed(2)} on average, the population's ${popSelf.toFixed(2)}.`,
+    metrics: {
+      mmd2: round3(mmd2),
+      pValue: round3(pValue),
+      sample: mine.length,
+      populationSample: pop.length,
+      selfSimilarity: round3(self),
+      populationSelfSimilarity: round3(popSelf),
+    },
+  };
+};

@@ -57,8 +57,13 @@ export interface SubjectContext {
 export interface HorizonCall {
   apiKeyId: string;
   occurredAt: Date;
-  /** No LSH band of its prompt was seen from this organisation before: a prompt new to it. */
+  /**
+   * No LSH band of its prompt's content was seen from this organisation before: a prompt new to it.
+   * Bands the organisation's own template (a shared preamble or suffix) produces are not content.
+   */
   novel: boolean;
+  /** Some of its bands were the organisation's template's, and were left out of `novel`. */
+  templated: boolean;
   flags: readonly string[];
   defaultParams: boolean;
   inputTokens: number;
@@ -75,6 +80,11 @@ export interface SubjectHorizon {
   history: readonly HorizonCall[];
   /** Other organisations that began sending the same new prompts within the last day (accounts of one campaign). */
   crossOrg: CrossOrgEvidence | null;
+  /**
+   * A sample of every other organisation's recent calls, whoever they are (no label, no vetting):
+   * the population this organisation's traffic is compared with. Absent for keys.
+   */
+  population?: readonly HorizonCall[];
 }
 
 export interface CrossOrgEvidence {

@@ -8,7 +8,12 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, MoreThan } from 'typeorm';
 import { DEFAULT_THRESHOLDS, type DetectionThresholds } from '../detection.config';
-import type { CallFeature, SubjectContext, SubjectHorizon } from '../features/call-feature';
+import type {
+  CallFeature,
+  HorizonCall,
+  SubjectContext,
+  SubjectHorizon,
+} from '../features/call-feature';
 import type { DetectorName } from '../detectors/detector';
 import { DetectionSuppression } from '../entities/detection-suppression.entity';
 import { assessOrganization } from '../scoring/assess-organization';
@@ -120,6 +125,7 @@ export class DetectionRunService implements BeforeApplicationShutdown {
     // Rotate the starting point so that, when budgets run out, no organisation is always last.
     const offset = orgIds.length ? Math.floor(asOf.getTime() / 60_000) % orgIds.length : 0;
     const ordered = [...orgIds.slice(offset), ...orgIds.slice(0, offset)];
+    const population = await this.horizons.populationSample(orgIds, asOf, t.horizonHours);
     for (let i = 0; i < ordered.length; i += CHUNK) {
       if (this.shutdown.signal.aborted) throw new DetectionRunCancelled();
       if (Date.now() >= deadline) {
@@ -134,6 +140,7 @@ export class DetectionRunService implements BeforeApplicationShutdown {
       await this.scoreChunk(
         ordered.slice(i, i + CHUNK),
         byOrg,
+        population,
         windowStart,
         asOf,
         summary,
@@ -148,6 +155,7 @@ export class DetectionRunService implements BeforeApplicationShutdown {
   private async scoreChunk(
     orgIds: string[],
     byOrg: Map<string, CallFeature[]>,
+    population: Map<string, HorizonCall[]>,
     windowStart: Date,
     asOf: Date,
     summary: DetectionRunSummary,
@@ -168,6 +176,7 @@ export class DetectionRunService implements BeforeApplicationShutdown {
         calls: recent.get(organizationId) ?? [],
         history: history.get(organizationId) ?? [],
         crossOrg: crossOrg.get(organizationId) ?? null,
+        population: [...population].flatMap(([id, list]) => (id === organizationId ? [] : list)),
       };
       const keyContexts = new Map<string, SubjectContext>();
       for (const keyId of new Set(horizon.calls.map((c) => c.apiKeyId))) {

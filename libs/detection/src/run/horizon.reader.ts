@@ -4,6 +4,7 @@ import { fromInt32 } from '@velvet/audit';
 import type { DataSource } from 'typeorm';
 import type { CrossOrgEvidence, HorizonCall } from '../features/call-feature';
 import { isDefaultParams } from '../features/default-params';
+import { novelty, templateBands } from '../features/template-bands';
 
 const HOUR = 3_600_000;
 /** Prompt LSH bands remembered per call: 8 of minhash-v1's 16 (a near-duplicate at Jaccard 0.8 shares one with p ≈ 0.98). */
@@ -17,6 +18,9 @@ const HISTORY_PER_HOUR = 3;
 const MIN_SHARED_BANDS = 2 * BANDS_KEPT;
 /** A band re-sent within this many hours of its recorded last sighting is not rewritten (write amplification). */
 const LAST_SEEN_REFRESH_HOURS = 24;
+/** Organisations, and calls per hour of each, in the population sample `population_drift` compares with. */
+const POPULATION_ORGS = 150;
+const POPULATION_PER_HOUR = 2;
 /** Band rows one run purges at most. */
 const PURGE_BATCH = 20_000;
 
@@ -29,13 +33,15 @@ interface Row {
   output_tokens: number | null;
   flags: string[];
   prompt_minhash: number[] | null;
-  novel: boolean | null;
+  /** The call's remembered prompt bands, and those of them the organisation had sent before it. */
+  bands: string[] | null;
+  seen: string[] | null;
 }
 
-const toCall = (r: Row): HorizonCall => ({
+const toCall = (r: Row, template: ReadonlySet<string> = new Set()): HorizonCall => ({
   apiKeyId: r.api_key_id,
   occurredAt: new Date(r.occurred_at),
-  novel: r.novel === true,
+  ...novelty(r.bands ?? [], r.seen ?? [], template),
   flags: r.flags,
   defaultParams: isDefaultParams(r.params),
   inputTokens: r.input_tokens ?? 0,
@@ -125,17 +131,18 @@ export class HorizonReader {
   ): Promise<Map<string, HorizonCall[]>> {
     const rows: Row[] = await this.db.query(
       `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN LATERAL (
-         SELECT ${CALL_COLUMNS},
-                (SELECT bool_and(b.first_seen >= a.occurred_at)
+         SELECT ${CALL_COLUMNS}, a.prompt_bands[1:${BANDS_KEPT}]::text[] AS bands,
+                ARRAY(SELECT x.band::text
                    FROM unnest(a.prompt_bands[1:${BANDS_KEPT}]) AS x(band)
-                   JOIN detection_prompt_bands b ON b.organization_id = a.organization_id AND b.band = x.band) AS novel
+                   JOIN detection_prompt_bands b ON b.organization_id = a.organization_id AND b.band = x.band
+                  WHERE b.first_seen < a.occurred_at) AS seen
            FROM audit_log a
           WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
             AND a.occurred_at > $2 AND a.occurred_at <= $3
           ORDER BY a.occurred_at DESC LIMIT ${MAX_HORIZON_CALLS}) h`,
       [orgIds, new Date(asOf.getTime() - hours * HOUR), asOf],
     );
-    return groupAscending(rows);
+    return groupAscending(rows, true);
   }
 
   /**
@@ -146,12 +153,45 @@ export class HorizonReader {
   async historySample(orgIds: string[], horizonStart: Date): Promise<Map<string, HorizonCall[]>> {
     const rows: Row[] = await this.db.query(
       `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN generate_series(1, ${HISTORY_DAYS * 24}) AS g(i) CROSS JOIN LATERAL (
-         SELECT ${CALL_COLUMNS}, false AS novel
+         SELECT ${CALL_COLUMNS}, NULL::text[] AS bands, NULL::text[] AS seen
            FROM audit_log a
           WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
             AND a.occurred_at > $2::timestamptz - g.i * interval '1 hour' AND a.occurred_at <= $2::timestamptz - (g.i - 1) * interval '1 hour'
           ORDER BY a.occurred_at DESC LIMIT ${HISTORY_PER_HOUR}) h`,
       [orgIds, horizonStart],
+    );
+    return groupAscending(rows);
+  }
+
+  /**
+   * The population for `population_drift`: a few calls from each hour of the horizon of up to
+   * POPULATION_ORGS organisations (spread evenly over the list, so a run's cost stays bounded),
+   * whoever they are. One index probe per organisation and hour.
+   */
+  async populationSample(
+    orgIds: readonly string[],
+    asOf: Date,
+    hours: number,
+  ): Promise<Map<string, HorizonCall[]>> {
+    const sorted = [...orgIds].sort();
+    const step = Math.max(1, sorted.length / POPULATION_ORGS);
+    const picked = [
+      ...new Set(
+        Array.from(
+          { length: Math.min(sorted.length, POPULATION_ORGS) },
+          (_, i) => sorted[Math.floor(i * step)],
+        ),
+      ),
+    ];
+    if (!picked.length) return new Map();
+    const rows: Row[] = await this.db.query(
+      `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN generate_series(1, $3::int) AS g(i) CROSS JOIN LATERAL (
+         SELECT ${CALL_COLUMNS}, NULL::text[] AS bands, NULL::text[] AS seen
+           FROM audit_log a
+          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
+            AND a.occurred_at > $2::timestamptz - g.i * interval '1 hour' AND a.occurred_at <= $2::timestamptz - (g.i - 1) * interval '1 hour'
+          ORDER BY a.occurred_at DESC LIMIT ${POPULATION_PER_HOUR}) h`,
+      [picked, asOf, hours],
     );
     return groupAscending(rows);
   }
@@ -193,12 +233,18 @@ export class HorizonReader {
   }
 }
 
-function groupAscending(rows: Row[]): Map<string, HorizonCall[]> {
+function groupAscending(rows: Row[], stripTemplates = false): Map<string, HorizonCall[]> {
+  const byOrg = new Map<string, Row[]>();
+  for (const r of rows) byOrg.set(r.organization_id, [...(byOrg.get(r.organization_id) ?? []), r]);
   const out = new Map<string, HorizonCall[]>();
-  for (const r of rows) {
-    const list = out.get(r.organization_id) ?? [];
-    list.push(toCall(r));
-    out.set(r.organization_id, list);
+  for (const [org, list] of byOrg) {
+    const template = stripTemplates
+      ? templateBands(list.map((r) => r.bands ?? []))
+      : new Set<string>();
+    out.set(
+      org,
+      list.map((r) => toCall(r, template)),
+    );
   }
   for (const list of out.values())
     list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());

@@ -19,7 +19,7 @@ import {
   crossOrgClusterDetector,
   instructionCoverageDetector,
 } from '../detectors/coverage.detectors';
-import { historyDriftDetector } from '../detectors/drift.detector';
+import { historyDriftDetector, populationDriftDetector } from '../detectors/drift.detector';
 import { type ActiveSuppression, combine, type RiskAssessment, riskLevel } from './risk-combiner';
 
 export const DETECTORS: readonly Detector[] = [
@@ -35,6 +35,7 @@ export const DETECTORS: readonly Detector[] = [
   instructionCoverageDetector,
   applicationShapeDetector,
   historyDriftDetector,
+  populationDriftDetector,
   crossOrgClusterDetector,
 ];
 
