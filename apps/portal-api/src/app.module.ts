@@ -24,7 +24,7 @@ import { AuthController, COOKIE_POLICY } from './auth/auth.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { ContractsController } from './contracts/contracts.controller';
 import { EntitlementsController } from './entitlements/entitlements.controller';
-import { StatementsController } from './statements/statements.controller';
+import { StatementsModule } from './statements/statements.module';
 import type { PortalEnv } from './env';
 import { HealthController } from './health/health.controller';
 import { DetectionController } from './detection/detection.controller';
@@ -81,6 +81,7 @@ export class PortalApiModule {
         ContractsModule,
         DetectionModule,
         SpendModule,
+        StatementsModule,
         WebPortalModule.forRoot(env.WEB_DIST_DIR),
       ],
       controllers: [
@@ -94,7 +95,6 @@ export class PortalApiModule {
         TransparencyLogController,
         CatalogController,
         ContractsController,
-        StatementsController,
         EntitlementsController,
         DetectionController,
         ThrottlesController,

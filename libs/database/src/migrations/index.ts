@@ -21,6 +21,7 @@ import { PartitionedHistory1764050500000 } from './1764050500000-partitioned-his
 import { OrganizationCorsOrigins1764050400000 } from './1764050400000-organization-cors-origins';
 import { Sso1764050700000 } from './1764050700000-sso';
 import { Scim1764050700001 } from './1764050700001-scim';
+import { UsageRollups1764060400000 } from './1764060400000-usage-rollups';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -48,4 +49,5 @@ export const MIGRATIONS = [
   OrganizationCorsOrigins1764050400000,
   Sso1764050700000,
   Scim1764050700001,
+  UsageRollups1764060400000,
 ];
