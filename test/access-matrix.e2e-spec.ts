@@ -12,6 +12,7 @@ import { addMember, bearer, createStaff, signUp, type Session } from './support/
 import { prepareAuditFixtures } from './support/audit-fixtures';
 import { databaseFingerprint } from './support/db-fingerprint';
 import { discoverRoutes } from './support/routes';
+import { prepareAnalyticsFixtures } from './support/access-matrix.analytics';
 import { prepareContractFixtures } from './support/access-matrix.contracts';
 import { prepareDetectionFixtures } from './support/access-matrix.detection';
 import { prepareScimFixtures, prepareSsoFixtures } from './support/access-matrix.sso';
@@ -90,6 +91,7 @@ describe('access matrix', () => {
     await prepareDetectionFixtures(portal, [a.org, b.org]);
     await prepareSsoFixtures(portal, [a, b]);
     await prepareScimFixtures(portal, [a, b]);
+    await prepareAnalyticsFixtures(portal, [a, b]);
   });
   afterAll(() => portal.close());
 
