@@ -96,10 +96,14 @@ async function seed(owner: Client, ownerDs: DataSource): Promise<{ big: string; 
     ['usage_hourly', 'hour', `date_trunc('hour', occurred_at, 'UTC')`],
     ['usage_daily', 'day', `(occurred_at AT TIME ZONE 'UTC')::date`],
   ])
+    // the migration's own backfill statement
     await owner.query(
-      `INSERT INTO ${table} (organization_id, ${bucket}, model_id, api_key_id, tier, currency, status, requests, input_tokens, output_tokens, cost_micros)
-       SELECT organization_id, ${of}, model_id, api_key_id, tier, currency, status, count(*), sum(input_tokens), sum(output_tokens), sum(cost_micros)
-         FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+      `INSERT INTO ${table} (organization_id, ${bucket}, model_id, api_key_id, tier, currency, requests, failed, partial, input_tokens, output_tokens, cost_micros)
+       SELECT organization_id, ${of}, model_id, api_key_id, tier, currency, count(*), count(*) FILTER (WHERE status = 'failed'),
+              count(*) FILTER (WHERE status IN ('cancelled', 'interrupted')),
+              coalesce(sum(input_tokens) FILTER (WHERE status <> 'failed'), 0), coalesce(sum(output_tokens) FILTER (WHERE status <> 'failed'), 0),
+              coalesce(sum(cost_micros) FILTER (WHERE status <> 'failed'), 0)
+         FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6`,
     );
   await owner.query(`ANALYZE`);
   const sizes = await owner.query(

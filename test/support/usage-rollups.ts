@@ -12,14 +12,19 @@ export async function rollupDrift(db: DataSource): Promise<unknown[]> {
   ]) {
     const rows = await db.query(`
       WITH raw AS (
-        SELECT organization_id, ${of} AS b, model_id, api_key_id, tier, currency, status,
-               count(*) AS requests, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_micros) AS cost_micros
-          FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6, 7),
+        SELECT organization_id, ${of} AS b, model_id, api_key_id, tier, currency,
+               count(*) AS requests, count(*) FILTER (WHERE status = 'failed') AS failed,
+               count(*) FILTER (WHERE status IN ('cancelled', 'interrupted')) AS partial,
+               coalesce(sum(input_tokens) FILTER (WHERE status <> 'failed'), 0) AS input_tokens,
+               coalesce(sum(output_tokens) FILTER (WHERE status <> 'failed'), 0) AS output_tokens,
+               coalesce(sum(cost_micros) FILTER (WHERE status <> 'failed'), 0) AS cost_micros
+          FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6),
       roll AS (
-        SELECT organization_id, ${bucket} AS b, model_id, api_key_id, tier, currency, status, requests, input_tokens, output_tokens, cost_micros
+        SELECT organization_id, ${bucket} AS b, model_id, api_key_id, tier, currency, requests, failed, partial, input_tokens, output_tokens, cost_micros
           FROM ${table} WHERE requests <> 0 OR cost_micros <> 0 OR input_tokens <> 0 OR output_tokens <> 0)
-      SELECT '${table}' AS rollup, raw.*, roll.* FROM raw FULL JOIN roll USING (organization_id, b, model_id, api_key_id, tier, currency, status)
-       WHERE raw.requests IS DISTINCT FROM roll.requests OR raw.cost_micros IS DISTINCT FROM roll.cost_micros
+      SELECT '${table}' AS rollup, raw.*, roll.* FROM raw FULL JOIN roll USING (organization_id, b, model_id, api_key_id, tier, currency)
+       WHERE raw.requests IS DISTINCT FROM roll.requests OR raw.failed IS DISTINCT FROM roll.failed
+          OR raw.partial IS DISTINCT FROM roll.partial OR raw.cost_micros IS DISTINCT FROM roll.cost_micros
           OR raw.input_tokens IS DISTINCT FROM roll.input_tokens OR raw.output_tokens IS DISTINCT FROM roll.output_tokens`);
     drift.push(...rows);
   }

@@ -1,23 +1,37 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-const DIMENSIONS = 'model_id, api_key_id, tier, currency, status';
+const DIMENSIONS = 'model_id, api_key_id, tier, currency';
 const ROLLUPS = [
   { table: 'usage_hourly', bucket: 'hour', of: `date_trunc('hour', occurred_at, 'UTC')` },
   { table: 'usage_daily', bucket: 'day', of: `(occurred_at AT TIME ZONE 'UTC')::date` },
 ];
 
+/**
+ * A row's contribution: one request, flagged failed (nothing delivered, not billed) or partial
+ * (cancelled or interrupted: billed for what was delivered); tokens and cost of billed rows only.
+ * Outcomes are columns rather than a key, so a key-day is one row whatever its outcomes.
+ */
+const figures = (sign: '' | '-') => `
+    ${sign}count(*), ${sign}count(*) FILTER (WHERE status = 'failed'),
+    ${sign}count(*) FILTER (WHERE status IN ('cancelled', 'interrupted')),
+    ${sign}coalesce(sum(input_tokens) FILTER (WHERE status <> 'failed'), 0),
+    ${sign}coalesce(sum(output_tokens) FILTER (WHERE status <> 'failed'), 0),
+    ${sign}coalesce(sum(cost_micros) FILTER (WHERE status <> 'failed'), 0)`;
+const COLUMNS = 'requests, failed, partial, input_tokens, output_tokens, cost_micros';
+
 /** One signed delta per rollup key from a transition table, applied in key order (no deadlock between writers). */
-const applyDelta = (rows: string, sign: '+' | '-') =>
+const applyDelta = (rows: string, sign: '' | '-') =>
   ROLLUPS.map(
     (r) => `
-    INSERT INTO ${r.table} AS h (organization_id, ${r.bucket}, ${DIMENSIONS}, requests, input_tokens, output_tokens, cost_micros)
-    SELECT organization_id, ${r.of}, ${DIMENSIONS},
-           ${sign}count(*), ${sign}sum(input_tokens), ${sign}sum(output_tokens), ${sign}sum(cost_micros)
+    INSERT INTO ${r.table} AS h (organization_id, ${r.bucket}, ${DIMENSIONS}, ${COLUMNS})
+    SELECT organization_id, ${r.of}, ${DIMENSIONS}, ${figures(sign)}
       FROM ${rows}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7
-     ORDER BY 1, 2, 3, 4, 5, 6, 7
+     GROUP BY 1, 2, 3, 4, 5, 6
+     ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (organization_id, ${r.bucket}, ${DIMENSIONS}) DO UPDATE SET
       requests = h.requests + excluded.requests,
+      failed = h.failed + excluded.failed,
+      partial = h.partial + excluded.partial,
       input_tokens = h.input_tokens + excluded.input_tokens,
       output_tokens = h.output_tokens + excluded.output_tokens,
       cost_micros = h.cost_micros + excluded.cost_micros;`,
@@ -49,8 +63,9 @@ export class UsageRollups1764060400000 implements MigrationInterface {
           api_key_id uuid NOT NULL,
           tier text NOT NULL,
           currency text NOT NULL,
-          status text NOT NULL,
           requests bigint NOT NULL,
+          failed bigint NOT NULL,
+          partial bigint NOT NULL,
           input_tokens bigint NOT NULL,
           output_tokens bigint NOT NULL,
           cost_micros bigint NOT NULL,
@@ -67,7 +82,7 @@ export class UsageRollups1764060400000 implements MigrationInterface {
         END IF;
         IF TG_OP IN ('DELETE', 'UPDATE') THEN ${applyDelta('old_rows', '-')}
         END IF;
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN ${applyDelta('new_rows', '+')}
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN ${applyDelta('new_rows', '')}
         END IF;
         RETURN NULL;
       END $$`);
@@ -83,9 +98,9 @@ export class UsageRollups1764060400000 implements MigrationInterface {
     await q.query(`LOCK TABLE usage_records IN SHARE MODE`);
     for (const r of ROLLUPS)
       await q.query(`
-        INSERT INTO ${r.table} (organization_id, ${r.bucket}, ${DIMENSIONS}, requests, input_tokens, output_tokens, cost_micros)
-        SELECT organization_id, ${r.of}, ${DIMENSIONS}, count(*), sum(input_tokens), sum(output_tokens), sum(cost_micros)
-          FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6, 7`);
+        INSERT INTO ${r.table} (organization_id, ${r.bucket}, ${DIMENSIONS}, ${COLUMNS})
+        SELECT organization_id, ${r.of}, ${DIMENSIONS}, ${figures('')}
+          FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6`);
     await q.query(`
       CREATE TABLE usage_refusals_hourly (
         organization_id uuid NOT NULL,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { BILLED_USAGE_STATUSES } from '../entities/usage-record.entity';
 import type { SpendBreakdownRow } from '../spend-breakdown.view';
 
 export interface DailySpend {
@@ -27,9 +26,9 @@ export class SpendQueries {
               SUM(u.cost_micros)::text AS "costMicros",
               COALESCE(SUM(u.cost_micros) FILTER (WHERE t.gated), 0)::text AS "premiumCostMicros"
          FROM usage_daily u LEFT JOIN model_tiers t ON t.name = u.tier
-        WHERE u.organization_id = $1 AND u.status = ANY($3) AND u.day >= $2::date
-        GROUP BY 1 HAVING SUM(u.requests) > 0 ORDER BY 1`,
-      [organizationId, sinceDay(days, now), BILLED_USAGE_STATUSES],
+        WHERE u.organization_id = $1 AND u.day >= $2::date
+        GROUP BY 1 HAVING SUM(u.requests - u.failed) > 0 ORDER BY 1`,
+      [organizationId, sinceDay(days, now)],
     );
   }
 
@@ -41,15 +40,15 @@ export class SpendQueries {
   ): Promise<SpendBreakdownRow[]> {
     return this.db.query(
       `SELECT m.slug AS "modelSlug", u.tier AS "tier", u.api_key_id AS "apiKeyId", k.name AS "apiKeyName",
-              SUM(u.requests)::int AS "calls",
+              SUM(u.requests - u.failed)::int AS "calls",
               SUM(u.input_tokens)::text AS "inputTokens", SUM(u.output_tokens)::text AS "outputTokens",
               SUM(u.cost_micros)::text AS "costMicros"
          FROM usage_daily u
          LEFT JOIN models m ON m.id = u.model_id
          LEFT JOIN api_keys k ON k.id = u.api_key_id
-        WHERE u.organization_id = $1 AND u.status = ANY($3) AND u.day >= $2::date
-        GROUP BY 1, 2, 3, 4 HAVING SUM(u.requests) > 0 ORDER BY SUM(u.cost_micros) DESC, 1, 4`,
-      [organizationId, sinceDay(days, now), BILLED_USAGE_STATUSES],
+        WHERE u.organization_id = $1 AND u.day >= $2::date
+        GROUP BY 1, 2, 3, 4 HAVING SUM(u.requests - u.failed) > 0 ORDER BY SUM(u.cost_micros) DESC, 1, 4`,
+      [organizationId, sinceDay(days, now)],
     );
   }
 }

@@ -47,9 +47,8 @@ export class UsageAnalyticsService {
 
   async report(q: UsageQuery): Promise<UsageReport> {
     const dims: Dimension[] = q.groupBy === 'none' ? [] : [q.groupBy];
-    const [points, totals, refusalsByReason] = await Promise.all([
+    const [points, refusalsByReason] = await Promise.all([
       this.points(q, dims),
-      this.totals(q),
       this.refusalsByReason(q),
     ]);
     const groupId = (p: Row) =>
@@ -67,7 +66,7 @@ export class UsageAnalyticsService {
         currency: p.currency!,
         ...figuresOf(p, Number(p.refusals ?? 0)),
       })),
-      totals,
+      totals: totalsOf(points, refusalsByReason),
       refusalsByReason,
     };
   }
@@ -179,23 +178,6 @@ export class UsageAnalyticsService {
     return rows;
   }
 
-  private async totals(q: UsageQuery): Promise<UsageReport['totals']> {
-    const sql = new UsageSql(q, await this.team());
-    const src = sql.rollup();
-    const [rows, refusals] = await Promise.all([
-      this.db.query(
-        `SELECT x.currency, ${FIGURES} FROM ${src.table} x ${sql.keyJoin([])}
-          WHERE ${sql.where(src.range)} GROUP BY 1 ORDER BY 1`,
-        sql.params,
-      ) as Promise<Row[]>,
-      this.refusalsByReason(q),
-    ]);
-    const refused = refusals.reduce((n, r) => n + r.refusals, 0);
-    if (rows.length === 0)
-      return refused ? [{ currency: 'USD', ...figuresOf(undefined, refused) }] : [];
-    return rows.map((r, i) => ({ currency: r.currency!, ...figuresOf(r, i === 0 ? refused : 0) }));
-  }
-
   private async refusalsByReason(q: UsageQuery): Promise<RefusalCount[]> {
     const rows = await this.refusalRows(q, []);
     return rows
@@ -240,3 +222,34 @@ const zeroFigures = {
 
 const lineKey = (r: Row): string =>
   `${r.bucket}|${r.model_id ?? ''}|${r.api_key_id ?? ''}|${r.team_id ?? ''}`;
+
+/** Totals per currency are the sums of the points (groups partition the rows: a key has one team). */
+function totalsOf(points: Row[], refusals: RefusalCount[]): UsageReport['totals'] {
+  const sums = new Map<string, bigint[]>();
+  for (const p of points) {
+    const s = sums.get(p.currency!) ?? [0n, 0n, 0n, 0n, 0n, 0n];
+    [p.requests, p.failed, p.partial, p.input_tokens, p.output_tokens, p.cost_micros].forEach(
+      (v, i) => (s[i] += BigInt(v)),
+    );
+    sums.set(p.currency!, s);
+  }
+  const refused = refusals.reduce((n, r) => n + r.refusals, 0);
+  const totals = [...sums]
+    .filter(([, s]) => s[0] > 0n)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, s]) => ({
+      currency,
+      ...figuresOf({
+        requests: String(s[0]),
+        failed: String(s[1]),
+        partial: String(s[2]),
+        input_tokens: String(s[3]),
+        output_tokens: String(s[4]),
+        cost_micros: String(s[5]),
+      }),
+    }));
+  if (refused === 0) return totals;
+  if (totals.length === 0) return [{ currency: 'USD', ...figuresOf(undefined, refused) }];
+  totals[0].refusals = refused;
+  return totals;
+}

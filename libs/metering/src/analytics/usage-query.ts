@@ -14,7 +14,7 @@ export interface UsageQuery {
 
 /** Longest range of a report; hourly points are bounded harder, since they are read from the hourly rollup. */
 export const MAX_RANGE_DAYS = 366;
-export const MAX_HOURLY_RANGE_DAYS = 31;
+export const MAX_HOURLY_RANGE_DAYS = 14;
 
 const DAY_MS = 86_400_000;
 export const rangeDays = (from: string, to: string): number =>
@@ -23,7 +23,7 @@ export const rangeDays = (from: string, to: string): number =>
 export enum UsageQueryProblem {
   Reversed = 'the range ends before it starts',
   TooLong = 'the range is too long',
-  HourlyTooLong = 'hourly points cover at most 31 days',
+  HourlyTooLong = 'hourly points cover at most 14 days',
 }
 
 /** Null when the range can be served; the reason otherwise (the API answers 400 with it). */

@@ -78,11 +78,11 @@ export class UsageSql {
   }
 }
 
-/** Usage figures of a rollup's rows (failed calls are not billed, so tokens and cost leave them out). */
+/** Usage figures of a rollup's rows (tokens and cost there are already those of billed calls). */
 export const FIGURES = `
   sum(x.requests)::bigint AS requests,
-  coalesce(sum(x.requests) FILTER (WHERE x.status = 'failed'), 0)::bigint AS failed,
-  coalesce(sum(x.requests) FILTER (WHERE x.status IN ('cancelled', 'interrupted')), 0)::bigint AS partial,
-  coalesce(sum(x.input_tokens) FILTER (WHERE x.status <> 'failed'), 0)::text AS input_tokens,
-  coalesce(sum(x.output_tokens) FILTER (WHERE x.status <> 'failed'), 0)::text AS output_tokens,
-  coalesce(sum(x.cost_micros) FILTER (WHERE x.status <> 'failed'), 0)::text AS cost_micros`;
+  sum(x.failed)::bigint AS failed,
+  sum(x.partial)::bigint AS partial,
+  sum(x.input_tokens)::text AS input_tokens,
+  sum(x.output_tokens)::text AS output_tokens,
+  sum(x.cost_micros)::text AS cost_micros`;
