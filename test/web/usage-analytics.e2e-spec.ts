@@ -98,9 +98,9 @@ describe('web portal: usage analytics', () => {
     await screenshot(page, 'usage-analytics');
 
     // per hour, by key: the same figures, bucketed and labelled by the key's name
-    await page.getByLabel('Per').selectOption('hour');
-    await page.getByLabel('From').fill(yesterday);
-    await page.getByLabel('Group by').selectOption('key');
+    await page.getByRole('combobox', { name: /Points per/ }).selectOption('hour');
+    await page.getByLabel('From', { exact: true }).fill(yesterday);
+    await page.getByRole('combobox', { name: /Group by/ }).selectOption('key');
     await page
       .getByRole('table', { name: 'Usage per period' })
       .getByRole('cell', { name: 'nightly-batch' })

@@ -74,7 +74,7 @@ export function AnalyticsPage() {
           />
         </label>
         <label className="inline">
-          Per
+          Points per
           <select
             value={params.granularity}
             onChange={(e) => set({ granularity: e.target.value as UsageGranularity })}
