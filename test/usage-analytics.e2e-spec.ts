@@ -299,6 +299,54 @@ describe('usage analytics', () => {
     expect(csvRequests).toBe(total);
   });
 
+  it('gives every past commitment period its statement with the usage behind it, to its own organisation only', async () => {
+    const [contract] = await db.query(
+      `INSERT INTO contracts (organization_id, tier, min_spend_micros, period_months, term_start, term_end, currency,
+                              status, requested_by, request_key)
+       VALUES ($1, 'premium', 1000000, 3, '2019-01-01', '2019-12-31', 'USD', 'expired', $2, $3) RETURNING id`,
+      [acme.organizationId, acme.userId, `usage-${randomUUID()}`],
+    );
+    const all = await request(portal.url)
+      .get(`/organizations/${acme.organizationId}/statements`)
+      .set(bearer(acme))
+      .expect(200);
+    const periods = all.body.find(
+      (c: { contractId: string }) => c.contractId === contract.id,
+    ).periods;
+    expect(periods.map((p: { start: string; state: string }) => [p.start, p.state])).toEqual([
+      ['2019-01-01', 'closed'],
+      ['2019-04-01', 'closed'],
+      ['2019-07-01', 'closed'],
+      ['2019-10-01', 'closed'],
+    ]);
+    const first = await request(portal.url)
+      .get(`/contracts/${contract.id}/statements/0`)
+      .set(bearer(acme))
+      .expect(200);
+    expect(first.body.period).toMatchObject({
+      start: '2019-01-01',
+      end: '2019-04-01',
+      spentMicros: '777',
+      shortfallMicros: String(1_000_000 - 777),
+    });
+    expect(first.body.usage).toMatchObject([
+      { modelSlug: 'velvet-lite-1', apiKeyName: 'ci', requests: 1, costMicros: '777' },
+    ]);
+    const second = await request(portal.url)
+      .get(`/contracts/${contract.id}/statements/1`)
+      .set(bearer(acme))
+      .expect(200);
+    expect(second.body.usage).toEqual([]);
+    await request(portal.url)
+      .get(`/contracts/${contract.id}/statements/4`)
+      .set(bearer(acme))
+      .expect(404);
+    await request(portal.url)
+      .get(`/contracts/${contract.id}/statements/0`)
+      .set(bearer(globex))
+      .expect(404);
+  });
+
   it('answers 400 (malformed) or 422 (a range it will not serve), never 500', async () => {
     const org = acme.organizationId!;
     for (const query of [
