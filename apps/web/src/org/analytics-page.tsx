@@ -113,7 +113,7 @@ export function AnalyticsPage() {
               <h2>
                 {measure[0].toUpperCase() + measure.slice(1)} per {r.granularity} (UTC)
               </h2>
-              <UsageChart points={r.points} measure={measure} />
+              <UsageChart report={r} measure={measure} />
               <PointsTable points={r.points} grouped={r.groupBy !== 'none'} />
             </section>
             <section className="card" aria-label="Refusals">
