@@ -92,19 +92,22 @@ async function seed(owner: Client, ownerDs: DataSource): Promise<{ big: string; 
   }
   await owner.query(`ALTER TABLE usage_records ENABLE TRIGGER USER`);
   const t1 = process.hrtime.bigint();
-  for (const [table, bucket, of] of [
-    ['usage_hourly', 'hour', `date_trunc('hour', occurred_at, 'UTC')`],
-    ['usage_daily', 'day', `(occurred_at AT TIME ZONE 'UTC')::date`],
-  ])
+  for (const [table, bucket, of, dims] of [
+    ['usage_hourly', 'hour', `date_trunc('hour', occurred_at, 'UTC')`, 'model_id, api_key_id'],
+    ['usage_daily', 'day', `(occurred_at AT TIME ZONE 'UTC')::date`, 'model_id, api_key_id'],
+    ['usage_daily_models', 'day', `(occurred_at AT TIME ZONE 'UTC')::date`, 'model_id'],
+  ]) {
+    const groups = Array.from({ length: dims.split(',').length + 4 }, (_, i) => i + 1).join(', ');
     // the migration's own backfill statement
     await owner.query(
-      `INSERT INTO ${table} (organization_id, ${bucket}, model_id, api_key_id, tier, currency, requests, failed, partial, input_tokens, output_tokens, cost_micros)
-       SELECT organization_id, ${of}, model_id, api_key_id, tier, currency, count(*), count(*) FILTER (WHERE status = 'failed'),
+      `INSERT INTO ${table} (organization_id, ${bucket}, ${dims}, tier, currency, requests, failed, partial, input_tokens, output_tokens, cost_micros)
+       SELECT organization_id, ${of}, ${dims}, tier, currency, count(*), count(*) FILTER (WHERE status = 'failed'),
               count(*) FILTER (WHERE status IN ('cancelled', 'interrupted')),
               coalesce(sum(input_tokens) FILTER (WHERE status <> 'failed'), 0), coalesce(sum(output_tokens) FILTER (WHERE status <> 'failed'), 0),
               coalesce(sum(cost_micros) FILTER (WHERE status <> 'failed'), 0)
-         FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6`,
+         FROM usage_records GROUP BY ${groups}`,
     );
+  }
   await owner.query(`ANALYZE`);
   const sizes = await owner.query(
     `SELECT (SELECT count(*) FROM usage_records)::int AS raw, (SELECT count(*) FROM usage_hourly)::int AS hourly,

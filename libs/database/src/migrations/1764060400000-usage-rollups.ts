@@ -1,10 +1,16 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-const DIMENSIONS = 'model_id, api_key_id, tier, currency';
+const BY_KEY = 'model_id, api_key_id, tier, currency';
+const HOUR = `date_trunc('hour', occurred_at, 'UTC')`;
+const DAY = `(occurred_at AT TIME ZONE 'UTC')::date`;
+/** usage_daily_models: the same days without the key, for charts that need no key (a few rows per day). */
 const ROLLUPS = [
-  { table: 'usage_hourly', bucket: 'hour', of: `date_trunc('hour', occurred_at, 'UTC')` },
-  { table: 'usage_daily', bucket: 'day', of: `(occurred_at AT TIME ZONE 'UTC')::date` },
+  { table: 'usage_hourly', bucket: 'hour', of: HOUR, dims: BY_KEY },
+  { table: 'usage_daily', bucket: 'day', of: DAY, dims: BY_KEY },
+  { table: 'usage_daily_models', bucket: 'day', of: DAY, dims: 'model_id, tier, currency' },
 ];
+const positions = (dims: string) =>
+  Array.from({ length: dims.split(',').length + 2 }, (_, i) => i + 1).join(', ');
 
 /**
  * A row's contribution: one request, flagged failed (nothing delivered, not billed) or partial
@@ -23,12 +29,12 @@ const COLUMNS = 'requests, failed, partial, input_tokens, output_tokens, cost_mi
 const applyDelta = (rows: string, sign: '' | '-') =>
   ROLLUPS.map(
     (r) => `
-    INSERT INTO ${r.table} AS h (organization_id, ${r.bucket}, ${DIMENSIONS}, ${COLUMNS})
-    SELECT organization_id, ${r.of}, ${DIMENSIONS}, ${figures(sign)}
+    INSERT INTO ${r.table} AS h (organization_id, ${r.bucket}, ${r.dims}, ${COLUMNS})
+    SELECT organization_id, ${r.of}, ${r.dims}, ${figures(sign)}
       FROM ${rows}
-     GROUP BY 1, 2, 3, 4, 5, 6
-     ORDER BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (organization_id, ${r.bucket}, ${DIMENSIONS}) DO UPDATE SET
+     GROUP BY ${positions(r.dims)}
+     ORDER BY ${positions(r.dims)}
+    ON CONFLICT (organization_id, ${r.bucket}, ${r.dims}) DO UPDATE SET
       requests = h.requests + excluded.requests,
       failed = h.failed + excluded.failed,
       partial = h.partial + excluded.partial,
@@ -60,7 +66,7 @@ export class UsageRollups1764060400000 implements MigrationInterface {
           organization_id uuid NOT NULL,
           ${r.bucket} ${r.bucket === 'hour' ? 'timestamptz' : 'date'} NOT NULL,
           model_id uuid NOT NULL,
-          api_key_id uuid NOT NULL,
+          ${r.dims.includes('api_key_id') ? 'api_key_id uuid NOT NULL,' : ''}
           tier text NOT NULL,
           currency text NOT NULL,
           requests bigint NOT NULL,
@@ -69,7 +75,7 @@ export class UsageRollups1764060400000 implements MigrationInterface {
           input_tokens bigint NOT NULL,
           output_tokens bigint NOT NULL,
           cost_micros bigint NOT NULL,
-          PRIMARY KEY (organization_id, ${r.bucket}, ${DIMENSIONS})
+          PRIMARY KEY (organization_id, ${r.bucket}, ${r.dims})
         )`);
     await q.query(`
       CREATE FUNCTION usage_rollups_apply() RETURNS trigger
@@ -78,6 +84,7 @@ export class UsageRollups1764060400000 implements MigrationInterface {
         IF TG_OP = 'TRUNCATE' THEN
           DELETE FROM usage_hourly;
           DELETE FROM usage_daily;
+          DELETE FROM usage_daily_models;
           RETURN NULL;
         END IF;
         IF TG_OP IN ('DELETE', 'UPDATE') THEN ${applyDelta('old_rows', '-')}
@@ -98,9 +105,9 @@ export class UsageRollups1764060400000 implements MigrationInterface {
     await q.query(`LOCK TABLE usage_records IN SHARE MODE`);
     for (const r of ROLLUPS)
       await q.query(`
-        INSERT INTO ${r.table} (organization_id, ${r.bucket}, ${DIMENSIONS}, ${COLUMNS})
-        SELECT organization_id, ${r.of}, ${DIMENSIONS}, ${figures('')}
-          FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6`);
+        INSERT INTO ${r.table} (organization_id, ${r.bucket}, ${r.dims}, ${COLUMNS})
+        SELECT organization_id, ${r.of}, ${r.dims}, ${figures('')}
+          FROM usage_records GROUP BY ${positions(r.dims)}`);
     await q.query(`
       CREATE TABLE usage_refusals_hourly (
         organization_id uuid NOT NULL,
@@ -119,6 +126,6 @@ export class UsageRollups1764060400000 implements MigrationInterface {
     for (const t of ['insert', 'update', 'delete', 'truncate'])
       await q.query(`DROP TRIGGER usage_rollups_${t} ON usage_records`);
     await q.query(`DROP FUNCTION usage_rollups_apply()`);
-    await q.query(`DROP TABLE usage_daily, usage_hourly`);
+    await q.query(`DROP TABLE usage_daily_models, usage_daily, usage_hourly`);
   }
 }

@@ -25,7 +25,7 @@ export class SpendQueries {
       `SELECT u.day::text AS "day",
               SUM(u.cost_micros)::text AS "costMicros",
               COALESCE(SUM(u.cost_micros) FILTER (WHERE t.gated), 0)::text AS "premiumCostMicros"
-         FROM usage_daily u LEFT JOIN model_tiers t ON t.name = u.tier
+         FROM usage_daily_models u LEFT JOIN model_tiers t ON t.name = u.tier
         WHERE u.organization_id = $1 AND u.day >= $2::date
         GROUP BY 1 HAVING SUM(u.requests - u.failed) > 0 ORDER BY 1`,
       [organizationId, sinceDay(days, now)],

@@ -130,7 +130,7 @@ export class UsageAnalyticsService {
   /** Usage figures per bucket (or over the range, `bucketed` false) and dimension, with refusals merged in. */
   private async points(q: UsageQuery, dims: Dimension[], bucketed = true): Promise<Row[]> {
     const sql = new UsageSql(q, await this.team());
-    const src = sql.rollup();
+    const src = sql.rollup(dims);
     const groups = sql.groupColumns(dims);
     const keys = [...(bucketed ? [`${src.bucket} AS bucket`] : []), ...groups, 'x.currency'];
     const rows: Row[] = await this.db.query(

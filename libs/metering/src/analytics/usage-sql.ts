@@ -27,11 +27,16 @@ export class UsageSql {
     return this.q.granularity === 'hour';
   }
 
-  /** The rollup read for usage figures: days unless hourly points are asked for. */
-  rollup(): { table: string; bucket: string; range: string } {
+  /**
+   * The rollup read for usage figures: days unless hourly points are asked for, and days without the
+   * key (a few rows a day instead of one per key) when neither a key nor a team is grouped or filtered.
+   */
+  rollup(dims: readonly Dimension[] = []): { table: string; bucket: string; range: string } {
+    const needsKey =
+      dims.includes('key') || dims.includes('team') || this.q.apiKeyId || this.q.teamId;
     if (!this.hourly)
       return {
-        table: 'usage_daily',
+        table: needsKey ? 'usage_daily' : 'usage_daily_models',
         bucket: `x.day::text`,
         range: `x.day >= ${this.param(this.q.from)}::date AND x.day <= ${this.param(this.q.to)}::date`,
       };
@@ -47,9 +52,9 @@ export class UsageSql {
     };
   }
 
-  /** Join to api_keys, needed by the key name, the team and the team filter. */
+  /** Join to api_keys, needed by the team and the team filter only (key names are joined after grouping). */
   keyJoin(dims: readonly Dimension[]): string {
-    const needed = dims.includes('key') || dims.includes('team') || this.q.teamId;
+    const needed = dims.includes('team') || this.q.teamId;
     return needed ? 'LEFT JOIN api_keys k ON k.id = x.api_key_id' : '';
   }
 
