@@ -12,6 +12,7 @@ import { addMember, bearer, createStaff, signUp, type Session } from './support/
 import { prepareAuditFixtures } from './support/audit-fixtures';
 import { databaseFingerprint } from './support/db-fingerprint';
 import { discoverRoutes } from './support/routes';
+import { prepareAnalyticsFixtures } from './support/access-matrix.analytics';
 import { prepareContractFixtures } from './support/access-matrix.contracts';
 import { prepareDetectionFixtures } from './support/access-matrix.detection';
 import { prepareScimFixtures, prepareSsoFixtures } from './support/access-matrix.sso';
@@ -92,6 +93,7 @@ describe('access matrix', () => {
     await prepareSsoFixtures(portal, [a, b]);
     await prepareScimFixtures(portal, [a, b]);
     await prepareTeamsFixtures(portal, [a, b]);
+    await prepareAnalyticsFixtures(portal, [a, b]);
   });
   afterAll(() => portal.close());
 

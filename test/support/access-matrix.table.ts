@@ -1,5 +1,6 @@
 import { Role } from '@velvet/access';
 import { randomUUID } from 'node:crypto';
+import { ANALYTICS_MATRIX } from './access-matrix.analytics';
 import { CONTRACT_MATRIX } from './access-matrix.contracts';
 import { DETECTION_MATRIX } from './access-matrix.detection';
 import { SCIM_MATRIX, SSO_MATRIX } from './access-matrix.sso';
@@ -199,6 +200,8 @@ export const MATRIX: MatrixRow[] = [
   ...SSO_MATRIX,
   ...SCIM_MATRIX,
   ...TEAMS_MATRIX,
+  // usage analytics (spend readers) and statement periods (statement readers)
+  ...ANALYTICS_MATRIX,
   // Audit log: reviewers everything, org admins their own records; proofs and heads are hashes only.
   {
     route: 'GET /audit/records',

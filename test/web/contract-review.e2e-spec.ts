@@ -156,6 +156,7 @@ describe('web portal: contract review round trip, bad input, sessions, what each
       expect(await nav.getByRole('link').allTextContents()).toEqual([
         'Dashboard',
         'Spend',
+        'Usage analytics',
         'Members',
       ]);
       await nav.getByRole('link', { name: 'Members' }).click();

@@ -25,7 +25,7 @@ import { AuthController, COOKIE_POLICY } from './auth/auth.controller';
 import { CatalogController } from './catalog/catalog.controller';
 import { ContractsController } from './contracts/contracts.controller';
 import { EntitlementsController } from './entitlements/entitlements.controller';
-import { StatementsController } from './statements/statements.controller';
+import { StatementsModule } from './statements/statements.module';
 import type { PortalEnv } from './env';
 import { HealthController } from './health/health.controller';
 import { DetectionController } from './detection/detection.controller';
@@ -93,6 +93,7 @@ export class PortalApiModule {
         ContractsModule,
         DetectionModule,
         SpendModule,
+        StatementsModule,
         WebPortalModule.forRoot(env.WEB_DIST_DIR),
       ],
       controllers: [
@@ -106,7 +107,6 @@ export class PortalApiModule {
         TransparencyLogController,
         CatalogController,
         ContractsController,
-        StatementsController,
         EntitlementsController,
         DetectionController,
         ThrottlesController,

@@ -14,6 +14,7 @@ const page = <K extends string>(load: () => Promise<Record<K, () => ReactNode>>,
 
 const DashboardPage = page(() => import('./org/dashboard-page'), 'DashboardPage');
 const SpendPage = page(() => import('./org/spend-page'), 'SpendPage');
+const AnalyticsPage = page(() => import('./org/analytics-page'), 'AnalyticsPage');
 const ContractsPage = page(() => import('./org/contracts-page'), 'ContractsPage');
 const ApiKeysPage = page(() => import('./org/api-keys-page'), 'ApiKeysPage');
 const MembersPage = page(() => import('./org/members-page'), 'MembersPage');
@@ -65,6 +66,7 @@ export function App() {
           )}
           <Route path="/accept" element={<Navigate to="/" replace />} />
           <Route path="/spend" element={<SpendPage />} />
+          <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/contracts" element={<ContractsPage />} />
           <Route path="/keys" element={<ApiKeysPage />} />
           <Route path="/members" element={<MembersPage />} />

@@ -16,6 +16,7 @@ export function navFor(ability: AppAbility, isCustomer: boolean): NavGroup[] {
     add('Organisation', [
       ability.can('read', 'Spend') && { to: '/', label: 'Dashboard' },
       ability.can('read', 'Spend') && { to: '/spend', label: 'Spend' },
+      ability.can('read', 'Spend') && { to: '/analytics', label: 'Usage analytics' },
       ability.can('create', 'Contract') && { to: '/contracts', label: 'Contracts' },
       ability.can('read', 'ApiKey') && { to: '/keys', label: 'API keys' },
       ability.can('read', 'User') && { to: '/members', label: 'Members' },

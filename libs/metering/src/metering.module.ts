@@ -15,6 +15,7 @@ import { LimitsService } from './limits/limits.service';
 import { QuotaService } from './limits/quota.service';
 import { METERING_OPTIONS, METERING_REDIS, type MeteringOptions } from './metering.options';
 import { UsageIngestor } from './usage/usage-ingestor.service';
+import { RefusalRecorder } from './analytics/refusal-recorder.service';
 
 /**
  * The gateway's metering: admission and settlement against limits in Redis, and the usage-stream
@@ -61,9 +62,10 @@ export class MeteringModule implements OnApplicationShutdown {
         LimitsService,
         QuotaService,
         UsageIngestor,
+        RefusalRecorder,
         ...(extra.providers ?? []),
       ],
-      exports: [LimitsService, QuotaService, UsageIngestor, METERING_REDIS],
+      exports: [LimitsService, QuotaService, UsageIngestor, RefusalRecorder, METERING_REDIS],
     };
   }
 

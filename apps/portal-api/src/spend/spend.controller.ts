@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { subject } from '@casl/ability';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
-import { NotFoundError, ParseIdPipe } from '@velvet/common';
+import { ParseIdPipe } from '@velvet/common';
+import { SpendQueries } from '@velvet/metering';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { SpendHistoryService } from './spend-history.service';
+import { assertSpendReadable } from './spend-access';
 
 export class SpendQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 366, default: 90 })
@@ -20,7 +20,7 @@ export class SpendQuery {
 @ApiTags('spend')
 @Controller('organizations/:orgId/spend')
 export class SpendController {
-  constructor(private readonly spend: SpendHistoryService) {}
+  constructor(private readonly spend: SpendQueries) {}
 
   /** Daily spend over the last `days` UTC days (for the dashboard chart and the account manager's review). */
   @RequireAbility(Action.Read, 'Spend')
@@ -30,7 +30,7 @@ export class SpendController {
     @Param('orgId', ParseIdPipe) orgId: string,
     @Query() query: SpendQuery,
   ) {
-    assertReadable(ability, orgId);
+    assertSpendReadable(ability, orgId);
     return this.spend.daily(orgId, query.days);
   }
 
@@ -42,18 +42,7 @@ export class SpendController {
     @Param('orgId', ParseIdPipe) orgId: string,
     @Query() query: SpendQuery,
   ) {
-    assertReadable(ability, orgId);
+    assertSpendReadable(ability, orgId);
     return this.spend.breakdown(orgId, query.days);
   }
-}
-
-/** Another tenant's spend is invisible, so it is "not found" rather than "forbidden". */
-function assertReadable(ability: AppAbility, orgId: string): void {
-  if (
-    !ability.can(
-      Action.Read,
-      subject('Spend', { organizationId: orgId } as Record<string, unknown>),
-    )
-  )
-    throw new NotFoundError('Organization');
 }

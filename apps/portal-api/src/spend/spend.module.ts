@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { UsageAnalyticsModule } from '@velvet/metering';
 import { SpendController } from './spend.controller';
-import { SpendHistoryService } from './spend-history.service';
+import { UsageController } from './usage.controller';
 
-/** Spend over time for the web portal's charts (read-only, from usage_records). */
-@Module({ controllers: [SpendController], providers: [SpendHistoryService] })
+/** Spend and usage analytics for the web portal (read-only, from the usage rollups in libs/metering). */
+@Module({ imports: [UsageAnalyticsModule], controllers: [SpendController, UsageController] })
 export class SpendModule {}

@@ -1,14 +1,18 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
 import { STATEMENT_NOTES, StatementsService } from '@velvet/contracts';
 import { NotFoundError, ParseIdPipe } from '@velvet/common';
 import { subject } from '@casl/ability';
+import { StatementUsageService } from './statement-usage.service';
 
 @ApiTags('statements')
 @Controller()
 export class StatementsController {
-  constructor(private readonly statements: StatementsService) {}
+  constructor(
+    private readonly statements: StatementsService,
+    private readonly usage: StatementUsageService,
+  ) {}
 
   /** Per commitment period: spend against the minimum and the shortfall owed, in micro-units. */
   @RequireAbility(Action.Read, 'Statement')
@@ -19,6 +23,17 @@ export class StatementsController {
   ) {
     const periods = await this.statements.forContract(ability, id);
     return { contractId: id, periods, notes: STATEMENT_NOTES };
+  }
+
+  /** One period's statement with the billed usage behind it, per model and key (closed periods included). */
+  @RequireAbility(Action.Read, 'Statement')
+  @Get('contracts/:contractId/statements/:index')
+  period(
+    @CurrentAbility() ability: AppAbility,
+    @Param('contractId', ParseIdPipe) id: string,
+    @Param('index', new ParseIntPipe()) index: number,
+  ) {
+    return this.usage.period(ability, id, index);
   }
 
   /** An account's commitments at a glance: every contract with statements, each period's spend and shortfall. */

@@ -489,6 +489,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/contracts/{contractId}/statements/{index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StatementsController_period"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/contracts/{contractId}/submit": {
         parameters: {
             query?: never;
@@ -1123,6 +1139,54 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["ThrottlesController_lift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["UsageController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/usage/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["UsageController_breakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/usage/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["UsageController_csv"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2694,6 +2758,34 @@ export interface operations {
             header?: never;
             path: {
                 contractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on Statement */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatementsController_period: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractId: string;
+                index: number;
             };
             cookie?: never;
         };
@@ -4424,6 +4516,117 @@ export interface operations {
                 content?: never;
             };
             /** @description Needs suspend on Organization */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsageController_report: {
+        parameters: {
+            query?: {
+                apiKeyId?: string;
+                /** @description first UTC day, YYYY-MM-DD (default: 29 days before `to`) */
+                from?: string;
+                granularity?: "day" | "hour";
+                groupBy?: "none" | "model" | "key" | "team";
+                modelId?: string;
+                teamId?: string;
+                /** @description last UTC day, YYYY-MM-DD, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on Spend */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsageController_breakdown: {
+        parameters: {
+            query?: {
+                apiKeyId?: string;
+                /** @description first UTC day, YYYY-MM-DD (default: 29 days before `to`) */
+                from?: string;
+                granularity?: "day" | "hour";
+                groupBy?: "none" | "model" | "key" | "team";
+                modelId?: string;
+                teamId?: string;
+                /** @description last UTC day, YYYY-MM-DD, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on Spend */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsageController_csv: {
+        parameters: {
+            query?: {
+                apiKeyId?: string;
+                /** @description first UTC day, YYYY-MM-DD (default: 29 days before `to`) */
+                from?: string;
+                granularity?: "day" | "hour";
+                groupBy?: "none" | "model" | "key" | "team";
+                modelId?: string;
+                teamId?: string;
+                /** @description last UTC day, YYYY-MM-DD, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on Spend */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -23,6 +23,7 @@ import { Sso1764050700000 } from './1764050700000-sso';
 import { Scim1764050700001 } from './1764050700001-scim';
 import { TeamsAndCustomerLimits1764060300000 } from './1764060300000-teams-and-customer-limits';
 import { BudgetAlerts1764060300001 } from './1764060300001-budget-alerts';
+import { UsageRollups1764060400000 } from './1764060400000-usage-rollups';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -52,4 +53,5 @@ export const MIGRATIONS = [
   Scim1764050700001,
   TeamsAndCustomerLimits1764060300000,
   BudgetAlerts1764060300001,
+  UsageRollups1764060400000,
 ];

@@ -1,0 +1,58 @@
+import { api, raw, withQuery } from './client';
+import type { PeriodStatement } from './statements';
+import type {
+  UsageBreakdownLine,
+  UsageGranularity,
+  UsageGroupBy,
+  UsageReport,
+} from '../../../../libs/metering/src/analytics/usage-report.view';
+
+export type {
+  UsageBreakdownLine,
+  UsageGranularity,
+  UsageGroupBy,
+  UsagePoint,
+  UsageReport,
+} from '../../../../libs/metering/src/analytics/usage-report.view';
+
+export interface UsageParams {
+  from: string;
+  to: string;
+  granularity: UsageGranularity;
+  groupBy: UsageGroupBy;
+}
+
+export interface OrganizationStatements {
+  contractId: string;
+  tier: string;
+  status: string;
+  currency: string;
+  periods: PeriodStatement[];
+}
+
+export interface PeriodDetail {
+  contractId: string;
+  tier: string;
+  period: PeriodStatement;
+  usage: UsageBreakdownLine[];
+}
+
+export const usageApi = {
+  report: (orgId: string, p: UsageParams) =>
+    api.get<UsageReport>(`/organizations/${orgId}/usage`, { ...p }),
+  breakdown: (orgId: string, p: UsageParams) =>
+    api.get<UsageBreakdownLine[]>(`/organizations/${orgId}/usage/breakdown`, { ...p }),
+  /** Downloads through the authenticated client, then hands the file to the browser. */
+  async csv(orgId: string, p: UsageParams): Promise<{ filename: string; blob: Blob }> {
+    const res = await raw('GET', withQuery(`/organizations/${orgId}/usage/csv`, { ...p }));
+    const disposition = res.headers.get('Content-Disposition') ?? '';
+    return {
+      filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'usage.csv',
+      blob: await res.blob(),
+    };
+  },
+  statements: (orgId: string) =>
+    api.get<OrganizationStatements[]>(`/organizations/${orgId}/statements`),
+  period: (contractId: string, index: number) =>
+    api.get<PeriodDetail>(`/contracts/${contractId}/statements/${index}`),
+};

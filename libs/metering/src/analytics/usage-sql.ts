@@ -1,0 +1,93 @@
+import { dayAfter, type UsageQuery } from './usage-query';
+
+/** The dimensions a usage query can group by; `team` is reached through the key (api_keys.team_id). */
+export type Dimension = 'model' | 'key' | 'team';
+
+/**
+ * SQL pieces of one usage query over a rollup (`h`) and the refusal counts (`r`), with its parameters.
+ * Every query starts from `organization_id = $1`: no dimension or filter can reach another
+ * organisation's rows (a foreign model or key id simply matches nothing).
+ */
+export class UsageSql {
+  readonly params: unknown[];
+  private readonly filters: string[] = [];
+
+  constructor(
+    readonly q: UsageQuery,
+    /** `k.team_id` once api_keys has the column; `NULL::uuid` before. */
+    private readonly teamColumn: string,
+  ) {
+    this.params = [q.organizationId];
+    if (q.modelId) this.filters.push(`x.model_id = ${this.param(q.modelId)}`);
+    if (q.apiKeyId) this.filters.push(`x.api_key_id = ${this.param(q.apiKeyId)}`);
+    if (q.teamId) this.filters.push(`${this.teamColumn} = ${this.param(q.teamId)}`);
+  }
+
+  get hourly(): boolean {
+    return this.q.granularity === 'hour';
+  }
+
+  /**
+   * The rollup read for usage figures: days unless hourly points are asked for, and days without the
+   * key (a few rows a day instead of one per key) when neither a key nor a team is grouped or filtered.
+   */
+  rollup(dims: readonly Dimension[] = []): { table: string; bucket: string; range: string } {
+    const needsKey =
+      dims.includes('key') || dims.includes('team') || this.q.apiKeyId || this.q.teamId;
+    if (!this.hourly)
+      return {
+        table: needsKey ? 'usage_daily' : 'usage_daily_models',
+        bucket: `x.day::text`,
+        range: `x.day >= ${this.param(this.q.from)}::date AND x.day <= ${this.param(this.q.to)}::date`,
+      };
+    return { table: 'usage_hourly', bucket: `x.hour`, range: this.hourRange() };
+  }
+
+  /** Refusals are counted per hour only; a day bucket sums its hours. */
+  refusals(): { table: string; bucket: string; range: string } {
+    return {
+      table: 'usage_refusals_hourly',
+      bucket: this.hourly ? `x.hour` : `(x.hour AT TIME ZONE 'UTC')::date::text`,
+      range: this.hourRange(),
+    };
+  }
+
+  /** Join to api_keys, needed by the team and the team filter only (key names are joined after grouping). */
+  keyJoin(dims: readonly Dimension[]): string {
+    const needed = dims.includes('team') || this.q.teamId;
+    return needed ? 'LEFT JOIN api_keys k ON k.id = x.api_key_id' : '';
+  }
+
+  where(range: string): string {
+    return ['x.organization_id = $1', range, ...this.filters].join(' AND ');
+  }
+
+  /** Group columns for the dimensions, named model_id / api_key_id / team_id. */
+  groupColumns(dims: readonly Dimension[]): string[] {
+    return dims.map((d) =>
+      d === 'model'
+        ? 'x.model_id AS model_id'
+        : d === 'key'
+          ? 'x.api_key_id AS api_key_id'
+          : `${this.teamColumn} AS team_id`,
+    );
+  }
+
+  private hourRange(): string {
+    return `x.hour >= (${this.param(this.q.from)}::date::timestamp AT TIME ZONE 'UTC') AND x.hour < (${this.param(dayAfter(this.q.to))}::date::timestamp AT TIME ZONE 'UTC')`;
+  }
+
+  private param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+}
+
+/** Usage figures of a rollup's rows (tokens and cost there are already those of billed calls). */
+export const FIGURES = `
+  sum(x.requests)::bigint AS requests,
+  sum(x.failed)::bigint AS failed,
+  sum(x.partial)::bigint AS partial,
+  sum(x.input_tokens)::text AS input_tokens,
+  sum(x.output_tokens)::text AS output_tokens,
+  sum(x.cost_micros)::text AS cost_micros`;
