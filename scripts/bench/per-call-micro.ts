@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { Histogram, Registry } from 'prom-client';
 import {
   encodePremiumCallEvent,
-  leafHashOfAuditEvent,
+  eventSha256Of,
   LocalKeySigner,
   type PremiumCallEvent,
   ReceiptSigner,
@@ -81,11 +81,11 @@ async function main() {
     encodePremiumCallEvent({ ...event(i++), costMicros: '1234', currency: 'USD' } as never);
   cpuUs('audit event JSON (encodePremiumCallEvent)', json);
   const sample = json();
-  const leaf = cpuUs('receipt: leaf hash derived from the event (MinHash, bands)', () =>
-    leafHashOfAuditEvent(sample),
+  const leaf = cpuUs('receipt: SHA-256 of the event (what a v2 receipt commits to)', () =>
+    eventSha256Of(sample),
   );
   const signer = new ReceiptSigner(LocalKeySigner.ephemeral(), 'bench.example');
-  const hash = leafHashOfAuditEvent(sample);
+  const hash = eventSha256Of(sample);
   const sign = await cpuUsAsync('receipt: Ed25519 signature (ReceiptSigner.sign)', () =>
     signer.sign('00000000-0000-4000-8000-000000000000', hash),
   );
