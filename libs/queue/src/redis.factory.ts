@@ -85,3 +85,14 @@ export const bullConnection = (config: RedisConfig): RedisOptions | IORedis =>
 /** BullMQ's prefix: on a cluster a hash tag, so that each queue's keys (and its Lua scripts) share a slot. */
 export const bullPrefix = (config: RedisConfig, prefix: string): string =>
   isCluster(config) ? `{${prefix}}` : prefix;
+
+/** An app's Redis settings from its validated env (REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SHARDS). */
+export const redisSettings = (env: {
+  REDIS_URL: string;
+  REDIS_CLUSTER_NODES?: string;
+  REDIS_SHARDS?: number;
+}): { redisUrl: string; clusterNodes?: string; shards?: number } => ({
+  redisUrl: env.REDIS_URL,
+  clusterNodes: env.REDIS_CLUSTER_NODES,
+  shards: env.REDIS_SHARDS,
+});

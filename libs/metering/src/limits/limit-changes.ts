@@ -1,3 +1,4 @@
+import { SINGLE_LAYOUT, shardOf, shardTag, type ShardLayout } from '@velvet/queue';
 import type { RateLimit } from '../entities/rate-limit.entity';
 
 /**
@@ -73,8 +74,17 @@ export function loosens(
   );
 }
 
-/** A scope's GCRA keys (quota.scripts.ts: requests TAT, tokens TAT), relative to the key-prefixed client. */
-export function rateStateKeys(organizationId: string, apiKeyId: string | null): string[] {
-  const scope = apiKeyId ? `gw:k:${apiKeyId}` : `gw:o:${organizationId}`;
+/**
+ * A scope's GCRA keys (quota.scripts.ts: requests TAT, tokens TAT), relative to the key-prefixed
+ * client; a key's scope is in its organisation's shard, as QuotaService names them.
+ */
+export function rateStateKeys(
+  organizationId: string,
+  apiKeyId: string | null,
+  layout: ShardLayout = SINGLE_LAYOUT,
+): string[] {
+  const tag = shardTag(layout, shardOf(layout, organizationId));
+  const gw = tag ? `gw:${tag}` : 'gw';
+  const scope = apiKeyId ? `${gw}:k:${apiKeyId}` : `${gw}:o:${organizationId}`;
   return [`${scope}:rq`, `${scope}:tk`];
 }

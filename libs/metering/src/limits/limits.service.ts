@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DomainErrorKind, DomainException, type Micros } from '@velvet/common';
-import { REDIS } from '@velvet/queue';
+import { layoutOf, REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import { Repository } from 'typeorm';
 import { RateLimit } from '../entities/rate-limit.entity';
@@ -167,7 +167,10 @@ export class LimitsService implements OnModuleDestroy {
   private async announce(change: LimitChange, loosened: boolean): Promise<void> {
     if (!this.redis) return;
     try {
-      if (loosened) await this.redis.del(...rateStateKeys(change.organizationId, change.apiKeyId));
+      if (loosened) {
+        const keys = rateStateKeys(change.organizationId, change.apiKeyId, layoutOf(this.redis));
+        await this.redis.del(...keys);
+      }
       await this.redis.publish(
         limitChangesChannel(this.redis.options.keyPrefix ?? ''),
         encodeLimitChange(change),
