@@ -96,3 +96,19 @@ export const redisSettings = (env: {
   clusterNodes: env.REDIS_CLUSTER_NODES,
   shards: env.REDIS_SHARDS,
 });
+
+/**
+ * BullMQ's shared connection with some options changed, for a queue that needs its own behaviour
+ * (no offline queue, say): options merged on a single Redis, a duplicated client on a cluster —
+ * which its owner must `close()`, BullMQ leaves clients it was given open.
+ */
+export function connectionWith(
+  shared: unknown,
+  overrides: RedisOptions,
+): { connection: RedisOptions | IORedis; close(): Promise<void> } {
+  if (shared instanceof Cluster) {
+    const client = (shared as unknown as IORedis).duplicate(overrides);
+    return { connection: client, close: () => client.quit().then(() => undefined) };
+  }
+  return { connection: { ...(shared as RedisOptions), ...overrides }, close: async () => undefined };
+}
