@@ -50,11 +50,16 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     ['-r', join(__dirname, 'ts-register.js'), join(root, 'apps', 'gateway', 'src', 'main.ts')],
     {
       env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, GATEWAY_PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  child.stderr!.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+    process.stderr.write(`[gateway :${port}] ${d}`);
+  });
+  // Its warnings and errors (LOG_LEVEL=warn) appear in the suite's output.
+  child.stdout!.on('data', (d) => process.stderr.write(`[gateway :${port}] ${d}`));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway exited early: ${stderr}`);
