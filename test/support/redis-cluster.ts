@@ -49,7 +49,13 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     process.execPath,
     ['-r', join(__dirname, 'ts-register.js'), join(root, 'apps', 'gateway', 'src', 'main.ts')],
     {
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, GATEWAY_PORT: String(port) },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        ...env,
+        GATEWAY_PORT: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -35,7 +35,8 @@ export class QueueModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
-    if (this.bull instanceof EventEmitter) await (this.bull as IORedis).quit().catch(() => undefined);
+    if (this.bull instanceof EventEmitter)
+      await (this.bull as IORedis).quit().catch(() => undefined);
   }
 
   static forRoot(options: QueueOptions): DynamicModule {

@@ -1,4 +1,9 @@
-import IORedis, { Cluster, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
+import IORedis, {
+  Cluster,
+  type ClusterNode,
+  type ClusterOptions,
+  type RedisOptions,
+} from 'ioredis';
 import { redisOptions } from './redis.connection';
 import { SINGLE_LAYOUT, type ShardLayout } from './shards';
 
@@ -110,5 +115,8 @@ export function connectionWith(
     const client = (shared as unknown as IORedis).duplicate(overrides);
     return { connection: client, close: () => client.quit().then(() => undefined) };
   }
-  return { connection: { ...(shared as RedisOptions), ...overrides }, close: async () => undefined };
+  return {
+    connection: { ...(shared as RedisOptions), ...overrides },
+    close: async () => undefined,
+  };
 }

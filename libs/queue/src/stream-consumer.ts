@@ -152,7 +152,10 @@ export class StreamConsumer {
     if (!entries.length) return;
     await this.o.handle(entries);
     const ids = entries.map(([id]) => id);
-    await this.reader!.multi().xack(stream, this.o.group, ...ids).xdel(stream, ...ids).exec();
+    await this.reader!.multi()
+      .xack(stream, this.o.group, ...ids)
+      .xdel(stream, ...ids)
+      .exec();
   }
 }
 
