@@ -5,7 +5,7 @@ import { AuditModule } from '@velvet/audit';
 import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
-import { QueueModule } from '@velvet/queue';
+import { QueueModule, redisSettings } from '@velvet/queue';
 import type { PortalEnv } from '../../apps/portal-api/src/env';
 
 /**
@@ -22,7 +22,7 @@ export async function startContractsWorker(env: PortalEnv): Promise<INestApplica
           poolSize: 4,
         }),
       ),
-      QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
+      QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
       AuditModule.forRoot(),
       EntitlementsWorkerModule,
       ContractsWorkerModule,

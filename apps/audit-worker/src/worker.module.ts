@@ -16,7 +16,7 @@ import { PartitionUpkeep } from './maintenance/partition-upkeep';
 import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
-import { QueueModule, QueueName } from '@velvet/queue';
+import { QueueModule, QueueName, redisSettings } from '@velvet/queue';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditAppender } from './audit/audit-appender';
 import { AuditLogProcessor } from './audit/audit-log.processor';
@@ -60,7 +60,7 @@ export class WorkerModule {
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-audit-worker' }),
         }),
-        QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
+        QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
         BullModule.registerQueue(...QUEUES.map((name) => ({ name }))),
         AuditModule,
         AuditWriterModule.forRoot({

@@ -5,7 +5,7 @@ import { loggerOptions, MetricsModule, READINESS_PROBE } from '@velvet/common';
 import { DetectionMetrics } from './metrics/detection-metrics';
 import { dataSourceOptions } from '@velvet/database';
 import { DetectionWorkerModule } from '@velvet/detection';
-import { QueueModule } from '@velvet/queue';
+import { QueueModule, redisSettings } from '@velvet/queue';
 import { LoggerModule } from 'nestjs-pino';
 import type { DetectionWorkerEnv } from './env';
 
@@ -33,7 +33,7 @@ export class DetectionWorkerAppModule {
             applicationName: 'velvet-detection-worker',
           }),
         }),
-        QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
+        QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
         // The global AdminActivityLog that opening a case records into.
         AuditModule,
         DetectionWorkerModule.forRoot({ budgetMs: env.DETECTION_RUN_BUDGET_MS }),

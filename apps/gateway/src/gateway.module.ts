@@ -8,7 +8,7 @@ import { dataSourceOptions } from '@velvet/database';
 import { EntitlementCache, EntitlementsModule, EntitlementsScheduler } from '@velvet/entitlements';
 import { MeteringModule, SPEND_LISTENER, type SpendListener } from '@velvet/metering';
 import { Organization } from '@velvet/organizations';
-import { QueueModule } from '@velvet/queue';
+import { QueueModule, redisSettings } from '@velvet/queue';
 import { MetricsModule } from '@velvet/common';
 import { GatewayGauges } from './metrics/gateway-gauges';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -68,13 +68,13 @@ export class GatewayModule {
           dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-gateway' }),
         ),
         TypeOrmModule.forFeature([Organization, Model, ModelTier]),
-        QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
+        QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
         AuditModule.forRoot(),
         EntitlementsModule,
         ApiKeysModule,
         MeteringModule.forRoot(
           {
-            redisUrl: env.REDIS_URL,
+            ...redisSettings(env),
             prefix: env.QUEUE_PREFIX,
             ingest: env.GATEWAY_INGEST_USAGE === 'true',
             claimIdleMs: env.GATEWAY_USAGE_CLAIM_IDLE_MS,

@@ -13,7 +13,7 @@ import { dataSourceOptions } from '@velvet/database';
 import { DetectionModule } from '@velvet/detection';
 import { EntitlementsModule } from '@velvet/entitlements';
 import { OrganizationsModule } from '@velvet/organizations';
-import { QueueModule } from '@velvet/queue';
+import { QueueModule, redisSettings } from '@velvet/queue';
 import { BudgetAlertsModule, TeamsModule } from '@velvet/teams';
 import { LoggerModule } from 'nestjs-pino';
 import { MetricsModule } from '@velvet/common';
@@ -62,7 +62,7 @@ export class PortalApiModule {
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-portal-api' }),
         }),
-        QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX }),
+        QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
         TerminusModule,
         AuthModule.forRoot({
           jwtSecret: env.JWT_SECRET,

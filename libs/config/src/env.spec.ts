@@ -24,3 +24,15 @@ describe('parseEnv', () => {
     expect(parseEnv(z.object({ N: z.coerce.number().default(3) }), {}).N).toBe(3);
   });
 });
+
+describe('Redis Cluster settings', () => {
+  it('takes host:port lists and refuses anything else', () => {
+    const env = parseEnv(baseEnvSchema, { REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b:7001' });
+    expect(env.REDIS_CLUSTER_NODES).toBe('10.0.0.1:7000,redis-b:7001');
+    expect(env.REDIS_SHARDS).toBe(16);
+    for (const bad of ['10.0.0.1', '10.0.0.1:7000,', 'a:1, b:2', 'a:x'])
+      expect(() => parseEnv(baseEnvSchema, { REDIS_CLUSTER_NODES: bad })).toThrow(
+        InvalidEnvironmentError,
+      );
+  });
+});

@@ -32,6 +32,16 @@ export const baseEnvSchema = z.object({
     .url({ protocol: /^postgres(ql)?$/ })
     .default('postgres://postgres@127.0.0.1:5432/velvet'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /**
+   * `host:port,host:port,...`: Redis Cluster seed nodes (REDIS_URL then only lends its credentials
+   * and TLS). Unset: the single Redis at REDIS_URL. docs/scaling.md, "Redis Cluster".
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port...]')
+    .optional(),
+  /** Hash-tag shards the organisations are spread over on a Redis Cluster (ignored on a single Redis). */
+  REDIS_SHARDS: z.coerce.number().int().min(1).max(1024).default(16),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9:_-]+$/)

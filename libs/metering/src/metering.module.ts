@@ -6,8 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { redisOptions } from '@velvet/queue';
-import IORedis from 'ioredis';
+import { createRedis } from '@velvet/queue';
+import type IORedis from 'ioredis';
 import { CustomerLimit } from './entities/customer-limit.entity';
 import { RateLimit } from './entities/rate-limit.entity';
 import { UsageRecord } from './entities/usage-record.entity';
@@ -44,11 +44,10 @@ export class MeteringModule implements OnApplicationShutdown {
           // No auto-pipelining: each ioredis Pipeline defines an accessor, which makes V8's young GC
           // keep the pipeline and its commands alive (docs/performance.md, "Garbage collection").
           useFactory: () => {
-            const redis = new IORedis({
-              ...redisOptions(options.redisUrl),
-              maxRetriesPerRequest: 1,
-              commandTimeout: 2000,
-            });
+            const redis = createRedis(
+              { url: options.redisUrl, clusterNodes: options.clusterNodes, shards: options.shards },
+              { maxRetriesPerRequest: 1, commandTimeout: 2000 },
+            );
             // Each refused command fails its call (503 or a retried finish); the connection's own errors only need a log line.
             let last = 0;
             redis.on('error', (error: Error) => {

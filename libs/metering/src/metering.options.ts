@@ -11,6 +11,9 @@ export interface SpendListener {
 
 export interface MeteringOptions {
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES and REDIS_SHARDS: a Redis Cluster instead of the single Redis. */
+  clusterNodes?: string;
+  shards?: number;
   /** The deployment's Redis key prefix (same as the queues'). */
   prefix: string;
   defaults: QuotaDefaults;

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { BullModule } from '@nestjs/bullmq';
 import {
   type DynamicModule,
@@ -7,13 +8,18 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConnectionOptions } from 'bullmq';
-import IORedis from 'ioredis';
-import { redisOptions } from './redis.connection';
+import type IORedis from 'ioredis';
+import { bullConnection, bullPrefix, createRedis, type RedisConfig } from './redis.factory';
 
 export const REDIS = Symbol('REDIS');
+/** BullMQ's own client on a cluster (closed with the app); options, not a client, on a single Redis. */
+const BULL_CONNECTION = Symbol('BULL_CONNECTION');
 
 export interface QueueOptions {
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES and REDIS_SHARDS: a Redis Cluster instead of the single Redis. */
+  clusterNodes?: string;
+  shards?: number;
   /** Keeps tests and deployments that share a Redis apart. */
   prefix: string;
 }
@@ -22,26 +28,37 @@ export interface QueueOptions {
 @Global()
 @Module({})
 export class QueueModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: IORedis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(BULL_CONNECTION) private readonly bull: unknown,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
+    if (this.bull instanceof EventEmitter)
+      await (this.bull as IORedis).quit().catch(() => undefined);
   }
 
   static forRoot(options: QueueOptions): DynamicModule {
+    const config: RedisConfig = {
+      url: options.redisUrl,
+      clusterNodes: options.clusterNodes,
+      shards: options.shards,
+    };
+    const connection = bullConnection(config);
     return {
       module: QueueModule,
       imports: [
         BullModule.forRoot({
-          connection: redisOptions(options.redisUrl) as ConnectionOptions,
-          prefix: options.prefix,
+          connection: connection as ConnectionOptions,
+          prefix: bullPrefix(config, options.prefix),
         }),
       ],
       providers: [
+        { provide: BULL_CONNECTION, useValue: connection },
         {
           provide: REDIS,
-          useFactory: () =>
-            new IORedis({ ...redisOptions(options.redisUrl), keyPrefix: `${options.prefix}:` }),
+          useFactory: () => createRedis(config, { keyPrefix: `${options.prefix}:` }),
         },
       ],
       exports: [BullModule, REDIS],

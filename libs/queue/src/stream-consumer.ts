@@ -1,10 +1,17 @@
 import { hostname } from 'node:os';
 import IORedis, { type RedisOptions } from 'ioredis';
+import { createRedis, layoutOf, type RedisConfig } from './redis.factory';
+import { shardStreams } from './shards';
 
 export type StreamEntries = [id: string, fields: string[]][];
 
 export interface StreamConsumerOptions {
-  connection: RedisOptions;
+  /**
+   * Options of a single Redis, a `RedisConfig`, or a client made by `createRedis` (duplicated for
+   * the reader): on a cluster the consumer reads every shard stream of `stream` (shards.ts).
+   */
+  connection: RedisOptions | RedisConfig | IORedis;
+  /** The base stream name; on a cluster its shard streams `<stream>:{sK}` are the ones read. */
   stream: string;
   group: string;
   /** Handles one batch; the entries are acknowledged (and deleted) only after it resolves. */
@@ -17,12 +24,18 @@ export interface StreamConsumerOptions {
   minBatchIntervalMs?: number;
 }
 
+/** Sharded streams are polled (a blocking read waits on one slot only); an idle poll waits this long. */
+const IDLE_POLL_MS = 100;
+
 /**
  * A consumer-group reader of a Redis stream: at-least-once (acknowledged after the handler
  * resolves; a crashed consumer's entries are claimed by another), so handlers must be idempotent.
+ * On a Redis Cluster it reads each shard stream of the base name (same group, same handler, one
+ * batch per shard stream; claims per shard stream).
  */
 export class StreamConsumer {
   private reader: IORedis | null = null;
+  private streams: string[] = [];
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -35,19 +48,22 @@ export class StreamConsumer {
    * would stop every other part of it.
    */
   async start(): Promise<void> {
-    this.reader = new IORedis({ ...this.o.connection, maxRetriesPerRequest: null });
+    this.reader = connect(this.o.connection);
     this.reader.on('error', () => undefined);
+    this.streams = shardStreams(layoutOf(this.reader), this.o.stream);
     this.running = true;
     this.loop = this.run();
   }
 
   /** Creates the group (and the stream) unless they exist. */
   private async ensureGroup(): Promise<void> {
-    await this.reader!.xgroup('CREATE', this.o.stream, this.o.group, '0', 'MKSTREAM').catch(
-      (e: Error) => {
-        if (!e.message.includes('BUSYGROUP')) throw e;
-      },
-    );
+    for (const stream of this.streams) {
+      await this.reader!.xgroup('CREATE', stream, this.o.group, '0', 'MKSTREAM').catch(
+        (e: Error) => {
+          if (!e.message.includes('BUSYGROUP')) throw e;
+        },
+      );
+    }
   }
 
   async stop(): Promise<void> {
@@ -74,21 +90,17 @@ export class StreamConsumer {
         lastRead = Date.now();
         if (Date.now() - lastClaim > claimIdleMs / 3) {
           lastClaim = Date.now();
-          await this.claimAbandoned(claimIdleMs);
+          for (const stream of this.streams) await this.claimAbandoned(stream, claimIdleMs);
         }
-        const res = (await this.reader.xreadgroup(
-          'GROUP',
-          this.o.group,
-          this.consumer,
-          'COUNT',
-          this.o.batch ?? 500,
-          'BLOCK',
-          1000,
-          'STREAMS',
-          this.o.stream,
-          '>',
-        )) as [string, StreamEntries][] | null;
-        if (res) await this.process(res[0][1]);
+        if (this.streams.length === 1) {
+          const entries = await this.read(this.streams[0], 1000);
+          if (entries) await this.process(entries, this.streams[0]);
+          continue;
+        }
+        const batches = await Promise.all(this.streams.map((s) => this.read(s, null)));
+        for (let i = 0; i < batches.length; i++)
+          if (batches[i]?.length) await this.process(batches[i]!, this.streams[i]);
+        if (!batches.some((b) => b?.length)) await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
       } catch (error) {
         if (!this.running) return;
         // The stream (and its group) may have been deleted meanwhile: create them again.
@@ -99,9 +111,25 @@ export class StreamConsumer {
     }
   }
 
-  private async claimAbandoned(claimIdleMs: number): Promise<void> {
+  /** New entries of one stream; `blockMs` null: no blocking (one slot's wait would hold the others). */
+  private async read(stream: string, blockMs: number | null): Promise<StreamEntries | null> {
+    const args: (string | number)[] = ['COUNT', this.o.batch ?? 500];
+    if (blockMs !== null) args.push('BLOCK', blockMs);
+    const res = (await this.reader!.xreadgroup(
+      'GROUP',
+      this.o.group,
+      this.consumer,
+      ...(args as ['COUNT', number]),
+      'STREAMS',
+      stream,
+      '>',
+    )) as [string, StreamEntries][] | null;
+    return res ? res[0][1] : null;
+  }
+
+  private async claimAbandoned(stream: string, claimIdleMs: number): Promise<void> {
     const [, entries] = (await this.reader!.xautoclaim(
-      this.o.stream,
+      stream,
       this.o.group,
       this.consumer,
       claimIdleMs,
@@ -110,23 +138,40 @@ export class StreamConsumer {
       this.o.batch ?? 500,
     )) as [string, StreamEntries];
     // Entries deleted after they were read come back without fields: only acknowledge those.
-    await this.process(entries.filter((e) => e[1]));
+    await this.process(
+      entries.filter((e) => e[1]),
+      stream,
+    );
   }
 
-  /** Handles one batch and acknowledges it; public so tests can drive it deterministically. */
-  async process(entries: StreamEntries): Promise<void> {
+  /**
+   * Handles one batch of one stream (the base stream unless named) and acknowledges it; public so
+   * tests can drive it deterministically.
+   */
+  async process(entries: StreamEntries, stream = this.o.stream): Promise<void> {
     if (!entries.length) return;
     await this.o.handle(entries);
     const ids = entries.map(([id]) => id);
     await this.reader!.multi()
-      .xack(this.o.stream, this.o.group, ...ids)
-      .xdel(this.o.stream, ...ids)
+      .xack(stream, this.o.group, ...ids)
+      .xdel(stream, ...ids)
       .exec();
   }
 }
 
+/** The reader's own connection: blocking reads must not hold a client others share. */
+function connect(c: StreamConsumerOptions['connection']): IORedis {
+  if (typeof (c as IORedis).duplicate === 'function')
+    return (c as IORedis).duplicate({ maxRetriesPerRequest: null });
+  if ('url' in c && typeof c.url === 'string')
+    return createRedis(c as RedisConfig, { maxRetriesPerRequest: null });
+  return new IORedis({ ...(c as RedisOptions), maxRetriesPerRequest: null });
+}
+
 /**
  * The stream the gateway appends premium-call audit entries to, atomically with the call's usage
- * record; the audit worker moves them into the audit queue (AuditIntake).
+ * record; the audit worker moves them into the audit queue (AuditIntake). Given BullMQ's prefix,
+ * which is hash-tagged (`{velvet}`) on a cluster, it names the same stream as the gateway's.
  */
-export const gatewayAuditStream = (prefix: string): string => `${prefix}:gw:audit`;
+export const gatewayAuditStream = (prefix: string): string =>
+  `${prefix.replace(/^\{(.*)\}$/, '$1')}:gw:audit`;

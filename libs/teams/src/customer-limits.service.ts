@@ -3,14 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Action, type AppAbility, assertCan } from '@velvet/access';
 import { AdminActivityLog, DomainErrorKind, DomainException, NotFoundError } from '@velvet/common';
 import type { Micros } from '@velvet/common';
-import {
-  CustomerLimit,
-  LimitsService,
-  loosens,
-  RateLimit,
-  rateStateKeys,
-  teamRateStateKeys,
-} from '@velvet/metering';
+import { CustomerLimit, LimitsService, loosens, RateLimit } from '@velvet/metering';
 import { Repository } from 'typeorm';
 import { type LimitTarget, type LimitValues, limitCeiling, targetWhere } from './limit-values';
 
@@ -90,7 +83,8 @@ export class CustomerLimitsService {
     });
     // a loosened limit forgives the rate state paid for at the old price
     await this.limits.announceCustomerChange(
-      loosens(before, saved) ? [this.stateKeys(organizationId, target)] : [],
+      organizationId,
+      loosens(before, saved) ? [target] : [],
     );
     return saved;
   }
@@ -115,7 +109,7 @@ export class CustomerLimitsService {
         details: {},
       });
     });
-    await this.limits.announceCustomerChange([this.stateKeys(organizationId, target)]);
+    await this.limits.announceCustomerChange(organizationId, [target]);
   }
 
   /** The provider's limits for the organisation, and for the key if one is named: the lower of both. */
@@ -150,11 +144,5 @@ export class CustomerLimitsService {
 
   private find(organizationId: string, t: LimitTarget): Promise<CustomerLimit | null> {
     return this.rows.findOne({ where: targetWhere(organizationId, t) });
-  }
-
-  private stateKeys(organizationId: string, t: LimitTarget): string[] {
-    return t.teamId
-      ? teamRateStateKeys(t.teamId)
-      : rateStateKeys(organizationId, t.apiKeyId ?? null);
   }
 }

@@ -1,7 +1,7 @@
 import { getSharedConfigToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { AdminAction } from '@velvet/common';
-import { QueueName } from '@velvet/queue';
+import { connectionWith, QueueName } from '@velvet/queue';
 import { Queue, type ConnectionOptions, type QueueOptions } from 'bullmq';
 import type { PremiumCallEvent } from '../premium-call.event';
 import type { AuditEntry } from './audit-entry';
@@ -26,16 +26,17 @@ export class AuditProducer implements OnApplicationShutdown {
   private readonly logger = new Logger(AuditProducer.name);
   private readonly queue: Queue;
   private readonly timeoutMs: number;
+  private readonly closeConnection: () => Promise<void>;
 
   constructor(
     @Inject(getSharedConfigToken()) shared: QueueOptions,
     @Inject(AUDIT_PRODUCER_OPTIONS) options: AuditProducerOptions,
   ) {
-    const connection = {
-      ...(shared.connection as object),
+    const { connection, close } = connectionWith(shared.connection, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-    };
+    });
+    this.closeConnection = close;
     this.queue = new Queue(QueueName.Audit, {
       prefix: shared.prefix,
       connection: connection as ConnectionOptions,
@@ -81,6 +82,7 @@ export class AuditProducer implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close().catch(() => undefined);
+    await this.closeConnection().catch(() => undefined);
   }
 }
 

@@ -74,3 +74,14 @@ describe('LimitsService snapshot', () => {
     expect(limits.snapshot(ORG, KEY).apiKey?.requestsPerMinute).toBe(2);
   });
 });
+
+describe('rateStateKeys on a Redis Cluster', () => {
+  it('names a key scope in its organisation shard, one hash tag for both keys', () => {
+    const layout = { shards: 16, tagged: true };
+    const org = rateStateKeys('7c1e0a52-8f43-4d4f-9a53-0c2f3b1e9d10', null, layout);
+    const key = rateStateKeys('7c1e0a52-8f43-4d4f-9a53-0c2f3b1e9d10', 'k1', layout);
+    const tag = /\{s\d+\}/.exec(org[0])![0];
+    expect([...org, ...key].every((k) => k.includes(tag))).toBe(true);
+    expect(key).toEqual([`gw:${tag}:k:k1:rq`, `gw:${tag}:k:k1:tk`]);
+  });
+});

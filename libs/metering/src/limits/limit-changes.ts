@@ -1,3 +1,4 @@
+import { SINGLE_LAYOUT, shardOf, shardTag, type ShardLayout } from '@velvet/queue';
 import type { RateLimit } from '../entities/rate-limit.entity';
 
 /**
@@ -73,16 +74,35 @@ export function loosens(
   );
 }
 
-/** A scope's GCRA keys (quota.scripts.ts: requests TAT, tokens TAT), relative to the key-prefixed client. */
-export function rateStateKeys(organizationId: string, apiKeyId: string | null): string[] {
-  const scope = apiKeyId ? `gw:k:${apiKeyId}` : `gw:o:${organizationId}`;
+/**
+ * A scope's GCRA keys (quota.scripts.ts: requests TAT, tokens TAT), relative to the key-prefixed
+ * client; a key's scope is in its organisation's shard, as QuotaService names them.
+ */
+export function rateStateKeys(
+  organizationId: string,
+  apiKeyId: string | null,
+  layout: ShardLayout = SINGLE_LAYOUT,
+): string[] {
+  const gw = gatewayPrefix(organizationId, layout);
+  const scope = apiKeyId ? `${gw}:k:${apiKeyId}` : `${gw}:o:${organizationId}`;
   return [`${scope}:rq`, `${scope}:tk`];
+}
+
+/** The gateway's key prefix for an organisation's scopes: its shard's hash tag on a cluster. */
+function gatewayPrefix(organizationId: string, layout: ShardLayout): string {
+  const tag = shardTag(layout, shardOf(layout, organizationId));
+  return tag ? `gw:${tag}` : 'gw';
 }
 
 /** Announced on the same channel when customer limits change: gateways re-read them (few rows). */
 export const CUSTOMER_LIMITS_CHANGED = 'customer-limits';
 
-/** A team's GCRA keys, as `rateStateKeys` for organisations and keys. */
-export function teamRateStateKeys(teamId: string): string[] {
-  return [`gw:t:${teamId}:rq`, `gw:t:${teamId}:tk`];
+/** A team's GCRA keys, in its organisation's shard as `rateStateKeys` names organisations' and keys'. */
+export function teamRateStateKeys(
+  organizationId: string,
+  teamId: string,
+  layout: ShardLayout = SINGLE_LAYOUT,
+): string[] {
+  const gw = gatewayPrefix(organizationId, layout);
+  return [`${gw}:t:${teamId}:rq`, `${gw}:t:${teamId}:tk`];
 }

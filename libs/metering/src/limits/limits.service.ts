@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DomainErrorKind, DomainException, type Micros } from '@velvet/common';
-import { REDIS } from '@velvet/queue';
+import { layoutOf, REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import { Repository } from 'typeorm';
 import { CustomerLimit } from '../entities/customer-limit.entity';
@@ -13,6 +13,7 @@ import {
   limitChangesChannel,
   loosens,
   rateStateKeys,
+  teamRateStateKeys,
 } from './limit-changes';
 
 export interface LimitOverrideInput {
@@ -146,10 +147,22 @@ export class LimitsService implements OnModuleDestroy {
    * Customer limits were written (CustomerLimitsService): tells the gateways, which re-read them
    * at once; a loosened limit also forgives the rate state paid for at the old price.
    */
-  async announceCustomerChange(forgive: string[][]): Promise<void> {
+  /**
+   * Customer limits changed: gateways re-read them at once; `forgive` names the scopes (one
+   * organisation's: one slot on a cluster) whose limit loosened, so counts kept under the tighter limit go.
+   */
+  async announceCustomerChange(
+    organizationId: string,
+    forgive: { apiKeyId?: string | null; teamId?: string | null }[],
+  ): Promise<void> {
     if (!this.redis) return;
     try {
-      const keys = forgive.flat();
+      const layout = layoutOf(this.redis);
+      const keys = forgive.flatMap((t) =>
+        t.teamId
+          ? teamRateStateKeys(organizationId, t.teamId, layout)
+          : rateStateKeys(organizationId, t.apiKeyId ?? null, layout),
+      );
       if (keys.length) await this.redis.del(...keys);
       await this.redis.publish(
         limitChangesChannel(this.redis.options.keyPrefix ?? ''),
@@ -212,7 +225,10 @@ export class LimitsService implements OnModuleDestroy {
   private async announce(change: LimitChange, loosened: boolean): Promise<void> {
     if (!this.redis) return;
     try {
-      if (loosened) await this.redis.del(...rateStateKeys(change.organizationId, change.apiKeyId));
+      if (loosened) {
+        const keys = rateStateKeys(change.organizationId, change.apiKeyId, layoutOf(this.redis));
+        await this.redis.del(...keys);
+      }
       await this.redis.publish(
         limitChangesChannel(this.redis.options.keyPrefix ?? ''),
         encodeLimitChange(change),

@@ -8,7 +8,15 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { gatewayAuditStream } from '@velvet/queue';
+import {
+  gatewayAuditStream,
+  layoutOf,
+  shardIndexes,
+  shardOf,
+  shardStream,
+  shardTag,
+  type ShardLayout,
+} from '@velvet/queue';
 import type { Micros } from '@velvet/common';
 import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -96,6 +104,8 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   private readonly retrying = new Set<Promise<void>>();
   private stopping = false;
   private readonly headroom = new Headroom();
+  /** Hash-tag shards of the keys (one untagged shard on a single Redis): queue/src/shards.ts. */
+  private readonly layout: ShardLayout;
   /**
    * A connection closed for good (`end`: closed on purpose, or ioredis gave up reconnecting) takes
    * no command again: waiting for it only keeps a client waiting for the 503 it will get anyway.
@@ -113,6 +123,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     redis.defineCommand('vrFinish', { lua: FINISH_LUA });
     redis.defineCommand('vrAdmitFinish', { lua: ADMIT_FINISH_LUA });
     this.redis = redis as Redis;
+    this.layout = layoutOf(redis);
   }
 
   async onModuleInit(): Promise<void> {
@@ -137,17 +148,25 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     ]);
   }
 
-  /** SET, or under maxmemory (SET refused) at least PEXPIRE: a live gateway must not look dead. */
+  /**
+   * SET, or under maxmemory (SET refused) at least PEXPIRE: a live gateway must not look dead. One
+   * key per shard, so a finish (whose keys share its organisation's slot) can see it.
+   */
   private async beat(): Promise<void> {
-    const key = this.aliveKey(this.owner);
-    await this.redis
-      .set(key, '1', 'PX', HEARTBEAT_TTL_MS)
-      .catch(() => this.redis.pexpire(key, HEARTBEAT_TTL_MS));
+    await Promise.all(
+      shardIndexes(this.layout).map((k) => {
+        const key = this.aliveKey(this.tagOfShard(k), this.owner);
+        return this.redis
+          .set(key, '1', 'PX', HEARTBEAT_TTL_MS)
+          .catch(() => this.redis.pexpire(key, HEARTBEAT_TTL_MS));
+      }),
+    );
   }
 
   async begin(req: CallBegin, now = new Date()): Promise<BeginResult> {
     const month = monthOf(now);
     const scopes = this.scopes(req);
+    const t = this.tagOf(req.organizationId);
     const limits = this.limitsOf(req);
     const heldSpend = limits.some((l) => l.cap !== null);
     await this.seedSpends(scopes, limits, req, month, now);
@@ -165,17 +184,17 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       estimatedCostMicros: req.estimatedCostMicros,
       heldSpend,
       msPerToken: limits.map((l) => perToken(l.tpm)),
-      idempotencyKey: req.idempotency ? this.idemKey(req.idempotency.key) : null,
+      idempotencyKey: req.idempotency ? this.idemKey(t, req.idempotency.key) : null,
     };
     const stored: StoredRecord = {
       a: { ...admission, estimatedCostMicros: admission.estimatedCostMicros.toString() },
       c: req.record,
     };
     const keys = [
-      admission.idempotencyKey ?? this.idemKey('-'),
-      this.callKey(req.requestId),
-      this.outKey(req.requestId),
-      this.indexKey(),
+      admission.idempotencyKey ?? this.idemKey(t, '-'),
+      this.callKey(t, req.requestId),
+      this.outKey(t, req.requestId),
+      this.indexKey(t),
     ];
     pushScopeKeys(keys, scopes, month);
     const argv: (string | number)[] = [
@@ -240,10 +259,11 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     const scopes = this.scopes(req);
     const limits = this.limitsOf(req);
     await this.seedSpends(scopes, limits, req, month, now);
+    const shard = shardOf(this.layout, req.organizationId);
     const keys = [
-      `${this.options.prefix}:gw:done:${req.requestId}`,
-      this.streamKey(),
-      this.auditStreamKey(),
+      this.doneKey(this.tagOfShard(shard), req.requestId),
+      this.streamKey(shard),
+      this.auditStreamKey(shard),
     ];
     pushScopeKeys(keys, scopes, month);
     const u = f.usage;
@@ -342,10 +362,11 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
 
   /** Write-ahead of streamed text: true once it is durably part of the call's record (false: the call was reaped). */
   async checkpoint(admission: Admission, text: string): Promise<boolean> {
+    const t = this.tagOf(admission.organizationId);
     const n = await this.redis.vrCheckpoint(
       2,
-      this.callKey(admission.requestId),
-      this.outKey(admission.requestId),
+      this.callKey(t, admission.requestId),
+      this.outKey(t, admission.requestId),
       this.owner,
       text,
     );
@@ -360,16 +381,17 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     mode: 'own' | 'reap' = 'own',
   ): Promise<FinishResult> {
     const id = admission.requestId;
-    const p = this.options.prefix;
+    const shard = shardOf(this.layout, admission.organizationId);
+    const t = this.tagOfShard(shard);
     const keys = [
-      this.callKey(id),
-      this.outKey(id),
-      this.indexKey(),
-      `${p}:gw:done:${id}`,
-      this.streamKey(),
-      this.auditStreamKey(),
+      this.callKey(t, id),
+      this.outKey(t, id),
+      this.indexKey(t),
+      this.doneKey(t, id),
+      this.streamKey(shard),
+      this.auditStreamKey(shard),
     ];
-    keys.push(admission.idempotencyKey ?? this.idemKey('-'), this.aliveKey(owner));
+    keys.push(admission.idempotencyKey ?? this.idemKey(t, '-'), this.aliveKey(t, owner));
     for (const s of this.scopes(admission))
       keys.push(`${s}:tk`, `${s}:sp:${admission.month}`, `${s}:hz`, `${s}:hs`);
     const u = f.usage;
@@ -441,10 +463,23 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     void p.finally(() => this.retrying.delete(p));
   }
 
-  /** Started calls older than `minAgeMs` whose owner's heartbeat is gone. */
+  /** Started calls older than `minAgeMs` whose owner's heartbeat is gone (every shard's). */
   async orphans(minAgeMs: number, limit = 200): Promise<(OrphanCall & { admission: Admission })[]> {
+    const out: (OrphanCall & { admission: Admission })[] = [];
+    for (const k of shardIndexes(this.layout)) {
+      if (out.length >= limit) break;
+      out.push(...(await this.shardOrphans(this.tagOfShard(k), minAgeMs, limit - out.length)));
+    }
+    return out;
+  }
+
+  private async shardOrphans(
+    t: string,
+    minAgeMs: number,
+    limit: number,
+  ): Promise<(OrphanCall & { admission: Admission })[]> {
     const ids = await this.redis.zrangebyscore(
-      this.indexKey(),
+      this.indexKey(t),
       '-inf',
       Date.now() - minAgeMs,
       'LIMIT',
@@ -453,7 +488,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     );
     if (!ids.length) return [];
     const pipe = this.redis.multi();
-    for (const id of ids) pipe.hmget(this.callKey(id), 'o', 's').get(this.outKey(id));
+    for (const id of ids) pipe.hmget(this.callKey(t, id), 'o', 's').get(this.outKey(t, id));
     const res = ((await pipe.exec()) ?? []).map(([, v]) => v);
     const owners = [
       ...new Set(
@@ -461,7 +496,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       ),
     ];
     const beats = owners.length
-      ? await Promise.all(owners.map((o) => this.redis.exists(this.aliveKey(o))))
+      ? await Promise.all(owners.map((o) => this.redis.exists(this.aliveKey(t, o))))
       : [];
     const dead = new Set(owners.filter((_, i) => beats[i] === 0));
     if (!dead.size) return [];
@@ -469,7 +504,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     ids.forEach((requestId, i) => {
       const [owner, raw] = res[i * 2] as (string | null)[];
       if (!owner || !raw) {
-        void this.redis.zrem(this.indexKey(), requestId).catch(() => undefined);
+        void this.redis.zrem(this.indexKey(t), requestId).catch(() => undefined);
         return;
       }
       // A live process never reaps itself, even if its heartbeat lapsed while Redis was away.
@@ -490,40 +525,59 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     return out;
   }
 
-  streamKey(): string {
-    return `${this.options.prefix}:gw:usage`;
+  /** The usage stream (the base name; on a cluster, `shard`'s stream of it). */
+  streamKey(shard = 0): string {
+    return shardStream(this.layout, `${this.options.prefix}:gw:usage`, shard);
   }
 
   /** Premium-call audit entries, moved into the audit queue by the audit worker (AuditIntake). */
-  auditStreamKey(): string {
-    return gatewayAuditStream(this.options.prefix);
+  auditStreamKey(shard = 0): string {
+    return shardStream(this.layout, gatewayAuditStream(this.options.prefix), shard);
   }
 
-  private idemKey(scopedKey: string): string {
-    return `${this.options.prefix}:gw:idem:${scopedKey}`;
+  /** `:{sK}` of the organisation's shard on a cluster, '' on a single Redis (the historic names). */
+  private tagOf(organizationId: string): string {
+    return this.tagOfShard(shardOf(this.layout, organizationId));
   }
 
-  private callKey(requestId: string): string {
-    return `${this.options.prefix}:gw:call:${requestId}`;
+  private tagOfShard(shard: number): string {
+    const tag = shardTag(this.layout, shard);
+    return tag && `:${tag}`;
   }
 
-  private outKey(requestId: string): string {
-    return `${this.options.prefix}:gw:call:${requestId}:out`;
+  private idemKey(t: string, scopedKey: string): string {
+    return `${this.options.prefix}:gw${t}:idem:${scopedKey}`;
   }
 
-  private indexKey(): string {
-    return `${this.options.prefix}:gw:calls`;
+  private callKey(t: string, requestId: string): string {
+    return `${this.options.prefix}:gw${t}:call:${requestId}`;
   }
 
-  private aliveKey(owner: string): string {
-    return `${this.options.prefix}:gw:alive:${owner}`;
+  private outKey(t: string, requestId: string): string {
+    return `${this.options.prefix}:gw${t}:call:${requestId}:out`;
   }
 
-  /** Organisation, team (when the key has one), key: the order limits are checked in. */
+  private doneKey(t: string, requestId: string): string {
+    return `${this.options.prefix}:gw${t}:done:${requestId}`;
+  }
+
+  private indexKey(t: string): string {
+    return `${this.options.prefix}:gw${t}:calls`;
+  }
+
+  private aliveKey(t: string, owner: string): string {
+    return `${this.options.prefix}:gw${t}:alive:${owner}`;
+  }
+
+  /**
+   * Organisation, team (when the key has one), key: the order limits are checked in. A team's and a
+   * key's scopes share their organisation's shard: one admission, one slot.
+   */
   private scopes(req: { organizationId: string; apiKeyId: string; teamId?: string | null }) {
-    const scopes = [`${this.options.prefix}:gw:o:${req.organizationId}`];
-    if (req.teamId) scopes.push(`${this.options.prefix}:gw:t:${req.teamId}`);
-    scopes.push(`${this.options.prefix}:gw:k:${req.apiKeyId}`);
+    const g = `${this.options.prefix}:gw${this.tagOf(req.organizationId)}`;
+    const scopes = [`${g}:o:${req.organizationId}`];
+    if (req.teamId) scopes.push(`${g}:t:${req.teamId}`);
+    scopes.push(`${g}:k:${req.apiKeyId}`);
     return scopes;
   }
 

@@ -7,7 +7,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { redisOptions, type StreamEntries, StreamConsumer } from '@velvet/queue';
+import { type StreamEntries, StreamConsumer } from '@velvet/queue';
 import { DataSource } from 'typeorm';
 import {
   METERING_OPTIONS,
@@ -47,7 +47,12 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     if (!this.options.ingest) return;
     this.consumer = new StreamConsumer({
-      connection: redisOptions(this.options.redisUrl),
+      // On a cluster: every shard's usage stream (the base name's shard streams).
+      connection: {
+        url: this.options.redisUrl,
+        clusterNodes: this.options.clusterNodes,
+        shards: this.options.shards,
+      },
       stream: this.streamKey,
       group: GROUP,
       claimIdleMs: this.options.claimIdleMs ?? CLAIM_IDLE_MS,
