@@ -1,5 +1,5 @@
-export * from './entities/api-key.entity';
-export * from './api-key.token';
-export * from './api-keys.service';
-export * from './api-keys.module';
-export * from './key-invalidation';
+export { generateKeyMaterial, parseKey } from './api-key.token';
+export { API_KEY_ENTITIES, ApiKeysModule } from './api-keys.module';
+export { ApiKeysService } from './api-keys.service';
+export { ApiKey } from './entities/api-key.entity';
+export { KeyInvalidations, apiKeysChannel, decodeInvalidation } from './key-invalidation';

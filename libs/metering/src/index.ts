@@ -1,16 +1,24 @@
-export * from './entities/usage-record.entity';
-export * from './entities/rate-limit.entity';
-export * from './limits/limits.service';
-export * from './limits/limit-changes';
-export * from './limits/limits.module';
-export * from './limits/quota.service';
-export * from './limits/quota.types';
-export * from './usage/usage-ingestor.service';
-export * from './metering.options';
-export * from './metering.module';
+export { RateLimit } from './entities/rate-limit.entity';
+export { BILLED_USAGE_STATUSES, UsageStatus } from './entities/usage-record.entity';
+export { decodeLimitChange, limitChangesChannel } from './limits/limit-changes';
+export { LimitsModule } from './limits/limits.module';
+export { LimitsService } from './limits/limits.service';
+export { QuotaService } from './limits/quota.service';
+export type {
+  Admission,
+  AdmissionRequest,
+  AdmitFinishResult,
+  CallFinish,
+  Denial,
+  IdempotencyClaim,
+  OrphanCall,
+  RateLimitState,
+} from './limits/quota.types';
+export { MeteringModule } from './metering.module';
+export { METERING_REDIS, SPEND_LISTENER } from './metering.options';
+export type { SpendListener } from './metering.options';
+export type { SpendBreakdownRow } from './spend-breakdown.view';
 
 import { RateLimit } from './entities/rate-limit.entity';
 import { UsageRecord } from './entities/usage-record.entity';
-
 export const METERING_ENTITIES = [UsageRecord, RateLimit];
-export * from './spend-breakdown.view';

@@ -1,5 +1,6 @@
-export * from './queue.names';
-export * from './redis.connection';
-export * from './queue.module';
-export * from './prefix-cleanup';
-export * from './stream-consumer';
+export { deleteKeysWithPrefix } from './prefix-cleanup';
+export { QueueModule, REDIS } from './queue.module';
+export { QueueName } from './queue.names';
+export { redisOptions } from './redis.connection';
+export { StreamConsumer, gatewayAuditStream } from './stream-consumer';
+export type { StreamEntries } from './stream-consumer';
