@@ -81,7 +81,7 @@ describe('the monorepo shape', () => {
   it('is described as it is in docs/architecture.md', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
     const documented = new Map<string, string>();
-    for (const [, lib, deps] of doc.matchAll(/^\| `([a-z-]+)` \| ([^|]*) \|/gm))
+    for (const [, lib, deps] of doc.matchAll(/^\|\s*`([a-z-]+)`\s*\|\s*([^|]*?)\s*\|/gm))
       documented.set(lib, deps.trim());
     const actual = new Map(
       [...libs].map(([lib, deps]) => [

@@ -15,3 +15,7 @@ export type { TokenizerEncoding } from './tokens/encodings';
 import { Model } from './entities/model.entity';
 import { ModelTier } from './entities/model-tier.entity';
 export const CATALOG_ENTITIES = [ModelTier, Model];
+export { CATALOG_LISTENER } from './catalog-listener';
+export type { CatalogListener } from './catalog-listener';
+export { tierRanks } from './queries/tier-ranks.query';
+export type { TierRank } from './queries/tier-ranks.query';

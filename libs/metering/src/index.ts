@@ -22,3 +22,5 @@ export type { SpendBreakdownRow } from './spend-breakdown.view';
 import { RateLimit } from './entities/rate-limit.entity';
 import { UsageRecord } from './entities/usage-record.entity';
 export const METERING_ENTITIES = [UsageRecord, RateLimit];
+export { billedSpendMicros } from './queries/qualifying-spend.query';
+export type { SpendWindow } from './queries/qualifying-spend.query';

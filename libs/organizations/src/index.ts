@@ -7,3 +7,5 @@ export { MembersService } from './members.service';
 export { ORGANIZATION_ENTITIES, OrganizationsModule } from './organizations.module';
 export { OrganizationsService } from './organizations.service';
 export { StaffService } from './staff.service';
+export { organizationStanding } from './queries/organization-standing.query';
+export type { OrganizationStanding } from './queries/organization-standing.query';
