@@ -11,14 +11,21 @@ const unitTransform = {
     {
       jsc: {
         parser: { syntax: 'typescript', tsx: true, decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic' } },
+        transform: {
+          legacyDecorator: true,
+          decoratorMetadata: true,
+          react: { runtime: 'automatic' },
+        },
         target: 'es2022',
       },
       module: { type: 'commonjs' },
     },
   ],
 };
-const moduleNameMapper = { '^@velvet/(.*)$': '<rootDir>/libs/$1/src' };
+const moduleNameMapper = {
+  '^@velvet/([a-z-]+)/browser$': '<rootDir>/libs/$1/src/browser',
+  '^@velvet/(.*)$': '<rootDir>/libs/$1/src',
+};
 
 module.exports = {
   // generous: suites start real servers, and a busy 2-core CI machine makes set-up slow (speed is benched, not asserted)
@@ -28,7 +35,11 @@ module.exports = {
       displayName: 'unit',
       rootDir: __dirname,
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/apps/*/src/**/*.spec.ts',
+        '<rootDir>/scripts/**/*.spec.ts',
+      ],
       transform: unitTransform,
       moduleNameMapper,
     },

@@ -7,14 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import {
-  billingOf,
-  checkReceipts,
-  type ExportRecordLeaf,
-} from '../libs/audit/src/receipts/receipt-check';
-import { splitReceipts } from '../libs/audit/src/receipts/receipt';
-import { verifyExport, type VerifyOptions } from '../libs/audit/src/verify/export-verifier';
-import { parsePolicy } from '../libs/audit/src/witness/policy';
+import { billingOf, checkReceipts, type ExportRecordLeaf } from '@velvet/audit';
+import { splitReceipts } from '@velvet/audit';
+import { verifyExport, type VerifyOptions } from '@velvet/audit';
+import { parsePolicy } from '@velvet/audit';
 
 interface Opts {
   publicKey?: string;

@@ -12,7 +12,7 @@ import {
 } from '@velvet/audit';
 import request from 'supertest';
 import { tempReceiptKeyFile } from '../scripts/audit/receipt-key-file';
-import { verifyExport } from '../libs/audit/src/verify/export-verifier';
+import { verifyExport } from '@velvet/audit';
 import { startAuditStack, TEST_LOG_ORIGIN, type AuditStack } from './support/audit-stack';
 import { waitFor } from './support/audit-worker';
 import {

@@ -8,7 +8,7 @@ import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { verifyExport } from '../libs/audit/src/verify/export-verifier';
+import { verifyExport } from '@velvet/audit';
 import { exportAs, useAuditStack, type AuditStack } from './support/audit-stack';
 import { asInsider, rewriteHistory } from './support/audit-tamper';
 import { bearer } from './support/http';

@@ -4,7 +4,7 @@ import type IORedis from 'ioredis';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyExport } from '../libs/audit/src/verify/export-verifier';
+import { verifyExport } from '@velvet/audit';
 import { exportAs, startAuditStack, TEST_LOG_ORIGIN, type AuditStack } from './support/audit-stack';
 import { asInsider, rewriteHistory } from './support/audit-tamper';
 import { startWitnessPeer, type WitnessPeer } from './support/witness-peer';

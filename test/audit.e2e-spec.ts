@@ -13,7 +13,7 @@ import { AdminActivityLog } from '@velvet/common';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
-import { verifyExport } from '../libs/audit/src/verify/export-verifier';
+import { verifyExport } from '@velvet/audit';
 import { startAuditWorker, waitFor } from './support/audit-worker';
 import { bearer, createStaff, signUp, type Session } from './support/http';
 import { startPortal, type RunningPortal } from './support/portal';

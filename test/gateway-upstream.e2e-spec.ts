@@ -251,4 +251,46 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     const [row] = await waitForUsage(gw, 'request_id = $1', [id], 1);
     expect(row.status).toBe('cancelled');
   });
+
+  /** Reads two text deltas of a slow Responses stream, then leaves. */
+  async function leaveResponsesMidStream(model: string, key: string): Promise<string> {
+    const controller = new AbortController();
+    const { data: stream, response } = await client(gw, key)
+      .responses.create(
+        { model, input: 'hello upstream', stream: true },
+        { signal: controller.signal },
+      )
+      .withResponse();
+    const seen = await (async () => {
+      let n = 0;
+      for await (const event of stream) {
+        if (event.type === 'response.output_text.delta' && ++n === 2) controller.abort();
+      }
+      return n;
+    })().catch(() => 2);
+    expect(seen).toBe(2);
+    return callIdOf(response);
+  }
+
+  it('charges what a client that left a Responses stream was sent, and audits a premium one as cancelled', async () => {
+    const standard = await leaveResponsesMidStream('ext-dribble', org.key);
+    const [row] = await waitForUsage(gw, 'request_id = $1', [standard], 1);
+    expect(row).toMatchObject({ status: 'cancelled', streamed: true });
+    expect(row.output_tokens).toBeGreaterThan(0);
+    expect(row.cost_micros).toBe(String(Number(row.input_tokens) + 2 * Number(row.output_tokens)));
+
+    const premium = await seedOrg(gw, 'Premium responses');
+    await grantTier(gw, premium.organizationId, 'premium');
+    const id = await leaveResponsesMidStream('ext-dribble-premium', premium.key);
+    const deadline = Date.now() + 5000;
+    let entry = (await auditEntries(gw)).find((e) => e.eventId === id);
+    while (!entry && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      entry = (await auditEntries(gw)).find((e) => e.eventId === id);
+    }
+    expect(entry!.status).toBe('cancelled');
+    expect(entry!.completionText.length).toBeGreaterThan(0);
+    const [premiumRow] = await waitForUsage(gw, 'request_id = $1', [id], 1);
+    expect(premiumRow.status).toBe('cancelled');
+  });
 });

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -38,6 +38,15 @@ export default defineConfig({
   base: '/app/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   plugins: [precompress()],
+  resolve: {
+    // a lib reaches the browser only through its browser-safe entry point (libs/<lib>/src/browser.ts)
+    alias: [
+      {
+        find: /^@velvet\/([a-z-]+)\/browser$/,
+        replacement: resolve(import.meta.dirname, '../../libs/$1/src/browser.ts'),
+      },
+    ],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -13,9 +13,9 @@ import { AdminActivityLog } from '@velvet/common';
 import { dropDatabase, ensureDatabase, migrate } from '@velvet/database';
 import { DETECTION_ENTITIES, DetectionRunService } from '@velvet/detection';
 import { DataSource } from 'typeorm';
-import { AlertCaseWriter } from '../../libs/detection/src/run/alert-case.writer';
-import { AuditFeatureReader } from '../../libs/detection/src/run/audit-feature.reader';
-import { HorizonReader } from '../../libs/detection/src/run/horizon.reader';
+import { AlertCaseWriter } from '@velvet/detection';
+import { AuditFeatureReader } from '@velvet/detection';
+import { HorizonReader } from '@velvet/detection';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 10_000_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 30);

@@ -6,12 +6,12 @@ import { AccessGuard } from '@velvet/access';
 import { ApiKeysModule } from '@velvet/api-keys';
 import { AuditLogModule, AuditModule } from '@velvet/audit';
 import { AuthModule } from '@velvet/auth';
-import { CatalogModule } from '@velvet/catalog';
+import { CATALOG_LISTENER, CatalogModule, type CatalogListener } from '@velvet/catalog';
 import { loggerOptions } from '@velvet/common';
 import { ContractsModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { DetectionModule } from '@velvet/detection';
-import { EntitlementsModule } from '@velvet/entitlements';
+import { ALL_ORGANIZATIONS, EntitlementEngine, EntitlementsModule } from '@velvet/entitlements';
 import { OrganizationsModule } from '@velvet/organizations';
 import { QueueModule, redisSettings } from '@velvet/queue';
 import { BudgetAlertsModule, TeamsModule } from '@velvet/teams';
@@ -89,7 +89,19 @@ export class PortalApiModule {
         AuditModule.forRoot(),
         AuditLogModule,
         EntitlementsModule,
-        CatalogModule,
+        CatalogModule.forRoot({
+          imports: [EntitlementsModule],
+          providers: [
+            {
+              // a tier or status change alters who may call a model: every entitlement cache reloads
+              provide: CATALOG_LISTENER,
+              inject: [EntitlementEngine],
+              useFactory: (engine: EntitlementEngine): CatalogListener => ({
+                catalogChanged: () => engine.announce(ALL_ORGANIZATIONS),
+              }),
+            },
+          ],
+        }),
         ContractsModule,
         DetectionModule,
         SpendModule,

@@ -1,8 +1,18 @@
-export * from './roles';
-export * from './principal';
-export * from './subjects';
-export * from './ability.factory';
-export * from './scope';
-export * from './require-ability.decorator';
-export * from './access.guard';
-export * from './authorize';
+export { defineAbilityFor } from './ability.factory';
+export { AccessGuard } from './access.guard';
+export { assertCan } from './authorize';
+export type { ApiKeyPrincipal, Principal, UserPrincipal } from './principal';
+export {
+  ABILITY_REQUIREMENT,
+  AUTHENTICATED_ROUTE,
+  Authenticated,
+  CurrentAbility,
+  CurrentPrincipal,
+  PUBLIC_ROUTE,
+  Public,
+  RequireAbility,
+} from './require-ability.decorator';
+export { CUSTOMER_ROLES, Role, STAFF_ROLES, isStaffRole } from './roles';
+export { scopedWhere } from './scope';
+export { Action } from './subjects';
+export type { AppAbility } from './subjects';

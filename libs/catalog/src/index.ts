@@ -1,11 +1,20 @@
-export * from './entities/model.entity';
-export * from './entities/model-tier.entity';
-export * from './catalog.exception';
-export * from './models.service';
-export * from './catalog.module';
+export { CATALOG_LISTENER } from './catalog-listener';
+export type { CatalogListener } from './catalog-listener';
+export { CatalogModule } from './catalog.module';
+export { ModelTier } from './entities/model-tier.entity';
+export { Model, ModelStatus } from './entities/model.entity';
+export type { UpstreamConfig } from './entities/model.entity';
+export { ModelsService } from './models.service';
+export { tierRanks } from './queries/tier-ranks.query';
+export { countChatPromptTokens } from './tokens/chat-tokens';
+export {
+  DEFAULT_TOKENIZER,
+  TOKENIZER_ENCODINGS,
+  countTextTokens,
+  encoderFor,
+} from './tokens/encodings';
+export type { TokenizerEncoding } from './tokens/encodings';
 
 import { Model } from './entities/model.entity';
 import { ModelTier } from './entities/model-tier.entity';
-
 export const CATALOG_ENTITIES = [ModelTier, Model];
-export * from './tokens';

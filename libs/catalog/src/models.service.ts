@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AdminActivityLog, type Micros, NotFoundError } from '@velvet/common';
-import { EntitlementEngine, ALL_ORGANIZATIONS } from '@velvet/entitlements';
 import type { DataSource } from 'typeorm';
+import { CATALOG_LISTENER, type CatalogListener } from './catalog-listener';
 import { CatalogException } from './catalog.exception';
 import { Model, ModelStatus, type UpstreamConfig } from './entities/model.entity';
 import { ModelTier } from './entities/model-tier.entity';
@@ -53,7 +53,7 @@ export class ModelsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly activity: AdminActivityLog,
-    private readonly entitlements: EntitlementEngine,
+    @Optional() @Inject(CATALOG_LISTENER) private readonly listener?: CatalogListener,
   ) {}
 
   list(includeRetired = false): Promise<Model[]> {
@@ -99,7 +99,7 @@ export class ModelsService {
         });
         return saved;
       });
-      await this.entitlements.announce(ALL_ORGANIZATIONS);
+      await this.listener?.catalogChanged();
       return tier;
     } catch (error) {
       if (isUniqueViolation(error)) throw CatalogException.tierTaken();
@@ -129,7 +129,7 @@ export class ModelsService {
         });
         return saved;
       });
-      await this.entitlements.announce(ALL_ORGANIZATIONS);
+      await this.listener?.catalogChanged();
       return model;
     } catch (error) {
       if (isUniqueViolation(error)) throw CatalogException.slugTaken(input.slug);
@@ -168,7 +168,7 @@ export class ModelsService {
       return saved;
     });
     // a tier or status change alters who may call it
-    await this.entitlements.announce(ALL_ORGANIZATIONS);
+    await this.listener?.catalogChanged();
     return model;
   }
 }

@@ -1,1 +1,1 @@
-export * from './env';
+export { InvalidEnvironmentError, baseEnvSchema, parseEnv, portSchema, secretSchema } from './env';

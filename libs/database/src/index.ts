@@ -1,5 +1,3 @@
-export * from './data-source.options';
-export * from './entities';
-export * from './migrations';
-export * from './database.admin';
-export * from './roles';
+export { dataSourceOptions } from './data-source.options';
+export { databaseName, dropDatabase, ensureDatabase, migrate } from './database.admin';
+export { APP_ROLE, OWNER_ROLE, ensureRoles, transferOwnership, urlAs } from './roles';

@@ -2,7 +2,9 @@ import { NotFoundError } from '@velvet/common';
 import type { EntityManager } from 'typeorm';
 import { UnlockRule } from './entities/unlock-rule.entity';
 import type { ContractStanding, RuleTerms, TierFacts } from './unlock-evaluation';
-import { BILLED_USAGE_STATUSES } from '@velvet/metering';
+import { tierRanks } from '@velvet/catalog';
+import { billedSpendMicros } from '@velvet/metering';
+import { organizationStanding } from '@velvet/organizations';
 
 export interface GatedTier {
   name: string;
@@ -90,18 +92,15 @@ export async function loadOrganizationFacts(
   /** Proposed rules to evaluate instead of the ones in force (a rule change's preview). */
   overrides: ReadonlyMap<string, RuleTerms> = new Map(),
 ): Promise<OrganizationFacts> {
-  const [org] = await em.query(
-    `SELECT status, verified, created_at FROM organizations WHERE id = $1`,
-    [organizationId],
-  );
+  const org = await organizationStanding(em, organizationId);
   if (!org) throw new NotFoundError('Organization');
   const [{ suspended }] = await em.query(
     `SELECT EXISTS (SELECT 1 FROM organization_suspensions WHERE organization_id = $1 AND restored_at IS NULL) AS suspended`,
     [organizationId],
   );
-  const tiers: { name: string; rank: number }[] = await em.query(
-    `SELECT name, rank FROM model_tiers WHERE gated ORDER BY rank`,
-  );
+  const allTiers = await tierRanks(em);
+  const tiers = allTiers.filter((t) => t.gated);
+  const rankOf = new Map(tiers.map((t) => [t.name, t.rank]));
   const inForce: RuleTerms[] = await em.find(UnlockRule);
   const rules = inForce.filter((r) => !overrides.has(r.tier)).concat([...overrides.values()]);
   const today = now.toISOString().slice(0, 10);
@@ -113,36 +112,39 @@ export async function loadOrganizationFacts(
     [organizationId, today],
   );
   const keptUntil = new Map(kept.map((k) => [k.tier, k.until]));
-  const contracts: ContractRow[] = await em.query(
-    `SELECT c.id, c.tier, t.rank, c.status, c.term_start::text AS term_start, c.term_end::text AS term_end,
+  // contracts of gated tiers, with the tier's rank (the contracts lib has no read port yet)
+  const contractRows: Omit<ContractRow, 'rank'>[] = await em.query(
+    `SELECT c.id, c.tier, c.status, c.term_start::text AS term_start, c.term_end::text AS term_end,
             c.required_approvals,
             (SELECT count(*)::int FROM contract_approvals a WHERE a.contract_id = c.id AND a.round = c.review_round) AS approvals,
             CASE c.status
               WHEN 'terminated' THEN (SELECT (max(x.occurred_at) AT TIME ZONE 'UTC')::date::text FROM contract_transitions x
                                        WHERE x.contract_id = c.id AND x.to_status = 'terminated')
               WHEN 'expired' THEN c.term_end::text END AS ended_on
-       FROM contracts c JOIN model_tiers t ON t.name = c.tier AND t.gated
+       FROM contracts c
       WHERE c.organization_id = $1 AND c.status IN ('draft', 'submitted', 'changes_requested', 'approved', 'active', 'expired', 'terminated')`,
     [organizationId],
   );
+  const contracts: ContractRow[] = contractRows.flatMap((c) => {
+    const rank = rankOf.get(c.tier);
+    return rank === undefined ? [] : [{ ...c, rank }];
+  });
+  // qualifying spend is spend on the provider's other offerings: models of tiers that are not gated
+  const openTiers = allTiers.filter((t) => !t.gated).map((t) => t.name);
   const spend = new Map<string, bigint>();
   for (const rule of rules) {
     const key = `${rule.currency}:${rule.spendWindowDays}`;
     if (spend.has(key)) continue;
-    const [{ total }] = await em.query(
-      `SELECT COALESCE(SUM(u.cost_micros), 0)::text AS total
-         FROM usage_records u JOIN model_tiers t ON t.name = u.tier AND NOT t.gated
-        WHERE u.organization_id = $1 AND u.status = ANY($5) AND u.currency = $2
-          AND u.occurred_at > $3::timestamptz - make_interval(days => $4) AND u.occurred_at <= $3::timestamptz`,
-      [
+    spend.set(
+      key,
+      await billedSpendMicros(em, {
         organizationId,
-        rule.currency,
-        now.toISOString(),
-        rule.spendWindowDays,
-        BILLED_USAGE_STATUSES,
-      ],
+        currency: rule.currency,
+        tiers: openTiers,
+        until: now,
+        days: rule.spendWindowDays,
+      }),
     );
-    spend.set(key, BigInt(total));
   }
   const ruleByTier = new Map(rules.map((r) => [r.tier, r]));
   return {
@@ -155,7 +157,7 @@ export async function loadOrganizationFacts(
       now,
       organizationActive: org.status === 'active',
       verified: org.verified,
-      organizationCreatedAt: new Date(org.created_at),
+      organizationCreatedAt: org.createdAt,
       suspended,
       qualifyingSpendMicros: tier.rule
         ? (spend.get(`${tier.rule.currency}:${tier.rule.spendWindowDays}`) ?? 0n)

@@ -1,21 +1,16 @@
-export * from './entities/unlock-rule.entity';
-export * from './entities/unlock-rule-change.entity';
-export * from './entities/organization-suspension.entity';
-export * from './entities/organization-entitlement.entity';
-export * from './entitlements.constants';
-export * from './entitlements.exception';
-export * from './unlock-evaluation';
-export * from './entitlement-cache';
-export * from './entitlement-engine.service';
-export * from './entitlements.scheduler';
-export * from './evaluate-entitlements.processor';
-export * from './entitlements-sweep';
-export * from './suspensions.service';
-export * from './unlock-rules.service';
-export * from './explanation.service';
-export * from './invokable-ability';
-export * from './entitlements.module';
-export * from './exact-amount';
-export * from './refusal';
-export * from './immediate-evaluation';
-export * from './unlock-rule-impact';
+export { EntitlementCache } from './entitlement-cache';
+export { EntitlementEngine } from './entitlement-engine.service';
+export { ALL_ORGANIZATIONS } from './entitlements.constants';
+export {
+  ENTITLEMENT_ENTITIES,
+  EntitlementsModule,
+  EntitlementsWorkerModule,
+} from './entitlements.module';
+export { EntitlementsScheduler } from './entitlements.scheduler';
+export { formatMicrosExact } from './exact-amount';
+export { ExplanationService } from './explanation.service';
+export type { EntitlementExplanation } from './explanation.view';
+export { ImmediateEvaluation } from './immediate-evaluation';
+export { abilityWithEntitlements } from './invokable-ability';
+export { SuspensionsService } from './suspensions.service';
+export { UnlockRulesService } from './unlock-rules.service';

@@ -1,26 +1,41 @@
-export * from './entities/usage-record.entity';
-export * from './entities/rate-limit.entity';
-export * from './entities/customer-limit.entity';
-export * from './limits/limits.service';
-export * from './limits/limit-changes';
-export * from './limits/limits.module';
-export * from './limits/quota.service';
-export * from './limits/quota.types';
-export * from './usage/usage-ingestor.service';
+export { RefusalRecorder } from './analytics/refusal-recorder.service';
+export { SpendQueries } from './analytics/spend-queries.service';
+export { UsageAnalyticsModule } from './analytics/usage-analytics.module';
+export { UsageAnalyticsService } from './analytics/usage-analytics.service';
+export { usageCsv } from './analytics/usage-csv';
+export { usageQueryProblem } from './analytics/usage-query';
+export type { UsageQuery } from './analytics/usage-query';
+export type { UsageGranularity, UsageGroupBy } from './analytics/usage-report.view';
+export { CustomerLimit } from './entities/customer-limit.entity';
+export { RateLimit } from './entities/rate-limit.entity';
+export { BILLED_USAGE_STATUSES, UsageStatus } from './entities/usage-record.entity';
+export {
+  CUSTOMER_LIMITS_CHANGED,
+  decodeLimitChange,
+  limitChangesChannel,
+  loosens,
+} from './limits/limit-changes';
+export { LimitsModule } from './limits/limits.module';
+export { LimitsService } from './limits/limits.service';
+export { QuotaService } from './limits/quota.service';
+export type {
+  Admission,
+  AdmissionRequest,
+  AdmitFinishResult,
+  CallFinish,
+  Denial,
+  IdempotencyClaim,
+  OrphanCall,
+  RateLimitState,
+} from './limits/quota.types';
+export { MeteringModule } from './metering.module';
+export { METERING_REDIS, SPEND_LISTENER } from './metering.options';
+export type { SpendListener } from './metering.options';
+export { billedSpendMicros } from './queries/qualifying-spend.query';
+export { UsageIngestor } from './usage/usage-ingestor.service';
 export { encodeUsage } from './usage/usage.codec';
-export * from './metering.options';
-export * from './metering.module';
 
 import { CustomerLimit } from './entities/customer-limit.entity';
 import { RateLimit } from './entities/rate-limit.entity';
 import { UsageRecord } from './entities/usage-record.entity';
-
 export const METERING_ENTITIES = [UsageRecord, RateLimit, CustomerLimit];
-export * from './spend-breakdown.view';
-export * from './analytics/usage-report.view';
-export * from './analytics/usage-query';
-export * from './analytics/usage-analytics.service';
-export * from './analytics/usage-analytics.module';
-export * from './analytics/spend-queries.service';
-export * from './analytics/refusal-recorder.service';
-export * from './analytics/usage-csv';

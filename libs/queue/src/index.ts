@@ -1,7 +1,9 @@
-export * from './queue.names';
-export * from './redis.connection';
-export * from './redis.factory';
-export * from './shards';
-export * from './queue.module';
-export * from './prefix-cleanup';
-export * from './stream-consumer';
+export { deleteKeysWithPrefix } from './prefix-cleanup';
+export { QueueModule, REDIS } from './queue.module';
+export { QueueName } from './queue.names';
+export { redisOptions } from './redis.connection';
+export { connectionWith, createRedis, layoutOf, redisSettings } from './redis.factory';
+export { SINGLE_LAYOUT, shardIndexes, shardOf, shardStream, shardTag } from './shards';
+export type { ShardLayout } from './shards';
+export { StreamConsumer, gatewayAuditStream } from './stream-consumer';
+export type { StreamEntries } from './stream-consumer';

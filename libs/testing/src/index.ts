@@ -1,1 +1,2 @@
-export * from './test-database';
+export { createTestDatabase, testQueuePrefix } from './test-database';
+export type { TestDatabase } from './test-database';

@@ -64,7 +64,7 @@ export interface ConsistencyProof {
   secondTreeHead: SignedTreeHead | null;
 }
 
-export { AUDIT_FLAGS } from '../../../../libs/audit/src/audit-flags';
+export { AUDIT_FLAGS } from '@velvet/audit/browser';
 
 export const auditApi = {
   records: (filters: AuditFilters, limit: number, offset: number) =>

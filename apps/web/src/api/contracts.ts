@@ -1,7 +1,7 @@
 import { api } from './client';
 import type { Dto } from './wire';
 import type { Page } from './types';
-import type { EntitlementExplanation as Explanation } from '../../../../libs/entitlements/src/explanation.view';
+import type { EntitlementExplanation as Explanation } from '@velvet/entitlements/browser';
 
 /** Contracts, entitlements, spend and statements (apps/portal-api/src/{contracts,entitlements,statements}). */
 export type ContractStatus =
@@ -64,10 +64,7 @@ export interface ContractTransition {
   occurredAt: string;
 }
 
-export type {
-  ConditionResult,
-  ModelEntitlement,
-} from '../../../../libs/entitlements/src/explanation.view';
+export type { ConditionResult, ModelEntitlement } from '@velvet/entitlements/browser';
 /** The explanation as JSON carries it: dates as ISO strings. */
 export type EntitlementExplanation = Explanation<string>;
 

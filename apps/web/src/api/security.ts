@@ -4,7 +4,7 @@ import type { Page } from './types';
 import type {
   ProvenanceMatch as SharedProvenanceMatch,
   ProvenanceResult,
-} from '../../../../libs/detection/src/provenance/provenance.view';
+} from '@velvet/detection/browser';
 
 /** Alert cases, risk scores, provenance, suspensions (apps/portal-api/src/detection, entitlements). */
 export type CaseStatus = 'open' | 'acknowledged' | 'escalated' | 'dismissed' | 'resolved';

@@ -5,7 +5,7 @@ import type {
   UsageGranularity,
   UsageGroupBy,
   UsageReport,
-} from '../../../../libs/metering/src/analytics/usage-report.view';
+} from '@velvet/metering/browser';
 
 export type {
   UsageBreakdownLine,
@@ -13,7 +13,7 @@ export type {
   UsageGroupBy,
   UsagePoint,
   UsageReport,
-} from '../../../../libs/metering/src/analytics/usage-report.view';
+} from '@velvet/metering/browser';
 
 export interface UsageParams {
   from: string;

@@ -11,7 +11,7 @@ import { PageTitle } from '../ui/layout';
 import { useSortable } from '../ui/sortable';
 import { fillDays } from './spend-days';
 import { SpendChart } from './spend-chart';
-import type { SpendBreakdownRow as BreakdownRow } from '../../../../libs/metering/src/spend-breakdown.view';
+import type { SpendBreakdownRow as BreakdownRow } from '@velvet/metering/browser';
 
 const RANGES = [7, 30, 90, 366] as const;
 const sum = (values: string[]) => values.reduce((a, v) => a + BigInt(v), 0n).toString();

@@ -1,7 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { entryOfLeaf } from '../../../../libs/audit/src/merkle/leaf-entry';
-import { merkleVerifier } from '../../../../libs/audit/src/merkle/merkle-verifier';
+import { entryOfLeaf, merkleVerifier } from '@velvet/audit/browser';
 
 /**
  * Proof verification in the browser so a reviewer need not trust the server's word. The RFC 6962 /

@@ -1,4 +1,4 @@
-import { formatMicrosExact as exactAmount } from '../../../../libs/entitlements/src/exact-amount';
+import { formatMicrosExact as exactAmount } from '@velvet/entitlements/browser';
 /** Money arrives as decimal strings of micro-units; format exactly with BigInt, never floats. */
 export function formatMicros(
   micros: string | number | bigint | null | undefined,
