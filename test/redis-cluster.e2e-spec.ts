@@ -194,7 +194,8 @@ describe('Redis Cluster: two gateways, one truth (e2e)', () => {
       Array.from({ length: 30 }, (_, i) => call(i, throttled.key)),
     );
     const ok = outcomes.filter((o): o is string => typeof o === 'string');
-    expect(what(outcomes[0])).toBe('served');
+    // concurrent calls: which of them are served is not ordered, how many is
+    expect(ok.length).toBeGreaterThan(0);
     expect(ok.length).toBeLessThanOrEqual(RPM);
     for (const e of outcomes.filter((o) => typeof o !== 'string'))
       expect([(e as InstanceType<typeof OpenAI.APIError>).code]).toEqual(['rate_limit_exceeded']);

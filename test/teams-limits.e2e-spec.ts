@@ -191,6 +191,37 @@ describe('teams, customer limits and key settings: set by the org admin, enforce
     }
     // a key outside the team is not held back by it
     await expect(call(loner.key)).resolves.toBeDefined();
+    // the 15 refusals reach the organisation's usage analytics, by key and reason (flushed every few seconds)
+    const refusals = async () =>
+      (
+        await db.query(
+          `SELECT api_key_id, reason, sum(refusals)::int AS n FROM usage_refusals_hourly
+            WHERE organization_id = $1 GROUP BY 1, 2 ORDER BY 1`,
+          [admin.organizationId],
+        )
+      ).map((r: { api_key_id: string; reason: string; n: number }) => [
+        r.api_key_id,
+        r.reason,
+        r.n,
+      ]);
+    const deadline = Date.now() + 30_000;
+    let seen = await refusals();
+    while (
+      seen.reduce((t: number, r: unknown[]) => t + (r[2] as number), 0) < 15 &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 250));
+      seen = await refusals();
+    }
+    expect(seen).toEqual(
+      [a.id, b.id]
+        .sort()
+        .map((id) => [
+          id,
+          'rate_limit_exceeded',
+          outcomes.filter((o, i) => o !== 'served' && (i % 2 ? a.id : b.id) === id).length,
+        ]),
+    );
   });
 
   it('enforces the organisation, then the team, then the key: the first limit hit is named', async () => {

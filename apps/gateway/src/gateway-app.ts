@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
+import { RefusalRecorder } from '@velvet/metering';
 import pino from 'pino';
 import type { GatewayEnv } from './env';
 import { PHASES, type PhasedRequest } from './chat/call-context';
@@ -11,6 +12,7 @@ import { GatewayModule } from './gateway.module';
 import { openAIClientErrorHandler } from './http/client-error';
 import { PinoNestLogger } from './http/pino-nest.logger';
 import { type CodedRequest, ERROR_CODE, GatewayMetrics } from './metrics/gateway-metrics';
+import { countRefusal } from './metrics/refusal-scope';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -66,7 +68,9 @@ export async function createGatewayApp(
     reply.header('x-velvet-call-id', request.id);
     done();
   });
+  const refusals = app.get(RefusalRecorder);
   fastify.addHook('onResponse', (request, reply, done) => {
+    countRefusal(refusals, request, reply);
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.response(
       request.method,

@@ -31,6 +31,7 @@ import {
   promptTokensOf,
   requestedMaxTokens,
 } from './chat-request.schema';
+import { CALL_SCOPE, type CallScope, type ScopedRequest } from '../metrics/refusal-scope';
 import { RecentDenials } from './recent-denials';
 import { simulatedTime } from './simulated-time';
 
@@ -58,9 +59,15 @@ export class CallAdmission {
   async prepare(request: FastifyRequest): Promise<PreparedCall> {
     const startedAt = performance.now();
     const principal = await this.auth.authenticate(request.headers.authorization);
+    const scope: CallScope = {
+      organizationId: principal.organizationId,
+      apiKeyId: principal.apiKeyId,
+    };
+    (request as ScopedRequest)[CALL_SCOPE] = scope;
     const req = parseChatRequest(request.body);
     const entry = this.catalog.get(req.model);
     if (!entry) throw OpenAIError.modelNotFound(req.model);
+    scope.modelId = entry.model.id;
     await this.access.assertInvokable(principal, entry);
 
     const { model } = entry;
