@@ -39,8 +39,8 @@ METRICS_PORT_BASE=${METRICS_PORT_BASE:-9300}
 cat > .velvet/Procfile <<PROCS
 api: env METRICS_PORT=$((METRICS_PORT_BASE + 0)) node dist/apps/portal-api/src/main.js
 gateway: env METRICS_PORT=$((METRICS_PORT_BASE + 1)) AUDIT_RECEIPT_KEY_FILE='$AUDIT_RECEIPT_KEY_FILE' node --single-threaded-gc dist/apps/gateway/src/main.js
-worker1: env METRICS_PORT=$((METRICS_PORT_BASE + 2)) AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js
-worker2: env METRICS_PORT=$((METRICS_PORT_BASE + 3)) AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/audit-worker/src/main.js
+worker1: env METRICS_PORT=$((METRICS_PORT_BASE + 2)) AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/worker/src/main.js
+worker2: env METRICS_PORT=$((METRICS_PORT_BASE + 3)) AUDIT_SIGNING_KEY_FILE='$AUDIT_SIGNING_KEY_FILE' node --max-semi-space-size=64 dist/apps/worker/src/main.js
 detection: env METRICS_PORT=$((METRICS_PORT_BASE + 4)) node dist/apps/detection-worker/src/main.js
 PROCS
 echo "  metrics (loopback)  http://127.0.0.1:${METRICS_PORT_BASE}-$((METRICS_PORT_BASE + 4))/metrics   (api, gateway, worker1, worker2, detection)"

@@ -235,7 +235,7 @@ async function main() {
   const signingKey = tempReceiptKeyFile('audit-signing-key');
   const startWorker = () =>
     node(
-      'dist/apps/audit-worker/src/main.js',
+      'dist/apps/worker/src/main.js',
       [],
       {
         ...common,

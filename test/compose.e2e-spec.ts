@@ -34,21 +34,21 @@ maybe('docker/compose.yaml', () => {
     expect(result.status).toBe(0);
     const services = JSON.parse(result.stdout).services as Record<string, Service>;
     expect(services.gateway.deploy?.replicas).toBeGreaterThanOrEqual(2);
-    expect(services['audit-worker'].deploy?.replicas).toBe(2);
+    expect(services['worker'].deploy?.replicas).toBe(2);
     for (const name of [
       'postgres',
       'redis',
       'portal-api',
       'gateway',
       'gateway-lb',
-      'audit-worker',
+      'worker',
       'detection-worker',
     ]) {
       expect([name, services[name].restart]).toEqual([name, 'unless-stopped']);
       expect([name, services[name].healthcheck?.test.length]).toEqual([name, expect.any(Number)]);
     }
     // the private metrics port is published by no app service
-    for (const name of ['portal-api', 'gateway', 'audit-worker', 'detection-worker']) {
+    for (const name of ['portal-api', 'gateway', 'worker', 'detection-worker']) {
       expect((services[name].ports ?? []).map((p) => p.published)).not.toContain('9464');
     }
   });

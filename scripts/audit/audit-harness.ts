@@ -56,7 +56,7 @@ export async function scratch(kind: string): Promise<Scratch> {
 }
 
 /**
- * As production runs it (scripts/start.sh, docker/audit-worker.Dockerfile): a young generation big
+ * As production runs it (scripts/start.sh, docker/worker.Dockerfile): a young generation big
  * enough that the ~1,000 jobs a worker holds until their batch commits mostly die young instead of
  * being promoted (+8–15 % records/s measured, docs/audit.md).
  */
@@ -84,7 +84,7 @@ function keyFileFor(prefix: string): string {
 export function startWorker(s: Scratch, env: Record<string, string> = {}): ChildProcess {
   return spawn(
     process.execPath,
-    [...WORKER_NODE_FLAGS, join(ROOT, 'dist/apps/audit-worker/src/main.js')],
+    [...WORKER_NODE_FLAGS, join(ROOT, 'dist/apps/worker/src/main.js')],
     {
       cwd: ROOT,
       env: {

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { loadWorkerEnv } from '../../apps/audit-worker/src/env';
-import { createWorkerApp } from '../../apps/audit-worker/src/worker-app';
+import { loadWorkerEnv } from '../../apps/worker/src/env';
+import { createWorkerApp } from '../../apps/worker/src/worker-app';
 
 /** A real audit worker in this process, over the given database and queue prefix. */
 export function startAuditWorker(

@@ -1,7 +1,7 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '@velvet/audit';
+import { AuditProducerModule } from '@velvet/audit';
 import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
@@ -9,7 +9,7 @@ import { QueueModule, redisSettings } from '@velvet/queue';
 import type { PortalEnv } from '../../apps/portal-api/src/env';
 
 /**
- * The worker side of contracts and entitlements (what apps/audit-worker registers), as a
+ * The worker side of contracts and entitlements (what apps/worker registers), as a
  * separate Nest context with its own DB pool and Redis connections: a stand-in for another process.
  */
 export async function startContractsWorker(env: PortalEnv): Promise<INestApplicationContext> {
@@ -23,7 +23,7 @@ export async function startContractsWorker(env: PortalEnv): Promise<INestApplica
         }),
       ),
       QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
-      AuditModule.forRoot(),
+      AuditProducerModule.forRoot(),
       EntitlementsWorkerModule,
       ContractsWorkerModule,
     ],

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '@velvet/audit';
+import { AuditProducerModule } from '@velvet/audit';
 import { loggerOptions, MetricsModule, READINESS_PROBE } from '@velvet/common';
 import { DetectionMetrics } from './metrics/detection-metrics';
 import { dataSourceOptions } from '@velvet/database';
@@ -35,7 +35,7 @@ export class DetectionWorkerAppModule {
         }),
         QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
         // The global AdminActivityLog that opening a case records into.
-        AuditModule,
+        AuditProducerModule,
         DetectionWorkerModule.forRoot({ budgetMs: env.DETECTION_RUN_BUDGET_MS }),
       ],
       providers: [DetectionMetrics, { provide: READINESS_PROBE, useExisting: DetectionMetrics }],

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '@velvet/api-keys';
-import { AuditModule } from '@velvet/audit';
+import { AuditProducerModule } from '@velvet/audit';
 import { Model, ModelTier } from '@velvet/catalog';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementCache, EntitlementsModule, EntitlementsScheduler } from '@velvet/entitlements';
@@ -69,7 +69,7 @@ export class GatewayModule {
         ),
         TypeOrmModule.forFeature([Organization, Model, ModelTier]),
         QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
-        AuditModule.forRoot(),
+        AuditProducerModule.forRoot(),
         EntitlementsModule,
         ApiKeysModule,
         MeteringModule.forRoot(

@@ -4,7 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from '@velvet/access';
 import { ApiKeysModule } from '@velvet/api-keys';
-import { AuditLogModule, AuditModule } from '@velvet/audit';
+import { AuditReaderModule, AuditProducerModule } from '@velvet/audit';
 import { AuthModule } from '@velvet/auth';
 import { CATALOG_LISTENER, CatalogModule, type CatalogListener } from '@velvet/catalog';
 import { loggerOptions } from '@velvet/common';
@@ -85,9 +85,9 @@ export class PortalApiModule {
           retryBackoffMs: env.BUDGET_ALERT_RETRY_MS,
           worker: env.BUDGET_ALERTS_WORKER === 'true',
         }),
-        // contracts & entitlements; AuditModule provides the AdminActivityLog they record to
-        AuditModule.forRoot(),
-        AuditLogModule,
+        // contracts & entitlements; AuditProducerModule provides the AdminActivityLog they record to
+        AuditProducerModule.forRoot(),
+        AuditReaderModule,
         EntitlementsModule,
         CatalogModule.forRoot({
           imports: [EntitlementsModule],

@@ -41,7 +41,7 @@ const READ_SIDE = [
   providers: [...READ_SIDE, keeper],
   exports: [...READ_SIDE, TRUSTED_HEAD_KEEPER],
 })
-export class AuditLogModule {}
+export class AuditReaderModule {}
 
 export interface AuditWriterOptions {
   signer: TreeHeadSigner;

@@ -1,6 +1,6 @@
 export { AUDIT_FLAGS } from './audit-flags';
-export { AUDIT_ENTITIES, AuditLogModule, AuditWriterModule } from './audit-log.module';
-export { AuditModule } from './audit.module';
+export { AUDIT_ENTITIES, AuditReaderModule, AuditWriterModule } from './audit-log.module';
+export { AuditProducerModule } from './audit-producer.module';
 export { parseCheckpoint } from './checkpoint/checkpoint';
 export {
   COSIGNATURE_ED25519,

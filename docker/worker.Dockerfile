@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Velvet Rope audit-worker. Build from the repository root: docker build -f docker/audit-worker.Dockerfile .
+# Velvet Rope worker (audit log writer and the domain's other jobs). Build from the repository root: docker build -f docker/worker.Dockerfile .
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -17,4 +17,4 @@ COPY --from=build /app/package.json ./
 
 USER node
 # A young generation big enough that the jobs a worker holds until their batch commits die young (docs/audit.md).
-CMD ["node", "--max-semi-space-size=64", "dist/apps/audit-worker/src/main.js"]
+CMD ["node", "--max-semi-space-size=64", "dist/apps/worker/src/main.js"]

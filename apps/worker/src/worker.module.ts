@@ -3,7 +3,7 @@ import { type DynamicModule, Logger, Module, type Provider, type Type } from '@n
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { readFileSync } from 'node:fs';
 import {
-  AuditModule,
+  AuditProducerModule,
   AuditWriterModule,
   LocalKeySigner,
   parsePolicy,
@@ -50,19 +50,19 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'audit-worker')),
+        LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL, 'worker')),
         MetricsModule.forRoot({
-          app: 'audit-worker',
+          app: 'worker',
           port: env.METRICS_PORT,
           host: env.METRICS_HOST,
           token: env.METRICS_TOKEN,
         }),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-audit-worker' }),
+          ...dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'velvet-worker' }),
         }),
         QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
         BullModule.registerQueue(...QUEUES.map((name) => ({ name }))),
-        AuditModule,
+        AuditProducerModule,
         AuditWriterModule.forRoot({
           signer: signerFor(env),
           witnesses: witnessesFor(env),

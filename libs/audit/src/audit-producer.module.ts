@@ -14,7 +14,7 @@ const providers = (options: AuditProducerOptions) => [
 ];
 
 /**
- * The write side of the audit log for every app: `AuditProducer` (premium calls) and the
+ * The producing side of the audit log for every app: `AuditProducer` (premium calls) and the
  * `AdminActivityLog` implementation (admin actions). Needs `QueueModule.forRoot` in the app.
  */
 @Global()
@@ -22,10 +22,10 @@ const providers = (options: AuditProducerOptions) => [
   providers: providers({}),
   exports: [AuditProducer, AdminActivityLog],
 })
-export class AuditModule {
+export class AuditProducerModule {
   static forRoot(options: AuditProducerOptions = {}): DynamicModule {
     return {
-      module: AuditModule,
+      module: AuditProducerModule,
       global: true,
       providers: providers(options),
       exports: [AuditProducer, AdminActivityLog],
