@@ -405,7 +405,7 @@ async function main() {
     const rows: Row[] = [];
     const started = Date.now();
     // No audit worker runs here, so the gateway's audit entries would pile up in its audit stream
-    // (in production the worker's AuditIntake moves them into the audit queue) and make Redis's
+    // (in production the worker's GatewayAuditIntake writes them into the log) and make Redis's
     // append-only-file rewrites ever longer forks. Between runs, the bench removes them.
     const drainAudit = async (t: Target) => {
       if (t.name === 'gateway') await redis.del(gatewayAuditStream(prefix));

@@ -170,7 +170,7 @@ function connect(c: StreamConsumerOptions['connection']): IORedis {
 
 /**
  * The stream the gateway appends premium-call audit entries to, atomically with the call's usage
- * record; the audit worker moves them into the audit queue (AuditIntake). Given BullMQ's prefix,
+ * record; the worker writes them into the log (GatewayAuditIntake). Given BullMQ's prefix,
  * which is hash-tagged (`{velvet}`) on a cluster, it names the same stream as the gateway's.
  */
 export const gatewayAuditStream = (prefix: string): string =>

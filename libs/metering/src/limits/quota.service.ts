@@ -530,7 +530,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     return shardStream(this.layout, `${this.options.prefix}:gw:usage`, shard);
   }
 
-  /** Premium-call audit entries, moved into the audit queue by the audit worker (AuditIntake). */
+  /** Premium-call audit events, written into the log in batches by the worker (GatewayAuditIntake). */
   auditStreamKey(shard = 0): string {
     return shardStream(this.layout, gatewayAuditStream(this.options.prefix), shard);
   }
