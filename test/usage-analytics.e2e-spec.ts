@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { encodeUsage, RefusalRecorder, UsageIngestor, UsageStatus } from '@velvet/metering';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { Client } from 'pg';
 import { seedCatalog } from '../scripts/seed/seed-catalog';
 import { bearer, signUp, type Session } from './support/http';
 import { startPortal, type RunningPortal } from './support/portal';
@@ -64,11 +63,6 @@ describe('usage analytics', () => {
   beforeAll(async () => {
     portal = await startPortal();
     db = portal.app.get(DataSource);
-    // api_keys.team_id arrives with teams (another lib); added here so the team dimension is exercised
-    const owner = new Client({ connectionString: portal.database.ownerUrl });
-    await owner.connect();
-    await owner.query(`ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS team_id uuid`);
-    await owner.end();
     await seedCatalog(db);
     const rows: { id: string; slug: string }[] = await db.query(`SELECT id, slug FROM models`);
     models = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
@@ -77,6 +71,10 @@ describe('usage analytics', () => {
     keys.ci = await makeKey(acme, 'ci');
     keys.formula = await makeKey(acme, '=HYPERLINK("http://evil","x"), "quoted"');
     keys.globex = await makeKey(globex, 'globex-key');
+    await db.query(`INSERT INTO teams (id, organization_id, name) VALUES ($1, $2, 'Platform')`, [
+      '11111111-1111-4111-8111-111111111111',
+      acme.organizationId,
+    ]);
     await db.query(`UPDATE api_keys SET team_id = $1 WHERE id = $2`, [
       '11111111-1111-4111-8111-111111111111',
       keys.ci,

@@ -41,8 +41,6 @@ const toBucket = (b: string | Date): string => (b instanceof Date ? b.toISOStrin
  */
 @Injectable()
 export class UsageAnalyticsService {
-  private teamColumn: Promise<string> | null = null;
-
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async report(q: UsageQuery): Promise<UsageReport> {
@@ -129,7 +127,7 @@ export class UsageAnalyticsService {
 
   /** Usage figures per bucket (or over the range, `bucketed` false) and dimension, with refusals merged in. */
   private async points(q: UsageQuery, dims: Dimension[], bucketed = true): Promise<Row[]> {
-    const sql = new UsageSql(q, await this.team());
+    const sql = new UsageSql(q);
     const src = sql.rollup(dims);
     const groups = sql.groupColumns(dims);
     const keys = [...(bucketed ? [`${src.bucket} AS bucket`] : []), ...groups, 'x.currency'];
@@ -158,7 +156,7 @@ export class UsageAnalyticsService {
   }
 
   private async refusalRows(q: UsageQuery, dims: Dimension[], bucketed = false): Promise<Row[]> {
-    const sql = new UsageSql(q, await this.team());
+    const sql = new UsageSql(q);
     const src = sql.refusals();
     const keys = [
       ...(bucketed ? [`${src.bucket} AS bucket`] : []),
@@ -197,17 +195,6 @@ export class UsageAnalyticsService {
       (dims.includes('model') ? ' LEFT JOIN models lm ON lm.id = g.model_id' : '') +
       (dims.includes('key') ? ' LEFT JOIN api_keys lk ON lk.id = g.api_key_id' : '')
     );
-  }
-
-  /** api_keys.team_id arrives with teams; until then every key is in no team (checked once per process). */
-  private team(): Promise<string> {
-    this.teamColumn ??= this.db
-      .query(
-        `SELECT 1 FROM information_schema.columns
-          WHERE table_schema = current_schema() AND table_name = 'api_keys' AND column_name = 'team_id'`,
-      )
-      .then((r: unknown[]) => (r.length ? 'k.team_id' : 'NULL::uuid'));
-    return this.teamColumn;
   }
 }
 

@@ -8,19 +8,18 @@ export type Dimension = 'model' | 'key' | 'team';
  * Every query starts from `organization_id = $1`: no dimension or filter can reach another
  * organisation's rows (a foreign model or key id simply matches nothing).
  */
+/** A key's team: history follows the key (moving a key to another team moves its usage with it). */
+const TEAM_COLUMN = 'k.team_id';
+
 export class UsageSql {
   readonly params: unknown[];
   private readonly filters: string[] = [];
 
-  constructor(
-    readonly q: UsageQuery,
-    /** `k.team_id` once api_keys has the column; `NULL::uuid` before. */
-    private readonly teamColumn: string,
-  ) {
+  constructor(readonly q: UsageQuery) {
     this.params = [q.organizationId];
     if (q.modelId) this.filters.push(`x.model_id = ${this.param(q.modelId)}`);
     if (q.apiKeyId) this.filters.push(`x.api_key_id = ${this.param(q.apiKeyId)}`);
-    if (q.teamId) this.filters.push(`${this.teamColumn} = ${this.param(q.teamId)}`);
+    if (q.teamId) this.filters.push(`${TEAM_COLUMN} = ${this.param(q.teamId)}`);
   }
 
   get hourly(): boolean {
@@ -69,7 +68,7 @@ export class UsageSql {
         ? 'x.model_id AS model_id'
         : d === 'key'
           ? 'x.api_key_id AS api_key_id'
-          : `${this.teamColumn} AS team_id`,
+          : `${TEAM_COLUMN} AS team_id`,
     );
   }
 
