@@ -52,7 +52,16 @@ describe('web portal: teams and limits', () => {
     await teamForm.getByRole('status').waitFor();
 
     const card = page.getByRole('region', { name: 'Key bot' });
-    await card.getByLabel('Team').selectOption({ label: 'Support' });
+    const teamSelect = card.getByLabel('Team');
+    await teamSelect.selectOption({ label: 'Support' });
+    // the select is controlled: it shows Support once the key's team is saved and the keys re-read,
+    // which re-renders the card, so its limits are edited only after that
+    await page.waitForFunction(
+      (select) =>
+        (select as unknown as { selectedOptions: { textContent: string | null }[] })
+          .selectedOptions[0]?.textContent === 'Support',
+      await teamSelect.elementHandle(),
+    );
     const keyForm = page.getByRole('form', { name: 'Limits of Key bot' });
     await keyForm.getByLabel('Tokens / min').fill('20000');
     await keyForm.getByRole('button', { name: 'Save' }).click();

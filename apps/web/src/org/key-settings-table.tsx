@@ -114,7 +114,7 @@ export function KeySettingsTable({
                     </button>
                   </div>
                   <LimitForm
-                    key={`k-${k.id}-${JSON.stringify(row)}`}
+                    key={`k-${k.id}`}
                     label={`Key ${k.name}`}
                     path={`/organizations/${orgId}/limits/api-keys/${k.id}`}
                     current={row}

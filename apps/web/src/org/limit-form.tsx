@@ -13,7 +13,11 @@ export interface LimitValues {
 const microsToDollars = (m: string | null) =>
   m === null ? '' : formatMicrosExact(m).replace(/[$,]/g, '');
 
-/** One level's limits (organisation, a team or a key): empty fields set no limit of the customer's own. */
+/**
+ * One level's limits (organisation, a team or a key): empty fields set no limit of the customer's own.
+ * Keyed by its level only, not its values: the re-read after a save must not remount it (that dropped
+ * the "Saved" notice the moment it appeared).
+ */
 export function LimitForm({
   label,
   path,

@@ -111,7 +111,7 @@ export function TeamsPage() {
                 .
               </p>
               <LimitForm
-                key={`o-${JSON.stringify(l.organization)}`}
+                key="organization"
                 label="Organisation"
                 path={`${base}/limits/organization`}
                 current={l.organization}
@@ -121,7 +121,7 @@ export function TeamsPage() {
                 const row = l.teams.find((r) => r.teamId === t.id) ?? null;
                 return (
                   <LimitForm
-                    key={`t-${t.id}-${JSON.stringify(row)}`}
+                    key={`t-${t.id}`}
                     label={`Team ${t.name}`}
                     path={`${base}/limits/teams/${t.id}`}
                     current={row}
