@@ -246,9 +246,22 @@ describe('Redis Cluster: two gateways, one truth (e2e)', () => {
 
   it('audits every served premium call exactly once, call by call against the usage records', async () => {
     const ids = [...served].filter(Boolean);
-    const usage = (
-      await pg.query(`SELECT request_id FROM usage_records WHERE request_id = ANY($1)`, [ids])
-    ).rows.map((r) => r.request_id as string);
+    // Settlement is asynchronous (the usage stream): the last test's calls may still be on their way.
+    const usage = await waitFor(
+      `${ids.length} usage records`,
+      async () => {
+        const { rows } = await pg.query(
+          `SELECT request_id FROM usage_records WHERE request_id = ANY($1)`,
+          [ids],
+        );
+        return rows.length >= ids.length && rows.map((r) => r.request_id as string);
+      },
+      60_000,
+    ).catch(async () =>
+      (
+        await pg.query(`SELECT request_id FROM usage_records WHERE request_id = ANY($1)`, [ids])
+      ).rows.map((r) => r.request_id as string),
+    );
     expect(usage.sort()).toEqual([...ids].sort());
     const audited = await waitFor(
       `${ids.length} audit records`,

@@ -40,7 +40,7 @@ export async function startContractsWorker(env: PortalEnv): Promise<INestApplica
 /** Polls `probe` until it returns true; resolves with the elapsed milliseconds or throws after `timeoutMs`. */
 export async function waitFor(
   probe: () => Promise<boolean>,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
   everyMs = 10,
 ): Promise<number> {
   const started = Date.now();

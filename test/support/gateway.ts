@@ -121,7 +121,7 @@ export async function waitForUsage(
   where: string,
   params: unknown[],
   count: number,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -75,17 +75,21 @@ export class EntitlementEngine {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('entitlements'), hashtext($1))`, [
         organizationId,
       ]);
+      // The result we may overwrite is read BEFORE the facts that justify overwriting it. Each statement
+      // reads the latest commit (READ COMMITTED), so the other order can pair an old fact (not yet
+      // verified) with a newer grant made after that fact changed, and revoke it; in this order a grant
+      // seen here was committed before every fact read below.
+      const current: { tier: string; valid_until: string | null }[] = await em.query(
+        `SELECT tier, to_char(valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS valid_until
+           FROM organization_entitlements WHERE organization_id = $1 ORDER BY tier COLLATE "C"`,
+        [organizationId],
+      );
       const evaluations = await this.evaluateTiers(organizationId, now, em);
       const granted = evaluations
         .filter((e) => e.unlocked)
         .map((e) => ({ tier: e.tier, validUntil: e.validUntil?.toISOString() ?? null }))
         .sort((a, b) => (a.tier < b.tier ? -1 : a.tier > b.tier ? 1 : 0));
       const unlocked = granted.map((g) => g.tier);
-      const current: { tier: string; valid_until: string | null }[] = await em.query(
-        `SELECT tier, to_char(valid_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS valid_until
-           FROM organization_entitlements WHERE organization_id = $1 ORDER BY tier COLLATE "C"`,
-        [organizationId],
-      );
       const before = current.map((r) => r.tier);
       // a new term end (a replacement, an amendment) is a change too: the gateway must learn the new lapse time
       const changed =
