@@ -83,15 +83,28 @@ export function rateStateKeys(
   apiKeyId: string | null,
   layout: ShardLayout = SINGLE_LAYOUT,
 ): string[] {
-  const gw = gatewayPrefix(organizationId, layout);
-  const scope = apiKeyId ? `${gw}:k:${apiKeyId}` : `${gw}:o:${organizationId}`;
+  const scope = apiKeyId
+    ? scopeName(layout, organizationId, 'k', apiKeyId)
+    : scopeName(layout, organizationId, 'o', organizationId);
   return [`${scope}:rq`, `${scope}:tk`];
 }
 
-/** The gateway's key prefix for an organisation's scopes: its shard's hash tag on a cluster. */
-function gatewayPrefix(organizationId: string, layout: ShardLayout): string {
+/** Limit levels, in the order the gateway checks them: organisation, team, key. */
+export type ScopeLevel = 'o' | 't' | 'k';
+
+/**
+ * A limit scope's Redis name relative to the key prefix, `gw[:{sK}]:<level>:<id>`: in its
+ * organisation's shard (the hash tag on a cluster, none on a single Redis), so one admission
+ * touches one slot. The one place these names are made (QuotaService adds the prefix).
+ */
+export function scopeName(
+  layout: ShardLayout,
+  organizationId: string,
+  level: ScopeLevel,
+  id: string,
+): string {
   const tag = shardTag(layout, shardOf(layout, organizationId));
-  return tag ? `gw:${tag}` : 'gw';
+  return `${tag ? `gw:${tag}` : 'gw'}:${level}:${id}`;
 }
 
 /** Announced on the same channel when customer limits change: gateways re-read them (few rows). */
@@ -103,6 +116,6 @@ export function teamRateStateKeys(
   teamId: string,
   layout: ShardLayout = SINGLE_LAYOUT,
 ): string[] {
-  const gw = gatewayPrefix(organizationId, layout);
-  return [`${gw}:t:${teamId}:rq`, `${gw}:t:${teamId}:tk`];
+  const scope = scopeName(layout, organizationId, 't', teamId);
+  return [`${scope}:rq`, `${scope}:tk`];
 }

@@ -23,6 +23,7 @@ import { DataSource } from 'typeorm';
 import { METERING_OPTIONS, METERING_REDIS, type MeteringOptions } from '../metering.options';
 import { encodeUsage } from '../usage/usage.codec';
 import { LimitsService, type OverrideSnapshot } from './limits.service';
+import { type ScopeLevel, scopeName } from './limit-changes';
 import { Headroom } from './headroom';
 import {
   ADMIT_FINISH_LUA,
@@ -574,10 +575,11 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
    * key's scopes share their organisation's shard: one admission, one slot.
    */
   private scopes(req: { organizationId: string; apiKeyId: string; teamId?: string | null }) {
-    const g = `${this.options.prefix}:gw${this.tagOf(req.organizationId)}`;
-    const scopes = [`${g}:o:${req.organizationId}`];
-    if (req.teamId) scopes.push(`${g}:t:${req.teamId}`);
-    scopes.push(`${g}:k:${req.apiKeyId}`);
+    const name = (level: ScopeLevel, id: string) =>
+      `${this.options.prefix}:${scopeName(this.layout, req.organizationId, level, id)}`;
+    const scopes = [name('o', req.organizationId)];
+    if (req.teamId) scopes.push(name('t', req.teamId));
+    scopes.push(name('k', req.apiKeyId));
     return scopes;
   }
 
