@@ -162,7 +162,11 @@ describe('Redis Cluster: two gateways, one truth (e2e)', () => {
       )
     ).rows as { request_id: string; cost: string }[];
   const settled = (orgId: string, n: number) =>
-    waitFor(`${n} usage rows`, async () => (await usageOf(orgId)).length >= n && usageOf(orgId));
+    waitFor(
+      `${n} usage rows`,
+      async () => (await usageOf(orgId)).length >= n && usageOf(orgId),
+      60_000,
+    );
 
   it('spreads the organisations over hash-tag shards on more than one node', async () => {
     const nodes = (redis as unknown as { nodes(role: string): IORedis[] }).nodes('master');
