@@ -78,12 +78,9 @@ export class PortalApiModule {
         OrganizationsModule,
         ApiKeysModule,
         TeamsModule,
-        BudgetAlertsModule.forRoot({
-          smtpUrl: env.SMTP_URL,
-          mailFrom: env.MAIL_FROM,
-          scanEveryMs: env.BUDGET_ALERT_SCAN_MS,
-          retryBackoffMs: env.BUDGET_ALERT_RETRY_MS,
-          worker: env.BUDGET_ALERTS_WORKER === 'true',
+        // the scan and deliveries run in apps/worker
+        BudgetAlertsModule.forApi({
+          allowPrivateWebhookTargets: env.BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE,
         }),
         // contracts & entitlements; AuditProducerModule provides the AdminActivityLog they record to
         AuditProducerModule.forRoot(),
