@@ -39,6 +39,7 @@ import { PUBLIC_BASE_URL } from './sso/sso-base-url';
 import { SsoLoginController } from './sso/sso-login.controller';
 import { ScimController } from './scim/scim.controller';
 import { ScimTokensController } from './scim/scim-tokens.controller';
+import { ScimGroupsController } from './scim/scim-groups.controller';
 import { ScimTokenGuard } from './scim/scim-auth';
 import { SsoSettingsController } from './sso/sso-settings.controller';
 import { BudgetAlertsController } from './teams/budget-alerts.controller';
@@ -123,6 +124,7 @@ export class PortalApiModule {
         SsoLoginController,
         ScimController,
         ScimTokensController,
+        ScimGroupsController,
         TeamsController,
         LimitsController,
         BudgetAlertsController,

@@ -25,6 +25,7 @@ import { TeamsAndCustomerLimits1764060300000 } from './1764060300000-teams-and-c
 import { BudgetAlerts1764060300001 } from './1764060300001-budget-alerts';
 import { UsageRollups1764060400000 } from './1764060400000-usage-rollups';
 import { UsageRollupsByKey1764070000000 } from './1764070000000-usage-rollups-by-key';
+import { ScimGroupTeams1764070000001 } from './1764070000001-scim-group-teams';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -56,4 +57,5 @@ export const MIGRATIONS = [
   BudgetAlerts1764060300001,
   UsageRollups1764060400000,
   UsageRollupsByKey1764070000000,
+  ScimGroupTeams1764070000001,
 ];
