@@ -243,40 +243,47 @@ async function dashboard(
 const keyCache = new Map<string, string[]>();
 let keysOf: (org: string) => Promise<string[]>;
 
-/** The per-key, hourly and breakdown views as they read the fine rollups before migration 1764070000000. */
+/**
+ * The per-key, hourly and model x key reads as bare SQL (no labels, refusals or mapping), from the
+ * fine rollups (before migration 1764070000000) and from the coarse ones (now): the database's share.
+ */
 async function before(app: DataSource, org: string): Promise<void> {
   const range = [org, day(-89), day(0)];
   const runs = Math.min(RUNS, 20);
-  line(
-    'per key by day from usage_daily (before)',
-    await timed(runs, () =>
-      app.query(
-        `SELECT day::text, api_key_id, currency, sum(requests), sum(cost_micros)::text FROM usage_daily x
-          WHERE organization_id = $1 AND day >= $2::date AND day <= $3::date GROUP BY 1, 2, 3`,
-        range,
-      ),
-    ),
-  );
-  line(
-    'hourly 7 days from usage_hourly (before)',
-    await timed(runs, () =>
-      app.query(
-        `SELECT hour, currency, sum(requests), sum(cost_micros)::text FROM usage_hourly
-          WHERE organization_id = $1 AND hour >= $2::date AND hour < $3::date + 1 GROUP BY 1, 2`,
-        [org, day(-6), day(0)],
-      ),
-    ),
-  );
-  line(
-    'model x key 90 days from usage_daily (before)',
-    await timed(runs, () =>
-      app.query(
-        `SELECT model_id, api_key_id, currency, sum(requests), sum(cost_micros)::text FROM usage_daily
-          WHERE organization_id = $1 AND day >= $2::date AND day <= $3::date GROUP BY 1, 2, 3`,
-        range,
-      ),
-    ),
-  );
+  const pairs: [string, string, unknown[]][] = [
+    [
+      'per key by day from usage_daily (before)',
+      `SELECT day::text, api_key_id, currency, sum(requests), sum(cost_micros)::text FROM usage_daily
+        WHERE organization_id = $1 AND day >= $2::date AND day <= $3::date GROUP BY 1, 2, 3`,
+      range,
+    ],
+    [
+      'per key by day from usage_daily_keys (now)',
+      `SELECT day::text, api_key_id, currency, sum(requests), sum(cost_micros)::text FROM usage_daily_keys
+        WHERE organization_id = $1 AND day >= $2::date AND day <= $3::date GROUP BY 1, 2, 3`,
+      range,
+    ],
+    [
+      'hourly 7 days from usage_hourly (before)',
+      `SELECT hour, currency, sum(requests), sum(cost_micros)::text FROM usage_hourly
+        WHERE organization_id = $1 AND hour >= $2::date AND hour < $3::date + 1 GROUP BY 1, 2`,
+      [org, day(-6), day(0)],
+    ],
+    [
+      'hourly 7 days from usage_hourly_models (now)',
+      `SELECT hour, currency, sum(requests), sum(cost_micros)::text FROM usage_hourly_models
+        WHERE organization_id = $1 AND hour >= $2::date AND hour < $3::date + 1 GROUP BY 1, 2`,
+      [org, day(-6), day(0)],
+    ],
+    [
+      'model x key 90 days from usage_daily (before)',
+      `SELECT model_id, api_key_id, currency, sum(requests), sum(cost_micros)::text FROM usage_daily
+        WHERE organization_id = $1 AND day >= $2::date AND day <= $3::date GROUP BY 1, 2, 3`,
+      range,
+    ],
+  ];
+  for (const [name, sql, params] of pairs)
+    line(name, await timed(runs, () => app.query(sql, params)));
 }
 
 async function ingestAB(app: DataSource, owner: Client, org: string): Promise<void> {
