@@ -1,5 +1,9 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { BudgetAlertScanner } from '@velvet/teams';
+import { QueueName } from '@velvet/queue';
+import { BudgetAlertScanner, WebhookTargets } from '@velvet/teams';
+import type { Queue } from 'bullmq';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +12,10 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { seedCatalog } from '../scripts/seed/seed-catalog';
 import { bearer, type Session, signUp } from './support/http';
+import { startBudgetAlertsWorker } from './support/budget-alerts-worker';
 import { type RunningPortal, startPortal } from './support/portal';
+import { loadWorkerEnv } from '../apps/worker/src/env';
+import { loadPortalEnv } from '../apps/portal-api/src/env';
 
 interface Mail {
   to: string[];
@@ -27,10 +34,14 @@ const until = async (check: () => Promise<boolean> | boolean) => {
 /**
  * Budget alerts at 50/80/100 % of each cap: e-mail to the org's admins through a real SMTP server
  * started here, and a signed webhook that fails twice before it accepts (retried with backoff by
- * BullMQ); each threshold once per month, however often the scan runs.
+ * BullMQ); each threshold once per month, however often the scan runs. The scan and deliveries run
+ * in the worker (a context built from apps/worker's env schema), the settings in the portal.
+ * Webhook targets on loopback, private or link-local addresses are refused unless allowed.
  */
 describe('budget alerts', () => {
   let portal: RunningPortal;
+  let worker: INestApplicationContext;
+  let smtpPort: number;
   let db: DataSource;
   let smtp: SMTPServer;
   let hookServer: Server;
@@ -63,16 +74,20 @@ describe('budget alerts', () => {
       });
     });
     await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', r));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
-    portal = await startPortal({
+    smtpPort = (smtp.server.address() as AddressInfo).port;
+    // the sink is on loopback: the explicit allow setting of tests and development
+    portal = await startPortal({ BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE: 'true' });
+    worker = await startBudgetAlertsWorker(portal.env, {
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       BUDGET_ALERT_SCAN_MS: '3600000',
       BUDGET_ALERT_RETRY_MS: '50',
+      BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE: 'true',
     });
     db = portal.app.get<DataSource>(getDataSourceToken());
     await seedCatalog(db);
   });
   afterAll(async () => {
+    await worker?.close();
     await portal?.close();
     await new Promise<void>((r) => smtp?.close(() => r()));
     await new Promise((r) => hookServer?.close(r));
@@ -128,7 +143,7 @@ describe('budget alerts', () => {
     expect(shown.body).toMatchObject({ webhookSecretSet: true });
     expect(JSON.stringify(shown.body)).not.toContain(secret);
 
-    const scanner = portal.app.get(BudgetAlertScanner);
+    const scanner = worker.get(BudgetAlertScanner);
     await spend(admin, key.id, 600);
     // the organisation at 60 % (50), the key at 600 % (50, 80, 100)
     expect(await scanner.scan()).toBe(4);
@@ -178,5 +193,109 @@ describe('budget alerts', () => {
       type: 'budget.threshold_reached',
       organizationId: admin.organizationId,
     });
+  });
+
+  it('refuses loopback, private, link-local and metadata targets at delivery, on the resolved address', async () => {
+    const sink = `127.0.0.1:${(hookServer.address() as AddressInfo).port}`;
+    const refused = new WebhookTargets(false);
+    const before = hooks.length;
+    for (const url of [
+      `http://${sink}/hook`,
+      // a name: the address it resolves to is checked, at the connection
+      `http://localhost:${sink.split(':')[1]}/hook`,
+      `http://[::ffff:127.0.0.1]:${sink.split(':')[1]}/hook`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/hook',
+      'http://[fd00:ec2::254]/hook',
+      'http://0.0.0.0/hook',
+    ]) {
+      await expect(refused.post(new URL(url), {}, '{}', 2000)).rejects.toThrow(/not allowed/);
+    }
+    expect(hooks.length).toBe(before);
+    // configuration answers at once for what the URL says by itself; a public name passes
+    expect(refused.isRefusedHost(new URL('http://169.254.169.254/'))).toBe(true);
+    expect(refused.isRefusedHost(new URL('http://localhost:9/'))).toBe(true);
+    expect(refused.isRefusedHost(new URL('http://[::1]/'))).toBe(true);
+    expect(refused.isRefusedHost(new URL('https://hooks.example.com/x'))).toBe(false);
+    expect(refused.isRefusedHost(new URL('https://93.184.216.34/x'))).toBe(false);
+    // the allow setting of tests and development reaches the local sink
+    expect(
+      await new WebhookTargets(true).post(new URL(`http://${sink}/hook`), {}, '{}', 2000),
+    ).toBe(204);
+    hooks.pop();
+
+    // the worker with the default setting: an alert whose URL now resolves to loopback (written
+    // behind the portal's back, as a DNS change would) is never delivered; e-mail still goes out
+    await worker.close();
+    worker = await startBudgetAlertsWorker(portal.env, {
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      BUDGET_ALERT_SCAN_MS: '3600000',
+      BUDGET_ALERT_RETRY_MS: '50',
+    });
+    const admin = await signUp(portal, 'Budgets SSRF', `ssrf-${Date.now()}@example.com`);
+    const org = `/organizations/${admin.organizationId}`;
+    const key = (
+      await request(portal.url).post(`${org}/api-keys`).set(bearer(admin)).send({ name: 'k' })
+    ).body as { id: string };
+    await request(portal.url)
+      .put(`${org}/limits/api-keys/${key.id}`)
+      .set(bearer(admin))
+      .send({ spendCapMicros: '100' })
+      .expect(200);
+    await request(portal.url)
+      .put(`${org}/budget-alerts/webhook`)
+      .set(bearer(admin))
+      .send({ url: 'https://hooks.example.com/budget' })
+      .expect(200);
+    await db.query(`UPDATE budget_alert_settings SET webhook_url = $1 WHERE organization_id = $2`, [
+      `http://localhost:${sink.split(':')[1]}/hook`,
+      admin.organizationId,
+    ]);
+    await spend(admin, key.id, 60);
+    expect(await worker.get(BudgetAlertScanner).scan()).toBe(1);
+    const [alert] = (await db.query(`SELECT id FROM budget_alerts WHERE organization_id = $1`, [
+      admin.organizationId,
+    ])) as { id: string }[];
+    const queue = worker.get<Queue>(getQueueToken(QueueName.BudgetAlerts));
+    await until(async () => ((await queue.getJob(`webhook-${alert.id}`))?.attemptsMade ?? 0) >= 2);
+    const job = await queue.getJob(`webhook-${alert.id}`);
+    expect(job!.failedReason).toMatch(/not allowed/);
+    await until(async () => {
+      const [row] = await db.query(`SELECT emailed_at FROM budget_alerts WHERE id = $1`, [
+        alert.id,
+      ]);
+      return !!row.emailed_at;
+    });
+    const [row] = await db.query(`SELECT webhook_delivered_at FROM budget_alerts WHERE id = $1`, [
+      alert.id,
+    ]);
+    expect(row.webhook_delivered_at).toBeNull();
+    expect(hooks.length).toBe(before);
+  });
+
+  it('keeps the allow setting off by default and refuses it in production', () => {
+    const base = { JWT_SECRET: 'x'.repeat(40), AUDIT_SIGNING_KEY_FILE: '/dev/null' };
+    expect(loadWorkerEnv({}).BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    expect(loadPortalEnv(base).BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    for (const load of [loadWorkerEnv, loadPortalEnv])
+      expect(() =>
+        load({ ...base, NODE_ENV: 'production', BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE: 'true' }),
+      ).toThrow(/BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE/);
+  });
+
+  it('refuses a webhook URL that names a private host when configured', async () => {
+    const strict = await startPortal();
+    try {
+      const admin = await signUp(strict, 'Budgets strict', `strict-${Date.now()}@example.com`);
+      for (const url of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://169.254.169.254/'])
+        await request(strict.url)
+          .put(`/organizations/${admin.organizationId}/budget-alerts/webhook`)
+          .set(bearer(admin))
+          .send({ url })
+          .expect(422)
+          .expect((r) => expect(r.text).toContain('webhook_url_not_public'));
+    } finally {
+      await strict.close();
+    }
   });
 });

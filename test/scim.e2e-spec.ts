@@ -205,6 +205,111 @@ describe('SCIM 2.0 provisioning', () => {
     await scim('get', `/Groups/${group.body.id}`).expect(404);
   });
 
+  it('maps a group to a team chosen by the org admin: its active members belong to the team (Okta push, Entra Add)', async () => {
+    const org = `/organizations/${acme.admin.organizationId}`;
+    const user = async (userName: string) =>
+      (await scim('post', '/Users', { schemas: [USER], userName, active: true }).expect(201)).body
+        .id as string;
+    const [una, uwe] = [await user('una@acme-scim.example'), await user('uwe@acme-scim.example')];
+    const team = (
+      await request(portal.url)
+        .post(`${org}/teams`)
+        .set(bearer(acme.admin))
+        .send({ name: 'Platform' })
+        .expect(201)
+    ).body as { id: string };
+    // Okta pushes a group with its members in the create request
+    const group = (
+      await scim('post', '/Groups', {
+        schemas: [GROUP],
+        displayName: 'Platform Engineers',
+        members: [{ value: una, display: 'una@acme-scim.example' }],
+      }).expect(201)
+    ).body as { id: string };
+    const listed = async () =>
+      (
+        (await request(portal.url).get(`${org}/scim-groups`).set(bearer(acme.admin)).expect(200))
+          .body as { id: string; teamId: string | null; members: { email: string }[] }[]
+      ).find((g) => g.id === group.id)!;
+    expect(await listed()).toMatchObject({
+      teamId: null,
+      members: [{ email: 'una@acme-scim.example' }],
+    });
+
+    const mapped = await request(portal.url)
+      .put(`${org}/scim-groups/${group.id}/team`)
+      .set(bearer(acme.admin))
+      .send({ teamId: team.id })
+      .expect(200);
+    expect(mapped.body).toMatchObject({ teamId: team.id, displayName: 'Platform Engineers' });
+    // idempotent
+    await request(portal.url)
+      .put(`${org}/scim-groups/${group.id}/team`)
+      .set(bearer(acme.admin))
+      .send({ teamId: team.id })
+      .expect(200);
+
+    // Entra adds a member with "Add"; Okta renames with a full PUT: the admin's mapping stays
+    await scim('patch', `/Groups/${group.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'Add', path: 'members', value: [{ value: uwe }] }],
+    }).expect(200);
+    await scim('put', `/Groups/${group.id}`, {
+      schemas: [GROUP],
+      id: group.id,
+      displayName: 'Platform Eng',
+      members: [{ value: una }, { value: uwe }],
+    }).expect(200);
+    expect(await listed()).toMatchObject({
+      teamId: team.id,
+      displayName: 'Platform Eng',
+      members: [{ email: 'una@acme-scim.example' }, { email: 'uwe@acme-scim.example' }],
+    });
+    // a SCIM client cannot move the group to another team: teamId is not a SCIM attribute
+    await scim('patch', `/Groups/${group.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'teamId', value: null }],
+    });
+    expect((await listed()).teamId).toBe(team.id);
+
+    // Okta deactivates una (path-less value object): she leaves the team at once
+    await scim('patch', `/Users/${una}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', value: { active: false } }],
+    }).expect(200);
+    expect((await listed()).members).toEqual([{ userId: uwe, email: 'uwe@acme-scim.example' }]);
+
+    // another organisation's team or group is not found, either way round
+    const otherOrg = `/organizations/${other.admin.organizationId}`;
+    const otherTeam = (
+      await request(portal.url)
+        .post(`${otherOrg}/teams`)
+        .set(bearer(other.admin))
+        .send({ name: 'Theirs' })
+        .expect(201)
+    ).body as { id: string };
+    await request(portal.url)
+      .put(`${org}/scim-groups/${group.id}/team`)
+      .set(bearer(acme.admin))
+      .send({ teamId: otherTeam.id })
+      .expect(404);
+    await request(portal.url)
+      .put(`${otherOrg}/scim-groups/${group.id}/team`)
+      .set(bearer(other.admin))
+      .send({ teamId: otherTeam.id })
+      .expect(404);
+    await request(portal.url)
+      .put(`${org}/scim-groups/${group.id}/team`)
+      .set(bearer(acme.admin))
+      .send({ teamId: 'not-a-uuid' })
+      .expect(400);
+    expect((await listed()).teamId).toBe(team.id);
+
+    // deleting the team keeps the group, without a team
+    await request(portal.url).delete(`${org}/teams/${team.id}`).set(bearer(acme.admin)).expect(204);
+    expect(await listed()).toMatchObject({ teamId: null, displayName: 'Platform Eng' });
+  });
+
   it('keeps each token to its organisation, and addresses to verified domains', async () => {
     const ours = (await scim('get', '/Users').expect(200)).body.Resources as { id: string }[];
     expect(ours.length).toBeGreaterThan(0);

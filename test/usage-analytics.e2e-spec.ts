@@ -242,6 +242,43 @@ describe('usage analytics', () => {
       ['2026-10-02T23:00:00.000Z', 'globex-key', 1],
     ]);
 
+    // the model x key breakdown reads whole months from usage_monthly and the edge days from
+    // usage_daily; per-key days come from usage_daily_keys: each agrees with the totals above
+    const sumOf = (lines: { requests: number; costMicros: string }[]) => [
+      lines.reduce((n, l) => n + l.requests, 0),
+      String(lines.reduce((n, l) => n + BigInt(l.costMicros), 0n)),
+    ];
+    for (const [from, to] of [
+      ['2026-09-20', '2026-11-10'],
+      ['2026-10-01', '2026-10-31'],
+      ['2026-10-01', '2026-10-03'],
+    ]) {
+      const lines = await request(portal.url)
+        .get(`/organizations/${org}/usage/breakdown`)
+        .query({ from, to })
+        .set(bearer(globex))
+        .expect(200);
+      expect(sumOf(lines.body)).toEqual([3, '1500250']);
+    }
+    const lateOctober = { from: '2026-10-02', to: '2026-11-30' };
+    const [edgeLines, edgeReport] = await Promise.all(
+      ['breakdown', ''].map((path) =>
+        request(portal.url)
+          .get(`/organizations/${org}/usage${path && `/${path}`}`)
+          .query(lateOctober)
+          .set(bearer(globex))
+          .expect(200),
+      ),
+    );
+    expect(sumOf(edgeLines.body)).toEqual(sumOf(edgeReport.body.points));
+    expect(sumOf(edgeLines.body)[1]).toBe('250');
+    const perKeyDays = await request(portal.url)
+      .get(`/organizations/${org}/usage`)
+      .query({ from: '2026-09-20', to: '2026-11-10', groupBy: 'key' })
+      .set(bearer(globex))
+      .expect(200);
+    expect(sumOf(perKeyDays.body.points)).toEqual([3, '1500250']);
+
     // another organisation's key as a filter matches nothing; its organisation is not found
     const foreign = await request(portal.url)
       .get(`/organizations/${org}/usage`)
@@ -266,6 +303,21 @@ describe('usage analytics', () => {
       .expect(200);
     const teamIds = new Set(teams.body.points.map((p: { groupId: string | null }) => p.groupId));
     expect(teamIds).toEqual(new Set(['11111111-1111-4111-8111-111111111111', null]));
+    // the team's name is shown, not only its id (keys without a team have neither)
+    const labels = new Set(
+      teams.body.points.map((p: { groupLabel: string | null }) => p.groupLabel),
+    );
+    expect(labels).toEqual(new Set(['Platform', null]));
+    const breakdown = await request(portal.url)
+      .get(`/organizations/${org}/usage/breakdown`)
+      .query({ from, to })
+      .set(bearer(acme))
+      .expect(200);
+    const ciLine = breakdown.body.find((l: { apiKeyId: string }) => l.apiKeyId === keys.ci);
+    expect(ciLine).toMatchObject({
+      teamId: '11111111-1111-4111-8111-111111111111',
+      teamName: 'Platform',
+    });
     const oneTeam = await request(portal.url)
       .get(`/organizations/${org}/usage`)
       .query({ from, to, teamId: '11111111-1111-4111-8111-111111111111' })
@@ -284,12 +336,15 @@ describe('usage analytics', () => {
       .expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.text.trimEnd().split('\r\n');
-    expect(lines[0]).toMatch(/^bucket,model,model_id,api_key,/);
+    expect(lines[0]).toMatch(/^bucket,model,model_id,api_key,api_key_id,team,team_id,/);
+    expect(lines.some((l) => l.includes(',Platform,11111111-1111-4111-8111-111111111111,'))).toBe(
+      true,
+    );
     const hostile = lines.find((l) => l.includes('HYPERLINK'))!;
     expect(hostile).toContain(`"'=HYPERLINK(""http://evil"",""x""), ""quoted"""`);
     const csvRequests = lines
       .slice(1)
-      .reduce((s, l) => s + Number(l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)[7]), 0);
+      .reduce((s, l) => s + Number(l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)[8]), 0);
     const [{ total }] = await db.query(
       `SELECT count(*)::int AS total FROM usage_records WHERE organization_id = $1 AND occurred_at >= $2::date`,
       [org, from],

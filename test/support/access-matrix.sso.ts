@@ -90,11 +90,23 @@ export const SCIM_MATRIX: MatrixRow[] = [
     path: (t) => `/organizations/${t.orgId}/scim-tokens/${scimTokenIds.get(t.orgId)}`,
     allow: { [Role.OrgAdmin]: 'own' },
   },
+  {
+    route: 'GET /organizations/:orgId/scim-groups',
+    path: (t) => `/organizations/${t.orgId}/scim-groups`,
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
+  {
+    route: 'PUT /organizations/:orgId/scim-groups/:groupId/team',
+    path: (t) => `/organizations/${t.orgId}/scim-groups/${scimGroupIds.get(t.orgId)}/team`,
+    body: () => ({ teamId: null }),
+    allow: { [Role.OrgAdmin]: 'own' },
+  },
 ];
 
 const scimTokenIds = new Map<string, string>();
+const scimGroupIds = new Map<string, string>();
 
-/** A SCIM token per organisation, for the revoke row. */
+/** A SCIM token per organisation, for the revoke row, and a group its IdP pushed. */
 export async function prepareScimFixtures(
   portal: RunningPortal,
   orgs: { org: OrgFixture; admin: Session }[],
@@ -106,5 +118,12 @@ export async function prepareScimFixtures(
       .send({ name: 'fixture' })
       .expect(201);
     scimTokenIds.set(org.orgId, res.body.id);
+    const group = await request(portal.url)
+      .post('/scim/v2/Groups')
+      .set('authorization', `Bearer ${res.body.token}`)
+      .set('content-type', 'application/scim+json')
+      .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'fixture' })
+      .expect(201);
+    scimGroupIds.set(org.orgId, group.body.id);
   }
 }

@@ -240,4 +240,13 @@ export const ACCEPTED_SCHEMA_DIFFERENCES: Record<string, string[]> = {
     'DROP INDEX "public"."customer_limits_org_unique"',
     'DROP INDEX "public"."customer_limits_team_unique"',
   ],
+  /**
+   * SCIM groups mapped to teams: the composite key (team_id, organization_id) keeps a group's team in
+   * its organisation, and needs the unique (id, organization_id) on teams it refers to.
+   */
+  scimGroupTeams: [
+    'ALTER TABLE "scim_groups" DROP CONSTRAINT "scim_groups_team_fkey"',
+    'ALTER TABLE "teams" DROP CONSTRAINT "teams_id_org_unique"',
+    'DROP INDEX "public"."scim_groups_team_idx"',
+  ],
 };

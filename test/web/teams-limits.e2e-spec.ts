@@ -1,7 +1,7 @@
 /**
  * Teams and limits in the browser: the org admin makes a team, sets the organisation's, the team's
- * and a key's limits, moves a key into the team, rotates its secret and sets the budget webhook;
- * the API then holds exactly what the page said.
+ * and a key's limits, moves a key into the team, rotates its secret, sets the budget webhook and
+ * maps a SCIM group the IdP pushed to the team; the API then holds exactly what the page said.
  */
 import request from 'supertest';
 import { bearer, DEMO_TEST_PASSWORD, signUp } from '../support/http';
@@ -29,6 +29,21 @@ describe('web portal: teams and limits', () => {
     const org = `/organizations/${session.organizationId}`;
     const key = (
       await request(stack.url).post(`${org}/api-keys`).set(bearer(session)).send({ name: 'bot' })
+    ).body as { id: string };
+    const scimToken = (
+      await request(stack.url)
+        .post(`${org}/scim-tokens`)
+        .set(bearer(session))
+        .send({ name: 'IdP' })
+        .expect(201)
+    ).body.token as string;
+    const group = (
+      await request(stack.url)
+        .post('/scim/v2/Groups')
+        .set('authorization', `Bearer ${scimToken}`)
+        .set('content-type', 'application/scim+json')
+        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Helpdesk' })
+        .expect(201)
     ).body as { id: string };
     const { page } = admin;
     await signIn(page, stack.url, email, DEMO_TEST_PASSWORD);
@@ -72,6 +87,7 @@ describe('web portal: teams and limits', () => {
     await page.getByLabel('Webhook URL').fill('https://ops.teams-web.example/budget');
     await page.getByRole('button', { name: 'Save webhook' }).click();
     await page.getByText(/Signing secret \(shown once/).waitFor();
+    await page.getByLabel('Team of group Helpdesk').selectOption({ label: 'Support' });
     await screenshot(page, 'teams-limits');
 
     const limits = (await request(stack.url).get(`${org}/limits`).set(bearer(session))).body;
@@ -88,5 +104,13 @@ describe('web portal: teams and limits', () => {
     }[];
     expect(keys[0].teamId).toBe(limits.teams[0].teamId);
     expect(keys[0].previousValidUntil).not.toBeNull();
+    const groups = async () =>
+      (await request(stack.url).get(`${org}/scim-groups`).set(bearer(session))).body as {
+        id: string;
+        teamId: string | null;
+      }[];
+    for (let i = 0; i < 100 && (await groups())[0]?.teamId !== limits.teams[0].teamId; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await groups()).toMatchObject([{ id: group.id, teamId: limits.teams[0].teamId }]);
   });
 });

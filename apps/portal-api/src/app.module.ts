@@ -39,6 +39,7 @@ import { PUBLIC_BASE_URL } from './sso/sso-base-url';
 import { SsoLoginController } from './sso/sso-login.controller';
 import { ScimController } from './scim/scim.controller';
 import { ScimTokensController } from './scim/scim-tokens.controller';
+import { ScimGroupsController } from './scim/scim-groups.controller';
 import { ScimTokenGuard } from './scim/scim-auth';
 import { SsoSettingsController } from './sso/sso-settings.controller';
 import { BudgetAlertsController } from './teams/budget-alerts.controller';
@@ -78,12 +79,9 @@ export class PortalApiModule {
         OrganizationsModule,
         ApiKeysModule,
         TeamsModule,
-        BudgetAlertsModule.forRoot({
-          smtpUrl: env.SMTP_URL,
-          mailFrom: env.MAIL_FROM,
-          scanEveryMs: env.BUDGET_ALERT_SCAN_MS,
-          retryBackoffMs: env.BUDGET_ALERT_RETRY_MS,
-          worker: env.BUDGET_ALERTS_WORKER === 'true',
+        // the scan and deliveries run in apps/worker
+        BudgetAlertsModule.forApi({
+          allowPrivateWebhookTargets: env.BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE,
         }),
         // contracts & entitlements; AuditProducerModule provides the AdminActivityLog they record to
         AuditProducerModule.forRoot(),
@@ -126,6 +124,7 @@ export class PortalApiModule {
         SsoLoginController,
         ScimController,
         ScimTokensController,
+        ScimGroupsController,
         TeamsController,
         LimitsController,
         BudgetAlertsController,

@@ -1,4 +1,4 @@
-import { baseEnvSchema, parseEnv } from '@velvet/config';
+import { baseEnvSchema, offInProduction, parseEnv, switchSchema } from '@velvet/config';
 import { z } from 'zod';
 
 const int = (min: number, max: number, fallback: number) =>
@@ -30,7 +30,17 @@ export const workerEnvSchema = baseEnvSchema
     AUDIT_TEXT_PURGE_INTERVAL_MS: int(1000, 86_400_000, 3_600_000),
     /** How often every row is re-checked against its leaf (AuditRowSweep). */
     AUDIT_ROW_SWEEP_INTERVAL_MS: int(1000, 7 * 86_400_000, 3_600_000),
+    /** SMTP relay for budget alerts (`smtp://user:pass@host:587`); unset: alerts go by webhook only. */
+    SMTP_URL: z.string().url().optional(),
+    MAIL_FROM: z.string().default('Velvet Rope <alerts@velvet-rope.invalid>'),
+    /** How often customer spend caps are compared with this month's spend. */
+    BUDGET_ALERT_SCAN_MS: int(100, 86_400_000, 60_000),
+    /** First retry delay of a failed e-mail or webhook delivery (doubled at each attempt). */
+    BUDGET_ALERT_RETRY_MS: int(10, 3_600_000, 5_000),
+    /** Budget-alert webhooks to loopback/private/link-local hosts: tests and development only. */
+    BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE: switchSchema,
   })
+  .refine(...offInProduction('BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE'))
   .refine((env) => env.NODE_ENV !== 'production' || !!env.AUDIT_SIGNING_KEY_FILE, {
     path: ['AUDIT_SIGNING_KEY_FILE'],
     message: 'is required in production',

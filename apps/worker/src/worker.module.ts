@@ -17,6 +17,7 @@ import { ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
 import { QueueModule, QueueName, redisSettings } from '@velvet/queue';
+import { BudgetAlertsModule } from '@velvet/teams';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditAppender } from './audit/audit-appender';
 import { AuditLogProcessor } from './audit/audit-log.processor';
@@ -69,6 +70,7 @@ export class WorkerModule {
           witnessTimeoutMs: env.AUDIT_WITNESS_TIMEOUT_MS,
         }),
         ...DOMAIN_MODULES,
+        BudgetAlertsModule.forWorker(budgetAlertOptions(env)),
       ],
       providers: [
         {
@@ -93,6 +95,15 @@ export class WorkerModule {
     };
   }
 }
+
+/** Budget alerts (scan, e-mail, webhooks) run here, not in the portal API. */
+export const budgetAlertOptions = (env: WorkerEnv) => ({
+  smtpUrl: env.SMTP_URL,
+  mailFrom: env.MAIL_FROM,
+  scanEveryMs: env.BUDGET_ALERT_SCAN_MS,
+  retryBackoffMs: env.BUDGET_ALERT_RETRY_MS,
+  allowPrivateWebhookTargets: env.BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE,
+});
 
 /** The key stays in this process: read from its 0600 file (a KMS would implement AuditKeySigner instead). */
 function signerFor(env: WorkerEnv): TreeHeadSigner {

@@ -17,6 +17,7 @@ import { SsoLoginService } from './sso/sso-login.service';
 import { SCIM_ENTITIES } from './scim/entities/scim.entities';
 import { ScimService } from './scim/scim.service';
 import { ScimTokensService } from './scim/scim-tokens.service';
+import { ScimGroupTeamsService } from './scim/scim-group-teams.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 
@@ -61,6 +62,7 @@ export class AuthModule {
         SsoLoginService,
         ScimService,
         ScimTokensService,
+        ScimGroupTeamsService,
       ],
       exports: [
         AuthService,
@@ -70,6 +72,7 @@ export class AuthModule {
         SsoLoginService,
         ScimService,
         ScimTokensService,
+        ScimGroupTeamsService,
       ],
     };
   }

@@ -4,6 +4,8 @@ export type { TokenPair } from './auth.service';
 export { AbuseLimits } from './limits/abuse-limits';
 export { filterOf, listResponse } from './scim/scim-resources';
 export { ScimTokensService } from './scim/scim-tokens.service';
+export { ScimGroupTeamsService } from './scim/scim-group-teams.service';
+export type { ScimGroupView } from './scim/scim-group-teams.service';
 export { ScimError } from './scim/scim.error';
 export { ScimService } from './scim/scim.service';
 export { SsoProtocol } from './sso/entities/sso-connection.entity';

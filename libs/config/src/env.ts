@@ -60,3 +60,20 @@ export const portSchema = port;
 
 /** Secrets must be long enough to be real; their values never appear in error messages. */
 export const secretSchema = z.string().min(32, 'must be at least 32 characters');
+
+/** An off-by-default `true`/`false` switch, read as a boolean. */
+export const switchSchema = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+
+/** For `.refine`: a switch meant for tests and development must stay off when NODE_ENV is production. */
+export const offInProduction = <K extends string>(
+  key: K,
+): [
+  (env: { NODE_ENV: string } & Record<K, boolean>) => boolean,
+  { path: string[]; message: string },
+] => [
+  (env) => env.NODE_ENV !== 'production' || !env[key],
+  { path: [key], message: 'is for tests and development only; it must be off in production' },
+];

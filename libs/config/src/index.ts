@@ -1,1 +1,9 @@
-export { InvalidEnvironmentError, baseEnvSchema, parseEnv, portSchema, secretSchema } from './env';
+export {
+  InvalidEnvironmentError,
+  baseEnvSchema,
+  offInProduction,
+  parseEnv,
+  portSchema,
+  secretSchema,
+  switchSchema,
+} from './env';

@@ -889,6 +889,38 @@ export interface paths {
         patch: operations["OrganizationsController_updateMember"];
         trace?: never;
     };
+    "/organizations/{orgId}/scim-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ScimGroupsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/scim-groups/{groupId}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["ScimGroupsController_setTeam"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/{orgId}/scim-tokens": {
         parameters: {
             query?: never;
@@ -1722,6 +1754,13 @@ export interface components {
              */
             graceSeconds?: number;
         };
+        ScimGroupTeamDto: {
+            /**
+             * Format: uuid
+             * @description null: no team
+             */
+            teamId?: string | null;
+        };
         SignUpDto: {
             /** @example Ada Admin */
             displayName: string;
@@ -1888,6 +1927,7 @@ export type SchemaPutUnlockRuleDto = components['schemas']['PutUnlockRuleDto'];
 export type SchemaReasonDto = components['schemas']['ReasonDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
 export type SchemaRotateApiKeyDto = components['schemas']['RotateApiKeyDto'];
+export type SchemaScimGroupTeamDto = components['schemas']['ScimGroupTeamDto'];
 export type SchemaSignUpDto = components['schemas']['SignUpDto'];
 export type SchemaSuspensionDto = components['schemas']['SuspensionDto'];
 export type SchemaTeamNameDto = components['schemas']['TeamNameDto'];
@@ -3896,6 +3936,65 @@ export interface operations {
                 content?: never;
             };
             /** @description Needs update on User */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScimGroupsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on ScimToken */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScimGroupsController_setTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScimGroupTeamDto"];
+            };
+        };
+        responses: {
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Team */
             403: {
                 headers: {
                     [name: string]: unknown;

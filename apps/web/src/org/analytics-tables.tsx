@@ -118,7 +118,7 @@ export function BreakdownTable({ lines }: { lines: UsageBreakdownLine[] }) {
             <tr key={`${l.modelId}-${l.apiKeyId}-${l.teamId}-${l.currency}`}>
               <td>{l.modelSlug ?? '(unknown model)'}</td>
               <td>{l.apiKeyName ?? '(unknown key)'}</td>
-              <td>{l.teamId ?? '—'}</td>
+              <td>{l.teamName ?? (l.teamId ? '(deleted team)' : '—')}</td>
               <td className="num">{n(l.requests)}</td>
               <td className="num">{n(l.inputTokens)}</td>
               <td className="num">{n(l.outputTokens)}</td>

@@ -8,6 +8,7 @@ import { PageTitle } from '../ui/layout';
 import { BudgetAlertsCard } from './budget-alerts-card';
 import { KeySettingsTable } from './key-settings-table';
 import { LimitForm, type LimitValues } from './limit-form';
+import { ScimGroupsCard } from './scim-groups-card';
 
 export interface Team {
   id: string;
@@ -140,6 +141,7 @@ export function TeamsPage() {
         </QueryView>
       </section>
       <BudgetAlertsCard orgId={orgId} />
+      <ScimGroupsCard orgId={orgId} teams={teams.data ?? []} />
     </>
   );
 }

@@ -1,15 +1,22 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const BY_KEY = 'model_id, api_key_id, tier, currency';
-const HOUR = `date_trunc('hour', occurred_at, 'UTC')`;
-const DAY = `(occurred_at AT TIME ZONE 'UTC')::date`;
+export const HOUR = `date_trunc('hour', occurred_at, 'UTC')`;
+export const DAY = `(occurred_at AT TIME ZONE 'UTC')::date`;
+/** A rollup of usage_records: its table, bucket column and expression, and key dimensions. */
+export interface Rollup {
+  table: string;
+  bucket: string;
+  of: string;
+  dims: string;
+}
 /** usage_daily_models: the same days without the key, for charts that need no key (a few rows per day). */
-const ROLLUPS = [
+export const ROLLUPS: Rollup[] = [
   { table: 'usage_hourly', bucket: 'hour', of: HOUR, dims: BY_KEY },
   { table: 'usage_daily', bucket: 'day', of: DAY, dims: BY_KEY },
   { table: 'usage_daily_models', bucket: 'day', of: DAY, dims: 'model_id, tier, currency' },
 ];
-const positions = (dims: string) =>
+export const positions = (dims: string) =>
   Array.from({ length: dims.split(',').length + 2 }, (_, i) => i + 1).join(', ');
 
 /**
@@ -17,18 +24,19 @@ const positions = (dims: string) =>
  * (cancelled or interrupted: billed for what was delivered); tokens and cost of billed rows only.
  * Outcomes are columns rather than a key, so a key-day is one row whatever its outcomes.
  */
-const figures = (sign: '' | '-') => `
+export const figures = (sign: '' | '-') => `
     ${sign}count(*), ${sign}count(*) FILTER (WHERE status = 'failed'),
     ${sign}count(*) FILTER (WHERE status IN ('cancelled', 'interrupted')),
     ${sign}coalesce(sum(input_tokens) FILTER (WHERE status <> 'failed'), 0),
     ${sign}coalesce(sum(output_tokens) FILTER (WHERE status <> 'failed'), 0),
     ${sign}coalesce(sum(cost_micros) FILTER (WHERE status <> 'failed'), 0)`;
-const COLUMNS = 'requests, failed, partial, input_tokens, output_tokens, cost_micros';
+export const COLUMNS = 'requests, failed, partial, input_tokens, output_tokens, cost_micros';
 
 /** One signed delta per rollup key from a transition table, applied in key order (no deadlock between writers). */
-const applyDelta = (rows: string, sign: '' | '-') =>
-  ROLLUPS.map(
-    (r) => `
+export const applyDelta = (rows: string, sign: '' | '-', rollups: Rollup[] = ROLLUPS) =>
+  rollups
+    .map(
+      (r) => `
     INSERT INTO ${r.table} AS h (organization_id, ${r.bucket}, ${r.dims}, ${COLUMNS})
     SELECT organization_id, ${r.of}, ${r.dims}, ${figures(sign)}
       FROM ${rows}
@@ -41,7 +49,8 @@ const applyDelta = (rows: string, sign: '' | '-') =>
       input_tokens = h.input_tokens + excluded.input_tokens,
       output_tokens = h.output_tokens + excluded.output_tokens,
       cost_micros = h.cost_micros + excluded.cost_micros;`,
-  ).join('');
+    )
+    .join('');
 
 /**
  * Usage analytics are read from rollups, never from usage_records (10 M+ rows).

@@ -24,6 +24,8 @@ import { Scim1764050700001 } from './1764050700001-scim';
 import { TeamsAndCustomerLimits1764060300000 } from './1764060300000-teams-and-customer-limits';
 import { BudgetAlerts1764060300001 } from './1764060300001-budget-alerts';
 import { UsageRollups1764060400000 } from './1764060400000-usage-rollups';
+import { UsageRollupsByKey1764070000000 } from './1764070000000-usage-rollups-by-key';
+import { ScimGroupTeams1764070000001 } from './1764070000001-scim-group-teams';
 
 /** Every migration, in order. Explicit, because globs break under bundling. */
 export const MIGRATIONS = [
@@ -54,4 +56,6 @@ export const MIGRATIONS = [
   TeamsAndCustomerLimits1764060300000,
   BudgetAlerts1764060300001,
   UsageRollups1764060400000,
+  UsageRollupsByKey1764070000000,
+  ScimGroupTeams1764070000001,
 ];

@@ -60,7 +60,11 @@ export class UsageAnalyticsService {
         bucket: p.bucket!,
         groupId: groupId(p),
         groupLabel:
-          dims[0] === 'model' ? p.model_slug : dims[0] === 'key' ? p.api_key_name : groupId(p),
+          dims[0] === 'model'
+            ? p.model_slug
+            : dims[0] === 'key'
+              ? p.api_key_name
+              : (p.team_name ?? groupId(p)),
         currency: p.currency!,
         ...figuresOf(p, Number(p.refusals ?? 0)),
       })),
@@ -73,13 +77,14 @@ export class UsageAnalyticsService {
   async breakdown(q: UsageQuery): Promise<UsageBreakdownLine[]> {
     const dims: Dimension[] = ['model', 'key', 'team'];
     const rows = await this.points({ ...q }, dims, false);
-    const refusals = await this.refusalRows(q, ['model', 'key']);
+    const refusals = await this.refusalRows(q, ['model', 'key', 'team']);
     const lines = rows.map((r): UsageBreakdownLine => ({
       modelId: r.model_id!,
       modelSlug: r.model_slug,
       apiKeyId: r.api_key_id!,
       apiKeyName: r.api_key_name,
       teamId: r.team_id ?? null,
+      teamName: r.team_name ?? null,
       currency: r.currency!,
       ...figuresOf(r),
       refusalsByReason: [],
@@ -96,6 +101,7 @@ export class UsageAnalyticsService {
           apiKeyId: r.api_key_id!,
           apiKeyName: r.api_key_name,
           teamId: r.team_id ?? null,
+          teamName: r.team_name ?? null,
           currency: lines[0]?.currency ?? 'USD',
           ...figuresOf(undefined),
           refusalsByReason: [],
@@ -120,6 +126,7 @@ export class UsageAnalyticsService {
       apiKeyId: p.api_key_id!,
       apiKeyName: p.api_key_name,
       teamId: p.team_id ?? null,
+      teamName: p.team_name ?? null,
       currency: p.currency!,
       ...figuresOf(p, Number(p.refusals ?? 0)),
     }));
@@ -128,7 +135,7 @@ export class UsageAnalyticsService {
   /** Usage figures per bucket (or over the range, `bucketed` false) and dimension, with refusals merged in. */
   private async points(q: UsageQuery, dims: Dimension[], bucketed = true): Promise<Row[]> {
     const sql = new UsageSql(q);
-    const src = sql.rollup(dims);
+    const src = bucketed ? sql.rollup(dims) : { ...sql.totalsSource(), bucket: '' };
     const groups = sql.groupColumns(dims);
     const keys = [...(bucketed ? [`${src.bucket} AS bucket`] : []), ...groups, 'x.currency'];
     const rows: Row[] = await this.db.query(
@@ -186,14 +193,16 @@ export class UsageAnalyticsService {
   private labels(dims: readonly Dimension[]): string {
     return (
       (dims.includes('model') ? ', lm.slug AS model_slug' : '') +
-      (dims.includes('key') ? ', lk.name AS api_key_name' : '')
+      (dims.includes('key') ? ', lk.name AS api_key_name' : '') +
+      (dims.includes('team') ? ', lt.name AS team_name' : '')
     );
   }
 
   private labelJoins(dims: readonly Dimension[]): string {
     return (
       (dims.includes('model') ? ' LEFT JOIN models lm ON lm.id = g.model_id' : '') +
-      (dims.includes('key') ? ' LEFT JOIN api_keys lk ON lk.id = g.api_key_id' : '')
+      (dims.includes('key') ? ' LEFT JOIN api_keys lk ON lk.id = g.api_key_id' : '') +
+      (dims.includes('team') ? ' LEFT JOIN teams lt ON lt.id = g.team_id' : '')
     );
   }
 }

@@ -22,7 +22,8 @@ describe('usage CSV', () => {
         modelSlug: 'velvet-pro-1',
         apiKeyId: 'k',
         apiKeyName: 'ci, nightly',
-        teamId: null,
+        teamId: 't',
+        teamName: 'Research',
         currency: 'USD',
         requests: 3,
         failed: 1,
@@ -34,8 +35,8 @@ describe('usage CSV', () => {
       },
     ]);
     expect(csv.split('\r\n')).toEqual([
-      'bucket,model,model_id,api_key,api_key_id,team_id,currency,requests,failed,partial,input_tokens,output_tokens,cost_micros,refusals',
-      '2026-11-01,velvet-pro-1,m,"ci, nightly",k,,USD,3,1,0,10,20,1234,2',
+      'bucket,model,model_id,api_key,api_key_id,team,team_id,currency,requests,failed,partial,input_tokens,output_tokens,cost_micros,refusals',
+      '2026-11-01,velvet-pro-1,m,"ci, nightly",k,Research,t,USD,3,1,0,10,20,1234,2',
       '',
     ]);
   });

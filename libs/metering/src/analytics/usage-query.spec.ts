@@ -1,4 +1,10 @@
-import { dayAfter, rangeDays, usageQueryProblem, UsageQueryProblem } from './usage-query';
+import {
+  dayAfter,
+  rangeDays,
+  splitByMonths,
+  usageQueryProblem,
+  UsageQueryProblem,
+} from './usage-query';
 
 describe('usage query ranges', () => {
   it('counts both ends and crosses months and leap days', () => {
@@ -16,5 +22,35 @@ describe('usage query ranges', () => {
     expect(q('2025-01-01', '2026-01-02')).toBe(UsageQueryProblem.TooLong);
     expect(q('2026-10-01', '2026-10-14', 'hour')).toBeNull();
     expect(q('2026-10-01', '2026-10-15', 'hour')).toBe(UsageQueryProblem.HourlyTooLong);
+  });
+
+  it('splits a range into whole months and the days at its edges', () => {
+    expect(splitByMonths('2026-09-02', '2026-11-30')).toEqual({
+      months: ['2026-10-01', '2026-11-01'],
+      days: [['2026-09-02', '2026-09-30']],
+    });
+    expect(splitByMonths('2026-09-01', '2026-11-17')).toEqual({
+      months: ['2026-09-01', '2026-10-01'],
+      days: [['2026-11-01', '2026-11-17']],
+    });
+    expect(splitByMonths('2024-01-15', '2024-03-10')).toEqual({
+      months: ['2024-02-01', '2024-02-01'],
+      days: [
+        ['2024-01-15', '2024-01-31'],
+        ['2024-03-01', '2024-03-10'],
+      ],
+    });
+    expect(splitByMonths('2026-11-02', '2026-11-30')).toEqual({
+      months: null,
+      days: [['2026-11-02', '2026-11-30']],
+    });
+    expect(splitByMonths('2026-12-01', '2026-12-31')).toEqual({
+      months: ['2026-12-01', '2026-12-01'],
+      days: [],
+    });
+    expect(splitByMonths('2026-10-20', '2026-11-10')).toEqual({
+      months: null,
+      days: [['2026-10-20', '2026-11-10']],
+    });
   });
 });

@@ -39,3 +39,31 @@ export function usageQueryProblem(q: Pick<UsageQuery, 'from' | 'to' | 'granulari
 /** The instant after the range's last day (exclusive upper bound). */
 export const dayAfter = (day: string): string =>
   new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+
+const monthStart = (day: string): string => `${day.slice(0, 7)}-01`;
+const addMonths = (month: string, n: number): string => {
+  const d = new Date(`${month}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  return d.toISOString().slice(0, 10);
+};
+const dayBefore = (day: string): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * Splits the days from..to (both included) into whole calendar months (first days of the first and
+ * last whole month, or null) and the days before and after them.
+ */
+export function splitByMonths(
+  from: string,
+  to: string,
+): { months: [string, string] | null; days: [string, string][] } {
+  const first = from === monthStart(from) ? from : addMonths(monthStart(from), 1);
+  const last =
+    dayAfter(to) === monthStart(dayAfter(to)) ? monthStart(to) : addMonths(monthStart(to), -1);
+  if (first > last) return { months: null, days: [[from, to]] };
+  const days: [string, string][] = [];
+  if (from < first) days.push([from, dayBefore(first)]);
+  const afterLast = addMonths(last, 1);
+  if (afterLast <= to) days.push([afterLast, to]);
+  return { months: [first, last], days };
+}

@@ -26,7 +26,7 @@ export interface UsagePoint extends UsageFigures {
   bucket: string;
   /** The group's id (model, key or team id), or null for `none` or keys without a team. */
   groupId: string | null;
-  /** Model slug, key name or team id, for display. */
+  /** Model slug, key name or team name, for display. */
   groupLabel: string | null;
   currency: string;
 }
@@ -54,6 +54,7 @@ export interface UsageBreakdownLine extends UsageFigures {
   apiKeyId: string;
   apiKeyName: string | null;
   teamId: string | null;
+  teamName: string | null;
   currency: string;
   refusalsByReason: RefusalCount[];
 }
@@ -66,5 +67,6 @@ export interface UsageLine extends UsageFigures {
   apiKeyId: string;
   apiKeyName: string | null;
   teamId: string | null;
+  teamName: string | null;
   currency: string;
 }

@@ -5,6 +5,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { IsNull, type DataSource } from 'typeorm';
 import { BudgetAlert, BudgetAlertSettings } from './budget-alert.entities';
 import { BUDGET_ALERTS_OPTIONS, type BudgetAlertsOptions } from './budget-alerts.options';
+import { WEBHOOK_TARGETS, type WebhookTargets } from './webhook-target';
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
@@ -34,6 +35,7 @@ export class BudgetAlertDelivery {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(BUDGET_ALERTS_OPTIONS) private readonly options: BudgetAlertsOptions,
+    @Inject(WEBHOOK_TARGETS) private readonly targets: WebhookTargets,
   ) {
     this.mail = options.smtpUrl ? createTransport(options.smtpUrl) : null;
   }
@@ -88,19 +90,23 @@ export class BudgetAlertDelivery {
         spentMicros: alert.spentMicros.toString(),
         createdAt: alert.createdAt.toISOString(),
       });
-      const res = await fetch(settings.webhookUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'velvet-signature': signWebhook(settings.webhookSecret, body),
-          'velvet-event-id': alert.id,
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status < 200 || res.status >= 300) throw new Error(`webhook answered ${res.status}`);
+      const status = await this.targets
+        .post(
+          new URL(settings.webhookUrl),
+          {
+            'content-type': 'application/json',
+            'velvet-signature': signWebhook(settings.webhookSecret, body),
+            'velvet-event-id': alert.id,
+          },
+          body,
+          WEBHOOK_TIMEOUT_MS,
+        )
+        .catch((e: Error) => {
+          // a refused address is retried too: its DNS may be corrected; the reason goes to the log
+          this.logger.warn(`budget alert ${alert.id}: webhook not delivered: ${e.message}`);
+          throw e;
+        });
+      if (status < 200 || status >= 300) throw new Error(`webhook answered ${status}`);
     }
     // no webhook configured: nothing to deliver, and nothing later (a webhook set afterwards gets later alerts)
     await this.db

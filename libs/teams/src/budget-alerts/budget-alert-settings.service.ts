@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Action, type AppAbility, assertCan } from '@velvet/access';
 import { DomainErrorKind, DomainException } from '@velvet/common';
 import { Repository } from 'typeorm';
 import { BudgetAlert, BudgetAlertSettings } from './budget-alert.entities';
+import { WEBHOOK_TARGETS, type WebhookTargets } from './webhook-target';
 
 export interface BudgetAlertSettingsView {
   webhookUrl: string | null;
@@ -20,6 +21,7 @@ export class BudgetAlertSettingsService {
     @InjectRepository(BudgetAlertSettings)
     private readonly settings: Repository<BudgetAlertSettings>,
     @InjectRepository(BudgetAlert) private readonly alerts: Repository<BudgetAlert>,
+    @Inject(WEBHOOK_TARGETS) private readonly targets: WebhookTargets,
   ) {}
 
   async get(ability: AppAbility, organizationId: string): Promise<BudgetAlertSettingsView> {
@@ -46,7 +48,7 @@ export class BudgetAlertSettingsService {
     rotateSecret = false,
   ): Promise<{ webhookUrl: string | null; webhookSecret?: string }> {
     assertCan(ability, Action.Update, 'Budget', { organizationId });
-    if (url !== null) assertWebhookUrl(url);
+    if (url !== null) assertWebhookUrl(url, this.targets);
     const existing = await this.settings
       .createQueryBuilder('s')
       .addSelect('s.webhookSecret')
@@ -69,7 +71,7 @@ export class BudgetAlertSettingsService {
   }
 }
 
-function assertWebhookUrl(url: string): void {
+function assertWebhookUrl(url: string, targets: WebhookTargets): void {
   let parsed: URL | null = null;
   try {
     parsed = new URL(url);
@@ -89,5 +91,11 @@ function assertWebhookUrl(url: string): void {
       DomainErrorKind.Invalid,
       'invalid_webhook_url',
       'The webhook URL must be an http(s) URL without credentials, at most 2000 characters.',
+    );
+  if (targets.isRefusedHost(new URL(url)))
+    throw new DomainException(
+      DomainErrorKind.Invalid,
+      'webhook_url_not_public',
+      'The webhook URL must name a public host: loopback, private and link-local addresses are refused.',
     );
 }

@@ -8,13 +8,31 @@ import { BudgetAlertScanner } from './budget-alert-scanner';
 import { BudgetAlertSettingsService } from './budget-alert-settings.service';
 import { BUDGET_ALERTS_OPTIONS, type BudgetAlertsOptions } from './budget-alerts.options';
 import { BudgetAlertsProcessor, BudgetAlertsSchedule } from './budget-alerts.processor';
+import { WEBHOOK_TARGETS, WebhookTargets } from './webhook-target';
 
 export const BUDGET_ALERT_ENTITIES = [BudgetAlert, BudgetAlertSettings];
 
-/** Settings for the API; with `worker`, the scan schedule and the deliveries too. */
+const targets = (allowPrivate: boolean) => ({
+  provide: WEBHOOK_TARGETS,
+  useValue: new WebhookTargets(allowPrivate),
+});
+
+/**
+ * `forApi`: the org admin's settings (the portal API). `forWorker`: the scan schedule and the
+ * deliveries (apps/worker), so that SMTP and outbound webhooks never run in the portal's process.
+ */
 @Module({})
 export class BudgetAlertsModule {
-  static forRoot(options: BudgetAlertsOptions & { worker: boolean }): DynamicModule {
+  static forApi(options: { allowPrivateWebhookTargets: boolean }): DynamicModule {
+    return {
+      module: BudgetAlertsModule,
+      imports: [TypeOrmModule.forFeature(BUDGET_ALERT_ENTITIES)],
+      providers: [targets(options.allowPrivateWebhookTargets), BudgetAlertSettingsService],
+      exports: [BudgetAlertSettingsService],
+    };
+  }
+
+  static forWorker(options: BudgetAlertsOptions): DynamicModule {
     return {
       module: BudgetAlertsModule,
       imports: [
@@ -23,12 +41,13 @@ export class BudgetAlertsModule {
       ],
       providers: [
         { provide: BUDGET_ALERTS_OPTIONS, useValue: options },
-        BudgetAlertSettingsService,
+        targets(options.allowPrivateWebhookTargets),
         BudgetAlertScanner,
         BudgetAlertDelivery,
-        ...(options.worker ? [BudgetAlertsProcessor, BudgetAlertsSchedule] : []),
+        BudgetAlertsProcessor,
+        BudgetAlertsSchedule,
       ],
-      exports: [BudgetAlertSettingsService, BudgetAlertScanner],
+      exports: [BudgetAlertScanner],
     };
   }
 }

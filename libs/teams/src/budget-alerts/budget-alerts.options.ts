@@ -6,6 +6,8 @@ export interface BudgetAlertsOptions {
   scanEveryMs: number;
   /** First retry delay of a delivery, doubled at each attempt. */
   retryBackoffMs: number;
+  /** Deliver webhooks to loopback, private and link-local addresses too: tests and development only. */
+  allowPrivateWebhookTargets: boolean;
 }
 
 export const BUDGET_ALERTS_OPTIONS = Symbol('BUDGET_ALERTS_OPTIONS');
