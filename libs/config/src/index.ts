@@ -1,1 +1,10 @@
-export { InvalidEnvironmentError, baseEnvSchema, parseEnv, portSchema, secretSchema } from './env';
+export {
+  InvalidEnvironmentError,
+  baseEnvSchema,
+  otelEnvSchema,
+  parseEnv,
+  portSchema,
+  secretSchema,
+} from './env';
+export type { OtelEnv } from './env';
+export { tracingSettings } from './tracing-settings';
