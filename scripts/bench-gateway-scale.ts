@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { tempReceiptKeyFile } from './audit/receipt-key-file';
 import { startBenchRedis } from './bench/bench-redis';
 import type { LoadResult, LoadSpec } from './bench/load-generator';
 import { cpuSeconds, freePort, pidOf, startPinned, stop } from './bench/processes';
@@ -105,6 +106,8 @@ async function main() {
             env: {
               ...process.env,
               NODE_ENV: 'production',
+              // production refuses to start without the gateway's receipt key
+              AUDIT_RECEIPT_KEY_FILE: tempReceiptKeyFile(),
               DATABASE_URL: seed.databaseUrl,
               ...redis.env,
               QUEUE_PREFIX: 'bench',
@@ -130,7 +133,8 @@ async function main() {
             () => false,
           );
           if (ok) break;
-          if (t > 600) throw new Error(`gateway :${g.port} never answered`);
+          if (t > 600 || g.child.exitCode !== null)
+            throw new Error(`gateway :${g.port} never answered (exit code ${g.child.exitCode})`);
           await new Promise((r) => setTimeout(r, 200));
         }
       }
