@@ -4,14 +4,16 @@
  * throughput, requests/s per core of gateway CPU, and per call: Redis commands, PostgreSQL
  * transactions and rows written. Redis is a private redis-server started for the run (so its
  * command count is this run's alone); PostgreSQL's counters are those of the run's own database.
- * On a 2-core machine shared with other work the absolute figures are noisy (docs/scaling.md):
+ * BENCH_REDIS=cluster runs the same against a local 3-master Redis Cluster (REDIS_CLUSTER_NODES;
+ * its counters summed over the nodes). On a 2-core machine shared with other work the absolute figures are noisy (docs/scaling.md):
  * the per-call and per-core figures are the ones that carry over to bigger machines.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import IORedis from 'ioredis';
 import { Client } from 'pg';
+import { tempReceiptKeyFile } from './audit/receipt-key-file';
+import { startBenchRedis } from './bench/bench-redis';
 import type { LoadResult, LoadSpec } from './bench/load-generator';
 import { cpuSeconds, freePort, pidOf, startPinned, stop } from './bench/processes';
 import { seedBench } from './bench/seed-bench';
@@ -22,6 +24,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const REPS = Number(process.env.BENCH_REPS ?? 2);
 const PROCESSES = (process.env.BENCH_PROCESSES ?? '1,2').split(',').map(Number);
 const PG_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS_MODE = process.env.BENCH_REDIS ?? 'single';
 
 interface Row {
   processes: number;
@@ -56,27 +59,6 @@ function load(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const redis = new IORedis({
-    port,
-    lazyConnect: true,
-    retryStrategy: () => 100,
-    maxRetriesPerRequest: null,
-  });
-  redis.on('error', () => undefined); // refused until the server listens
-  await redis.connect().catch(() => undefined);
-  await redis.ping();
-  redis.disconnect();
-  return child;
-}
-
-const redisStats = async (redis: IORedis) =>
-  Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))![1]);
 const pgStats = async (pg: Client) => {
   const { rows } = await pg.query(
     `SELECT xact_commit::bigint AS x, (tup_inserted + tup_updated + tup_deleted)::bigint AS w FROM pg_stat_database WHERE datname = current_database()`,
@@ -88,14 +70,10 @@ async function main() {
   const children: ChildProcess[] = [];
   process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
   const upPort = await freePort();
-  const redisPort = await freePort();
   const seed = await seedBench(PG_SERVER, upPort);
   const pg = new Client({ connectionString: seed.databaseUrl });
   await pg.connect();
-  const redisChild = await startRedis(redisPort);
-  children.push(redisChild);
-  const redis = new IORedis({ port: redisPort });
-  const REDIS_URL = `redis://127.0.0.1:${redisPort}`;
+  const redis = await startBenchRedis(REDIS_MODE, freePort);
   try {
     children.push(
       await startPinned('upstream', [
@@ -113,7 +91,7 @@ async function main() {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${seed.key}` };
     const rows: Row[] = [];
     console.log(
-      `gateway scale bench: ${PROCESSES.join(' and ')} gateway process(es), c=${CONCURRENCY} in total, ${SECONDS}s per run, ${REPS} reps; private redis-server :${redisPort}`,
+      `gateway scale bench: ${PROCESSES.join(' and ')} gateway process(es), c=${CONCURRENCY} in total, ${SECONDS}s per run, ${REPS} reps; private Redis: ${redis.mode} (${Object.values(redis.env).join(' ')})`,
     );
     for (const n of PROCESSES) {
       const gateways: { child: ChildProcess; port: number }[] = [];
@@ -128,8 +106,10 @@ async function main() {
             env: {
               ...process.env,
               NODE_ENV: 'production',
+              // production refuses to start without the gateway's receipt key
+              AUDIT_RECEIPT_KEY_FILE: tempReceiptKeyFile(),
               DATABASE_URL: seed.databaseUrl,
-              REDIS_URL,
+              ...redis.env,
               QUEUE_PREFIX: 'bench',
               LOG_LEVEL: 'warn',
               GATEWAY_PORT: String(port),
@@ -153,7 +133,8 @@ async function main() {
             () => false,
           );
           if (ok) break;
-          if (t > 600) throw new Error(`gateway :${g.port} never answered`);
+          if (t > 600 || g.child.exitCode !== null)
+            throw new Error(`gateway :${g.port} never answered (exit code ${g.child.exitCode})`);
           await new Promise((r) => setTimeout(r, 200));
         }
       }
@@ -169,18 +150,17 @@ async function main() {
       await Promise.all(gateways.map((g) => load(spec(g.port, WARMUP_S, 0))));
       for (let rep = 1; rep <= REPS; rep++) {
         // the gateways' audit entries pile up without an audit worker; drop them between runs
-        await redis.del('bench:gw:audit');
-        const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
+        await redis.dropAuditStream('bench');
         // counters are sampled around the whole run (warm-up of 1 s included), then scaled by its requests
         const cpu0 = gateways.map((g) => cpuSeconds(pidOf(g.child)));
-        const rcpu0 = cpuSeconds(redisPid);
-        const [cmd0, pg0] = [await redisStats(redis), await pgStats(pg)];
+        const rcpu0 = await redis.cpuSeconds();
+        const [cmd0, pg0] = [await redis.commands(), await pgStats(pg)];
         const results = await Promise.all(gateways.map((g) => load(spec(g.port, SECONDS, 1000))));
         // usage rows reach PostgreSQL in batches after the calls: let the last batch land
         await new Promise((r) => setTimeout(r, 1500));
-        const [cmd1, pg1] = [await redisStats(redis), await pgStats(pg)];
+        const [cmd1, pg1] = [await redis.commands(), await pgStats(pg)];
         const cpu = gateways.reduce((s, g, i) => s + cpuSeconds(pidOf(g.child)) - cpu0[i], 0);
-        const rcpu = cpuSeconds(redisPid) - rcpu0;
+        const rcpu = (await redis.cpuSeconds()) - rcpu0;
         const ok = results.reduce((s, r) => s + r.ok, 0);
         const total = Math.max(1, ok + results.reduce((s, r) => s + r.errors, 0));
         // every request of the run, warm-up second included, for the per-call counters
@@ -214,7 +194,13 @@ async function main() {
     writeFileSync(
       out,
       JSON.stringify(
-        { at: new Date().toISOString(), seconds: SECONDS, concurrency: CONCURRENCY, rows },
+        {
+          at: new Date().toISOString(),
+          redis: redis.mode,
+          seconds: SECONDS,
+          concurrency: CONCURRENCY,
+          rows,
+        },
         null,
         2,
       ),
@@ -222,7 +208,7 @@ async function main() {
     console.log(`raw results: ${out}`);
   } finally {
     for (const c of children.reverse()) await stop(c);
-    redis.disconnect();
+    await redis.stop();
     await pg.end();
     await seed.drop().catch(() => undefined);
   }

@@ -9,6 +9,8 @@ npm run --silent typecheck:web || exit 1
 bash scripts/ensure-chromium.sh || exit 1
 # Go's sumdb/note and sumdb/tlog check the audit log's checkpoint and tiles (test/audit-tlog.e2e-spec.ts).
 bash scripts/ensure-go-verifier.sh || exit 1
+# Debian's Prometheus scrapes the gateway (test/prometheus-scrape.e2e-spec.ts; skipped without it).
+bash scripts/ensure-prometheus.sh
 
 mkdir -p .velvet
 status=0

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import { RefusalRecorder } from '@velvet/metering';
+import { serverSpanRouteSetter } from '@velvet/telemetry';
 import pino from 'pino';
 import type { GatewayEnv } from './env';
 import { PHASES, type PhasedRequest } from './chat/call-context';
@@ -62,6 +63,13 @@ export async function createGatewayApp(
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(GatewayMetrics);
   fastify.addHook('onRequest', app.get(CorsHook).onRequest);
+  // Only when tracing is on (OTEL_*): otherwise no hook, nothing per request.
+  const nameSpan = serverSpanRouteSetter();
+  if (nameSpan)
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      nameSpan(request.routeOptions.url);
+      done();
+    });
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', clientRequestIdOf(request.raw) ?? request.id);
     // The call's own id (usage record, audit record), whatever the client sent as X-Request-Id.

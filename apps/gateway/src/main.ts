@@ -1,3 +1,5 @@
+// Before any other import: tracing must patch modules before they load.
+import './tracing';
 import { InvalidEnvironmentError } from '@velvet/config';
 import { exitWithin } from '@velvet/common';
 import { loadGatewayEnv, loadUpstreamSecrets } from './env';

@@ -25,6 +25,49 @@ export function parseEnv<S extends z.ZodType>(
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+const OTLP_PROTOCOL = z.enum(['http/protobuf', 'http/json', 'grpc']);
+const SAMPLER = z.enum([
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+]);
+
+/**
+ * The standard OpenTelemetry variables the apps honour (the SDK reads them itself; validated here
+ * so a typo fails at boot). Tracing is off unless an OTLP endpoint or OTEL_TRACES_EXPORTER is set
+ * (libs/telemetry, docs/scaling.md "Traces").
+ */
+export const otelEnvShape = {
+  OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_TRACES_EXPORTER: z
+    .string()
+    .regex(/^(otlp|console|none)(,(otlp|console|none))*$/, 'must be otlp, console or none')
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: OTLP_PROTOCOL.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: OTLP_PROTOCOL.optional(),
+  /** `key=value,...` sent with each export (an API key of the collector, say): never logged. */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: z.string().optional(),
+  OTEL_TRACES_SAMPLER: SAMPLER.optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  OTEL_PROPAGATORS: z
+    .string()
+    .regex(
+      /^(tracecontext|baggage|b3|b3multi|jaeger|none)(,(tracecontext|baggage|b3|b3multi|jaeger|none))*$/,
+    )
+    .optional(),
+  OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(0).optional(),
+};
+export const otelEnvSchema = z.object(otelEnvShape);
+export type OtelEnv = z.infer<typeof otelEnvSchema>;
+
 /** Variables every app shares: where the database and Redis are, and how to log. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -54,6 +97,7 @@ export const baseEnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** SIGTERM: in-flight requests and jobs get this long, then the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  ...otelEnvShape,
 });
 
 export const portSchema = port;

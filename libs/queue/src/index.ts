@@ -3,7 +3,14 @@ export { QueueModule, REDIS } from './queue.module';
 export { QueueName } from './queue.names';
 export { redisOptions } from './redis.connection';
 export { connectionWith, createRedis, layoutOf, redisSettings } from './redis.factory';
-export { SINGLE_LAYOUT, shardIndexes, shardOf, shardStream, shardTag } from './shards';
+export {
+  SINGLE_LAYOUT,
+  shardIndexes,
+  shardOf,
+  shardStream,
+  shardStreams,
+  shardTag,
+} from './shards';
 export type { ShardLayout } from './shards';
 export { StreamConsumer, gatewayAuditStream } from './stream-consumer';
 export type { StreamEntries } from './stream-consumer';

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { BullModule } from '@nestjs/bullmq';
 import {
   type DynamicModule,
@@ -35,7 +34,9 @@ export class QueueModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
-    if (this.bull instanceof EventEmitter)
+    // A client only on a cluster (options otherwise). Not `instanceof EventEmitter`: ioredis's
+    // Cluster mixes the emitter in, so that test never held and the client outlived the app.
+    if (typeof (this.bull as IORedis | null)?.quit === 'function')
       await (this.bull as IORedis).quit().catch(() => undefined);
   }
 

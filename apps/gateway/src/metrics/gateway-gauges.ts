@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { gaugeOf, METRICS_REGISTRY, streamBacklogGauges } from '@velvet/common';
 import { LimitsService, METERING_REDIS } from '@velvet/metering';
-import { gatewayAuditStream } from '@velvet/queue';
+import { gatewayAuditStream, layoutOf, shardStreams } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { Registry } from 'prom-client';
 import { ModelCatalog } from '../catalog/model-catalog';
@@ -29,9 +29,11 @@ export class GatewayGauges {
         set({ snapshot: 'limit_overrides' }, age(limits.snapshotAgeMs()));
       },
     );
+    // On a Redis Cluster each stream is one per shard (libs/queue shards.ts): read them all.
+    const layout = layoutOf(redis);
     streamBacklogGauges(registry, redis, {
-      usage: `${env.QUEUE_PREFIX}:gw:usage`,
-      gateway_audit: gatewayAuditStream(env.QUEUE_PREFIX),
+      usage: shardStreams(layout, `${env.QUEUE_PREFIX}:gw:usage`),
+      gateway_audit: shardStreams(layout, gatewayAuditStream(env.QUEUE_PREFIX)),
     });
   }
 }

@@ -8,7 +8,7 @@ import {
   type ReadinessReport,
   streamBacklogGauges,
 } from '@velvet/common';
-import { QueueName, REDIS } from '@velvet/queue';
+import { layoutOf, QueueName, REDIS, shardStreams } from '@velvet/queue';
 import type { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Registry } from 'prom-client';
@@ -38,8 +38,10 @@ export class AuditWorkerGauges implements ReadinessProbe {
     @InjectQueue(QueueName.Audit) audit: Queue,
     @InjectQueue(QueueName.AuditMaintenance) maintenance: Queue,
   ) {
-    // the queue module's client prefixes keys with `${QUEUE_PREFIX}:`
-    streamBacklogGauges(registry, redis, { gateway_audit: 'gw:audit' });
+    // the queue module's client prefixes keys with `${QUEUE_PREFIX}:`; one stream per shard on a cluster
+    streamBacklogGauges(registry, redis, {
+      gateway_audit: shardStreams(layoutOf(redis), 'gw:audit'),
+    });
     gaugeOf(
       registry,
       'velvet_queue_jobs',

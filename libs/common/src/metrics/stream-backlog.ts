@@ -16,21 +16,30 @@ export interface StreamReader {
 /**
  * Backlog of the product's Redis streams (usage, gateway audit entries): their consumers delete an
  * entry once it is stored, so the length is what is not stored yet and the oldest entry's id (its
- * append time in ms) gives the lag.
+ * append time in ms) gives the lag. A stream given as several keys (its shard streams on a Redis
+ * Cluster) is one series: the sum of their lengths, the oldest of their heads.
  */
 export function streamBacklogGauges(
   registry: Registry,
   redis: StreamReader,
-  streams: Record<string, string>,
+  streams: Record<string, string | readonly string[]>,
 ): void {
-  const entries = Object.entries(streams);
+  const entries = Object.entries(streams).map(
+    ([name, keys]) => [name, typeof keys === 'string' ? [keys] : keys] as const,
+  );
   gaugeOf(
     registry,
     'velvet_stream_length',
     'Entries not yet consumed, by stream',
     ['stream'] as const,
     async (set) => {
-      for (const [name, key] of entries) set({ stream: name }, await redis.xlen(key));
+      for (const [name, keys] of entries) {
+        const lengths = await Promise.all(keys.map((key) => redis.xlen(key)));
+        set(
+          { stream: name },
+          lengths.reduce((a, b) => a + b, 0),
+        );
+      }
     },
   );
   gaugeOf(
@@ -40,10 +49,14 @@ export function streamBacklogGauges(
     ['stream'] as const,
     async (set) => {
       const now = Date.now();
-      for (const [name, key] of entries) {
-        const [first] = await redis.xrange(key, '-', '+', 'COUNT', 1);
-        set({ stream: name }, first ? Math.max(0, now - Number(first[0].split('-')[0])) / 1000 : 0);
+      for (const [name, keys] of entries) {
+        const heads = await Promise.all(keys.map((key) => redis.xrange(key, '-', '+', 'COUNT', 1)));
+        const oldest = Math.min(...heads.map(([first]) => (first ? idTime(first[0]) : now)));
+        set({ stream: name }, Math.max(0, now - oldest) / 1000);
       }
     },
   );
 }
+
+/** A stream entry id's append time in ms (`<ms>-<seq>`). */
+const idTime = (id: string): number => Number(id.split('-')[0]);

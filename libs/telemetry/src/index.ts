@@ -1,0 +1,2 @@
+export { serverSpanRouteSetter } from './route-names';
+export { startTracing, tracingActive } from './start-tracing';
