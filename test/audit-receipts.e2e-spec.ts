@@ -258,9 +258,9 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
       messages: [{ role: 'user' as const, content: 'idempotent receipts' }],
       max_tokens: 20,
     };
-    const idempotencyKey = `receipt-${randomUUID()}`;
-    const first = await sdk.chat.completions.create(body, { idempotencyKey }).withResponse();
-    const again = await sdk.chat.completions.create(body, { idempotencyKey }).withResponse();
+    const headers = { 'Idempotency-Key': `receipt-${randomUUID()}` };
+    const first = await sdk.chat.completions.create(body, { headers }).withResponse();
+    const again = await sdk.chat.completions.create(body, { headers }).withResponse();
     expect(again.response.headers.get('idempotent-replayed')).toBe('true');
     const receipt = first.response.headers.get(RECEIPT_HEADER)!;
     expect(receipt).toBeTruthy();
