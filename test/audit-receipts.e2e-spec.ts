@@ -248,6 +248,56 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
     });
   });
 
+  it("answers a repeated Idempotency-Key with the original call's receipt (header; a stream's SSE comment)", async () => {
+    const keys = await publishedKeys();
+    // granted again: the portal's entitlement evaluation may have withdrawn the test's direct grant by now
+    await grantTier(gw, admin.organizationId!, 'premium');
+    const sdk = client(gw, apiKey);
+    const body = {
+      model: 'prem-receipts',
+      messages: [{ role: 'user' as const, content: 'idempotent receipts' }],
+      max_tokens: 20,
+    };
+    const headers = { 'Idempotency-Key': `receipt-${randomUUID()}` };
+    const first = await sdk.chat.completions.create(body, { headers }).withResponse();
+    const again = await sdk.chat.completions.create(body, { headers }).withResponse();
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+    const receipt = first.response.headers.get(RECEIPT_HEADER)!;
+    expect(receipt).toBeTruthy();
+    expect(again.response.headers.get(RECEIPT_HEADER)).toBe(receipt);
+    expect(openReceipt(receipt, keys).callId).toBe(first.response.headers.get('x-velvet-call-id'));
+
+    const streamKey = `receipt-stream-${randomUUID()}`;
+    const raw = () =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': streamKey,
+        },
+        body: JSON.stringify({ ...body, stream: true }),
+      });
+    const original = await raw();
+    const originalBody = await original.text();
+    const replayed = await raw();
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    const comment = (text: string) =>
+      new RegExp(`^: ${RECEIPT_HEADER} (\\S+)\\n\\ndata: \\[DONE\\]\\n\\n$`, 'm').exec(text)?.[1];
+    const streamReceipt = comment(originalBody);
+    expect(streamReceipt).toBeTruthy();
+    expect(comment(await replayed.text())).toBe(streamReceipt);
+    const opened = openReceipt(streamReceipt!, keys);
+    expect(opened.callId).toBe(original.headers.get('x-velvet-call-id'));
+    // the replayed receipt names the leaf the original call left
+    await inLog([opened.callId]);
+    const leaf = JSON.parse(
+      (await s.db.query(`SELECT leaf FROM audit_log WHERE event_id = $1`, [opened.callId])).rows[0]
+        .leaf,
+    ) as { eventSha256: string };
+    expect(opened).toMatchObject({ version: 2, eventSha256: leaf.eventSha256 });
+  });
+
   it('rejects a receipt of another key, another log, a call not in the export, or another event of an included call', async () => {
     const keys = await publishedKeys();
     const exported = (

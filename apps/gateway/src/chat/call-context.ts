@@ -41,7 +41,18 @@ export interface CallContext extends PreparedCall {
 
 /** A stored response replayed for a repeated Idempotency-Key and body. */
 export interface Replay {
-  replay: { type: 'json' | 'sse'; body: string };
+  replay: StoredResponse;
+}
+
+/**
+ * The response kept for an Idempotency-Key, in the call's finish: a premium call's receipt goes
+ * with it (a header for `json`; for `sse` it is in the body, a comment before `data: [DONE]`), so a
+ * replay carries the original call's receipt.
+ */
+export interface StoredResponse {
+  type: 'json' | 'sse';
+  body: string;
+  receipt?: string;
 }
 
 export interface CallOutcome {

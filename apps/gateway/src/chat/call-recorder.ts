@@ -8,10 +8,10 @@ import {
   QuotaService,
   UsageStatus,
 } from '@velvet/metering';
-import type { CallContext, CallOutcome, PreparedCall } from './call-context';
+import type { CallContext, CallOutcome, PreparedCall, StoredResponse } from './call-context';
 import { completionTokensOf } from './chat-request.schema';
 import { DEFAULT_TOKENIZER, type TokenizerEncoding } from '@velvet/catalog';
-import { keepReceipt } from '../receipts/call-receipts';
+import { keepReceipt, sseWithReceipt } from '../receipts/call-receipts';
 import { ReceiptIssuer } from '../receipts/receipt-issuer';
 
 /** What the client received: `succeeded` only when the whole response was delivered. */
@@ -115,21 +115,29 @@ export class CallRecorder {
   /**
    * Finishes a call in one atomic Redis step, retried briefly while the client waits; true when
    * the records now say `status` (false: a reaper finished the call first). Rejects when Redis
-   * stayed away.
+   * stayed away. A premium call's receipt is signed after the finish is accepted — or, when its
+   * response is kept for an Idempotency-Key, just before, so the kept response carries it too.
    */
   async finish(
     ctx: CallContext,
     outcome: CallOutcome,
     status: DeliveryStatus,
-    stored?: string,
+    stored?: StoredResponse,
   ): Promise<boolean> {
-    const finish = this.finishOf(ctx, outcome, status, stored);
+    const finish = this.finishOf(ctx, outcome, status, stored && JSON.stringify(stored));
+    let receipt: string | undefined;
+    if (stored && finish.audit && finish.idempotency && finish.idempotency !== 'release') {
+      receipt = await this.receipts.issue(ctx.requestId, finish.audit);
+      finish.idempotency = { store: JSON.stringify(storedWithReceipt(stored, receipt)) };
+    }
     const result = await this.quota.finishWithin(ctx.admission, finish);
     if (result === 'gone')
       ctx.log.warn({ meteringId: ctx.requestId }, 'call already finished by a reaper');
+    const recorded = result === 'finished' || result === 'already';
     // receipts: a signed promise of the leaf the worker appends for this entry (docs/audit.md)
-    if (result === 'finished' || result === 'already') await this.keepReceipt(ctx, finish);
-    return result === 'finished' || result === 'already';
+    if (recorded && receipt !== undefined) keepReceipt(ctx, receipt);
+    else if (recorded) await this.keepReceipt(ctx, finish);
+    return recorded;
   }
 
   /** A recorded premium call's receipt, kept with `call` until its response is written (none for other calls). */
@@ -285,3 +293,11 @@ function eventOf(
     finishReason: o.finishReason,
   };
 }
+
+/** The kept response with its receipt: in the body of a stream (an SSE comment), beside a JSON body. */
+const storedWithReceipt = (stored: StoredResponse, receipt: string): StoredResponse =>
+  !receipt
+    ? stored
+    : stored.type === 'sse'
+      ? { type: 'sse', body: sseWithReceipt(stored.body, receipt) }
+      : { ...stored, receipt };

@@ -15,7 +15,7 @@ import type { CallContext, CallOutcome, PreparedCall, Replay } from './call-cont
 import { CallAdmission, rateLimitHeaders, round } from './call-admission';
 import { CallRecorder, type DeliveryStatus } from './call-recorder';
 import { WriteAhead } from './write-ahead';
-import { receiptHeaders, withReceiptComment } from '../receipts/call-receipts';
+import { receiptHeader, receiptHeaders, withReceiptComment } from '../receipts/call-receipts';
 
 const nothing = (streamed: boolean): CallOutcome => ({
   inputTokens: 0,
@@ -130,7 +130,7 @@ export class ChatCompletionsService {
         ctx,
         outcome,
         'succeeded',
-        ctx.idempotency ? JSON.stringify({ type: 'json', body }) : undefined,
+        ctx.idempotency ? { type: 'json', body } : undefined,
       );
     } catch {
       // Not recorded, so not served: the call is finished as failed (no charge) once Redis takes it.
@@ -254,7 +254,7 @@ export class ChatCompletionsService {
     const full = { ...outcome(), text: out.delivered + heldText };
     let recorded: boolean;
     try {
-      const stored = sent ? JSON.stringify({ type: 'sse', body: sent.join('') + tail }) : undefined;
+      const stored = sent ? { type: 'sse' as const, body: sent.join('') + tail } : undefined;
       recorded = await this.recorder.finish(ctx, full, 'succeeded', stored);
     } catch {
       // What was delivered is in the started record; the finish is retried, and says what the client got.
@@ -315,8 +315,12 @@ export class ChatCompletionsService {
 /** The stored response of an earlier call with the same Idempotency-Key and body: no upstream call, no charge. */
 async function replay(reply: FastifyReply, { replay: r }: Replay): Promise<void> {
   void reply.header('idempotent-replayed', 'true');
+  // the original call's receipt: a header here; a stream's is in its kept body (an SSE comment)
   if (r.type === 'json')
-    return void (await reply.type('application/json; charset=utf-8').send(r.body));
+    return void (await reply
+      .headers(receiptHeader(r.receipt))
+      .type('application/json; charset=utf-8')
+      .send(r.body));
   await reply
     .headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
     .send(r.body);

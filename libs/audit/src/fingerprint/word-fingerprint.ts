@@ -41,9 +41,21 @@ export function contentWords(text: string): Set<string> {
 /** contentWords of an already tokenized text. */
 export function contentWordsOf(tokens: readonly string[]): Set<string> {
   const out = new Set<string>();
-  for (const t of tokens)
-    if (t.length >= 3 && !STOP_WORDS.has(t)) out.add(t.replace(/(?:ing|ed|es|s)$/, ''));
+  for (const t of tokens) if (isContentWord(t)) out.add(stem(t));
   return out;
+}
+
+const isContentWord = (token: string): boolean => token.length >= 3 && !STOP_WORDS.has(token);
+
+/**
+ * The crude suffix stem: what `word.replace(/(?:ing|ed|es|s)$/, '')` gives (the leftmost match
+ * ending the word is the longest suffix present), without a regex run per word.
+ */
+export function stem(word: string): string {
+  if (word.endsWith('ing')) return word.slice(0, -3);
+  if (word.endsWith('ed') || word.endsWith('es')) return word.slice(0, -2);
+  if (word.endsWith('s')) return word.slice(0, -1);
+  return word;
 }
 
 export function wordSignature(text: string): number[] {
@@ -53,8 +65,9 @@ export function wordSignature(text: string): number[] {
 const WORD_SEEDS_U32 = Uint32Array.from(WORD_SEEDS);
 
 export function wordSignatureOfTokens(tokens: readonly string[]): number[] {
+  // No set of words: a repeated word has the same base, and minhashOfBases skips repeated bases.
   const bases: number[] = [];
-  for (const word of contentWordsOf(tokens)) bases.push(fmix32(fnv1a32(word)));
+  for (const t of tokens) if (isContentWord(t)) bases.push(fmix32(fnv1a32(stem(t))));
   return minhashOfBases(bases, WORD_SEEDS_U32);
 }
 

@@ -4,8 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { PoolClient } from 'pg';
 import { CompactRange } from '../merkle/compact-range';
 import type { AuditEntry, PremiumCallEntry } from '../producer/audit-entry';
-import { INSERT_TEXTS_SQL } from './audit-log.sql';
-import { copyBytea, copyInto } from './copy-text';
+import { copyBytea, copyInto, copyText } from './copy-text';
 import { LOG_COPY_COLUMNS, pgText, type PreparedEntry, prepareEntry } from './prepared-entry';
 
 const NODE_COPY_COLUMNS = ['level', 'idx', 'hash'];
@@ -64,7 +63,7 @@ export class AuditLogWriter {
     const client = (await tx.queryRunner!.connect()) as PoolClient;
     await copyInto(client, 'audit_log', LOG_COPY_COLUMNS, rows.join(''));
     await copyInto(client, 'audit_tree_node', NODE_COPY_COLUMNS, nodes.join(''));
-    await this.keepTexts(tx, fresh);
+    await this.keepTexts(tx, client, fresh);
     await tx.query(
       `UPDATE audit_tree_state SET size = $1, frontier = $2::bytea[], root = $3, updated_at = now() WHERE id = 1`,
       [range.size, range.hashes, range.root()],
@@ -72,8 +71,14 @@ export class AuditLogWriter {
     return outcomes;
   }
 
+  /**
+   * Texts kept under a retention policy, by COPY into the partitioned audit_text (COPY routes each
+   * row to its partition). No duplicate check is needed: `fresh` holds only events not yet in the
+   * log (checked under the tree lock), and a text is only ever written in its log row's transaction.
+   */
   private async keepTexts(
     tx: EntityManager,
+    client: PoolClient,
     fresh: Array<{ entry: AuditEntry; seq: number }>,
   ): Promise<void> {
     const calls = fresh.filter(
@@ -81,24 +86,31 @@ export class AuditLogWriter {
     );
     if (calls.length === 0) return;
     const orgs = [...new Set(calls.map((c) => c.entry.organizationId))];
-    const policies = await tx.query(
-      `SELECT organization_id FROM audit_retention_policy WHERE organization_id = ANY($1::uuid[])`,
+    const policies: Array<{ organization_id: string; retention_days: number }> = await tx.query(
+      `SELECT organization_id, retention_days FROM audit_retention_policy WHERE organization_id = ANY($1::uuid[])`,
       [orgs],
     );
     if (policies.length === 0) return;
-    const retained = new Set<string>(
-      policies.map((p: { organization_id: string }) => p.organization_id),
-    );
-    const texts = calls
-      .filter((c) => retained.has(c.entry.organizationId))
-      .map(({ entry, seq }) => ({
-        event_id: entry.eventId,
-        seq,
-        organization_id: entry.organizationId,
-        occurred_at: entry.occurredAt,
-        prompt_text: pgText(entry.promptText),
-        completion_text: pgText(entry.completionText),
-      }));
-    if (texts.length) await tx.query(INSERT_TEXTS_SQL, [JSON.stringify(texts)]);
+    const days = new Map(policies.map((p) => [p.organization_id, Number(p.retention_days)]));
+    let lines = '';
+    for (const { entry, seq } of calls) {
+      const retention = days.get(entry.organizationId);
+      if (retention === undefined) continue;
+      lines += `${copyText(entry.eventId)}\t${seq}\t${entry.organizationId}\t${copyText(pgText(entry.promptText))}\t${copyText(pgText(entry.completionText))}\t${expiresAt(entry.occurredAt, retention)}\n`;
+    }
+    if (lines) await copyInto(client, 'audit_text', TEXT_COPY_COLUMNS, lines);
   }
 }
+
+const TEXT_COPY_COLUMNS = [
+  'event_id',
+  'seq',
+  'organization_id',
+  'prompt_text',
+  'completion_text',
+  'expires_at',
+];
+
+/** When a text kept for `days` expires: that many days of 24 h after the call (UTC). */
+const expiresAt = (occurredAt: string, days: number): string =>
+  new Date(Date.parse(occurredAt) + days * 86_400_000).toISOString();
