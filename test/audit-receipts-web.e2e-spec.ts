@@ -16,6 +16,7 @@ import {
   addKey,
   client,
   grantTier,
+  openUnlockRule,
   refreshCatalog,
   seedModel,
   seedTiers,
@@ -71,6 +72,7 @@ describe('receipts and witness quorum in the web portal (chromium, e2e)', () => 
     const email = `admin-${randomUUID()}@web-receipts.example`;
     const admin = await signUp(stack.portal, 'Web Receipts', email);
     await seedTiers(gw);
+    await openUnlockRule(gw, 'premium');
     await seedModel(gw, { slug: 'prem-web-receipts', tier: 'premium' });
     await refreshCatalog(gw);
     const { key } = await addKey(gw, admin.organizationId!);

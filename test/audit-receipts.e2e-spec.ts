@@ -19,6 +19,7 @@ import {
   addKey,
   client,
   grantTier,
+  openUnlockRule,
   refreshCatalog,
   seedModel,
   seedTiers,
@@ -52,6 +53,7 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
       AUDIT_LOG_ORIGIN: TEST_LOG_ORIGIN,
     });
     await seedTiers(gw);
+    await openUnlockRule(gw, 'premium');
     await seedModel(gw, {
       slug: 'prem-receipts',
       tier: 'premium',
@@ -250,8 +252,6 @@ describe('audit receipts: gateway promise → included leaf (e2e)', () => {
 
   it("answers a repeated Idempotency-Key with the original call's receipt (header; a stream's SSE comment)", async () => {
     const keys = await publishedKeys();
-    // granted again: the portal's entitlement evaluation may have withdrawn the test's direct grant by now
-    await grantTier(gw, admin.organizationId!, 'premium');
     const sdk = client(gw, apiKey);
     const body = {
       model: 'prem-receipts',

@@ -6,6 +6,7 @@ import {
   callIdOf,
   countingFetch,
   grantTier,
+  openUnlockRule,
   refreshCatalog,
   type RunningGateway,
   seedModel,
@@ -82,9 +83,7 @@ describe('gateway: idempotency (Stripe / OpenAI semantics), adversarially', () =
     await premium('prem-dribble', 'dribble');
     await refreshCatalog(gw);
     // The worker runs the entitlement engine too: a rule these organisations meet keeps their unlock.
-    await gw.db
-      .query(`INSERT INTO unlock_rules (tier, requires_contract, min_qualifying_spend_micros) VALUES ('premium', false, 0)
-      ON CONFLICT (tier) DO UPDATE SET requires_contract = false, min_qualifying_spend_micros = 0`);
+    await openUnlockRule(gw, 'premium');
     org = await premiumOrg('Hostile');
   });
 

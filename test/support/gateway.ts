@@ -112,6 +112,21 @@ export async function grantTier(
   gw.app.get(EntitlementCache).invalidate(organizationId);
 }
 
+/**
+ * A rule every organisation meets for `tier`: suites that grant a tier directly and run a worker
+ * need it, or the worker's entitlement evaluations (the start-up sweep, the one after each recorded
+ * spend) rightly withdraw a grant no rule supports, at a moment no test controls.
+ */
+export async function openUnlockRule(gw: RunningGateway, tier: string): Promise<void> {
+  await gw.db.query(
+    `INSERT INTO unlock_rules (tier, requires_contract, min_qualifying_spend_micros, requires_verified, requires_not_suspended, min_account_age_days)
+     VALUES ($1, false, 0, false, true, 0)
+     ON CONFLICT (tier) DO UPDATE SET requires_contract = false, min_qualifying_spend_micros = 0,
+       requires_verified = false, requires_not_suspended = true, min_account_age_days = 0`,
+    [tier],
+  );
+}
+
 export const client = (gw: RunningGateway, key: string) =>
   new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0, timeout: 10_000 });
 
