@@ -1506,8 +1506,152 @@ export interface components {
             password: string;
             token: string;
         };
+        AlertCaseDetailView: {
+            case: components["schemas"]["AlertCaseView"];
+            events: components["schemas"]["CaseEventView"][];
+        };
+        AlertCasePage: {
+            items: components["schemas"]["AlertCaseView"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @enum {string} */
+        AlertCaseStatus: "open" | "acknowledged" | "escalated" | "dismissed" | "resolved";
+        AlertCaseView: {
+            /** Format: uuid */
+            assigneeUserId: string | null;
+            benignExplanations: components["schemas"]["BenignExplanationView"][];
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: uuid */
+            closedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            drivers: string[];
+            evidence: components["schemas"]["DetectorEvidenceView"][];
+            /** Format: date-time */
+            firstDetectedAt: string;
+            flaggedKeys: components["schemas"]["FlaggedKeyView"][];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastDetectedAt: string;
+            level: string;
+            /** Format: uuid */
+            organizationId: string;
+            organizationScore: number;
+            peakScore: number;
+            resolutionReason: string | null;
+            riskScore: number;
+            status: components["schemas"]["AlertCaseStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
         ApproveContractDto: {
             reason?: string;
+        };
+        ApprovedContractView: {
+            /** Format: uuid */
+            amendedBy: string | null;
+            approvals: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Minimum spend per period, micros of `currency` */
+            minSpendMicros: string;
+            notes: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            periodMonths: number;
+            relation: components["schemas"]["ContractRelation"] | null;
+            /** Format: uuid */
+            replacesContractId: string | null;
+            /** Format: uuid */
+            requestedBy: string;
+            requiredApprovals: number;
+            status: components["schemas"]["ContractStatus"];
+            /**
+             * Format: date
+             * @description Inclusive: the contract lapses at the start of the next day (UTC)
+             */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            /** @description Days prompt and completion texts may be kept while active; none when null */
+            textRetentionDays: number | null;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        AuditIntegrityView: {
+            /** @description The stored leaf hashes to its recorded hash */
+            leafHashValid: boolean;
+            /** @description Searchable columns that disagree with the leaf */
+            mismatches: string[];
+        };
+        AuditRecordPage: {
+            items: components["schemas"]["AuditRecordView"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        AuditRecordView: {
+            action: string | null;
+            actorUserId: string | null;
+            apiKeyId: string | null;
+            clientIp: string | null;
+            completionSha256: string | null;
+            /** @description What the call was charged; null before receipts */
+            costMicros: string | null;
+            currency: string | null;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            eventId: string;
+            finishReason: string | null;
+            flags: string[];
+            inputTokens: number | null;
+            integrity: components["schemas"]["AuditIntegrityView"];
+            /** @enum {string} */
+            kind: "premium_call" | "admin_action";
+            latencyMs: number | null;
+            /** @description The canonical JSON leaf the Merkle tree commits to */
+            leaf: string;
+            /** @description Hex SHA-256 leaf hash */
+            leafHash: string;
+            modelId: string | null;
+            modelSlug: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            organizationId: string | null;
+            outputTokens: number | null;
+            /** @description Request parameters (no prompt text) */
+            params: {
+                [key: string]: unknown;
+            } | null;
+            promptSha256: string | null;
+            reason: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+            seq: number;
+            /** @description succeeded, failed, cancelled, interrupted */
+            status: string | null;
+            subjectId: string | null;
+            subjectType: string | null;
+            tier: string | null;
+            userAgent: string | null;
+            userId: string | null;
+        };
+        BenignExplanationView: {
+            against: string[];
+            explanation: string;
+            fit: number;
+            for: string[];
         };
         BudgetWebhookDto: {
             /** @description Make a new signing secret even if one exists */
@@ -1515,9 +1659,136 @@ export interface components {
             /** @example https://ops.example.com/hooks/velvet-budget */
             url: string;
         };
+        CaseEventView: {
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** Format: uuid */
+            caseId: string;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            id: string;
+            /** @description opened, acknowledged, escalated, dismissed, resolved, throttled, … */
+            kind: string;
+            /** Format: date-time */
+            occurredAt: string;
+            reason: string | null;
+        };
         ClaimDomainDto: {
             /** @example example.com */
             domain: string;
+        };
+        ConsistencyProofView: {
+            first: number;
+            firstRootHash: string;
+            firstTreeHead: components["schemas"]["SignedTreeHeadView"] | null;
+            proof: string[];
+            second: number;
+            secondRootHash: string;
+            secondTreeHead: components["schemas"]["SignedTreeHeadView"] | null;
+        };
+        ContractApprovalView: {
+            /** Format: date-time */
+            approvedAt: string;
+            /** Format: uuid */
+            approverId: string;
+            reason: string | null;
+        };
+        ContractDetailView: {
+            /** Format: uuid */
+            amendedBy: string | null;
+            approvals: components["schemas"]["ContractApprovalView"][];
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Minimum spend per period, micros of `currency` */
+            minSpendMicros: string;
+            notes: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            overlapping: components["schemas"]["OverlappingContractView"][];
+            periodMonths: number;
+            relation: components["schemas"]["ContractRelation"] | null;
+            /** Format: uuid */
+            replacesContractId: string | null;
+            /** Format: uuid */
+            requestedBy: string;
+            requiredApprovals: number;
+            status: components["schemas"]["ContractStatus"];
+            /**
+             * Format: date
+             * @description Inclusive: the contract lapses at the start of the next day (UTC)
+             */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            /** @description Days prompt and completion texts may be kept while active; none when null */
+            textRetentionDays: number | null;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        ContractPage: {
+            items: components["schemas"]["ContractView"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @enum {string} */
+        ContractRelation: "amendment" | "replacement";
+        /** @enum {string} */
+        ContractStatus: "draft" | "submitted" | "changes_requested" | "approved" | "rejected" | "active" | "expired" | "terminated";
+        ContractTransitionView: {
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** Format: uuid */
+            contractId: string;
+            fromStatus: string | null;
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            organizationId: string;
+            reason: string | null;
+            toStatus: string;
+        };
+        ContractView: {
+            /** Format: uuid */
+            amendedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Minimum spend per period, micros of `currency` */
+            minSpendMicros: string;
+            notes: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            periodMonths: number;
+            relation: components["schemas"]["ContractRelation"] | null;
+            /** Format: uuid */
+            replacesContractId: string | null;
+            /** Format: uuid */
+            requestedBy: string;
+            requiredApprovals: number;
+            status: components["schemas"]["ContractStatus"];
+            /**
+             * Format: date
+             * @description Inclusive: the contract lapses at the start of the next day (UTC)
+             */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            /** @description Days prompt and completion texts may be kept while active; none when null */
+            textRetentionDays: number | null;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
         };
         CreateApiKeyDto: {
             /** @description Model ids the key may call; null: every model the organisation may call */
@@ -1566,6 +1837,42 @@ export interface components {
             textRetentionDays?: Record<string, never> | null;
             /** @example premium */
             tier: string;
+        };
+        CreatedContractView: {
+            /** Format: uuid */
+            amendedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Minimum spend per period, micros of `currency` */
+            minSpendMicros: string;
+            notes: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            overlapping: components["schemas"]["OverlappingContractView"][];
+            periodMonths: number;
+            relation: components["schemas"]["ContractRelation"] | null;
+            /** Format: uuid */
+            replacesContractId: string | null;
+            /** Format: uuid */
+            requestedBy: string;
+            requiredApprovals: number;
+            status: components["schemas"]["ContractStatus"];
+            /**
+             * Format: date
+             * @description Inclusive: the contract lapses at the start of the next day (UTC)
+             */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            /** @description Days prompt and completion texts may be kept while active; none when null */
+            textRetentionDays: number | null;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
         };
         CreateModelDto: {
             contextWindow?: number;
@@ -1622,6 +1929,65 @@ export interface components {
              */
             asOf?: string;
         };
+        DetectionRunStatusView: {
+            failedReason: string | null;
+            jobId: string;
+            /** @description The run summary once completed */
+            result: Record<string, never>;
+            /** @description BullMQ job state: waiting, active, completed, failed, … */
+            state: string;
+        };
+        DetectionRunView: {
+            /** Format: date-time */
+            asOf: string | null;
+            jobId: string;
+        };
+        DetectorEvidenceView: {
+            detector: string;
+            implicatedKeyIds?: string[];
+            /** @description Numbers, strings or null per metric name */
+            metrics: {
+                [key: string]: unknown;
+            };
+            score: number;
+            /** @description One sentence a reviewer reads in the case */
+            summary: string;
+            /** @description The suppression that muted this detector */
+            suppressedBy?: string;
+            /** @description A suppression new signals lifted */
+            suppressionLifted?: string;
+            weight: number;
+        };
+        FlaggedKeyView: {
+            /** Format: uuid */
+            apiKeyId: string;
+            drivers: string[];
+            /** Format: date-time */
+            firstDetectedAt: string;
+            /** Format: date-time */
+            lastDetectedAt: string;
+            level: string;
+            score: number;
+        };
+        InclusionProofView: {
+            leafHash: string;
+            leafIndex: number;
+            /** @description Hex hashes, leaf to root */
+            proof: string[];
+            rootHash: string;
+            treeHead: components["schemas"]["SignedTreeHeadView"] | null;
+            treeSize: number;
+        };
+        IntegrityAlarmStateView: {
+            alarm: components["schemas"]["IntegrityAlarmView"] | null;
+        };
+        IntegrityAlarmView: {
+            databaseSize: number;
+            /** Format: date-time */
+            detectedAt: string;
+            reason: string;
+            trustedSize: number | null;
+        };
         InviteMemberDto: {
             email: string;
             /** @enum {string} */
@@ -1656,6 +2022,22 @@ export interface components {
             /** @example Looking into it */
             reason?: string;
         };
+        OverlappingContractView: {
+            /** @description Binding and not the one replaced: approval will be refused */
+            blocking: boolean;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            minSpendMicros: string;
+            /** @description The contract under review amends or replaces this one */
+            replaced: boolean;
+            status: components["schemas"]["ContractStatus"];
+            /** Format: date */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            tier: string;
+        };
         ProvenanceDto: {
             /** @default 20 */
             limit: Record<string, never>;
@@ -1663,6 +2045,28 @@ export interface components {
             minSimilarity: Record<string, never>;
             /** @description The suspect text, e.g. an output of a rival model */
             text: string;
+        };
+        ProvenanceMatchView: {
+            /** Format: uuid */
+            apiKeyId: string;
+            apiKeyName: string | null;
+            exact: boolean;
+            modelSlug: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            organizationId: string;
+            organizationName: string | null;
+            requestId: string;
+            seq: string;
+            /** @description Estimated Jaccard similarity of word 3-gram sets (MinHash) */
+            similarity: number;
+            /** @description Estimated Jaccard similarity of content-word sets */
+            wordSimilarity: number;
+        };
+        ProvenanceResultView: {
+            candidatesExamined: number;
+            matches: components["schemas"]["ProvenanceMatchView"][];
         };
         PutSsoConnectionDto: {
             clientId?: string;
@@ -1715,12 +2119,42 @@ export interface components {
         RefreshDto: {
             refreshToken?: string;
         };
+        RiskScoreView: {
+            /** Format: uuid */
+            apiKeyId: string | null;
+            calls: number;
+            /** @description The detector verdicts of the window (JSON) */
+            detectors: Record<string, never>;
+            drivers: string[];
+            level: string;
+            score: number;
+            /** Format: uuid */
+            subjectId: string;
+            /** @enum {string} */
+            subjectType: "organization" | "api_key";
+            /** Format: date-time */
+            windowEnd: string;
+            /** Format: date-time */
+            windowStart: string;
+        };
         RotateApiKeyDto: {
             /**
              * @description How long the old secret keeps working, in seconds (0-604800; default 86400)
              * @example 86400
              */
             graceSeconds?: number;
+        };
+        SignedTreeHeadView: {
+            /** @description The checkpoint note (signed note) */
+            checkpoint?: string;
+            keyId: string;
+            /** @description The log's origin line */
+            origin?: string;
+            publicKey: string;
+            rootHash: string;
+            signature: string;
+            timestampMs: number;
+            treeSize: number;
         };
         SignUpDto: {
             /** @example Ada Admin */
@@ -1734,6 +2168,40 @@ export interface components {
         SuspensionDto: {
             /** @description Why (required; kept in the audit log) */
             reason: string;
+        };
+        SuspensionOutcomeView: {
+            /** @description False when the organisation was already suspended (a retry) */
+            created: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            reason: string;
+            /** Format: date-time */
+            restoredAt: string | null;
+            /** Format: uuid */
+            restoredBy: string | null;
+            restoreReason: string | null;
+            /** Format: date-time */
+            suspendedAt: string;
+            /** Format: uuid */
+            suspendedBy: string | null;
+        };
+        SuspensionView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            reason: string;
+            /** Format: date-time */
+            restoredAt: string | null;
+            /** Format: uuid */
+            restoredBy: string | null;
+            restoreReason: string | null;
+            /** Format: date-time */
+            suspendedAt: string;
+            /** Format: uuid */
+            suspendedBy: string | null;
         };
         TeamNameDto: {
             /** @example Support tooling */
@@ -1749,6 +2217,21 @@ export interface components {
             reason: string;
             /** @example 10 */
             requestsPerMinute: number;
+        };
+        ThrottleLiftView: {
+            /** @description False when there was no such throttle (a retry) */
+            lifted: boolean;
+        };
+        ThrottleView: {
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** Format: uuid */
+            apiKeyId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            reason: string;
+            requestsPerMinute: number | null;
+            tokensPerMinute: number | null;
         };
         UnlockRuleTermsDto: {
             currency?: string;
@@ -1865,33 +2348,68 @@ export interface components {
     pathItems: never;
 }
 export type SchemaAcceptInvitationDto = components['schemas']['AcceptInvitationDto'];
+export type SchemaAlertCaseDetailView = components['schemas']['AlertCaseDetailView'];
+export type SchemaAlertCasePage = components['schemas']['AlertCasePage'];
+export type SchemaAlertCaseStatus = components['schemas']['AlertCaseStatus'];
+export type SchemaAlertCaseView = components['schemas']['AlertCaseView'];
 export type SchemaApproveContractDto = components['schemas']['ApproveContractDto'];
+export type SchemaApprovedContractView = components['schemas']['ApprovedContractView'];
+export type SchemaAuditIntegrityView = components['schemas']['AuditIntegrityView'];
+export type SchemaAuditRecordPage = components['schemas']['AuditRecordPage'];
+export type SchemaAuditRecordView = components['schemas']['AuditRecordView'];
+export type SchemaBenignExplanationView = components['schemas']['BenignExplanationView'];
 export type SchemaBudgetWebhookDto = components['schemas']['BudgetWebhookDto'];
+export type SchemaCaseEventView = components['schemas']['CaseEventView'];
 export type SchemaClaimDomainDto = components['schemas']['ClaimDomainDto'];
+export type SchemaConsistencyProofView = components['schemas']['ConsistencyProofView'];
+export type SchemaContractApprovalView = components['schemas']['ContractApprovalView'];
+export type SchemaContractDetailView = components['schemas']['ContractDetailView'];
+export type SchemaContractPage = components['schemas']['ContractPage'];
+export type SchemaContractRelation = components['schemas']['ContractRelation'];
+export type SchemaContractStatus = components['schemas']['ContractStatus'];
+export type SchemaContractTransitionView = components['schemas']['ContractTransitionView'];
+export type SchemaContractView = components['schemas']['ContractView'];
 export type SchemaCreateApiKeyDto = components['schemas']['CreateApiKeyDto'];
 export type SchemaCreateContractDto = components['schemas']['CreateContractDto'];
+export type SchemaCreatedContractView = components['schemas']['CreatedContractView'];
 export type SchemaCreateModelDto = components['schemas']['CreateModelDto'];
 export type SchemaCreateScimTokenDto = components['schemas']['CreateScimTokenDto'];
 export type SchemaCreateStaffDto = components['schemas']['CreateStaffDto'];
 export type SchemaCreateTierDto = components['schemas']['CreateTierDto'];
 export type SchemaDecisionDto = components['schemas']['DecisionDto'];
 export type SchemaDetectionRunDto = components['schemas']['DetectionRunDto'];
+export type SchemaDetectionRunStatusView = components['schemas']['DetectionRunStatusView'];
+export type SchemaDetectionRunView = components['schemas']['DetectionRunView'];
+export type SchemaDetectorEvidenceView = components['schemas']['DetectorEvidenceView'];
+export type SchemaFlaggedKeyView = components['schemas']['FlaggedKeyView'];
+export type SchemaInclusionProofView = components['schemas']['InclusionProofView'];
+export type SchemaIntegrityAlarmStateView = components['schemas']['IntegrityAlarmStateView'];
+export type SchemaIntegrityAlarmView = components['schemas']['IntegrityAlarmView'];
 export type SchemaInviteMemberDto = components['schemas']['InviteMemberDto'];
 export type SchemaLiftThrottleDto = components['schemas']['LiftThrottleDto'];
 export type SchemaLimitValuesDto = components['schemas']['LimitValuesDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
 export type SchemaObject = components['schemas']['Object'];
 export type SchemaOptionalReasonDto = components['schemas']['OptionalReasonDto'];
+export type SchemaOverlappingContractView = components['schemas']['OverlappingContractView'];
 export type SchemaProvenanceDto = components['schemas']['ProvenanceDto'];
+export type SchemaProvenanceMatchView = components['schemas']['ProvenanceMatchView'];
+export type SchemaProvenanceResultView = components['schemas']['ProvenanceResultView'];
 export type SchemaPutSsoConnectionDto = components['schemas']['PutSsoConnectionDto'];
 export type SchemaPutUnlockRuleDto = components['schemas']['PutUnlockRuleDto'];
 export type SchemaReasonDto = components['schemas']['ReasonDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
+export type SchemaRiskScoreView = components['schemas']['RiskScoreView'];
 export type SchemaRotateApiKeyDto = components['schemas']['RotateApiKeyDto'];
+export type SchemaSignedTreeHeadView = components['schemas']['SignedTreeHeadView'];
 export type SchemaSignUpDto = components['schemas']['SignUpDto'];
 export type SchemaSuspensionDto = components['schemas']['SuspensionDto'];
+export type SchemaSuspensionOutcomeView = components['schemas']['SuspensionOutcomeView'];
+export type SchemaSuspensionView = components['schemas']['SuspensionView'];
 export type SchemaTeamNameDto = components['schemas']['TeamNameDto'];
 export type SchemaThrottleDto = components['schemas']['ThrottleDto'];
+export type SchemaThrottleLiftView = components['schemas']['ThrottleLiftView'];
+export type SchemaThrottleView = components['schemas']['ThrottleView'];
 export type SchemaUnlockRuleTermsDto = components['schemas']['UnlockRuleTermsDto'];
 export type SchemaUpdateApiKeySettingsDto = components['schemas']['UpdateApiKeySettingsDto'];
 export type SchemaUpdateContractDto = components['schemas']['UpdateContractDto'];
@@ -1980,6 +2498,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The first line carries the signed tree head the export is bound to */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2005,6 +2530,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityAlarmStateView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2033,6 +2566,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsistencyProofView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2072,6 +2613,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRecordPage"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2099,6 +2648,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRecordView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2129,6 +2686,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InclusionProofView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2157,6 +2722,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedTreeHeadView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2182,6 +2755,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedTreeHeadView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2585,6 +3166,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractPage"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2612,6 +3201,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractDetailView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2643,6 +3240,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2674,6 +3279,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovedContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2705,6 +3318,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2736,6 +3357,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2818,6 +3447,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2849,6 +3486,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2876,6 +3521,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractTransitionView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3483,6 +4136,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4262,6 +4923,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuspensionOutcomeView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4293,6 +4962,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuspensionView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4320,6 +4997,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuspensionView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4469,7 +5154,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThrottleView"][];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4506,7 +5193,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThrottleLiftView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4653,7 +5342,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCasePage"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4686,7 +5377,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseDetailView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4723,7 +5416,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4760,7 +5455,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4797,7 +5494,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4834,7 +5533,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4871,7 +5572,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseDetailView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4908,7 +5611,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseDetailView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4945,7 +5650,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseDetailView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4980,7 +5687,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DetectionRunView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5013,7 +5722,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DetectionRunStatusView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5048,7 +5759,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProvenanceResultView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5082,7 +5795,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RiskScoreView"][];
+                };
             };
             /** @description Not signed in */
             401: {
