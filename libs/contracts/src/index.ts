@@ -1,4 +1,5 @@
 export { commitmentPeriods } from './commitment-periods';
+export { ContractFactsModule } from './contract-facts.reader';
 export { ContractLifecycleService } from './contract-lifecycle.service';
 export { ContractReviewService } from './contract-review.service';
 export { CONTRACT_ENTITIES } from './contracts.entities';
