@@ -1506,6 +1506,13 @@ export interface components {
             password: string;
             token: string;
         };
+        AccessTokenView: {
+            accessToken: string;
+            /** @description Seconds */
+            expiresIn: number;
+            /** @example Bearer */
+            tokenType: string;
+        };
         AlertCaseDetailView: {
             case: components["schemas"]["AlertCaseView"];
             events: components["schemas"]["CaseEventView"][];
@@ -1548,6 +1555,34 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             version: number;
+        };
+        ApiKeyView: {
+            /** @description Models the key may call; all when null */
+            allowedModelIds: string[] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @description The visible start of the secret */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description After a rotation: the old secret works until
+             */
+            previousValidUntil: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: uuid */
+            teamId: string | null;
         };
         ApproveContractDto: {
             reason?: string;
@@ -1993,6 +2028,36 @@ export interface components {
             /** @enum {string} */
             role: "org_admin" | "org_member";
         };
+        IssuedApiKeyView: {
+            /** @description Models the key may call; all when null */
+            allowedModelIds: string[] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The secret; it is never shown again */
+            key: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @description The visible start of the secret */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description After a rotation: the old secret works until
+             */
+            previousValidUntil: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: uuid */
+            teamId: string | null;
+        };
         LiftThrottleDto: {
             /**
              * Format: uuid
@@ -2017,10 +2082,41 @@ export interface components {
             email: string;
             password: string;
         };
+        MeView: {
+            organization: components["schemas"]["OrganizationView"] | null;
+            /** @description The CASL rules of the caller (RawRule[]), for hiding what the API would refuse */
+            rules: {
+                [key: string]: unknown;
+            }[];
+            user: components["schemas"]["UserView"];
+        };
         Object: Record<string, never>;
         OptionalReasonDto: {
             /** @example Looking into it */
             reason?: string;
+        };
+        OrganizationPage: {
+            items: components["schemas"]["OrganizationView"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @enum {string} */
+        OrganizationStatus: "active" | "disabled";
+        OrganizationView: {
+            /** @description Browser origins the gateway answers with CORS headers */
+            corsAllowedOrigins: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The sign-up address was confirmed (API keys wait for it) */
+            emailVerified: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
+            status: components["schemas"]["OrganizationStatus"];
+            /** @description Verified by an account manager (premium tiers wait for it) */
+            verified: boolean;
         };
         OverlappingContractView: {
             /** @description Binding and not the one replaced: approval will be refused */
@@ -2137,12 +2233,22 @@ export interface components {
             /** Format: date-time */
             windowStart: string;
         };
+        /** @enum {string} */
+        Role: "org_admin" | "org_member" | "account_manager" | "security_reviewer" | "platform_admin";
         RotateApiKeyDto: {
             /**
              * @description How long the old secret keeps working, in seconds (0-604800; default 86400)
              * @example 86400
              */
             graceSeconds?: number;
+        };
+        SessionView: {
+            accessToken: string;
+            /** @description Seconds */
+            expiresIn: number;
+            /** @example Bearer */
+            tokenType: string;
+            user: components["schemas"]["UserView"];
         };
         SignedTreeHeadView: {
             /** @description The checkpoint note (signed note) */
@@ -2164,6 +2270,15 @@ export interface components {
             /** @example Acme Corp */
             organizationName: string;
             password: string;
+        };
+        SignUpView: {
+            accessToken: string;
+            /** @description Seconds */
+            expiresIn: number;
+            organization: components["schemas"]["OrganizationView"];
+            /** @example Bearer */
+            tokenType: string;
+            user: components["schemas"]["UserView"];
         };
         SuspensionDto: {
             /** @description Why (required; kept in the audit log) */
@@ -2337,6 +2452,21 @@ export interface components {
             timeoutMs?: number;
             upstreamModel?: string;
         };
+        /** @enum {string} */
+        UserStatus: "active" | "disabled";
+        UserView: {
+            /** Format: date-time */
+            createdAt: string;
+            displayName: string;
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string | null;
+            role: components["schemas"]["Role"];
+            status: components["schemas"]["UserStatus"];
+        };
         VerifyEmailDto: {
             token: string;
         };
@@ -2348,10 +2478,12 @@ export interface components {
     pathItems: never;
 }
 export type SchemaAcceptInvitationDto = components['schemas']['AcceptInvitationDto'];
+export type SchemaAccessTokenView = components['schemas']['AccessTokenView'];
 export type SchemaAlertCaseDetailView = components['schemas']['AlertCaseDetailView'];
 export type SchemaAlertCasePage = components['schemas']['AlertCasePage'];
 export type SchemaAlertCaseStatus = components['schemas']['AlertCaseStatus'];
 export type SchemaAlertCaseView = components['schemas']['AlertCaseView'];
+export type SchemaApiKeyView = components['schemas']['ApiKeyView'];
 export type SchemaApproveContractDto = components['schemas']['ApproveContractDto'];
 export type SchemaApprovedContractView = components['schemas']['ApprovedContractView'];
 export type SchemaAuditIntegrityView = components['schemas']['AuditIntegrityView'];
@@ -2386,11 +2518,16 @@ export type SchemaInclusionProofView = components['schemas']['InclusionProofView
 export type SchemaIntegrityAlarmStateView = components['schemas']['IntegrityAlarmStateView'];
 export type SchemaIntegrityAlarmView = components['schemas']['IntegrityAlarmView'];
 export type SchemaInviteMemberDto = components['schemas']['InviteMemberDto'];
+export type SchemaIssuedApiKeyView = components['schemas']['IssuedApiKeyView'];
 export type SchemaLiftThrottleDto = components['schemas']['LiftThrottleDto'];
 export type SchemaLimitValuesDto = components['schemas']['LimitValuesDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
+export type SchemaMeView = components['schemas']['MeView'];
 export type SchemaObject = components['schemas']['Object'];
 export type SchemaOptionalReasonDto = components['schemas']['OptionalReasonDto'];
+export type SchemaOrganizationPage = components['schemas']['OrganizationPage'];
+export type SchemaOrganizationStatus = components['schemas']['OrganizationStatus'];
+export type SchemaOrganizationView = components['schemas']['OrganizationView'];
 export type SchemaOverlappingContractView = components['schemas']['OverlappingContractView'];
 export type SchemaProvenanceDto = components['schemas']['ProvenanceDto'];
 export type SchemaProvenanceMatchView = components['schemas']['ProvenanceMatchView'];
@@ -2400,9 +2537,12 @@ export type SchemaPutUnlockRuleDto = components['schemas']['PutUnlockRuleDto'];
 export type SchemaReasonDto = components['schemas']['ReasonDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
 export type SchemaRiskScoreView = components['schemas']['RiskScoreView'];
+export type SchemaRole = components['schemas']['Role'];
 export type SchemaRotateApiKeyDto = components['schemas']['RotateApiKeyDto'];
+export type SchemaSessionView = components['schemas']['SessionView'];
 export type SchemaSignedTreeHeadView = components['schemas']['SignedTreeHeadView'];
 export type SchemaSignUpDto = components['schemas']['SignUpDto'];
+export type SchemaSignUpView = components['schemas']['SignUpView'];
 export type SchemaSuspensionDto = components['schemas']['SuspensionDto'];
 export type SchemaSuspensionOutcomeView = components['schemas']['SuspensionOutcomeView'];
 export type SchemaSuspensionView = components['schemas']['SuspensionView'];
@@ -2418,6 +2558,8 @@ export type SchemaUpdateModelDto = components['schemas']['UpdateModelDto'];
 export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizationDto'];
 export type SchemaUpdateStaffDto = components['schemas']['UpdateStaffDto'];
 export type SchemaUpstreamDto = components['schemas']['UpstreamDto'];
+export type SchemaUserStatus = components['schemas']['UserStatus'];
+export type SchemaUserView = components['schemas']['UserView'];
 export type SchemaVerifyEmailDto = components['schemas']['VerifyEmailDto'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -2796,7 +2938,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
             };
         };
     };
@@ -2817,7 +2961,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
             };
         };
     };
@@ -2851,6 +2997,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2877,7 +3031,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccessTokenView"];
+                };
             };
         };
     };
@@ -2898,7 +3054,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignUpView"];
+                };
             };
         };
     };
@@ -3810,6 +3968,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationPage"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3837,6 +4003,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3868,6 +4042,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3895,6 +4077,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3926,6 +4116,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedApiKeyView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3954,6 +4152,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3986,6 +4192,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4018,6 +4232,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedApiKeyView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4517,6 +4739,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4549,6 +4779,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5824,6 +6062,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5853,6 +6099,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5884,6 +6138,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
