@@ -5,5 +5,6 @@ export { ContractReviewService } from './contract-review.service';
 export { CONTRACT_ENTITIES } from './contracts.entities';
 export { ContractsModule, ContractsWorkerModule } from './contracts.module';
 export { ContractsService } from './contracts.service';
+export { activeCommitments } from './queries/active-commitments.query';
 export { Contract, ContractRelation, ContractStatus } from './entities/contract.entity';
 export { STATEMENT_NOTES, StatementsService } from './statements.service';
