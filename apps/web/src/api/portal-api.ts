@@ -1709,6 +1709,27 @@ export interface components {
             occurredAt: string;
             reason: string | null;
         };
+        CatalogModelView: {
+            contextWindow: number;
+            currency: string;
+            displayName: string;
+            /** Format: uuid */
+            id: string;
+            inputPriceMicrosPerMTok: string;
+            maxOutputTokens: number;
+            outputPriceMicrosPerMTok: string;
+            slug: string;
+            status: components["schemas"]["ModelStatus"];
+            tier: string;
+            /** @enum {string} */
+            tokenizer: "o200k_base" | "cl100k_base";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Where it is served from (kind, base URL, upstream model); no keys */
+            upstream: {
+                [key: string]: unknown;
+            };
+        };
         ClaimDomainDto: {
             /** @example example.com */
             domain: string;
@@ -2004,6 +2025,23 @@ export interface components {
             level: string;
             score: number;
         };
+        GrandfatheredOrganizationView: {
+            /** Format: uuid */
+            contractId: string;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            /**
+             * Format: date
+             * @description Last day of kept access: the contract's term end
+             */
+            until: string;
+        };
+        ImpactedOrganizationView: {
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+        };
         InclusionProofView: {
             leafHash: string;
             leafIndex: number;
@@ -2089,6 +2127,16 @@ export interface components {
                 [key: string]: unknown;
             }[];
             user: components["schemas"]["UserView"];
+        };
+        /** @enum {string} */
+        ModelStatus: "active" | "retired";
+        ModelTierView: {
+            displayName: string;
+            /** @description Calls need an unlocked entitlement */
+            gated: boolean;
+            name: string;
+            /** @description Higher ranks are more capable; a contract covers its rank and below */
+            rank: number;
         };
         Object: Record<string, never>;
         OptionalReasonDto: {
@@ -2208,6 +2256,24 @@ export interface components {
             requiresVerified?: boolean;
             spendWindowDays?: number;
         };
+        PutUnlockRuleView: {
+            change: components["schemas"]["UnlockRuleChangeView"];
+            currency: string;
+            /** @description Contracts above this minimum need two approvals */
+            dualApprovalAboveMicros: string;
+            minAccountAgeDays: number;
+            minQualifyingSpendMicros: string;
+            requiresContract: boolean;
+            requiresNotSuspended: boolean;
+            requiresVerified: boolean;
+            spendWindowDays: number;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            version: number;
+        };
         ReasonDto: {
             /** @example Nightly batch summarisation agreed in the contract; regular cadence is expected */
             reason: string;
@@ -2241,6 +2307,14 @@ export interface components {
              * @example 86400
              */
             graceSeconds?: number;
+        };
+        RuleChangeImpactView: {
+            /** Format: date-time */
+            evaluatedAt: string;
+            gain: components["schemas"]["ImpactedOrganizationView"][];
+            grandfathered: components["schemas"]["GrandfatheredOrganizationView"][];
+            lose: components["schemas"]["ImpactedOrganizationView"][];
+            tier: string;
         };
         SessionView: {
             accessToken: string;
@@ -2348,6 +2422,32 @@ export interface components {
             requestsPerMinute: number | null;
             tokensPerMinute: number | null;
         };
+        UnlockRuleChangeView: {
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** @description The terms after the change */
+            after: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            appliedAt: string | null;
+            /** @description The terms before the change */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            changedAt: string;
+            /** Format: date-time */
+            effectiveAt: string;
+            grandfather: boolean;
+            /** Format: uuid */
+            id: string;
+            impact: components["schemas"]["RuleChangeImpactView"] | null;
+            reason: string;
+            tier: string;
+            /** @description Set once applied */
+            version: number | null;
+        };
         UnlockRuleTermsDto: {
             currency?: string;
             /** @description contracts above this minimum per period need two approvers */
@@ -2366,6 +2466,23 @@ export interface components {
             requiresNotSuspended?: boolean;
             requiresVerified?: boolean;
             spendWindowDays?: number;
+        };
+        UnlockRuleView: {
+            currency: string;
+            /** @description Contracts above this minimum need two approvals */
+            dualApprovalAboveMicros: string;
+            minAccountAgeDays: number;
+            minQualifyingSpendMicros: string;
+            requiresContract: boolean;
+            requiresNotSuspended: boolean;
+            requiresVerified: boolean;
+            spendWindowDays: number;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            version: number;
         };
         UpdateApiKeySettingsDto: {
             /** @description Model ids the key may call; null: every model the organisation may call */
@@ -2492,6 +2609,7 @@ export type SchemaAuditRecordView = components['schemas']['AuditRecordView'];
 export type SchemaBenignExplanationView = components['schemas']['BenignExplanationView'];
 export type SchemaBudgetWebhookDto = components['schemas']['BudgetWebhookDto'];
 export type SchemaCaseEventView = components['schemas']['CaseEventView'];
+export type SchemaCatalogModelView = components['schemas']['CatalogModelView'];
 export type SchemaClaimDomainDto = components['schemas']['ClaimDomainDto'];
 export type SchemaConsistencyProofView = components['schemas']['ConsistencyProofView'];
 export type SchemaContractApprovalView = components['schemas']['ContractApprovalView'];
@@ -2514,6 +2632,8 @@ export type SchemaDetectionRunStatusView = components['schemas']['DetectionRunSt
 export type SchemaDetectionRunView = components['schemas']['DetectionRunView'];
 export type SchemaDetectorEvidenceView = components['schemas']['DetectorEvidenceView'];
 export type SchemaFlaggedKeyView = components['schemas']['FlaggedKeyView'];
+export type SchemaGrandfatheredOrganizationView = components['schemas']['GrandfatheredOrganizationView'];
+export type SchemaImpactedOrganizationView = components['schemas']['ImpactedOrganizationView'];
 export type SchemaInclusionProofView = components['schemas']['InclusionProofView'];
 export type SchemaIntegrityAlarmStateView = components['schemas']['IntegrityAlarmStateView'];
 export type SchemaIntegrityAlarmView = components['schemas']['IntegrityAlarmView'];
@@ -2523,6 +2643,8 @@ export type SchemaLiftThrottleDto = components['schemas']['LiftThrottleDto'];
 export type SchemaLimitValuesDto = components['schemas']['LimitValuesDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
 export type SchemaMeView = components['schemas']['MeView'];
+export type SchemaModelStatus = components['schemas']['ModelStatus'];
+export type SchemaModelTierView = components['schemas']['ModelTierView'];
 export type SchemaObject = components['schemas']['Object'];
 export type SchemaOptionalReasonDto = components['schemas']['OptionalReasonDto'];
 export type SchemaOrganizationPage = components['schemas']['OrganizationPage'];
@@ -2534,11 +2656,13 @@ export type SchemaProvenanceMatchView = components['schemas']['ProvenanceMatchVi
 export type SchemaProvenanceResultView = components['schemas']['ProvenanceResultView'];
 export type SchemaPutSsoConnectionDto = components['schemas']['PutSsoConnectionDto'];
 export type SchemaPutUnlockRuleDto = components['schemas']['PutUnlockRuleDto'];
+export type SchemaPutUnlockRuleView = components['schemas']['PutUnlockRuleView'];
 export type SchemaReasonDto = components['schemas']['ReasonDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
 export type SchemaRiskScoreView = components['schemas']['RiskScoreView'];
 export type SchemaRole = components['schemas']['Role'];
 export type SchemaRotateApiKeyDto = components['schemas']['RotateApiKeyDto'];
+export type SchemaRuleChangeImpactView = components['schemas']['RuleChangeImpactView'];
 export type SchemaSessionView = components['schemas']['SessionView'];
 export type SchemaSignedTreeHeadView = components['schemas']['SignedTreeHeadView'];
 export type SchemaSignUpDto = components['schemas']['SignUpDto'];
@@ -2550,7 +2674,9 @@ export type SchemaTeamNameDto = components['schemas']['TeamNameDto'];
 export type SchemaThrottleDto = components['schemas']['ThrottleDto'];
 export type SchemaThrottleLiftView = components['schemas']['ThrottleLiftView'];
 export type SchemaThrottleView = components['schemas']['ThrottleView'];
+export type SchemaUnlockRuleChangeView = components['schemas']['UnlockRuleChangeView'];
 export type SchemaUnlockRuleTermsDto = components['schemas']['UnlockRuleTermsDto'];
+export type SchemaUnlockRuleView = components['schemas']['UnlockRuleView'];
 export type SchemaUpdateApiKeySettingsDto = components['schemas']['UpdateApiKeySettingsDto'];
 export type SchemaUpdateContractDto = components['schemas']['UpdateContractDto'];
 export type SchemaUpdateMemberDto = components['schemas']['UpdateMemberDto'];
@@ -3153,6 +3279,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogModelView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3182,6 +3316,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogModelView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3209,6 +3351,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogModelView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3240,6 +3390,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogModelView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3265,6 +3423,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelTierView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3294,6 +3460,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelTierView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -6171,6 +6345,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnlockRuleView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -6198,6 +6380,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnlockRuleView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -6229,6 +6419,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutUnlockRuleView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -6256,6 +6454,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnlockRuleChangeView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -6287,6 +6493,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleChangeImpactView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
