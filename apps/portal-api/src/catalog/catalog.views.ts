@@ -1,11 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ModelStatus, TOKENIZER_ENCODINGS, type TokenizerEncoding } from '@velvet/catalog';
-import {
-  DateTimeProperty,
-  JsonObjectProperty,
-  MicrosProperty,
-  StringListProperty,
-} from '../http/openapi-views';
+import { DateTimeProperty, JsonObjectProperty, MicrosProperty } from '../http/openapi-views';
 
 /** Response schemas of the catalog and unlock-rule routes. */
 
