@@ -1795,6 +1795,13 @@ export interface components {
         };
         /** @enum {string} */
         ContractRelation: "amendment" | "replacement";
+        ContractStatementsView: {
+            /** Format: uuid */
+            contractId: string;
+            /** @description How spend and prices become the figures */
+            notes: string[];
+            periods: components["schemas"]["PeriodStatementView"][];
+        };
         /** @enum {string} */
         ContractStatus: "draft" | "submitted" | "changes_requested" | "approved" | "rejected" | "active" | "expired" | "terminated";
         ContractTransitionView: {
@@ -2149,6 +2156,16 @@ export interface components {
             offset: number;
             total: number;
         };
+        OrganizationStatementsView: {
+            /** Format: uuid */
+            contractId: string;
+            currency: string;
+            /** @description How spend and prices become the figures */
+            notes: string[];
+            periods: components["schemas"]["PeriodStatementView"][];
+            status: components["schemas"]["ContractStatus"];
+            tier: string;
+        };
         /** @enum {string} */
         OrganizationStatus: "active" | "disabled";
         OrganizationView: {
@@ -2181,6 +2198,39 @@ export interface components {
             /** Format: date */
             termStart: string;
             tier: string;
+        };
+        PeriodDetailView: {
+            /** Format: uuid */
+            contractId: string;
+            /** Format: uuid */
+            organizationId: string;
+            period: components["schemas"]["PeriodStatementView"];
+            tier: string;
+            /** @description Billed usage of the period per model and key (UsageBreakdownLine) */
+            usage: {
+                [key: string]: unknown;
+            }[];
+        };
+        PeriodStatementView: {
+            currency: string;
+            /**
+             * Format: date
+             * @description Exclusive
+             */
+            end: string;
+            index: number;
+            minimumMicros: string;
+            shortfallMicros: string;
+            /** @description Each micro of spend counts against one commitment only */
+            spentMicros: string;
+            /** Format: date */
+            start: string;
+            /**
+             * @description open: the shortfall is what is owed so far
+             * @enum {string}
+             */
+            state: "closed" | "open";
+            summary: string;
         };
         ProvenanceDto: {
             /** @default 20 */
@@ -2616,6 +2666,7 @@ export type SchemaContractApprovalView = components['schemas']['ContractApproval
 export type SchemaContractDetailView = components['schemas']['ContractDetailView'];
 export type SchemaContractPage = components['schemas']['ContractPage'];
 export type SchemaContractRelation = components['schemas']['ContractRelation'];
+export type SchemaContractStatementsView = components['schemas']['ContractStatementsView'];
 export type SchemaContractStatus = components['schemas']['ContractStatus'];
 export type SchemaContractTransitionView = components['schemas']['ContractTransitionView'];
 export type SchemaContractView = components['schemas']['ContractView'];
@@ -2648,9 +2699,12 @@ export type SchemaModelTierView = components['schemas']['ModelTierView'];
 export type SchemaObject = components['schemas']['Object'];
 export type SchemaOptionalReasonDto = components['schemas']['OptionalReasonDto'];
 export type SchemaOrganizationPage = components['schemas']['OrganizationPage'];
+export type SchemaOrganizationStatementsView = components['schemas']['OrganizationStatementsView'];
 export type SchemaOrganizationStatus = components['schemas']['OrganizationStatus'];
 export type SchemaOrganizationView = components['schemas']['OrganizationView'];
 export type SchemaOverlappingContractView = components['schemas']['OverlappingContractView'];
+export type SchemaPeriodDetailView = components['schemas']['PeriodDetailView'];
+export type SchemaPeriodStatementView = components['schemas']['PeriodStatementView'];
 export type SchemaProvenanceDto = components['schemas']['ProvenanceDto'];
 export type SchemaProvenanceMatchView = components['schemas']['ProvenanceMatchView'];
 export type SchemaProvenanceResultView = components['schemas']['ProvenanceResultView'];
@@ -3724,6 +3778,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractStatementsView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3752,6 +3814,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodDetailView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5304,6 +5374,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationStatementsView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
