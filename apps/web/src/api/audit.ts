@@ -1,7 +1,6 @@
 import { api, raw, withQuery } from './client';
 import type { View } from './wire';
-
-type SignedTreeHead = View<'SignedTreeHeadView'>;
+import type { SignedTreeHead } from '../security/merkle';
 
 /** The tamper-evident audit log (apps/portal-api/src/audit). */
 export type AuditRecord = View<'AuditRecordView'>;
