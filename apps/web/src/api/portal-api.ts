@@ -2446,6 +2446,15 @@ export interface components {
             /** @example Support tooling */
             name: string;
         };
+        TeamView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+        };
         ThrottleDto: {
             /**
              * Format: uuid
@@ -2725,6 +2734,7 @@ export type SchemaSuspensionDto = components['schemas']['SuspensionDto'];
 export type SchemaSuspensionOutcomeView = components['schemas']['SuspensionOutcomeView'];
 export type SchemaSuspensionView = components['schemas']['SuspensionView'];
 export type SchemaTeamNameDto = components['schemas']['TeamNameDto'];
+export type SchemaTeamView = components['schemas']['TeamView'];
 export type SchemaThrottleDto = components['schemas']['ThrottleDto'];
 export type SchemaThrottleLiftView = components['schemas']['ThrottleLiftView'];
 export type SchemaThrottleView = components['schemas']['ThrottleView'];
@@ -5522,6 +5532,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5553,6 +5571,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5581,6 +5607,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5613,6 +5645,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { View } from '../api/wire';
 import { useOrgId } from '../auth/auth-context';
 import { Empty, ErrorBox, QueryView } from '../ui/feedback';
 import { formatMicrosExact } from '../ui/format';
@@ -9,10 +10,7 @@ import { BudgetAlertsCard } from './budget-alerts-card';
 import { KeySettingsTable } from './key-settings-table';
 import { LimitForm, type LimitValues } from './limit-form';
 
-export interface Team {
-  id: string;
-  name: string;
-}
+export type Team = View<'TeamView'>;
 type Row = LimitValues & { teamId: string | null; apiKeyId: string | null };
 interface LimitsOverview {
   organization: Row | null;
