@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   Action,
   CurrentAbility,
@@ -13,6 +13,7 @@ import { KeyInvalidations } from '@velvet/api-keys';
 import { EntitlementsScheduler } from '@velvet/entitlements';
 import { MembersService, OrganizationsService } from '@velvet/organizations';
 import { OrganizationPage, OrganizationView, UserView } from '../http/identity.views';
+import { SentInvitationView } from './invitation.views';
 import { organizationView, userView } from '../http/views';
 import { InviteMemberDto, UpdateMemberDto, UpdateOrganizationDto } from './organizations.dto';
 
@@ -90,18 +91,20 @@ export class OrganizationsController {
   /** The token is mailed to the invitee only, who redeems it at POST /auth/invitations/accept. */
   @RequireAbility(Action.Create, 'Invitation')
   @Post(':orgId/invitations')
+  @ApiCreatedResponse({ type: SentInvitationView })
   async invite(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: InviteMemberDto,
-  ) {
+  ): Promise<SentInvitationView> {
     const invitation = await this.members.invite(ability, principal, orgId, dto.email, dto.role);
     return {
       id: invitation.id,
       email: invitation.email,
       role: invitation.role,
       expiresAt: invitation.expiresAt,
+      createdAt: invitation.createdAt,
       delivery: 'email',
     };
   }

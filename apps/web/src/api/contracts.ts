@@ -18,11 +18,7 @@ export type { ConditionResult, ModelEntitlement } from '@velvet/entitlements/bro
 /** The explanation as JSON carries it: dates as ISO strings. */
 export type EntitlementExplanation = Explanation<string>;
 
-export interface SpendPoint {
-  day: string;
-  costMicros: string;
-  premiumCostMicros?: string;
-}
+export type SpendPoint = View<'DailySpendView'>;
 
 /**
  * The terms a customer requests (optionally submitted at once). `textRetentionDays` is a number

@@ -1981,6 +1981,17 @@ export interface components {
             rank: number;
             reason?: string;
         };
+        DailySpendView: {
+            /** @description Billed calls that day, all tiers */
+            costMicros: string;
+            /**
+             * Format: date
+             * @description UTC day
+             */
+            day: string;
+            /** @description The part on gated (premium) tiers */
+            premiumCostMicros: string;
+        };
         DecisionDto: {
             /** @description Why (required; the requester sees it) */
             reason: string;
@@ -2067,6 +2078,17 @@ export interface components {
             detectedAt: string;
             reason: string;
             trustedSize: number | null;
+        };
+        InvitationView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: email */
+            email: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            id: string;
+            role: components["schemas"]["Role"];
         };
         InviteMemberDto: {
             email: string;
@@ -2366,6 +2388,19 @@ export interface components {
             lose: components["schemas"]["ImpactedOrganizationView"][];
             tier: string;
         };
+        SentInvitationView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            delivery: "email";
+            /** Format: email */
+            email: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            id: string;
+            role: components["schemas"]["Role"];
+        };
         SessionView: {
             accessToken: string;
             /** @description Seconds */
@@ -2403,6 +2438,17 @@ export interface components {
             /** @example Bearer */
             tokenType: string;
             user: components["schemas"]["UserView"];
+        };
+        SpendBreakdownRowView: {
+            /** Format: uuid */
+            apiKeyId: string;
+            apiKeyName: string | null;
+            calls: number;
+            costMicros: string;
+            inputTokens: string;
+            modelSlug: string | null;
+            outputTokens: string;
+            tier: string;
         };
         SuspensionDto: {
             /** @description Why (required; kept in the audit log) */
@@ -2686,6 +2732,7 @@ export type SchemaCreateModelDto = components['schemas']['CreateModelDto'];
 export type SchemaCreateScimTokenDto = components['schemas']['CreateScimTokenDto'];
 export type SchemaCreateStaffDto = components['schemas']['CreateStaffDto'];
 export type SchemaCreateTierDto = components['schemas']['CreateTierDto'];
+export type SchemaDailySpendView = components['schemas']['DailySpendView'];
 export type SchemaDecisionDto = components['schemas']['DecisionDto'];
 export type SchemaDetectionRunDto = components['schemas']['DetectionRunDto'];
 export type SchemaDetectionRunStatusView = components['schemas']['DetectionRunStatusView'];
@@ -2697,6 +2744,7 @@ export type SchemaImpactedOrganizationView = components['schemas']['ImpactedOrga
 export type SchemaInclusionProofView = components['schemas']['InclusionProofView'];
 export type SchemaIntegrityAlarmStateView = components['schemas']['IntegrityAlarmStateView'];
 export type SchemaIntegrityAlarmView = components['schemas']['IntegrityAlarmView'];
+export type SchemaInvitationView = components['schemas']['InvitationView'];
 export type SchemaInviteMemberDto = components['schemas']['InviteMemberDto'];
 export type SchemaIssuedApiKeyView = components['schemas']['IssuedApiKeyView'];
 export type SchemaLiftThrottleDto = components['schemas']['LiftThrottleDto'];
@@ -2726,10 +2774,12 @@ export type SchemaRiskScoreView = components['schemas']['RiskScoreView'];
 export type SchemaRole = components['schemas']['Role'];
 export type SchemaRotateApiKeyDto = components['schemas']['RotateApiKeyDto'];
 export type SchemaRuleChangeImpactView = components['schemas']['RuleChangeImpactView'];
+export type SchemaSentInvitationView = components['schemas']['SentInvitationView'];
 export type SchemaSessionView = components['schemas']['SessionView'];
 export type SchemaSignedTreeHeadView = components['schemas']['SignedTreeHeadView'];
 export type SchemaSignUpDto = components['schemas']['SignUpDto'];
 export type SchemaSignUpView = components['schemas']['SignUpView'];
+export type SchemaSpendBreakdownRowView = components['schemas']['SpendBreakdownRowView'];
 export type SchemaSuspensionDto = components['schemas']['SuspensionDto'];
 export type SchemaSuspensionOutcomeView = components['schemas']['SuspensionOutcomeView'];
 export type SchemaSuspensionView = components['schemas']['SuspensionView'];
@@ -4674,6 +4724,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4705,6 +4763,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentInvitationView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4733,6 +4799,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4761,6 +4833,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentInvitationView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5156,6 +5236,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailySpendView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5185,6 +5273,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendBreakdownRowView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
