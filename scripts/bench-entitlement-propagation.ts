@@ -28,7 +28,7 @@ import {
   type RunningGateway,
 } from './bench/entitlement-gateway-probe';
 import { seedCatalog } from './seed/seed-catalog';
-import { ContractsModule } from '@velvet/contracts';
+import { ContractFactsModule, ContractsModule } from '@velvet/contracts';
 import { measureContractEnds } from './bench/contract-end-propagation';
 
 const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
         ...base(url, prefix),
         MemoryActivityLogModule,
         EntitlementsWorkerModule,
+        ContractFactsModule,
         ContractsModule,
       ],
     })

@@ -5,7 +5,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { baseEnvSchema, parseEnv } from '@velvet/config';
 import { dataSourceOptions } from '@velvet/database';
 import { OrganizationsModule } from '@velvet/organizations';
-import { EntitlementEngine } from '@velvet/entitlements';
+import { ContractFactsModule } from '@velvet/contracts';
+import { ContractFactsBinding, EntitlementEngine } from '@velvet/entitlements';
 import IORedis from 'ioredis';
 import { redisOptions } from '@velvet/queue';
 import { DataSource } from 'typeorm';
@@ -19,7 +20,10 @@ async function main() {
     imports: [
       TypeOrmModule.forRoot(dataSourceOptions({ url: env.DATABASE_URL })),
       OrganizationsModule,
+      ContractFactsModule,
     ],
+    // the engine below is built by hand, outside EntitlementsModule: wire its contract facts port
+    providers: [ContractFactsBinding],
   })
   class SeedModule {}
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });

@@ -2,7 +2,7 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditProducerModule } from '@velvet/audit';
-import { ContractsWorkerModule } from '@velvet/contracts';
+import { ContractFactsModule, ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
 import { QueueModule, redisSettings } from '@velvet/queue';
@@ -25,6 +25,7 @@ export async function startContractsWorker(env: PortalEnv): Promise<INestApplica
       QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
       AuditProducerModule.forRoot(),
       EntitlementsWorkerModule,
+      ContractFactsModule,
       ContractsWorkerModule,
     ],
   })

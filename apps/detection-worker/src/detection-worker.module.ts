@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditProducerModule } from '@velvet/audit';
 import { loggerOptions, MetricsModule, READINESS_PROBE } from '@velvet/common';
 import { DetectionMetrics } from './metrics/detection-metrics';
+import { ContractFactsModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { DetectionWorkerModule } from '@velvet/detection';
 import { QueueModule, redisSettings } from '@velvet/queue';
@@ -36,6 +37,8 @@ export class DetectionWorkerAppModule {
         QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
         // The global AdminActivityLog that opening a case records into.
         AuditProducerModule,
+        // suspending from a case re-evaluates entitlements, which read contracts through this port
+        ContractFactsModule,
         DetectionWorkerModule.forRoot({ budgetMs: env.DETECTION_RUN_BUDGET_MS }),
       ],
       providers: [DetectionMetrics, { provide: READINESS_PROBE, useExisting: DetectionMetrics }],

@@ -5,6 +5,7 @@ import { ApiKeysModule } from '@velvet/api-keys';
 import { AuditProducerModule } from '@velvet/audit';
 import { Model, ModelTier } from '@velvet/catalog';
 import { dataSourceOptions } from '@velvet/database';
+import { ContractFactsModule } from '@velvet/contracts';
 import { EntitlementCache, EntitlementsModule, EntitlementsScheduler } from '@velvet/entitlements';
 import { MeteringModule, SPEND_LISTENER, type SpendListener } from '@velvet/metering';
 import { Organization } from '@velvet/organizations';
@@ -71,6 +72,7 @@ export class GatewayModule {
         QueueModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
         AuditProducerModule.forRoot(),
         EntitlementsModule,
+        ContractFactsModule, // refusal explanations evaluate the unlock rules
         ApiKeysModule,
         MeteringModule.forRoot(
           {

@@ -8,7 +8,7 @@ import { AuditReaderModule, AuditProducerModule } from '@velvet/audit';
 import { AuthModule } from '@velvet/auth';
 import { CATALOG_LISTENER, CatalogModule, type CatalogListener } from '@velvet/catalog';
 import { loggerOptions } from '@velvet/common';
-import { ContractsModule } from '@velvet/contracts';
+import { ContractFactsModule, ContractsModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { DetectionModule } from '@velvet/detection';
 import { ALL_ORGANIZATIONS, EntitlementEngine, EntitlementsModule } from '@velvet/entitlements';
@@ -87,6 +87,8 @@ export class PortalApiModule {
         AuditProducerModule.forRoot(),
         AuditReaderModule,
         EntitlementsModule,
+        // the contracts lib's side of the entitlements port (CONTRACT_FACTS)
+        ContractFactsModule,
         CatalogModule.forRoot({
           imports: [EntitlementsModule],
           providers: [

@@ -13,7 +13,7 @@ import {
 import { loggerOptions, MetricsModule, READINESS_PROBE } from '@velvet/common';
 import { AuditWorkerGauges } from './metrics/audit-worker-gauges';
 import { PartitionUpkeep } from './maintenance/partition-upkeep';
-import { ContractsWorkerModule } from '@velvet/contracts';
+import { ContractFactsModule, ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { EntitlementsWorkerModule } from '@velvet/entitlements';
 import { QueueModule, QueueName, redisSettings } from '@velvet/queue';
@@ -35,6 +35,7 @@ const QUEUES: QueueName[] = [QueueName.Audit, QueueName.AuditMaintenance];
 // Detection runs in its own process (apps/detection-worker), so it never takes CPU from the audit writer.
 const DOMAIN_MODULES: Array<Type | DynamicModule> = [
   EntitlementsWorkerModule,
+  ContractFactsModule,
   ContractsWorkerModule,
 ];
 // GatewayAuditIntake writes the gateway's premium-call events from their Redis stream into the log.

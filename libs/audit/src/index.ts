@@ -49,6 +49,7 @@ export { billingOf, checkReceipts } from './receipts/receipt-check';
 export type { ExportRecordLeaf } from './receipts/receipt-check';
 export { publishedReceiptKeys, registerReceiptKey } from './receipts/receipt-keys';
 export { eventSha256Of } from './receipts/receipt-leaf';
+export { premiumActivity, premiumCallsBetween } from './queries/premium-calls.query';
 export { AuditRetentionService } from './retention/audit-retention.service';
 export { AuditExportService } from './search/audit-export.service';
 export { AuditSearchService } from './search/audit-search.service';

@@ -5,6 +5,7 @@ export { ModelTier } from './entities/model-tier.entity';
 export { Model, ModelStatus } from './entities/model.entity';
 export type { UpstreamConfig } from './entities/model.entity';
 export { ModelsService } from './models.service';
+export { tierMeanPrices } from './queries/tier-prices.query';
 export { tierRanks } from './queries/tier-ranks.query';
 export { countChatPromptTokens } from './tokens/chat-tokens';
 export {

@@ -1,5 +1,6 @@
 import { NotFoundError } from '@velvet/common';
 import type { EntityManager } from 'typeorm';
+import { boundContractFacts, type ContractFacts } from './contract-facts.port';
 import { UnlockRule } from './entities/unlock-rule.entity';
 import type { ContractStanding, RuleTerms, TierFacts } from './unlock-evaluation';
 import { tierRanks } from '@velvet/catalog';
@@ -91,6 +92,8 @@ export async function loadOrganizationFacts(
   now: Date,
   /** Proposed rules to evaluate instead of the ones in force (a rule change's preview). */
   overrides: ReadonlyMap<string, RuleTerms> = new Map(),
+  /** The contracts lib's port; the engine will pass its injected `CONTRACT_FACTS` here. */
+  contractFacts: ContractFacts = boundContractFacts(),
 ): Promise<OrganizationFacts> {
   const org = await organizationStanding(em, organizationId);
   if (!org) throw new NotFoundError('Organization');
@@ -104,31 +107,27 @@ export async function loadOrganizationFacts(
   const inForce: RuleTerms[] = await em.find(UnlockRule);
   const rules = inForce.filter((r) => !overrides.has(r.tier)).concat([...overrides.values()]);
   const today = now.toISOString().slice(0, 10);
-  // organisations kept on an earlier rule until their contract's term ends (a change with grandfathering)
-  const kept: { tier: string; until: string }[] = await em.query(
-    `SELECT g.tier, max(g.until)::text AS until FROM unlock_rule_grandfathering g
-       JOIN contracts c ON c.id = g.contract_id AND c.status = 'active'
-      WHERE g.organization_id = $1 AND g.until >= $2::date GROUP BY g.tier`,
+  // contracts of gated tiers, with the tier's rank, through the contracts lib's port
+  const facts = await contractFacts.ofOrganization(em, organizationId);
+  const contracts: ContractRow[] = facts.flatMap((c) => {
+    const rank = rankOf.get(c.tier);
+    if (rank === undefined) return [];
+    const { termStart, termEnd, requiredApprovals, endedOn, ...rest } = c;
+    const row = { term_start: termStart, term_end: termEnd, ended_on: endedOn };
+    return [{ ...rest, ...row, rank, required_approvals: requiredApprovals }];
+  });
+  // organisations kept on an earlier rule until their (still active) contract's term ends
+  const active = new Set(facts.filter((c) => c.status === 'active').map((c) => c.id));
+  const kept: { tier: string; contract_id: string; until: string }[] = await em.query(
+    `SELECT tier, contract_id, until::text AS until FROM unlock_rule_grandfathering
+      WHERE organization_id = $1 AND until >= $2::date`,
     [organizationId, today],
   );
-  const keptUntil = new Map(kept.map((k) => [k.tier, k.until]));
-  // contracts of gated tiers, with the tier's rank (the contracts lib has no read port yet)
-  const contractRows: Omit<ContractRow, 'rank'>[] = await em.query(
-    `SELECT c.id, c.tier, c.status, c.term_start::text AS term_start, c.term_end::text AS term_end,
-            c.required_approvals,
-            (SELECT count(*)::int FROM contract_approvals a WHERE a.contract_id = c.id AND a.round = c.review_round) AS approvals,
-            CASE c.status
-              WHEN 'terminated' THEN (SELECT (max(x.occurred_at) AT TIME ZONE 'UTC')::date::text FROM contract_transitions x
-                                       WHERE x.contract_id = c.id AND x.to_status = 'terminated')
-              WHEN 'expired' THEN c.term_end::text END AS ended_on
-       FROM contracts c
-      WHERE c.organization_id = $1 AND c.status IN ('draft', 'submitted', 'changes_requested', 'approved', 'active', 'expired', 'terminated')`,
-    [organizationId],
-  );
-  const contracts: ContractRow[] = contractRows.flatMap((c) => {
-    const rank = rankOf.get(c.tier);
-    return rank === undefined ? [] : [{ ...c, rank }];
-  });
+  const keptUntil = new Map<string, string>();
+  for (const k of kept) {
+    const later = (keptUntil.get(k.tier) ?? '') < k.until;
+    if (active.has(k.contract_id) && later) keptUntil.set(k.tier, k.until);
+  }
   // qualifying spend is spend on the provider's other offerings: models of tiers that are not gated
   const openTiers = allTiers.filter((t) => !t.gated).map((t) => t.name);
   const spend = new Map<string, bigint>();

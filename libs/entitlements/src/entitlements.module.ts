@@ -9,6 +9,7 @@ import {
 import { OrganizationSuspension } from './entities/organization-suspension.entity';
 import { UnlockRuleChange, UnlockRuleGrandfathering } from './entities/unlock-rule-change.entity';
 import { UnlockRule } from './entities/unlock-rule.entity';
+import { ContractFactsBinding } from './contract-facts.port';
 import { EntitlementCache } from './entitlement-cache';
 import { EntitlementEngine } from './entitlement-engine.service';
 import { EntitlementsScheduler } from './entitlements.scheduler';
@@ -31,7 +32,8 @@ export const ENTITLEMENT_ENTITIES = [
 
 /**
  * Entitlements for any app: the cache (gateway), the scheduler (gateway, contracts), the engine,
- * suspensions, rules and explanations. Needs `QueueModule.forRoot` and an `AdminActivityLog` provider.
+ * suspensions, rules and explanations. Needs `QueueModule.forRoot`, an `AdminActivityLog` provider
+ * and the contract facts port (`CONTRACT_FACTS`: import `ContractFactsModule` from the contracts lib).
  */
 @Module({
   imports: [
@@ -39,6 +41,7 @@ export const ENTITLEMENT_ENTITIES = [
     BullModule.registerQueue({ name: QueueName.Entitlements }),
   ],
   providers: [
+    ContractFactsBinding,
     EntitlementCache,
     EntitlementEngine,
     EntitlementsScheduler,

@@ -1,4 +1,5 @@
 import { type AuditRecord, auditLeafHash } from '@velvet/audit';
+import type { AuditRecordView } from './audit.views';
 
 /** Columns compared with the leaf on every read (the database's CHECK enforces it on write). */
 const CHECKED: Array<[keyof AuditRecord, string]> = [
@@ -33,13 +34,14 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  * and which columns (what search and detection use) disagree with it — non-empty only if someone
  * got past the database's CHECK. Fingerprints are not shown.
  */
-export const auditRecordView = (r: AuditRecord) => {
+export const auditRecordView = (r: AuditRecord): AuditRecordView => {
   const leaf = JSON.parse(r.leaf) as Record<string, unknown>;
-  const f = (key: string) => (leaf[key] === undefined ? null : leaf[key]);
-  const mismatches = CHECKED.filter(([column, key]) => !same(r[column], f(key))).map(
+  // the leaf's shape is the producer's (prepareEntry); the schema in audit.views.ts documents it
+  const f = <T = never>(key: string) => (leaf[key] === undefined ? null : leaf[key]) as T;
+  const mismatches = CHECKED.filter(([column, key]) => !same(r[column], f<unknown>(key))).map(
     ([column]) => column,
   );
-  if (!same(r.flags, f('flags') ?? [])) mismatches.push('flags');
+  if (!same(r.flags, f<string[] | null>('flags') ?? [])) mismatches.push('flags');
   if (r.occurredAt.toISOString() !== f('occurredAt')) mismatches.push('occurredAt');
   return {
     seq: r.seq,
@@ -64,7 +66,7 @@ export const auditRecordView = (r: AuditRecord) => {
     currency: f('currency'),
     status: f('status'),
     finishReason: f('finishReason'),
-    flags: f('flags') ?? [],
+    flags: f<string[] | null>('flags') ?? [],
     promptSha256: f('promptSha256'),
     completionSha256: f('completionSha256'),
     actorUserId: f('actorUserId'),

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
 import {
   AuditExportService,
@@ -9,7 +9,7 @@ import {
   TRUSTED_HEAD_KEEPER,
   type TrustedHeadKeeper,
 } from '@velvet/audit';
-import { NotFoundError, ParseSafeIntPipe } from '@velvet/common';
+import { NotFoundError, type Page, ParseSafeIntPipe } from '@velvet/common';
 import type { Response } from 'express';
 import {
   AuditExportQuery,
@@ -19,6 +19,14 @@ import {
   TreeSizeQuery,
 } from './audit.dto';
 import { auditRecordView } from './audit-record.view';
+import {
+  AuditRecordPage,
+  AuditRecordView,
+  ConsistencyProofView,
+  InclusionProofView,
+  IntegrityAlarmStateView,
+  SignedTreeHeadView,
+} from './audit.views';
 
 const filtersOf = ({ limit: _l, offset: _o, ...filters }: AuditSearchQuery) => filters;
 
@@ -35,21 +43,30 @@ export class AuditController {
 
   /** Set when the signer refused to sign because the database no longer extends its last head. */
   @RequireAbility(Action.Read, 'AuditRecord')
+  @ApiOkResponse({ type: IntegrityAlarmStateView })
   @Get('integrity-alarm')
-  async integrityAlarm() {
+  async integrityAlarm(): Promise<IntegrityAlarmStateView> {
     return { alarm: await this.keeper.alarm() };
   }
 
   @RequireAbility(Action.Read, 'AuditRecord')
+  @ApiOkResponse({ type: AuditRecordPage })
   @Get('records')
-  async list(@CurrentAbility() ability: AppAbility, @Query() query: AuditSearchQuery) {
+  async list(
+    @CurrentAbility() ability: AppAbility,
+    @Query() query: AuditSearchQuery,
+  ): Promise<Page<AuditRecordView>> {
     const page = await this.search.search(ability, filtersOf(query), query);
     return { ...page, items: page.items.map(auditRecordView) };
   }
 
   @RequireAbility(Action.Read, 'AuditRecord')
+  @ApiOkResponse({ type: AuditRecordView })
   @Get('records/:seq')
-  async get(@CurrentAbility() ability: AppAbility, @Param('seq', ParseSafeIntPipe) seq: number) {
+  async get(
+    @CurrentAbility() ability: AppAbility,
+    @Param('seq', ParseSafeIntPipe) seq: number,
+  ): Promise<AuditRecordView> {
     const record = await this.search.find(ability, seq);
     if (!record) throw new NotFoundError('Audit record');
     return auditRecordView(record);
@@ -57,12 +74,13 @@ export class AuditController {
 
   /** Proof that the record is leaf `seq` of the tree (the latest signed head unless `treeSize`). */
   @RequireAbility(Action.Read, 'AuditRecord')
+  @ApiOkResponse({ type: InclusionProofView })
   @Get('records/:seq/inclusion-proof')
   async inclusion(
     @CurrentAbility() ability: AppAbility,
     @Param('seq', ParseSafeIntPipe) seq: number,
     @Query() query: TreeSizeQuery,
-  ) {
+  ): Promise<InclusionProofView> {
     const record = await this.search.find(ability, seq);
     if (!record) throw new NotFoundError('Audit record');
     const head = query.treeSize
@@ -73,8 +91,9 @@ export class AuditController {
   }
 
   @RequireAbility(Action.Read, 'AuditRecord')
+  @ApiOkResponse({ type: ConsistencyProofView })
   @Get('proofs/consistency')
-  async consistency(@Query() query: ConsistencyQuery) {
+  async consistency(@Query() query: ConsistencyQuery): Promise<ConsistencyProofView> {
     const second = query.second ?? (await this.heads.latest())?.treeSize ?? 0;
     const [proof, firstHead, secondHead] = await Promise.all([
       this.proofs.consistency(query.first, second),
@@ -85,21 +104,27 @@ export class AuditController {
   }
 
   @RequireAbility(Action.Read, 'AuditRecord')
+  @ApiOkResponse({ type: SignedTreeHeadView })
   @Get('tree-heads/latest')
-  async latestHead() {
+  async latestHead(): Promise<SignedTreeHeadView> {
     const head = await this.heads.latest();
     if (!head) throw new NotFoundError('Signed tree head');
     return head;
   }
 
   @RequireAbility(Action.Read, 'AuditRecord')
+  @ApiOkResponse({ type: [SignedTreeHeadView] })
   @Get('tree-heads')
-  listHeads(@Query() query: TreeHeadListQuery) {
+  listHeads(@Query() query: TreeHeadListQuery): Promise<SignedTreeHeadView[]> {
     return this.heads.list(query.limit, query.beforeSize);
   }
 
   /** CSV or JSON lines, bound to the latest signed tree head, each record with its inclusion proof. */
   @RequireAbility(Action.Export, 'AuditRecord')
+  @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiOkResponse({
+    description: 'The first line carries the signed tree head the export is bound to',
+  })
   @Get('export')
   async export(
     @CurrentAbility() ability: AppAbility,

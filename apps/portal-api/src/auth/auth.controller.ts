@@ -10,7 +10,7 @@ import {
   UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   Authenticated,
   CurrentAbility,
@@ -27,6 +27,7 @@ import {
   MembersService,
   type User,
 } from '@velvet/organizations';
+import { AccessTokenView, MeView, SessionView, SignUpView } from '../http/identity.views';
 import { organizationView, userView } from '../http/views';
 import { LoginLimitGuard, SignupLimitGuard } from './abuse-limit.guards';
 import { AcceptInvitationDto, LoginDto, RefreshDto, SignUpDto, VerifyEmailDto } from './auth.dto';
@@ -55,8 +56,12 @@ export class AuthController {
   /** The organisation and its admin; a link to confirm the address is mailed (API keys wait for it). */
   @Public()
   @Post('signup')
+  @ApiCreatedResponse({ type: SignUpView })
   @UseGuards(SignupLimitGuard)
-  async signUp(@Body() dto: SignUpDto, @Res({ passthrough: true }) res: Response) {
+  async signUp(
+    @Body() dto: SignUpDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SignUpView> {
     const { organization, admin } = await this.organizations.signUp({
       organizationName: dto.organizationName,
       adminEmail: dto.email,
@@ -69,13 +74,14 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @ApiOkResponse({ type: SessionView })
   @HttpCode(200)
   @UseGuards(LoginLimitGuard, LocalLoginGuard)
   async login(
     @Body() _dto: LoginDto,
     @Req() req: { user: User },
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<SessionView> {
     return {
       user: userView(req.user),
       ...withRefreshCookie(res, this.cookies, await this.auth.issueTokens(req.user)),
@@ -85,12 +91,13 @@ export class AuthController {
   /** A new access token (and a rotated refresh cookie) from the refresh cookie. */
   @Public()
   @Post('refresh')
+  @ApiOkResponse({ type: AccessTokenView })
   @HttpCode(200)
   async refresh(
     @Body() dto: RefreshDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<AccessTokenView> {
     const token = refreshTokenOf(req, dto.refreshToken);
     if (!token) throw new UnauthorizedException('No refresh token (sign in again)');
     return withRefreshCookie(res, this.cookies, await this.auth.refresh(token));
@@ -111,10 +118,11 @@ export class AuthController {
 
   @Public()
   @Post('invitations/accept')
+  @ApiCreatedResponse({ type: SessionView })
   async acceptInvitation(
     @Body() dto: AcceptInvitationDto,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<SessionView> {
     const user = await this.members.acceptInvitation(dto.token, dto.displayName, dto.password);
     return {
       user: userView(user),
@@ -143,7 +151,11 @@ export class AuthController {
   /** The caller, and the CASL rules the web portal uses to hide what the API would refuse. */
   @Authenticated()
   @Get('me')
-  async me(@CurrentPrincipal() principal: UserPrincipal, @CurrentAbility() ability: AppAbility) {
+  @ApiOkResponse({ type: MeView })
+  async me(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @CurrentAbility() ability: AppAbility,
+  ): Promise<MeView> {
     const user = await this.members.findActive(principal.userId);
     const organization = principal.organizationId
       ? await this.organizations.get(ability, principal.organizationId)

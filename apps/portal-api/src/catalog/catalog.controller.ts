@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ParseIdPipe } from '@velvet/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Action, CurrentPrincipal, RequireAbility, type UserPrincipal } from '@velvet/access';
 import { type Model, ModelsService, type UpstreamConfig } from '@velvet/catalog';
 import { UnlockRulesService } from '@velvet/entitlements';
@@ -12,6 +12,14 @@ import {
   UnlockRuleTermsDto,
   UpdateModelDto,
 } from './catalog.dto';
+import {
+  CatalogModelView,
+  ModelTierView,
+  PutUnlockRuleView,
+  RuleChangeImpactView,
+  UnlockRuleChangeView,
+  UnlockRuleView,
+} from './catalog.views';
 
 const micros = (v: string | undefined) => (v === undefined ? undefined : BigInt(v));
 
@@ -25,7 +33,7 @@ const ruleTerms = ({
   dualApprovalAboveMicros: micros(dualApprovalAboveMicros),
 });
 
-export const modelView = (m: Model) => ({
+export const modelView = (m: Model): CatalogModelView => ({
   id: m.id,
   slug: m.slug,
   displayName: m.displayName,
@@ -60,32 +68,43 @@ export class CatalogController {
 
   @RequireAbility(Action.Read, 'Model')
   @Get('catalog/models')
-  async list(@Query() query: ListModelsQuery) {
+  @ApiOkResponse({ type: [CatalogModelView] })
+  async list(@Query() query: ListModelsQuery): Promise<CatalogModelView[]> {
     return (await this.models.list(query.includeRetired ?? false)).map(modelView);
   }
 
   @RequireAbility(Action.Read, 'Model')
   @Get('catalog/models/:modelId')
-  async get(@Param('modelId', ParseIdPipe) id: string) {
+  @ApiOkResponse({ type: CatalogModelView })
+  async get(@Param('modelId', ParseIdPipe) id: string): Promise<CatalogModelView> {
     return modelView(await this.models.get(id));
   }
 
   @RequireAbility(Action.Read, 'Model')
   @Get('catalog/tiers')
-  tiers() {
+  @ApiOkResponse({ type: [ModelTierView] })
+  tiers(): Promise<ModelTierView[]> {
     return this.models.listTiers();
   }
 
   @RequireAbility(Action.Create, 'Model')
   @Post('catalog/tiers')
-  createTier(@CurrentPrincipal() principal: UserPrincipal, @Body() dto: CreateTierDto) {
+  @ApiCreatedResponse({ type: ModelTierView })
+  createTier(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Body() dto: CreateTierDto,
+  ): Promise<ModelTierView> {
     const { reason, ...tier } = dto;
     return this.models.createTier(tier, principal.userId, reason ?? null);
   }
 
   @RequireAbility(Action.Create, 'Model')
   @Post('catalog/models')
-  async create(@CurrentPrincipal() principal: UserPrincipal, @Body() dto: CreateModelDto) {
+  @ApiCreatedResponse({ type: CatalogModelView })
+  async create(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Body() dto: CreateModelDto,
+  ): Promise<CatalogModelView> {
     const { reason, ...fields } = dto;
     const model = await this.models.create(
       {
@@ -103,11 +122,12 @@ export class CatalogController {
 
   @RequireAbility(Action.Update, 'Model')
   @Patch('catalog/models/:modelId')
+  @ApiOkResponse({ type: CatalogModelView })
   async update(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('modelId', ParseIdPipe) id: string,
     @Body() dto: UpdateModelDto,
-  ) {
+  ): Promise<CatalogModelView> {
     const { reason, inputPriceMicrosPerMTok, outputPriceMicrosPerMTok, upstream, ...rest } = dto;
     const model = await this.models.update(
       id,
@@ -125,24 +145,27 @@ export class CatalogController {
 
   @RequireAbility(Action.Read, 'UnlockRule')
   @Get('unlock-rules')
-  listRules() {
+  @ApiOkResponse({ type: [UnlockRuleView] })
+  listRules(): Promise<UnlockRuleView[]> {
     return this.rules.list();
   }
 
   @RequireAbility(Action.Read, 'UnlockRule')
   @Get('unlock-rules/:tier')
-  getRule(@Param('tier') tier: string) {
+  @ApiOkResponse({ type: UnlockRuleView })
+  getRule(@Param('tier') tier: string): Promise<UnlockRuleView> {
     return this.rules.get(tier);
   }
 
   /** A new version of the rule, now or at `effectiveAt`, optionally grandfathering organisations with active contracts. */
   @RequireAbility(Action.Update, 'UnlockRule')
   @Put('unlock-rules/:tier')
+  @ApiOkResponse({ type: PutUnlockRuleView })
   async putRule(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('tier') tier: string,
     @Body() dto: PutUnlockRuleDto,
-  ) {
+  ): Promise<PutUnlockRuleView> {
     const { reason, expectedVersion, effectiveAt, grandfatherActiveContracts, ...rest } = dto;
     const { rule, change } = await this.rules.put(
       tier,
@@ -161,15 +184,20 @@ export class CatalogController {
   /** Who would gain, lose, or be grandfathered if these terms applied now; changes nothing. */
   @RequireAbility(Action.Update, 'UnlockRule')
   @Post('unlock-rules/:tier/preview')
+  @ApiOkResponse({ type: RuleChangeImpactView })
   @HttpCode(200)
-  previewRule(@Param('tier') tier: string, @Body() dto: UnlockRuleTermsDto) {
+  previewRule(
+    @Param('tier') tier: string,
+    @Body() dto: UnlockRuleTermsDto,
+  ): Promise<RuleChangeImpactView> {
     const { effectiveAt: _at, grandfatherActiveContracts, ...rest } = dto;
     return this.rules.preview(tier, ruleTerms(rest), grandfatherActiveContracts ?? false);
   }
 
   @RequireAbility(Action.Read, 'UnlockRule')
   @Get('unlock-rules/:tier/changes')
-  ruleChanges(@Param('tier') tier: string) {
+  @ApiOkResponse({ type: [UnlockRuleChangeView] })
+  ruleChanges(@Param('tier') tier: string): Promise<UnlockRuleChangeView[]> {
     return this.rules.history(tier);
   }
 }

@@ -10,8 +10,8 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ParseIdPipe } from '@velvet/common';
-import { ApiTags } from '@nestjs/swagger';
+import { type Page, ParseIdPipe } from '@velvet/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   Action,
   CurrentAbility,
@@ -28,11 +28,19 @@ import {
   ListContractsQuery,
   UpdateContractDto,
 } from './contracts.dto';
+import {
+  ApprovedContractView,
+  ContractDetailView,
+  ContractPage,
+  ContractTransitionView,
+  ContractView,
+  CreatedContractView,
+} from './contracts.views';
 
 /** A retry of a contract request sends the same key and gets the same contract back. */
 const REQUEST_KEY = /^[\x21-\x7e]{1,200}$/;
 
-export const contractView = (c: Contract) => ({
+export const contractView = (c: Contract): ContractView => ({
   id: c.id,
   organizationId: c.organizationId,
   tier: c.tier,
@@ -64,13 +72,14 @@ export class ContractsController {
 
   @RequireAbility(Action.Create, 'Contract')
   @Post('organizations/:orgId/contracts')
+  @ApiCreatedResponse({ type: CreatedContractView })
   async create(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: CreateContractDto,
     @Headers('idempotency-key') requestKey?: string,
-  ) {
+  ): Promise<CreatedContractView> {
     if (requestKey !== undefined && !REQUEST_KEY.test(requestKey)) {
       throw new BadRequestException('Idempotency-Key must be 1 to 200 visible ASCII characters');
     }
@@ -91,7 +100,11 @@ export class ContractsController {
 
   @RequireAbility(Action.Read, 'Contract')
   @Get('contracts')
-  async list(@CurrentAbility() ability: AppAbility, @Query() query: ListContractsQuery) {
+  @ApiOkResponse({ type: ContractPage })
+  async list(
+    @CurrentAbility() ability: AppAbility,
+    @Query() query: ListContractsQuery,
+  ): Promise<Page<ContractView>> {
     const page = await this.contracts.list(
       ability,
       { organizationId: query.organizationId, status: query.status },
@@ -103,7 +116,11 @@ export class ContractsController {
 
   @RequireAbility(Action.Read, 'Contract')
   @Get('contracts/:contractId')
-  async get(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseIdPipe) id: string) {
+  @ApiOkResponse({ type: ContractDetailView })
+  async get(
+    @CurrentAbility() ability: AppAbility,
+    @Param('contractId', ParseIdPipe) id: string,
+  ): Promise<ContractDetailView> {
     const { contract, approvals, overlapping } = await this.contracts.get(ability, id);
     return {
       ...contractView(contract),
@@ -118,12 +135,13 @@ export class ContractsController {
 
   @RequireAbility(Action.Update, 'Contract')
   @Patch('contracts/:contractId')
+  @ApiOkResponse({ type: ContractView })
   async update(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: UpdateContractDto,
-  ) {
+  ): Promise<ContractView> {
     const { expectedVersion, minSpendMicros, ...rest } = dto;
     const changes = {
       ...rest,
@@ -136,67 +154,76 @@ export class ContractsController {
 
   @RequireAbility(Action.Update, 'Contract')
   @Post('contracts/:contractId/submit')
+  @ApiOkResponse({ type: ContractView })
   @HttpCode(200)
   async submit(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('contractId', ParseIdPipe) id: string,
-  ) {
+  ): Promise<ContractView> {
     return contractView(await this.contracts.submit(ability, principal, id));
   }
 
   @RequireAbility(Action.Review, 'Contract')
   @Post('contracts/:contractId/approve')
+  @ApiOkResponse({ type: ApprovedContractView })
   @HttpCode(200)
   async approve(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: ApproveContractDto,
-  ) {
+  ): Promise<ApprovedContractView> {
     const outcome = await this.review.approve(ability, principal, id, dto.reason ?? null);
     return { ...contractView(outcome.contract), approvals: outcome.approvals };
   }
 
   @RequireAbility(Action.Review, 'Contract')
   @Post('contracts/:contractId/reject')
+  @ApiOkResponse({ type: ContractView })
   @HttpCode(200)
   async reject(
     @CurrentAbility() a: AppAbility,
     @CurrentPrincipal() p: UserPrincipal,
     @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: DecisionDto,
-  ) {
+  ): Promise<ContractView> {
     return contractView(await this.review.reject(a, p, id, dto.reason));
   }
 
   @RequireAbility(Action.Review, 'Contract')
   @Post('contracts/:contractId/request-changes')
+  @ApiOkResponse({ type: ContractView })
   @HttpCode(200)
   async requestChanges(
     @CurrentAbility() a: AppAbility,
     @CurrentPrincipal() p: UserPrincipal,
     @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: DecisionDto,
-  ) {
+  ): Promise<ContractView> {
     return contractView(await this.review.requestChanges(a, p, id, dto.reason));
   }
 
   @RequireAbility(Action.Review, 'Contract')
   @Post('contracts/:contractId/terminate')
+  @ApiOkResponse({ type: ContractView })
   @HttpCode(200)
   async terminate(
     @CurrentAbility() a: AppAbility,
     @CurrentPrincipal() p: UserPrincipal,
     @Param('contractId', ParseIdPipe) id: string,
     @Body() dto: DecisionDto,
-  ) {
+  ): Promise<ContractView> {
     return contractView(await this.review.terminate(a, p, id, dto.reason));
   }
 
   @RequireAbility(Action.Read, 'Contract')
   @Get('contracts/:contractId/transitions')
-  transitions(@CurrentAbility() ability: AppAbility, @Param('contractId', ParseIdPipe) id: string) {
+  @ApiOkResponse({ type: [ContractTransitionView] })
+  transitions(
+    @CurrentAbility() ability: AppAbility,
+    @Param('contractId', ParseIdPipe) id: string,
+  ): Promise<ContractTransitionView[]> {
     return this.contracts.transitions(ability, id);
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { subject } from '@casl/ability';
 import {
   Action,
@@ -12,6 +12,7 @@ import {
 import { NotFoundError, ParseIdPipe } from '@velvet/common';
 import { ExplanationService, SuspensionsService } from '@velvet/entitlements';
 import { IsString, Length } from 'class-validator';
+import { SuspensionOutcomeView, SuspensionView } from './suspension.view';
 
 export class SuspensionDto {
   @ApiProperty({ description: 'Why (required; kept in the audit log)' })
@@ -43,19 +44,21 @@ export class EntitlementsController {
   }
 
   @RequireAbility(Action.Suspend, 'Organization')
+  @ApiOkResponse({ type: [SuspensionView] })
   @Get('suspensions')
-  list(@Param('orgId', ParseIdPipe) orgId: string) {
+  list(@Param('orgId', ParseIdPipe) orgId: string): Promise<SuspensionView[]> {
     return this.suspensions.list(orgId);
   }
 
   @RequireAbility(Action.Suspend, 'Organization')
+  @ApiOkResponse({ type: SuspensionOutcomeView })
   @Post('suspension')
   @HttpCode(200)
   async suspend(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: SuspensionDto,
-  ) {
+  ): Promise<SuspensionOutcomeView> {
     const { suspension, created } = await this.suspensions.suspend(
       orgId,
       principal.userId,
@@ -65,13 +68,14 @@ export class EntitlementsController {
   }
 
   @RequireAbility(Action.Suspend, 'Organization')
+  @ApiOkResponse({ type: SuspensionView })
   @Post('suspension/restore')
   @HttpCode(200)
   restore(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: SuspensionDto,
-  ) {
+  ): Promise<SuspensionView> {
     return this.suspensions.restore(orgId, principal.userId, dto.reason);
   }
 }

@@ -1,8 +1,9 @@
 import type { ApiKey } from '@velvet/api-keys';
 import type { Organization, User } from '@velvet/organizations';
+import type { ApiKeyView, OrganizationView, UserView } from './identity.views';
 
 /** What the API shows of a person: never the password hash. */
-export const userView = (u: User) => ({
+export const userView = (u: User): UserView => ({
   id: u.id,
   email: u.email,
   displayName: u.displayName,
@@ -12,7 +13,7 @@ export const userView = (u: User) => ({
   createdAt: u.createdAt,
 });
 
-export const organizationView = (o: Organization) => ({
+export const organizationView = (o: Organization): OrganizationView => ({
   id: o.id,
   name: o.name,
   slug: o.slug,
@@ -24,7 +25,7 @@ export const organizationView = (o: Organization) => ({
 });
 
 /** What the API shows of a key after creation: never the secret or its hash. */
-export const apiKeyView = (k: ApiKey) => ({
+export const apiKeyView = (k: ApiKey): ApiKeyView => ({
   id: k.id,
   organizationId: k.organizationId,
   name: k.name,

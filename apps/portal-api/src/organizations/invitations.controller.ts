@@ -1,10 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
 import { ParseIdPipe } from '@velvet/common';
 import { type Invitation, InvitationsService } from '@velvet/organizations';
+import { InvitationView, SentInvitationView } from './invitation.views';
 
-const view = (i: Invitation) => ({
+const view = (i: Invitation): InvitationView => ({
   id: i.id,
   email: i.email,
   role: i.role,
@@ -20,24 +21,30 @@ export class InvitationsController {
 
   @RequireAbility(Action.Read, 'Invitation')
   @Get()
-  async pending(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
+  @ApiOkResponse({ type: [InvitationView] })
+  async pending(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+  ): Promise<InvitationView[]> {
     return (await this.invitations.pending(ability, orgId)).map(view);
   }
 
   @RequireAbility(Action.Create, 'Invitation')
   @Post(':id/resend')
   @HttpCode(200)
+  @ApiOkResponse({ type: SentInvitationView })
   async resend(
     @CurrentAbility() ability: AppAbility,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Param('id', ParseIdPipe) id: string,
-  ) {
+  ): Promise<SentInvitationView> {
     return { ...view(await this.invitations.resend(ability, orgId, id)), delivery: 'email' };
   }
 
   @RequireAbility(Action.Delete, 'Invitation')
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse()
   async revoke(
     @CurrentAbility() ability: AppAbility,
     @Param('orgId', ParseIdPipe) orgId: string,

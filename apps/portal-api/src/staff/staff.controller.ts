@@ -1,6 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ParseIdPipe } from '@velvet/common';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   Action,
   CurrentPrincipal,
@@ -11,6 +17,7 @@ import {
 } from '@velvet/access';
 import { StaffService, UserStatus } from '@velvet/organizations';
 import { IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { UserView } from '../http/identity.views';
 import { userView } from '../http/views';
 
 export class CreateStaffDto {
@@ -53,23 +60,29 @@ export class StaffController {
 
   @RequireAbility(Action.Manage, 'Staff')
   @Get()
-  async list() {
+  @ApiOkResponse({ type: [UserView] })
+  async list(): Promise<UserView[]> {
     return (await this.staff.list()).map(userView);
   }
 
   @RequireAbility(Action.Manage, 'Staff')
   @Post()
-  async create(@CurrentPrincipal() principal: UserPrincipal, @Body() dto: CreateStaffDto) {
+  @ApiCreatedResponse({ type: UserView })
+  async create(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Body() dto: CreateStaffDto,
+  ): Promise<UserView> {
     return userView(await this.staff.create(dto, principal.userId));
   }
 
   @RequireAbility(Action.Manage, 'Staff')
   @Patch(':userId')
+  @ApiOkResponse({ type: UserView })
   async update(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('userId', ParseIdPipe) userId: string,
     @Body() dto: UpdateStaffDto,
-  ) {
+  ): Promise<UserView> {
     return userView(await this.staff.update(userId, dto, principal.userId));
   }
 }

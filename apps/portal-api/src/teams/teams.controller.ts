@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   Action,
   type AppAbility,
@@ -10,6 +10,7 @@ import {
 } from '@velvet/access';
 import { ParseIdPipe } from '@velvet/common';
 import { TeamsService } from '@velvet/teams';
+import { TeamView } from './team.view';
 import { TeamNameDto } from './teams.dto';
 
 @ApiTags('teams')
@@ -19,30 +20,36 @@ export class TeamsController {
 
   @RequireAbility(Action.Read, 'Team')
   @Get()
-  list(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
+  @ApiOkResponse({ type: [TeamView] })
+  list(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+  ): Promise<TeamView[]> {
     return this.teams.list(ability, orgId);
   }
 
   @RequireAbility(Action.Create, 'Team')
   @Post()
+  @ApiCreatedResponse({ type: TeamView })
   create(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: TeamNameDto,
-  ) {
+  ): Promise<TeamView> {
     return this.teams.create(ability, principal.userId, orgId, dto.name);
   }
 
   @RequireAbility(Action.Update, 'Team')
   @Patch(':teamId')
+  @ApiOkResponse({ type: TeamView })
   rename(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Param('teamId', ParseIdPipe) teamId: string,
     @Body() dto: TeamNameDto,
-  ) {
+  ): Promise<TeamView> {
     return this.teams.rename(ability, principal.userId, orgId, teamId, dto.name);
   }
 
@@ -50,6 +57,7 @@ export class TeamsController {
   @RequireAbility(Action.Delete, 'Team')
   @Delete(':teamId')
   @HttpCode(204)
+  @ApiNoContentResponse()
   async remove(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,

@@ -1,38 +1,9 @@
 import { api, raw, withQuery } from './client';
-import type { Page } from './types';
+import type { View } from './wire';
 import type { SignedTreeHead } from '../security/merkle';
 
 /** The tamper-evident audit log (apps/portal-api/src/audit). */
-export interface AuditRecord {
-  seq: number;
-  eventId: string;
-  kind: 'premium_call' | 'admin_action';
-  organizationId: string | null;
-  apiKeyId: string | null;
-  userId: string | null;
-  modelSlug: string | null;
-  tier: string | null;
-  occurredAt: string;
-  recordedAt: string;
-  clientIp: string | null;
-  params: Record<string, unknown> | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  latencyMs: number | null;
-  status: string | null;
-  finishReason: string | null;
-  flags: string[] | null;
-  actorUserId: string | null;
-  action: string | null;
-  subjectType: string | null;
-  subjectId: string | null;
-  reason: string | null;
-  details: Record<string, unknown> | null;
-  leaf: string;
-  leafHash: string;
-  /** Server-side check on read: the leaf matches its hash, and which searchable columns disagree with the leaf. */
-  integrity?: { leafHashValid: boolean; mismatches: string[] };
-}
+export type AuditRecord = View<'AuditRecordView'>;
 
 export interface AuditFilters {
   organizationId?: string;
@@ -45,30 +16,15 @@ export interface AuditFilters {
   flags?: string;
 }
 
-export interface InclusionProof {
-  leafIndex: number;
-  treeSize: number;
-  leafHash: string;
-  rootHash: string;
-  proof: string[];
-  treeHead: SignedTreeHead | null;
-}
+export type InclusionProof = View<'InclusionProofView'>;
 
-export interface ConsistencyProof {
-  first: number;
-  second: number;
-  firstRootHash: string;
-  secondRootHash: string;
-  proof: string[];
-  firstTreeHead: SignedTreeHead | null;
-  secondTreeHead: SignedTreeHead | null;
-}
+export type ConsistencyProof = View<'ConsistencyProofView'>;
 
 export { AUDIT_FLAGS } from '@velvet/audit/browser';
 
 export const auditApi = {
   records: (filters: AuditFilters, limit: number, offset: number) =>
-    api.get<Page<AuditRecord>>('/audit/records', { ...filters, limit, offset }),
+    api.get<View<'AuditRecordPage'>>('/audit/records', { ...filters, limit, offset }),
   record: (seq: number) => api.get<AuditRecord>(`/audit/records/${seq}`),
   inclusion: (seq: number, treeSize?: number) =>
     api.get<InclusionProof>(`/audit/records/${seq}/inclusion-proof`, { treeSize }),

@@ -889,38 +889,6 @@ export interface paths {
         patch: operations["OrganizationsController_updateMember"];
         trace?: never;
     };
-    "/organizations/{orgId}/scim-groups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["ScimGroupsController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/organizations/{orgId}/scim-groups/{groupId}/team": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put: operations["ScimGroupsController_setTeam"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/organizations/{orgId}/scim-tokens": {
         parameters: {
             query?: never;
@@ -1538,8 +1506,187 @@ export interface components {
             password: string;
             token: string;
         };
+        AccessTokenView: {
+            accessToken: string;
+            /** @description Seconds */
+            expiresIn: number;
+            /** @example Bearer */
+            tokenType: string;
+        };
+        AlertCaseDetailView: {
+            case: components["schemas"]["AlertCaseView"];
+            events: components["schemas"]["CaseEventView"][];
+        };
+        AlertCasePage: {
+            items: components["schemas"]["AlertCaseView"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @enum {string} */
+        AlertCaseStatus: "open" | "acknowledged" | "escalated" | "dismissed" | "resolved";
+        AlertCaseView: {
+            /** Format: uuid */
+            assigneeUserId: string | null;
+            benignExplanations: components["schemas"]["BenignExplanationView"][];
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: uuid */
+            closedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            drivers: string[];
+            evidence: components["schemas"]["DetectorEvidenceView"][];
+            /** Format: date-time */
+            firstDetectedAt: string;
+            flaggedKeys: components["schemas"]["FlaggedKeyView"][];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastDetectedAt: string;
+            level: string;
+            /** Format: uuid */
+            organizationId: string;
+            organizationScore: number;
+            peakScore: number;
+            resolutionReason: string | null;
+            riskScore: number;
+            status: components["schemas"]["AlertCaseStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        ApiKeyView: {
+            /** @description Models the key may call; all when null */
+            allowedModelIds: string[] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @description The visible start of the secret */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description After a rotation: the old secret works until
+             */
+            previousValidUntil: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: uuid */
+            teamId: string | null;
+        };
         ApproveContractDto: {
             reason?: string;
+        };
+        ApprovedContractView: {
+            /** Format: uuid */
+            amendedBy: string | null;
+            approvals: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Minimum spend per period, micros of `currency` */
+            minSpendMicros: string;
+            notes: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            periodMonths: number;
+            relation: components["schemas"]["ContractRelation"] | null;
+            /** Format: uuid */
+            replacesContractId: string | null;
+            /** Format: uuid */
+            requestedBy: string;
+            requiredApprovals: number;
+            status: components["schemas"]["ContractStatus"];
+            /**
+             * Format: date
+             * @description Inclusive: the contract lapses at the start of the next day (UTC)
+             */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            /** @description Days prompt and completion texts may be kept while active; none when null */
+            textRetentionDays: number | null;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        AuditIntegrityView: {
+            /** @description The stored leaf hashes to its recorded hash */
+            leafHashValid: boolean;
+            /** @description Searchable columns that disagree with the leaf */
+            mismatches: string[];
+        };
+        AuditRecordPage: {
+            items: components["schemas"]["AuditRecordView"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        AuditRecordView: {
+            action: string | null;
+            actorUserId: string | null;
+            apiKeyId: string | null;
+            clientIp: string | null;
+            completionSha256: string | null;
+            /** @description What the call was charged; null before receipts */
+            costMicros: string | null;
+            currency: string | null;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            eventId: string;
+            finishReason: string | null;
+            flags: string[];
+            inputTokens: number | null;
+            integrity: components["schemas"]["AuditIntegrityView"];
+            /** @enum {string} */
+            kind: "premium_call" | "admin_action";
+            latencyMs: number | null;
+            /** @description The canonical JSON leaf the Merkle tree commits to */
+            leaf: string;
+            /** @description Hex SHA-256 leaf hash */
+            leafHash: string;
+            modelId: string | null;
+            modelSlug: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            organizationId: string | null;
+            outputTokens: number | null;
+            /** @description Request parameters (no prompt text) */
+            params: {
+                [key: string]: unknown;
+            } | null;
+            promptSha256: string | null;
+            reason: string | null;
+            /** Format: date-time */
+            recordedAt: string;
+            seq: number;
+            /** @description succeeded, failed, cancelled, interrupted */
+            status: string | null;
+            subjectId: string | null;
+            subjectType: string | null;
+            tier: string | null;
+            userAgent: string | null;
+            userId: string | null;
+        };
+        BenignExplanationView: {
+            against: string[];
+            explanation: string;
+            fit: number;
+            for: string[];
         };
         BudgetWebhookDto: {
             /** @description Make a new signing secret even if one exists */
@@ -1547,9 +1694,164 @@ export interface components {
             /** @example https://ops.example.com/hooks/velvet-budget */
             url: string;
         };
+        CaseEventView: {
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** Format: uuid */
+            caseId: string;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            id: string;
+            /** @description opened, acknowledged, escalated, dismissed, resolved, throttled, … */
+            kind: string;
+            /** Format: date-time */
+            occurredAt: string;
+            reason: string | null;
+        };
+        CatalogModelView: {
+            contextWindow: number;
+            currency: string;
+            displayName: string;
+            /** Format: uuid */
+            id: string;
+            inputPriceMicrosPerMTok: string;
+            maxOutputTokens: number;
+            outputPriceMicrosPerMTok: string;
+            slug: string;
+            status: components["schemas"]["ModelStatus"];
+            tier: string;
+            /** @enum {string} */
+            tokenizer: "o200k_base" | "cl100k_base";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Where it is served from (kind, base URL, upstream model); no keys */
+            upstream: {
+                [key: string]: unknown;
+            };
+        };
         ClaimDomainDto: {
             /** @example example.com */
             domain: string;
+        };
+        ConsistencyProofView: {
+            first: number;
+            firstRootHash: string;
+            firstTreeHead: components["schemas"]["SignedTreeHeadView"] | null;
+            proof: string[];
+            second: number;
+            secondRootHash: string;
+            secondTreeHead: components["schemas"]["SignedTreeHeadView"] | null;
+        };
+        ContractApprovalView: {
+            /** Format: date-time */
+            approvedAt: string;
+            /** Format: uuid */
+            approverId: string;
+            reason: string | null;
+        };
+        ContractDetailView: {
+            /** Format: uuid */
+            amendedBy: string | null;
+            approvals: components["schemas"]["ContractApprovalView"][];
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Minimum spend per period, micros of `currency` */
+            minSpendMicros: string;
+            notes: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            overlapping: components["schemas"]["OverlappingContractView"][];
+            periodMonths: number;
+            relation: components["schemas"]["ContractRelation"] | null;
+            /** Format: uuid */
+            replacesContractId: string | null;
+            /** Format: uuid */
+            requestedBy: string;
+            requiredApprovals: number;
+            status: components["schemas"]["ContractStatus"];
+            /**
+             * Format: date
+             * @description Inclusive: the contract lapses at the start of the next day (UTC)
+             */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            /** @description Days prompt and completion texts may be kept while active; none when null */
+            textRetentionDays: number | null;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+        ContractPage: {
+            items: components["schemas"]["ContractView"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @enum {string} */
+        ContractRelation: "amendment" | "replacement";
+        ContractStatementsView: {
+            /** Format: uuid */
+            contractId: string;
+            /** @description How spend and prices become the figures */
+            notes: string[];
+            periods: components["schemas"]["PeriodStatementView"][];
+        };
+        /** @enum {string} */
+        ContractStatus: "draft" | "submitted" | "changes_requested" | "approved" | "rejected" | "active" | "expired" | "terminated";
+        ContractTransitionView: {
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** Format: uuid */
+            contractId: string;
+            fromStatus: string | null;
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            organizationId: string;
+            reason: string | null;
+            toStatus: string;
+        };
+        ContractView: {
+            /** Format: uuid */
+            amendedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Minimum spend per period, micros of `currency` */
+            minSpendMicros: string;
+            notes: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            periodMonths: number;
+            relation: components["schemas"]["ContractRelation"] | null;
+            /** Format: uuid */
+            replacesContractId: string | null;
+            /** Format: uuid */
+            requestedBy: string;
+            requiredApprovals: number;
+            status: components["schemas"]["ContractStatus"];
+            /**
+             * Format: date
+             * @description Inclusive: the contract lapses at the start of the next day (UTC)
+             */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            /** @description Days prompt and completion texts may be kept while active; none when null */
+            textRetentionDays: number | null;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
         };
         CreateApiKeyDto: {
             /** @description Model ids the key may call; null: every model the organisation may call */
@@ -1599,6 +1901,42 @@ export interface components {
             /** @example premium */
             tier: string;
         };
+        CreatedContractView: {
+            /** Format: uuid */
+            amendedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Minimum spend per period, micros of `currency` */
+            minSpendMicros: string;
+            notes: string | null;
+            /** Format: uuid */
+            organizationId: string;
+            overlapping: components["schemas"]["OverlappingContractView"][];
+            periodMonths: number;
+            relation: components["schemas"]["ContractRelation"] | null;
+            /** Format: uuid */
+            replacesContractId: string | null;
+            /** Format: uuid */
+            requestedBy: string;
+            requiredApprovals: number;
+            status: components["schemas"]["ContractStatus"];
+            /**
+             * Format: date
+             * @description Inclusive: the contract lapses at the start of the next day (UTC)
+             */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            /** @description Days prompt and completion texts may be kept while active; none when null */
+            textRetentionDays: number | null;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
         CreateModelDto: {
             contextWindow?: number;
             currency?: string;
@@ -1643,6 +1981,17 @@ export interface components {
             rank: number;
             reason?: string;
         };
+        DailySpendView: {
+            /** @description Billed calls that day, all tiers */
+            costMicros: string;
+            /**
+             * Format: date
+             * @description UTC day
+             */
+            day: string;
+            /** @description The part on gated (premium) tiers */
+            premiumCostMicros: string;
+        };
         DecisionDto: {
             /** @description Why (required; the requester sees it) */
             reason: string;
@@ -1654,10 +2003,127 @@ export interface components {
              */
             asOf?: string;
         };
+        DetectionRunStatusView: {
+            failedReason: string | null;
+            jobId: string;
+            /** @description The run summary once completed */
+            result: Record<string, never>;
+            /** @description BullMQ job state: waiting, active, completed, failed, … */
+            state: string;
+        };
+        DetectionRunView: {
+            /** Format: date-time */
+            asOf: string | null;
+            jobId: string;
+        };
+        DetectorEvidenceView: {
+            detector: string;
+            implicatedKeyIds?: string[];
+            /** @description Numbers, strings or null per metric name */
+            metrics: {
+                [key: string]: unknown;
+            };
+            score: number;
+            /** @description One sentence a reviewer reads in the case */
+            summary: string;
+            /** @description The suppression that muted this detector */
+            suppressedBy?: string;
+            /** @description A suppression new signals lifted */
+            suppressionLifted?: string;
+            weight: number;
+        };
+        FlaggedKeyView: {
+            /** Format: uuid */
+            apiKeyId: string;
+            drivers: string[];
+            /** Format: date-time */
+            firstDetectedAt: string;
+            /** Format: date-time */
+            lastDetectedAt: string;
+            level: string;
+            score: number;
+        };
+        GrandfatheredOrganizationView: {
+            /** Format: uuid */
+            contractId: string;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            /**
+             * Format: date
+             * @description Last day of kept access: the contract's term end
+             */
+            until: string;
+        };
+        ImpactedOrganizationView: {
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+        };
+        InclusionProofView: {
+            leafHash: string;
+            leafIndex: number;
+            /** @description Hex hashes, leaf to root */
+            proof: string[];
+            rootHash: string;
+            treeHead: components["schemas"]["SignedTreeHeadView"] | null;
+            treeSize: number;
+        };
+        IntegrityAlarmStateView: {
+            alarm: components["schemas"]["IntegrityAlarmView"] | null;
+        };
+        IntegrityAlarmView: {
+            databaseSize: number;
+            /** Format: date-time */
+            detectedAt: string;
+            reason: string;
+            trustedSize: number | null;
+        };
+        InvitationView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: email */
+            email: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            id: string;
+            role: components["schemas"]["Role"];
+        };
         InviteMemberDto: {
             email: string;
             /** @enum {string} */
             role: "org_admin" | "org_member";
+        };
+        IssuedApiKeyView: {
+            /** @description Models the key may call; all when null */
+            allowedModelIds: string[] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The secret; it is never shown again */
+            key: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @description The visible start of the secret */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description After a rotation: the old secret works until
+             */
+            previousValidUntil: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: uuid */
+            teamId: string | null;
         };
         LiftThrottleDto: {
             /**
@@ -1683,10 +2149,110 @@ export interface components {
             email: string;
             password: string;
         };
+        MeView: {
+            organization: components["schemas"]["OrganizationView"] | null;
+            /** @description The CASL rules of the caller (RawRule[]), for hiding what the API would refuse */
+            rules: {
+                [key: string]: unknown;
+            }[];
+            user: components["schemas"]["UserView"];
+        };
+        /** @enum {string} */
+        ModelStatus: "active" | "retired";
+        ModelTierView: {
+            displayName: string;
+            /** @description Calls need an unlocked entitlement */
+            gated: boolean;
+            name: string;
+            /** @description Higher ranks are more capable; a contract covers its rank and below */
+            rank: number;
+        };
         Object: Record<string, never>;
         OptionalReasonDto: {
             /** @example Looking into it */
             reason?: string;
+        };
+        OrganizationPage: {
+            items: components["schemas"]["OrganizationView"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        OrganizationStatementsView: {
+            /** Format: uuid */
+            contractId: string;
+            currency: string;
+            /** @description How spend and prices become the figures */
+            notes: string[];
+            periods: components["schemas"]["PeriodStatementView"][];
+            status: components["schemas"]["ContractStatus"];
+            tier: string;
+        };
+        /** @enum {string} */
+        OrganizationStatus: "active" | "disabled";
+        OrganizationView: {
+            /** @description Browser origins the gateway answers with CORS headers */
+            corsAllowedOrigins: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The sign-up address was confirmed (API keys wait for it) */
+            emailVerified: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
+            status: components["schemas"]["OrganizationStatus"];
+            /** @description Verified by an account manager (premium tiers wait for it) */
+            verified: boolean;
+        };
+        OverlappingContractView: {
+            /** @description Binding and not the one replaced: approval will be refused */
+            blocking: boolean;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            minSpendMicros: string;
+            /** @description The contract under review amends or replaces this one */
+            replaced: boolean;
+            status: components["schemas"]["ContractStatus"];
+            /** Format: date */
+            termEnd: string;
+            /** Format: date */
+            termStart: string;
+            tier: string;
+        };
+        PeriodDetailView: {
+            /** Format: uuid */
+            contractId: string;
+            /** Format: uuid */
+            organizationId: string;
+            period: components["schemas"]["PeriodStatementView"];
+            tier: string;
+            /** @description Billed usage of the period per model and key (UsageBreakdownLine) */
+            usage: {
+                [key: string]: unknown;
+            }[];
+        };
+        PeriodStatementView: {
+            currency: string;
+            /**
+             * Format: date
+             * @description Exclusive
+             */
+            end: string;
+            index: number;
+            minimumMicros: string;
+            shortfallMicros: string;
+            /** @description Each micro of spend counts against one commitment only */
+            spentMicros: string;
+            /** Format: date */
+            start: string;
+            /**
+             * @description open: the shortfall is what is owed so far
+             * @enum {string}
+             */
+            state: "closed" | "open";
+            summary: string;
         };
         ProvenanceDto: {
             /** @default 20 */
@@ -1695,6 +2261,28 @@ export interface components {
             minSimilarity: Record<string, never>;
             /** @description The suspect text, e.g. an output of a rival model */
             text: string;
+        };
+        ProvenanceMatchView: {
+            /** Format: uuid */
+            apiKeyId: string;
+            apiKeyName: string | null;
+            exact: boolean;
+            modelSlug: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            organizationId: string;
+            organizationName: string | null;
+            requestId: string;
+            seq: string;
+            /** @description Estimated Jaccard similarity of word 3-gram sets (MinHash) */
+            similarity: number;
+            /** @description Estimated Jaccard similarity of content-word sets */
+            wordSimilarity: number;
+        };
+        ProvenanceResultView: {
+            candidatesExamined: number;
+            matches: components["schemas"]["ProvenanceMatchView"][];
         };
         PutSsoConnectionDto: {
             clientId?: string;
@@ -1740,6 +2328,24 @@ export interface components {
             requiresVerified?: boolean;
             spendWindowDays?: number;
         };
+        PutUnlockRuleView: {
+            change: components["schemas"]["UnlockRuleChangeView"];
+            currency: string;
+            /** @description Contracts above this minimum need two approvals */
+            dualApprovalAboveMicros: string;
+            minAccountAgeDays: number;
+            minQualifyingSpendMicros: string;
+            requiresContract: boolean;
+            requiresNotSuspended: boolean;
+            requiresVerified: boolean;
+            spendWindowDays: number;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            version: number;
+        };
         ReasonDto: {
             /** @example Nightly batch summarisation agreed in the contract; regular cadence is expected */
             reason: string;
@@ -1747,6 +2353,26 @@ export interface components {
         RefreshDto: {
             refreshToken?: string;
         };
+        RiskScoreView: {
+            /** Format: uuid */
+            apiKeyId: string | null;
+            calls: number;
+            /** @description The detector verdicts of the window (JSON) */
+            detectors: Record<string, never>;
+            drivers: string[];
+            level: string;
+            score: number;
+            /** Format: uuid */
+            subjectId: string;
+            /** @enum {string} */
+            subjectType: "organization" | "api_key";
+            /** Format: date-time */
+            windowEnd: string;
+            /** Format: date-time */
+            windowStart: string;
+        };
+        /** @enum {string} */
+        Role: "org_admin" | "org_member" | "account_manager" | "security_reviewer" | "platform_admin";
         RotateApiKeyDto: {
             /**
              * @description How long the old secret keeps working, in seconds (0-604800; default 86400)
@@ -1754,12 +2380,46 @@ export interface components {
              */
             graceSeconds?: number;
         };
-        ScimGroupTeamDto: {
-            /**
-             * Format: uuid
-             * @description null: no team
-             */
-            teamId?: string | null;
+        RuleChangeImpactView: {
+            /** Format: date-time */
+            evaluatedAt: string;
+            gain: components["schemas"]["ImpactedOrganizationView"][];
+            grandfathered: components["schemas"]["GrandfatheredOrganizationView"][];
+            lose: components["schemas"]["ImpactedOrganizationView"][];
+            tier: string;
+        };
+        SentInvitationView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            delivery: "email";
+            /** Format: email */
+            email: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            id: string;
+            role: components["schemas"]["Role"];
+        };
+        SessionView: {
+            accessToken: string;
+            /** @description Seconds */
+            expiresIn: number;
+            /** @example Bearer */
+            tokenType: string;
+            user: components["schemas"]["UserView"];
+        };
+        SignedTreeHeadView: {
+            /** @description The checkpoint note (signed note) */
+            checkpoint?: string;
+            keyId: string;
+            /** @description The log's origin line */
+            origin?: string;
+            publicKey: string;
+            rootHash: string;
+            signature: string;
+            timestampMs: number;
+            treeSize: number;
         };
         SignUpDto: {
             /** @example Ada Admin */
@@ -1770,13 +2430,76 @@ export interface components {
             organizationName: string;
             password: string;
         };
+        SignUpView: {
+            accessToken: string;
+            /** @description Seconds */
+            expiresIn: number;
+            organization: components["schemas"]["OrganizationView"];
+            /** @example Bearer */
+            tokenType: string;
+            user: components["schemas"]["UserView"];
+        };
+        SpendBreakdownRowView: {
+            /** Format: uuid */
+            apiKeyId: string;
+            apiKeyName: string | null;
+            calls: number;
+            costMicros: string;
+            inputTokens: string;
+            modelSlug: string | null;
+            outputTokens: string;
+            tier: string;
+        };
         SuspensionDto: {
             /** @description Why (required; kept in the audit log) */
             reason: string;
         };
+        SuspensionOutcomeView: {
+            /** @description False when the organisation was already suspended (a retry) */
+            created: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            reason: string;
+            /** Format: date-time */
+            restoredAt: string | null;
+            /** Format: uuid */
+            restoredBy: string | null;
+            restoreReason: string | null;
+            /** Format: date-time */
+            suspendedAt: string;
+            /** Format: uuid */
+            suspendedBy: string | null;
+        };
+        SuspensionView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            reason: string;
+            /** Format: date-time */
+            restoredAt: string | null;
+            /** Format: uuid */
+            restoredBy: string | null;
+            restoreReason: string | null;
+            /** Format: date-time */
+            suspendedAt: string;
+            /** Format: uuid */
+            suspendedBy: string | null;
+        };
         TeamNameDto: {
             /** @example Support tooling */
             name: string;
+        };
+        TeamView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
         };
         ThrottleDto: {
             /**
@@ -1788,6 +2511,47 @@ export interface components {
             reason: string;
             /** @example 10 */
             requestsPerMinute: number;
+        };
+        ThrottleLiftView: {
+            /** @description False when there was no such throttle (a retry) */
+            lifted: boolean;
+        };
+        ThrottleView: {
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** Format: uuid */
+            apiKeyId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            reason: string;
+            requestsPerMinute: number | null;
+            tokensPerMinute: number | null;
+        };
+        UnlockRuleChangeView: {
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** @description The terms after the change */
+            after: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            appliedAt: string | null;
+            /** @description The terms before the change */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            changedAt: string;
+            /** Format: date-time */
+            effectiveAt: string;
+            grandfather: boolean;
+            /** Format: uuid */
+            id: string;
+            impact: components["schemas"]["RuleChangeImpactView"] | null;
+            reason: string;
+            tier: string;
+            /** @description Set once applied */
+            version: number | null;
         };
         UnlockRuleTermsDto: {
             currency?: string;
@@ -1807,6 +2571,23 @@ export interface components {
             requiresNotSuspended?: boolean;
             requiresVerified?: boolean;
             spendWindowDays?: number;
+        };
+        UnlockRuleView: {
+            currency: string;
+            /** @description Contracts above this minimum need two approvals */
+            dualApprovalAboveMicros: string;
+            minAccountAgeDays: number;
+            minQualifyingSpendMicros: string;
+            requiresContract: boolean;
+            requiresNotSuspended: boolean;
+            requiresVerified: boolean;
+            spendWindowDays: number;
+            tier: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+            version: number;
         };
         UpdateApiKeySettingsDto: {
             /** @description Model ids the key may call; null: every model the organisation may call */
@@ -1893,6 +2674,21 @@ export interface components {
             timeoutMs?: number;
             upstreamModel?: string;
         };
+        /** @enum {string} */
+        UserStatus: "active" | "disabled";
+        UserView: {
+            /** Format: date-time */
+            createdAt: string;
+            displayName: string;
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string | null;
+            role: components["schemas"]["Role"];
+            status: components["schemas"]["UserStatus"];
+        };
         VerifyEmailDto: {
             token: string;
         };
@@ -1904,35 +2700,97 @@ export interface components {
     pathItems: never;
 }
 export type SchemaAcceptInvitationDto = components['schemas']['AcceptInvitationDto'];
+export type SchemaAccessTokenView = components['schemas']['AccessTokenView'];
+export type SchemaAlertCaseDetailView = components['schemas']['AlertCaseDetailView'];
+export type SchemaAlertCasePage = components['schemas']['AlertCasePage'];
+export type SchemaAlertCaseStatus = components['schemas']['AlertCaseStatus'];
+export type SchemaAlertCaseView = components['schemas']['AlertCaseView'];
+export type SchemaApiKeyView = components['schemas']['ApiKeyView'];
 export type SchemaApproveContractDto = components['schemas']['ApproveContractDto'];
+export type SchemaApprovedContractView = components['schemas']['ApprovedContractView'];
+export type SchemaAuditIntegrityView = components['schemas']['AuditIntegrityView'];
+export type SchemaAuditRecordPage = components['schemas']['AuditRecordPage'];
+export type SchemaAuditRecordView = components['schemas']['AuditRecordView'];
+export type SchemaBenignExplanationView = components['schemas']['BenignExplanationView'];
 export type SchemaBudgetWebhookDto = components['schemas']['BudgetWebhookDto'];
+export type SchemaCaseEventView = components['schemas']['CaseEventView'];
+export type SchemaCatalogModelView = components['schemas']['CatalogModelView'];
 export type SchemaClaimDomainDto = components['schemas']['ClaimDomainDto'];
+export type SchemaConsistencyProofView = components['schemas']['ConsistencyProofView'];
+export type SchemaContractApprovalView = components['schemas']['ContractApprovalView'];
+export type SchemaContractDetailView = components['schemas']['ContractDetailView'];
+export type SchemaContractPage = components['schemas']['ContractPage'];
+export type SchemaContractRelation = components['schemas']['ContractRelation'];
+export type SchemaContractStatementsView = components['schemas']['ContractStatementsView'];
+export type SchemaContractStatus = components['schemas']['ContractStatus'];
+export type SchemaContractTransitionView = components['schemas']['ContractTransitionView'];
+export type SchemaContractView = components['schemas']['ContractView'];
 export type SchemaCreateApiKeyDto = components['schemas']['CreateApiKeyDto'];
 export type SchemaCreateContractDto = components['schemas']['CreateContractDto'];
+export type SchemaCreatedContractView = components['schemas']['CreatedContractView'];
 export type SchemaCreateModelDto = components['schemas']['CreateModelDto'];
 export type SchemaCreateScimTokenDto = components['schemas']['CreateScimTokenDto'];
 export type SchemaCreateStaffDto = components['schemas']['CreateStaffDto'];
 export type SchemaCreateTierDto = components['schemas']['CreateTierDto'];
+export type SchemaDailySpendView = components['schemas']['DailySpendView'];
 export type SchemaDecisionDto = components['schemas']['DecisionDto'];
 export type SchemaDetectionRunDto = components['schemas']['DetectionRunDto'];
+export type SchemaDetectionRunStatusView = components['schemas']['DetectionRunStatusView'];
+export type SchemaDetectionRunView = components['schemas']['DetectionRunView'];
+export type SchemaDetectorEvidenceView = components['schemas']['DetectorEvidenceView'];
+export type SchemaFlaggedKeyView = components['schemas']['FlaggedKeyView'];
+export type SchemaGrandfatheredOrganizationView = components['schemas']['GrandfatheredOrganizationView'];
+export type SchemaImpactedOrganizationView = components['schemas']['ImpactedOrganizationView'];
+export type SchemaInclusionProofView = components['schemas']['InclusionProofView'];
+export type SchemaIntegrityAlarmStateView = components['schemas']['IntegrityAlarmStateView'];
+export type SchemaIntegrityAlarmView = components['schemas']['IntegrityAlarmView'];
+export type SchemaInvitationView = components['schemas']['InvitationView'];
 export type SchemaInviteMemberDto = components['schemas']['InviteMemberDto'];
+export type SchemaIssuedApiKeyView = components['schemas']['IssuedApiKeyView'];
 export type SchemaLiftThrottleDto = components['schemas']['LiftThrottleDto'];
 export type SchemaLimitValuesDto = components['schemas']['LimitValuesDto'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
+export type SchemaMeView = components['schemas']['MeView'];
+export type SchemaModelStatus = components['schemas']['ModelStatus'];
+export type SchemaModelTierView = components['schemas']['ModelTierView'];
 export type SchemaObject = components['schemas']['Object'];
 export type SchemaOptionalReasonDto = components['schemas']['OptionalReasonDto'];
+export type SchemaOrganizationPage = components['schemas']['OrganizationPage'];
+export type SchemaOrganizationStatementsView = components['schemas']['OrganizationStatementsView'];
+export type SchemaOrganizationStatus = components['schemas']['OrganizationStatus'];
+export type SchemaOrganizationView = components['schemas']['OrganizationView'];
+export type SchemaOverlappingContractView = components['schemas']['OverlappingContractView'];
+export type SchemaPeriodDetailView = components['schemas']['PeriodDetailView'];
+export type SchemaPeriodStatementView = components['schemas']['PeriodStatementView'];
 export type SchemaProvenanceDto = components['schemas']['ProvenanceDto'];
+export type SchemaProvenanceMatchView = components['schemas']['ProvenanceMatchView'];
+export type SchemaProvenanceResultView = components['schemas']['ProvenanceResultView'];
 export type SchemaPutSsoConnectionDto = components['schemas']['PutSsoConnectionDto'];
 export type SchemaPutUnlockRuleDto = components['schemas']['PutUnlockRuleDto'];
+export type SchemaPutUnlockRuleView = components['schemas']['PutUnlockRuleView'];
 export type SchemaReasonDto = components['schemas']['ReasonDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
+export type SchemaRiskScoreView = components['schemas']['RiskScoreView'];
+export type SchemaRole = components['schemas']['Role'];
 export type SchemaRotateApiKeyDto = components['schemas']['RotateApiKeyDto'];
-export type SchemaScimGroupTeamDto = components['schemas']['ScimGroupTeamDto'];
+export type SchemaRuleChangeImpactView = components['schemas']['RuleChangeImpactView'];
+export type SchemaSentInvitationView = components['schemas']['SentInvitationView'];
+export type SchemaSessionView = components['schemas']['SessionView'];
+export type SchemaSignedTreeHeadView = components['schemas']['SignedTreeHeadView'];
 export type SchemaSignUpDto = components['schemas']['SignUpDto'];
+export type SchemaSignUpView = components['schemas']['SignUpView'];
+export type SchemaSpendBreakdownRowView = components['schemas']['SpendBreakdownRowView'];
 export type SchemaSuspensionDto = components['schemas']['SuspensionDto'];
+export type SchemaSuspensionOutcomeView = components['schemas']['SuspensionOutcomeView'];
+export type SchemaSuspensionView = components['schemas']['SuspensionView'];
 export type SchemaTeamNameDto = components['schemas']['TeamNameDto'];
+export type SchemaTeamView = components['schemas']['TeamView'];
 export type SchemaThrottleDto = components['schemas']['ThrottleDto'];
+export type SchemaThrottleLiftView = components['schemas']['ThrottleLiftView'];
+export type SchemaThrottleView = components['schemas']['ThrottleView'];
+export type SchemaUnlockRuleChangeView = components['schemas']['UnlockRuleChangeView'];
 export type SchemaUnlockRuleTermsDto = components['schemas']['UnlockRuleTermsDto'];
+export type SchemaUnlockRuleView = components['schemas']['UnlockRuleView'];
 export type SchemaUpdateApiKeySettingsDto = components['schemas']['UpdateApiKeySettingsDto'];
 export type SchemaUpdateContractDto = components['schemas']['UpdateContractDto'];
 export type SchemaUpdateMemberDto = components['schemas']['UpdateMemberDto'];
@@ -1940,6 +2798,8 @@ export type SchemaUpdateModelDto = components['schemas']['UpdateModelDto'];
 export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizationDto'];
 export type SchemaUpdateStaffDto = components['schemas']['UpdateStaffDto'];
 export type SchemaUpstreamDto = components['schemas']['UpstreamDto'];
+export type SchemaUserStatus = components['schemas']['UserStatus'];
+export type SchemaUserView = components['schemas']['UserView'];
 export type SchemaVerifyEmailDto = components['schemas']['VerifyEmailDto'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -2020,6 +2880,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The first line carries the signed tree head the export is bound to */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2045,6 +2912,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrityAlarmStateView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2073,6 +2948,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsistencyProofView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2112,6 +2995,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRecordPage"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2139,6 +3030,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRecordView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2169,6 +3068,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InclusionProofView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2197,6 +3104,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedTreeHeadView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2222,6 +3137,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedTreeHeadView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2255,7 +3178,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
             };
         };
     };
@@ -2276,7 +3201,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
             };
         };
     };
@@ -2310,6 +3237,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2336,7 +3271,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccessTokenView"];
+                };
             };
         };
     };
@@ -2357,7 +3294,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignUpView"];
+                };
             };
         };
     };
@@ -2454,6 +3393,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogModelView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2483,6 +3430,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogModelView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2510,6 +3465,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogModelView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2541,6 +3504,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogModelView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2566,6 +3537,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelTierView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2595,6 +3574,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelTierView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2625,6 +3612,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractPage"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2652,6 +3647,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractDetailView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2683,6 +3686,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2714,6 +3725,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovedContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2745,6 +3764,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2776,6 +3803,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2803,6 +3838,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractStatementsView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2831,6 +3874,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodDetailView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2858,6 +3909,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2889,6 +3948,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -2916,6 +3983,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractTransitionView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3197,6 +4272,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationPage"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3224,6 +4307,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3255,6 +4346,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3282,6 +4381,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3313,6 +4420,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedApiKeyView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3341,6 +4456,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3373,6 +4496,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3405,6 +4536,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedApiKeyView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3523,6 +4662,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedContractView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3577,6 +4724,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3608,6 +4763,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentInvitationView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3636,6 +4799,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3664,6 +4833,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentInvitationView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3896,6 +5073,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3928,6 +5113,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -3936,65 +5129,6 @@ export interface operations {
                 content?: never;
             };
             /** @description Needs update on User */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ScimGroupsController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                orgId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Needs read on ScimToken */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ScimGroupsController_setTeam: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                groupId: string;
-                orgId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ScimGroupTeamDto"];
-            };
-        };
-        responses: {
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Needs update on Team */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4102,6 +5236,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailySpendView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4131,6 +5273,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendBreakdownRowView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4330,6 +5480,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationStatementsView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4361,6 +5519,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuspensionOutcomeView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4392,6 +5558,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuspensionView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4419,6 +5593,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuspensionView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4446,6 +5628,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4477,6 +5667,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4505,6 +5703,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4537,6 +5741,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4568,7 +5780,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThrottleView"][];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4605,7 +5819,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThrottleLiftView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4752,7 +5968,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCasePage"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4785,7 +6003,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseDetailView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4822,7 +6042,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4859,7 +6081,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4896,7 +6120,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4933,7 +6159,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4970,7 +6198,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseDetailView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5007,7 +6237,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseDetailView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5044,7 +6276,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertCaseDetailView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5079,7 +6313,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DetectionRunView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5112,7 +6348,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DetectionRunStatusView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5147,7 +6385,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProvenanceResultView"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5181,7 +6421,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RiskScoreView"][];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5208,6 +6450,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5237,6 +6487,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5268,6 +6526,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5293,6 +6559,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnlockRuleView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5320,6 +6594,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnlockRuleView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5351,6 +6633,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PutUnlockRuleView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5378,6 +6668,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnlockRuleChangeView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5409,6 +6707,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleChangeImpactView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {

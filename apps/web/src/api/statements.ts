@@ -1,23 +1,12 @@
 import { api } from './client';
+import type { View } from './wire';
 
 /** One commitment period of a contract: spend against the minimum, and the shortfall owed (so far). */
-export interface PeriodStatement {
-  index: number;
-  start: string;
-  end: string;
-  state: 'closed' | 'open';
-  minimumMicros: string;
-  spentMicros: string;
-  shortfallMicros: string;
-  currency: string;
-  summary: string;
-}
+export type PeriodStatement = View<'PeriodStatementView'>;
 
 export const statementsApi = {
   forContract: (contractId: string) =>
-    api.get<{ contractId: string; periods: PeriodStatement[]; notes: string[] }>(
-      `/contracts/${contractId}/statements`,
-    ),
+    api.get<View<'ContractStatementsView'>>(`/contracts/${contractId}/statements`),
 };
 
 /** The running period, or else the latest one. */

@@ -1,40 +1,17 @@
 import type { RawRuleOf, MongoAbility } from '@casl/ability';
+import type { View } from './wire';
 
-export type Role =
-  'org_admin' | 'org_member' | 'account_manager' | 'security_reviewer' | 'platform_admin';
+export type Role = View<'Role'>;
 
-export interface User {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  organizationId: string | null;
-  status: string;
-  createdAt: string;
-}
+export type User = View<'UserView'>;
 
-export interface Organization {
-  id: string;
-  name: string;
-  slug: string;
-  status: string;
-  verified: boolean;
-  /** The sign-up address was confirmed (API keys wait for it). */
-  emailVerified: boolean;
-  createdAt: string;
-}
+export type Organization = View<'OrganizationView'>;
 
-export interface Me {
-  user: User;
-  organization: Organization | null;
-  rules: RawRuleOf<MongoAbility>[];
-}
+/** The caller; `rules` typed as what the web's CASL ability takes (the document says objects). */
+export type Me = Omit<View<'MeView'>, 'rules'> & { rules: RawRuleOf<MongoAbility>[] };
 
-export interface LoginResponse {
-  user: User;
-  /** Kept in memory only; the refresh token is an httpOnly cookie. */
-  accessToken: string;
-}
+/** The access token is kept in memory only; the refresh token is an httpOnly cookie. */
+export type LoginResponse = View<'SessionView'>;
 
 export interface Page<T> {
   items: T[];
@@ -43,14 +20,4 @@ export interface Page<T> {
   offset: number;
 }
 
-export interface ApiKey {
-  id: string;
-  organizationId: string;
-  name: string;
-  prefix: string;
-  createdBy: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+export type ApiKey = View<'ApiKeyView'>;

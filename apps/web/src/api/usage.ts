@@ -1,5 +1,5 @@
 import { api, raw, withQuery } from './client';
-import type { PeriodStatement } from './statements';
+import type { View } from './wire';
 import type {
   UsageBreakdownLine,
   UsageGranularity,
@@ -22,20 +22,12 @@ export interface UsageParams {
   groupBy: UsageGroupBy;
 }
 
-export interface OrganizationStatements {
-  contractId: string;
-  tier: string;
-  status: string;
-  currency: string;
-  periods: PeriodStatement[];
-}
+export type OrganizationStatements = View<'OrganizationStatementsView'>;
 
-export interface PeriodDetail {
-  contractId: string;
-  tier: string;
-  period: PeriodStatement;
+/** The usage lines' schema is the metering lib's browser type (the document says objects). */
+export type PeriodDetail = Omit<View<'PeriodDetailView'>, 'usage'> & {
   usage: UsageBreakdownLine[];
-}
+};
 
 export const usageApi = {
   report: (orgId: string, p: UsageParams) =>

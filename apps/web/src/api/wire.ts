@@ -1,8 +1,9 @@
 import type { components } from './portal-api';
 
 /**
- * A request body as the portal's OpenAPI document declares it (its DTO classes), from the
- * generated portal-api.ts: `Dto<'ThrottleDto'>`. Response bodies are not in the document yet (the
- * portal's controllers declare no response schemas), so those types are still written in api/*.ts.
+ * A schema of the portal's OpenAPI document, from the generated portal-api.ts: request bodies
+ * (its DTO classes, `Dto<'ThrottleDto'>`) and response bodies (its `*View` classes,
+ * `View<'AlertCaseView'>`). Timestamps are ISO strings and micros decimal strings on the wire.
  */
 export type Dto<K extends keyof components['schemas']> = components['schemas'][K];
+export type View<K extends keyof components['schemas']> = components['schemas'][K];

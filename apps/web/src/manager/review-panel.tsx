@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client';
-import { contractsApi, type Contract } from '../api/contracts';
+import { contractsApi, type Contract, type ContractDetail } from '../api/contracts';
 import { Can, useSession } from '../auth/auth-context';
 import { SpendChart } from '../org/spend-chart';
 import { ErrorBox, Notice, QueryView } from '../ui/feedback';
@@ -52,7 +52,7 @@ export function ReviewPanel({ contract }: { contract: Contract }) {
       setResult(msg);
     },
   });
-  const c = detail.data ?? contract;
+  const c: Contract & Partial<ContractDetail> = detail.data ?? contract;
   const org = useOrganization(c.organizationId);
   const verify = useMutation({
     mutationFn: () => api.patch(`/organizations/${c.organizationId}`, { verified: true }),

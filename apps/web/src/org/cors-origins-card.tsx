@@ -1,12 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { Organization } from '../api/types';
 import { useAbility, useOrgId } from '../auth/auth-context';
 import { ErrorBox } from '../ui/feedback';
 
-interface OrganizationCors {
-  corsAllowedOrigins: string[];
-}
+type OrganizationCors = Pick<Organization, 'corsAllowedOrigins'>;
 
 /** The browser origins allowed to call the gateway with this organisation's keys (org admins edit them). */
 export function CorsOriginsCard() {

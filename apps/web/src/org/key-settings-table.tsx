@@ -1,23 +1,14 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
+import type { ApiKey } from '../api/types';
+import type { CatalogModel } from '../api/catalog';
 import { Notice, ErrorBox, QueryView } from '../ui/feedback';
 import { formatDateTime } from '../ui/format';
 import { LimitForm, type LimitValues } from './limit-form';
 import type { Team } from './teams-page';
 
-interface KeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  revokedAt: string | null;
-  teamId: string | null;
-  allowedModelIds: string[] | null;
-  previousValidUntil: string | null;
-}
-interface Model {
-  id: string;
-  slug: string;
-}
+type KeyRow = ApiKey;
+type Model = CatalogModel;
 
 /** Per key: its team, model allow-list, limits, and secret rotation (the old secret works a day more). */
 export function KeySettingsTable({

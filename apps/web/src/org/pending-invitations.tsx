@@ -1,15 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
-import type { Role } from '../api/types';
+import type { View } from '../api/wire';
 import { ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { formatDate } from '../ui/format';
 
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  expiresAt: string;
-}
+export type Invitation = View<'InvitationView'>;
 
 /** Invitations not yet accepted: resend (a new link; the old one stops working) or revoke. */
 export function PendingInvitations({ orgId }: { orgId: string }) {

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { View } from '../api/wire';
 import { useOrgId } from '../auth/auth-context';
 import { Empty, ErrorBox, QueryView } from '../ui/feedback';
 import { formatMicrosExact } from '../ui/format';
@@ -10,10 +11,7 @@ import { KeySettingsTable } from './key-settings-table';
 import { LimitForm, type LimitValues } from './limit-form';
 import { ScimGroupsCard } from './scim-groups-card';
 
-export interface Team {
-  id: string;
-  name: string;
-}
+export type Team = View<'TeamView'>;
 type Row = LimitValues & { teamId: string | null; apiKeyId: string | null };
 interface LimitsOverview {
   organization: Row | null;

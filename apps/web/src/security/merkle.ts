@@ -1,6 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { entryOfLeaf, merkleVerifier } from '@velvet/audit/browser';
+import type { View } from '../api/wire';
 
 /**
  * Proof verification in the browser so a reviewer need not trust the server's word. The RFC 6962 /
@@ -67,17 +68,7 @@ export async function verifyEd25519(
 }
 
 /** A signed tree head as the API sends it: hex root, base64 signature and raw Ed25519 public key. */
-export interface SignedTreeHead {
-  treeSize: number;
-  timestampMs: number;
-  rootHash: string;
-  signature: string;
-  publicKey: string;
-  keyId: string;
-  /** The log's origin line and the head as a C2SP checkpoint (signed note). */
-  origin?: string;
-  checkpoint?: string;
-}
+export type SignedTreeHead = View<'SignedTreeHeadView'>;
 
 /** RFC 6962 §3.5 TreeHeadSignature bytes: v1=0, tree_hash=1, uint64 timestamp ms, uint64 size, root. */
 export function treeHeadSignedData(
