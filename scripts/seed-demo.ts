@@ -6,7 +6,7 @@ import { baseEnvSchema, parseEnv } from '@velvet/config';
 import { dataSourceOptions } from '@velvet/database';
 import { OrganizationsModule } from '@velvet/organizations';
 import { ContractFactsModule } from '@velvet/contracts';
-import { ContractFactsBinding, EntitlementEngine } from '@velvet/entitlements';
+import { CONTRACT_FACTS, EntitlementEngine } from '@velvet/entitlements';
 import IORedis from 'ioredis';
 import { redisOptions } from '@velvet/queue';
 import { DataSource } from 'typeorm';
@@ -22,8 +22,6 @@ async function main() {
       OrganizationsModule,
       ContractFactsModule,
     ],
-    // the engine below is built by hand, outside EntitlementsModule: wire its contract facts port
-    providers: [ContractFactsBinding],
   })
   class SeedModule {}
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
@@ -38,7 +36,7 @@ async function main() {
       keyPrefix: `${env.QUEUE_PREFIX}:`,
     });
     try {
-      await new EntitlementEngine(db, redis).evaluateAll('demo seed');
+      await new EntitlementEngine(db, redis, app.get(CONTRACT_FACTS)).evaluateAll('demo seed');
     } finally {
       await redis.quit();
     }

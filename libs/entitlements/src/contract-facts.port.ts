@@ -1,4 +1,3 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
 /** One contract of an organisation as the unlock evaluation sees it (days are `YYYY-MM-DD`, UTC). */
@@ -28,24 +27,3 @@ export interface ContractFacts {
 }
 
 export const CONTRACT_FACTS = Symbol('CONTRACT_FACTS');
-
-let bound: ContractFacts | null = null;
-
-/**
- * Hands the app's `CONTRACT_FACTS` to `loadOrganizationFacts`, which the engine calls as a plain
- * function. Temporary: once `EntitlementEngine` takes `CONTRACT_FACTS` in its constructor and passes
- * it on, this binding goes. Being a provider of `EntitlementsModule`, it makes an app that forgot
- * to wire the port fail at boot, naming the token, instead of at its first evaluation.
- */
-@Injectable()
-export class ContractFactsBinding {
-  constructor(@Inject(CONTRACT_FACTS) facts: ContractFacts) {
-    bound = facts;
-  }
-}
-
-export function boundContractFacts(): ContractFacts {
-  if (!bound)
-    throw new Error('CONTRACT_FACTS is not wired: import ContractFactsModule (@velvet/contracts)');
-  return bound;
-}

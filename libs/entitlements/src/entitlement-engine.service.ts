@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
+import { CONTRACT_FACTS, type ContractFacts } from './contract-facts.port';
 import { entitlementsChannel } from './entitlements.constants';
 import { type GatedTier, loadOrganizationFacts } from './entitlement-facts';
 import {
@@ -52,6 +53,7 @@ export class EntitlementEngine {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(CONTRACT_FACTS) private readonly contractFacts: ContractFacts,
   ) {}
 
   /** Live evaluation of every gated tier, without writing anything (for explanations). */
@@ -61,7 +63,13 @@ export class EntitlementEngine {
     em: EntityManager = this.dataSource.manager,
     overrides: ReadonlyMap<string, RuleTerms> = new Map(),
   ): Promise<TierEvaluation[]> {
-    const facts = await loadOrganizationFacts(em, organizationId, now, overrides);
+    const facts = await loadOrganizationFacts(
+      em,
+      organizationId,
+      now,
+      this.contractFacts,
+      overrides,
+    );
     return facts.gatedTiers.map((tier) => evaluate(tier, facts.factsFor(tier)));
   }
 

@@ -1,6 +1,6 @@
 import { NotFoundError } from '@velvet/common';
 import type { EntityManager } from 'typeorm';
-import { boundContractFacts, type ContractFacts } from './contract-facts.port';
+import type { ContractFacts } from './contract-facts.port';
 import { UnlockRule } from './entities/unlock-rule.entity';
 import type { ContractStanding, RuleTerms, TierFacts } from './unlock-evaluation';
 import { tierRanks } from '@velvet/catalog';
@@ -90,10 +90,10 @@ export async function loadOrganizationFacts(
   em: EntityManager,
   organizationId: string,
   now: Date,
+  /** The contracts lib's read port (the engine's injected `CONTRACT_FACTS`). */
+  contractFacts: ContractFacts,
   /** Proposed rules to evaluate instead of the ones in force (a rule change's preview). */
   overrides: ReadonlyMap<string, RuleTerms> = new Map(),
-  /** The contracts lib's port; the engine will pass its injected `CONTRACT_FACTS` here. */
-  contractFacts: ContractFacts = boundContractFacts(),
 ): Promise<OrganizationFacts> {
   const org = await organizationStanding(em, organizationId);
   if (!org) throw new NotFoundError('Organization');

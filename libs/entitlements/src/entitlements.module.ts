@@ -9,7 +9,6 @@ import {
 import { OrganizationSuspension } from './entities/organization-suspension.entity';
 import { UnlockRuleChange, UnlockRuleGrandfathering } from './entities/unlock-rule-change.entity';
 import { UnlockRule } from './entities/unlock-rule.entity';
-import { ContractFactsBinding } from './contract-facts.port';
 import { EntitlementCache } from './entitlement-cache';
 import { EntitlementEngine } from './entitlement-engine.service';
 import { EntitlementsScheduler } from './entitlements.scheduler';
@@ -41,7 +40,6 @@ export const ENTITLEMENT_ENTITIES = [
     BullModule.registerQueue({ name: QueueName.Entitlements }),
   ],
   providers: [
-    ContractFactsBinding,
     EntitlementCache,
     EntitlementEngine,
     EntitlementsScheduler,

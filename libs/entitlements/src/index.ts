@@ -1,9 +1,4 @@
-export {
-  CONTRACT_FACTS,
-  ContractFactsBinding,
-  type ContractFact,
-  type ContractFacts,
-} from './contract-facts.port';
+export { CONTRACT_FACTS, type ContractFact, type ContractFacts } from './contract-facts.port';
 export { EntitlementCache } from './entitlement-cache';
 export { EntitlementEngine } from './entitlement-engine.service';
 export { ALL_ORGANIZATIONS } from './entitlements.constants';

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
 import { ScimGroupTeamsService } from '@velvet/auth';
 import { ParseIdPipe } from '@velvet/common';
 import { IsUUID, ValidateIf } from 'class-validator';
+import { ScimGroupView } from './scim-group.view';
 
 export class ScimGroupTeamDto {
   @ApiPropertyOptional({
@@ -25,18 +26,23 @@ export class ScimGroupsController {
 
   @RequireAbility(Action.Read, 'ScimToken')
   @Get()
-  list(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
+  @ApiOkResponse({ type: [ScimGroupView] })
+  list(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+  ): Promise<ScimGroupView[]> {
     return this.groups.list(ability, orgId);
   }
 
   @RequireAbility(Action.Update, 'Team')
   @Put(':groupId/team')
+  @ApiOkResponse({ type: ScimGroupView })
   setTeam(
     @CurrentAbility() ability: AppAbility,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Param('groupId', ParseIdPipe) groupId: string,
     @Body() dto: ScimGroupTeamDto,
-  ) {
+  ): Promise<ScimGroupView> {
     return this.groups.setTeam(ability, orgId, groupId, dto.teamId ?? null);
   }
 }

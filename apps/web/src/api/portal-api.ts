@@ -889,6 +889,38 @@ export interface paths {
         patch: operations["OrganizationsController_updateMember"];
         trace?: never;
     };
+    "/organizations/{orgId}/scim-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ScimGroupsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/scim-groups/{groupId}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["ScimGroupsController_setTeam"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/{orgId}/scim-tokens": {
         parameters: {
             query?: never;
@@ -2388,6 +2420,30 @@ export interface components {
             lose: components["schemas"]["ImpactedOrganizationView"][];
             tier: string;
         };
+        ScimGroupMemberView: {
+            email: string;
+            /** Format: uuid */
+            userId: string;
+        };
+        ScimGroupTeamDto: {
+            /**
+             * Format: uuid
+             * @description null: no team
+             */
+            teamId?: string | null;
+        };
+        ScimGroupView: {
+            displayName: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The group's active members */
+            members: components["schemas"]["ScimGroupMemberView"][];
+            /**
+             * Format: uuid
+             * @description null: no team
+             */
+            teamId: string | null;
+        };
         SentInvitationView: {
             /** Format: date-time */
             createdAt: string;
@@ -2774,6 +2830,9 @@ export type SchemaRiskScoreView = components['schemas']['RiskScoreView'];
 export type SchemaRole = components['schemas']['Role'];
 export type SchemaRotateApiKeyDto = components['schemas']['RotateApiKeyDto'];
 export type SchemaRuleChangeImpactView = components['schemas']['RuleChangeImpactView'];
+export type SchemaScimGroupMemberView = components['schemas']['ScimGroupMemberView'];
+export type SchemaScimGroupTeamDto = components['schemas']['ScimGroupTeamDto'];
+export type SchemaScimGroupView = components['schemas']['ScimGroupView'];
 export type SchemaSentInvitationView = components['schemas']['SentInvitationView'];
 export type SchemaSessionView = components['schemas']['SessionView'];
 export type SchemaSignedTreeHeadView = components['schemas']['SignedTreeHeadView'];
@@ -5129,6 +5188,81 @@ export interface operations {
                 content?: never;
             };
             /** @description Needs update on User */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScimGroupsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScimGroupView"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs read on ScimToken */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScimGroupsController_setTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScimGroupTeamDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScimGroupView"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs update on Team */
             403: {
                 headers: {
                     [name: string]: unknown;

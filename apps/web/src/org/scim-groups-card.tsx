@@ -1,14 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
+import type { View } from '../api/wire';
 import { Empty, ErrorBox, QueryView } from '../ui/feedback';
 import type { Team } from './teams-page';
 
-interface ScimGroup {
-  id: string;
-  displayName: string;
-  teamId: string | null;
-  members: { userId: string; email: string }[];
-}
+type ScimGroup = View<'ScimGroupView'>;
 
 /** SCIM groups pushed by the identity provider; the admin picks the team each group's members belong to. */
 export function ScimGroupsCard({ orgId, teams }: { orgId: string; teams: Team[] }) {
