@@ -124,17 +124,28 @@ export class CallRecorder {
     stored?: string,
   ): Promise<boolean> {
     const finish = this.finishOf(ctx, outcome, status, stored);
-    const result = await this.quota.finishWithin(ctx.admission, finish);
+    const finishing = this.quota.finishWithin(ctx.admission, finish);
+    const receipt = this.signReceipt(ctx, finish);
+    const result = await finishing;
     if (result === 'gone')
       ctx.log.warn({ meteringId: ctx.requestId }, 'call already finished by a reaper');
     // receipts: a signed promise of the leaf the worker appends for this entry (docs/audit.md)
-    if (result === 'finished' || result === 'already') await this.keepReceipt(ctx, finish);
+    if (result === 'finished' || result === 'already') await this.keepReceipt(ctx, receipt);
     return result === 'finished' || result === 'already';
   }
 
-  /** A recorded premium call's receipt, kept with `call` until its response is written (none for other calls). */
-  async keepReceipt(call: PreparedCall, finish: CallFinish): Promise<void> {
-    if (finish.audit) keepReceipt(call, await this.receipts.issue(call.requestId, finish.audit));
+  /**
+   * A premium call's receipt (null for other calls), signed as soon as its finish is on the wire,
+   * so the signature overlaps the Redis round trip instead of following it. Only a call its finish
+   * recorded keeps it (`keepReceipt`); another's is dropped unseen.
+   */
+  signReceipt(call: PreparedCall, finish: CallFinish): Promise<string> | null {
+    return finish.audit ? this.receipts.issue(call.requestId, finish.audit) : null;
+  }
+
+  /** A recorded premium call's receipt, kept with `call` until its response is written. */
+  async keepReceipt(call: PreparedCall, receipt: Promise<string> | null): Promise<void> {
+    if (receipt) keepReceipt(call, await receipt);
   }
 
   /** Finishes a call whose client already has its answer: one attempt, then retried in the background. */
