@@ -11,6 +11,7 @@
  * BENCH_CALLS=2000 BENCH_STREAM_CALLS=300 BENCH_CONCURRENCY=4 BENCH_REPS=3
  * BENCH_CPU_PROF_DIR=/tmp/x  profile the "after" gateway (--cpu-prof, written when it exits); the
  *   measured windows (CLOCK_MONOTONIC µs, the profile's clock) go to windows.json beside it
+ * BENCH_PAIRED=1  plain calls to both builds at the same time (Redis µs split evenly between them)
  * BENCH_TARGETS=calibration,gw-after  BENCH_KINDS=plain-premium,stream-standard  (subsets)
  */
 import { type ChildProcess } from 'node:child_process';
@@ -38,6 +39,8 @@ const KINDS = (
 )
   .split(',')
   .map((k) => k.replace('-', ' '));
+/** Both builds served at once, each rep (plain calls only): the fairest A/B on a busy machine. */
+const PAIRED = process.env.BENCH_PAIRED === '1';
 const NEW_MAIN = join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js');
 
 interface Target {
@@ -72,33 +75,47 @@ const body = (model: string, stream: boolean) =>
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   });
 
-/** `count` plain calls, `concurrency` at a time; the CPU of `pids` over exactly those calls. */
-async function plainCalls(t: Target, model: string, count: number, pids: number[]) {
-  const pool = new Pool(t.origin, { connections: CONCURRENCY, keepAliveTimeout: 60_000 });
-  const payload = body(model, false);
-  let next = 0;
+/**
+ * `count` plain calls to each target, `concurrency` at a time per target, all targets at once (so a
+ * pair of builds shares the same machine state, whatever the other processes do meanwhile); the CPU
+ * of `pids` over exactly that window.
+ */
+async function plainCalls(
+  ts: Target[],
+  model: (t: Target) => string,
+  count: number,
+  pids: number[],
+) {
   let errors = 0;
-  const one = async () => {
-    const res = await pool.request({
-      path: '/v1/chat/completions',
-      method: 'POST',
-      headers: t.headers,
-      body: payload,
-    });
-    await res.body.dump();
-    if (res.statusCode !== 200) errors++;
-  };
+  const clients = ts.map((t) => {
+    const pool = new Pool(t.origin, { connections: CONCURRENCY, keepAliveTimeout: 60_000 });
+    const payload = body(model(t), false);
+    const one = async () => {
+      const res = await pool.request({
+        path: '/v1/chat/completions',
+        method: 'POST',
+        headers: t.headers,
+        body: payload,
+      });
+      await res.body.dump();
+      if (res.statusCode !== 200) errors++;
+    };
+    return { pool, one };
+  });
   // (one call per connection first, so connection set-up is not in the figure)
-  await Promise.all(Array.from({ length: CONCURRENCY }, one));
+  await Promise.all(clients.flatMap((c) => Array.from({ length: CONCURRENCY }, c.one)));
   errors = 0;
   const before = pids.map(cpuSeconds);
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < count) await one().catch(() => errors++);
+    clients.flatMap((c) => {
+      let next = 0;
+      return Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < count) await c.one().catch(() => errors++);
+      });
     }),
   );
   const after = pids.map(cpuSeconds);
-  await pool.close();
+  await Promise.all(clients.map((c) => c.pool.close()));
   return { errors, cpu: after.map((a, i) => a - before[i]) };
 }
 
@@ -239,7 +256,7 @@ async function main() {
     for (const t of targets)
       for (const kind of ['premium', 'standard'] as const) {
         const model = t.model(kind);
-        if (model) await plainCalls(t, model, CALLS, []);
+        if (model) await plainCalls([t], () => model, CALLS, []);
       }
     await drainAudit();
     console.log(
@@ -258,7 +275,7 @@ async function main() {
       const fromUs = monotonicUs();
       const r =
         shape === 'plain'
-          ? { ...(await plainCalls(t, model, calls, [t.pid, redisPid])), times: undefined }
+          ? { ...(await plainCalls([t], () => model, calls, [t.pid, redisPid])), times: undefined }
           : await streamedCalls(t, model, calls, [t.pid, redisPid]);
       if (t.name === 'gw-after') windows.push({ kind, fromUs, toUs: monotonicUs(), calls });
       samples.push({
@@ -271,7 +288,29 @@ async function main() {
         firstChunkMs: r.times,
       });
     };
-    for (let rep = 0; rep < REPS; rep++) {
+    const pair = targets.filter((t) => t.name === 'gw-before' || t.name === 'gw-after');
+    for (let rep = 0; PAIRED && pair.length === 2 && rep < REPS; rep++) {
+      for (const kind of KINDS.filter((k) => k.startsWith('plain'))) {
+        const tier = kind.split(' ')[1] as 'premium' | 'standard';
+        const r = await plainCalls(pair, (t) => t.model(tier)!, CALLS, [
+          ...pair.map((t) => t.pid),
+          redisPid,
+        ]);
+        pair.forEach((t, i) =>
+          samples.push({
+            target: t.name,
+            kind,
+            calls: CALLS,
+            errors: r.errors,
+            cpuUs: (r.cpu[i] * 1e6) / CALLS,
+            redisUs: (r.cpu[2] * 1e6) / CALLS / 2,
+          }),
+        );
+        await drainAudit();
+      }
+      console.log(`paired rep ${rep + 1} done, load average ${loadAverage()}`);
+    }
+    for (let rep = 0; !PAIRED && rep < REPS; rep++) {
       const order = [
         ...targets.slice(rep % targets.length),
         ...targets.slice(0, rep % targets.length),
@@ -320,6 +359,17 @@ function print(samples: Sample[], targets: Target[]): void {
         }`,
       );
     }
+  // The machine's load drifts between reps more than the builds differ: compare each rep's pair
+  // (run one after the other) and take the median of the ratios.
+  for (const kind of KINDS) {
+    const b = samples.filter((s) => s.target === 'gw-before' && s.kind === kind);
+    const a = samples.filter((s) => s.target === 'gw-after' && s.kind === kind);
+    if (!a.length || a.length !== b.length) continue;
+    const ratios = a.map((x, i) => x.cpuUs / b[i].cpuUs);
+    console.log(
+      `${kind}: after / before CPU per call, per rep: ${ratios.map((r) => f(r, 2)).join(' ')}; median ${f(median(ratios), 3)}`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * What a v2 receipt and a v3 leaf commit to for a premium call: SHA-256 of the event JSON exactly as
@@ -6,4 +6,4 @@ import { createHash } from 'node:crypto';
  * the string it hands Redis; the worker hashes the string it reads back (Redis keeps bytes as given).
  */
 export const eventSha256Of = (eventJson: string): Buffer =>
-  createHash('sha256').update(eventJson, 'utf8').digest();
+  hash('sha256', eventJson, 'buffer'); // (one-shot: no Hash object; strings hash as UTF-8)
