@@ -15,13 +15,14 @@
  * BENCH_TARGETS=calibration,gw-after  BENCH_KINDS=plain-premium,stream-standard  (subsets)
  */
 import { type ChildProcess } from 'node:child_process';
-import { openSync, writeFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
 import { Pool } from 'undici';
 import { deleteKeysWithPrefix, gatewayAuditStream } from '@velvet/queue';
 import { tempReceiptKeyFile } from './audit/receipt-key-file';
+import { cpuByPhase } from './bench/cpu-profile';
 import { startPrivateRedis } from './bench/private-redis';
 import { cpuSeconds, freePort, pidOf, startPinned, stop } from './bench/processes';
 import { seedBench } from './bench/seed-bench';
@@ -167,6 +168,7 @@ async function main() {
   const upPort = await freePort();
   const seed = await seedBench(PG_SERVER, upPort);
   const prefixes: string[] = [];
+  const windows: Window[] = [];
   try {
     children.push(
       await startPinned('upstream', [
@@ -263,7 +265,6 @@ async function main() {
       `bench:gateway:cpu — ${CALLS} plain calls at concurrency ${CONCURRENCY}, ${STREAM_CALLS} sequential streams, ${REPS} reps; load average ${loadAverage()}`,
     );
     const samples: Sample[] = [];
-    const windows: { kind: string; fromUs: number; toUs: number; calls: number }[] = [];
     const redisPid = redisServer.pid;
     const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
     const run = async (t: Target, kind: string): Promise<void> => {
@@ -329,6 +330,37 @@ async function main() {
     for (const p of prefixes) await deleteKeysWithPrefix(redisServer.url, p);
     await redis.quit();
     await redisServer.stop();
+  }
+  if (PROF_DIR) printPhases(PROF_DIR, windows);
+}
+
+interface Window {
+  kind: string;
+  fromUs: number;
+  toUs: number;
+  calls: number;
+}
+
+/** The profiled gateway's CPU by phase (scripts/bench/cpu-profile.ts) in each kind's measured windows, µs per call. */
+function printPhases(dir: string, windows: Window[]): void {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return console.log(`no .cpuprofile in ${dir}`);
+  const { startTime } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { startTime: number };
+  for (const kind of KINDS) {
+    const ws = windows.filter((w) => w.kind === kind);
+    const calls = ws.reduce((a, w) => a + w.calls, 0);
+    if (!calls) continue;
+    const total: Record<string, number> = {};
+    for (const w of ws)
+      for (const [phase, us] of Object.entries(
+        cpuByPhase(dir, (w.fromUs - startTime) / 1000, (w.toUs - startTime) / 1000, w.calls),
+      ))
+        total[phase] = (total[phase] ?? 0) + (us * w.calls) / calls;
+    console.log(
+      `\ngw-after, ${kind}: CPU by phase (µs per call, --cpu-prof self time, builtins with their caller)`,
+    );
+    for (const [phase, us] of Object.entries(total).sort((a, b) => b[1] - a[1]))
+      console.log(`  ${phase.padEnd(44)} ${us.toFixed(1).padStart(7)}`);
   }
 }
 
