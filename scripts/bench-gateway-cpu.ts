@@ -24,7 +24,14 @@ import { deleteKeysWithPrefix, gatewayAuditStream } from '@velvet/queue';
 import { tempReceiptKeyFile } from './audit/receipt-key-file';
 import { cpuByPhase } from './bench/cpu-profile';
 import { startPrivateRedis } from './bench/private-redis';
-import { cpuSeconds, freePort, pidOf, startPinned, stop } from './bench/processes';
+import {
+  cpuSeconds,
+  freePort,
+  pidOf,
+  startPinned,
+  startUpstreamAndCalibration,
+  stop,
+} from './bench/processes';
 import { seedBench } from './bench/seed-bench';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -170,20 +177,8 @@ async function main() {
   const prefixes: string[] = [];
   const windows: Window[] = [];
   try {
-    children.push(
-      await startPinned('upstream', [
-        join(__dirname, 'bench', 'minimal-upstream.js'),
-        String(upPort),
-      ]),
-    );
-    const calPort = await freePort();
-    children.push(
-      await startPinned('calibration', [
-        join(__dirname, 'bench', 'calibration-proxy.js'),
-        String(calPort),
-        String(upPort),
-      ]),
-    );
+    const { upstream, calibration, calPort } = await startUpstreamAndCalibration(upPort);
+    children.push(upstream, calibration);
     const keyFile = tempReceiptKeyFile();
     const gateway = async (main: string, nodeArgs: string[]) => {
       const port = await freePort();
