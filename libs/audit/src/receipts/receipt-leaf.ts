@@ -5,5 +5,4 @@ import { hash } from 'node:crypto';
  * the gateway appends it to its audit stream (field `v`), over its UTF-8 bytes. The gateway hashes
  * the string it hands Redis; the worker hashes the string it reads back (Redis keeps bytes as given).
  */
-export const eventSha256Of = (eventJson: string): Buffer =>
-  hash('sha256', eventJson, 'buffer'); // (one-shot: no Hash object; strings hash as UTF-8)
+export const eventSha256Of = (eventJson: string): Buffer => hash('sha256', eventJson, 'buffer'); // (one-shot: no Hash object; strings hash as UTF-8)
