@@ -19,6 +19,7 @@ import {
   pidOf,
   rssMb,
   startPinned,
+  startUpstreamAndCalibration,
   stop,
 } from './bench/processes';
 import { seedBench } from './bench/seed-bench';
@@ -256,20 +257,8 @@ async function main() {
   const upPort = await freePort();
   const seed = await seedBench(PG_SERVER, upPort);
   try {
-    children.push(
-      await startPinned('upstream', [
-        join(__dirname, 'bench', 'minimal-upstream.js'),
-        String(upPort),
-      ]),
-    );
-    const calPort = await freePort();
-    children.push(
-      await startPinned('calibration', [
-        join(__dirname, 'bench', 'calibration-proxy.js'),
-        String(calPort),
-        String(upPort),
-      ]),
-    );
+    const { upstream, calibration, calPort } = await startUpstreamAndCalibration(upPort);
+    children.push(upstream, calibration);
     const gwPort = await freePort();
     const gwLog = join('/tmp', `${prefix}-gateway.log`);
     const startGateway = (port: number, log: string, nodeArgs: string[] = []) =>

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 /** Cores: the load generator gets one, everything it measures shares the other. */
 export const LOAD_CORE = '0';
@@ -88,4 +89,21 @@ export async function stop(child: ChildProcess | undefined, graceMs = 5000): Pro
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))]);
   if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+/** The bench upstream on `upPort` and the calibration proxy in front of it, both pinned to the server core. */
+export async function startUpstreamAndCalibration(
+  upPort: number,
+): Promise<{ upstream: ChildProcess; calibration: ChildProcess; calPort: number }> {
+  const upstream = await startPinned('upstream', [
+    join(__dirname, 'minimal-upstream.js'),
+    String(upPort),
+  ]);
+  const calPort = await freePort();
+  const calibration = await startPinned('calibration', [
+    join(__dirname, 'calibration-proxy.js'),
+    String(calPort),
+    String(upPort),
+  ]);
+  return { upstream, calibration, calPort };
 }

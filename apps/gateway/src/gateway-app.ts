@@ -52,6 +52,8 @@ export async function createGatewayApp(
     trustProxy: 'loopback',
     keepAliveTimeout: 65_000,
     clientErrorHandler: openAIClientErrorHandler,
+    // No Nest middleware in the gateway: without @fastify/middie no request runs its empty chain.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot(env, secrets),

@@ -205,13 +205,15 @@ export class CallAdmission {
    */
   async admitAndFinish(call: PreparedCall, outcome: CallOutcome): Promise<RateLimitState> {
     const f = this.recorder.finishInOne(call, outcome, 'succeeded');
-    const result = await this.quota
+    const finishing = this.quota
       .admitAndFinishWithin(call.estimate, f)
       .catch((error: Error) =>
         this.refusedByRedis(call, error, 'call not recorded: Redis refused it'),
       );
-    const limits = this.admittedInOne(call, result);
-    await this.recorder.keepReceipt(call, f);
+    // signed while the script is in flight; kept only once the script recorded the call
+    const receipt = this.recorder.signReceipt(call, f);
+    const limits = this.admittedInOne(call, await finishing);
+    await this.recorder.keepReceipt(call, receipt);
     return limits;
   }
 

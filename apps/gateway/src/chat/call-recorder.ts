@@ -115,8 +115,7 @@ export class CallRecorder {
   /**
    * Finishes a call in one atomic Redis step, retried briefly while the client waits; true when
    * the records now say `status` (false: a reaper finished the call first). Rejects when Redis
-   * stayed away. A premium call's receipt is signed after the finish is accepted — or, when its
-   * response is kept for an Idempotency-Key, just before, so the kept response carries it too.
+   * stayed away. A premium call's receipt is kept only when the finish is accepted.
    */
   async finish(
     ctx: CallContext,
@@ -125,24 +124,37 @@ export class CallRecorder {
     stored?: StoredResponse,
   ): Promise<boolean> {
     const finish = this.finishOf(ctx, outcome, status, stored && JSON.stringify(stored));
-    let receipt: string | undefined;
+    // An idempotent call's receipt is stored with its response, so a replay answers with it: signed
+    // before the finish. Any other call's is signed while its finish is on the wire.
+    let receipt: Promise<string> | null = null;
     if (stored && finish.audit && finish.idempotency && finish.idempotency !== 'release') {
-      receipt = await this.receipts.issue(ctx.requestId, finish.audit);
-      finish.idempotency = { store: JSON.stringify(storedWithReceipt(stored, receipt)) };
+      const signed = await this.receipts.issue(ctx.requestId, finish.audit);
+      finish.idempotency = { store: JSON.stringify(storedWithReceipt(stored, signed)) };
+      receipt = Promise.resolve(signed);
     }
-    const result = await this.quota.finishWithin(ctx.admission, finish);
+    const finishing = this.quota.finishWithin(ctx.admission, finish);
+    receipt ??= this.signReceipt(ctx, finish);
+    const result = await finishing;
     if (result === 'gone')
       ctx.log.warn({ meteringId: ctx.requestId }, 'call already finished by a reaper');
-    const recorded = result === 'finished' || result === 'already';
     // receipts: a signed promise of the leaf the worker appends for this entry (docs/audit.md)
-    if (recorded && receipt !== undefined) keepReceipt(ctx, receipt);
-    else if (recorded) await this.keepReceipt(ctx, finish);
+    const recorded = result === 'finished' || result === 'already';
+    if (recorded) await this.keepReceipt(ctx, receipt);
     return recorded;
   }
 
-  /** A recorded premium call's receipt, kept with `call` until its response is written (none for other calls). */
-  async keepReceipt(call: PreparedCall, finish: CallFinish): Promise<void> {
-    if (finish.audit) keepReceipt(call, await this.receipts.issue(call.requestId, finish.audit));
+  /**
+   * A premium call's receipt (null for other calls), signed as soon as its finish is on the wire,
+   * so the signature overlaps the Redis round trip instead of following it. Only a call its finish
+   * recorded keeps it (`keepReceipt`); another's is dropped unseen.
+   */
+  signReceipt(call: PreparedCall, finish: CallFinish): Promise<string> | null {
+    return finish.audit ? this.receipts.issue(call.requestId, finish.audit) : null;
+  }
+
+  /** A recorded premium call's receipt, kept with `call` until its response is written. */
+  async keepReceipt(call: PreparedCall, receipt: Promise<string> | null): Promise<void> {
+    if (receipt) keepReceipt(call, await receipt);
   }
 
   /** Finishes a call whose client already has its answer: one attempt, then retried in the background. */

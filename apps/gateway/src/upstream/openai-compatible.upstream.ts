@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { bufferedRequest } from './buffered-request';
 import { completionTokensOf } from '../chat/chat-request.schema';
 import type { Completion, StreamEvent, Upstream, UpstreamRequest } from './upstream.types';
 import { UpstreamError } from './upstream.types';
@@ -43,14 +44,7 @@ export class OpenAICompatibleUpstream implements Upstream {
   }
 
   async complete(call: UpstreamRequest): Promise<Completion> {
-    const res = await this.send(call, false);
-    const json = (await res.body.json().catch(() => {
-      throw new UpstreamError(
-        502,
-        'upstream_bad_response',
-        'The upstream returned a malformed response.',
-      );
-    })) as Json;
+    const json = await this.sendForJson(call, this.path, this.bodyOf(call, false));
     json.model = call.model.slug;
     const choices =
       (json.choices as { message?: RawMessage; finish_reason?: string | null }[]) ?? [];
@@ -151,17 +145,10 @@ export class OpenAICompatibleUpstream implements Upstream {
    * body as sent but for the model name, answered as JSON (or as the raw response for a stream).
    */
   async post(endpoint: string, body: Json, call: UpstreamRequest): Promise<Json> {
-    const res = await this.send(call, false, `${this.base}/${endpoint}`, {
+    return this.sendForJson(call, `${this.base}/${endpoint}`, {
       ...body,
       model: this.config.upstreamModel,
     });
-    return (await res.body.json().catch(() => {
-      throw new UpstreamError(
-        502,
-        'upstream_bad_response',
-        'The upstream returned a malformed response.',
-      );
-    })) as Json;
   }
 
   /** As `post`, for a streamed answer: the upstream's raw server-sent events. */
@@ -182,65 +169,103 @@ export class OpenAICompatibleUpstream implements Upstream {
     return this.config.responsesApi === true;
   }
 
+  /** The client's body as sent, but for the model name (no injected limits: the spend hold uses the catalog's max output). */
+  private bodyOf(call: UpstreamRequest, stream: boolean): Json {
+    const body: Json = { ...call.req, model: this.config.upstreamModel };
+    // A stream also asks for usage, so it is metered exactly.
+    if (stream) body.stream_options = { ...call.req.stream_options, include_usage: true };
+    return body;
+  }
+
+  private options(call: UpstreamRequest, stream: boolean, path: string, body: Json) {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+    };
+    if (this.config.apiKey) headers.authorization = `Bearer ${this.config.apiKey}`;
+    return {
+      path,
+      method: 'POST' as const,
+      headers,
+      body: JSON.stringify(body),
+      // Idle limits: time to first byte, and between body chunks (a stream may run long but never stall).
+      headersTimeout: this.config.timeoutMs,
+      bodyTimeout: this.config.timeoutMs,
+    };
+  }
+
+  /** A plain answer, read whole (no stream around it: `bufferedRequest`) and parsed. */
+  private async sendForJson(call: UpstreamRequest, path: string, body: Json): Promise<Json> {
+    let res;
+    try {
+      res = await bufferedRequest(
+        this.pool,
+        this.options(call, false, path, body),
+        call.cancellation,
+      );
+    } catch (error) {
+      throw asUpstreamError(error);
+    }
+    if (res.statusCode >= 400)
+      throw upstreamFailure(res.statusCode, res.text(), res.header('retry-after'));
+    try {
+      return JSON.parse(res.text()) as Json;
+    } catch {
+      throw new UpstreamError(
+        502,
+        'upstream_bad_response',
+        'The upstream returned a malformed response.',
+      );
+    }
+  }
+
   private async send(
     call: UpstreamRequest,
     stream: boolean,
     path = this.path,
     given?: Json,
   ): Promise<Dispatcher.ResponseData> {
-    // The client's body as sent, but for the model name: no injected limits (the spend hold uses
-    // the catalog's max output instead). A stream also asks for usage, so it is metered exactly.
-    const body: Json = given ?? { ...call.req, model: this.config.upstreamModel };
-    if (stream && !given) body.stream_options = { ...call.req.stream_options, include_usage: true };
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: stream ? 'text/event-stream' : 'application/json',
-    };
-    if (this.config.apiKey) headers.authorization = `Bearer ${this.config.apiKey}`;
     let res: Dispatcher.ResponseData;
     try {
       res = await this.pool.request({
-        path,
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
+        ...this.options(call, stream, path, given ?? this.bodyOf(call, stream)),
         signal: call.cancellation,
-        // Idle limits: time to first byte, and between body chunks (a stream may run long but never stall).
-        headersTimeout: this.config.timeoutMs,
-        bodyTimeout: this.config.timeoutMs,
       });
     } catch (error) {
       throw asUpstreamError(error);
     }
     if (res.statusCode >= 400) {
       const text = await res.body.text().catch(() => '');
-      let message = `The upstream answered ${res.statusCode}.`;
-      try {
-        const m = (JSON.parse(text) as { error?: { message?: string } }).error?.message;
-        if (typeof m === 'string') message = m;
-      } catch {
-        /* not JSON: keep the generic message */
-      }
-      if (CLIENT_STATUSES.has(res.statusCode))
-        throw new UpstreamError(res.statusCode, 'upstream_rejected_request', message);
-      if (res.statusCode === 429) {
-        const retryAfter =
-          typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : '1';
-        throw new UpstreamError(
-          429,
-          'upstream_rate_limited',
-          'The upstream is rate limiting; retry later.',
-          retryAfter,
-        );
-      }
-      throw new UpstreamError(
-        502,
-        'upstream_error',
-        `The upstream failed (status ${res.statusCode}).`,
+      const retryAfter = res.headers['retry-after'];
+      throw upstreamFailure(
+        res.statusCode,
+        text,
+        typeof retryAfter === 'string' ? retryAfter : undefined,
       );
     }
     return res;
   }
+}
+
+/** An upstream's error answer: the client's fault (its status) where the upstream found the request bad, else ours. */
+function upstreamFailure(status: number, text: string, retryAfter?: string): UpstreamError {
+  let message = `The upstream answered ${status}.`;
+  try {
+    const m = (JSON.parse(text) as { error?: { message?: string } }).error?.message;
+    if (typeof m === 'string') message = m;
+  } catch {
+    /* not JSON: keep the generic message */
+  }
+  if (CLIENT_STATUSES.has(status))
+    return new UpstreamError(status, 'upstream_rejected_request', message);
+  if (status === 429)
+    return new UpstreamError(
+      429,
+      'upstream_rate_limited',
+      'The upstream is rate limiting; retry later.',
+      retryAfter ?? '1',
+    );
+  return new UpstreamError(502, 'upstream_error', `The upstream failed (status ${status}).`);
 }
 
 /** The text a client receives in a message or delta: its content and any tool-call names and arguments. */

@@ -170,7 +170,8 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     const t = this.tagOf(req.organizationId);
     const limits = this.limitsOf(req);
     const heldSpend = limits.some((l) => l.cap !== null);
-    await this.seedSpends(scopes, limits, req, month, now);
+    const seeding = this.seedSpends(scopes, limits, req, month, now);
+    if (seeding) await seeding;
     const holdMember = heldSpend
       ? `${req.requestId}:${randomBytes(4).toString('hex')}:${req.estimatedCostMicros}`
       : '';
@@ -259,7 +260,10 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     const month = monthOf(now);
     const scopes = this.scopes(req);
     const limits = this.limitsOf(req);
-    await this.seedSpends(scopes, limits, req, month, now);
+    // (no await when nothing needs seeding: the script goes out in this tick, and the caller's
+    // work after this call, e.g. a receipt's signature, overlaps its round trip)
+    const seeding = this.seedSpends(scopes, limits, req, month, now);
+    if (seeding) await seeding;
     const shard = shardOf(this.layout, req.organizationId);
     const keys = [
       this.doneKey(this.tagOfShard(shard), req.requestId),
@@ -310,20 +314,22 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     );
   }
 
-  private async seedSpends(
+  /** The spend counters this call's caps need and Redis may not have yet; null when there are none. */
+  private seedSpends(
     scopes: string[],
     limits: ReturnType<QuotaService['effective']>,
     req: AdmissionRequest,
     month: string,
     now: Date,
-  ): Promise<void> {
-    if (limits.every((l) => l.cap === null)) return;
-    const levels = scopeLevels(req);
-    await Promise.all(
-      scopes.map((s, i) =>
-        limits[i].cap === null ? undefined : this.seedSpend(s, levels[i], req, month, now),
-      ),
-    );
+  ): Promise<unknown> | null {
+    let levels: LimitScope[] | null = null;
+    let pending: Promise<void>[] | null = null;
+    scopes.forEach((s, i) => {
+      if (limits[i].cap === null || this.seeded.has(`${s}:sp:${month}`)) return;
+      levels ??= scopeLevels(req);
+      (pending ??= []).push(this.seedSpend(s, levels[i], req, month, now));
+    });
+    return pending && Promise.all(pending);
   }
 
   private admitted(
