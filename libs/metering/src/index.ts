@@ -25,6 +25,7 @@ export type {
   CallFinish,
   Denial,
   IdempotencyClaim,
+  LimitScope,
   OrphanCall,
   RateLimitState,
 } from './limits/quota.types';

@@ -7,6 +7,7 @@ import {
   QuotaService,
   type Denial,
   type IdempotencyClaim,
+  type LimitScope,
   type RateLimitState,
 } from '@velvet/metering';
 import type { FastifyRequest } from 'fastify';
@@ -138,7 +139,7 @@ export class CallAdmission {
     delivered?: string,
     record = this.recorder.startedRecord(call),
   ): Promise<CallContext | Replay> {
-    const ids = [call.principal.organizationId, call.principal.apiKeyId];
+    const ids = scopeIds(call);
     const result = await this.quota
       // Limits run on real time, never the detection evaluation's simulated time.
       .begin({
@@ -178,10 +179,7 @@ export class CallAdmission {
       case 'denied': {
         const d = result.denial;
         // A hard stop lasts at least a minute (until an operator or the month changes it).
-        this.denials.note(
-          [d.scope === 'organization' ? ids[0] : ids[1]],
-          d.hard ? 60 : d.retryAfterMs / 1000,
-        );
+        this.denials.note([deniedScopeId(call, d.scope)], d.hard ? 60 : d.retryAfterMs / 1000);
         throw limitError(d);
       }
     }
@@ -240,16 +238,12 @@ export class CallAdmission {
   }
 
   private admittedInOne(call: PreparedCall, result: AdmitFinishResult): RateLimitState {
-    const ids = [call.principal.organizationId, call.principal.apiKeyId];
     if (result.kind === 'denied') {
       const d = result.denial;
-      this.denials.note(
-        [d.scope === 'organization' ? ids[0] : ids[1]],
-        d.hard ? 60 : d.retryAfterMs / 1000,
-      );
+      this.denials.note([deniedScopeId(call, d.scope)], d.hard ? 60 : d.retryAfterMs / 1000);
       throw limitError(d);
     }
-    this.denials.clear(ids);
+    this.denials.clear(scopeIds(call));
     // 'already': an earlier attempt was applied and its reply lost; its figures are gone with it.
     return result.kind === 'finished' ? result.limits : { requests: null, tokens: null };
   }
@@ -273,10 +267,7 @@ export class CallAdmission {
    * so do calls with an Idempotency-Key, whose duplicates must not reach the upstream at all.
    */
   mayOverlapUpstream(call: PreparedCall): boolean {
-    return (
-      !call.idempotency &&
-      !this.denials.has([call.principal.organizationId, call.principal.apiKeyId])
-    );
+    return !call.idempotency && !this.denials.has(scopeIds(call));
   }
 
   /**
@@ -383,4 +374,16 @@ export function duration(ms: number): string {
   const m = Math.floor(s / 60);
   const rest = Math.round((s - m * 60) * 100) / 100;
   return m ? `${m}m${rest}s` : `${rest}s`;
+}
+
+/** The ids of a call's limit scopes (organisation, team when its key has one, key): RecentDenials' keys. */
+function scopeIds(call: PreparedCall): string[] {
+  const { organizationId, teamId, apiKeyId } = call.estimate;
+  return teamId ? [organizationId, teamId, apiKeyId] : [organizationId, apiKeyId];
+}
+
+/** The id of the scope a refusal named: a team's refusal holds back every key of the team. */
+function deniedScopeId(call: PreparedCall, scope: LimitScope): string {
+  const { organizationId, teamId, apiKeyId } = call.estimate;
+  return scope === 'organization' ? organizationId : scope === 'team' && teamId ? teamId : apiKeyId;
 }
