@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '@velvet/access';
 import {
   AuditTilesService,
@@ -29,6 +29,11 @@ export class TransparencyLogController {
   /** The gateways' receipt verifier keys (note keys `<origin>/receipt+id+key`), one a line, oldest first. */
   @Public()
   @Get('receipt-keys')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    schema: { type: 'string', example: 'velvet.example/receipt+1a2b3c4d+AQ...\n' },
+    description: 'One verifier key a line (text, not JSON)',
+  })
   async receiptKeys(@Res() res: Response) {
     const keys = await publishedReceiptKeys(this.redis);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');

@@ -10,7 +10,7 @@ import {
   UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   Authenticated,
   CurrentAbility,
@@ -31,6 +31,7 @@ import { AccessTokenView, MeView, SessionView, SignUpView } from '../http/identi
 import { organizationView, userView } from '../http/views';
 import { LoginLimitGuard, SignupLimitGuard } from './abuse-limit.guards';
 import { AcceptInvitationDto, LoginDto, RefreshDto, SignUpDto, VerifyEmailDto } from './auth.dto';
+import { EmailVerifiedView, VerificationResentView } from './email-verification.views';
 import { LocalLoginGuard } from './local-login.guard';
 import {
   bearerOf,
@@ -133,7 +134,8 @@ export class AuthController {
   @Public()
   @Post('verify-email')
   @HttpCode(200)
-  async verifyEmail(@Body() dto: VerifyEmailDto) {
+  @ApiOkResponse({ type: EmailVerifiedView })
+  async verifyEmail(@Body() dto: VerifyEmailDto): Promise<EmailVerifiedView> {
     const { organizationId } = await this.verification.confirm(dto.token);
     return { organizationId, emailVerified: true };
   }
@@ -142,7 +144,10 @@ export class AuthController {
   @Authenticated()
   @Post('verify-email/resend')
   @HttpCode(202)
-  async resendVerification(@CurrentPrincipal() principal: UserPrincipal) {
+  @ApiAcceptedResponse({ type: VerificationResentView })
+  async resendVerification(
+    @CurrentPrincipal() principal: UserPrincipal,
+  ): Promise<VerificationResentView> {
     if (principal.organizationId)
       await this.verification.resend(principal.userId, principal.organizationId);
     return { sent: true };

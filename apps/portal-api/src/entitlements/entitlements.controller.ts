@@ -12,6 +12,7 @@ import {
 import { NotFoundError, ParseIdPipe } from '@velvet/common';
 import { ExplanationService, SuspensionsService } from '@velvet/entitlements';
 import { IsString, Length } from 'class-validator';
+import { EntitlementExplanationView } from './explanation.views';
 import { SuspensionOutcomeView, SuspensionView } from './suspension.view';
 
 export class SuspensionDto {
@@ -32,7 +33,11 @@ export class EntitlementsController {
   /** Every active model: may the organisation call it, and for locked ones which conditions hold, with the numbers. */
   @RequireAbility(Action.Read, 'Entitlement')
   @Get('entitlements')
-  async explain(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
+  @ApiOkResponse({ type: EntitlementExplanationView })
+  async explain(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+  ): Promise<EntitlementExplanationView> {
     if (
       !ability.can(
         Action.Read,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -9,6 +9,14 @@ import {
 import { Public } from '@velvet/access';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
+
+/** The process answers; how long it has run. */
+export class LivenessView {
+  @ApiProperty({ enum: ['ok'] })
+  status: 'ok';
+  @ApiProperty({ type: 'integer' })
+  uptimeSeconds: number;
+}
 
 /**
  * Liveness (`/health/live`: the process answers) apart from readiness (`/health/ready`, and
@@ -44,7 +52,8 @@ export class HealthController {
 
   @Public()
   @Get('live')
-  live() {
+  @ApiOkResponse({ type: LivenessView })
+  live(): LivenessView {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 

@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   Action,
   CurrentAbility,
@@ -11,6 +17,7 @@ import {
 import { ScimTokensService } from '@velvet/auth';
 import { ParseIdPipe } from '@velvet/common';
 import { IsString, Length } from 'class-validator';
+import { CreatedScimTokenView, ScimTokenView } from './scim-token.view';
 
 export class CreateScimTokenDto {
   @ApiProperty({ example: 'Okta provisioning' })
@@ -27,29 +34,35 @@ export class ScimTokensController {
 
   @RequireAbility(Action.Create, 'ScimToken')
   @Post()
+  @ApiCreatedResponse({ type: CreatedScimTokenView })
   create(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: CreateScimTokenDto,
-  ) {
+  ): Promise<CreatedScimTokenView> {
     return this.tokens.create(ability, orgId, dto.name, principal.userId);
   }
 
   @RequireAbility(Action.Read, 'ScimToken')
   @Get()
-  list(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
+  @ApiOkResponse({ type: [ScimTokenView] })
+  list(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+  ): Promise<ScimTokenView[]> {
     return this.tokens.list(ability, orgId);
   }
 
   @RequireAbility(Action.Delete, 'ScimToken')
   @Delete(':tokenId')
   @HttpCode(204)
+  @ApiNoContentResponse()
   async revoke(
     @CurrentAbility() ability: AppAbility,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Param('tokenId', ParseIdPipe) tokenId: string,
-  ) {
+  ): Promise<void> {
     await this.tokens.revoke(ability, orgId, tokenId);
   }
 }

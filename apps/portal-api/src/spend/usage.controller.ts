@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Action, CurrentAbility, RequireAbility, type AppAbility } from '@velvet/access';
 import { ParseIdPipe } from '@velvet/common';
 import { UsageAnalyticsService, usageCsv } from '@velvet/metering';
@@ -7,6 +7,7 @@ import type { Response } from 'express';
 import { assertSpendReadable } from './spend-access';
 import { UsageQueryDto } from './usage-query.dto';
 import { usageQueryOf } from './usage-range';
+import { UsageBreakdownLineView, UsageReportView } from './usage.views';
 
 /** Usage analytics: per day or hour, by model, key or team; totals, refusals, CSV. Read from rollups. */
 @ApiTags('usage')
@@ -17,11 +18,12 @@ export class UsageController {
   /** Points per bucket (and group), totals and refusals by reason over a range of UTC days. */
   @RequireAbility(Action.Read, 'Spend')
   @Get()
+  @ApiOkResponse({ type: UsageReportView })
   report(
     @CurrentAbility() ability: AppAbility,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Query() query: UsageQueryDto,
-  ) {
+  ): Promise<UsageReportView> {
     assertSpendReadable(ability, orgId);
     return this.usage.report(usageQueryOf(orgId, query));
   }
@@ -29,11 +31,12 @@ export class UsageController {
   /** One line per model × key (× team) over the range, largest cost first, with refusals by reason. */
   @RequireAbility(Action.Read, 'Spend')
   @Get('breakdown')
+  @ApiOkResponse({ type: [UsageBreakdownLineView] })
   breakdown(
     @CurrentAbility() ability: AppAbility,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Query() query: UsageQueryDto,
-  ) {
+  ): Promise<UsageBreakdownLineView[]> {
     assertSpendReadable(ability, orgId);
     return this.usage.breakdown(usageQueryOf(orgId, query));
   }

@@ -1,9 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ContractStatus } from '@velvet/contracts';
-import type { UsageAnalyticsService } from '@velvet/metering';
 import { DateProperty, MicrosProperty, StringListProperty } from '../http/openapi-views';
-
-type UsageBreakdownLine = Awaited<ReturnType<UsageAnalyticsService['breakdown']>>[number];
+import { UsageBreakdownLineView } from '../spend/usage.views';
 
 /** Response schemas of the statement routes: per commitment period, spend against the minimum. */
 
@@ -58,11 +56,9 @@ export class PeriodDetailView {
   tier: string;
   @ApiProperty({ type: PeriodStatementView })
   period: PeriodStatementView;
-  // its schema lives in the metering lib's browser entry (UsageBreakdownLine), which the web imports
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object', additionalProperties: true },
-    description: 'Billed usage of the period per model and key (UsageBreakdownLine)',
+    type: [UsageBreakdownLineView],
+    description: 'Billed usage of the period per model and key',
   })
-  usage: UsageBreakdownLine[];
+  usage: UsageBreakdownLineView[];
 }

@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   Action,
   type AppAbility,
@@ -11,6 +17,7 @@ import {
 import { ParseIdPipe } from '@velvet/common';
 import { BudgetAlertSettingsService } from '@velvet/teams';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { BudgetAlertSettingsView, BudgetWebhookView } from './budget-alert.views';
 
 export class BudgetWebhookDto {
   @ApiProperty({ example: 'https://ops.example.com/hooks/velvet-budget' })
@@ -32,25 +39,31 @@ export class BudgetAlertsController {
 
   @RequireAbility(Action.Read, 'Budget')
   @Get()
-  get(@CurrentAbility() ability: AppAbility, @Param('orgId', ParseIdPipe) orgId: string) {
+  @ApiOkResponse({ type: BudgetAlertSettingsView })
+  get(
+    @CurrentAbility() ability: AppAbility,
+    @Param('orgId', ParseIdPipe) orgId: string,
+  ): Promise<BudgetAlertSettingsView> {
     return this.settings.get(ability, orgId);
   }
 
   /** The signing secret (`whsec_…`) is in this answer when it is made, and never again. */
   @RequireAbility(Action.Update, 'Budget')
   @Put('webhook')
+  @ApiOkResponse({ type: BudgetWebhookView })
   setWebhook(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('orgId', ParseIdPipe) orgId: string,
     @Body() dto: BudgetWebhookDto,
-  ) {
+  ): Promise<BudgetWebhookView> {
     return this.settings.setWebhook(ability, principal.userId, orgId, dto.url, dto.rotateSecret);
   }
 
   @RequireAbility(Action.Update, 'Budget')
   @Delete('webhook')
   @HttpCode(204)
+  @ApiNoContentResponse()
   async removeWebhook(
     @CurrentAbility() ability: AppAbility,
     @CurrentPrincipal() principal: UserPrincipal,

@@ -1,6 +1,5 @@
 import { api } from './client';
 import type { Dto, View } from './wire';
-import type { EntitlementExplanation as Explanation } from '@velvet/entitlements/browser';
 
 /** Contracts, entitlements, spend and statements (apps/portal-api/src/{contracts,entitlements,statements}). */
 export type ContractStatus = View<'ContractStatus'>;
@@ -14,9 +13,10 @@ export type OverlappingContract = View<'OverlappingContractView'>;
 
 export type ContractTransition = View<'ContractTransitionView'>;
 
-export type { ConditionResult, ModelEntitlement } from '@velvet/entitlements/browser';
-/** The explanation as JSON carries it: dates as ISO strings. */
-export type EntitlementExplanation = Explanation<string>;
+export type ConditionResult = View<'ConditionResultView'>;
+export type ModelEntitlement = View<'ModelEntitlementView'>;
+/** GET /organizations/:orgId/entitlements: every active model, callable or not and why. */
+export type EntitlementExplanation = View<'EntitlementExplanationView'>;
 
 export type SpendPoint = View<'DailySpendView'>;
 

@@ -1720,11 +1720,45 @@ export interface components {
             fit: number;
             for: string[];
         };
+        BudgetAlertSettingsView: {
+            /** @description The latest alerts, newest first */
+            recent: components["schemas"]["BudgetAlertView"][];
+            webhookSecretSet: boolean;
+            webhookUrl: string | null;
+        };
+        BudgetAlertView: {
+            capMicros: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            emailedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @description The calendar month (UTC), `YYYYMM` */
+            period: string;
+            scope: components["schemas"]["BudgetScope"];
+            /** Format: uuid */
+            scopeId: string;
+            spentMicros: string;
+            /** @description Percent of the cap: 50, 80 or 100 */
+            threshold: number;
+            /** Format: date-time */
+            webhookDeliveredAt: string | null;
+        };
+        /** @enum {string} */
+        BudgetScope: "organization" | "team" | "api_key";
         BudgetWebhookDto: {
             /** @description Make a new signing secret even if one exists */
             rotateSecret?: boolean;
             /** @example https://ops.example.com/hooks/velvet-budget */
             url: string;
+        };
+        BudgetWebhookView: {
+            /** @description The signing secret (`whsec_…`), shown once */
+            webhookSecret?: string;
+            webhookUrl: string | null;
         };
         CaseEventView: {
             /** Format: uuid */
@@ -1765,6 +1799,17 @@ export interface components {
         ClaimDomainDto: {
             /** @example example.com */
             domain: string;
+        };
+        /** @enum {string} */
+        ConditionKey: "organization_active" | "contract" | "qualifying_spend" | "verified" | "not_suspended" | "account_age" | "grandfathered";
+        ConditionResultView: {
+            /** @description The numbers */
+            details?: {
+                [key: string]: unknown;
+            };
+            holds: boolean;
+            key: components["schemas"]["ConditionKey"];
+            message: string;
         };
         ConsistencyProofView: {
             first: number;
@@ -1969,6 +2014,15 @@ export interface components {
             updatedAt: string;
             version: number;
         };
+        CreatedScimTokenView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The bearer token for the identity provider; not shown again */
+            token: string;
+        };
         CreateModelDto: {
             contextWindow?: number;
             currency?: string;
@@ -2012,6 +2066,30 @@ export interface components {
             /** @description Ordering; a contract for a tier covers gated tiers of equal or lower rank */
             rank: number;
             reason?: string;
+        };
+        CustomerLimitView: {
+            /**
+             * Format: uuid
+             * @description Set: a key’s limits
+             */
+            apiKeyId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            requestsPerMinute: number | null;
+            /** @description Per calendar month (UTC), in micros */
+            spendCapMicros: string | null;
+            /**
+             * Format: uuid
+             * @description Set: a team’s limits
+             */
+            teamId: string | null;
+            tokensPerMinute: number | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
         };
         DailySpendView: {
             /** @description Billed calls that day, all tiers */
@@ -2063,6 +2141,19 @@ export interface components {
             /** @description A suppression new signals lifted */
             suppressionLifted?: string;
             weight: number;
+        };
+        EmailVerifiedView: {
+            /** @enum {boolean} */
+            emailVerified: true;
+            /** Format: uuid */
+            organizationId: string;
+        };
+        EntitlementExplanationView: {
+            /** Format: date-time */
+            evaluatedAt: string;
+            models: components["schemas"]["ModelEntitlementView"][];
+            /** Format: uuid */
+            organizationId: string;
         };
         FlaggedKeyView: {
             /** Format: uuid */
@@ -2166,6 +2257,13 @@ export interface components {
             /** @example Nightly batch summarisation agreed in the contract; regular cadence is expected */
             reason: string;
         };
+        LimitsOverviewView: {
+            apiKeys: components["schemas"]["CustomerLimitView"][];
+            /** @description The provider's limits on the organisation (contract, security) */
+            ceiling: components["schemas"]["LimitValuesView"];
+            organization: components["schemas"]["CustomerLimitView"] | null;
+            teams: components["schemas"]["CustomerLimitView"][];
+        };
         LimitValuesDto: {
             /** @example 120 */
             requestsPerMinute?: number | null;
@@ -2176,6 +2274,17 @@ export interface components {
             spendCapMicros?: string | null;
             /** @example 200000 */
             tokensPerMinute?: number | null;
+        };
+        LimitValuesView: {
+            requestsPerMinute: number | null;
+            /** @description Per calendar month (UTC), in micros */
+            spendCapMicros: string | null;
+            tokensPerMinute: number | null;
+        };
+        LivenessView: {
+            /** @enum {string} */
+            status: "ok";
+            uptimeSeconds: number;
         };
         LoginDto: {
             email: string;
@@ -2188,6 +2297,21 @@ export interface components {
                 [key: string]: unknown;
             }[];
             user: components["schemas"]["UserView"];
+        };
+        ModelEntitlementView: {
+            conditions: components["schemas"]["ConditionResultView"][];
+            displayName: string;
+            /** @description What the gateway enforces (equal to `unlocked` once caught up) */
+            enforced: boolean;
+            gated: boolean;
+            /** Format: uuid */
+            modelId: string;
+            /** @description null: calls are served */
+            refusal: components["schemas"]["RefusalView"] | null;
+            slug: string;
+            tier: string;
+            /** @description What the rules say now */
+            unlocked: boolean;
         };
         /** @enum {string} */
         ModelStatus: "active" | "retired";
@@ -2260,10 +2384,8 @@ export interface components {
             organizationId: string;
             period: components["schemas"]["PeriodStatementView"];
             tier: string;
-            /** @description Billed usage of the period per model and key (UsageBreakdownLine) */
-            usage: {
-                [key: string]: unknown;
-            }[];
+            /** @description Billed usage of the period per model and key */
+            usage: components["schemas"]["UsageBreakdownLineView"][];
         };
         PeriodStatementView: {
             currency: string;
@@ -2385,6 +2507,16 @@ export interface components {
         RefreshDto: {
             refreshToken?: string;
         };
+        /** @enum {string} */
+        RefusalCode: "organization_disabled" | "organization_suspended" | "contract_ended" | "contract_pending" | "contract_missing" | "verification_missing" | "spend_short" | "account_too_new" | "no_unlock_rule" | "entitlement_pending";
+        RefusalCountView: {
+            reason: string;
+            refusals: number;
+        };
+        RefusalView: {
+            code: components["schemas"]["RefusalCode"];
+            message: string;
+        };
         RiskScoreView: {
             /** Format: uuid */
             apiKeyId: string | null;
@@ -2443,6 +2575,22 @@ export interface components {
              * @description null: no team
              */
             teamId: string | null;
+        };
+        ScimTokenView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            /**
+             * Format: date-time
+             * @description Set: the token no longer authenticates
+             */
+            revokedAt: string | null;
         };
         SentInvitationView: {
             /** Format: date-time */
@@ -2505,6 +2653,50 @@ export interface components {
             modelSlug: string | null;
             outputTokens: string;
             tier: string;
+        };
+        SsoConnectionView: {
+            clientId: string | null;
+            clientSecretSet: boolean;
+            defaultRole: components["schemas"]["Role"];
+            enabled: boolean;
+            /** @description IdP group name -> role */
+            groupRoles: {
+                [key: string]: components["schemas"]["Role"];
+            };
+            /** @description OIDC: the issuer URL; SAML: the IdP's entity ID */
+            issuer: string;
+            /** Format: uuid */
+            organizationId: string;
+            protocol: components["schemas"]["SsoProtocol"];
+            samlEntryPoint: string | null;
+            /** @description The IdP's signing certificate */
+            samlIdpCert: string | null;
+            /** @description Password login is refused to the organisation's users */
+            ssoRequired: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SsoDomainView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @example example.com */
+            domain: string;
+            /** Format: uuid */
+            organizationId: string;
+            /**
+             * Format: date-time
+             * @description null: provider staff have not verified it
+             */
+            verifiedAt: string | null;
+            /** Format: uuid */
+            verifiedBy: string | null;
+        };
+        /** @enum {string} */
+        SsoProtocol: "oidc" | "saml";
+        SsoSettingsView: {
+            /** @description null: none set up */
+            connection: components["schemas"]["SsoConnectionView"] | null;
+            domains: components["schemas"]["SsoDomainView"][];
         };
         SuspensionDto: {
             /** @description Why (required; kept in the audit log) */
@@ -2730,6 +2922,83 @@ export interface components {
             timeoutMs?: number;
             upstreamModel?: string;
         };
+        UsageBreakdownLineView: {
+            /** Format: uuid */
+            apiKeyId: string;
+            apiKeyName: string | null;
+            /** @description Cost of billed calls */
+            costMicros: string;
+            currency: string;
+            /** @description Calls that delivered nothing: not billed */
+            failed: number;
+            inputTokens: string;
+            /** Format: uuid */
+            modelId: string;
+            modelSlug: string | null;
+            outputTokens: string;
+            /** @description Calls cut mid-stream: billed for what was delivered */
+            partial: number;
+            /** @description Calls the gateway refused */
+            refusals: number;
+            refusalsByReason: components["schemas"]["RefusalCountView"][];
+            /** @description Calls served, whatever their outcome */
+            requests: number;
+            /** Format: uuid */
+            teamId: string | null;
+            teamName: string | null;
+        };
+        /** @enum {string} */
+        UsageGranularity: "day" | "hour";
+        /** @enum {string} */
+        UsageGroupBy: "none" | "model" | "key" | "team";
+        UsagePointView: {
+            /** @description Start of the bucket: `YYYY-MM-DD` (day) or an ISO instant (hour), UTC */
+            bucket: string;
+            /** @description Cost of billed calls */
+            costMicros: string;
+            currency: string;
+            /** @description Calls that delivered nothing: not billed */
+            failed: number;
+            /** @description The group's model, key or team id */
+            groupId: string | null;
+            /** @description Model slug, key name or team name */
+            groupLabel: string | null;
+            inputTokens: string;
+            outputTokens: string;
+            /** @description Calls cut mid-stream: billed for what was delivered */
+            partial: number;
+            /** @description Calls the gateway refused */
+            refusals: number;
+            /** @description Calls served, whatever their outcome */
+            requests: number;
+        };
+        UsageReportView: {
+            /** @description First UTC day, YYYY-MM-DD */
+            from: string;
+            granularity: components["schemas"]["UsageGranularity"];
+            groupBy: components["schemas"]["UsageGroupBy"];
+            points: components["schemas"]["UsagePointView"][];
+            refusalsByReason: components["schemas"]["RefusalCountView"][];
+            /** @description Last UTC day, YYYY-MM-DD, included */
+            to: string;
+            /** @description Per currency */
+            totals: components["schemas"]["UsageTotalView"][];
+        };
+        UsageTotalView: {
+            /** @description Cost of billed calls */
+            costMicros: string;
+            currency: string;
+            /** @description Calls that delivered nothing: not billed */
+            failed: number;
+            inputTokens: string;
+            outputTokens: string;
+            /** @description Calls cut mid-stream: billed for what was delivered */
+            partial: number;
+            /** @description Calls the gateway refused */
+            refusals: number;
+            /** @description Calls served, whatever their outcome */
+            requests: number;
+        };
         /** @enum {string} */
         UserStatus: "active" | "disabled";
         UserView: {
@@ -2744,6 +3013,10 @@ export interface components {
             organizationId: string | null;
             role: components["schemas"]["Role"];
             status: components["schemas"]["UserStatus"];
+        };
+        VerificationResentView: {
+            /** @enum {boolean} */
+            sent: true;
         };
         VerifyEmailDto: {
             token: string;
@@ -2768,10 +3041,16 @@ export type SchemaAuditIntegrityView = components['schemas']['AuditIntegrityView
 export type SchemaAuditRecordPage = components['schemas']['AuditRecordPage'];
 export type SchemaAuditRecordView = components['schemas']['AuditRecordView'];
 export type SchemaBenignExplanationView = components['schemas']['BenignExplanationView'];
+export type SchemaBudgetAlertSettingsView = components['schemas']['BudgetAlertSettingsView'];
+export type SchemaBudgetAlertView = components['schemas']['BudgetAlertView'];
+export type SchemaBudgetScope = components['schemas']['BudgetScope'];
 export type SchemaBudgetWebhookDto = components['schemas']['BudgetWebhookDto'];
+export type SchemaBudgetWebhookView = components['schemas']['BudgetWebhookView'];
 export type SchemaCaseEventView = components['schemas']['CaseEventView'];
 export type SchemaCatalogModelView = components['schemas']['CatalogModelView'];
 export type SchemaClaimDomainDto = components['schemas']['ClaimDomainDto'];
+export type SchemaConditionKey = components['schemas']['ConditionKey'];
+export type SchemaConditionResultView = components['schemas']['ConditionResultView'];
 export type SchemaConsistencyProofView = components['schemas']['ConsistencyProofView'];
 export type SchemaContractApprovalView = components['schemas']['ContractApprovalView'];
 export type SchemaContractDetailView = components['schemas']['ContractDetailView'];
@@ -2784,16 +3063,20 @@ export type SchemaContractView = components['schemas']['ContractView'];
 export type SchemaCreateApiKeyDto = components['schemas']['CreateApiKeyDto'];
 export type SchemaCreateContractDto = components['schemas']['CreateContractDto'];
 export type SchemaCreatedContractView = components['schemas']['CreatedContractView'];
+export type SchemaCreatedScimTokenView = components['schemas']['CreatedScimTokenView'];
 export type SchemaCreateModelDto = components['schemas']['CreateModelDto'];
 export type SchemaCreateScimTokenDto = components['schemas']['CreateScimTokenDto'];
 export type SchemaCreateStaffDto = components['schemas']['CreateStaffDto'];
 export type SchemaCreateTierDto = components['schemas']['CreateTierDto'];
+export type SchemaCustomerLimitView = components['schemas']['CustomerLimitView'];
 export type SchemaDailySpendView = components['schemas']['DailySpendView'];
 export type SchemaDecisionDto = components['schemas']['DecisionDto'];
 export type SchemaDetectionRunDto = components['schemas']['DetectionRunDto'];
 export type SchemaDetectionRunStatusView = components['schemas']['DetectionRunStatusView'];
 export type SchemaDetectionRunView = components['schemas']['DetectionRunView'];
 export type SchemaDetectorEvidenceView = components['schemas']['DetectorEvidenceView'];
+export type SchemaEmailVerifiedView = components['schemas']['EmailVerifiedView'];
+export type SchemaEntitlementExplanationView = components['schemas']['EntitlementExplanationView'];
 export type SchemaFlaggedKeyView = components['schemas']['FlaggedKeyView'];
 export type SchemaGrandfatheredOrganizationView = components['schemas']['GrandfatheredOrganizationView'];
 export type SchemaImpactedOrganizationView = components['schemas']['ImpactedOrganizationView'];
@@ -2804,9 +3087,13 @@ export type SchemaInvitationView = components['schemas']['InvitationView'];
 export type SchemaInviteMemberDto = components['schemas']['InviteMemberDto'];
 export type SchemaIssuedApiKeyView = components['schemas']['IssuedApiKeyView'];
 export type SchemaLiftThrottleDto = components['schemas']['LiftThrottleDto'];
+export type SchemaLimitsOverviewView = components['schemas']['LimitsOverviewView'];
 export type SchemaLimitValuesDto = components['schemas']['LimitValuesDto'];
+export type SchemaLimitValuesView = components['schemas']['LimitValuesView'];
+export type SchemaLivenessView = components['schemas']['LivenessView'];
 export type SchemaLoginDto = components['schemas']['LoginDto'];
 export type SchemaMeView = components['schemas']['MeView'];
+export type SchemaModelEntitlementView = components['schemas']['ModelEntitlementView'];
 export type SchemaModelStatus = components['schemas']['ModelStatus'];
 export type SchemaModelTierView = components['schemas']['ModelTierView'];
 export type SchemaObject = components['schemas']['Object'];
@@ -2826,6 +3113,9 @@ export type SchemaPutUnlockRuleDto = components['schemas']['PutUnlockRuleDto'];
 export type SchemaPutUnlockRuleView = components['schemas']['PutUnlockRuleView'];
 export type SchemaReasonDto = components['schemas']['ReasonDto'];
 export type SchemaRefreshDto = components['schemas']['RefreshDto'];
+export type SchemaRefusalCode = components['schemas']['RefusalCode'];
+export type SchemaRefusalCountView = components['schemas']['RefusalCountView'];
+export type SchemaRefusalView = components['schemas']['RefusalView'];
 export type SchemaRiskScoreView = components['schemas']['RiskScoreView'];
 export type SchemaRole = components['schemas']['Role'];
 export type SchemaRotateApiKeyDto = components['schemas']['RotateApiKeyDto'];
@@ -2833,12 +3123,17 @@ export type SchemaRuleChangeImpactView = components['schemas']['RuleChangeImpact
 export type SchemaScimGroupMemberView = components['schemas']['ScimGroupMemberView'];
 export type SchemaScimGroupTeamDto = components['schemas']['ScimGroupTeamDto'];
 export type SchemaScimGroupView = components['schemas']['ScimGroupView'];
+export type SchemaScimTokenView = components['schemas']['ScimTokenView'];
 export type SchemaSentInvitationView = components['schemas']['SentInvitationView'];
 export type SchemaSessionView = components['schemas']['SessionView'];
 export type SchemaSignedTreeHeadView = components['schemas']['SignedTreeHeadView'];
 export type SchemaSignUpDto = components['schemas']['SignUpDto'];
 export type SchemaSignUpView = components['schemas']['SignUpView'];
 export type SchemaSpendBreakdownRowView = components['schemas']['SpendBreakdownRowView'];
+export type SchemaSsoConnectionView = components['schemas']['SsoConnectionView'];
+export type SchemaSsoDomainView = components['schemas']['SsoDomainView'];
+export type SchemaSsoProtocol = components['schemas']['SsoProtocol'];
+export type SchemaSsoSettingsView = components['schemas']['SsoSettingsView'];
 export type SchemaSuspensionDto = components['schemas']['SuspensionDto'];
 export type SchemaSuspensionOutcomeView = components['schemas']['SuspensionOutcomeView'];
 export type SchemaSuspensionView = components['schemas']['SuspensionView'];
@@ -2857,8 +3152,15 @@ export type SchemaUpdateModelDto = components['schemas']['UpdateModelDto'];
 export type SchemaUpdateOrganizationDto = components['schemas']['UpdateOrganizationDto'];
 export type SchemaUpdateStaffDto = components['schemas']['UpdateStaffDto'];
 export type SchemaUpstreamDto = components['schemas']['UpstreamDto'];
+export type SchemaUsageBreakdownLineView = components['schemas']['UsageBreakdownLineView'];
+export type SchemaUsageGranularity = components['schemas']['UsageGranularity'];
+export type SchemaUsageGroupBy = components['schemas']['UsageGroupBy'];
+export type SchemaUsagePointView = components['schemas']['UsagePointView'];
+export type SchemaUsageReportView = components['schemas']['UsageReportView'];
+export type SchemaUsageTotalView = components['schemas']['UsageTotalView'];
 export type SchemaUserStatus = components['schemas']['UserStatus'];
 export type SchemaUserView = components['schemas']['UserView'];
+export type SchemaVerificationResentView = components['schemas']['VerificationResentView'];
 export type SchemaVerifyEmailDto = components['schemas']['VerifyEmailDto'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -2888,11 +3190,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description One verifier key a line (text, not JSON) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };
@@ -3419,7 +3724,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EmailVerifiedView"];
+                };
             };
         };
     };
@@ -3432,6 +3739,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationResentView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4197,7 +4512,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LivenessView"];
+                };
             };
         };
     };
@@ -4630,6 +4947,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetAlertSettingsView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4661,6 +4986,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetWebhookView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4688,6 +5021,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4756,6 +5095,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntitlementExplanationView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4927,6 +5274,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitsOverviewView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4959,6 +5314,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerLimitView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4987,6 +5350,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5018,6 +5387,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerLimitView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5045,6 +5422,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5077,6 +5460,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerLimitView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5105,6 +5496,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5282,6 +5679,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScimTokenView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5313,6 +5718,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedScimTokenView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5341,6 +5754,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5442,6 +5861,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettingsView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5473,6 +5900,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettingsView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5500,6 +5935,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5531,6 +5972,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoDomainView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5559,6 +6008,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5587,6 +6042,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoDomainView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5994,6 +6457,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReportView"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -6031,6 +6502,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageBreakdownLineView"][];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {

@@ -1,19 +1,12 @@
 import { api, raw, withQuery } from './client';
 import type { View } from './wire';
-import type {
-  UsageBreakdownLine,
-  UsageGranularity,
-  UsageGroupBy,
-  UsageReport,
-} from '@velvet/metering/browser';
 
-export type {
-  UsageBreakdownLine,
-  UsageGranularity,
-  UsageGroupBy,
-  UsagePoint,
-  UsageReport,
-} from '@velvet/metering/browser';
+export type UsageGranularity = View<'UsageGranularity'>;
+export type UsageGroupBy = View<'UsageGroupBy'>;
+export type UsagePoint = View<'UsagePointView'>;
+export type UsageReport = View<'UsageReportView'>;
+/** One model × key (× team) line over the range, largest cost first. */
+export type UsageBreakdownLine = View<'UsageBreakdownLineView'>;
 
 export interface UsageParams {
   from: string;
@@ -24,10 +17,7 @@ export interface UsageParams {
 
 export type OrganizationStatements = View<'OrganizationStatementsView'>;
 
-/** The usage lines' schema is the metering lib's browser type (the document says objects). */
-export type PeriodDetail = Omit<View<'PeriodDetailView'>, 'usage'> & {
-  usage: UsageBreakdownLine[];
-};
+export type PeriodDetail = View<'PeriodDetailView'>;
 
 export const usageApi = {
   report: (orgId: string, p: UsageParams) =>

@@ -1,26 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { View } from '../api/wire';
 import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { formatDateTime, formatMicrosExact } from '../ui/format';
 
-interface BudgetAlert {
-  id: string;
-  scope: 'organization' | 'team' | 'api_key';
-  scopeId: string;
-  period: string;
-  threshold: number;
-  capMicros: string;
-  spentMicros: string;
-  createdAt: string;
-  emailedAt: string | null;
-  webhookDeliveredAt: string | null;
-}
-interface Settings {
-  webhookUrl: string | null;
-  webhookSecretSet: boolean;
-  recent: BudgetAlert[];
-}
+type Settings = View<'BudgetAlertSettingsView'>;
 
 /** Alerts at 50/80/100 % of each monthly cap: the admins get e-mail; a signed webhook is optional. */
 export function BudgetAlertsCard({ orgId }: { orgId: string }) {
@@ -33,8 +18,7 @@ export function BudgetAlertsCard({ orgId }: { orgId: string }) {
   const refresh = () => void client.invalidateQueries({ queryKey: ['budget-alerts', orgId] });
   const [url, setUrl] = useState('');
   const save = useMutation({
-    mutationFn: () =>
-      api.put<{ webhookUrl: string; webhookSecret?: string }>(`${path}/webhook`, { url }),
+    mutationFn: () => api.put<View<'BudgetWebhookView'>>(`${path}/webhook`, { url }),
     onSuccess: refresh,
   });
   const remove = useMutation({ mutationFn: () => api.del(`${path}/webhook`), onSuccess: refresh });

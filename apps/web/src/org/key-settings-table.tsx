@@ -1,10 +1,11 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 import type { ApiKey } from '../api/types';
+import type { View } from '../api/wire';
 import type { CatalogModel } from '../api/catalog';
 import { Notice, ErrorBox, QueryView } from '../ui/feedback';
 import { formatDateTime } from '../ui/format';
-import { LimitForm, type LimitValues } from './limit-form';
+import { LimitForm } from './limit-form';
 import type { Team } from './teams-page';
 
 type KeyRow = ApiKey;
@@ -19,7 +20,7 @@ export function KeySettingsTable({
 }: {
   orgId: string;
   teams: Team[];
-  keyLimits: (LimitValues & { apiKeyId: string | null })[];
+  keyLimits: View<'CustomerLimitView'>[];
   onSaved: () => void;
 }) {
   const base = `/organizations/${orgId}/api-keys`;

@@ -1,14 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { Dto, View } from '../api/wire';
 import { ErrorBox } from '../ui/feedback';
 import { dollarsToMicros, formatMicrosExact } from '../ui/format';
 
-export interface LimitValues {
-  requestsPerMinute: number | null;
-  tokensPerMinute: number | null;
-  spendCapMicros: string | null;
-}
+export type LimitValues = View<'LimitValuesView'>;
 
 const microsToDollars = (m: string | null) =>
   m === null ? '' : formatMicrosExact(m).replace(/[$,]/g, '');
@@ -34,7 +31,7 @@ export function LimitForm({
   const [cap, setCap] = useState(microsToDollars(current?.spendCapMicros ?? null));
   const [invalid, setInvalid] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: (body: LimitValues) => api.put(path, body),
+    mutationFn: (body: Dto<'LimitValuesDto'>) => api.put<View<'CustomerLimitView'>>(path, body),
     onSuccess: onSaved,
   });
   const clear = useMutation({

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client';
+import type { View } from '../api/wire';
 import { contractsApi, type SpendPoint } from '../api/contracts';
 import { statementsApi } from '../api/statements';
 import { Can, useOrgId } from '../auth/auth-context';
@@ -11,7 +12,8 @@ import { PageTitle } from '../ui/layout';
 import { useSortable } from '../ui/sortable';
 import { fillDays } from './spend-days';
 import { SpendChart } from './spend-chart';
-import type { SpendBreakdownRow as BreakdownRow } from '@velvet/metering/browser';
+
+type BreakdownRow = View<'SpendBreakdownRowView'>;
 
 const RANGES = [7, 30, 90, 366] as const;
 const sum = (values: string[]) => values.reduce((a, v) => a + BigInt(v), 0n).toString();

@@ -1,20 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { View } from '../api/wire';
 import { ErrorBox, Notice } from '../ui/feedback';
 
-export interface SsoConnection {
-  protocol: 'oidc' | 'saml';
-  enabled: boolean;
-  ssoRequired: boolean;
-  issuer: string;
-  clientId: string | null;
-  clientSecretSet: boolean;
-  samlEntryPoint: string | null;
-  samlIdpCert: string | null;
-  defaultRole: 'org_admin' | 'org_member';
-  groupRoles: Record<string, 'org_admin' | 'org_member'>;
-}
+export type SsoConnection = View<'SsoConnectionView'>;
 
 /** "group = role" lines, the way an admin types them. */
 const toLines = (map: Record<string, string>) =>

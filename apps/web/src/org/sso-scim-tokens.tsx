@@ -1,15 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { View } from '../api/wire';
 import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { formatDate } from '../ui/format';
 
-interface ScimToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+type ScimToken = View<'ScimTokenView'>;
 
 /** Bearer tokens for the organisation's provisioning client (Okta, Entra): shown once, revocable. */
 export function ScimTokens({ orgId }: { orgId: string }) {
@@ -22,7 +18,7 @@ export function ScimTokens({ orgId }: { orgId: string }) {
   const [name, setName] = useState('');
   const create = useMutation({
     mutationFn: () =>
-      api.post<ScimToken & { token: string }>(`/organizations/${orgId}/scim-tokens`, { name }),
+      api.post<View<'CreatedScimTokenView'>>(`/organizations/${orgId}/scim-tokens`, { name }),
     onSuccess: () => {
       setName('');
       refresh();

@@ -1,21 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import type { View } from '../api/wire';
 import { Can, useOrgId } from '../auth/auth-context';
 import { Empty, ErrorBox, Notice, QueryView } from '../ui/feedback';
 import { PageTitle } from '../ui/layout';
-import { SsoConnectionForm, type SsoConnection } from './sso-connection-form';
+import { SsoConnectionForm } from './sso-connection-form';
 import { ScimTokens } from './sso-scim-tokens';
 
-export interface SsoDomain {
-  domain: string;
-  verifiedAt: string | null;
-}
-
-interface SsoSettings {
-  connection: SsoConnection | null;
-  domains: SsoDomain[];
-}
+export type SsoDomain = View<'SsoDomainView'>;
+type SsoSettings = View<'SsoSettingsView'>;
 
 /** The org admin's single sign-on: the identity provider, and the e-mail domains it signs in. */
 export function SsoSettingsPage() {

@@ -8,17 +8,11 @@ import { formatMicrosExact } from '../ui/format';
 import { PageTitle } from '../ui/layout';
 import { BudgetAlertsCard } from './budget-alerts-card';
 import { KeySettingsTable } from './key-settings-table';
-import { LimitForm, type LimitValues } from './limit-form';
+import { LimitForm } from './limit-form';
 import { ScimGroupsCard } from './scim-groups-card';
 
 export type Team = View<'TeamView'>;
-type Row = LimitValues & { teamId: string | null; apiKeyId: string | null };
-interface LimitsOverview {
-  organization: Row | null;
-  teams: Row[];
-  apiKeys: Row[];
-  ceiling: LimitValues;
-}
+type LimitsOverview = View<'LimitsOverviewView'>;
 
 /** Teams, and the limits the org admin sets per organisation, team and key (the gateway enforces the lowest). */
 export function TeamsPage() {
