@@ -244,6 +244,14 @@ describe('Redis Cluster: two gateways, one truth (e2e)', () => {
     // As the portal does: the database first, then the announcement (pub/sub on the cluster).
     await pg.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [revoked.apiKeyId]);
     await new KeyInvalidations(redis).key(revoked.apiKeyId);
+    // Each gateway drops the key when the announcement reaches it (milliseconds): once both have,
+    // nothing gets through either of them.
+    for (const g of [0, 1])
+      await waitFor(
+        `gateway ${g} to refuse the revoked key`,
+        async () => (await call(g, revoked.key)) instanceof OpenAI.AuthenticationError,
+        10_000,
+      );
     const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i, revoked.key)));
     for (const o of outcomes) expect(o).toBeInstanceOf(OpenAI.AuthenticationError);
   });
