@@ -114,22 +114,28 @@ export const populationDriftDetector: Detector = ({ window, context }) => {
   const mine = evenSample(h.calls, SAMPLE).map(prep);
   const pop = evenSample(others, SAMPLE).map(prep);
   const { mmd2, pValue, permuted } = mmdTest(mine, pop, kernel, PERMUTATIONS, POPULATION_MMD2[0]);
-  const self = selfSimilarity(mine);
-  const popSelf = selfSimilarity(pop);
   const score = pValue <= P_VALUE ? ramp(mmd2, POPULATION_MMD2[0], POPULATION_MMD2[1]) : 0;
+  // How alike its calls are, for the reviewer: only where the difference was big enough to test
+  // (both are quadratic in the sample, and most organisations stop before the test).
+  const self = permuted ? selfSimilarity(mine) : null;
+  const popSelf = permuted ? selfSimilarity(pop) : null;
   return {
     detector: DetectorName.PopulationDrift,
     score: round3(score),
     summary:
       `Recent traffic vs ${pop.length} calls of other organisations in the same hours: MMD² ${mmd2.toFixed(3)} ` +
-      `(${pText(pValue, permuted)}); its calls resemble each other ${self.toFixed(2)} on average, the population's ${popSelf.toFixed(2)}.`,
+      `(${pText(pValue, permuted)})` +
+      (self !== null && popSelf !== null
+        ? `; its calls resemble each other ${self.toFixed(2)} on average, the population's ${popSelf.toFixed(2)}.`
+        : '.'),
     metrics: {
       mmd2: round3(mmd2),
       pValue: round3(pValue),
       sample: mine.length,
       populationSample: pop.length,
-      selfSimilarity: round3(self),
-      populationSelfSimilarity: round3(popSelf),
+      ...(self !== null && popSelf !== null
+        ? { selfSimilarity: round3(self), populationSelfSimilarity: round3(popSelf) }
+        : {}),
     },
   };
 };

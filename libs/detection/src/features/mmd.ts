@@ -38,6 +38,9 @@ function lcg(seed: number): () => number {
   };
 }
 
+/** The kernel matrix's buffer, reused across tests (one per organisation and detector per run): less garbage to collect. */
+let matrix = new Float64Array(0);
+
 export function mmdTest<T>(
   x: readonly T[],
   y: readonly T[],
@@ -52,7 +55,9 @@ export function mmdTest<T>(
   const all = [...x, ...y];
   const size = all.length;
   if (x.length < 2 || y.length < 2) return { mmd2: 0, pValue: 1, permuted: false };
-  const k = new Float64Array(size * size);
+  if (matrix.length < size * size) matrix = new Float64Array(size * size);
+  // Only cells i < j are written and read, so the reused buffer needs no clearing.
+  const k = matrix;
   for (let i = 0; i < size; i++)
     for (let j = i + 1; j < size; j++) k[i * size + j] = kernel(all[i], all[j]);
   const labels = new Uint8Array(size);

@@ -35,7 +35,8 @@ interface Row {
   input_tokens: number | null;
   output_tokens: number | null;
   flags: string[];
-  prompt_minhash: number[] | null;
+  /** Comma-separated (array_to_string): split and Number() parse far faster than a Postgres array literal. */
+  prompt_minhash: string | null;
   /** The call's remembered prompt bands, and those of them the organisation had sent before it. */
   bands: string[] | null;
   seen: string[] | null;
@@ -49,10 +50,10 @@ const toCall = (r: Row, template: ReadonlySet<string> = new Set()): HorizonCall 
   defaultParams: isDefaultParams(r.params),
   inputTokens: r.input_tokens ?? 0,
   outputTokens: r.output_tokens ?? 0,
-  promptMinhash: r.prompt_minhash ? fromInt32(r.prompt_minhash) : [],
+  promptMinhash: r.prompt_minhash ? fromInt32(r.prompt_minhash.split(',').map(Number)) : [],
 });
 
-const CALL_COLUMNS = `a.organization_id, a.api_key_id, a.occurred_at, a.params, a.input_tokens, a.output_tokens, a.flags, a.prompt_minhash`;
+const CALL_COLUMNS = `a.organization_id, a.api_key_id, a.occurred_at, a.params, a.input_tokens, a.output_tokens, a.flags, array_to_string(a.prompt_minhash, ',') AS prompt_minhash`;
 
 /**
  * The long-horizon evidence, read with index look-ups and per-organisation limits, so a run's cost
