@@ -72,26 +72,44 @@ export const keysMadeOfOverDay = (traffic: readonly KeyTraffic[] = []): string[]
 /** New bare prompts with SDK defaults: the whole of a careful distiller's traffic, whatever its pace. */
 const harvestShaped = (c: HorizonCall) => c.novel && isBare(c) && c.defaultParams;
 
-/** Slots in which sustained activity is counted: a script's run of a few dozen calls fits in one. */
-const SLOT_MS = 10 * 60_000;
+/**
+ * Scales at which sustained activity is counted: slot length and the active slots at which it starts
+ * and is full. A script's run (a dozen calls in a minute or two) fills one or two 2-minute slots and
+ * one 10-minute slot; a stream fills most slots it spans at whichever scale matches its pace.
+ */
+const SCALES: readonly { slotMs: number; active: [number, number] }[] = [
+  { slotMs: 2 * 60_000, active: [5, 8] },
+  { slotMs: 10 * 60_000, active: [2, 4] },
+];
+/** Density of active slots over the span from first to last at which a pattern starts to count, and counts fully. */
+const DENSITY: [number, number] = [0.2, 0.4];
 
 /**
  * How sustained a pattern is, 0..1: a harvest keeps going, a small script runs for a minute or two
- * a few times a day and stops. Counts the 10-minute slots with matching calls (full from 4, none
- * below 2: two runs of a script are two slots however many calls they hold) and their density over
- * the span from the first to the last (full from 40 %, none below 20 %: a few runs scattered over
- * hours are not a stream). Not tied to one period: any pace that fills most slots it spans counts.
+ * a few times a day and stops. At each scale, the active slots (none below the scale's minimum: two
+ * runs of a script are two 10-minute slots however many calls they hold) times their density over
+ * the span from the first to the last matching call (a few runs scattered over hours are not a
+ * stream); the best scale counts. Not tied to one period: any pace that fills most of the slots it
+ * spans at either scale counts, from a call every few seconds to one every ten minutes or so.
  */
 export function sustained(
   calls: readonly HorizonCall[],
   hit: (c: HorizonCall) => boolean,
 ): { factor: number; activeSlots: number; spanSlots: number } {
-  const slots = new Set<number>();
-  for (const c of calls) if (hit(c)) slots.add(Math.floor(c.occurredAt.getTime() / SLOT_MS));
-  if (!slots.size) return { factor: 0, activeSlots: 0, spanSlots: 0 };
-  const spanSlots = Math.max(...slots) - Math.min(...slots) + 1;
-  const factor = ramp(slots.size, 2, 4) * ramp(slots.size / spanSlots, 0.2, 0.4);
-  return { factor, activeSlots: slots.size, spanSlots };
+  const times = calls.filter(hit).map((c) => c.occurredAt.getTime());
+  const atScale = SCALES.map(({ slotMs, active }) => {
+    const slots = new Set(times.map((t) => Math.floor(t / slotMs)));
+    if (!slots.size) return { factor: 0, activeSlots: 0, spanSlots: 0 };
+    const spanSlots = Math.max(...slots) - Math.min(...slots) + 1;
+    const density = slots.size / spanSlots;
+    const factor = ramp(slots.size, active[0], active[1]) * ramp(density, DENSITY[0], DENSITY[1]);
+    return { factor, activeSlots: slots.size, spanSlots };
+  });
+  // The scale that sees it best; with none, the coarsest (what the case shows).
+  return atScale.reduce(
+    (best, x) => (x.factor > best.factor ? x : best),
+    atScale[atScale.length - 1],
+  );
 }
 
 /**
@@ -143,7 +161,7 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
       `${novelBare.length} bare prompts new to this subject in the last ${h.hours} h (${lastHour} in the last hour); ` +
       `${bare ? pct(novelBare.length / bare) : '0%'} of its bare prompts were new, of ${h.calls.length} calls; ${pct(defaults)} of the new ones with default parameters; ` +
       `${pct(h.calls.length ? shaped / h.calls.length : 0)} of all its calls were new bare prompts with defaults, ` +
-      `in ${stream.activeSlots} of the ${stream.spanSlots} ten-minute slots they spanned` +
+      `in ${stream.activeSlots} of the ${stream.spanSlots} slots they spanned` +
       (templatedNew
         ? `; ${templatedNew} of the new prompts are new only once the organisation's shared preamble or suffix is left out.`
         : '.'),
@@ -215,7 +233,7 @@ export const applicationShapeDetector: Detector = ({ context }) => {
     summary:
       `${pct(bare.length / n)} of ${n} calls are bare single-turn prompts (${pct(bareDefault / n)} also with default parameters); ` +
       `${pct(system / n)} carry a system prompt, ${pct(multiTurn / n)} conversation history; ` +
-      `the bare default-parameter calls fall in ${stream.activeSlots} of the ${stream.spanSlots} ten-minute slots they span.`,
+      `the bare default-parameter calls fall in ${stream.activeSlots} of the ${stream.spanSlots} slots they span.`,
     metrics: {
       calls: n,
       bareShare: round3(bare.length / n),
