@@ -5,6 +5,12 @@ import type { CorpusRecord } from './corpus';
  * any tuning of that session, in a commit of its own, replacing the earlier tune/held-out split
  * (whose held-out part had been looked at and answered, so it no longer measured anything). Develop
  * and tune on `dev` only; `heldout` is what docs/detection.md reports, run once at the end.
+ *
+ * Fourth session: the held-out run of the third session (seeds 3, 4, 5, commit 6294ea8) is used up.
+ * The held-out SOURCES stay (no session tuned on them; the corpus has no others), but the held-out
+ * seeds (11, 12, 13, eval-detection.ts) and every held-out campaign shape, period, rate, time zone
+ * and wrapper (PARAMS.heldout in scenario.ts) are new, fixed in a commit of their own before any
+ * tuning of the fourth session.
  * A source is one repository file (or, where one file is a whole kind, a fixed half of it by a
  * salted hash of the text). The combinations are new: no earlier split paired these sources.
  *

@@ -275,6 +275,35 @@ export function bareClassifier(
   });
 }
 
+/**
+ * A small script someone runs a few times a working day (a notebook, a cron job, a developer trying
+ * the API): each run sends a handful of different questions, bare, with the SDK's defaults, a few
+ * seconds apart, and stops. Nothing wraps the prompts, nothing repeats: on shape alone it looks like
+ * a careful distiller's first half hour.
+ */
+export function bareScript(
+  ctx: Ctx,
+  pool: readonly CorpusRecord[],
+  from: number,
+  to: number,
+  o: { runsPerDay: number; promptsPerRun: [number, number]; gapMs: number; utcOffset: number },
+): TrafficCall[] {
+  const next = cycle(ctx.rng, pool);
+  const runs = officeHoursArrivals(ctx.rng, from, to, {
+    sessionsPerHour: o.runsPerDay / 8,
+    callsPerSession: 1,
+    utcOffsetHours: o.utcOffset,
+  });
+  return runs.flatMap((start) => {
+    const n = ctx.rng.int(o.promptsPerRun[0], o.promptsPerRun[1]);
+    return Array.from({ length: n }, (_, i) => {
+      const r = next();
+      const at = start + i * o.gapMs + ctx.rng.exp(o.gapMs / 4);
+      return make(ctx, at, 0, [{ role: 'user', content: userText(r) }], {}, r);
+    });
+  });
+}
+
 // ---- campaigns ----
 
 const bare = (text: string): Message[] => [{ role: 'user', content: text }];
@@ -312,26 +341,41 @@ export function carefulDistiller(
   });
 }
 
-/** Low and slow: many keys, each a short session every `period` minutes (log-normal around it). */
+/**
+ * Low and slow: many keys, each a short session every `period` minutes (log-normal around it).
+ * `staggerMinutes`: key i joins i × stagger after the start (keys added over hours, as a campaign
+ * that opens keys as it goes would); `callsPerSession` (default 1–3).
+ */
 export function lowAndSlow(
   ctx: Ctx,
   pool: readonly CorpusRecord[],
   from: number,
   to: number,
-  o: { keys: number[]; periodMinutes: [number, number] },
+  o: {
+    keys: number[];
+    periodMinutes: [number, number];
+    callsPerSession?: [number, number];
+    staggerMinutes?: number;
+  },
 ): TrafficCall[] {
   const next = cycle(ctx.rng, pool);
   const calls: TrafficCall[] = [];
+  const [minCalls, maxCalls] = o.callsPerSession ?? [1, 3];
   for (const key of o.keys) {
     const period =
       (o.periodMinutes[0] + ctx.rng.next() * (o.periodMinutes[1] - o.periodMinutes[0])) * MINUTE;
+    const joins = from + key * (o.staggerMinutes ?? 0) * MINUTE;
     for (
-      let t = from + ctx.rng.next() * period;
+      let t = joins + ctx.rng.next() * period;
       t < to;
       t += period * Math.exp(ctx.rng.normal(0, 0.5))
     ) {
       let at = t;
-      for (let i = 0, n = ctx.rng.int(1, 3); i < n; i++, at += 15_000 + ctx.rng.exp(45_000)) {
+      for (
+        let i = 0, n = ctx.rng.int(minCalls, maxCalls);
+        i < n;
+        i++, at += 15_000 + ctx.rng.exp(45_000)
+      ) {
         const r = next();
         calls.push(make(ctx, at, key, bare(userText(r)), {}, r));
       }

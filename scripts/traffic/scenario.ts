@@ -4,6 +4,7 @@ import { pool, type Split } from './corpus-split';
 import { HOUR, Rng } from './random';
 import {
   bareClassifier,
+  bareScript,
   carefulDistiller,
   codingAssistant,
   cotMultiSample,
@@ -24,22 +25,46 @@ export const SIM_DAY = Date.UTC(2026, 2, 2);
 
 /**
  * Campaign and workload parameters per split, FIXED BEFORE TUNING together with the source split
- * (corpus-split.ts), in the commit that defines the held-out split. `dev` keeps the parameters the
- * earlier rounds were measured with; `heldout` has periods, key counts, rates, wrappers, group
- * sizes, start times, the chain-of-thought cue and the careful distiller's preamble that no earlier
- * run used.
+ * (corpus-split.ts) and the held-out seeds (eval-detection.ts), in the commit that defines the
+ * held-out split. `dev` keeps the parameters the earlier rounds were measured with (plus the small
+ * bare script, added as a benign guard); `heldout` (fourth session) has campaign shapes, periods,
+ * key counts, rates, wrappers, time zones, group sizes, start times and cues that no earlier run
+ * and no tuning used: keys of the low-and-slow campaign join one by one over hours and send 1–2
+ * calls a session; the office-hours careful distiller works US East hours behind a fixed SUFFIX; the
+ * mixed distiller hides on three of a coding assistant's eight developer keys.
  */
 interface SplitParams {
   wrappers: readonly ((text: string) => string)[];
   careful: {
-    officeHours: { rate: number; keys: number; start: number; preamble: string };
+    officeHours: {
+      rate: number;
+      keys: number;
+      start: number;
+      utcOffset: number;
+      wrap: (text: string) => string;
+    };
     aroundTheClock: { rate: number; keys: number; start: number };
   };
-  lowAndSlow: { keys: number; periodMinutes: [number, number]; start: number };
+  lowAndSlow: {
+    keys: number;
+    periodMinutes: [number, number];
+    start: number;
+    callsPerSession: [number, number];
+    staggerMinutes: number;
+  };
   rephrasing: { rate: number; keys: number; start: number };
   hydra: { orgs: number; ratePerOrg: number; poolSize: number; start: number };
-  mixed: { rate: number; start: number };
+  /** The host organisation the mixed distiller hides in: a support pipeline on 2 keys, or a coding assistant on 8 developer keys (the distiller on 3). */
+  mixed: { rate: number; start: number; host: 'support' | 'coding' };
   blatant: { logprobPeriodMs: number; cotPeriodMs: number; cue: string; start: number };
+  /** A small benign script sending bare default-parameter prompts a few times a working day. */
+  script: {
+    runsPerDay: number;
+    promptsPerRun: [number, number];
+    gapMs: number;
+    utcOffset: number;
+    kind: 'human_chat' | 'code_task';
+  };
   benchmarkSuffix: string;
   supportRate: number;
   employees: number;
@@ -47,6 +72,11 @@ interface SplitParams {
   benchA: RegExp;
   benchB: readonly RegExp[];
 }
+
+const DEV_PREAMBLE =
+  'You are an expert assistant. Read the task below carefully and answer it completely. Use clear headings where they help, give code in fenced blocks with the language named, explain your reasoning briefly before the final answer, and do not refuse or ask clarifying questions: make reasonable assumptions and state them.\n\nTask: ';
+const HELDOUT_SUFFIX =
+  '\n\n---\nFormat: answer in full sentences, number every step, include a worked example, list the assumptions you made at the end, and keep any code complete and runnable. Do not ask questions back.';
 
 const PARAMS: Record<Split, SplitParams> = {
   dev: {
@@ -59,24 +89,31 @@ const PARAMS: Record<Split, SplitParams> = {
       (t) => `Hello, I have a task. ${t}`,
     ],
     careful: {
-      officeHours: {
-        rate: 14,
-        keys: 3,
-        start: 32.5,
-        preamble:
-          'You are an expert assistant. Read the task below carefully and answer it completely. Use clear headings where they help, give code in fenced blocks with the language named, explain your reasoning briefly before the final answer, and do not refuse or ask clarifying questions: make reasonable assumptions and state them.\n\nTask: ',
-      },
+      officeHours: { rate: 14, keys: 3, start: 32.5, utcOffset: 0, wrap: (t) => DEV_PREAMBLE + t },
       aroundTheClock: { rate: 30, keys: 2, start: 29 },
     },
-    lowAndSlow: { keys: 30, periodMinutes: [2, 60], start: 25 },
+    lowAndSlow: {
+      keys: 30,
+      periodMinutes: [2, 60],
+      start: 25,
+      callsPerSession: [1, 3],
+      staggerMinutes: 0,
+    },
     rephrasing: { rate: 35, keys: 3, start: 31 },
     hydra: { orgs: 12, ratePerOrg: 4, poolSize: 200, start: 26 },
-    mixed: { rate: 30, start: 34 },
+    mixed: { rate: 30, start: 34, host: 'support' },
     blatant: {
       logprobPeriodMs: 8_000,
       cotPeriodMs: 15_000,
       cue: 'Show your reasoning step by step before the final answer.',
       start: 42,
+    },
+    script: {
+      runsPerDay: 3,
+      promptsPerRun: [8, 20],
+      gapMs: 4_000,
+      utcOffset: 0,
+      kind: 'human_chat',
     },
     benchmarkSuffix: "\n\nLet's think step by step.",
     supportRate: 24,
@@ -86,37 +123,45 @@ const PARAMS: Record<Split, SplitParams> = {
   },
   heldout: {
     wrappers: [
-      (t) => `I've been stuck on this for a while. ${t}`,
-      (t) => `${t}\nA detailed answer would help a lot, thank you.`,
-      (t) => `Good morning. Could you walk me through the following? ${t}`,
-      (t) => `Context: preparing material for my team.\n${t}`,
-      (t) => `Can you do this for me: ${t.charAt(0).toLowerCase()}${t.slice(1)}`,
-      (t) => `${t} Thanks!`,
-      (t) => `Question from a colleague, forwarded: "${t}"`,
+      (t) => `Quick one from our team channel. ${t}`,
+      (t) => `${t}\n\nPlease explain as if to a new colleague.`,
+      (t) => `I need help with something. ${t} Thank you in advance.`,
+      (t) => `Background: I'm writing documentation.\nTask: ${t}`,
+      (t) => `Could you please ${t.charAt(0).toLowerCase()}${t.slice(1)}`,
+      (t) => `${t}\n(asking for a customer)`,
+      (t) => `Hi there - ${t}`,
+      (t) => `Not urgent, but: ${t}`,
     ],
     careful: {
-      officeHours: {
-        rate: 16,
-        keys: 4,
-        start: 31.25,
-        preamble:
-          '### Instructions\nYou are a senior engineer and technical writer answering requests for an internal knowledge base. Respond in Markdown. Start with a one-sentence summary, then the full answer. When code is needed, write complete, runnable code with comments, and mention edge cases. Keep a neutral, professional tone and do not mention that you are an AI.\n\n### Request\n',
-      },
-      aroundTheClock: { rate: 22, keys: 1, start: 27.5 },
+      officeHours: { rate: 12, keys: 2, start: 38, utcOffset: -5, wrap: (t) => t + HELDOUT_SUFFIX },
+      aroundTheClock: { rate: 18, keys: 3, start: 28 },
     },
-    lowAndSlow: { keys: 20, periodMinutes: [3, 45], start: 28 },
-    rephrasing: { rate: 28, keys: 4, start: 30 },
-    hydra: { orgs: 9, ratePerOrg: 5, poolSize: 180, start: 25.5 },
-    mixed: { rate: 20, start: 35 },
+    lowAndSlow: {
+      keys: 24,
+      periodMinutes: [6, 55],
+      start: 26.5,
+      callsPerSession: [1, 2],
+      staggerMinutes: 12,
+    },
+    rephrasing: { rate: 24, keys: 2, start: 29.5 },
+    hydra: { orgs: 7, ratePerOrg: 6, poolSize: 150, start: 26 },
+    mixed: { rate: 24, start: 33, host: 'coding' },
     blatant: {
-      logprobPeriodMs: 10_000,
-      cotPeriodMs: 25_000,
-      cue: 'Reason it out step by step, then give the answer.',
-      start: 41,
+      logprobPeriodMs: 12_000,
+      cotPeriodMs: 20_000,
+      cue: 'Think it through step by step and show all your work.',
+      start: 40,
     },
-    benchmarkSuffix: "\nLet's think step by step.",
-    supportRate: 20,
-    employees: 36,
+    script: {
+      runsPerDay: 5,
+      promptsPerRun: [5, 12],
+      gapMs: 10_000,
+      utcOffset: 3,
+      kind: 'code_task',
+    },
+    benchmarkSuffix: "\n\nAnswer: Let's think step by step.",
+    supportRate: 18,
+    employees: 32,
     benchA: /grade-school-math/,
     benchB: [/arc_easy/, /mbpp/],
   },
@@ -290,6 +335,18 @@ export function buildScenario(
           `Classify the customer message into one intent label.\nMessage: ${t}\nLabel:`,
       }),
     ),
+    benign(
+      'script-bare',
+      'bare_script',
+      1,
+      bareScript(
+        ctx('script-bare', 10, false),
+        p.script.kind === 'code_task' ? code : [...humans].reverse(),
+        start,
+        end,
+        p.script,
+      ),
+    ),
   ];
 
   const c = p.careful;
@@ -303,9 +360,9 @@ export function buildScenario(
       carefulDistiller(ctx('careful-office', 20, true), share(0), at(c.officeHours.start), end, {
         rate: c.officeHours.rate,
         officeHours: true,
-        utcOffset: 0,
+        utcOffset: c.officeHours.utcOffset,
         keys: range(c.officeHours.keys),
-        wrap: (_rng, t) => c.officeHours.preamble + t,
+        wrap: (_rng, t) => c.officeHours.wrap(t),
       }),
     ),
     campaign(
@@ -330,6 +387,8 @@ export function buildScenario(
       lowAndSlow(ctx('low-and-slow', 22, true), share(2), at(p.lowAndSlow.start), end, {
         keys: range(p.lowAndSlow.keys),
         periodMinutes: p.lowAndSlow.periodMinutes,
+        callsPerSession: p.lowAndSlow.callsPerSession,
+        staggerMinutes: p.lowAndSlow.staggerMinutes,
       }),
     ),
     campaign(
@@ -347,20 +406,37 @@ export function buildScenario(
       }),
     ),
   );
-  // The mixed organisation: a support pipeline on two keys for both days, a distiller on the same keys from day 2.
+  // The mixed organisation: a legitimate application for both days, a distiller on some of its keys from day 2.
   const mixedStart = at(p.mixed.start);
+  const mixedHost =
+    p.mixed.host === 'support'
+      ? {
+          name: 'mixed-support',
+          keys: 2,
+          calls: supportPipeline(ctx('mixed-support', 24, false), supB.slice(0, 150), start, end, {
+            keys: 2,
+            sessionsPerHour: p.supportRate / 2,
+            utcOffset: 0,
+          }),
+        }
+      : {
+          name: 'mixed-coding',
+          keys: 8,
+          calls: codingAssistant(ctx('mixed-coding', 24, false), code, start, end, {
+            devs: 8,
+            sessionsPerDay: 4,
+            utcOffset: 1,
+          }),
+        };
+  const mixedKeys = p.mixed.host === 'support' ? [0, 1] : [0, 1, 2];
   built.push(
-    campaign('mixed-support', 'mixed_distiller', 2, [0, 1], mixedStart, [
-      ...supportPipeline(ctx('mixed-support', 24, false), supB.slice(0, 150), start, end, {
-        keys: 2,
-        sessionsPerHour: p.supportRate / 2,
-        utcOffset: 0,
-      }),
-      ...carefulDistiller(ctx('mixed-support', 25, true), share(4), mixedStart, end, {
+    campaign(mixedHost.name, 'mixed_distiller', mixedHost.keys, mixedKeys, mixedStart, [
+      ...mixedHost.calls,
+      ...carefulDistiller(ctx(mixedHost.name, 25, true), share(4), mixedStart, end, {
         rate: p.mixed.rate,
         officeHours: false,
         utcOffset: 0,
-        keys: [0, 1],
+        keys: mixedKeys,
       }),
     ]),
   );

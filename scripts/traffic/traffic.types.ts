@@ -28,6 +28,7 @@ export type Workload =
   | 'rag_app'
   | 'nightly_benchmark'
   | 'bare_classifier'
+  | 'bare_script'
   | 'careful_distiller'
   | 'low_and_slow'
   | 'rephrasing_distiller'

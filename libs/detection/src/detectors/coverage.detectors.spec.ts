@@ -99,7 +99,54 @@ describe('instruction coverage at a careful pace (purity)', () => {
   });
 });
 
+describe('a small script is not a stream (sustained activity)', () => {
+  /** Three runs of a script in six hours: 15 new bare default-parameter questions, 4 s apart, each run. */
+  const script = [40, 160, 300].flatMap((minute, run) =>
+    range(15).map((i) =>
+      hc({ prompt: diversePrompt(3000 + run * 15 + i), at: START + minute * MIN + i * 4_000 }),
+    ),
+  );
+  it('keeps coverage and shape below what opens a case for a few short runs of bare prompts', () => {
+    const coverage = instructionCoverageDetector(input({ calls: script }));
+    expect(coverage.score).toBe(0);
+    expect(coverage.metrics).toMatchObject({ sustainedSlots: 3 });
+    expect(coverage.summary).toMatch(/in 3 of the \d+ slots/);
+    expect(applicationShapeDetector(input({ calls: script })).score).toBeLessThanOrEqual(0.4);
+  });
+  it('still scores the same calls spread as a stream, at any period that fills its slots', () => {
+    // A fast stream is sustained at the 2-minute scale within 20 minutes (60 calls, one every 20 s).
+    const fast = range(60).map((i) =>
+      hc({ prompt: diversePrompt(4500 + i), at: START + i * 20_000 }),
+    );
+    expect(
+      instructionCoverageDetector(input({ calls: fast }, START + 20 * MIN)).score,
+    ).toBeGreaterThan(0.9);
+    for (const gapMin of [2, 5, 9]) {
+      const stream = range(45).map((i) =>
+        hc({ prompt: diversePrompt(4000 + i), at: START + i * gapMin * MIN }),
+      );
+      expect(
+        instructionCoverageDetector(input({ calls: stream }, START + 45 * gapMin * MIN)).score,
+      ).toBeGreaterThan(0.9);
+    }
+  });
+});
+
 describe('keys implicated by their own traffic', () => {
+  it('implicates a slow shard from a day of its traffic when the horizon holds too little of it', () => {
+    const shards = range(60).map((i) =>
+      hc({ prompt: diversePrompt(5000 + i), at: START + i * 5 * MIN, apiKeyId: `shard-${i % 30}` }),
+    );
+    const keyTraffic = [
+      { apiKeyId: 'slow', hours: 24, calls: 9, bareDefaultCalls: 9 },
+      { apiKeyId: 'app', hours: 24, calls: 40, bareDefaultCalls: 2 },
+      { apiKeyId: 'once', hours: 24, calls: 1, bareDefaultCalls: 1 },
+    ];
+    const r = applicationShapeDetector(input({ calls: shards, keyTraffic }));
+    expect(r.implicatedKeyIds).toContain('slow');
+    expect(r.implicatedKeyIds).not.toContain('app');
+    expect(r.implicatedKeyIds).not.toContain('once');
+  });
   it('implicates every shard of a campaign over many keys, however small, and not the application key', () => {
     const shards = range(60).map((i) =>
       hc({ prompt: diversePrompt(2000 + i), at: START + i * 5 * MIN, apiKeyId: `shard-${i % 30}` }),

@@ -1,5 +1,5 @@
 import { PromptSignal } from '@velvet/audit';
-import type { HorizonCall } from '../features/call-feature';
+import type { HorizonCall, KeyTraffic } from '../features/call-feature';
 import { confidentShare, ramp, round3 } from '../features/minhash-similarity';
 import { type Detector, DetectorName, quiet } from './detector';
 
@@ -58,8 +58,59 @@ export function keysMadeOf(
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])].sort();
 
+/**
+ * The same test on a day of each key's traffic (`SubjectHorizon.keyTraffic`, read for alerting
+ * organisations only): a shard that calls once every hour or two has too few calls in 6 h, never too
+ * few in 24. Whatever the period of its sessions, a key made of bare default-parameter calls is.
+ */
+export const keysMadeOfOverDay = (traffic: readonly KeyTraffic[] = []): string[] =>
+  traffic
+    .filter((k) => k.calls >= MIN_KEY_CALLS && k.bareDefaultCalls >= KEY_PATTERN_SHARE * k.calls)
+    .map((k) => k.apiKeyId)
+    .sort();
+
 /** New bare prompts with SDK defaults: the whole of a careful distiller's traffic, whatever its pace. */
 const harvestShaped = (c: HorizonCall) => c.novel && isBare(c) && c.defaultParams;
+
+/**
+ * Scales at which sustained activity is counted: slot length and the active slots at which it starts
+ * and is full. A script's run (a dozen calls in a minute or two) fills one or two 2-minute slots and
+ * one 10-minute slot; a stream fills most slots it spans at whichever scale matches its pace.
+ */
+const SCALES: readonly { slotMs: number; active: [number, number] }[] = [
+  { slotMs: 2 * 60_000, active: [5, 8] },
+  { slotMs: 10 * 60_000, active: [2, 4] },
+];
+/** Density of active slots over the span from first to last at which a pattern starts to count, and counts fully. */
+const DENSITY: [number, number] = [0.2, 0.4];
+
+/**
+ * How sustained a pattern is, 0..1: a harvest keeps going, a small script runs for a minute or two
+ * a few times a day and stops. At each scale, the active slots (none below the scale's minimum: two
+ * runs of a script are two 10-minute slots however many calls they hold) times their density over
+ * the span from the first to the last matching call (a few runs scattered over hours are not a
+ * stream); the best scale counts. Not tied to one period: any pace that fills most of the slots it
+ * spans at either scale counts, from a call every few seconds to one every ten minutes or so.
+ */
+export function sustained(
+  calls: readonly HorizonCall[],
+  hit: (c: HorizonCall) => boolean,
+): { factor: number; activeSlots: number; spanSlots: number } {
+  const times = calls.filter(hit).map((c) => c.occurredAt.getTime());
+  const atScale = SCALES.map(({ slotMs, active }) => {
+    const slots = new Set(times.map((t) => Math.floor(t / slotMs)));
+    if (!slots.size) return { factor: 0, activeSlots: 0, spanSlots: 0 };
+    const spanSlots = Math.max(...slots) - Math.min(...slots) + 1;
+    const density = slots.size / spanSlots;
+    const factor = ramp(slots.size, active[0], active[1]) * ramp(density, DENSITY[0], DENSITY[1]);
+    return { factor, activeSlots: slots.size, spanSlots };
+  });
+  // The scale that sees it best; with none, the coarsest (what the case shows).
+  return atScale.reduce(
+    (best, x) => (x.factor > best.factor ? x : best),
+    atScale[atScale.length - 1],
+  );
+}
 
 /**
  * Systematic coverage of an instruction space: prompts the organisation never sent before, sent
@@ -86,11 +137,22 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
   // SDK defaults is harvesting at whatever pace it chose; it takes a few dozen such calls, not a rate,
   // to be confident. An application mixes in system prompts, history, repeats or pinned parameters.
   const shaped = h.calls.filter(harvestShaped).length;
+  // Every reading needs the pattern to be sustained: a few runs of a small script (a dozen new
+  // bare questions in a minute, then nothing for hours) are not a harvest, whatever their shape.
+  const stream = sustained(h.calls, harvestShaped);
   const purity =
     ramp(shaped, PURE_MIN, PURE_FULL) *
-    ramp(confidentShare(shaped, h.calls.length), PURE_SHARE[0], PURE_SHARE[1]);
+    ramp(confidentShare(shaped, h.calls.length), PURE_SHARE[0], PURE_SHARE[1]) *
+    stream.factor;
   const templatedNew = novelBare.filter((c) => c.templated).length;
-  const pace = Math.max(ramp(lastHour, 15, 45), ramp(novelBare.length, 60, 240));
+  const recent = sustained(
+    h.calls.filter((c) => c.occurredAt.getTime() > end - HOUR),
+    (c) => c.novel && isBare(c),
+  );
+  const pace = Math.max(
+    ramp(lastHour, 15, 45) * recent.factor,
+    ramp(novelBare.length, 60, 240) * sustained(novelBare, () => true).factor,
+  );
   const score = Math.max(pace, purity) * ramp(novelShare, 0.3, 0.7) * (0.4 + 0.6 * defaults);
   return {
     detector: DetectorName.InstructionCoverage,
@@ -98,7 +160,8 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
     summary:
       `${novelBare.length} bare prompts new to this subject in the last ${h.hours} h (${lastHour} in the last hour); ` +
       `${bare ? pct(novelBare.length / bare) : '0%'} of its bare prompts were new, of ${h.calls.length} calls; ${pct(defaults)} of the new ones with default parameters; ` +
-      `${pct(h.calls.length ? shaped / h.calls.length : 0)} of all its calls were new bare prompts with defaults` +
+      `${pct(h.calls.length ? shaped / h.calls.length : 0)} of all its calls were new bare prompts with defaults, ` +
+      `in ${stream.activeSlots} of the ${stream.spanSlots} slots they spanned` +
       (templatedNew
         ? `; ${templatedNew} of the new prompts are new only once the organisation's shared preamble or suffix is left out.`
         : '.'),
@@ -114,6 +177,8 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
       newBehindTemplate: templatedNew,
       paceScore: round3(pace),
       purityScore: round3(purity),
+      sustainedSlots: stream.activeSlots,
+      spannedSlots: stream.spanSlots,
     },
     implicatedKeyIds:
       score > 0
@@ -156,25 +221,37 @@ export const applicationShapeDetector: Detector = ({ context }) => {
   const bareDefault = bare.filter((c) => c.defaultParams).length;
   const system = h.calls.filter((c) => c.flags.includes(PromptSignal.SystemPrompt)).length;
   const multiTurn = h.calls.filter((c) => !c.flags.includes(PromptSignal.SingleTurn)).length;
+  // A few short runs of a script have the shape but not the persistence of a harvest: at most 0.4.
+  const stream = sustained(h.calls, (c) => isBare(c) && c.defaultParams);
   const score =
     ramp(confidentShare(bare.length, n), 0.5, 0.75) *
-    (0.3 + 0.7 * ramp(confidentShare(bareDefault, n), 0.4, 0.75));
+    (0.3 + 0.7 * ramp(confidentShare(bareDefault, n), 0.4, 0.75)) *
+    (0.4 + 0.6 * stream.factor);
   return {
     detector: DetectorName.ApplicationShape,
     score: round3(score),
     summary:
       `${pct(bare.length / n)} of ${n} calls are bare single-turn prompts (${pct(bareDefault / n)} also with default parameters); ` +
-      `${pct(system / n)} carry a system prompt, ${pct(multiTurn / n)} conversation history.`,
+      `${pct(system / n)} carry a system prompt, ${pct(multiTurn / n)} conversation history; ` +
+      `the bare default-parameter calls fall in ${stream.activeSlots} of the ${stream.spanSlots} slots they span.`,
     metrics: {
       calls: n,
       bareShare: round3(bare.length / n),
       bareDefaultShare: round3(bareDefault / n),
       systemPromptShare: round3(system / n),
       multiTurnShare: round3(multiTurn / n),
+      sustainedSlots: stream.activeSlots,
+      spannedSlots: stream.spanSlots,
     },
     // The keys whose own traffic has the harvest's shape (a shard of a campaign spread over many keys),
     // not the keys that serve the organisation's application.
-    implicatedKeyIds: score > 0 ? keysMadeOf(h.calls, (c) => isBare(c) && c.defaultParams) : [],
+    implicatedKeyIds:
+      score > 0
+        ? union(
+            keysMadeOf(h.calls, (c) => isBare(c) && c.defaultParams),
+            keysMadeOfOverDay(h.keyTraffic),
+          )
+        : [],
   };
 };
 

@@ -49,15 +49,15 @@ export const historyDriftDetector: Detector = ({ context }) => {
   const prep = (c: HorizonCall) => ({ c, v: shape(c) });
   const recent = evenSample(h.calls, SAMPLE).map(prep);
   const past = evenSample(h.history, SAMPLE).map(prep);
-  const { mmd2, pValue } = mmdTest(recent, past, kernel, PERMUTATIONS);
-  const score = pValue <= P_VALUE ? ramp(mmd2, 0.03, 0.15) : 0;
+  const { mmd2, pValue, permuted } = mmdTest(recent, past, kernel, PERMUTATIONS, HISTORY_MMD2[0]);
+  const score = pValue <= P_VALUE ? ramp(mmd2, HISTORY_MMD2[0], HISTORY_MMD2[1]) : 0;
   const bareNow = h.calls.filter(isBare).length / h.calls.length;
   const bareThen = h.history.filter(isBare).length / h.history.length;
   return {
     detector: DetectorName.HistoryDrift,
     score: round3(score),
     summary:
-      `Recent traffic vs its own past: MMD² ${mmd2.toFixed(3)} (permutation p ${pValue.toFixed(3)}, ${recent.length} vs ${past.length} calls); ` +
+      `Recent traffic vs its own past: MMD² ${mmd2.toFixed(3)} (${pText(pValue, permuted)}, ${recent.length} vs ${past.length} calls); ` +
       `bare single-turn prompts ${Math.round(bareNow * 100)}% now vs ${Math.round(bareThen * 100)}% before.`,
     metrics: {
       mmd2: round3(mmd2),
@@ -73,6 +73,10 @@ export const historyDriftDetector: Detector = ({ context }) => {
 
 /** Calls of one organisation a population comparison needs, and of the others. */
 const MIN_POPULATION = 40;
+/** History drift counts from this MMD² and is full at the upper. */
+const HISTORY_MMD2: [number, number] = [0.03, 0.15];
+const pText = (p: number, permuted: boolean) =>
+  permuted ? `permutation p ${p.toFixed(3)}` : 'too small to test';
 /** Population drift counts from this MMD² (and is full at the upper): far beyond a narrow application's. */
 const POPULATION_MMD2: [number, number] = [0.15, 0.35];
 
@@ -109,23 +113,29 @@ export const populationDriftDetector: Detector = ({ window, context }) => {
   const prep = (c: HorizonCall) => ({ c, v: shape(c) });
   const mine = evenSample(h.calls, SAMPLE).map(prep);
   const pop = evenSample(others, SAMPLE).map(prep);
-  const { mmd2, pValue } = mmdTest(mine, pop, kernel, PERMUTATIONS);
-  const self = selfSimilarity(mine);
-  const popSelf = selfSimilarity(pop);
+  const { mmd2, pValue, permuted } = mmdTest(mine, pop, kernel, PERMUTATIONS, POPULATION_MMD2[0]);
   const score = pValue <= P_VALUE ? ramp(mmd2, POPULATION_MMD2[0], POPULATION_MMD2[1]) : 0;
+  // How alike its calls are, for the reviewer: only where the difference was big enough to test
+  // (both are quadratic in the sample, and most organisations stop before the test).
+  const self = permuted ? selfSimilarity(mine) : null;
+  const popSelf = permuted ? selfSimilarity(pop) : null;
   return {
     detector: DetectorName.PopulationDrift,
     score: round3(score),
     summary:
       `Recent traffic vs ${pop.length} calls of other organisations in the same hours: MMD² ${mmd2.toFixed(3)} ` +
-      `(permutation p ${pValue.toFixed(3)}); its calls resemble each other ${self.toFixed(2)} on average, the population's ${popSelf.toFixed(2)}.`,
+      `(${pText(pValue, permuted)})` +
+      (self !== null && popSelf !== null
+        ? `; its calls resemble each other ${self.toFixed(2)} on average, the population's ${popSelf.toFixed(2)}.`
+        : '.'),
     metrics: {
       mmd2: round3(mmd2),
       pValue: round3(pValue),
       sample: mine.length,
       populationSample: pop.length,
-      selfSimilarity: round3(self),
-      populationSelfSimilarity: round3(popSelf),
+      ...(self !== null && popSelf !== null
+        ? { selfSimilarity: round3(self), populationSelfSimilarity: round3(popSelf) }
+        : {}),
     },
   };
 };

@@ -85,6 +85,19 @@ export interface SubjectHorizon {
    * the population this organisation's traffic is compared with. Absent for keys.
    */
   population?: readonly HorizonCall[];
+  /**
+   * Per key, its calls over the longer cross-organisation horizon (24 h): read only for organisations
+   * whose run already alerts, so a shard too slow to show in 6 h is judged on a day of its traffic.
+   */
+  keyTraffic?: readonly KeyTraffic[];
+}
+
+/** One key's traffic over the longer horizon: how much of it was bare with SDK defaults. */
+export interface KeyTraffic {
+  apiKeyId: string;
+  hours: number;
+  calls: number;
+  bareDefaultCalls: number;
 }
 
 export interface CrossOrgEvidence {

@@ -11,6 +11,7 @@ import { DEFAULT_THRESHOLDS, type DetectionThresholds } from '../detection.confi
 import type {
   CallFeature,
   HorizonCall,
+  KeyTraffic,
   SubjectContext,
   SubjectHorizon,
 } from '../features/call-feature';
@@ -170,13 +171,14 @@ export class DetectionRunService implements BeforeApplicationShutdown {
       this.horizons.historySample(orgIds, horizonStart),
       this.horizons.crossOrg(orgIds, asOf, t.crossOrgHours),
     ]);
-    const assessments: RiskAssessment[][] = orgIds.map((organizationId) => {
+    const assess = (organizationId: string, keyTraffic?: KeyTraffic[]): RiskAssessment[] => {
       const horizon: SubjectHorizon = {
         hours: t.horizonHours,
         calls: recent.get(organizationId) ?? [],
         history: history.get(organizationId) ?? [],
         crossOrg: crossOrg.get(organizationId) ?? null,
         population: [...population].flatMap(([id, list]) => (id === organizationId ? [] : list)),
+        keyTraffic,
       };
       const keyContexts = new Map<string, SubjectContext>();
       for (const keyId of new Set(horizon.calls.map((c) => c.apiKeyId))) {
@@ -201,7 +203,14 @@ export class DetectionRunService implements BeforeApplicationShutdown {
         thresholds: t,
         disabled: options.disabled,
       });
-    });
+    };
+    const assessments = orgIds.map((id) => assess(id));
+    // Organisations that alert are scored again with a day of per-key traffic, so the keys of a
+    // campaign too slow to show in the horizon are found too (one query, for the alerting few).
+    const alerting = assessments.filter(([org]) => org.alert).map(([org]) => org.subjectId);
+    const keyTraffic = await this.horizons.keyTraffic(alerting, asOf, t.crossOrgHours);
+    for (const [i, id] of orgIds.entries())
+      if (keyTraffic.has(id)) assessments[i] = assess(id, keyTraffic.get(id));
     await this.storeScores(assessments.flat());
     for (const [org, ...keyAssessments] of assessments) {
       summary.keys += keyAssessments.length;

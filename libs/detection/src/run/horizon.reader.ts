@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { fromInt32 } from '@velvet/audit';
 import type { DataSource } from 'typeorm';
-import type { CrossOrgEvidence, HorizonCall } from '../features/call-feature';
+import type { CrossOrgEvidence, HorizonCall, KeyTraffic } from '../features/call-feature';
 import { isDefaultParams } from '../features/default-params';
 import { novelty, templateBands } from '../features/template-bands';
+import { isBare } from '../detectors/coverage.detectors';
 
 const HOUR = 3_600_000;
 /** Prompt LSH bands remembered per call: 8 of minhash-v1's 16 (a near-duplicate at Jaccard 0.8 shares one with p ≈ 0.98). */
@@ -21,6 +22,8 @@ const LAST_SEEN_REFRESH_HOURS = 24;
 /** Organisations, and calls per hour of each, in the population sample `population_drift` compares with. */
 const POPULATION_ORGS = 150;
 const POPULATION_PER_HOUR = 2;
+/** Calls per organisation the day-long per-key tally reads at most (alerting organisations only). */
+const MAX_KEY_TRAFFIC_CALLS = 20_000;
 /** Band rows one run purges at most. */
 const PURGE_BATCH = 20_000;
 
@@ -32,7 +35,8 @@ interface Row {
   input_tokens: number | null;
   output_tokens: number | null;
   flags: string[];
-  prompt_minhash: number[] | null;
+  /** Comma-separated (array_to_string): split and Number() parse far faster than a Postgres array literal. */
+  prompt_minhash: string | null;
   /** The call's remembered prompt bands, and those of them the organisation had sent before it. */
   bands: string[] | null;
   seen: string[] | null;
@@ -46,10 +50,10 @@ const toCall = (r: Row, template: ReadonlySet<string> = new Set()): HorizonCall 
   defaultParams: isDefaultParams(r.params),
   inputTokens: r.input_tokens ?? 0,
   outputTokens: r.output_tokens ?? 0,
-  promptMinhash: r.prompt_minhash ? fromInt32(r.prompt_minhash) : [],
+  promptMinhash: r.prompt_minhash ? fromInt32(r.prompt_minhash.split(',').map(Number)) : [],
 });
 
-const CALL_COLUMNS = `a.organization_id, a.api_key_id, a.occurred_at, a.params, a.input_tokens, a.output_tokens, a.flags, a.prompt_minhash`;
+const CALL_COLUMNS = `a.organization_id, a.api_key_id, a.occurred_at, a.params, a.input_tokens, a.output_tokens, a.flags, array_to_string(a.prompt_minhash, ',') AS prompt_minhash`;
 
 /**
  * The long-horizon evidence, read with index look-ups and per-organisation limits, so a run's cost
@@ -194,6 +198,45 @@ export class HorizonReader {
       [picked, asOf, hours],
     );
     return groupAscending(rows);
+  }
+
+  /**
+   * Per key of each organisation, its calls over the trailing `hours` and how many of them were bare
+   * (single-turn, no system prompt) with SDK defaults. Read only for organisations a run already
+   * alerts on, so its cost follows the cases, not the population.
+   */
+  async keyTraffic(
+    orgIds: string[],
+    asOf: Date,
+    hours: number,
+  ): Promise<Map<string, KeyTraffic[]>> {
+    const out = new Map<string, KeyTraffic[]>();
+    if (!orgIds.length) return out;
+    const rows: Pick<Row, 'organization_id' | 'api_key_id' | 'params' | 'flags'>[] =
+      await this.db.query(
+        `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN LATERAL (
+           SELECT a.organization_id, a.api_key_id, a.params, a.flags
+             FROM audit_log a
+            WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
+              AND a.occurred_at > $2 AND a.occurred_at <= $3
+            ORDER BY a.occurred_at DESC LIMIT ${MAX_KEY_TRAFFIC_CALLS}) h`,
+        [orgIds, new Date(asOf.getTime() - hours * HOUR), asOf],
+      );
+    const tally = new Map<string, KeyTraffic & { org: string }>();
+    for (const r of rows) {
+      const k = tally.get(r.api_key_id) ?? {
+        org: r.organization_id,
+        apiKeyId: r.api_key_id,
+        hours,
+        calls: 0,
+        bareDefaultCalls: 0,
+      };
+      k.calls++;
+      if (isBare(r) && isDefaultParams(r.params)) k.bareDefaultCalls++;
+      tally.set(r.api_key_id, k);
+    }
+    for (const { org, ...k } of tally.values()) out.set(org, [...(out.get(org) ?? []), k]);
+    return out;
   }
 
   /**
