@@ -187,13 +187,44 @@ export class DetectionRunView {
   asOf: string | null;
 }
 
+/** What a completed detection run did (the job's return value). */
+export class DetectionRunSummaryView {
+  @DateTimeProperty()
+  asOf: string;
+  @DateTimeProperty()
+  windowStart: string;
+  @ApiProperty({ type: 'integer' })
+  organizations: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Organisations left for the next run because the time budget ran out',
+  })
+  organizationsDeferred: number;
+  @ApiProperty({ type: 'integer' })
+  keys: number;
+  @ApiProperty({ type: 'integer' })
+  alerting: number;
+  @ApiProperty({ type: 'integer' })
+  casesOpened: number;
+  @ApiProperty({ type: 'integer' })
+  casesRefreshed: number;
+  @ApiProperty({ type: 'integer' })
+  bandsPurged: number;
+  @ApiProperty({ type: 'integer' })
+  durationMs: number;
+}
+
 export class DetectionRunStatusView {
   @ApiProperty()
   jobId: string;
   @ApiProperty({ description: 'BullMQ job state: waiting, active, completed, failed, …' })
   state: string;
-  @ApiProperty({ description: 'The run summary once completed' })
-  result: unknown;
+  @ApiProperty({
+    type: DetectionRunSummaryView,
+    nullable: true,
+    description: 'The run summary once completed',
+  })
+  result: DetectionRunSummaryView | null;
   @ApiProperty({ type: String, nullable: true })
   failedReason: string | null;
 }

@@ -2117,9 +2117,24 @@ export interface components {
             failedReason: string | null;
             jobId: string;
             /** @description The run summary once completed */
-            result: Record<string, never>;
+            result: components["schemas"]["DetectionRunSummaryView"] | null;
             /** @description BullMQ job state: waiting, active, completed, failed, … */
             state: string;
+        };
+        DetectionRunSummaryView: {
+            alerting: number;
+            /** Format: date-time */
+            asOf: string;
+            bandsPurged: number;
+            casesOpened: number;
+            casesRefreshed: number;
+            durationMs: number;
+            keys: number;
+            organizations: number;
+            /** @description Organisations left for the next run because the time budget ran out */
+            organizationsDeferred: number;
+            /** Format: date-time */
+            windowStart: string;
         };
         DetectionRunView: {
             /** Format: date-time */
@@ -3073,6 +3088,7 @@ export type SchemaDailySpendView = components['schemas']['DailySpendView'];
 export type SchemaDecisionDto = components['schemas']['DecisionDto'];
 export type SchemaDetectionRunDto = components['schemas']['DetectionRunDto'];
 export type SchemaDetectionRunStatusView = components['schemas']['DetectionRunStatusView'];
+export type SchemaDetectionRunSummaryView = components['schemas']['DetectionRunSummaryView'];
 export type SchemaDetectionRunView = components['schemas']['DetectionRunView'];
 export type SchemaDetectorEvidenceView = components['schemas']['DetectorEvidenceView'];
 export type SchemaEmailVerifiedView = components['schemas']['EmailVerifiedView'];

@@ -1,13 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
+import type { View } from '../api/wire';
 import { securityApi } from '../api/security';
 import { ErrorBox } from '../ui/feedback';
 
-interface RunStatus {
-  state: string;
-  result?: { casesOpened?: number; casesRefreshed?: number; organizations?: number };
-  failedReason?: string;
-}
+type RunStatus = View<'DetectionRunStatusView'>;
 
 /** Scores the last window now instead of waiting for the scheduled run; reports what it found. */
 export function RunDetection() {

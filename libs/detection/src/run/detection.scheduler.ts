@@ -8,6 +8,7 @@ import {
   DETECTION_RUN_JOB,
   type DetectionRunPayload,
 } from './detection.jobs';
+import type { DetectionRunSummary } from './detection-run.service';
 
 /** On-demand detection runs; the same window asked for twice is one job. */
 @Injectable()
@@ -39,7 +40,7 @@ export class DetectionScheduler {
   async status(jobId: string): Promise<{
     jobId: string;
     state: string;
-    result: unknown;
+    result: DetectionRunSummary | null;
     failedReason: string | null;
   } | null> {
     const job = await this.queue.getJob(jobId);
@@ -47,7 +48,7 @@ export class DetectionScheduler {
     return {
       jobId,
       state: await job.getState(),
-      result: job.returnvalue ?? null,
+      result: (job.returnvalue as DetectionRunSummary | undefined) ?? null,
       failedReason: job.failedReason ?? null,
     };
   }
