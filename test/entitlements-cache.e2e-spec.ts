@@ -108,6 +108,26 @@ describe('entitlement cache and evaluation jobs', () => {
     expect(outcomes.every((o) => o.unlockedTiers.join() === 'premium')).toBe(true);
   });
 
+  it('judges the spend window as of the moment it holds the lock: an evaluation that waited cannot undo a newer one', async () => {
+    const admin = await newOrganization(portal, fx, 'Waited');
+    const orgId = admin.organizationId!;
+    const engine = worker.get(EntitlementEngine);
+    // Another evaluation of the organisation holds its lock while this one is asked for...
+    const holder = fx.db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT pg_advisory_xact_lock(hashtext('entitlements'), hashtext($1))`, [
+      orgId,
+    ]);
+    const waited = engine.evaluate(orgId, 'waited');
+    await new Promise((r) => setTimeout(r, 200));
+    // ...and counts usage recorded meanwhile; the waiting one must count it too.
+    await recordSpend(fx.db, orgId, fx.models['velvet-lite-1'], 10_000_000_000n);
+    await holder.commitTransaction();
+    await holder.release();
+    expect((await waited).unlockedTiers).toEqual(['premium']);
+  });
+
   it('gives a disabled organisation nothing and an API key exactly its invokable models', async () => {
     const admin = await newOrganization(portal, fx, 'Disabled');
     const orgId = admin.organizationId!;

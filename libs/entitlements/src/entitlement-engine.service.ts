@@ -76,13 +76,18 @@ export class EntitlementEngine {
   async evaluate(
     organizationId: string,
     reason: string,
-    now = new Date(),
+    /** The evaluation's time; by default the moment it holds the lock (see below). */
+    at?: Date,
   ): Promise<EvaluationOutcome> {
     const outcome = await this.dataSource.transaction(async (em) => {
       // one evaluation per organisation at a time, so a slower, older one cannot overwrite a newer result
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('entitlements'), hashtext($1))`, [
         organizationId,
       ]);
+      // Its time is taken once it holds the lock, not when it was called: an evaluation that waited
+      // behind another would otherwise judge a spend window that ends before usage the other already
+      // counted, and overwrite the newer result with an older one.
+      const now = at ?? new Date();
       // The result we may overwrite is read BEFORE the facts that justify overwriting it. Each statement
       // reads the latest commit (READ COMMITTED), so the other order can pair an old fact (not yet
       // verified) with a newer grant made after that fact changed, and revoke it; in this order a grant
