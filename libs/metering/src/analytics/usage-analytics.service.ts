@@ -79,35 +79,26 @@ export class UsageAnalyticsService {
     const rows = await this.points({ ...q }, dims, false);
     const refusals = await this.refusalRows(q, ['model', 'key', 'team']);
     const lines = rows.map((r): UsageBreakdownLine => ({
-      modelId: r.model_id!,
-      modelSlug: r.model_slug,
-      apiKeyId: r.api_key_id!,
-      apiKeyName: r.api_key_name,
-      teamId: r.team_id ?? null,
-      teamName: r.team_name ?? null,
+      ...lineIdentity(r),
       currency: r.currency!,
       ...figuresOf(r),
       refusalsByReason: [],
     }));
+    const modelAndKey = (r: Row) => `${r.model_id}|${r.api_key_id}`;
     const byKey = new Map<string, UsageBreakdownLine>();
-    for (const l of lines)
-      if (!byKey.has(`${l.modelId}|${l.apiKeyId}`)) byKey.set(`${l.modelId}|${l.apiKeyId}`, l);
+    for (const [i, r] of rows.entries())
+      if (!byKey.has(modelAndKey(r))) byKey.set(modelAndKey(r), lines[i]);
     for (const r of refusals) {
-      let line = byKey.get(`${r.model_id}|${r.api_key_id}`);
+      let line = byKey.get(modelAndKey(r));
       if (!line) {
         line = {
-          modelId: r.model_id!,
-          modelSlug: r.model_slug,
-          apiKeyId: r.api_key_id!,
-          apiKeyName: r.api_key_name,
-          teamId: r.team_id ?? null,
-          teamName: r.team_name ?? null,
+          ...lineIdentity(r),
           currency: lines[0]?.currency ?? 'USD',
           ...figuresOf(undefined),
           refusalsByReason: [],
         };
         lines.push(line);
-        byKey.set(`${r.model_id}|${r.api_key_id}`, line);
+        byKey.set(modelAndKey(r), line);
       }
       line.refusals += Number(r.refusals);
       line.refusalsByReason.push({ reason: r.reason!, refusals: Number(r.refusals) });
@@ -121,12 +112,7 @@ export class UsageAnalyticsService {
   async lines(q: UsageQuery): Promise<UsageLine[]> {
     return (await this.points(q, ['model', 'key', 'team'])).map((p) => ({
       bucket: p.bucket!,
-      modelId: p.model_id!,
-      modelSlug: p.model_slug,
-      apiKeyId: p.api_key_id!,
-      apiKeyName: p.api_key_name,
-      teamId: p.team_id ?? null,
-      teamName: p.team_name ?? null,
+      ...lineIdentity(p),
       currency: p.currency!,
       ...figuresOf(p, Number(p.refusals ?? 0)),
     }));
@@ -206,6 +192,16 @@ export class UsageAnalyticsService {
     );
   }
 }
+
+/** The model, key and team of a model × key (× team) row, with their labels. */
+const lineIdentity = (r: Row) => ({
+  modelId: r.model_id!,
+  modelSlug: r.model_slug,
+  apiKeyId: r.api_key_id!,
+  apiKeyName: r.api_key_name,
+  teamId: r.team_id ?? null,
+  teamName: r.team_name ?? null,
+});
 
 const zeroFigures = {
   requests: '0',
