@@ -259,21 +259,17 @@ describe('Redis Cluster: two gateways, one truth (e2e)', () => {
   it('audits every served premium call exactly once, call by call against the usage records', async () => {
     const ids = [...served].filter(Boolean);
     // Settlement is asynchronous (the usage stream): the last test's calls may still be on their way.
-    const usage = await waitFor(
-      `${ids.length} usage records`,
-      async () => {
-        const { rows } = await pg.query(
-          `SELECT request_id FROM usage_records WHERE request_id = ANY($1)`,
-          [ids],
-        );
-        return rows.length >= ids.length && rows.map((r) => r.request_id as string);
-      },
-      60_000,
-    ).catch(async () =>
+    const usageIds = async () =>
       (
         await pg.query(`SELECT request_id FROM usage_records WHERE request_id = ANY($1)`, [ids])
-      ).rows.map((r) => r.request_id as string),
-    );
+      ).rows.map((r) => r.request_id as string);
+    // on a timeout the comparison below shows which calls are missing
+    await waitFor(
+      `${ids.length} usage records`,
+      async () => (await usageIds()).length >= ids.length,
+      60_000,
+    ).catch(() => undefined);
+    const usage = await usageIds();
     expect(usage.sort()).toEqual([...ids].sort());
     const audited = await waitFor(
       `${ids.length} audit records`,
