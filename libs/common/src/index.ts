@@ -28,6 +28,8 @@ export {
 } from './metrics/metrics.registry';
 export type { ReadinessReport } from './metrics/metrics.server';
 export { exitWithin } from './metrics/shutdown';
+export { storeReadiness } from './metrics/store-readiness';
+export type { StoreReadiness } from './metrics/store-readiness';
 export { streamBacklogGauges } from './metrics/stream-backlog';
 export { bigintTransformer, costOfTokens, formatMicros } from './money/money';
 export type { Micros } from './money/money';

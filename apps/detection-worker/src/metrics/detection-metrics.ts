@@ -6,6 +6,7 @@ import {
   METRICS_REGISTRY,
   type ReadinessProbe,
   type ReadinessReport,
+  storeReadiness,
 } from '@velvet/common';
 import { DetectionRunProcessor } from '@velvet/detection';
 import { REDIS } from '@velvet/queue';
@@ -53,21 +54,8 @@ export class DetectionMetrics implements OnApplicationBootstrap, ReadinessProbe 
   }
 
   async report(): Promise<ReadinessReport> {
-    const up = (p: Promise<unknown>) =>
-      p.then(
-        () => 'up',
-        () => 'down',
-      );
-    const [database, redis] = await Promise.all([
-      up(this.db.query('SELECT 1')),
-      up(this.redis.ping()),
-    ]);
+    const stores = await storeReadiness({ database: this.db, redis: this.redis });
     const lastRunAgeMs = this.lastRunAt === null ? null : Date.now() - this.lastRunAt;
-    return {
-      ready: database === 'up' && redis === 'up',
-      database,
-      redis,
-      snapshots: { lastRunAgeMs },
-    };
+    return { ...stores, snapshots: { lastRunAgeMs } };
   }
 }

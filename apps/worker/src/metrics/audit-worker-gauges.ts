@@ -6,6 +6,7 @@ import {
   METRICS_REGISTRY,
   type ReadinessProbe,
   type ReadinessReport,
+  storeReadiness,
   streamBacklogGauges,
 } from '@velvet/common';
 import { layoutOf, QueueName, REDIS, shardStreams } from '@velvet/queue';
@@ -116,22 +117,9 @@ export class AuditWorkerGauges implements ReadinessProbe {
   }
 
   async report(): Promise<ReadinessReport> {
-    const up = (p: Promise<unknown>) =>
-      p.then(
-        () => 'up',
-        () => 'down',
-      );
-    const [database, redis] = await Promise.all([
-      up(this.db.query('SELECT 1')),
-      up(this.redis.ping()),
-    ]);
-    const row = database === 'up' ? await this.tree().catch(() => null) : null;
+    const stores = await storeReadiness({ database: this.db, redis: this.redis });
+    const row = stores.database === 'up' ? await this.tree().catch(() => null) : null;
     const checkpointAgeMs = row?.head_ms ? Date.now() - Number(row.head_ms) : null;
-    return {
-      ready: database === 'up' && redis === 'up',
-      database,
-      redis,
-      snapshots: { checkpointAgeMs },
-    };
+    return { ...stores, snapshots: { checkpointAgeMs } };
   }
 }
