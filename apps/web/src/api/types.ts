@@ -13,11 +13,4 @@ export type Me = Omit<View<'MeView'>, 'rules'> & { rules: RawRuleOf<MongoAbility
 /** The access token is kept in memory only; the refresh token is an httpOnly cookie. */
 export type LoginResponse = View<'SessionView'>;
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
 export type ApiKey = View<'ApiKeyView'>;

@@ -7,3 +7,11 @@ import type { components } from './portal-api';
  */
 export type Dto<K extends keyof components['schemas']> = components['schemas'][K];
 export type View<K extends keyof components['schemas']> = components['schemas'][K];
+
+type Schemas = components['schemas'];
+
+/**
+ * Every offset-paginated response of the document: its named `<Item>Page` schemas
+ * (`View<'ContractPage'>`, ...), each `{ items, total, limit, offset }` over one item view.
+ */
+export type PageView = Schemas[Extract<keyof Schemas, `${string}Page`>];

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client';
-import type { Organization, Page } from '../api/types';
+import type { Organization } from '../api/types';
+import type { View } from '../api/wire';
 import { PageTitle } from '../ui/layout';
 import { OrgName } from '../ui/org-name';
 import { PagedTable } from '../ui/paged-table';
@@ -28,7 +29,7 @@ export function AccessPage() {
   const [offset, setOffset] = useState(0);
   const orgs = useQuery({
     queryKey: ['organizations', offset],
-    queryFn: () => api.get<Page<Organization>>('/organizations', { limit: 20, offset }),
+    queryFn: () => api.get<View<'OrganizationPage'>>('/organizations', { limit: 20, offset }),
   });
   return (
     <>

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
-import type { Organization, Page } from '../api/types';
+import type { Organization } from '../api/types';
+import type { View } from '../api/wire';
 import { useAbility } from '../auth/auth-context';
 
 export const useOrganization = (id: string | null | undefined) =>
@@ -16,7 +17,7 @@ export const useOrganization = (id: string | null | undefined) =>
 export const useOrganizations = () =>
   useQuery({
     queryKey: ['organizations', 'picker'],
-    queryFn: () => api.get<Page<Organization>>('/organizations', { limit: 200, offset: 0 }),
+    queryFn: () => api.get<View<'OrganizationPage'>>('/organizations', { limit: 200, offset: 0 }),
     staleTime: 60_000,
   });
 

@@ -1,11 +1,12 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import type { Page } from '../api/types';
+import type { PageView } from '../api/wire';
 import { Empty, QueryView } from './feedback';
 import { Pager } from './pager';
 
-interface Props<T> {
-  query: UseQueryResult<Page<T>>;
+interface Props<P extends PageView> {
+  /** A generated page schema (`View<'ContractPage'>`); `row` gets its item view. */
+  query: UseQueryResult<P>;
   /** Screen-reader caption, which is also the table's accessible name. */
   caption: string;
   /** Shown instead of the table when the page is empty. */
@@ -13,12 +14,19 @@ interface Props<T> {
   /** The header cells (`<th>`s). */
   head: ReactNode;
   /** One `<tr>` (with its key) per item. */
-  row(item: T): ReactNode;
+  row(item: P['items'][number]): ReactNode;
   onPage(offset: number): void;
 }
 
 /** An offset-paginated list: loading / error / empty states, the table, and the Pager below it. */
-export function PagedTable<T>({ query, caption, empty, head, row, onPage }: Props<T>) {
+export function PagedTable<P extends PageView>({
+  query,
+  caption,
+  empty,
+  head,
+  row,
+  onPage,
+}: Props<P>) {
   return (
     <QueryView query={query}>
       {(page) =>
