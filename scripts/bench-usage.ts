@@ -25,6 +25,7 @@ import {
   type UsageQuery,
   UsageStatus,
 } from '@velvet/metering';
+import { TEAMS_RELATION_SQL } from '@velvet/teams';
 import { Client } from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { percentile, scratch } from './audit/audit-harness';
@@ -352,7 +353,7 @@ async function main(): Promise<void> {
   const app4 = await connect(s.url, 4);
   try {
     const { big, small } = await seed(super_, ownerDs);
-    const usage = new UsageAnalyticsService(app);
+    const usage = new UsageAnalyticsService(app, TEAMS_RELATION_SQL);
     const spend = new SpendQueries(app);
     keysOf = async (org) => {
       if (!keyCache.has(org))
@@ -374,7 +375,7 @@ async function main(): Promise<void> {
     await dashboard(
       usage,
       spend,
-      () => new UsageAnalyticsService(app4),
+      () => new UsageAnalyticsService(app4, TEAMS_RELATION_SQL),
       () => big,
     );
     let n = 0;
@@ -384,7 +385,7 @@ async function main(): Promise<void> {
     await dashboard(
       usage,
       spend,
-      () => new UsageAnalyticsService(app4),
+      () => new UsageAnalyticsService(app4, TEAMS_RELATION_SQL),
       () => small[n++ % small.length],
     );
     console.log(`\nA/B, large organisation, load ${load()}:`);

@@ -1,11 +1,13 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Action, type AppAbility, assertCan, scopedWhere } from '@velvet/access';
+import { existingModelCount } from '@velvet/catalog';
 import { AdminActivityLog, DomainErrorKind, DomainException, NotFoundError } from '@velvet/common';
 import { IsNull, Repository } from 'typeorm';
 import { generateKeyMaterial } from './api-key.token';
 import { ApiKey } from './entities/api-key.entity';
 import { KeyInvalidations } from './key-invalidation';
+import { TEAM_DIRECTORY, type TeamDirectory } from './team-directory.port';
 
 export interface KeySettingsChange {
   /** Undefined keeps the value; null removes it (no team, every entitled model, no expiry). */
@@ -28,26 +30,22 @@ export class KeySettings {
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     @Optional() private readonly activity?: AdminActivityLog,
     @Optional() private readonly invalidations?: KeyInvalidations,
+    @Optional() @Inject(TEAM_DIRECTORY) private readonly teams?: TeamDirectory,
   ) {}
 
   /** Refuses a team or models that are not this organisation's to use (404 / 400), before anything is written. */
   async assertUsable(organizationId: string, change: KeySettingsChange): Promise<void> {
     if (change.teamId) {
-      const rows: unknown[] = await this.keys.query(
-        `SELECT 1 FROM teams WHERE id = $1 AND organization_id = $2`,
-        [change.teamId, organizationId],
-      );
-      if (!rows.length) throw new NotFoundError('Team');
+      if (!this.teams) throw new Error('KeySettings needs TEAM_DIRECTORY: import TeamsModule');
+      if (!(await this.teams.isTeamOf(this.keys.manager, change.teamId, organizationId)))
+        throw new NotFoundError('Team');
     }
     const models = change.allowedModelIds;
     if (models) {
       if (models.length > 200 || new Set(models).size !== models.length)
         throw invalid('allowedModelIds must be distinct model ids (at most 200)');
-      const [{ n }] = (await this.keys.query(
-        `SELECT count(*)::int AS n FROM models WHERE id = ANY($1::uuid[])`,
-        [models],
-      )) as { n: number }[];
-      if (n !== models.length) throw invalid('allowedModelIds names a model that does not exist');
+      if ((await existingModelCount(this.keys.manager, models)) !== models.length)
+        throw invalid('allowedModelIds names a model that does not exist');
     }
     if (change.expiresAt && change.expiresAt <= new Date())
       throw new DomainException(

@@ -49,7 +49,15 @@ export { billingOf, checkReceipts } from './receipts/receipt-check';
 export type { ExportRecordLeaf } from './receipts/receipt-check';
 export { publishedReceiptKeys, registerReceiptKey } from './receipts/receipt-keys';
 export { eventSha256Of } from './receipts/receipt-leaf';
+export { completionsSharingBands } from './queries/completion-bands.query';
 export { premiumActivity, premiumCallsBetween } from './queries/premium-calls.query';
+export {
+  premiumCallsPerHour,
+  premiumCallsWithSeenBands,
+  premiumKeyCalls,
+  recordPremiumBandSightings,
+} from './queries/premium-horizon.query';
+export type { HorizonCallRow } from './queries/premium-horizon.query';
 export { AuditRetentionService } from './retention/audit-retention.service';
 export { AuditExportService } from './search/audit-export.service';
 export { AuditSearchService } from './search/audit-search.service';

@@ -5,6 +5,12 @@ export { ModelTier } from './entities/model-tier.entity';
 export { Model, ModelStatus } from './entities/model.entity';
 export type { UpstreamConfig } from './entities/model.entity';
 export { ModelsService } from './models.service';
+export {
+  existingModelCount,
+  MODEL_TIERS_RELATION,
+  MODELS_RELATION,
+  tierGated,
+} from './queries/catalog-relation.query';
 export { tierMeanPrices } from './queries/tier-prices.query';
 export { tierRanks } from './queries/tier-ranks.query';
 export { countChatPromptTokens } from './tokens/chat-tokens';

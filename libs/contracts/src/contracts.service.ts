@@ -8,7 +8,9 @@ import {
   type UserPrincipal,
 } from '@velvet/access';
 import { AdminActivityLog, NotFoundError, type Page } from '@velvet/common';
-import { EntitlementsScheduler } from '@velvet/entitlements';
+import { tierGated } from '@velvet/catalog';
+import { dualApprovalAboveMicros, EntitlementsScheduler } from '@velvet/entitlements';
+import { organizationStanding } from '@velvet/organizations';
 import type { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import { assertTermsCurrent, assertValidTerms, type ContractTerms } from './contract-terms';
 import { moveContract } from './contract-transitions';
@@ -62,8 +64,8 @@ export class ContractsService {
     assertTermsCurrent(terms, new Date());
     const contract = await this.dataSource.transaction(async (em) => {
       await this.assertGatedTier(em, terms.tier);
-      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1`, [organizationId]);
-      if (!org) throw new NotFoundError('Organization');
+      if (!(await organizationStanding(em, organizationId)))
+        throw new NotFoundError('Organization');
       if (link) await this.overlaps.assertReplaceable(em, organizationId, link.replacesContractId);
       if (requestKey) {
         // a retry waits for the first attempt, then gets its contract
@@ -247,16 +249,12 @@ export class ContractsService {
 
   /** Four-eyes above the tier rule's amount (no rule: always four-eyes, the safe side). */
   private async requiredApprovals(em: EntityManager, contract: Contract): Promise<number> {
-    const [rule] = await em.query(
-      `SELECT dual_approval_above_micros::text AS above FROM unlock_rules WHERE tier = $1`,
-      [contract.tier],
-    );
-    return !rule || contract.minSpendMicros > BigInt(rule.above) ? 2 : 1;
+    const above = await dualApprovalAboveMicros(em, contract.tier);
+    return above === null || contract.minSpendMicros > above ? 2 : 1;
   }
 
   private async assertGatedTier(em: EntityManager, tier: string): Promise<void> {
-    const [t] = await em.query(`SELECT gated FROM model_tiers WHERE name = $1`, [tier]);
-    if (!t || !t.gated)
+    if (!(await tierGated(em, tier)))
       throw ContractException.invalidTerms(`tier ${tier} is not a gated tier`, { field: 'tier' });
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { AppAbility } from '@velvet/access';
 import type { Micros } from '@velvet/common';
 import { formatMicrosExact } from '@velvet/entitlements';
-import { BILLED_USAGE_STATUSES } from '@velvet/metering';
+import { dailyBilledSpend } from '@velvet/metering';
 import type { DataSource } from 'typeorm';
 import { commitmentPeriods, periodMinimum, shortfall } from './commitment-periods';
 import { Contract, ContractStatus } from './entities/contract.entity';
@@ -141,14 +141,6 @@ export class StatementsService {
     if (periods.length === 0) return [];
     const from = periods.reduce((a, p) => (p.start < a ? p.start : a), periods[0].start);
     const to = periods.reduce((a, p) => (p.end > a ? p.end : a), periods[0].end);
-    const rows: { day: string; currency: string; micros: string }[] = await this.dataSource.query(
-      `SELECT (occurred_at AT TIME ZONE 'UTC')::date::text AS day, currency, SUM(cost_micros)::text AS micros
-         FROM usage_records
-        WHERE organization_id = $1 AND status = ANY($4)
-          AND occurred_at >= ($2::date::timestamp AT TIME ZONE 'UTC') AND occurred_at < ($3::date::timestamp AT TIME ZONE 'UTC')
-        GROUP BY 1, 2`,
-      [organizationId, from, to, BILLED_USAGE_STATUSES],
-    );
-    return rows.map((r) => ({ day: r.day, currency: r.currency, micros: BigInt(r.micros) }));
+    return dailyBilledSpend(this.dataSource.manager, organizationId, from, to);
   }
 }

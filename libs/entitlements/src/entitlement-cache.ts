@@ -6,6 +6,8 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { MODEL_TIERS_RELATION, MODELS_RELATION } from '@velvet/catalog';
+import { ORGANIZATIONS_RELATION } from '@velvet/organizations';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -147,14 +149,14 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
               COALESCE((
                 SELECT json_agg(json_build_object('id', m.id,
                          'lapses_at', (extract(epoch FROM e.valid_until) * 1000)::bigint::text))
-                  FROM models m
-                  JOIN model_tiers t ON t.name = m.tier
+                  FROM ${MODELS_RELATION} m
+                  JOIN ${MODEL_TIERS_RELATION} t ON t.name = m.tier
                   LEFT JOIN organization_entitlements e ON t.gated AND e.organization_id = k.id AND e.tier = m.tier
                  WHERE o.status = 'active' AND m.status = 'active'
                    AND (NOT t.gated OR (e.tier IS NOT NULL AND (e.valid_until IS NULL OR e.valid_until > now())))
               ), '[]'::json) AS models
          FROM (SELECT $1::uuid AS id) k
-         LEFT JOIN organizations o ON o.id = k.id
+         LEFT JOIN ${ORGANIZATIONS_RELATION} o ON o.id = k.id
          LEFT JOIN entitlement_evaluations ev ON ev.organization_id = k.id`,
       [organizationId],
     );

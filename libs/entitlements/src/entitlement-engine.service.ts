@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { organizationIds } from '@velvet/organizations';
 import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -149,11 +150,9 @@ export class EntitlementEngine {
 
   /** Every organisation, one at a time (after a rule or catalog change, and periodically as windows slide). */
   async evaluateAll(reason: string): Promise<number> {
-    const orgs: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM organizations ORDER BY id`,
-    );
     let changed = 0;
-    for (const { id } of orgs) if ((await this.evaluate(id, reason)).changed) changed++;
+    for (const id of await organizationIds(this.dataSource.manager))
+      if ((await this.evaluate(id, reason)).changed) changed++;
     return changed;
   }
 

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { MODEL_TIERS_RELATION, MODELS_RELATION } from '@velvet/catalog';
+import { ORGANIZATIONS_RELATION } from '@velvet/organizations';
 import type { DataSource } from 'typeorm';
 import { EntitlementEngine } from './entitlement-engine.service';
 import type { ConditionResult, EntitlementExplanation, Refusal } from './explanation.view';
@@ -45,7 +47,8 @@ export class ExplanationService {
     }[] = await this.dataSource.query(
       `SELECT m.id, m.slug, m.display_name, m.tier, t.gated, o.status = 'active' AS org_active,
                 EXISTS (SELECT 1 FROM organization_entitlements e WHERE e.organization_id = o.id AND e.tier = m.tier) AS enforced
-           FROM models m JOIN model_tiers t ON t.name = m.tier JOIN organizations o ON o.id = $1
+           FROM ${MODELS_RELATION} m JOIN ${MODEL_TIERS_RELATION} t ON t.name = m.tier
+           JOIN ${ORGANIZATIONS_RELATION} o ON o.id = $1
           WHERE m.status = 'active' ORDER BY t.rank, m.slug`,
       [organizationId],
     );

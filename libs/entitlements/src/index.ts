@@ -1,4 +1,5 @@
 export { CONTRACT_FACTS, type ContractFact, type ContractFacts } from './contract-facts.port';
+export { dualApprovalAboveMicros } from './dual-approval.query';
 export { EntitlementCache } from './entitlement-cache';
 export { EntitlementEngine } from './entitlement-engine.service';
 export { ALL_ORGANIZATIONS } from './entitlements.constants';

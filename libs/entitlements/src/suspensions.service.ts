@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AdminActivityLog, NotFoundError } from '@velvet/common';
+import { lockOrganization } from '@velvet/organizations';
 import { type DataSource, IsNull } from 'typeorm';
 import { OrganizationSuspension } from './entities/organization-suspension.entity';
 import { EntitlementException } from './entitlements.exception';
@@ -27,10 +28,7 @@ export class SuspensionsService {
     reason: string,
   ): Promise<SuspensionResult> {
     const result = await this.dataSource.transaction(async (em) => {
-      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [
-        organizationId,
-      ]);
-      if (!org) throw new NotFoundError('Organization');
+      if (!(await lockOrganization(em, organizationId))) throw new NotFoundError('Organization');
       const open = await em.findOne(OrganizationSuspension, {
         where: { organizationId, restoredAt: IsNull() },
       });
@@ -64,10 +62,7 @@ export class SuspensionsService {
     reason: string,
   ): Promise<OrganizationSuspension> {
     const suspension = await this.dataSource.transaction(async (em) => {
-      const [org] = await em.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [
-        organizationId,
-      ]);
-      if (!org) throw new NotFoundError('Organization');
+      if (!(await lockOrganization(em, organizationId))) throw new NotFoundError('Organization');
       const open = await em.findOne(OrganizationSuspension, {
         where: { organizationId, restoredAt: IsNull() },
       });

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { tierRanks } from '@velvet/catalog';
+import { organizationDirectory } from '@velvet/organizations';
 import type { DataSource, EntityManager } from 'typeorm';
+import { CONTRACT_FACTS, type ContractFacts } from './contract-facts.port';
 import { EntitlementEngine } from './entitlement-engine.service';
 import type { RuleTerms } from './unlock-evaluation';
 
@@ -34,6 +37,7 @@ export class UnlockRuleImpact {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly engine: EntitlementEngine,
+    @Inject(CONTRACT_FACTS) private readonly contracts: ContractFacts,
   ) {}
 
   async preview(
@@ -42,9 +46,8 @@ export class UnlockRuleImpact {
     now = new Date(),
     em: EntityManager = this.dataSource.manager,
   ): Promise<RuleChangeImpact> {
-    const orgs: { id: string; name: string }[] = await em.query(
-      `SELECT id, name FROM organizations ORDER BY name, id`,
-    );
+    const orgs = await organizationDirectory(em);
+    const ranks = new Map((await tierRanks(em)).map((t) => [t.name, t.rank]));
     const overrides = new Map([[proposed.tier, proposed]]);
     const impact: RuleChangeImpact = {
       tier: proposed.tier,
@@ -64,7 +67,7 @@ export class UnlockRuleImpact {
       if (!before && after) impact.gain.push(who);
       if (!before || after) continue;
       const contract = grandfather
-        ? await this.activeContract(em, org.id, proposed.tier, today)
+        ? await this.activeContract(em, org.id, ranks, proposed.tier, today)
         : null;
       if (contract)
         impact.grandfathered.push({ ...who, contractId: contract.id, until: contract.until });
@@ -77,16 +80,18 @@ export class UnlockRuleImpact {
   private async activeContract(
     em: EntityManager,
     organizationId: string,
+    ranks: ReadonlyMap<string, number>,
     tier: string,
     today: string,
   ): Promise<{ id: string; until: string } | null> {
-    const [row] = await em.query(
-      `SELECT c.id, c.term_end::text AS until FROM contracts c
-         JOIN model_tiers ct ON ct.name = c.tier JOIN model_tiers t ON t.name = $2
-        WHERE c.organization_id = $1 AND c.status = 'active' AND ct.rank >= t.rank AND c.term_end >= $3::date
-        ORDER BY c.term_end DESC LIMIT 1`,
-      [organizationId, tier, today],
-    );
-    return row ?? null;
+    const rank = ranks.get(tier);
+    if (rank === undefined) return null;
+    const covering = (await this.contracts.ofOrganization(em, organizationId))
+      .filter(
+        (c) =>
+          c.status === 'active' && c.termEnd >= today && (ranks.get(c.tier) ?? -Infinity) >= rank,
+      )
+      .sort((a, b) => (a.termEnd < b.termEnd ? 1 : a.termEnd > b.termEnd ? -1 : 0));
+    return covering.length ? { id: covering[0].id, until: covering[0].termEnd } : null;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { tierGated } from '@velvet/catalog';
 import { AdminActivityLog, type Micros } from '@velvet/common';
 import { type DataSource, type EntityManager, IsNull, LessThanOrEqual } from 'typeorm';
 import { UnlockRuleChange, UnlockRuleGrandfathering } from './entities/unlock-rule-change.entity';
@@ -215,9 +216,9 @@ export class UnlockRulesService {
 
   /** The rule as it would be with `terms` applied (not saved). */
   private async proposed(em: EntityManager, tier: string, terms: UnlockRuleTerms, lock: boolean) {
-    const [t] = await em.query(`SELECT gated FROM model_tiers WHERE name = $1 FOR SHARE`, [tier]);
-    if (!t) throw EntitlementException.unknownTier(tier);
-    if (!t.gated) throw EntitlementException.tierNotGated(tier);
+    const gated = await tierGated(em, tier, { forShare: true });
+    if (gated === null) throw EntitlementException.unknownTier(tier);
+    if (!gated) throw EntitlementException.tierNotGated(tier);
     const existing = await em.findOne(UnlockRule, {
       where: { tier },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),

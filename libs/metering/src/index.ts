@@ -1,6 +1,7 @@
 export { RefusalRecorder } from './analytics/refusal-recorder.service';
 export { SpendQueries } from './analytics/spend-queries.service';
 export { UsageAnalyticsModule } from './analytics/usage-analytics.module';
+export { TEAMS_RELATION } from './analytics/teams-relation.port';
 export { UsageAnalyticsService } from './analytics/usage-analytics.service';
 export { usageCsv } from './analytics/usage-csv';
 export { usageQueryProblem } from './analytics/usage-query';
@@ -32,6 +33,9 @@ export type {
 export { MeteringModule } from './metering.module';
 export { METERING_REDIS, SPEND_LISTENER } from './metering.options';
 export type { SpendListener } from './metering.options';
+export { cappedScopeSpend } from './queries/capped-spend.query';
+export { dailyBilledSpend } from './queries/daily-spend.query';
+export type { DailyBilledSpend } from './queries/daily-spend.query';
 export { billedSpendMicros } from './queries/qualifying-spend.query';
 export { UsageIngestor } from './usage/usage-ingestor.service';
 export { encodeUsage } from './usage/usage.codec';

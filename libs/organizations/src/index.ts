@@ -6,5 +6,14 @@ export { InvitationsService } from './invitations.service';
 export { MembersService } from './members.service';
 export { ORGANIZATION_ENTITIES, OrganizationsModule } from './organizations.module';
 export { OrganizationsService } from './organizations.service';
+export {
+  activeAdminEmails,
+  lockOrganization,
+  ORGANIZATIONS_RELATION,
+  organizationDirectory,
+  organizationIds,
+  organizationNames,
+  USERS_RELATION,
+} from './queries/organization-directory.query';
 export { organizationStanding } from './queries/organization-standing.query';
 export { StaffService } from './staff.service';

@@ -5,5 +5,6 @@ export { WebhookTargets } from './budget-alerts/webhook-target';
 export { CustomerLimitsService } from './customer-limits.service';
 export { limitValues } from './limit-values';
 export type { LimitTarget } from './limit-values';
+export { TEAMS_RELATION_SQL } from './team-ports.module';
 export { TEAM_ENTITIES, TeamsModule } from './teams.module';
 export { TeamsService } from './teams.service';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Action, assertCan, type AppAbility } from '@velvet/access';
 import { DomainErrorKind, DomainException, NotFoundError } from '@velvet/common';
+import { USERS_RELATION } from '@velvet/organizations';
 import type { DataSource } from 'typeorm';
 
 export interface ScimGroupView {
@@ -31,7 +32,7 @@ export class ScimGroupTeamsService {
                        FILTER (WHERE u.id IS NOT NULL), '[]') AS members
          FROM scim_groups g
          LEFT JOIN scim_group_members m ON m.group_id = g.id
-         LEFT JOIN users u ON u.id = m.user_id AND u.status = 'active'
+         LEFT JOIN ${USERS_RELATION} u ON u.id = m.user_id AND u.status = 'active'
         WHERE g.organization_id = $1
         GROUP BY g.id ORDER BY g.display_name`,
       [organizationId],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isKeyOfOrganization } from '@velvet/api-keys';
 import { AdminActivityLog, NotFoundError, type Page } from '@velvet/common';
 import { SuspensionsService } from '@velvet/entitlements';
 import { LimitsService } from '@velvet/metering';
@@ -230,10 +231,7 @@ export class AlertCasesService {
   }
 
   private async assertKeyOf(organizationId: string, apiKeyId: string): Promise<void> {
-    const [row] = await this.db.query(
-      `SELECT 1 FROM api_keys WHERE id = $1 AND organization_id = $2`,
-      [apiKeyId, organizationId],
-    );
-    if (!row) throw AlertCaseException.keyNotInOrganization();
+    if (!(await isKeyOfOrganization(this.db.manager, apiKeyId, organizationId)))
+      throw AlertCaseException.keyNotInOrganization();
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { fromInt32 } from '@velvet/audit';
+import { apiKeyNames } from '@velvet/api-keys';
+import { completionsSharingBands, fromInt32 } from '@velvet/audit';
+import { organizationNames } from '@velvet/organizations';
 import { provenanceQuery, rankCandidates } from './provenance-ranking';
 import { DomainErrorKind, DomainException, sha256Hex } from '@velvet/common';
 import type { DataSource } from 'typeorm';
@@ -33,44 +35,39 @@ export class ProvenanceService {
         'The text has no words to fingerprint',
       );
     }
-    const rows: {
-      seq: string;
-      event_id: string;
-      organization_id: string;
-      organization_name: string | null;
-      api_key_id: string;
-      api_key_name: string | null;
-      model_slug: string | null;
-      occurred_at: Date;
-      completion_minhash: number[];
-      completion_bands: string[] | null;
-      exact: boolean;
-    }[] = await this.db.query(
-      `SELECT a.seq, a.event_id, a.organization_id, o.name AS organization_name, a.api_key_id, k.name AS api_key_name,
-              a.model_slug, a.occurred_at, a.completion_minhash, a.completion_bands, a.completion_sha256 = decode($2, 'hex') AS exact
-         FROM audit_log a
-         LEFT JOIN organizations o ON o.id = a.organization_id
-         LEFT JOIN api_keys k ON k.id = a.api_key_id
-        WHERE a.kind = 'premium_call' AND a.completion_bands && $1::bigint[]
-        LIMIT ${MAX_CANDIDATES}`,
-      [q.bands.map(String), sha256Hex(text)],
-    );
+    const em = this.db.manager;
+    const rows = await completionsSharingBands(em, {
+      bands: q.bands,
+      sha256Hex: sha256Hex(text),
+      limit: MAX_CANDIDATES,
+    });
     const candidates = rows.map((r) => ({
       r,
-      minhash: fromInt32(r.completion_minhash ?? []),
-      bands: (r.completion_bands ?? []).map(Number),
+      minhash: fromInt32(r.completionMinhash ?? []),
+      bands: (r.completionBands ?? []).map(Number),
       exact: r.exact === true,
-      occurredAt: new Date(r.occurred_at),
+      occurredAt: new Date(r.occurredAt),
     }));
-    const matches = rankCandidates(q, candidates, options).map(
+    const ranked = rankCandidates(q, candidates, options);
+    const [organizations, keys] = await Promise.all([
+      organizationNames(
+        em,
+        ranked.map(({ candidate }) => candidate.r.organizationId),
+      ),
+      apiKeyNames(
+        em,
+        ranked.map(({ candidate }) => candidate.r.apiKeyId),
+      ),
+    ]);
+    const matches = ranked.map(
       ({ candidate: { r, exact, occurredAt }, similarity, wordSimilarity }) => ({
         seq: String(r.seq),
-        requestId: r.event_id,
-        organizationId: r.organization_id,
-        organizationName: r.organization_name,
-        apiKeyId: r.api_key_id,
-        apiKeyName: r.api_key_name,
-        modelSlug: r.model_slug,
+        requestId: r.eventId,
+        organizationId: r.organizationId,
+        organizationName: organizations.get(r.organizationId) ?? null,
+        apiKeyId: r.apiKeyId,
+        apiKeyName: keys.get(r.apiKeyId) ?? null,
+        modelSlug: r.modelSlug,
         occurredAt,
         exact,
         similarity,

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { fromInt32 } from '@velvet/audit';
+import {
+  fromInt32,
+  type HorizonCallRow,
+  premiumCallsPerHour,
+  premiumCallsWithSeenBands,
+  premiumKeyCalls,
+  recordPremiumBandSightings,
+} from '@velvet/audit';
 import type { DataSource } from 'typeorm';
 import type { CrossOrgEvidence, HorizonCall, KeyTraffic } from '../features/call-feature';
 import { isDefaultParams } from '../features/default-params';
@@ -27,20 +34,7 @@ const MAX_KEY_TRAFFIC_CALLS = 20_000;
 /** Band rows one run purges at most. */
 const PURGE_BATCH = 20_000;
 
-interface Row {
-  organization_id: string;
-  api_key_id: string;
-  occurred_at: Date;
-  params: Record<string, unknown> | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  flags: string[];
-  /** Comma-separated (array_to_string): split and Number() parse far faster than a Postgres array literal. */
-  prompt_minhash: string | null;
-  /** The call's remembered prompt bands, and those of them the organisation had sent before it. */
-  bands: string[] | null;
-  seen: string[] | null;
-}
+type Row = HorizonCallRow;
 
 const toCall = (r: Row, template: ReadonlySet<string> = new Set()): HorizonCall => ({
   apiKeyId: r.api_key_id,
@@ -52,8 +46,6 @@ const toCall = (r: Row, template: ReadonlySet<string> = new Set()): HorizonCall 
   outputTokens: r.output_tokens ?? 0,
   promptMinhash: r.prompt_minhash ? fromInt32(r.prompt_minhash.split(',').map(Number)) : [],
 });
-
-const CALL_COLUMNS = `a.organization_id, a.api_key_id, a.occurred_at, a.params, a.input_tokens, a.output_tokens, a.flags, array_to_string(a.prompt_minhash, ',') AS prompt_minhash`;
 
 /**
  * The long-horizon evidence, read with index look-ups and per-organisation limits, so a run's cost
@@ -98,18 +90,14 @@ export class HorizonReader {
     }
   }
 
-  private async upsertBands(from: Date, to: Date): Promise<void> {
-    await this.db.query(
-      `INSERT INTO detection_prompt_bands AS b (organization_id, band, first_seen, last_seen)
-       SELECT a.organization_id, x.band, min(a.occurred_at), max(a.occurred_at)
-         FROM audit_log a CROSS JOIN LATERAL unnest(a.prompt_bands[1:${BANDS_KEPT}]) AS x(band)
-        WHERE a.kind = 'premium_call' AND a.occurred_at > $1 AND a.occurred_at <= $2 AND a.organization_id IS NOT NULL
-        GROUP BY a.organization_id, x.band
-       ON CONFLICT (organization_id, band) DO UPDATE
-          SET first_seen = LEAST(b.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(b.last_seen, EXCLUDED.last_seen)
-        WHERE EXCLUDED.first_seen < b.first_seen OR EXCLUDED.last_seen > b.last_seen + interval '${LAST_SEEN_REFRESH_HOURS} hours'`,
-      [from, to],
-    );
+  private upsertBands(from: Date, to: Date): Promise<void> {
+    return recordPremiumBandSightings(this.db.manager, {
+      into: 'detection_prompt_bands',
+      from,
+      to,
+      bandsKept: BANDS_KEPT,
+      refreshHours: LAST_SEEN_REFRESH_HOURS,
+    });
   }
 
   /**
@@ -133,19 +121,14 @@ export class HorizonReader {
     asOf: Date,
     hours: number,
   ): Promise<Map<string, HorizonCall[]>> {
-    const rows: Row[] = await this.db.query(
-      `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN LATERAL (
-         SELECT ${CALL_COLUMNS}, a.prompt_bands[1:${BANDS_KEPT}]::text[] AS bands,
-                ARRAY(SELECT x.band::text
-                   FROM unnest(a.prompt_bands[1:${BANDS_KEPT}]) AS x(band)
-                   JOIN detection_prompt_bands b ON b.organization_id = a.organization_id AND b.band = x.band
-                  WHERE b.first_seen < a.occurred_at) AS seen
-           FROM audit_log a
-          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
-            AND a.occurred_at > $2 AND a.occurred_at <= $3
-          ORDER BY a.occurred_at DESC LIMIT ${MAX_HORIZON_CALLS}) h`,
-      [orgIds, new Date(asOf.getTime() - hours * HOUR), asOf],
-    );
+    const rows = await premiumCallsWithSeenBands(this.db.manager, {
+      organizationIds: orgIds,
+      from: new Date(asOf.getTime() - hours * HOUR),
+      to: asOf,
+      limit: MAX_HORIZON_CALLS,
+      bandsKept: BANDS_KEPT,
+      sightings: 'detection_prompt_bands',
+    });
     return groupAscending(rows, true);
   }
 
@@ -155,15 +138,13 @@ export class HorizonReader {
    * run in a fixed order, or one time of day). One index probe per hour and organisation.
    */
   async historySample(orgIds: string[], horizonStart: Date): Promise<Map<string, HorizonCall[]>> {
-    const rows: Row[] = await this.db.query(
-      `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN generate_series(1, ${HISTORY_DAYS * 24}) AS g(i) CROSS JOIN LATERAL (
-         SELECT ${CALL_COLUMNS}, NULL::text[] AS bands, NULL::text[] AS seen
-           FROM audit_log a
-          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
-            AND a.occurred_at > $2::timestamptz - g.i * interval '1 hour' AND a.occurred_at <= $2::timestamptz - (g.i - 1) * interval '1 hour'
-          ORDER BY a.occurred_at DESC LIMIT ${HISTORY_PER_HOUR}) h`,
-      [orgIds, horizonStart],
-    );
+    const rows = await premiumCallsPerHour(this.db.manager, {
+      organizationIds: orgIds,
+      before: horizonStart,
+      hours: HISTORY_DAYS * 24,
+      perHour: HISTORY_PER_HOUR,
+      hoursAsConstant: true,
+    });
     return groupAscending(rows);
   }
 
@@ -188,15 +169,12 @@ export class HorizonReader {
       ),
     ];
     if (!picked.length) return new Map();
-    const rows: Row[] = await this.db.query(
-      `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN generate_series(1, $3::int) AS g(i) CROSS JOIN LATERAL (
-         SELECT ${CALL_COLUMNS}, NULL::text[] AS bands, NULL::text[] AS seen
-           FROM audit_log a
-          WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
-            AND a.occurred_at > $2::timestamptz - g.i * interval '1 hour' AND a.occurred_at <= $2::timestamptz - (g.i - 1) * interval '1 hour'
-          ORDER BY a.occurred_at DESC LIMIT ${POPULATION_PER_HOUR}) h`,
-      [picked, asOf, hours],
-    );
+    const rows = await premiumCallsPerHour(this.db.manager, {
+      organizationIds: picked,
+      before: asOf,
+      hours,
+      perHour: POPULATION_PER_HOUR,
+    });
     return groupAscending(rows);
   }
 
@@ -212,16 +190,12 @@ export class HorizonReader {
   ): Promise<Map<string, KeyTraffic[]>> {
     const out = new Map<string, KeyTraffic[]>();
     if (!orgIds.length) return out;
-    const rows: Pick<Row, 'organization_id' | 'api_key_id' | 'params' | 'flags'>[] =
-      await this.db.query(
-        `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN LATERAL (
-           SELECT a.organization_id, a.api_key_id, a.params, a.flags
-             FROM audit_log a
-            WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
-              AND a.occurred_at > $2 AND a.occurred_at <= $3
-            ORDER BY a.occurred_at DESC LIMIT ${MAX_KEY_TRAFFIC_CALLS}) h`,
-        [orgIds, new Date(asOf.getTime() - hours * HOUR), asOf],
-      );
+    const rows = await premiumKeyCalls(this.db.manager, {
+      organizationIds: orgIds,
+      from: new Date(asOf.getTime() - hours * HOUR),
+      to: asOf,
+      limit: MAX_KEY_TRAFFIC_CALLS,
+    });
     const tally = new Map<string, KeyTraffic & { org: string }>();
     for (const r of rows) {
       const k = tally.get(r.api_key_id) ?? {

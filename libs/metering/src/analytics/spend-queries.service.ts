@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { API_KEYS_RELATION } from '@velvet/api-keys';
+import { MODEL_TIERS_RELATION, MODELS_RELATION } from '@velvet/catalog';
 import type { DataSource } from 'typeorm';
 import type { SpendBreakdownRow } from '../spend-breakdown.view';
 
@@ -25,7 +27,7 @@ export class SpendQueries {
       `SELECT u.day::text AS "day",
               SUM(u.cost_micros)::text AS "costMicros",
               COALESCE(SUM(u.cost_micros) FILTER (WHERE t.gated), 0)::text AS "premiumCostMicros"
-         FROM usage_daily_models u LEFT JOIN model_tiers t ON t.name = u.tier
+         FROM usage_daily_models u LEFT JOIN ${MODEL_TIERS_RELATION} t ON t.name = u.tier
         WHERE u.organization_id = $1 AND u.day >= $2::date
         GROUP BY 1 HAVING SUM(u.requests - u.failed) > 0 ORDER BY 1`,
       [organizationId, sinceDay(days, now)],
@@ -44,8 +46,8 @@ export class SpendQueries {
               SUM(u.input_tokens)::text AS "inputTokens", SUM(u.output_tokens)::text AS "outputTokens",
               SUM(u.cost_micros)::text AS "costMicros"
          FROM usage_daily u
-         LEFT JOIN models m ON m.id = u.model_id
-         LEFT JOIN api_keys k ON k.id = u.api_key_id
+         LEFT JOIN ${MODELS_RELATION} m ON m.id = u.model_id
+         LEFT JOIN ${API_KEYS_RELATION} k ON k.id = u.api_key_id
         WHERE u.organization_id = $1 AND u.day >= $2::date
         GROUP BY 1, 2, 3, 4 HAVING SUM(u.requests - u.failed) > 0 ORDER BY SUM(u.cost_micros) DESC, 1, 4`,
       [organizationId, sinceDay(days, now)],

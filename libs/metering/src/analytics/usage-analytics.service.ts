@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { API_KEYS_RELATION } from '@velvet/api-keys';
+import { MODELS_RELATION } from '@velvet/catalog';
 import type { DataSource } from 'typeorm';
+import { TEAMS_RELATION } from './teams-relation.port';
 import type { UsageQuery } from './usage-query';
 import type {
   RefusalCount,
@@ -41,7 +44,10 @@ const toBucket = (b: string | Date): string => (b instanceof Date ? b.toISOStrin
  */
 @Injectable()
 export class UsageAnalyticsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(TEAMS_RELATION) private readonly teams: string,
+  ) {}
 
   async report(q: UsageQuery): Promise<UsageReport> {
     const dims: Dimension[] = q.groupBy === 'none' ? [] : [q.groupBy];
@@ -186,9 +192,9 @@ export class UsageAnalyticsService {
 
   private labelJoins(dims: readonly Dimension[]): string {
     return (
-      (dims.includes('model') ? ' LEFT JOIN models lm ON lm.id = g.model_id' : '') +
-      (dims.includes('key') ? ' LEFT JOIN api_keys lk ON lk.id = g.api_key_id' : '') +
-      (dims.includes('team') ? ' LEFT JOIN teams lt ON lt.id = g.team_id' : '')
+      (dims.includes('model') ? ` LEFT JOIN ${MODELS_RELATION} lm ON lm.id = g.model_id` : '') +
+      (dims.includes('key') ? ` LEFT JOIN ${API_KEYS_RELATION} lk ON lk.id = g.api_key_id` : '') +
+      (dims.includes('team') ? ` LEFT JOIN ${this.teams} lt ON lt.id = g.team_id` : '')
     );
   }
 }

@@ -1,3 +1,4 @@
+import { API_KEYS_RELATION } from '@velvet/api-keys';
 import { dayAfter, splitByMonths, type UsageQuery } from './usage-query';
 
 /** The dimensions a usage query can group by; `team` is reached through the key (api_keys.team_id). */
@@ -82,7 +83,7 @@ export class UsageSql {
   /** Join to api_keys, needed by the team and the team filter only (key names are joined after grouping). */
   keyJoin(dims: readonly Dimension[]): string {
     const needed = dims.includes('team') || this.q.teamId;
-    return needed ? 'LEFT JOIN api_keys k ON k.id = x.api_key_id' : '';
+    return needed ? `LEFT JOIN ${API_KEYS_RELATION} k ON k.id = x.api_key_id` : '';
   }
 
   where(range: string): string {

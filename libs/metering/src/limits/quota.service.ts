@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { API_KEYS_RELATION } from '@velvet/api-keys';
 import {
   gatewayAuditStream,
   layoutOf,
@@ -653,7 +654,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       params.push(req.apiKeyId);
     } else if (level === 'team') {
       // the team's keys as they are now: a key that moved brings its month's spend along
-      sql += ' AND api_key_id IN (SELECT id FROM api_keys WHERE team_id = $3)';
+      sql += ` AND api_key_id IN (SELECT id FROM ${API_KEYS_RELATION} k WHERE k.team_id = $3)`;
       params.push(req.teamId);
     }
     const [{ s }] = (await this.db.query(sql, params)) as { s: string }[];

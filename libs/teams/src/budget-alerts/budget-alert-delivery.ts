@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { activeAdminEmails } from '@velvet/organizations';
 import { createTransport, type Transporter } from 'nodemailer';
 import { IsNull, type DataSource } from 'typeorm';
 import { BudgetAlert, BudgetAlertSettings } from './budget-alert.entities';
@@ -45,15 +46,12 @@ export class BudgetAlertDelivery {
       .getRepository(BudgetAlert)
       .findOneBy({ id: alertId, emailedAt: IsNull() });
     if (!alert) return;
-    const admins = (await this.db.query(
-      `SELECT email FROM users WHERE organization_id = $1 AND role = 'org_admin' AND status = 'active' ORDER BY email`,
-      [alert.organizationId],
-    )) as { email: string }[];
+    const admins = await activeAdminEmails(this.db.manager, alert.organizationId);
     if (!this.mail) this.logger.warn(`budget alert ${alert.id}: no SMTP_URL, e-mail skipped`);
     else if (admins.length) {
       await this.mail.sendMail({
         from: this.options.mailFrom,
-        to: admins.map((a) => a.email),
+        to: admins,
         subject: `Budget alert: ${alert.threshold}% of the monthly cap of ${describeScope(alert)}`,
         text:
           `Spend of ${describeScope(alert)} reached ${alert.threshold}% of its monthly cap in ${alert.period}: ` +

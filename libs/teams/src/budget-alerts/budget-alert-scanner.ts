@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { cappedScopeSpend } from '@velvet/metering';
 import { QueueName } from '@velvet/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
@@ -14,21 +15,6 @@ import {
 
 export const periodOf = (d: Date) =>
   `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-
-/** Every capped scope's spend this month (usage records, the settled truth), beside its cap. */
-const SPEND_SQL = `
-  SELECT c.organization_id,
-         CASE WHEN c.api_key_id IS NOT NULL THEN 'api_key'
-              WHEN c.team_id IS NOT NULL THEN 'team' ELSE 'organization' END AS scope,
-         coalesce(c.api_key_id, c.team_id, c.organization_id) AS scope_id,
-         c.spend_cap_micros::text AS cap,
-         (SELECT coalesce(sum(u.cost_micros), 0) FROM usage_records u
-           WHERE u.organization_id = c.organization_id AND u.occurred_at >= $1
-             AND (c.api_key_id IS NULL OR u.api_key_id = c.api_key_id)
-             AND (c.team_id IS NULL OR u.api_key_id IN (SELECT k.id FROM api_keys k WHERE k.team_id = c.team_id))
-         )::text AS spent
-    FROM customer_limits c
-   WHERE c.spend_cap_micros > 0`;
 
 /**
  * Compares each cap the org admins set with this month's spend, records each threshold crossed
@@ -49,13 +35,7 @@ export class BudgetAlertScanner {
   async scan(now = new Date()): Promise<number> {
     const period = periodOf(now);
     const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const rows = (await this.db.query(SPEND_SQL, [from])) as {
-      organization_id: string;
-      scope: string;
-      scope_id: string;
-      cap: string;
-      spent: string;
-    }[];
+    const rows = await cappedScopeSpend(this.db.manager, from);
     let recorded = 0;
     for (const r of rows) {
       const cap = BigInt(r.cap);
