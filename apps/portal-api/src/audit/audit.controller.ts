@@ -123,7 +123,16 @@ export class AuditController {
   @RequireAbility(Action.Export, 'AuditRecord')
   @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOkResponse({
-    description: 'The first line carries the signed tree head the export is bound to',
+    schema: { type: 'string' },
+    description:
+      'CSV (format=csv) or JSON lines (format=jsonl), an attachment; the first line carries the signed tree head the export is bound to',
+    headers: {
+      'X-Audit-Tree-Head': {
+        description: 'The signed tree head (JSON, without its checkpoint note) when one exists',
+        schema: { type: 'string' },
+      },
+      'Content-Disposition': { schema: { type: 'string' } },
+    },
   })
   @Get('export')
   async export(

@@ -43,6 +43,12 @@ export class TransparencyLogController {
 
   @Public()
   @Get('checkpoint')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    schema: { type: 'string' },
+    description:
+      'The latest signed checkpoint, text: a C2SP tlog-checkpoint (origin, tree size, root hash) in a signed note',
+  })
   async checkpoint(@Res() res: Response) {
     const note = await this.heads.latestCheckpoint();
     if (!note) throw new NotFoundException('no checkpoint has been signed yet');
@@ -53,6 +59,12 @@ export class TransparencyLogController {
 
   @Public()
   @Get('tile/*path')
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({
+    schema: { type: 'string', format: 'binary' },
+    description:
+      'A C2SP tlog-tiles tile: concatenated 32-byte hashes, or entry bundles under tile/entries/',
+  })
   async tile(@Param('path') path: string | string[], @Res() res: Response) {
     const parsed = parseTilePath([path].flat().join('/'));
     if (!parsed)

@@ -45,6 +45,11 @@ export class UsageController {
   @RequireAbility(Action.Read, 'Spend')
   @Get('csv')
   @ApiProduces('text/csv')
+  @ApiOkResponse({
+    schema: { type: 'string' },
+    description: 'RFC 4180 CSV with a header line, an attachment',
+    headers: { 'Content-Disposition': { schema: { type: 'string' } } },
+  })
   async csv(
     @CurrentAbility() ability: AppAbility,
     @Param('orgId', ParseIdPipe) orgId: string,

@@ -11,7 +11,13 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Public } from '@velvet/access';
 import { AuthService, SsoLoginService } from '@velvet/auth';
 import { ParseIdPipe } from '@velvet/common';
@@ -38,6 +44,11 @@ export class SsoLoginController {
 
   @Public()
   @Get('start')
+  @ApiResponse({
+    status: 303,
+    description: "To the organisation's identity provider (OIDC authorization or SAML request)",
+    headers: { Location: { schema: { type: 'string', format: 'uri' } } },
+  })
   async start(@Query() query: SsoStartQuery, @Req() req: Request, @Res() res: Response) {
     const url = await this.sso.start(
       { email: query.email, organization: query.organization, loginHint: query.login_hint },
@@ -75,6 +86,11 @@ export class SsoLoginController {
   @Public()
   @Get('saml/:orgId/metadata')
   @Header('Content-Type', 'application/samlmetadata+xml')
+  @ApiProduces('application/samlmetadata+xml')
+  @ApiOkResponse({
+    schema: { type: 'string' },
+    description: "The service provider's SAML 2.0 metadata (an EntityDescriptor), XML",
+  })
   metadata(@Param('orgId', ParseIdPipe) orgId: string, @Req() req: Request) {
     return this.sso.samlMetadata(orgId, this.baseUrl(req));
   }

@@ -3189,11 +3189,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The latest signed checkpoint, text: a C2SP tlog-checkpoint (origin, tree size, root hash) in a signed note */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };
@@ -3226,11 +3229,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A C2SP tlog-tiles tile: concatenated 32-byte hashes, or entry bundles under tile/entries/ */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": string;
+                };
             };
         };
     };
@@ -3260,12 +3266,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The first line carries the signed tree head the export is bound to */
+            /** @description CSV (format=csv) or JSON lines (format=jsonl), an attachment; the first line carries the signed tree head the export is bound to */
             200: {
                 headers: {
+                    "Content-Disposition"?: string;
+                    /** @description The signed tree head (JSON, without its checkpoint note) when one exists */
+                    "X-Audit-Tree-Head"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3691,11 +3703,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The service provider's SAML 2.0 metadata (an EntityDescriptor), XML */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/samlmetadata+xml": string;
+                };
             };
         };
     };
@@ -3715,8 +3730,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: {
+            /** @description To the organisation's identity provider (OIDC authorization or SAML request) */
+            303: {
                 headers: {
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6563,6 +6580,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description RFC 4180 CSV with a header line, an attachment */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
