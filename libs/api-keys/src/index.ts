@@ -11,3 +11,4 @@ export {
   apiKeyNames,
   isKeyOfOrganization,
 } from './queries/api-key-lookup.query';
+export { detachKeysFromTeam } from './queries/team-keys.command';

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Action, type AppAbility, assertCan, scopedWhere } from '@velvet/access';
-import { ApiKey, KeyInvalidations } from '@velvet/api-keys';
+import { detachKeysFromTeam, KeyInvalidations } from '@velvet/api-keys';
 import { AdminActivityLog, DomainErrorKind, DomainException, NotFoundError } from '@velvet/common';
 import { Repository } from 'typeorm';
 import { Team } from './entities/team.entity';
@@ -80,13 +80,12 @@ export class TeamsService {
     const team = await this.get(ability, organizationId, id);
     assertCan(ability, Action.Delete, 'Team', team);
     const keys = await this.teams.manager.transaction(async (tx) => {
-      const moved = await tx.find(ApiKey, { where: { teamId: id }, select: ['id'] });
-      await tx.update(ApiKey, { teamId: id }, { teamId: null });
+      const moved = await detachKeysFromTeam(tx, id);
       await tx.delete(Team, { id });
       await this.record(actorUserId, organizationId, 'team.deleted', team);
       return moved;
     });
-    for (const k of keys) await this.invalidations?.key(k.id);
+    for (const k of keys) await this.invalidations?.key(k);
   }
 
   private record(actorUserId: string, organizationId: string, action: string, team: Team) {
