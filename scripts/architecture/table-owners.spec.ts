@@ -27,10 +27,19 @@ const withoutComments = (text: string): string =>
 const TABLE_REFERENCE =
   /\b(?:from|join|into|update|table|references|using)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi;
 
+/**
+ * A string that is a table's name (`['api_keys', id]`, later spliced into SQL). Only names with an
+ * underscore: one-word tables (`contracts`, `teams`) are also queue names, subjects and routes.
+ */
+const TABLE_LITERAL = /['"`]([a-z][a-z0-9]*_[a-z0-9_]*)['"`]/g;
+
 function foreignTables(lib: string, text: string): string[] {
-  const named = [...withoutComments(text).matchAll(TABLE_REFERENCE)].map(([, t]) => t);
+  const code = withoutComments(text);
+  const named = [...code.matchAll(TABLE_REFERENCE), ...code.matchAll(TABLE_LITERAL)].map(
+    ([, t]) => t,
+  );
   return [
-    ...new Set(named.filter((t) => TABLE_OWNERS[t] !== undefined && TABLE_OWNERS[t] !== lib)),
+    ...new Set(named.filter((t) => Object.hasOwn(TABLE_OWNERS, t) && TABLE_OWNERS[t] !== lib)),
   ];
 }
 
@@ -79,7 +88,7 @@ const expand = (name: string): string[] => {
 };
 
 describe('table ownership', () => {
-  it('finds a foreign table named in SQL, and ignores its own tables and comments', () => {
+  it('finds a foreign table named in SQL or as a string, and ignores its own tables and comments', () => {
     expect(
       foreignTables(
         'detection',
@@ -88,6 +97,9 @@ describe('table ownership', () => {
              "organizations" o ON true\`)`,
       ),
     ).toEqual(['organizations']);
+    expect(foreignTables('teams', "const [table] = t.teamId ? ['teams'] : ['api_keys'];")).toEqual([
+      'api_keys',
+    ]);
   });
 
   it("has no lib naming another lib's table in SQL (read it through the owner's port)", () => {

@@ -1,6 +1,7 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Action, type AppAbility, assertCan } from '@velvet/access';
+import { isKeyOfOrganization, TEAM_DIRECTORY, type TeamDirectory } from '@velvet/api-keys';
 import { AdminActivityLog, DomainErrorKind, DomainException, NotFoundError } from '@velvet/common';
 import type { Micros } from '@velvet/common';
 import { CustomerLimit, LimitsService, loosens, RateLimit } from '@velvet/metering';
@@ -27,6 +28,7 @@ export class CustomerLimitsService {
     @InjectRepository(CustomerLimit) private readonly rows: Repository<CustomerLimit>,
     @InjectRepository(RateLimit) private readonly provider: Repository<RateLimit>,
     private readonly limits: LimitsService,
+    @Inject(TEAM_DIRECTORY) private readonly teams: TeamDirectory,
     @Optional() private readonly activity?: AdminActivityLog,
   ) {}
 
@@ -133,13 +135,11 @@ export class CustomerLimitsService {
         'invalid_limit',
         'Name a team or a key, not both.',
       );
-    const [table, id] = t.teamId ? ['teams', t.teamId] : t.apiKeyId ? ['api_keys', t.apiKeyId] : [];
-    if (!table) return;
-    const found: unknown[] = await this.rows.query(
-      `SELECT 1 FROM ${table} WHERE id = $1 AND organization_id = $2`,
-      [id, organizationId],
-    );
-    if (!found.length) throw new NotFoundError(t.teamId ? 'Team' : 'API key');
+    const em = this.rows.manager;
+    if (t.teamId && !(await this.teams.isTeamOf(em, t.teamId, organizationId)))
+      throw new NotFoundError('Team');
+    if (t.apiKeyId && !(await isKeyOfOrganization(em, t.apiKeyId, organizationId)))
+      throw new NotFoundError('API key');
   }
 
   private find(organizationId: string, t: LimitTarget): Promise<CustomerLimit | null> {
