@@ -64,7 +64,6 @@ function migratedTables(): Set<string> {
  */
 const ENTITY_CROSSINGS = new Set([
   'auth -> User', // log-in reads users; SCIM and SSO provisioning create and update them
-  'auth -> Organization', // log-in checks the user's organisation is active; SSO finds one by slug
   'teams -> CustomerLimit', // team limits are edited beside the team (LimitsService applies them)
   'teams -> RateLimit',
 ]);

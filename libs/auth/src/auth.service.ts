@@ -10,7 +10,12 @@ import {
   sha256Hex,
   verifyPassword,
 } from '@velvet/common';
-import { Organization, OrganizationStatus, User, UserStatus } from '@velvet/organizations';
+import {
+  ORGANIZATIONS_RELATION,
+  OrganizationStatus,
+  User,
+  UserStatus,
+} from '@velvet/organizations';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
@@ -106,7 +111,7 @@ export class AuthService {
   private activeUsers(users: Repository<User>) {
     return users
       .createQueryBuilder('u')
-      .leftJoin(Organization, 'o', 'o.id = u.organizationId')
+      .leftJoin(ORGANIZATIONS_RELATION, 'o', 'o.id = u.organizationId')
       .where('u.status = :active', { active: UserStatus.Active })
       .andWhere('(u.organizationId IS NULL OR o.status = :orgActive)', {
         orgActive: OrganizationStatus.Active,

@@ -9,6 +9,7 @@ export { OrganizationsService } from './organizations.service';
 export {
   activeAdminEmails,
   lockOrganization,
+  organizationBySlug,
   ORGANIZATIONS_RELATION,
   organizationDirectory,
   organizationIds,

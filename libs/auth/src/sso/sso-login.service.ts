@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hashPassword, randomToken, sha256Hex } from '@velvet/common';
-import { Organization, OrganizationStatus, User, UserStatus } from '@velvet/organizations';
+import { organizationBySlug, OrganizationStatus, User, UserStatus } from '@velvet/organizations';
 import { DataSource, IsNull } from 'typeorm';
 import { AuthService } from '../auth.service';
 import { SsoConnection, SsoProtocol } from './entities/sso-connection.entity';
@@ -216,9 +216,10 @@ export class SsoLoginService {
         : null;
       organizationId = row?.verifiedAt ? row.organizationId : undefined;
     } else if (request.organization) {
-      const org = await this.dataSource
-        .getRepository(Organization)
-        .findOneBy({ slug: request.organization.toLowerCase() });
+      const org = await organizationBySlug(
+        this.dataSource.manager,
+        request.organization.toLowerCase(),
+      );
       organizationId = org?.status === OrganizationStatus.Active ? org.id : undefined;
     }
     if (!organizationId)

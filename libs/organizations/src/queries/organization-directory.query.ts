@@ -54,3 +54,12 @@ export async function activeAdminEmails(
   );
   return rows.map((r) => r.email);
 }
+
+/** The organisation with this slug (its id and status), or null. */
+export async function organizationBySlug(
+  em: EntityManager,
+  slug: string,
+): Promise<{ id: string; status: string } | null> {
+  const [row] = await em.query(`SELECT id, status FROM organizations WHERE slug = $1`, [slug]);
+  return row ?? null;
+}
