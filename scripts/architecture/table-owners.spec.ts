@@ -64,8 +64,6 @@ function migratedTables(): Set<string> {
  */
 const ENTITY_CROSSINGS = new Set([
   'auth -> User', // log-in reads users; SCIM and SSO provisioning create and update them
-  'teams -> CustomerLimit', // team limits are edited beside the team (LimitsService applies them)
-  'teams -> RateLimit',
 ]);
 
 /** Entity class -> owning lib, from each lib's `@Entity` classes. */

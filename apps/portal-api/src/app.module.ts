@@ -12,6 +12,7 @@ import { ContractFactsModule, ContractsModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
 import { DetectionModule } from '@velvet/detection';
 import { ALL_ORGANIZATIONS, EntitlementEngine, EntitlementsModule } from '@velvet/entitlements';
+import { CustomerLimitsModule } from '@velvet/metering';
 import { OrganizationsModule } from '@velvet/organizations';
 import { QueueModule, redisSettings } from '@velvet/queue';
 import { BudgetAlertsModule, TeamsModule } from '@velvet/teams';
@@ -79,6 +80,8 @@ export class PortalApiModule {
         OrganizationsModule,
         ApiKeysModule,
         TeamsModule,
+        // the org admin's limits (their team check is the teams lib's TEAM_DIRECTORY port)
+        CustomerLimitsModule,
         // the scan and deliveries run in apps/worker
         BudgetAlertsModule.forApi({
           allowPrivateWebhookTargets: env.BUDGET_ALERT_WEBHOOK_ALLOW_PRIVATE,

@@ -16,6 +16,10 @@ export {
   limitChangesChannel,
   loosens,
 } from './limits/limit-changes';
+export { CustomerLimitsModule } from './limits/customer/customer-limits.module';
+export { CustomerLimitsService } from './limits/customer/customer-limits.service';
+export { limitValues } from './limits/customer/limit-values';
+export type { LimitTarget } from './limits/customer/limit-values';
 export { LimitsModule } from './limits/limits.module';
 export { LimitsService } from './limits/limits.service';
 export { QuotaService } from './limits/quota.service';

@@ -9,7 +9,7 @@ import {
   type UserPrincipal,
 } from '@velvet/access';
 import { ParseIdPipe } from '@velvet/common';
-import { CustomerLimitsService, type LimitTarget, limitValues } from '@velvet/teams';
+import { CustomerLimitsService, type LimitTarget, limitValues } from '@velvet/metering';
 import { CustomerLimitView, LimitsOverviewView } from './limit.views';
 import { LimitValuesDto } from './teams.dto';
 

@@ -4,7 +4,10 @@ import { Action, type AppAbility, assertCan } from '@velvet/access';
 import { isKeyOfOrganization, TEAM_DIRECTORY, type TeamDirectory } from '@velvet/api-keys';
 import { AdminActivityLog, DomainErrorKind, DomainException, NotFoundError } from '@velvet/common';
 import type { Micros } from '@velvet/common';
-import { CustomerLimit, LimitsService, loosens, RateLimit } from '@velvet/metering';
+import { CustomerLimit } from '../../entities/customer-limit.entity';
+import { RateLimit } from '../../entities/rate-limit.entity';
+import { loosens } from '../limit-changes';
+import { LimitsService } from '../limits.service';
 import { Repository } from 'typeorm';
 import { type LimitTarget, type LimitValues, limitCeiling, targetWhere } from './limit-values';
 

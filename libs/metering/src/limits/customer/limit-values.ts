@@ -1,5 +1,5 @@
 import { DomainErrorKind, DomainException, type Micros } from '@velvet/common';
-import type { CustomerLimit } from '@velvet/metering';
+import type { CustomerLimit } from '../../entities/customer-limit.entity';
 import { type FindOptionsWhere, IsNull } from 'typeorm';
 
 /** Which limits: the organisation's (neither id), a team's, or a key's. */
