@@ -13,6 +13,11 @@
  *             lag = recorded_at - occurred_at (occurredAt is set when the event is appended).
  * The worker runs as its own processes, as in production: AUDIT_BENCH_WORKERS of them (default 2;
  * the writer's tree lock orders their batches); database and queue prefix are scratch ones.
+ *   AUDIT_BENCH_HISTORY=n  first a history of n premium-call records (synthetic-history.ts: real
+ *             rows and tree, made from a few derived calls; ~30 days of occurred_at), timed, so
+ *             both measures run on top of a log of that size.
+ *   AUDIT_BENCH_VERIFY=1  at the end, the tree recomputed from every leaf and compared with the
+ *             stored nodes, the tree state and every signed head (for small runs: it reads the log).
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -28,6 +33,7 @@ import {
   stopProcess,
   syntheticCall,
 } from './audit/audit-harness';
+import { checkTree, synthesizeHistory } from './audit/synthetic-history';
 import { cpuSeconds } from './bench/processes';
 import IORedis from 'ioredis';
 
@@ -36,6 +42,8 @@ const SECONDS = Number(process.env.AUDIT_BENCH_SECONDS ?? 15);
 const BACKLOG = Number(process.env.AUDIT_BENCH_BACKLOG ?? 50_000);
 const WORKERS = Number(process.env.AUDIT_BENCH_WORKERS ?? 2);
 const CHUNK = 500;
+const HISTORY = Number(process.env.AUDIT_BENCH_HISTORY ?? 0);
+const VERIFY = process.env.AUDIT_BENCH_VERIFY === '1';
 
 type Db = { query: (q: string, p?: unknown[]) => Promise<{ rows: Array<Record<string, string>> }> };
 // The tree size counts the committed records; count(*) would scan the growing log 20 times a second.
@@ -124,6 +132,7 @@ async function main() {
   let i = 0;
   const workers: Array<ReturnType<typeof startWorker>> = [];
   try {
+    const history = HISTORY ? await timedHistory(s.db, HISTORY) : null;
     for (let w = 0; w < WORKERS; w++) workers.push(startWorker(s));
     await waitFor(
       async () => (await workersUp(control, redis, stream)) >= WORKERS,
@@ -135,6 +144,7 @@ async function main() {
     const dbName = new URL(s.url).pathname.slice(1);
     const pids = workers.map((w) => w.pid!);
     const cpu0 = await cpuNow(s.db, dbName, pids);
+    const start = await count(s.db);
     const c0 = Date.now();
     for (let k = 0; k < events.length; k += CHUNK) {
       const p = redis.pipeline();
@@ -142,7 +152,7 @@ async function main() {
       await p.exec();
     }
     const appendedS = (Date.now() - c0) / 1000;
-    await until(s.db, BACKLOG);
+    await until(s.db, start + BACKLOG);
     const capacity = Math.round(BACKLOG / ((Date.now() - c0) / 1000));
     const cpu1 = await cpuNow(s.db, dbName, pids);
     const perRecordUs = (k: keyof typeof cpu0) => Math.round(((cpu1[k] - cpu0[k]) / BACKLOG) * 1e6);
@@ -184,6 +194,7 @@ async function main() {
         {
           machine: { cpus: cpus().length, loadavg1m: Number(loadavg()[0].toFixed(2)) },
           workers: WORKERS,
+          history,
           capacity: {
             backlog: BACKLOG,
             appendedInS: Number(appendedS.toFixed(2)),
@@ -213,6 +224,16 @@ async function main() {
         2,
       ),
     );
+    if (VERIFY) {
+      await Promise.all(workers.splice(0).map((w) => stopProcess(w)));
+      const problems = await checkTree(s.db);
+      console.log(
+        problems.length
+          ? `tree check FAILED: ${problems.slice(0, 10).join('; ')}`
+          : `tree check: ${Number(state.size)} leaves, every node, the state and every signed head agree`,
+      );
+      if (problems.length) process.exitCode = 1;
+    }
   } finally {
     await Promise.all(workers.map((w) => stopProcess(w)));
     await control.close();
@@ -221,8 +242,33 @@ async function main() {
   }
 }
 
+/** The history, and how long it took (CPU of this process and of PostgreSQL's backend for it). */
+async function timedHistory(db: Db & Parameters<typeof synthesizeHistory>[0], n: number) {
+  const [backend] = (await db.query('SELECT pg_backend_pid() AS pid')).rows;
+  const cpu = () => process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+  const [c0, p0, t0] = [cpu(), cpuSeconds(Number(backend.pid)), Date.now()];
+  let last = t0;
+  await synthesizeHistory(db, n, {
+    progress: (done) => {
+      if (Date.now() - last < 10_000) return;
+      last = Date.now();
+      console.error(`history: ${done} / ${n} records, ${Math.round((last - t0) / 1000)} s`);
+    },
+  });
+  const seconds = (Date.now() - t0) / 1000;
+  return {
+    records: n,
+    seconds: Number(seconds.toFixed(1)),
+    recordsPerS: Math.round(n / seconds),
+    cpuUsPerRecord: {
+      synthesis: Math.round(((cpu() - c0) / n) * 1e6),
+      postgres: Math.round(((cpuSeconds(Number(backend.pid)) - p0) / n) * 1e6),
+    },
+  };
+}
+
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(error);
     process.exit(1);
