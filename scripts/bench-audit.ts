@@ -16,10 +16,13 @@
  *   AUDIT_BENCH_HISTORY=n  first a history of n premium-call records (synthetic-history.ts: real
  *             rows and tree, made from a few derived calls; ~30 days of occurred_at), timed, so
  *             both measures run on top of a log of that size.
+ *   AUDIT_BENCH_TRACING=1  the workers trace (OTLP/HTTP to a receiver in this process that counts
+ *             what it gets) and every event carries a sampled traceparent (field `t`), as from a
+ *             gateway tracing every call: the workers' cost of tracing, against a run without.
  *   AUDIT_BENCH_VERIFY=1  at the end, the tree recomputed from every leaf and compared with the
  *             stored nodes, the tree state and every signed head (for small runs: it reads the log).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { encodePremiumCallEvent } from '@velvet/audit';
 import { gatewayAuditStream, QueueName, redisOptions } from '@velvet/queue';
@@ -34,6 +37,7 @@ import {
   syntheticCall,
 } from './audit/audit-harness';
 import { checkTree, synthesizeHistory } from './audit/synthetic-history';
+import { startOtlpSink } from './bench/otlp-sink';
 import { cpuSeconds } from './bench/processes';
 import IORedis from 'ioredis';
 
@@ -44,6 +48,17 @@ const WORKERS = Number(process.env.AUDIT_BENCH_WORKERS ?? 2);
 const CHUNK = 500;
 const HISTORY = Number(process.env.AUDIT_BENCH_HISTORY ?? 0);
 const VERIFY = process.env.AUDIT_BENCH_VERIFY === '1';
+const TRACING = process.env.AUDIT_BENCH_TRACING === '1';
+/** The fields of a stream entry: the event, and with AUDIT_BENCH_TRACING a call's trace context. */
+const fieldsOf = (event: string): string[] =>
+  TRACING
+    ? [
+        'v',
+        event,
+        't',
+        `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+      ]
+    : ['v', event];
 
 type Db = { query: (q: string, p?: unknown[]) => Promise<{ rows: Array<Record<string, string>> }> };
 // The tree size counts the committed records; count(*) would scan the growing log 20 times a second.
@@ -164,7 +179,9 @@ async function main() {
           autovacuumWaitS: await autovacuumDone(s.db, dbName),
         }
       : null;
-    for (let w = 0; w < WORKERS; w++) workers.push(startWorker(s));
+    const sink = TRACING ? await startOtlpSink() : null;
+    const otel: Record<string, string> = sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint } : {};
+    for (let w = 0; w < WORKERS; w++) workers.push(startWorker(s, otel));
     await waitFor(
       async () => (await workersUp(control, redis, stream)) >= WORKERS,
       `${WORKERS} workers`,
@@ -178,7 +195,7 @@ async function main() {
     const c0 = Date.now();
     for (let k = 0; k < events.length; k += CHUNK) {
       const p = redis.pipeline();
-      for (const e of events.slice(k, k + CHUNK)) p.xadd(stream, '*', 'v', e);
+      for (const e of events.slice(k, k + CHUNK)) p.xadd(stream, '*', ...fieldsOf(e));
       await p.exec();
     }
     const appendedS = (Date.now() - c0) / 1000;
@@ -198,7 +215,7 @@ async function main() {
       const due = Math.min(total, Math.floor(((Date.now() - t0) / 1000) * RATE));
       if (due > sent) {
         const p = redis.pipeline();
-        for (; sent < due; sent++) p.xadd(stream, '*', 'v', eventJson(org, key, i++));
+        for (; sent < due; sent++) p.xadd(stream, '*', ...fieldsOf(eventJson(org, key, i++)));
         const n = p.length;
         const done = p.exec().catch(() => void (refused += n));
         pending.add(done);
@@ -224,6 +241,7 @@ async function main() {
         {
           machine: { cpus: cpus().length, loadavg1m: Number(loadavg()[0].toFixed(2)) },
           workers: WORKERS,
+          tracing: sink ? { exportedMB: Number((sink.bytes / 1e6).toFixed(1)) } : false,
           history,
           capacity: {
             backlog: BACKLOG,
