@@ -13,8 +13,16 @@
  *             lag = recorded_at - occurred_at (occurredAt is set when the event is appended).
  * The worker runs as its own processes, as in production: AUDIT_BENCH_WORKERS of them (default 2;
  * the writer's tree lock orders their batches); database and queue prefix are scratch ones.
+ *   AUDIT_BENCH_HISTORY=n  first a history of n premium-call records (synthetic-history.ts: real
+ *             rows and tree, made from a few derived calls; ~30 days of occurred_at), timed, so
+ *             both measures run on top of a log of that size.
+ *   AUDIT_BENCH_TRACING=1  the workers trace (OTLP/HTTP to a receiver in this process that counts
+ *             what it gets) and every event carries a sampled traceparent (field `t`), as from a
+ *             gateway tracing every call: the workers' cost of tracing, against a run without.
+ *   AUDIT_BENCH_VERIFY=1  at the end, the tree recomputed from every leaf and compared with the
+ *             stored nodes, the tree state and every signed head (for small runs: it reads the log).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { encodePremiumCallEvent } from '@velvet/audit';
 import { gatewayAuditStream, QueueName, redisOptions } from '@velvet/queue';
@@ -28,6 +36,8 @@ import {
   stopProcess,
   syntheticCall,
 } from './audit/audit-harness';
+import { checkTree, synthesizeHistory } from './audit/synthetic-history';
+import { startOtlpSink } from './bench/otlp-sink';
 import { cpuSeconds } from './bench/processes';
 import IORedis from 'ioredis';
 
@@ -36,6 +46,19 @@ const SECONDS = Number(process.env.AUDIT_BENCH_SECONDS ?? 15);
 const BACKLOG = Number(process.env.AUDIT_BENCH_BACKLOG ?? 50_000);
 const WORKERS = Number(process.env.AUDIT_BENCH_WORKERS ?? 2);
 const CHUNK = 500;
+const HISTORY = Number(process.env.AUDIT_BENCH_HISTORY ?? 0);
+const VERIFY = process.env.AUDIT_BENCH_VERIFY === '1';
+const TRACING = process.env.AUDIT_BENCH_TRACING === '1';
+/** The fields of a stream entry: the event, and with AUDIT_BENCH_TRACING a call's trace context. */
+const fieldsOf = (event: string): string[] =>
+  TRACING
+    ? [
+        'v',
+        event,
+        't',
+        `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+      ]
+    : ['v', event];
 
 type Db = { query: (q: string, p?: unknown[]) => Promise<{ rows: Array<Record<string, string>> }> };
 // The tree size counts the committed records; count(*) would scan the growing log 20 times a second.
@@ -65,15 +88,40 @@ async function cpuNow(
   db: Db,
   dbName: string,
   workerPids: number[],
-): Promise<{ workers: number; postgres: number; redis: number }> {
+): Promise<{ workers: number; postgres: number; autovacuum: number; redis: number }> {
   const backends = (
     await db.query(
-      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      `SELECT pid, backend_type FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
       [dbName],
     )
-  ).rows.map((r) => Number(r.pid));
+  ).rows;
   const sum = (pids: number[]) => pids.reduce((a, pid) => a + (safeCpu(pid) ?? 0), 0);
-  return { workers: sum(workerPids), postgres: sum(backends), redis: await redisCpu() };
+  const of = (vacuum: boolean) =>
+    backends
+      .filter((b) => (b.backend_type === 'autovacuum worker') === vacuum)
+      .map((b) => Number(b.pid));
+  return {
+    workers: sum(workerPids),
+    postgres: sum(of(false)),
+    // (a worker that started or ended within the window counts only in part: indicative)
+    autovacuum: sum(of(true)),
+    redis: await redisCpu(),
+  };
+}
+
+/** Waits (up to 5 minutes) for autovacuum to finish with the scratch database after a bulk load; the seconds waited. */
+async function autovacuumDone(db: Db, dbName: string): Promise<number> {
+  const t0 = Date.now();
+  const busy = async () =>
+    (
+      await db.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'autovacuum worker'`,
+        [dbName],
+      )
+    ).rows.length > 0;
+  await sleep(5000); // (the launcher looks at a database about once a minute: give it a chance)
+  while ((await busy()) && Date.now() - t0 < 300_000) await sleep(1000);
+  return Math.round((Date.now() - t0) / 1000);
 }
 const safeCpu = (pid: number) => {
   const s = cpuSeconds(pid);
@@ -124,7 +172,16 @@ async function main() {
   let i = 0;
   const workers: Array<ReturnType<typeof startWorker>> = [];
   try {
-    for (let w = 0; w < WORKERS; w++) workers.push(startWorker(s));
+    const dbName = new URL(s.url).pathname.slice(1);
+    const history = HISTORY
+      ? {
+          ...(await timedHistory(s.db, HISTORY)),
+          autovacuumWaitS: await autovacuumDone(s.db, dbName),
+        }
+      : null;
+    const sink = TRACING ? await startOtlpSink() : null;
+    const otel: Record<string, string> = sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint } : {};
+    for (let w = 0; w < WORKERS; w++) workers.push(startWorker(s, otel));
     await waitFor(
       async () => (await workersUp(control, redis, stream)) >= WORKERS,
       `${WORKERS} workers`,
@@ -132,17 +189,17 @@ async function main() {
     );
     await sleep(2000); // past start-up (schedulers, first tree head)
     const events = Array.from({ length: BACKLOG }, () => eventJson(org, key, i++));
-    const dbName = new URL(s.url).pathname.slice(1);
     const pids = workers.map((w) => w.pid!);
     const cpu0 = await cpuNow(s.db, dbName, pids);
+    const start = await count(s.db);
     const c0 = Date.now();
     for (let k = 0; k < events.length; k += CHUNK) {
       const p = redis.pipeline();
-      for (const e of events.slice(k, k + CHUNK)) p.xadd(stream, '*', 'v', e);
+      for (const e of events.slice(k, k + CHUNK)) p.xadd(stream, '*', ...fieldsOf(e));
       await p.exec();
     }
     const appendedS = (Date.now() - c0) / 1000;
-    await until(s.db, BACKLOG);
+    await until(s.db, start + BACKLOG);
     const capacity = Math.round(BACKLOG / ((Date.now() - c0) / 1000));
     const cpu1 = await cpuNow(s.db, dbName, pids);
     const perRecordUs = (k: keyof typeof cpu0) => Math.round(((cpu1[k] - cpu0[k]) / BACKLOG) * 1e6);
@@ -158,7 +215,7 @@ async function main() {
       const due = Math.min(total, Math.floor(((Date.now() - t0) / 1000) * RATE));
       if (due > sent) {
         const p = redis.pipeline();
-        for (; sent < due; sent++) p.xadd(stream, '*', 'v', eventJson(org, key, i++));
+        for (; sent < due; sent++) p.xadd(stream, '*', ...fieldsOf(eventJson(org, key, i++)));
         const n = p.length;
         const done = p.exec().catch(() => void (refused += n));
         pending.add(done);
@@ -184,6 +241,8 @@ async function main() {
         {
           machine: { cpus: cpus().length, loadavg1m: Number(loadavg()[0].toFixed(2)) },
           workers: WORKERS,
+          tracing: sink ? { exportedMB: Number((sink.bytes / 1e6).toFixed(1)) } : false,
+          history,
           capacity: {
             backlog: BACKLOG,
             appendedInS: Number(appendedS.toFixed(2)),
@@ -192,6 +251,7 @@ async function main() {
             cpuUsPerRecord: {
               workers: perRecordUs('workers'),
               postgres: perRecordUs('postgres'),
+              autovacuum: perRecordUs('autovacuum'),
               redisServer: perRecordUs('redis'),
             },
           },
@@ -213,6 +273,16 @@ async function main() {
         2,
       ),
     );
+    if (VERIFY) {
+      await Promise.all(workers.splice(0).map((w) => stopProcess(w)));
+      const problems = await checkTree(s.db);
+      console.log(
+        problems.length
+          ? `tree check FAILED: ${problems.slice(0, 10).join('; ')}`
+          : `tree check: ${Number(state.size)} leaves, every node, the state and every signed head agree`,
+      );
+      if (problems.length) process.exitCode = 1;
+    }
   } finally {
     await Promise.all(workers.map((w) => stopProcess(w)));
     await control.close();
@@ -221,8 +291,33 @@ async function main() {
   }
 }
 
+/** The history, and how long it took (CPU of this process and of PostgreSQL's backend for it). */
+async function timedHistory(db: Db & Parameters<typeof synthesizeHistory>[0], n: number) {
+  const [backend] = (await db.query('SELECT pg_backend_pid() AS pid')).rows;
+  const cpu = () => process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+  const [c0, p0, t0] = [cpu(), cpuSeconds(Number(backend.pid)), Date.now()];
+  let last = t0;
+  await synthesizeHistory(db, n, {
+    progress: (done) => {
+      if (Date.now() - last < 10_000) return;
+      last = Date.now();
+      console.error(`history: ${done} / ${n} records, ${Math.round((last - t0) / 1000)} s`);
+    },
+  });
+  const seconds = (Date.now() - t0) / 1000;
+  return {
+    records: n,
+    seconds: Number(seconds.toFixed(1)),
+    recordsPerS: Math.round(n / seconds),
+    cpuUsPerRecord: {
+      synthesis: Math.round(((cpu() - c0) / n) * 1e6),
+      postgres: Math.round(((cpuSeconds(Number(backend.pid)) - p0) / n) * 1e6),
+    },
+  };
+}
+
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(error);
     process.exit(1);

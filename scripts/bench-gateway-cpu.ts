@@ -13,6 +13,11 @@
  *   measured windows (CLOCK_MONOTONIC µs, the profile's clock) go to windows.json beside it
  * BENCH_PAIRED=1  plain calls to both builds at the same time (Redis µs split evenly between them)
  * BENCH_TARGETS=calibration,gw-after  BENCH_KINDS=plain-premium,stream-standard  (subsets)
+ * BENCH_TRACING=1  tracing's cost: "before" is this build with tracing off, "after" this build
+ *   with tracing on, exporting (OTLP/HTTP, the SDK's defaults) to a receiver in this process that
+ *   accepts and counts what it gets (BENCH_BASE_MAIN is then ignored); BENCH_OTEL_<NAME>=value
+ *   passes OTEL_<NAME> to the traced gateway, e.g. BENCH_OTEL_TRACES_SAMPLER=parentbased_traceidratio
+ *   BENCH_OTEL_TRACES_SAMPLER_ARG=0.01
  */
 import { type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +28,7 @@ import { Pool } from 'undici';
 import { deleteKeysWithPrefix, gatewayAuditStream } from '@velvet/queue';
 import { tempReceiptKeyFile } from './audit/receipt-key-file';
 import { cpuByPhase } from './bench/cpu-profile';
+import { startOtlpSink } from './bench/otlp-sink';
 import { startPrivateRedis } from './bench/private-redis';
 import {
   cpuSeconds,
@@ -50,6 +56,7 @@ const KINDS = (
 /** Both builds served at once, each rep (plain calls only): the fairest A/B on a busy machine. */
 const PAIRED = process.env.BENCH_PAIRED === '1';
 const NEW_MAIN = join(__dirname, '..', 'apps', 'gateway', 'src', 'main.js');
+const TRACING = process.env.BENCH_TRACING === '1';
 
 interface Target {
   name: string;
@@ -180,7 +187,8 @@ async function main() {
     const { upstream, calibration, calPort } = await startUpstreamAndCalibration(upPort);
     children.push(upstream, calibration);
     const keyFile = tempReceiptKeyFile();
-    const gateway = async (main: string, nodeArgs: string[]) => {
+    const sink = TRACING ? await startOtlpSink() : null;
+    const gateway = async (main: string, nodeArgs: string[], extraEnv = {}) => {
       const port = await freePort();
       const prefix = `bench-${Date.now().toString(36)}-${prefixes.length}`;
       prefixes.push(prefix);
@@ -198,6 +206,7 @@ async function main() {
           GATEWAY_ORG_RPM: '100000000',
           GATEWAY_KEY_RPM: '100000000',
           GATEWAY_ORG_TPM: '100000000000',
+          ...extraEnv,
         },
       });
       children.push(child);
@@ -206,8 +215,10 @@ async function main() {
     const after = await gateway(
       NEW_MAIN,
       PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [],
+      sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, ...otelOverrides() } : {},
     );
-    const before = BASE_MAIN ? await gateway(BASE_MAIN, []) : null;
+    const baseMain = TRACING ? NEW_MAIN : BASE_MAIN;
+    const before = baseMain ? await gateway(baseMain, []) : null;
     const json = { 'content-type': 'application/json' };
     const gwHeaders = { ...json, authorization: `Bearer ${seed.key}` };
     const gwModel = (kind: 'premium' | 'standard') =>
@@ -259,6 +270,12 @@ async function main() {
     console.log(
       `bench:gateway:cpu — ${CALLS} plain calls at concurrency ${CONCURRENCY}, ${STREAM_CALLS} sequential streams, ${REPS} reps; load average ${loadAverage()}`,
     );
+    if (sink) {
+      console.log(
+        'gw-before: tracing off; gw-after: tracing on, exporting to a local OTLP receiver',
+      );
+      sink.reset();
+    }
     const samples: Sample[] = [];
     const redisPid = redisServer.pid;
     const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -319,6 +336,14 @@ async function main() {
     }
     if (PROF_DIR) writeFileSync(join(PROF_DIR, 'windows.json'), JSON.stringify(windows));
     print(samples, targets);
+    if (sink) {
+      const calls = samples.filter((x) => x.target === 'gw-after').reduce((a, x) => a + x.calls, 0);
+      await new Promise((r) => setTimeout(r, 6000)); // the exporter's last batch (5 s schedule)
+      console.log(
+        `OTLP export from gw-after: ${sink.requests} requests, ${(sink.bytes / 1e6).toFixed(1)} MB, ${(sink.bytes / calls).toFixed(0)} bytes per measured call`,
+      );
+      await sink.close();
+    }
   } finally {
     for (const c of children.reverse()) await stop(c, 60_000);
     await seed.drop().catch(() => undefined);
@@ -358,6 +383,14 @@ function printPhases(dir: string, windows: Window[]): void {
       console.log(`  ${phase.padEnd(44)} ${us.toFixed(1).padStart(7)}`);
   }
 }
+
+/** BENCH_OTEL_<NAME> → OTEL_<NAME>, for the traced gateway. */
+const otelOverrides = (): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([k]) => k.startsWith('BENCH_OTEL_'))
+      .map(([k, v]) => [k.slice('BENCH_'.length), v ?? '']),
+  );
 
 function loadAverage(): string {
   return loadavg()

@@ -21,6 +21,10 @@ const PHASES: [string, RegExp][] = [
   ['native (V8 runtime, system calls)', /^\(program\)$/],
   ['logging (pino)', /node_modules\/(pino|sonic-boom|thread-stream|fast-redact|quick-format)/],
   [
+    'tracing (OpenTelemetry, async context)',
+    /node_modules\/(@opentelemetry|require-in-the-middle|import-in-the-middle|protobufjs)|libs\/telemetry\/|node:async_hooks|node:internal\/async_local_storage/,
+  ],
+  [
     'Redis client (ioredis)',
     /node_modules\/(ioredis|redis-parser|denque|cluster-key-slot|standard-as-callback)/,
   ],

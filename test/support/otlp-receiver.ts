@@ -8,9 +8,10 @@ export interface ReceivedSpan {
   spanId: string;
   parentSpanId: string;
   name: string;
-  /** 1 internal, 2 server, 3 client. */
+  /** 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   kind: number;
   attributes: Record<string, unknown>;
+  links: { traceId: string; spanId: string }[];
 }
 
 export interface OtlpReceiver {
@@ -64,6 +65,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               name: String(s.name),
               kind: Number(s.kind),
               attributes: flatten(s.attributes as { key: string; value: AnyValue }[]),
+              links: ((s.links ?? []) as { traceId: string; spanId: string }[]).map((l) => ({
+                traceId: String(l.traceId),
+                spanId: String(l.spanId),
+              })),
             });
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');

@@ -81,6 +81,6 @@ export type { Witness } from './witness/policy';
 export { AuditLogWriter } from './writer/audit-log.writer';
 export type { AppendOutcome } from './writer/audit-log.writer';
 export { Batcher } from './writer/batcher';
-export { prepareEntry } from './writer/prepared-entry';
+export { LOG_COPY_COLUMNS, prepareEntry } from './writer/prepared-entry';
 export type { PreparedEntry } from './writer/prepared-entry';
 export { appendResiliently, isTransient } from './writer/resilient-append';

@@ -6,6 +6,7 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { bullTelemetry } from '@velvet/telemetry';
 import type { ConnectionOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 import { bullConnection, bullPrefix, createRedis, type RedisConfig } from './redis.factory';
@@ -53,6 +54,8 @@ export class QueueModule implements OnApplicationShutdown {
         BullModule.forRoot({
           connection: connection as ConnectionOptions,
           prefix: bullPrefix(config, options.prefix),
+          // Job spans for every queue and worker of the app, only when tracing is on.
+          telemetry: bullTelemetry(),
         }),
       ],
       providers: [

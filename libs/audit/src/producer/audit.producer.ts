@@ -40,6 +40,8 @@ export class AuditProducer implements OnApplicationShutdown {
     this.queue = new Queue(QueueName.Audit, {
       prefix: shared.prefix,
       connection: connection as ConnectionOptions,
+      // (set only when tracing is on) an admin action's job continues the trace of the change it records
+      telemetry: shared.telemetry,
     });
     // Without a listener an unreachable Redis would crash the process; the failed add is what matters.
     this.queue.on('error', (error) => this.logger.warn(`audit queue connection: ${error.message}`));

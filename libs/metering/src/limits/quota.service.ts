@@ -19,6 +19,7 @@ import {
   type ShardLayout,
 } from '@velvet/queue';
 import type { Micros } from '@velvet/common';
+import { traceparentReader } from '@velvet/telemetry';
 import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { METERING_OPTIONS, METERING_REDIS, type MeteringOptions } from '../metering.options';
@@ -113,6 +114,8 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
    * no command again: waiting for it only keeps a client waiting for the 503 it will get anyway.
    */
   private readonly closedForGood = (): boolean => this.redis.status === 'end';
+  /** The active trace context, for the audit entry; null when tracing is off (no argument added). */
+  private readonly traceparent = traceparentReader();
 
   constructor(
     @Inject(METERING_REDIS) redis: IORedis,
@@ -288,6 +291,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       f.audit ?? '',
     );
     pushLimitArgs(argv, limits);
+    if (this.traceparent && f.audit) this.carryTrace(argv);
     let res: (string | number)[];
     try {
       res = await this.redis.vrAdmitFinish(keys.length, ...keys, ...argv);
@@ -426,6 +430,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       IDEMPOTENCY_TTL_S,
     );
     argv.push(...admission.msPerToken);
+    if (this.traceparent && f.audit) this.carryTrace(argv);
     const n = await this.redis.vrFinish(keys.length, ...keys, ...argv);
     return n === 1 ? 'finished' : n === 2 ? 'already' : n === 0 ? 'gone' : 'alive';
   }
@@ -531,6 +536,16 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       });
     });
     return out;
+  }
+
+  /**
+   * A premium call's trace context goes to the worker beside its audit event (the entry's field
+   * 't', not part of the event or its leaf), as the scripts' last argument: only when tracing is
+   * on and the call is sampled, so otherwise the scripts get the arguments they always had.
+   */
+  private carryTrace(argv: (string | number)[]): void {
+    const traceparent = this.traceparent!();
+    if (traceparent) argv.push(traceparent);
   }
 
   /** The usage stream (the base name; on a cluster, `shard`'s stream of it). */
