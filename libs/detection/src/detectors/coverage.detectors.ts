@@ -74,10 +74,13 @@ const harvestShaped = (c: HorizonCall) => c.novel && isBare(c) && c.defaultParam
 
 /**
  * Scales at which sustained activity is counted: slot length and the active slots at which it starts
- * and is full. A script's run (a dozen calls in a minute or two) fills one or two 2-minute slots and
- * one 10-minute slot; a stream fills most slots it spans at whichever scale matches its pace.
+ * and is full. A script's run (a dozen calls in a minute or two) fills a few half-minute slots, one
+ * or two 2-minute slots and one 10-minute slot; a stream fills most slots it spans at whichever scale
+ * matches its pace (a scripted harvest at several calls a minute fills 16 half-minute slots within
+ * eight minutes, so it counts at the first run after it starts).
  */
 const SCALES: readonly { slotMs: number; active: [number, number] }[] = [
+  { slotMs: 30_000, active: [10, 16] },
   { slotMs: 2 * 60_000, active: [5, 8] },
   { slotMs: 10 * 60_000, active: [2, 4] },
 ];
@@ -244,14 +247,14 @@ export const applicationShapeDetector: Detector = ({ context }) => {
       spannedSlots: stream.spanSlots,
     },
     // The keys whose own traffic has the harvest's shape (a shard of a campaign spread over many keys),
-    // not the keys that serve the organisation's application.
-    implicatedKeyIds:
-      score > 0
-        ? union(
-            keysMadeOf(h.calls, (c) => isBare(c) && c.defaultParams),
-            keysMadeOfOverDay(h.keyTraffic),
-          )
-        : [],
+    // not the keys that serve the organisation's application. Listed whatever the organisation's own
+    // score: a distiller on a few keys of a large application leaves the organisation's shape mixed,
+    // but its keys are made of the pattern (they count only where this detector drove an alert or
+    // the live case, see assess-organization.ts).
+    implicatedKeyIds: union(
+      keysMadeOf(h.calls, (c) => isBare(c) && c.defaultParams),
+      keysMadeOfOverDay(h.keyTraffic),
+    ),
   };
 };
 
