@@ -121,6 +121,13 @@ describe('a small script is not a stream (sustained activity)', () => {
     expect(
       instructionCoverageDetector(input({ calls: fast }, START + 20 * MIN)).score,
     ).toBeGreaterThan(0.9);
+    // A scripted harvest at several calls a minute is sustained at the half-minute scale within 10 minutes.
+    const blatant = range(60).map((i) =>
+      hc({ prompt: diversePrompt(4700 + i), at: START + i * 10_000 }),
+    );
+    expect(
+      instructionCoverageDetector(input({ calls: blatant }, START + 10 * MIN)).metrics.paceScore,
+    ).toBe(1);
     for (const gapMin of [2, 5, 9]) {
       const stream = range(45).map((i) =>
         hc({ prompt: diversePrompt(4000 + i), at: START + i * gapMin * MIN }),
@@ -182,6 +189,23 @@ describe('history drift (MMD)', () => {
     expect(shifted.score).toBeGreaterThan(0.5);
     expect(Number(shifted.metrics.pValue)).toBeLessThan(0.05);
     expect(historyDriftDetector(input({ calls: support, history })).score).toBe(0);
+  });
+  it('implicates the keys whose own calls carry the drift, not the application keys beside them', () => {
+    const history = support.map((c, i) => ({
+      ...c,
+      occurredAt: new Date(START - (i + 1) * 5 * MIN),
+      apiKeyId: i % 2 ? 'app-a' : 'app-b',
+    }));
+    const now = [
+      // Its users' questions are new to it, as a coding assistant's are: novelty alone is no evidence.
+      ...support
+        .slice(0, 40)
+        .map((c, i) => ({ ...c, novel: true, apiKeyId: i % 2 ? 'app-a' : 'app-b' })),
+      ...harvest.slice(0, 60).map((c) => ({ ...c, apiKeyId: 'distiller' })),
+    ];
+    const r = historyDriftDetector(input({ calls: now, history }));
+    expect(r.score).toBeGreaterThan(0.5);
+    expect(r.implicatedKeyIds).toEqual(['distiller']);
   });
   it('needs a history to compare with', () => {
     expect(historyDriftDetector(input({ calls: harvest })).summary).toMatch(/Not enough/);
