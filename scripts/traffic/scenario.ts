@@ -54,6 +54,8 @@ interface SplitParams {
     start: number;
     callsPerSession: [number, number];
     staggerMinutes: number;
+    /** Instructions it cycles through (default: its whole share of the pool). */
+    poolSize?: number;
   };
   rephrasing: { rate: number; keys: number; start: number };
   hydra: { orgs: number; ratePerOrg: number; poolSize: number; start: number };
@@ -104,6 +106,7 @@ const PARAMS: Record<Split, SplitParams> = {
       start: 25,
       callsPerSession: [1, 2],
       staggerMinutes: 10,
+      poolSize: 90,
     },
     rephrasing: { rate: 35, keys: 3, start: 31 },
     hydra: { orgs: 12, ratePerOrg: 4, poolSize: 200, start: 26 },
@@ -404,12 +407,18 @@ export function buildScenario(
       p.lowAndSlow.keys,
       range(p.lowAndSlow.keys),
       at(p.lowAndSlow.start),
-      lowAndSlow(ctx('low-and-slow', 22, true), share(2), at(p.lowAndSlow.start), end, {
-        keys: range(p.lowAndSlow.keys),
-        periodMinutes: p.lowAndSlow.periodMinutes,
-        callsPerSession: p.lowAndSlow.callsPerSession,
-        staggerMinutes: p.lowAndSlow.staggerMinutes,
-      }),
+      lowAndSlow(
+        ctx('low-and-slow', 22, true),
+        share(2).slice(0, p.lowAndSlow.poolSize),
+        at(p.lowAndSlow.start),
+        end,
+        {
+          keys: range(p.lowAndSlow.keys),
+          periodMinutes: p.lowAndSlow.periodMinutes,
+          callsPerSession: p.lowAndSlow.callsPerSession,
+          staggerMinutes: p.lowAndSlow.staggerMinutes,
+        },
+      ),
     ),
     campaign(
       'rephrasing',
