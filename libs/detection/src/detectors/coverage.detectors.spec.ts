@@ -113,6 +113,20 @@ describe('a small script is not a stream (sustained activity)', () => {
     expect(coverage.summary).toMatch(/in 3 of the \d+ slots/);
     expect(applicationShapeDetector(input({ calls: script })).score).toBeLessThanOrEqual(0.4);
   });
+  it('keeps four runs that fall within the hour below what opens a case: four runs, not a stream', () => {
+    const close = [0, 15, 30, 45].flatMap((minute, run) =>
+      range(12).map((i) =>
+        hc({
+          prompt: diversePrompt(3500 + run * 12 + i),
+          at: START + (300 + minute) * MIN + i * 10_000,
+        }),
+      ),
+    );
+    const coverage = instructionCoverageDetector(input({ calls: close }));
+    expect(coverage.metrics).toMatchObject({ sustainedRuns: 4 });
+    expect(coverage.score).toBeLessThan(0.4);
+    expect(applicationShapeDetector(input({ calls: close })).score).toBeLessThan(0.65);
+  });
   it('still scores the same calls spread as a stream, at any period that fills its slots', () => {
     // A fast stream is sustained at the 2-minute scale within 20 minutes (60 calls, one every 20 s).
     const fast = range(60).map((i) =>
