@@ -236,6 +236,29 @@ describe('cross-organisation groups', () => {
     expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(8) })).score).toBe(1);
     expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(2) })).score).toBe(0);
   });
+  it("implicates the keys whose own prompts link it to the group, not an application's keys sharing with one customer", () => {
+    const calls = [
+      ...harvest.slice(0, 30).map((c, i) => ({ ...c, apiKeyId: 'shard', bands: [`h${i}`] })),
+      ...support.slice(0, 30).map((c, i) => ({ ...c, apiKeyId: 'app', bands: [`s${i}`] })),
+    ];
+    const bandPartners = new Map<string, string[]>([
+      ...range(30).map((i): [string, string[]] => [`h${i}`, [`org-${2 + (i % 5)}`]]),
+      ...range(30).map((i): [string, string[]] => [`s${i}`, ['org-other-app']]),
+    ]);
+    const r = crossOrgClusterDetector(
+      input({
+        calls,
+        crossOrg: {
+          groupSize: 7,
+          sharedPrompts: 30,
+          partners: [{ organizationId: 'org-2', sharedPrompts: 30 }],
+          bandPartners,
+        },
+      }),
+    );
+    expect(r.score).toBe(1);
+    expect(r.implicatedKeyIds).toEqual(['shard']);
+  });
 });
 
 describe('population drift (MMD against the other organisations)', () => {

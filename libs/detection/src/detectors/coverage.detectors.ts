@@ -1,5 +1,5 @@
 import { PromptSignal } from '@velvet/audit';
-import type { HorizonCall, KeyTraffic } from '../features/call-feature';
+import type { CrossOrgEvidence, HorizonCall, KeyTraffic } from '../features/call-feature';
 import { confidentShare, ramp, round3 } from '../features/minhash-similarity';
 import { type Detector, DetectorName, quiet } from './detector';
 
@@ -309,12 +309,34 @@ export const crossOrgClusterDetector: Detector = ({ window, context }) => {
       sharedPrompts: x.sharedPrompts,
       partners: x.partners.length,
     },
-    implicatedKeyIds:
-      score > 0
-        ? union(
-            keysCarrying(context.horizon?.calls ?? [], (c) => c.novel),
-            keysMadeOf(context.horizon?.calls ?? [], (c) => c.novel),
-          )
-        : [],
+    implicatedKeyIds: score > 0 ? keysLinkedToGroup(context.horizon?.calls ?? [], x) : [],
   };
 };
+
+/** Other organisations a key's own prompts must link it to: a group, not one partner. */
+const MIN_KEY_PARTNERS = 2;
+
+/**
+ * The keys whose own prompts are the ones the group shares: each of its calls' bands names the
+ * linked organisations that also began sending it, and a key is implicated when its calls link it to
+ * at least two of them. An application's keys that merely share a few questions with one other
+ * customer (two companies' developers asking the same thing) stay out.
+ */
+function keysLinkedToGroup(calls: readonly HorizonCall[], x: CrossOrgEvidence): string[] {
+  const partners = x.bandPartners;
+  if (!partners) return [];
+  const perKey = new Map<string, Set<string>>();
+  for (const c of calls) {
+    for (const b of c.bands ?? []) {
+      const linked = partners.get(b);
+      if (!linked) continue;
+      const set = perKey.get(c.apiKeyId) ?? new Set<string>();
+      for (const o of linked) set.add(o);
+      perKey.set(c.apiKeyId, set);
+    }
+  }
+  return [...perKey]
+    .filter(([, set]) => set.size >= MIN_KEY_PARTNERS)
+    .map(([id]) => id)
+    .sort();
+}
