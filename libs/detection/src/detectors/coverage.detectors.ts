@@ -94,6 +94,13 @@ const RUN_GAP_MS = 2 * 60_000;
  * starting new sessions (a careful distiller at ten sessions an hour has six runs within ~40 min).
  */
 const RUNS: [number, number] = [3, 6];
+/**
+ * Separate runs per hour, over the span from the first to the last matching call, at which they
+ * start to count and count fully: a harvest keeps starting sessions (a careful distiller at ten
+ * sessions an hour has about seven runs an hour, a hydra account at four calls an hour four), a
+ * script run five or six times a working day about one.
+ */
+const RUNS_PER_HOUR: [number, number] = [2, 4];
 
 /**
  * How sustained a pattern is, 0..1: a harvest keeps going, a small script runs for a minute or two
@@ -101,8 +108,8 @@ const RUNS: [number, number] = [3, 6];
  * runs of a script are two 10-minute slots however many calls they hold) times their density over
  * the span from the first to the last matching call (a few runs scattered over hours are not a
  * stream); at the 2- and 10-minute scales also the number of separate runs (calls apart by less
- * than 2 minutes form one run), so three or four runs of a script that happen to fall within the
- * hour are not a stream; the half-minute scale needs one continuous run of eight minutes or more.
+ * than 2 minutes form one run) and how often they start, so a few runs of a script a day, however
+ * they fall, are not a stream; the half-minute scale needs one continuous run of eight minutes or more.
  * The best scale counts. Not tied to one period: any pace that fills most of the slots it spans at
  * some scale counts, from a call every few seconds to one every ten minutes or so.
  */
@@ -119,6 +126,10 @@ export function sustained(
     runs += 1 + Math.floor((times[i] - times[start]) / (10 * 60_000));
     start = i + 1;
   }
+  const spanHours = times.length
+    ? Math.max(0.5, (times[times.length - 1] - times[0]) / 3_600_000)
+    : 1;
+  const runFactor = ramp(runs, RUNS[0], RUNS[1]) * ramp(runs / spanHours, ...RUNS_PER_HOUR);
   const atScale = SCALES.map(({ slotMs, active, runs: countRuns }) => {
     const slots = new Set(times.map((t) => Math.floor(t / slotMs)));
     if (!slots.size) return { factor: 0, activeSlots: 0, spanSlots: 0, runs };
@@ -127,7 +138,7 @@ export function sustained(
     const factor =
       ramp(slots.size, active[0], active[1]) *
       ramp(density, DENSITY[0], DENSITY[1]) *
-      (countRuns ? ramp(runs, RUNS[0], RUNS[1]) : 1);
+      (countRuns ? runFactor : 1);
     return { factor, activeSlots: slots.size, spanSlots, runs };
   });
   // The scale that sees it best; with none, the coarsest (what the case shows).
