@@ -1,7 +1,7 @@
 import { Role } from '@velvet/access';
 import { AuditLogWriter, premiumCallEntry, type PremiumCallEvent } from '@velvet/audit';
 import { SuspensionsService } from '@velvet/entitlements';
-import { DetectionRunProcessor, DetectionRunService } from '@velvet/detection';
+import { DetectionRunProcessor, DetectionRunService, HorizonReader } from '@velvet/detection';
 import { LimitsService } from '@velvet/metering';
 import { QueueName, redisOptions } from '@velvet/queue';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
@@ -400,5 +400,105 @@ describe('detection: cases, actions, provenance (real PostgreSQL + Redis)', () =
       );
     });
     expect(JSON.stringify(plan)).toMatch(/audit_log_completion_bands/);
+  });
+
+  it('cross-organisation evidence names, per shared band, the organisations that also began sending it', async () => {
+    const third = await signUp(portal, 'Third Party', 'admin@third.test');
+    const thirdKey = (
+      await request(portal.url)
+        .post(`/organizations/${third.organizationId}/api-keys`)
+        .set(bearer(third))
+        .send({ name: 'k' })
+        .expect(201)
+    ).body.id;
+    // Three days later, three organisations begin sending the same new prompts; one prompt is the harvester's alone.
+    const day3 = T0 + 3 * 24 * 60 * 60_000;
+    const shared = (org: string, key: string, offset: number) =>
+      Array.from({ length: 6 }, (_, i) =>
+        event(
+          org,
+          key,
+          new Date(day3 + offset * 1000 + i * 60_000),
+          `Shared instruction ${i}: summarise the history of ${TOPICS[i]} for a student in ${i + 3} bullet points`,
+        ),
+      );
+    await writer.append(
+      [
+        ...shared(bad.organizationId!, badKey, 0),
+        ...shared(good.organizationId!, goodKey, 10),
+        ...shared(third.organizationId!, thirdKey, 20),
+        event(bad.organizationId!, badKey, new Date(day3 + 30 * 60_000), 'A prompt only we send'),
+      ].map((e) => premiumCallEntry(e)),
+    );
+    const horizons = portal.app.get(HorizonReader);
+    const asOf = new Date(day3 + 40 * 60_000);
+    await horizons.rememberBands(new Date(day3 - 60_000), asOf, new Date(day3 - 60_000));
+    const x = (await horizons.crossOrg([bad.organizationId!], asOf, 24)).get(bad.organizationId!);
+    expect(x?.groupSize).toBe(3);
+    const partners = new Set([...(x?.bandPartners?.values() ?? [])].flat());
+    expect(partners).toEqual(new Set([good.organizationId, third.organizationId]));
+    const calls = (await horizons.horizonCalls([bad.organizationId!], asOf, 1)).get(
+      bad.organizationId!,
+    )!;
+    const linked = calls.filter((c) => c.bands?.some((b) => x?.bandPartners?.has(b)));
+    expect(linked).toHaveLength(6);
+  });
+
+  it('a live case goes on attributing keys whose own traffic has its pattern, not the application keys', async () => {
+    const slow = await signUp(portal, 'Slow Labs', 'admin@slow.test');
+    const key = async (name: string) =>
+      (
+        await request(portal.url)
+          .post(`/organizations/${slow.organizationId}/api-keys`)
+          .set(bearer(slow))
+          .send({ name })
+          .expect(201)
+      ).body.id as string;
+    const [first, late, app] = [await key('first'), await key('late'), await key('app')];
+    const day5 = T0 + 5 * 24 * 60 * 60_000;
+    const at = (m: number, s = 0) => new Date(day5 + m * 60_000 + s * 1000);
+    const prompt = (i: number) =>
+      `Instruction ${i}: describe ${TOPICS[i % 8]} for reader ${i * 11} using example ${i * 17}`;
+    const bare = (k: string, when: Date, i: number) =>
+      event(slow.organizationId!, k, when, prompt(i), {
+        params: {},
+        outputTokens: 400,
+        finishReason: 'stop',
+      });
+    // A 30-minute harvest on the first key opens the case.
+    await writer.append(
+      Array.from({ length: 90 }, (_, i) => bare(first, at(0, i * 20), i)).map((e) =>
+        premiumCallEntry(e),
+      ),
+    );
+    const runs = portal.app.get(DetectionRunService);
+    expect((await runs.run(at(30))).casesOpened).toBe(1);
+    const liveCase = async () =>
+      (await cases(`?organizationId=${slow.organizationId}`)).items[0] as {
+        status: string;
+        flaggedKeys: { apiKeyId: string }[];
+      };
+    expect((await liveCase()).flaggedKeys.map((k) => k.apiKeyId)).toEqual([first]);
+    // Seven hours later the harvest's prompts are old: a key that joined sends some of them again,
+    // bare with defaults, beside an application key (system prompt, pinned parameters). The
+    // organisation no longer alerts on its own.
+    await writer.append(
+      [
+        ...[0, 1, 2].map((i) => bare(late, at(420 + i * 3), i)),
+        ...Array.from({ length: 14 }, (_, i) =>
+          event(slow.organizationId!, app, at(415 + i), `question ${i % 3}`, {
+            params: { n: 1, maxTokens: 300, temperature: 0.2 },
+            promptText: `system: You are Slow Labs' helpdesk.\nuser: question ${i % 3}\n`,
+            outputTokens: 80,
+            finishReason: 'stop',
+          }),
+        ),
+      ].map((e) => premiumCallEntry(e)),
+    );
+    const later = await runs.run(at(440));
+    expect(later.casesRefreshed).toBeGreaterThanOrEqual(1);
+    const after = await liveCase();
+    expect(after.status).toBe('open');
+    expect(after.flaggedKeys.map((k) => k.apiKeyId).sort()).toEqual([first, late].sort());
   });
 });

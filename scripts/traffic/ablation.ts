@@ -30,8 +30,9 @@ const noisyOr = (ds: StoredDetector[]) =>
 /**
  * Each detector switched off, re-scored from the per-detector verdicts every run stored
  * (detection_risk_scores.detectors): the same combination without it, the same alert threshold, and a
- * key flagged when its own score alerts or when the organisation alerts through a detector that
- * implicated it. Post hoc, so one replay gives every ablation (detectors do not feed each other).
+ * key flagged when its own score alerts, when the organisation alerts through a detector that
+ * implicated it, or when a detector that drove the organisation's live case (its alerting windows
+ * so far in this ablation, approximated as the union of their drivers) implicates it. Post hoc, so one replay gives every ablation (detectors do not feed each other).
  */
 export async function ablate(
   db: DataSource,
@@ -51,6 +52,8 @@ export async function ablate(
   for (const off of ['none', ...Object.values(DetectorName)]) {
     const outcomes = new Map(orgs.map((o) => [o.id, template(o)]));
     const keep = (ds: StoredDetector[]) => ds.filter((d) => d.detector !== off);
+    // The live case of each organisation (nobody closes one here): its risk and the detectors that drove it.
+    const cases = new Map<string, { risk: number; drivers: Set<DetectorName> }>();
     for (const r of rows) {
       const org = byId.get(r.organization_id);
       const o = outcomes.get(r.organization_id);
@@ -58,11 +61,20 @@ export async function ablate(
       const at = new Date(r.window_end).getTime();
       const orgRow = byWindowOrg.get(`${r.organization_id}|${at}`);
       const orgDetectors = orgRow ? keep(orgRow.detectors) : [];
-      const orgAlert = noisyOr(orgDetectors) >= t;
+      const orgRisk = noisyOr(orgDetectors);
+      const orgAlert = orgRisk >= t;
+      const drives = (d: StoredDetector) => d.weight * d.score >= 0.1;
       if (r.subject_type === 'organization') {
-        if (orgAlert) o.firstDetectedAt ??= at;
+        if (orgAlert) {
+          o.firstDetectedAt ??= at;
+          const c = cases.get(r.organization_id) ?? { risk: 0, drivers: new Set() };
+          c.risk = orgRisk;
+          for (const d of orgDetectors) if (drives(d)) c.drivers.add(d.detector);
+          cases.set(r.organization_id, c);
+        }
         continue;
       }
+      const live = cases.get(r.organization_id);
       const keyAlert =
         noisyOr(
           keep(
@@ -72,11 +84,12 @@ export async function ablate(
             ),
           ),
         ) >= t;
+      const implicates = (d: StoredDetector) => d.implicatedKeyIds?.includes(r.api_key_id!);
       const implicated =
-        orgAlert &&
-        orgDetectors.some(
-          (d) => d.weight * d.score >= 0.1 && d.implicatedKeyIds?.includes(r.api_key_id!),
-        );
+        (orgAlert && orgDetectors.some((d) => drives(d) && implicates(d))) ||
+        (live !== undefined &&
+          live.risk >= t &&
+          orgDetectors.some((d) => live.drivers.has(d.detector) && implicates(d)));
       if (keyAlert || implicated) {
         o.firstDetectedAt ??= at;
         const idx = org.keyIds.indexOf(r.api_key_id!);

@@ -11,6 +11,11 @@ import type { CorpusRecord } from './corpus';
  * seeds (11, 12, 13, eval-detection.ts) and every held-out campaign shape, period, rate, time zone
  * and wrapper (PARAMS.heldout in scenario.ts) are new, fixed in a commit of their own before any
  * tuning of the fourth session.
+ *
+ * Fifth session: the fourth session's held-out run (seeds 11, 12, 13, commit d9c8794) is used up.
+ * Sources again unchanged (still no others in the corpus), new seeds (21, 22, 23) and new campaign
+ * and benign parameters (PARAMS.heldout in scenario.ts), fixed in a commit of their own before any
+ * tuning of the fifth session.
  * A source is one repository file (or, where one file is a whole kind, a fixed half of it by a
  * salted hash of the text). The combinations are new: no earlier split paired these sources.
  *

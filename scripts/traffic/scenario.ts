@@ -27,11 +27,14 @@ export const SIM_DAY = Date.UTC(2026, 2, 2);
  * Campaign and workload parameters per split, FIXED BEFORE TUNING together with the source split
  * (corpus-split.ts) and the held-out seeds (eval-detection.ts), in the commit that defines the
  * held-out split. `dev` keeps the parameters the earlier rounds were measured with (plus the small
- * bare script, added as a benign guard); `heldout` (fourth session) has campaign shapes, periods,
- * key counts, rates, wrappers, time zones, group sizes, start times and cues that no earlier run
- * and no tuning used: keys of the low-and-slow campaign join one by one over hours and send 1–2
- * calls a session; the office-hours careful distiller works US East hours behind a fixed SUFFIX; the
- * mixed distiller hides on three of a coding assistant's eight developer keys.
+ * bare script, added as a benign guard). `heldout` is the FIFTH session's (commit of its own, before
+ * any tuning of that session; the fourth session's, d9c8794, seeds 11-13, is used up): campaign
+ * shapes, periods, key counts, rates, wrappers, time zones, group sizes, start times, cues and
+ * benign shapes that no earlier run and no tuning used: 32 low-and-slow keys joining one every
+ * 7 min with 1–2 calls a session at periods of 3–45 min; an office-hours careful distiller in
+ * Central European hours on 4 keys behind an Alpaca-style instruction/response template; an
+ * around-the-clock one on a single key; the mixed distiller on 3 of an employee assistant's 14
+ * per-person keys; a bare script in US West hours sending 6 short runs a working day.
  */
 interface SplitParams {
   wrappers: readonly ((text: string) => string)[];
@@ -51,11 +54,19 @@ interface SplitParams {
     start: number;
     callsPerSession: [number, number];
     staggerMinutes: number;
+    /** Instructions it cycles through (default: its whole share of the pool). */
+    poolSize?: number;
   };
   rephrasing: { rate: number; keys: number; start: number };
   hydra: { orgs: number; ratePerOrg: number; poolSize: number; start: number };
-  /** The host organisation the mixed distiller hides in: a support pipeline on 2 keys, or a coding assistant on 8 developer keys (the distiller on 3). */
-  mixed: { rate: number; start: number; host: 'support' | 'coding' };
+  /** The host organisation the mixed distiller hides in (a support pipeline, a coding assistant or an employee assistant, one key per person) and the keys the distiller uses. */
+  mixed: {
+    rate: number;
+    start: number;
+    host: 'support' | 'coding' | 'assistant';
+    hostKeys: number;
+    campaignKeys: number[];
+  };
   blatant: { logprobPeriodMs: number; cotPeriodMs: number; cue: string; start: number };
   /** A small benign script sending bare default-parameter prompts a few times a working day. */
   script: {
@@ -75,9 +86,6 @@ interface SplitParams {
 
 const DEV_PREAMBLE =
   'You are an expert assistant. Read the task below carefully and answer it completely. Use clear headings where they help, give code in fenced blocks with the language named, explain your reasoning briefly before the final answer, and do not refuse or ask clarifying questions: make reasonable assumptions and state them.\n\nTask: ';
-const HELDOUT_SUFFIX =
-  '\n\n---\nFormat: answer in full sentences, number every step, include a worked example, list the assumptions you made at the end, and keep any code complete and runnable. Do not ask questions back.';
-
 const PARAMS: Record<Split, SplitParams> = {
   dev: {
     wrappers: [
@@ -96,12 +104,13 @@ const PARAMS: Record<Split, SplitParams> = {
       keys: 30,
       periodMinutes: [2, 60],
       start: 25,
-      callsPerSession: [1, 3],
-      staggerMinutes: 0,
+      callsPerSession: [1, 2],
+      staggerMinutes: 10,
+      poolSize: 90,
     },
     rephrasing: { rate: 35, keys: 3, start: 31 },
     hydra: { orgs: 12, ratePerOrg: 4, poolSize: 200, start: 26 },
-    mixed: { rate: 30, start: 34, host: 'support' },
+    mixed: { rate: 30, start: 34, host: 'coding', hostKeys: 8, campaignKeys: [1, 3, 5] },
     blatant: {
       logprobPeriodMs: 8_000,
       cotPeriodMs: 15_000,
@@ -109,9 +118,9 @@ const PARAMS: Record<Split, SplitParams> = {
       start: 42,
     },
     script: {
-      runsPerDay: 3,
-      promptsPerRun: [8, 20],
-      gapMs: 4_000,
+      runsPerDay: 5,
+      promptsPerRun: [5, 12],
+      gapMs: 10_000,
       utcOffset: 0,
       kind: 'human_chat',
     },
@@ -123,47 +132,54 @@ const PARAMS: Record<Split, SplitParams> = {
   },
   heldout: {
     wrappers: [
-      (t) => `Quick one from our team channel. ${t}`,
-      (t) => `${t}\n\nPlease explain as if to a new colleague.`,
-      (t) => `I need help with something. ${t} Thank you in advance.`,
-      (t) => `Background: I'm writing documentation.\nTask: ${t}`,
-      (t) => `Could you please ${t.charAt(0).toLowerCase()}${t.slice(1)}`,
-      (t) => `${t}\n(asking for a customer)`,
-      (t) => `Hi there - ${t}`,
-      (t) => `Not urgent, but: ${t}`,
+      (t) => `Sorry to bother you again. ${t}`,
+      (t) => `${t}\n\nA short answer is fine, but be precise.`,
+      (t) => `My colleague and I disagree on this one. ${t}`,
+      (t) => `Context: preparing a training session.\n\n${t}`,
+      (t) => `Would you mind helping? ${t.charAt(0).toLowerCase()}${t.slice(1)}`,
+      (t) => `${t} I'd appreciate any pointers.`,
+      (t) => `Good morning! ${t}`,
+      (t) => `Here's what I'm stuck on: ${t}`,
+      (t) => `${t}\n\n(for an internal wiki page)`,
     ],
     careful: {
-      officeHours: { rate: 12, keys: 2, start: 38, utcOffset: -5, wrap: (t) => t + HELDOUT_SUFFIX },
-      aroundTheClock: { rate: 18, keys: 3, start: 28 },
+      officeHours: {
+        rate: 10,
+        keys: 4,
+        start: 36.5,
+        utcOffset: 1,
+        wrap: (t) => `### Instruction:\n${t}\n\n### Response:`,
+      },
+      aroundTheClock: { rate: 24, keys: 1, start: 30.5 },
     },
     lowAndSlow: {
-      keys: 24,
-      periodMinutes: [6, 55],
-      start: 26.5,
+      keys: 32,
+      periodMinutes: [3, 45],
+      start: 27,
       callsPerSession: [1, 2],
-      staggerMinutes: 12,
+      staggerMinutes: 7,
     },
-    rephrasing: { rate: 24, keys: 2, start: 29.5 },
-    hydra: { orgs: 7, ratePerOrg: 6, poolSize: 150, start: 26 },
-    mixed: { rate: 24, start: 33, host: 'coding' },
+    rephrasing: { rate: 20, keys: 3, start: 28.5 },
+    hydra: { orgs: 8, ratePerOrg: 5, poolSize: 170, start: 27 },
+    mixed: { rate: 20, start: 35, host: 'assistant', hostKeys: 14, campaignKeys: [4, 9, 11] },
     blatant: {
-      logprobPeriodMs: 12_000,
-      cotPeriodMs: 20_000,
-      cue: 'Think it through step by step and show all your work.',
-      start: 40,
+      logprobPeriodMs: 10_000,
+      cotPeriodMs: 16_000,
+      cue: 'Reason step by step and show every intermediate step before the final answer.',
+      start: 41,
     },
     script: {
-      runsPerDay: 5,
-      promptsPerRun: [5, 12],
-      gapMs: 10_000,
-      utcOffset: 3,
-      kind: 'code_task',
+      runsPerDay: 6,
+      promptsPerRun: [4, 10],
+      gapMs: 7_000,
+      utcOffset: -8,
+      kind: 'human_chat',
     },
-    benchmarkSuffix: "\n\nAnswer: Let's think step by step.",
-    supportRate: 18,
-    employees: 32,
-    benchA: /grade-school-math/,
-    benchB: [/arc_easy/, /mbpp/],
+    benchmarkSuffix: "\n\nLet's work this out step by step.",
+    supportRate: 21,
+    employees: 28,
+    benchA: /arc_easy/,
+    benchB: [/grade-school-math/, /mbpp/],
   },
 };
 
@@ -230,7 +246,8 @@ export function buildScenario(
     support.slice(third, 2 * third),
     support.slice(2 * third),
   ];
-  const half = Math.floor(humans.length / 2);
+  // With an employee assistant as the mixed host, the staff's questions are cut in three, not two.
+  const half = Math.floor(humans.length / (p.mixed.host === 'assistant' ? 3 : 2));
   const byBench = (re: RegExp) => benchmarks.filter((r) => re.test(r.source));
   const benchA = byBench(p.benchA).slice(0, 300);
   const benchB = p.benchB.flatMap((re) => byBench(re).slice(0, 300 / p.benchB.length));
@@ -276,12 +293,18 @@ export function buildScenario(
       'assistant-apac',
       'employee_assistant',
       Math.round(p.employees / 2),
-      employeeAssistant(ctx('assistant-apac', 4, false), humans.slice(half), start, end, {
-        employees: Math.round(p.employees / 2),
-        sessionsPerDay: 5,
-        utcOffset: 8,
-        system: 'You help employees of a logistics company. Answer in plain language.',
-      }),
+      employeeAssistant(
+        ctx('assistant-apac', 4, false),
+        humans.slice(half, p.mixed.host === 'assistant' ? 2 * half : undefined),
+        start,
+        end,
+        {
+          employees: Math.round(p.employees / 2),
+          sessionsPerDay: 5,
+          utcOffset: 8,
+          system: 'You help employees of a logistics company. Answer in plain language.',
+        },
+      ),
     ),
     benign(
       'coding-ide',
@@ -384,12 +407,18 @@ export function buildScenario(
       p.lowAndSlow.keys,
       range(p.lowAndSlow.keys),
       at(p.lowAndSlow.start),
-      lowAndSlow(ctx('low-and-slow', 22, true), share(2), at(p.lowAndSlow.start), end, {
-        keys: range(p.lowAndSlow.keys),
-        periodMinutes: p.lowAndSlow.periodMinutes,
-        callsPerSession: p.lowAndSlow.callsPerSession,
-        staggerMinutes: p.lowAndSlow.staggerMinutes,
-      }),
+      lowAndSlow(
+        ctx('low-and-slow', 22, true),
+        share(2).slice(0, p.lowAndSlow.poolSize),
+        at(p.lowAndSlow.start),
+        end,
+        {
+          keys: range(p.lowAndSlow.keys),
+          periodMinutes: p.lowAndSlow.periodMinutes,
+          callsPerSession: p.lowAndSlow.callsPerSession,
+          staggerMinutes: p.lowAndSlow.staggerMinutes,
+        },
+      ),
     ),
     campaign(
       'rephrasing',
@@ -408,32 +437,35 @@ export function buildScenario(
   );
   // The mixed organisation: a legitimate application for both days, a distiller on some of its keys from day 2.
   const mixedStart = at(p.mixed.start);
-  const mixedHost =
-    p.mixed.host === 'support'
-      ? {
-          name: 'mixed-support',
-          keys: 2,
-          calls: supportPipeline(ctx('mixed-support', 24, false), supB.slice(0, 150), start, end, {
-            keys: 2,
-            sessionsPerHour: p.supportRate / 2,
-            utcOffset: 0,
-          }),
-        }
-      : {
-          name: 'mixed-coding',
-          keys: 8,
-          calls: codingAssistant(ctx('mixed-coding', 24, false), code, start, end, {
-            devs: 8,
+  const m = p.mixed;
+  const mixedName = `mixed-${m.host}`;
+  const mixedCtx = ctx(mixedName, 24, false);
+  const mixedHostCalls =
+    m.host === 'support'
+      ? supportPipeline(mixedCtx, supB.slice(0, 150), start, end, {
+          keys: m.hostKeys,
+          sessionsPerHour: p.supportRate / 2,
+          utcOffset: 0,
+        })
+      : m.host === 'coding'
+        ? codingAssistant(mixedCtx, code, start, end, {
+            devs: m.hostKeys,
             sessionsPerDay: 4,
             utcOffset: 1,
-          }),
-        };
-  const mixedKeys = p.mixed.host === 'support' ? [0, 1] : [0, 1, 2];
+          })
+        : employeeAssistant(mixedCtx, humans.slice(2 * half), start, end, {
+            employees: m.hostKeys,
+            sessionsPerDay: 4,
+            utcOffset: -3,
+            system:
+              'You are the assistant of an engineering consultancy. Answer precisely and cite standards where relevant.',
+          });
+  const mixedKeys = m.campaignKeys;
   built.push(
-    campaign(mixedHost.name, 'mixed_distiller', mixedHost.keys, mixedKeys, mixedStart, [
-      ...mixedHost.calls,
-      ...carefulDistiller(ctx(mixedHost.name, 25, true), share(4), mixedStart, end, {
-        rate: p.mixed.rate,
+    campaign(mixedName, 'mixed_distiller', m.hostKeys, mixedKeys, mixedStart, [
+      ...mixedHostCalls,
+      ...carefulDistiller(ctx(mixedName, 25, true), share(4), mixedStart, end, {
+        rate: m.rate,
         officeHours: false,
         utcOffset: 0,
         keys: mixedKeys,

@@ -1,5 +1,6 @@
 import { PromptSignal } from '@velvet/audit';
 import type { HorizonCall } from '../features/call-feature';
+import { isBare, sustained } from '../detectors/coverage.detectors';
 import { DetectorName } from '../detectors/detector';
 import type { RiskAssessment } from '../scoring/risk-combiner';
 
@@ -11,6 +12,9 @@ export interface BenignExplanation {
   for: string[];
   against: string[];
 }
+
+/** Runs of bare default-parameter calls (over the horizon) up to which a script is a fitting reading. */
+const SCRIPT_RUNS = 6;
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const share = (calls: readonly HorizonCall[], p: (c: HorizonCall) => boolean) =>
@@ -63,6 +67,24 @@ export function benignExplanations(
         scoreOf(org, DetectorName.InstructionCoverage) > 0
           ? ['many bare, single-turn prompts new to the organisation arrive beside it']
           : [],
+    });
+  }
+  const bareDefault = calls.filter((c) => isBare(c) && c.defaultParams);
+  const script = sustained(calls, (c) => isBare(c) && c.defaultParams);
+  if (bareDefault.length && script.runs <= SCRIPT_RUNS) {
+    out.push({
+      explanation:
+        "A developer's script or notebook run a few times (trying the API, a one-off job)",
+      fit: 0.8 - (0.4 * Math.max(0, script.runs - 1)) / SCRIPT_RUNS,
+      for: [
+        `its ${bareDefault.length} bare default-parameter calls over the last hours came in ${script.runs} run(s) (calls less than 2 minutes apart), not a steady stream`,
+      ],
+      against: [
+        ...(bareDefault.length >= 100
+          ? [`${bareDefault.length} such calls is more than a quick try of the API`]
+          : []),
+        ...(script.runs > 1 ? [`the runs recur (${script.runs} of them)`] : []),
+      ],
     });
   }
   if (repeated > 0.5) {

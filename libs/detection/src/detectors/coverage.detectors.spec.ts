@@ -113,6 +113,20 @@ describe('a small script is not a stream (sustained activity)', () => {
     expect(coverage.summary).toMatch(/in 3 of the \d+ slots/);
     expect(applicationShapeDetector(input({ calls: script })).score).toBeLessThanOrEqual(0.4);
   });
+  it('keeps four runs that fall within the hour below what opens a case: four runs, not a stream', () => {
+    const close = [0, 15, 30, 45].flatMap((minute, run) =>
+      range(12).map((i) =>
+        hc({
+          prompt: diversePrompt(3500 + run * 12 + i),
+          at: START + (300 + minute) * MIN + i * 10_000,
+        }),
+      ),
+    );
+    const coverage = instructionCoverageDetector(input({ calls: close }));
+    expect(coverage.metrics).toMatchObject({ sustainedRuns: 4 });
+    expect(coverage.score).toBeLessThan(0.4);
+    expect(applicationShapeDetector(input({ calls: close })).score).toBeLessThan(0.65);
+  });
   it('still scores the same calls spread as a stream, at any period that fills its slots', () => {
     // A fast stream is sustained at the 2-minute scale within 20 minutes (60 calls, one every 20 s).
     const fast = range(60).map((i) =>
@@ -121,6 +135,13 @@ describe('a small script is not a stream (sustained activity)', () => {
     expect(
       instructionCoverageDetector(input({ calls: fast }, START + 20 * MIN)).score,
     ).toBeGreaterThan(0.9);
+    // A scripted harvest at several calls a minute is sustained at the half-minute scale within 10 minutes.
+    const blatant = range(60).map((i) =>
+      hc({ prompt: diversePrompt(4700 + i), at: START + i * 10_000 }),
+    );
+    expect(
+      instructionCoverageDetector(input({ calls: blatant }, START + 10 * MIN)).metrics.paceScore,
+    ).toBe(1);
     for (const gapMin of [2, 5, 9]) {
       const stream = range(45).map((i) =>
         hc({ prompt: diversePrompt(4000 + i), at: START + i * gapMin * MIN }),
@@ -183,6 +204,23 @@ describe('history drift (MMD)', () => {
     expect(Number(shifted.metrics.pValue)).toBeLessThan(0.05);
     expect(historyDriftDetector(input({ calls: support, history })).score).toBe(0);
   });
+  it('implicates the keys whose own calls carry the drift, not the application keys beside them', () => {
+    const history = support.map((c, i) => ({
+      ...c,
+      occurredAt: new Date(START - (i + 1) * 5 * MIN),
+      apiKeyId: i % 2 ? 'app-a' : 'app-b',
+    }));
+    const now = [
+      // Its users' questions are new to it, as a coding assistant's are: novelty alone is no evidence.
+      ...support
+        .slice(0, 40)
+        .map((c, i) => ({ ...c, novel: true, apiKeyId: i % 2 ? 'app-a' : 'app-b' })),
+      ...harvest.slice(0, 60).map((c) => ({ ...c, apiKeyId: 'distiller' })),
+    ];
+    const r = historyDriftDetector(input({ calls: now, history }));
+    expect(r.score).toBeGreaterThan(0.5);
+    expect(r.implicatedKeyIds).toEqual(['distiller']);
+  });
   it('needs a history to compare with', () => {
     expect(historyDriftDetector(input({ calls: harvest })).summary).toMatch(/Not enough/);
   });
@@ -197,6 +235,29 @@ describe('cross-organisation groups', () => {
     });
     expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(8) })).score).toBe(1);
     expect(crossOrgClusterDetector(input({ calls: harvest, crossOrg: group(2) })).score).toBe(0);
+  });
+  it("implicates the keys whose own prompts link it to the group, not an application's keys sharing with one customer", () => {
+    const calls = [
+      ...harvest.slice(0, 30).map((c, i) => ({ ...c, apiKeyId: 'shard', bands: [`h${i}`] })),
+      ...support.slice(0, 30).map((c, i) => ({ ...c, apiKeyId: 'app', bands: [`s${i}`] })),
+    ];
+    const bandPartners = new Map<string, string[]>([
+      ...range(30).map((i): [string, string[]] => [`h${i}`, [`org-${2 + (i % 5)}`]]),
+      ...range(30).map((i): [string, string[]] => [`s${i}`, ['org-other-app']]),
+    ]);
+    const r = crossOrgClusterDetector(
+      input({
+        calls,
+        crossOrg: {
+          groupSize: 7,
+          sharedPrompts: 30,
+          partners: [{ organizationId: 'org-2', sharedPrompts: 30 }],
+          bandPartners,
+        },
+      }),
+    );
+    expect(r.score).toBe(1);
+    expect(r.implicatedKeyIds).toEqual(['shard']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { PromptSignal } from '@velvet/audit';
-import type { HorizonCall, KeyTraffic } from '../features/call-feature';
+import type { CrossOrgEvidence, HorizonCall, KeyTraffic } from '../features/call-feature';
 import { confidentShare, ramp, round3 } from '../features/minhash-similarity';
 import { type Detector, DetectorName, quiet } from './detector';
 
@@ -74,36 +74,72 @@ const harvestShaped = (c: HorizonCall) => c.novel && isBare(c) && c.defaultParam
 
 /**
  * Scales at which sustained activity is counted: slot length and the active slots at which it starts
- * and is full. A script's run (a dozen calls in a minute or two) fills one or two 2-minute slots and
- * one 10-minute slot; a stream fills most slots it spans at whichever scale matches its pace.
+ * and is full. A script's run (a dozen calls in a minute or two) fills a few half-minute slots, one
+ * or two 2-minute slots and one 10-minute slot; a stream fills most slots it spans at whichever scale
+ * matches its pace (a scripted harvest at several calls a minute fills 16 half-minute slots within
+ * eight minutes, so it counts at the first run after it starts).
  */
-const SCALES: readonly { slotMs: number; active: [number, number] }[] = [
-  { slotMs: 2 * 60_000, active: [5, 8] },
-  { slotMs: 10 * 60_000, active: [2, 4] },
+const SCALES: readonly { slotMs: number; active: [number, number]; runs: boolean }[] = [
+  { slotMs: 30_000, active: [10, 16], runs: false },
+  { slotMs: 2 * 60_000, active: [5, 8], runs: true },
+  { slotMs: 10 * 60_000, active: [2, 4], runs: true },
 ];
 /** Density of active slots over the span from first to last at which a pattern starts to count, and counts fully. */
 const DENSITY: [number, number] = [0.2, 0.4];
+/** A pause this long between two matching calls ends a run (a run of over 10 minutes counts once per 10 minutes). */
+const RUN_GAP_MS = 2 * 60_000;
+/**
+ * Separate runs at which the 2- and 10-minute scales start to count, and count fully: a script run
+ * a few times a day is a few runs however close together they fall; a harvest at a human pace keeps
+ * starting new sessions (a careful distiller at ten sessions an hour has six runs within ~40 min).
+ */
+const RUNS: [number, number] = [3, 6];
+/**
+ * Separate runs per hour, over the span from the first to the last matching call, at which they
+ * start to count and count fully: a harvest keeps starting sessions (a careful distiller at ten
+ * sessions an hour has about seven runs an hour, a hydra account at four calls an hour four), a
+ * script run five or six times a working day about one.
+ */
+const RUNS_PER_HOUR: [number, number] = [2, 4];
 
 /**
  * How sustained a pattern is, 0..1: a harvest keeps going, a small script runs for a minute or two
  * a few times a day and stops. At each scale, the active slots (none below the scale's minimum: two
  * runs of a script are two 10-minute slots however many calls they hold) times their density over
  * the span from the first to the last matching call (a few runs scattered over hours are not a
- * stream); the best scale counts. Not tied to one period: any pace that fills most of the slots it
- * spans at either scale counts, from a call every few seconds to one every ten minutes or so.
+ * stream); at the 2- and 10-minute scales also the number of separate runs (calls apart by less
+ * than 2 minutes form one run) and how often they start, so a few runs of a script a day, however
+ * they fall, are not a stream; the half-minute scale needs one continuous run of eight minutes or more.
+ * The best scale counts. Not tied to one period: any pace that fills most of the slots it spans at
+ * some scale counts, from a call every few seconds to one every ten minutes or so.
  */
 export function sustained(
   calls: readonly HorizonCall[],
   hit: (c: HorizonCall) => boolean,
-): { factor: number; activeSlots: number; spanSlots: number } {
+): { factor: number; activeSlots: number; spanSlots: number; runs: number } {
   const times = calls.filter(hit).map((c) => c.occurredAt.getTime());
-  const atScale = SCALES.map(({ slotMs, active }) => {
+  times.sort((a, b) => a - b);
+  // Runs, a long one counted once per started 10 minutes: a steady stream is one run, and sustained.
+  let runs = 0;
+  for (let i = 0, start = 0; i < times.length; i++) {
+    if (i + 1 < times.length && times[i + 1] - times[i] < RUN_GAP_MS) continue;
+    runs += 1 + Math.floor((times[i] - times[start]) / (10 * 60_000));
+    start = i + 1;
+  }
+  const spanHours = times.length
+    ? Math.max(0.5, (times[times.length - 1] - times[0]) / 3_600_000)
+    : 1;
+  const runFactor = ramp(runs, RUNS[0], RUNS[1]) * ramp(runs / spanHours, ...RUNS_PER_HOUR);
+  const atScale = SCALES.map(({ slotMs, active, runs: countRuns }) => {
     const slots = new Set(times.map((t) => Math.floor(t / slotMs)));
-    if (!slots.size) return { factor: 0, activeSlots: 0, spanSlots: 0 };
+    if (!slots.size) return { factor: 0, activeSlots: 0, spanSlots: 0, runs };
     const spanSlots = Math.max(...slots) - Math.min(...slots) + 1;
     const density = slots.size / spanSlots;
-    const factor = ramp(slots.size, active[0], active[1]) * ramp(density, DENSITY[0], DENSITY[1]);
-    return { factor, activeSlots: slots.size, spanSlots };
+    const factor =
+      ramp(slots.size, active[0], active[1]) *
+      ramp(density, DENSITY[0], DENSITY[1]) *
+      (countRuns ? runFactor : 1);
+    return { factor, activeSlots: slots.size, spanSlots, runs };
   });
   // The scale that sees it best; with none, the coarsest (what the case shows).
   return atScale.reduce(
@@ -161,7 +197,7 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
       `${novelBare.length} bare prompts new to this subject in the last ${h.hours} h (${lastHour} in the last hour); ` +
       `${bare ? pct(novelBare.length / bare) : '0%'} of its bare prompts were new, of ${h.calls.length} calls; ${pct(defaults)} of the new ones with default parameters; ` +
       `${pct(h.calls.length ? shaped / h.calls.length : 0)} of all its calls were new bare prompts with defaults, ` +
-      `in ${stream.activeSlots} of the ${stream.spanSlots} slots they spanned` +
+      `in ${stream.activeSlots} of the ${stream.spanSlots} slots they spanned, ${stream.runs} separate runs` +
       (templatedNew
         ? `; ${templatedNew} of the new prompts are new only once the organisation's shared preamble or suffix is left out.`
         : '.'),
@@ -179,6 +215,7 @@ export const instructionCoverageDetector: Detector = ({ window, context }) => {
       purityScore: round3(purity),
       sustainedSlots: stream.activeSlots,
       spannedSlots: stream.spanSlots,
+      sustainedRuns: stream.runs,
     },
     implicatedKeyIds:
       score > 0
@@ -233,7 +270,7 @@ export const applicationShapeDetector: Detector = ({ context }) => {
     summary:
       `${pct(bare.length / n)} of ${n} calls are bare single-turn prompts (${pct(bareDefault / n)} also with default parameters); ` +
       `${pct(system / n)} carry a system prompt, ${pct(multiTurn / n)} conversation history; ` +
-      `the bare default-parameter calls fall in ${stream.activeSlots} of the ${stream.spanSlots} slots they span.`,
+      `the bare default-parameter calls fall in ${stream.activeSlots} of the ${stream.spanSlots} slots they span, ${stream.runs} separate runs.`,
     metrics: {
       calls: n,
       bareShare: round3(bare.length / n),
@@ -242,16 +279,17 @@ export const applicationShapeDetector: Detector = ({ context }) => {
       multiTurnShare: round3(multiTurn / n),
       sustainedSlots: stream.activeSlots,
       spannedSlots: stream.spanSlots,
+      sustainedRuns: stream.runs,
     },
     // The keys whose own traffic has the harvest's shape (a shard of a campaign spread over many keys),
-    // not the keys that serve the organisation's application.
-    implicatedKeyIds:
-      score > 0
-        ? union(
-            keysMadeOf(h.calls, (c) => isBare(c) && c.defaultParams),
-            keysMadeOfOverDay(h.keyTraffic),
-          )
-        : [],
+    // not the keys that serve the organisation's application. Listed whatever the organisation's own
+    // score: a distiller on a few keys of a large application leaves the organisation's shape mixed,
+    // but its keys are made of the pattern (they count only where this detector drove an alert or
+    // the live case, see assess-organization.ts).
+    implicatedKeyIds: union(
+      keysMadeOf(h.calls, (c) => isBare(c) && c.defaultParams),
+      keysMadeOfOverDay(h.keyTraffic),
+    ),
   };
 };
 
@@ -282,12 +320,34 @@ export const crossOrgClusterDetector: Detector = ({ window, context }) => {
       sharedPrompts: x.sharedPrompts,
       partners: x.partners.length,
     },
-    implicatedKeyIds:
-      score > 0
-        ? union(
-            keysCarrying(context.horizon?.calls ?? [], (c) => c.novel),
-            keysMadeOf(context.horizon?.calls ?? [], (c) => c.novel),
-          )
-        : [],
+    implicatedKeyIds: score > 0 ? keysLinkedToGroup(context.horizon?.calls ?? [], x) : [],
   };
 };
+
+/** Other organisations a key's own prompts must link it to: a group, not one partner. */
+const MIN_KEY_PARTNERS = 2;
+
+/**
+ * The keys whose own prompts are the ones the group shares: each of its calls' bands names the
+ * linked organisations that also began sending it, and a key is implicated when its calls link it to
+ * at least two of them. An application's keys that merely share a few questions with one other
+ * customer (two companies' developers asking the same thing) stay out.
+ */
+function keysLinkedToGroup(calls: readonly HorizonCall[], x: CrossOrgEvidence): string[] {
+  const partners = x.bandPartners;
+  if (!partners) return [];
+  const perKey = new Map<string, Set<string>>();
+  for (const c of calls) {
+    for (const b of c.bands ?? []) {
+      const linked = partners.get(b);
+      if (!linked) continue;
+      const set = perKey.get(c.apiKeyId) ?? new Set<string>();
+      for (const o of linked) set.add(o);
+      perKey.set(c.apiKeyId, set);
+    }
+  }
+  return [...perKey]
+    .filter(([, set]) => set.size >= MIN_KEY_PARTNERS)
+    .map(([id]) => id)
+    .sort();
+}

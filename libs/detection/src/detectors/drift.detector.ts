@@ -3,7 +3,7 @@ import type { HorizonCall } from '../features/call-feature';
 import { estimateJaccard, ramp, round3 } from '../features/minhash-similarity';
 import { evenSample, mmdTest } from '../features/mmd';
 import { type Detector, DetectorName, quiet } from './detector';
-import { isBare, keysCarrying } from './coverage.detectors';
+import { isBare } from './coverage.detectors';
 
 const SAMPLE = 120;
 const MIN_RECENT = 30;
@@ -67,9 +67,54 @@ export const historyDriftDetector: Detector = ({ context }) => {
       bareShareNow: round3(bareNow),
       bareShareBefore: round3(bareThen),
     },
-    implicatedKeyIds: score > 0 ? keysCarrying(h.calls, (c) => c.novel) : [],
+    implicatedKeyIds: score > 0 ? keysOnTheNewSide(h.calls, recent, past) : [],
   };
 };
+
+type Prepared = { c: HorizonCall; v: number[] };
+
+/** Calls a key needs before its own traffic says which side of the drift it is on. */
+const MIN_KEY_CALLS = 2;
+const KEY_SAMPLE = 40;
+
+/**
+ * The keys whose own calls carry the drift, not every key that was active while it happened: the
+ * MMD witness of a call (its mean kernel value to the recent sample minus that to the past sample)
+ * is positive for a call like the new traffic and unlike the old, and about zero or negative for
+ * the application's usual calls. A key is implicated when the mean witness of its horizon calls is
+ * positive and at least half the recent sample's mean, so the keys of an application that goes on
+ * as before stay out while a distiller sits on a few of its keys.
+ */
+function keysOnTheNewSide(
+  calls: readonly HorizonCall[],
+  recent: readonly Prepared[],
+  past: readonly Prepared[],
+): string[] {
+  const meanK = (x: Prepared, ys: readonly Prepared[]) => {
+    let sum = 0;
+    let n = 0;
+    for (const y of ys) {
+      if (y.c === x.c) continue;
+      sum += kernel(x, y);
+      n++;
+    }
+    return n ? sum / n : 0;
+  };
+  const witness = (x: Prepared) => meanK(x, recent) - meanK(x, past);
+  const recentMean = recent.reduce((a, x) => a + witness(x), 0) / Math.max(recent.length, 1);
+  const byKey = new Map<string, HorizonCall[]>();
+  for (const c of calls) byKey.set(c.apiKeyId, [...(byKey.get(c.apiKeyId) ?? []), c]);
+  // Each key judged on an even sample of its calls: the cost stays bounded per key.
+  return [...byKey]
+    .filter(([, own]) => {
+      if (own.length < MIN_KEY_CALLS) return false;
+      const sample = evenSample(own, KEY_SAMPLE);
+      const mean = sample.reduce((a, c) => a + witness({ c, v: shape(c) }), 0) / sample.length;
+      return mean > 0 && mean >= 0.5 * recentMean;
+    })
+    .map(([id]) => id)
+    .sort();
+}
 
 /** Calls of one organisation a population comparison needs, and of the others. */
 const MIN_POPULATION = 40;

@@ -75,9 +75,13 @@ export const maxLengthOutputsDetector: Detector = ({ window, thresholds }) => {
   );
   const share = cut.length / calls.length;
   const ratio = median(calls.map((c) => perChoice(c) / Math.max(c.inputTokens, 1)));
+  // Being cut at max_tokens is asking for all the text there is; long answers to short prompts are
+  // also what people's own questions get, so that reading counts for at most half.
   const score =
-    Math.max(ramp(confidentShare(cut.length, calls.length), 0.2, 0.7), ramp(ratio, 3, 10)) *
-    ramp(median(calls.map(perChoice)), 50, 200);
+    Math.max(
+      ramp(confidentShare(cut.length, calls.length), 0.2, 0.7),
+      RATIO_WEIGHT * ramp(ratio, 3, 10),
+    ) * ramp(median(calls.map(perChoice)), 50, 200);
   return {
     detector: DetectorName.MaxLengthOutputs,
     score: round3(score),
@@ -89,6 +93,8 @@ export const maxLengthOutputsDetector: Detector = ({ window, thresholds }) => {
     },
   };
 };
+
+const RATIO_WEIGHT = 0.5;
 
 /** Prompts that ask the model to spell out its reasoning: the raw material of reasoning distillation. */
 export const chainOfThoughtDetector: Detector = ({ window, thresholds }) => {

@@ -69,6 +69,8 @@ export interface HorizonCall {
   inputTokens: number;
   outputTokens: number;
   promptMinhash: readonly number[];
+  /** Its remembered prompt bands (LSH), to tell which of its prompts other organisations also began sending. */
+  bands?: readonly string[];
 }
 
 /** Evidence beyond the 20-minute window: the trailing hours, a sample of the past, other organisations. */
@@ -106,4 +108,6 @@ export interface CrossOrgEvidence {
   /** Approximate number of this organisation's new prompts that other group members also sent new. */
   sharedPrompts: number;
   partners: { organizationId: string; sharedPrompts: number }[];
+  /** Per shared band, the linked organisations that also began sending it: which calls (and keys) carry the link. */
+  bandPartners?: ReadonlyMap<string, readonly string[]>;
 }

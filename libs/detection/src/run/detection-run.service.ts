@@ -17,7 +17,8 @@ import type {
 } from '../features/call-feature';
 import type { DetectorName } from '../detectors/detector';
 import { DetectionSuppression } from '../entities/detection-suppression.entity';
-import { assessOrganization } from '../scoring/assess-organization';
+import { AlertCase, LIVE_CASE_STATUSES } from '../entities/alert-case.entity';
+import { assessOrganization, type LiveCase } from '../scoring/assess-organization';
 import type { ActiveSuppression, RiskAssessment } from '../scoring/risk-combiner';
 import { AlertCaseWriter } from './alert-case.writer';
 import { AuditFeatureReader } from './audit-feature.reader';
@@ -171,6 +172,7 @@ export class DetectionRunService implements BeforeApplicationShutdown {
       this.horizons.historySample(orgIds, horizonStart),
       this.horizons.crossOrg(orgIds, asOf, t.crossOrgHours),
     ]);
+    const liveCases = await this.liveCases(orgIds);
     const assess = (organizationId: string, keyTraffic?: KeyTraffic[]): RiskAssessment[] => {
       const horizon: SubjectHorizon = {
         hours: t.horizonHours,
@@ -202,12 +204,16 @@ export class DetectionRunService implements BeforeApplicationShutdown {
         suppressions: suppressions.get(organizationId) ?? [],
         thresholds: t,
         disabled: options.disabled,
+        liveCase: liveCases.get(organizationId) ?? null,
       });
     };
     const assessments = orgIds.map((id) => assess(id));
-    // Organisations that alert are scored again with a day of per-key traffic, so the keys of a
-    // campaign too slow to show in the horizon are found too (one query, for the alerting few).
-    const alerting = assessments.filter(([org]) => org.alert).map(([org]) => org.subjectId);
+    // Organisations that alert, or have a case a reviewer has not closed, are scored again with a day
+    // of per-key traffic, so the keys of a campaign too slow to show in the horizon (or that joined
+    // after the organisation's score fell) are found too (one query, for those few).
+    const alerting = assessments
+      .filter(([org]) => org.alert || liveCases.has(org.subjectId))
+      .map(([org]) => org.subjectId);
     const keyTraffic = await this.horizons.keyTraffic(alerting, asOf, t.crossOrgHours);
     for (const [i, id] of orgIds.entries())
       if (keyTraffic.has(id)) assessments[i] = assess(id, keyTraffic.get(id));
@@ -225,6 +231,17 @@ export class DetectionRunService implements BeforeApplicationShutdown {
       if (outcome === 'opened') summary.casesOpened++;
       else summary.casesRefreshed++;
     }
+  }
+
+  /** Each organisation's case that is still open, acknowledged or escalated (at most one each). */
+  private async liveCases(orgIds: string[]): Promise<Map<string, LiveCase>> {
+    const rows = await this.db.getRepository(AlertCase).find({
+      select: { organizationId: true, riskScore: true, drivers: true },
+      where: { organizationId: In(orgIds), status: In([...LIVE_CASE_STATUSES]) },
+    });
+    return new Map(
+      rows.map((r) => [r.organizationId, { riskScore: r.riskScore, drivers: r.drivers }]),
+    );
   }
 
   private async activeSuppressions(

@@ -31,6 +31,8 @@ const POPULATION_ORGS = 150;
 const POPULATION_PER_HOUR = 2;
 /** Calls per organisation the day-long per-key tally reads at most (alerting organisations only). */
 const MAX_KEY_TRAFFIC_CALLS = 20_000;
+/** Shared (organisation, band) rows one run reads at most to tell which calls carry a cross-organisation link. */
+const MAX_SHARED_BAND_ROWS = 200_000;
 /** Band rows one run purges at most. */
 const PURGE_BATCH = 20_000;
 
@@ -45,6 +47,7 @@ const toCall = (r: Row, template: ReadonlySet<string> = new Set()): HorizonCall 
   inputTokens: r.input_tokens ?? 0,
   outputTokens: r.output_tokens ?? 0,
   promptMinhash: r.prompt_minhash ? fromInt32(r.prompt_minhash.split(',').map(Number)) : [],
+  bands: r.bands ?? [],
 });
 
 /**
@@ -233,6 +236,31 @@ export class HorizonReader {
         GROUP BY 1, 2 HAVING count(*) >= ${MIN_SHARED_BANDS}`,
       [orgIds, new Date(asOf.getTime() - hours * HOUR), asOf],
     );
+    // Which of the linked pairs' shared bands each organisation sent, and with whom: the calls (and so
+    // the keys) that carry the link, bounded per organisation.
+    const linked = edges.filter((e) => e.bands >= MIN_SHARED_BANDS);
+    const bandRows: { org: string; band: string; partners: string[] }[] = linked.length
+      ? await this.db.query(
+          `SELECT p.org, m.band::text AS band, array_agg(DISTINCT o.organization_id::text) AS partners
+             FROM unnest($1::uuid[], $2::uuid[]) AS p(org, partner)
+             JOIN detection_prompt_bands m ON m.organization_id = p.org AND m.first_seen > $3 AND m.first_seen <= $4
+             JOIN detection_prompt_bands o ON o.organization_id = p.partner AND o.band = m.band
+                                           AND o.first_seen > $3 AND o.first_seen <= $4
+            GROUP BY 1, 2 LIMIT ${MAX_SHARED_BAND_ROWS}`,
+          [
+            linked.map((e) => e.org),
+            linked.map((e) => e.partner),
+            new Date(asOf.getTime() - hours * HOUR),
+            asOf,
+          ],
+        )
+      : [];
+    const bandPartners = new Map<string, Map<string, string[]>>();
+    for (const r of bandRows) {
+      const m = bandPartners.get(r.org) ?? new Map<string, string[]>();
+      m.set(r.band, r.partners);
+      bandPartners.set(r.org, m);
+    }
     const out = new Map<string, CrossOrgEvidence>();
     for (const id of orgIds) {
       const mine = edges.filter((e) => e.org === id).sort((a, b) => b.bands - a.bands);
@@ -244,6 +272,7 @@ export class HorizonReader {
           organizationId: e.partner,
           sharedPrompts: Math.round(e.bands / BANDS_KEPT),
         })),
+        bandPartners: bandPartners.get(id) ?? new Map(),
       });
     }
     return out;

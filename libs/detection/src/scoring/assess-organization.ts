@@ -2,7 +2,7 @@ import { DEFAULT_THRESHOLDS, type DetectionThresholds } from '../detection.confi
 import type { CallFeature, SubjectContext } from '../features/call-feature';
 import type { DetectorName } from '../detectors/detector';
 import { assessSubject } from './assess';
-import type { ActiveSuppression, RiskAssessment } from './risk-combiner';
+import { type ActiveSuppression, type RiskAssessment, riskLevel } from './risk-combiner';
 
 export interface OrganizationWindowInput {
   organizationId: string;
@@ -16,6 +16,19 @@ export interface OrganizationWindowInput {
   suppressions: readonly ActiveSuppression[];
   thresholds?: DetectionThresholds;
   disabled?: ReadonlySet<DetectorName>;
+  /**
+   * The organisation's case a reviewer has not closed yet, if any: the campaign it is about goes on
+   * being attributed to keys whose own traffic shows that campaign's evidence, after the
+   * organisation's own score has fallen (its prompts are no longer new) and keys join one by one.
+   */
+  liveCase?: LiveCase | null;
+}
+
+/** What an open (or acknowledged, escalated) case says about the organisation. */
+export interface LiveCase {
+  riskScore: number;
+  /** The detectors that drove it. */
+  drivers: readonly string[];
 }
 
 const NO_CONTEXT: SubjectContext = {
@@ -63,27 +76,37 @@ export function assessOrganization(input: OrganizationWindowInput): RiskAssessme
       },
     ),
   );
-  return [org, ...keys.map((k) => shardOf(org, k, evidence))];
+  return [org, ...keys.map((k) => shardOf(org, k, evidence, input.liveCase ?? null, thresholds))];
 }
 
 /**
  * A key that carried the organisation's pattern carries the organisation's risk: each shard is
- * deliberately too small to judge alone, and the evidence is the pattern across them.
+ * deliberately too small to judge alone, and the evidence is the pattern across them. The key's own
+ * traffic must be implicated by a detector that drives the organisation's score now, or drove the
+ * live case about it: then it carries the larger of the two risks. Keys the evidence does not
+ * implicate (an application's keys beside a distiller's) keep their own score.
  */
 function shardOf(
   org: RiskAssessment,
   key: RiskAssessment,
   evidence: RiskAssessment['detectors'],
+  liveCase: LiveCase | null,
+  thresholds: DetectionThresholds,
 ): RiskAssessment {
-  const implicating = evidence.filter(
-    (d) => org.drivers.includes(d.detector) && d.implicatedKeyIds?.includes(key.subjectId),
-  );
-  if (!implicating.length || org.score <= key.score) return key;
+  const implicatedBy = (drivers: readonly string[]) =>
+    evidence.filter(
+      (d) => drivers.includes(d.detector) && d.implicatedKeyIds?.includes(key.subjectId),
+    );
+  const now = implicatedBy(org.drivers);
+  const byCase = liveCase ? implicatedBy(liveCase.drivers) : [];
+  const implicating = [...new Set([...now, ...byCase])];
+  const score = Math.max(now.length ? org.score : 0, byCase.length ? liveCase!.riskScore : 0);
+  if (!implicating.length || score <= key.score) return key;
   return {
     ...key,
-    score: org.score,
-    level: org.level,
-    alert: org.alert,
+    score,
+    level: riskLevel(score, thresholds.alertThreshold),
+    alert: score >= thresholds.alertThreshold,
     drivers: [...new Set([...implicating.map((d) => d.detector), ...org.drivers])],
   };
 }

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { DEFAULT_THRESHOLDS } from '../detection.config';
 import { DetectorName, type DetectorResult } from '../detectors/detector';
 import { call, context, diversePrompt, START } from '../testing/call-fixtures';
-import { assessOrganization } from './assess-organization';
+import type { HorizonCall } from '../features/call-feature';
+import { assessOrganization, type LiveCase } from './assess-organization';
 import { combine } from './risk-combiner';
 
 const NAMES = Object.values(DetectorName);
@@ -107,5 +108,52 @@ describe('assessOrganization', () => {
     expect(keys[0].detectors.find((d) => d.detector === DetectorName.KeySpread)?.summary).toMatch(
       /^Organisation-level/,
     );
+  });
+
+  it('goes on attributing a live case to keys whose own traffic has its pattern, not to the application keys', () => {
+    // The campaign's prompts are no longer new (its pool repeats), so the organisation no longer alerts;
+    // a key that joined late sends the same bare default-parameter calls, an application key does not.
+    const end = START + 6 * 3_600_000;
+    const horizonCall = (apiKeyId: string, i: number, app: boolean): HorizonCall => ({
+      apiKeyId,
+      occurredAt: new Date(end - (i + 1) * 4 * 60_000),
+      novel: false,
+      templated: false,
+      flags: app ? ['system_prompt'] : ['single_turn'],
+      defaultParams: !app,
+      inputTokens: 60,
+      outputTokens: 300,
+      promptMinhash: [],
+    });
+    const calls = [
+      ...Array.from({ length: 60 }, (_, i) => horizonCall(`early-${i % 6}`, i, false)),
+      ...[0, 1, 2].map((i) => horizonCall('late', i, false)),
+      ...Array.from({ length: 10 }, (_, i) => horizonCall('app', i, true)),
+    ];
+    const assess = (liveCase: LiveCase | null) =>
+      assessOrganization({
+        organizationId: 'org-1',
+        windowStart: new Date(end - 20 * 60_000),
+        windowEnd: new Date(end),
+        calls: [],
+        context: context({ horizon: { hours: 6, calls, history: [], crossOrg: null } }),
+        keyContexts: new Map(),
+        suppressions: [],
+        liveCase,
+      });
+    const [org, ...keys] = assess({
+      riskScore: 0.9,
+      drivers: [DetectorName.InstructionCoverage, DetectorName.ApplicationShape],
+    });
+    expect(org.alert).toBe(false);
+    const late = keys.find((k) => k.subjectId === 'late')!;
+    expect(late).toMatchObject({ alert: true, score: 0.9 });
+    expect(late.drivers).toContain(DetectorName.ApplicationShape);
+    expect(keys.find((k) => k.subjectId === 'app')).toBeUndefined();
+    expect(
+      assess(null)
+        .slice(1)
+        .some((k) => k.alert),
+    ).toBe(false);
   });
 });
