@@ -24,8 +24,11 @@ export function registerChatCompletionsRoute(
     errorHandler: (error, _request, reply) => sendError(reply, error),
     handler: async (request, reply) => {
       try {
-        const call = await admission.prepare(request);
-        await (call.req.stream ? chat.stream(call, reply) : chat.complete(call, reply));
+        // A stream measures its prompt (tokens, context window) while its upstream works.
+        const call = await admission.screen(request);
+        await (call.req.stream
+          ? chat.stream(call, reply)
+          : chat.complete(admission.measure(call), reply));
       } catch (error) {
         sendError(reply, error);
       }
