@@ -71,7 +71,11 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
       slug: 'ext-tiny',
       upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel: 'echo' },
     });
-    await gw.db.query(`UPDATE models SET context_window = 16 WHERE slug = 'ext-tiny'`);
+    // The built-in simulator reads the prompt as soon as it is called: the same 400 from there.
+    await seedModel(gw, { slug: 'sim-tiny' });
+    await gw.db.query(
+      `UPDATE models SET context_window = 16 WHERE slug IN ('ext-tiny', 'sim-tiny')`,
+    );
     await refreshCatalog(gw);
     org = await seedOrg(gw);
   });
@@ -215,10 +219,12 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
       { role: 'user' as const, content: 'far too many words for this model '.repeat(8) },
     ];
     const refused = await Promise.all(
-      [false, true].map((stream) =>
-        client(gw, org.key)
-          .chat.completions.create({ model: 'ext-tiny', messages: long, stream })
-          .catch((e: unknown) => e as APIError),
+      ['ext-tiny', 'sim-tiny'].flatMap((model) =>
+        [false, true].map((stream) =>
+          client(gw, org.key)
+            .chat.completions.create({ model, messages: long, stream })
+            .catch((e: unknown) => e as APIError),
+        ),
       ),
     );
     for (const e of refused) {
