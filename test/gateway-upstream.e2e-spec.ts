@@ -67,6 +67,15 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
         apiKeyEnv: 'DATABASE_URL',
       },
     });
+    await seedModel(gw, {
+      slug: 'ext-tiny',
+      upstream: { kind: 'openai_compatible', baseUrl: upstream.baseUrl, upstreamModel: 'echo' },
+    });
+    // The built-in simulator reads the prompt as soon as it is called: the same 400 from there.
+    await seedModel(gw, { slug: 'sim-tiny' });
+    await gw.db.query(
+      `UPDATE models SET context_window = 16 WHERE slug IN ('ext-tiny', 'sim-tiny')`,
+    );
     await refreshCatalog(gw);
     org = await seedOrg(gw);
   });
@@ -203,6 +212,39 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     const rows = await waitForUsage(gw, 'request_id = ANY($1)', [ids], 4);
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.status === 'failed' && r.cost_micros === '0')).toBe(true);
+  });
+
+  it('refuses a prompt beyond the context window with a 400, plain or streamed, and records nothing', async () => {
+    const long = [
+      { role: 'user' as const, content: 'far too many words for this model '.repeat(8) },
+    ];
+    const refused = await Promise.all(
+      ['ext-tiny', 'sim-tiny'].flatMap((model) =>
+        [false, true].map((stream) =>
+          client(gw, org.key)
+            .chat.completions.create({ model, messages: long, stream })
+            .catch((e: unknown) => e as APIError),
+        ),
+      ),
+    );
+    for (const e of refused) {
+      expect(e).toBeInstanceOf(OpenAI.BadRequestError);
+      expect([(e as APIError).status, (e as APIError).code]).toEqual([
+        400,
+        'context_length_exceeded',
+      ]);
+    }
+    // A call after them is recorded; the refused ones never are.
+    const { response } = await client(gw, org.key)
+      .chat.completions.create({ model: 'ext-tiny', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    await waitForUsage(gw, 'request_id = $1', [callIdOf(response)], 1);
+    const ids = refused.map((e) => (e as APIError).headers?.get('x-velvet-call-id'));
+    const rows: unknown[] = await gw.db.query(
+      `SELECT 1 FROM usage_records WHERE request_id = ANY($1)`,
+      [ids],
+    );
+    expect(rows).toHaveLength(0);
   });
 
   /** Reads two content chunks of a slow stream, then leaves. */

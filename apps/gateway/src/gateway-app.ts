@@ -7,9 +7,12 @@ import { RefusalRecorder } from '@velvet/metering';
 import { serverSpanRouteSetter } from '@velvet/telemetry';
 import pino from 'pino';
 import type { GatewayEnv } from './env';
+import { CallAdmission } from './chat/call-admission';
 import { PHASES, type PhasedRequest } from './chat/call-context';
+import { ChatCompletionsService } from './chat/chat-completions.service';
 import { CorsHook } from './cors/cors';
 import { GatewayModule } from './gateway.module';
+import { registerChatCompletionsRoute } from './http/chat-completions.route';
 import { openAIClientErrorHandler } from './http/client-error';
 import { PinoNestLogger } from './http/pino-nest.logger';
 import { type CodedRequest, ERROR_CODE, GatewayMetrics } from './metrics/gateway-metrics';
@@ -106,6 +109,8 @@ export async function createGatewayApp(
     }
     done();
   });
+  // After the hooks above, so the route is registered with all of them.
+  registerChatCompletionsRoute(fastify, app.get(CallAdmission), app.get(ChatCompletionsService));
   app.enableShutdownHooks();
   return app;
 }

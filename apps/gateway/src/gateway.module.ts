@@ -22,7 +22,6 @@ import { CallRecorder } from './chat/call-recorder';
 import { ChatCompletionsService } from './chat/chat-completions.service';
 import type { GatewayEnv } from './env';
 import { GATEWAY_ENV, MODEL_ENTITLEMENTS } from './gateway.tokens';
-import { ChatCompletionsController } from './http/chat-completions.controller';
 import { HealthController } from './http/health.controller';
 import { ModelsController } from './http/models.controller';
 import { OpenAIErrorFilter } from './http/openai-error.filter';
@@ -97,7 +96,6 @@ export class GatewayModule {
         ),
       ],
       controllers: [
-        ChatCompletionsController,
         ModelsController,
         HealthController,
         OrganizationEntitlementsController,

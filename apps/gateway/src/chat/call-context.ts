@@ -17,8 +17,14 @@ export interface PreparedCall {
   principal: ApiKeyPrincipal;
   entry: CatalogEntry;
   req: ChatRequest;
+  /**
+   * The prompt as audited and counted, and the estimate built on them: set by
+   * `CallAdmission.measure`, which a stream whose upstream may start first runs while its upstream
+   * works (until then: '', 0 and `measured` false).
+   */
   promptText: string;
   promptTokens: number;
+  measured: boolean;
   maxTokens: number;
   /** The client's Idempotency-Key (scoped to its organisation) and the hash of the body; null without one. */
   idempotency: IdempotencyClaim | null;

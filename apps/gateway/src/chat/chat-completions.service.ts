@@ -61,6 +61,7 @@ export class ChatCompletionsService {
   ) {}
 
   private call(call: PreparedCall, cancellation: Cancellation): UpstreamRequest {
+    if (!call.measured) return new UpstreamCall(call, cancellation, this.admission);
     const { entry, req, completionId, promptText, promptTokens, maxTokens } = call;
     return {
       model: entry.model,
@@ -157,12 +158,15 @@ export class ChatCompletionsService {
     const raw = reply.raw;
     let finished = false;
     raw.once('close', () => finished || cancellation.cancel());
-    const events = upstream.stream(this.call(call, cancellation))[Symbol.asyncIterator]();
     // When the upstream may start first, its first batch of text is written ahead by the begin
-    // itself: the first chunk costs one round trip, not a begin and then a write-ahead. The
-    // started record is built while the upstream works, not between its first event and the client.
+    // itself: the first chunk costs one round trip, not a begin and then a write-ahead. The prompt
+    // is measured and the started record built while the upstream works, not before it is called
+    // nor between its first event and the client.
     const overlap = this.admission.mayOverlapUpstream(call);
+    if (!overlap) this.admission.measure(call);
+    const events = upstream.stream(this.call(call, cancellation))[Symbol.asyncIterator]();
     const firstEvent = overlap ? this.firstEvent(call, events) : null;
+    if (firstEvent) this.measureWhileUpstreamWorks(call, cancellation, firstEvent);
     const record = this.recorder.startedRecord(call);
     const first = firstEvent && (await firstEvent);
     const aheadText =
@@ -306,9 +310,57 @@ export class ChatCompletionsService {
     try {
       return await events.next();
     } catch (error) {
+      // (not measured: the prompt was refused, e.g. beyond the context window; nothing to record)
+      if (!call.measured) throw error instanceof OpenAIError ? error : asUpstreamError(error);
       this.admission.recordFailure(call, true);
       throw upstreamToOpenAI(asUpstreamError(error));
     }
+  }
+
+  /** A prompt refused by its measurement cancels the upstream call already started; nothing was recorded. */
+  private measureWhileUpstreamWorks(
+    call: PreparedCall,
+    cancellation: Cancellation,
+    firstEvent: Promise<unknown>,
+  ): void {
+    try {
+      this.admission.measure(call);
+    } catch (error) {
+      cancellation.cancel();
+      firstEvent.catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+/**
+ * The upstream's view of a call not measured yet (a stream whose upstream starts first): the prompt's
+ * text and tokens are read from the call, measured on first read if they are not yet (an upstream
+ * that needs them to start, such as the simulator, measures it then).
+ */
+class UpstreamCall implements UpstreamRequest {
+  readonly model: UpstreamRequest['model'];
+  readonly req: UpstreamRequest['req'];
+  readonly completionId: string;
+  readonly maxTokens: number;
+
+  constructor(
+    private readonly call: PreparedCall,
+    readonly cancellation: Cancellation,
+    private readonly admission: CallAdmission,
+  ) {
+    this.model = call.entry.model;
+    this.req = call.req;
+    this.completionId = call.completionId;
+    this.maxTokens = call.maxTokens;
+  }
+
+  get promptText(): string {
+    return this.admission.measure(this.call).promptText;
+  }
+
+  get promptTokens(): number {
+    return this.admission.measure(this.call).promptTokens;
   }
 }
 
