@@ -39,7 +39,7 @@ export const copyNumberArray: CopyEncoder = (v) => {
 /** Unsigned 32-bit values stored as int4 (same bits: Int32Array's conversion is `v | 0`). */
 export const copyInt32Array: CopyEncoder = (v) => {
   if (v === null || v === undefined) return NULL;
-  return `{${Int32Array.from(v as number[]).join(',')}}`;
+  return `{${new Int32Array(v as number[]).join(',')}}`;
 };
 /** A NULL array becomes the empty one (the column is NOT NULL DEFAULT '{}'). */
 export const copyTextArray: CopyEncoder = (v) =>
@@ -52,7 +52,7 @@ export async function copyInto(
   client: PoolClient,
   table: string,
   columns: readonly string[],
-  lines: string,
+  lines: string | Buffer,
 ): Promise<void> {
   const sink = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   await pipeline(Readable.from([lines]), sink);
