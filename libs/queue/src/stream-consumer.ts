@@ -14,7 +14,10 @@ export interface StreamConsumerOptions {
   /** The base stream name; on a cluster its shard streams `<stream>:{sK}` are the ones read. */
   stream: string;
   group: string;
-  /** Handles one batch; the entries are acknowledged (and deleted) only after it resolves. */
+  /**
+   * Handles one batch; the entries are acknowledged (and deleted) only after it resolves. Only the
+   * ids are read afterwards, so a handler may drop an entry's fields once it has used them.
+   */
   handle(entries: StreamEntries): Promise<void>;
   onError(message: string): void;
   batch?: number;

@@ -39,6 +39,11 @@ export class AuditAppender implements OnApplicationShutdown {
     return this.batcher.add(entry);
   }
 
+  /** A reader's whole batch, kept together (see Batcher.addAll). */
+  appendAll(entries: readonly PreparedEntry[]): Array<Promise<AppendOutcome | Error>> {
+    return this.batcher.addAll(entries);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.batcher.drain();
   }

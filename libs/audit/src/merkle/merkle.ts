@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { entryOfLeaf } from './leaf-entry';
 import { merkleVerifier } from './merkle-verifier';
 
@@ -12,11 +12,9 @@ import { merkleVerifier } from './merkle-verifier';
 export type Hash = Buffer;
 export type Range = readonly [start: number, end: number];
 
-const sha256 = (...parts: Uint8Array[]): Hash => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
-};
+// One-shot hashing (no Hash object per call: several per record, and one per tree node).
+const sha256 = (...parts: Uint8Array[]): Hash =>
+  hash('sha256', parts.length === 1 ? parts[0] : Buffer.concat(parts), 'buffer');
 const rfc = merkleVerifier(sha256);
 
 export const EMPTY_ROOT: Hash = rfc.emptyRoot;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '../merkle/canonical-json';
 import type { AuditEntry } from '../producer/audit-entry';
 
@@ -74,7 +74,7 @@ export function fingerprintDigest(
   at = pgArraySend(out, at, completionMinhash, INT4, 4);
   at = pgArraySend(out, at, promptBands, INT8, 8);
   pgArraySend(out, at, completionBands, INT8, 8);
-  return createHash('sha256').update(out).digest('hex');
+  return hash('sha256', out, 'hex');
 }
 
 /**
@@ -111,4 +111,4 @@ export function leafOf(entry: AuditEntry): string {
 }
 
 /** The 32 bytes the tree commits to for a v2 leaf: public, since they reveal nothing of the leaf. */
-export const merkleEntryOf = (leaf: string): Buffer => createHash('sha256').update(leaf).digest();
+export const merkleEntryOf = (leaf: string): Buffer => hash('sha256', leaf, 'buffer');

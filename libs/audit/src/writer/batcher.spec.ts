@@ -21,6 +21,23 @@ describe('Batcher', () => {
     expect(sizes.reduce((a, b) => a + b)).toBe(10);
   });
 
+  it('writes items handed over together as one batch', async () => {
+    const sizes: number[] = [];
+    const batcher = new Batcher<number, number>(
+      async (items) => {
+        sizes.push(items.length);
+        return items;
+      },
+      100,
+      1,
+    );
+    const first = batcher.addAll(Array.from({ length: 60 }, (_, i) => i));
+    await new Promise((r) => setTimeout(r, 5)); // past the timer: the 60 are written alone
+    const second = batcher.addAll(Array.from({ length: 70 }, (_, i) => i));
+    await Promise.all([...first, ...second]);
+    expect(sizes).toEqual([60, 70]);
+  });
+
   it('rejects every caller of a failed batch', async () => {
     const batcher = new Batcher<number, number>(
       async () => {

@@ -15,11 +15,21 @@ export class Batcher<T, R> {
   ) {}
 
   add(item: T): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.maxSize) this.kick();
-      else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.maxWaitMs);
-    });
+    return this.addAll([item])[0];
+  }
+
+  /**
+   * Several items at once, in order: they join the pending batch together, so a reader's whole
+   * read forms full batches instead of being cut by the timer while it is still being derived.
+   */
+  addAll(items: readonly T[]): Array<Promise<R>> {
+    const promises = items.map(
+      (item) => new Promise<R>((resolve, reject) => this.pending.push({ item, resolve, reject })),
+    );
+    if (this.pending.length >= this.maxSize) this.kick();
+    else if (this.pending.length && !this.timer)
+      this.timer = setTimeout(() => this.kick(), this.maxWaitMs);
+    return promises;
   }
 
   private kick(): void {

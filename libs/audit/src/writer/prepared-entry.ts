@@ -20,8 +20,12 @@ import {
 export interface PreparedEntry {
   entry: AuditEntry;
   leafHash: Hash;
-  /** The COPY columns after `seq`, tab-separated. */
-  row: string;
+  /**
+   * The COPY columns after `seq`, tab-separated, as UTF-8: encoded here rather than under the tree
+   * lock, and held outside the JavaScript heap while the entry waits for its batch (less for the
+   * garbage collector to copy).
+   */
+  row: Buffer;
 }
 
 type EntryField = keyof PremiumCallEntry | keyof AdminActionEntry;
@@ -79,7 +83,7 @@ export function prepareEntry(entry: AuditEntry): PreparedEntry {
   const hash = leafHash(merkleEntryOf(leaf));
   let row = '';
   for (const [, value] of COLUMNS) row += `${value(entry)}\t`;
-  return { entry, leafHash: hash, row: `${row}${copyText(leaf)}\t${copyBytea(hash)}` };
+  return { entry, leafHash: hash, row: Buffer.from(`${row}${copyText(leaf)}\t${copyBytea(hash)}`) };
 }
 
 /** PostgreSQL text cannot hold NUL; the hashes were taken over the original text. */
