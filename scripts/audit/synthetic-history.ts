@@ -52,8 +52,9 @@ export async function synthesizeHistory(
     call.occurredAt = new Date(anchor);
     const json = encodePremiumCallEvent({ ...call, costMicros: '1000', currency: 'USD' });
     const prepared = prepareEntry(entryOfAuditStreamRecord(['v', json], new Date(anchor)));
-    const cut = prepared.row.lastIndexOf('\t');
-    const head = prepared.row.slice(0, cut);
+    const row = prepared.row.toString('utf8');
+    const cut = row.lastIndexOf('\t');
+    const head = row.slice(0, cut);
     const leaf = head.slice(head.lastIndexOf('\t') + 1).replace(ESCAPED, (_, c) => UNESCAPE[c]);
     if (!auditLeafHash(leaf).equals(prepared.leafHash) || !leaf.includes(marker))
       throw new Error('template leaf not found in its row');
