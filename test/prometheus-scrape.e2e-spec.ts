@@ -12,7 +12,7 @@ import {
   startGateway,
 } from './support/gateway';
 import { metricsUrl, scrape } from './support/metrics';
-import { freePort } from './support/redis-cluster';
+import { freePort } from './support/app-process';
 
 const TOKEN = 'metrics-token-for-prometheus-0123';
 /** Debian's `prometheus` package (apt-get install prometheus): the real scraper and its promtool. */

@@ -7,12 +7,8 @@ import type IORedis from 'ioredis';
 import OpenAI from 'openai';
 import { Client } from 'pg';
 import { startAuditWorker, waitFor } from './support/audit-worker';
-import {
-  type GatewayProcess,
-  type LocalRedisCluster,
-  startGatewayProcess,
-  startRedisCluster,
-} from './support/redis-cluster';
+import { type AppProcess, startGatewayProcess } from './support/app-process';
+import { type LocalRedisCluster, startRedisCluster } from './support/redis-cluster';
 
 /**
  * Two gateway processes and the audit worker on a local 3-master Redis Cluster (REDIS_CLUSTER_NODES),
@@ -27,7 +23,7 @@ describe('Redis Cluster: two gateways, one truth (e2e)', () => {
   let pg: Client;
   let redis: IORedis;
   let worker: INestApplicationContext;
-  const gateways: GatewayProcess[] = [];
+  const gateways: AppProcess[] = [];
   const prefix = testQueuePrefix();
   const served = new Set<string>();
   /** Completion id → call id of the first answers to idempotent calls. */

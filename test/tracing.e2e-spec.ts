@@ -8,8 +8,7 @@ import OpenAI from 'openai';
 import { Client } from 'pg';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './support/otlp-receiver';
-import { type GatewayProcess, startGatewayProcess } from './support/redis-cluster';
-import { startWorkerProcess } from './support/worker-process';
+import { type AppProcess, startGatewayProcess, startWorkerProcess } from './support/app-process';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -29,8 +28,8 @@ describe('tracing: OTLP traces of a gateway call (e2e)', () => {
   let pg: Client;
   let receiver: OtlpReceiver;
   let upstream: FakeUpstream;
-  let gateway: GatewayProcess;
-  let worker: GatewayProcess;
+  let gateway: AppProcess;
+  let worker: AppProcess;
   let key: string;
   let organizationId: string;
   let queuePrefix: string;

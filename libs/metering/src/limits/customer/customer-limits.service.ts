@@ -11,6 +11,12 @@ import { LimitsService } from '../limits.service';
 import { Repository } from 'typeorm';
 import { type LimitTarget, type LimitValues, limitCeiling, targetWhere } from './limit-values';
 
+/** What an activity record of a limit change is about: the key, the team or the organisation. */
+const subjectOf = (organizationId: string, t: LimitTarget) => ({
+  subjectType: t.apiKeyId ? 'ApiKey' : t.teamId ? 'Team' : 'Organization',
+  subjectId: t.apiKeyId ?? t.teamId ?? organizationId,
+});
+
 export interface LimitsOverview {
   organization: CustomerLimit | null;
   teams: CustomerLimit[];
@@ -76,8 +82,7 @@ export class CustomerLimitsService {
         actorUserId,
         organizationId,
         action: 'limits.set',
-        subjectType: target.apiKeyId ? 'ApiKey' : target.teamId ? 'Team' : 'Organization',
-        subjectId: target.apiKeyId ?? target.teamId ?? organizationId,
+        ...subjectOf(organizationId, target),
         details: {
           requestsPerMinute: s.requestsPerMinute,
           tokensPerMinute: s.tokensPerMinute,
@@ -109,8 +114,7 @@ export class CustomerLimitsService {
         actorUserId,
         organizationId,
         action: 'limits.cleared',
-        subjectType: target.apiKeyId ? 'ApiKey' : target.teamId ? 'Team' : 'Organization',
-        subjectId: target.apiKeyId ?? target.teamId ?? organizationId,
+        ...subjectOf(organizationId, target),
         details: {},
       });
     });
