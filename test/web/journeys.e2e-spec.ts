@@ -353,7 +353,12 @@ describe('web portal journeys (chromium, real stack)', () => {
       await page.getByText(/^26–\d+ of \d+$/).waitFor();
 
       await page.getByRole('link', { name: 'Alert cases' }).click();
-      await page.getByRole('link', { name: 'Acme Journeys' }).click();
+      // in the cases table: the audit log (whose rows link the organisation too) stays on screen
+      // while the cases page's chunk loads
+      await page
+        .getByRole('table', { name: 'Alert cases' })
+        .getByRole('link', { name: 'Acme Journeys' })
+        .click();
       // a throttle, confirmed, is visible on the case and can be lifted (with a reason)
       await page.getByLabel(/^Reason \(at least/).fill('Slow the campaign down while we look');
       await page.getByRole('button', { name: 'Throttle', exact: true }).click();
