@@ -238,7 +238,7 @@ async function main(): Promise<void> {
       suspensionToGatewayDeniesMs: stats(gwSuspend),
       terminationToGatewayDeniesMs: stats(ends.terminationToGatewayDeniesMs),
       expiryToGatewayDeniesMs: stats(ends.expiryToGatewayDeniesMs),
-      /** Issue 21.3's baseline is the suspension: a contract end should be as fast (ratio ~1, p50 < 50 ms). */
+      /** The baseline is the suspension: a contract end should be as fast (ratio ~1, p50 < 50 ms). */
       terminationVsSuspensionP50: ratio(ends.terminationToGatewayDeniesMs, gwSuspend),
       expiryVsSuspensionP50: ratio(ends.expiryToGatewayDeniesMs, gwSuspend),
       notes: `evaluation job delay 150 ms (dedup window) included in threshold crossing; cache probe polls every ${POLL_MS} ms; gateway probe calls back to back`,

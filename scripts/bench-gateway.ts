@@ -251,7 +251,7 @@ function summarise(rows: Row[]): string[] {
 }
 
 /**
- * Issue 20's targets, each with the figure of this run it is judged by (and only meaningful from a
+ * The gateway's performance targets (docs/performance.md), each with the figure of this run it is judged by (and only meaningful from a
  * run on a quiet machine): CPU ≤ 2× calibration at every rate, added p99 < 5 ms at 500/s while the
  * calibration proxy's is < 2 ms, the gateway keeping up at 1000/s, the first chunk < 1 ms over direct.
  */
@@ -260,7 +260,7 @@ function targetLines(rows: Row[], streamRows: StreamRow[]): string[] {
   const added = (t: string, load: string, k: 'p50' | 'p99') =>
     mean(at(t, load).map((r) => r[k])) - mean(at('direct', load).map((r) => r[k]));
   const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  const lines = ['targets (issue 20; judge them only from a run on a quiet machine):'];
+  const lines = ['targets (judge them only from a run on a quiet machine):'];
   const ratios = RATES.map((rate) => {
     const load = `${rate}/s`;
     const gw = at('gateway', load);

@@ -31,7 +31,7 @@ import { loadGatewayEnv } from '../apps/gateway/src/env';
 import { ReceiptIssuer } from '../apps/gateway/src/receipts/receipt-issuer';
 
 /**
- * Signed receipts (issue 13, item 5): a premium response carries the gateway's signed promise of
+ * Signed receipts: a premium response carries the gateway's signed promise of
  * the leaf the worker appends (a header; for streams an SSE comment before [DONE], and
  * GET /v1/audit/receipts/:callId); an organisation admin checks each receipt's leaf is included
  * under a checkpoint consistent with one they saved, and recomputes the charges from the leaves.

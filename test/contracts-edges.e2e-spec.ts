@@ -20,7 +20,7 @@ import { bearer, DEMO_TEST_PASSWORD, type Session } from './support/http';
 import type { RunningPortal } from './support/portal';
 
 /**
- * Issue 21 and 14.2: the edges, driven as a customer would, through the portal API and the real
+ * The edges, driven as a customer would, through the portal API and the real
  * gateway (official `openai` SDK) over one database and Redis prefix, with the worker running.
  */
 describe('contracts and entitlements at the edges', () => {

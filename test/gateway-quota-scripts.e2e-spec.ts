@@ -135,7 +135,7 @@ describe('gateway: the call scripts (begin, checkpoint, finish) on Redis', () =>
     expect((await quota.begin(c(), new Date(t.getTime() + 20_000))).kind).toBe('admitted');
   });
 
-  describe('a plain call admitted and finished in one step (issue 20)', () => {
+  describe('a plain call admitted and finished in one step', () => {
     const usageOf = (
       requestId: string,
       o: { organizationId: string; apiKeyId: string },

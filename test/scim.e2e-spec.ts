@@ -1,5 +1,5 @@
 /**
- * Issue 15.2: SCIM 2.0 provisioning with the requests Okta and Microsoft Entra send (shapes from
+ * SCIM 2.0 provisioning with the requests Okta and Microsoft Entra send (shapes from
  * their SCIM integration guides): user lookup by filter, create, PATCH (Okta's path-less value
  * object, Entra's "Replace" with string booleans), deactivation that ends sessions at once,
  * groups with members mapped to roles, and tenant isolation by bearer token.

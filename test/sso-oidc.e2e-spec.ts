@@ -1,5 +1,5 @@
 /**
- * Issue 15.1, OpenID Connect: a real provider (`oidc-provider`, started by the test) signs people
+ * OpenID Connect: a real provider (`oidc-provider`, started by the test) signs people
  * in to their organisation; the sign-in ends in the same session as a password login. Refused:
  * a wrong issuer, a bad ID-token signature, a replayed or expired state, an address outside the
  * organisation's verified domains; and password login once SSO is required.

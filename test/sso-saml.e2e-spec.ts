@@ -1,5 +1,5 @@
 /**
- * Issue 15.1, SAML 2.0: an IdP test double with its own key and certificate signs real
+ * SAML 2.0: an IdP test double with its own key and certificate signs real
  * assertions (xml-crypto); the portal checks them with node-saml. Refused: a wrong issuer, a bad
  * signature, a replayed response, an expired assertion, an address outside the verified domains.
  */

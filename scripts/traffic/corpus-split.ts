@@ -1,21 +1,14 @@
 import type { CorpusRecord } from './corpus';
 
 /**
- * The evaluation's split BY SOURCE. This assignment was fixed on 2026-11-30 (third session) BEFORE
- * any tuning of that session, in a commit of its own, replacing the earlier tune/held-out split
- * (whose held-out part had been looked at and answered, so it no longer measured anything). Develop
- * and tune on `dev` only; `heldout` is what docs/detection.md reports, run once at the end.
+ * The evaluation's split BY SOURCE, fixed on 2026-11-30 BEFORE any tuning, in a commit of its own,
+ * replacing an earlier tune/held-out split whose held-out part had been looked at. Develop and tune
+ * on `dev` only; `heldout` is what docs/detection.md reports, run once at the end. Once a held-out
+ * run has been looked at it is used up: the sources stay (the corpus has no others), but the
+ * held-out seeds (eval-detection.ts) and every held-out campaign and benign parameter
+ * (PARAMS.heldout in scenario.ts) are replaced, again in a commit of their own before any tuning.
+ * docs/detection.md lists each held-out split with its commit and its one run.
  *
- * Fourth session: the held-out run of the third session (seeds 3, 4, 5, commit 6294ea8) is used up.
- * The held-out SOURCES stay (no session tuned on them; the corpus has no others), but the held-out
- * seeds (11, 12, 13, eval-detection.ts) and every held-out campaign shape, period, rate, time zone
- * and wrapper (PARAMS.heldout in scenario.ts) are new, fixed in a commit of their own before any
- * tuning of the fourth session.
- *
- * Fifth session: the fourth session's held-out run (seeds 11, 12, 13, commit d9c8794) is used up.
- * Sources again unchanged (still no others in the corpus), new seeds (21, 22, 23) and new campaign
- * and benign parameters (PARAMS.heldout in scenario.ts), fixed in a commit of their own before any
- * tuning of the fifth session.
  * A source is one repository file (or, where one file is a whole kind, a fixed half of it by a
  * salted hash of the text). The combinations are new: no earlier split paired these sources.
  *

@@ -27,8 +27,8 @@ export const SIM_DAY = Date.UTC(2026, 2, 2);
  * Campaign and workload parameters per split, FIXED BEFORE TUNING together with the source split
  * (corpus-split.ts) and the held-out seeds (eval-detection.ts), in the commit that defines the
  * held-out split. `dev` keeps the parameters the earlier rounds were measured with (plus the small
- * bare script, added as a benign guard). `heldout` is the FIFTH session's (commit of its own, before
- * any tuning of that session; the fourth session's, d9c8794, seeds 11-13, is used up): campaign
+ * bare script, added as a benign guard). `heldout` was fixed in commit d5aaab6, of its own, before
+ * any tuning that followed (earlier held-out parameters are used up: docs/detection.md): campaign
  * shapes, periods, key counts, rates, wrappers, time zones, group sizes, start times, cues and
  * benign shapes that no earlier run and no tuning used: 32 low-and-slow keys joining one every
  * 7 min with 1–2 calls a session at periods of 3–45 min; an office-hours careful distiller in

@@ -6,7 +6,7 @@ import { bearer } from './http';
 import type { RunningPortal } from './portal';
 import type { MatrixRow, OrgFixture } from './access-matrix.table';
 
-/** Issue 15.1: single sign-on settings. Org admins their own; account managers verify domains. */
+/** Single sign-on settings. Org admins their own; account managers verify domains. */
 const keep = (t: OrgFixture) => `keep-${t.orgId.slice(0, 8)}.example`;
 const drop = (t: OrgFixture) => `drop-${t.orgId.slice(0, 8)}.example`;
 const samlConnection = () => ({
@@ -72,7 +72,7 @@ export async function prepareSsoFixtures(
   }
 }
 
-/** Issue 15.2: SCIM bearer tokens, the org admin's own. (The SCIM routes take those tokens, not sessions: public here.) */
+/** SCIM bearer tokens, the org admin's own. (The SCIM routes take those tokens, not sessions: public here.) */
 export const SCIM_MATRIX: MatrixRow[] = [
   {
     route: 'POST /organizations/:orgId/scim-tokens',

@@ -51,12 +51,12 @@ export const PUBLIC_ROUTES = [
   // the audit log as a C2SP tlog-tiles log: checkpoint, hash tiles and entry bundles (no customer data)
   'GET /audit-log/checkpoint',
   'GET /audit-log/tile/*path',
-  // single sign-on round trip (issue 15.1): the IdP redirect, its callbacks, and our SAML metadata
+  // single sign-on round trip: the IdP redirect, its callbacks, and our SAML metadata
   'GET /auth/sso/start',
   'GET /auth/sso/oidc/callback',
   'POST /auth/sso/saml/acs',
   'GET /auth/sso/saml/:orgId/metadata',
-  // SCIM 2.0 (issue 15.2): authenticated by the organisation's SCIM bearer token (ScimTokenGuard), not a session
+  // SCIM 2.0: authenticated by the organisation's SCIM bearer token (ScimTokenGuard), not a session
   'GET /scim/v2/Users',
   'GET /scim/v2/Users/:id',
   'POST /scim/v2/Users',

@@ -54,12 +54,12 @@ export const ACCEPTED_SCHEMA_DIFFERENCES: Record<string, string[]> = {
     'ALTER TABLE "detection_suppressions" DROP CONSTRAINT "detection_suppressions_organization_id_fkey"',
     'ALTER TABLE "detection_suppressions" DROP CONSTRAINT "detection_suppressions_case_id_fkey"',
     'ALTER TABLE "detection_suppressions" DROP CONSTRAINT "detection_suppressions_created_by_fkey"',
-    // issue 15.1 single sign-on
+    // Single sign-on
     'ALTER TABLE "sso_connections" DROP CONSTRAINT "sso_connections_organization_id_fkey"',
     'ALTER TABLE "sso_domains" DROP CONSTRAINT "sso_domains_organization_id_fkey"',
     'ALTER TABLE "sso_domains" DROP CONSTRAINT "sso_domains_verified_by_fkey"',
     'ALTER TABLE "sso_login_states" DROP CONSTRAINT "sso_login_states_organization_id_fkey"',
-    // issue 15.2 SCIM
+    // SCIM
     'ALTER TABLE "scim_group_members" DROP CONSTRAINT "scim_group_members_group_id_fkey"',
     'ALTER TABLE "scim_group_members" DROP CONSTRAINT "scim_group_members_user_id_fkey"',
     'ALTER TABLE "scim_groups" DROP CONSTRAINT "scim_groups_organization_id_fkey"',
@@ -98,10 +98,10 @@ export const ACCEPTED_SCHEMA_DIFFERENCES: Record<string, string[]> = {
     'DROP INDEX "public"."alert_cases_one_live"',
     'DROP INDEX "public"."alert_cases_status"',
     'DROP INDEX "public"."detection_suppressions_org"',
-    // issue 15.1 single sign-on
+    // Single sign-on
     'DROP INDEX "public"."sso_domains_org_idx"',
     'DROP INDEX "public"."sso_login_states_expiry_idx"',
-    // issue 15.2 SCIM
+    // SCIM
     'DROP INDEX "public"."scim_group_members_user_idx"',
     'DROP INDEX "public"."scim_tokens_org_idx"',
     'DROP INDEX "public"."scim_users_org_idx"',
@@ -162,7 +162,7 @@ export const ACCEPTED_SCHEMA_DIFFERENCES: Record<string, string[]> = {
     'ALTER TABLE "alert_cases" DROP CONSTRAINT "alert_cases_check"',
     'ALTER TABLE "detection_suppressions" DROP CONSTRAINT "detection_suppressions_dismissed_score_check"',
     'ALTER TABLE "detection_suppressions" DROP CONSTRAINT "detection_suppressions_reason_check"',
-    // issue 15.1 single sign-on
+    // Single sign-on
     'ALTER TABLE "sso_connections" DROP CONSTRAINT "sso_connections_default_role_check"',
     'ALTER TABLE "sso_connections" DROP CONSTRAINT "sso_connections_protocol_check"',
     'ALTER TABLE "sso_connections" DROP CONSTRAINT "sso_oidc_fields"',
@@ -207,7 +207,7 @@ export const ACCEPTED_SCHEMA_DIFFERENCES: Record<string, string[]> = {
     'ALTER TABLE "alert_cases" ALTER COLUMN "drivers" DROP DEFAULT',
     'ALTER TABLE "alert_cases" ALTER COLUMN "flagged_keys" DROP DEFAULT',
     'ALTER TABLE "alert_cases" ALTER COLUMN "version" DROP DEFAULT',
-    // issue 15.1 single sign-on
+    // Single sign-on
     'ALTER TABLE "sso_connections" ALTER COLUMN "default_role" DROP DEFAULT',
     'ALTER TABLE "sso_connections" ALTER COLUMN "group_roles" DROP DEFAULT',
   ],

@@ -1,5 +1,5 @@
 /**
- * Issue 15.1 in the browser: the org admin sets up OpenID Connect on the Single sign-on page, and a
+ * Single sign-on in the browser: the org admin sets up OpenID Connect on the Single sign-on page, and a
  * colleague signs in through a real OpenID provider (oidc-provider), ending signed in to the portal
  * like after a password login (session restored from the refresh cookie).
  */

@@ -30,7 +30,7 @@ export type SubjectType =
   | 'Spend'
   | 'AuditRecord'
   | 'AlertCase'
-  /** Issue 15: an organisation's identity provider, and the e-mail domains it claims. */
+  /** An organisation's identity provider, and the e-mail domains it claims. */
   | 'SsoConnection'
   | 'SsoDomain'
   | 'ScimToken'

@@ -33,7 +33,7 @@ const dayBefore = (day: string): string =>
   new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /**
- * Issue 14.2: one binding contract per organisation and tier for overlapping terms, unless the new
+ * One binding contract per organisation and tier for overlapping terms, unless the new
  * one explicitly amends or replaces the old one, which approval then ends.
  */
 @Injectable()

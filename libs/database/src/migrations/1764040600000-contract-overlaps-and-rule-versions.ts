@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 21 / 14.2: one binding contract per organisation, tier and day (an exclusion constraint, so
+ * One binding contract per organisation, tier and day (an exclusion constraint, so
  * two concurrent approvals cannot both win); a contract may replace or amend an earlier one;
  * entitlements carry the moment they lapse (a contract's term end) so the gateway enforces expiry
  * on time, and evaluations keep each locked tier's refusal reason for the gateway's 403; unlock-rule changes are versioned, may take effect later, and may grandfather organisations.

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 15.1: single sign-on per organisation. One connection per organisation (OpenID Connect or
+ * Single sign-on per organisation. One connection per organisation (OpenID Connect or
  * SAML 2.0), its client secret sealed (AES-256-GCM, never returned), the e-mail domains it claims
  * (verified by provider staff before they count), and one-time login states that bind the
  * browser's round trip to the identity provider (state, nonce, PKCE verifier, SAML request ID).

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 15.2: SCIM 2.0 provisioning. Bearer tokens an org admin makes (hashed), the SCIM attributes
+ * SCIM 2.0 provisioning. Bearer tokens an org admin makes (hashed), the SCIM attributes
  * the users table has no column for, and groups with their members (their names map to roles through
  * the organisation's SSO group mapping).
  */

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 15.2, "groups mapped to teams": an org admin maps a SCIM group to one of the organisation's
+ * SCIM groups mapped to teams: an org admin maps a SCIM group to one of the organisation's
  * teams; the group's members belong to that team (a team may have several groups). The key includes
  * organization_id, so a group can only point at a team of its own organisation, whatever the caller
  * passes; deleting the team clears the mapping and keeps the group.

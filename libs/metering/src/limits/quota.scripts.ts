@@ -139,7 +139,7 @@ return out
 `;
 
 /**
- * A plain call admitted and finished in one step, after its upstream answered (issue 20): the same
+ * A plain call admitted and finished in one step, after its upstream answered: the same
  * limits as BEGIN_LUA (checked with the worst case, the tokens limit moved by the real count, so
  * the counters end as a begin followed at once by a finish would leave them), then the finish's
  * records: spend counted, usage record and audit entry appended. No hold, no started record, no
