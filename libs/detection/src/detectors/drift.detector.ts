@@ -1,6 +1,7 @@
 import { PromptSignal } from '@velvet/audit';
 import type { HorizonCall } from '../features/call-feature';
 import { estimateJaccard, ramp, round3 } from '../features/minhash-similarity';
+import { groupBy } from '../features/group-by';
 import { evenSample, mmdTest } from '../features/mmd';
 import { type Detector, DetectorName, quiet } from './detector';
 import { isBare } from './coverage.detectors';
@@ -102,8 +103,7 @@ function keysOnTheNewSide(
   };
   const witness = (x: Prepared) => meanK(x, recent) - meanK(x, past);
   const recentMean = recent.reduce((a, x) => a + witness(x), 0) / Math.max(recent.length, 1);
-  const byKey = new Map<string, HorizonCall[]>();
-  for (const c of calls) byKey.set(c.apiKeyId, [...(byKey.get(c.apiKeyId) ?? []), c]);
+  const byKey = groupBy(calls, (c) => c.apiKeyId);
   // Each key judged on an even sample of its calls: the cost stays bounded per key.
   return [...byKey]
     .filter(([, own]) => {

@@ -11,6 +11,7 @@ import {
 import type { DataSource } from 'typeorm';
 import type { CrossOrgEvidence, HorizonCall, KeyTraffic } from '../features/call-feature';
 import { isDefaultParams } from '../features/default-params';
+import { groupBy } from '../features/group-by';
 import { novelty, templateBands } from '../features/template-bands';
 import { isBare } from '../detectors/coverage.detectors';
 
@@ -280,8 +281,7 @@ export class HorizonReader {
 }
 
 function groupAscending(rows: Row[], stripTemplates = false): Map<string, HorizonCall[]> {
-  const byOrg = new Map<string, Row[]>();
-  for (const r of rows) byOrg.set(r.organization_id, [...(byOrg.get(r.organization_id) ?? []), r]);
+  const byOrg = groupBy(rows, (r) => r.organization_id);
   const out = new Map<string, HorizonCall[]>();
   for (const [org, list] of byOrg) {
     const template = stripTemplates

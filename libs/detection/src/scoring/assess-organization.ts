@@ -1,6 +1,7 @@
 import { DEFAULT_THRESHOLDS, type DetectionThresholds } from '../detection.config';
 import type { CallFeature, SubjectContext } from '../features/call-feature';
 import type { DetectorName } from '../detectors/detector';
+import { groupBy } from '../features/group-by';
 import { assessSubject } from './assess';
 import { type ActiveSuppression, type RiskAssessment, riskLevel } from './risk-combiner';
 
@@ -60,8 +61,7 @@ export function assessOrganization(input: OrganizationWindowInput): RiskAssessme
   );
   // Evidence a dismissal muted is not passed on to the keys either.
   const evidence = org.detectors.filter((d) => !d.suppressedBy && d.implicatedKeyIds?.length);
-  const byKey = new Map<string, CallFeature[]>();
-  for (const c of calls) byKey.set(c.apiKeyId, [...(byKey.get(c.apiKeyId) ?? []), c]);
+  const byKey = groupBy(calls, (c) => c.apiKeyId);
   for (const d of evidence)
     for (const k of d.implicatedKeyIds ?? []) if (!byKey.has(k)) byKey.set(k, []);
   const keys = [...byKey.entries()].map(([keyId, keyCalls]) =>
