@@ -103,7 +103,7 @@ export function premiumCallsWithSeenBands(
 /**
  * Up to `perHour` served calls (the latest) of each organisation from each of the `hours` whole
  * hours ending at `before`: one index probe per organisation and hour. `hours` is spliced as a
- * constant when `hoursAsConstant` (the planner then knows the series length), else bound.
+ * constant, so the planner knows the series length.
  */
 export function premiumCallsPerHour(
   em: EntityManager,
@@ -112,18 +112,16 @@ export function premiumCallsPerHour(
     before: Date;
     hours: number;
     perHour: number;
-    hoursAsConstant?: boolean;
   },
 ): Promise<HorizonCallRow[]> {
-  const series = q.hoursAsConstant ? `${count(q.hours)}` : '$3::int';
   return em.query(
-    `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN generate_series(1, ${series}) AS g(i) CROSS JOIN LATERAL (
+    `SELECT h.* FROM unnest($1::uuid[]) AS o(id) CROSS JOIN generate_series(1, ${count(q.hours)}) AS g(i) CROSS JOIN LATERAL (
          SELECT ${CALL_COLUMNS}, NULL::text[] AS bands, NULL::text[] AS seen
            FROM audit_log a
           WHERE a.organization_id = o.id AND a.kind = 'premium_call' AND a.status IN ('succeeded', 'cancelled', 'interrupted')
             AND a.occurred_at > $2::timestamptz - g.i * interval '1 hour' AND a.occurred_at <= $2::timestamptz - (g.i - 1) * interval '1 hour'
           ORDER BY a.occurred_at DESC LIMIT ${count(q.perHour)}) h`,
-    q.hoursAsConstant ? [q.organizationIds, q.before] : [q.organizationIds, q.before, q.hours],
+    [q.organizationIds, q.before],
   );
 }
 

@@ -37,9 +37,7 @@ const MAX_SHARED_BAND_ROWS = 200_000;
 /** Band rows one run purges at most. */
 const PURGE_BATCH = 20_000;
 
-type Row = HorizonCallRow;
-
-const toCall = (r: Row, template: ReadonlySet<string> = new Set()): HorizonCall => ({
+const toCall = (r: HorizonCallRow, template: ReadonlySet<string> = new Set()): HorizonCall => ({
   apiKeyId: r.api_key_id,
   occurredAt: new Date(r.occurred_at),
   ...novelty(r.bands ?? [], r.seen ?? [], template),
@@ -147,7 +145,6 @@ export class HorizonReader {
       before: horizonStart,
       hours: HISTORY_DAYS * 24,
       perHour: HISTORY_PER_HOUR,
-      hoursAsConstant: true,
     });
     return groupAscending(rows);
   }
@@ -280,7 +277,10 @@ export class HorizonReader {
   }
 }
 
-function groupAscending(rows: Row[], stripTemplates = false): Map<string, HorizonCall[]> {
+function groupAscending(
+  rows: HorizonCallRow[],
+  stripTemplates = false,
+): Map<string, HorizonCall[]> {
   const byOrg = groupBy(rows, (r) => r.organization_id);
   const out = new Map<string, HorizonCall[]>();
   for (const [org, list] of byOrg) {
