@@ -8,12 +8,18 @@ import { tracingActive } from './start-tracing';
  */
 export function traceparentReader(): (() => string | undefined) | null {
   if (!tracingActive()) return null;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const { W3CTraceContextPropagator } =
+    require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const w3c = new W3CTraceContextPropagator();
   return () => {
-    const span = api.trace.getSpanContext(api.context.active());
-    if (!span || !api.isSpanContextValid(span) || !(span.traceFlags & api.TraceFlags.SAMPLED))
-      return undefined;
-    return `00-${span.traceId}-${span.spanId}-01`;
+    const active = api.context.active();
+    const span = api.trace.getSpanContext(active);
+    if (!span || !(span.traceFlags & api.TraceFlags.SAMPLED)) return undefined;
+    const carrier: { traceparent?: string } = {};
+    w3c.inject(active, carrier, api.defaultTextMapSetter);
+    return carrier.traceparent;
   };
 }
