@@ -12,5 +12,5 @@ export {
   shardTag,
 } from './shards';
 export type { ShardLayout } from './shards';
-export { StreamConsumer, gatewayAuditStream } from './stream-consumer';
+export { StreamConsumer, gatewayAuditStream, traceparentOf } from './stream-consumer';
 export type { StreamEntries } from './stream-consumer';

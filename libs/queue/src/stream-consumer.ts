@@ -5,6 +5,15 @@ import { shardStreams } from './shards';
 
 export type StreamEntries = [id: string, fields: string[]][];
 
+/**
+ * The trace context of the call that wrote an entry: its field 't' beside the payload, present only
+ * when the writer traced that call.
+ */
+export function traceparentOf([, fields]: StreamEntries[number]): string | undefined {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === 't') return fields[i + 1];
+  return undefined;
+}
+
 export interface StreamConsumerOptions {
   /**
    * Options of a single Redis, a `RedisConfig`, or a client made by `createRedis` (duplicated for

@@ -17,7 +17,13 @@ import {
   prepareEntry,
   type PreparedEntry,
 } from '@velvet/audit';
-import { gatewayAuditStream, QueueName, type StreamEntries, StreamConsumer } from '@velvet/queue';
+import {
+  gatewayAuditStream,
+  QueueName,
+  type StreamEntries,
+  StreamConsumer,
+  traceparentOf,
+} from '@velvet/queue';
 import { batchSpans } from '@velvet/telemetry';
 import type { Queue, QueueOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
@@ -128,10 +134,4 @@ export class GatewayAuditIntake implements OnModuleInit, OnApplicationShutdown {
       })),
     );
   }
-}
-
-/** The gateway's trace context of the call, a field of the entry beside its event (when it traced it). */
-function traceparentOf([, fields]: StreamEntries[number]): string | undefined {
-  for (let i = 0; i < fields.length; i += 2) if (fields[i] === 't') return fields[i + 1];
-  return undefined;
 }

@@ -7,7 +7,8 @@ import {
   Optional,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type StreamEntries, StreamConsumer } from '@velvet/queue';
+import { type StreamEntries, StreamConsumer, traceparentOf } from '@velvet/queue';
+import { batchSpans } from '@velvet/telemetry';
 import { DataSource } from 'typeorm';
 import {
   METERING_OPTIONS,
@@ -33,6 +34,12 @@ const CLAIM_IDLE_MS = 30_000;
 export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(UsageIngestor.name);
   private consumer: StreamConsumer | null = null;
+  /** With tracing on: a span per batch, continuing each call's trace (its entry's field 't'). */
+  private readonly spans = batchSpans('usage_records insert', {
+    'messaging.system': 'redis',
+    'messaging.destination.name': 'gw_usage',
+    'messaging.operation.type': 'process',
+  });
 
   constructor(
     @Inject(METERING_OPTIONS) private readonly options: MeteringOptions,
@@ -70,6 +77,11 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
   /** Inserts one batch (the consumer acknowledges it afterwards); public so tests can drive it. */
   async ingest(entries: StreamEntries): Promise<void> {
     if (!entries.length) return;
+    if (this.spans) return this.spans(entries.map(traceparentOf), () => this.ingestBatch(entries));
+    return this.ingestBatch(entries);
+  }
+
+  private async ingestBatch(entries: StreamEntries): Promise<void> {
     const rows = [];
     for (const [id, fields] of entries) {
       try {
