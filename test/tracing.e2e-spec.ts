@@ -8,7 +8,12 @@ import OpenAI from 'openai';
 import { Client } from 'pg';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './support/otlp-receiver';
-import { type AppProcess, startGatewayProcess, startWorkerProcess } from './support/app-process';
+import {
+  type AppProcess,
+  startGatewayProcess,
+  startPortalApiProcess,
+  startWorkerProcess,
+} from './support/app-process';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -252,6 +257,32 @@ describe('tracing: OTLP traces of a gateway call (e2e)', () => {
     // BullMQ's housekeeping (polls, lock renewals, stalled checks) makes no spans.
     const housekeeping = /^(getNextJob|moveStalledJobsToWait|startStalledCheckTimer|extendLocks)\b/;
     expect(receiver.spans.filter((s) => housekeeping.test(s.name))).toEqual([]);
+  });
+
+  it('names the portal API server span after the route template (one name for every id)', async () => {
+    const portal = await startPortalApiProcess({
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      DATABASE_URL: database.url,
+      QUEUE_PREFIX: queuePrefix,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
+    try {
+      const traceId = randomBytes(16).toString('hex');
+      const response = await fetch(`${portal.url}/organizations/${organizationId}`, {
+        headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      });
+      expect(response.status).toBe(401);
+      const server = await waitForSpan((s) => s.traceId === traceId && s.kind === SERVER);
+      expect(server).toMatchObject({
+        service: 'velvet-portal-api',
+        name: 'GET /organizations/:orgId',
+        attributes: expect.objectContaining({ 'http.route': '/organizations/:orgId' }),
+      });
+    } finally {
+      await portal.stop();
+    }
   });
 
   it('does not trace health probes', async () => {

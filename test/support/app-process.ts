@@ -23,7 +23,7 @@ export async function freePort(): Promise<number> {
  * /health/live answers. Its warnings and errors (LOG_LEVEL=warn) appear in the suite's output.
  */
 async function startAppProcess(
-  app: 'gateway' | 'worker',
+  app: 'gateway' | 'worker' | 'portal-api',
   portVariable: string,
   env: Record<string, string>,
 ): Promise<AppProcess> {
@@ -80,3 +80,7 @@ export const startGatewayProcess = (env: Record<string, string>) =>
 /** The worker (audit writer and jobs) as a process; its metrics listener serves /health/live. */
 export const startWorkerProcess = (env: Record<string, string>) =>
   startAppProcess('worker', 'METRICS_PORT', env);
+
+/** The portal API as a process. */
+export const startPortalApiProcess = (env: Record<string, string>) =>
+  startAppProcess('portal-api', 'PORTAL_API_PORT', env);

@@ -1,3 +1,4 @@
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -10,6 +11,8 @@ const UNTRACED = /^\/(health|metrics)(\/|$|\?)/;
  * The instrumentations of every app, configured so that no attribute carries a prompt, a
  * completion or a secret:
  * - http: server spans (W3C traceparent extracted) and client spans; no headers, no bodies;
+ * - express (the portal API): only names the server span after the route template that matched
+ *   (`GET /organizations/:id`, never the id); no span per middleware, router or handler;
  * - undici (the gateway's upstream Pool, fetch): the URL without its query (some providers take
  *   their key there); traceparent injected into the upstream request;
  * - ioredis: the command name only (the default would print arguments: the settlement script's
@@ -20,6 +23,13 @@ const UNTRACED = /^\/(health|metrics)(\/|$|\?)/;
 export const instrumentations = () => [
   new HttpInstrumentation({
     ignoreIncomingRequestHook: (req) => UNTRACED.test(req.url ?? ''),
+  }),
+  new ExpressInstrumentation({
+    ignoreLayersType: [
+      ExpressLayerType.MIDDLEWARE,
+      ExpressLayerType.ROUTER,
+      ExpressLayerType.REQUEST_HANDLER,
+    ],
   }),
   new UndiciInstrumentation({
     requireParentforSpans: true,

@@ -91,7 +91,7 @@ export class ConsistencyQuery {
 }
 
 export class TreeHeadListQuery {
-  @ApiPropertyOptional({ default: 20 })
+  @ApiPropertyOptional({ type: Number, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -67,14 +67,14 @@ export class ProvenanceDto {
   @Length(1, 100_000)
   text: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(100)
   limit = 20;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1, default: 0.3 })
+  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 1, default: 0.3 })
   @IsOptional()
   @IsNumber()
   @Min(0)
@@ -99,7 +99,7 @@ export class RiskScoresQuery {
   @IsUUID()
   organizationId: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
