@@ -164,7 +164,7 @@ async function measure(
   };
 }
 
-function runStreamProbe(spec: StreamProbeSpec): Promise<StreamProbeResult> {
+function runStreamProbe(spec: StreamProbeSpec): Promise<StreamProbeResult[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'taskset',
@@ -181,7 +181,7 @@ function runStreamProbe(spec: StreamProbeSpec): Promise<StreamProbeResult> {
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) =>
       code === 0
-        ? resolve(JSON.parse(out) as StreamProbeResult)
+        ? resolve(JSON.parse(out) as StreamProbeResult[])
         : reject(new Error(`stream probe failed (${code})`)),
     );
   });
@@ -497,20 +497,17 @@ async function main() {
       ];
     });
     if (STREAMS > 0) {
+      // Every target in turn within each round (stream-probe.ts), so their differences are not
+      // differences of the moments each was probed at.
       for (let rep = 0; rep < REPS; rep++) {
-        for (const t of streamTargets) {
-          streamRows.push({
-            target: t.name,
-            load: 'sequential',
-            ...(await runStreamProbe({
-              url: t.url,
-              headers: t.headers,
-              body: t.body,
-              count: STREAMS,
-              warmup: 20,
-            })),
-          });
-        }
+        const results = await runStreamProbe({
+          targets: streamTargets.map(({ url, headers, body }) => ({ url, headers, body })),
+          count: STREAMS,
+          warmup: 20,
+        });
+        results.forEach((r, i) =>
+          streamRows.push({ target: streamTargets[i].name, load: 'sequential', ...r }),
+        );
       }
       for (const t of streamTargets) {
         const bg = t.plain;
@@ -528,18 +525,13 @@ async function main() {
         );
         // (the load generator is stopped once the probe is done: its figures are not the point here)
         await new Promise((r) => setTimeout(r, 1500));
-        streamRows.push({
-          target: t.name,
-          load: '+500/s plain',
-          ...(await runStreamProbe({
-            url: t.url,
-            headers: t.headers,
-            body: t.body,
-            count: STREAMS,
-            warmup: 20,
-            maxMs: 20_000,
-          })),
+        const [result] = await runStreamProbe({
+          targets: [{ url: t.url, headers: t.headers, body: t.body }],
+          count: STREAMS,
+          warmup: 20,
+          maxMs: 20_000,
         });
+        streamRows.push({ target: t.name, load: '+500/s plain', ...result });
         stopLoads();
         await load.catch(() => undefined);
         await drainAudit(bg);
