@@ -21,4 +21,6 @@ export interface MeteringOptions {
   ingest?: boolean;
   /** Usage entries a consumer read but never acknowledged (it died) are taken over after this long. */
   claimIdleMs?: number;
+  /** At most one usage batch per this interval (StreamConsumer's default, 50 ms, unless set): each is one PostgreSQL transaction. */
+  ingestIntervalMs?: number;
 }
