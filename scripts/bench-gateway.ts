@@ -164,7 +164,7 @@ async function measure(
   };
 }
 
-function runStreamProbe(spec: StreamProbeSpec): Promise<StreamProbeResult> {
+function runStreamProbe(spec: StreamProbeSpec): Promise<StreamProbeResult[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'taskset',
@@ -181,7 +181,7 @@ function runStreamProbe(spec: StreamProbeSpec): Promise<StreamProbeResult> {
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) =>
       code === 0
-        ? resolve(JSON.parse(out) as StreamProbeResult)
+        ? resolve(JSON.parse(out) as StreamProbeResult[])
         : reject(new Error(`stream probe failed (${code})`)),
     );
   });
@@ -497,20 +497,17 @@ async function main() {
       ];
     });
     if (STREAMS > 0) {
+      // Every target in each round (one stream each, in turn): differences between targets, and so
+      // each one's "added" over direct, are not those of two moments of a drifting machine.
       for (let rep = 0; rep < REPS; rep++) {
-        for (const t of streamTargets) {
-          streamRows.push({
-            target: t.name,
-            load: 'sequential',
-            ...(await runStreamProbe({
-              url: t.url,
-              headers: t.headers,
-              body: t.body,
-              count: STREAMS,
-              warmup: 20,
-            })),
-          });
-        }
+        const results = await runStreamProbe({
+          targets: streamTargets.map(({ url, headers, body }) => ({ url, headers, body })),
+          count: STREAMS,
+          warmup: 20,
+        });
+        streamTargets.forEach((t, i) =>
+          streamRows.push({ target: t.name, load: 'sequential', ...results[i] }),
+        );
       }
       for (const t of streamTargets) {
         const bg = t.plain;
@@ -531,14 +528,14 @@ async function main() {
         streamRows.push({
           target: t.name,
           load: '+500/s plain',
-          ...(await runStreamProbe({
-            url: t.url,
-            headers: t.headers,
-            body: t.body,
-            count: STREAMS,
-            warmup: 20,
-            maxMs: 20_000,
-          })),
+          ...(
+            await runStreamProbe({
+              targets: [{ url: t.url, headers: t.headers, body: t.body }],
+              count: STREAMS,
+              warmup: 20,
+              maxMs: 20_000,
+            })
+          )[0],
         });
         stopLoads();
         await load.catch(() => undefined);
