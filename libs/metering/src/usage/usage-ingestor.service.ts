@@ -30,9 +30,9 @@ const BATCH_ROWS = 2000;
 
 /**
  * Moves usage records from the Redis stream (written atomically with the spend counters when a
- * call finishes) into `usage_records`, in batches (≤ 2,000 rows, ≤ 1 per `ingestIntervalMs`), idempotently
- * (one row per request id, see insert()), acknowledging entries only after the insert commits:
- * a crash re-delivers, never loses or doubles.
+ * call finishes) into `usage_records`, in batches (≤ 2,000 rows, ≤ 1 per `ingestIntervalMs`),
+ * idempotently (one row per request id, see insert()), acknowledging entries only after the insert
+ * commits: a crash re-delivers, never loses or doubles.
  */
 @Injectable()
 export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
