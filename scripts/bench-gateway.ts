@@ -497,16 +497,16 @@ async function main() {
       ];
     });
     if (STREAMS > 0) {
-      // Every target in turn within each round (stream-probe.ts), so their differences are not
-      // differences of the moments each was probed at.
+      // Every target in each round (one stream each, in turn): differences between targets, and so
+      // each one's "added" over direct, are not those of two moments of a drifting machine.
       for (let rep = 0; rep < REPS; rep++) {
         const results = await runStreamProbe({
           targets: streamTargets.map(({ url, headers, body }) => ({ url, headers, body })),
           count: STREAMS,
           warmup: 20,
         });
-        results.forEach((r, i) =>
-          streamRows.push({ target: streamTargets[i].name, load: 'sequential', ...r }),
+        streamTargets.forEach((t, i) =>
+          streamRows.push({ target: t.name, load: 'sequential', ...results[i] }),
         );
       }
       for (const t of streamTargets) {
@@ -525,13 +525,18 @@ async function main() {
         );
         // (the load generator is stopped once the probe is done: its figures are not the point here)
         await new Promise((r) => setTimeout(r, 1500));
-        const [result] = await runStreamProbe({
-          targets: [{ url: t.url, headers: t.headers, body: t.body }],
-          count: STREAMS,
-          warmup: 20,
-          maxMs: 20_000,
+        streamRows.push({
+          target: t.name,
+          load: '+500/s plain',
+          ...(
+            await runStreamProbe({
+              targets: [{ url: t.url, headers: t.headers, body: t.body }],
+              count: STREAMS,
+              warmup: 20,
+              maxMs: 20_000,
+            })
+          )[0],
         });
-        streamRows.push({ target: t.name, load: '+500/s plain', ...result });
         stopLoads();
         await load.catch(() => undefined);
         await drainAudit(bg);

@@ -1,14 +1,10 @@
 /**
  * Sequential streamed calls, one at a time: the time from sending each request to the first bytes
  * of its body (the first SSE chunk, which carries text), as a child process pinned to the load
- * generator's core. Input: one JSON argument (StreamProbeSpec). Output: one JSON line, the result
- * of each target in the order given.
- *
- * With several targets, each round sends one stream to every target in turn, the order reversed
- * every other round: every target is measured over the same seconds, so a drift of the machine
- * (another process waking, the CPU's clock) falls on all of them alike instead of on whichever
- * target happened to be probed at that moment. The difference of two targets' p50 is then a
- * difference of the targets, not of their moments.
+ * generator's core. With several targets, each round sends one stream to each in turn (the order
+ * reversed every other round), so the targets share the machine's state and their differences are
+ * not those of two moments. Input: one JSON argument (StreamProbeSpec). Output: one JSON line, a
+ * StreamProbeResult per target in the spec's order.
  */
 import { Pool } from 'undici';
 
@@ -20,9 +16,8 @@ export interface StreamProbeTarget {
 
 export interface StreamProbeSpec {
   targets: StreamProbeTarget[];
-  /** Measured rounds (one stream per target each). */
+  /** Rounds measured (each one stream per target), after `warmup` rounds. */
   count: number;
-  /** Rounds before measuring. */
   warmup: number;
   /** Stops early after this long (an overloaded target beside a background load). */
   maxMs?: number;
@@ -36,36 +31,20 @@ export interface StreamProbeResult {
   p99: number;
 }
 
+const spec = JSON.parse(process.argv[2]) as StreamProbeSpec;
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
-/** One target's connection pool and the times measured on it. */
-class Probe {
-  private readonly pool: Pool;
-  private readonly path: string;
-  readonly times: number[] = [];
-  errors = 0;
-
-  constructor(private readonly target: StreamProbeTarget) {
-    const url = new URL(target.url);
-    this.pool = new Pool(url.origin, { connections: 4, keepAliveTimeout: 60_000 });
-    this.path = url.pathname;
-  }
-
-  /** One stream; its first-chunk time is kept when `measure`. */
-  async send(measure: boolean): Promise<void> {
-    const t = await this.firstChunk().catch(() => null);
-    if (!measure) return;
-    if (t === null) this.errors++;
-    else this.times.push(t);
-  }
-
-  private async firstChunk(): Promise<number | null> {
+function prober(t: StreamProbeTarget): () => Promise<number | null> {
+  const target = new URL(t.url);
+  const pool = new Pool(target.origin, { connections: 4, keepAliveTimeout: 60_000 });
+  pools.push(pool);
+  return async () => {
     const t0 = nowMs();
-    const res = await this.pool.request({
-      path: this.path,
+    const res = await pool.request({
+      path: target.pathname,
       method: 'POST',
-      headers: this.target.headers,
-      body: this.target.body,
+      headers: t.headers,
+      body: t.body,
       signal: AbortSignal.timeout(10_000),
     });
     let first: number | null = null;
@@ -73,30 +52,32 @@ class Probe {
       if (first === null && (data as Buffer).length) first = nowMs() - t0;
     }
     return res.statusCode === 200 ? first : null;
-  }
+  };
+}
 
-  result(): StreamProbeResult {
-    const times = [...this.times].sort((a, b) => a - b);
-    const pct = (p: number) =>
-      times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] : NaN;
-    return { ok: times.length, errors: this.errors, p50: pct(50), p90: pct(90), p99: pct(99) };
-  }
+const pools: Pool[] = [];
 
-  close(): Promise<void> {
-    return this.pool.close();
-  }
+function summary(times: number[], errors: number): StreamProbeResult {
+  times.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] : NaN;
+  return { ok: times.length, errors, p50: pct(50), p90: pct(90), p99: pct(99) };
 }
 
 async function main() {
-  const spec = JSON.parse(process.argv[2]) as StreamProbeSpec;
-  const probes = spec.targets.map((t) => new Probe(t));
+  const probes = spec.targets.map((t) => ({ one: prober(t), times: [] as number[], errors: 0 }));
   const deadline = nowMs() + (spec.maxMs ?? Infinity);
-  for (let round = 0; round < spec.warmup + spec.count && nowMs() < deadline; round++) {
-    const order = round % 2 ? [...probes].reverse() : probes;
-    for (const probe of order) await probe.send(round >= spec.warmup);
+  for (let i = 0; i < spec.warmup + spec.count && nowMs() < deadline; i++) {
+    for (const p of i % 2 ? [...probes].reverse() : probes) {
+      const t = await p.one().catch(() => null);
+      if (i < spec.warmup) continue;
+      if (t === null) p.errors++;
+      else p.times.push(t);
+    }
   }
-  process.stdout.write(`${JSON.stringify(probes.map((p) => p.result()))}\n`);
-  await Promise.all(probes.map((p) => p.close()));
+  const results = probes.map((p) => summary(p.times, p.errors));
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+  await Promise.all(pools.map((p) => p.close()));
   process.exit(0);
 }
 

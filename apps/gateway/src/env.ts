@@ -41,6 +41,11 @@ export const gatewayEnvSchema = baseEnvSchema
     GATEWAY_INGEST_USAGE: z.enum(['true', 'false']).default('true'),
     /** Usage a crashed gateway read but never stored is taken over by another after this long. */
     GATEWAY_USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
+    /**
+     * At most one usage batch (one PostgreSQL transaction) per this interval: each batch costs the
+     * gateway the same few queries whatever its size, so a longer interval is less CPU per call.
+     */
+    GATEWAY_USAGE_BATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(1000).default(200),
   })
   .refine((env) => env.NODE_ENV !== 'production' || !!env.AUDIT_RECEIPT_KEY_FILE, {
     path: ['AUDIT_RECEIPT_KEY_FILE'],

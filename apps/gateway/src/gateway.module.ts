@@ -79,6 +79,7 @@ export class GatewayModule {
             prefix: env.QUEUE_PREFIX,
             ingest: env.GATEWAY_INGEST_USAGE === 'true',
             claimIdleMs: env.GATEWAY_USAGE_CLAIM_IDLE_MS,
+            ingestIntervalMs: env.GATEWAY_USAGE_BATCH_INTERVAL_MS,
             defaults: {
               orgRequestsPerMinute: limitOrNull(env.GATEWAY_ORG_RPM),
               orgTokensPerMinute: limitOrNull(env.GATEWAY_ORG_TPM),

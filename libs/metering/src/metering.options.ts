@@ -21,4 +21,9 @@ export interface MeteringOptions {
   ingest?: boolean;
   /** Usage entries a consumer read but never acknowledged (it died) are taken over after this long. */
   claimIdleMs?: number;
+  /**
+   * At most one usage batch per this interval (unset: StreamConsumer's 50 ms); each batch is one
+   * PostgreSQL transaction, so fewer batches are less CPU per call.
+   */
+  ingestIntervalMs?: number;
 }

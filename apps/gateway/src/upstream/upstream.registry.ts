@@ -17,7 +17,10 @@ export const UPSTREAM_SECRETS = Symbol('UPSTREAM_SECRETS');
 export class UpstreamRegistry implements OnApplicationShutdown {
   private readonly simulator: Upstream;
   private readonly pools = new Map<string, Pool>();
-  private readonly adapters = new Map<string, { config: string; upstream: Upstream }>();
+  private readonly adapters = new Map<
+    string,
+    { source: object; config: string; upstream: Upstream }
+  >();
 
   constructor(
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
@@ -34,9 +37,14 @@ export class UpstreamRegistry implements OnApplicationShutdown {
   for(model: Model): Upstream {
     const up = model.upstream;
     if (up.kind !== 'openai_compatible') return this.simulator;
-    const config = JSON.stringify(up);
     const cached = this.adapters.get(model.id);
-    if (cached && cached.config === config) return cached.upstream;
+    // The catalog hands out the same config object until a reload changes it: compared by value only then.
+    if (cached && cached.source === up) return cached.upstream;
+    const config = JSON.stringify(up);
+    if (cached && cached.config === config) {
+      cached.source = up;
+      return cached.upstream;
+    }
     const origin = new URL(up.baseUrl).origin;
     let pool = this.pools.get(origin);
     if (!pool) {
@@ -56,7 +64,7 @@ export class UpstreamRegistry implements OnApplicationShutdown {
       'openai_compatible',
       this.metrics,
     );
-    this.adapters.set(model.id, { config, upstream });
+    this.adapters.set(model.id, { source: up, config, upstream });
     return upstream;
   }
 

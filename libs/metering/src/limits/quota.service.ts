@@ -109,6 +109,9 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   private readonly headroom = new Headroom();
   /** Hash-tag shards of the keys (one untagged shard on a single Redis): queue/src/shards.ts. */
   private readonly layout: ShardLayout;
+  /** The usage and audit stream of each shard, named once (they are on every call's path). */
+  private readonly usageStreams: string[];
+  private readonly auditStreams: string[];
   /**
    * A connection closed for good (`end`: closed on purpose, or ioredis gave up reconnecting) takes
    * no command again: waiting for it only keeps a client waiting for the 503 it will get anyway.
@@ -129,6 +132,13 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     redis.defineCommand('vrAdmitFinish', { lua: ADMIT_FINISH_LUA });
     this.redis = redis as Redis;
     this.layout = layoutOf(redis);
+    const shards = shardIndexes(this.layout);
+    this.usageStreams = shards.map((k) =>
+      shardStream(this.layout, `${this.options.prefix}:gw:usage`, k),
+    );
+    this.auditStreams = shards.map((k) =>
+      shardStream(this.layout, gatewayAuditStream(this.options.prefix), k),
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -550,12 +560,12 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
 
   /** The usage stream (the base name; on a cluster, `shard`'s stream of it). */
   streamKey(shard = 0): string {
-    return shardStream(this.layout, `${this.options.prefix}:gw:usage`, shard);
+    return this.usageStreams[shard];
   }
 
   /** Premium-call audit events, written into the log in batches by the worker (GatewayAuditIntake). */
   auditStreamKey(shard = 0): string {
-    return shardStream(this.layout, gatewayAuditStream(this.options.prefix), shard);
+    return this.auditStreams[shard];
   }
 
   /** `:{sK}` of the organisation's shard on a cluster, '' on a single Redis (the historic names). */
