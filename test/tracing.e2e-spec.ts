@@ -168,6 +168,22 @@ describe('tracing: OTLP traces of a gateway call (e2e)', () => {
     expect(batch!.links).toContainEqual({ traceId, spanId: append!.parentSpanId });
     const { rows } = await pg.query(`SELECT count(*)::int AS n FROM audit_log`);
     expect(rows[0].n).toBe(1);
+    // The gateway's usage ingest of the call's usage record: in the caller's trace too, with the
+    // batch's INSERT under the batch span.
+    const ingested = await spansOf(traceId, (s) =>
+      s.some((x) => x.name === 'usage_records insert'),
+    );
+    const ingest = ingested.find((s) => s.name === 'usage_records insert');
+    expect(ingest).toMatchObject({ service: 'velvet-gateway', kind: CONSUMER });
+    const ingestBatch = receiver.spans.find((s) => s.spanId === ingest!.links[0]?.spanId);
+    expect(ingestBatch).toMatchObject({ name: 'usage_records insert', parentSpanId: '' });
+    await waitForSpan(
+      (s) =>
+        s.parentSpanId === ingestBatch!.spanId &&
+        String(s.attributes['db.query.text'] ?? s.attributes['db.statement']).includes(
+          'INSERT INTO usage_records',
+        ),
+    );
 
     const everything = receiver.bodies.join('\n');
     for (const secret of [prompt, 'alpha beta gamma', key])

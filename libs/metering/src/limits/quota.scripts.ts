@@ -148,7 +148,8 @@ return out
  * KEYS: done marker, usage stream, audit stream, then 5 per scope (as BEGIN_LUA).
  * ARGV: now_ms, month_ttl_s, est_tokens, est_cost, real_tokens, owner, done_ttl_s, cost, usage,
  *   audit ('' = none), then per scope: rpm, tpm, cap (-1 = unlimited), then, only with tracing on,
- *   the call's traceparent (the audit entry's field 't', beside the event: not hashed into the leaf).
+ *   the call's traceparent (field 't' of the usage and audit entries, beside the record and the
+ *   event: not hashed into the leaf).
  * Returns {'ok', figures as BEGIN_LUA}, a denial as BEGIN_LUA (nothing recorded), or {'already'} when
  * this owner's earlier attempt was applied (its reply lost).
  */
@@ -167,9 +168,10 @@ if cost > 0 then
     if redis.call('INCRBY', key, ARGV[8]) == cost then redis.call('EXPIRE', key, ARGV[2]) end
   end
 end
-redis.call('XADD', KEYS[2], '*', 'u', ARGV[9])
+local tp = ARGV[11 + scopes * 3]
+if tp then redis.call('XADD', KEYS[2], '*', 'u', ARGV[9], 't', tp)
+else redis.call('XADD', KEYS[2], '*', 'u', ARGV[9]) end
 if ARGV[10] ~= '' then
-  local tp = ARGV[11 + scopes * 3]
   if tp then redis.call('XADD', KEYS[3], '*', 'v', ARGV[10], 't', tp)
   else redis.call('XADD', KEYS[3], '*', 'v', ARGV[10]) end
 end
@@ -197,7 +199,7 @@ return 1
  * ARGV: owner, mode ('own'|'reap'), request_id, done_ttl_s, month_ttl_s, hold_member, hold_amount,
  *   token_delta, cost, usage, audit ('' = none), idem ('' | 'store' | 'release'), idem_response,
  *   idem_ttl_s, then per scope: ms per token (0 = no token limit), then, only with tracing on, the
- *   call's traceparent (the audit entry's field 't', as ADMIT_FINISH_LUA).
+ *   call's traceparent (the usage and audit entries' field 't', as ADMIT_FINISH_LUA).
  * Returns 1 when finished, 2 when this owner had already finished it (an earlier attempt whose reply
  * was lost), 0 when it was finished otherwise (reaped), -1 when its owner lives (mode 'reap').
  */
@@ -228,9 +230,10 @@ if redis.call('SET', KEYS[4], ARGV[2] .. ':' .. ARGV[1], 'NX', 'EX', ARGV[4]) th
       if redis.call('INCRBY', key, ARGV[9]) == cost then redis.call('EXPIRE', key, ARGV[5]) end
     end
   end
-  redis.call('XADD', KEYS[5], '*', 'u', ARGV[10])
+  local tp = ARGV[15 + scopes]
+  if tp then redis.call('XADD', KEYS[5], '*', 'u', ARGV[10], 't', tp)
+  else redis.call('XADD', KEYS[5], '*', 'u', ARGV[10]) end
   if ARGV[11] ~= '' then
-    local tp = ARGV[15 + scopes]
     if tp then redis.call('XADD', KEYS[6], '*', 'v', ARGV[11], 't', tp)
     else redis.call('XADD', KEYS[6], '*', 'v', ARGV[11]) end
   end

@@ -301,7 +301,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       f.audit ?? '',
     );
     pushLimitArgs(argv, limits);
-    if (this.traceparent && f.audit) this.carryTrace(argv);
+    if (this.traceparent) this.carryTrace(argv);
     let res: (string | number)[];
     try {
       res = await this.redis.vrAdmitFinish(keys.length, ...keys, ...argv);
@@ -440,7 +440,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       IDEMPOTENCY_TTL_S,
     );
     argv.push(...admission.msPerToken);
-    if (this.traceparent && f.audit) this.carryTrace(argv);
+    if (this.traceparent) this.carryTrace(argv);
     const n = await this.redis.vrFinish(keys.length, ...keys, ...argv);
     return n === 1 ? 'finished' : n === 2 ? 'already' : n === 0 ? 'gone' : 'alive';
   }
@@ -549,9 +549,10 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   }
 
   /**
-   * A premium call's trace context goes to the worker beside its audit event (the entry's field
-   * 't', not part of the event or its leaf), as the scripts' last argument: only when tracing is
-   * on and the call is sampled, so otherwise the scripts get the arguments they always had.
+   * A call's trace context goes beside its usage record and, for a premium call, its audit event
+   * (each stream entry's field 't', not part of the record, the event or its leaf), as the
+   * scripts' last argument: only when tracing is on and the call is sampled, so otherwise the
+   * scripts get the arguments they always had.
    */
   private carryTrace(argv: (string | number)[]): void {
     const traceparent = this.traceparent!();
