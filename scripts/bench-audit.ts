@@ -16,6 +16,9 @@
  *   AUDIT_BENCH_HISTORY=n  first a history of n premium-call records (synthetic-history.ts: real
  *             rows and tree, made from a few derived calls; ~30 days of occurred_at), timed, so
  *             both measures run on top of a log of that size.
+ *   AUDIT_BENCH_HISTORY_BANDS=distinct  each history row its own random completion band keys
+ *             rather than its template's: the GIN index on completion_bands as big as in a log of
+ *             that many different completions (by default it holds a few templates' keys).
  *   AUDIT_BENCH_TRACING=1  the workers trace (OTLP/HTTP to a receiver in this process that counts
  *             what it gets) and every event carries a sampled traceparent (field `t`), as from a
  *             gateway tracing every call: the workers' cost of tracing, against a run without.
@@ -36,6 +39,7 @@ import {
   stopProcess,
   syntheticCall,
 } from './audit/audit-harness';
+import { pgIo, pgIoPerRecord } from './audit/pg-io';
 import { checkTree, synthesizeHistory } from './audit/synthetic-history';
 import { startOtlpSink } from './bench/otlp-sink';
 import { cpuSeconds } from './bench/processes';
@@ -47,6 +51,7 @@ const BACKLOG = Number(process.env.AUDIT_BENCH_BACKLOG ?? 50_000);
 const WORKERS = Number(process.env.AUDIT_BENCH_WORKERS ?? 2);
 const CHUNK = 500;
 const HISTORY = Number(process.env.AUDIT_BENCH_HISTORY ?? 0);
+const DISTINCT_BANDS = process.env.AUDIT_BENCH_HISTORY_BANDS === 'distinct';
 const VERIFY = process.env.AUDIT_BENCH_VERIFY === '1';
 const TRACING = process.env.AUDIT_BENCH_TRACING === '1';
 /** The fields of a stream entry: the event, and with AUDIT_BENCH_TRACING a call's trace context. */
@@ -191,6 +196,7 @@ async function main() {
     const events = Array.from({ length: BACKLOG }, () => eventJson(org, key, i++));
     const pids = workers.map((w) => w.pid!);
     const cpu0 = await cpuNow(s.db, dbName, pids);
+    const io0 = await pgIo(s.db);
     const start = await count(s.db);
     const c0 = Date.now();
     for (let k = 0; k < events.length; k += CHUNK) {
@@ -202,6 +208,7 @@ async function main() {
     await until(s.db, start + BACKLOG);
     const capacity = Math.round(BACKLOG / ((Date.now() - c0) / 1000));
     const cpu1 = await cpuNow(s.db, dbName, pids);
+    const drainIo = pgIoPerRecord(io0, await pgIo(s.db), BACKLOG);
     const perRecordUs = (k: keyof typeof cpu0) => Math.round(((cpu1[k] - cpu0[k]) / BACKLOG) * 1e6);
 
     // Latency: open loop at RATE.
@@ -254,6 +261,7 @@ async function main() {
               autovacuum: perRecordUs('autovacuum'),
               redisServer: perRecordUs('redis'),
             },
+            postgresIo: drainIo,
           },
           latency: {
             targetRatePerS: RATE,
@@ -298,6 +306,7 @@ async function timedHistory(db: Db & Parameters<typeof synthesizeHistory>[0], n:
   const [c0, p0, t0] = [cpu(), cpuSeconds(Number(backend.pid)), Date.now()];
   let last = t0;
   await synthesizeHistory(db, n, {
+    distinctBands: DISTINCT_BANDS,
     progress: (done) => {
       if (Date.now() - last < 10_000) return;
       last = Date.now();
@@ -307,6 +316,7 @@ async function timedHistory(db: Db & Parameters<typeof synthesizeHistory>[0], n:
   const seconds = (Date.now() - t0) / 1000;
   return {
     records: n,
+    bands: DISTINCT_BANDS ? 'distinct per row' : 'templates',
     seconds: Number(seconds.toFixed(1)),
     recordsPerS: Math.round(n / seconds),
     cpuUsPerRecord: {
