@@ -111,7 +111,8 @@ export async function synthesizeHistory(
         let leaf = swap(t.leaf);
         if (o.distinctBands) {
           const other = t.otherBands();
-          head = head.replace(t.bands, other.column);
+          // (the head ends with the leaf column: its digest changes there too)
+          head = head.replace(t.bands, other.column).replace(t.fingerprint, other.digest);
           leaf = leaf.replace(t.fingerprint, other.digest);
         }
         const hash = auditLeafHash(leaf);
