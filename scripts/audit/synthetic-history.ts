@@ -75,11 +75,9 @@ export async function synthesizeHistory(
       e.promptBands,
       e.completionBands,
     );
-    if (
-      head.indexOf(bands) < 0 ||
-      head.indexOf(bands) !== head.lastIndexOf(bands) ||
-      !leaf.includes(fingerprint)
-    )
+    const once = (text: string, part: string) =>
+      text.includes(part) && text.indexOf(part) === text.lastIndexOf(part);
+    if (!once(head, bands) || !once(head, fingerprint) || !once(leaf, fingerprint))
       throw new Error('template bands not found once in its row');
     const otherBands = () => {
       const random = randomBytes(8 * e.completionBands.length);
