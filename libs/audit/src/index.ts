@@ -20,6 +20,7 @@ export {
   AUDIT_CHECKED_COLUMNS,
   AUDIT_LEAF_CHECK_BODY,
   AUDIT_LEAF_CONSTRAINT,
+  AUDIT_LEAF_FUNCTION,
 } from './integrity/leaf-check.sql';
 export { AuditRowSweep } from './integrity/row-sweep.service';
 export { schemaProblems } from './integrity/schema-guard';
