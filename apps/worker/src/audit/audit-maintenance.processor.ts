@@ -73,7 +73,13 @@ export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicati
         return purged;
       }
       case AuditMaintenanceJob.SweepRows:
-        return (await this.sweep.sweep(this.options.rowSweepIntervalMs * ROW_SWEEP_SPREAD)).length;
+        return (
+          await this.sweep.sweep(
+            this.options.rowSweepIntervalMs * ROW_SWEEP_SPREAD,
+            // a shutting-down worker ends the pass; the next scheduled one starts over
+            () => this.worker.closing !== undefined,
+          )
+        ).length;
       default:
         throw new Error(`unknown audit maintenance job ${job.name}`);
     }

@@ -37,6 +37,21 @@ describe('AuditRowSweep pacing', () => {
     expect(await pass).toEqual([]);
   });
 
+  it('a stopped pass ends between chunks, without waiting out its pace', async () => {
+    jest.useFakeTimers();
+    const { sweep, chunks } = logOf(30_000);
+    let stop = false;
+    let done = false;
+    const pass = sweep.sweep(3_000_000, () => stop).then((bad) => ((done = true), bad));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(chunks).toEqual([0]);
+    stop = true;
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(done).toBe(true);
+    expect(chunks).toEqual([0]);
+    expect(await pass).toEqual([]);
+  });
+
   it('without a spread, checks every chunk at once', async () => {
     const { sweep, chunks } = logOf(25_000);
     expect(await sweep.sweep()).toEqual([]);

@@ -31,21 +31,23 @@ export class AuditRowSweep {
    * Sequence numbers of rows whose columns disagree with their leaf (empty when all agree).
    * `spreadOverMs`: the pass waits between chunks so that it ends no sooner than this after it
    * began (0: flat out); a log too large to check in that time is checked as fast as it goes.
+   * `stopped`: asked between chunks and while waiting; a stopped pass ends early with what it found
+   * (a worker shutting down does not wait out a paced pass).
    */
-  async sweep(spreadOverMs = 0): Promise<number[]> {
+  async sweep(spreadOverMs = 0, stopped: () => boolean = () => false): Promise<number[]> {
     const [{ size }] = await this.dataSource.query(
       `SELECT size FROM audit_tree_state WHERE id = 1`,
     );
     const bad: number[] = [];
     const began = Date.now();
-    for (let from = 0; from < Number(size); from += CHUNK) {
+    for (let from = 0; from < Number(size) && !stopped(); from += CHUNK) {
       const rows: Array<{ seq: string }> = await this.dataSource.query(
         `SELECT seq FROM audit_log WHERE seq >= $1 AND seq < $2 AND NOT ${AUDIT_LEAF_FUNCTION}(${AUDIT_CHECKED_COLUMNS.join(', ')}) ORDER BY seq`,
         [from, from + CHUNK],
       );
       bad.push(...rows.map((r) => Number(r.seq)));
       const due = began + (spreadOverMs * Math.min(from + CHUNK, Number(size))) / Number(size);
-      if (due > Date.now()) await sleep(due - Date.now());
+      while (due > Date.now() && !stopped()) await sleep(Math.min(1000, due - Date.now()));
     }
     if (bad.length) {
       const reason = `rows whose columns disagree with their leaf: seq ${bad.slice(0, 20).join(', ')}${bad.length > 20 ? ', …' : ''}`;
