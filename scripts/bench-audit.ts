@@ -98,11 +98,11 @@ const sweeping = async (db: Db, dbName: string) =>
     )
   ).rows.length > 0;
 
-/** Waits until no sweep chunk has been seen for 3 s (it starts when the workers do); the seconds waited. */
+/** Waits (up to 10 minutes) until no sweep chunk has been seen for 3 s; the seconds waited. */
 async function sweepDone(db: Db, dbName: string): Promise<number> {
   const t0 = Date.now();
   let last = Date.now();
-  while (Date.now() - last < 3000) {
+  while (Date.now() - last < 3000 && Date.now() - t0 < 600_000) {
     if (await sweeping(db, dbName)) last = Date.now();
     await sleep(200);
   }
