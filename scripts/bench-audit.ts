@@ -16,6 +16,13 @@
  *   AUDIT_BENCH_HISTORY=n  first a history of n premium-call records (synthetic-history.ts: real
  *             rows and tree, made from a few derived calls; ~30 days of occurred_at), timed, so
  *             both measures run on top of a log of that size.
+ *   AUDIT_BENCH_HISTORY_BANDS=distinct  each history row its own random completion band keys
+ *             rather than its template's: the GIN index on completion_bands as big as in a log of
+ *             that many different completions (by default it holds a few templates' keys).
+ *   AUDIT_BENCH_AFTER_SWEEP=1  (diagnosis) after the latency measure, waits for the workers' row
+ *             sweep (it starts with them, then runs on its schedule) to finish and drains a second
+ *             backlog (`afterSweep`): the writer without the sweep beside it. Each drain says
+ *             whether a sweep chunk was seen running while it drained (`sweepDuringDrain`).
  *   AUDIT_BENCH_TRACING=1  the workers trace (OTLP/HTTP to a receiver in this process that counts
  *             what it gets) and every event carries a sampled traceparent (field `t`), as from a
  *             gateway tracing every call: the workers' cost of tracing, against a run without.
@@ -24,7 +31,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { encodePremiumCallEvent } from '@velvet/audit';
+import { AUDIT_LEAF_FUNCTION, encodePremiumCallEvent } from '@velvet/audit';
 import { gatewayAuditStream, QueueName, redisOptions } from '@velvet/queue';
 import { type ConnectionOptions, Queue } from 'bullmq';
 import {
@@ -36,6 +43,7 @@ import {
   stopProcess,
   syntheticCall,
 } from './audit/audit-harness';
+import { pgIo, pgIoPerRecord } from './audit/pg-io';
 import { checkTree, synthesizeHistory } from './audit/synthetic-history';
 import { startOtlpSink } from './bench/otlp-sink';
 import { cpuSeconds } from './bench/processes';
@@ -47,8 +55,10 @@ const BACKLOG = Number(process.env.AUDIT_BENCH_BACKLOG ?? 50_000);
 const WORKERS = Number(process.env.AUDIT_BENCH_WORKERS ?? 2);
 const CHUNK = 500;
 const HISTORY = Number(process.env.AUDIT_BENCH_HISTORY ?? 0);
+const DISTINCT_BANDS = process.env.AUDIT_BENCH_HISTORY_BANDS === 'distinct';
 const VERIFY = process.env.AUDIT_BENCH_VERIFY === '1';
 const TRACING = process.env.AUDIT_BENCH_TRACING === '1';
+const AFTER_SWEEP = process.env.AUDIT_BENCH_AFTER_SWEEP === '1';
 /** The fields of a stream entry: the event, and with AUDIT_BENCH_TRACING a call's trace context. */
 const fieldsOf = (event: string): string[] =>
   TRACING
@@ -78,6 +88,26 @@ async function waitFor(
 }
 
 const until = (db: Db, n: number) => waitFor(async () => (await count(db)) >= n, `${n} records`);
+
+/** Whether the workers' row sweep (AuditRowSweep: every row re-checked against its leaf) is running a chunk now. */
+const sweeping = async (db: Db, dbName: string) =>
+  (
+    await db.query(
+      `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE $2`,
+      [dbName, `%NOT ${AUDIT_LEAF_FUNCTION}(%`],
+    )
+  ).rows.length > 0;
+
+/** Waits (up to 10 minutes) until no sweep chunk has been seen for 3 s; the seconds waited. */
+async function sweepDone(db: Db, dbName: string): Promise<number> {
+  const t0 = Date.now();
+  let last = Date.now();
+  while (Date.now() - last < 3000 && Date.now() - t0 < 600_000) {
+    if (await sweeping(db, dbName)) last = Date.now();
+    await sleep(200);
+  }
+  return Math.round((Date.now() - t0) / 1000);
+}
 
 /**
  * CPU seconds of the workers and of the PostgreSQL backends serving the scratch database (from
@@ -188,21 +218,49 @@ async function main() {
       60_000,
     );
     await sleep(2000); // past start-up (schedulers, first tree head)
-    const events = Array.from({ length: BACKLOG }, () => eventJson(org, key, i++));
     const pids = workers.map((w) => w.pid!);
-    const cpu0 = await cpuNow(s.db, dbName, pids);
-    const start = await count(s.db);
-    const c0 = Date.now();
-    for (let k = 0; k < events.length; k += CHUNK) {
-      const p = redis.pipeline();
-      for (const e of events.slice(k, k + CHUNK)) p.xadd(stream, '*', ...fieldsOf(e));
-      await p.exec();
-    }
-    const appendedS = (Date.now() - c0) / 1000;
-    await until(s.db, start + BACKLOG);
-    const capacity = Math.round(BACKLOG / ((Date.now() - c0) / 1000));
-    const cpu1 = await cpuNow(s.db, dbName, pids);
-    const perRecordUs = (k: keyof typeof cpu0) => Math.round(((cpu1[k] - cpu0[k]) / BACKLOG) * 1e6);
+    /** The capacity measure: a backlog appended as fast as Redis takes it, timed to its last record. */
+    const drain = async () => {
+      const events = Array.from({ length: BACKLOG }, () => eventJson(org, key, i++));
+      const cpu0 = await cpuNow(s.db, dbName, pids);
+      const io0 = await pgIo(s.db);
+      const start = await count(s.db);
+      const c0 = Date.now();
+      let sweepSeen = await sweeping(s.db, dbName);
+      for (let k = 0; k < events.length; k += CHUNK) {
+        const p = redis.pipeline();
+        for (const e of events.slice(k, k + CHUNK)) p.xadd(stream, '*', ...fieldsOf(e));
+        await p.exec();
+      }
+      const appendedS = (Date.now() - c0) / 1000;
+      await waitFor(
+        async () => {
+          sweepSeen ||= await sweeping(s.db, dbName);
+          return (await count(s.db)) >= start + BACKLOG;
+        },
+        `${start + BACKLOG} records`,
+      );
+      const recordsPerS = Math.round(BACKLOG / ((Date.now() - c0) / 1000));
+      const cpu1 = await cpuNow(s.db, dbName, pids);
+      const postgresIo = pgIoPerRecord(io0, await pgIo(s.db), BACKLOG);
+      const perRecordUs = (k: keyof typeof cpu0) =>
+        Math.round(((cpu1[k] - cpu0[k]) / BACKLOG) * 1e6);
+      return {
+        backlog: BACKLOG,
+        appendedInS: Number(appendedS.toFixed(2)),
+        recordsPerS,
+        sweepDuringDrain: sweepSeen,
+        // during the drain; redis is the whole server's (shared with anything else using it)
+        cpuUsPerRecord: {
+          workers: perRecordUs('workers'),
+          postgres: perRecordUs('postgres'),
+          autovacuum: perRecordUs('autovacuum'),
+          redisServer: perRecordUs('redis'),
+        },
+        postgresIo,
+      };
+    };
+    const capacity = await drain();
 
     // Latency: open loop at RATE.
     const base = await count(s.db);
@@ -234,6 +292,10 @@ async function main() {
     ).rows
       .map((r) => Number(r.ms))
       .sort((a, b) => a - b);
+    // (diagnosis) the same measure once the row sweep that started with the workers is done
+    const afterSweep = AFTER_SWEEP
+      ? { sweepWaitedS: await sweepDone(s.db, dbName), ...(await drain()) }
+      : undefined;
     const [texts] = (await s.db.query('SELECT count(*)::int AS n FROM audit_text')).rows;
     const [state] = (await s.db.query('SELECT size FROM audit_tree_state')).rows;
     console.log(
@@ -243,18 +305,8 @@ async function main() {
           workers: WORKERS,
           tracing: sink ? { exportedMB: Number((sink.bytes / 1e6).toFixed(1)) } : false,
           history,
-          capacity: {
-            backlog: BACKLOG,
-            appendedInS: Number(appendedS.toFixed(2)),
-            recordsPerS: capacity,
-            // during the drain; redis is the whole server's (shared with anything else using it)
-            cpuUsPerRecord: {
-              workers: perRecordUs('workers'),
-              postgres: perRecordUs('postgres'),
-              autovacuum: perRecordUs('autovacuum'),
-              redisServer: perRecordUs('redis'),
-            },
-          },
+          capacity,
+          afterSweep,
           latency: {
             targetRatePerS: RATE,
             offeredRatePerS: Math.round(total / offeredS),
@@ -298,6 +350,7 @@ async function timedHistory(db: Db & Parameters<typeof synthesizeHistory>[0], n:
   const [c0, p0, t0] = [cpu(), cpuSeconds(Number(backend.pid)), Date.now()];
   let last = t0;
   await synthesizeHistory(db, n, {
+    distinctBands: DISTINCT_BANDS,
     progress: (done) => {
       if (Date.now() - last < 10_000) return;
       last = Date.now();
@@ -307,6 +360,7 @@ async function timedHistory(db: Db & Parameters<typeof synthesizeHistory>[0], n:
   const seconds = (Date.now() - t0) / 1000;
   return {
     records: n,
+    bands: DISTINCT_BANDS ? 'distinct per row' : 'templates',
     seconds: Number(seconds.toFixed(1)),
     recordsPerS: Math.round(n / seconds),
     cpuUsPerRecord: {

@@ -15,7 +15,7 @@ describe('a synthetic audit history (bench:audit AUDIT_BENCH_HISTORY)', () => {
   it('continues the tree: the worker appends and signs on top, the export verifies against an earlier checkpoint', async () => {
     const saved = await s.checkpoint();
     const before = await s.size();
-    await synthesizeHistory(s.db, 2500, { chunk: 1000, templates: 7 });
+    await synthesizeHistory(s.db, 2500, { chunk: 1000, templates: 7, distinctBands: true });
     expect(await s.size()).toBe(before + 2500);
     await s.calls(5);
     await s.publish();
@@ -33,9 +33,20 @@ describe('a synthetic audit history (bench:audit AUDIT_BENCH_HISTORY)', () => {
     expect(since.ok).toBe(true);
     expect(await checkTree(s.db)).toEqual([]);
     const { rows } = await s.db.query(
-      `SELECT count(DISTINCT occurred_at)::int AS times, count(DISTINCT organization_id)::int AS orgs
-       FROM audit_log WHERE event_id LIKE 'hist-%'`,
+      `SELECT count(DISTINCT occurred_at)::int AS times, count(DISTINCT organization_id)::int AS orgs,
+              count(DISTINCT completion_bands)::int AS bands,
+              bool_and(event_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-7') AS v7
+       FROM audit_log WHERE seq >= $1 AND seq < $2`,
+      [before, before + 2500],
     );
-    expect(rows[0]).toEqual({ times: 2500, orgs: 7 });
+    expect(rows[0]).toEqual({ times: 2500, orgs: 7, bands: 2500, v7: true });
+    // call ids made for each row's time: in the log's order, as the gateway's would be
+    const { rows: order } = await s.db.query(
+      `SELECT count(*)::int AS out_of_order FROM (
+         SELECT event_id COLLATE "C" < lag(event_id COLLATE "C") OVER (ORDER BY seq) AS behind
+         FROM audit_log WHERE seq >= $1 AND seq < $2) r WHERE behind`,
+      [before, before + 2500],
+    );
+    expect(order[0]).toEqual({ out_of_order: 0 });
   });
 });

@@ -68,6 +68,15 @@ describe('gateway: POST /v1/responses', () => {
         status: 'completed',
       });
       const callId = response.headers.get('x-velvet-call-id')!;
+      // a time-ordered call id (UUID v7: its first 48 bits the call's millisecond time), and the
+      // response's id is made from it
+      expect(callId).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+      expect(
+        Math.abs(parseInt(callId.replace(/-/g, '').slice(0, 12), 16) - res.created_at * 1000),
+      ).toBeLessThan(60_000);
+      expect(res.id).toBe(`resp_${callId.replace(/-/g, '')}`);
       const [row] = await waitForUsage(gw, 'request_id = $1', [callId], 1);
       expect(row).toMatchObject({
         status: 'succeeded',

@@ -1,10 +1,10 @@
 /** Shared by the audit benchmark and the fault test: a scratch database, a worker process, synthetic calls. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditProducer, type PremiumCallEvent } from '@velvet/audit';
+import { AuditProducer, newCallId, type PremiumCallEvent } from '@velvet/audit';
 import {
   APP_ROLE,
   dropDatabase,
@@ -126,7 +126,7 @@ export function syntheticCall(
       ' ',
     );
   return {
-    requestId: `bench-${randomUUID()}`,
+    requestId: newCallId(), // as the gateway makes call ids
     organizationId,
     apiKeyId,
     userId: null,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import {
@@ -6,8 +6,11 @@ import {
   CompactRange,
   encodePremiumCallEvent,
   entryOfAuditStreamRecord,
+  fingerprintDigest,
   LOG_COPY_COLUMNS,
+  newCallId,
   prepareEntry,
+  type PremiumCallEntry,
 } from '@velvet/audit';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -20,6 +23,12 @@ export interface HistoryOptions {
   days?: number;
   /** Rows per transaction. */
   chunk?: number;
+  /**
+   * Each row its own random completion band keys (as many as its template's) instead of its
+   * template's: the GIN index on completion_bands then holds as many distinct keys as a log of
+   * that many different completions would, not a few templates' worth.
+   */
+  distinctBands?: boolean;
   progress?: (appended: number) => void;
 }
 
@@ -33,8 +42,8 @@ const copyBytea = (hash: Buffer): string => `\\\\x${hash.toString('hex')}`;
  * of the tree in audit_tree_node, and the tree state (size, frontier, root) continued from whatever
  * the log held, so the workers' appends and signed heads carry on from it. Speed comes from not
  * deriving every call: a few `templates` calls are derived for real (MinHash, bands, flags,
- * hashes, via prepareEntry), and each row is a template with a fresh event id and its own
- * occurred_at, its leaf hash recomputed (auditLeafHash) and its tree nodes from CompactRange.
+ * hashes, via prepareEntry), and each row is a template with its own occurred_at and a call id
+ * made as the gateway makes them for that time (time-ordered, newCallId), its leaf hash recomputed (auditLeafHash) and its tree nodes from CompactRange.
  * Texts are not kept (no audit_text rows). Callers hold the log alone while it runs (no worker).
  */
 export async function synthesizeHistory(
@@ -47,7 +56,7 @@ export async function synthesizeHistory(
   const from = until - (o.days ?? 30) * 86_400_000;
   const anchor = new Date(from).toISOString();
   const templates = Array.from({ length: o.templates ?? 64 }, (_, t) => {
-    const marker = `hist-${randomUUID()}`;
+    const marker = newCallId(from);
     const call = { ...syntheticCall(randomUUID(), randomUUID(), t), requestId: marker };
     call.occurredAt = new Date(anchor);
     const json = encodePremiumCallEvent({ ...call, costMicros: '1000', currency: 'USD' });
@@ -58,7 +67,25 @@ export async function synthesizeHistory(
     const leaf = head.slice(head.lastIndexOf('\t') + 1).replace(ESCAPED, (_, c) => UNESCAPE[c]);
     if (!auditLeafHash(leaf).equals(prepared.leafHash) || !leaf.includes(marker))
       throw new Error('template leaf not found in its row');
-    return { marker, head, leaf };
+    const e = prepared.entry as PremiumCallEntry;
+    const bands = `{${e.completionBands.join(',')}}`;
+    const fingerprint = fingerprintDigest(
+      e.promptMinhash,
+      e.completionMinhash,
+      e.promptBands,
+      e.completionBands,
+    );
+    const once = (text: string, part: string) =>
+      text.includes(part) && text.indexOf(part) === text.lastIndexOf(part);
+    if (!once(head, bands) || !once(head, fingerprint) || !once(leaf, fingerprint))
+      throw new Error('template bands not found once in its row');
+    const otherBands = () => {
+      const random = randomBytes(8 * e.completionBands.length);
+      const keys = e.completionBands.map((_, k) => bandKey(random, 8 * k));
+      const digest = fingerprintDigest(e.promptMinhash, e.completionMinhash, e.promptBands, keys);
+      return { column: `{${keys.join(',')}}`, digest };
+    };
+    return { marker, head, leaf, bands, fingerprint, otherBands };
   });
   for (let done = 0; done < n;) {
     const size = Math.min(chunk, n - done);
@@ -73,14 +100,24 @@ export async function synthesizeHistory(
       for (let k = 0; k < size; k++) {
         const i = done + k;
         const t = templates[i % templates.length];
-        const id = `hist-${randomUUID()}`;
-        const at = new Date(from + ((until - from) * i) / n).toISOString();
+        const ms = Math.floor(from + ((until - from) * i) / n);
+        // a call id as the gateway makes them (time-ordered), for the call's own time
+        const id = newCallId(ms);
+        const at = new Date(ms).toISOString();
         const swap = (s: string) => s.replaceAll(t.marker, id).replaceAll(anchor, at);
-        const hash = auditLeafHash(swap(t.leaf));
+        let head = swap(t.head);
+        let leaf = swap(t.leaf);
+        if (o.distinctBands) {
+          const other = t.otherBands();
+          // (the head ends with the leaf column: its digest changes there too)
+          head = head.replace(t.bands, other.column).replace(t.fingerprint, other.digest);
+          leaf = leaf.replace(t.fingerprint, other.digest);
+        }
+        const hash = auditLeafHash(leaf);
         const seq = range.size;
         for (const node of range.append(hash))
           nodes += `${node.level}\t${node.index}\t${copyBytea(node.hash)}\n`;
-        rows += `${seq}\t${swap(t.head)}\t${copyBytea(hash)}\n`;
+        rows += `${seq}\t${head}\t${copyBytea(hash)}\n`;
       }
       await copy(db, `audit_log (${LOG_COPY_COLUMNS.join(', ')})`, rows);
       await copy(db, 'audit_tree_node (level, idx, hash)', nodes);
@@ -97,6 +134,10 @@ export async function synthesizeHistory(
     o.progress?.(done);
   }
 }
+
+/** A random band key, in lshBands' range (a non-negative integer below 2^52), from 8 bytes at `at`. */
+const bandKey = (random: Buffer, at: number): number =>
+  (random.readUInt32BE(at) & 0xfffff) * 0x100000000 + random.readUInt32BE(at + 4);
 
 async function copy(db: Client, target: string, lines: string): Promise<void> {
   await pipeline(Readable.from([lines]), db.query(copyFrom(`COPY ${target} FROM STDIN`)));

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
+import { newCallId } from '@velvet/audit';
 import { RefusalRecorder } from '@velvet/metering';
 import { serverSpanRouteSetter } from '@velvet/telemetry';
 import pino from 'pino';
@@ -50,7 +50,8 @@ export async function createGatewayApp(
       requestIdLogLabel: 'requestId',
     }),
     // The gateway's own id, unique per request: the call's metering id, audit event id and job id.
-    genReqId: () => randomUUID(),
+    // Time-ordered (UUID v7, newCallId): it leaks only the call's time, already in the response.
+    genReqId: () => newCallId(),
     bodyLimit: env.GATEWAY_BODY_LIMIT_BYTES,
     trustProxy: 'loopback',
     keepAliveTimeout: 65_000,

@@ -20,6 +20,7 @@ export {
   AUDIT_CHECKED_COLUMNS,
   AUDIT_LEAF_CHECK_BODY,
   AUDIT_LEAF_CONSTRAINT,
+  AUDIT_LEAF_FUNCTION,
 } from './integrity/leaf-check.sql';
 export { AuditRowSweep } from './integrity/row-sweep.service';
 export { schemaProblems } from './integrity/schema-guard';
@@ -34,6 +35,7 @@ export {
 } from './merkle/merkle';
 export type { PremiumCallEvent } from './premium-call.event';
 export { AUDIT_JOB_NAME } from './producer/audit-entry';
+export { newCallId } from './producer/call-id';
 export type { AuditEntry, PremiumCallEntry } from './producer/audit-entry';
 export {
   encodePremiumCallEvent,
@@ -81,6 +83,7 @@ export type { Witness } from './witness/policy';
 export { AuditLogWriter } from './writer/audit-log.writer';
 export type { AppendOutcome } from './writer/audit-log.writer';
 export { Batcher } from './writer/batcher';
+export { fingerprintDigest } from './writer/audit-leaf';
 export { LOG_COPY_COLUMNS, prepareEntry } from './writer/prepared-entry';
 export type { PreparedEntry } from './writer/prepared-entry';
 export { appendResiliently, isTransient } from './writer/resilient-append';

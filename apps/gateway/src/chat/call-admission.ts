@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { canonicalJson } from '@velvet/audit';
+import { canonicalJson, newCallId } from '@velvet/audit';
 import { costOfTokens, sha256Hex } from '@velvet/common';
 import {
   type AdmitFinishResult,
@@ -91,7 +90,7 @@ export class CallAdmission {
     }
     const maxTokens = requested ?? model.maxOutputTokens;
     const idempotency = this.idempotency(request, principal.organizationId);
-    const requestId = typeof request.id === 'string' ? request.id : randomUUID();
+    const requestId = typeof request.id === 'string' ? request.id : newCallId();
     const phases = {};
     (request as PhasedRequest)[PHASES] = phases;
     return {

@@ -11,8 +11,16 @@ export enum AuditMaintenanceJob {
   SweepRows = 'sweep-rows',
 }
 
-/** Scheduled: sign a tree head when the log grew; purge texts whose retention ended; re-check rows against their leaves. */
-@Processor(QueueName.AuditMaintenance)
+/** The scheduled row sweep is spread over this share of its interval (see AuditRowSweep). */
+const ROW_SWEEP_SPREAD = 0.5;
+
+/**
+ * Scheduled: sign a tree head when the log grew; purge texts whose retention ended; re-check rows
+ * against their leaves. Two at a time: the paced row sweep holds one slot for up to half its
+ * interval, and tree heads must not wait for it (they are safe to overlap: several worker
+ * processes already run these jobs side by side).
+ */
+@Processor(QueueName.AuditMaintenance, { concurrency: 2 })
 export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuditMaintenanceProcessor.name);
 
@@ -65,7 +73,13 @@ export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicati
         return purged;
       }
       case AuditMaintenanceJob.SweepRows:
-        return (await this.sweep.sweep()).length;
+        return (
+          await this.sweep.sweep(
+            this.options.rowSweepIntervalMs * ROW_SWEEP_SPREAD,
+            // a shutting-down worker ends the pass; the next scheduled one starts over
+            () => this.worker.closing !== undefined,
+          )
+        ).length;
       default:
         throw new Error(`unknown audit maintenance job ${job.name}`);
     }

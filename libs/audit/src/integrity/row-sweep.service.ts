@@ -6,13 +6,17 @@ import type { TrustedHeadKeeper } from '../tree-head/trusted-head';
 import { AUDIT_CHECKED_COLUMNS, AUDIT_LEAF_FUNCTION } from './leaf-check.sql';
 
 const CHUNK = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Re-checks every stored row against its leaf with the database's own check function (scheduled,
  * hourly by default). The CHECK guards writes and the signer guards the schema, but a superuser can
  * replace the function for a moment, rewrite columns, and put it back: no catalog trace, and search
  * and detection would read the doctored columns. This pass finds such rows and raises the alarm.
- * Cost: ~25–50 µs of PostgreSQL CPU per row (measured, see docs/audit.md), in chunks.
+ * Cost: ~25–50 µs of PostgreSQL CPU per row (measured, see docs/audit.md), in chunks: a pass over
+ * a 10 M-row log is ~5 minutes of a core, which run flat out beside the writer took a third of the
+ * log's capacity on two cores. So the scheduled pass is paced over part of its interval (every
+ * row is still re-checked once per interval) and costs a steady fraction of a core instead.
  */
 @Injectable()
 export class AuditRowSweep {
@@ -23,18 +27,27 @@ export class AuditRowSweep {
     @Inject(TRUSTED_HEAD_KEEPER) private readonly keeper: TrustedHeadKeeper,
   ) {}
 
-  /** Sequence numbers of rows whose columns disagree with their leaf (empty when all agree). */
-  async sweep(): Promise<number[]> {
+  /**
+   * Sequence numbers of rows whose columns disagree with their leaf (empty when all agree).
+   * `spreadOverMs`: the pass waits between chunks so that it ends no sooner than this after it
+   * began (0: flat out); a log too large to check in that time is checked as fast as it goes.
+   * `stopped`: asked between chunks and while waiting; a stopped pass ends early with what it found
+   * (a worker shutting down does not wait out a paced pass).
+   */
+  async sweep(spreadOverMs = 0, stopped: () => boolean = () => false): Promise<number[]> {
     const [{ size }] = await this.dataSource.query(
       `SELECT size FROM audit_tree_state WHERE id = 1`,
     );
     const bad: number[] = [];
-    for (let from = 0; from < Number(size); from += CHUNK) {
+    const began = Date.now();
+    for (let from = 0; from < Number(size) && !stopped(); from += CHUNK) {
       const rows: Array<{ seq: string }> = await this.dataSource.query(
         `SELECT seq FROM audit_log WHERE seq >= $1 AND seq < $2 AND NOT ${AUDIT_LEAF_FUNCTION}(${AUDIT_CHECKED_COLUMNS.join(', ')}) ORDER BY seq`,
         [from, from + CHUNK],
       );
       bad.push(...rows.map((r) => Number(r.seq)));
+      const due = began + (spreadOverMs * Math.min(from + CHUNK, Number(size))) / Number(size);
+      while (due > Date.now() && !stopped()) await sleep(Math.min(1000, due - Date.now()));
     }
     if (bad.length) {
       const reason = `rows whose columns disagree with their leaf: seq ${bad.slice(0, 20).join(', ')}${bad.length > 20 ? ', …' : ''}`;
