@@ -17,7 +17,7 @@
  *             rows and tree, made from a few derived calls; ~30 days of occurred_at), timed, so
  *             both measures run on top of a log of that size.
  *   AUDIT_BENCH_HISTORY_BANDS=distinct  each history row its own random completion band keys
- *             rather than its template's: the GIN index on completion_bands as big as in a log of
+ *             rather than its template's: the band index (audit_completion_bands) as big as in a log of
  *             that many different completions (by default it holds a few templates' keys).
  *   AUDIT_BENCH_AFTER_SWEEP=1  (diagnosis) after the latency measure, waits for the workers' row
  *             sweep (it starts with them, then runs on its schedule) to finish and drains a second
