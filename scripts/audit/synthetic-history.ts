@@ -88,10 +88,10 @@ export async function synthesizeHistory(
     return { marker, head, leaf, bands, fingerprint, otherBands };
   });
   // the band index's daily partitions for every day of the history (else its rows pile up in DEFAULT)
-  await db.query(
-    `SELECT velvet_partition_ensure('audit_completion_bands', $1::timestamptz + i * interval '24 hours') FROM generate_series(0, $2::int) i`,
-    [new Date(from).toISOString(), Math.ceil((until - from) / 86_400_000) + 1],
-  );
+  await db.query(`SELECT velvet_partitions_cover('audit_completion_bands', $1, $2)`, [
+    new Date(from).toISOString(),
+    new Date(until).toISOString(),
+  ]);
   for (let done = 0; done < n;) {
     const size = Math.min(chunk, n - done);
     await db.query('BEGIN');

@@ -23,7 +23,9 @@ export class CompletionBandIndex1764082000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL,
         bands bigint[] NOT NULL
       ) PARTITION BY RANGE (occurred_at)`);
-    await q.query(`CREATE TABLE audit_completion_bands_default PARTITION OF audit_completion_bands DEFAULT`);
+    await q.query(
+      `CREATE TABLE audit_completion_bands_default PARTITION OF audit_completion_bands DEFAULT`,
+    );
     await q.query(
       `INSERT INTO history_partitioning (parent, partition_column, partition_width, retention) VALUES ('audit_completion_bands', 'occurred_at', 'day', NULL)`,
     );
@@ -32,7 +34,9 @@ export class CompletionBandIndex1764082000000 implements MigrationInterface {
       `SELECT DISTINCT date_trunc('day', occurred_at, 'UTC') AS d FROM audit_log WHERE completion_bands IS NOT NULL`,
     );
     for (const { d } of days)
-      await q.query(`SELECT velvet_partition_ensure('audit_completion_bands', $1::timestamptz)`, [d]);
+      await q.query(`SELECT velvet_partition_ensure('audit_completion_bands', $1::timestamptz)`, [
+        d,
+      ]);
     await q.query(`SELECT velvet_partitions_maintain()`);
     await q.query(
       `INSERT INTO audit_completion_bands (seq, occurred_at, bands)

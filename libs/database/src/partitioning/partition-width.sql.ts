@@ -1,3 +1,4 @@
+import { APP_ROLE } from '../roles';
 import { PARTITION_FUNCTIONS_SQL } from './partition-functions.sql';
 
 /**
@@ -11,6 +12,7 @@ import { PARTITION_FUNCTIONS_SQL } from './partition-functions.sql';
  * worker runs the upkeep hourly, so a week leaves room for a stopped worker).
  */
 const DAYS_AHEAD = 7;
+const COVER_LIMIT = 400;
 
 const ENSURE = `CREATE OR REPLACE FUNCTION velvet_partition_ensure(p_parent text, p_month timestamptz) RETURNS boolean
    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET TimeZone = 'UTC' AS $$
@@ -83,17 +85,47 @@ const MAINTAIN = `CREATE OR REPLACE FUNCTION velvet_partitions_maintain(p_months
      END LOOP;
    END $$`;
 
+/**
+ * Partitions for every range from p_from to p_to of a registered table, for a writer about to
+ * insert rows of past days (the history synthesis, an import): they go straight into their
+ * partitions instead of through DEFAULT. Gives the app role nothing new (a row of any date in
+ * DEFAULT and the upkeep make the same partition); capped so one call cannot make thousands.
+ */
+const COVER = `CREATE FUNCTION velvet_partitions_cover(p_parent text, p_from timestamptz, p_to timestamptz) RETURNS int
+   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET TimeZone = 'UTC' AS $$
+   DECLARE
+     width text;
+     m timestamptz;
+     asked int := 0;
+     made int := 0;
+   BEGIN
+     SELECT partition_width INTO width FROM history_partitioning WHERE parent = p_parent;
+     IF width IS NULL THEN RAISE EXCEPTION 'not a partitioned history table: %', p_parent; END IF;
+     m := date_trunc(width, p_from);
+     WHILE m <= p_to LOOP
+       asked := asked + 1;
+       IF asked > ${COVER_LIMIT} THEN RAISE EXCEPTION 'more than ${COVER_LIMIT} partitions of % asked for', p_parent; END IF;
+       IF velvet_partition_ensure(p_parent, m) THEN made := made + 1; END IF;
+       m := m + ('1 ' || width)::interval;
+     END LOOP;
+     RETURN made;
+   END $$`;
+
 export const PARTITION_WIDTH_SQL = [
   `ALTER TABLE history_partitioning ADD COLUMN partition_width text NOT NULL DEFAULT 'month' CHECK (partition_width IN ('month', 'day'))`,
   // replaced in place (same signatures: grants kept; p_month keeps its name, a replaced function cannot rename it)
   ENSURE,
   MAINTAIN,
+  COVER,
+  `REVOKE ALL ON FUNCTION velvet_partitions_cover(text, timestamptz, timestamptz) FROM PUBLIC`,
+  `GRANT EXECUTE ON FUNCTION velvet_partitions_cover(text, timestamptz, timestamptz) TO ${APP_ROLE}`,
 ];
 
 /** The monthly-only functions of PARTITION_FUNCTIONS_SQL back in place (a migration's down). */
 export const PARTITION_WIDTH_DOWN_SQL = [
-  ...PARTITION_FUNCTIONS_SQL
-    .filter((sql) => sql.startsWith('CREATE FUNCTION'))
-    .map((sql) => sql.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION')),
+  `DROP FUNCTION velvet_partitions_cover(text, timestamptz, timestamptz)`,
+  ...PARTITION_FUNCTIONS_SQL.filter((sql) => sql.startsWith('CREATE FUNCTION')).map((sql) =>
+    sql.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
+  ),
   `ALTER TABLE history_partitioning DROP COLUMN partition_width`,
 ];
