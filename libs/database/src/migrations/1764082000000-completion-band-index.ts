@@ -2,6 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { PARTITION_WIDTH_DOWN_SQL, PARTITION_WIDTH_SQL } from '../partitioning/partition-width.sql';
 import { APP_ROLE } from '../roles';
 
+// a partition, not a table of its own (velvet_partition_ensure moves its rows out)
+const DEFAULT_PARTITION = 'audit_completion_bands_default';
+
 /**
  * The provenance search's band index bounded by time (docs/audit.md, "Completion band index").
  * audit_log.completion_bands stays (it is in the leaf) but loses its GIN index: with real
@@ -23,9 +26,7 @@ export class CompletionBandIndex1764082000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL,
         bands bigint[] NOT NULL
       ) PARTITION BY RANGE (occurred_at)`);
-    await q.query(
-      `CREATE TABLE audit_completion_bands_default PARTITION OF audit_completion_bands DEFAULT`,
-    );
+    await q.query(`CREATE TABLE ${DEFAULT_PARTITION} PARTITION OF audit_completion_bands DEFAULT`);
     await q.query(
       `INSERT INTO history_partitioning (parent, partition_column, partition_width, retention) VALUES ('audit_completion_bands', 'occurred_at', 'day', NULL)`,
     );
