@@ -17,8 +17,12 @@
  *             rows and tree, made from a few derived calls; ~30 days of occurred_at), timed, so
  *             both measures run on top of a log of that size.
  *   AUDIT_BENCH_HISTORY_BANDS=distinct  each history row its own random completion band keys
- *             rather than its template's: the GIN index on completion_bands as big as in a log of
+ *             rather than its template's: the band index (audit_completion_bands) as big as in a log of
  *             that many different completions (by default it holds a few templates' keys).
+ *   AUDIT_BENCH_HISTORY_DAYS=d  the history's calls spread over the last d days (default 30;
+ *             fractions allowed): e.g. 0.02 puts a whole history in today's partition of the
+ *             band index (audit_completion_bands, by day), the writer's index as at the end of a
+ *             day with that many calls.
  *   AUDIT_BENCH_AFTER_SWEEP=1  (diagnosis) after the latency measure, waits for the workers' row
  *             sweep (it starts with them, then runs on its schedule) to finish and drains a second
  *             backlog (`afterSweep`): the writer without the sweep beside it. Each drain says
@@ -56,6 +60,7 @@ const WORKERS = Number(process.env.AUDIT_BENCH_WORKERS ?? 2);
 const CHUNK = 500;
 const HISTORY = Number(process.env.AUDIT_BENCH_HISTORY ?? 0);
 const DISTINCT_BANDS = process.env.AUDIT_BENCH_HISTORY_BANDS === 'distinct';
+const HISTORY_DAYS = Number(process.env.AUDIT_BENCH_HISTORY_DAYS ?? 30);
 const VERIFY = process.env.AUDIT_BENCH_VERIFY === '1';
 const TRACING = process.env.AUDIT_BENCH_TRACING === '1';
 const AFTER_SWEEP = process.env.AUDIT_BENCH_AFTER_SWEEP === '1';
@@ -351,6 +356,7 @@ async function timedHistory(db: Db & Parameters<typeof synthesizeHistory>[0], n:
   let last = t0;
   await synthesizeHistory(db, n, {
     distinctBands: DISTINCT_BANDS,
+    days: HISTORY_DAYS,
     progress: (done) => {
       if (Date.now() - last < 10_000) return;
       last = Date.now();
@@ -361,6 +367,7 @@ async function timedHistory(db: Db & Parameters<typeof synthesizeHistory>[0], n:
   return {
     records: n,
     bands: DISTINCT_BANDS ? 'distinct per row' : 'templates',
+    days: HISTORY_DAYS,
     seconds: Number(seconds.toFixed(1)),
     recordsPerS: Math.round(n / seconds),
     cpuUsPerRecord: {

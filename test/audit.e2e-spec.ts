@@ -4,7 +4,9 @@ import {
   AuditException,
   AuditProducer,
   AuditRetentionService,
+  AuditRowSweep,
   auditLeafHash,
+  completionsSharingBands,
   verifyConsistency,
   verifyInclusion,
   verifyTreeHead,
@@ -13,6 +15,7 @@ import { AdminActivityLog } from '@velvet/common';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { verifyExport } from '@velvet/audit';
 import { startAuditWorker, waitFor } from './support/audit-worker';
 import { bearer, createStaff, signUp, type Session } from './support/http';
@@ -107,6 +110,56 @@ describe('audit log (e2e)', () => {
     // 16 minhash-v1 bands (verbatim copies) + 16 words-v1 bands (edited copies), for provenance
     expect(row.completion_bands).toHaveLength(32);
     expect(row.prompt_sha256.toString('hex')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("indexes each premium call's completion bands in its day's partition, where provenance search finds it", async () => {
+    const call = (
+      await db.query(
+        `SELECT seq, occurred_at, completion_bands, completion_sha256 FROM audit_log WHERE kind = 'premium_call' ORDER BY seq DESC LIMIT 1`,
+      )
+    ).rows[0];
+    const day = (call.occurred_at as Date).toISOString().slice(0, 10).replace(/-/g, '');
+    const entry = (
+      await db.query(
+        `SELECT tableoid::regclass::text AS partition, bands FROM audit_completion_bands WHERE seq = $1`,
+        [call.seq],
+      )
+    ).rows;
+    expect(entry).toEqual([
+      { partition: `audit_completion_bands_p${day}`, bands: call.completion_bands },
+    ]);
+    // one entry per premium call, none for other records
+    const [{ calls, entries }] = (
+      await db.query(
+        `SELECT (SELECT count(*) FROM audit_log WHERE completion_bands IS NOT NULL)::int AS calls,
+                (SELECT count(*) FROM audit_completion_bands)::int AS entries`,
+      )
+    ).rows;
+    expect(entries).toBe(calls);
+    const search = () =>
+      completionsSharingBands(portal.app.get(DataSource).manager, {
+        bands: [call.completion_bands[7]],
+        sha256Hex: call.completion_sha256.toString('hex'),
+        limit: 100,
+      });
+    const found = (await search()).find((c) => c.seq === call.seq);
+    expect(found).toMatchObject({ exact: true, completionBands: call.completion_bands });
+
+    // The band index is outside the tree: the apps may only append to it; an insider's deletion
+    // hides the call from the search (it cannot touch the log) and the row sweep reports it.
+    await expect(
+      db.query(`DELETE FROM audit_completion_bands WHERE seq = $1`, [call.seq]),
+    ).rejects.toThrow(/permission denied/);
+    const sweep = worker.get(AuditRowSweep);
+    expect(await sweep.bandIndexMismatches(0, await size())).toEqual([]);
+    await admin.query(`DELETE FROM audit_completion_bands WHERE seq = $1`, [call.seq]);
+    expect(await sweep.bandIndexMismatches(0, await size())).toEqual([Number(call.seq)]);
+    expect((await search()).map((c) => c.seq)).not.toContain(call.seq);
+    await admin.query(
+      `INSERT INTO audit_completion_bands SELECT seq, occurred_at, completion_bands FROM audit_log WHERE seq = $1`,
+      [call.seq],
+    );
+    expect(await sweep.bandIndexMismatches(0, await size())).toEqual([]);
   });
 
   it('refuses updates, deletes and truncation in the database itself', async () => {

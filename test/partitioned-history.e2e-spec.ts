@@ -99,6 +99,67 @@ describe('partitioned history: monthly partitions, upkeep by the app role, reten
     ).toEqual([]);
   });
 
+  it('the completion band index partitions by day (UTC midnights, a week ahead, kept as long as the log), and an old day moves out of DEFAULT on upkeep', async () => {
+    const day = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '');
+    const today = new Date();
+    const inAWeek = new Date(today.getTime() + 7 * 86_400_000);
+    expect(
+      await gw.db.query(
+        `SELECT partition_width, retention FROM history_partitioning WHERE parent = 'audit_completion_bands'`,
+      ),
+    ).toEqual([{ partition_width: 'day', retention: null }]);
+    // the upkeep runs in UTC whatever the caller's zone: a day is 24 hours even across a DST change
+    await owner.query(`SET TimeZone = 'Europe/Berlin'`);
+    await owner.query(`SELECT * FROM velvet_partitions_maintain()`);
+    await owner.query(`SET TimeZone = 'UTC'`);
+    const bounds = await owner.query(
+      `SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'audit_completion_bands'::regclass AND c.relname IN ($1, $2)`,
+      [`audit_completion_bands_p${day(today)}`, `audit_completion_bands_p${day(inAWeek)}`],
+    );
+    expect(bounds.rows).toHaveLength(2);
+    const iso = (d: Date) => d.toISOString().slice(0, 10);
+    const next = (d: Date) => iso(new Date(d.getTime() + 86_400_000));
+    expect(bounds.rows).toContainEqual({
+      relname: `audit_completion_bands_p${day(today)}`,
+      bound: `FOR VALUES FROM ('${iso(today)} 00:00:00+00') TO ('${next(today)} 00:00:00+00')`,
+    });
+
+    await gw.db.query(
+      `INSERT INTO audit_completion_bands (seq, occurred_at, bands) VALUES (900000, '2019-03-15T23:30:00Z', '{1,2}')`,
+    );
+    expect(await partitionOf(gw.db, 'audit_completion_bands', 'seq = 900000', [])).toEqual([
+      'audit_completion_bands_default',
+    ]);
+    expect(await gw.db.query(`SELECT * FROM velvet_partitions_maintain()`)).toContainEqual({
+      parent: 'audit_completion_bands',
+      action: 'created',
+      partition_name: 'audit_completion_bands_p20190315',
+    });
+    expect(await partitionOf(gw.db, 'audit_completion_bands', 'seq = 900000', [])).toEqual([
+      'audit_completion_bands_p20190315',
+    ]);
+    // a writer of past days (history synthesis, an import) makes their partitions first, within bounds
+    expect(
+      await gw.db.query(
+        `SELECT velvet_partitions_cover('audit_completion_bands', '2019-03-14T12:00Z', '2019-03-15T12:00Z') AS made`,
+      ),
+    ).toEqual([{ made: 1 }]);
+    await expect(
+      gw.db.query(
+        `SELECT velvet_partitions_cover('audit_completion_bands', '2000-01-01Z', '2002-01-01Z')`,
+      ),
+    ).rejects.toThrow(/more than 400 partitions/);
+    await expect(
+      gw.db.query(`SELECT velvet_partitions_cover('organizations', now(), now())`),
+    ).rejects.toThrow(/not a partitioned history table/);
+    // the apps only append to it, like to the log
+    await expect(
+      gw.db.query(`DELETE FROM audit_completion_bands WHERE seq = 900000`),
+    ).rejects.toThrow(/permission denied/);
+    await owner.query(`DELETE FROM audit_completion_bands WHERE seq = 900000`);
+  });
+
   it('retention drops whole partitions: expired audit texts at once, detection scores once older than the configured interval', async () => {
     await gw.db.query(
       `INSERT INTO audit_text (event_id, seq, organization_id, prompt_text, completion_text, expires_at)

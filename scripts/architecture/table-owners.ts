@@ -9,6 +9,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
 
   audit_log: 'audit',
   audit_text: 'audit',
+  audit_completion_bands: 'audit',
   audit_tree_state: 'audit',
   audit_tree_node: 'audit',
   audit_tree_head: 'audit',

@@ -25,7 +25,7 @@ export interface HistoryOptions {
   chunk?: number;
   /**
    * Each row its own random completion band keys (as many as its template's) instead of its
-   * template's: the GIN index on completion_bands then holds as many distinct keys as a log of
+   * template's: the band index (audit_completion_bands' GINs) then holds as many distinct keys as a log of
    * that many different completions would, not a few templates' worth.
    */
   distinctBands?: boolean;
@@ -44,7 +44,7 @@ const copyBytea = (hash: Buffer): string => `\\\\x${hash.toString('hex')}`;
  * deriving every call: a few `templates` calls are derived for real (MinHash, bands, flags,
  * hashes, via prepareEntry), and each row is a template with its own occurred_at and a call id
  * made as the gateway makes them for that time (time-ordered, newCallId), its leaf hash recomputed (auditLeafHash) and its tree nodes from CompactRange.
- * Texts are not kept (no audit_text rows). Callers hold the log alone while it runs (no worker).
+ * Bands go into audit_completion_bands as the writer puts them. Texts are not kept (no audit_text rows). Callers hold the log alone while it runs (no worker).
  */
 export async function synthesizeHistory(
   db: Client,
@@ -87,6 +87,11 @@ export async function synthesizeHistory(
     };
     return { marker, head, leaf, bands, fingerprint, otherBands };
   });
+  // the band index's daily partitions for every day of the history (else its rows pile up in DEFAULT)
+  await db.query(`SELECT velvet_partitions_cover('audit_completion_bands', $1, $2)`, [
+    new Date(from).toISOString(),
+    new Date(until).toISOString(),
+  ]);
   for (let done = 0; done < n;) {
     const size = Math.min(chunk, n - done);
     await db.query('BEGIN');
@@ -121,6 +126,13 @@ export async function synthesizeHistory(
       }
       await copy(db, `audit_log (${LOG_COPY_COLUMNS.join(', ')})`, rows);
       await copy(db, 'audit_tree_node (level, idx, hash)', nodes);
+      // as the writer does: the rows' bands into the provenance search's index, in their transaction
+      await db.query(
+        `INSERT INTO audit_completion_bands (seq, occurred_at, bands)
+         SELECT seq, occurred_at, completion_bands FROM audit_log
+          WHERE seq >= $1 AND seq < $2 AND completion_bands IS NOT NULL`,
+        [Number(state.size), range.size],
+      );
       await db.query(
         `UPDATE audit_tree_state SET size = $1, frontier = $2::bytea[], root = $3, updated_at = now() WHERE id = 1`,
         [range.size, range.hashes, range.root()],

@@ -99,9 +99,7 @@ async function main() {
     // would refuse them; this scratch database is for timing detection's reads, not the log's proofs.
     await db.query(`ALTER TABLE audit_log DROP CONSTRAINT ${AUDIT_LEAF_CONSTRAINT}`);
     // Indexes the synthetic history does not need are dropped first (a scratch database): the load is 10x faster.
-    await db.query(
-      `DROP INDEX IF EXISTS audit_log_flags, audit_log_completion_bands, audit_log_model_time`,
-    );
+    await db.query(`DROP INDEX IF EXISTS audit_log_flags, audit_log_model_time`);
     const start = new Date(AS_OF.getTime() - DAYS * 86_400_000);
     await timed(
       `synthesised ${CALLS.toLocaleString()} premium calls over ${DAYS} days for ${ORGS} organisations`,

@@ -79,7 +79,6 @@ export const ACCEPTED_SCHEMA_DIFFERENCES: Record<string, string[]> = {
     'DROP INDEX "public"."audit_log_model_time"',
     'DROP INDEX "public"."audit_log_time"',
     'DROP INDEX "public"."audit_log_flags"',
-    'DROP INDEX "public"."audit_log_completion_bands"',
     'DROP INDEX "public"."users_organization_idx"',
     'DROP INDEX "public"."refresh_tokens_family_idx"',
     'DROP INDEX "public"."unlock_rule_changes_tier_idx"',

@@ -7,6 +7,7 @@ function logOf(size: number) {
   const chunks: number[] = [];
   const query = jest.fn(async (sql: string, params?: number[]) => {
     if (sql.includes('audit_tree_state')) return [{ size: String(size) }];
+    if (sql.includes('audit_completion_bands')) return [];
     chunks.push(params![0]);
     return [];
   });

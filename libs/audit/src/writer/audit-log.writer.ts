@@ -65,6 +65,7 @@ export class AuditLogWriter {
     const client = (await tx.queryRunner!.connect()) as PoolClient;
     await copyInto(client, 'audit_log', LOG_COPY_COLUMNS, copyLines(rows));
     await copyInto(client, 'audit_tree_node', NODE_COPY_COLUMNS, nodes.join(''));
+    await indexBands(tx, rows[0].seq, range.size);
     await keepTexts(client, fresh, retention);
     await tx.query(
       `UPDATE audit_tree_state SET size = $1, frontier = $2::bytea[], root = $3, updated_at = now() WHERE id = 1`,
@@ -109,6 +110,21 @@ async function keepTexts(
     lines += `${copyText(entry.eventId)}\t${seq}\t${entry.organizationId}\t${copyText(pgText(entry.promptText))}\t${copyText(pgText(entry.completionText))}\t${expiresAt(entry.occurredAt, retention)}\n`;
   }
   if (lines) await copyInto(client, 'audit_text', TEXT_COPY_COLUMNS, lines);
+}
+
+/**
+ * The provenance search's band index (audit_completion_bands, by day): the rows just appended, their
+ * completion bands exactly as the log holds them, in the log rows' transaction, so a record and
+ * its band entry commit together or not at all. Under the tree lock (the transaction holds it to
+ * the end), but the GIN it grows holds one day of calls, not the whole log.
+ */
+function indexBands(tx: EntityManager, fromSeq: number, toSeq: number): Promise<unknown> {
+  return tx.query(
+    `INSERT INTO audit_completion_bands (seq, occurred_at, bands)
+     SELECT seq, occurred_at, completion_bands FROM audit_log
+      WHERE seq >= $1 AND seq < $2 AND completion_bands IS NOT NULL`,
+    [fromSeq, toSeq],
+  );
 }
 
 /** `seq`, a tab, the prepared row and a newline per row, in one buffer (a copy, no re-encoding). */

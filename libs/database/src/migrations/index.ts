@@ -18,6 +18,7 @@ import { AppRoleGrants1764040400001 } from './1764040400001-app-role-grants';
 import { DetectionCoverage1764040500000 } from './1764040500000-detection-coverage';
 import { DetectionBandLastSeen1764050300000 } from './1764050300000-detection-band-last-seen';
 import { PartitionedHistory1764050500000 } from './1764050500000-partitioned-history';
+import { CompletionBandIndex1764082000000 } from './1764082000000-completion-band-index';
 import { OrganizationCorsOrigins1764050400000 } from './1764050400000-organization-cors-origins';
 import { Sso1764050700000 } from './1764050700000-sso';
 import { Scim1764050700001 } from './1764050700001-scim';
@@ -58,4 +59,5 @@ export const MIGRATIONS = [
   UsageRollups1764060400000,
   UsageRollupsByKey1764070000000,
   ScimGroupTeams1764070000001,
+  CompletionBandIndex1764082000000,
 ];
