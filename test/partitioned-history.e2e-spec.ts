@@ -153,10 +153,33 @@ describe('partitioned history: monthly partitions, upkeep by the app role, reten
     await expect(
       gw.db.query(`SELECT velvet_partitions_cover('organizations', now(), now())`),
     ).rejects.toThrow(/not a partitioned history table/);
-    // the apps only append to it, like to the log
-    await expect(
-      gw.db.query(`DELETE FROM audit_completion_bands WHERE seq = 900000`),
-    ).rejects.toThrow(/permission denied/);
+    // the apps only append to it, like to the log: through the parent, a partition made by the
+    // upkeep, a partition made by cover, or DEFAULT
+    for (const table of [
+      'audit_completion_bands',
+      'audit_completion_bands_p20190315',
+      'audit_completion_bands_p20190314',
+      'audit_completion_bands_default',
+    ]) {
+      await expect(gw.db.query(`DELETE FROM ${table} WHERE seq = 900000`)).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(
+        gw.db.query(`UPDATE ${table} SET bands = '{1}' WHERE seq = 900000`),
+      ).rejects.toThrow(/permission denied/);
+    }
+    // while a partition of a table the apps may change takes that grant too
+    const {
+      rows: [textPartition],
+    } = await owner.query(
+      `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'audit_text'::regclass AND c.relname <> 'audit_text_default' LIMIT 1`,
+    );
+    const { rows: may } = await owner.query(
+      `SELECT has_table_privilege('velvet_app', $1, 'DELETE') AS delete`,
+      [textPartition.relname],
+    );
+    expect(may).toEqual([{ delete: true }]);
     await owner.query(`DELETE FROM audit_completion_bands WHERE seq = 900000`);
   });
 

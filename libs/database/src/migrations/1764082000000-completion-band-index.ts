@@ -26,7 +26,11 @@ export class CompletionBandIndex1764082000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL,
         bands bigint[] NOT NULL
       ) PARTITION BY RANGE (occurred_at)`);
+    // The writer only appends, as to the log; every partition takes the parent's grants
+    // (velvet_partition_ensure), so this comes before any partition is made.
+    await q.query(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_completion_bands FROM ${APP_ROLE}`);
     await q.query(`CREATE TABLE ${DEFAULT_PARTITION} PARTITION OF audit_completion_bands DEFAULT`);
+    await q.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${DEFAULT_PARTITION} FROM ${APP_ROLE}`);
     await q.query(
       `INSERT INTO history_partitioning (parent, partition_column, partition_width, retention) VALUES ('audit_completion_bands', 'occurred_at', 'day', NULL)`,
     );
@@ -49,8 +53,6 @@ export class CompletionBandIndex1764082000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX audit_completion_bands_bands ON audit_completion_bands USING gin (bands)`,
     );
-    // The writer only appends (like the log); partitions made later get the default grants, the parent is the way in.
-    await q.query(`REVOKE UPDATE, DELETE ON audit_completion_bands FROM ${APP_ROLE}`);
     await q.query(`DROP INDEX audit_log_completion_bands`);
   }
 

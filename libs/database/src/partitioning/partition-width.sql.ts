@@ -24,6 +24,7 @@ const ENSURE = `CREATE OR REPLACE FUNCTION velvet_partition_ensure(p_parent text
      hi timestamptz;
      part text;
      def text := p_parent || '_default';
+     priv text;
    BEGIN
      SELECT partition_column, partition_width INTO col, width FROM history_partitioning WHERE parent = p_parent;
      IF col IS NULL THEN RAISE EXCEPTION 'not a partitioned history table: %', p_parent; END IF;
@@ -38,6 +39,15 @@ const ENSURE = `CREATE OR REPLACE FUNCTION velvet_partition_ensure(p_parent text
      EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I >= $1 AND %I < $2 RETURNING *) INSERT INTO %I SELECT * FROM moved', def, col, col, part)
        USING lo, hi;
      EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', p_parent, part, lo, hi);
+     -- The app role gets on the partition exactly what it has on the parent. Default privileges
+     -- would give it UPDATE and DELETE, which an append-only parent revokes: a row could then be
+     -- changed through its partition's own name.
+     EXECUTE format('REVOKE ALL ON %I FROM ${APP_ROLE}', part);
+     FOREACH priv IN ARRAY ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE'] LOOP
+       IF has_table_privilege('${APP_ROLE}', p_parent, priv) THEN
+         EXECUTE format('GRANT %s ON %I TO ${APP_ROLE}', priv, part);
+       END IF;
+     END LOOP;
      RETURN true;
    END $$`;
 
