@@ -2425,9 +2425,9 @@ export interface components {
         };
         ProvenanceDto: {
             /** @default 20 */
-            limit: Record<string, never>;
+            limit: number;
             /** @default 0.3 */
-            minSimilarity: Record<string, never>;
+            minSimilarity: number;
             /** @description The suspect text, e.g. an output of a rival model */
             text: string;
         };
@@ -3488,7 +3488,7 @@ export interface operations {
         parameters: {
             query?: {
                 beforeSize?: number;
-                limit?: components["schemas"]["Object"];
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -7064,7 +7064,7 @@ export interface operations {
     DetectionController_riskScores: {
         parameters: {
             query: {
-                limit?: components["schemas"]["Object"];
+                limit?: number;
                 organizationId: string;
             };
             header?: never;
