@@ -23,6 +23,11 @@
  *             fractions allowed): e.g. 0.02 puts a whole history in today's partition of the
  *             band index (audit_completion_bands, by day), the writer's index as at the end of a
  *             day with that many calls.
+ *   AUDIT_BENCH_HISTORY_KEEP=1  the history is made once into a database kept for later runs
+ *             (velvet_bench_history_<n>_<bands>_<days>) and each run works on a copy of it: a 10 M
+ *             history takes ~40 minutes to make here, a copy a few. The kept history ages (its
+ *             calls were spread over the days before it was made) and is migrated on each copy;
+ *             drop it with dropdb when done.
  *   AUDIT_BENCH_AFTER_SWEEP=1  (diagnosis) after the latency measure, waits for the workers' row
  *             sweep (it starts with them, then runs on its schedule) to finish and drains a second
  *             backlog (`afterSweep`): the writer without the sweep beside it. Each drain says
@@ -38,7 +43,9 @@ import { cpus, loadavg } from 'node:os';
 import { AUDIT_LEAF_FUNCTION, encodePremiumCallEvent } from '@velvet/audit';
 import { gatewayAuditStream, QueueName, redisOptions } from '@velvet/queue';
 import { type ConnectionOptions, Queue } from 'bullmq';
+import { Client } from 'pg';
 import {
+  PG_SERVER,
   percentile,
   REDIS_URL,
   scratch,
@@ -64,6 +71,7 @@ const HISTORY_DAYS = Number(process.env.AUDIT_BENCH_HISTORY_DAYS ?? 30);
 const VERIFY = process.env.AUDIT_BENCH_VERIFY === '1';
 const TRACING = process.env.AUDIT_BENCH_TRACING === '1';
 const AFTER_SWEEP = process.env.AUDIT_BENCH_AFTER_SWEEP === '1';
+const KEEP_HISTORY = HISTORY > 0 && process.env.AUDIT_BENCH_HISTORY_KEEP === '1';
 /** The fields of a stream entry: the event, and with AUDIT_BENCH_TRACING a call's trace context. */
 const fieldsOf = (event: string): string[] =>
   TRACING
@@ -189,8 +197,34 @@ async function workersUp(queue: Queue, redis: IORedis, stream: string): Promise<
   }
 }
 
+/** The kept history database (made now unless it exists): its name, and how it was made or that it was reused. */
+async function keptHistory(): Promise<{ template: string; history: Record<string, unknown> }> {
+  const template = `velvet_bench_history_${HISTORY}_${DISTINCT_BANDS ? 'distinct' : 'templates'}_${String(HISTORY_DAYS).replace('.', 'p')}`;
+  const admin = new Client({ connectionString: `${PG_SERVER}/postgres` });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      template,
+    ]);
+    if (rowCount) return { template, history: { records: HISTORY, reused: template } };
+    const h = await scratch('bench_history');
+    const dbName = new URL(h.url).pathname.slice(1);
+    const history = {
+      ...(await timedHistory(h.db, HISTORY)),
+      autovacuumWaitS: await autovacuumDone(h.db, dbName),
+      keptAs: template,
+    };
+    await h.db.end();
+    await admin.query(`ALTER DATABASE "${dbName}" RENAME TO "${template}"`);
+    return { template, history };
+  } finally {
+    await admin.end();
+  }
+}
+
 async function main() {
-  const s = await scratch('bench_audit');
+  const kept = KEEP_HISTORY ? await keptHistory() : null;
+  const s = await scratch('bench_audit', kept?.template);
   const redis = new IORedis(REDIS_URL);
   const control = new Queue(QueueName.Audit, {
     connection: redisOptions(REDIS_URL) as ConnectionOptions,
@@ -208,12 +242,14 @@ async function main() {
   const workers: Array<ReturnType<typeof startWorker>> = [];
   try {
     const dbName = new URL(s.url).pathname.slice(1);
-    const history = HISTORY
-      ? {
-          ...(await timedHistory(s.db, HISTORY)),
-          autovacuumWaitS: await autovacuumDone(s.db, dbName),
-        }
-      : null;
+    const history = kept
+      ? kept.history
+      : HISTORY
+        ? {
+            ...(await timedHistory(s.db, HISTORY)),
+            autovacuumWaitS: await autovacuumDone(s.db, dbName),
+          }
+        : null;
     const sink = TRACING ? await startOtlpSink() : null;
     const otel: Record<string, string> = sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint } : {};
     for (let w = 0; w < WORKERS; w++) workers.push(startWorker(s, otel));
