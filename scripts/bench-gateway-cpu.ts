@@ -11,6 +11,8 @@
  * BENCH_CALLS=2000 BENCH_STREAM_CALLS=300 BENCH_CONCURRENCY=4 BENCH_REPS=3
  * BENCH_CPU_PROF_DIR=/tmp/x  profile the "after" gateway (--cpu-prof, written when it exits); the
  *   measured windows (CLOCK_MONOTONIC µs, the profile's clock) go to windows.json beside it
+ * BENCH_AFTER_NODE_FLAGS="--max-semi-space-size=32"  Node flags for the "after" gateway only (with
+ *   BENCH_BASE_MAIN set to this build's main.js: the flags' cost or saving, paired)
  * BENCH_PAIRED=1  plain calls to both builds at the same time (Redis µs split evenly between them)
  * BENCH_TARGETS=calibration,gw-after  BENCH_KINDS=plain-premium,stream-standard  (subsets)
  * BENCH_TRACING=1  tracing's cost: "before" is this build with tracing off, "after" this build
@@ -214,7 +216,10 @@ async function main() {
     };
     const after = await gateway(
       NEW_MAIN,
-      PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [],
+      [
+        ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []),
+        ...(process.env.BENCH_AFTER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      ],
       sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, ...otelOverrides() } : {},
     );
     const baseMain = TRACING ? NEW_MAIN : BASE_MAIN;

@@ -281,10 +281,16 @@ function targetLines(rows: Row[], streamRows: StreamRow[]): string[] {
     );
   }
   const k = at('gateway', '1000/s');
-  if (k.length)
+  if (k.length) {
+    // Kept up: served at the offered rate with no queue forming. A gateway that falls behind for a
+    // moment still serves ~1000/s over the window, but its p99 climbs into seconds; 100 ms is ~100
+    // calls waiting at once.
+    const served = mean(k.map((r) => r.throughput));
+    const p99 = mean(k.map((r) => r.p99));
     lines.push(
-      `  1000/s kept up: ${f(mean(k.map((r) => r.throughput)), 0)}/s served, p99 ${f(mean(k.map((r) => r.p99)))} ms — ${mark(mean(k.map((r) => r.throughput)) >= 980)}`,
+      `  1000/s kept up (≥ 980/s served, p99 < 100 ms): ${f(served, 0)}/s served, p99 ${f(p99)} ms — ${mark(served >= 980 && p99 < 100)}`,
     );
+  }
   for (const load of ['sequential', '+500/s plain']) {
     const d = streamRows.filter((r) => r.target === 'direct' && r.load === load && r.ok > 0);
     const parts = ['gateway-premium', 'gateway-standard'].map((t) => {
