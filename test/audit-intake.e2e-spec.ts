@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { premiumCall } from './support/audit-fixtures';
 import { startAuditWorker, waitFor } from './support/audit-worker';
+import { GatewayAuditIntake } from '../apps/worker/src/audit/gateway-audit.intake';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -31,6 +32,7 @@ describe('audit intake: gateway stream → log, refused entries → audit queue 
     worker = await startAuditWorker(database.url, prefix, {
       REDIS_URL,
       AUDIT_INTAKE_CLAIM_IDLE_MS: '2000',
+      AUDIT_BATCH_SIZE: '20',
     });
     db = new Client({ connectionString: database.url });
     await db.connect();
@@ -95,5 +97,29 @@ describe('audit intake: gateway stream → log, refused entries → audit queue 
     await waitFor('the stream drained', async () => (await redis.xlen(stream)) === 0);
     const pending = (await redis.xpending(stream, 'audit-intake')) as [number, ...unknown[]];
     expect(Number(pending[0])).toBe(0);
+  });
+
+  it('is behind while its reads come back full (the row sweep then waits), not on a trickle', async () => {
+    const org = randomUUID();
+    const key = randomUUID();
+    const intake = worker.get(GatewayAuditIntake);
+    const stream = gatewayAuditStream(prefix);
+    const append = async (n: number) => {
+      const calls = Array.from({ length: n }, () => premiumCall(org, key));
+      const pipeline = redis.pipeline();
+      for (const c of calls) pipeline.xadd(stream, '*', 'v', encodePremiumCallEvent(c));
+      await pipeline.exec();
+      await waitFor(`${n} calls in the log`, async () => {
+        const { rows } = await db.query(
+          `SELECT count(*)::int AS n FROM audit_log WHERE event_id = ANY($1)`,
+          [calls.map((c) => c.requestId)],
+        );
+        return rows[0].n === n;
+      });
+    };
+    await append(3); // fewer than a batch (20): every read took all there was
+    expect(intake.behind()).toBe(false);
+    await append(200); // ten batches' worth at once: reads came back full
+    expect(intake.behind()).toBe(true);
   });
 });

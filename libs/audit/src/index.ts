@@ -22,7 +22,7 @@ export {
   AUDIT_LEAF_CONSTRAINT,
   AUDIT_LEAF_FUNCTION,
 } from './integrity/leaf-check.sql';
-export { AuditRowSweep } from './integrity/row-sweep.service';
+export { AuditRowSweep, type SweepPacing } from './integrity/row-sweep.service';
 export { schemaProblems } from './integrity/schema-guard';
 export { canonicalJson } from './merkle/canonical-json';
 export { CompactRange } from './merkle/compact-range';

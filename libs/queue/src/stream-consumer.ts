@@ -51,6 +51,8 @@ export class StreamConsumer {
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  /** When a read last came back full (the stream held more than a batch): see `behind`. */
+  private fullReadAt = 0;
 
   constructor(private readonly o: StreamConsumerOptions) {}
 
@@ -76,6 +78,15 @@ export class StreamConsumer {
         },
       );
     }
+  }
+
+  /**
+   * Whether this consumer has a backlog: a read within the last `withinMs` came back full, so more
+   * entries were waiting than a batch takes. Background work that competes for the same cores
+   * (the audit row sweep) waits while it is so.
+   */
+  behind(withinMs = 5_000): boolean {
+    return Date.now() - this.fullReadAt < withinMs;
   }
 
   async stop(): Promise<void> {
@@ -106,10 +117,12 @@ export class StreamConsumer {
         }
         if (this.streams.length === 1) {
           const entries = await this.read(this.streams[0], 1000);
+          this.noteFull(entries);
           if (entries) await this.process(entries, this.streams[0]);
           continue;
         }
         const batches = await Promise.all(this.streams.map((s) => this.read(s, null)));
+        batches.forEach((b) => this.noteFull(b));
         for (let i = 0; i < batches.length; i++)
           if (batches[i]?.length) await this.process(batches[i]!, this.streams[i]);
         if (!batches.some((b) => b?.length)) await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
@@ -121,6 +134,10 @@ export class StreamConsumer {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+  }
+
+  private noteFull(entries: StreamEntries | null): void {
+    if (entries && entries.length >= (this.o.batch ?? 500)) this.fullReadAt = Date.now();
   }
 
   /** New entries of one stream; `blockMs` null: no blocking (one slot's wait would hold the others). */

@@ -4,6 +4,7 @@ import { AuditRetentionService, AuditRowSweep, TreeHeadPublisher } from '@velvet
 import { QueueName } from '@velvet/queue';
 import type { Job, Queue } from 'bullmq';
 import { AUDIT_WORKER_OPTIONS, type AuditWorkerOptions } from './audit-worker.options';
+import { GatewayAuditIntake } from './gateway-audit.intake';
 
 export enum AuditMaintenanceJob {
   PublishTreeHead = 'publish-tree-head',
@@ -11,7 +12,10 @@ export enum AuditMaintenanceJob {
   SweepRows = 'sweep-rows',
 }
 
-/** The scheduled row sweep is spread over this share of its interval (see AuditRowSweep). */
+/**
+ * The scheduled row sweep is spread over this share of its interval (see AuditRowSweep); the rest
+ * is what it may wait for the writer's backlogs.
+ */
 const ROW_SWEEP_SPREAD = 0.5;
 
 /**
@@ -29,6 +33,7 @@ export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicati
     private readonly heads: TreeHeadPublisher,
     private readonly retention: AuditRetentionService,
     private readonly sweep: AuditRowSweep,
+    private readonly intake: GatewayAuditIntake,
     @Inject(AUDIT_WORKER_OPTIONS) private readonly options: AuditWorkerOptions,
   ) {
     super();
@@ -74,11 +79,13 @@ export class AuditMaintenanceProcessor extends WorkerHost implements OnApplicati
       }
       case AuditMaintenanceJob.SweepRows:
         return (
-          await this.sweep.sweep(
-            this.options.rowSweepIntervalMs * ROW_SWEEP_SPREAD,
+          await this.sweep.sweep({
+            spreadOverMs: this.options.rowSweepIntervalMs * ROW_SWEEP_SPREAD,
             // a shutting-down worker ends the pass; the next scheduled one starts over
-            () => this.worker.closing !== undefined,
-          )
+            stopped: () => this.worker.closing !== undefined,
+            // a burst of calls to write gets the cores; the pass still ends within its interval
+            writerBehind: () => this.intake.behind(),
+          })
         ).length;
       default:
         throw new Error(`unknown audit maintenance job ${job.name}`);

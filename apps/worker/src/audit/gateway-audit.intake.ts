@@ -90,6 +90,11 @@ export class GatewayAuditIntake implements OnModuleInit, OnApplicationShutdown {
     for (const consumer of this.consumers) await consumer.start();
   }
 
+  /** Whether calls are waiting to be written: a read of this process came back full lately. */
+  behind(): boolean {
+    return this.consumers.some((c) => c.behind());
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.consumers.map((c) => c.stop()));
   }

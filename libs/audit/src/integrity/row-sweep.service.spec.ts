@@ -7,12 +7,15 @@ function logOf(size: number) {
   const chunks: number[] = [];
   const query = jest.fn(async (sql: string, params?: number[]) => {
     if (sql.includes('audit_tree_state')) return [{ size: String(size) }];
-    if (sql.includes('audit_completion_bands')) return [];
+    if (sql.includes('audit_completion_bands') || sql.startsWith('SET LOCAL')) return [];
     chunks.push(params![0]);
     return [];
   });
   const sweep = new AuditRowSweep(
-    { query } as unknown as DataSource,
+    {
+      query,
+      transaction: (work: (tx: { query: typeof query }) => Promise<unknown>) => work({ query }),
+    } as unknown as DataSource,
     { raiseAlarm: jest.fn() } as unknown as TrustedHeadKeeper,
   );
   return { sweep, chunks };
@@ -25,7 +28,7 @@ describe('AuditRowSweep pacing', () => {
     jest.useFakeTimers();
     const { sweep, chunks } = logOf(30_000);
     let done = false;
-    const pass = sweep.sweep(3_000).then((bad) => ((done = true), bad));
+    const pass = sweep.sweep({ spreadOverMs: 3_000 }).then((bad) => ((done = true), bad));
     await jest.advanceTimersByTimeAsync(999);
     expect(chunks).toEqual([0]);
     await jest.advanceTimersByTimeAsync(1_000);
@@ -43,7 +46,9 @@ describe('AuditRowSweep pacing', () => {
     const { sweep, chunks } = logOf(30_000);
     let stop = false;
     let done = false;
-    const pass = sweep.sweep(3_000_000, () => stop).then((bad) => ((done = true), bad));
+    const pass = sweep
+      .sweep({ spreadOverMs: 3_000_000, stopped: () => stop })
+      .then((bad) => ((done = true), bad));
     await jest.advanceTimersByTimeAsync(10);
     expect(chunks).toEqual([0]);
     stop = true;
@@ -51,6 +56,54 @@ describe('AuditRowSweep pacing', () => {
     expect(done).toBe(true);
     expect(chunks).toEqual([0]);
     expect(await pass).toEqual([]);
+  });
+
+  it('waits while the writer is behind, then keeps its pace shifted by the wait', async () => {
+    jest.useFakeTimers();
+    const { sweep, chunks } = logOf(30_000);
+    let behind = true;
+    let done = false;
+    const pass = sweep
+      .sweep({ spreadOverMs: 3_000, writerBehind: () => behind })
+      .then((bad) => ((done = true), bad));
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(chunks).toEqual([]);
+    behind = false;
+    await jest.advanceTimersByTimeAsync(250);
+    expect(chunks).toEqual([0]);
+    // the pace runs from when it could start: the next chunk a second after the first
+    await jest.advanceTimersByTimeAsync(999);
+    expect(chunks).toEqual([0]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(chunks).toEqual([0, 10_000]);
+    await jest.advanceTimersByTimeAsync(1_001);
+    expect(chunks).toEqual([0, 10_000, 20_000]);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(done).toBe(true);
+    expect(await pass).toEqual([]);
+  });
+
+  it('waits for the writer no longer than its spread in all, so a pass ends within twice its spread', async () => {
+    jest.useFakeTimers();
+    const { sweep, chunks } = logOf(30_000);
+    let done = false;
+    const pass = sweep
+      .sweep({ spreadOverMs: 3_000, writerBehind: () => true })
+      .then((bad) => ((done = true), bad));
+    await jest.advanceTimersByTimeAsync(2_999);
+    expect(chunks).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(chunks).toEqual([0]);
+    await jest.advanceTimersByTimeAsync(3_001);
+    expect(chunks).toEqual([0, 10_000, 20_000]);
+    expect(done).toBe(true);
+    expect(await pass).toEqual([]);
+  });
+
+  it('a flat-out pass (no spread) never waits for the writer', async () => {
+    const { sweep, chunks } = logOf(25_000);
+    expect(await sweep.sweep({ writerBehind: () => true })).toEqual([]);
+    expect(chunks).toEqual([0, 10_000, 20_000]);
   });
 
   it('without a spread, checks every chunk at once', async () => {
