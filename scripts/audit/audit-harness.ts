@@ -10,6 +10,7 @@ import {
   dropDatabase,
   ensureDatabase,
   ensureRoles,
+  maintainPartitions,
   migrate,
   OWNER_ROLE,
   urlAs,
@@ -71,13 +72,7 @@ async function cloneDatabase(template: string, adminUrl: string): Promise<void> 
   } finally {
     await admin.end();
   }
-  const owner = new Client({ connectionString: urlAs(adminUrl, OWNER_ROLE) });
-  await owner.connect();
-  try {
-    await owner.query('SELECT velvet_partitions_maintain()');
-  } finally {
-    await owner.end();
-  }
+  await maintainPartitions(urlAs(adminUrl, OWNER_ROLE));
 }
 
 /**

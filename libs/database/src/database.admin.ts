@@ -65,3 +65,18 @@ export async function migrate(url: string): Promise<string[]> {
     await dataSource.destroy();
   }
 }
+
+/**
+ * Today's partitions and those ahead (velvet_partitions_maintain), as a deployment's worker makes
+ * them when it starts; for a database copied from a template made on an earlier day, which keeps
+ * only the partitions of that day. `url` connects as the owner role.
+ */
+export async function maintainPartitions(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT velvet_partitions_maintain()');
+  } finally {
+    await client.end();
+  }
+}

@@ -7,6 +7,7 @@ import {
   dropDatabase,
   ensureDatabase,
   ensureRoles,
+  maintainPartitions,
   migrate,
   OWNER_ROLE,
   urlAs,
@@ -82,13 +83,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await ensureDatabase(adminUrl, template, OWNER_ROLE);
   // The template keeps the partitions of the day it was built, possibly long ago; a deployment's
   // worker runs the upkeep when it starts, so a fresh database gets today's partitions the same way.
-  const owner = new Client({ connectionString: urlAs(adminUrl, OWNER_ROLE) });
-  await owner.connect();
-  try {
-    await owner.query('SELECT velvet_partitions_maintain()');
-  } finally {
-    await owner.end();
-  }
+  await maintainPartitions(urlAs(adminUrl, OWNER_ROLE));
   return {
     url: urlAs(adminUrl, APP_ROLE),
     ownerUrl: urlAs(adminUrl, OWNER_ROLE),
