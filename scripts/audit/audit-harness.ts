@@ -34,13 +34,15 @@ export interface Scratch {
 /**
  * A migrated database and a queue prefix of our own, so nothing else on the machine is touched.
  * As deployed: migrated by the owner role, `url` connects as the app role (the workers' role).
+ * With `template`: a copy of that database (a kept history) instead of an empty one.
  */
 export async function scratch(kind: string, template?: string): Promise<Scratch> {
   const tag = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const adminUrl = `${PG_SERVER}/velvet_${kind}_test_${tag}`;
   await ensureRoles(`${PG_SERVER}/postgres`);
-  if (template) await cloneDatabase(template, adminUrl);
-  else await ensureDatabase(adminUrl, undefined, OWNER_ROLE);
+  // a kept benchmark history (bench-audit's AUDIT_BENCH_HISTORY_KEEP) is copied, with today's partitions
+  await ensureDatabase(adminUrl, template, OWNER_ROLE, template ? 'FILE_COPY' : undefined);
+  if (template) await maintainPartitions(urlAs(adminUrl, OWNER_ROLE));
   await migrate(urlAs(adminUrl, OWNER_ROLE));
   const url = urlAs(adminUrl, APP_ROLE);
   const db = new Client({ connectionString: url });
@@ -55,24 +57,6 @@ export async function scratch(kind: string, template?: string): Promise<Scratch>
       await deleteKeysWithPrefix(REDIS_URL, `${kind}-${tag}`);
     },
   };
-}
-
-/**
- * A copy of the database `template` (a kept benchmark history, see bench-audit's
- * AUDIT_BENCH_HISTORY_KEEP) at `adminUrl`, with today's partitions. FILE_COPY copies the files
- * after a checkpoint instead of writing every block of a many-GB history through the WAL.
- */
-async function cloneDatabase(template: string, adminUrl: string): Promise<void> {
-  const admin = new Client({ connectionString: `${PG_SERVER}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(
-      `CREATE DATABASE "${new URL(adminUrl).pathname.slice(1)}" TEMPLATE "${template}" STRATEGY FILE_COPY OWNER "${OWNER_ROLE}"`,
-    );
-  } finally {
-    await admin.end();
-  }
-  await maintainPartitions(urlAs(adminUrl, OWNER_ROLE));
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   encodePremiumCallEvent,
   entryOfAuditStreamRecord,
   fingerprintDigest,
+  INDEX_BANDS_SQL,
   LOG_COPY_COLUMNS,
   newCallId,
   prepareEntry,
@@ -127,12 +128,7 @@ export async function synthesizeHistory(
       await copy(db, `audit_log (${LOG_COPY_COLUMNS.join(', ')})`, rows);
       await copy(db, 'audit_tree_node (level, idx, hash)', nodes);
       // as the writer does: the rows' bands into the provenance search's index, in their transaction
-      await db.query(
-        `INSERT INTO audit_completion_bands (seq, occurred_at, bands)
-         SELECT seq, occurred_at, completion_bands FROM audit_log
-          WHERE seq >= $1 AND seq < $2 AND completion_bands IS NOT NULL`,
-        [Number(state.size), range.size],
-      );
+      await db.query(INDEX_BANDS_SQL, [Number(state.size), range.size]);
       await db.query(
         `UPDATE audit_tree_state SET size = $1, frontier = $2::bytea[], root = $3, updated_at = now() WHERE id = 1`,
         [range.size, range.hashes, range.root()],

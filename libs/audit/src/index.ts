@@ -80,7 +80,7 @@ export { verifyExport } from './verify/export-verifier';
 export type { VerifyOptions } from './verify/export-verifier';
 export { checkPolicy, parsePolicy } from './witness/policy';
 export type { Witness } from './witness/policy';
-export { AuditLogWriter } from './writer/audit-log.writer';
+export { AuditLogWriter, INDEX_BANDS_SQL } from './writer/audit-log.writer';
 export type { AppendOutcome } from './writer/audit-log.writer';
 export { Batcher } from './writer/batcher';
 export { fingerprintDigest } from './writer/audit-leaf';

@@ -130,13 +130,13 @@ async function keepTexts(
  * the end), but the GIN it grows holds one day of calls, not the whole log.
  */
 function indexBands(tx: EntityManager, fromSeq: number, toSeq: number): Promise<unknown> {
-  return tx.query(
-    `INSERT INTO audit_completion_bands (seq, occurred_at, bands)
-     SELECT seq, occurred_at, completion_bands FROM audit_log
-      WHERE seq >= $1 AND seq < $2 AND completion_bands IS NOT NULL`,
-    [fromSeq, toSeq],
-  );
+  return tx.query(INDEX_BANDS_SQL, [fromSeq, toSeq]);
 }
+
+/** The log rows with seq in [$1, $2) into the band index, their bands copied from the log's column. */
+export const INDEX_BANDS_SQL = `INSERT INTO audit_completion_bands (seq, occurred_at, bands)
+  SELECT seq, occurred_at, completion_bands FROM audit_log
+   WHERE seq >= $1 AND seq < $2 AND completion_bands IS NOT NULL`;
 
 /** `seq`, a tab, the prepared row and a newline per row, in one buffer (a copy, no re-encoding). */
 function copyLines(rows: Array<{ seq: number; row: Buffer }>): Buffer {
