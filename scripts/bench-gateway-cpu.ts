@@ -264,7 +264,9 @@ async function main() {
       },
     ];
     const targets = TARGETS ? all.filter((t) => TARGETS.includes(t.name)) : all;
-    const drainAudit = () => Promise.all(prefixes.map((p) => redis.del(gatewayAuditStream(p))));
+    // No worker runs here: the gateways' audit and usage streams are dropped between runs.
+    const drainAudit = () =>
+      Promise.all(prefixes.map((p) => redis.del(gatewayAuditStream(p), `${p}:gw:usage`)));
     // Warm-up: JIT tiers and heap sizes settle in a process's first thousands of calls.
     for (const t of targets)
       for (const kind of ['premium', 'standard'] as const) {

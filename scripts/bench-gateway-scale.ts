@@ -93,6 +93,12 @@ async function main() {
     console.log(
       `gateway scale bench: ${PROCESSES.join(' and ')} gateway process(es), c=${CONCURRENCY} in total, ${SECONDS}s per run, ${REPS} reps; private Redis: ${redis.mode} (${Object.values(redis.env).join(' ')})`,
     );
+    // Deployed, the worker stores the gateways' usage (its ingest alone here, not pinned either).
+    const ingest = spawn(process.execPath, [join(__dirname, 'bench', 'usage-ingest.js')], {
+      stdio: 'inherit',
+      env: { ...process.env, DATABASE_URL: seed.databaseUrl, ...redis.env, QUEUE_PREFIX: 'bench' },
+    });
+    children.push(ingest);
     for (const n of PROCESSES) {
       const gateways: { child: ChildProcess; port: number }[] = [];
       for (let i = 0; i < n; i++) {

@@ -74,6 +74,8 @@ interface Row extends LoadResult {
   load: string;
   cpuMsPerReq: number;
   redisCpuMsPerReq: number;
+  /** The worker's usage ingest (scripts/bench/usage-ingest.ts), on the load generator's core. */
+  ingestCpuMsPerReq: number;
   rssMb: number;
   /** Redis µs per request by command (INFO commandstats; scripts' inner commands are counted inside evalsha too). */
   redisUsByCommand?: Record<string, number>;
@@ -131,6 +133,7 @@ async function measure(
   t: Target,
   load: Omit<LoadSpec, 'url' | 'headers' | 'body' | 'warmupMs' | 'durationMs'>,
   redis: IORedis,
+  ingestPid: number,
 ): Promise<Row> {
   // Looked up per run: other suites sharing this Redis may restart it.
   const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
@@ -143,7 +146,7 @@ async function measure(
     durationMs: SECONDS * 1000,
   };
   await redis.config('RESETSTAT');
-  const { result, cpu } = await runLoad(spec, [t.pid, redisPid]);
+  const { result, cpu } = await runLoad(spec, [t.pid, redisPid, ingestPid]);
   const stats = await commandStats(redis);
   const requests = Math.max(1, result.ok + result.errors);
   // (warm-up and the tail are in the counters too: per request of the whole run, approximately)
@@ -160,6 +163,7 @@ async function measure(
     load: load.mode === 'rate' ? `${load.rate}/s` : `c=${load.concurrency}`,
     cpuMsPerReq: (cpu[0] * 1000) / requests,
     redisCpuMsPerReq: (cpu[1] * 1000) / requests,
+    ingestCpuMsPerReq: (cpu[2] * 1000) / requests,
     rssMb: rssMb(t.pid),
   };
 }
@@ -229,7 +233,7 @@ function summarise(rows: Row[]): string[] {
     }
     if (gw.length)
       lines.push(
-        `${rate}/s machine cpu per gateway call (gateway + its Redis; no audit worker runs here): ${f(mean(gw.map((r) => r.cpuMsPerReq + r.redisCpuMsPerReq)), 3)} ms`,
+        `${rate}/s machine cpu per gateway call (gateway + its Redis + the worker's usage ingest; the worker's audit intake does not run here, see docs/audit.md): ${f(mean(gw.map((r) => r.cpuMsPerReq + r.redisCpuMsPerReq + r.ingestCpuMsPerReq)), 3)} ms (ingest ${f(mean(gw.map((r) => r.ingestCpuMsPerReq)), 3)} ms)`,
       );
   }
   for (const t of [
@@ -379,6 +383,16 @@ async function main() {
         ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
       });
     const json = { 'content-type': 'application/json' };
+    // Deployed, the worker stores the gateways' usage; here its ingest alone, off the servers' core.
+    const ingest = await startPinned(
+      'usage ingest',
+      [join(__dirname, 'bench', 'usage-ingest.js')],
+      {
+        core: LOAD_CORE,
+        env: { DATABASE_URL: seed.databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix },
+      },
+    );
+    children.push(ingest); // (after the targets: their pids are read by position below)
     const [up, cal, gw, pk] = children.map(pidOf);
     const targets: Target[] = [
       {
@@ -465,7 +479,7 @@ async function main() {
       if (t.name === 'gateway') await redis.del(gatewayAuditStream(prefix));
     };
     const run = async (t: Target, load: Parameters<typeof measure>[1]) => {
-      rows.push(await measure(t, load, redis));
+      rows.push(await measure(t, load, redis, pidOf(ingest)));
       await drainAudit(t);
     };
     for (const t of targets) {

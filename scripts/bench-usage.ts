@@ -292,10 +292,7 @@ async function ingestAB(app: DataSource, owner: Client, org: string): Promise<vo
     `SELECT k.id AS key, (SELECT id FROM models LIMIT 1) AS model FROM api_keys k WHERE organization_id = $1 LIMIT 1`,
     [org],
   );
-  const ingestor = new UsageIngestor(
-    { redisUrl: 'redis://unused', prefix: 'unused', defaults: {} as never },
-    app,
-  );
+  const ingestor = new UsageIngestor({ redisUrl: 'redis://unused', prefix: 'unused' }, app);
   const batch = () =>
     Array.from({ length: 500 }, (_, i) => [
       `${i}-0`,

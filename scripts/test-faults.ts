@@ -223,7 +223,6 @@ async function main() {
       {
         ...common,
         GATEWAY_PORT: String(gatewayPort),
-        GATEWAY_USAGE_CLAIM_IDLE_MS: '2000',
         GATEWAY_ORG_RPM: '100000000',
         GATEWAY_KEY_RPM: '100000000',
         GATEWAY_ORG_TPM: '100000000000',
@@ -242,6 +241,7 @@ async function main() {
         AUDIT_SIGNING_KEY_FILE: signingKey,
         AUDIT_TREE_HEAD_INTERVAL_MS: '500',
         AUDIT_INTAKE_CLAIM_IDLE_MS: '2000',
+        USAGE_INGEST_CLAIM_IDLE_MS: '2000',
       },
       ['--max-semi-space-size=64'],
     );

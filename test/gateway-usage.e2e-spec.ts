@@ -1,7 +1,6 @@
 import { redisOptions } from '@velvet/queue';
 import IORedis from 'ioredis';
-import { createGatewayApp } from '../apps/gateway/src/gateway-app';
-import { loadGatewayEnv } from '../apps/gateway/src/env';
+import { startAuditWorker, waitFor } from './support/audit-worker';
 import {
   type RunningGateway,
   seedModel,
@@ -33,7 +32,7 @@ const entry = (
     Date.now(),
   ]);
 
-describe('gateway: usage ingestion survives a crashed consumer', () => {
+describe('usage ingestion (worker) survives a crashed consumer', () => {
   let gw: RunningGateway;
   let redis: IORedis;
 
@@ -47,7 +46,7 @@ describe('gateway: usage ingestion survives a crashed consumer', () => {
     await gw?.close();
   });
 
-  it('takes over records a dead gateway read but never stored, once, and skips entries that are not records', async () => {
+  it('takes over records a dead consumer read but never stored, once, and skips entries that are not records', async () => {
     await seedTiers(gw);
     const modelId = await seedModel(gw, { slug: 'usage-model' });
     const org = await seedOrg(gw);
@@ -69,14 +68,10 @@ describe('gateway: usage ingestion survives a crashed consumer', () => {
     )) as [string, unknown[]][];
     expect(read[0][1]).toHaveLength(3);
 
-    const env = loadGatewayEnv({
-      ...gw.env,
-      GATEWAY_PORT: '0',
-      GATEWAY_INGEST_USAGE: 'true',
-      GATEWAY_USAGE_CLAIM_IDLE_MS: '300',
-    } as unknown as Record<string, string>);
-    const survivor = await createGatewayApp(env, {});
-    await survivor.init();
+    // The worker consumes the usage stream, as deployed.
+    const survivor = await startAuditWorker(gw.env.DATABASE_URL, gw.env.QUEUE_PREFIX, {
+      USAGE_INGEST_CLAIM_IDLE_MS: '300',
+    });
     try {
       const rows = await waitForUsage(gw, 'organization_id = $1', [org.organizationId], 1, 8000);
       expect(rows.map((r) => [r.request_id, r.cost_micros])).toEqual([
@@ -91,6 +86,16 @@ describe('gateway: usage ingestion survives a crashed consumer', () => {
       }
       expect(((await redis.xpending(stream, 'usage-ingest')) as [number])[0]).toBe(0);
       expect(await redis.xlen(stream)).toBe(0);
+      // The charged spend asks the entitlement engine to re-evaluate the organisation (an unlock by
+      // spend threshold depends on it), and the worker's engine does.
+      const [evaluation] = await waitFor('the spend-triggered evaluation', async () => {
+        const r: { reason: string }[] = await gw.db.query(
+          `SELECT reason FROM entitlement_evaluations WHERE organization_id = $1 AND reason = 'usage_recorded'`,
+          [org.organizationId],
+        );
+        return r.length ? r : null;
+      });
+      expect(evaluation.reason).toBe('usage_recorded');
     } finally {
       await survivor.close();
     }

@@ -26,6 +26,7 @@ async function startGatewayBeside(portal: RunningPortal): Promise<Gateway> {
     GATEWAY_PORT: '0',
     DATABASE_URL: portal.env.DATABASE_URL,
     QUEUE_PREFIX: portal.env.QUEUE_PREFIX,
+    GATEWAY_INGEST_USAGE: 'true', // no worker runs here
   });
   const app = await createGatewayApp(env, {});
   await app.listen(0, '127.0.0.1');

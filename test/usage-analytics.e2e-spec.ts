@@ -32,8 +32,7 @@ describe('usage analytics', () => {
         .expect(201)
     ).body.id as string;
 
-  const ingestor = () =>
-    new UsageIngestor({ redisUrl: 'redis://unused', prefix: 'unused', defaults: {} as never }, db);
+  const ingestor = () => new UsageIngestor({ redisUrl: 'redis://unused', prefix: 'unused' }, db);
   const usage = (o: {
     org: string;
     key: string;

@@ -16,13 +16,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `node args...` pinned to a core; resolves once `ready` appears on stdout, or the port answers. */
+/**
+ * Starts `node args...` pinned to a core (the servers' by default); resolves once `ready` appears
+ * on stdout, or the port answers.
+ */
 export async function startPinned(
   name: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; readyPort?: number; logFile?: number | 'ignore' } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    readyPort?: number;
+    logFile?: number | 'ignore';
+    core?: string;
+  } = {},
 ): Promise<ChildProcess> {
-  const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...args], {
+  const child = spawn('taskset', ['-c', options.core ?? SERVER_CORE, process.execPath, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', options.logFile ?? 'pipe', 'pipe'],
   });

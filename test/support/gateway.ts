@@ -24,7 +24,14 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const running = await startTestApp(
     (base) =>
-      loadGatewayEnv({ ...base, GATEWAY_PORT: '0', GATEWAY_CACHE_TTL_MS: '200', ...overrides }),
+      loadGatewayEnv({
+        ...base,
+        GATEWAY_PORT: '0',
+        GATEWAY_CACHE_TTL_MS: '200',
+        // No worker runs beside a test gateway: it stores its own usage (the worker does, deployed).
+        GATEWAY_INGEST_USAGE: 'true',
+        ...overrides,
+      }),
     (env) => createGatewayApp(env, secrets),
   );
   return { ...running, db: running.app.get<DataSource>(getDataSourceToken()) };

@@ -37,15 +37,11 @@ export const gatewayEnvSchema = baseEnvSchema
     SIMULATOR_TOKEN_DELAY_MS: z.coerce.number().min(0).max(1000).default(0),
     /** Honour the x-velvet-simulated-time header (detection evaluation only; never in production). */
     GATEWAY_ALLOW_SIMULATED_TIME: z.enum(['true', 'false']).default('false'),
-    /** Consume the usage stream into PostgreSQL in this process. */
-    GATEWAY_INGEST_USAGE: z.enum(['true', 'false']).default('true'),
-    /** Usage a crashed gateway read but never stored is taken over by another after this long. */
-    GATEWAY_USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(100).default(30_000),
     /**
-     * At most one usage batch (one PostgreSQL transaction) per this interval: each batch costs the
-     * gateway the same few queries whatever its size, so a longer interval is less CPU per call.
+     * Also consume the usage stream into PostgreSQL in this process. The worker does it (off the
+     * gateway's event loop: docs/performance.md); this is for a gateway run without a worker (tests).
      */
-    GATEWAY_USAGE_BATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(1000).default(200),
+    GATEWAY_INGEST_USAGE: z.enum(['true', 'false']).default('false'),
   })
   .refine((env) => env.NODE_ENV !== 'production' || !!env.AUDIT_RECEIPT_KEY_FILE, {
     path: ['AUDIT_RECEIPT_KEY_FILE'],

@@ -6,8 +6,12 @@ import { AuditProducerModule } from '@velvet/audit';
 import { Model, ModelTier } from '@velvet/catalog';
 import { dataSourceOptions } from '@velvet/database';
 import { ContractFactsModule } from '@velvet/contracts';
-import { EntitlementCache, EntitlementsModule, EntitlementsScheduler } from '@velvet/entitlements';
-import { MeteringModule, SPEND_LISTENER, type SpendListener } from '@velvet/metering';
+import {
+  EntitlementCache,
+  EntitlementsModule,
+  usageIngestWithEvaluations,
+} from '@velvet/entitlements';
+import { MeteringModule } from '@velvet/metering';
 import { Organization } from '@velvet/organizations';
 import { QueueModule, redisSettings } from '@velvet/queue';
 import { MetricsModule } from '@velvet/common';
@@ -26,7 +30,6 @@ import { HealthController } from './http/health.controller';
 import { ModelsController } from './http/models.controller';
 import { OpenAIErrorFilter } from './http/openai-error.filter';
 import { UPSTREAM_SECRETS, UpstreamRegistry } from './upstream/upstream.registry';
-import { EvaluationThrottle } from './access/evaluation-throttle';
 import { RefusalExplainer } from './access/refusal-explainer';
 import { LimitChangesSubscriber } from './access/limit-changes.subscriber';
 import { OrganizationEntitlementsController } from './http/organization-entitlements.controller';
@@ -43,14 +46,6 @@ import { ReceiptIssuer } from './receipts/receipt-issuer';
 import { ReceiptsController } from './receipts/receipts.controller';
 
 const limitOrNull = (v: number | undefined) => (v === undefined ? null : v);
-
-/** Recorded spend makes the entitlement engine re-evaluate the organisation (throttled per org). */
-const spendListener = {
-  provide: SPEND_LISTENER,
-  inject: [EntitlementsScheduler],
-  useFactory: (scheduler: EntitlementsScheduler): SpendListener =>
-    new EvaluationThrottle(scheduler),
-};
 
 @Module({})
 export class GatewayModule {
@@ -73,28 +68,31 @@ export class GatewayModule {
         EntitlementsModule,
         ContractFactsModule, // refusal explanations evaluate the unlock rules
         ApiKeysModule,
-        MeteringModule.forRoot(
-          {
-            ...redisSettings(env),
-            prefix: env.QUEUE_PREFIX,
-            ingest: env.GATEWAY_INGEST_USAGE === 'true',
-            claimIdleMs: env.GATEWAY_USAGE_CLAIM_IDLE_MS,
-            ingestIntervalMs: env.GATEWAY_USAGE_BATCH_INTERVAL_MS,
-            defaults: {
-              orgRequestsPerMinute: limitOrNull(env.GATEWAY_ORG_RPM),
-              orgTokensPerMinute: limitOrNull(env.GATEWAY_ORG_TPM),
-              orgSpendCapMicros: env.GATEWAY_ORG_SPEND_CAP_MICROS
-                ? BigInt(env.GATEWAY_ORG_SPEND_CAP_MICROS)
-                : null,
-              keyRequestsPerMinute: limitOrNull(env.GATEWAY_KEY_RPM),
-              keyTokensPerMinute: limitOrNull(env.GATEWAY_KEY_TPM),
-              keySpendCapMicros: env.GATEWAY_KEY_SPEND_CAP_MICROS
-                ? BigInt(env.GATEWAY_KEY_SPEND_CAP_MICROS)
-                : null,
-            },
+        MeteringModule.forRoot({
+          ...redisSettings(env),
+          prefix: env.QUEUE_PREFIX,
+          defaults: {
+            orgRequestsPerMinute: limitOrNull(env.GATEWAY_ORG_RPM),
+            orgTokensPerMinute: limitOrNull(env.GATEWAY_ORG_TPM),
+            orgSpendCapMicros: env.GATEWAY_ORG_SPEND_CAP_MICROS
+              ? BigInt(env.GATEWAY_ORG_SPEND_CAP_MICROS)
+              : null,
+            keyRequestsPerMinute: limitOrNull(env.GATEWAY_KEY_RPM),
+            keyTokensPerMinute: limitOrNull(env.GATEWAY_KEY_TPM),
+            keySpendCapMicros: env.GATEWAY_KEY_SPEND_CAP_MICROS
+              ? BigInt(env.GATEWAY_KEY_SPEND_CAP_MICROS)
+              : null,
           },
-          { imports: [EntitlementsModule], providers: [spendListener] },
-        ),
+        }),
+        // The worker consumes the usage stream; a gateway only when asked (a test without a worker).
+        ...(env.GATEWAY_INGEST_USAGE === 'true'
+          ? [
+              usageIngestWithEvaluations({
+                ...redisSettings(env),
+                prefix: env.QUEUE_PREFIX,
+              }),
+            ]
+          : []),
       ],
       controllers: [
         ModelsController,

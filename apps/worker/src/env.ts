@@ -1,4 +1,5 @@
 import { baseEnvSchema, offInProduction, parseEnv, switchSchema } from '@velvet/config';
+import { USAGE_INGEST_INTERVAL_MS } from '@velvet/metering';
 import { z } from 'zod';
 
 const int = (min: number, max: number, fallback: number) =>
@@ -30,6 +31,13 @@ export const workerEnvSchema = baseEnvSchema
     AUDIT_TEXT_PURGE_INTERVAL_MS: int(1000, 86_400_000, 3_600_000),
     /** How often every row is re-checked against its leaf (AuditRowSweep). */
     AUDIT_ROW_SWEEP_INTERVAL_MS: int(1000, 7 * 86_400_000, 3_600_000),
+    /** Usage records a killed worker had read but not stored are taken over after this long. */
+    USAGE_INGEST_CLAIM_IDLE_MS: int(100, 600_000, 30_000),
+    /**
+     * At most one usage batch (one PostgreSQL transaction of a few queries, whatever its size) per
+     * this interval: longer is less CPU per call, shorter brings spend to the entitlement engine sooner.
+     */
+    USAGE_INGEST_INTERVAL_MS: int(10, 1000, USAGE_INGEST_INTERVAL_MS),
     /** SMTP relay for budget alerts (`smtp://user:pass@host:587`); unset: alerts go by webhook only. */
     SMTP_URL: z.string().url().optional(),
     MAIL_FROM: z.string().default('Velvet Rope <alerts@velvet-rope.invalid>'),

@@ -15,7 +15,7 @@ import { AuditWorkerGauges } from './metrics/audit-worker-gauges';
 import { PartitionUpkeep } from './maintenance/partition-upkeep';
 import { ContractFactsModule, ContractsWorkerModule } from '@velvet/contracts';
 import { dataSourceOptions } from '@velvet/database';
-import { EntitlementsWorkerModule } from '@velvet/entitlements';
+import { EntitlementsWorkerModule, usageIngestWithEvaluations } from '@velvet/entitlements';
 import { QueueModule, QueueName, redisSettings } from '@velvet/queue';
 import { BudgetAlertsModule } from '@velvet/teams';
 import { LoggerModule } from 'nestjs-pino';
@@ -71,6 +71,13 @@ export class WorkerModule {
           witnessTimeoutMs: env.AUDIT_WITNESS_TIMEOUT_MS,
         }),
         ...DOMAIN_MODULES,
+        // The gateways' usage stream into usage_records, off the gateways' event loops.
+        usageIngestWithEvaluations({
+          ...redisSettings(env),
+          prefix: env.QUEUE_PREFIX,
+          claimIdleMs: env.USAGE_INGEST_CLAIM_IDLE_MS,
+          intervalMs: env.USAGE_INGEST_INTERVAL_MS,
+        }),
         BudgetAlertsModule.forWorker(budgetAlertOptions(env)),
       ],
       providers: [

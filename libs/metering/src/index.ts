@@ -35,13 +35,14 @@ export type {
   RateLimitState,
 } from './limits/quota.types';
 export { MeteringModule } from './metering.module';
-export { METERING_REDIS, SPEND_LISTENER } from './metering.options';
-export type { SpendListener } from './metering.options';
+export { METERING_REDIS, SPEND_LISTENER, USAGE_INGEST_OPTIONS } from './metering.options';
+export type { SpendListener, UsageIngestOptions } from './metering.options';
 export { cappedScopeSpend } from './queries/capped-spend.query';
 export { dailyBilledSpend } from './queries/daily-spend.query';
 export type { DailyBilledSpend } from './queries/daily-spend.query';
 export { billedSpendMicros } from './queries/qualifying-spend.query';
-export { UsageIngestor } from './usage/usage-ingestor.service';
+export { UsageIngestModule } from './usage/usage-ingest.module';
+export { USAGE_INGEST_INTERVAL_MS, UsageIngestor } from './usage/usage-ingestor.service';
 export { encodeUsage } from './usage/usage.codec';
 
 import { CustomerLimit } from './entities/customer-limit.entity';

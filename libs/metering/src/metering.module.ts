@@ -14,29 +14,21 @@ import { UsageRecord } from './entities/usage-record.entity';
 import { LimitsService } from './limits/limits.service';
 import { QuotaService } from './limits/quota.service';
 import { METERING_OPTIONS, METERING_REDIS, type MeteringOptions } from './metering.options';
-import { UsageIngestor } from './usage/usage-ingestor.service';
 import { RefusalRecorder } from './analytics/refusal-recorder.service';
 
 /**
- * The gateway's metering: admission and settlement against limits in Redis, and the usage-stream
- * consumer. Its Redis client fails fast (the gateway answers 503 rather than waiting on a dead Redis)
+ * The gateway's metering: admission and settlement against limits in Redis (the usage stream's
+ * consumer is `UsageIngestModule`). Its Redis client fails fast (the gateway answers 503 rather than waiting on a dead Redis)
  * and pipelines commands issued in the same tick.
  */
 @Module({})
 export class MeteringModule implements OnApplicationShutdown {
   constructor(@Inject(METERING_REDIS) private readonly redis: IORedis) {}
 
-  /** `extra` wires optional collaborators such as a `SPEND_LISTENER` provider and the modules it needs. */
-  static forRoot(
-    options: MeteringOptions,
-    extra: Pick<DynamicModule, 'imports' | 'providers'> = {},
-  ): DynamicModule {
+  static forRoot(options: MeteringOptions): DynamicModule {
     return {
       module: MeteringModule,
-      imports: [
-        TypeOrmModule.forFeature([RateLimit, CustomerLimit, UsageRecord]),
-        ...(extra.imports ?? []),
-      ],
+      imports: [TypeOrmModule.forFeature([RateLimit, CustomerLimit, UsageRecord])],
       providers: [
         { provide: METERING_OPTIONS, useValue: options },
         {
@@ -60,11 +52,9 @@ export class MeteringModule implements OnApplicationShutdown {
         },
         LimitsService,
         QuotaService,
-        UsageIngestor,
         RefusalRecorder,
-        ...(extra.providers ?? []),
       ],
-      exports: [LimitsService, QuotaService, UsageIngestor, RefusalRecorder, METERING_REDIS],
+      exports: [LimitsService, QuotaService, RefusalRecorder, METERING_REDIS],
     };
   }
 

@@ -17,13 +17,17 @@ export interface MeteringOptions {
   /** The deployment's Redis key prefix (same as the queues'). */
   prefix: string;
   defaults: QuotaDefaults;
-  /** Runs the usage-stream consumer in this process (the gateway does; tests may not). */
-  ingest?: boolean;
+}
+
+export const USAGE_INGEST_OPTIONS = Symbol('USAGE_INGEST_OPTIONS');
+
+/** Where the usage stream is (as for MeteringOptions) and how it is consumed. */
+export interface UsageIngestOptions extends Pick<
+  MeteringOptions,
+  'redisUrl' | 'clusterNodes' | 'shards' | 'prefix'
+> {
   /** Usage entries a consumer read but never acknowledged (it died) are taken over after this long. */
   claimIdleMs?: number;
-  /**
-   * At most one usage batch per this interval (unset: StreamConsumer's 50 ms); each batch is one
-   * PostgreSQL transaction, so fewer batches are less CPU per call.
-   */
-  ingestIntervalMs?: number;
+  /** At most one usage batch per this interval (unset: USAGE_INGEST_INTERVAL_MS). */
+  intervalMs?: number;
 }

@@ -11,10 +11,10 @@ import { type StreamEntries, StreamConsumer, traceparentOf } from '@velvet/queue
 import { batchSpans } from '@velvet/telemetry';
 import { DataSource } from 'typeorm';
 import {
-  METERING_OPTIONS,
-  type MeteringOptions,
   SPEND_LISTENER,
   type SpendListener,
+  USAGE_INGEST_OPTIONS,
+  type UsageIngestOptions,
 } from '../metering.options';
 import { decodeUsage } from './usage.codec';
 
@@ -23,6 +23,8 @@ const GROUP = 'usage-ingest';
 const USAGE_INGEST_LOCK = 7_140_001;
 /** Entries a dead consumer left unacknowledged are taken over after this long (default). */
 const CLAIM_IDLE_MS = 30_000;
+/** At most one batch per this interval (default): each costs the same few queries whatever its size. */
+export const USAGE_INGEST_INTERVAL_MS = 200;
 /**
  * Rows per batch, at most: 13 parameters each stays under PostgreSQL's 65,535, and at one batch per
  * 200 ms a process still ingests 10,000 calls a second.
@@ -31,7 +33,7 @@ const BATCH_ROWS = 2000;
 
 /**
  * Moves usage records from the Redis stream (written atomically with the spend counters when a
- * call finishes) into `usage_records`, in batches (≤ 2,000 rows, ≤ 1 per `ingestIntervalMs`),
+ * call finishes) into `usage_records`, in batches (≤ 2,000 rows, ≤ 1 per `intervalMs`),
  * idempotently (one row per request id, see insert()), acknowledging entries only after the insert
  * commits: a crash re-delivers, never loses or doubles.
  */
@@ -47,7 +49,7 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
   });
 
   constructor(
-    @Inject(METERING_OPTIONS) private readonly options: MeteringOptions,
+    @Inject(USAGE_INGEST_OPTIONS) private readonly options: UsageIngestOptions,
     @InjectDataSource() private readonly db: DataSource,
     @Optional() @Inject(SPEND_LISTENER) private readonly listener?: SpendListener,
   ) {}
@@ -57,7 +59,6 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.options.ingest) return;
     this.consumer = new StreamConsumer({
       // On a cluster: every shard's usage stream (the base name's shard streams).
       connection: {
@@ -68,7 +69,7 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
       stream: this.streamKey,
       group: GROUP,
       claimIdleMs: this.options.claimIdleMs ?? CLAIM_IDLE_MS,
-      minBatchIntervalMs: this.options.ingestIntervalMs,
+      minBatchIntervalMs: this.options.intervalMs ?? USAGE_INGEST_INTERVAL_MS,
       batch: BATCH_ROWS,
       handle: (entries) => this.ingest(entries),
       onError: (message) => this.logger.error(message),

@@ -1,6 +1,12 @@
-import { Logger } from '@nestjs/common';
-import type { EntitlementsScheduler } from '@velvet/entitlements';
-import type { SpendListener } from '@velvet/metering';
+import { type DynamicModule, Logger } from '@nestjs/common';
+import {
+  SPEND_LISTENER,
+  type SpendListener,
+  UsageIngestModule,
+  type UsageIngestOptions,
+} from '@velvet/metering';
+import { EntitlementsModule } from './entitlements.module';
+import { EntitlementsScheduler } from './entitlements.scheduler';
 
 const INTERVAL_MS = 250;
 
@@ -35,3 +41,20 @@ export class EvaluationThrottle implements SpendListener {
     }, INTERVAL_MS).unref();
   }
 }
+
+/**
+ * The usage ingest (`UsageIngestModule`) with its spend listener: an organisation whose spend was
+ * just recorded is re-evaluated (an unlock by spend threshold, docs/entitlements.md), throttled.
+ */
+export const usageIngestWithEvaluations = (options: UsageIngestOptions): DynamicModule =>
+  UsageIngestModule.forRoot(options, {
+    imports: [EntitlementsModule],
+    providers: [
+      {
+        provide: SPEND_LISTENER,
+        inject: [EntitlementsScheduler],
+        useFactory: (scheduler: EntitlementsScheduler): SpendListener =>
+          new EvaluationThrottle(scheduler),
+      },
+    ],
+  });
