@@ -34,7 +34,7 @@ const PHASES: [string, RegExp][] = [
     /node_modules\/(fastify|@fastify|find-my-way|avvio|light-my-request|fast-json-stringify|@nestjs\/platform-fastify)|node:_http|node:internal\/http/,
   ],
   ['validation (zod)', /node_modules\/zod/],
-  ['token counting (js-tiktoken)', /node_modules\/js-tiktoken|chat-request\.schema/],
+  ['token counting (tiktoken)', /node_modules\/tiktoken|chat-request\.schema/],
   ['audit entry (MinHash, hashes)', /libs\/audit\//],
   [
     'auth + entitlement (key cache, CASL)',
@@ -49,6 +49,8 @@ const PHASES: [string, RegExp][] = [
 const phaseOf = (f: ProfileNode['callFrame']): string | null => {
   const key = f.url || f.functionName;
   if (!f.url && !/^\(/.test(f.functionName)) return null; // a builtin: counted with its caller
+  // WebAssembly (tiktoken's tokenizer, undici's HTTP parser): counted with the JavaScript that called it
+  if (f.url.startsWith('wasm://')) return null;
   for (const [name, re] of PHASES) if (re.test(key)) return name;
   return f.url ? 'other' : null;
 };

@@ -20,7 +20,7 @@ export {
   countTextTokens,
   encoderFor,
 } from './tokens/encodings';
-export type { TokenizerEncoding } from './tokens/encodings';
+export type { Encoder, TokenizerEncoding } from './tokens/encodings';
 
 import { Model } from './entities/model.entity';
 import { ModelTier } from './entities/model-tier.entity';

@@ -75,7 +75,7 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
     // Unknown tier: treat as gated, so a misconfigured model fails closed.
     for (const model of models) {
       next.set(model.slug, { model, gated: gated.get(model.tier) ?? true });
-      encoderFor(model.tokenizer); // built once per encoding (about a second), here rather than on a call
+      encoderFor(model.tokenizer); // built once per encoding (a few hundred ms), here rather than on a call
     }
     const signature = (m: Map<string, CatalogEntry>) =>
       JSON.stringify([...m.values()].map((e) => [e.model.id, e.model.updatedAt, e.gated]));

@@ -128,7 +128,7 @@ export class CallAdmission {
   /**
    * The prompt's text (as audited) and tokens (the model's tokenizer), the context-window check and
    * the call's estimate (prompt + worst-case output, its cost): once per call, before its admission.
-   * Tokenising a long prompt takes milliseconds (js-tiktoken: ~0.5 ms for 2,000 characters), so a
+   * Tokenising a long prompt takes milliseconds (tiktoken: ~0.5 ms for 2,000 characters), so a
    * stream that may call its upstream first measures while the upstream works.
    */
   measure(call: PreparedCall): PreparedCall {

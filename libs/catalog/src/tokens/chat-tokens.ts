@@ -35,8 +35,8 @@ const FUNC_END = 12;
 
 /**
  * Counts of recent strings: roles, system prompts, templates and conversation history repeat
- * from call to call, and encoding is the costly part (js-tiktoken builds its split patterns on
- * every call, tens of microseconds even for "hi", then about 4 MB/s). Bounded in entries and characters.
+ * from call to call, and encoding is the costly part (tiktoken: about 2 µs for "hi", then about
+ * 0.3 µs a character). Bounded in entries and characters.
  */
 const MAX_CACHED = 4096;
 const MAX_CACHED_CHARS = 4_000_000;

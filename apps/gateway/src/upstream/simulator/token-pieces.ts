@@ -14,7 +14,7 @@ export function wordPiece(word: string, encoding: TokenizerEncoding): Piece {
   let piece = wordCache.get(key);
   if (!piece) {
     const encoder = encoderFor(encoding);
-    piece = { text: word, tokens: encoder.encode(word, [], []).map((t) => encoder.decode([t])) };
+    piece = { text: word, tokens: encoder.encode(word).map((t) => encoder.decode([t])) };
     wordCache.set(key, piece);
   }
   return piece;
@@ -30,7 +30,7 @@ export function tokenPieces(
   maxTokens = Infinity,
 ): { pieces: Piece[]; tokens: number; truncated: boolean } {
   const encoder = encoderFor(encoding);
-  const all = encoder.encode(text, [], []);
+  const all = encoder.encode(text);
   const ids = all.slice(0, maxTokens);
   const pieces: Piece[] = [];
   let group: number[] = [];
