@@ -157,8 +157,10 @@ describe('tracing: OTLP traces of a gateway call (e2e)', () => {
 
     // The worker's append of the call's audit entry: a span in the caller's trace, under a gateway
     // span of the call, linked to the batch span (a root of its own, linked back to the call).
-    const appended = await spansOf(traceId, (s) => s.some((x) => x.service === 'velvet-worker'));
-    const append = appended.find((s) => s.service === 'velvet-worker');
+    const isAppend = (s: { service: string; name: string }) =>
+      s.service === 'velvet-worker' && s.name === 'gateway_audit append';
+    const appended = await spansOf(traceId, (s) => s.some(isAppend));
+    const append = appended.find(isAppend);
     expect(append).toMatchObject({ name: 'gateway_audit append', kind: CONSUMER });
     expect(appended.filter((s) => s.service === 'velvet-gateway').map((s) => s.spanId)).toContain(
       append!.parentSpanId,
@@ -168,13 +170,13 @@ describe('tracing: OTLP traces of a gateway call (e2e)', () => {
     expect(batch!.links).toContainEqual({ traceId, spanId: append!.parentSpanId });
     const { rows } = await pg.query(`SELECT count(*)::int AS n FROM audit_log`);
     expect(rows[0].n).toBe(1);
-    // The gateway's usage ingest of the call's usage record: in the caller's trace too, with the
+    // The worker's usage ingest of the call's usage record: in the caller's trace too, with the
     // batch's INSERT under the batch span.
     const ingested = await spansOf(traceId, (s) =>
       s.some((x) => x.name === 'usage_records insert'),
     );
     const ingest = ingested.find((s) => s.name === 'usage_records insert');
-    expect(ingest).toMatchObject({ service: 'velvet-gateway', kind: CONSUMER });
+    expect(ingest).toMatchObject({ service: 'velvet-worker', kind: CONSUMER });
     const ingestBatch = receiver.spans.find((s) => s.spanId === ingest!.links[0]?.spanId);
     expect(ingestBatch).toMatchObject({ name: 'usage_records insert', parentSpanId: '' });
     await waitForSpan(
@@ -256,14 +258,15 @@ describe('tracing: OTLP traces of a gateway call (e2e)', () => {
       kind: CONSUMER,
       parentSpanId: producerSpanId,
     });
-    // Across processes: the gateway asks for an entitlement evaluation after recording the first
-    // test's spend (an add span); the worker's processing of that job continues it.
+    // Through the queue: the worker's usage ingest asks for an entitlement evaluation after
+    // recording the first test's spend (an add span); the processing of that job continues it.
     const added = await waitForSpan(
-      (s) => s.service === 'velvet-gateway' && s.name === 'add entitlements.evaluate',
+      (s) => s.service === 'velvet-worker' && s.name === 'add entitlements.evaluate',
     );
     expect(added.kind).toBe(PRODUCER);
     const processed = await waitForSpan(
-      (s) => s.parentSpanId === added.spanId && s.service === 'velvet-worker',
+      // (the add's own Redis command is a child of it too)
+      (s) => s.parentSpanId === added.spanId && s.name === 'process entitlements',
     );
     expect(processed).toMatchObject({
       name: 'process entitlements',

@@ -38,6 +38,8 @@ export interface StreamConsumerOptions {
 
 /** Sharded streams are polled (a blocking read waits on one slot only); an idle poll waits this long. */
 const IDLE_POLL_MS = 100;
+/** How long stop() waits for the batch in hand (see stop()). */
+const STOP_WAIT_MS = 5_000;
 
 /**
  * A consumer-group reader of a Redis stream: at-least-once (acknowledged after the handler
@@ -89,10 +91,20 @@ export class StreamConsumer {
     return Date.now() - this.fullReadAt < withinMs;
   }
 
+  /**
+   * Stops reading and waits for the batch in hand, at most `STOP_WAIT_MS`: a command cut off by the
+   * disconnect may never settle (an ioredis Cluster does not reject it), and a batch not
+   * acknowledged is delivered again to another consumer, so nothing is lost by not waiting longer.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.reader?.disconnect();
-    await this.loop?.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.loop?.catch(() => undefined),
+      new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
     this.reader = null;
   }
 
