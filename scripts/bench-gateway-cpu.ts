@@ -27,7 +27,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
 import { Pool } from 'undici';
-import { deleteKeysWithPrefix, gatewayAuditStream } from '@velvet/queue';
+import { deleteKeysWithPrefix, gatewayAuditStream, gatewayUsageStream } from '@velvet/queue';
 import { tempReceiptKeyFile } from './audit/receipt-key-file';
 import { cpuByPhase } from './bench/cpu-profile';
 import { startOtlpSink } from './bench/otlp-sink';
@@ -265,15 +265,15 @@ async function main() {
     ];
     const targets = TARGETS ? all.filter((t) => TARGETS.includes(t.name)) : all;
     // No worker runs here: the gateways' audit and usage streams are dropped between runs.
-    const drainAudit = () =>
-      Promise.all(prefixes.map((p) => redis.del(gatewayAuditStream(p), `${p}:gw:usage`)));
+    const dropStreams = () =>
+      Promise.all(prefixes.map((p) => redis.del(gatewayAuditStream(p), gatewayUsageStream(p))));
     // Warm-up: JIT tiers and heap sizes settle in a process's first thousands of calls.
     for (const t of targets)
       for (const kind of ['premium', 'standard'] as const) {
         const model = t.model(kind);
         if (model) await plainCalls([t], () => model, CALLS, []);
       }
-    await drainAudit();
+    await dropStreams();
     console.log(
       `bench:gateway:cpu — ${CALLS} plain calls at concurrency ${CONCURRENCY}, ${STREAM_CALLS} sequential streams, ${REPS} reps; load average ${loadAverage()}`,
     );
@@ -326,7 +326,7 @@ async function main() {
             redisUs: (r.cpu[2] * 1e6) / CALLS / 2,
           }),
         );
-        await drainAudit();
+        await dropStreams();
       }
       console.log(`paired rep ${rep + 1} done, load average ${loadAverage()}`);
     }
@@ -337,7 +337,7 @@ async function main() {
       ];
       for (const t of order) {
         for (const kind of KINDS) await run(t, kind);
-        await drainAudit();
+        await dropStreams();
       }
       console.log(`rep ${rep + 1} done, load average ${loadAverage()}`);
     }

@@ -9,23 +9,19 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { baseEnvSchema, parseEnv } from '@velvet/config';
 import { dataSourceOptions } from '@velvet/database';
 import { UsageIngestModule } from '@velvet/metering';
 import { redisSettings } from '@velvet/queue';
 
+const env = parseEnv(baseEnvSchema);
+
 @Module({
   imports: [
     TypeOrmModule.forRoot(
-      dataSourceOptions({ url: process.env.DATABASE_URL!, applicationName: 'bench-usage-ingest' }),
+      dataSourceOptions({ url: env.DATABASE_URL, applicationName: 'bench-usage-ingest' }),
     ),
-    UsageIngestModule.forRoot({
-      ...redisSettings({
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES,
-        REDIS_SHARDS: process.env.REDIS_SHARDS ? Number(process.env.REDIS_SHARDS) : undefined,
-      }),
-      prefix: process.env.QUEUE_PREFIX!,
-    }),
+    UsageIngestModule.forRoot({ ...redisSettings(env), prefix: env.QUEUE_PREFIX }),
   ],
 })
 class BenchUsageIngestModule {}

@@ -14,6 +14,6 @@ export { ExplanationService } from './explanation.service';
 export type { EntitlementExplanation } from './explanation.view';
 export { ImmediateEvaluation } from './immediate-evaluation';
 export { abilityWithEntitlements } from './invokable-ability';
-export { EvaluationThrottle, usageIngestWithEvaluations } from './spend-evaluations';
+export { usageIngestWithEvaluations } from './spend-evaluations';
 export { SuspensionsService } from './suspensions.service';
 export { UnlockRulesService } from './unlock-rules.service';

@@ -35,7 +35,7 @@ export type {
   RateLimitState,
 } from './limits/quota.types';
 export { MeteringModule } from './metering.module';
-export { METERING_REDIS, SPEND_LISTENER, USAGE_INGEST_OPTIONS } from './metering.options';
+export { METERING_REDIS, SPEND_LISTENER } from './metering.options';
 export type { SpendListener, UsageIngestOptions } from './metering.options';
 export { cappedScopeSpend } from './queries/capped-spend.query';
 export { dailyBilledSpend } from './queries/daily-spend.query';

@@ -18,8 +18,8 @@ import { RefusalRecorder } from './analytics/refusal-recorder.service';
 
 /**
  * The gateway's metering: admission and settlement against limits in Redis (the usage stream's
- * consumer is `UsageIngestModule`). Its Redis client fails fast (the gateway answers 503 rather than waiting on a dead Redis)
- * and pipelines commands issued in the same tick.
+ * consumer is `UsageIngestModule`). Its Redis client fails fast (the gateway answers 503 rather
+ * than waiting on a dead Redis) and pipelines commands issued in the same tick.
  */
 @Module({})
 export class MeteringModule implements OnApplicationShutdown {

@@ -12,5 +12,10 @@ export {
   shardTag,
 } from './shards';
 export type { ShardLayout } from './shards';
-export { StreamConsumer, gatewayAuditStream, traceparentOf } from './stream-consumer';
+export {
+  StreamConsumer,
+  gatewayAuditStream,
+  gatewayUsageStream,
+  traceparentOf,
+} from './stream-consumer';
 export type { StreamEntries } from './stream-consumer';

@@ -216,3 +216,10 @@ function connect(c: StreamConsumerOptions['connection']): IORedis {
  */
 export const gatewayAuditStream = (prefix: string): string =>
   `${prefix.replace(/^\{(.*)\}$/, '$1')}:gw:audit`;
+
+/**
+ * The stream the gateway appends each call's usage record to, atomically with its spend; the
+ * worker's usage ingest moves it into `usage_records` (UsageIngestor). Given the deployment's
+ * QUEUE_PREFIX.
+ */
+export const gatewayUsageStream = (prefix: string): string => `${prefix}:gw:usage`;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { gaugeOf, METRICS_REGISTRY, streamBacklogGauges } from '@velvet/common';
 import { LimitsService, METERING_REDIS } from '@velvet/metering';
-import { gatewayAuditStream, layoutOf, shardStreams } from '@velvet/queue';
+import { gatewayAuditStream, gatewayUsageStream, layoutOf, shardStreams } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { Registry } from 'prom-client';
 import { ModelCatalog } from '../catalog/model-catalog';
@@ -32,7 +32,7 @@ export class GatewayGauges {
     // On a Redis Cluster each stream is one per shard (libs/queue shards.ts): read them all.
     const layout = layoutOf(redis);
     streamBacklogGauges(registry, redis, {
-      usage: shardStreams(layout, `${env.QUEUE_PREFIX}:gw:usage`),
+      usage: shardStreams(layout, gatewayUsageStream(env.QUEUE_PREFIX)),
       gateway_audit: shardStreams(layout, gatewayAuditStream(env.QUEUE_PREFIX)),
     });
   }

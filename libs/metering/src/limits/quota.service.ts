@@ -11,6 +11,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { API_KEYS_RELATION } from '@velvet/api-keys';
 import {
   gatewayAuditStream,
+  gatewayUsageStream,
   layoutOf,
   shardIndexes,
   shardOf,
@@ -134,7 +135,7 @@ export class QuotaService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     this.layout = layoutOf(redis);
     const shards = shardIndexes(this.layout);
     this.usageStreams = shards.map((k) =>
-      shardStream(this.layout, `${this.options.prefix}:gw:usage`, k),
+      shardStream(this.layout, gatewayUsageStream(this.options.prefix), k),
     );
     this.auditStreams = shards.map((k) =>
       shardStream(this.layout, gatewayAuditStream(this.options.prefix), k),

@@ -7,7 +7,12 @@ import {
   Optional,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type StreamEntries, StreamConsumer, traceparentOf } from '@velvet/queue';
+import {
+  gatewayUsageStream,
+  type StreamEntries,
+  StreamConsumer,
+  traceparentOf,
+} from '@velvet/queue';
 import { batchSpans } from '@velvet/telemetry';
 import { DataSource } from 'typeorm';
 import {
@@ -55,7 +60,7 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   get streamKey(): string {
-    return `${this.options.prefix}:gw:usage`;
+    return gatewayUsageStream(this.options.prefix);
   }
 
   async onModuleInit(): Promise<void> {
