@@ -43,11 +43,14 @@ export class DetectionScheduler {
     result: DetectionRunSummary | null;
     failedReason: string | null;
   } | null> {
+    // The state first, then the job: read the other way round, a run that completes in between
+    // was reported 'completed' with the result its job did not have yet when it was read.
+    const state = await this.queue.getJobState(jobId);
     const job = await this.queue.getJob(jobId);
     if (!job) return null;
     return {
       jobId,
-      state: await job.getState(),
+      state,
       result: (job.returnvalue as DetectionRunSummary | undefined) ?? null,
       failedReason: job.failedReason ?? null,
     };
