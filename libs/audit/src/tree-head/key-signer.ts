@@ -26,8 +26,9 @@ export class LocalKeySigner implements AuditKeySigner {
   /**
    * libsodium's form of the key (seed and public key), in memory it locks and guards. The gateway
    * signs a receipt per premium call, and libsodium signs in half the CPU of Node's OpenSSL call
-   * (~31 against ~63 µs on this VM, `node dist/scripts/bench/per-call-micro.js`). Ed25519 is
-   * deterministic (RFC 8032), so the signature is the same bytes either way.
+   * (~31 against ~63 µs, each alone in a loop on this VM; `node dist/scripts/bench/per-call-micro.js`
+   * gives the whole receipt's cost). Ed25519 is deterministic (RFC 8032), so the signature is the
+   * same bytes either way.
    */
   private readonly secretKey: Buffer;
 
