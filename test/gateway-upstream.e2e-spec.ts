@@ -107,6 +107,28 @@ describe('gateway: OpenAI-compatible HTTP upstream on loopback', () => {
     });
   });
 
+  it('counts a multi-megabyte prompt of one repeated character in linear time: a 400, and the next call is served', async () => {
+    // tiktoken merges a run the tokenizer does not split in quadratic time: counted whole, 3 MB of
+    // "a" would hold the gateway's only thread for hours; see libs/catalog countable-parts.ts.
+    const refused = await Promise.all(
+      ['a'.repeat(3_000_000), '東'.repeat(1_000_000), '!'.repeat(3_000_000)].map((content) =>
+        client(gw, org.key)
+          .chat.completions.create({ model: 'ext-echo', messages: [{ role: 'user', content }] })
+          .catch((e: unknown) => e as APIError),
+      ),
+    );
+    for (const e of refused)
+      expect([(e as APIError).status, (e as APIError).code]).toEqual([
+        400,
+        'context_length_exceeded',
+      ]);
+    const served = await client(gw, org.key).chat.completions.create({
+      model: 'ext-echo',
+      messages,
+    });
+    expect(served.choices[0].message.content).toBe('alpha beta gamma');
+  });
+
   it('passes a stream through, always asking the upstream for usage, and forwards usage only when asked', async () => {
     const ids: string[] = [];
     const collect = async (includeUsage: boolean) => {

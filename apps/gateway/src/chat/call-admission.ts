@@ -139,7 +139,7 @@ export class CallAdmission {
     const promptTokens = promptTokensOf(req, model);
     if (promptTokens > model.contextWindow) {
       throw OpenAIError.badRequest(
-        `The prompt (~${promptTokens} tokens) exceeds ${model.slug}'s context window of ${model.contextWindow}.`,
+        `The prompt exceeds ${model.slug}'s context window of ${model.contextWindow} tokens.`,
         'messages',
         'context_length_exceeded',
       );

@@ -130,9 +130,14 @@ export function promptText(req: ChatRequest): string {
   return out;
 }
 
-/** Prompt tokens as OpenAI counts chat messages (and tool definitions), with the model's tokenizer. */
-export const promptTokensOf = (req: ChatRequest, model: Pick<Model, 'tokenizer'>): number =>
-  countChatPromptTokens(req.messages, req.tools, model.tokenizer);
+/**
+ * Prompt tokens as OpenAI counts chat messages (and tool definitions), with the model's tokenizer.
+ * Counting stops past the model's context window: a result above it only says the prompt is longer.
+ */
+export const promptTokensOf = (
+  req: ChatRequest,
+  model: Pick<Model, 'tokenizer'> & Partial<Pick<Model, 'contextWindow'>>,
+): number => countChatPromptTokens(req.messages, req.tools, model.tokenizer, model.contextWindow);
 
 /** Tokens of text actually delivered, with the model's tokenizer: wherever the upstream reports no usage. */
 export const completionTokensOf = (text: string, model: Pick<Model, 'tokenizer'>): number =>

@@ -39,20 +39,23 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest {
   return r.data;
 }
 
-/** Each input as text (token arrays as their ids, for the audit) with its token count. */
+/**
+ * Each input as text (token arrays as their ids, for the audit) with its token count. An input's
+ * count stops past the model's context window (it is refused then, see assertInputsFit).
+ */
 export function embeddingInputs(
   req: EmbeddingsRequest,
-  model: Pick<Model, 'tokenizer'>,
+  model: Pick<Model, 'tokenizer' | 'contextWindow'>,
 ): { text: string; tokens: number }[] {
   const input = req.input;
   if (typeof input === 'string')
-    return [{ text: input, tokens: countTextTokens(input, model.tokenizer) }];
+    return [{ text: input, tokens: countTextTokens(input, model.tokenizer, model.contextWindow) }];
   if (input.length && typeof input[0] === 'number')
     return [{ text: (input as number[]).join(' '), tokens: input.length }];
   if (typeof input[0] === 'string')
     return (input as string[]).map((t) => ({
       text: t,
-      tokens: countTextTokens(t, model.tokenizer),
+      tokens: countTextTokens(t, model.tokenizer, model.contextWindow),
     }));
   return (input as number[][]).map((t) => ({ text: t.join(' '), tokens: t.length }));
 }
@@ -65,7 +68,7 @@ export function assertInputsFit(
   const at = inputs.findIndex((i) => i.tokens > model.contextWindow);
   if (at >= 0) {
     throw OpenAIError.badRequest(
-      `Input ${at} (${inputs[at].tokens} tokens) exceeds ${model.slug}'s context window of ${model.contextWindow}.`,
+      `Input ${at} exceeds ${model.slug}'s context window of ${model.contextWindow} tokens.`,
       'input',
       'context_length_exceeded',
     );

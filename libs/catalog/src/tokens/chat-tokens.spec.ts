@@ -72,4 +72,20 @@ describe('token counts', () => {
       { numRuns: 50 },
     );
   });
+
+  it("stops past a limit, and a count it stopped is not cached as the text's", () => {
+    const text = 'The quick brown fox jumps over the lazy dog. '.repeat(20_000);
+    const messages = [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: text },
+      { role: 'user', content: [{ type: 'text', text }] },
+    ];
+    const limited = countChatPromptTokens(messages, null, 'o200k_base', 5_000);
+    const once = countTextTokens(text, 'o200k_base');
+    expect(limited).toBeGreaterThan(5_000);
+    expect(limited).toBeLessThan(once);
+    const full = countChatPromptTokens(messages, null, 'o200k_base');
+    expect(full).toBe(3 + 3 * (3 + 1) + countTextTokens('be brief', 'o200k_base') + 2 * once); // 1-token roles
+    expect(countChatPromptTokens(messages, null, 'o200k_base', full)).toBe(full);
+  });
 });

@@ -43,7 +43,7 @@ const MAX_CACHED_CHARS = 4_000_000;
 const cache = new Map<string, number>();
 let cachedChars = 0;
 
-function countCached(text: string, encoding: TokenizerEncoding): number {
+function countCached(text: string, encoding: TokenizerEncoding, limit = Infinity): number {
   const key = `${encoding}\u0000${text}`;
   const hit = cache.get(key);
   if (hit !== undefined) {
@@ -51,7 +51,8 @@ function countCached(text: string, encoding: TokenizerEncoding): number {
     cache.set(key, hit); // most recently used last
     return hit;
   }
-  const count = countTextTokens(text, encoding);
+  const count = countTextTokens(text, encoding, limit);
+  if (count > limit) return count; // counting stopped there: not the text's count
   cache.set(key, count);
   cachedChars += key.length;
   for (const [oldest] of cache) {
@@ -62,26 +63,40 @@ function countCached(text: string, encoding: TokenizerEncoding): number {
   return count;
 }
 
-function contentTokens(content: unknown, encoding: TokenizerEncoding): number {
-  if (typeof content === 'string') return countCached(content, encoding);
-  if (!Array.isArray(content)) return 0;
-  let n = 0;
-  for (const part of content as { text?: unknown; refusal?: unknown }[]) {
-    if (typeof part?.text === 'string') n += countCached(part.text, encoding);
-    else if (typeof part?.refusal === 'string') n += countCached(part.refusal, encoding);
+/** A running total that stops counting once past its limit (a prompt already too long for its model). */
+class Tally {
+  n: number;
+  constructor(
+    readonly encoding: TokenizerEncoding,
+    readonly limit: number,
+    start = 0,
+  ) {
+    this.n = start;
   }
-  return n;
+  get over(): boolean {
+    return this.n > this.limit;
+  }
+  add(tokens: number): void {
+    this.n += tokens;
+  }
+  text(text: unknown): void {
+    if (typeof text === 'string' && !this.over)
+      this.n += countCached(text, this.encoding, this.limit - this.n);
+  }
 }
 
-function toolCallTokens(calls: unknown, encoding: TokenizerEncoding): number {
-  if (!Array.isArray(calls)) return 0;
-  let n = 0;
+function addContent(tally: Tally, content: unknown): void {
+  if (!Array.isArray(content)) return tally.text(content);
+  for (const part of content as { text?: unknown; refusal?: unknown }[])
+    tally.text(typeof part?.text === 'string' ? part.text : part?.refusal);
+}
+
+function addToolCalls(tally: Tally, calls: unknown): void {
+  if (!Array.isArray(calls)) return;
   for (const c of calls as { function?: { name?: unknown; arguments?: unknown } }[]) {
-    if (typeof c?.function?.name === 'string') n += countCached(c.function.name, encoding);
-    if (typeof c?.function?.arguments === 'string')
-      n += countCached(c.function.arguments, encoding);
+    tally.text(c?.function?.name);
+    tally.text(c?.function?.arguments);
   }
-  return n;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -92,44 +107,62 @@ export function toolDefinitionTokens(
   tools: readonly unknown[] | null | undefined,
   encoding: TokenizerEncoding,
 ): number {
-  if (!tools?.length) return 0;
-  let n = 0;
+  const tally = new Tally(encoding, Infinity);
+  addToolDefinitions(tally, tools);
+  return tally.n;
+}
+
+function addToolDefinitions(tally: Tally, tools: readonly unknown[] | null | undefined): void {
+  if (!tools?.length) return;
   for (const tool of tools as CountableTool[]) {
     const fn = tool?.function;
     if (!fn) continue;
-    n += FUNC_INIT + countCached(`${str(fn.name)}:${trimDot(str(fn.description))}`, encoding);
+    tally.add(FUNC_INIT);
+    tally.text(`${str(fn.name)}:${trimDot(str(fn.description))}`);
     const properties = fn.parameters?.properties ?? {};
     const keys = Object.keys(properties);
-    if (keys.length) n += PROP_INIT;
+    if (keys.length) tally.add(PROP_INIT);
     for (const key of keys) {
       const p = properties[key] ?? {};
-      n += PROP_KEY;
+      tally.add(PROP_KEY);
       if (Array.isArray(p.enum)) {
-        n += ENUM_INIT;
-        for (const item of p.enum) n += ENUM_ITEM + countCached(String(item), encoding);
+        tally.add(ENUM_INIT);
+        for (const item of p.enum) {
+          tally.add(ENUM_ITEM);
+          tally.text(String(item));
+        }
       }
-      n += countCached(`${key}:${str(p.type)}:${trimDot(str(p.description))}`, encoding);
+      tally.text(`${key}:${str(p.type)}:${trimDot(str(p.description))}`);
     }
   }
-  return n + FUNC_END;
+  tally.add(FUNC_END);
 }
 
 /**
  * Prompt tokens of a chat request the way OpenAI counts them (the cookbook's
  * `num_tokens_from_messages`): the role, content, name and tool-call fields of every message,
  * 3 tokens of framing each, 1 per name, 3 to prime the reply, plus the tool definitions.
+ *
+ * Counting stops once past `limit` (the model's context window): the result then only says the
+ * prompt is longer, and a 4 MB prompt costs what counting one window's worth of text costs.
  */
 export function countChatPromptTokens(
   messages: readonly CountableMessage[],
   tools: readonly unknown[] | null | undefined,
   encoding: TokenizerEncoding,
+  limit = Infinity,
 ): number {
-  let n = REPLY_PRIMING;
+  const tally = new Tally(encoding, limit, REPLY_PRIMING);
   for (const m of messages) {
-    n += PER_MESSAGE + countCached(m.role, encoding) + contentTokens(m.content, encoding);
-    if (typeof m.name === 'string') n += PER_NAME + countCached(m.name, encoding);
-    if (typeof m.tool_call_id === 'string') n += countCached(m.tool_call_id, encoding);
-    n += toolCallTokens(m.tool_calls, encoding);
+    if (tally.over) break;
+    tally.add(PER_MESSAGE);
+    tally.text(m.role);
+    addContent(tally, m.content);
+    if (typeof m.name === 'string') tally.add(PER_NAME);
+    tally.text(m.name);
+    tally.text(m.tool_call_id);
+    addToolCalls(tally, m.tool_calls);
   }
-  return n + toolDefinitionTokens(tools, encoding);
+  addToolDefinitions(tally, tools);
+  return tally.n;
 }

@@ -120,3 +120,25 @@ describe('encoderFor', () => {
     ).toBe('\ufffd');
   });
 });
+
+describe('Encoder.count on hostile text', () => {
+  // tiktoken's merge is quadratic in a piece's length: 100,000 × "a" took 17 s counted whole.
+  // These would each run for minutes without countable-parts; they are checked for their counts.
+  it.each(ENCODINGS)('%s: counts a 1 MB run of one letter as its 256-character parts', (e) => {
+    const encoder = encoderFor(e);
+    const text = 'a'.repeat(1_000_000);
+    const part = encoder.count('a'.repeat(256));
+    expect(encoder.count(text)).toBe(
+      Math.floor(1_000_000 / 256) * part + encoder.count('a'.repeat(1_000_000 % 256)),
+    );
+  });
+
+  it.each(ENCODINGS)('%s: stops once past a limit', (e) => {
+    const encoder = encoderFor(e);
+    const text = paragraph.repeat(40_000); // 4 MB
+    const counted = encoder.count(text, 1000);
+    expect(counted).toBeGreaterThan(1000);
+    expect(counted).toBeLessThan(1000 + 16_384); // at most one segment further
+    expect(encoder.count(long20k, 1_000_000)).toBe(encoder.count(long20k));
+  });
+});

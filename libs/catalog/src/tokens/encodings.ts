@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Tiktoken } from 'tiktoken/lite';
+import { countableParts, LONG_RUN } from './countable-parts';
 
 /**
  * Token counting with `tiktoken` (OpenAI's Rust tokenizer compiled to WebAssembly): the rank
@@ -27,12 +28,16 @@ export const isTokenizerEncoding = (name: unknown): name is TokenizerEncoding =>
 
 /** An encoding's tokenizer. Special-token strings (`<|endoftext|>`, ...) in a text are plain text. */
 export interface Encoder {
-  /** The token ids of a text. */
+  /** The token ids of a text, split as `count` splits it. */
   encode(text: string): number[];
   /** The text of token ids; bytes that are not whole UTF-8 characters decode as U+FFFD. */
   decode(tokens: readonly number[]): string;
-  /** How many tokens a text is (what `encode(text).length` is, without building the array). */
-  count(text: string): number;
+  /**
+   * How many tokens a text is: what `encode(text).length` is, in time linear in its length. Runs
+   * of hundreds of one class of character (see countable-parts.ts) are counted in parts, within a
+   * token or so a part. Past `limit` it stops and returns a count above `limit`, not the text's.
+   */
+  count(text: string, limit?: number): number;
 }
 
 const utf8 = new TextDecoder();
@@ -50,9 +55,23 @@ function load(name: TokenizerEncoding): Encoder {
   // encode_ordinary never treats special-token strings as special (nor throws on them), as
   // js-tiktoken's encode(text, [], []) did. Lives for the process: never free()d.
   return {
-    encode: (text) => Array.from(bpe.encode_ordinary(text)),
+    encode: (text) => {
+      if (text.length < LONG_RUN) return Array.from(bpe.encode_ordinary(text));
+      const tokens: number[] = [];
+      for (const part of countableParts(text))
+        for (const t of bpe.encode_ordinary(part)) tokens.push(t);
+      return tokens;
+    },
     decode: (tokens) => utf8.decode(bpe.decode(Uint32Array.from(tokens))),
-    count: (text) => bpe.encode_ordinary(text).length,
+    count: (text, limit = Infinity) => {
+      if (text.length < LONG_RUN) return bpe.encode_ordinary(text).length;
+      let n = 0;
+      for (const part of countableParts(text)) {
+        n += bpe.encode_ordinary(part).length;
+        if (n > limit) break;
+      }
+      return n;
+    },
   };
 }
 
@@ -74,6 +93,12 @@ export function encoderFor(name: TokenizerEncoding): Encoder {
   return encoder;
 }
 
-/** Tokens of a text; special-token strings in user text are counted as plain text, as OpenAI does. */
-export const countTextTokens = (text: string, encoding: TokenizerEncoding): number =>
-  text ? encoderFor(encoding).count(text) : 0;
+/**
+ * Tokens of a text; special-token strings in user text are counted as plain text, as OpenAI does.
+ * With a `limit`, counting stops once past it (the result is then only known to exceed it).
+ */
+export const countTextTokens = (
+  text: string,
+  encoding: TokenizerEncoding,
+  limit?: number,
+): number => (text ? encoderFor(encoding).count(text, limit) : 0);
