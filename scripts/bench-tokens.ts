@@ -3,12 +3,19 @@
  * delivered-text counting (cancelled streams, upstreams without usage), in microseconds, against
  * the old characters/4 estimate as the baseline. Pure CPU, no services needed.
  *
- *   npm run bench:tokens            (ROUNDS=2000 by default)
+ * Then hostile text: runs of one character class, which tiktoken merges in time quadratic in
+ * the run's length, counted by `count` (in parts, see libs/catalog countable-parts.ts) against
+ * tiktoken on the whole text (the baseline, what counting cost before), in µs per character.
+ *
+ *   npm run bench:tokens            (ROUNDS=2000 by default; HOSTILE_CHARS=20000)
  */
+import { readFileSync } from 'node:fs';
 import { countChatPromptTokens, countTextTokens, encoderFor } from '@velvet/catalog';
+import { Tiktoken } from 'tiktoken/lite';
 import { WORDS } from '../apps/gateway/src/upstream/simulator/random';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 2000);
+const HOSTILE_CHARS = Number(process.env.HOSTILE_CHARS ?? 20_000);
 
 const words = (n: number, seed: number) =>
   Array.from({ length: n }, (_, i) => WORDS[(i * 7 + seed) % WORDS.length]).join(' ');
@@ -71,9 +78,67 @@ const rows = Object.entries(shapes).map(([shape, messages]) => {
 });
 const completion = words(60, 4);
 const completionUs = perCall(() => countTextTokens(`${completion} ${Math.random()}`, 'o200k_base'));
+
+/** tiktoken on the whole text in one call: how every text was counted before countable-parts. */
+const ranks = JSON.parse(
+  readFileSync(require.resolve('tiktoken/encoders/o200k_base.json'), 'utf8'),
+) as Record<string, never>;
+const whole = new Tiktoken(ranks.bpe_ranks, ranks.special_tokens, ranks.pat_str);
+const spread = (from: number, span: number, n: number) =>
+  Array.from({ length: n }, () =>
+    String.fromCodePoint(from + Math.floor(Math.random() * span)),
+  ).join('');
+/** Each text as long as the gateway's largest body (4 MB of UTF-8 in JSON) allows. */
+const hostileTexts: Record<string, string> = {
+  'English words (not hostile)': words(700_000, 3).slice(0, 4_000_000),
+  'one letter repeated': 'a'.repeat(4_000_000),
+  spaces: ' '.repeat(4_000_000),
+  'random letters a-z, no spaces': spread(0x61, 26, 4_000_000),
+  'random CJK ideographs, no punctuation': spread(0x4e00, 20_000, 1_300_000),
+  'one symbol repeated': '!'.repeat(4_000_000),
+};
+const fastest = (fn: () => unknown, times: number) => {
+  let best = Infinity;
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+};
+const WINDOW = 128_000;
+const encoder = encoderFor('o200k_base');
+const hostile = Object.entries(hostileTexts).map(([text, full]) => {
+  const t = full.slice(0, HOSTILE_CHARS);
+  const countedUs = (fastest(() => encoder.count(t), 5) * 1000) / t.length;
+  const wholeUs = (fastest(() => whole.encode_ordinary(t), 1) * 1000) / t.length;
+  return {
+    text,
+    chars: t.length,
+    tokens: encoder.count(t),
+    exactTokens: whole.encode_ordinary(t).length,
+    usPerChar: +countedUs.toFixed(3),
+    wholeUsPerChar: +wholeUs.toFixed(3),
+    ratio: +(wholeUs / countedUs).toFixed(1),
+    // the largest body's prompt, counted as the gateway does: up to a 128K-token context window
+    fullBodyChars: full.length,
+    fullBodyTo128kWindowMs: +fastest(() => {
+      // a new text each round, never a cache hit (a prompt within the window is cached)
+      const content = `${full}${Math.random()}`;
+      return countChatPromptTokens([{ role: 'user', content }], null, 'o200k_base', WINDOW);
+    }, 3).toFixed(1),
+  };
+});
 console.log(
   JSON.stringify(
-    { encoderLoadMs: loadMs, rounds: ROUNDS, prompt: rows, completion60WordsUs: completionUs },
+    {
+      encoderLoadMs: loadMs,
+      rounds: ROUNDS,
+      prompt: rows,
+      completion60WordsUs: completionUs,
+      hostileChars: HOSTILE_CHARS,
+      hostile,
+    },
     null,
     2,
   ),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Tiktoken } from 'tiktoken/lite';
-import { countableParts, LONG_RUN } from './countable-parts';
+import { countableParts, LONG_RUN, RUN_PART } from './countable-parts';
 
 /**
  * Token counting with `tiktoken` (OpenAI's Rust tokenizer compiled to WebAssembly): the rank
@@ -65,9 +65,16 @@ function load(name: TokenizerEncoding): Encoder {
     decode: (tokens) => utf8.decode(bpe.decode(Uint32Array.from(tokens))),
     count: (text, limit = Infinity) => {
       if (text.length < LONG_RUN) return bpe.encode_ordinary(text).length;
+      // A long run's parts repeat (a character or a short pattern over and over): counted once.
+      const runParts = new Map<string, number>();
       let n = 0;
       for (const part of countableParts(text)) {
-        n += bpe.encode_ordinary(part).length;
+        let tokens = part.length <= RUN_PART ? runParts.get(part) : undefined;
+        if (tokens === undefined) {
+          tokens = bpe.encode_ordinary(part).length;
+          if (part.length <= RUN_PART) runParts.set(part, tokens);
+        }
+        n += tokens;
         if (n > limit) break;
       }
       return n;
