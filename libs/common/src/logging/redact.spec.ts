@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { pathOnly, safeError, scrubSecrets } from './redact';
 
 describe('log redaction', () => {
@@ -40,5 +41,42 @@ describe('log redaction', () => {
 
   it('logs paths without their query strings', () => {
     expect(pathOnly('/staff?email=a@b.example&x=1')).toBe('/staff');
+  });
+
+  it('logs at most 512 characters of a path', () => {
+    expect(pathOnly(`${'/x'.repeat(10_000)}?q=1`)).toBe(`${'/x'.repeat(256)}…`);
+  });
+
+  it('scrubs e-mail addresses as the pattern without its look-behind did', () => {
+    // The look-behind only keeps the search from starting inside a run, where no match starts.
+    const before = /[^\s"'<>()\\,;:@]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/g;
+    const alphabet = fc.constantFrom(
+      'a',
+      'Z',
+      '0',
+      '-',
+      '.',
+      '@',
+      ' ',
+      '"',
+      ',',
+      ':',
+      '(',
+      '\\',
+      'é',
+    );
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 60 }), (chars) => {
+        const text = chars.join('');
+        expect(scrubSecrets(text)).toBe(scrubSecrets(text.replace(before, '[email]')));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('scrubs a line of 200,000 characters without an @ (each would rescan the run)', () => {
+    const line = `${'a.'.repeat(100_000)}!`;
+    expect(scrubSecrets(line)).toBe(line);
+    expect(scrubSecrets(`${'x'.repeat(100_000)}@globex.example`)).toBe('[email]');
   });
 });

@@ -7,7 +7,9 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/\$argon2(id|i|d)\$[A-Za-z0-9+/=$,.-]*/g, '[hash]'],
   [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[jwt]'],
   [/\bvr_[a-z0-9]{12}(_[A-Za-z0-9_-]*)?/g, '[api-key]'],
-  [/[^\s"'<>()\\,;:@]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/g, '[email]'],
+  // Tried only where a run of address characters starts (the look-behind), as every match does
+  // anyway: from each character of a long run without an '@' it would rescan the rest of the run.
+  [/(?<![^\s"'<>()\\,;:@])[^\s"'<>()\\,;:@]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/g, '[email]'],
   // hex digests (key and token hashes) and base64url tokens (refresh, invitation, verification)
   [/\b[0-9a-f]{32,}\b/gi, '[digest]'],
   [/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])/g, '[token]'],
@@ -63,9 +65,16 @@ export function safeError(err: unknown): Record<string, unknown> {
   };
 }
 
+/** How much of a request's path a log line keeps (a URL may be as long as the server's header limit). */
+const LOGGED_PATH_CHARS = 512;
+
 /** A request's path without its query string (searches carry e-mail addresses and free text). */
-export const pathOnly = (url: string | undefined): string =>
-  scrubSecrets((url ?? '').split('?')[0]);
+export function pathOnly(url: string | undefined): string {
+  const path = (url ?? '').split('?', 1)[0];
+  return scrubSecrets(
+    path.length > LOGGED_PATH_CHARS ? `${path.slice(0, LOGGED_PATH_CHARS)}…` : path,
+  );
+}
 
 /**
  * pino's `logMethod` hook. Given an error and no message, pino would use the raw error message
