@@ -1,6 +1,7 @@
 import { completionTokensOf } from '../chat/chat-request.schema';
 import type { OpenAICompatibleUpstream } from '../upstream/openai-compatible.upstream';
 import { asUpstreamError } from '../upstream/openai-compatible.upstream';
+import { sseData } from '../upstream/sse-lines';
 import {
   type Completion,
   type StreamEvent,
@@ -133,58 +134,41 @@ export class ResponsesPassthrough implements Upstream {
 
   async *stream(call: UpstreamRequest): AsyncIterable<StreamEvent> {
     const source = await this.upstream.postStream('responses', this.request(true), call);
-    let buffer = '';
     let delivered = '';
     let final: Json | null = null;
     try {
-      for await (const piece of source) {
-        buffer += piece.toString();
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block
-            .split('\n')
-            .filter((l) => l.startsWith('data:'))
-            .map((l) => l.slice(5).trim())
-            .join('\n');
-          if (!data || data === '[DONE]') continue;
-          const event = JSON.parse(data) as Json;
-          const type = String(event.type ?? '');
-          if (type === 'error' || type === 'response.failed')
-            throw new UpstreamError(502, 'upstream_error', 'The upstream failed mid-stream.');
-          if (type === 'response.created') this.rename((event.response as Json).id, 'response');
-          if (type === 'response.output_item.added')
-            this.rename((event.item as Json).id, 'item', event.item as Json);
-          const out = this.rewrite(event);
-          let text = '';
-          if (
-            type === 'response.output_text.delta' ||
-            type === 'response.function_call_arguments.delta'
-          )
-            text = String(event.delta ?? '');
-          if (
-            type === 'response.output_item.added' &&
-            (event.item as Json).type === 'function_call'
-          )
-            text = String((event.item as Json).name ?? '');
-          delivered += text;
-          const closing =
-            type.endsWith('.done') ||
-            type === 'response.completed' ||
-            type === 'response.incomplete';
-          if (type === 'response.completed' || type === 'response.incomplete') {
-            final = out.response as Json;
-            await this.finish(final);
-          }
-          yield {
-            kind: 'chunk',
-            event: type,
-            chunk: out,
-            text,
-            finishReason: closing ? (type === 'response.incomplete' ? 'length' : 'stop') : null,
-          };
+      for await (const data of sseData(source)) {
+        if (data.trim() === '[DONE]') continue;
+        const event = JSON.parse(data) as Json;
+        const type = String(event.type ?? '');
+        if (type === 'error' || type === 'response.failed')
+          throw new UpstreamError(502, 'upstream_error', 'The upstream failed mid-stream.');
+        if (type === 'response.created') this.rename((event.response as Json).id, 'response');
+        if (type === 'response.output_item.added')
+          this.rename((event.item as Json).id, 'item', event.item as Json);
+        const out = this.rewrite(event);
+        let text = '';
+        if (
+          type === 'response.output_text.delta' ||
+          type === 'response.function_call_arguments.delta'
+        )
+          text = String(event.delta ?? '');
+        if (type === 'response.output_item.added' && (event.item as Json).type === 'function_call')
+          text = String((event.item as Json).name ?? '');
+        delivered += text;
+        const closing =
+          type.endsWith('.done') || type === 'response.completed' || type === 'response.incomplete';
+        if (type === 'response.completed' || type === 'response.incomplete') {
+          final = out.response as Json;
+          await this.finish(final);
         }
+        yield {
+          kind: 'chunk',
+          event: type,
+          chunk: out,
+          text,
+          finishReason: closing ? (type === 'response.incomplete' ? 'length' : 'stop') : null,
+        };
       }
     } catch (error) {
       throw asUpstreamError(error);

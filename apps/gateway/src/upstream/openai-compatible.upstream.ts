@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { bufferedRequest } from './buffered-request';
+import { sseLines } from './sse-lines';
 import { completionTokensOf } from '../chat/chat-request.schema';
 import type { Completion, StreamEvent, Upstream, UpstreamRequest } from './upstream.types';
 import { UpstreamError } from './upstream.types';
@@ -64,55 +65,50 @@ export class OpenAICompatibleUpstream implements Upstream {
 
   async *stream(call: UpstreamRequest): AsyncIterable<StreamEvent> {
     const res = await this.send(call, true);
-    let buffer = '';
     let sawUsage = false;
     const delivered: string[] = [];
     try {
-      for await (const piece of res.body) {
-        buffer += piece.toString();
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          if (!line.startsWith('data:')) continue;
-          const data = line.slice(5).trim();
-          if (data === '[DONE]') break;
-          const chunk = JSON.parse(data) as Json;
-          if (chunk.error)
-            throw new UpstreamError(502, 'upstream_error', 'The upstream failed mid-stream.');
-          chunk.model = call.model.slug;
-          const usage = chunk.usage as RawUsage | null | undefined;
-          const choices =
-            (chunk.choices as {
-              index?: number;
-              delta?: RawMessage;
-              finish_reason?: string | null;
-            }[]) ?? [];
-          if (usage && choices.length === 0) {
-            sawUsage = true;
-            yield {
-              kind: 'usage',
-              chunk,
-              usage: {
-                inputTokens: usage.prompt_tokens ?? 0,
-                outputTokens: usage.completion_tokens ?? 0,
-              },
-            };
-            continue;
-          }
-          let text = '';
-          for (const c of choices) {
-            const piece = deliveredText(c.delta);
-            delivered[c.index ?? 0] = (delivered[c.index ?? 0] ?? '') + piece;
-            text += piece;
-          }
+      // One event per `data:` line, as OpenAI sends them (a blank line between them or not).
+      for await (const raw of sseLines(res.body)) {
+        const line = raw.trim();
+        if (!line.startsWith('data:')) continue;
+        const data = line.slice(5).trim();
+        if (data === '[DONE]') continue;
+        const chunk = JSON.parse(data) as Json;
+        if (chunk.error)
+          throw new UpstreamError(502, 'upstream_error', 'The upstream failed mid-stream.');
+        chunk.model = call.model.slug;
+        const usage = chunk.usage as RawUsage | null | undefined;
+        const choices =
+          (chunk.choices as {
+            index?: number;
+            delta?: RawMessage;
+            finish_reason?: string | null;
+          }[]) ?? [];
+        if (usage && choices.length === 0) {
+          sawUsage = true;
           yield {
-            kind: 'chunk',
+            kind: 'usage',
             chunk,
-            text,
-            finishReason: choices.find((c) => c.finish_reason)?.finish_reason ?? null,
+            usage: {
+              inputTokens: usage.prompt_tokens ?? 0,
+              outputTokens: usage.completion_tokens ?? 0,
+            },
           };
+          continue;
         }
+        let text = '';
+        for (const c of choices) {
+          const piece = deliveredText(c.delta);
+          delivered[c.index ?? 0] = (delivered[c.index ?? 0] ?? '') + piece;
+          text += piece;
+        }
+        yield {
+          kind: 'chunk',
+          chunk,
+          text,
+          finishReason: choices.find((c) => c.finish_reason)?.finish_reason ?? null,
+        };
       }
     } catch (error) {
       throw asUpstreamError(error);
