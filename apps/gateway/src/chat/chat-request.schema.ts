@@ -45,15 +45,52 @@ export type ChatRequest = z.infer<typeof chatRequestSchema>;
  */
 export const MAX_BODY_DEPTH = 128;
 
-/** The first path nested deeper than `max`, or null. Iterative: the check itself cannot overflow. */
+/**
+ * The first path nested deeper than `max`, or null. Iterative: the check itself cannot overflow.
+ * It keeps one frame per container on the current path (at most `max`), walks arrays by index and
+ * steps over primitives without allocating, and builds the path string only for its answer: a
+ * 4 MB array of numbers costs a loop, not millions of stack entries and path strings. Children are
+ * visited last first, depth first, so the path reported is the one the earlier walk reported.
+ */
 export function tooDeep(value: unknown, max = MAX_BODY_DEPTH): string | null {
-  const stack: [unknown, string, number][] = [[value, '', 0]];
-  while (stack.length) {
-    const [v, path, depth] = stack.pop()!;
-    if (!v || typeof v !== 'object') continue;
-    if (depth >= max) return path;
-    for (const [key, child] of Object.entries(v))
-      stack.push([child, path ? `${path}.${key}` : key, depth + 1]);
+  if (!value || typeof value !== 'object') return null;
+  if (max <= 0) return '';
+  const containers: object[] = [value];
+  // An object's own keys (an array's children are its indices: null), and the next child to visit.
+  const keys: (string[] | null)[] = [];
+  const next: number[] = [];
+  const open = (v: object) => {
+    const k = Array.isArray(v) ? null : Object.keys(v);
+    keys.push(k);
+    next.push((k ?? (v as unknown[])).length - 1);
+  };
+  open(value);
+  while (containers.length) {
+    const top = containers.length - 1;
+    const i = next[top]--;
+    if (i < 0) {
+      containers.pop();
+      keys.pop();
+      next.pop();
+      continue;
+    }
+    const k = keys[top];
+    const child: unknown = k
+      ? (containers[top] as Record<string, unknown>)[k[i]]
+      : (containers[top] as unknown[])[i];
+    if (!child || typeof child !== 'object') continue;
+    // The child's depth is the number of containers above it.
+    if (containers.length >= max) {
+      // Each open frame's child on the path is the one just taken from it (next + 1).
+      return containers
+        .map((_, j) => {
+          const names = keys[j];
+          return names ? names[next[j] + 1] : String(next[j] + 1);
+        })
+        .join('.');
+    }
+    containers.push(child);
+    open(child);
   }
   return null;
 }

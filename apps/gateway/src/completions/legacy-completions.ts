@@ -60,7 +60,7 @@ export function parseCompletionsRequest(body: unknown): CompletionsRequest {
 
 /** The prompt as a chat request (one user message), with OpenAI's legacy default of 16 tokens. */
 export function completionsAsChat(req: CompletionsRequest): Json {
-  const body = bodyObject(req);
+  const body = req as Json; // validated once (parseCompletionsRequest); unknown keys kept
   const out: Json = {
     model: req.model,
     messages: [

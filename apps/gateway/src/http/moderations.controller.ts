@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { KeyAuthenticator } from '../auth/key-authenticator';
 import { CallAdmission } from '../chat/call-admission';
 import { ChatCompletionsService } from '../chat/chat-completions.service';
 import { prepareAsChat } from '../endpoints/prepare-as-chat';
@@ -15,6 +16,7 @@ import { UpstreamRegistry } from '../upstream/upstream.registry';
 @Controller('v1')
 export class ModerationsController {
   constructor(
+    private readonly auth: KeyAuthenticator,
     private readonly admission: CallAdmission,
     private readonly chat: ChatCompletionsService,
     private readonly upstreams: UpstreamRegistry,
@@ -23,6 +25,8 @@ export class ModerationsController {
   @Post('moderations')
   @HttpCode(200)
   async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    // The key first, as chat completions do: an unauthenticated body costs no validation.
+    await this.auth.authenticate(request.headers.authorization);
     const req = parseModerationsRequest(request.body);
     const texts = moderationTexts(req);
     const call = await prepareAsChat(this.admission, request, {

@@ -3,7 +3,7 @@ import { REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
-import type { ChatMessage } from './responses-request';
+import type { ChatMessage, ReferenceLimits } from './responses-request';
 import { responseIdOfItem } from './response-shape';
 
 type Json = Record<string, unknown>;
@@ -25,12 +25,17 @@ const TTL_SECONDS = 30 * 24 * 3600;
 @Injectable()
 export class ResponseStore {
   private readonly prefix: string;
+  /** What `item_reference`s may add to one request (inputToMessages' third argument): the body limit. */
+  readonly referenceLimits: ReferenceLimits;
+  /** Reads of stored responses in flight for `item`, by key: concurrent lookups share one GET and parse. */
+  private readonly reading = new Map<string, Promise<StoredResponse | null>>();
 
   constructor(
     @Inject(REDIS) private readonly redis: IORedis,
     @Inject(GATEWAY_ENV) env: GatewayEnv,
   ) {
     this.prefix = `${env.QUEUE_PREFIX}:gw:resp`;
+    this.referenceLimits = { maxResolvedBytes: env.GATEWAY_BODY_LIMIT_BYTES };
   }
 
   private key(organizationId: string, id: string): string {
@@ -54,14 +59,34 @@ export class ResponseStore {
 
   async delete(organizationId: string, id: string): Promise<boolean> {
     if (!/^resp_[0-9a-f]{32}$/.test(id)) return false;
-    return (await this.redis.del(this.key(organizationId, id))) === 1;
+    const key = this.key(organizationId, id);
+    // A lookup starting after the delete must not join a read that began before it.
+    this.reading.delete(key);
+    return (await this.redis.del(key)) === 1;
   }
 
-  /** An output item of a stored response, by its id (`item_reference`). */
+  /**
+   * An output item of a stored response, by its id (`item_reference`). Lookups of items of one
+   * response made together (a request referencing several, or one many times: inputToMessages
+   * asks for each id once, and for the ids of one response at once) read and parse it once. The
+   * items returned are shared between those lookups: read them, do not change them.
+   */
   async item(organizationId: string, itemId: string): Promise<Json | null> {
     const hex = responseIdOfItem(itemId);
     if (!hex) return null;
-    const stored = await this.get(organizationId, `resp_${hex}`);
+    const key = this.key(organizationId, `resp_${hex}`);
+    let reading = this.reading.get(key);
+    if (!reading) {
+      const mine = this.redis
+        .get(key)
+        .then((raw) => (raw ? (JSON.parse(raw) as StoredResponse) : null))
+        .finally(() => {
+          if (this.reading.get(key) === mine) this.reading.delete(key);
+        });
+      this.reading.set(key, mine);
+      reading = mine;
+    }
+    const stored = await reading;
     return (
       ((stored?.response.output as Json[] | undefined) ?? []).find((i) => i.id === itemId) ?? null
     );

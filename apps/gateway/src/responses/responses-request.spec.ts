@@ -1,5 +1,12 @@
 import { OpenAIError } from '../http/openai-error';
-import { chatParameters, inputToMessages, parseResponsesRequest } from './responses-request';
+import {
+  chatParameters,
+  inputToMessages,
+  type ItemLookup,
+  MAX_ITEM_REFERENCES,
+  MAX_RESOLVED_REFERENCE_BYTES,
+  parseResponsesRequest,
+} from './responses-request';
 import { itemsAsMessages, outputItems, responseIdOfItem } from './response-shape';
 import { messagesAsItems } from './responses-passthrough.upstream';
 
@@ -123,5 +130,110 @@ describe('Responses request translation', () => {
       { type: 'function_call', call_id: 'call_1', name: 'f', arguments: '{}' },
       { type: 'function_call_output', call_id: 'call_1', output: 'r' },
     ]);
+  });
+});
+
+describe('item_reference resolution', () => {
+  const hexA = 'a'.repeat(32);
+  const hexB = 'b'.repeat(32);
+  const items: Record<string, Record<string, unknown>> = {
+    [`msg_${hexA}`]: {
+      id: `msg_${hexA}`,
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: 'earlier answer' }],
+    },
+    [`fc_${hexA}_0`]: {
+      id: `fc_${hexA}_0`,
+      type: 'function_call',
+      call_id: 'c1',
+      name: 'f',
+      arguments: '{}',
+    },
+    [`msg_${hexB}`]: {
+      id: `msg_${hexB}`,
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'a question' }],
+    },
+  };
+  /** A lookup recording each call, and how many were in flight together. */
+  const counting = () => {
+    const calls: string[] = [];
+    let inFlight = 0;
+    const together: number[] = [];
+    const lookup: ItemLookup = async (id) => {
+      calls.push(id);
+      together.push(++inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      return items[id] ?? null;
+    };
+    return { calls, together, lookup };
+  };
+  const ref = (id: string) => ({ type: 'item_reference', id });
+
+  it('looks each referenced id up once however often it is referenced, the ids of one response together', async () => {
+    const { calls, together, lookup } = counting();
+    const input = [
+      ...Array.from({ length: 40 }, () => ref(`msg_${hexA}`)),
+      ref(`msg_${hexB}`),
+      ref(`fc_${hexA}_0`),
+      { type: 'function_call_output', call_id: 'c1', output: 'ok' },
+      ref(`msg_${hexA}`),
+    ];
+    const messages = await inputToMessages(input, lookup);
+    expect(calls.sort()).toEqual([`fc_${hexA}_0`, `msg_${hexA}`, `msg_${hexB}`]);
+    // the two items of response A were asked for at once (the store reads the response once for both)
+    expect(Math.max(...together)).toBe(2);
+    expect(messages).toHaveLength(44);
+    expect(messages[0]).toEqual({ role: 'assistant', content: 'earlier answer' });
+    expect(messages[40]).toEqual({ role: 'user', content: 'a question' });
+    expect(messages[41]).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'c1' }] });
+    expect(messages[42]).toEqual({ role: 'tool', tool_call_id: 'c1', content: 'ok' });
+    expect(messages[43]).toEqual(messages[0]);
+  });
+
+  it('refuses more than MAX_ITEM_REFERENCES references with a 400 on input, before any lookup', async () => {
+    const { calls, lookup } = counting();
+    const over = Array.from({ length: MAX_ITEM_REFERENCES + 1 }, () => ref(`msg_${hexA}`));
+    const error = await inputToMessages(over, lookup).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAIError);
+    expect(error).toMatchObject({ status: 400, param: 'input', code: 'invalid_value' });
+    expect(calls).toEqual([]);
+    expect(await inputToMessages(over.slice(1), lookup)).toHaveLength(MAX_ITEM_REFERENCES);
+  });
+
+  it('refuses references whose text adds more than the bound, counting every reference', async () => {
+    const big = 'x'.repeat(300_000);
+    const lookup: ItemLookup = async (id) => ({
+      id,
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: big }],
+    });
+    const times = (n: number) => Array.from({ length: n }, () => ref(`msg_${hexA}`));
+    const fits = Math.floor(MAX_RESOLVED_REFERENCE_BYTES / 300_100);
+    expect(await inputToMessages(times(fits), lookup)).toHaveLength(fits);
+    const error = await inputToMessages(times(fits + 1), lookup).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, param: 'input', code: 'invalid_value' });
+    const small = await inputToMessages(times(3), lookup, { maxResolvedBytes: 600_000 }).catch(
+      (e: unknown) => e,
+    );
+    expect(small).toMatchObject({ status: 400, param: 'input' });
+  });
+
+  it('still refuses in input order: a bad item before a missing reference is the error', async () => {
+    const { lookup } = counting();
+    const error = await inputToMessages(
+      [{ role: 'wizard', content: 'x' }, ref('msg_nope')],
+      lookup,
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, param: 'input.0.role' });
+    const missing = await inputToMessages(
+      [ref(`msg_${hexA}`), { type: 'item_reference' }],
+      lookup,
+    ).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ status: 404, param: 'input.1.id' });
   });
 });

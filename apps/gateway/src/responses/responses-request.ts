@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bodyObject, invalid } from '../endpoints/prepare-as-chat';
 import { OpenAIError } from '../http/openai-error';
+import { responseIdOfItem } from './response-shape';
 
 type Json = Record<string, unknown>;
 
@@ -53,6 +54,93 @@ export type ChatMessage = Json & { role: string };
 /** Looks up an earlier output item by id (`item_reference`), or null. */
 export type ItemLookup = (id: string) => Promise<Json | null>;
 
+/**
+ * At most this many `item_reference` items per request. Each names one earlier output item (a
+ * message or a function call); a conversation that needs more of them has `previous_response_id`,
+ * which carries a whole conversation in one lookup. Without a cap, 4,096 references to one item of
+ * a large stored response made one small request fetch and copy gigabytes.
+ */
+export const MAX_ITEM_REFERENCES = 100;
+
+/**
+ * What the referenced items may add to a request, in bytes of text (each reference counted, as
+ * each becomes a copy of its item in the prompt, the audit text and the upstream's body): the
+ * gateway's default body limit (GATEWAY_BODY_LIMIT_BYTES), so that references cannot make a
+ * request larger than a body the gateway would accept.
+ */
+export const MAX_RESOLVED_REFERENCE_BYTES = 4 * 1024 * 1024;
+
+export interface ReferenceLimits {
+  maxReferences?: number;
+  maxResolvedBytes?: number;
+}
+
+/** The UTF-8 bytes of every string in an item (its text, arguments, output, ids...). */
+function textBytes(value: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') n += Buffer.byteLength(v, 'utf8');
+    else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    else if (v && typeof v === 'object') for (const k in v) stack.push((v as Json)[k]);
+  }
+  return n;
+}
+
+/**
+ * The items a request references, by id: each id looked up once, whatever the number of references
+ * to it. The ids of one stored response are looked up together (the store reads and parses a
+ * response once for concurrent lookups of its items), one response after another, so a request
+ * holds one parsed stored response at a time. A missing item is null (refused in input order).
+ */
+async function resolveReferences(
+  input: readonly unknown[],
+  lookup: ItemLookup,
+  limits: ReferenceLimits,
+): Promise<Map<string, Json | null>> {
+  const maxReferences = limits.maxReferences ?? MAX_ITEM_REFERENCES;
+  const maxBytes = limits.maxResolvedBytes ?? MAX_RESOLVED_REFERENCE_BYTES;
+  const references: string[] = [];
+  for (const raw of input) {
+    const it = raw as Json;
+    if (it?.type === 'item_reference' && typeof it.id === 'string') references.push(it.id);
+    else if (it?.type === 'item_reference') references.push('');
+  }
+  if (references.length > maxReferences)
+    throw OpenAIError.badRequest(
+      `Invalid value for \`input\`: at most ${maxReferences} item references per request (got ${references.length}); use previous_response_id to continue a conversation.`,
+      'input',
+      'invalid_value',
+    );
+  const byResponse = new Map<string, string[]>();
+  for (const id of new Set(references)) {
+    if (!id) continue;
+    const response = responseIdOfItem(id) ?? id;
+    const ids = byResponse.get(response);
+    if (ids) ids.push(id);
+    else byResponse.set(response, [id]);
+  }
+  const found = new Map<string, Json | null>();
+  const bytes = new Map<string, number>();
+  for (const ids of byResponse.values()) {
+    const items = await Promise.all(ids.map((id) => lookup(id)));
+    ids.forEach((id, i) => {
+      found.set(id, items[i]);
+      bytes.set(id, items[i] ? textBytes(items[i]) : 0);
+    });
+  }
+  let total = 0;
+  for (const id of references) total += bytes.get(id) ?? 0;
+  if (total > maxBytes)
+    throw OpenAIError.badRequest(
+      `Invalid value for \`input\`: the referenced items add ${total} bytes of text, more than the ${maxBytes} a request may carry; reference fewer or smaller items.`,
+      'input',
+      'invalid_value',
+    );
+  return found;
+}
+
 const textOf = (content: unknown): string => {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
@@ -94,19 +182,38 @@ function chatContent(content: unknown, at: string): string | Json[] {
   return parts.every((p) => p.type === 'text') ? parts.map((p) => p.text).join('') : parts;
 }
 
-/** Responses input items as chat messages: messages, function calls and their outputs, references to earlier items. */
+/**
+ * Responses input items as chat messages: messages, function calls and their outputs, references to
+ * earlier items. References are capped (`MAX_ITEM_REFERENCES`), each referenced item is looked up
+ * once per request, and what they add is bounded (`MAX_RESOLVED_REFERENCE_BYTES`) before any of it
+ * is copied into the conversation; an item referenced again shares its converted text.
+ */
 export async function inputToMessages(
   input: ResponsesRequest['input'],
   lookup: ItemLookup,
+  limits: ReferenceLimits = {},
 ): Promise<ChatMessage[]> {
   if (input === undefined) return [];
   if (typeof input === 'string') return [{ role: 'user', content: input }];
+  const resolved = await resolveReferences(input, lookup, limits);
+  // A referenced item's content as converted the first time, shared by its further references.
+  const converted = new Map<Json, string | Json[]>();
+  const contentOf = (it: Json, referenced: boolean, convert: () => string | Json[]) => {
+    if (!referenced) return convert();
+    let c = converted.get(it);
+    if (c === undefined) {
+      c = convert();
+      if (typeof c === 'string') converted.set(it, c);
+    }
+    return c;
+  };
   const out: ChatMessage[] = [];
   for (const [i, raw] of input.entries()) {
     let it = raw as Json;
     const at = `input.${i}`;
-    if (it.type === 'item_reference') {
-      const found = typeof it.id === 'string' ? await lookup(it.id) : null;
+    const referenced = it.type === 'item_reference';
+    if (referenced) {
+      const found = typeof it.id === 'string' ? (resolved.get(it.id) ?? null) : null;
       if (!found)
         throw new OpenAIError(
           404,
@@ -127,9 +234,12 @@ export async function inputToMessages(
           'invalid_value',
         );
       }
+      const item = it;
       out.push({
         role,
-        content: role === 'assistant' ? textOf(it.content) : chatContent(it.content, at),
+        content: contentOf(item, referenced, () =>
+          role === 'assistant' ? textOf(item.content) : chatContent(item.content, at),
+        ),
       });
     } else if (type === 'function_call') {
       if (
@@ -160,10 +270,13 @@ export async function inputToMessages(
           `${at}.call_id`,
           'invalid_value',
         );
+      const item = it;
       out.push({
         role: 'tool',
-        tool_call_id: it.call_id,
-        content: typeof it.output === 'string' ? it.output : textOf(it.output),
+        tool_call_id: item.call_id,
+        content: contentOf(item, referenced, () =>
+          typeof item.output === 'string' ? item.output : textOf(item.output),
+        ),
       });
     } else if (type === 'reasoning') {
       continue;

@@ -47,7 +47,11 @@ export class ResponsesService {
     }
     const conversation = [
       ...history,
-      ...(await inputToMessages(req.input, (id) => this.store.item(organizationId, id))),
+      ...(await inputToMessages(
+        req.input,
+        (id) => this.store.item(organizationId, id),
+        this.store.referenceLimits,
+      )),
     ];
     // Instructions apply to this response only (OpenAI does not carry them over a previous_response_id).
     const messages = req.instructions
