@@ -1,5 +1,6 @@
 import { countTextTokens, type Model } from '@velvet/catalog';
 import { z } from 'zod';
+import { assertInputsFit } from '../embeddings/embeddings';
 import { bodyObject, invalid } from '../endpoints/prepare-as-chat';
 import { OpenAIError } from '../http/openai-error';
 import { openAICompatible } from '../metrics/instrumented-upstream';
@@ -47,8 +48,21 @@ export function moderationTexts(req: ModerationsRequest): string[] {
   });
 }
 
-export const moderationTokens = (texts: string[], model: Pick<Model, 'tokenizer'>): number =>
-  texts.reduce((n, t) => n + countTextTokens(t, model.tokenizer), 0);
+/**
+ * The texts' tokens, each counted only up to the model's context window: a text longer than the
+ * window is refused (400 `context_length_exceeded`), as an embeddings input is, so a body of
+ * megabytes is not counted to its end.
+ */
+export function moderationTokens(
+  texts: string[],
+  model: Pick<Model, 'tokenizer' | 'contextWindow' | 'slug'>,
+): number {
+  const inputs = texts.map((t) => ({
+    tokens: countTextTokens(t, model.tokenizer, model.contextWindow),
+  }));
+  assertInputsFit(inputs, model);
+  return inputs.reduce((n, i) => n + i.tokens, 0);
+}
 
 /** Moderation for one call: the simulator's keyword classifier, or an OpenAI-compatible upstream's `/moderations`. */
 export class ModerationsUpstream implements Upstream {
