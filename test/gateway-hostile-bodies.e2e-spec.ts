@@ -66,6 +66,14 @@ describe('gateway: hostile bodies', () => {
     ).resolves.toMatchObject({ object: 'list' });
   });
 
+  it('refuses embeddings inputs totalling more than 300,000 tokens, as OpenAI does', async () => {
+    const input = Array(2048).fill('velvet '.repeat(200));
+    const res = await post('/v1/embeddings', JSON.stringify({ model: embedder, input }), org.key);
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: { code: string; param: string } };
+    expect(json.error).toMatchObject({ code: 'max_tokens_per_request', param: 'input' });
+  });
+
   it('refuses a body nested deeper than 128 levels with a 400 naming where', async () => {
     const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
     const res = await post(

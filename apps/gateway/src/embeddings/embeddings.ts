@@ -40,27 +40,47 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest {
 }
 
 /**
- * Each input as text (token arrays as their ids, for the audit) with its token count. An input's
- * count stops past the model's context window (it is refused then, see assertInputsFit).
+ * Most tokens the inputs of one request may total: OpenAI's limit for an embeddings request. It
+ * also bounds what counting costs (one 4 MB body of 2,048 short texts was counted to its end).
+ */
+export const MAX_REQUEST_TOKENS = 300_000;
+
+/**
+ * Each input as text (token arrays as their ids, for the audit) with its token count. Counting
+ * stops past the model's context window for one input, and past `MAX_REQUEST_TOKENS` for all of
+ * them (later inputs then count 0): either is refused, see assertInputsFit.
  */
 export function embeddingInputs(
   req: EmbeddingsRequest,
   model: Pick<Model, 'tokenizer' | 'contextWindow'>,
 ): { text: string; tokens: number }[] {
   const input = req.input;
-  if (typeof input === 'string')
-    return [{ text: input, tokens: countTextTokens(input, model.tokenizer, model.contextWindow) }];
-  if (input.length && typeof input[0] === 'number')
-    return [{ text: (input as number[]).join(' '), tokens: input.length }];
-  if (typeof input[0] === 'string')
-    return (input as string[]).map((t) => ({
-      text: t,
-      tokens: countTextTokens(t, model.tokenizer, model.contextWindow),
-    }));
-  return (input as number[][]).map((t) => ({ text: t.join(' '), tokens: t.length }));
+  const texts = typeof input === 'string' ? [input] : input;
+  if (texts.length && typeof texts[0] === 'number')
+    return [{ text: (texts as number[]).join(' '), tokens: texts.length }];
+  return countWithin(texts as (string | number[])[], model);
 }
 
-/** Checks each input against the model's context window (OpenAI refuses an input longer than the model takes). */
+/** Token counts of texts (or token arrays) within the window each and the request's total. */
+export function countWithin<T extends string | number[]>(
+  texts: T[],
+  model: Pick<Model, 'tokenizer' | 'contextWindow'>,
+): { text: string; tokens: number }[] {
+  let left = MAX_REQUEST_TOKENS;
+  return texts.map((t) => {
+    const text = typeof t === 'string' ? t : t.join(' ');
+    const limit = Math.min(model.contextWindow, left + 1);
+    const tokens =
+      left < 0 ? 0 : typeof t === 'string' ? countTextTokens(t, model.tokenizer, limit) : t.length;
+    left -= tokens;
+    return { text, tokens };
+  });
+}
+
+/**
+ * Checks each input against the model's context window (OpenAI refuses an input longer than the
+ * model takes), then their total against `MAX_REQUEST_TOKENS`.
+ */
 export function assertInputsFit(
   inputs: { tokens: number }[],
   model: Pick<Model, 'contextWindow' | 'slug'>,
@@ -73,6 +93,12 @@ export function assertInputsFit(
       'context_length_exceeded',
     );
   }
+  if (inputs.reduce((n, i) => n + i.tokens, 0) > MAX_REQUEST_TOKENS)
+    throw OpenAIError.badRequest(
+      `The inputs of one request may total at most ${MAX_REQUEST_TOKENS} tokens; send them in several requests.`,
+      'input',
+      'max_tokens_per_request',
+    );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { countTextTokens, type TokenizerEncoding } from '@velvet/catalog';
+import { MAX_REQUEST_TOKENS } from '../embeddings/embeddings';
 import { OpenAIError } from '../http/openai-error';
 import { moderationTokens } from './moderations';
 
@@ -44,5 +45,21 @@ describe('moderationTokens', () => {
     expect(countTextTokens).toHaveBeenCalledWith(long, tokenizer, 1000);
     const short = 'I will kill the process';
     expect(refusal([short], countTextTokens(short, tokenizer) - 1)).toBeInstanceOf(OpenAIError);
+  });
+
+  it('refuses texts totalling more than MAX_REQUEST_TOKENS, counting no further than that', () => {
+    const text = 'the velvet rope '.repeat(5_000);
+    const each = countTextTokens(text, tokenizer);
+    const fit = Math.floor(MAX_REQUEST_TOKENS / each);
+    expect(moderationTokens(Array(fit).fill(text), model(128_000))).toBe(fit * each);
+    (countTextTokens as jest.Mock).mockClear();
+    const error = refusal(Array(fit + 20).fill(text), 128_000) as OpenAIError;
+    expect([error.status, error.code, error.param]).toEqual([
+      400,
+      'max_tokens_per_request',
+      'input',
+    ]);
+    // the texts after the one that crossed the total were not counted
+    expect((countTextTokens as jest.Mock).mock.calls).toHaveLength(fit + 1);
   });
 });

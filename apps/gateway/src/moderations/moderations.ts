@@ -1,6 +1,6 @@
-import { countTextTokens, type Model } from '@velvet/catalog';
+import type { Model } from '@velvet/catalog';
 import { z } from 'zod';
-import { assertInputsFit } from '../embeddings/embeddings';
+import { assertInputsFit, countWithin } from '../embeddings/embeddings';
 import { bodyObject, invalid } from '../endpoints/prepare-as-chat';
 import { OpenAIError } from '../http/openai-error';
 import { openAICompatible } from '../metrics/instrumented-upstream';
@@ -49,17 +49,14 @@ export function moderationTexts(req: ModerationsRequest): string[] {
 }
 
 /**
- * The texts' tokens, each counted only up to the model's context window: a text longer than the
- * window is refused (400 `context_length_exceeded`), as an embeddings input is, so a body of
- * megabytes is not counted to its end.
+ * The texts' tokens, counted and refused as embeddings inputs are (each within the model's context
+ * window, all within `MAX_REQUEST_TOKENS`), so a body of megabytes is not counted to its end.
  */
 export function moderationTokens(
   texts: string[],
   model: Pick<Model, 'tokenizer' | 'contextWindow' | 'slug'>,
 ): number {
-  const inputs = texts.map((t) => ({
-    tokens: countTextTokens(t, model.tokenizer, model.contextWindow),
-  }));
+  const inputs = countWithin(texts, model);
   assertInputsFit(inputs, model);
   return inputs.reduce((n, i) => n + i.tokens, 0);
 }
