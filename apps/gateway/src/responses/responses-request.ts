@@ -186,7 +186,7 @@ function chatContent(content: unknown, at: string): string | Json[] {
  * Responses input items as chat messages: messages, function calls and their outputs, references to
  * earlier items. References are capped (`MAX_ITEM_REFERENCES`), each referenced item is looked up
  * once per request, and what they add is bounded (`MAX_RESOLVED_REFERENCE_BYTES`) before any of it
- * is copied into the conversation; an item referenced again shares its converted text.
+ * is copied into the conversation.
  */
 export async function inputToMessages(
   input: ResponsesRequest['input'],
@@ -196,23 +196,11 @@ export async function inputToMessages(
   if (input === undefined) return [];
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   const resolved = await resolveReferences(input, lookup, limits);
-  // A referenced item's content as converted the first time, shared by its further references.
-  const converted = new Map<Json, string | Json[]>();
-  const contentOf = (it: Json, referenced: boolean, convert: () => string | Json[]) => {
-    if (!referenced) return convert();
-    let c = converted.get(it);
-    if (c === undefined) {
-      c = convert();
-      if (typeof c === 'string') converted.set(it, c);
-    }
-    return c;
-  };
   const out: ChatMessage[] = [];
   for (const [i, raw] of input.entries()) {
     let it = raw as Json;
     const at = `input.${i}`;
-    const referenced = it.type === 'item_reference';
-    if (referenced) {
+    if (it.type === 'item_reference') {
       const found = typeof it.id === 'string' ? (resolved.get(it.id) ?? null) : null;
       if (!found)
         throw new OpenAIError(
@@ -234,12 +222,9 @@ export async function inputToMessages(
           'invalid_value',
         );
       }
-      const item = it;
       out.push({
         role,
-        content: contentOf(item, referenced, () =>
-          role === 'assistant' ? textOf(item.content) : chatContent(item.content, at),
-        ),
+        content: role === 'assistant' ? textOf(it.content) : chatContent(it.content, at),
       });
     } else if (type === 'function_call') {
       if (
@@ -270,13 +255,10 @@ export async function inputToMessages(
           `${at}.call_id`,
           'invalid_value',
         );
-      const item = it;
       out.push({
         role: 'tool',
-        tool_call_id: item.call_id,
-        content: contentOf(item, referenced, () =>
-          typeof item.output === 'string' ? item.output : textOf(item.output),
-        ),
+        tool_call_id: it.call_id,
+        content: typeof it.output === 'string' ? it.output : textOf(it.output),
       });
     } else if (type === 'reasoning') {
       continue;
