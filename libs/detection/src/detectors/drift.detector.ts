@@ -2,7 +2,8 @@ import { PromptSignal } from '@velvet/audit';
 import type { HorizonCall } from '../features/call-feature';
 import { estimateJaccard, ramp, round3 } from '../features/minhash-similarity';
 import { groupBy } from '../features/group-by';
-import { evenSample, mmdTest } from '../features/mmd';
+import { evenSample } from '../features/even-sample';
+import { mmdTest } from '../features/mmd';
 import { type Detector, DetectorName, quiet } from './detector';
 import { isBare } from './coverage.detectors';
 

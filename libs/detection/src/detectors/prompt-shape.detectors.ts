@@ -1,12 +1,34 @@
-import { clusterPrompts, ramp, round3 } from '../features/minhash-similarity';
+import {
+  clusterWindowPrompts,
+  ramp,
+  round3,
+  type WindowPromptClusters,
+} from '../features/minhash-similarity';
+import type { CallFeature } from '../features/call-feature';
 import { type Detector, DetectorName, type DetectorInput, quiet } from './detector';
 
-function clustersOf({ window, thresholds }: DetectorInput) {
-  return clusterPrompts(
+/** One clustering per subject's window, shared by the two detectors below (both score every subject). */
+const clustered = new WeakMap<
+  readonly CallFeature[],
+  { threshold: number; result: WindowPromptClusters }
+>();
+
+/** The window's prompt clusters, at most `PROMPT_CLUSTER_CAP` of them (`clusterWindowPrompts`). */
+function clustersOf({ window, thresholds }: DetectorInput): WindowPromptClusters {
+  const threshold = thresholds.clusterSimilarity;
+  const cached = clustered.get(window.calls);
+  if (cached && Object.is(cached.threshold, threshold)) return cached.result;
+  const result = clusterWindowPrompts(
     window.calls.map((c) => ({ sha: c.promptSha256, minhash: c.promptMinhash })),
-    thresholds.clusterSimilarity,
+    threshold,
   );
+  clustered.set(window.calls, { threshold, result });
+  return result;
 }
+
+/** "N calls", or "an even sample of S of N calls" when the clusters were counted on a sample. */
+const over = (countedCalls: number, calls: number): string =>
+  countedCalls < calls ? `an even sample of ${countedCalls} of ${calls} calls` : `${calls} calls`;
 
 /**
  * Systematic coverage: nearly every prompt is unlike every other (one MinHash cluster per call)
@@ -22,19 +44,20 @@ export const promptDiversityDetector: Detector = (input) => {
       { calls },
     );
   }
-  const clusters = clustersOf(input);
-  const clusterRatio = clusters.length / calls;
+  const { clusterCount: clusters, countedCalls } = clustersOf(input);
+  const clusterRatio = clusters / countedCalls;
   const uniqueRatio = new Set(window.calls.map((c) => c.promptSha256)).size / calls;
   const score = ramp(clusterRatio, 0.5, 0.9) * ramp(uniqueRatio, 0.8, 0.97);
   return {
     detector: DetectorName.PromptDiversity,
     score: round3(score),
-    summary: `${clusters.length} distinct prompt clusters in ${calls} calls; ${Math.round(uniqueRatio * 100)}% of prompts unique.`,
+    summary: `${clusters} distinct prompt clusters in ${over(countedCalls, calls)}; ${Math.round(uniqueRatio * 100)}% of prompts unique.`,
     metrics: {
       calls,
-      clusters: clusters.length,
+      clusters,
       clusterRatio: round3(clusterRatio),
       uniquePromptRatio: round3(uniqueRatio),
+      ...(countedCalls < calls ? { clustersCountedOver: countedCalls } : {}),
     },
   };
 };
@@ -56,7 +79,8 @@ export const templatedPromptsDetector: Detector = (input) => {
       calls,
     });
   }
-  const families = clustersOf(input).filter(
+  const { clusters } = clustersOf(input);
+  const families = clusters.filter(
     (c) => c.distinctHashes.size >= MIN_FAMILY && c.distinctHashes.size / c.size >= 0.9,
   );
   const enumerated = families.reduce((sum, c) => sum + c.nonIdentical, 0);

@@ -1,3 +1,5 @@
+import { evenSample } from './even-sample';
+
 /** Estimated Jaccard similarity of two MinHash signatures: the share of slots that agree. */
 export function estimateJaccard(a: readonly number[], b: readonly number[]): number {
   const len = Math.min(a.length, b.length);
@@ -17,26 +19,26 @@ export interface PromptCluster {
   nonIdentical: number;
 }
 
+export interface ClusterablePrompt {
+  sha: string;
+  minhash: readonly number[];
+}
+
 /**
- * Greedy leader clustering: each prompt joins the first cluster whose leader it resembles at
- * `threshold` or above, else starts one. Linear in calls x clusters, enough for one window.
+ * Greedy leader clustering: each prompt joins the first cluster (in order of creation) whose leader
+ * it resembles at `threshold` or above, else starts one, while fewer than `maxClusters` exist; once
+ * there are that many, a prompt unlike every leader joins none. Calls x clusters comparisons.
  */
 export function clusterPrompts(
-  prompts: readonly { sha: string; minhash: readonly number[] }[],
+  prompts: readonly ClusterablePrompt[],
   threshold: number,
+  maxClusters = Number.POSITIVE_INFINITY,
 ): PromptCluster[] {
   const clusters: PromptCluster[] = [];
   for (const p of prompts) {
-    let home: PromptCluster | undefined;
-    let sim = 0;
-    for (const c of clusters) {
-      sim = estimateJaccard(c.representative, p.minhash);
-      if (sim >= threshold) {
-        home = c;
-        break;
-      }
-    }
-    if (!home) {
+    const home = firstResembling(clusters, p, threshold);
+    if (home) join(home.cluster, p, home.similarity);
+    else if (clusters.length < maxClusters)
       clusters.push({
         representative: p.minhash,
         size: 1,
@@ -44,16 +46,68 @@ export function clusterPrompts(
         similaritySum: 0,
         nonIdentical: 0,
       });
-      continue;
-    }
-    home.size++;
-    if (!home.distinctHashes.has(p.sha)) {
-      home.distinctHashes.add(p.sha);
-      home.similaritySum += sim;
-      home.nonIdentical++;
-    }
   }
   return clusters;
+}
+
+/** The first cluster (in order of creation) whose leader `p` resembles at `threshold` or above. */
+function firstResembling(
+  clusters: readonly PromptCluster[],
+  p: ClusterablePrompt,
+  threshold: number,
+): { cluster: PromptCluster; similarity: number } | undefined {
+  for (const cluster of clusters) {
+    const similarity = estimateJaccard(cluster.representative, p.minhash);
+    if (similarity >= threshold) return { cluster, similarity };
+  }
+  return undefined;
+}
+
+function join(cluster: PromptCluster, p: ClusterablePrompt, similarity: number): void {
+  cluster.size++;
+  if (cluster.distinctHashes.has(p.sha)) return;
+  cluster.distinctHashes.add(p.sha);
+  cluster.similaritySum += similarity;
+  cluster.nonIdentical++;
+}
+
+/**
+ * Most clusters one subject's window may form (see `clusterWindowPrompts`). Greedy clustering costs
+ * calls x clusters: a window of 20,000 distinct prompts took 7-25 s uncapped, 3.8 s capped; 200
+ * templates over 20,000 calls 0.2 s (one core; `docs/detection.md`).
+ */
+export const PROMPT_CLUSTER_CAP = 2_000;
+
+export interface WindowPromptClusters {
+  /** The window's clusters, at most `PROMPT_CLUSTER_CAP`: its first leaders, all their members. */
+  clusters: PromptCluster[];
+  /** How many clusters `countedCalls` form: the window's, or an even sample's at the cap. */
+  clusterCount: number;
+  /** The calls `clusterCount` is of: the whole window, or the sample (`cap` calls). */
+  countedCalls: number;
+}
+
+/**
+ * Clusters a window's prompts with at most `cap` clusters. Below the cap (any window whose traffic
+ * returns to fewer topics, templated campaigns of up to `cap` templates included) this is the full
+ * greedy clustering. At the cap, the calls unlike every leader join nothing: every template
+ * with a leader is still counted over the whole window, and the clusters-per-call ratio, which the
+ * cap would understate, is read on an even sample of `cap` calls clustered alone.
+ */
+export function clusterWindowPrompts(
+  prompts: readonly ClusterablePrompt[],
+  threshold: number,
+  cap = PROMPT_CLUSTER_CAP,
+): WindowPromptClusters {
+  const clusters = clusterPrompts(prompts, threshold, cap);
+  if (clusters.length < cap || prompts.length <= cap)
+    return { clusters, clusterCount: clusters.length, countedCalls: prompts.length };
+  const sample = evenSample(prompts, cap);
+  return {
+    clusters,
+    clusterCount: clusterPrompts(sample, threshold).length,
+    countedCalls: sample.length,
+  };
 }
 
 /** Maps a ratio onto 0..1: 0 at or below `low`, 1 at or above `high`, linear between. */

@@ -16,6 +16,7 @@ import type {
   SubjectHorizon,
 } from '../features/call-feature';
 import type { DetectorName } from '../detectors/detector';
+import { groupBy } from '../features/group-by';
 import { DetectionSuppression } from '../entities/detection-suppression.entity';
 import { AlertCase, LIVE_CASE_STATUSES } from '../entities/alert-case.entity';
 import { assessOrganization, type LiveCase } from '../scoring/assess-organization';
@@ -105,12 +106,7 @@ export class DetectionRunService implements BeforeApplicationShutdown {
     );
     const purged = await this.horizons.purgeBands(asOf, t.bandRetentionDays);
     const calls = await this.features.callsBetween(windowStart, asOf);
-    const byOrg = new Map<string, CallFeature[]>();
-    for (const c of calls) {
-      const list = byOrg.get(c.organizationId) ?? [];
-      list.push(c);
-      byOrg.set(c.organizationId, list);
-    }
+    const byOrg = groupBy(calls, (c) => c.organizationId);
     const orgIds = [...byOrg.keys()];
     const summary: DetectionRunSummary = {
       asOf: asOf.toISOString(),
@@ -182,14 +178,16 @@ export class DetectionRunService implements BeforeApplicationShutdown {
         population: [...population].flatMap(([id, list]) => (id === organizationId ? [] : list)),
         keyTraffic,
       };
+      // Each key's share of the horizon, split in one pass each (not one filter per key).
       const keyContexts = new Map<string, SubjectContext>();
-      for (const keyId of new Set(horizon.calls.map((c) => c.apiKeyId))) {
+      const historyByKey = groupBy(horizon.history, (c) => c.apiKeyId);
+      for (const [keyId, calls] of groupBy(horizon.calls, (c) => c.apiKeyId)) {
         keyContexts.set(keyId, {
           ...(keys.get(keyId) ?? NO_CONTEXT),
           horizon: {
             hours: horizon.hours,
-            calls: horizon.calls.filter((c) => c.apiKeyId === keyId),
-            history: horizon.history.filter((c) => c.apiKeyId === keyId),
+            calls,
+            history: historyByKey.get(keyId) ?? [],
             crossOrg: null,
           },
         });
