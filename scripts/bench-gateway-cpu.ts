@@ -77,6 +77,10 @@ interface Sample {
   cpuUs: number;
   redisUs: number;
   firstChunkMs?: number[];
+  /** Each stream's time to its last byte. */
+  lastByteMs?: number[];
+  /** Each stream's bytes' mean arrival time. */
+  meanByteMs?: number[];
 }
 
 const body = (model: string, stream: boolean) =>
@@ -141,8 +145,10 @@ async function streamedCalls(t: Target, model: string, count: number, pids: numb
   const pool = new Pool(t.origin, { connections: 1, keepAliveTimeout: 60_000 });
   const payload = body(model, true);
   const times: number[] = [];
+  const ends: number[] = [];
+  const meanByte: number[] = [];
   let errors = 0;
-  const one = async (): Promise<number | null> => {
+  const one = async (): Promise<[number, number, number] | null> => {
     const t0 = performance.now();
     const res = await pool.request({
       path: '/v1/chat/completions',
@@ -151,20 +157,33 @@ async function streamedCalls(t: Target, model: string, count: number, pids: numb
       body: payload,
     });
     let first: number | null = null;
-    for await (const data of res.body)
-      if (first === null && (data as Buffer).length) first = performance.now() - t0;
-    return res.statusCode === 200 ? first : null;
+    // The stream's bytes' mean arrival time: what batching chunks (GATEWAY_STREAM_BATCH_MS) delays.
+    let bytes = 0;
+    let byteMs = 0;
+    for await (const data of res.body) {
+      const at = performance.now() - t0;
+      if (first === null && (data as Buffer).length) first = at;
+      bytes += (data as Buffer).length;
+      byteMs += (data as Buffer).length * at;
+    }
+    return res.statusCode === 200 && first !== null
+      ? [first, performance.now() - t0, byteMs / bytes]
+      : null;
   };
   for (let i = 0; i < 10; i++) await one();
   const before = pids.map(cpuSeconds);
   for (let i = 0; i < count; i++) {
     const ms = await one().catch(() => null);
     if (ms === null) errors++;
-    else times.push(ms);
+    else {
+      times.push(ms[0]);
+      ends.push(ms[1]);
+      meanByte.push(ms[2]);
+    }
   }
   const after = pids.map(cpuSeconds);
   await pool.close();
-  return { errors, cpu: after.map((a, i) => a - before[i]), times };
+  return { errors, cpu: after.map((a, i) => a - before[i]), times, ends, meanByte };
 }
 
 const median = (xs: number[]) => {
@@ -295,7 +314,12 @@ async function main() {
       const fromUs = monotonicUs();
       const r =
         shape === 'plain'
-          ? { ...(await plainCalls([t], () => model, calls, [t.pid, redisPid])), times: undefined }
+          ? {
+              ...(await plainCalls([t], () => model, calls, [t.pid, redisPid])),
+              times: undefined,
+              ends: undefined,
+              meanByte: undefined,
+            }
           : await streamedCalls(t, model, calls, [t.pid, redisPid]);
       if (t.name === 'gw-after') windows.push({ kind, fromUs, toUs: monotonicUs(), calls });
       samples.push({
@@ -306,6 +330,8 @@ async function main() {
         cpuUs: (r.cpu[0] * 1e6) / calls,
         redisUs: (r.cpu[1] * 1e6) / calls,
         firstChunkMs: r.times,
+        lastByteMs: r.ends,
+        meanByteMs: r.meanByte,
       });
     };
     const pair = targets.filter((t) => t.name === 'gw-before' || t.name === 'gw-after');
@@ -408,13 +434,15 @@ function loadAverage(): string {
 function print(samples: Sample[], targets: Target[]): void {
   const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
   console.log(
-    '\ntarget       kind              CPU µs/call (each rep)        median   Redis µs/call   errors   first chunk p50 / p90 ms',
+    '\ntarget       kind              CPU µs/call (each rep)        median   Redis µs/call   errors   first chunk p50 / p90 ms   last byte p50 / p90   mean byte p50 ms',
   );
   for (const t of targets)
     for (const kind of KINDS) {
       const rs = samples.filter((s) => s.target === t.name && s.kind === kind);
       if (!rs.length) continue;
       const chunks = rs.flatMap((r) => r.firstChunkMs ?? []);
+      const ends = rs.flatMap((r) => r.lastByteMs ?? []);
+      const meanBytes = rs.flatMap((r) => r.meanByteMs ?? []);
       console.log(
         `${t.name.padEnd(12)} ${kind.padEnd(16)} ${rs
           .map((r) => f(r.cpuUs).padStart(6))
@@ -423,7 +451,7 @@ function print(samples: Sample[], targets: Target[]): void {
           median(rs.map((r) => r.redisUs)),
         ).padStart(13)}   ${String(rs.reduce((a, r) => a + r.errors, 0)).padStart(6)}   ${
           chunks.length ? `${f(pct(chunks, 50), 2)} / ${f(pct(chunks, 90), 2)}` : ''
-        }`,
+        }${ends.length ? `   ${f(pct(ends, 50), 2)} / ${f(pct(ends, 90), 2)}   ${f(pct(meanBytes, 50), 2)}` : ''}`,
       );
     }
   // The machine's load drifts between reps more than the builds differ: compare each rep's pair

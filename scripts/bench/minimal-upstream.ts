@@ -33,12 +33,18 @@ const embeddings = JSON.stringify({
 const chunk = (delta: Record<string, unknown>, finish: string | null) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench-upstream', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
 const words = ['A velvet', ' rope makes', ' access', ' feel', ' earned.'];
-/** A stream: the first chunk carries text at once (what the bench's first-chunk probe times), then the rest 2 ms apart. */
+// A longer stream, like a model's: BENCH_STREAM_CHUNKS text chunks after the first (default 4),
+// BENCH_STREAM_GAP_MS apart (default 2).
+const extraChunks = Number(process.env.BENCH_STREAM_CHUNKS ?? words.length - 1);
+const gapMs = Number(process.env.BENCH_STREAM_GAP_MS ?? 2);
+/** A stream: the first chunk carries text at once (what the bench's first-chunk probe times), then the rest `gapMs` apart. */
 const first = chunk({ role: 'assistant', content: words[0] }, null);
 const rest = [
-  ...words.slice(1).map((w) => chunk({ content: w }, null)),
+  ...Array.from({ length: extraChunks }, (_, i) =>
+    chunk({ content: words[1 + (i % (words.length - 1))] }, null),
+  ),
   chunk({}, 'stop'),
-  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench-upstream', choices: [], usage: { prompt_tokens: 24, completion_tokens: 9, total_tokens: 33 } })}\n\n`,
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench-upstream', choices: [], usage: { prompt_tokens: 24, completion_tokens: 1 + 2 * extraChunks, total_tokens: 25 + 2 * extraChunks } })}\n\n`,
   'data: [DONE]\n\n',
 ];
 
@@ -64,8 +70,8 @@ const server = createServer((req, res) => {
     res.write(first);
     let i = 0;
     const next = () =>
-      i < rest.length - 1 ? (res.write(rest[i++]), setTimeout(next, 2)) : res.end(rest[i]);
-    setTimeout(next, 2);
+      i < rest.length - 1 ? (res.write(rest[i++]), setTimeout(next, gapMs)) : res.end(rest[i]);
+    setTimeout(next, gapMs);
   });
 });
 server.keepAliveTimeout = 65_000;

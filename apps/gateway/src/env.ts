@@ -33,6 +33,11 @@ export const gatewayEnvSchema = baseEnvSchema
     GATEWAY_KEY_SPEND_CAP_MICROS: z.string().regex(/^\d+$/).optional(),
     /** Default upstream timeout when a model's config gives none. */
     GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+    /**
+     * Least time between two write-aheads of one stream's text: chunks that come faster wait (at
+     * most this long) to be recorded in one Redis round trip. 0 = one round trip per chunk.
+     */
+    GATEWAY_STREAM_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(25),
     /** Simulated time per streamed token (0 = as fast as possible). */
     SIMULATOR_TOKEN_DELAY_MS: z.coerce.number().min(0).max(1000).default(0),
     /** Honour the x-velvet-simulated-time header (detection evaluation only; never in production). */

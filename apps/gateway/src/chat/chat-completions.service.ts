@@ -1,6 +1,8 @@
 import { once } from 'node:events';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import type { GatewayEnv } from '../env';
+import { GATEWAY_ENV } from '../gateway.tokens';
 import { OpenAIError } from '../http/openai-error';
 import { asUpstreamError } from '../upstream/openai-compatible.upstream';
 import { UpstreamRegistry } from '../upstream/upstream.registry';
@@ -58,6 +60,7 @@ export class ChatCompletionsService {
     private readonly admission: CallAdmission,
     private readonly upstreams: UpstreamRegistry,
     private readonly recorder: CallRecorder,
+    @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
   ) {}
 
   private call(call: PreparedCall, cancellation: Cancellation): UpstreamRequest {
@@ -203,6 +206,7 @@ export class ChatCompletionsService {
         sent?.push(chunk);
         if (!raw.write(chunk)) await once(raw, 'drain', { signal: cancellation.toAbortSignal() });
       },
+      this.env.GATEWAY_STREAM_BATCH_MS,
     );
     const outcome = (): CallOutcome => ({ ...upstreamUsage, text: out.delivered, streamed: true });
     const end = (status: DeliveryStatus, error?: OpenAIError) => {
@@ -237,9 +241,10 @@ export class ChatCompletionsService {
       }
       await out.settled();
     } catch (error) {
-      await out.settled().catch(() => undefined);
       const e = asUpstreamError(error);
-      if (cancellation.aborted || e.status === 499) {
+      const left = cancellation.aborted || e.status === 499;
+      await (left ? out.abandon() : out.settled().catch(() => undefined));
+      if (left) {
         // The client left: it pays for what it was sent, and a premium stream's text is audited.
         ctx.log.info({ meteringId: ctx.requestId }, 'client closed the stream');
         return end('cancelled');
