@@ -45,6 +45,16 @@ describe('gateway: streams fail closed and bill what was delivered', () => {
         timeoutMs: 5000,
       },
     });
+    await seedModel(gw, {
+      slug: 'prem-rapid',
+      tier: 'premium',
+      upstream: {
+        kind: 'openai_compatible',
+        baseUrl: upstream.baseUrl,
+        upstreamModel: 'rapid',
+        timeoutMs: 5000,
+      },
+    });
     await refreshCatalog(gw);
     org = await seedOrg(gw);
     await grantTier(gw, org.organizationId, 'premium');
@@ -114,5 +124,47 @@ describe('gateway: streams fail closed and bill what was delivered', () => {
     // Every character the client received was written ahead (the record may hold the batch in flight too).
     expect(entry.completionText.startsWith(text)).toBe(true);
     expect(await redis.zscore(`${gw.env.QUEUE_PREFIX}:gw:calls`, callId)).toBeNull();
+  });
+
+  it('records a fast stream in a few write-aheads, at most one per 25 ms, and bills and audits all of it (six at once)', async () => {
+    // Every write-ahead of a call, seen by Redis itself: CHECKPOINT_LUA's keys are the call's
+    // record and its `:out` text, and no other script takes exactly those two.
+    const monitor = await redis.monitor();
+    const writeAheads = new Map<string, number>();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (!/^eval/i.test(args[0]) || args[2] !== '2' || !args[4]?.endsWith(':out')) return;
+      const id = args[3].slice(args[3].lastIndexOf(':call:') + ':call:'.length);
+      writeAheads.set(id, (writeAheads.get(id) ?? 0) + 1);
+    });
+    try {
+      const streams = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const started = performance.now();
+          const { data: stream, response } = await client(gw, org.key)
+            .chat.completions.create({ model: 'prem-rapid', messages, stream: true })
+            .withResponse();
+          let text = '';
+          for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+          return { callId: callIdOf(response), text, ms: performance.now() - started };
+        }),
+      );
+      const entries = await auditEntries(gw);
+      for (const { callId, text, ms } of streams) {
+        expect(text).toBe('y '.repeat(50));
+        const [row] = await waitForUsage(gw, 'request_id = $1', [callId], 1);
+        expect(row).toMatchObject({ status: 'succeeded', output_tokens: 50 });
+        expect(entries.find((e) => e.eventId === callId)).toMatchObject({
+          status: 'succeeded',
+          completionText: text,
+        });
+        // 50 chunks, but write-aheads begin at least 25 ms apart (the first text rides the begin).
+        const count = writeAheads.get(callId) ?? 0;
+        expect(count).toBeGreaterThanOrEqual(1);
+        expect(count).toBeLessThanOrEqual(Math.floor(ms / 25) + 1);
+        expect(count).toBeLessThan(25);
+      }
+    } finally {
+      monitor.disconnect();
+    }
   });
 });

@@ -14,7 +14,7 @@ const WORDS = ['alpha', ' beta', ' gamma'];
 /**
  * A tiny OpenAI-compatible server on loopback. The upstream model name picks a behaviour:
  * `echo` answers, `slow` never answers in time, `broken` fails with 500, `picky` rejects with 400,
- * `dribble` streams for two seconds.
+ * `dribble` streams for two seconds, `rapid` streams 50 chunks 2 ms apart.
  */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const requests: FakeUpstream['requests'] = [];
@@ -51,6 +51,28 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
           clearInterval(timer);
           if (i <= 40) aborted.push(model);
         });
+        return;
+      }
+      if (model === 'rapid') {
+        // A fast model: a chunk every 2 ms, then the finish and the usage.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const data = (o: object) => `data: ${JSON.stringify({ ...base, ...o })}\n\n`;
+        const choice = (delta: object, finish: string | null = null) =>
+          data({
+            object: 'chat.completion.chunk',
+            choices: [{ index: 0, delta, finish_reason: finish }],
+          });
+        let i = 0;
+        const timer = setInterval(() => {
+          if (i++ < 50) return void res.write(choice({ content: 'y ' }));
+          clearInterval(timer);
+          res.write(choice({}, 'stop'));
+          const usage = { prompt_tokens: 11, completion_tokens: 50, total_tokens: 61 };
+          res.end(
+            `${data({ object: 'chat.completion.chunk', choices: [], usage })}data: [DONE]\n\n`,
+          );
+        }, 2);
+        res.on('close', () => clearInterval(timer));
         return;
       }
       const usage = { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 };
