@@ -76,11 +76,15 @@ interface Sample {
   errors: number;
   cpuUs: number;
   redisUs: number;
-  firstChunkMs?: number[];
-  /** Each stream's time to its last byte. */
-  lastByteMs?: number[];
-  /** Each stream's bytes' mean arrival time. */
-  meanByteMs?: number[];
+  /** Streams only: each stream's timings. */
+  streams?: StreamTimes[];
+}
+
+/** One stream, from its request (ms): first body bytes, last byte, its bytes' mean arrival. */
+interface StreamTimes {
+  firstChunk: number;
+  lastByte: number;
+  meanByte: number;
 }
 
 const body = (model: string, stream: boolean) =>
@@ -144,11 +148,9 @@ async function plainCalls(
 async function streamedCalls(t: Target, model: string, count: number, pids: number[]) {
   const pool = new Pool(t.origin, { connections: 1, keepAliveTimeout: 60_000 });
   const payload = body(model, true);
-  const times: number[] = [];
-  const ends: number[] = [];
-  const meanByte: number[] = [];
+  const streams: StreamTimes[] = [];
   let errors = 0;
-  const one = async (): Promise<[number, number, number] | null> => {
+  const one = async (): Promise<StreamTimes | null> => {
     const t0 = performance.now();
     const res = await pool.request({
       path: '/v1/chat/completions',
@@ -167,23 +169,19 @@ async function streamedCalls(t: Target, model: string, count: number, pids: numb
       byteMs += (data as Buffer).length * at;
     }
     return res.statusCode === 200 && first !== null
-      ? [first, performance.now() - t0, byteMs / bytes]
+      ? { firstChunk: first, lastByte: performance.now() - t0, meanByte: byteMs / bytes }
       : null;
   };
   for (let i = 0; i < 10; i++) await one();
   const before = pids.map(cpuSeconds);
   for (let i = 0; i < count; i++) {
-    const ms = await one().catch(() => null);
-    if (ms === null) errors++;
-    else {
-      times.push(ms[0]);
-      ends.push(ms[1]);
-      meanByte.push(ms[2]);
-    }
+    const times = await one().catch(() => null);
+    if (times === null) errors++;
+    else streams.push(times);
   }
   const after = pids.map(cpuSeconds);
   await pool.close();
-  return { errors, cpu: after.map((a, i) => a - before[i]), times, ends, meanByte };
+  return { errors, cpu: after.map((a, i) => a - before[i]), streams };
 }
 
 const median = (xs: number[]) => {
@@ -316,9 +314,7 @@ async function main() {
         shape === 'plain'
           ? {
               ...(await plainCalls([t], () => model, calls, [t.pid, redisPid])),
-              times: undefined,
-              ends: undefined,
-              meanByte: undefined,
+              streams: undefined,
             }
           : await streamedCalls(t, model, calls, [t.pid, redisPid]);
       if (t.name === 'gw-after') windows.push({ kind, fromUs, toUs: monotonicUs(), calls });
@@ -329,9 +325,7 @@ async function main() {
         errors: r.errors,
         cpuUs: (r.cpu[0] * 1e6) / calls,
         redisUs: (r.cpu[1] * 1e6) / calls,
-        firstChunkMs: r.times,
-        lastByteMs: r.ends,
-        meanByteMs: r.meanByte,
+        streams: r.streams,
       });
     };
     const pair = targets.filter((t) => t.name === 'gw-before' || t.name === 'gw-after');
@@ -440,9 +434,10 @@ function print(samples: Sample[], targets: Target[]): void {
     for (const kind of KINDS) {
       const rs = samples.filter((s) => s.target === t.name && s.kind === kind);
       if (!rs.length) continue;
-      const chunks = rs.flatMap((r) => r.firstChunkMs ?? []);
-      const ends = rs.flatMap((r) => r.lastByteMs ?? []);
-      const meanBytes = rs.flatMap((r) => r.meanByteMs ?? []);
+      const streams = rs.flatMap((r) => r.streams ?? []);
+      const chunks = streams.map((x) => x.firstChunk);
+      const ends = streams.map((x) => x.lastByte);
+      const meanBytes = streams.map((x) => x.meanByte);
       console.log(
         `${t.name.padEnd(12)} ${kind.padEnd(16)} ${rs
           .map((r) => f(r.cpuUs).padStart(6))

@@ -37,15 +37,18 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
           );
       }
       const base = { id: 'up-1', created: 1, model };
+      /** One SSE event: a chunk of one choice, or (`choices: []`) the usage chunk. */
+      const event = (o: object) =>
+        `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', ...o })}\n\n`;
+      const chunk = (delta: object, finish: string | null = null) =>
+        event({ choices: [{ index: 0, delta, finish_reason: finish }] });
       if (model === 'dribble') {
         // A long stream, one chunk every 50 ms; notes whether the gateway hung up before the end.
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         let i = 0;
         const timer = setInterval(() => {
           if (i++ === 40) return void (clearInterval(timer), res.end('data: [DONE]\n\n'));
-          res.write(
-            `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'x ' }, finish_reason: null }] })}\n\n`,
-          );
+          res.write(chunk({ content: 'x ' }));
         }, 50);
         res.on('close', () => {
           clearInterval(timer);
@@ -56,21 +59,13 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       if (model === 'rapid') {
         // A fast model: a chunk every 2 ms, then the finish and the usage.
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const data = (o: object) => `data: ${JSON.stringify({ ...base, ...o })}\n\n`;
-        const choice = (delta: object, finish: string | null = null) =>
-          data({
-            object: 'chat.completion.chunk',
-            choices: [{ index: 0, delta, finish_reason: finish }],
-          });
         let i = 0;
         const timer = setInterval(() => {
-          if (i++ < 50) return void res.write(choice({ content: 'y ' }));
+          if (i++ < 50) return void res.write(chunk({ content: 'y ' }));
           clearInterval(timer);
-          res.write(choice({}, 'stop'));
+          res.write(chunk({}, 'stop'));
           const usage = { prompt_tokens: 11, completion_tokens: 50, total_tokens: 61 };
-          res.end(
-            `${data({ object: 'chat.completion.chunk', choices: [], usage })}data: [DONE]\n\n`,
-          );
+          res.end(`${event({ choices: [], usage })}data: [DONE]\n\n`);
         }, 2);
         res.on('close', () => clearInterval(timer));
         return;
@@ -95,17 +90,11 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         );
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
-      const chunk = (delta: object, finish: string | null = null) => ({
-        ...base,
-        object: 'chat.completion.chunk',
-        choices: [{ index: 0, delta, finish_reason: finish }],
-      });
-      send(chunk({ role: 'assistant', content: '' }));
-      for (const w of WORDS) send(chunk({ content: w }));
-      send(chunk({}, 'stop'));
+      res.write(chunk({ role: 'assistant', content: '' }));
+      for (const w of WORDS) res.write(chunk({ content: w }));
+      res.write(chunk({}, 'stop'));
       if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage)
-        send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
+        res.write(event({ choices: [], usage }));
       res.end('data: [DONE]\n\n');
     });
   });

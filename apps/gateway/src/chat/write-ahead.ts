@@ -53,8 +53,7 @@ export class WriteAhead {
   /** Resolves once everything queued was recorded and sent (without waiting out the spacing); rejects with the failure otherwise. */
   async settled(): Promise<void> {
     this.flushing = true;
-    this.wake?.();
-    while (this.draining) await this.draining;
+    await this.drained();
     this.check();
   }
 
@@ -64,6 +63,11 @@ export class WriteAhead {
    */
   async abandon(): Promise<void> {
     this.abandoned = true;
+    await this.drained();
+  }
+
+  /** Ends a batch's wait (the caller just set why), then lets the drain run out. */
+  private async drained(): Promise<void> {
     this.wake?.();
     while (this.draining) await this.draining;
   }
