@@ -15,6 +15,9 @@
  *   BENCH_BASE_MAIN set to this build's main.js: the flags' cost or saving, paired)
  * BENCH_PAIRED=1  plain calls to both builds at the same time (Redis µs split evenly between them)
  * BENCH_TARGETS=calibration,gw-after  BENCH_KINDS=plain-premium,stream-standard  (subsets)
+ * Targets: direct, calibration (node:http proxy), floor-http / floor / floor-redis (the stack's
+ *   floor, scripts/bench/stack-floor-proxy.ts: node:http or Fastify with undici and JSON, then also
+ *   one ioredis script per call; plain premium calls only), gw-before, gw-after
  * BENCH_TRACING=1  tracing's cost: "before" is this build with tracing off, "after" this build
  *   with tracing on, exporting (OTLP/HTTP, the SDK's defaults) to a receiver in this process that
  *   accepts and counts what it gets (BENCH_BASE_MAIN is then ignored); BENCH_OTEL_<NAME>=value
@@ -246,6 +249,37 @@ async function main() {
     const gwModel = (kind: 'premium' | 'standard') =>
       kind === 'premium' ? seed.model : seed.standardModel;
     const [upPid, calPid] = children.map(pidOf);
+    // The stack's floor (scripts/bench/stack-floor-proxy.ts): node:http or Fastify, without or with
+    // its one Redis script.
+    const floor = async (name: string, withRedis: boolean, server = 'fastify'): Promise<Target> => {
+      const port = await freePort();
+      const floorPrefix = `bench-${Date.now().toString(36)}-${name}`;
+      if (withRedis) prefixes.push(floorPrefix);
+      const child = await startPinned(
+        name,
+        [
+          join(__dirname, 'bench', 'stack-floor-proxy.js'),
+          String(port),
+          String(upPort),
+          ...(withRedis ? [redisServer.url, floorPrefix] : []),
+        ],
+        { env: { FLOOR_SERVER: server } },
+      );
+      children.push(child);
+      return {
+        name,
+        pid: pidOf(child),
+        origin: `http://127.0.0.1:${port}`,
+        headers: { ...json, authorization: 'Bearer bench-floor-key' },
+        model: (k) => (k === 'premium' ? 'bench-upstream' : null),
+      };
+    };
+    const wanted = (name: string) => !TARGETS || TARGETS.includes(name);
+    const floors = [
+      ...(wanted('floor-http') ? [await floor('floor-http', false, 'node')] : []),
+      ...(wanted('floor') ? [await floor('floor', false)] : []),
+      ...(wanted('floor-redis') ? [await floor('floor-redis', true)] : []),
+    ];
     const all: Target[] = [
       {
         name: 'direct',
@@ -261,6 +295,7 @@ async function main() {
         headers: json,
         model: (k) => (k === 'premium' ? 'bench-upstream' : null),
       },
+      ...floors,
       ...(before
         ? [
             {

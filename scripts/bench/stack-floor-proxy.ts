@@ -1,0 +1,84 @@
+/**
+ * The stack's floor: the least a proxy built from the gateway's own parts (Fastify, undici, ioredis,
+ * JSON in and out) can cost, to split the gateway's CPU per call into what the stack costs anyway and
+ * what the gateway's own work adds. It checks a bearer key against a Map, parses the body, forwards it
+ * re-serialised through an undici Pool, parses the upstream's JSON and sends it back serialised. With
+ * a Redis URL it also runs one small Lua script per call (a spend counter and an XADD of the call's
+ * record): the one round trip a billed, audited call needs at least. `FLOOR_SERVER=node` serves with
+ * node:http instead of Fastify (what Fastify itself costs).
+ *
+ * node stack-floor-proxy.js <port> <upstreamPort> [redisUrl] [keyPrefix]
+ */
+import { createServer } from 'node:http';
+import Fastify from 'fastify';
+import IORedis from 'ioredis';
+import { Pool } from 'undici';
+
+const [port, upstreamPort] = process.argv.slice(2, 4).map(Number);
+const [redisUrl, keyPrefix = 'bench-floor'] = process.argv.slice(4);
+const upstream = new Pool(`http://127.0.0.1:${upstreamPort}`, { connections: 64 });
+const redis = redisUrl ? new IORedis(redisUrl, { enableAutoPipelining: false }) : null;
+// EVALSHA as the gateway's scripts (ioredis's defineCommand).
+redis?.defineCommand('settle', {
+  numberOfKeys: 2,
+  lua: `redis.call('INCRBY', KEYS[1], ARGV[1])
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', 10000, '*', 'r', ARGV[2])`,
+});
+type Settle = (...args: (string | number)[]) => Promise<unknown>;
+const keys = new Map([['Bearer bench-floor-key', 'org-1']]);
+
+interface Completion {
+  id: string;
+  usage?: { total_tokens: number };
+}
+
+/** The call itself, whatever serves it: status and body to send back. */
+async function call(authorization: string | undefined, body: unknown): Promise<[number, unknown]> {
+  const org = keys.get(authorization ?? '');
+  if (!org) return [401, { error: { message: 'bad key' } }];
+  const res = await upstream.request({
+    path: '/v1/chat/completions',
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const completion = (await res.body.json()) as Completion;
+  if (redis)
+    await (redis as unknown as { settle: Settle }).settle(
+      `${keyPrefix}:spend:${org}`,
+      `${keyPrefix}:records`,
+      completion.usage?.total_tokens ?? 0,
+      JSON.stringify({ org, id: completion.id, usage: completion.usage }),
+    );
+  return [res.statusCode, completion];
+}
+
+const ready = () => process.stdout.write('ready\n');
+if (process.env.FLOOR_SERVER === 'node') {
+  createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => {
+      call(req.headers.authorization, JSON.parse(Buffer.concat(parts).toString())).then(
+        ([status, body]) => {
+          const text = JSON.stringify(body);
+          res.writeHead(status, {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(text),
+          });
+          res.end(text);
+        },
+        () => res.writeHead(502).end(),
+      );
+    });
+  }).listen(port, '127.0.0.1', ready);
+} else {
+  const app = Fastify({ logger: false });
+  app.post('/v1/chat/completions', async (request, reply) => {
+    const [status, body] = await call(request.headers.authorization, request.body);
+    return reply.code(status).send(body);
+  });
+  void app.listen({ port, host: '127.0.0.1' }).then(ready);
+}
+// Exit by itself on SIGTERM, so that a `--cpu-prof` run writes its profile.
+process.once('SIGTERM', () => process.exit(0));

@@ -1,0 +1,63 @@
+import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@velvet/testing';
+import { type AppProcess, startGatewayProcess } from './support/app-process';
+
+/**
+ * The gateway's log, as an operator reads it from the process's stdout: one JSON line per request
+ * with the call's id and the client's X-Request-Id, never the key. Lines are written in batches,
+ * but a quiet gateway's last line still appears within about a second (not only once more traffic
+ * fills the batch).
+ */
+describe('gateway log lines (e2e)', () => {
+  let database: TestDatabase;
+  let gateway: AppProcess;
+  const lines: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    gateway = await startGatewayProcess({
+      DATABASE_URL: database.url,
+      QUEUE_PREFIX: testQueuePrefix(),
+      LOG_LEVEL: 'info',
+    });
+    let rest = '';
+    gateway.child.stdout!.on('data', (d: Buffer) => {
+      const parts = (rest + d.toString()).split('\n');
+      rest = parts.pop()!;
+      for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part));
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await database?.drop();
+  });
+
+  it("writes a lone request's line within seconds, with its ids and without the key", async () => {
+    const key = 'vr_abcdefabcdef_0123456789abcdef0123456789abcdef';
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'x-request-id': 'lone-request-1',
+      },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(401);
+    const callId = res.headers.get('x-velvet-call-id');
+    const deadline = Date.now() + 5000;
+    let line: Record<string, unknown> | undefined;
+    while (!(line = lines.find((l) => l.clientRequestId === 'lone-request-1'))) {
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(line).toMatchObject({
+      msg: 'request',
+      requestId: callId,
+      method: 'POST',
+      url: '/v1/chat/completions',
+      status: 401,
+    });
+    expect(JSON.stringify(lines)).not.toContain(key);
+  });
+});
