@@ -12,8 +12,10 @@ const createdAt = (name: string, pattern: RegExp): number | null => {
 const isStale = (created: number | null) => created !== null && Date.now() - created > STALE_MS;
 
 /**
- * Suites drop their own database and keys; this sweeps what killed runs left behind, so a
- * developer's machine does not fill up. It never touches anything younger than two hours.
+ * Suites drop their own database. Redis keys are deleted here, once every suite is done: those of
+ * this run's prefixes (each carries the run's tag, global-setup.ts), whichever app wrote them, and
+ * what killed runs left behind, so a developer's machine does not fill up. Of other runs it never
+ * touches anything younger than two hours.
  */
 export default async function globalTeardown(): Promise<void> {
   const pg = new Client({
@@ -40,14 +42,17 @@ export default async function globalTeardown(): Promise<void> {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
   });
+  const run = process.env.VELVET_TEST_RUN;
   try {
     await redis.connect();
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', 'test-*', 'COUNT', 1000);
       cursor = next;
-      const stale = keys.filter((k) => isStale(createdAt(k, /^test-([0-9a-z]+)-/)));
-      if (stale.length) await redis.unlink(...stale);
+      const done = keys.filter(
+        (k) => (run && k.includes(`-${run}-`)) || isStale(createdAt(k, /^test-([0-9a-z]+)-/)),
+      );
+      if (done.length) await redis.unlink(...done);
     } while (cursor !== '0');
   } finally {
     redis.disconnect();

@@ -93,6 +93,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** A Redis key prefix of its own, so suites sharing a Redis never see each other's queues. */
-export const testQueuePrefix = (): string =>
-  `test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+/**
+ * A Redis key prefix of its own, so suites sharing a Redis never see each other's queues. Under
+ * jest it carries the run's tag (`VELVET_TEST_RUN`, set by test/global-setup.ts), so the run's
+ * global teardown deletes every key its suites and the apps they started left behind, and none of
+ * a concurrent run's.
+ */
+export const testQueuePrefix = (): string => {
+  const run = process.env.VELVET_TEST_RUN;
+  return `test-${Date.now().toString(36)}-${run ? `${run}-` : ''}${randomBytes(3).toString('hex')}`;
+};
