@@ -13,6 +13,8 @@
  *   measured windows (CLOCK_MONOTONIC µs, the profile's clock) go to windows.json beside it
  * BENCH_AFTER_NODE_FLAGS="--max-semi-space-size=32"  Node flags for the "after" gateway only (with
  *   BENCH_BASE_MAIN set to this build's main.js: the flags' cost or saving, paired)
+ * BENCH_AFTER_ENV="LOG_LEVEL=warn GATEWAY_STREAM_BATCH_MS=0"  environment for the "after" gateway
+ *   only (the same way: what a setting costs, e.g. the per-request log line)
  * BENCH_PAIRED=1  plain calls to both builds at the same time (Redis µs split evenly between them)
  * BENCH_TARGETS=calibration,gw-after  BENCH_KINDS=plain-premium,stream-standard  (subsets)
  * Targets: direct, calibration (node:http proxy), floor-http / floor / floor-redis (the stack's
@@ -240,7 +242,10 @@ async function main() {
         ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []),
         ...(process.env.BENCH_AFTER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
       ],
-      sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, ...otelOverrides() } : {},
+      {
+        ...afterEnv(),
+        ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, ...otelOverrides() } : {}),
+      },
     );
     const baseMain = TRACING ? NEW_MAIN : BASE_MAIN;
     const before = baseMain ? await gateway(baseMain, []) : null;
@@ -445,6 +450,15 @@ function printPhases(dir: string, windows: Window[]): void {
       console.log(`  ${phase.padEnd(44)} ${us.toFixed(1).padStart(7)}`);
   }
 }
+
+/** BENCH_AFTER_ENV="NAME=value NAME=value", for the "after" gateway. */
+const afterEnv = (): Record<string, string> =>
+  Object.fromEntries(
+    (process.env.BENCH_AFTER_ENV ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 
 /** BENCH_OTEL_<NAME> → OTEL_<NAME>, for the traced gateway. */
 const otelOverrides = (): Record<string, string> =>

@@ -13,6 +13,11 @@ import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import IORedis from 'ioredis';
 import { Pool } from 'undici';
+import { useLeanAsyncResourceBind } from '../../apps/gateway/src/runtime/lean-async-bind';
+
+// As the gateway's own process does (docs/performance.md, "Garbage collection"): without it every
+// Fastify request's objects are promoted, and the floor would be a worse Fastify than the gateway's.
+useLeanAsyncResourceBind();
 
 const [port, upstreamPort] = process.argv.slice(2, 4).map(Number);
 const [redisUrl, keyPrefix = 'bench-floor'] = process.argv.slice(4);
