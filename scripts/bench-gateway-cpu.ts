@@ -72,6 +72,8 @@ interface Target {
   headers: Record<string, string>;
   /** The model for a call of this kind, or null where the target has no such call. */
   model: (kind: 'premium' | 'standard') => string | null;
+  /** Serves plain calls only (the stack's floor does not stream). */
+  plainOnly?: boolean;
 }
 
 interface Sample {
@@ -277,6 +279,7 @@ async function main() {
         origin: `http://127.0.0.1:${port}`,
         headers: { ...json, authorization: 'Bearer bench-floor-key' },
         model: (k) => (k === 'premium' ? 'bench-upstream' : null),
+        plainOnly: true,
       };
     };
     const wanted = (name: string) => !TARGETS || TARGETS.includes(name);
@@ -346,7 +349,7 @@ async function main() {
     const run = async (t: Target, kind: string): Promise<void> => {
       const [shape, tier] = kind.split(' ') as ['plain' | 'stream', 'premium' | 'standard'];
       const model = t.model(tier);
-      if (!model) return;
+      if (!model || (shape === 'stream' && t.plainOnly)) return;
       const calls = shape === 'plain' ? CALLS : STREAM_CALLS;
       if (!calls) return;
       const fromUs = monotonicUs();
