@@ -64,9 +64,15 @@ if (process.env.FLOOR_SERVER === 'node') {
     const parts: Buffer[] = [];
     req.on('data', (d: Buffer) => parts.push(d));
     req.on('end', () => {
-      call(req.headers.authorization, JSON.parse(Buffer.concat(parts).toString())).then(
-        ([status, body]) => {
-          const text = JSON.stringify(body);
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(parts).toString());
+      } catch {
+        return void res.writeHead(400).end();
+      }
+      call(req.headers.authorization, body).then(
+        ([status, reply]) => {
+          const text = JSON.stringify(reply);
           res.writeHead(status, {
             'content-type': 'application/json; charset=utf-8',
             'content-length': Buffer.byteLength(text),
