@@ -14,11 +14,10 @@ describe('gateway log lines (e2e)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    gateway = await startGatewayProcess({
-      DATABASE_URL: database.url,
-      QUEUE_PREFIX: testQueuePrefix(),
-      LOG_LEVEL: 'info',
-    });
+    gateway = await startGatewayProcess(
+      { DATABASE_URL: database.url, QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info' },
+      { echoStdout: false },
+    );
     let rest = '';
     gateway.child.stdout!.on('data', (d: Buffer) => {
       const parts = (rest + d.toString()).split('\n');

@@ -17,6 +17,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface AppProcessOptions {
+  /** false: the child's stdout is left to the suite to read, not echoed (a suite that reads info lines). */
+  echoStdout?: boolean;
+}
+
 /**
  * One of the apps as a process of its own (its sources compiled on the fly,
  * test/support/ts-register.js), listening on a free port given in `portVariable`, ready once its
@@ -26,6 +31,7 @@ async function startAppProcess(
   app: 'gateway' | 'worker' | 'portal-api',
   portVariable: string,
   env: Record<string, string>,
+  { echoStdout = true }: AppProcessOptions = {},
 ): Promise<AppProcess> {
   const port = await freePort();
   const root = join(__dirname, '..', '..');
@@ -49,7 +55,7 @@ async function startAppProcess(
     stderr = (stderr + d).slice(-4000);
     echo(d);
   });
-  child.stdout!.on('data', echo);
+  if (echoStdout) child.stdout!.on('data', echo);
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${app} exited early: ${stderr}`);
@@ -74,8 +80,8 @@ async function startAppProcess(
 }
 
 /** A gateway process. */
-export const startGatewayProcess = (env: Record<string, string>) =>
-  startAppProcess('gateway', 'GATEWAY_PORT', env);
+export const startGatewayProcess = (env: Record<string, string>, options?: AppProcessOptions) =>
+  startAppProcess('gateway', 'GATEWAY_PORT', env, options);
 
 /** The worker (audit writer and jobs) as a process; its metrics listener serves /health/live. */
 export const startWorkerProcess = (env: Record<string, string>) =>
