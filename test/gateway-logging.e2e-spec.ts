@@ -1,5 +1,7 @@
+import { createInterface } from 'node:readline';
 import { createTestDatabase, testQueuePrefix, type TestDatabase } from '@velvet/testing';
 import { type AppProcess, startGatewayProcess } from './support/app-process';
+import { waitFor } from './support/audit-worker';
 
 /**
  * The gateway's log, as an operator reads it from the process's stdout: one JSON line per request
@@ -18,11 +20,8 @@ describe('gateway log lines (e2e)', () => {
       { DATABASE_URL: database.url, QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info' },
       { echoStdout: false },
     );
-    let rest = '';
-    gateway.child.stdout!.on('data', (d: Buffer) => {
-      const parts = (rest + d.toString()).split('\n');
-      rest = parts.pop()!;
-      for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part));
+    createInterface({ input: gateway.child.stdout! }).on('line', (line) => {
+      if (line.startsWith('{')) lines.push(JSON.parse(line));
     });
   });
 
@@ -44,12 +43,11 @@ describe('gateway log lines (e2e)', () => {
     });
     expect(res.status).toBe(401);
     const callId = res.headers.get('x-velvet-call-id');
-    const deadline = Date.now() + 5000;
-    let line: Record<string, unknown> | undefined;
-    while (!(line = lines.find((l) => l.clientRequestId === 'lone-request-1'))) {
-      if (Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const line = await waitFor(
+      'the request log line',
+      async () => lines.find((l) => l.clientRequestId === 'lone-request-1'),
+      5000,
+    );
     expect(line).toMatchObject({
       msg: 'request',
       requestId: callId,
