@@ -17,6 +17,7 @@
  *   only (the same way: what a setting costs, e.g. the per-request log line)
  * BENCH_PAIRED=1  plain calls to both builds at the same time (Redis µs split evenly between them)
  * BENCH_TARGETS=calibration,gw-after  BENCH_KINDS=plain-premium,stream-standard  (subsets)
+ * BENCH_KINDS=idle BENCH_IDLE_SECONDS=10  each target's CPU per second with nothing sent (µs per s)
  * Targets: direct, calibration (node:http proxy), floor-http / floor / floor-redis (the stack's
  *   floor, scripts/bench/stack-floor-proxy.ts: node:http or Fastify with undici and JSON, then also
  *   one ioredis script per call; plain premium calls only), gw-before, gw-after
@@ -51,6 +52,7 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const STREAM_CALLS = Number(process.env.BENCH_STREAM_CALLS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 const BASE_MAIN = process.env.BENCH_BASE_MAIN;
 const PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 const PG_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
@@ -189,6 +191,27 @@ async function streamedCalls(t: Target, model: string, count: number, pids: numb
   const after = pids.map(cpuSeconds);
   await pool.close();
   return { errors, cpu: after.map((a, i) => a - before[i]), streams };
+}
+
+/**
+ * A target left alone for BENCH_IDLE_SECONDS: its CPU per second (and Redis's meanwhile), reported
+ * in the µs-per-call columns with one "call" per second. What a process spends whatever its load
+ * (the gateway's reloads, heartbeats, reaper): between sequential streams it is a large share of
+ * the CPU measured per stream.
+ */
+async function idle(t: Target, pids: number[]): Promise<Sample> {
+  const before = pids.map(cpuSeconds);
+  await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+  const cpu = pids.map((pid, i) => cpuSeconds(pid) - before[i]);
+  const perSecond = (s: number) => (s * 1e6) / IDLE_SECONDS;
+  return {
+    target: t.name,
+    kind: 'idle',
+    calls: IDLE_SECONDS,
+    errors: 0,
+    cpuUs: perSecond(cpu[0]),
+    redisUs: perSecond(cpu[1]),
+  };
 }
 
 const median = (xs: number[]) => {
@@ -347,6 +370,7 @@ async function main() {
     const redisPid = redisServer.pid;
     const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
     const run = async (t: Target, kind: string): Promise<void> => {
+      if (kind === 'idle') return void samples.push(await idle(t, [t.pid, redisPid]));
       const [shape, tier] = kind.split(' ') as ['plain' | 'stream', 'premium' | 'standard'];
       const model = t.model(tier);
       if (!model || (shape === 'stream' && t.plainOnly)) return;

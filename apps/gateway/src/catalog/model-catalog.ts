@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { encoderFor, Model, ModelStatus, ModelTier } from '@velvet/catalog';
+import { tablesFingerprint } from '@velvet/common';
 import { Repository } from 'typeorm';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
@@ -18,8 +19,9 @@ export interface CatalogEntry {
 }
 
 /**
- * The active catalog, held in memory and reloaded every cache TTL (models and tiers are a few
- * rows), so resolving `model` never queries the database and unknown names cannot load it.
+ * The active catalog, held in memory and checked every cache TTL (models and tiers are a few
+ * rows), so resolving `model` never queries the database and unknown names cannot load it. Each
+ * check asks PostgreSQL for the two tables' fingerprint and reloads them only when it changed.
  */
 @Injectable()
 export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
@@ -28,6 +30,8 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
   /** When the catalog last loaded; a failing reload keeps serving the previous one, which then ages. */
   private refreshedAt: number | null = null;
   private readonly logger = new Logger('ModelCatalog');
+  /** The tables' fingerprint read before the snapshot loaded (null before the first load). */
+  private loadedFrom: string | null = null;
   /** Changes identity on every reload that changed something, so derived caches can key on it. */
   version = 0;
 
@@ -66,6 +70,14 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
   }
 
   async refresh(): Promise<void> {
+    const checkedAt = Date.now();
+    const fingerprint = await tablesFingerprint([this.models, this.tiers]);
+    if (fingerprint !== this.loadedFrom) await this.load();
+    this.loadedFrom = fingerprint;
+    this.refreshedAt = checkedAt;
+  }
+
+  private async load(): Promise<void> {
     const [models, tiers] = await Promise.all([
       this.models.find({ where: { status: ModelStatus.Active } }),
       this.tiers.find(),
@@ -81,6 +93,5 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
       JSON.stringify([...m.values()].map((e) => [e.model.id, e.model.updatedAt, e.gated]));
     if (signature(next) !== signature(this.bySlug)) this.version++;
     this.bySlug = next;
-    this.refreshedAt = Date.now();
   }
 }

@@ -58,9 +58,20 @@ describe('limit changes', () => {
 describe('LimitsService snapshot', () => {
   it('applies an announced change at once, and a refresh that raced with it keeps it', async () => {
     let release: (rows: RateLimit[]) => void = () => undefined;
-    const rows = { find: jest.fn(() => new Promise<RateLimit[]>((r) => (release = r))) };
+    let reading: () => void = () => undefined;
+    const rowsRead = new Promise<void>((r) => (reading = r));
+    const rows = {
+      metadata: { tableName: 'rate_limits' },
+      // the tables' fingerprint: new, so the rows are read
+      query: jest.fn(() => Promise.resolve([{ fingerprint: 'f1' }])),
+      find: jest.fn(() => {
+        reading();
+        return new Promise<RateLimit[]>((r) => (release = r));
+      }),
+    };
     const limits = new LimitsService(rows as unknown as Repository<RateLimit>);
     const refreshing = limits.refresh();
+    await rowsRead;
     // the throttle is lifted while the refresh's query (which still saw it) is in flight
     limits.apply({ organizationId: ORG, apiKeyId: null, override: null });
     release([row({ requestsPerMinute: 1 })]);
@@ -72,6 +83,25 @@ describe('LimitsService snapshot', () => {
       override: { requestsPerMinute: 2, tokensPerMinute: null, spendCapMicros: null },
     });
     expect(limits.snapshot(ORG, KEY).apiKey?.requestsPerMinute).toBe(2);
+  });
+});
+
+describe('LimitsService refresh', () => {
+  it('reads the rows again only when the tables fingerprint moved', async () => {
+    const fingerprints = ['f1', 'f1', 'f2', 'f2'];
+    const rows = {
+      metadata: { tableName: 'rate_limits' },
+      query: jest.fn(() => Promise.resolve([{ fingerprint: fingerprints.shift() }])),
+      find: jest.fn(() => Promise.resolve([row({ requestsPerMinute: 1 })])),
+    };
+    const limits = new LimitsService(rows as unknown as Repository<RateLimit>);
+    const reads = [];
+    for (let i = 0; i < 4; i++) {
+      await limits.refresh();
+      reads.push(rows.find.mock.calls.length);
+    }
+    expect(reads).toEqual([1, 1, 2, 2]);
+    expect(limits.snapshot(ORG, KEY).organization?.requestsPerMinute).toBe(1);
   });
 });
 

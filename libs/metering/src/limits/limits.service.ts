@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainErrorKind, DomainException, type Micros } from '@velvet/common';
+import { DomainErrorKind, DomainException, type Micros, tablesFingerprint } from '@velvet/common';
 import { layoutOf, REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import { Repository } from 'typeorm';
@@ -47,8 +47,9 @@ const REFRESH_MS = 1000;
 
 /**
  * Limit overrides per organisation or key. Writes go to PostgreSQL; gateways keep a snapshot of
- * all rows (overrides are few) refreshed every second, so a throttle set by the detection engine
- * takes effect within about a second without a query per call.
+ * all rows (overrides are few) checked every second (the tables' fingerprint, the rows read again
+ * only when it changed), so a throttle set by the detection engine takes effect within about a
+ * second without a query per call; the writer's announcement (limit-changes.ts) applies it at once.
  */
 @Injectable()
 export class LimitsService implements OnModuleDestroy {
@@ -62,6 +63,8 @@ export class LimitsService implements OnModuleDestroy {
   private readonly logger = new Logger('LimitsService');
   /** Changes announced while a refresh's query runs: re-applied to its result (it may predate them). */
   private readonly duringRefresh = new Set<LimitChange[]>();
+  /** The tables' fingerprint read before the snapshot loaded (null before the first load). */
+  private loadedFrom: string | null = null;
 
   constructor(
     @InjectRepository(RateLimit) private readonly rows: Repository<RateLimit>,
@@ -175,6 +178,16 @@ export class LimitsService implements OnModuleDestroy {
   }
 
   async refresh(): Promise<void> {
+    const checkedAt = Date.now();
+    const fingerprint = await tablesFingerprint(
+      this.customerRows ? [this.rows, this.customerRows] : [this.rows],
+    );
+    if (fingerprint !== this.loadedFrom) await this.load();
+    this.loadedFrom = fingerprint;
+    this.refreshedAt = checkedAt;
+  }
+
+  private async load(): Promise<void> {
     const during: LimitChange[] = [];
     this.duringRefresh.add(during);
     let all: RateLimit[];
@@ -202,7 +215,6 @@ export class LimitsService implements OnModuleDestroy {
         c,
       ]),
     );
-    this.refreshedAt = Date.now();
   }
 
   /**
