@@ -107,6 +107,22 @@ describe('KeyAuthenticator', () => {
     expect(state.loads).toBe(2);
   });
 
+  it('polls only keys in use: a key idle for 10 s costs no query until its next call reloads it', async () => {
+    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'setImmediate'] });
+    const { auth, state, header } = setUp();
+    await auth.authenticate(header);
+    jest.setSystemTime(1_000_000 + 9_999);
+    await auth.poll();
+    expect(state.polls).toBe(1);
+    jest.setSystemTime(1_000_000 + 10_000);
+    await auth.poll(); // idle for 10 s: nothing to check, no query
+    expect(state.polls).toBe(1);
+    state.revoked = true; // behind the cache's back, while nobody polls it
+    jest.setSystemTime(1_000_000 + 20_000);
+    await expect(auth.authenticate(header)).rejects.toMatchObject({ status: 401 });
+    expect(state.loads).toBe(2);
+  });
+
   it('falls back to synchronous reloads when the poll fails', async () => {
     jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'setImmediate'] });
     const { auth, state, header } = setUp();

@@ -21,6 +21,8 @@ interface Entry {
   at: number;
   /** When the last query that found this live key still valid started (its load, or a poll). */
   verifiedAt: number;
+  /** When a call last presented it: only keys in use are polled. */
+  usedAt: number;
   principal: ApiKeyPrincipal | null;
   organizationId: string | null;
   organizationActive: boolean;
@@ -32,15 +34,20 @@ interface Entry {
 export const KEY_MAX_STALENESS_MS = 500;
 /** A live key's entry is reloaded after this long whatever the polls say (they only look for revocations). */
 const LIVE_ENTRY_MAX_AGE_MS = 60_000;
+/**
+ * Polls check the keys presented this recently; a key idle longer is verified again by its next
+ * call's own query (as any entry past the bound is), so an idle gateway queries nothing.
+ */
+const POLLED_WHILE_USED_MS = 10_000;
 const MAX_ENTRIES = 50_000;
 
 /**
  * API-key authentication without a query per call. Results (good and bad keys alike) are cached
  * by the key's SHA-256, and a verdict is never served once older than the staleness bound (500 ms,
  * or the cache TTL if lower); past it, the key is reloaded synchronously before the call goes on.
- * Live keys stay fresh without a query each: every half-bound one query checks all the live keys
- * this process holds for revocation, expiry and a disabled organisation, and a verdict counts as
- * checked as of that poll. On top of that, revocations and organisation status changes arrive
+ * Live keys in use stay fresh without a query each: every half-bound one query checks all the live
+ * keys this process holds and saw in the last 10 s for revocation, expiry and a disabled
+ * organisation, and a verdict counts as checked as of that poll. On top of that, revocations and organisation status changes arrive
  * over Redis pub/sub and drop entries at once, in every gateway process; a lost message only
  * falls back to the poll, and a failing poll to synchronous reloads (or a 503: fail closed).
  */
@@ -105,6 +112,7 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
         'This organisation is disabled; contact your account manager.',
       );
     }
+    entry.usedAt = now;
     this.touch(entry.principal.apiKeyId, now);
     return entry.principal;
   }
@@ -115,8 +123,9 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * One query for every live key held here: drops those revoked, expired or whose organisation is
-   * no longer active, and marks the others checked as of the poll's start. Skipped while the
+   * One query for every live key held here and in use (presented in the last 10 s): drops those
+   * revoked, expired or whose organisation is no longer active, and marks the others checked as of
+   * the poll's start; none while nothing is in use. Skipped while the
    * previous one runs; after a failure entries age, and fall back to synchronous reloads.
    */
   async poll(): Promise<void> {
@@ -128,7 +137,8 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
       for (const [hash, e] of this.cache) {
         if (startedAt - e.at >= LIVE_ENTRY_MAX_AGE_MS)
           this.cache.delete(hash); // reloaded on its next call anyway
-        else if (e.principal && e.organizationActive) live.push(e);
+        else if (e.principal && e.organizationActive && startedAt - e.usedAt < POLLED_WHILE_USED_MS)
+          live.push(e);
       }
       if (!live.length) return;
       const ids = new Set(live.map((e) => e.principal!.apiKeyId));
@@ -198,6 +208,7 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
         return {
           at,
           verifiedAt: at,
+          usedAt: at,
           principal: null,
           organizationId: null,
           organizationActive: false,
@@ -215,6 +226,7 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     return {
       at,
       verifiedAt: at,
+      usedAt: at,
       organizationId: apiKey.organizationId,
       organizationActive: org?.status === OrganizationStatus.Active,
       validUntil: validUntil?.getTime() ?? null,
