@@ -28,7 +28,7 @@
  *   BENCH_OTEL_TRACES_SAMPLER_ARG=0.01
  */
 import { type ChildProcess } from 'node:child_process';
-import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
@@ -428,7 +428,11 @@ async function main() {
       }
       console.log(`rep ${rep + 1} done, load average ${loadAverage()}`);
     }
-    if (PROF_DIR) writeFileSync(join(PROF_DIR, 'windows.json'), JSON.stringify(windows));
+    if (PROF_DIR) {
+      // the gateway writes its profile there only when it exits
+      mkdirSync(PROF_DIR, { recursive: true });
+      writeFileSync(join(PROF_DIR, 'windows.json'), JSON.stringify(windows));
+    }
     print(samples, targets);
     if (sink) {
       const calls = samples.filter((x) => x.target === 'gw-after').reduce((a, x) => a + x.calls, 0);
