@@ -14,6 +14,7 @@ import type { LoadResult, LoadSpec } from './bench/load-generator';
 import { commandStats, type PrivateRedis, startPrivateRedis } from './bench/private-redis';
 import {
   cpuSeconds,
+  postgresCpuSeconds,
   freePort,
   LOAD_CORE,
   pidOf,
@@ -76,6 +77,8 @@ interface Row extends LoadResult {
   redisCpuMsPerReq: number;
   /** The worker's usage ingest (scripts/bench/usage-ingest.ts), on the load generator's core. */
   ingestCpuMsPerReq: number;
+  /** Every PostgreSQL process of the machine (the ingest's inserts, the gateway's snapshot checks). */
+  postgresCpuMsPerReq: number;
   rssMb: number;
   /** Redis µs per request by command (INFO commandstats; scripts' inner commands are counted inside evalsha too). */
   redisUsByCommand?: Record<string, number>;
@@ -93,7 +96,10 @@ const loads = new Set<ChildProcess>();
 /** Stops the load generators still running (a background load beside the stream probe). */
 const stopLoads = () => loads.forEach((c) => c.kill('SIGKILL'));
 
-function runLoad(spec: LoadSpec, pids: number[]): Promise<{ result: LoadResult; cpu: number[] }> {
+function runLoad(
+  spec: LoadSpec,
+  pids: number[],
+): Promise<{ result: LoadResult; cpu: number[]; postgresCpu: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'taskset',
@@ -113,17 +119,26 @@ function runLoad(spec: LoadSpec, pids: number[]): Promise<{ result: LoadResult; 
     let out = '';
     const before: number[] = [];
     const after: number[] = [];
+    let postgresBefore = NaN;
+    let postgresAfter = NaN;
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d: Buffer) => {
       const s = d.toString();
-      if (s.includes('measure-start')) pids.forEach((p, i) => (before[i] = cpuSeconds(p)));
-      if (s.includes('measure-end')) pids.forEach((p, i) => (after[i] = cpuSeconds(p)));
+      if (s.includes('measure-start')) {
+        pids.forEach((p, i) => (before[i] = cpuSeconds(p)));
+        postgresBefore = postgresCpuSeconds();
+      }
+      if (s.includes('measure-end')) {
+        pids.forEach((p, i) => (after[i] = cpuSeconds(p)));
+        postgresAfter = postgresCpuSeconds();
+      }
     });
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`load generator failed (${code})`));
       resolve({
         result: JSON.parse(out) as LoadResult,
         cpu: pids.map((_, i) => after[i] - before[i]),
+        postgresCpu: postgresAfter - postgresBefore,
       });
     });
   });
@@ -146,7 +161,7 @@ async function measure(
     durationMs: SECONDS * 1000,
   };
   await redis.config('RESETSTAT');
-  const { result, cpu } = await runLoad(spec, [t.pid, redisPid, ingestPid]);
+  const { result, cpu, postgresCpu } = await runLoad(spec, [t.pid, redisPid, ingestPid]);
   const stats = await commandStats(redis);
   const requests = Math.max(1, result.ok + result.errors);
   // (warm-up and the tail are in the counters too: per request of the whole run, approximately)
@@ -164,6 +179,7 @@ async function measure(
     cpuMsPerReq: (cpu[0] * 1000) / requests,
     redisCpuMsPerReq: (cpu[1] * 1000) / requests,
     ingestCpuMsPerReq: (cpu[2] * 1000) / requests,
+    postgresCpuMsPerReq: (postgresCpu * 1000) / requests,
     rssMb: rssMb(t.pid),
   };
 }
@@ -233,7 +249,7 @@ function summarise(rows: Row[]): string[] {
     }
     if (gw.length)
       lines.push(
-        `${rate}/s machine cpu per gateway call (gateway + its Redis + the worker's usage ingest; the worker's audit intake does not run here, see docs/audit.md): ${f(mean(gw.map((r) => r.cpuMsPerReq + r.redisCpuMsPerReq + r.ingestCpuMsPerReq)), 3)} ms (ingest ${f(mean(gw.map((r) => r.ingestCpuMsPerReq)), 3)} ms)`,
+        `${rate}/s machine cpu per gateway call (gateway + its Redis + the worker's usage ingest + PostgreSQL; the worker's audit intake does not run here, see docs/audit.md): ${f(mean(gw.map((r) => r.cpuMsPerReq + r.redisCpuMsPerReq + r.ingestCpuMsPerReq + r.postgresCpuMsPerReq)), 3)} ms (ingest ${f(mean(gw.map((r) => r.ingestCpuMsPerReq)), 3)} ms, PostgreSQL ${f(mean(gw.map((r) => r.postgresCpuMsPerReq)), 3)} ms)`,
       );
   }
   for (const t of [

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -77,6 +77,28 @@ export function cpuSeconds(pid: number): number {
   }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU seconds used so far by every PostgreSQL process on the machine (server and backends; a
+ * backend that exits between two readings takes its share with it). The bench's own processes
+ * are PostgreSQL's only clients while it runs, so the difference over a run is what they cost it.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (comm !== 'postgres') continue;
+    const cpu = cpuSeconds(Number(entry));
+    if (Number.isFinite(cpu)) total += cpu;
+  }
+  return total;
 }
 
 export function rssMb(pid: number): number {
