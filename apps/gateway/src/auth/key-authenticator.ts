@@ -47,9 +47,10 @@ const MAX_ENTRIES = 50_000;
  * or the cache TTL if lower); past it, the key is reloaded synchronously before the call goes on.
  * Live keys in use stay fresh without a query each: every half-bound one query checks all the live
  * keys this process holds and saw in the last 10 s for revocation, expiry and a disabled
- * organisation, and a verdict counts as checked as of that poll. On top of that, revocations and organisation status changes arrive
- * over Redis pub/sub and drop entries at once, in every gateway process; a lost message only
- * falls back to the poll, and a failing poll to synchronous reloads (or a 503: fail closed).
+ * organisation, and a verdict counts as checked as of that poll. On top of that, revocations and
+ * organisation status changes arrive over Redis pub/sub and drop entries at once, in every gateway
+ * process; a lost message only falls back to the poll, and a failing poll to synchronous reloads
+ * (or a 503: fail closed).
  */
 @Injectable()
 export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
@@ -125,8 +126,8 @@ export class KeyAuthenticator implements OnModuleInit, OnModuleDestroy {
   /**
    * One query for every live key held here and in use (presented in the last 10 s): drops those
    * revoked, expired or whose organisation is no longer active, and marks the others checked as of
-   * the poll's start; none while nothing is in use. Skipped while the
-   * previous one runs; after a failure entries age, and fall back to synchronous reloads.
+   * the poll's start; none while nothing is in use. Skipped while the previous one runs; after a
+   * failure entries age, and fall back to synchronous reloads.
    */
   async poll(): Promise<void> {
     if (this.polling) return;
