@@ -1,7 +1,7 @@
 export { AdminActivityLog } from './activity/admin-activity-log';
 export type { AdminAction } from './activity/admin-activity-log';
 export { hashPassword, randomToken, sameHash, sha256Hex, verifyPassword } from './crypto/secrets';
-export { tablesFingerprint } from './database/tables-fingerprint';
+export { TablesFingerprint } from './database/tables-fingerprint';
 export { DomainErrorKind, DomainException, NotFoundError } from './errors/domain.exception';
 export {
   HostileInputPipe,

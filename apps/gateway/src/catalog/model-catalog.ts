@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { encoderFor, Model, ModelStatus, ModelTier } from '@velvet/catalog';
-import { tablesFingerprint } from '@velvet/common';
+import { TablesFingerprint } from '@velvet/common';
 import { Repository } from 'typeorm';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV } from '../gateway.tokens';
@@ -30,8 +30,7 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
   /** When the catalog last loaded; a failing reload keeps serving the previous one, which then ages. */
   private refreshedAt: number | null = null;
   private readonly logger = new Logger('ModelCatalog');
-  /** The tables' fingerprint read before the snapshot loaded (null before the first load). */
-  private loadedFrom: string | null = null;
+  private readonly fingerprint: TablesFingerprint;
   /** Changes identity on every reload that changed something, so derived caches can key on it. */
   version = 0;
 
@@ -39,7 +38,9 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(Model) private readonly models: Repository<Model>,
     @InjectRepository(ModelTier) private readonly tiers: Repository<ModelTier>,
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
-  ) {}
+  ) {
+    this.fingerprint = new TablesFingerprint([models, tiers]);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
@@ -71,9 +72,7 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
 
   async refresh(): Promise<void> {
     const checkedAt = Date.now();
-    const fingerprint = await tablesFingerprint([this.models, this.tiers]);
-    if (fingerprint !== this.loadedFrom) await this.load();
-    this.loadedFrom = fingerprint;
+    await this.fingerprint.loadIfChanged(() => this.load());
     this.refreshedAt = checkedAt;
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainErrorKind, DomainException, type Micros, tablesFingerprint } from '@velvet/common';
+import { DomainErrorKind, DomainException, type Micros, TablesFingerprint } from '@velvet/common';
 import { layoutOf, REDIS } from '@velvet/queue';
 import type IORedis from 'ioredis';
 import { Repository } from 'typeorm';
@@ -63,8 +63,7 @@ export class LimitsService implements OnModuleDestroy {
   private readonly logger = new Logger('LimitsService');
   /** Changes announced while a refresh's query runs: re-applied to its result (it may predate them). */
   private readonly duringRefresh = new Set<LimitChange[]>();
-  /** The tables' fingerprint read before the snapshot loaded (null before the first load). */
-  private loadedFrom: string | null = null;
+  private readonly fingerprint: TablesFingerprint;
 
   constructor(
     @InjectRepository(RateLimit) private readonly rows: Repository<RateLimit>,
@@ -73,7 +72,9 @@ export class LimitsService implements OnModuleDestroy {
     private readonly customerRows?: Repository<CustomerLimit>,
     // the app's shared Redis (QueueModule); absent where no gateway needs telling
     @Optional() @Inject(REDIS) private readonly redis?: IORedis,
-  ) {}
+  ) {
+    this.fingerprint = new TablesFingerprint(customerRows ? [rows, customerRows] : [rows]);
+  }
 
   async setOverride(input: LimitOverrideInput): Promise<RateLimit> {
     this.validate(input);
@@ -179,11 +180,7 @@ export class LimitsService implements OnModuleDestroy {
 
   async refresh(): Promise<void> {
     const checkedAt = Date.now();
-    const fingerprint = await tablesFingerprint(
-      this.customerRows ? [this.rows, this.customerRows] : [this.rows],
-    );
-    if (fingerprint !== this.loadedFrom) await this.load();
-    this.loadedFrom = fingerprint;
+    await this.fingerprint.loadIfChanged(() => this.load());
     this.refreshedAt = checkedAt;
   }
 
