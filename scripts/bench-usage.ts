@@ -12,7 +12,11 @@
  *      and the page load (its four requests at once, as the page sends them);
  *   3. A/B in the same run: the per-key, hourly and model x key views read from the fine rollups
  *      (usage_daily, usage_hourly: before migration 1764070000000), the daily spend summed from
- *      usage_records, and an ingest batch of 500 records with the rollup triggers on and off.
+ *      usage_records, and an ingest batch of 500 records with the rollup triggers on and off;
+ *   4. the ingest's CPU per batch (this process plus its PostgreSQL backend) for batches of
+ *      USAGE_BENCH_INGEST_SIZES (50,200) records, and, with USAGE_BENCH_INGEST_BASE=<other build's
+ *      dist>, the same for that build's UsageIngestor, the two taking turns in the same run.
+ * USAGE_BENCH_INGEST_ONLY=1 seeds and runs part 4 alone.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -287,14 +291,27 @@ async function before(app: DataSource, org: string): Promise<void> {
     line(name, await timed(runs, () => app.query(sql, params)));
 }
 
-async function ingestAB(app: DataSource, owner: Client, org: string): Promise<void> {
+type Ingest = (entries: [string, string[]][]) => Promise<void>;
+
+/** A usage ingest of `dist`'s build (this build's when omitted), writing through `app`. */
+async function ingestorOf(app: DataSource, dist?: string): Promise<Ingest> {
+  const build = dist
+    ? ((await import(`${dist}/libs/metering/src/index.js`)) as {
+        UsageIngestor: typeof UsageIngestor;
+      })
+    : { UsageIngestor };
+  const ingestor = new build.UsageIngestor({ redisUrl: 'redis://unused', prefix: 'unused' }, app);
+  return (entries) => ingestor.ingest(entries);
+}
+
+/** `size` usage stream entries of `org`, as the gateway appends them. */
+async function usageBatches(app: DataSource, org: string) {
   const rows = await app.query(
     `SELECT k.id AS key, (SELECT id FROM models LIMIT 1) AS model FROM api_keys k WHERE organization_id = $1 LIMIT 1`,
     [org],
   );
-  const ingestor = new UsageIngestor({ redisUrl: 'redis://unused', prefix: 'unused' }, app);
-  const batch = () =>
-    Array.from({ length: 500 }, (_, i) => [
+  return (size: number) =>
+    Array.from({ length: size }, (_, i) => [
       `${i}-0`,
       [
         'u',
@@ -315,6 +332,12 @@ async function ingestAB(app: DataSource, owner: Client, org: string): Promise<vo
         }),
       ],
     ]) as [string, string[]][];
+}
+
+async function ingestAB(app: DataSource, owner: Client, org: string): Promise<void> {
+  const ingest = await ingestorOf(app);
+  const batches = await usageBatches(app, org);
+  const batch = () => batches(500);
   const on: number[] = [];
   const off: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -326,13 +349,45 @@ async function ingestAB(app: DataSource, owner: Client, org: string): Promise<vo
         `ALTER TABLE usage_records ${triggers ? 'ENABLE' : 'DISABLE'} TRIGGER USER`,
       );
       const t0 = process.hrtime.bigint();
-      await ingestor.ingest(batch());
+      await ingest(batch());
       into.push(ms(t0));
     }
   }
   await owner.query(`ALTER TABLE usage_records ENABLE TRIGGER USER`);
   line('ingest batch of 500, rollup triggers ON', { wall: on.sort((a, b) => a - b), cpuMs: NaN });
   line('ingest batch of 500, rollup triggers OFF', { wall: off.sort((a, b) => a - b), cpuMs: NaN });
+}
+
+/**
+ * CPU per ingest batch, this build against USAGE_BENCH_INGEST_BASE's when given: 10 rounds of 10
+ * batches each, the builds taking turns, batches made before the clock starts.
+ */
+async function ingestCpu(app: DataSource, org: string): Promise<void> {
+  const base = process.env.USAGE_BENCH_INGEST_BASE;
+  const builds: [string, Ingest][] = [['this build', await ingestorOf(app)]];
+  if (base) builds.push([`base (${base})`, await ingestorOf(app, base)]);
+  const batches = await usageBatches(app, org);
+  for (const size of (process.env.USAGE_BENCH_INGEST_SIZES ?? '50,200').split(',').map(Number)) {
+    const cpuMs = builds.map(() => 0);
+    const wall: number[][] = builds.map(() => []);
+    for (let round = 0; round < 10; round++) {
+      for (const [b, [, ingest]] of builds.entries()) {
+        const made = Array.from({ length: 10 }, () => batches(size));
+        const t = await timed(10, (i) => ingest(made[i]));
+        cpuMs[b] += t.cpuMs / 10;
+        wall[b].push(...t.wall);
+      }
+    }
+    for (const [b, [name]] of builds.entries())
+      line(`ingest batch of ${size}, ${name}`, {
+        wall: wall[b].sort((x, y) => x - y),
+        cpuMs: cpuMs[b],
+      });
+    if (base)
+      console.log(
+        `  CPU per batch of ${size}, this build / base: ${(cpuMs[0] / cpuMs[1]).toFixed(2)}`,
+      );
+  }
 }
 
 async function main(): Promise<void> {
@@ -365,6 +420,11 @@ async function main(): Promise<void> {
       return keyCache.get(org)!;
     };
     cpu = await cpuMeter(app);
+    if (process.env.USAGE_BENCH_INGEST_ONLY === '1') {
+      console.log(`\nusage ingest, CPU per batch (this process and its backend), load ${load()}:`);
+      await ingestCpu(app, big);
+      return;
+    }
     await usage.report(quarter(big, { from: day(-1) }));
     console.log(
       `\nlarge organisation (${(ROWS / 2).toLocaleString('en-US')} rows), load ${load()}:`,
@@ -398,6 +458,8 @@ async function main(): Promise<void> {
       ),
     );
     await ingestAB(app, owner, big);
+    console.log(`\nusage ingest, CPU per batch (this process and its backend), load ${load()}:`);
+    await ingestCpu(app, big);
     console.log(`\ndone, load ${load()}`);
   } finally {
     await app.destroy();

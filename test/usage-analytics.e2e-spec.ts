@@ -4,7 +4,13 @@
  * the portal's reports, breakdown, CSV and statements read them correctly and for their tenant only.
  */
 import { randomUUID } from 'node:crypto';
-import { encodeUsage, RefusalRecorder, UsageIngestor, UsageStatus } from '@velvet/metering';
+import {
+  encodeUsage,
+  INSERT_USAGE_SQL,
+  RefusalRecorder,
+  UsageIngestor,
+  UsageStatus,
+} from '@velvet/metering';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { seedCatalog } from '../scripts/seed/seed-catalog';
@@ -397,6 +403,77 @@ describe('usage analytics', () => {
       .get(`/contracts/${contract.id}/statements/0`)
       .set(bearer(globex))
       .expect(404);
+  });
+
+  it('stores one row per request id whatever its text, its repeats or its times, probing the index instead of reading the table', async () => {
+    const initech = await signUp(
+      portal,
+      'Initech',
+      `admin@initech-${randomUUID().slice(0, 6)}.example`,
+    );
+    const org = initech.organizationId!;
+    const key = await makeKey(initech, 'initech-key');
+    const lite = models['velvet-lite-1'];
+    const at = new Date(Date.UTC(2026, 10, 2, 12));
+    const later = new Date(at.getTime() + 3_600_000);
+    // characters an array literal quotes or escapes, the word NULL, a NUL-free unicode id
+    const ids = ['a"b\\c,{d} e', 'NULL', '{}', ' ', 'zß→😀'];
+    const entry = (id: string, when: Date, i: number) =>
+      [`${i}-0`, ['u', usage({ org, key, model: lite, at: when, id, cost: 10n })]] as [
+        string,
+        string[],
+      ];
+    await ingestor().ingest([
+      ...ids.map((id, i) => entry(id, at, i)),
+      ...ids.map((id, i) => entry(id, later, 10 + i)), // the same ids again, an hour later
+    ]);
+    await ingestor().ingest(ids.map((id, i) => entry(id, later, 20 + i))); // and in a later batch
+    const stored: { request_id: string; occurred_at: Date }[] = await db.query(
+      `SELECT request_id, occurred_at FROM usage_records WHERE organization_id = $1 ORDER BY request_id`,
+      [org],
+    );
+    expect(stored).toEqual(
+      [...ids].sort((x, y) => (x < y ? -1 : 1)).map((id) => ({ request_id: id, occurred_at: at })),
+    );
+
+    // 20,000 rows ingested and not yet analysed (a new deployment, a busy table): the check of ids
+    // already stored must stay one index probe per row, not a scan of usage_records per batch
+    await db.query(
+      `INSERT INTO usage_records (request_id, organization_id, api_key_id, model_id, tier, input_tokens, output_tokens,
+                                  cost_micros, currency, latency_ms, status, streamed, occurred_at)
+       SELECT 'plan-' || i, $1, $2, $3, 'standard', 1, 1, 1, 'USD', 1, 'succeeded', false, $4
+         FROM generate_series(1, 20000) i`,
+      [org, key, lite, at],
+    );
+    const batch = Array.from({ length: 50 }, () => ({ id: randomUUID() }));
+    const column = <T>(value: T) => batch.map(() => value);
+    const [{ 'QUERY PLAN': plan }] = await db.query(`EXPLAIN (FORMAT JSON) ${INSERT_USAGE_SQL}`, [
+      batch.map((b) => b.id),
+      column(org),
+      column(key),
+      column(lite),
+      column('standard'),
+      column(1),
+      column(1),
+      column('1'),
+      column('USD'),
+      column(1),
+      column('succeeded'),
+      column(false),
+      column(at.toISOString()),
+    ]);
+    const scanned: string[] = [];
+    const walk = (node: { 'Node Type': string; 'Relation Name'?: string; Plans?: unknown[] }) => {
+      if (node['Node Type'] === 'Seq Scan' && node['Relation Name']?.startsWith('usage_records'))
+        scanned.push(node['Relation Name']);
+      for (const child of node.Plans ?? []) walk(child as typeof node);
+    };
+    walk(plan[0].Plan);
+    // (a partition of a page or two may be read whole: the 20,000 rows' partition must not be)
+    const [{ partition }] = await db.query(
+      `SELECT tableoid::regclass::text AS partition FROM usage_records WHERE request_id = 'plan-1'`,
+    );
+    expect(scanned).not.toContain(partition);
   });
 
   it('answers 400 (malformed) or 422 (a range it will not serve), never 500', async () => {
