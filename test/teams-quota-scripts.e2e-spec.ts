@@ -163,4 +163,39 @@ describe('gateway: the team scope in both admission paths', () => {
       denial: { scope: 'api_key', kind: 'requests', limit: '1' },
     });
   });
+  it('moves a scope’s arrival times once per call: a finish corrects the tokens, a retry counts once, a refusal leaves nothing', async () => {
+    // 600 tokens a minute: 100 ms per token; 100 requests a minute: 600 ms per request
+    const { org, teamId, keys } = await teamWith({ requestsPerMinute: 100, tokensPerMinute: 600 });
+    const rateState = async () => {
+      const scope = `${gw.env.QUEUE_PREFIX}:gw:t:${teamId}`;
+      const [rq, tk] = await redis.mget(`${scope}:rq`, `${scope}:tk`);
+      return { rq: Number(rq ?? 0), tk: Number(tk ?? 0) };
+    };
+    const r = req(org.organizationId, keys[0], teamId);
+    const begun = await quota.begin({ ...r, idempotency: null, record: '{}' });
+    if (begun.kind !== 'admitted') throw new Error(JSON.stringify(begun));
+    const reserved = await rateState(); // 10 tokens reserved: 1,000 ms ahead
+    expect(reserved.tk - reserved.rq).toBeGreaterThan(0);
+    expect(await quota.finish(begun.admission, finishOf(r))).toBe('finished');
+    const settled = await rateState(); // 8 tokens used: 200 ms given back, requests untouched
+    expect(settled).toEqual({ rq: reserved.rq, tk: reserved.tk - 200 });
+
+    const once = req(org.organizationId, keys[1], teamId);
+    expect((await quota.admitAndFinish(once, finishOf(once))).kind).toBe('finished');
+    const afterOnce = await rateState();
+    expect(afterOnce.rq).toBeCloseTo(settled.rq + 600, 0);
+    expect(await quota.admitAndFinish(once, finishOf(once))).toEqual({ kind: 'already' });
+    expect(await rateState()).toEqual(afterOnce);
+
+    const huge = { ...req(org.organizationId, keys[0], teamId), estimatedTokens: 1000 };
+    expect(await quota.admitAndFinish(huge, finishOf(huge))).toMatchObject({
+      kind: 'denied',
+      denial: { scope: 'team', kind: 'too_large' },
+    });
+    expect(await rateState()).toEqual(afterOnce);
+    expect(await redis.keys(`${gw.env.QUEUE_PREFIX}:*done:${huge.requestId}`)).toEqual([]);
+    // the refused call's id is free: the same call, within its limits, is then admitted
+    const fits = { ...huge, estimatedTokens: 10 };
+    expect((await quota.admitAndFinish(fits, finishOf(fits))).kind).toBe('finished');
+  });
 });
