@@ -18,6 +18,8 @@ export {
 } from './limits/limit-changes';
 export { CustomerLimitsModule } from './limits/customer/customer-limits.module';
 export { CustomerLimitsService } from './limits/customer/customer-limits.service';
+/** The one-step admission script's text, for the Redis micro-bench (scripts/bench/quota-script-micro.ts). */
+export { ADMIT_FINISH_LUA } from './limits/quota.scripts';
 export { limitValues } from './limits/customer/limit-values';
 export type { LimitTarget } from './limits/customer/limit-values';
 export { LimitsModule } from './limits/limits.module';
