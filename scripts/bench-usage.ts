@@ -15,7 +15,9 @@
  *      usage_records, and an ingest batch of 500 records with the rollup triggers on and off;
  *   4. the ingest's CPU per batch (this process plus its PostgreSQL backend) for batches of
  *      USAGE_BENCH_INGEST_SIZES (50,200) records, and, with USAGE_BENCH_INGEST_BASE=<other build's
- *      dist>, the same for that build's UsageIngestor, the two taking turns in the same run.
+ *      dist>, the same for that build's UsageIngestor, the two taking turns in the same run;
+ *      USAGE_BENCH_INGEST_GAP_MS=200 waits that long after each batch, as the worker does between
+ *      batches when calls trickle in (its code then runs cold, as deployed at low call rates).
  * USAGE_BENCH_INGEST_ONLY=1 seeds and runs part 4 alone.
  */
 import { randomUUID } from 'node:crypto';
@@ -367,19 +369,23 @@ async function ingestCpu(app: DataSource, org: string): Promise<void> {
   const builds: [string, Ingest][] = [['this build', await ingestorOf(app)]];
   if (base) builds.push([`base (${base})`, await ingestorOf(app, base)]);
   const batches = await usageBatches(app, org);
+  const gapMs = Number(process.env.USAGE_BENCH_INGEST_GAP_MS ?? 0);
   for (const size of (process.env.USAGE_BENCH_INGEST_SIZES ?? '50,200').split(',').map(Number)) {
     const cpuMs = builds.map(() => 0);
     const wall: number[][] = builds.map(() => []);
     for (let round = 0; round < 10; round++) {
       for (const [b, [, ingest]] of builds.entries()) {
         const made = Array.from({ length: 10 }, () => batches(size));
-        const t = await timed(10, (i) => ingest(made[i]));
+        const t = await timed(10, async (i) => {
+          await ingest(made[i]);
+          if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+        });
         cpuMs[b] += t.cpuMs / 10;
         wall[b].push(...t.wall);
       }
     }
     for (const [b, [name]] of builds.entries())
-      line(`ingest batch of ${size}, ${name}`, {
+      line(`ingest batch of ${size}${gapMs ? `, ${gapMs} ms apart` : ''}, ${name}`, {
         wall: wall[b].sort((x, y) => x - y),
         cpuMs: cpuMs[b],
       });

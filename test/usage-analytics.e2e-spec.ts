@@ -4,13 +4,8 @@
  * the portal's reports, breakdown, CSV and statements read them correctly and for their tenant only.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  encodeUsage,
-  INSERT_USAGE_SQL,
-  RefusalRecorder,
-  UsageIngestor,
-  UsageStatus,
-} from '@velvet/metering';
+import { usageIngestInsert } from '@velvet/database';
+import { encodeUsage, RefusalRecorder, UsageIngestor, UsageStatus } from '@velvet/metering';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { seedCatalog } from '../scripts/seed/seed-catalog';
@@ -405,7 +400,7 @@ describe('usage analytics', () => {
       .expect(404);
   });
 
-  it('stores one row per request id whatever its text, its repeats or its times, probing the index instead of reading the table', async () => {
+  it('stores one row per request id whatever its text, its repeats, its times or a batch in flight, probing the index instead of reading the table', async () => {
     const initech = await signUp(
       portal,
       'Initech',
@@ -436,6 +431,36 @@ describe('usage analytics', () => {
       [...ids].sort((x, y) => (x < y ? -1 : 1)).map((id) => ({ request_id: id, occurred_at: at })),
     );
 
+    // a batch that starts while another with the same ids (at other times: no unique-key conflict
+    // between them) is not committed yet waits for it, then skips those ids
+    const racing = Array.from({ length: 20 }, () => randomUUID());
+    const first = db.createQueryRunner();
+    await first.startTransaction();
+    const firstAt = new Date(at.getTime() + 60_000);
+    await first.query(
+      `SELECT velvet_usage_ingest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::int[],
+                                  $8::bigint[], $9::text[], $10::int[], $11::text[], $12::boolean[], $13::timestamptz[])`,
+      [
+        racing,
+        ...[org, key, lite, 'standard', 1, 1, '10', 'USD', 5, 'succeeded', false].map((v) =>
+          racing.map(() => v),
+        ),
+        racing.map(() => firstAt.toISOString()),
+      ],
+    );
+    const second = ingestor().ingest(
+      racing.map((id, i) => entry(id, new Date(at.getTime() + 120_000), 100 + i)),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    await first.commitTransaction();
+    await first.release();
+    await second;
+    const racedRows: { occurred_at: Date }[] = await db.query(
+      `SELECT occurred_at FROM usage_records WHERE request_id = ANY($1)`,
+      [racing],
+    );
+    expect(racedRows).toEqual(racing.map(() => ({ occurred_at: firstAt })));
+
     // 20,000 rows ingested and not yet analysed (a new deployment, a busy table): the check of ids
     // already stored must stay one index probe per row, not a scan of usage_records per batch
     await db.query(
@@ -447,7 +472,8 @@ describe('usage analytics', () => {
     );
     const batch = Array.from({ length: 50 }, () => ({ id: randomUUID() }));
     const column = <T>(value: T) => batch.map(() => value);
-    const [{ 'QUERY PLAN': plan }] = await db.query(`EXPLAIN (FORMAT JSON) ${INSERT_USAGE_SQL}`, [
+    const insert = usageIngestInsert((i, _, type) => `$${i + 1}::${type}[]`);
+    const [{ 'QUERY PLAN': plan }] = await db.query(`EXPLAIN (FORMAT JSON) ${insert}`, [
       batch.map((b) => b.id),
       column(org),
       column(key),

@@ -44,11 +44,7 @@ export { dailyBilledSpend } from './queries/daily-spend.query';
 export type { DailyBilledSpend } from './queries/daily-spend.query';
 export { billedSpendMicros } from './queries/qualifying-spend.query';
 export { UsageIngestModule } from './usage/usage-ingest.module';
-export {
-  INSERT_USAGE_SQL,
-  USAGE_INGEST_INTERVAL_MS,
-  UsageIngestor,
-} from './usage/usage-ingestor.service';
+export { USAGE_INGEST_INTERVAL_MS, UsageIngestor } from './usage/usage-ingestor.service';
 export { encodeUsage } from './usage/usage.codec';
 
 import { CustomerLimit } from './entities/customer-limit.entity';

@@ -19,6 +19,7 @@ import { DetectionCoverage1764040500000 } from './1764040500000-detection-covera
 import { DetectionBandLastSeen1764050300000 } from './1764050300000-detection-band-last-seen';
 import { PartitionedHistory1764050500000 } from './1764050500000-partitioned-history';
 import { CompletionBandIndex1764082000000 } from './1764082000000-completion-band-index';
+import { UsageIngestFunction1764083000000 } from './1764083000000-usage-ingest-function';
 import { OrganizationCorsOrigins1764050400000 } from './1764050400000-organization-cors-origins';
 import { Sso1764050700000 } from './1764050700000-sso';
 import { Scim1764050700001 } from './1764050700001-scim';
@@ -60,4 +61,5 @@ export const MIGRATIONS = [
   UsageRollupsByKey1764070000000,
   ScimGroupTeams1764070000001,
   CompletionBandIndex1764082000000,
+  UsageIngestFunction1764083000000,
 ];

@@ -24,50 +24,32 @@ import {
 import { decodeUsage } from './usage.codec';
 
 const GROUP = 'usage-ingest';
-/** pg_advisory_xact_lock key serialising usage batches (any constant unique to this use). */
-const USAGE_INGEST_LOCK = 7_140_001;
 /** Entries a dead consumer left unacknowledged are taken over after this long (default). */
 const CLAIM_IDLE_MS = 30_000;
-/** At most one batch per this interval (default): each costs the same few queries whatever its size. */
+/** At most one batch per this interval (default): each costs one statement whatever its size. */
 export const USAGE_INGEST_INTERVAL_MS = 200;
 /** Rows per batch, at most: at one batch per 200 ms a process still ingests 10,000 calls a second. */
 const BATCH_ROWS = 2000;
 
 type Usage = ReturnType<typeof decodeUsage>;
 
-/** usage_records' columns as the ingest writes them: name, type, value of a record. */
-const USAGE_COLUMNS: readonly [string, string, (u: Usage) => unknown][] = [
-  ['request_id', 'text', (u) => u.requestId],
-  ['organization_id', 'uuid', (u) => u.organizationId],
-  ['api_key_id', 'uuid', (u) => u.apiKeyId],
-  ['model_id', 'uuid', (u) => u.modelId],
-  ['tier', 'text', (u) => u.tier],
-  ['input_tokens', 'int', (u) => u.inputTokens],
-  ['output_tokens', 'int', (u) => u.outputTokens],
-  ['cost_micros', 'bigint', (u) => u.costMicros.toString()],
-  ['currency', 'text', (u) => u.currency],
-  ['latency_ms', 'int', (u) => u.latencyMs],
-  ['status', 'text', (u) => u.status],
-  ['streamed', 'boolean', (u) => u.streamed],
-  ['occurred_at', 'timestamptz', (u) => u.occurredAt.toISOString()],
+/** velvet_usage_ingest's arrays (migration 1764083000000), in order: type, value of a record. */
+const USAGE_ARRAYS: readonly [string, (u: Usage) => unknown][] = [
+  ['text', (u) => u.requestId],
+  ['uuid', (u) => u.organizationId],
+  ['uuid', (u) => u.apiKeyId],
+  ['uuid', (u) => u.modelId],
+  ['text', (u) => u.tier],
+  ['int', (u) => u.inputTokens],
+  ['int', (u) => u.outputTokens],
+  ['bigint', (u) => u.costMicros.toString()],
+  ['text', (u) => u.currency],
+  ['int', (u) => u.latencyMs],
+  ['text', (u) => u.status],
+  ['boolean', (u) => u.streamed],
+  ['timestamptz', (u) => u.occurredAt.toISOString()],
 ];
-const USAGE_COLUMN_NAMES = USAGE_COLUMNS.map(([name]) => name).join(', ');
-
-// usage_records is partitioned by occurred_at, so its unique key is (request_id, occurred_at)
-// (docs/scaling.md). One row per request id whatever the times of its entries: the batch keeps
-// the first entry of each id and skips ids already stored (batches are serialised, see insert()).
-// "Already stored" is a scalar subquery rather than NOT EXISTS on purpose: PostgreSQL turns NOT
-// EXISTS into an anti join, and while usage_records is small (or its statistics stale) it chose to
-// hash the whole table for every batch, a cost that grew with every row ingested (27 ms for 50 rows
-// at 30,000 stored); a subquery runs as one index probe per row and partition, whatever the size.
-// Exported for the test that reads its plan.
-export const INSERT_USAGE_SQL = `INSERT INTO usage_records (${USAGE_COLUMN_NAMES})
-  SELECT DISTINCT ON (v.request_id) v.*
-    FROM unnest(${USAGE_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-      AS v(${USAGE_COLUMN_NAMES})
-   WHERE (SELECT 1 FROM usage_records u WHERE u.request_id = v.request_id LIMIT 1) IS NULL
-   ORDER BY v.request_id, v.occurred_at
-  ON CONFLICT (request_id, occurred_at) DO NOTHING`;
+const INGEST_SQL = `SELECT velvet_usage_ingest(${USAGE_ARRAYS.map(([type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
 /**
  * Moves usage records from the Redis stream (written atomically with the spend counters when a
@@ -148,16 +130,16 @@ export class UsageIngestor implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * One statement per batch, whatever its size: velvet_usage_ingest serialises batches on an
+   * advisory lock and inserts the rows whose request id is not stored yet (the first entry of each
+   * id in the batch), in the statement's own transaction.
+   */
   private async insert(rows: Usage[]): Promise<void> {
     if (!rows.length) return;
-    // One array per column, unnested by PostgreSQL: the statement's text and its 13 parameters are
-    // the same whatever the batch's size, so it costs one short parse and plan per batch instead of
-    // one of a VALUES list of 13 parameters per row (docs/performance.md, "Sixteenth session").
-    const columns = USAGE_COLUMNS.map(([, , value]) => rows.map(value));
-    // Batches are serialised on one advisory lock, so two ingests never both find an id absent.
-    await this.db.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(${USAGE_INGEST_LOCK})`);
-      await m.query(INSERT_USAGE_SQL, columns);
-    });
+    await this.db.query(
+      INGEST_SQL,
+      USAGE_ARRAYS.map(([, value]) => rows.map(value)),
+    );
   }
 }
