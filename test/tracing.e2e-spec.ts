@@ -171,7 +171,7 @@ describe('tracing: OTLP traces of a gateway call (e2e)', () => {
     const { rows } = await pg.query(`SELECT count(*)::int AS n FROM audit_log`);
     expect(rows[0].n).toBe(1);
     // The worker's usage ingest of the call's usage record: in the caller's trace too, with the
-    // batch's INSERT under the batch span.
+    // batch's statement (velvet_usage_ingest, which inserts it) under the batch span.
     const ingested = await spansOf(traceId, (s) =>
       s.some((x) => x.name === 'usage_records insert'),
     );
@@ -183,7 +183,7 @@ describe('tracing: OTLP traces of a gateway call (e2e)', () => {
       (s) =>
         s.parentSpanId === ingestBatch!.spanId &&
         String(s.attributes['db.query.text'] ?? s.attributes['db.statement']).includes(
-          'INSERT INTO usage_records',
+          'SELECT velvet_usage_ingest(',
         ),
     );
 
