@@ -365,6 +365,7 @@ async function ingestAB(app: DataSource, owner: Client, org: string): Promise<vo
  * batches each, the builds taking turns, batches made before the clock starts.
  */
 async function ingestCpu(app: DataSource, org: string): Promise<void> {
+  console.log(`\nusage ingest, CPU per batch (this process and its backend), load ${load()}:`);
   const base = process.env.USAGE_BENCH_INGEST_BASE;
   const builds: [string, Ingest][] = [['this build', await ingestorOf(app)]];
   if (base) builds.push([`base (${base})`, await ingestorOf(app, base)]);
@@ -426,11 +427,7 @@ async function main(): Promise<void> {
       return keyCache.get(org)!;
     };
     cpu = await cpuMeter(app);
-    if (process.env.USAGE_BENCH_INGEST_ONLY === '1') {
-      console.log(`\nusage ingest, CPU per batch (this process and its backend), load ${load()}:`);
-      await ingestCpu(app, big);
-      return;
-    }
+    if (process.env.USAGE_BENCH_INGEST_ONLY === '1') return await ingestCpu(app, big);
     await usage.report(quarter(big, { from: day(-1) }));
     console.log(
       `\nlarge organisation (${(ROWS / 2).toLocaleString('en-US')} rows), load ${load()}:`,
@@ -464,7 +461,6 @@ async function main(): Promise<void> {
       ),
     );
     await ingestAB(app, owner, big);
-    console.log(`\nusage ingest, CPU per batch (this process and its backend), load ${load()}:`);
     await ingestCpu(app, big);
     console.log(`\ndone, load ${load()}`);
   } finally {

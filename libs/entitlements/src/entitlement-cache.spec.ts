@@ -12,9 +12,13 @@ class FakeSubscriber extends EventEmitter {
   async quit() {}
 }
 
+/** A Redis whose subscriber connection is `subscriber`. */
+const redisWith = (subscriber: FakeSubscriber) =>
+  ({ options: { keyPrefix: 'p:' }, duplicate: () => subscriber }) as unknown as IORedis;
+
 function setUp() {
   const subscriber = new FakeSubscriber();
-  const redis = { options: { keyPrefix: 'p:' }, duplicate: () => subscriber } as unknown as IORedis;
+  const redis = redisWith(subscriber);
   const pending: Array<(rows: { id: string; lapses_at?: string }[]) => void> = [];
   let queries = 0;
   const dataSource = {
@@ -113,10 +117,7 @@ describe('EntitlementCache bookkeeping', () => {
 
   it('explains a refusal from the load that gave it: organisation disabled first, then the tier reason', async () => {
     const subscriber = new FakeSubscriber();
-    const redis = {
-      options: { keyPrefix: 'p:' },
-      duplicate: () => subscriber,
-    } as unknown as IORedis;
+    const redis = redisWith(subscriber);
     let row: Record<string, unknown> = {
       org_status: 'active',
       refusals: { premium: { code: 'spend_short', message: 'spent 1.00 of 2.00 USD' } },
@@ -134,5 +135,36 @@ describe('EntitlementCache bookkeeping', () => {
     subscriber.emit('message', cache.channel, 'org-1');
     expect((await cache.invokableModelIds('org-1')).size).toBe(0);
     expect(cache.refusalFor('org-1', 'standard', false)?.code).toBe('organization_disabled');
+  });
+  it('keeps the reason of the load that started last when two loads end out of order', async () => {
+    const subscriber = new FakeSubscriber();
+    const redis = redisWith(subscriber);
+    const answers: Array<(message: string) => void> = [];
+    const dataSource = {
+      query: () =>
+        new Promise((resolve) =>
+          answers.push((message) =>
+            resolve([
+              {
+                org_status: 'active',
+                refusals: { premium: { code: 'spend_short', message } },
+                models: [],
+              },
+            ]),
+          ),
+        ),
+    } as unknown as DataSource;
+    const cache = new EntitlementCache(dataSource, redis);
+    await cache.onModuleInit();
+    const older = cache.invokableModelIds('org-1'); // reads before a new evaluation lands
+    await flush();
+    subscriber.emit('message', cache.channel, 'org-1'); // the evaluation is announced
+    const newer = cache.invokableModelIds('org-1');
+    await flush();
+    answers[1]('spent 9.99 of 10.00 USD');
+    await newer;
+    answers[0]('spent 0.00 of 10.00 USD'); // the older load ends last
+    await older;
+    expect(cache.refusalFor('org-1', 'premium', true)?.message).toBe('spent 9.99 of 10.00 USD');
   });
 });

@@ -42,8 +42,13 @@ interface Entry {
 export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EntitlementCache.name);
   private readonly entries = new Map<string, Entry>();
-  /** From the latest load of each organisation (cached or not), so a refusal explains the very answer it gives. */
-  private readonly standings = new Map<string, Standing>();
+  /**
+   * From the latest load of each organisation (cached or not), so a refusal explains the very answer
+   * it gives. Latest by start: two loads can end out of order, and the one that started first may
+   * have read the reasons an evaluation has since replaced.
+   */
+  private readonly standings = new Map<string, { load: number; standing: Standing }>();
+  private loadsStarted = 0;
   /** Bumped on every invalidation, so a load that raced with one is not cached. */
   private readonly generations = new Map<string, number>();
   private globalGeneration = 0;
@@ -94,9 +99,13 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
     const cached = this.entries.get(organizationId);
     if (cached && Date.now() < cached.expiresAt) return cached.ids;
     const generation = this.generationOf(organizationId);
+    const started = ++this.loadsStarted;
     const { ids, lapsesAt, standing } = await this.load(organizationId);
-    if (this.standings.size >= MAX_STANDINGS) this.standings.clear();
-    this.standings.set(organizationId, standing);
+    const held = this.standings.get(organizationId);
+    if (!held || held.load < started) {
+      if (this.standings.size >= MAX_STANDINGS) this.standings.clear();
+      this.standings.set(organizationId, { load: started, standing });
+    }
     if (this.subscribed && this.generationOf(organizationId) === generation) {
       const expiresAt = Math.min(Date.now() + ENTITLEMENT_CACHE_TTL_MS, lapsesAt ?? Infinity);
       this.entries.set(organizationId, { ids, expiresAt });
@@ -110,7 +119,7 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
    * (for example the tier lapsed at its term end after that evaluation): ask the engine then.
    */
   refusalFor(organizationId: string, tier: string, gated: boolean): Refusal | null {
-    const standing = this.standings.get(organizationId);
+    const standing = this.standings.get(organizationId)?.standing;
     if (!standing) return null;
     if (!standing.organizationActive)
       return { code: 'organization_disabled', message: 'organisation disabled' };
