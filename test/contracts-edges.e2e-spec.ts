@@ -232,7 +232,8 @@ describe('contracts and entitlements at the edges', () => {
       termEnd: inDays(364),
       minSpendMicros: '150000000000',
     });
-    // the 403 carries the reason of the latest evaluation (the request queued one)
+    // the 403 carries the newest reason: the stored evaluation's, or the one this gateway computed live
+    // since (it never goes back to an evaluation that read its facts before the live one did)
     await waitFor(
       async () =>
         (await call(key, pro)).message.includes('contract pending approval (0 of 2 approvals)'),

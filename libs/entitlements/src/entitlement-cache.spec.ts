@@ -121,6 +121,7 @@ describe('EntitlementCache bookkeeping', () => {
     let row: Record<string, unknown> = {
       org_status: 'active',
       refusals: { premium: { code: 'spend_short', message: 'spent 1.00 of 2.00 USD' } },
+      evaluated_ms: '1700000000000',
       models: [{ id: 's1' }],
     };
     const dataSource = { query: async () => [row] } as unknown as DataSource;
@@ -128,13 +129,22 @@ describe('EntitlementCache bookkeeping', () => {
     expect(cache.refusalFor('org-1', 'premium', true)).toBeNull(); // nothing loaded yet
     await cache.onModuleInit();
     await cache.invokableModelIds('org-1');
-    expect(cache.refusalFor('org-1', 'premium', true)?.code).toBe('spend_short');
+    expect(cache.refusalFor('org-1', 'premium', true)).toEqual({
+      refusal: { code: 'spend_short', message: 'spent 1.00 of 2.00 USD' },
+      asOf: 1_700_000_000_000, // as of the evaluation's facts
+    });
     expect(cache.refusalFor('org-1', 'flagship', true)).toBeNull();
     expect(cache.refusalFor('org-1', 'standard', false)).toBeNull();
     row = { org_status: 'disabled', refusals: null, models: [] };
     subscriber.emit('message', cache.channel, 'org-1');
     expect((await cache.invokableModelIds('org-1')).size).toBe(0);
-    expect(cache.refusalFor('org-1', 'standard', false)?.code).toBe('organization_disabled');
+    const loadedAt = Date.now();
+    expect(cache.refusalFor('org-1', 'standard', false)?.refusal.code).toBe(
+      'organization_disabled',
+    );
+    // the organisation's status is as of the load that read it
+    expect(cache.refusalFor('org-1', 'premium', true)?.asOf).toBeLessThanOrEqual(loadedAt);
+    expect(cache.refusalFor('org-1', 'premium', true)?.asOf).toBeGreaterThan(1_700_000_000_000);
   });
   it('keeps the reason of the load that started last when two loads end out of order', async () => {
     const subscriber = new FakeSubscriber();
@@ -165,6 +175,8 @@ describe('EntitlementCache bookkeeping', () => {
     await newer;
     answers[0]('spent 0.00 of 10.00 USD'); // the older load ends last
     await older;
-    expect(cache.refusalFor('org-1', 'premium', true)?.message).toBe('spent 9.99 of 10.00 USD');
+    expect(cache.refusalFor('org-1', 'premium', true)?.refusal.message).toBe(
+      'spent 9.99 of 10.00 USD',
+    );
   });
 });

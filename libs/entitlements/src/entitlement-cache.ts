@@ -22,6 +22,16 @@ import {
 interface Standing {
   organizationActive: boolean;
   refusals: Record<string, Refusal>;
+  /** When the load read the organisation's status (ms since the epoch, this process's clock). */
+  readAt: number;
+  /** The time the last evaluation's facts (and so its reasons) are as of; 0 when none is stored. */
+  evaluatedAt: number;
+}
+
+/** A refusal's reason and the time it is true as of (ms since the epoch), to tell it from a newer one. */
+export interface DatedRefusal {
+  refusal: Refusal;
+  asOf: number;
 }
 
 const MAX_STANDINGS = 50_000;
@@ -115,15 +125,19 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Why this organisation's call to a model of `tier` is refused, as of the load that refused it:
-   * the organisation disabled, or the tier's reason from the last evaluation. Null when unknown
-   * (for example the tier lapsed at its term end after that evaluation): ask the engine then.
+   * the organisation disabled (as of that load), or the tier's reason from the last evaluation (as of
+   * its facts). Null when unknown (for example the tier lapsed at its term end after that
+   * evaluation): ask the engine then.
    */
-  refusalFor(organizationId: string, tier: string, gated: boolean): Refusal | null {
+  refusalFor(organizationId: string, tier: string, gated: boolean): DatedRefusal | null {
     const standing = this.standings.get(organizationId)?.standing;
     if (!standing) return null;
-    if (!standing.organizationActive)
-      return { code: 'organization_disabled', message: 'organisation disabled' };
-    return gated ? (standing.refusals[tier] ?? null) : null;
+    if (!standing.organizationActive) {
+      const refusal: Refusal = { code: 'organization_disabled', message: 'organisation disabled' };
+      return { refusal, asOf: standing.readAt };
+    }
+    const refusal = gated ? standing.refusals[tier] : undefined;
+    return refusal ? { refusal, asOf: standing.evaluatedAt } : null;
   }
 
   /** Drops one organisation's entry, or all of them for `*`. */
@@ -149,12 +163,14 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
     organizationId: string,
   ): Promise<{ ids: ReadonlySet<string>; lapsesAt: number | null; standing: Standing }> {
     // one round trip: the callable models, the organisation's status and the last evaluation's reasons
+    const readAt = Date.now();
     const [row]: {
       org_status: string | null;
       refusals: Record<string, Refusal> | null;
+      evaluated_ms: string | null;
       models: { id: string; lapses_at: string | null }[];
     }[] = await this.dataSource.query(
-      `SELECT o.status AS org_status, ev.refusals,
+      `SELECT o.status AS org_status, ev.refusals, (extract(epoch FROM ev.evaluated_at) * 1000)::bigint::text AS evaluated_ms,
               COALESCE((
                 SELECT json_agg(json_build_object('id', m.id,
                          'lapses_at', (extract(epoch FROM e.valid_until) * 1000)::bigint::text))
@@ -177,6 +193,8 @@ export class EntitlementCache implements OnModuleInit, OnModuleDestroy {
       standing: {
         organizationActive: row?.org_status === 'active',
         refusals: row?.refusals ?? {},
+        readAt,
+        evaluatedAt: Number(row?.evaluated_ms ?? 0),
       },
     };
   }

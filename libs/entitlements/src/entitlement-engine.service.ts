@@ -127,11 +127,13 @@ export class EntitlementEngine {
         `SELECT refusals FROM entitlement_evaluations WHERE organization_id = $1`,
         [organizationId],
       );
+      // evaluated_at is the time its facts are as of (not the commit's): the gateway compares it with a
+      // reason it computed live, so a 403 never goes back to a reason older than one it already gave
       await em.query(
-        `INSERT INTO entitlement_evaluations (organization_id, unlocked_tiers, reason, evaluated_at, refusals) VALUES ($1, $2, $3, now(), $4)
+        `INSERT INTO entitlement_evaluations (organization_id, unlocked_tiers, reason, evaluated_at, refusals) VALUES ($1, $2, $3, $5, $4)
          ON CONFLICT (organization_id) DO UPDATE SET unlocked_tiers = EXCLUDED.unlocked_tiers, reason = EXCLUDED.reason,
-           evaluated_at = now(), refusals = EXCLUDED.refusals`,
-        [organizationId, unlocked, reason.slice(0, 200), JSON.stringify(refusals)],
+           evaluated_at = EXCLUDED.evaluated_at, refusals = EXCLUDED.refusals`,
+        [organizationId, unlocked, reason.slice(0, 200), JSON.stringify(refusals), now],
       );
       // a new reason (suspended while already short of spend), or a new amount short, must reach the
       // gateway's 403 too; spend evaluations are throttled per organisation, so this stays a few a second

@@ -1,6 +1,6 @@
 export { CONTRACT_FACTS, type ContractFact, type ContractFacts } from './contract-facts.port';
 export { dualApprovalAboveMicros } from './dual-approval.query';
-export { EntitlementCache } from './entitlement-cache';
+export { type DatedRefusal, EntitlementCache } from './entitlement-cache';
 export { EntitlementEngine } from './entitlement-engine.service';
 export { ALL_ORGANIZATIONS } from './entitlements.constants';
 export {
@@ -11,7 +11,7 @@ export {
 export { EntitlementsScheduler } from './entitlements.scheduler';
 export { formatMicrosExact } from './exact-amount';
 export { ExplanationService } from './explanation.service';
-export type { EntitlementExplanation } from './explanation.view';
+export type { EntitlementExplanation, Refusal } from './explanation.view';
 export { ImmediateEvaluation } from './immediate-evaluation';
 export { abilityWithEntitlements } from './invokable-ability';
 export { usageIngestWithEvaluations } from './spend-evaluations';

@@ -1,6 +1,7 @@
 import { subject } from '@casl/ability';
 import { Inject, Injectable } from '@nestjs/common';
 import { Action, type ApiKeyPrincipal, type AppAbility, defineAbilityFor } from '@velvet/access';
+import type { EntitlementExplanation, Refusal } from '@velvet/entitlements';
 import type { CatalogEntry } from '../catalog/model-catalog';
 import type { GatewayEnv } from '../env';
 import { GATEWAY_ENV, MODEL_ENTITLEMENTS, type ModelEntitlements } from '../gateway.tokens';
@@ -88,10 +89,14 @@ export class ModelAccess {
    */
   private async refusal(principal: ApiKeyPrincipal, entry: CatalogEntry): Promise<OpenAIError> {
     const { slug, tier } = entry.model;
+    const organizationId = principal.organizationId;
     // the reason the entitlement cache loaded with the answer it just gave: no extra query
-    let reason =
-      this.entitlements.refusalFor?.(principal.organizationId, tier, entry.gated) ?? null;
-    if (!reason) reason = await this.liveReason(principal, entry);
+    const stored = this.entitlements.refusalFor?.(organizationId, tier, entry.gated) ?? null;
+    // unless this gateway explained the organisation live since that reason's facts were read
+    const newer = stored && this.explainer.newerThan(organizationId, stored.asOf);
+    const reason = newer
+      ? (ModelAccess.reasonIn(newer, entry) ?? stored.refusal)
+      : (stored?.refusal ?? (await this.liveReason(principal, entry)));
     const portal = `${this.env.PORTAL_PUBLIC_URL}/app/`;
     const links =
       `Full explanation: GET ${GATEWAY_EXPLANATION_PATH} on this gateway with this API key, ` +
@@ -116,19 +121,26 @@ export class ModelAccess {
   private async liveReason(
     principal: ApiKeyPrincipal,
     entry: CatalogEntry,
-  ): Promise<{ code: string; message: string } | null> {
+  ): Promise<Refusal | null> {
     try {
-      const explanation = await this.explainer.explain(principal.organizationId);
-      const model = explanation.models.find((m) => m.modelId === entry.model.id);
-      // served by the rules already, refused by this process's cache for a moment longer
-      return model
-        ? (model.refusal ?? {
-            code: 'entitlement_pending',
-            message: 'access was just granted; retry in a second',
-          })
-        : null;
+      return ModelAccess.reasonIn(await this.explainer.explain(principal.organizationId), entry);
     } catch {
       return null; // the refusal stands; only its reason is unknown
     }
+  }
+
+  /** The model's refusal in an explanation (null when the explanation does not list the model). */
+  private static reasonIn(
+    explanation: EntitlementExplanation,
+    entry: CatalogEntry,
+  ): Refusal | null {
+    const model = explanation.models.find((m) => m.modelId === entry.model.id);
+    // served by the rules already, refused by this process's cache for a moment longer
+    return model
+      ? (model.refusal ?? {
+          code: 'entitlement_pending',
+          message: 'access was just granted; retry in a second',
+        })
+      : null;
   }
 }
