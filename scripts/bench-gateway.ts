@@ -9,6 +9,7 @@ import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
+import { Client } from 'pg';
 import { cpuByPhase } from './bench/cpu-profile';
 import type { LoadResult, LoadSpec } from './bench/load-generator';
 import { commandStats, type PrivateRedis, startPrivateRedis } from './bench/private-redis';
@@ -61,6 +62,17 @@ const PG_SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.
 const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '--single-threaded-gc')
   .split(' ')
   .filter(Boolean);
+/**
+ * What stands for the worker, on the load generator's core: `ingest` (default), its usage ingest
+ * alone; `full`, the worker itself (apps/worker: the usage ingest, the premium calls' audit intake
+ * and log writer, entitlement evaluations), so the machine's CPU per premium call includes the audit
+ * trail. Not the default: at 1000 req/s the audit writer takes a good part of the load generator's core.
+ */
+const WORKER = process.env.BENCH_WORKER === 'full' ? 'full' : 'ingest';
+const WORKER_LABEL =
+  WORKER === 'full'
+    ? 'the worker (usage ingest, audit intake and log, entitlements)'
+    : "the worker's usage ingest; the audit intake does not run here, see docs/audit.md";
 
 interface Target {
   name: string;
@@ -75,9 +87,9 @@ interface Row extends LoadResult {
   load: string;
   cpuMsPerReq: number;
   redisCpuMsPerReq: number;
-  /** The worker's usage ingest (scripts/bench/usage-ingest.ts), on the load generator's core. */
-  ingestCpuMsPerReq: number;
-  /** Every PostgreSQL process of the machine (the ingest's inserts, the gateway's snapshot checks). */
+  /** The worker, or its usage ingest alone (BENCH_WORKER), on the load generator's core. */
+  workerCpuMsPerReq: number;
+  /** Every PostgreSQL process of the machine (the worker's inserts, the gateway's snapshot checks). */
   postgresCpuMsPerReq: number;
   rssMb: number;
   /** Redis µs per request by command (INFO commandstats; scripts' inner commands are counted inside evalsha too). */
@@ -148,7 +160,7 @@ async function measure(
   t: Target,
   load: Omit<LoadSpec, 'url' | 'headers' | 'body' | 'warmupMs' | 'durationMs'>,
   redis: IORedis,
-  ingestPid: number,
+  workerPid: number,
 ): Promise<Row> {
   // Looked up per run: other suites sharing this Redis may restart it.
   const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
@@ -161,7 +173,7 @@ async function measure(
     durationMs: SECONDS * 1000,
   };
   await redis.config('RESETSTAT');
-  const { result, cpu, postgresCpu } = await runLoad(spec, [t.pid, redisPid, ingestPid]);
+  const { result, cpu, postgresCpu } = await runLoad(spec, [t.pid, redisPid, workerPid]);
   const stats = await commandStats(redis);
   const requests = Math.max(1, result.ok + result.errors);
   // (warm-up and the tail are in the counters too: per request of the whole run, approximately)
@@ -178,7 +190,7 @@ async function measure(
     load: load.mode === 'rate' ? `${load.rate}/s` : `c=${load.concurrency}`,
     cpuMsPerReq: (cpu[0] * 1000) / requests,
     redisCpuMsPerReq: (cpu[1] * 1000) / requests,
-    ingestCpuMsPerReq: (cpu[2] * 1000) / requests,
+    workerCpuMsPerReq: (cpu[2] * 1000) / requests,
     postgresCpuMsPerReq: (postgresCpu * 1000) / requests,
     rssMb: rssMb(t.pid),
   };
@@ -249,7 +261,7 @@ function summarise(rows: Row[]): string[] {
     }
     if (gw.length)
       lines.push(
-        `${rate}/s machine cpu per gateway call (gateway + its Redis + the worker's usage ingest + PostgreSQL; the worker's audit intake does not run here, see docs/audit.md): ${f(mean(gw.map((r) => r.cpuMsPerReq + r.redisCpuMsPerReq + r.ingestCpuMsPerReq + r.postgresCpuMsPerReq)), 3)} ms (ingest ${f(mean(gw.map((r) => r.ingestCpuMsPerReq)), 3)} ms, PostgreSQL ${f(mean(gw.map((r) => r.postgresCpuMsPerReq)), 3)} ms)`,
+        `${rate}/s machine cpu per gateway call (gateway + its Redis + ${WORKER_LABEL} + PostgreSQL): ${f(mean(gw.map((r) => r.cpuMsPerReq + r.redisCpuMsPerReq + r.workerCpuMsPerReq + r.postgresCpuMsPerReq)), 3)} ms (${WORKER} ${f(mean(gw.map((r) => r.workerCpuMsPerReq)), 3)} ms, PostgreSQL ${f(mean(gw.map((r) => r.postgresCpuMsPerReq)), 3)} ms)`,
       );
   }
   for (const t of [
@@ -399,16 +411,22 @@ async function main() {
         ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
       });
     const json = { 'content-type': 'application/json' };
-    // Deployed, the worker stores the gateways' usage; here its ingest alone, off the servers' core.
-    const ingest = await startPinned(
-      'usage ingest',
-      [join(__dirname, 'bench', 'usage-ingest.js')],
-      {
-        core: LOAD_CORE,
-        env: { DATABASE_URL: seed.databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix },
-      },
-    );
-    children.push(ingest); // (after the targets: their pids are read by position below)
+    // Deployed, the worker stores the gateways' usage and audit entries; here off the servers' core.
+    const workerEnv = { DATABASE_URL: seed.databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix };
+    const metricsPort = await freePort();
+    const worker =
+      WORKER === 'full'
+        ? await startPinned('worker', [join(__dirname, '..', 'apps', 'worker', 'src', 'main.js')], {
+            core: LOAD_CORE,
+            env: { ...workerEnv, LOG_LEVEL: 'warn', METRICS_PORT: String(metricsPort) },
+            logFile: 'ignore',
+            readyPort: metricsPort,
+          })
+        : await startPinned('usage ingest', [join(__dirname, 'bench', 'usage-ingest.js')], {
+            core: LOAD_CORE,
+            env: workerEnv,
+          });
+    children.push(worker); // (after the targets: their pids are read by position below)
     const [up, cal, gw, pk] = children.map(pidOf);
     const targets: Target[] = [
       {
@@ -488,14 +506,18 @@ async function main() {
     );
     const rows: Row[] = [];
     const started = Date.now();
-    // No audit worker runs here, so the gateway's audit entries would pile up in its audit stream
-    // (in production the worker's GatewayAuditIntake writes them into the log) and make Redis's
-    // append-only-file rewrites ever longer forks. Between runs, the bench removes them.
+    // Without the whole worker, the gateway's audit entries would pile up in its audit stream (the
+    // worker's GatewayAuditIntake writes them into the log) and make Redis's append-only-file rewrites
+    // ever longer forks. Between runs, the bench removes them.
+    // With it, what the worker had not written yet when a run ended says whether its CPU kept up.
+    const auditBacklogs: number[] = [];
     const drainAudit = async (t: Target) => {
-      if (t.name === 'gateway') await redis.del(gatewayAuditStream(prefix));
+      if (t.name !== 'gateway') return;
+      if (WORKER === 'ingest') await redis.del(gatewayAuditStream(prefix));
+      else auditBacklogs.push(await redis.xlen(gatewayAuditStream(prefix)));
     };
     const run = async (t: Target, load: Parameters<typeof measure>[1]) => {
-      rows.push(await measure(t, load, redis, pidOf(ingest)));
+      rows.push(await measure(t, load, redis, pidOf(worker)));
       await drainAudit(t);
     };
     for (const t of targets) {
@@ -682,6 +704,12 @@ async function main() {
       for (const [c, v] of Object.entries(byCommand).sort((a, b) => b[1] - a[1]))
         console.log(`  ${c.padEnd(16)} ${f(v, 1).padStart(7)}`);
     }
+    if (WORKER === 'full') {
+      // the last run's entries: give the worker up to 30 s to write them before counting
+      for (let i = 0; i < 300 && (await redis.xlen(gatewayAuditStream(prefix))) > 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      streamSummary.push(await auditLogLine(seed.databaseUrl, auditBacklogs));
+    }
     const summary = [...summarise(rows), ...streamSummary, ...targetLines(rows, streamRows)];
     console.log(
       `\n${summary.join('\n')}\n(measured in ${Math.round((Date.now() - started) / 1000)} s; Redis: ${own ? "the bench's own redis-server" : 'shared'})`,
@@ -718,3 +746,15 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+
+/** Proof the worker did the audit trail's work: its rows in the log, and the backlog at each run's end. */
+async function auditLogLine(databaseUrl: string, backlogs: number[]): Promise<string> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM audit_log`);
+    return `audit log: ${rows[0].n} entries written by the worker; its stream's backlog at the end of each gateway run: ${backlogs.join(', ') || 'none'}`;
+  } finally {
+    await db.end();
+  }
+}

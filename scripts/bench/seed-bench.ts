@@ -51,6 +51,12 @@ export async function seedBench(serverUrl: string, upstreamPort: number): Promis
       `INSERT INTO organization_entitlements (organization_id, tier, unlocked_at) VALUES ($1, 'premium', now())`,
       [org.id],
     );
+    // A rule the organisation meets, so a real worker's evaluations (BENCH_WORKER=full: the start-up
+    // sweep, one after each recorded spend) keep the grant instead of withdrawing it as unsupported.
+    await db.query(
+      `INSERT INTO unlock_rules (tier, requires_contract, min_qualifying_spend_micros, requires_verified, requires_not_suspended, min_account_age_days)
+       VALUES ('premium', false, 0, true, true, 0)`,
+    );
     return {
       databaseUrl,
       key: m.key,
