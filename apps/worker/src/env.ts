@@ -20,7 +20,15 @@ export const workerEnvSchema = baseEnvSchema
     /** Audit-queue jobs (admin actions, refused entries' retries) in flight per worker process. */
     AUDIT_WORKER_CONCURRENCY: int(1, 10000, 1000),
     AUDIT_BATCH_SIZE: int(1, 5000, 1000),
-    AUDIT_BATCH_WAIT_MS: int(0, 1000, 10),
+    /**
+     * At most one read of the gateways' audit stream per consumer, and the longest a batch waits
+     * to fill, per this interval. Against 10 ms, 50 ms cuts the worker's and PostgreSQL's CPU per
+     * premium call by half at 250 calls/s and by a third at 500 (each batch is a transaction with
+     * the tree lock, whatever its size; docs/performance.md, seventeenth session), for ≤ 50 ms
+     * more before a call is in the log, where a signed tree head follows only every
+     * AUDIT_TREE_HEAD_INTERVAL_MS anyway.
+     */
+    AUDIT_BATCH_WAIT_MS: int(0, 1000, 50),
     /** How long a batch waits out a PostgreSQL outage before its jobs fail (and BullMQ retries them). */
     AUDIT_DB_OUTAGE_WAIT_MS: int(1000, 600_000, 60_000),
     /** Gateway audit events a killed worker had read but not committed are taken over after this long. */
