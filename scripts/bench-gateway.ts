@@ -69,6 +69,8 @@ const GATEWAY_NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '--single-thre
  * trail. Not the default: at 1000 req/s the audit writer takes a good part of the load generator's core.
  */
 const WORKER = process.env.BENCH_WORKER === 'full' ? 'full' : 'ingest';
+/** Node flags of that process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/x`, which NODE_OPTIONS refuses). */
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const WORKER_LABEL =
   WORKER === 'full'
     ? 'the worker (usage ingest, audit intake and log, entitlements)'
@@ -416,16 +418,24 @@ async function main() {
     const metricsPort = await freePort();
     const worker =
       WORKER === 'full'
-        ? await startPinned('worker', [join(__dirname, '..', 'apps', 'worker', 'src', 'main.js')], {
-            core: LOAD_CORE,
-            env: { ...workerEnv, LOG_LEVEL: 'warn', METRICS_PORT: String(metricsPort) },
-            logFile: 'ignore',
-            readyPort: metricsPort,
-          })
-        : await startPinned('usage ingest', [join(__dirname, 'bench', 'usage-ingest.js')], {
-            core: LOAD_CORE,
-            env: workerEnv,
-          });
+        ? await startPinned(
+            'worker',
+            [...WORKER_NODE_ARGS, join(__dirname, '..', 'apps', 'worker', 'src', 'main.js')],
+            {
+              core: LOAD_CORE,
+              env: { ...workerEnv, LOG_LEVEL: 'warn', METRICS_PORT: String(metricsPort) },
+              logFile: 'ignore',
+              readyPort: metricsPort,
+            },
+          )
+        : await startPinned(
+            'usage ingest',
+            [...WORKER_NODE_ARGS, join(__dirname, 'bench', 'usage-ingest.js')],
+            {
+              core: LOAD_CORE,
+              env: workerEnv,
+            },
+          );
     children.push(worker); // (after the targets: their pids are read by position below)
     const [up, cal, gw, pk] = children.map(pidOf);
     const targets: Target[] = [
