@@ -423,7 +423,7 @@ async function main() {
             [...WORKER_NODE_ARGS, join(__dirname, '..', 'apps', 'worker', 'src', 'main.js')],
             {
               core: LOAD_CORE,
-              env: { ...workerEnv, LOG_LEVEL: 'warn', METRICS_PORT: String(metricsPort) },
+              env: { ...workerEnv, METRICS_PORT: String(metricsPort) }, // its log level as deployed
               logFile: 'ignore',
               readyPort: metricsPort,
             },
