@@ -20,7 +20,8 @@
  * BENCH_KINDS=idle BENCH_IDLE_SECONDS=10  each target's CPU per second with nothing sent (µs per s)
  * Targets: direct, calibration (node:http proxy), floor-http / floor / floor-redis (the stack's
  *   floor, scripts/bench/stack-floor-proxy.ts: node:http or Fastify with undici and JSON, then also
- *   one ioredis script per call; plain premium calls only), gw-before, gw-after
+ *   one ioredis script per call, which a stream runs before its first byte and before its end;
+ *   premium-model calls only), gw-before, gw-after
  * BENCH_TRACING=1  tracing's cost: "before" is this build with tracing off, "after" this build
  *   with tracing on, exporting (OTLP/HTTP, the SDK's defaults) to a receiver in this process that
  *   accepts and counts what it gets (BENCH_BASE_MAIN is then ignored); BENCH_OTEL_<NAME>=value
@@ -74,8 +75,6 @@ interface Target {
   headers: Record<string, string>;
   /** The model for a call of this kind, or null where the target has no such call. */
   model: (kind: 'premium' | 'standard') => string | null;
-  /** Serves plain calls only (the stack's floor does not stream). */
-  plainOnly?: boolean;
 }
 
 interface Sample {
@@ -302,7 +301,6 @@ async function main() {
         origin: `http://127.0.0.1:${port}`,
         headers: { ...json, authorization: 'Bearer bench-floor-key' },
         model: (k) => (k === 'premium' ? 'bench-upstream' : null),
-        plainOnly: true,
       };
     };
     const wanted = (name: string) => !TARGETS || TARGETS.includes(name);
@@ -373,7 +371,7 @@ async function main() {
       if (kind === 'idle') return void samples.push(await idle(t, [t.pid, redisPid]));
       const [shape, tier] = kind.split(' ') as ['plain' | 'stream', 'premium' | 'standard'];
       const model = t.model(tier);
-      if (!model || (shape === 'stream' && t.plainOnly)) return;
+      if (!model) return;
       const calls = shape === 'plain' ? CALLS : STREAM_CALLS;
       if (!calls) return;
       const fromUs = monotonicUs();

@@ -7,9 +7,14 @@
  * record): the one round trip a billed, audited call needs at least. `FLOOR_SERVER=node` serves with
  * node:http instead of Fastify (what Fastify itself costs).
  *
+ * A streamed request (`"stream": true`) is piped as it comes, except that with Redis its first piece
+ * of text is written ahead by the same script before any byte is sent, and the call is settled by it
+ * again before the stream's end: the least a gateway costs whose client never holds text that is in
+ * no record (docs/billing.md), so its time to the first chunk is that design's floor on this machine.
+ *
  * node stack-floor-proxy.js <port> <upstreamPort> [redisUrl] [keyPrefix]
  */
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import Fastify from 'fastify';
 import IORedis from 'ioredis';
 import { Pool } from 'undici';
@@ -58,6 +63,43 @@ async function call(authorization: string | undefined, body: unknown): Promise<[
   return [res.statusCode, completion];
 }
 
+/** A streamed call: the upstream's bytes as they come, the first and the end each after a write-ahead. */
+async function stream(
+  authorization: string | undefined,
+  body: unknown,
+  res: ServerResponse,
+): Promise<void> {
+  const org = keys.get(authorization ?? '');
+  if (!org) return void res.writeHead(401).end();
+  const upstreamRes = await upstream.request({
+    path: '/v1/chat/completions',
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const record = (text: string) =>
+    redis
+      ? (redis as unknown as { settle: Settle }).settle(
+          `${keyPrefix}:spend:${org}`,
+          `${keyPrefix}:records`,
+          text.length,
+          JSON.stringify({ org, text }),
+        )
+      : null;
+  let started = false;
+  for await (const piece of upstreamRes.body) {
+    if (!started) {
+      await record((piece as Buffer).toString());
+      res.writeHead(upstreamRes.statusCode, { 'content-type': 'text/event-stream' });
+      started = true;
+    }
+    res.write(piece);
+  }
+  await record('');
+  res.end();
+}
+
+const isStream = (body: unknown) => (body as { stream?: unknown } | null)?.stream === true;
 const ready = () => process.stdout.write('ready\n');
 if (process.env.FLOOR_SERVER === 'node') {
   createServer((req, res) => {
@@ -70,6 +112,8 @@ if (process.env.FLOOR_SERVER === 'node') {
       } catch {
         return void res.writeHead(400).end();
       }
+      if (isStream(body))
+        return void stream(req.headers.authorization, body, res).catch(() => res.destroy());
       call(req.headers.authorization, body).then(
         ([status, reply]) => {
           const text = JSON.stringify(reply);
@@ -86,6 +130,12 @@ if (process.env.FLOOR_SERVER === 'node') {
 } else {
   const app = Fastify({ logger: false });
   app.post('/v1/chat/completions', async (request, reply) => {
+    if (isStream(request.body)) {
+      reply.hijack();
+      return stream(request.headers.authorization, request.body, reply.raw).catch(() =>
+        reply.raw.destroy(),
+      );
+    }
     const [status, body] = await call(request.headers.authorization, request.body);
     return reply.code(status).send(body);
   });
