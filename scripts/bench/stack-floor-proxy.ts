@@ -42,24 +42,35 @@ interface Completion {
   usage?: { total_tokens: number };
 }
 
-/** The call itself, whatever serves it: status and body to send back. */
-async function call(authorization: string | undefined, body: unknown): Promise<[number, unknown]> {
-  const org = keys.get(authorization ?? '');
-  if (!org) return [401, { error: { message: 'bad key' } }];
-  const res = await upstream.request({
+/** The one script of a call (with Redis only): the organisation's counter, and the call's record. */
+const settle = (org: string, amount: number, record: object): Promise<unknown> =>
+  (redis as unknown as { settle: Settle }).settle(
+    `${keyPrefix}:spend:${org}`,
+    `${keyPrefix}:records`,
+    amount,
+    JSON.stringify({ org, ...record }),
+  );
+
+/** The client's body, re-serialised, to the upstream. */
+const forward = (body: unknown) =>
+  upstream.request({
     path: '/v1/chat/completions',
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
+
+/** The call itself, whatever serves it: status and body to send back. */
+async function call(authorization: string | undefined, body: unknown): Promise<[number, unknown]> {
+  const org = keys.get(authorization ?? '');
+  if (!org) return [401, { error: { message: 'bad key' } }];
+  const res = await forward(body);
   const completion = (await res.body.json()) as Completion;
   if (redis)
-    await (redis as unknown as { settle: Settle }).settle(
-      `${keyPrefix}:spend:${org}`,
-      `${keyPrefix}:records`,
-      completion.usage?.total_tokens ?? 0,
-      JSON.stringify({ org, id: completion.id, usage: completion.usage }),
-    );
+    await settle(org, completion.usage?.total_tokens ?? 0, {
+      id: completion.id,
+      usage: completion.usage,
+    });
   return [res.statusCode, completion];
 }
 
@@ -71,31 +82,18 @@ async function stream(
 ): Promise<void> {
   const org = keys.get(authorization ?? '');
   if (!org) return void res.writeHead(401).end();
-  const upstreamRes = await upstream.request({
-    path: '/v1/chat/completions',
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const record = (text: string) =>
-    redis
-      ? (redis as unknown as { settle: Settle }).settle(
-          `${keyPrefix}:spend:${org}`,
-          `${keyPrefix}:records`,
-          text.length,
-          JSON.stringify({ org, text }),
-        )
-      : null;
+  const upstreamRes = await forward(body);
   let started = false;
   for await (const piece of upstreamRes.body) {
     if (!started) {
-      await record((piece as Buffer).toString());
+      const text = (piece as Buffer).toString();
+      if (redis) await settle(org, text.length, { text });
       res.writeHead(upstreamRes.statusCode, { 'content-type': 'text/event-stream' });
       started = true;
     }
     res.write(piece);
   }
-  await record('');
+  if (redis) await settle(org, 0, { text: '' });
   res.end();
 }
 
