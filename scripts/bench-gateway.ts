@@ -409,17 +409,13 @@ async function main() {
     // any gateway that writes text ahead before sending it.
     const floorPort = await freePort();
     children.push(
-      await startPinned(
-        'floor-redis',
-        [
-          join(__dirname, 'bench', 'stack-floor-proxy.js'),
-          String(floorPort),
-          String(upPort),
-          REDIS_URL,
-          `${prefix}:floor`,
-        ],
-        {},
-      ),
+      await startPinned('floor-redis', [
+        join(__dirname, 'bench', 'stack-floor-proxy.js'),
+        String(floorPort),
+        String(upPort),
+        REDIS_URL,
+        `${prefix}:floor`,
+      ]),
     );
 
     const message = {
